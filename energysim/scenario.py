@@ -86,7 +86,9 @@ class Site(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"expected an IANA time zone such as 'Europe/Amsterdam', found {value!r}") from None
+            raise ValueError(
+                f"expected an IANA time zone such as 'Europe/Amsterdam', found {value!r}"
+            ) from None
         return value
 
 
@@ -337,9 +339,7 @@ class ScheduleKey(Model):
     variant: Literal["export", "redistribute"] = "export"
 
 
-Key = Annotated[
-    ProportionalKey | StaticKey | EqualKey | ScheduleKey, Field(discriminator="method")
-]
+Key = Annotated[ProportionalKey | StaticKey | EqualKey | ScheduleKey, Field(discriminator="method")]
 
 
 class TierPolicy(Model):
@@ -349,7 +349,9 @@ class TierPolicy(Model):
     cap_frac: float | None = Field(
         default=None, ge=0, le=1, description="At most this share of each interval's generation."
     )
-    cap_kwh: float | None = Field(default=None, ge=0, description="At most this per interval [kWh].")
+    cap_kwh: float | None = Field(
+        default=None, ge=0, description="At most this per interval [kWh]."
+    )
 
 
 class MembersPolicy(TierPolicy):
@@ -417,6 +419,11 @@ class Finance(Model):
     )
     sharing_fee_eur_per_kwh: float = Field(
         default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
+    )
+    export_revenue_to: Literal["owners", "service_costs"] = Field(
+        default="owners",
+        description="Who gets the value of what the common connection feeds in: the "
+        "installation's owners (default), or the tenants through the service costs.",
     )
 
 

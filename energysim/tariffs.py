@@ -34,7 +34,9 @@ _BASE: dict[str, Any] = {
 }
 
 _BY_YEAR: dict[int, dict[str, float]] = {
-    # energy tax bracket 1 excl. VAT: gelijkvergelijk.nl; selectra.nl. Rebate: Belastingplan 2026 MvT.
+    # energy tax bracket 1 excl. VAT: gelijkvergelijk.nl; selectra.nl.
+    # Tax rebate excl. VAT: Belastingplan 2026 MvT. Bracket 2: 2025 table, carried into 2026
+    # (estimate).
     2025: {
         "energy_tax_eur_per_kwh": 0.10154,
         "energy_tax_bracket2_eur_per_kwh": 0.06937,

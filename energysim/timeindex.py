@@ -31,7 +31,9 @@ def year_index(year: int, step_min: int, tz: str) -> pd.DatetimeIndex:
         the autumn day 100, because the steps are taken in absolute time.
     """
     if step_min not in ALLOWED_STEPS_MIN:
-        raise ValueError(f"time step: expected one of {ALLOWED_STEPS_MIN} minutes, found {step_min}")
+        raise ValueError(
+            f"time step: expected one of {ALLOWED_STEPS_MIN} minutes, found {step_min}"
+        )
     start = pd.Timestamp(year=year, month=1, day=1, tz=tz)
     end = pd.Timestamp(year=year + 1, month=1, day=1, tz=tz)
     return pd.date_range(start, end, freq=f"{step_min}min", inclusive="left", name="time")

@@ -1,0 +1,118 @@
+"""Command line: ``energysim run | validate``.
+
+Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
+one line on stderr and exit status 2; nothing is written to the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from energysim.errors import EnergysimError
+
+EXIT_BAD_INPUT = 2
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from energysim.outputs import write_run
+    from energysim.scenario import load_scenario
+    from energysim.simulate import run, summary
+
+    scenario = load_scenario(args.scenario)
+    result = run(scenario)
+    folder = write_run(result, Path(args.out))
+    print(format_summary(summary(result)))
+    print(f"\nwritten: {folder}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from energysim.scenario import load_scenario
+    from energysim.simulate import resolve
+
+    scenario = load_scenario(args.scenario)
+    resolve(scenario)
+    missing = [
+        str(p)
+        for p in (scenario.generation_csv, scenario.consumption_csv, scenario.weather.path)
+        if p is not None and not Path(p).is_file()
+    ]
+    if missing:
+        raise EnergysimError(f"{args.scenario}: referenced file not found: {missing[0]}")
+    n_households = sum(b.dwellings + b.members.count for b in scenario.buildings)
+    print(
+        f"{args.scenario}: valid ({len(scenario.buildings)} building(s), "
+        f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, year {scenario.year})"
+    )
+    return 0
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """Render the key figures of a run as a short table."""
+    lines = [
+        f"scenario {s['scenario']}  year {s['year']}  ({s['regime'].replace('_', ' ')})",
+        f"  capacity            {s['capacity_kwp']:>12,.1f} kWp",
+        f"  generation          {s['generation_kwh']:>12,.0f} kWh"
+        f"   ({s['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp)",
+        f"  self-consumption    {s['self_consumption_frac']:>12.1%}",
+        f"  self-sufficiency    {s['self_sufficiency_frac']:>12.1%}",
+        f"  local ownership     {s['local_ownership_frac']:>12.1%}",
+        "",
+        f"  {'role':<10}{'consumption kWh':>17}{'allocated kWh':>15}{'benefit EUR/yr':>16}",
+    ]
+    for role in ("common", "tenants", "members"):
+        lines.append(
+            f"  {role:<10}{s['consumption_kwh'][role]:>17,.0f}{s['allocated_kwh'][role]:>15,.0f}"
+            f"{s['benefit_eur'][role]:>16,.0f}"
+        )
+    lines.append(f"  {'export':<10}{'':>17}{s['export_kwh']:>15,.0f}")
+    for role, st in s.get("household_benefit_eur", {}).items():
+        lines.append(
+            f"  per {role} household: mean {st['mean_eur']:,.0f}  p10 {st['p10_eur']:,.0f}  "
+            f"median {st['median_eur']:,.0f}  p90 {st['p90_eur']:,.0f} EUR/yr"
+        )
+    for message in s.get("messages", []):
+        lines.append(f"  note: {message}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``energysim`` command."""
+    parser = argparse.ArgumentParser(
+        prog="energysim",
+        description="Energy communities on Dutch housing-corporation buildings.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_run = sub.add_parser("run", help="simulate a scenario and write its results")
+    p_run.add_argument("scenario", help="scenario TOML file")
+    p_run.add_argument("--out", default="results", help="output folder (default: results)")
+    p_run.set_defaults(func=_cmd_run)
+
+    p_val = sub.add_parser("validate", help="check a scenario file without running it")
+    p_val.add_argument("scenario", help="scenario TOML file")
+    p_val.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``energysim`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except EnergysimError as exc:
+        print(f"energysim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("energysim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,687 @@
+"""Run one scenario: weather -> generation -> consumption -> allocation -> money.
+
+Orchestration only: every physical, allocation and money rule lives in its own module;
+this one builds the inputs those modules need from a :class:`~energysim.scenario.Scenario`
+and collects what they return in a :class:`Result`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from energysim import allocation as alloc
+from energysim import demand, finance, generation, ownership, weather
+from energysim.errors import ScenarioError
+from energysim.io import read_timeseries_csv
+from energysim.population import derive_seed, draw_annual_kwh
+from energysim.scenario import (
+    Building,
+    EqualKey,
+    MembersPolicy,
+    ProportionalKey,
+    Scenario,
+    ScheduleKey,
+    StaticKey,
+    TierPolicy,
+    participant_ids,
+)
+from energysim.tariffs import TariffSet, resolve_tariffs
+from energysim.timeindex import year_index
+
+ROLE_NAMES = {"common": "common", "tenants": "tenant", "members": "member"}
+BALANCE_TOL_KWH = 1e-9
+SCE_TIER_ID = "__sce__"
+
+
+@dataclass
+class Result:
+    """Everything a run computed.
+
+    Time series are ``DataFrame(index=interval starts, columns=ids)`` in kWh per
+    interval; ``participants`` has one row per participant (index ``participant_id``).
+    """
+
+    scenario: Scenario
+    tariffs: TariffSet
+    index: pd.DatetimeIndex
+    generation_kwh: pd.DataFrame
+    consumption_kwh: pd.DataFrame
+    own_string_kwh: pd.DataFrame
+    shared_kwh: pd.DataFrame
+    own_export_kwh: pd.DataFrame
+    export_kwh: pd.DataFrame
+    sce_kwh: pd.DataFrame
+    participants: pd.DataFrame
+    money: pd.DataFrame
+    buildings: pd.DataFrame
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def received_kwh(self) -> pd.DataFrame:
+        """Energy each participant received, own string plus shared [kWh/interval]."""
+        return self.own_string_kwh + self.shared_kwh
+
+
+# --------------------------------------------------------------------------- inputs
+def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """Return the weather frame of the scenario on the simulation axis."""
+    spec, site = scenario.weather, scenario.site
+    if spec.source == "embedded":
+        return weather.embedded_weather(
+            scenario.year,
+            site.latitude_deg,
+            site.longitude_deg,
+            site.timezone,
+            scenario.time_step_min,
+            seed=spec.seed,
+            altitude_m=site.altitude_m,
+        )
+    assert spec.path is not None
+    readers = {
+        "epw": lambda p: weather.read_epw(p, scenario.year),
+        "pvgis": lambda p: weather.read_pvgis_tmy(p, scenario.year),
+        "knmi": weather.read_knmi_uurgeg,
+        "csv": weather.read_weather_csv,
+    }
+    frame = readers[spec.source](spec.path)
+    return weather.weather_for_year(
+        frame,
+        scenario.year,
+        scenario.time_step_min,
+        site.timezone,
+        site.latitude_deg,
+        site.longitude_deg,
+    )
+
+
+def plane_table(scenario: Scenario) -> pd.DataFrame:
+    """One row per roof array, in the columns :func:`generation.simulate_generation_kwh` takes."""
+    rows = []
+    for b in scenario.buildings:
+        for a in b.arrays:
+            rows.append(
+                {
+                    "id": a.id,
+                    "building_id": b.id,
+                    "setup": a.setup,
+                    "capacity_kwp": a.dc_capacity_kwp,
+                    "surface_tilt_deg": a.surface_tilt_deg,
+                    "surface_azimuth_deg": a.surface_azimuth_deg,
+                    "dc_ac_ratio": a.dc_ac_ratio,
+                    "mounting": a.mounting,
+                    "losses_frac": a.total_losses_frac,
+                    "degradation_frac_per_yr": a.degradation_frac_per_yr,
+                    "horizon_deg": a.horizon_deg,
+                }
+            )
+    return pd.DataFrame(rows).set_index("id")
+
+
+def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """AC generation per array [kWh/interval]: measured columns where given, else pvlib."""
+    planes = plane_table(scenario)
+    measured = pd.DataFrame(index=index)
+    if scenario.generation_csv is not None:
+        measured = read_timeseries_csv(
+            scenario.generation_csv, expected_index=index, allowed_columns=list(planes.index)
+        )
+    modelled_ids = [i for i in planes.index if i not in measured.columns]
+    parts = [measured]
+    if modelled_ids:
+        site = scenario.site
+        wx = load_weather(scenario, index)
+        model = generation.simulate_generation_kwh(
+            wx,
+            site.latitude_deg,
+            site.longitude_deg,
+            site.altitude_m,
+            planes.loc[modelled_ids],
+        )
+        parts.append(model)
+    out = pd.concat(parts, axis=1)[list(planes.index)]
+    return out.astype(np.float64)
+
+
+def participant_table(scenario: Scenario) -> pd.DataFrame:
+    """One row per participant: building, role, participation, annual kWh, supplier."""
+    rows: list[dict[str, Any]] = []
+    supplier_needed = scenario.allocation.sharing_supplier
+    for b_idx, b in enumerate(scenario.buildings):
+        ids = participant_ids(b)
+        rows.append(
+            {
+                "participant_id": ids["common"][0],
+                "building_id": b.id,
+                "role": "common",
+                "participating": True,
+                "annual_kwh": b.common.total_kwh_per_yr,
+                "archetype": "",
+                "supplier": "",
+                "sharing_eligible": True,
+            }
+        )
+        for role, group in (("tenants", b.tenants), ("members", b.members)):
+            n = len(ids[role])
+            annual = draw_annual_kwh(group.annual_kwh, n)
+            if group.archetypes == "mixed":
+                kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
+            else:
+                kinds = list(group.archetypes)
+            suppliers = group.suppliers or [supplier_needed or ""] * n
+            for i, pid in enumerate(ids[role]):
+                participating = role == "members" or i < b.tenants.participating
+                rows.append(
+                    {
+                        "participant_id": pid,
+                        "building_id": b.id,
+                        "role": ROLE_NAMES[role],
+                        "participating": participating,
+                        "annual_kwh": float(annual[i]),
+                        "archetype": kinds[i],
+                        "supplier": suppliers[i],
+                        "sharing_eligible": supplier_needed is None
+                        or suppliers[i] == supplier_needed,
+                    }
+                )
+    return pd.DataFrame(rows).set_index("participant_id")
+
+
+def consumption_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
+) -> pd.DataFrame:
+    """Consumption per participant [kWh/interval]: measured columns where given, else profiles."""
+    measured = pd.DataFrame(index=index)
+    if scenario.consumption_csv is not None:
+        measured = read_timeseries_csv(
+            scenario.consumption_csv, expected_index=index, allowed_columns=list(participants.index)
+        )
+    site = scenario.site
+    blocks: list[pd.DataFrame] = []
+    for b_idx, b in enumerate(scenario.buildings):
+        ids = participant_ids(b)
+        common_id = ids["common"][0]
+        if common_id not in measured.columns:
+            kinds = {k: v for k, v in b.common.annual_kwh().items() if v > 0}
+            if kinds:
+                common = demand.common_profiles_kwh(
+                    index,
+                    site.latitude_deg,
+                    site.longitude_deg,
+                    kinds,
+                    dwellings=b.dwellings,
+                    seed=derive_seed(b.tenants.profile_seed, b_idx, 3),
+                    lighting_presence_dimming_frac=b.common.lighting_presence_dimming_frac,
+                    ventilation_night_setback_frac=b.common.ventilation_night_setback_frac,
+                )
+                values = common.to_numpy(dtype=np.float64).sum(axis=1)
+            else:
+                values = np.zeros(len(index))
+            blocks.append(pd.DataFrame({common_id: values}, index=index))
+        for role, group, tag in (("tenants", b.tenants, 1), ("members", b.members, 2)):
+            todo = [p for p in ids[role] if p not in measured.columns]
+            if not todo:
+                continue
+            profiles = demand.household_profiles_kwh(
+                index,
+                participants.loc[todo, "annual_kwh"].to_numpy(dtype=np.float64),
+                list(participants.loc[todo, "archetype"]),
+                derive_seed(group.profile_seed, b_idx, tag),
+            )
+            blocks.append(pd.DataFrame(profiles, index=index, columns=todo))
+    blocks.append(measured)
+    frame = pd.concat(blocks, axis=1)
+    return frame[list(participants.index)].astype(np.float64)
+
+
+# --------------------------------------------------------------------------- allocation
+def _key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
+    key = policy.key
+    if isinstance(key, ProportionalKey):
+        return alloc.ProportionalKey()
+    if isinstance(key, StaticKey):
+        return alloc.StaticKey(np.asarray(key.shares_frac, dtype=np.float64), key.variant)
+    if isinstance(key, EqualKey):
+        return alloc.EqualKey(key.variant)
+    if isinstance(key, ScheduleKey):
+        shares = read_timeseries_csv(key.path, expected_index=index, required_columns=ids)
+        return alloc.ScheduleKey(shares[ids].to_numpy(dtype=np.float64), key.variant)
+    raise AssertionError(f"unknown key {key!r}")
+
+
+def _allocate_building(
+    scenario: Scenario,
+    b: Building,
+    index: pd.DatetimeIndex,
+    gen: pd.DataFrame,
+    cons: pd.DataFrame,
+    participants: pd.DataFrame,
+) -> dict[str, Any]:
+    """Own strings, then the waterfall of one building; returns arrays in kWh/interval."""
+    ids = participant_ids(b)
+    policy = scenario.allocation
+    n_steps = len(index)
+    tenant_ids = ids["tenants"]
+    taking_part = tenant_ids[: b.tenants.participating]
+    per_dwelling = [a.id for a in b.arrays if a.setup == "per_dwelling"]
+    shared_arrays = [a.id for a in b.arrays if a.setup == "common"]
+
+    own = np.zeros((n_steps, len(tenant_ids)))
+    own_surplus = np.zeros((n_steps, len(tenant_ids)))
+    if per_dwelling:
+        if not taking_part:
+            raise ScenarioError(
+                f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
+            )
+        strings = gen[per_dwelling].to_numpy().sum(axis=1) / len(taking_part)
+        string_gen = np.repeat(strings[:, None], len(taking_part), axis=1)
+        d = cons[taking_part].to_numpy()
+        used, surplus = alloc.allocate_own_strings(string_gen, d)
+        own[:, : len(taking_part)] = used
+        own_surplus[:, : len(taking_part)] = surplus
+
+    pool = gen[shared_arrays].to_numpy().sum(axis=1) if shared_arrays else np.zeros(n_steps)
+    own_export = own_surplus
+    if per_dwelling and policy.per_dwelling_surplus == "next_tier":
+        pool = pool + own_surplus.sum(axis=1)
+        own_export = np.zeros_like(own_surplus)
+
+    eligible = participants["sharing_eligible"]
+    tiers: list[alloc.Tier] = []
+    tier_ids: dict[str, list[str]] = {}
+    for role in policy.order:
+        tp: TierPolicy = getattr(policy, role)
+        if role == "common":
+            members_ids = ids["common"]
+            d = cons[members_ids].to_numpy()
+        elif role == "tenants":
+            members_ids = taking_part
+            remaining = cons[members_ids].to_numpy() - own[:, : len(taking_part)]
+            d = remaining * eligible[members_ids].to_numpy()[None, :]
+        else:
+            members_ids = ids["members"]
+            assert isinstance(tp, MembersPolicy)
+            if tp.mode == "sce":
+                # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
+                # its "demand" is the whole pool, an upper bound of what can reach it.
+                members_ids = [SCE_TIER_ID] if b.members.count else []
+                d = pool[:, None].copy() if b.members.count else np.zeros((n_steps, 0))
+            else:
+                d = cons[members_ids].to_numpy() * eligible[members_ids].to_numpy()[None, :]
+        if d.shape[1] == 0:
+            continue
+        is_sce = members_ids == [SCE_TIER_ID]
+        key = alloc.ProportionalKey() if is_sce else _key(tp, index, members_ids)
+        tier_ids[role] = members_ids
+        tiers.append(
+            alloc.Tier(name=role, demand_kwh=d, key=key, cap_frac=tp.cap_frac, cap_kwh=tp.cap_kwh)
+        )
+    result = alloc.allocate_waterfall(pool, tiers)
+
+    shared = pd.DataFrame(0.0, index=index, columns=ids["common"] + tenant_ids + ids["members"])
+    sce = np.zeros(n_steps)
+    for role, members_ids in tier_ids.items():
+        got = result.allocated_kwh[role]
+        if members_ids == [SCE_TIER_ID]:
+            sce = got[:, 0]
+        else:
+            shared[members_ids] = got
+    return {
+        "own": pd.DataFrame(own, index=index, columns=tenant_ids),
+        "own_export": pd.DataFrame(own_export, index=index, columns=tenant_ids),
+        "shared": shared,
+        "export": result.export_kwh + own_export.sum(axis=1),
+        "sce": sce,
+        "generation": gen[[a.id for a in b.arrays]].to_numpy().sum(axis=1),
+    }
+
+
+# --------------------------------------------------------------------------- money
+def _money(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    export_by_building: dict[str, float],
+    sce_by_building: dict[str, float],
+) -> pd.DataFrame:
+    """Annual bills and benefits per participant [EUR/yr]."""
+    fin = scenario.finance
+    rows = []
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        # common connection: no tax rebate; its self-consumption lowers the service costs
+        c = annual.loc[ids["common"][0]]
+        common_without = float(
+            finance.connection_bill_eur(c.consumption_kwh, 0.0, tariffs, rebate=False)
+        )
+        common_with = float(
+            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, rebate=False)
+        )
+        common_saving = common_without - common_with
+        export_value = float(
+            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, rebate=False)
+            - finance.connection_bill_eur(
+                c.grid_import_kwh, export_by_building[b.id], tariffs, rebate=False
+            )
+        )
+        if fin.export_revenue_to == "service_costs":
+            common_saving += export_value
+            owners_revenue = 0.0
+        else:
+            owners_revenue = export_value
+        rows.append(
+            {
+                "participant_id": ids["common"][0],
+                "bill_without_eur": common_without,
+                "bill_with_eur": common_without - common_saving,
+                "service_cost_saving_eur": 0.0,
+                "fees_eur": 0.0,
+                "payout_eur": 0.0,
+                "passed_to_service_costs_eur": common_saving,
+                "owners_revenue_eur": owners_revenue,
+            }
+        )
+        weights = (
+            np.asarray(b.floor_area_m2, dtype=np.float64)
+            if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
+            else np.ones(b.dwellings)
+        )
+        service = finance.split_by_key(common_saving, weights)
+        t = annual.loc[ids["tenants"]]
+        t_without = finance.connection_bill_eur(t.consumption_kwh, 0.0, tariffs)
+        t_with = finance.connection_bill_eur(t.grid_import_kwh, t.own_export_kwh, tariffs)
+        fee = np.where(
+            participants.loc[ids["tenants"], "participating"], fin.panel_fee_eur_per_yr, 0.0
+        )
+        for i, pid in enumerate(ids["tenants"]):
+            rows.append(
+                {
+                    "participant_id": pid,
+                    "bill_without_eur": float(t_without[i]),
+                    "bill_with_eur": float(t_with[i]),
+                    "service_cost_saving_eur": float(service[i]),
+                    "fees_eur": float(fee[i]),
+                    "payout_eur": 0.0,
+                    "passed_to_service_costs_eur": 0.0,
+                    "owners_revenue_eur": 0.0,
+                }
+            )
+        m = annual.loc[ids["members"]]
+        if len(m):
+            m_without = finance.connection_bill_eur(m.consumption_kwh, 0.0, tariffs)
+            m_with = finance.connection_bill_eur(m.grid_import_kwh, 0.0, tariffs)
+            sharing_fee = m.shared_kwh.to_numpy() * fin.sharing_fee_eur_per_kwh
+            certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
+            # SCE: the cooperative sells the fed-in kWh at market value (estimate: the bare
+            # supply price) and pays out by certificates.
+            sce_income = sce_by_building[b.id] * tariffs.supply_price_eur_per_kwh
+            payout = (
+                finance.split_by_key(sce_income, certificates)
+                if sce_income > 0
+                else np.zeros(len(m))
+            )
+            for i, pid in enumerate(ids["members"]):
+                rows.append(
+                    {
+                        "participant_id": pid,
+                        "bill_without_eur": float(m_without[i]),
+                        "bill_with_eur": float(m_with[i]),
+                        "service_cost_saving_eur": 0.0,
+                        "fees_eur": float(sharing_fee[i]),
+                        "payout_eur": float(payout[i]),
+                        "passed_to_service_costs_eur": 0.0,
+                        "owners_revenue_eur": 0.0,
+                    }
+                )
+    money = pd.DataFrame(rows).set_index("participant_id").loc[participants.index]
+    household = participants["role"] != "common"
+    money["benefit_eur"] = np.where(
+        household,
+        money.bill_without_eur
+        - money.bill_with_eur
+        + money.service_cost_saving_eur
+        + money.payout_eur
+        - money.fees_eur,
+        0.0,
+    )
+    return money
+
+
+# --------------------------------------------------------------------------- run
+def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
+    """Return the scenario with the year's tariff defaults filled in, and the tariffs."""
+    tariffs = resolve_tariffs(scenario.year, scenario.tariffs.model_dump())
+    filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
+    return scenario.model_copy(update={"tariffs": filled}), tariffs
+
+
+def run(scenario: Scenario) -> Result:
+    """Simulate a scenario for its year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`energysim.scenario.load_scenario`).
+
+    Returns
+    -------
+    Result
+        Time series, per-participant annual figures and money.
+
+    Raises
+    ------
+    ScenarioError, DataError
+        On inconsistent input discovered while running (e.g. a measured CSV).
+    """
+    scenario, tariffs = resolve(scenario)
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    gen = generation_kwh(scenario, index)
+    cons = consumption_kwh(scenario, index, participants)
+
+    own_parts, own_export_parts, shared_parts = [], [], []
+    export_cols, sce_cols = {}, {}
+    messages: list[str] = []
+    for b in scenario.buildings:
+        out = _allocate_building(scenario, b, index, gen, cons, participants)
+        own_parts.append(out["own"])
+        own_export_parts.append(out["own_export"])
+        shared_parts.append(out["shared"])
+        export_cols[b.id] = out["export"]
+        sce_cols[b.id] = out["sce"]
+    shared = pd.concat(shared_parts, axis=1)[list(participants.index)]
+    own = pd.concat(own_parts, axis=1).reindex(columns=participants.index, fill_value=0.0)
+    own_export = pd.concat(own_export_parts, axis=1).reindex(
+        columns=participants.index, fill_value=0.0
+    )
+    export = pd.DataFrame(export_cols, index=index)
+    sce = pd.DataFrame(sce_cols, index=index)
+
+    excluded = participants[~participants["sharing_eligible"]]
+    if len(excluded):
+        messages.append(
+            f"{len(excluded)} household(s) have another supplier than "
+            f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
+            f"(Energiewet: one supplier per sharing group): {', '.join(excluded.index[:10])}"
+            + (" ..." if len(excluded) > 10 else "")
+        )
+
+    annual = pd.DataFrame(
+        {
+            "consumption_kwh": cons.sum(),
+            "own_string_kwh": own.sum(),
+            "shared_kwh": shared.sum(),
+            "own_export_kwh": own_export.sum(),
+        }
+    )
+    annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh
+    annual["grid_import_kwh"] = (annual.consumption_kwh - annual.allocated_kwh).clip(lower=0.0)
+    money = _money(
+        scenario,
+        tariffs,
+        participants,
+        annual,
+        {k: float(v.sum()) for k, v in export.items()},
+        {k: float(v.sum()) for k, v in sce.items()},
+    )
+    buildings = pd.DataFrame(
+        {
+            "capacity_kwp": [b.capacity_kwp for b in scenario.buildings],
+            "generation_kwh": [
+                float(gen[[a.id for a in b.arrays]].to_numpy().sum()) for b in scenario.buildings
+            ],
+            "export_kwh": [float(export[b.id].sum()) for b in scenario.buildings],
+            "sce_kwh": [float(sce[b.id].sum()) for b in scenario.buildings],
+        },
+        index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
+    )
+    result = Result(
+        scenario=scenario,
+        tariffs=tariffs,
+        index=index,
+        generation_kwh=gen,
+        consumption_kwh=cons,
+        own_string_kwh=own,
+        shared_kwh=shared,
+        own_export_kwh=own_export,
+        export_kwh=export,
+        sce_kwh=sce,
+        participants=participants,
+        money=money,
+        buildings=buildings,
+        messages=messages,
+    )
+    check_energy_balance(result)
+    return result
+
+
+def check_energy_balance(result: Result) -> None:
+    """Raise if, in any interval, allocated + export differs from generation.
+
+    Notes
+    -----
+    ``sum_p a_pt + x_t == G_t`` and ``0 <= a_pt <= D_pt`` (domain.md section 3); SCE
+    energy is fed in and counted in the export.
+    """
+    gen = result.generation_kwh.to_numpy().sum(axis=1)
+    received = result.received_kwh.to_numpy()
+    lhs = received.sum(axis=1) + result.export_kwh.to_numpy().sum(axis=1)
+    worst = float(np.max(np.abs(lhs - gen))) if len(gen) else 0.0
+    if worst > BALANCE_TOL_KWH * max(1.0, float(np.max(gen, initial=0.0))):
+        raise AssertionError(
+            f"energy balance broken: max |allocated + export - generation| = {worst:g} kWh"
+        )
+    over = received - result.consumption_kwh.to_numpy()
+    if over.max(initial=0.0) > BALANCE_TOL_KWH:
+        raise AssertionError(f"a participant received more than it consumed by {over.max():g} kWh")
+
+
+def summary(result: Result) -> dict[str, Any]:
+    """The key figures of a run, as written to ``summary.json``."""
+    p, annual_recv = result.participants, result.received_kwh.sum()
+    cons = result.consumption_kwh.sum()
+    money = result.money
+    gen_total = float(result.generation_kwh.to_numpy().sum())
+    export_total = float(result.export_kwh.to_numpy().sum())
+    sce_total = float(result.sce_kwh.to_numpy().sum())
+    in_scheme = p["participating"]
+
+    def by_role(values: pd.Series, mask: pd.Series | None = None) -> dict[str, float]:
+        sel = values if mask is None else values[mask]
+        roles = p.loc[sel.index, "role"]
+        return {key: float(sel[roles == name].sum()) for key, name in ROLE_NAMES.items()}
+
+    allocated = by_role(annual_recv)
+    allocated_total = sum(allocated.values())
+    consumption = by_role(cons, in_scheme)
+    households = money[p["role"] != "common"]
+    benefit = {
+        "common": float(households["service_cost_saving_eur"].sum()),
+        "tenants": float(
+            (households.benefit_eur - households.service_cost_saving_eur)[p.role == "tenant"].sum()
+        ),
+        "members": float(households.benefit_eur[p.role == "member"].sum()),
+    }
+    stats: dict[str, Any] = {}
+    for role in ("tenant", "member"):
+        values = money.benefit_eur[p.role == role].to_numpy()
+        if len(values):
+            stats[role] = {
+                "households": int(len(values)),
+                "mean_eur": float(values.mean()),
+                "p10_eur": float(np.percentile(values, 10)),
+                "median_eur": float(np.median(values)),
+                "p90_eur": float(np.percentile(values, 90)),
+                "better_off_frac": float((values > 0).mean()),
+            }
+    scenario = result.scenario
+    local = ownership.local_types(
+        housing_corporation_local=scenario.ownership_policy.housing_corporation_local
+    )
+    owners = [(o.owner_type, o.share_frac) for o in scenario.ownership]
+    capacity = scenario.capacity_kwp
+    return {
+        "scenario": scenario.name,
+        "year": scenario.year,
+        "time_step_min": scenario.time_step_min,
+        "regime": "net_metering" if result.tariffs.net_metering else "no_net_metering",
+        "capacity_kwp": capacity,
+        "generation_kwh": gen_total,
+        "export_kwh": export_total,
+        "sce_kwh": sce_total,
+        "allocated_kwh": allocated,
+        "consumption_kwh": consumption,
+        "self_consumption_frac": allocated_total / gen_total if gen_total > 0 else 0.0,
+        "self_sufficiency_frac": allocated_total / sum(consumption.values())
+        if sum(consumption.values()) > 0
+        else 0.0,
+        "specific_yield_kwh_per_kwp": gen_total / capacity if capacity > 0 else 0.0,
+        "import_price_eur_per_kwh": result.tariffs.import_price_eur_per_kwh,
+        "benefit_eur": benefit,
+        "household_benefit_eur": stats,
+        "owners_revenue_eur": float(money["owners_revenue_eur"].sum()),
+        "local_ownership_frac": ownership.local_share_frac(owners, local),
+        "messages": list(result.messages),
+    }
+
+
+def participants_table(result: Result) -> pd.DataFrame:
+    """One row per participant with annual energy and money, as in ``participants.csv``."""
+    p = result.participants
+    out = pd.DataFrame(index=p.index)
+    out["building_id"] = p["building_id"]
+    out["role"] = p["role"]
+    out["participating"] = p["participating"]
+    out["archetype"] = p["archetype"]
+    out["sharing_eligible"] = p["sharing_eligible"]
+    out["consumption_kwh"] = result.consumption_kwh.sum()
+    out["own_string_kwh"] = result.own_string_kwh.sum()
+    out["shared_kwh"] = result.shared_kwh.sum()
+    out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
+    out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
+    out["own_export_kwh"] = result.own_export_kwh.sum()
+    for col in result.money.columns:
+        out[col] = result.money[col]
+    out.index.name = "participant_id"
+    return out.reset_index()
+
+
+def timeseries_table(result: Result) -> pd.DataFrame:
+    """Interval series of generation, allocation per role and export [kWh/interval]."""
+    roles = result.participants["role"]
+    recv = result.received_kwh
+    out = pd.DataFrame(index=result.index)
+    out["generation_kwh"] = result.generation_kwh.to_numpy().sum(axis=1)
+    for key, name in ROLE_NAMES.items():
+        out[f"allocated_{key}_kwh"] = recv.loc[:, (roles == name).to_numpy()].to_numpy().sum(axis=1)
+    out["export_kwh"] = result.export_kwh.to_numpy().sum(axis=1)
+    out["sce_kwh"] = result.sce_kwh.to_numpy().sum(axis=1)
+    for key, name in ROLE_NAMES.items():
+        mask = (roles == name).to_numpy() & result.participants["participating"].to_numpy()
+        out[f"consumption_{key}_kwh"] = result.consumption_kwh.loc[:, mask].to_numpy().sum(axis=1)
+    out.index.name = "time"
+    return out
