@@ -143,9 +143,9 @@ def _parse_values(path: Path, frame: pd.DataFrame) -> np.ndarray:
         bad = ~np.isfinite(numbers)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            found = texts.iloc[i] if texts.iloc[i] else "an empty cell"
+            found = repr(texts.iloc[i]) if texts.iloc[i] else "an empty cell"
             raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a number [kWh], found {found!r}"
+                f"{path}: column '{col}', row {i + 2}: expected a number [kWh], found {found}"
             )
         negative = numbers < 0
         if negative.any():
@@ -163,6 +163,12 @@ def _check_axis(path: Path, index: pd.DatetimeIndex, expected: pd.DatetimeIndex)
     step = expected[1] - expected[0]
     if len(ordered) > 1:
         deltas = ordered[1:] - ordered[:-1]
+        typical = pd.Series(deltas).mode().iloc[0]
+        if typical != step:
+            raise DataError(
+                f"{path}: column 'time': expected {step / pd.Timedelta(minutes=1):g}-minute "
+                f"intervals, found a step of {typical / pd.Timedelta(minutes=1):g} minutes"
+            )
         wrong = np.flatnonzero(deltas != step)
         if len(wrong):
             k = int(wrong[0])

@@ -1,0 +1,112 @@
+"""The strict measured-CSV reader: every trap of domain.md section 8 is an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energysim.errors import DataError
+from energysim.io import publish_atomically, read_timeseries_csv
+from energysim.timeindex import year_index
+from tests.helpers import write_measured_csv, year_frame
+
+INDEX_15 = year_index(2026, 15, "Europe/Amsterdam")
+
+
+def _write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_year_index_has_dst_days() -> None:
+    local_days = pd.Series(1, index=INDEX_15).groupby(INDEX_15.date).size()
+    assert local_days[pd.Timestamp("2026-03-29").date()] == 92
+    assert local_days[pd.Timestamp("2026-10-25").date()] == 100
+    assert len(INDEX_15) == 35_040
+
+
+def test_reads_a_valid_file_in_any_offset(tmp_path: Path) -> None:
+    frame = year_frame(2026, 15, {"a": 0.25, "b": 1.0})
+    # shuffle the rows and write them in UTC: the reader sorts and converts
+    shuffled = frame.sample(frac=1.0, random_state=1)
+    shuffled.index = shuffled.index.tz_convert("UTC")
+    path = write_measured_csv(tmp_path / "m.csv", shuffled)
+    out = read_timeseries_csv(path, expected_index=INDEX_15)
+    assert out.index.equals(INDEX_15)
+    assert out["a"].sum() == pytest.approx(0.25 * 35_040)
+
+
+def _valid_lines() -> list[str]:
+    return ["time,a"] + [f"{ts.isoformat()},1.0" for ts in INDEX_15]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda L: L.pop(100), "gap after 2026-01-02T00:30:00+01:00"),
+        (lambda L: L.insert(100, L[100]), "row 102: duplicate timestamp"),
+        (
+            lambda L: L.__setitem__(5, "2026-01-01T01:00:00,1.0"),
+            "column 'time', row 6: expected an ISO-8601 timestamp with UTC offset",
+        ),
+        (lambda L: L.__setitem__(7, L[7].split(",")[0] + ',"1,5"'), "row 8: expected a number with a decimal point, found decimal comma '1,5'"),
+        (lambda L: L.__setitem__(8, L[8].split(",")[0] + ",abc"), "column 'a', row 9: expected a number [kWh], found 'abc'"),
+        (lambda L: L.__setitem__(9, L[9].split(",")[0] + ","), "row 10: expected a number [kWh], found an empty cell"),
+        (lambda L: L.__setitem__(9, L[9].split(",")[0] + ",-2"), "row 10: expected a non-negative energy"),
+        (lambda L: L.__setitem__(0, "timestamp,a"), "column 'time': expected a time column"),
+        (lambda L: L.pop(), "expected the simulation year from"),
+    ],
+)
+def test_bad_files_name_file_column_and_row(tmp_path: Path, edit, expected: str) -> None:
+    lines = _valid_lines()
+    edit(lines)
+    path = _write_lines(tmp_path / "bad.csv", lines)
+    with pytest.raises(DataError) as info:
+        read_timeseries_csv(path, expected_index=INDEX_15)
+    message = str(info.value)
+    assert str(path) in message
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_hourly_file_for_a_15_minute_run_is_rejected(tmp_path: Path) -> None:
+    path = write_measured_csv(tmp_path / "h.csv", year_frame(2026, 60, {"a": 1.0}))
+    with pytest.raises(DataError, match="expected 15-minute intervals, found a step of 60 minutes"):
+        read_timeseries_csv(path, expected_index=INDEX_15)
+
+
+def test_semicolon_file_is_rejected(tmp_path: Path) -> None:
+    path = _write_lines(tmp_path / "s.csv", ["time;a", "2026-01-01T00:00:00+01:00;1,0"])
+    with pytest.raises(DataError, match="found ';' as separator"):
+        read_timeseries_csv(path, expected_index=INDEX_15)
+
+
+def test_unknown_and_missing_columns(tmp_path: Path) -> None:
+    path = write_measured_csv(tmp_path / "m.csv", year_frame(2026, 15, {"B1-T00x": 1.0}))
+    with pytest.raises(DataError, match="column 'B1-T00x': not a known id"):
+        read_timeseries_csv(path, expected_index=INDEX_15, allowed_columns=["B1-T001"])
+    with pytest.raises(DataError, match="column 'B1-T001': required column is missing"):
+        read_timeseries_csv(path, expected_index=INDEX_15, required_columns=["B1-T001"])
+
+
+def test_publish_keeps_the_old_result_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "run"
+
+    def good(folder: Path) -> None:
+        (folder / "a.txt").write_text("first")
+
+    def bad(folder: Path) -> None:
+        (folder / "a.txt").write_text("half")
+        raise RuntimeError("disk full")
+
+    publish_atomically(target, good)
+    with pytest.raises(RuntimeError):
+        publish_atomically(target, bad)
+    assert (target / "a.txt").read_text() == "first"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["run"]
+    publish_atomically(target, lambda f: (f / "a.txt").write_text("second"))
+    assert (target / "a.txt").read_text() == "second"
+    assert np.array_equal(sorted(p.name for p in target.parent.iterdir()), ["run"])
