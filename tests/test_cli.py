@@ -1,0 +1,123 @@
+"""The CLI through its entry point: outputs, exit status, one-line errors, nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from energysim.cli import main
+from energysim.outputs import OUTPUT_FILES
+from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
+
+
+def _snapshot(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
+
+
+def test_run_writes_all_outputs(tmp_path: Path, capsys) -> None:
+    path = write_scenario(tmp_path, minimal())
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    folder = out / "mini"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUT_FILES)
+    s = json.loads((folder / "summary.json").read_text())
+    for key in (
+        "scenario", "year", "generation_kwh", "export_kwh", "allocated_kwh", "consumption_kwh",
+        "self_consumption_frac", "self_sufficiency_frac", "specific_yield_kwh_per_kwp",
+        "benefit_eur", "local_ownership_frac",
+    ):
+        assert key in s, key
+    for role in ("common", "tenants", "members"):
+        assert role in s["allocated_kwh"] and role in s["consumption_kwh"] and role in s["benefit_eur"]
+    table = pd.read_csv(folder / "participants.csv")
+    for col in ("participant_id", "building_id", "role", "consumption_kwh", "allocated_kwh",
+                "grid_import_kwh", "benefit_eur"):
+        assert col in table.columns, col
+    assert set(table.role) == {"common", "tenant", "member"}
+    ts = pd.read_parquet(folder / "timeseries.parquet")
+    assert len(ts) == 8760
+    assert str(ts.index.tz) == "Europe/Amsterdam"
+    assert (ts.allocated_common_kwh + ts.allocated_tenants_kwh + ts.allocated_members_kwh
+            + ts.export_kwh - ts.generation_kwh).abs().max() < 1e-9
+    resolved = json.loads((folder / "scenario.resolved.json").read_text())
+    assert resolved["tariffs"]["energy_tax_eur_per_kwh"] == 0.0916
+    assert "scenario mini" in capsys.readouterr().out
+
+
+def test_validate(tmp_path: Path, capsys) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["validate", str(path)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def _bad_scenario(tmp_path: Path, kind: str) -> Path:
+    data = minimal()
+    if kind == "missing field":
+        data.pop("site")
+    elif kind == "wrong type":
+        data["buildings"][0]["dwellings"] = "many"
+    elif kind == "unknown key":
+        data["buildings"][0]["roof_colour"] = "green"
+    elif kind == "negative kWp":
+        data["buildings"][0]["arrays"][0]["capacity_kwp"] = -3.0
+    else:
+        frame = year_frame(2026, 60, {"roof": 0.5})
+        lines_path = tmp_path / "generation.csv"
+        write_measured_csv(lines_path, frame)
+        lines = lines_path.read_text().splitlines()
+        if kind == "CSV gap":
+            del lines[50]
+        elif kind == "duplicate timestamp":
+            lines.insert(50, lines[50])
+        elif kind == "naive timestamp":
+            lines[50] = "2026-01-03T01:00:00," + lines[50].split(",")[1]
+        elif kind == "decimal comma":
+            lines[50] = lines[50].split(",")[0] + ',"0,5"'
+        lines_path.write_text("\n".join(lines) + "\n")
+        data["generation_csv"] = "generation.csv"
+    return write_scenario(tmp_path, data)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("missing field", "field 'site': required field is missing"),
+        ("wrong type", "field 'buildings[0].dwellings'"),
+        ("unknown key", "field 'buildings[0].roof_colour': unknown key"),
+        ("negative kWp", "field 'buildings[0].arrays[0].capacity_kwp': Input should be greater than 0"),
+        ("CSV gap", "generation.csv: column 'time': gap after"),
+        ("duplicate timestamp", "generation.csv: column 'time', row 51: duplicate timestamp"),
+        ("naive timestamp", "generation.csv: column 'time', row 51: expected an ISO-8601 timestamp with UTC offset"),
+        ("decimal comma", "generation.csv: column 'roof', row 51: expected a number with a decimal point, found decimal comma"),
+    ],
+)
+def test_bad_input_exit_2_one_line_nothing_written(tmp_path: Path, capsys, kind: str, expected: str) -> None:
+    path = _bad_scenario(tmp_path, kind)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "earlier-result.txt").write_text("keep me")
+    before = _snapshot(out)
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("energysim: error: ")
+    assert expected in err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert _snapshot(out) == before
+    assert (out / "earlier-result.txt").read_text() == "keep me"
+
+
+def test_console_script_reports_bad_input_without_traceback(tmp_path: Path) -> None:
+    path = _bad_scenario(tmp_path, "unknown key")
+    exe = Path(sys.executable).with_name("energysim")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "energysim.cli"]
+    proc = subprocess.run([*cmd, "validate", str(path)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONWARNINGS": "error"})
+    assert proc.returncode == 2
+    assert "unknown key" in proc.stderr and "Traceback" not in proc.stderr

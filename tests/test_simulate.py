@@ -1,0 +1,141 @@
+"""The chain end to end: energy balance for every example, a measured-data hand case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.simulate import participants_table, run, summary, timeseries_table
+from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml"))
+
+
+@pytest.fixture(scope="module", params=SCENARIOS, ids=lambda p: p.name)
+def example_result(request):
+    return run(load_scenario(request.param))
+
+
+def test_energy_balance_every_interval(example_result) -> None:
+    r = example_result
+    gen = r.generation_kwh.to_numpy().sum(axis=1)
+    allocated = r.received_kwh.to_numpy().sum(axis=1)
+    export = r.export_kwh.to_numpy().sum(axis=1)
+    assert gen.sum() > 0
+    np.testing.assert_allclose(allocated + export, gen, rtol=0, atol=1e-9)
+    assert (export >= -1e-12).all()
+
+
+def test_no_participant_gets_more_than_it_consumes(example_result) -> None:
+    r = example_result
+    received = r.received_kwh.to_numpy()
+    assert (received >= 0).all()
+    assert (received <= r.consumption_kwh.to_numpy() + 1e-12).all()
+
+
+def test_summary_and_tables_agree(example_result) -> None:
+    r = example_result
+    s = summary(r)
+    table = participants_table(r)
+    ts = timeseries_table(r)
+    assert sum(s["allocated_kwh"].values()) + s["export_kwh"] == pytest.approx(s["generation_kwh"])
+    assert table["allocated_kwh"].sum() == pytest.approx(sum(s["allocated_kwh"].values()))
+    assert ts["generation_kwh"].sum() == pytest.approx(s["generation_kwh"])
+    # money: what households gain adds up to the benefits by source
+    assert table["benefit_eur"].sum() == pytest.approx(sum(s["benefit_eur"].values()))
+    assert 0 <= s["self_consumption_frac"] <= 1
+    assert 0 <= s["self_sufficiency_frac"] <= 1
+    # every dwelling of every building is a household row
+    dwellings = sum(b.dwellings for b in r.scenario.buildings)
+    assert (table.role == "tenant").sum() == dwellings
+
+
+def test_non_participating_dwellings_get_only_the_service_cost_saving(example_result) -> None:
+    table = participants_table(example_result)
+    out = table[(table.role == "tenant") & ~table.participating]
+    assert (out.allocated_kwh == 0).all()
+    np.testing.assert_allclose(out.benefit_eur, out.service_cost_saving_eur)
+
+
+# ----------------------------------------------------------------------------- measured
+def _measured_case(tmp_path: Path, *, year: int = 2027) -> Path:
+    """Three dwellings (two take part), two members, a one-array roof, hourly data.
+
+    Generation is zero except in three hours; consumption is constant in every hour:
+    common 0.5, T001 0.2, T002 0.4, T003 0.3, M001 0.1, M002 0.3 kWh, except where the
+    hand case below sets it.
+    """
+    cons = year_frame(
+        year,
+        60,
+        {"B1-common": 0.5, "B1-T001": 0.2, "B1-T002": 0.4, "B1-T003": 0.3, "B1-M001": 0.1, "B1-M002": 0.3},
+    )
+    gen = year_frame(year, 60, {"roof": 0.0})
+    h_a = pd.Timestamp(f"{year}-06-01 12:00", tz="Europe/Amsterdam")
+    h_b = pd.Timestamp(f"{year}-06-01 13:00", tz="Europe/Amsterdam")
+    h_c = pd.Timestamp(f"{year}-06-02 12:00", tz="Europe/Amsterdam")
+    gen.loc[h_a, "roof"] = 10.0
+    cons.loc[h_a] = [1.0, 2.0, 4.0, 9.0, 1.0, 3.0]
+    gen.loc[h_b, "roof"] = 2.0
+    cons.loc[h_b] = [0.5, 1.0, 2.0, 0.3, 0.1, 0.3]
+    gen.loc[h_c, "roof"] = 5.0
+    write_measured_csv(tmp_path / "generation.csv", gen)
+    write_measured_csv(tmp_path / "consumption.csv", cons)
+    data = minimal(year=year, generation_csv="generation.csv", consumption_csv="consumption.csv")
+    return write_scenario(tmp_path, data)
+
+
+def test_measured_data_hand_calculation(tmp_path: Path) -> None:
+    r = run(load_scenario(_measured_case(tmp_path)))
+    table = participants_table(r).set_index("participant_id")
+    # Hour A, G = 10: common takes its 1.0 -> 9 left; tenants T001 2 + T002 4 = 6 <= 9, both
+    #   served in full -> 3 left; members want 1 + 3 = 4 > 3: pro rata 3/4 -> 0.75 and 2.25;
+    #   export 0. (T003 does not take part.)
+    # Hour B, G = 2: common 0.5 -> 1.5 left; tenants want 1 + 2 = 3 > 1.5: ratio 0.5 ->
+    #   0.5 and 1.0; members nothing; export 0.
+    # Hour C, G = 5: common 0.5; tenants 0.2 + 0.4; members 0.1 + 0.3; export 5 - 1.5 = 3.5.
+    expected = {
+        "B1-common": 1.0 + 0.5 + 0.5,
+        "B1-T001": 2.0 + 0.5 + 0.2,
+        "B1-T002": 4.0 + 1.0 + 0.4,
+        "B1-T003": 0.0,
+        "B1-M001": 0.75 + 0.0 + 0.1,
+        "B1-M002": 2.25 + 0.0 + 0.3,
+    }
+    for pid, kwh in expected.items():
+        assert table.loc[pid, "allocated_kwh"] == pytest.approx(kwh, abs=1e-12), pid
+    s = summary(r)
+    assert s["generation_kwh"] == pytest.approx(17.0)
+    assert s["export_kwh"] == pytest.approx(3.5)
+    # money (2027, no net metering, import price p): a member's bill falls by its kWh * p,
+    # minus no sharing fee (default 0); the common saving 2.0 kWh * p is split over 3 dwellings.
+    p = r.tariffs.import_price_eur_per_kwh
+    assert table.loc["B1-M002", "benefit_eur"] == pytest.approx(2.55 * p)
+    assert table.loc["B1-T003", "benefit_eur"] == pytest.approx(2.0 * p / 3)
+    assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * p + 2.0 * p / 3)
+    # the owners receive the feed-in compensation for the 3.5 kWh exported
+    assert s["owners_revenue_eur"] == pytest.approx(3.5 * r.tariffs.feed_in_compensation_eur_per_kwh)
+
+
+def test_scenario_year_2026_nets_common_export_for_the_owners(tmp_path: Path) -> None:
+    r = run(load_scenario(_measured_case(tmp_path, year=2026)))
+    s = summary(r)
+    # 2026: the 3.5 kWh exported from the common connection are netted against its import
+    # (4,380 kWh a year), so they are worth the full import price to the owners.
+    assert s["regime"] == "net_metering"
+    assert s["owners_revenue_eur"] == pytest.approx(3.5 * r.tariffs.import_price_eur_per_kwh)
+
+
+def test_supplier_exclusion_is_reported(tmp_path: Path) -> None:
+    data = minimal()
+    data["buildings"][0]["tenants"]["suppliers"] = ["coop", "other", "coop"]
+    data["allocation"] = {"sharing_supplier": "coop"}
+    r = run(scenario_from_dict(data))
+    table = participants_table(r).set_index("participant_id")
+    assert table.loc["B1-T002", "allocated_kwh"] == 0.0
+    assert table.loc["B1-T001", "allocated_kwh"] > 0.0
+    assert any("B1-T002" in m and "another supplier" in m for m in r.messages)
