@@ -1,4 +1,4 @@
-"""Command line: ``energysim run | validate``.
+"""Command line: ``energysim run | validate | explain``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
 one line on stderr and exit status 2; nothing is written to the output folder.
@@ -27,6 +27,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     folder = write_run(result, Path(args.out))
     print(format_summary(summary(result)))
     print(f"\nwritten: {folder}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from energysim.scenario import load_scenario
+    from energysim.simulate import participant_audit, run
+
+    result = run(load_scenario(args.scenario))
+    table = participant_audit(result, args.participant_id)
+    print(f"{args.participant_id} in {result.scenario.name}, {result.scenario.year} [kWh]")
+    print(table.to_string(float_format=lambda v: f"{v:,.1f}"))
     return 0
 
 
@@ -92,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario TOML file")
     p_run.add_argument("--out", default="results", help="output folder (default: results)")
     p_run.set_defaults(func=_cmd_run)
+
+    p_exp = sub.add_parser(
+        "explain", help="monthly audit of one participant: consumption, received, grid import"
+    )
+    p_exp.add_argument("scenario", help="scenario TOML file")
+    p_exp.add_argument("participant_id", help="e.g. GF1-T001 or GF1-M003")
+    p_exp.set_defaults(func=_cmd_explain)
 
     p_val = sub.add_parser("validate", help="check a scenario file without running it")
     p_val.add_argument("scenario", help="scenario TOML file")

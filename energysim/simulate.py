@@ -670,6 +670,40 @@ def participants_table(result: Result) -> pd.DataFrame:
     return out.reset_index()
 
 
+def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
+    """Monthly table of one participant: consumption, what each source gave, grid import.
+
+    Answers a member's "why did I get this much?": one row per local calendar month
+    and a total row, whose figures equal the run's annual figures.
+
+    Raises
+    ------
+    ScenarioError
+        If the participant id is not part of the scenario.
+    """
+    from energysim.audit import monthly_audit
+
+    if participant_id not in result.participants.index:
+        known = ", ".join(result.participants.index[:5])
+        raise ScenarioError(
+            f"participant '{participant_id}': not in scenario '{result.scenario.name}' "
+            f"(ids look like {known}, ...)"
+        )
+    role = str(result.participants.loc[participant_id, "role"])
+    tier = {"common": "common", "tenant": "tenants", "member": "members"}[role]
+    received: dict[str, np.ndarray] = {}
+    own = result.own_string_kwh[participant_id].to_numpy()
+    if own.any():
+        received["own_string"] = own
+    received[tier] = result.shared_kwh[participant_id].to_numpy()
+    return monthly_audit(
+        result.index,
+        result.consumption_kwh[participant_id].to_numpy(),
+        received,
+        tz=result.scenario.site.timezone,
+    )
+
+
 def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
     roles = result.participants["role"]

@@ -121,3 +121,23 @@ def test_console_script_reports_bad_input_without_traceback(tmp_path: Path) -> N
                           env={**os.environ, "PYTHONWARNINGS": "error"})
     assert proc.returncode == 2
     assert "unknown key" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -> None:
+    from energysim.scenario import load_scenario
+    from energysim.simulate import participant_audit, participants_table, run
+
+    path = write_scenario(tmp_path, minimal())
+    assert main(["explain", str(path), "B1-M002"]) == 0
+    out = capsys.readouterr().out
+    assert "B1-M002" in out and "total" in out
+    result = run(load_scenario(path))
+    table = participants_table(result).set_index("participant_id")
+    audit = participant_audit(result, "B1-M002")
+    months = audit.drop(index="total")
+    assert len(months) == 12
+    assert months["consumption_kwh"].sum() == pytest.approx(table.loc["B1-M002", "consumption_kwh"])
+    assert months["received_members_kwh"].sum() == pytest.approx(table.loc["B1-M002", "allocated_kwh"])
+    assert months["grid_import_kwh"].sum() == pytest.approx(table.loc["B1-M002", "grid_import_kwh"])
+    assert main(["explain", str(path), "B1-X999"]) == 2
+    assert "participant 'B1-X999': not in scenario" in capsys.readouterr().err
