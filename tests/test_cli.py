@@ -92,7 +92,7 @@ def _bad_scenario(tmp_path: Path, kind: str) -> Path:
         ("unknown key", "field 'buildings[0].roof_colour': unknown key"),
         ("negative kWp", "field 'buildings[0].arrays[0].capacity_kwp': Input should be greater than 0"),
         ("CSV gap", "generation.csv: column 'time': gap after"),
-        ("duplicate timestamp", "generation.csv: column 'time', row 51: duplicate timestamp"),
+        ("duplicate timestamp", "generation.csv: column 'time', row 52: duplicate timestamp"),
         ("naive timestamp", "generation.csv: column 'time', row 51: expected an ISO-8601 timestamp with UTC offset"),
         ("decimal comma", "generation.csv: column 'roof', row 51: expected a number with a decimal point, found decimal comma"),
     ],
