@@ -1,0 +1,40 @@
+"""Write the measured-data example of scenarios/measured/ (synthetic, reproducible).
+
+The files stand in for the meter exports a cooperative gets: hourly kWh per interval,
+ISO-8601 timestamps with UTC offset labelling the start of each hour. They are made
+with energysim's own models plus measurement noise (seeded), NOT measured: they only
+show the format and drive the example. Run from the repository root:
+
+    python scripts/make_measured_example.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from energysim.scenario import load_scenario
+from energysim.simulate import consumption_kwh, generation_kwh, participant_table
+from energysim.timeindex import year_index
+
+HERE = Path(__file__).resolve().parents[1] / "scenarios" / "measured"
+
+
+def main() -> None:
+    model = load_scenario(HERE / "model-for-data.toml")
+    index = year_index(model.year, model.time_step_min, model.site.timezone)
+    rng = np.random.default_rng(2026)
+    gen = generation_kwh(model, index)
+    gen = gen * rng.normal(1.0, 0.02, size=gen.shape).clip(0.9, 1.1)
+    cons = consumption_kwh(model, index, participant_table(model))
+    cons = cons * rng.normal(1.0, 0.05, size=cons.shape).clip(0.7, 1.3)
+    for frame, name in ((gen, "generation.csv"), (cons, "consumption.csv")):
+        out = frame.round(4)
+        out.index = pd.Index([ts.isoformat() for ts in frame.index], name="time")
+        out.to_csv(HERE / name)
+
+
+if __name__ == "__main__":
+    main()
