@@ -333,7 +333,9 @@ def _allocate_building(
         "own": pd.DataFrame(own, index=index, columns=tenant_ids),
         "own_export": pd.DataFrame(own_export, index=index, columns=tenant_ids),
         "shared": shared,
-        "export": result.export_kwh + own_export.sum(axis=1),
+        # everything fed in: the common connection's remainder, own-string surplus, SCE
+        "export": result.export_kwh + own_export.sum(axis=1) + sce,
+        "common_export": result.export_kwh,
         "sce": sce,
         "generation": gen[[a.id for a in b.arrays]].to_numpy().sum(axis=1),
     }
@@ -345,7 +347,7 @@ def _money(
     tariffs: TariffSet,
     participants: pd.DataFrame,
     annual: pd.DataFrame,
-    export_by_building: dict[str, float],
+    common_export_by_building: dict[str, float],
     sce_by_building: dict[str, float],
 ) -> pd.DataFrame:
     """Annual bills and benefits per participant [EUR/yr]."""
@@ -365,7 +367,7 @@ def _money(
         export_value = float(
             finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, rebate=False)
             - finance.connection_bill_eur(
-                c.grid_import_kwh, export_by_building[b.id], tariffs, rebate=False
+                c.grid_import_kwh, common_export_by_building[b.id], tariffs, rebate=False
             )
         )
         if fin.export_revenue_to == "service_costs":
@@ -484,7 +486,7 @@ def run(scenario: Scenario) -> Result:
     cons = consumption_kwh(scenario, index, participants)
 
     own_parts, own_export_parts, shared_parts = [], [], []
-    export_cols, sce_cols = {}, {}
+    export_cols, sce_cols, common_export = {}, {}, {}
     messages: list[str] = []
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants)
@@ -492,6 +494,7 @@ def run(scenario: Scenario) -> Result:
         own_export_parts.append(out["own_export"])
         shared_parts.append(out["shared"])
         export_cols[b.id] = out["export"]
+        common_export[b.id] = float(out["common_export"].sum())
         sce_cols[b.id] = out["sce"]
     shared = pd.concat(shared_parts, axis=1)[list(participants.index)]
     own = pd.concat(own_parts, axis=1).reindex(columns=participants.index, fill_value=0.0)
@@ -525,7 +528,7 @@ def run(scenario: Scenario) -> Result:
         tariffs,
         participants,
         annual,
-        {k: float(v.sum()) for k, v in export.items()},
+        common_export,
         {k: float(v.sum()) for k, v in sce.items()},
     )
     buildings = pd.DataFrame(

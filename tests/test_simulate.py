@@ -139,3 +139,24 @@ def test_supplier_exclusion_is_reported(tmp_path: Path) -> None:
     assert table.loc["B1-T002", "allocated_kwh"] == 0.0
     assert table.loc["B1-T001", "allocated_kwh"] > 0.0
     assert any("B1-T002" in m and "another supplier" in m for m in r.messages)
+
+
+def test_sce_mode_feeds_the_members_tier_in_and_pays_by_certificates(tmp_path: Path) -> None:
+    data = minimal(year=2027)
+    data["buildings"][0]["members"]["certificates"] = [1.0, 3.0]
+    data["allocation"] = {"members": {"mode": "sce"}}
+    r = run(scenario_from_dict(data))
+    s = summary(r)
+    table = participants_table(r).set_index("participant_id")
+    # no kWh netting for members; everything after common and tenants is SCE energy
+    assert s["allocated_kwh"]["members"] == 0.0
+    assert s["sce_kwh"] > 0
+    assert s["export_kwh"] == pytest.approx(s["sce_kwh"])
+    gen = r.generation_kwh.to_numpy().sum(axis=1)
+    np.testing.assert_allclose(
+        r.received_kwh.to_numpy().sum(axis=1) + r.export_kwh.to_numpy().sum(axis=1), gen, atol=1e-9
+    )
+    payout = table.loc[["B1-M001", "B1-M002"], "payout_eur"].to_numpy()
+    assert payout[1] == pytest.approx(3 * payout[0])
+    # the SCE energy is not also paid to the owners as export
+    assert s["owners_revenue_eur"] == pytest.approx(0.0)
