@@ -1,9 +1,22 @@
 """Allocation kernels: split each interval's generation between participants.
 
-Pure functions on float64 ndarrays: generation ``(n_steps,)``, demand
+Pure functions on float64 ndarrays: generation ``(n_steps,)`` and demand
 ``(n_steps, n_participants)``, both kWh per interval. Every key is applied per interval
-and capped at the participant's consumption; what is not allocated is exported, so
-``allocated.sum(axis=1) + export == generation`` in every interval (domain.md section 3).
+and capped at each participant's consumption in that interval; what is not allocated is
+exported. Invariants of every key and variant (domain.md section 3)::
+
+    0 <= a[t, p] <= D[t, p]        sum_p a[t, p] + x[t] == G[t]        x[t] >= 0
+
+Kernels are vectorised over intervals and participants; the only loop runs over blocks
+of intervals, to bound memory (``BLOCK_STEPS``).
+
+References
+----------
+NL: Energiewet (2026), energiedeel-overeenkomst with a registered percentage per
+15 minutes. FR: Code de l'énergie art. L315-2, clé de répartition statique, dynamique par
+défaut, dynamique personnalisée. AT: EAG / ElWOG §16a, statische und dynamische
+Aufteilung. ES: Real Decreto 244/2019 and Orden TED/1247/2021 (hourly coefficients).
+DE: EnWG §42b (gemeinschaftliche Gebäudeversorgung), static or dynamic key.
 """
 
 from __future__ import annotations
@@ -13,15 +26,29 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 Variant = Literal["export", "redistribute"]
 
+BLOCK_STEPS = 2048
+"""Intervals per block in the redistribution kernel: bounds temporaries to a few
+``BLOCK_STEPS x n_participants`` arrays."""
+
+SHARE_SUM_TOL = 1e-9
+
 
 @dataclass(frozen=True)
 class Allocation:
-    """Allocated energy ``(n_steps, n_participants)`` and export ``(n_steps,)`` [kWh]."""
+    """Result of one key.
+
+    Attributes
+    ----------
+    allocated_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` [kWh per interval].
+    export_kwh : numpy.ndarray
+        ``(n_steps,)`` what is left of the generation [kWh per interval].
+    """
 
     allocated_kwh: FloatArray
     export_kwh: FloatArray
@@ -29,12 +56,12 @@ class Allocation:
 
 @dataclass(frozen=True)
 class ProportionalKey:
-    """Pro rata to consumption (FR dynamique par défaut, AT dynamisch, DE §42b)."""
+    """Pro rata to consumption (FR dynamique par défaut, AT dynamisch, DE §42b dynamic)."""
 
 
 @dataclass(frozen=True)
 class StaticKey:
-    """Fixed shares of generation (NL energiedeel-overeenkomst, AT statisch)."""
+    """Fixed shares of generation (NL energiedeel-overeenkomst, AT statisch, ES fixed)."""
 
     shares_frac: FloatArray
     variant: Variant = "export"
@@ -42,14 +69,17 @@ class StaticKey:
 
 @dataclass(frozen=True)
 class EqualKey:
-    """Equal shares; with ``redistribute`` max-min fair."""
+    """Equal shares ``1/P``; with ``redistribute`` the split is max-min fair."""
 
     variant: Variant = "redistribute"
 
 
 @dataclass(frozen=True)
 class ScheduleKey:
-    """Shares per interval ``(n_steps, n_participants)`` (ES Orden TED/1247/2021)."""
+    """Shares set in advance per interval, ``(n_steps, n_participants)``.
+
+    ES hourly coefficients (Orden TED/1247/2021), FR dynamique personnalisée.
+    """
 
     shares_frac: FloatArray
     variant: Variant = "export"
@@ -58,123 +88,280 @@ class ScheduleKey:
 Key = ProportionalKey | StaticKey | EqualKey | ScheduleKey
 
 
-def _check(generation_kwh: FloatArray, demand_kwh: FloatArray) -> tuple[FloatArray, FloatArray]:
+# --------------------------------------------------------------------------- checks
+def _as_inputs(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> tuple[FloatArray, FloatArray]:
     g = np.asarray(generation_kwh, dtype=np.float64)
     d = np.asarray(demand_kwh, dtype=np.float64)
     if g.ndim != 1 or d.ndim != 2 or d.shape[0] != g.shape[0]:
         raise ValueError(
-            f"allocation: expected generation (n,) and demand (n, p), found {g.shape} and {d.shape}"
+            "allocation: expected generation of shape (n_steps,) and demand of shape "
+            f"(n_steps, n_participants), found {g.shape} and {d.shape}"
         )
-    if not (np.isfinite(g).all() and np.isfinite(d).all()):
-        raise ValueError("allocation: expected finite generation and demand")
+    if not np.isfinite(g).all() or not np.isfinite(d).all():
+        raise ValueError("allocation: expected finite generation and demand, found NaN or inf")
     if (g < 0).any() or (d < 0).any():
-        raise ValueError("allocation: expected non-negative generation and demand")
+        raise ValueError("allocation: expected non-negative generation and demand [kWh]")
     return g, d
 
 
+def _check_shares(shares: FloatArray) -> FloatArray:
+    if not np.isfinite(shares).all() or (shares < 0).any():
+        raise ValueError("allocation: expected finite, non-negative shares")
+    worst = float(shares.sum(axis=-1).max(initial=0.0))
+    if worst > 1.0 + SHARE_SUM_TOL:
+        raise ValueError(f"allocation: expected shares summing to at most 1, found {worst:.6g}")
+    return shares
+
+
 def _finish(g: FloatArray, a: FloatArray) -> Allocation:
-    export = np.maximum(g - a.sum(axis=1), 0.0)
-    return Allocation(a, export)
+    """Export is the remainder; rounding can only make it a few ulp negative -> 0."""
+    return Allocation(a, np.maximum(g - a.sum(axis=1), 0.0))
 
 
-def allocate_proportional(generation_kwh: FloatArray, demand_kwh: FloatArray) -> Allocation:
-    """Allocate pro rata to consumption: ``a_p = D_p * min(1, G / sum D)``."""
-    g, d = _check(generation_kwh, demand_kwh)
+# --------------------------------------------------------------------------- keys
+def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> Allocation:
+    """Allocate pro rata to consumption in each interval.
+
+    Parameters
+    ----------
+    generation_kwh : array_like
+        ``(n_steps,)`` energy to share [kWh].
+    demand_kwh : array_like
+        ``(n_steps, n_participants)`` consumption [kWh].
+
+    Returns
+    -------
+    Allocation
+
+    Notes
+    -----
+    ``a_p = D_p * min(1, G / sum_q D_q)``; with no demand everything is exported.
+
+    References
+    ----------
+    FR clé dynamique par défaut (arrêté du 21 novembre 2019); AT dynamische Aufteilung;
+    DE EnWG §42b.
+    """
+    g, d = _as_inputs(generation_kwh, demand_kwh)
     total = d.sum(axis=1)
-    ratio = np.divide(g, total, out=np.zeros_like(g), where=total > 0)
-    return _finish(g, d * np.minimum(ratio, 1.0)[:, None])
+    ratio = np.ones_like(g)  # min(1, G / sum D) without dividing where it is 1
+    np.divide(g, total, out=ratio, where=total > g)
+    return _finish(g, d * ratio[:, None])
 
 
-def _water_fill(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
-    """Exact re-division: ``a_p = min(D_p, w_p * lambda)`` with ``sum a = min(G, sum D)``."""
-    w = np.broadcast_to(w, d.shape)
+def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
+    """Exact re-division for a block of intervals.
+
+    Finds per interval the level ``lam`` with ``sum_p min(D_p, w_p * lam) = target``,
+    ``target = min(G, sum of D_p over w_p > 0)``, and returns ``min(D_p, w_p * lam)``.
+    """
+    # the split is invariant to scaling each interval's weights: normalise them
+    w_sum = w.sum(axis=1, keepdims=True)
+    w = np.divide(w, w_sum, out=np.zeros(d.shape), where=w_sum > 0)
     active = w > 0
     d_act = np.where(active, d, 0.0)
     target = np.minimum(g, d_act.sum(axis=1))
-    sat = np.divide(d_act, w, out=np.full(d.shape, np.inf), where=active)
+    # level at which each participant is saturated; inactive ones never are (a level
+    # that overflows for a tiny share is as good as never within the interval)
+    sat = np.full(d.shape, np.inf)
+    with np.errstate(over="ignore"):
+        np.divide(d_act, w, out=sat, where=active)
     order = np.argsort(sat, axis=1, kind="stable")
     sat_s = np.take_along_axis(sat, order, axis=1)
     d_s = np.take_along_axis(d_act, order, axis=1)
     w_s = np.take_along_axis(np.where(active, w, 0.0), order, axis=1)
-    cum_d_before = np.cumsum(d_s, axis=1) - d_s
+    d_before = np.cumsum(d_s, axis=1) - d_s
     w_from = np.cumsum(w_s[:, ::-1], axis=1)[:, ::-1]
-    with np.errstate(invalid="ignore"):
-        f_at = cum_d_before + np.where(np.isfinite(sat_s), sat_s, 0.0) * w_from
-    f_at = np.where(np.isfinite(sat_s), f_at, np.inf)
-    k = np.argmax(f_at >= target[:, None], axis=1)
+    finite = np.isfinite(sat_s)
+    # allocation reached at each breakpoint; non-decreasing along the sorted axis
+    with np.errstate(over="ignore", invalid="ignore"):
+        reached = d_before + np.where(finite, sat_s, 0.0) * w_from
+    hit = finite & (reached >= target[:, None])
+    k = np.argmax(hit, axis=1)
+    found = hit.any(axis=1)
     rows = np.arange(len(g))
     w_k = w_from[rows, k]
-    lam = np.divide(target - cum_d_before[rows, k], w_k, out=np.zeros_like(g), where=w_k > 0)
-    return np.where(active, np.minimum(d, w * np.maximum(lam, 0.0)[:, None]), 0.0)
+    lam = np.zeros_like(g)
+    with np.errstate(over="ignore"):
+        np.divide(target - d_before[rows, k], w_k, out=lam, where=w_k > 0)
+    # rows where even the last breakpoint falls short by rounding: everyone saturates
+    last_sat = np.where(finite, sat_s, 0.0).max(axis=1, initial=0.0)
+    lam = np.where(found, np.maximum(lam, 0.0), last_sat)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(active, np.minimum(d, w * lam[:, None]), 0.0)
 
 
 def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Variant) -> Allocation:
-    shares = np.asarray(shares, dtype=np.float64)
-    if (shares < 0).any():
-        raise ValueError("allocation: expected non-negative shares")
-    sums = shares.sum(axis=-1)
-    if (np.asarray(sums) > 1 + 1e-9).any():
-        raise ValueError("allocation: expected shares summing to at most 1")
+    """Shares broadcast to ``(n_steps, n_participants)``; both variants."""
     if variant == "export":
         return _finish(g, np.minimum(d, shares * g[:, None]))
-    return _finish(g, _water_fill(g, d, shares))
+    if variant != "redistribute":
+        raise ValueError(
+            f"allocation: expected variant 'export' or 'redistribute', found {variant!r}"
+        )
+    a = np.zeros_like(d)
+    for start in range(0, len(g), BLOCK_STEPS):
+        stop = min(start + BLOCK_STEPS, len(g))
+        w = np.broadcast_to(
+            shares if shares.shape[0] == 1 else shares[start:stop], d[start:stop].shape
+        )
+        a[start:stop] = _water_fill_block(g[start:stop], d[start:stop], w)
+    return _finish(g, a)
 
 
 def allocate_static(
-    generation_kwh: FloatArray, demand_kwh: FloatArray, shares_frac: FloatArray, variant: Variant
+    generation_kwh: ArrayLike, demand_kwh: ArrayLike, shares_frac: ArrayLike, variant: Variant
 ) -> Allocation:
-    """Fixed share of generation per participant, capped at its consumption."""
-    g, d = _check(generation_kwh, demand_kwh)
+    """Allocate fixed shares of generation, capped at consumption.
+
+    Parameters
+    ----------
+    generation_kwh, demand_kwh : array_like
+        As in :func:`allocate_proportional` [kWh].
+    shares_frac : array_like
+        ``(n_participants,)`` shares [-], non-negative, summing to at most 1.
+    variant : {"export", "redistribute"}
+        ``export``: an unused share (and the unassigned rest when shares sum to less
+        than 1) is exported. ``redistribute``: it is re-divided among participants with
+        unmet demand in proportion to their shares, until the energy or the demand runs
+        out (exact water-filling, see Notes).
+
+    Notes
+    -----
+    export: ``a_p = min(D_p, w_p G)``.
+    redistribute: ``a_p = min(D_p, w_p * lam)`` with ``lam`` the level at which
+    ``sum_p a_p = min(G, sum_{w_p > 0} D_p)``; found exactly per interval by sorting the
+    saturation levels ``D_p / w_p`` (no fixed number of passes). Because shares sum to at
+    most 1, ``lam >= G``: nobody gets less than under ``export``.
+
+    References
+    ----------
+    NL energiedeel-overeenkomst (Energiewet 2026); AT statische Aufteilung; ES fixed
+    coefficients (RD 244/2019).
+    """
+    g, d = _as_inputs(generation_kwh, demand_kwh)
     shares = np.asarray(shares_frac, dtype=np.float64)
     if shares.shape != (d.shape[1],):
-        raise ValueError(f"allocation: expected {d.shape[1]} shares, found {shares.shape}")
-    return _share_based(g, d, shares[None, :], variant)
+        raise ValueError(f"allocation: expected {d.shape[1]} shares, found shape {shares.shape}")
+    return _share_based(g, d, _check_shares(shares)[None, :], variant)
 
 
 def allocate_equal(
-    generation_kwh: FloatArray, demand_kwh: FloatArray, variant: Variant
+    generation_kwh: ArrayLike, demand_kwh: ArrayLike, variant: Variant
 ) -> Allocation:
-    """Equal shares ``1/P``; ``redistribute`` makes it max-min fair."""
-    g, d = _check(generation_kwh, demand_kwh)
-    p = d.shape[1]
-    return _share_based(g, d, np.full((1, p), 1.0 / p), variant)
+    """Allocate equal shares ``1/P``; ``redistribute`` gives the max-min fair split.
+
+    Notes
+    -----
+    With ``redistribute`` this is water-filling with equal weights: every participant
+    gets ``min(D_p, lam)``.
+    """
+    g, d = _as_inputs(generation_kwh, demand_kwh)
+    n = d.shape[1]
+    if n == 0:
+        return _finish(g, d.copy())
+    return _share_based(g, d, np.full((1, n), 1.0 / n), variant)
 
 
 def allocate_schedule(
-    generation_kwh: FloatArray, demand_kwh: FloatArray, shares_frac: FloatArray, variant: Variant
+    generation_kwh: ArrayLike, demand_kwh: ArrayLike, shares_frac: ArrayLike, variant: Variant
 ) -> Allocation:
-    """Shares set per interval in advance."""
-    g, d = _check(generation_kwh, demand_kwh)
+    """Allocate shares set in advance per interval, ``(n_steps, n_participants)``.
+
+    See :func:`allocate_static` for the variants; each interval's shares sum to at most 1.
+
+    References
+    ----------
+    ES Orden TED/1247/2021 (hourly coefficients); FR clé dynamique personnalisée.
+    """
+    g, d = _as_inputs(generation_kwh, demand_kwh)
     shares = np.asarray(shares_frac, dtype=np.float64)
     if shares.shape != d.shape:
         raise ValueError(f"allocation: expected shares of shape {d.shape}, found {shares.shape}")
-    return _share_based(g, d, shares, variant)
+    return _share_based(g, d, _check_shares(shares), variant)
 
 
-def allocate(generation_kwh: FloatArray, demand_kwh: FloatArray, key: Key) -> Allocation:
-    """Allocate with the given key."""
+def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allocation:
+    """Allocate with ``key`` (dispatch on its type)."""
     if isinstance(key, ProportionalKey):
         return allocate_proportional(generation_kwh, demand_kwh)
     if isinstance(key, StaticKey):
         return allocate_static(generation_kwh, demand_kwh, key.shares_frac, key.variant)
     if isinstance(key, EqualKey):
         return allocate_equal(generation_kwh, demand_kwh, key.variant)
-    return allocate_schedule(generation_kwh, demand_kwh, key.shares_frac, key.variant)
+    if isinstance(key, ScheduleKey):
+        return allocate_schedule(generation_kwh, demand_kwh, key.shares_frac, key.variant)
+    raise TypeError(f"allocation: unknown key {key!r}")
+
+
+def expand_hourly_shares(shares_hourly: ArrayLike, hour_of_year: ArrayLike) -> FloatArray:
+    """Map an hour-of-year share table onto intervals.
+
+    Parameters
+    ----------
+    shares_hourly : array_like
+        ``(n_hours, n_participants)`` shares per hour of the year [-].
+    hour_of_year : array_like
+        ``(n_steps,)`` integer hour of each interval, counted in absolute time from
+        1 January 00:00 local time (so 8,760 or 8,784 hours, clock changes included).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps, n_participants)``.
+    """
+    table = np.asarray(shares_hourly, dtype=np.float64)
+    hours = np.asarray(hour_of_year, dtype=np.int64)
+    if hours.min(initial=0) < 0 or hours.max(initial=0) >= table.shape[0]:
+        raise ValueError(
+            f"allocation: schedule has {table.shape[0]} hours, the year needs {hours.max() + 1}"
+        )
+    return table[hours]
 
 
 def allocate_own_strings(
-    string_generation_kwh: FloatArray, demand_kwh: FloatArray
+    string_generation_kwh: ArrayLike, demand_kwh: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
-    """Each dwelling first uses its own string behind its meter: (used, surplus) [kWh]."""
+    """Each dwelling first uses its own string behind its own meter.
+
+    Parameters
+    ----------
+    string_generation_kwh, demand_kwh : array_like
+        ``(n_steps, n_dwellings)`` [kWh].
+
+    Returns
+    -------
+    used_kwh, surplus_kwh : numpy.ndarray
+        ``min(S, D)`` and ``S - min(S, D)``; ``used + surplus == S`` exactly.
+    """
     s = np.asarray(string_generation_kwh, dtype=np.float64)
     d = np.asarray(demand_kwh, dtype=np.float64)
+    if s.shape != d.shape:
+        raise ValueError(
+            f"allocation: expected strings and demand of one shape, found {s.shape}, {d.shape}"
+        )
     used = np.minimum(s, d)
     return used, s - used
 
 
+# --------------------------------------------------------------------------- waterfall
 @dataclass(frozen=True)
 class Tier:
-    """One tier of the waterfall: its demand, key and optional caps."""
+    """One tier of the waterfall.
+
+    Attributes
+    ----------
+    name : str
+        E.g. ``"common"``, ``"tenants"``, ``"members"``.
+    demand_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` [kWh].
+    key : Key
+        How the tier shares what reaches it.
+    cap_frac : float, optional
+        At most this share of each interval's *generation* goes to the tier [-].
+    cap_kwh : float, optional
+        At most this much per interval goes to the tier [kWh].
+    """
 
     name: str
     demand_kwh: FloatArray
@@ -185,24 +372,50 @@ class Tier:
 
 @dataclass(frozen=True)
 class WaterfallResult:
-    """Allocation per tier ``name -> (n_steps, n_participants)`` and export [kWh]."""
+    """Allocation per tier (``name -> (n_steps, n_participants)``) and export [kWh]."""
 
     allocated_kwh: dict[str, FloatArray]
     export_kwh: FloatArray
 
 
-def allocate_waterfall(generation_kwh: FloatArray, tiers: Sequence[Tier]) -> WaterfallResult:
-    """Tiers in order; what a tier cannot use flows to the next; the rest is exported."""
+def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> WaterfallResult:
+    """Share generation tier after tier; the remainder is exported.
+
+    Parameters
+    ----------
+    generation_kwh : array_like
+        ``(n_steps,)`` [kWh].
+    tiers : sequence of Tier
+        In order of priority (default common -> tenants -> members).
+
+    Returns
+    -------
+    WaterfallResult
+
+    Notes
+    -----
+    Tier ``i`` receives ``R_i = min(remaining, cap_frac * G, cap_kwh)`` and shares it with
+    its key; what it does not use (an unused share under ``export``, or energy beyond its
+    demand) and what the cap held back flow on: ``remaining -= sum_p a_ip``. The last
+    remainder is exported, so ``sum_i sum_p a_ip + x == G`` in every interval.
+    """
     g = np.asarray(generation_kwh, dtype=np.float64)
+    names = [t.name for t in tiers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"allocation: expected unique tier names, found {names}")
     remaining = g.copy()
     out: dict[str, FloatArray] = {}
     for tier in tiers:
-        available = remaining
+        reach = remaining
         if tier.cap_frac is not None:
-            available = np.minimum(available, tier.cap_frac * g)
+            if not 0.0 <= tier.cap_frac <= 1.0:
+                raise ValueError(f"allocation: tier {tier.name}: cap_frac must be in [0, 1]")
+            reach = np.minimum(reach, tier.cap_frac * g)
         if tier.cap_kwh is not None:
-            available = np.minimum(available, tier.cap_kwh)
-        result = allocate(available, tier.demand_kwh, tier.key)
+            if tier.cap_kwh < 0:
+                raise ValueError(f"allocation: tier {tier.name}: cap_kwh must be >= 0")
+            reach = np.minimum(reach, tier.cap_kwh)
+        result = allocate(reach, tier.demand_kwh, tier.key)
         out[tier.name] = result.allocated_kwh
         remaining = np.maximum(remaining - result.allocated_kwh.sum(axis=1), 0.0)
     return WaterfallResult(out, remaining)

@@ -195,6 +195,68 @@ def _check_axis(path: Path, index: pd.DatetimeIndex, expected: pd.DatetimeIndex)
         )
 
 
+def read_schedule_csv(
+    path: Path, *, expected_index: pd.DatetimeIndex, participant_ids: Sequence[str]
+) -> np.ndarray:
+    """Read a schedule of shares, per interval or per hour of the year.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with one column per participant id holding shares [-], and either a ``time``
+        column (one row per interval, as :func:`read_timeseries_csv`) or an
+        ``hour_of_year`` column 0 ... 8759 (8783 in a leap year), hours counted in
+        absolute time from 1 January 00:00 local time (ES hourly coefficients).
+    expected_index : pandas.DatetimeIndex
+        The simulation's interval starts.
+    participant_ids : sequence of str
+        The tier's participants, in order.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps, n_participants)`` shares [-].
+
+    Raises
+    ------
+    DataError
+        Bad file, missing participant column, rows of shares summing to more than 1.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    with path.open(encoding="utf-8-sig") as handle:
+        header = handle.readline().strip().split(",")
+    if "hour_of_year" in header:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        missing = [c for c in participant_ids if c not in raw.columns]
+        if missing:
+            raise DataError(f"{path}: column '{missing[0]}': required column is missing")
+        hours = pd.to_numeric(raw["hour_of_year"], errors="coerce").to_numpy()
+        n_hours = int(round((expected_index[-1] - expected_index[0]).total_seconds() / 3600)) + 1
+        if not np.array_equal(hours, np.arange(n_hours)):
+            raise DataError(
+                f"{path}: column 'hour_of_year': expected 0 ... {n_hours - 1} in order, "
+                f"found {len(hours)} rows"
+            )
+        table = _parse_values(path, raw[list(participant_ids)])
+        offset_h = (expected_index - expected_index[0]) / pd.Timedelta(hours=1)
+        shares = table[np.floor(np.asarray(offset_h)).astype(np.int64)]
+    else:
+        frame = read_timeseries_csv(
+            path, expected_index=expected_index, required_columns=participant_ids
+        )
+        shares = frame[list(participant_ids)].to_numpy(dtype=np.float64)
+    sums = shares.sum(axis=1)
+    if (sums > 1 + 1e-9).any():
+        i = int(np.argmax(sums))
+        raise DataError(
+            f"{path}: shares at {expected_index[i].isoformat()}: expected a sum of at most 1, "
+            f"found {sums[i]:.6g}"
+        )
+    return shares
+
+
 # --------------------------------------------------------------------------- writers
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented UTF-8 JSON (no NaN: they become null)."""

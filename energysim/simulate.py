@@ -16,7 +16,7 @@ import pandas as pd
 from energysim import allocation as alloc
 from energysim import demand, finance, generation, ownership, weather
 from energysim.errors import ScenarioError
-from energysim.io import read_timeseries_csv
+from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.population import derive_seed, draw_annual_kwh
 from energysim.scenario import (
     Building,
@@ -247,8 +247,8 @@ def _key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
     if isinstance(key, EqualKey):
         return alloc.EqualKey(key.variant)
     if isinstance(key, ScheduleKey):
-        shares = read_timeseries_csv(key.path, expected_index=index, required_columns=ids)
-        return alloc.ScheduleKey(shares[ids].to_numpy(dtype=np.float64), key.variant)
+        shares = read_schedule_csv(key.path, expected_index=index, participant_ids=ids)
+        return alloc.ScheduleKey(shares, key.variant)
     raise AssertionError(f"unknown key {key!r}")
 
 

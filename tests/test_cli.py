@@ -28,23 +28,45 @@ def test_run_writes_all_outputs(tmp_path: Path, capsys) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUT_FILES)
     s = json.loads((folder / "summary.json").read_text())
     for key in (
-        "scenario", "year", "generation_kwh", "export_kwh", "allocated_kwh", "consumption_kwh",
-        "self_consumption_frac", "self_sufficiency_frac", "specific_yield_kwh_per_kwp",
-        "benefit_eur", "local_ownership_frac",
+        "scenario",
+        "year",
+        "generation_kwh",
+        "export_kwh",
+        "allocated_kwh",
+        "consumption_kwh",
+        "self_consumption_frac",
+        "self_sufficiency_frac",
+        "specific_yield_kwh_per_kwp",
+        "benefit_eur",
+        "local_ownership_frac",
     ):
         assert key in s, key
     for role in ("common", "tenants", "members"):
-        assert role in s["allocated_kwh"] and role in s["consumption_kwh"] and role in s["benefit_eur"]
+        assert (
+            role in s["allocated_kwh"] and role in s["consumption_kwh"] and role in s["benefit_eur"]
+        )
     table = pd.read_csv(folder / "participants.csv")
-    for col in ("participant_id", "building_id", "role", "consumption_kwh", "allocated_kwh",
-                "grid_import_kwh", "benefit_eur"):
+    for col in (
+        "participant_id",
+        "building_id",
+        "role",
+        "consumption_kwh",
+        "allocated_kwh",
+        "grid_import_kwh",
+        "benefit_eur",
+    ):
         assert col in table.columns, col
     assert set(table.role) == {"common", "tenant", "member"}
     ts = pd.read_parquet(folder / "timeseries.parquet")
     assert len(ts) == 8760
     assert str(ts.index.tz) == "Europe/Amsterdam"
-    assert (ts.allocated_common_kwh + ts.allocated_tenants_kwh + ts.allocated_members_kwh
-            + ts.export_kwh - ts.generation_kwh).abs().max() < 1e-9
+    assert (
+        ts.allocated_common_kwh
+        + ts.allocated_tenants_kwh
+        + ts.allocated_members_kwh
+        + ts.export_kwh
+        - ts.generation_kwh
+    ).abs().max() < 1e-9
     resolved = json.loads((folder / "scenario.resolved.json").read_text())
     assert resolved["tariffs"]["energy_tax_eur_per_kwh"] == 0.0916
     assert "scenario mini" in capsys.readouterr().out
@@ -90,14 +112,26 @@ def _bad_scenario(tmp_path: Path, kind: str) -> Path:
         ("missing field", "field 'site': required field is missing"),
         ("wrong type", "field 'buildings[0].dwellings'"),
         ("unknown key", "field 'buildings[0].roof_colour': unknown key"),
-        ("negative kWp", "field 'buildings[0].arrays[0].capacity_kwp': Input should be greater than 0"),
+        (
+            "negative kWp",
+            "field 'buildings[0].arrays[0].capacity_kwp': Input should be greater than 0",
+        ),
         ("CSV gap", "generation.csv: column 'time': gap after"),
         ("duplicate timestamp", "generation.csv: column 'time', row 52: duplicate timestamp"),
-        ("naive timestamp", "generation.csv: column 'time', row 51: expected an ISO-8601 timestamp with UTC offset"),
-        ("decimal comma", "generation.csv: column 'roof', row 51: expected a number with a decimal point, found decimal comma"),
+        (
+            "naive timestamp",
+            "generation.csv: column 'time', row 51: expected an ISO-8601 timestamp with UTC offset",
+        ),
+        (
+            "decimal comma",
+            "generation.csv: column 'roof', row 51: expected a number with a decimal point, "
+            "found decimal comma",
+        ),
     ],
 )
-def test_bad_input_exit_2_one_line_nothing_written(tmp_path: Path, capsys, kind: str, expected: str) -> None:
+def test_bad_input_exit_2_one_line_nothing_written(
+    tmp_path: Path, capsys, kind: str, expected: str
+) -> None:
     path = _bad_scenario(tmp_path, kind)
     out = tmp_path / "out"
     out.mkdir()
@@ -117,8 +151,12 @@ def test_console_script_reports_bad_input_without_traceback(tmp_path: Path) -> N
     path = _bad_scenario(tmp_path, "unknown key")
     exe = Path(sys.executable).with_name("energysim")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "energysim.cli"]
-    proc = subprocess.run([*cmd, "validate", str(path)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONWARNINGS": "error"})
+    proc = subprocess.run(
+        [*cmd, "validate", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
     assert proc.returncode == 2
     assert "unknown key" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -137,7 +175,9 @@ def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -
     months = audit.drop(index="total")
     assert len(months) == 12
     assert months["consumption_kwh"].sum() == pytest.approx(table.loc["B1-M002", "consumption_kwh"])
-    assert months["received_members_kwh"].sum() == pytest.approx(table.loc["B1-M002", "allocated_kwh"])
+    assert months["received_members_kwh"].sum() == pytest.approx(
+        table.loc["B1-M002", "allocated_kwh"]
+    )
     assert months["grid_import_kwh"].sum() == pytest.approx(table.loc["B1-M002", "grid_import_kwh"])
     assert main(["explain", str(path), "B1-X999"]) == 2
     assert "participant 'B1-X999': not in scenario" in capsys.readouterr().err

@@ -52,10 +52,22 @@ def _valid_lines() -> list[str]:
             lambda L: L.__setitem__(5, "2026-01-01T01:00:00,1.0"),
             "column 'time', row 6: expected an ISO-8601 timestamp with UTC offset",
         ),
-        (lambda L: L.__setitem__(7, L[7].split(",")[0] + ',"1,5"'), "row 8: expected a number with a decimal point, found decimal comma '1,5'"),
-        (lambda L: L.__setitem__(8, L[8].split(",")[0] + ",abc"), "column 'a', row 9: expected a number [kWh], found 'abc'"),
-        (lambda L: L.__setitem__(9, L[9].split(",")[0] + ","), "row 10: expected a number [kWh], found an empty cell"),
-        (lambda L: L.__setitem__(9, L[9].split(",")[0] + ",-2"), "row 10: expected a non-negative energy"),
+        (
+            lambda L: L.__setitem__(7, L[7].split(",")[0] + ',"1,5"'),
+            "row 8: expected a number with a decimal point, found decimal comma '1,5'",
+        ),
+        (
+            lambda L: L.__setitem__(8, L[8].split(",")[0] + ",abc"),
+            "column 'a', row 9: expected a number [kWh], found 'abc'",
+        ),
+        (
+            lambda L: L.__setitem__(9, L[9].split(",")[0] + ","),
+            "row 10: expected a number [kWh], found an empty cell",
+        ),
+        (
+            lambda L: L.__setitem__(9, L[9].split(",")[0] + ",-2"),
+            "row 10: expected a non-negative energy",
+        ),
         (lambda L: L.__setitem__(0, "timestamp,a"), "column 'time': expected a time column"),
         (lambda L: L.pop(), "expected the simulation year from"),
     ],

@@ -72,7 +72,14 @@ def _measured_case(tmp_path: Path, *, year: int = 2027) -> Path:
     cons = year_frame(
         year,
         60,
-        {"B1-common": 0.5, "B1-T001": 0.2, "B1-T002": 0.4, "B1-T003": 0.3, "B1-M001": 0.1, "B1-M002": 0.3},
+        {
+            "B1-common": 0.5,
+            "B1-T001": 0.2,
+            "B1-T002": 0.4,
+            "B1-T003": 0.3,
+            "B1-M001": 0.1,
+            "B1-M002": 0.3,
+        },
     )
     gen = year_frame(year, 60, {"roof": 0.0})
     h_a = pd.Timestamp(f"{year}-06-01 12:00", tz="Europe/Amsterdam")
@@ -118,7 +125,9 @@ def test_measured_data_hand_calculation(tmp_path: Path) -> None:
     assert table.loc["B1-T003", "benefit_eur"] == pytest.approx(2.0 * p / 3)
     assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * p + 2.0 * p / 3)
     # the owners receive the feed-in compensation for the 3.5 kWh exported
-    assert s["owners_revenue_eur"] == pytest.approx(3.5 * r.tariffs.feed_in_compensation_eur_per_kwh)
+    assert s["owners_revenue_eur"] == pytest.approx(
+        3.5 * r.tariffs.feed_in_compensation_eur_per_kwh
+    )
 
 
 def test_scenario_year_2026_nets_common_export_for_the_owners(tmp_path: Path) -> None:
@@ -160,3 +169,65 @@ def test_sce_mode_feeds_the_members_tier_in_and_pays_by_certificates(tmp_path: P
     assert payout[1] == pytest.approx(3 * payout[0])
     # the SCE energy is not also paid to the owners as export
     assert s["owners_revenue_eur"] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("layout", ["time", "hour_of_year"])
+def test_schedule_key_from_csv(tmp_path: Path, layout: str) -> None:
+    from energysim.timeindex import year_index
+
+    index = year_index(2026, 60, "Europe/Amsterdam")
+    if layout == "time":
+        shares = pd.DataFrame({"B1-T001": 0.75, "B1-T002": 0.25}, index=index)
+        write_measured_csv(tmp_path / "schedule.csv", shares)
+    else:
+        pd.DataFrame({"hour_of_year": np.arange(8760), "B1-T001": 0.75, "B1-T002": 0.25}).to_csv(
+            tmp_path / "schedule.csv", index=False
+        )
+    data = minimal()
+    data["allocation"] = {
+        "order": ["tenants", "common", "members"],
+        "tenants": {"key": {"method": "schedule", "path": "schedule.csv", "variant": "export"}},
+    }
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    g = r.generation_kwh.to_numpy().sum(axis=1)
+    got = r.shared_kwh[["B1-T001", "B1-T002"]].to_numpy()
+    d = r.consumption_kwh[["B1-T001", "B1-T002"]].to_numpy()
+    # first tier, export variant: each gets min(its demand, its share of generation)
+    np.testing.assert_allclose(got, np.minimum(d, g[:, None] * [0.75, 0.25]), atol=1e-12)
+
+
+def test_schedule_with_shares_above_one_is_rejected(tmp_path: Path) -> None:
+    from energysim.errors import DataError
+
+    pd.DataFrame({"hour_of_year": np.arange(8760), "B1-T001": 0.75, "B1-T002": 0.5}).to_csv(
+        tmp_path / "schedule.csv", index=False
+    )
+    data = minimal()
+    data["allocation"] = {"tenants": {"key": {"method": "schedule", "path": "schedule.csv"}}}
+    with pytest.raises(DataError, match="expected a sum of at most 1, found 1.25"):
+        run(load_scenario(write_scenario(tmp_path, data)))
+
+
+def test_own_string_surplus_offered_to_the_next_tier(tmp_path: Path) -> None:
+    base = load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "walkup-portiekflat.toml"
+    )
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["time_step_min"] = 60
+    data["buildings"][0]["members"] = {"count": 5}
+    exported = run(scenario_from_dict(data))
+    data["allocation"]["per_dwelling_surplus"] = "next_tier"
+    offered = run(scenario_from_dict(data))
+    for r in (exported, offered):
+        gen = r.generation_kwh.to_numpy().sum(axis=1)
+        np.testing.assert_allclose(
+            r.received_kwh.to_numpy().sum(axis=1) + r.export_kwh.to_numpy().sum(axis=1),
+            gen,
+            atol=1e-9,
+        )
+    # behind-the-meter use is the same; the offered surplus reaches other tiers
+    assert offered.own_string_kwh.to_numpy().sum() == pytest.approx(
+        exported.own_string_kwh.to_numpy().sum()
+    )
+    assert offered.shared_kwh.to_numpy().sum() > exported.shared_kwh.to_numpy().sum()
+    assert offered.own_export_kwh.to_numpy().sum() == 0.0
