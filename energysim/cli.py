@@ -1,4 +1,4 @@
-"""Command line: ``energysim run | validate | explain``.
+"""Command line: ``energysim run | validate | explain | ownership``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
 one line on stderr and exit status 2; nothing is written to the output folder.
@@ -38,6 +38,52 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     table = participant_audit(result, args.participant_id)
     print(f"{args.participant_id} in {result.scenario.name}, {result.scenario.year} [kWh]")
     print(table.to_string(float_format=lambda v: f"{v:,.1f}"))
+    return 0
+
+
+def _cmd_ownership(args: argparse.Namespace) -> int:
+    from energysim import ownership
+    from energysim.register import read_register
+
+    register_path = Path(args.register)
+    register = read_register(register_path)
+    overrides = {}
+    for item in args.local or []:
+        kind, _, value = item.partition("=")
+        if value not in ("yes", "no"):
+            raise EnergysimError(f"--local {item}: expected TYPE=yes or TYPE=no")
+        overrides[kind] = value == "yes"
+    try:
+        local = ownership.local_types(
+            housing_corporation_local=args.housing_corporation_local, overrides=overrides
+        )
+    except ValueError as exc:
+        raise EnergysimError(f"--local: {exc}") from None
+    if args.add:
+        from energysim.scenario import load_scenario
+        from energysim.simulate import installation_register_rows, run
+
+        for path in args.add:
+            rows = installation_register_rows(run(load_scenario(path)), args.municipality)
+            try:
+                register = ownership.add_installations(register, rows)
+            except ValueError as exc:
+                raise EnergysimError(f"{path}: {exc}") from None
+    report = ownership.ownership_report(register, local, args.target)
+    print(ownership.format_report(report))
+    if not report.total.target_met:
+        kwp = ownership.capacity_to_close_gap_kwp(
+            register,
+            specific_yield_kwh_per_kwp=args.specific_yield,
+            local=local,
+            target_frac=args.target,
+        )
+        print(
+            f"Cooperative-owned rooftop PV that would close it: {kwp:,.0f} kWp "
+            f"at {args.specific_yield:,.0f} kWh/kWp."
+        )
+    written = ownership.write_report(report, Path(args.out) / f"{register_path.stem}-ownership")
+    print(f"\nwritten: {written[0].parent}")
     return 0
 
 
@@ -110,6 +156,30 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("scenario", help="scenario TOML file")
     p_exp.add_argument("participant_id", help="e.g. GF1-T001 or GF1-M003")
     p_exp.set_defaults(func=_cmd_explain)
+
+    p_own = sub.add_parser(
+        "ownership", help="local ownership of a register of installations vs the 50%% target"
+    )
+    p_own.add_argument("register", help="register CSV or Excel file")
+    p_own.add_argument("--add", nargs="+", metavar="SCENARIO", help="add simulated rooftops")
+    p_own.add_argument("--municipality", help="municipality of the added scenarios")
+    p_own.add_argument(
+        "--housing-corporation-local",
+        action="store_true",
+        help="count housing corporations as local owners (not settled; default: not)",
+    )
+    p_own.add_argument(
+        "--local", action="append", metavar="TYPE=yes|no", help="override one owner type"
+    )
+    p_own.add_argument("--target", type=float, default=0.5, help="target share (default 0.5)")
+    p_own.add_argument(
+        "--specific-yield",
+        type=float,
+        default=900.0,
+        help="kWh/kWp of new cooperative rooftops for the what-if (default 900)",
+    )
+    p_own.add_argument("--out", default="results", help="output folder (default: results)")
+    p_own.set_defaults(func=_cmd_ownership)
 
     p_val = sub.add_parser("validate", help="check a scenario file without running it")
     p_val.add_argument("scenario", help="scenario TOML file")

@@ -79,6 +79,9 @@ class Site(Model):
     longitude_deg: float = Field(ge=-180, le=180, description="Longitude [deg], east positive.")
     altitude_m: float = Field(default=0.0, ge=-500, le=9000, description="Altitude [m].")
     timezone: str = Field(default="Europe/Amsterdam", description="IANA time zone.")
+    municipality: str | None = Field(
+        default=None, description="Municipality (for local-ownership registers)."
+    )
 
     @field_validator("timezone")
     @classmethod

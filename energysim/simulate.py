@@ -652,6 +652,38 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
+def installation_register_rows(result: Result, municipality: str | None = None) -> pd.DataFrame:
+    """Register rows (one per owner) for each building's rooftop installation.
+
+    Installation ids are ``<scenario>/<building>``; capacity and production come from
+    the run, the owners from the scenario's ownership split.
+
+    Raises
+    ------
+    ScenarioError
+        When no municipality is given and the scenario's site names none.
+    """
+    place = municipality or result.scenario.site.municipality
+    if place is None:
+        raise ScenarioError(
+            f"scenario '{result.scenario.name}': field 'site.municipality': needed to add it "
+            "to a register (or pass --municipality)"
+        )
+    owners = [(o.owner, o.owner_type, o.share_frac) for o in result.scenario.ownership]
+    frames = [
+        ownership.installation_rows(
+            f"{result.scenario.name}/{b}",
+            place,
+            "solar",
+            row.capacity_kwp,
+            row.generation_kwh,
+            owners,
+        )
+        for b, row in result.buildings.iterrows()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
 def participants_table(result: Result) -> pd.DataFrame:
     """One row per participant with annual energy and money, as in ``participants.csv``."""
     p = result.participants
