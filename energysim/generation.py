@@ -1,16 +1,101 @@
-"""PV generation per roof plane with pvlib PVWatts (first version)."""
+"""PV generation per roof plane: pvlib PVWatts, every plane of a site in one pass.
+
+Weather + a table of roof planes -> AC energy per interval and plane [kWh]. The solar
+position is computed once per site; transposition, cell temperature, DC power and the
+inverter are broadcast over ``(time, plane)`` with numpy, in blocks of planes to bound
+memory.
+
+References
+----------
+Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641 (DC model, losses,
+inverter). King, D. L. et al. (2004). Photovoltaic Array Performance Model. SAND2004-3535
+(SAPM cell temperature). Hay, J. E., Davies, J. A. (1980). Calculations of the solar
+radiation incident on an inclined surface (sky diffuse).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pvlib
+from numpy.typing import NDArray
 
-_SAPM = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
-_MOUNTING = {
-    "open_rack": _SAPM["open_rack_glass_polymer"],
-    "close_mount": _SAPM["close_mount_glass_glass"],
+from energysim.weather import solar_position
+
+GAMMA_PDC_PER_K = -0.0037
+"""PVWatts temperature coefficient of power for standard modules [1/K]."""
+INVERTER_EFFICIENCY = 0.96
+"""PVWatts nominal inverter efficiency [-]."""
+ALBEDO = 0.2
+MOUNTING_SAPM = {
+    # ballasted frames on a flat roof: air flows under the modules
+    "open_rack": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"],
+    # modules close to the roof surface: hotter
+    "close_mount": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][
+        "close_mount_glass_glass"
+    ],
 }
+PLANES_PER_BLOCK = 128
+
+REQUIRED_PLANE_COLUMNS = (
+    "capacity_kwp",
+    "surface_tilt_deg",
+    "surface_azimuth_deg",
+    "dc_ac_ratio",
+    "mounting",
+    "losses_frac",
+    "degradation_frac_per_yr",
+)
+
+
+def combine_losses_frac(
+    soiling_frac: float = 0.02,
+    shading_frac: float = 0.03,
+    snow_frac: float = 0.0,
+    mismatch_frac: float = 0.02,
+    wiring_frac: float = 0.02,
+    connections_frac: float = 0.005,
+    lid_frac: float = 0.015,
+    nameplate_frac: float = 0.01,
+    age_frac: float = 0.0,
+    availability_frac: float = 0.03,
+) -> float:
+    """Combine a PVWatts loss breakdown into one system loss [-].
+
+    Notes
+    -----
+    ``1 - prod_i (1 - l_i)`` (PVWatts v5 manual, eq. 3.1); the defaults give 14.08%.
+    """
+    parts = [
+        soiling_frac,
+        shading_frac,
+        snow_frac,
+        mismatch_frac,
+        wiring_frac,
+        connections_frac,
+        lid_frac,
+        nameplate_frac,
+        age_frac,
+        availability_frac,
+    ]
+    return float(pvlib.pvsystem.pvwatts_losses(*[100 * p for p in parts]) / 100)
+
+
+def horizon_blocks_beam(
+    solar_azimuth_deg: NDArray[np.float64],
+    solar_elevation_deg: NDArray[np.float64],
+    horizon_deg: Sequence[float],
+) -> NDArray[np.bool_]:
+    """True where the sun is below a horizon profile (far shading of the beam).
+
+    ``horizon_deg`` holds elevations at equally spaced azimuths from north, clockwise.
+    """
+    h = np.asarray(horizon_deg, dtype=np.float64)
+    az = np.linspace(0.0, 360.0, len(h), endpoint=False)
+    level = np.interp(solar_azimuth_deg % 360.0, np.r_[az, 360.0], np.r_[h, h[0]])
+    return solar_elevation_deg < level
 
 
 def simulate_generation_kwh(
@@ -21,31 +106,130 @@ def simulate_generation_kwh(
     planes: pd.DataFrame,
     year_of_operation: int = 1,
 ) -> pd.DataFrame:
-    """AC energy per interval and plane [kWh]."""
-    index = weather.index
-    step_h = (index[1] - index[0]) / pd.Timedelta(hours=1)
-    mid = index + (index[1] - index[0]) / 2
-    solpos = pvlib.solarposition.get_solarposition(mid, latitude_deg, longitude_deg, altitude_m)
-    out = {}
-    for pid, row in planes.iterrows():
-        poa = pvlib.irradiance.get_total_irradiance(
-            row["surface_tilt_deg"],
-            row["surface_azimuth_deg"],
-            solpos["apparent_zenith"].to_numpy(),
-            solpos["azimuth"].to_numpy(),
-            weather["dni"].to_numpy(),
-            weather["ghi"].to_numpy(),
-            weather["dhi"].to_numpy(),
+    """AC energy of each roof plane in each interval [kWh].
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Regular, tz-aware interval-start index; ``ghi``, ``dni``, ``dhi`` [W/m2],
+        ``temp_air`` [degC], ``wind_speed`` [m/s].
+    latitude_deg, longitude_deg, altitude_m : float
+        Site.
+    planes : pandas.DataFrame
+        One row per plane (index = plane id) with :data:`REQUIRED_PLANE_COLUMNS` and
+        optionally ``horizon_deg`` (None or a list of elevations).
+    year_of_operation : int
+        1 for the first year; output is scaled by ``(1 - d)^(year - 1)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``index = weather.index``, ``columns = planes.index`` [kWh per interval].
+
+    Notes
+    -----
+    Per plane: Hay-Davies transposition -> SAPM cell temperature for the mounting ->
+    PVWatts DC ``P = P0 G/1000 (1 + gamma (T_c - 25))`` -> system losses -> PVWatts
+    inverter rated ``P0 / dc_ac_ratio`` (clipping). Energy = mean power x step; irradiance
+    is taken at the middle of each interval.
+    """
+    missing = [c for c in REQUIRED_PLANE_COLUMNS if c not in planes.columns]
+    if missing:
+        raise ValueError(f"planes: column '{missing[0]}' is missing")
+    index = pd.DatetimeIndex(weather.index)
+    step = index[1] - index[0]
+    step_h = step / pd.Timedelta(hours=1)
+    mid = index + step / 2
+    pos = solar_position(mid, latitude_deg, longitude_deg, altitude_m)
+    dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(mid.day_of_year.to_numpy()))
+    wx = {
+        c: weather[c].to_numpy(dtype=np.float64)[:, None]
+        for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed")
+    }
+    zen = pos["apparent_zenith"][:, None]
+    azi = pos["azimuth"][:, None]
+    sun_up = zen < 90.0
+    out = np.empty((len(index), len(planes)))
+    degradation = (1.0 - planes["degradation_frac_per_yr"].to_numpy(dtype=np.float64)) ** (
+        year_of_operation - 1
+    )
+    for start in range(0, len(planes), PLANES_PER_BLOCK):
+        block = planes.iloc[start : start + PLANES_PER_BLOCK]
+        tilt = block["surface_tilt_deg"].to_numpy(dtype=np.float64)[None, :]
+        surf_az = block["surface_azimuth_deg"].to_numpy(dtype=np.float64)[None, :]
+        aoi_proj = np.clip(pvlib.irradiance.aoi_projection(tilt, surf_az, zen, azi), 0.0, None)
+        beam = np.where(sun_up, wx["dni"] * aoi_proj, 0.0)
+        if "horizon_deg" in block.columns:
+            for j, horizon in enumerate(block["horizon_deg"]):
+                if horizon is not None and not (isinstance(horizon, float) and np.isnan(horizon)):
+                    blocked = horizon_blocks_beam(pos["azimuth"], pos["elevation"], horizon)
+                    beam[blocked, j] = 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sky = pvlib.irradiance.haydavies(
+                tilt, surf_az, wx["dhi"], wx["dni"], dni_extra[:, None], zen, azi
+            )
+        sky = np.nan_to_num(np.asarray(sky, dtype=np.float64))
+        ground = wx["ghi"] * ALBEDO * (1.0 - np.cos(np.radians(tilt))) / 2.0
+        poa = np.maximum(beam + sky + ground, 0.0)
+        mounting = block["mounting"].to_numpy()
+        a = np.array([MOUNTING_SAPM[m]["a"] for m in mounting])[None, :]
+        b = np.array([MOUNTING_SAPM[m]["b"] for m in mounting])[None, :]
+        dt = np.array([MOUNTING_SAPM[m]["deltaT"] for m in mounting])[None, :]
+        t_cell = pvlib.temperature.sapm_cell(poa, wx["temp_air"], wx["wind_speed"], a, b, dt)
+        p0_kw = block["capacity_kwp"].to_numpy(dtype=np.float64)[None, :]
+        pdc_kw = poa / 1000.0 * p0_kw * (1.0 + GAMMA_PDC_PER_K * (t_cell - 25.0))
+        pdc_kw = (
+            np.maximum(pdc_kw, 0.0)
+            * (1.0 - block["losses_frac"].to_numpy(dtype=np.float64))[None, :]
         )
-        poa_global = np.nan_to_num(np.asarray(poa["poa_global"], dtype=float))
-        params = _MOUNTING[row["mounting"]]
-        t_cell = pvlib.temperature.sapm_cell(
-            poa_global, weather["temp_air"].to_numpy(), weather["wind_speed"].to_numpy(), **params
+        pac_rated_kw = p0_kw / block["dc_ac_ratio"].to_numpy(dtype=np.float64)[None, :]
+        pac_kw = pvlib.inverter.pvwatts(
+            pdc_kw, pac_rated_kw / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY
         )
-        p_dc_kw = pvlib.pvsystem.pvwatts_dc(poa_global, t_cell, row["capacity_kwp"], -0.0037)
-        p_dc_kw = np.asarray(p_dc_kw) * (1 - row["losses_frac"])
-        p_dc_kw *= (1 - row["degradation_frac_per_yr"]) ** (year_of_operation - 1)
-        p_ac_max = row["capacity_kwp"] / row["dc_ac_ratio"]
-        p_ac = np.clip(np.asarray(p_dc_kw) * 0.96, 0.0, p_ac_max)
-        out[pid] = p_ac * step_h
-    return pd.DataFrame(out, index=index)
+        pac_kw = np.clip(np.nan_to_num(np.asarray(pac_kw, dtype=np.float64)), 0.0, pac_rated_kw)
+        out[:, start : start + len(block)] = pac_kw * step_h
+    out *= degradation[None, :]
+    return pd.DataFrame(out, index=index, columns=planes.index)
+
+
+def yield_p50_p90_kwh(
+    planes: pd.DataFrame,
+    latitude_deg: float,
+    longitude_deg: float,
+    *,
+    altitude_m: float = 0.0,
+    tz: str = "Europe/Amsterdam",
+    year: int = 2026,
+    step_min: int = 60,
+    n_years: int = 20,
+    seed: int = 0,
+) -> dict[str, float | list[float]]:
+    """P50 and P90 annual yield of a roof from ``n`` stochastic weather years [kWh].
+
+    Each year is drawn with the observed year-to-year spread of monthly irradiation
+    (:func:`energysim.weather.embedded_weather` with ``interannual_variability``).
+    P90 is the yield exceeded in 90% of years (the 10th percentile), as banks use it.
+    """
+    from energysim.weather import embedded_weather
+
+    totals = []
+    for k in range(n_years):
+        wx = embedded_weather(
+            year,
+            latitude_deg,
+            longitude_deg,
+            tz,
+            step_min,
+            seed=seed + k,
+            altitude_m=altitude_m,
+            interannual_variability=True,
+        )
+        gen = simulate_generation_kwh(wx, latitude_deg, longitude_deg, altitude_m, planes)
+        totals.append(float(gen.to_numpy().sum()))
+    arr = np.asarray(totals)
+    return {
+        "p50_kwh": float(np.percentile(arr, 50)),
+        "p90_kwh": float(np.percentile(arr, 10)),
+        "mean_kwh": float(arr.mean()),
+        "years_kwh": totals,
+    }
