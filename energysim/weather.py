@@ -415,7 +415,8 @@ def read_knmi_uurgeg(path: str | Path) -> pd.DataFrame:
         if num.isna().any():
             i = int(np.flatnonzero(num.isna().to_numpy())[0])
             raise DataError(
-                f"{path}: column '{col}', data row {i + 1}: expected a number, found {table[col].iloc[i]!r}"
+                f"{path}: column '{col}', data row {i + 1}: expected a number, "
+                f"found {table[col].iloc[i]!r}"
             )
         values[col] = num.to_numpy()
     day = pd.to_datetime(values["YYYYMMDD"].astype(np.int64).astype(str), format="%Y%m%d", utc=True)
@@ -488,7 +489,8 @@ def read_weather_csv(path: str | Path) -> pd.DataFrame:
         if text.str.fullmatch(r"-?\d+,\d+").any():
             i = int(np.flatnonzero(text.str.fullmatch(r"-?\d+,\d+").to_numpy())[0])
             raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a decimal point, found {text.iloc[i]!r}"
+                f"{path}: column '{col}', row {i + 2}: expected a decimal point, "
+                f"found {text.iloc[i]!r}"
             )
         num = pd.to_numeric(text, errors="coerce")
         if num.isna().any():

@@ -114,7 +114,7 @@ def main() -> None:
         "years": list(YEARS),
         "daylight_elevation_deg": DAYLIGHT_ELEVATION_DEG,
         "elevation_bands_deg": list(ELEVATION_BANDS_DEG),
-        "clear_sky_model": "pvlib ineichen with Linke turbidity 3.5 (see energysim.weather.clear_sky_ghi)",
+        "clear_sky_model": "pvlib ineichen, Linke turbidity 3.5 (energysim.weather.clear_sky_ghi)",
         "quantile_levels": [round(float(v), 4) for v in QUANTILES],
         "months": months,
     }
