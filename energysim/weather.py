@@ -43,6 +43,19 @@ LINKE_TURBIDITY = 3.5
 the cloud statistics are derived against the same model, so the choice cancels)."""
 J_PER_CM2_H_TO_W_PER_M2 = 1e4 / 3600.0
 MAX_EDGE_FILL_H = 3
+KNMI_STATIONS_DEG: dict[int, tuple[float, float]] = {
+    # station: (latitude, longitude), KNMI station list; used when a file has no station table
+    235: (52.928, 4.781),  # De Kooy
+    240: (52.318, 4.790),  # Schiphol
+    260: (52.100, 5.180),  # De Bilt
+    270: (53.224, 5.752),  # Leeuwarden
+    280: (53.125, 6.585),  # Eelde
+    290: (52.274, 6.891),  # Twenthe
+    310: (51.442, 3.596),  # Vlissingen
+    344: (51.962, 4.447),  # Rotterdam
+    370: (51.451, 5.377),  # Eindhoven
+    380: (50.906, 5.762),  # Maastricht
+}
 WIND_WEIBULL_K = 2.0
 
 
@@ -373,13 +386,15 @@ def read_pvgis_tmy(path: str | Path, year: int) -> pd.DataFrame:
     return _frame(index[order], {c: data[c].to_numpy()[order] for c in COLUMNS})
 
 
-def read_knmi_uurgeg(path: str | Path) -> pd.DataFrame:
+def read_knmi_uurgeg(
+    path: str | Path, *, latitude_deg: float | None = None, longitude_deg: float | None = None
+) -> pd.DataFrame:
     """Read a KNMI hourly station file (``uurgeg_*.txt``).
 
     Columns used: ``YYYYMMDD``, ``HH`` (1-24, the hour *ending* at HH in UT), ``Q``
     (global radiation, J/cm2 per hour), ``T`` (0.1 degC), ``FH`` (hourly mean wind,
-    0.1 m/s). DNI and DHI come from the Erbs decomposition at the station's position
-    (from the file header).
+    0.1 m/s). DNI and DHI come from the Erbs decomposition at the station's position:
+    given, else from the file's station table, else from :data:`KNMI_STATIONS_DEG`.
 
     Returns
     -------
@@ -404,8 +419,13 @@ def read_knmi_uurgeg(path: str | Path) -> pd.DataFrame:
     for col in ("YYYYMMDD", "HH", "Q", "T", "FH"):
         if col not in names:
             raise DataError(f"{path}: column '{col}': missing in the KNMI header")
-    station = _knmi_station(path, lines[:header_i])
     rows = [s.split(",") for s in lines[header_i + 1 :] if s.strip() and not s.startswith("#")]
+    if not rows:
+        raise DataError(f"{path}: expected hourly rows after the header, found none")
+    if latitude_deg is not None and longitude_deg is not None:
+        station = (latitude_deg, longitude_deg)
+    else:
+        station = _knmi_station(path, lines[:header_i], rows[0][0].strip())
     table = pd.DataFrame(rows, columns=names[: len(rows[0])] if rows else names).apply(
         lambda s: s.str.strip()
     )
@@ -437,8 +457,8 @@ def read_knmi_uurgeg(path: str | Path) -> pd.DataFrame:
     )
 
 
-def _knmi_station(path: Path, header: list[str]) -> tuple[float, float]:
-    """Latitude and longitude of the (first) station in a KNMI file header."""
+def _knmi_station(path: Path, header: list[str], stn: str) -> tuple[float, float]:
+    """Latitude and longitude of a KNMI station: header table, else the built-in list."""
     for i, line in enumerate(header):
         if "LON(east)" in line and "LAT(north)" in line:
             for row in header[i + 1 :]:
@@ -447,7 +467,12 @@ def _knmi_station(path: Path, header: list[str]) -> tuple[float, float]:
                     return float(parts[2]), float(parts[1])
                 except (IndexError, ValueError):
                     continue
-    raise DataError(f"{path}: expected the station table (STN LON(east) LAT(north)) in the header")
+    if stn.isdigit() and int(stn) in KNMI_STATIONS_DEG:
+        return KNMI_STATIONS_DEG[int(stn)]
+    raise DataError(
+        f"{path}: station {stn!r}: position unknown (no station table in the header); "
+        "give latitude_deg and longitude_deg"
+    )
 
 
 def read_weather_csv(path: str | Path) -> pd.DataFrame:
@@ -556,7 +581,7 @@ def weather_for_year(
     src = src.reindex(grid)
     missing = src["ghi"].isna().to_numpy()
     if missing.any():
-        src = _fill_allowed_gaps(src, missing, src_step)
+        src = _fill_allowed_gaps(src, missing, src_step, tz)
     if src[["ghi", "temp_air", "wind_speed"]].isna().any().any():
         first = src.index[src["ghi"].isna().to_numpy() | src["temp_air"].isna().to_numpy()][0]
         raise DataError(
@@ -583,11 +608,13 @@ def weather_for_year(
 
 
 def _fill_allowed_gaps(
-    src: pd.DataFrame, missing: NDArray[np.bool_], step: pd.Timedelta
+    src: pd.DataFrame, missing: NDArray[np.bool_], step: pd.Timedelta, tz: str
 ) -> pd.DataFrame:
     src = src.copy()
     idx = src.index
-    leap = (idx.month == 2) & (idx.day == 29)
+    local = idx.tz_convert(tz)
+    # 29 February in UTC or in local time (a file in local standard time misses both)
+    leap = ((idx.month == 2) & (idx.day == 29)) | ((local.month == 2) & (local.day == 29))
     if (missing & leap).any():
         prev = src.shift(freq=pd.Timedelta(days=1)).reindex(idx)
         fill = missing & leap
