@@ -20,7 +20,7 @@ import pandas as pd
 
 from energysim.errors import DataError
 
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 

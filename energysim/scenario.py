@@ -243,6 +243,11 @@ class CommonInstallations(Model):
     other_kwh_per_yr: float = Field(default=0.0, ge=0)
     lighting_presence_dimming_frac: float = Field(default=0.0, ge=0, lt=1)
     ventilation_night_setback_frac: float = Field(default=0.0, ge=0, lt=1)
+    profiles_csv: DataPath | None = Field(
+        default=None,
+        description="Measured series replacing modelled installations: columns among lift, "
+        "lighting, ventilation, pumps, other [kWh/interval], the measured-CSV format.",
+    )
 
     def annual_kwh(self) -> dict[str, float]:
         """Annual consumption per installation kind [kWh/yr]."""
@@ -448,6 +453,18 @@ class OwnershipPolicy(Model):
     )
 
 
+class MeterExport(Model):
+    """A household's own meter export, as users get it (see :mod:`energysim.meter`)."""
+
+    participant_id: str
+    path: DataPath
+    column: str | None = Field(default=None, description="Value column; default the only one.")
+    kind: Literal["interval", "cumulative"] = "interval"
+    label: Literal["start", "end"] = "start"
+    time_column: str | None = None
+    fill_gaps_max_intervals: int = Field(default=0, ge=0)
+
+
 class Scenario(Model):
     """A complete scenario: site, weather, buildings, allocation, tariffs, finance, owners."""
 
@@ -473,6 +490,9 @@ class Scenario(Model):
     consumption_csv: DataPath | None = Field(
         default=None,
         description="Measured consumption: one column per participant id [kWh/interval].",
+    )
+    meter_exports: list[MeterExport] = Field(
+        default_factory=list, description="Households' own meter exports (any common format)."
     )
 
     @model_validator(mode="after")

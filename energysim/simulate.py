@@ -15,8 +15,9 @@ import pandas as pd
 
 from energysim import allocation as alloc
 from energysim import demand, finance, generation, ownership, weather
-from energysim.errors import ScenarioError
+from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
+from energysim.meter import read_meter_export
 from energysim.population import derive_seed, draw_annual_kwh
 from energysim.scenario import (
     Building,
@@ -190,22 +191,94 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("participant_id")
 
 
+def meter_export_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Households' meter exports on the simulation axis, and notes of what was filled.
+
+    An hourly export in a 15-minute run is split evenly over the quarters; a 15-minute
+    export in an hourly run is summed per hour.
+    """
+    columns: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    step = index[1] - index[0]
+    for spec in scenario.meter_exports:
+        if spec.participant_id not in participants.index:
+            raise ScenarioError(
+                f"meter_exports: participant_id '{spec.participant_id}' is not in the scenario"
+            )
+        frame, fills = read_meter_export(
+            spec.path,
+            tz=scenario.site.timezone,
+            kind=spec.kind,
+            label=spec.label,
+            time_column=spec.time_column,
+            fill_gaps_max_intervals=spec.fill_gaps_max_intervals,
+        )
+        name = spec.column or (frame.columns[0] if len(frame.columns) == 1 else None)
+        if name is None or name not in frame.columns:
+            raise DataError(
+                f"{spec.path}: column '{spec.column}': expected one of {list(frame.columns)}"
+            )
+        series = frame[name]
+        src_step = series.index[1] - series.index[0]
+        if src_step > step:
+            k = int(src_step / step)
+            series = pd.Series(
+                np.repeat(series.to_numpy() / k, k),
+                index=pd.date_range(series.index[0], periods=len(series) * k, freq=step),
+            )
+        elif src_step < step:
+            series = series.resample(step).sum(min_count=1)
+        aligned = series.reindex(index)
+        if aligned.isna().any():
+            first = index[np.flatnonzero(aligned.isna().to_numpy())[0]]
+            raise DataError(
+                f"{spec.path}: column '{name}': expected the simulation year "
+                f"{index[0].isoformat()} to {index[-1].isoformat()}, missing {first.isoformat()}"
+            )
+        columns[spec.participant_id] = aligned.to_numpy(dtype=np.float64)
+        notes += [f"{spec.participant_id}: {f.describe()}" for f in fills]
+    return pd.DataFrame(columns, index=index), notes
+
+
 def consumption_kwh(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> pd.DataFrame:
     """Consumption per participant [kWh/interval]: measured columns where given, else profiles."""
+    return consumption_with_notes(scenario, index, participants)[0]
+
+
+def consumption_with_notes(
+    scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Consumption per participant [kWh/interval] and notes (filled meter gaps)."""
     measured = pd.DataFrame(index=index)
     if scenario.consumption_csv is not None:
         measured = read_timeseries_csv(
             scenario.consumption_csv, expected_index=index, allowed_columns=list(participants.index)
         )
+    exports, notes = meter_export_kwh(scenario, index, participants)
+    measured = pd.concat(
+        [measured.drop(columns=list(exports.columns), errors="ignore"), exports], axis=1
+    )
     site = scenario.site
     blocks: list[pd.DataFrame] = []
     for b_idx, b in enumerate(scenario.buildings):
         ids = participant_ids(b)
         common_id = ids["common"][0]
         if common_id not in measured.columns:
-            kinds = {k: v for k, v in b.common.annual_kwh().items() if v > 0}
+            given = pd.DataFrame(index=index)
+            if b.common.profiles_csv is not None:
+                given = read_timeseries_csv(
+                    b.common.profiles_csv,
+                    expected_index=index,
+                    allowed_columns=list(b.common.annual_kwh()),
+                )
+            kinds = {
+                k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns
+            }
+            values = given.to_numpy(dtype=np.float64).sum(axis=1)
             if kinds:
                 common = demand.common_profiles_kwh(
                     index,
@@ -217,9 +290,7 @@ def consumption_kwh(
                     lighting_presence_dimming_frac=b.common.lighting_presence_dimming_frac,
                     ventilation_night_setback_frac=b.common.ventilation_night_setback_frac,
                 )
-                values = common.to_numpy(dtype=np.float64).sum(axis=1)
-            else:
-                values = np.zeros(len(index))
+                values = values + common.to_numpy(dtype=np.float64).sum(axis=1)
             blocks.append(pd.DataFrame({common_id: values}, index=index))
         for role, group, tag in (("tenants", b.tenants, 1), ("members", b.members, 2)):
             todo = [p for p in ids[role] if p not in measured.columns]
@@ -234,7 +305,7 @@ def consumption_kwh(
             blocks.append(pd.DataFrame(profiles, index=index, columns=todo))
     blocks.append(measured)
     frame = pd.concat(blocks, axis=1)
-    return frame[list(participants.index)].astype(np.float64)
+    return frame[list(participants.index)].astype(np.float64), notes
 
 
 # --------------------------------------------------------------------------- allocation
@@ -483,11 +554,11 @@ def run(scenario: Scenario) -> Result:
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
     participants = participant_table(scenario)
     gen = generation_kwh(scenario, index)
-    cons = consumption_kwh(scenario, index, participants)
+    cons, notes = consumption_with_notes(scenario, index, participants)
 
     own_parts, own_export_parts, shared_parts = [], [], []
     export_cols, sce_cols, common_export = {}, {}, {}
-    messages: list[str] = []
+    messages: list[str] = list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants)
         own_parts.append(out["own"])

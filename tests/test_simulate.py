@@ -231,3 +231,24 @@ def test_own_string_surplus_offered_to_the_next_tier(tmp_path: Path) -> None:
     )
     assert offered.shared_kwh.to_numpy().sum() > exported.shared_kwh.to_numpy().sum()
     assert offered.own_export_kwh.to_numpy().sum() == 0.0
+
+
+def test_meter_export_and_measured_common_installation(tmp_path: Path) -> None:
+    from energysim.timeindex import year_index
+
+    index = year_index(2026, 60, "Europe/Amsterdam")
+    # a Dutch export: wall-clock times, ';' and decimal commas, one hour missing
+    lines = ["Datum;Verbruik (kWh)"] + [f"{t:%d-%m-%Y %H:%M};0,2" for t in index]
+    del lines[1000]
+    (tmp_path / "meter.csv").write_text("\n".join(lines) + "\n")
+    write_measured_csv(tmp_path / "common.csv", year_frame(2026, 60, {"lighting": 0.05}))
+    data = minimal()
+    data["meter_exports"] = [
+        {"participant_id": "B1-T001", "path": "meter.csv", "fill_gaps_max_intervals": 2}
+    ]
+    data["buildings"][0]["common"]["profiles_csv"] = "common.csv"
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    cons = r.consumption_kwh.sum()
+    assert cons["B1-T001"] == pytest.approx(0.2 * 8760)  # the filled hour at the same level
+    assert cons["B1-common"] == pytest.approx(0.05 * 8760)  # measured lighting replaces 300 kWh
+    assert any("B1-T001" in m and "filled 1 missing interval" in m for m in r.messages)

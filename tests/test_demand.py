@@ -1,0 +1,130 @@
+"""Household and common-installation profiles: E1A calibration, exact sums, diversity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energysim.demand import (
+    ARCHETYPES,
+    common_profiles_kwh,
+    draw_archetypes,
+    household_profiles_kwh,
+)
+from energysim.timeindex import year_index
+
+TZ = "Europe/Amsterdam"
+IDX_2018 = year_index(2018, 15, TZ)
+
+
+@pytest.fixture(scope="module")
+def thousand() -> np.ndarray:
+    return household_profiles_kwh(IDX_2018, np.full(1000, 2000.0), draw_archetypes(1000, 1), seed=7)
+
+
+def test_mean_of_1000_households_follows_e1a(shared_data: Path, thousand) -> None:
+    e1a = pd.read_csv(shared_data / "nedu" / "EDSN_E1A_2018.csv", header=None)[0].to_numpy()
+    days = e1a.reshape(365, 96)
+    dates = pd.date_range("2018-01-01", periods=365, freq="D")
+    mean = pd.Series(thousand.mean(axis=1), index=IDX_2018)
+    slot = IDX_2018.hour * 4 + IDX_2018.minute // 15
+    for m in range(1, 13):
+        sel = IDX_2018.month == m
+        ours = mean[sel].groupby(slot[sel]).mean().to_numpy()
+        ref = days[dates.month == m].mean(axis=0)
+        assert np.corrcoef(ours, ref)[0, 1] >= 0.95, m
+        month_frac = mean[sel].sum() / mean.sum()
+        assert month_frac == pytest.approx(days[dates.month == m].sum() / days.sum(), rel=0.10), m
+
+
+def test_each_profile_sums_to_its_annual_kwh() -> None:
+    annual = np.array([900.0, 1800.0, 2600.0, 5200.0])
+    for step in (15, 60):
+        idx = year_index(2026, step, TZ)
+        p = household_profiles_kwh(idx, annual, list(ARCHETYPES), seed=3)
+        assert p.shape == (len(idx), 4)
+        np.testing.assert_allclose(p.sum(axis=0), annual, rtol=0, atol=1e-9)
+        assert (p >= 0).all()
+
+
+def test_leap_year_and_dst_days() -> None:
+    idx = year_index(2028, 15, TZ)
+    p = household_profiles_kwh(idx, np.array([2000.0]), ["family"], seed=1)
+    assert p.shape == (35_136, 1)
+    assert p.sum() == pytest.approx(2000.0, abs=1e-9)
+
+
+def test_households_differ_and_seeds_are_reproducible() -> None:
+    idx = year_index(2026, 60, TZ)
+    a = household_profiles_kwh(idx, np.array([2000.0, 2000.0]), ["family", "family"], seed=1)
+    b = household_profiles_kwh(idx, np.array([2000.0, 2000.0]), ["family", "family"], seed=2)
+    again = household_profiles_kwh(idx, np.array([2000.0, 2000.0]), ["family", "family"], seed=1)
+    assert not np.allclose(a[:, 0], a[:, 1])  # two households of one seed differ
+    assert not np.allclose(a, b)  # other seed, other households
+    np.testing.assert_array_equal(a, again)
+
+
+def test_archetypes_shape_the_day() -> None:
+    idx = year_index(2026, 60, TZ)
+    p = household_profiles_kwh(
+        idx, np.full(200, 2000.0), ["retired_single"] * 100 + ["working_single"] * 100, 4
+    )
+    weekday_noon = (idx.hour >= 10) & (idx.hour < 15) & (idx.day_of_week < 5)
+    retired = p[weekday_noon, :100].sum() / p[:, :100].sum()
+    working = p[weekday_noon, 100:].sum() / p[:, 100:].sum()
+    assert retired > working * 1.3  # at home in the day
+
+
+def test_diversity_of_50_households() -> None:
+    # After-diversity maximum demand (ADMD) of a group of ~50 dwellings is about 0.7-1.3 kW
+    # per dwelling, while a single dwelling's 15-minute peak is 3-6 kW (kettle, hob,
+    # washing machine on top of the base load); the ratio of the group's peak to the sum of
+    # individual peaks is therefore about 0.15-0.4 (e.g. Dickert & Schegner 2010; UK
+    # ADMD tables for LV design). The band 15-50% follows.
+    from energysim.population import draw_annual_kwh
+    from energysim.scenario import ConsumptionDistribution
+
+    idx = year_index(2026, 15, TZ)
+    annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=5), 50)
+    p = household_profiles_kwh(idx, annual, draw_archetypes(50, 5), seed=5)
+    ratio = p.sum(axis=1).max() / p.max(axis=0).sum()
+    assert 0.15 <= ratio <= 0.50
+
+
+def test_common_installations() -> None:
+    idx = year_index(2026, 15, TZ)
+    annual = {
+        "lift": 3000.0,
+        "lighting": 4000.0,
+        "ventilation": 7000.0,
+        "pumps": 500.0,
+        "other": 100.0,
+    }
+    c = common_profiles_kwh(
+        idx,
+        51.92,
+        4.48,
+        annual,
+        dwellings=80,
+        ventilation_night_setback_frac=0.3,
+        lighting_presence_dimming_frac=0.5,
+    )
+    for kind, kwh in annual.items():
+        assert c[kind].sum() == pytest.approx(kwh, abs=1e-9)
+    light = c["lighting"]
+    assert light[idx.month == 12].sum() > light[idx.month == 6].sum()
+    noon_june = (idx.month == 6) & (idx.hour >= 13) & (idx.hour < 15)  # solar noon ~13:40 CEST
+    assert (light[noon_june] == 0).all()
+    night = (idx.hour >= 1) & (idx.hour < 4)
+    assert c["ventilation"][night].mean() == pytest.approx(
+        0.7 * c["ventilation"][idx.hour == 12].mean()
+    )
+    assert c["lift"][idx.hour == 3].mean() < c["lift"][idx.hour == 18].mean()
+
+
+def test_bad_archetype() -> None:
+    with pytest.raises(ValueError, match="archetype: expected one of"):
+        household_profiles_kwh(IDX_2018, np.array([1.0]), ["astronaut"], seed=0)
