@@ -1,4 +1,4 @@
-"""Command line: ``energysim run | validate | explain | ownership``.
+"""Command line: ``energysim run | validate | compare | explain | ownership``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
 one line on stderr and exit status 2; nothing is written to the output folder.
@@ -26,6 +26,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run(scenario)
     folder = write_run(result, Path(args.out))
     print(format_summary(summary(result)))
+    print(f"\nwritten: {folder}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from energysim.compare import compare, format_comparison, write_comparison
+    from energysim.scenario import load_scenario
+
+    scenarios = [load_scenario(p) for p in args.scenarios]
+    if args.years and len(scenarios) != 1:
+        raise EnergysimError("--years compares the years of ONE scenario; give one scenario file")
+    table, households = compare(scenarios, years=args.years)
+    print(format_comparison(table))
+    folder = write_comparison(table, households, Path(args.out))
     print(f"\nwritten: {folder}")
     return 0
 
@@ -149,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario TOML file")
     p_run.add_argument("--out", default="results", help="output folder (default: results)")
     p_run.set_defaults(func=_cmd_run)
+
+    p_cmp = sub.add_parser(
+        "compare", help="side-by-side benefits of scenarios or of tariff years (regimes)"
+    )
+    p_cmp.add_argument("scenarios", nargs="+", help="scenario TOML file(s)")
+    p_cmp.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
+    p_cmp.add_argument("--out", default="results", help="output folder (default: results)")
+    p_cmp.set_defaults(func=_cmd_compare)
 
     p_exp = sub.add_parser(
         "explain", help="monthly audit of one participant: consumption, received, grid import"

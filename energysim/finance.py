@@ -87,22 +87,65 @@ def settle_feed_in(
     return imp.copy(), exp.copy()
 
 
-def connection_bill_eur(
-    import_kwh: ArrayLike, export_kwh: ArrayLike, tariffs: TariffSet, *, rebate: bool = True
-) -> FloatArray:
-    """Annual bill of connections with the given import and feed-in, incl. VAT [EUR/yr].
+def feed_in_cost_eur(export_kwh: ArrayLike, tariffs: TariffSet) -> FloatArray:
+    """Feed-in costs of a year [EUR/yr]: per kWh fed in, plus a monthly fee by band.
 
     Notes
     -----
-    ``variable_cost(billed import) - feed-in compensation * compensated feed-in
-    + feed-in cost * feed-in + fixed cost``; feed-in costs are charged on all kWh fed in.
+    Bands of 250 kWh per year (Essent style: EUR 4.07 to 20.32 per month): band ``k``
+    covers ``[250 k, 250 (k + 1))`` kWh; beyond the last band its fee applies. No fee
+    when nothing is fed in.
     """
-    billed, compensated = settle_feed_in(import_kwh, export_kwh, tariffs)
     exp = np.asarray(export_kwh, dtype=np.float64)
+    cost = exp * tariffs.feed_in_cost_eur_per_kwh
+    bands = tariffs.feed_in_cost_bands_eur_per_month
+    if bands:
+        k = np.minimum((exp // 250.0).astype(np.int64), len(bands) - 1)
+        monthly = np.where(exp > 0, np.asarray(bands, dtype=np.float64)[k], 0.0)
+        cost = cost + 12.0 * monthly
+    return cost
+
+
+def connection_bill_eur(
+    import_kwh: ArrayLike,
+    export_kwh: ArrayLike,
+    tariffs: TariffSet,
+    *,
+    rebate: bool = True,
+    supply_cost_eur: ArrayLike | None = None,
+) -> FloatArray:
+    """Annual bill of connections with the given import and feed-in, incl. VAT [EUR/yr].
+
+    Parameters
+    ----------
+    import_kwh, export_kwh : array_like
+        Annual grid import and feed-in [kWh/yr].
+    tariffs : TariffSet
+    rebate : bool
+        Whether the connection gets the tax rebate (dwellings do, common connections not).
+    supply_cost_eur : array_like, optional
+        Supply cost of the import excl. VAT when prices vary by interval
+        (``sum_t import_t * price_t``) [EUR/yr]; default ``import * flat price``.
+
+    Notes
+    -----
+    ``(supply(billed) + energy_tax(billed)) * (1 + VAT) - feed-in compensation *
+    compensated feed-in + feed-in costs + fixed costs``, where billed import and
+    compensated feed-in follow :func:`settle_feed_in`; with interval prices the netted
+    kWh reduce the supply cost in proportion.
+    """
+    imp = np.asarray(import_kwh, dtype=np.float64)
+    billed, compensated = settle_feed_in(imp, export_kwh, tariffs)
+    if supply_cost_eur is None:
+        supply = billed * tariffs.supply_price_eur_per_kwh
+    else:
+        full = np.asarray(supply_cost_eur, dtype=np.float64)
+        supply = full * np.divide(billed, imp, out=np.zeros_like(billed), where=imp > 0)
+    variable = (supply + energy_tax_eur(billed, tariffs)) * (1.0 + tariffs.vat_frac)
     return (
-        variable_cost_eur(billed, tariffs)
+        variable
         - compensated * tariffs.feed_in_compensation_eur_per_kwh
-        + exp * tariffs.feed_in_cost_eur_per_kwh
+        + feed_in_cost_eur(export_kwh, tariffs)
         + fixed_cost_eur(tariffs, rebate=rebate)
     )
 

@@ -196,7 +196,11 @@ def _check_axis(path: Path, index: pd.DatetimeIndex, expected: pd.DatetimeIndex)
 
 
 def read_schedule_csv(
-    path: Path, *, expected_index: pd.DatetimeIndex, participant_ids: Sequence[str]
+    path: Path,
+    *,
+    expected_index: pd.DatetimeIndex,
+    participant_ids: Sequence[str],
+    max_row_sum: float | None = 1.0,
 ) -> np.ndarray:
     """Read a schedule of shares, per interval or per hour of the year.
 
@@ -247,8 +251,10 @@ def read_schedule_csv(
             path, expected_index=expected_index, required_columns=participant_ids
         )
         shares = frame[list(participant_ids)].to_numpy(dtype=np.float64)
+    if max_row_sum is None:
+        return shares
     sums = shares.sum(axis=1)
-    if (sums > 1 + 1e-9).any():
+    if (sums > max_row_sum + 1e-9).any():
         i = int(np.argmax(sums))
         raise DataError(
             f"{path}: shares at {expected_index[i].isoformat()}: expected a sum of at most 1, "

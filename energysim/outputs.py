@@ -1,8 +1,8 @@
 """The files a run writes, all at once or not at all.
 
 ``DIR/<scenario name>/`` holds ``summary.json``, ``participants.csv``,
-``timeseries.parquet`` and ``scenario.resolved.json``; the folder appears only when
-every file is complete (see :func:`energysim.io.publish_atomically`).
+``timeseries.parquet``, ``cashflows.csv`` and ``scenario.resolved.json``; the folder
+appears only when every file is complete (see :func:`energysim.io.publish_atomically`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from pathlib import Path
 from energysim.io import publish_atomically, write_csv, write_json
 from energysim.simulate import Result, participants_table, summary, timeseries_table
 
-OUTPUT_FILES = ("summary.json", "participants.csv", "timeseries.parquet", "scenario.resolved.json")
+OUTPUT_FILES = (
+    "summary.json",
+    "participants.csv",
+    "timeseries.parquet",
+    "cashflows.csv",
+    "scenario.resolved.json",
+)
 
 
 def write_run(result: Result, out_dir: Path) -> Path:
@@ -28,6 +34,7 @@ def write_run(result: Result, out_dir: Path) -> Path:
         write_json(folder / "summary.json", summary(result))
         write_csv(folder / "participants.csv", participants_table(result))
         timeseries_table(result).to_parquet(folder / "timeseries.parquet")
+        write_csv(folder / "cashflows.csv", result.accounts.cashflows)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
     return publish_atomically(Path(out_dir) / result.scenario.name, write)

@@ -365,7 +365,7 @@ class TierPolicy(Model):
 class MembersPolicy(TierPolicy):
     """The neighbourhood tier: kWh netted (``sharing``) or fed in for the SCE (``sce``)."""
 
-    mode: Literal["sharing", "sce"] = "sharing"
+    mode: Literal["sharing", "sce", "postcoderoos"] = "sharing"
 
 
 class Allocation(Model):
@@ -412,6 +412,15 @@ class Tariffs(Model):
     net_metering: bool | None = None
     feed_in_compensation_eur_per_kwh: float | None = Field(default=None, ge=0)
     feed_in_cost_eur_per_kwh: float | None = Field(default=None, ge=0)
+    feed_in_cost_bands_eur_per_month: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Monthly feed-in fee by band of 250 kWh/yr fed in (band k: 250k-250(k+1)).",
+    )
+    supply_price_csv: DataPath | None = Field(
+        default=None,
+        description="Dynamic contract: bare supply price per interval or hour of the year "
+        "(column supply_price_eur_per_kwh); replaces the flat price for import costs.",
+    )
 
 
 class Finance(Model):
@@ -428,6 +437,28 @@ class Finance(Model):
     sharing_fee_eur_per_kwh: float = Field(
         default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
     )
+    price_indexation_frac_per_yr: float = Field(
+        default=0.02, ge=-0.1, le=0.2, description="Yearly price indexation (estimate)."
+    )
+    inverter_replacement_eur_per_kwp: float = Field(
+        default=100.0, ge=0, description="Inverter replacement (estimate) [EUR/kWp]."
+    )
+    inverter_replacement_year: int | None = Field(default=13, ge=1)
+    sce_available: bool | None = Field(
+        default=None,
+        description="SCE subsidy for this project; default: only for years up to 2026 "
+        "(the regulation is recorded as lapsing 1 April 2026).",
+    )
+    sce_basisbedrag_eur_per_kwh: float = Field(
+        default=0.124, ge=0, description="SCE basisbedrag (RVO 2024, small connection)."
+    )
+    sce_basisenergieprijs_eur_per_kwh: float = Field(
+        default=0.05, ge=0, description="SCE floor of the correctiebedrag (estimate)."
+    )
+    sce_market_value_eur_per_kwh: float | None = Field(
+        default=None, ge=0, description="Market value of fed-in kWh; default the supply price."
+    )
+    sce_connection: Literal["small", "large"] = "small"
     export_revenue_to: Literal["owners", "service_costs"] = Field(
         default="owners",
         description="Who gets the value of what the common connection feeds in: the "

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from energysim import allocation as alloc
-from energysim import demand, finance, generation, ownership, weather
+from energysim import demand, generation, ownership, weather
+from energysim.accounts import Accounts, build_accounts, distribution
 from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
@@ -59,6 +60,7 @@ class Result:
     participants: pd.DataFrame
     money: pd.DataFrame
     buildings: pd.DataFrame
+    accounts: Accounts
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -375,7 +377,7 @@ def _allocate_building(
         else:
             members_ids = ids["members"]
             assert isinstance(tp, MembersPolicy)
-            if tp.mode == "sce":
+            if tp.mode in ("sce", "postcoderoos"):
                 # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
                 # its "demand" is the whole pool, an upper bound of what can reach it.
                 members_ids = [SCE_TIER_ID] if b.members.count else []
@@ -412,119 +414,19 @@ def _allocate_building(
     }
 
 
-# --------------------------------------------------------------------------- money
-def _money(
-    scenario: Scenario,
-    tariffs: TariffSet,
-    participants: pd.DataFrame,
-    annual: pd.DataFrame,
-    common_export_by_building: dict[str, float],
-    sce_by_building: dict[str, float],
-) -> pd.DataFrame:
-    """Annual bills and benefits per participant [EUR/yr]."""
-    fin = scenario.finance
-    rows = []
-    for b in scenario.buildings:
-        ids = participant_ids(b)
-        # common connection: no tax rebate; its self-consumption lowers the service costs
-        c = annual.loc[ids["common"][0]]
-        common_without = float(
-            finance.connection_bill_eur(c.consumption_kwh, 0.0, tariffs, rebate=False)
-        )
-        common_with = float(
-            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, rebate=False)
-        )
-        common_saving = common_without - common_with
-        export_value = float(
-            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, rebate=False)
-            - finance.connection_bill_eur(
-                c.grid_import_kwh, common_export_by_building[b.id], tariffs, rebate=False
-            )
-        )
-        if fin.export_revenue_to == "service_costs":
-            common_saving += export_value
-            owners_revenue = 0.0
-        else:
-            owners_revenue = export_value
-        rows.append(
-            {
-                "participant_id": ids["common"][0],
-                "bill_without_eur": common_without,
-                "bill_with_eur": common_without - common_saving,
-                "service_cost_saving_eur": 0.0,
-                "fees_eur": 0.0,
-                "payout_eur": 0.0,
-                "passed_to_service_costs_eur": common_saving,
-                "owners_revenue_eur": owners_revenue,
-            }
-        )
-        weights = (
-            np.asarray(b.floor_area_m2, dtype=np.float64)
-            if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
-            else np.ones(b.dwellings)
-        )
-        service = finance.split_by_key(common_saving, weights)
-        t = annual.loc[ids["tenants"]]
-        t_without = finance.connection_bill_eur(t.consumption_kwh, 0.0, tariffs)
-        t_with = finance.connection_bill_eur(t.grid_import_kwh, t.own_export_kwh, tariffs)
-        fee = np.where(
-            participants.loc[ids["tenants"], "participating"], fin.panel_fee_eur_per_yr, 0.0
-        )
-        for i, pid in enumerate(ids["tenants"]):
-            rows.append(
-                {
-                    "participant_id": pid,
-                    "bill_without_eur": float(t_without[i]),
-                    "bill_with_eur": float(t_with[i]),
-                    "service_cost_saving_eur": float(service[i]),
-                    "fees_eur": float(fee[i]),
-                    "payout_eur": 0.0,
-                    "passed_to_service_costs_eur": 0.0,
-                    "owners_revenue_eur": 0.0,
-                }
-            )
-        m = annual.loc[ids["members"]]
-        if len(m):
-            m_without = finance.connection_bill_eur(m.consumption_kwh, 0.0, tariffs)
-            m_with = finance.connection_bill_eur(m.grid_import_kwh, 0.0, tariffs)
-            sharing_fee = m.shared_kwh.to_numpy() * fin.sharing_fee_eur_per_kwh
-            certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
-            # SCE: the cooperative sells the fed-in kWh at market value (estimate: the bare
-            # supply price) and pays out by certificates.
-            sce_income = sce_by_building[b.id] * tariffs.supply_price_eur_per_kwh
-            payout = (
-                finance.split_by_key(sce_income, certificates)
-                if sce_income > 0
-                else np.zeros(len(m))
-            )
-            for i, pid in enumerate(ids["members"]):
-                rows.append(
-                    {
-                        "participant_id": pid,
-                        "bill_without_eur": float(m_without[i]),
-                        "bill_with_eur": float(m_with[i]),
-                        "service_cost_saving_eur": 0.0,
-                        "fees_eur": float(sharing_fee[i]),
-                        "payout_eur": float(payout[i]),
-                        "passed_to_service_costs_eur": 0.0,
-                        "owners_revenue_eur": 0.0,
-                    }
-                )
-    money = pd.DataFrame(rows).set_index("participant_id").loc[participants.index]
-    household = participants["role"] != "common"
-    money["benefit_eur"] = np.where(
-        household,
-        money.bill_without_eur
-        - money.bill_with_eur
-        + money.service_cost_saving_eur
-        + money.payout_eur
-        - money.fees_eur,
-        0.0,
-    )
-    return money
-
-
 # --------------------------------------------------------------------------- run
+def supply_price_eur_per_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, tariffs: TariffSet
+) -> np.ndarray:
+    """Bare supply price of each interval [EUR/kWh]: flat, or the dynamic contract's series."""
+    path = scenario.tariffs.supply_price_csv
+    if path is None:
+        return np.full(len(index), tariffs.supply_price_eur_per_kwh)
+    return read_schedule_csv(
+        path, expected_index=index, participant_ids=["supply_price_eur_per_kwh"], max_row_sum=None
+    )[:, 0]
+
+
 def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
     """Return the scenario with the year's tariff defaults filled in, and the tariffs."""
     tariffs = resolve_tariffs(scenario.year, scenario.tariffs.model_dump())
@@ -584,24 +486,20 @@ def run(scenario: Scenario) -> Result:
             + (" ..." if len(excluded) > 10 else "")
         )
 
+    price = supply_price_eur_per_kwh(scenario, index, tariffs)
+    received = own + shared
     annual = pd.DataFrame(
         {
             "consumption_kwh": cons.sum(),
             "own_string_kwh": own.sum(),
             "shared_kwh": shared.sum(),
             "own_export_kwh": own_export.sum(),
+            "supply_cost_without_eur": price @ cons.to_numpy(),
+            "supply_cost_with_eur": price @ (cons - received).clip(lower=0.0).to_numpy(),
         }
     )
     annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh
     annual["grid_import_kwh"] = (annual.consumption_kwh - annual.allocated_kwh).clip(lower=0.0)
-    money = _money(
-        scenario,
-        tariffs,
-        participants,
-        annual,
-        common_export,
-        {k: float(v.sum()) for k, v in sce.items()},
-    )
     buildings = pd.DataFrame(
         {
             "capacity_kwp": [b.capacity_kwp for b in scenario.buildings],
@@ -609,10 +507,13 @@ def run(scenario: Scenario) -> Result:
                 float(gen[[a.id for a in b.arrays]].to_numpy().sum()) for b in scenario.buildings
             ],
             "export_kwh": [float(export[b.id].sum()) for b in scenario.buildings],
+            "common_export_kwh": [common_export[b.id] for b in scenario.buildings],
             "sce_kwh": [float(sce[b.id].sum()) for b in scenario.buildings],
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
+    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    messages += accounts.messages
     result = Result(
         scenario=scenario,
         tariffs=tariffs,
@@ -625,8 +526,9 @@ def run(scenario: Scenario) -> Result:
         export_kwh=export,
         sce_kwh=sce,
         participants=participants,
-        money=money,
+        money=accounts.money,
         buildings=buildings,
+        accounts=accounts,
         messages=messages,
     )
     check_energy_balance(result)
@@ -680,18 +582,7 @@ def summary(result: Result) -> dict[str, Any]:
         ),
         "members": float(households.benefit_eur[p.role == "member"].sum()),
     }
-    stats: dict[str, Any] = {}
-    for role in ("tenant", "member"):
-        values = money.benefit_eur[p.role == role].to_numpy()
-        if len(values):
-            stats[role] = {
-                "households": int(len(values)),
-                "mean_eur": float(values.mean()),
-                "p10_eur": float(np.percentile(values, 10)),
-                "median_eur": float(np.median(values)),
-                "p90_eur": float(np.percentile(values, 90)),
-                "better_off_frac": float((values > 0).mean()),
-            }
+    stats = distribution(money, p, cons)
     scenario = result.scenario
     local = ownership.local_types(
         housing_corporation_local=scenario.ownership_policy.housing_corporation_local
@@ -716,8 +607,11 @@ def summary(result: Result) -> dict[str, Any]:
         "specific_yield_kwh_per_kwp": gen_total / capacity if capacity > 0 else 0.0,
         "import_price_eur_per_kwh": result.tariffs.import_price_eur_per_kwh,
         "benefit_eur": benefit,
+        "household_benefit_total_eur": float(households.benefit_eur.sum()),
         "household_benefit_eur": stats,
-        "owners_revenue_eur": float(money["owners_revenue_eur"].sum()),
+        "owners_revenue_eur": result.accounts.scheme["owners_revenue_eur"],
+        "scheme_eur": result.accounts.scheme,
+        "stakeholders": result.accounts.stakeholders.reset_index().to_dict(orient="records"),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
     }

@@ -70,6 +70,7 @@ class TariffSet:
     net_metering: bool
     feed_in_compensation_eur_per_kwh: float
     feed_in_cost_eur_per_kwh: float
+    feed_in_cost_bands_eur_per_month: tuple[float, ...] | None = None
 
     @property
     def import_price_eur_per_kwh(self) -> float:
@@ -130,8 +131,16 @@ def resolve_tariffs(year: int, overrides: Mapping[str, Any]) -> TariffSet:
         When a needed figure has no default, or the feed-in compensation is below the
         legal floor of 50% of the bare supply price in 2027-2030.
     """
-    given = {k: v for k, v in overrides.items() if v is not None}
-    fields = [f for f in TariffSet.__dataclass_fields__ if f != "year"]
+    given = {
+        k: (tuple(v) if isinstance(v, list) else v)
+        for k, v in overrides.items()
+        if v is not None and k in TariffSet.__dataclass_fields__
+    }
+    fields = [
+        f
+        for f in TariffSet.__dataclass_fields__
+        if f not in ("year", "feed_in_cost_bands_eur_per_month")
+    ]
     if all(f in given for f in fields):
         figures = given
     else:

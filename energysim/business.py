@@ -1,0 +1,117 @@
+"""Stakeholder business cases: cash flows over the lifetime, NPV, IRR, simple payback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import optimize
+
+
+def npv_eur(cash_flows_eur: ArrayLike, discount_rate_frac: float) -> float:
+    """Net present value of yearly cash flows, year 0 first [EUR].
+
+    Notes
+    -----
+    ``NPV = sum_y CF_y / (1 + r)^y``.
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    years = np.arange(len(cf))
+    return float(np.sum(cf / (1.0 + discount_rate_frac) ** years))
+
+
+def irr_frac(cash_flows_eur: ArrayLike) -> float | None:
+    """Internal rate of return [-]: the rate at which the NPV is zero (scipy brentq).
+
+    Returns None when the cash flows do not change sign or no root lies in (-99%, 1000%).
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    if not (cf < 0).any() or not (cf > 0).any():
+        return None
+    low, high = -0.99, 10.0
+    f_low, f_high = npv_eur(cf, low), npv_eur(cf, high)
+    if np.sign(f_low) == np.sign(f_high):
+        return None
+    return float(optimize.brentq(lambda r: npv_eur(cf, r), low, high, xtol=1e-12))
+
+
+def simple_payback_yr(cash_flows_eur: ArrayLike) -> float | None:
+    """Years until the cumulative (undiscounted) cash flow turns non-negative [yr].
+
+    Interpolated within the year it happens; None when it never does.
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    cum = np.cumsum(cf)
+    if cum[0] >= 0:
+        return 0.0
+    after = np.flatnonzero(cum >= 0)
+    if not len(after):
+        return None
+    y = int(after[0])
+    return float(y - 1 + (-cum[y - 1]) / cf[y])
+
+
+def yearly_factors(
+    lifetime_yr: int, degradation_frac_per_yr: float, indexation_frac_per_yr: float
+) -> pd.DataFrame:
+    """Per operating year 1..N: energy factor ``(1 - d)^(y-1)``, price factor ``(1 + i)^(y-1)``."""
+    years = np.arange(1, lifetime_yr + 1)
+    return pd.DataFrame(
+        {
+            "energy_factor": (1.0 - degradation_frac_per_yr) ** (years - 1),
+            "price_factor": (1.0 + indexation_frac_per_yr) ** (years - 1),
+        },
+        index=pd.Index(years, name="year"),
+    )
+
+
+def cash_flow_table(
+    *,
+    capex_eur: float,
+    revenue_first_year_eur: NDArray[np.float64] | float,
+    opex_first_year_eur: float,
+    lifetime_yr: int,
+    degradation_frac_per_yr: float,
+    indexation_frac_per_yr: float,
+    inverter_replacement_eur: float = 0.0,
+    inverter_replacement_year: int | None = None,
+    subsidy_by_year_eur: NDArray[np.float64] | None = None,
+) -> pd.DataFrame:
+    """Yearly cash flows of an installation (or a share of one) [EUR].
+
+    Parameters
+    ----------
+    revenue_first_year_eur : float or array
+        Revenue in operating year 1 at year-1 prices, or one value per operating year
+        (e.g. when net metering ends after year 1); scaled by degradation and indexation.
+    subsidy_by_year_eur : array, optional
+        Subsidy per operating year (not indexed; SCE amounts are fixed per kWh),
+        degradation already applied by the caller.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index year 0..N; columns ``capex_eur``, ``revenue_eur``, ``subsidy_eur``,
+        ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``, ``cumulative_eur``.
+    """
+    f = yearly_factors(lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr)
+    revenue = np.broadcast_to(np.asarray(revenue_first_year_eur, dtype=np.float64), (lifetime_yr,))
+    rows = pd.DataFrame(index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"))
+    rows["capex_eur"] = np.r_[capex_eur, np.zeros(lifetime_yr)]
+    rows["revenue_eur"] = np.r_[
+        0.0, revenue * f.energy_factor.to_numpy() * f.price_factor.to_numpy()
+    ]
+    sub = np.zeros(lifetime_yr) if subsidy_by_year_eur is None else np.asarray(subsidy_by_year_eur)
+    rows["subsidy_eur"] = np.r_[0.0, sub]
+    rows["opex_eur"] = np.r_[0.0, opex_first_year_eur * f.price_factor.to_numpy()]
+    replacement = np.zeros(lifetime_yr + 1)
+    if inverter_replacement_year is not None and 1 <= inverter_replacement_year <= lifetime_yr:
+        replacement[inverter_replacement_year] = (
+            inverter_replacement_eur * f.price_factor.loc[inverter_replacement_year]
+        )
+    rows["replacement_eur"] = replacement
+    rows["net_cash_flow_eur"] = (
+        rows.revenue_eur + rows.subsidy_eur - rows.capex_eur - rows.opex_eur - rows.replacement_eur
+    )
+    rows["cumulative_eur"] = rows["net_cash_flow_eur"].cumsum()
+    return rows

@@ -1,0 +1,63 @@
+"""Distribution of benefits: who gains, who loses, by role and consumption."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+
+def gini(values: ArrayLike) -> float | None:
+    """Gini coefficient of non-negative values [-]; None if a value is negative or all zero.
+
+    Notes
+    -----
+    ``G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)``, via the sorted-values formula
+    ``G = (2 sum_i i x_(i)) / (n sum x) - (n + 1) / n``.
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    if len(x) == 0 or (x < 0).any() or x.sum() == 0:
+        return None
+    n = len(x)
+    ranks = np.arange(1, n + 1)
+    return float(2.0 * np.sum(ranks * x) / (n * x.sum()) - (n + 1) / n)
+
+
+def benefit_statistics(benefit_eur: ArrayLike) -> dict[str, float | int | None]:
+    """Mean, p10, median, p90, share better off and Gini of benefits [EUR/yr]."""
+    b = np.asarray(benefit_eur, dtype=np.float64)
+    if len(b) == 0:
+        return {"households": 0}
+    return {
+        "households": int(len(b)),
+        "mean_eur": float(b.mean()),
+        "p10_eur": float(np.percentile(b, 10)),
+        "median_eur": float(np.median(b)),
+        "p90_eur": float(np.percentile(b, 90)),
+        "better_off_frac": float((b > 0).mean()),
+        "worse_off_frac": float((b < 0).mean()),
+        "gini": gini(b),
+    }
+
+
+def benefit_by_quintile(
+    benefit_eur: ArrayLike, consumption_kwh: ArrayLike
+) -> list[dict[str, float]]:
+    """Mean benefit per consumption quintile (Q1 = lowest consumption)."""
+    b = pd.Series(np.asarray(benefit_eur, dtype=np.float64))
+    c = pd.Series(np.asarray(consumption_kwh, dtype=np.float64))
+    if len(b) < 5:
+        return []
+    q = pd.qcut(c.rank(method="first"), 5, labels=False)
+    out = []
+    for k in range(5):
+        sel = q == k
+        out.append(
+            {
+                "quintile": k + 1,
+                "consumption_kwh_mean": float(c[sel].mean()),
+                "benefit_eur_mean": float(b[sel].mean()),
+                "households": int(sel.sum()),
+            }
+        )
+    return out

@@ -1,0 +1,233 @@
+"""Money: the balance for every example and regime, worked examples, net metering."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energysim import business, subsidies
+from energysim.accounts import year_one_money
+from energysim.cli import main
+from energysim.finance import feed_in_cost_eur
+from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.simulate import participants_table, run, summary
+from energysim.tariffs import resolve_tariffs
+from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
+
+
+def variable_cost(kwh: float, t) -> float:
+    """Hand formula: (supply + bracketed energy tax) x (1 + VAT)."""
+    tax = t.energy_tax_eur_per_kwh * min(
+        kwh, t.bracket1_limit_kwh
+    ) + t.energy_tax_bracket2_eur_per_kwh * max(0.0, kwh - t.bracket1_limit_kwh)
+    return (t.supply_price_eur_per_kwh * kwh + tax) * (1 + t.vat_frac)
+
+
+def feed_in_value(export: float, import_after: float, t) -> float:
+    """Value of feed-in on a connection: netted at the import price up to 2026, else paid."""
+    netted = min(export, import_after) if t.net_metering else 0.0
+    return (
+        variable_cost(import_after, t)
+        - variable_cost(import_after - netted, t)
+        + (export - netted) * t.feed_in_compensation_eur_per_kwh
+        - export * t.feed_in_cost_eur_per_kwh
+    )
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(p, y) for p in SCENARIOS for y in (2026, 2027)],
+    ids=lambda py: f"{py[0].stem}-{py[1]}",
+)
+def regime_run(request):
+    path, year = request.param
+    scenario = load_scenario(path).model_copy(update={"year": year, "time_step_min": 60})
+    if scenario.generation_csv or scenario.consumption_csv:
+        scenario = load_scenario(path).model_copy(update={"year": year}) if year == 2026 else None
+    if scenario is None:
+        pytest.skip("the measured example's CSV files cover 2026 only")
+    return run(scenario)
+
+
+def test_money_balances(regime_run) -> None:
+    r = regime_run
+    t = r.tariffs
+    table = participants_table(r).set_index("participant_id")
+    scheme = r.accounts.scheme
+    lhs = table["benefit_eur"].sum() + scheme["owners_net_running_eur"]
+    # right-hand side from the kWh, by hand: allocated kWh at each recipient's avoided price,
+    # feed-in at its value, scheme revenue and subsidy, minus running costs
+    rhs = 0.0
+    for pid, row in table.iterrows():
+        if row.role == "common":
+            rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
+            building = r.buildings.loc[row.building_id]
+            rhs += feed_in_value(building.common_export_kwh, row.grid_import_kwh, t)
+        else:
+            rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
+            rhs += feed_in_value(row.own_export_kwh, row.grid_import_kwh, t)
+    rhs += scheme["scheme_market_revenue_eur"] + scheme["subsidy_eur"] + scheme["tax_refund_eur"]
+    rhs -= scheme["opex_eur"]
+    assert lhs == pytest.approx(rhs, abs=1e-6)
+    # and what households gain adds up to the summary's benefits by source
+    s = summary(r)
+    assert table["benefit_eur"].sum() == pytest.approx(sum(s["benefit_eur"].values()))
+
+
+def test_postcoderoos_worked_example() -> None:
+    # HIER opgewekt: 20 members, 50,000 kWh, tax EUR 0.1007 -> EUR 251.75 each, 304.62 incl. VAT
+    excl, incl = subsidies.postcoderoos_refund_eur(
+        np.full(20, 50_000 / 20), np.full(20, 3000.0), 0.1007
+    )
+    assert excl == pytest.approx(np.full(20, 251.75))
+    assert np.round(incl, 2) == pytest.approx(np.full(20, 304.62))
+    # capped at the member's consumption
+    excl, _ = subsidies.postcoderoos_refund_eur([2500.0], [1000.0], 0.1007)
+    assert excl[0] == pytest.approx(100.70)
+
+
+def test_certificate_with_a_ten_year_payback() -> None:
+    # Opgewekt Houten: EUR 300 per certificate -> 300 kWh/yr, EUR 30/yr
+    flows = np.r_[-300.0, np.full(15, 30.0)]
+    assert business.simple_payback_yr(flows) == pytest.approx(10.0)
+
+
+def test_npv_and_irr_by_hand() -> None:
+    flows = np.array([-1000.0, 300.0, 400.0, 500.0])
+    # NPV at 5%: -1000 + 300/1.05 + 400/1.05^2 + 500/1.05^3 = -1000 + 285.714 + 362.812 + 431.919
+    assert business.npv_eur(flows, 0.05) == pytest.approx(80.4449, abs=1e-3)
+    # IRR: root x = 1/(1+r) of -1000 + 300x + 400x^2 + 500x^3 = 0 in (0, 1)
+    roots = np.roots([500.0, 400.0, 300.0, -1000.0])
+    x = next(v.real for v in roots if abs(v.imag) < 1e-12 and 0 < v.real < 1)
+    assert business.irr_frac(flows) == pytest.approx(1 / x - 1, abs=1e-9)
+    assert business.irr_frac([100.0, 100.0]) is None
+    assert business.simple_payback_yr([-100.0, 10.0]) is None
+
+
+def test_sce_subsidy_rule() -> None:
+    assert subsidies.sce_subsidy_eur_per_kwh(0.124, 0.09, 0.05) == pytest.approx(0.034)
+    assert subsidies.sce_subsidy_eur_per_kwh(0.124, 0.03, 0.05) == pytest.approx(0.074)  # floor
+    assert subsidies.sce_subsidy_eur_per_kwh(0.124, 0.15, 0.05) == 0.0  # never negative
+    assert subsidies.sce_subsidised_kwh(60_000.0, 50.0, "small") == 45_000.0  # 50 kWp x 900 h
+    assert subsidies.sce_subsidised_kwh(60_000.0, 50.0, "large") == 40_000.0
+
+
+def test_sce_run_pays_subsidy_until_it_lapses() -> None:
+    data = minimal(year=2026)
+    data["allocation"] = {"members": {"mode": "sce"}}
+    s26 = summary(run(scenario_from_dict(data)))
+    data["year"] = 2027
+    s27 = summary(run(scenario_from_dict(data)))
+    assert s26["scheme_eur"]["subsidy_eur"] > 0
+    assert s27["scheme_eur"]["subsidy_eur"] == 0.0  # the regulation lapsed 1 April 2026
+    data["finance"] = {"sce_available": True}
+    assert summary(run(scenario_from_dict(data)))["scheme_eur"]["subsidy_eur"] > 0
+
+
+def test_postcoderoos_mode_refunds_tax_to_members() -> None:
+    data = minimal(year=2027)
+    data["allocation"] = {"members": {"mode": "postcoderoos"}}
+    r = run(scenario_from_dict(data))
+    table = participants_table(r).set_index("participant_id")
+    sce = r.buildings.loc["B1", "sce_kwh"]
+    t = r.tariffs
+    # equal certificates: each member's share is half the fed-in energy, capped at use
+    share = min(sce / 2, table.loc["B1-M001", "consumption_kwh"])
+    assert table.loc["B1-M001", "tax_refund_eur"] == pytest.approx(
+        share * t.energy_tax_eur_per_kwh * 1.21
+    )
+
+
+def test_net_metering_hits_own_strings_not_shared_kwh() -> None:
+    scenario = load_scenario(REPO / "scenarios" / "rotterdam-galerijflat.toml").model_copy(
+        update={"year": 2026, "time_step_min": 60}
+    )
+    r = run(scenario)
+    t26 = r.tariffs
+    t27 = replace(t26, net_metering=False)  # same kWh, same prices; only the regime changes
+    annual = participants_table(r).set_index("participant_id")
+    annual["supply_cost_without_eur"] = annual.consumption_kwh * t26.supply_price_eur_per_kwh
+    annual["supply_cost_with_eur"] = annual.grid_import_kwh * t26.supply_price_eur_per_kwh
+    m26, _ = year_one_money(r.scenario, t26, r.participants, annual, r.buildings)
+    m27, _ = year_one_money(r.scenario, t27, r.participants, annual, r.buildings)
+    delta = (m26.benefit_eur - m27.benefit_eur).drop(index="GF1-common")
+    tenants = annual.role == "tenant"
+    strings = tenants & (annual.own_export_kwh > 0)
+    # direction: tenants with own strings lose when net metering ends
+    assert (delta[strings] > 0).all() and strings.sum() == 60
+    # size by hand: each netted kWh (min(own feed-in, import)) drops from the import price
+    # to the feed-in compensation; the service-cost share is the same in both regimes
+    netted = np.minimum(annual.own_export_kwh, annual.grid_import_kwh)[strings]
+    p_imp = (t26.supply_price_eur_per_kwh + t26.energy_tax_eur_per_kwh) * (1 + t26.vat_frac)
+    expected = netted * (p_imp - t26.feed_in_compensation_eur_per_kwh)
+    np.testing.assert_allclose(delta[strings], expected, atol=1e-6)
+    # members (shared kWh only) and non-participating dwellings: no effect
+    members = annual.role == "member"
+    assert np.abs(delta[members]).max() < 1e-9
+    assert np.abs(delta[tenants & ~annual.participating]).max() < 1e-9
+
+
+def test_feed_in_cost_bands() -> None:
+    t = resolve_tariffs(2027, {"feed_in_cost_bands_eur_per_month": [4.07, 8.0, 12.0, 20.32]})
+    assert float(feed_in_cost_eur(0.0, t)) == 0.0
+    assert float(feed_in_cost_eur(100.0, t)) == pytest.approx(12 * 4.07)
+    assert float(feed_in_cost_eur(600.0, t)) == pytest.approx(12 * 12.0)  # band 500-750
+    assert float(feed_in_cost_eur(5000.0, t)) == pytest.approx(12 * 20.32)  # beyond the last band
+
+
+def test_huurcommissie_warning() -> None:
+    data = minimal()
+    data["buildings"][0]["arrays"].append(
+        {"id": "strings", "capacity_kwp": 2.0, "setup": "per_dwelling"}
+    )
+    data["finance"] = {"panel_fee_eur_per_yr": 100.0, "capex_eur_per_kwp": 800.0}
+    r = run(scenario_from_dict(data))
+    # investment per dwelling 2 kWp x 800 / 2 = 800 -> limit 80 per year
+    assert any(
+        "exceeds the Huurcommissie limit of 10%" in m and "EUR 80.00" in m for m in r.messages
+    )
+
+
+def test_dynamic_supply_price(tmp_path: Path) -> None:
+    flat = run(scenario_from_dict(minimal(year=2027)))
+    price = year_frame(
+        2027, 60, {"supply_price_eur_per_kwh": flat.tariffs.supply_price_eur_per_kwh}
+    )
+    write_measured_csv(tmp_path / "price.csv", price)
+    data = minimal(year=2027)
+    data["tariffs"] = {"supply_price_csv": "price.csv"}
+    same = run(load_scenario(write_scenario(tmp_path, data)))
+    pd.testing.assert_series_equal(same.money["benefit_eur"], flat.money["benefit_eur"])
+    # a price twice as high in the middle of the day raises the value of solar kWh
+    noon = (price.index.hour >= 10) & (price.index.hour < 16)
+    price.loc[noon, "supply_price_eur_per_kwh"] *= 2
+    write_measured_csv(tmp_path / "price.csv", price)
+    dear = run(load_scenario(write_scenario(tmp_path, data)))
+    assert dear.money.loc["B1-M002", "benefit_eur"] > flat.money.loc["B1-M002", "benefit_eur"]
+
+
+def test_compare_years_cli(tmp_path: Path, capsys) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert (
+        main(["compare", str(path), "--years", "2026", "2027", "--out", str(tmp_path / "o")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "mini@2026" in out and "mini@2027" in out and "difference" in out
+    households = pd.read_csv(tmp_path / "o" / "compare" / "households.csv")
+    assert {"mini@2026", "mini@2027"} <= set(households.columns)
+    assert len(households) == 6
+
+
+def test_cashflows_written(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 0
+    flows = pd.read_csv(tmp_path / "o" / "mini" / "cashflows.csv")
+    assert set(flows.columns) >= {"owner", "year", "capex_eur", "net_cash_flow_eur"}
+    assert flows.year.max() == 25 and flows.loc[flows.year == 0, "capex_eur"].iloc[0] > 0
