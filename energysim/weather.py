@@ -60,18 +60,47 @@ WIND_WEIBULL_K = 2.0
 
 
 # --------------------------------------------------------------------------- sun
+_SOLAR_CACHE: dict[tuple[Any, ...], dict[str, NDArray[np.float64]]] = {}
+_SOLAR_CACHE_SIZE = 8
+
+
 def solar_position(
     times: pd.DatetimeIndex, latitude_deg: float, longitude_deg: float, altitude_m: float = 0.0
 ) -> dict[str, NDArray[np.float64]]:
     """Solar position at ``times`` (pvlib NREL SPA, numpy): zenith, apparent zenith,
-    elevation and azimuth [deg]."""
+    elevation and azimuth [deg].
+
+    Computed once per site and time axis: weather, generation and the lighting profile
+    of one run share it (a small cache keyed by the regular axis and the site; the
+    arrays returned are read-only).
+    """
+    key: tuple[Any, ...] | None = None
+    if len(times) > 2 and (times[2] - times[1]) == (times[1] - times[0]):
+        key = (
+            times[0].value,
+            times[1].value,
+            len(times),
+            times[-1].value,
+            round(latitude_deg, 6),
+            round(longitude_deg, 6),
+            round(altitude_m, 3),
+        )
+        if key in _SOLAR_CACHE:
+            return _SOLAR_CACHE[key]
     pos = pvlib.solarposition.get_solarposition(times, latitude_deg, longitude_deg, altitude_m)
-    return {
+    out = {
         "zenith": pos["zenith"].to_numpy(dtype=np.float64),
         "apparent_zenith": pos["apparent_zenith"].to_numpy(dtype=np.float64),
         "elevation": pos["apparent_elevation"].to_numpy(dtype=np.float64),
         "azimuth": pos["azimuth"].to_numpy(dtype=np.float64),
     }
+    for arr in out.values():
+        arr.flags.writeable = False
+    if key is not None:
+        if len(_SOLAR_CACHE) >= _SOLAR_CACHE_SIZE:
+            _SOLAR_CACHE.pop(next(iter(_SOLAR_CACHE)))
+        _SOLAR_CACHE[key] = out
+    return out
 
 
 def solar_elevation_deg(
