@@ -40,7 +40,9 @@ def main() -> None:
     seconds = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"household profiles: {args.households:,} household-years at 15 min ({len(index):,} steps)")
+    print(
+        f"household profiles: {args.households:,} household-years at 15 min ({len(index):,} steps)"
+    )
     print(f"time {seconds:.1f} s  ({seconds / args.households * 1000:.2f} ms per household-year)")
     print(f"peak traced memory {peak / 2**20:,.0f} MiB (batches of {args.batch:,})")
     print(f"check: {total_kwh / 1e6:.2f} GWh generated")
