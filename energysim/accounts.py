@@ -345,7 +345,8 @@ def build_accounts(
         per_year * (factors.energy_factor.to_numpy() * factors.price_factor.to_numpy())[:, None]
     )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    money["benefit_npv_eur"] = scaled.T @ discount
+    # elementwise sums, not BLAS: results must not depend on the thread count
+    money["benefit_npv_eur"] = (scaled * discount[:, None]).sum(axis=0)
     messages += _huurcommissie_warnings(scenario)
     return Accounts(money, stakeholders, cashflows, scheme, messages)
 

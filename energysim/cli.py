@@ -1,4 +1,4 @@
-"""Command line: ``energysim run | validate | compare | explain | ownership``.
+"""Command line: ``energysim run | validate | compare | explain | ownership | batch``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
 one line on stderr and exit status 2; nothing is written to the output folder.
@@ -27,6 +27,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
     folder = write_run(result, Path(args.out))
     print(format_summary(summary(result)))
     print(f"\nwritten: {folder}")
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from energysim.batch import plan_batch, run_batch
+
+    plan = plan_batch(
+        args.scenario,
+        portfolio_path=args.portfolio,
+        sets=args.set or [],
+        sweeps=args.sweep or [],
+        keep_going=args.keep_going,
+    )
+    for failure in plan.failures:
+        print(f"energysim: skipped {failure['complex_id']}: {failure['error']}", file=sys.stderr)
+    bar = tqdm(total=len(plan.units), unit="unit", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    try:
+        summary = run_batch(
+            plan,
+            Path(args.out),
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            detail=args.detail,
+            chunk_size=args.chunk_size,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+    failed = summary[summary["status"] != "ok"]
+    print(f"{len(summary) - len(failed)} unit(s) ok, {len(failed)} failed; summary in {args.out}")
+    for _, row in failed.iterrows():
+        print(f"  failed {row['unit_id']}: {row['error']}")
     return 0
 
 
@@ -163,6 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario TOML file")
     p_run.add_argument("--out", default="results", help="output folder (default: results)")
     p_run.set_defaults(func=_cmd_run)
+
+    p_bat = sub.add_parser(
+        "batch", help="many complexes x sweep points, on local processes or Dask"
+    )
+    p_bat.add_argument("scenario", help="scenario TOML (the template of a portfolio)")
+    p_bat.add_argument("--portfolio", help="portfolio CSV or Excel, one row per complex")
+    p_bat.add_argument("--set", action="append", metavar="KEY=VALUE", help="override")
+    p_bat.add_argument("--sweep", action="append", metavar="KEY=V1,V2", help="sweep (product)")
+    p_bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p_bat.add_argument("--executor", choices=["processes", "dask"], default="processes")
+    p_bat.add_argument("--scheduler", help="existing Dask scheduler, tcp://HOST:PORT")
+    p_bat.add_argument("--chunk-size", type=int, help="units per task (default: ~4 per worker)")
+    p_bat.add_argument("--resume", action="store_true", help="skip units already finished")
+    p_bat.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
+    p_bat.add_argument("--detail", action="store_true", help="also write each unit's outputs")
+    p_bat.add_argument("--out", default="results/batch", help="output folder")
+    p_bat.set_defaults(func=_cmd_batch)
 
     p_cmp = sub.add_parser(
         "compare", help="side-by-side benefits of scenarios or of tariff years (regimes)"

@@ -308,7 +308,7 @@ def _activity_table() -> FloatArray:
     """(archetype, day kind 0 weekday / 1 weekend, 96 slots), mix mean 1 per slot."""
     raw = np.array([_ARCHETYPE_ACTIVITY[a] for a in ARCHETYPES], dtype=np.float64)  # (4, 2, 24)
     raw = np.repeat(raw, 4, axis=2)  # to quarter-hours
-    mix = np.tensordot(np.asarray(DEFAULT_MIX), raw, axes=1)  # (2, 96)
+    mix = (np.asarray(DEFAULT_MIX)[:, None, None] * raw).sum(axis=0)  # (2, 96)
     return raw / mix[None, :, :]
 
 

@@ -494,8 +494,11 @@ def run(scenario: Scenario) -> Result:
             "own_string_kwh": own.sum(),
             "shared_kwh": shared.sum(),
             "own_export_kwh": own_export.sum(),
-            "supply_cost_without_eur": price @ cons.to_numpy(),
-            "supply_cost_with_eur": price @ (cons - received).clip(lower=0.0).to_numpy(),
+            # elementwise sums, not BLAS matmul: bit-identical whatever the thread count
+            "supply_cost_without_eur": (cons.to_numpy() * price[:, None]).sum(axis=0),
+            "supply_cost_with_eur": (
+                (cons - received).clip(lower=0.0).to_numpy() * price[:, None]
+            ).sum(axis=0),
         }
     )
     annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh

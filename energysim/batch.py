@@ -1,0 +1,338 @@
+"""Batch runs: a scenario or a portfolio, times sweep points, on one machine or Dask.
+
+A *unit* is one complex at one sweep point: a complete scenario. Units are run in chunks
+by an executor (serial, local processes, or a Dask distributed cluster); each finished
+unit's row is written atomically to ``OUT/units/<unit_id>.json`` by the worker that ran
+it, so an interrupted batch loses only the units in flight and ``resume`` skips every
+unit already written. A failing unit is recorded with its error and the others go on.
+Results do not depend on the executor or the number of workers: every unit's seeds come
+from its scenario, rows are assembled in unit order, and floats survive JSON exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from energysim.errors import DataError, EnergysimError, ScenarioError
+from energysim.portfolio import complex_scenario, read_portfolio
+from energysim.sweep import parse_assignment, parse_value, set_path, sweep_points
+
+SUMMARY_NAME = "batch_summary"
+UNITS_DIR = "units"
+LOG_NAME = "computed.log"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One complex at one sweep point."""
+
+    unit_id: str
+    complex_id: str
+    point: dict[str, Any]
+    scenario: dict[str, Any]
+    base_dir: str
+
+
+@dataclass
+class Plan:
+    """The units of a batch, and the rows that could not become units (keep-going)."""
+
+    units: list[Unit]
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    """A unit id usable as a scenario name and a file name: ``C001__year-2027``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text.replace("=", "-"))[:120]
+
+
+def plan_batch(
+    template_path: str | Path,
+    *,
+    portfolio_path: str | Path | None = None,
+    sets: Sequence[str] = (),
+    sweeps: Sequence[str] = (),
+    keep_going: bool = False,
+) -> Plan:
+    """Build the units of a batch.
+
+    Parameters
+    ----------
+    template_path : path
+        Scenario TOML: the whole scenario, or the template of a portfolio.
+    portfolio_path : path, optional
+        Portfolio CSV/Excel (see :mod:`energysim.portfolio`).
+    sets : sequence of str
+        ``key=value`` overrides applied to every unit.
+    sweeps : sequence of str
+        ``key=v1,v2,...``; the product of all sweeps makes the sweep points.
+    keep_going : bool
+        With a portfolio: record a bad row as a failure and go on; else raise.
+
+    Raises
+    ------
+    ScenarioError, DataError
+        Bad template, override, sweep, or (without ``keep_going``) portfolio row.
+    """
+    template_path = Path(template_path)
+    try:
+        template = tomllib.loads(template_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{template_path}: scenario file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{template_path}: not valid TOML: {exc}") from None
+    for item in sets:
+        key, value = parse_assignment(item)
+        template = set_path(template, key, parse_value(value))
+    points = sweep_points(list(sweeps))
+    base_dir = str(template_path.resolve().parent)
+    plan = Plan(units=[])
+    complexes: list[tuple[str, dict[str, Any]]] = []
+    if portfolio_path is None:
+        complexes.append((str(template.get("name", "scenario")), template))
+    else:
+        table = read_portfolio(portfolio_path)
+        for _, row in table.iterrows():
+            try:
+                complexes.append(
+                    (str(row["complex_id"]), complex_scenario(template, row, Path(portfolio_path)))
+                )
+            except EnergysimError as exc:
+                if not keep_going:
+                    raise
+                plan.failures.append(
+                    {
+                        "unit_id": _slug(str(row["complex_id"])) or f"row{row.name}",
+                        "complex_id": str(row["complex_id"]),
+                        "status": "failed",
+                        "error": str(exc),
+                    }
+                )
+    seen: set[str] = set()
+    for cid, scenario in complexes:
+        for point in points:
+            data = scenario
+            for key, value in point.items():
+                data = set_path(data, key, value)
+            label = ",".join(f"{k}={v}" for k, v in point.items())
+            uid = _slug(cid + (f"__{label}" if label else ""))
+            if uid in seen:
+                raise ScenarioError(
+                    f"batch: two units share the id {uid!r}; make complex ids distinct"
+                )
+            seen.add(uid)
+            data = dict(data)
+            data["name"] = uid
+            plan.units.append(Unit(uid, cid, point, data, base_dir))
+    return plan
+
+
+# --------------------------------------------------------------------------- one unit
+def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """One flat row of a run's summary: nested keys joined with ``.``; lists summarised."""
+    row: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list):
+            return
+        else:
+            row[prefix] = value
+
+    walk("", {k: v for k, v in summary.items() if k not in ("stakeholders", "messages")})
+    for st in summary.get("stakeholders", []):
+        row[f"npv_eur[{st['owner']}]"] = st["npv_eur"]
+        row[f"irr_frac[{st['owner']}]"] = st["irr_frac"]
+    row["messages"] = " | ".join(summary.get("messages", []))
+    return row
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
+    """Run one unit, write its row atomically, log it; failures become rows too."""
+    from energysim.outputs import write_run
+    from energysim.scenario import scenario_from_dict
+    from energysim.simulate import run, summary
+
+    base = {"unit_id": unit.unit_id, "complex_id": unit.complex_id}
+    base.update({f"sweep.{k}": v for k, v in unit.point.items()})
+    try:
+        scenario = scenario_from_dict(
+            unit.scenario, base_dir=Path(unit.base_dir), source=unit.unit_id
+        )
+        result = run(scenario)
+        row = {**base, "status": "ok", "error": "", **flatten_summary(summary(result))}
+        if detail:
+            write_run(result, Path(out_dir) / UNITS_DIR / "detail")
+    except EnergysimError as exc:
+        row = {**base, "status": "failed", "error": str(exc)}
+    units = Path(out_dir) / UNITS_DIR
+    _write_atomic(units / f"{unit.unit_id}.json", json.dumps(row, allow_nan=True))
+    with open(Path(out_dir) / LOG_NAME, "a", encoding="utf-8") as log:
+        log.write(unit.unit_id + "\n")
+    return row
+
+
+def run_chunk(units: list[Unit], out_dir: str, detail: bool = False) -> list[dict[str, Any]]:
+    """Run a chunk of units in one worker."""
+    return [run_unit(u, out_dir, detail) for u in units]
+
+
+# --------------------------------------------------------------------------- executors
+Executor = Literal["processes", "dask"]
+
+
+def run_batch(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    jobs: int = 1,
+    executor: Executor = "processes",
+    scheduler: str | None = None,
+    resume: bool = False,
+    detail: bool = False,
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run every unit not yet done and write the batch summary.
+
+    Parameters
+    ----------
+    plan : Plan
+        From :func:`plan_batch`.
+    out_dir : path
+        Output folder; ``units/`` holds one JSON row per finished unit.
+    jobs : int
+        Worker processes (local processes or local Dask workers).
+    executor : {"processes", "dask"}
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://HOST:PORT``).
+    resume : bool
+        Skip units already written; without it an existing ``units/`` is an error.
+    detail : bool
+        Also write every unit's full run outputs under ``units/detail/``.
+    chunk_size : int, optional
+        Units per task; default about four tasks per worker.
+    progress : callable, optional
+        Called with (units done, units in all) after each chunk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The batch summary, one row per unit in plan order.
+    """
+    out = Path(out_dir)
+    units_dir = out / UNITS_DIR
+    if units_dir.exists() and any(units_dir.glob("*.json")) and not resume:
+        raise DataError(f"{out}: holds results of an earlier batch; use --resume or another --out")
+    units_dir.mkdir(parents=True, exist_ok=True)
+    done = {p.stem for p in units_dir.glob("*.json")}
+    todo = [u for u in plan.units if u.unit_id not in done]
+    total = len(plan.units)
+    finished = total - len(todo)
+    if progress:
+        progress(finished, total)
+    if todo:
+        workers = max(1, jobs)
+        size = chunk_size or max(1, math.ceil(len(todo) / (workers * 4)))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        if executor == "dask":
+            finished = _run_dask(
+                chunks, str(out), detail, workers, scheduler, progress, finished, total
+            )
+        elif workers == 1:
+            for chunk in chunks:
+                finished += len(run_chunk(chunk, str(out), detail))
+                if progress:
+                    progress(finished, total)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(run_chunk, c, str(out), detail) for c in chunks]
+                for fut in as_completed(futures):
+                    finished += len(fut.result())
+                    if progress:
+                        progress(finished, total)
+    rows = [json.loads((units_dir / f"{u.unit_id}.json").read_text()) for u in plan.units]
+    summary = pd.DataFrame(plan.failures + rows)
+    write_summary(summary, out)
+    return summary
+
+
+def _run_dask(
+    chunks: list[list[Unit]],
+    out: str,
+    detail: bool,
+    workers: int,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
+    finished: int,
+    total: int,
+) -> int:
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = client.map(run_chunk, chunks, out_dir=out, detail=detail, pure=False)
+        for fut in dask_completed(futures):
+            finished += len(fut.result())
+            if progress:
+                progress(finished, total)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return finished
+
+
+def write_summary(summary: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """Write ``batch_summary.csv``, ``.parquet`` and ``.xlsx``, each atomically."""
+    out_dir = Path(out_dir)
+    paths = []
+    for suffix, writer in (
+        (".csv", lambda f, p: f.to_csv(p, index=False)),
+        (".parquet", lambda f, p: f.to_parquet(p, index=False)),
+        (".xlsx", lambda f, p: f.to_excel(p, index=False, sheet_name="batch_summary")),
+    ):
+        target = out_dir / f"{SUMMARY_NAME}{suffix}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=out_dir)
+        os.close(fd)
+        try:
+            writer(summary, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        paths.append(target)
+    return paths

@@ -1,0 +1,214 @@
+"""Batch runs: same results on every executor, resume after a kill, bad rows, sweeps."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from energysim.batch import plan_batch
+from energysim.cli import main
+from energysim.errors import DataError, ScenarioError
+from energysim.sweep import parse_value, set_path, split_values, sweep_points
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "scenarios" / "portfolio_template.toml"
+EXAMPLE = REPO / "scenarios" / "portfolio_example.csv"
+FAST = ["--set", "time_step_min=60", "--set", "buildings[0].members.count=4"]
+
+
+def batch(out: Path, *extra: str, portfolio: Path = EXAMPLE) -> int:
+    return main(
+        ["batch", str(TEMPLATE), "--portfolio", str(portfolio), *FAST, "--out", str(out), *extra]
+    )
+
+
+def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
+    sweep = ["--sweep", "allocation.tenants.key.method=proportional,equal"]
+    assert batch(tmp_path / "serial", *sweep) == 0
+    assert batch(tmp_path / "procs", *sweep, "--jobs", "2") == 0
+    assert batch(tmp_path / "dask", *sweep, "--jobs", "2", "--executor", "dask") == 0
+    serial = (tmp_path / "serial" / "batch_summary.csv").read_bytes()
+    assert (tmp_path / "procs" / "batch_summary.csv").read_bytes() == serial
+    assert (tmp_path / "dask" / "batch_summary.csv").read_bytes() == serial
+    table = pd.read_csv(tmp_path / "serial" / "batch_summary.csv")
+    assert len(table) == 4 * 2 and (table.status == "ok").all()
+    assert set(table["sweep.allocation.tenants.key.method"]) == {"proportional", "equal"}
+    for col in (
+        "generation_kwh",
+        "self_consumption_frac",
+        "benefit_eur.tenants",
+        "household_benefit_eur.tenant.median_eur",
+        "local_ownership_frac",
+        "npv_eur[Woonstichting]",
+    ):
+        assert col in table.columns, col
+    text_cols = ["error", "messages"]  # empty strings read back from CSV as NaN
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "serial" / "batch_summary.parquet").drop(columns=text_cols),
+        table.drop(columns=text_cols),
+        check_dtype=False,
+    )
+    assert len(pd.read_excel(tmp_path / "serial" / "batch_summary.xlsx")) == 8
+
+
+def test_resume_after_a_kill_computes_nothing_twice(tmp_path: Path) -> None:
+    # 15-minute units so the batch takes long enough to be interrupted part-way
+    args = [
+        sys.executable,
+        "-m",
+        "energysim.cli",
+        "batch",
+        str(TEMPLATE),
+        "--portfolio",
+        str(EXAMPLE),
+        "--sweep",
+        "year=2026,2027,2028",
+        "--set",
+        "buildings[0].members.count=4",
+    ]
+    full = tmp_path / "full"
+    subprocess.run([*args, "--out", str(full)], check=True, capture_output=True)
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen(
+        [*args, "--out", str(cut)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        done = list((cut / "units").glob("*.json")) if (cut / "units").exists() else []
+        if len(done) >= 2:
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = len(list((cut / "units").glob("*.json")))
+    assert 2 <= finished < 12, "the batch should have been interrupted part-way"
+    assert not (cut / "batch_summary.csv").exists()
+    assert (
+        main(
+            [
+                "batch",
+                str(TEMPLATE),
+                "--portfolio",
+                str(EXAMPLE),
+                "--sweep",
+                "year=2026,2027,2028",
+                "--set",
+                "buildings[0].members.count=4",
+                "--out",
+                str(cut),
+            ]
+        )
+        == 2
+    )  # needs --resume
+    subprocess.run([*args, "--out", str(cut), "--resume"], check=True, capture_output=True)
+    assert (cut / "batch_summary.csv").read_bytes() == (full / "batch_summary.csv").read_bytes()
+    log = (cut / "computed.log").read_text().split()
+    assert len(log) == len(set(log)) == 12
+
+
+def test_bad_row_fails_or_is_skipped_with_keep_going(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "portfolio.csv"
+    text = EXAMPLE.read_text().splitlines()
+    text[3] = text[3].replace(",48,", ",many,")  # row 4 (C003): dwellings not a number
+    bad.write_text("\n".join(text) + "\n")
+    assert batch(tmp_path / "o1", portfolio=bad) == 2
+    err = capsys.readouterr().err
+    assert "row 4, column 'dwellings'" in err and "'many'" in err
+    assert batch(tmp_path / "o2", "--keep-going", portfolio=bad) == 0
+    out = capsys.readouterr()
+    assert "failed C003" in out.out
+    table = pd.read_csv(tmp_path / "o2" / "batch_summary.csv")
+    assert list(table.loc[table.status == "failed", "complex_id"]) == ["C003"]
+    assert (table.status == "ok").sum() == 3
+
+
+def test_failing_unit_is_recorded_and_the_rest_go_on(tmp_path: Path, capsys) -> None:
+    # participating > dwellings only for the small complex: its unit fails validation
+    assert (
+        batch(
+            tmp_path / "o",
+            "--set",
+            "buildings[0].tenants.participating=30",
+            "--sweep",
+            "buildings[0].tenants.participating=10,30",
+        )
+        == 0
+    )
+    table = pd.read_csv(tmp_path / "o" / "batch_summary.csv")
+    failed = table[table.status == "failed"]
+    assert set(failed.complex_id) == {"C002", "C004"}
+    assert failed.error.str.contains("tenants.participating").all()
+
+
+def test_portfolio_in_excel(tmp_path: Path) -> None:
+    xlsx = tmp_path / "portfolio.xlsx"
+    pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False).to_excel(xlsx, index=False)
+    csv_plan = plan_batch(TEMPLATE, portfolio_path=EXAMPLE)
+    xlsx_plan = plan_batch(TEMPLATE, portfolio_path=xlsx)
+    assert [u.scenario for u in csv_plan.units] == [u.scenario for u in xlsx_plan.units]
+    assert len(csv_plan.units) == 4
+
+
+def test_bad_portfolio_columns(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("complex_id,postcode,dwelings\nA,3000,4\n")
+    with pytest.raises(DataError, match="column 'dwellings': required column is missing"):
+        plan_batch(TEMPLATE, portfolio_path=path)
+
+
+def test_sweep_and_set_syntax() -> None:
+    assert parse_value("2027") == 2027 and parse_value("0.5") == 0.5 and parse_value("sce") == "sce"
+    assert split_values('1,[2, 3],"a,b"') == [1, [2, 3], "a,b"]
+    assert sweep_points(["a=1,2", "b=x,y"]) == [
+        {"a": 1, "b": "x"},
+        {"a": 1, "b": "y"},
+        {"a": 2, "b": "x"},
+        {"a": 2, "b": "y"},
+    ]
+    data = {"buildings": [{"tenants": {"participating": 1}}]}
+    assert set_path(data, "buildings[0].tenants.participating", 5)["buildings"][0]["tenants"] == {
+        "participating": 5
+    }
+    assert set_path({}, "allocation.members.mode", "sce") == {
+        "allocation": {"members": {"mode": "sce"}}
+    }
+    with pytest.raises(ScenarioError, match="index \\[3\\] does not exist"):
+        set_path(data, "buildings[3].dwellings", 1)
+    with pytest.raises(ScenarioError, match="expected key=value"):
+        sweep_points(["year"])
+
+
+def test_scenario_without_portfolio_and_detail(tmp_path: Path) -> None:
+    scenario = REPO / "scenarios" / "walkup-portiekflat.toml"
+    assert (
+        main(
+            [
+                "batch",
+                str(scenario),
+                "--set",
+                "time_step_min=60",
+                "--sweep",
+                "year=2026,2027",
+                "--detail",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    rows = [json.loads(p.read_text()) for p in (tmp_path / "units").glob("*.json")]
+    assert {r["year"] for r in rows} == {2026, 2027}
+    assert (
+        tmp_path / "units" / "detail" / "walkup-portiekflat__year-2026" / "summary.json"
+    ).is_file()
