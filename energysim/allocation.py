@@ -150,45 +150,57 @@ def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> A
 
 
 def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
-    """Exact re-division for a block of intervals.
+    """Exact re-division for a block of intervals (``w`` non-negative, any scale per row).
 
-    Finds per interval the level ``lam`` with ``sum_p min(D_p, w_p * lam) = target``,
-    ``target = min(G, sum of D_p over w_p > 0)``, and returns ``min(D_p, w_p * lam)``.
+    Returns ``a_p = min(D_p, w_p * lam)`` with the level ``lam`` such that
+    ``sum_p a_p = min(G, sum of D_p over w_p > 0)``. The level itself is never formed:
+    participants are sorted by the level at which they saturate (``D_p / w_p``); the
+    first ``k`` in that order are saturated and the rest share what is left in
+    proportion to their keys, ``a_p = (G - D_saturated) * (w_p / W_rest)``, so no
+    quotient can overflow, whatever the shares.
     """
-    # the split is invariant to scaling each interval's weights: normalise them
-    w_sum = w.sum(axis=1, keepdims=True)
-    w = np.divide(w, w_sum, out=np.zeros(d.shape), where=w_sum > 0)
+    n, p = d.shape
+    # the split is invariant to scaling a row's weights: scale the largest to 1
+    w_max = w.max(axis=1, keepdims=True, initial=0.0)
+    w = np.divide(w, w_max, out=np.zeros(d.shape), where=w_max > 0)
     active = w > 0
     d_act = np.where(active, d, 0.0)
-    target = np.minimum(g, d_act.sum(axis=1))
-    # level at which each participant is saturated; inactive ones never are (a level
-    # that overflows for a tiny share is as good as never within the interval)
-    sat = np.full(d.shape, np.inf)
+    total = d_act.sum(axis=1)
+    a = d_act  # rows where the energy covers every keyed demand: everyone is served
+    rows = np.flatnonzero(g < total)  # only these need water-filling (not night, not surplus)
+    if rows.size == 0:
+        return a
+    g_r, d_r, w_r, act_r = g[rows], d_act[rows], w[rows], active[rows]
+    # saturation level D/w (w <= 1 so no underflow); inactive participants sort last
+    sat = np.full(d_r.shape, np.inf)
     with np.errstate(over="ignore"):
-        np.divide(d_act, w, out=sat, where=active)
+        np.divide(d_r, w_r, out=sat, where=act_r)
+    if not np.isfinite(sat[act_r]).all():  # subnormal shares: order by logarithms instead
+        with np.errstate(divide="ignore"):
+            sat = np.where(act_r, np.log(d_r) - np.log(np.where(act_r, w_r, 1.0)), np.inf)
     order = np.argsort(sat, axis=1, kind="stable")
-    sat_s = np.take_along_axis(sat, order, axis=1)
-    d_s = np.take_along_axis(d_act, order, axis=1)
-    w_s = np.take_along_axis(np.where(active, w, 0.0), order, axis=1)
-    d_before = np.cumsum(d_s, axis=1) - d_s
-    w_from = np.cumsum(w_s[:, ::-1], axis=1)[:, ::-1]
-    finite = np.isfinite(sat_s)
-    # allocation reached at each breakpoint; non-decreasing along the sorted axis
-    with np.errstate(over="ignore", invalid="ignore"):
-        reached = d_before + np.where(finite, sat_s, 0.0) * w_from
-    hit = finite & (reached >= target[:, None])
-    k = np.argmax(hit, axis=1)
-    found = hit.any(axis=1)
-    rows = np.arange(len(g))
-    w_k = w_from[rows, k]
-    lam = np.zeros_like(g)
-    with np.errstate(over="ignore"):
-        np.divide(target - d_before[rows, k], w_k, out=lam, where=w_k > 0)
-    # rows where even the last breakpoint falls short by rounding: everyone saturates
-    last_sat = np.where(finite, sat_s, 0.0).max(axis=1, initial=0.0)
-    lam = np.where(found, np.maximum(lam, 0.0), last_sat)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.where(active, np.minimum(d, w * lam[:, None]), 0.0)
+    d_s = np.take_along_axis(d_r, order, axis=1)
+    w_s = np.take_along_axis(w_r, order, axis=1)
+    d_before = np.zeros_like(d_s)  # demand of the participants sorted before each one
+    np.cumsum(d_s[:, :-1], axis=1, out=d_before[:, 1:])
+    w_from = np.cumsum(w_s[:, ::-1], axis=1)[:, ::-1]  # keys of each one and those after
+    rest = g_r[:, None] - d_before  # left for position k on if all before it saturate
+    # position k is the first not saturated below the target: D_k / w_k * W_k >= rest_k,
+    # written without division
+    hit = (w_s > 0) & (d_s * w_from >= rest * w_s)
+    n_active = act_r.sum(axis=1)
+    k = np.where(hit.any(axis=1), np.argmax(hit, axis=1), n_active - 1)
+    r = np.arange(rows.size)
+    rest_k = np.maximum(rest[r, k], 0.0)[:, None]
+    w_k = w_from[r, k][:, None]  # > 0: position k is active
+    pos = np.arange(p)[None, :]
+    # w_s / W_k <= 1 for positions >= k: the share never overflows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_s = np.where(pos < k[:, None], d_s, np.minimum(d_s, rest_k * (w_s / w_k)))
+    a_r = np.empty_like(a_s)
+    np.put_along_axis(a_r, order, a_s, axis=1)
+    a[rows] = a_r
+    return a
 
 
 def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Variant) -> Allocation:
@@ -200,6 +212,8 @@ def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Vari
             f"allocation: expected variant 'export' or 'redistribute', found {variant!r}"
         )
     a = np.zeros_like(d)
+    if d.shape[1] == 0:
+        return _finish(g, a)
     for start in range(0, len(g), BLOCK_STEPS):
         stop = min(start + BLOCK_STEPS, len(g))
         w = np.broadcast_to(

@@ -11,6 +11,7 @@ from its scenario, rows are assembled in unit order, and floats survive JSON exa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -51,6 +52,13 @@ class Plan:
 
     units: list[Unit]
     failures: list[dict[str, Any]] = field(default_factory=list)
+    complex_order: list[str] = field(default_factory=list)
+
+
+def scenario_hash(unit: Unit) -> str:
+    """Fingerprint of a unit's scenario: a resumed batch must be the same batch."""
+    text = json.dumps([unit.scenario, unit.base_dir], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _slug(text: str) -> str:
@@ -104,6 +112,7 @@ def plan_batch(
         complexes.append((str(template.get("name", "scenario")), template))
     else:
         table = read_portfolio(portfolio_path)
+        plan.complex_order = [str(c) for c in table["complex_id"]]
         for _, row in table.iterrows():
             try:
                 complexes.append(
@@ -178,7 +187,11 @@ def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
     from energysim.scenario import scenario_from_dict
     from energysim.simulate import run, summary
 
-    base = {"unit_id": unit.unit_id, "complex_id": unit.complex_id}
+    base = {
+        "unit_id": unit.unit_id,
+        "complex_id": unit.complex_id,
+        "scenario_hash": scenario_hash(unit),
+    }
     base.update({f"sweep.{k}": v for k, v in unit.point.items()})
     try:
         scenario = scenario_from_dict(
@@ -188,8 +201,9 @@ def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
         row = {**base, "status": "ok", "error": "", **flatten_summary(summary(result))}
         if detail:
             write_run(result, Path(out_dir) / UNITS_DIR / "detail")
-    except EnergysimError as exc:
-        row = {**base, "status": "failed", "error": str(exc)}
+    except Exception as exc:  # a failing unit is recorded; the rest of the batch goes on
+        kind = "" if isinstance(exc, EnergysimError) else f"{type(exc).__name__}: "
+        row = {**base, "status": "failed", "error": f"{kind}{exc}"}
     units = Path(out_dir) / UNITS_DIR
     _write_atomic(units / f"{unit.unit_id}.json", json.dumps(row, allow_nan=True))
     with open(Path(out_dir) / LOG_NAME, "a", encoding="utf-8") as log:
@@ -251,6 +265,14 @@ def run_batch(
         raise DataError(f"{out}: holds results of an earlier batch; use --resume or another --out")
     units_dir.mkdir(parents=True, exist_ok=True)
     done = {p.stem for p in units_dir.glob("*.json")}
+    for unit in plan.units:
+        if unit.unit_id in done:
+            stored = json.loads((units_dir / f"{unit.unit_id}.json").read_text())
+            if stored.get("scenario_hash") != scenario_hash(unit):
+                raise DataError(
+                    f"{units_dir / (unit.unit_id + '.json')}: computed from another scenario than "
+                    "this batch's unit (template, --set or --sweep changed); use another --out"
+                )
     todo = [u for u in plan.units if u.unit_id not in done]
     total = len(plan.units)
     finished = total - len(todo)
@@ -278,6 +300,11 @@ def run_batch(
                         progress(finished, total)
     rows = [json.loads((units_dir / f"{u.unit_id}.json").read_text()) for u in plan.units]
     summary = pd.DataFrame(plan.failures + rows)
+    if plan.complex_order and len(summary):
+        rank = {cid: i for i, cid in enumerate(plan.complex_order)}
+        summary = summary.sort_values(
+            "complex_id", key=lambda s: s.map(rank), kind="stable"
+        ).reset_index(drop=True)
     write_summary(summary, out)
     return summary
 

@@ -443,14 +443,17 @@ def _household_block(
         before = np.vstack([np.zeros((1, n)), cum[day_start[1:] - 1]])
         totals = np.add.reduceat(smooth, day_start, axis=0)
         cum = (cum - before[t_day]) / np.maximum(totals, 1e-300)[t_day]
+        # within a day cum rises from ~0 to 1; adding 2 x day number makes each column
+        # increase over the whole year, so one searchsorted per household finds every
+        # event's quarter-hour (first slot where the day's cum reaches u)
+        key = cum + 2.0 * t_day[:, None]
         pos = np.empty(total, dtype=np.int64)
-        for d in np.unique(ev_day):
-            sel = ev_day == d
-            seg = cum[day_start[d] : day_start[d] + day_len[d]]
-            hh = ev_hh[sel]
-            pos[sel] = day_start[d] + np.minimum(
-                (seg[:, hh] < u[sel][None, :]).sum(axis=0), day_len[d] - 1
-            )
+        for h in range(n):
+            sel = ev_hh == h
+            if sel.any():
+                pos[sel] = np.searchsorted(key[:, h], 2.0 * ev_day[sel] + u[sel], side="left")
+        last_of_day = day_start[ev_day] + day_len[ev_day] - 1
+        pos = np.clip(pos, day_start[ev_day], last_of_day)
         energy = power * 0.25 / 2500.0  # back to relative units
         flat = np.zeros(n_q * n)
         for k in range(2):

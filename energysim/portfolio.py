@@ -29,12 +29,14 @@ from __future__ import annotations
 import copy
 import math
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from energysim.errors import DataError
+from energysim.population import derive_seed
 
 REQUIRED = ("complex_id", "postcode", "dwellings")
 OPTIONAL = (
@@ -267,6 +269,13 @@ def complex_scenario(
         "tenants": tenants,
         "members": members,
     }
+    # each complex draws its own households: seeds derived from the template's and the id
+    salt = zlib.crc32(cid.encode())
+    for group in (tenants, members):
+        group["profile_seed"] = derive_seed(int(group.get("profile_seed", 0)), salt)
+        spec = group.get("annual_kwh")
+        if isinstance(spec, dict):
+            group["annual_kwh"] = {**spec, "seed": derive_seed(int(spec.get("seed", 0)), salt)}
     out["buildings"] = [building]
     out["name"] = f"{template.get('name', 'portfolio')}-{cid}"
     if get["name"]:

@@ -8,6 +8,7 @@ and collects what they return in a :class:`Result`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -70,18 +71,26 @@ class Result:
 
 
 # --------------------------------------------------------------------------- inputs
+@lru_cache(maxsize=4)
+def _embedded_weather_cached(
+    year: int, lat: float, lon: float, tz: str, step_min: int, seed: int, alt: float
+) -> pd.DataFrame:
+    """The embedded year of a site, generated once per process (many complexes share it)."""
+    return weather.embedded_weather(year, lat, lon, tz, step_min, seed=seed, altitude_m=alt)
+
+
 def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     """Return the weather frame of the scenario on the simulation axis."""
     spec, site = scenario.weather, scenario.site
     if spec.source == "embedded":
-        return weather.embedded_weather(
+        return _embedded_weather_cached(
             scenario.year,
             site.latitude_deg,
             site.longitude_deg,
             site.timezone,
             scenario.time_step_min,
-            seed=spec.seed,
-            altitude_m=site.altitude_m,
+            spec.seed,
+            site.altitude_m,
         )
     assert spec.path is not None
     readers = {

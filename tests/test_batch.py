@@ -212,3 +212,15 @@ def test_scenario_without_portfolio_and_detail(tmp_path: Path) -> None:
     assert (
         tmp_path / "units" / "detail" / "walkup-portiekflat__year-2026" / "summary.json"
     ).is_file()
+
+
+def test_resume_refuses_a_changed_batch(tmp_path: Path, capsys) -> None:
+    assert batch(tmp_path / "o") == 0
+    assert batch(tmp_path / "o", "--resume", "--set", "year=2028") == 2
+    assert "computed from another scenario" in capsys.readouterr().err
+
+
+def test_complexes_draw_their_own_households() -> None:
+    plan = plan_batch(TEMPLATE, portfolio_path=EXAMPLE)
+    seeds = {u.scenario["buildings"][0]["tenants"]["profile_seed"] for u in plan.units}
+    assert len(seeds) == len(plan.units)

@@ -109,7 +109,11 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path) -> None:
         wait.until(
             ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Scenario is valid')]"))
         )
-        results = driver.find_element(By.XPATH, "//label[.//*[text()='Results']]")
+        results = wait.until(
+            ec.element_to_be_clickable(
+                (By.XPATH, "//label[.//*[normalize-space(text())='Results']]")
+            )
+        )
         results.click()
         wait.until(
             ec.presence_of_element_located(
