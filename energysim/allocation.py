@@ -97,19 +97,39 @@ def _as_inputs(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> tuple[FloatA
             "allocation: expected generation of shape (n_steps,) and demand of shape "
             f"(n_steps, n_participants), found {g.shape} and {d.shape}"
         )
-    if not np.isfinite(g).all() or not np.isfinite(d).all():
-        raise ValueError("allocation: expected finite generation and demand, found NaN or inf")
-    if (g < 0).any() or (d < 0).any():
-        raise ValueError("allocation: expected non-negative generation and demand [kWh]")
+    _check_energy(g, "generation")
+    _check_energy(d, "demand")
     return g, d
 
 
+def _check_energy(x: FloatArray, what: str) -> None:
+    """Energy arrays must be finite and non-negative; the message says where not."""
+    bad = ~np.isfinite(x)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"allocation: expected finite {what} [kWh], found {x[where]} at index {where}"
+        )
+    neg = x < 0
+    if neg.any():
+        where = tuple(int(i) for i in np.argwhere(neg)[0])
+        raise ValueError(
+            f"allocation: expected non-negative {what} [kWh], found {x[where]} at index {where}"
+        )
+
+
 def _check_shares(shares: FloatArray) -> FloatArray:
+    """Reject negative shares and sums above 1; rescale sums within the tolerance to 1."""
     if not np.isfinite(shares).all() or (shares < 0).any():
-        raise ValueError("allocation: expected finite, non-negative shares")
-    worst = float(shares.sum(axis=-1).max(initial=0.0))
+        raise ValueError("allocation: expected finite, non-negative shares_frac")
+    sums = shares.sum(axis=-1, keepdims=True)
+    worst = float(sums.max(initial=0.0))
     if worst > 1.0 + SHARE_SUM_TOL:
-        raise ValueError(f"allocation: expected shares summing to at most 1, found {worst:.6g}")
+        raise ValueError(
+            f"allocation: expected shares_frac summing to at most 1, found {worst:.12g}"
+        )
+    if worst > 1.0:  # e.g. 1/3 + 1/3 + 1/3 rounded up: never hand out more than G
+        shares = shares / np.maximum(sums, 1.0)
     return shares
 
 
@@ -194,8 +214,9 @@ def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray
     rest_k = np.maximum(rest[r, k], 0.0)[:, None]
     w_k = w_from[r, k][:, None]  # > 0: position k is active
     pos = np.arange(p)[None, :]
-    # w_s / W_k <= 1 for positions >= k: the share never overflows
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # w_s / W_k <= 1 for positions >= k: the share never overflows (positions before k,
+    # where the quotient may, are not used)
+    with np.errstate(over="ignore"):
         a_s = np.where(pos < k[:, None], d_s, np.minimum(d_s, rest_k * (w_s / w_k)))
     a_r = np.empty_like(a_s)
     np.put_along_axis(a_r, order, a_s, axis=1)
@@ -350,10 +371,13 @@ def allocate_own_strings(
     """
     s = np.asarray(string_generation_kwh, dtype=np.float64)
     d = np.asarray(demand_kwh, dtype=np.float64)
-    if s.shape != d.shape:
+    if s.ndim != 2 or s.shape != d.shape:
         raise ValueError(
-            f"allocation: expected strings and demand of one shape, found {s.shape}, {d.shape}"
+            "allocation: expected string generation and demand both of shape "
+            f"(n_steps, n_dwellings), found {s.shape} and {d.shape}"
         )
+    _check_energy(s, "string generation")
+    _check_energy(d, "demand")
     used = np.minimum(s, d)
     return used, s - used
 
@@ -414,20 +438,36 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
     remainder is exported, so ``sum_i sum_p a_ip + x == G`` in every interval.
     """
     g = np.asarray(generation_kwh, dtype=np.float64)
+    if g.ndim != 1:
+        raise ValueError(f"allocation: expected generation of shape (n_steps,), found {g.shape}")
+    _check_energy(g, "generation")
     names = [t.name for t in tiers]
     if len(set(names)) != len(names):
         raise ValueError(f"allocation: expected unique tier names, found {names}")
+    for tier in tiers:
+        shape = np.shape(tier.demand_kwh)
+        if len(shape) != 2 or shape[0] != len(g):
+            raise ValueError(
+                f"allocation: tier {tier.name!r}: expected demand_kwh of shape "
+                f"({len(g)}, n_participants), found {shape}"
+            )
+        if tier.cap_frac is not None and not 0.0 <= tier.cap_frac <= 1.0:
+            raise ValueError(
+                f"allocation: tier {tier.name!r}: expected cap_frac in [0, 1], "
+                f"found {tier.cap_frac}"
+            )
+        if tier.cap_kwh is not None and not 0.0 <= tier.cap_kwh <= np.inf:
+            raise ValueError(
+                f"allocation: tier {tier.name!r}: expected cap_kwh >= 0 [kWh per interval], "
+                f"found {tier.cap_kwh}"
+            )
     remaining = g.copy()
     out: dict[str, FloatArray] = {}
     for tier in tiers:
         reach = remaining
         if tier.cap_frac is not None:
-            if not 0.0 <= tier.cap_frac <= 1.0:
-                raise ValueError(f"allocation: tier {tier.name}: cap_frac must be in [0, 1]")
             reach = np.minimum(reach, tier.cap_frac * g)
         if tier.cap_kwh is not None:
-            if tier.cap_kwh < 0:
-                raise ValueError(f"allocation: tier {tier.name}: cap_kwh must be >= 0")
             reach = np.minimum(reach, tier.cap_kwh)
         result = allocate(reach, tier.demand_kwh, tier.key)
         out[tier.name] = result.allocated_kwh
