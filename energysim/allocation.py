@@ -13,10 +13,13 @@ of intervals, to bound memory (``BLOCK_STEPS``).
 References
 ----------
 NL: Energiewet (2026), energiedeel-overeenkomst with a registered percentage per
-15 minutes. FR: Code de l'énergie art. L315-2, clé de répartition statique, dynamique par
-défaut, dynamique personnalisée. AT: EAG / ElWOG §16a, statische und dynamische
-Aufteilung. ES: Real Decreto 244/2019 and Orden TED/1247/2021 (hourly coefficients).
-DE: EnWG §42b (gemeinschaftliche Gebäudeversorgung), static or dynamic key.
+15 minutes. FR: Code de l'énergie art. L315-4 and D315-6: coefficients per measurement
+step set by the organiser (clé statique, dynamique personnalisée) or, by default, pro
+rata to consumption (dynamique par défaut), never above a consumer's consumption.
+AT: ElWOG 2010 §16a ff. and EAG, statische und dynamische Aufteilung. ES: Real
+Decreto 244/2019 annex I, fixed coefficients, and Orden TED/1247/2021 (a coefficient for
+every hour of the year). DE: EnWG §42b (gemeinschaftliche Gebäudeversorgung, Solarpaket
+I 2024), static or dynamic Aufteilungsschlüssel.
 """
 
 from __future__ import annotations
@@ -153,14 +156,21 @@ def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> A
     -------
     Allocation
 
+    Raises
+    ------
+    ValueError
+        On shapes, or non-finite or negative energy.
+
     Notes
     -----
-    ``a_p = D_p * min(1, G / sum_q D_q)``; with no demand everything is exported.
+    ``a_p = D_p * min(1, G / sum_q D_q)``; with no demand everything is exported,
+    ``x = G - sum_p a_p``.
 
     References
     ----------
-    FR clé dynamique par défaut (arrêté du 21 novembre 2019); AT dynamische Aufteilung;
-    DE EnWG §42b.
+    FR clé dynamique par défaut, Code de l'énergie art. D315-6 ("au prorata de leur
+    consommation, dans la limite de leur quantité d'électricité consommée"); AT dynamische
+    Aufteilung (ElWOG 2010 §16a ff.); DE EnWG §42b dynamic key.
     """
     g, d = _as_inputs(generation_kwh, demand_kwh)
     total = d.sum(axis=1)
@@ -269,10 +279,18 @@ def allocate_static(
     saturation levels ``D_p / w_p`` (no fixed number of passes). Because shares sum to at
     most 1, ``lam >= G``: nobody gets less than under ``export``.
 
+    Raises
+    ------
+    ValueError
+        On shapes, non-finite or negative energy or shares, shares summing to more than
+        1 (beyond ``SHARE_SUM_TOL``; sums within it are rescaled to 1), or an unknown
+        variant.
+
     References
     ----------
-    NL energiedeel-overeenkomst (Energiewet 2026); AT statische Aufteilung; ES fixed
-    coefficients (RD 244/2019).
+    NL energiedeel-overeenkomst (Energiewet 2026; registered percentage per 15 minutes);
+    AT statische Aufteilung (ElWOG §16a); FR clé statique; ES fixed coefficients
+    (RD 244/2019); DE EnWG §42b static key.
     """
     g, d = _as_inputs(generation_kwh, demand_kwh)
     shares = np.asarray(shares_frac, dtype=np.float64)
@@ -286,10 +304,33 @@ def allocate_equal(
 ) -> Allocation:
     """Allocate equal shares ``1/P``; ``redistribute`` gives the max-min fair split.
 
+    Parameters
+    ----------
+    generation_kwh, demand_kwh : array_like
+        As in :func:`allocate_proportional` [kWh].
+    variant : {"export", "redistribute"}
+        As in :func:`allocate_static`.
+
+    Returns
+    -------
+    Allocation
+
+    Raises
+    ------
+    ValueError
+        On shapes, non-finite or negative energy, or an unknown variant.
+
     Notes
     -----
-    With ``redistribute`` this is water-filling with equal weights: every participant
-    gets ``min(D_p, lam)``.
+    export: ``a_p = min(D_p, G / P)``. redistribute: water-filling with equal weights,
+    ``a_p = min(D_p, lam)`` with ``sum_p a_p = min(G, sum_p D_p)``: nobody's share can
+    be raised without lowering someone who has less (max-min fair). With no
+    participants everything is exported.
+
+    References
+    ----------
+    Common practice in cooperative sharing; Luxembourg energy communities (equal split
+    by default).
     """
     g, d = _as_inputs(generation_kwh, demand_kwh)
     n = d.shape[1]
@@ -303,11 +344,36 @@ def allocate_schedule(
 ) -> Allocation:
     """Allocate shares set in advance per interval, ``(n_steps, n_participants)``.
 
-    See :func:`allocate_static` for the variants; each interval's shares sum to at most 1.
+    Parameters
+    ----------
+    generation_kwh, demand_kwh : array_like
+        As in :func:`allocate_proportional` [kWh].
+    shares_frac : array_like
+        ``(n_steps, n_participants)`` shares of each interval [-], non-negative; each
+        row sums to at most 1 (an hour-of-year table is expanded with
+        :func:`expand_hourly_shares`).
+    variant : {"export", "redistribute"}
+        As in :func:`allocate_static`, interval by interval.
+
+    Returns
+    -------
+    Allocation
+
+    Raises
+    ------
+    ValueError
+        On shapes, non-finite or negative energy or shares, a row of shares summing to
+        more than 1, or an unknown variant.
+
+    Notes
+    -----
+    :func:`allocate_static` with ``w_pt`` in place of ``w_p``.
 
     References
     ----------
-    ES Orden TED/1247/2021 (hourly coefficients); FR clé dynamique personnalisée.
+    ES Orden TED/1247/2021 amending RD 244/2019 annex I (a coefficient per hour of the
+    year, set in advance); FR clé dynamique personnalisée (Code de l'énergie art. D315-6,
+    coefficients per measurement step).
     """
     g, d = _as_inputs(generation_kwh, demand_kwh)
     shares = np.asarray(shares_frac, dtype=np.float64)
@@ -317,7 +383,23 @@ def allocate_schedule(
 
 
 def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allocation:
-    """Allocate with ``key`` (dispatch on its type)."""
+    """Allocate with ``key`` (dispatch on its type).
+
+    Parameters
+    ----------
+    generation_kwh, demand_kwh : array_like
+        As in :func:`allocate_proportional` [kWh].
+    key : ProportionalKey, StaticKey, EqualKey or ScheduleKey
+
+    Returns
+    -------
+    Allocation
+
+    Raises
+    ------
+    TypeError
+        If ``key`` is none of the four.
+    """
     if isinstance(key, ProportionalKey):
         return allocate_proportional(generation_kwh, demand_kwh)
     if isinstance(key, StaticKey):
@@ -343,10 +425,21 @@ def expand_hourly_shares(shares_hourly: ArrayLike, hour_of_year: ArrayLike) -> F
     Returns
     -------
     numpy.ndarray
-        ``(n_steps, n_participants)``.
+        ``(n_steps, n_participants)`` shares of each interval [-]: every interval of an
+        hour takes that hour's row.
+
+    Raises
+    ------
+    ValueError
+        If the table is not 2-D or an hour falls outside it.
     """
     table = np.asarray(shares_hourly, dtype=np.float64)
-    hours = np.asarray(hour_of_year, dtype=np.int64)
+    hours = np.asarray(hour_of_year)
+    if table.ndim != 2 or hours.ndim != 1 or not np.issubdtype(hours.dtype, np.integer):
+        raise ValueError(
+            "allocation: expected a share table (n_hours, n_participants) and integer "
+            f"hours (n_steps,), found {table.shape} and {hours.dtype} {hours.shape}"
+        )
     if hours.min(initial=0) < 0 or hours.max(initial=0) >= table.shape[0]:
         raise ValueError(
             f"allocation: schedule has {table.shape[0]} hours, the year needs {hours.max() + 1}"
@@ -367,7 +460,17 @@ def allocate_own_strings(
     Returns
     -------
     used_kwh, surplus_kwh : numpy.ndarray
-        ``min(S, D)`` and ``S - min(S, D)``; ``used + surplus == S`` exactly.
+        ``(n_steps, n_dwellings)`` self-consumed and fed-in energy [kWh].
+
+    Raises
+    ------
+    ValueError
+        On shapes, or non-finite or negative energy.
+
+    Notes
+    -----
+    Behind one meter there is nothing to share: ``used = min(S, D)`` and
+    ``surplus = S - used`` per interval; ``used + surplus == S`` to rounding.
     """
     s = np.asarray(string_generation_kwh, dtype=np.float64)
     d = np.asarray(demand_kwh, dtype=np.float64)
