@@ -263,6 +263,31 @@ def read_schedule_csv(
     return shares
 
 
+def read_text_table(path: Path, what: str) -> pd.DataFrame:
+    """Read a user's table (CSV, or the first sheet of an .xlsx) with every cell as text.
+
+    Column names and cells are stripped; nothing is converted, so the caller can name
+    the row and column of a bad value.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or cannot be parsed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: {what} file not found")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raw = pd.read_excel(path, dtype=str, keep_default_na=False)
+        else:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path}: cannot read {what}: {exc}") from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return raw.apply(lambda col: col.str.strip())
+
+
 # --------------------------------------------------------------------------- writers
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented UTF-8 JSON (no NaN: they become null)."""

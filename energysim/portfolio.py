@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from energysim.errors import DataError
+from energysim.io import read_text_table
 from energysim.population import derive_seed
 
 REQUIRED = ("complex_id", "postcode", "dwellings")
@@ -68,16 +69,7 @@ def read_portfolio(path: str | Path) -> pd.DataFrame:
         Unreadable file, a missing required column, an unknown column, duplicate ids.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: portfolio file not found")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path}: cannot read portfolio: {exc}") from None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = read_text_table(path, "portfolio")
     for col in REQUIRED:
         if col not in raw.columns:
             raise DataError(f"{path}: column '{col}': required column is missing")
@@ -86,7 +78,6 @@ def read_portfolio(path: str | Path) -> pd.DataFrame:
         raise DataError(
             f"{path}: column '{unknown[0]}': unknown (expected {', '.join(REQUIRED + OPTIONAL)})"
         )
-    raw = raw.apply(lambda s: s.str.strip())
     dup = raw["complex_id"].duplicated()
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])

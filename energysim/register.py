@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.errors import DataError
+from energysim.io import read_text_table
 from energysim.ownership import OWNER_TYPES
 
 REQUIRED_COLUMNS = (
@@ -72,23 +73,14 @@ def read_register(path: str | Path) -> pd.DataFrame:
         between the rows of one installation.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path}: cannot read register: {exc}") from None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = read_text_table(path, "register")
     for column in REQUIRED_COLUMNS:
         if column not in raw.columns:
             raise DataError(
                 f"{path}: column '{column}': required column is missing "
                 f"(found {', '.join(raw.columns)})"
             )
-    reg = raw[list(REQUIRED_COLUMNS)].apply(lambda s: s.str.strip())
+    reg = raw[list(REQUIRED_COLUMNS)]
     for column in ("installation_id", "municipality", "owner"):
         empty = reg[column] == ""
         if empty.any():

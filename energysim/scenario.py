@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from energysim.errors import ScenarioError
+from energysim.ownership import OwnerType
 
 __all__ = [
     "Scenario",
@@ -41,17 +42,6 @@ __all__ = [
 
 ROLES = ("common", "tenants", "members")
 Role = Literal["common", "tenants", "members"]
-
-OwnerTypeName = Literal[
-    "resident_cooperative",
-    "tenants_collective",
-    "municipality",
-    "water_board",
-    "local_business",
-    "housing_corporation",
-    "non_local_investor",
-    "other",
-]
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -470,7 +460,7 @@ class Owner(Model):
     """One owner of the installation and its share."""
 
     owner: str = Field(min_length=1)
-    owner_type: OwnerTypeName
+    owner_type: OwnerType
     share_frac: float = Field(gt=0, le=1)
 
 
