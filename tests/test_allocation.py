@@ -191,3 +191,135 @@ def test_edge_cases() -> None:
 def test_bad_inputs(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# four participants, one interval: G = 10, D = (2, 3, 10, 0)
+G4 = np.array([10.0])
+D4 = np.array([[2.0, 3.0, 10.0, 0.0]])
+W4 = np.array([0.1, 0.2, 0.3, 0.2])  # sums to 0.8: 0.2 of the roof is not assigned
+
+
+def test_static_four_participants_shares_below_one() -> None:
+    ex = allocate_static(G4, D4, W4, "export")
+    # export: w * 10 = 1, 2, 3, 2 capped by 2, 3, 10, 0 -> 1, 2, 3, 0; export 10 - 6 = 4
+    # (participant 3's unused 2 kWh and the unassigned 0.2 * 10 = 2 kWh)
+    close(ex.allocated_kwh, [[1.0, 2.0, 3.0, 0.0]])
+    close(ex.export_kwh, [4.0])
+    re = allocate_static(G4, D4, W4, "redistribute")
+    # redistribute: target min(10, 15) = 10; saturation levels D/w = 20, 15, 33.3, 0.
+    #   Participant 3 (level 0) is served at once with 0. Try 15 <= lam <= 20:
+    #   participant 1 saturated (3), 0 and 2 at w * lam: 3 + 0.1 lam + 0.3 lam = 10
+    #   -> lam = 7 / 0.4 = 17.5, inside [15, 20] -> 1.75, 3, 5.25, 0; export 0.
+    #   Each is at least its static-export amount (1, 2, 3, 0).
+    close(re.allocated_kwh, [[1.75, 3.0, 5.25, 0.0]])
+    close(re.export_kwh, [0.0])
+
+
+def test_equal_four_participants() -> None:
+    d = np.array([[1.0, 2.0, 4.0, 6.0]])
+    ex = allocate_equal(G4, d, "export")
+    # 10 / 4 = 2.5 each, capped by 1, 2, 4, 6 -> 1, 2, 2.5, 2.5; export 10 - 8 = 2
+    close(ex.allocated_kwh, [[1.0, 2.0, 2.5, 2.5]])
+    close(ex.export_kwh, [2.0])
+    re = allocate_equal(G4, d, "redistribute")
+    # max-min fair: 1 + 2 + 2 lam = 10 -> lam = 3.5 <= 4 -> 1, 2, 3.5, 3.5; export 0
+    close(re.allocated_kwh, [[1.0, 2.0, 3.5, 3.5]])
+    close(re.export_kwh, [0.0])
+
+
+def test_proportional_four_participants() -> None:
+    r = allocate_proportional(G4, np.array([[2.0, 6.0, 4.0, 8.0]]))
+    # sum D = 20 > 10: everyone gets half its demand -> 1, 3, 2, 4; export 0
+    close(r.allocated_kwh, [[1.0, 3.0, 2.0, 4.0]])
+    close(r.export_kwh, [0.0])
+
+
+def test_redistribute_with_a_vanishing_share() -> None:
+    # shares 0.5 and 1e-320 (subnormal): D/w overflows for the second participant, yet
+    # it still has a positive key: participant 0 saturates at 1, the other 0.5 kWh go
+    # to participant 1 (1 + 1e-320 * lam = 1.5 -> lam = 5e319), nothing is exported
+    r = allocate_static([1.5], [[1.0, 1.0]], [0.5, 1e-320], "redistribute")
+    close(r.allocated_kwh, [[1.0, 0.5]])
+    close(r.export_kwh, [0.0])
+
+
+def test_shares_summing_to_one_by_rounding_are_rescaled() -> None:
+    shares = np.array([0.6, 0.4 + 5e-10])  # within SHARE_SUM_TOL above 1
+    r = allocate_static([1.0], [[1.0, 1.0]], shares, "export")
+    assert r.allocated_kwh.sum() + r.export_kwh[0] == pytest.approx(1.0, abs=1e-15)
+
+
+def test_waterfall_with_both_caps_reserving_roof_for_the_neighbourhood() -> None:
+    g = np.array([12.0, 4.0])
+    tiers = [
+        Tier("common", np.array([[2.0], [3.0]]), ProportionalKey(), cap_kwh=2.5),
+        Tier(
+            "tenants",
+            np.array([[4.0, 1.0, 2.0], [1.0, 1.0, 1.0]]),
+            StaticKey(np.array([0.5, 0.25, 0.25]), "export"),
+            cap_frac=0.5,
+        ),
+        Tier("members", np.array([[3.0, 1.0], [2.0, 2.0]]), ProportionalKey(), cap_kwh=3.0),
+    ]
+    r = allocate_waterfall(g, tiers)
+    # t0, G = 12:
+    #   common: reach min(12, 2.5) = 2.5, wants 2 -> 2; left 10
+    #   tenants: reach min(10, 0.5 * 12) = 6; shares of 6 = 3, 1.5, 1.5 capped by 4, 1, 2
+    #     -> 3, 1, 1.5 (5.5); left 10 - 5.5 = 4.5 (unused share 0.5 + 4 held back by the cap)
+    #   members: reach min(4.5, 3) = 3 < 4 wanted -> 3/4 each: 2.25, 0.75; left 1.5
+    #   export 1.5;  2 + 5.5 + 3 + 1.5 = 12
+    # t1, G = 4:
+    #   common: reach 2.5 < 3 wanted -> 2.5; left 1.5
+    #   tenants: reach min(1.5, 0.5 * 4 = 2) = 1.5; shares 0.75, 0.375, 0.375 (all <= 1)
+    #   members: nothing left; export 0;  2.5 + 1.5 = 4
+    close(r.allocated_kwh["common"], [[2.0], [2.5]])
+    close(r.allocated_kwh["tenants"], [[3.0, 1.0, 1.5], [0.75, 0.375, 0.375]])
+    close(r.allocated_kwh["members"], [[2.25, 0.75], [0.0, 0.0]])
+    close(r.export_kwh, [1.5, 0.0])
+
+
+def test_waterfall_without_tiers_or_with_an_empty_tier_exports_everything() -> None:
+    close(allocate_waterfall([1.0, 2.0], []).export_kwh, [1.0, 2.0])
+    r = allocate_waterfall([1.0], [Tier("members", np.zeros((1, 0)), EqualKey("redistribute"))])
+    assert r.allocated_kwh["members"].shape == (1, 0)
+    close(r.export_kwh, [1.0])
+    r = allocate_waterfall([1.0], [Tier("tenants", np.ones((1, 2)), cap_frac=0.0)])
+    close(r.allocated_kwh["tenants"], [[0.0, 0.0]])
+    close(r.export_kwh, [1.0])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: allocate_waterfall([1.0], [Tier("a", np.ones((1, 1)), cap_kwh=np.nan)]),
+            "tier 'a': expected cap_kwh >= 0",
+        ),
+        (
+            lambda: allocate_waterfall([1.0], [Tier("a", np.ones((1, 1)), cap_frac=1.5)]),
+            r"tier 'a': expected cap_frac in \[0, 1\], found 1.5",
+        ),
+        (
+            lambda: allocate_waterfall([1.0], [Tier("a", np.ones((2, 1)))]),
+            r"tier 'a': expected demand_kwh of shape \(1, n_participants\)",
+        ),
+        (
+            lambda: allocate_waterfall([1.0], [Tier("a", np.ones((1, 1)))] * 2),
+            "unique tier names",
+        ),
+        (lambda: allocate_waterfall([-1.0], []), r"non-negative generation.*index \(0,\)"),
+        (lambda: allocate_own_strings([[1.0, -2.0]], [[1.0, 1.0]]), "non-negative string"),
+        (lambda: allocate_own_strings([1.0], [1.0]), "n_dwellings"),
+        (
+            lambda: allocate_schedule([1.0], [[1.0, 1.0]], [[0.7, 0.7]], "redistribute"),
+            "summing to at most 1, found 1.4",
+        ),
+        (
+            lambda: allocate_proportional([1.0], [[1.0, np.inf]]),
+            r"finite demand \[kWh\], found inf at index \(0, 1\)",
+        ),
+    ],
+)
+def test_bad_waterfall_and_other_inputs(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
