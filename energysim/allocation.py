@@ -179,15 +179,18 @@ def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> A
     return _finish(g, d * ratio[:, None])
 
 
-def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray:
+def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> FloatArray:
     """Exact re-division for a block of intervals (``w`` non-negative, any scale per row).
 
     Returns ``a_p = min(D_p, w_p * lam)`` with the level ``lam`` such that
-    ``sum_p a_p = min(G, sum of D_p over w_p > 0)``. The level itself is never formed:
-    participants are sorted by the level at which they saturate (``D_p / w_p``); the
-    first ``k`` in that order are saturated and the rest share what is left in
-    proportion to their keys, ``a_p = (G - D_saturated) * (w_p / W_rest)``, so no
-    quotient can overflow, whatever the shares.
+    ``sum_p a_p = min(G, sum of D_p over w_p > 0)``. Participants are sorted by the
+    level at which they saturate (``D_p / w_p``); the first position ``k`` in that order
+    that the energy cannot saturate is found from cumulative sums; then
+    ``lam = rest_k / W_k`` with ``rest_k = G - sum of D before k`` and ``W_k`` the keys
+    from ``k`` on. The level itself is never formed: ``a_p = min(D_p, rest_k * (w_p /
+    W_k))``, where ``w_p / W_k <= 1`` for every participant not saturated, so nothing
+    overflows whatever the shares. ``equal=True`` (all keys of a row equal) sorts the
+    demand alone.
     """
     n, p = d.shape
     # the split is invariant to scaling a row's weights: scale the largest to 1
@@ -197,25 +200,32 @@ def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray
     d_act = np.where(active, d, 0.0)
     total = d_act.sum(axis=1)
     a = d_act  # rows where the energy covers every keyed demand: everyone is served
-    rows = np.flatnonzero(g < total)  # only these need water-filling (not night, not surplus)
+    # nothing to share (night) or enough for all: no water-filling; rows without energy
+    # keep a = D_act only where D_act is 0 as well, so zero them
+    a[g <= 0] = 0.0
+    rows = np.flatnonzero((g > 0) & (g < total))
     if rows.size == 0:
         return a
     g_r, d_r, w_r, act_r = g[rows], d_act[rows], w[rows], active[rows]
-    # saturation level D/w (w <= 1 so no underflow); inactive participants sort last
-    sat = np.full(d_r.shape, np.inf)
-    with np.errstate(over="ignore"):
-        np.divide(d_r, w_r, out=sat, where=act_r)
-    if not np.isfinite(sat[act_r]).all():  # subnormal shares: order by logarithms instead
-        with np.errstate(divide="ignore"):
-            sat = np.where(act_r, np.log(d_r) - np.log(np.where(act_r, w_r, 1.0)), np.inf)
-    order = np.argsort(sat, axis=1, kind="stable")
-    d_s = np.take_along_axis(d_r, order, axis=1)
-    w_s = np.take_along_axis(w_r, order, axis=1)
+    if equal:
+        d_s = np.sort(d_r, axis=1)  # keys all 1 (rows without keys have total 0: not here)
+        w_s = np.ones_like(d_s)
+    else:
+        # saturation level D/w (w <= 1 so no underflow); inactive participants sort last
+        sat = np.full(d_r.shape, np.inf)
+        with np.errstate(over="ignore"):
+            np.divide(d_r, w_r, out=sat, where=act_r)
+        if not np.isfinite(sat[act_r]).all():  # subnormal shares: order by logarithms
+            with np.errstate(divide="ignore"):
+                sat = np.where(act_r, np.log(d_r) - np.log(np.where(act_r, w_r, 1.0)), np.inf)
+        order = np.argsort(sat, axis=1)
+        d_s = np.take_along_axis(d_r, order, axis=1)
+        w_s = np.take_along_axis(w_r, order, axis=1)
     d_before = np.zeros_like(d_s)  # demand of the participants sorted before each one
     np.cumsum(d_s[:, :-1], axis=1, out=d_before[:, 1:])
     w_from = np.cumsum(w_s[:, ::-1], axis=1)[:, ::-1]  # keys of each one and those after
     rest = g_r[:, None] - d_before  # left for position k on if all before it saturate
-    # position k is the first not saturated below the target: D_k / w_k * W_k >= rest_k,
+    # k: first position not saturated below the target, D_k / w_k >= rest_k / W_k,
     # written without division
     hit = (w_s > 0) & (d_s * w_from >= rest * w_s)
     n_active = act_r.sum(axis=1)
@@ -223,14 +233,10 @@ def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray) -> FloatArray
     r = np.arange(rows.size)
     rest_k = np.maximum(rest[r, k], 0.0)[:, None]
     w_k = w_from[r, k][:, None]  # > 0: position k is active
-    pos = np.arange(p)[None, :]
-    # w_s / W_k <= 1 for positions >= k: the share never overflows (positions before k,
-    # where the quotient may, are not used)
-    with np.errstate(over="ignore"):
-        a_s = np.where(pos < k[:, None], d_s, np.minimum(d_s, rest_k * (w_s / w_k)))
-    a_r = np.empty_like(a_s)
-    np.put_along_axis(a_r, order, a_s, axis=1)
-    a[rows] = a_r
+    # participants saturated before k have w_p / W_k >= D_p / rest_k; the quotient may
+    # overflow for them (and give inf * 0 = nan when rest_k is 0): fmin keeps D_p
+    with np.errstate(over="ignore", invalid="ignore"):
+        a[rows] = np.fmin(d_r, rest_k * (w_r / w_k))
     return a
 
 
@@ -245,12 +251,14 @@ def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Vari
     a = np.zeros_like(d)
     if d.shape[1] == 0:
         return _finish(g, a)
+    # one key for every interval, all equal and positive: sort demand alone
+    equal = shares.shape[0] == 1 and bool((shares > 0).all() and (shares == shares[0, 0]).all())
     for start in range(0, len(g), BLOCK_STEPS):
         stop = min(start + BLOCK_STEPS, len(g))
         w = np.broadcast_to(
             shares if shares.shape[0] == 1 else shares[start:stop], d[start:stop].shape
         )
-        a[start:stop] = _water_fill_block(g[start:stop], d[start:stop], w)
+        a[start:stop] = _water_fill_block(g[start:stop], d[start:stop], w, equal)
     return _finish(g, a)
 
 
