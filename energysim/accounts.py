@@ -360,7 +360,7 @@ def _mean_degradation(scenario: Scenario) -> float:
 def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
     """Panel fee against the Huurcommissie limit of 10% of the investment per year."""
     fin = scenario.finance
-    out = []
+    out: list[str] = []
     if fin.panel_fee_eur_per_yr <= 0:
         return out
     for b in scenario.buildings:
@@ -394,7 +394,7 @@ def distribution(
         if not sel.any():
             continue
         b = money["benefit_eur"].to_numpy()[sel]
-        stats = fairness.benefit_statistics(b)
+        stats: dict[str, Any] = dict(fairness.benefit_statistics(b))
         stats["by_consumption_quintile"] = fairness.benefit_by_quintile(
             b, consumption_kwh.to_numpy()[sel]
         )

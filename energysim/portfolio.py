@@ -154,7 +154,7 @@ def complex_scenario(
     template_arrays = [a for a in base.get("arrays", []) if a.get("setup", "common") == "common"]
     first = template_arrays[0] if template_arrays else {}
     packing = float(first.get("packing_kwp_per_m2", 0.15))
-    total_kwp = kwp if kwp is not None else area * packing
+    total_kwp = kwp if kwp is not None else float(area or 0.0) * packing
     if total_kwp <= 0:
         raise DataError(
             f"{path}: row {r}, columns 'capacity_kwp'/'roof_area_m2': "

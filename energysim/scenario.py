@@ -42,6 +42,7 @@ __all__ = [
 
 ROLES = ("common", "tenants", "members")
 Role = Literal["common", "tenants", "members"]
+DEFAULT_ORDER: tuple[Role, ...] = ("common", "tenants", "members")
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -361,7 +362,7 @@ class MembersPolicy(TierPolicy):
 class Allocation(Model):
     """The waterfall: tiers in order, each with its own key; the remainder is exported."""
 
-    order: list[Role] = Field(default_factory=lambda: ["common", "tenants", "members"])
+    order: list[Role] = Field(default_factory=lambda: list(DEFAULT_ORDER))
     common: TierPolicy = Field(default_factory=TierPolicy)
     tenants: TierPolicy = Field(default_factory=TierPolicy)
     members: MembersPolicy = Field(default_factory=MembersPolicy)

@@ -405,8 +405,8 @@ def _allocate_building(
 
     shared = pd.DataFrame(0.0, index=index, columns=ids["common"] + tenant_ids + ids["members"])
     sce = np.zeros(n_steps)
-    for role, members_ids in tier_ids.items():
-        got = result.allocated_kwh[role]
+    for tier_name, members_ids in tier_ids.items():
+        got = result.allocated_kwh[tier_name]
         if members_ids == [SCE_TIER_ID]:
             sce = got[:, 0]
         else:

@@ -131,7 +131,7 @@ def resolve_tariffs(year: int, overrides: Mapping[str, Any]) -> TariffSet:
         When a needed figure has no default, or the feed-in compensation is below the
         legal floor of 50% of the bare supply price in 2027-2030.
     """
-    given = {
+    given: dict[str, Any] = {
         k: (tuple(v) if isinstance(v, list) else v)
         for k, v in overrides.items()
         if v is not None and k in TariffSet.__dataclass_fields__
@@ -141,6 +141,7 @@ def resolve_tariffs(year: int, overrides: Mapping[str, Any]) -> TariffSet:
         for f in TariffSet.__dataclass_fields__
         if f not in ("year", "feed_in_cost_bands_eur_per_month")
     ]
+    figures: dict[str, Any]
     if all(f in given for f in fields):
         figures = given
     else:
