@@ -39,6 +39,8 @@ BLOCK_STEPS = 2048
 ``BLOCK_STEPS x n_participants`` arrays."""
 
 SHARE_SUM_TOL = 1e-9
+"""Shares may sum to at most ``1 + SHARE_SUM_TOL`` [-] (rounding of e.g. thirds); such
+sums are rescaled to 1 so no key ever hands out more than the generation."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,15 @@ class ProportionalKey:
 
 @dataclass(frozen=True)
 class StaticKey:
-    """Fixed shares of generation (NL energiedeel-overeenkomst, AT statisch, ES fixed)."""
+    """Fixed shares of generation (NL energiedeel-overeenkomst, AT statisch, ES fixed).
+
+    Attributes
+    ----------
+    shares_frac : numpy.ndarray
+        ``(n_participants,)`` share of each interval's generation [-], >= 0, sum <= 1.
+    variant : {"export", "redistribute"}
+        What happens to a share its holder cannot use (see :func:`allocate_static`).
+    """
 
     shares_frac: FloatArray
     variant: Variant = "export"
@@ -72,16 +82,28 @@ class StaticKey:
 
 @dataclass(frozen=True)
 class EqualKey:
-    """Equal shares ``1/P``; with ``redistribute`` the split is max-min fair."""
+    """Equal shares ``1/P``; with ``redistribute`` the split is max-min fair.
+
+    Attributes
+    ----------
+    variant : {"export", "redistribute"}
+        See :func:`allocate_equal`.
+    """
 
     variant: Variant = "redistribute"
 
 
 @dataclass(frozen=True)
 class ScheduleKey:
-    """Shares set in advance per interval, ``(n_steps, n_participants)``.
+    """Shares set in advance per interval (ES Orden TED/1247/2021, FR personnalisée).
 
-    ES hourly coefficients (Orden TED/1247/2021), FR dynamique personnalisée.
+    Attributes
+    ----------
+    shares_frac : numpy.ndarray
+        ``(n_steps, n_participants)`` share of each interval's generation [-]; each row
+        >= 0 with sum <= 1.
+    variant : {"export", "redistribute"}
+        See :func:`allocate_schedule`.
     """
 
     shares_frac: FloatArray
@@ -122,18 +144,23 @@ def _check_energy(x: FloatArray, what: str) -> None:
 
 
 def _check_shares(shares: FloatArray) -> FloatArray:
-    """Reject negative shares and sums above 1; rescale sums within the tolerance to 1."""
+    """Reject negative shares and sums above 1; return each row's rescaling factor.
+
+    Rows summing to at most ``1 + SHARE_SUM_TOL`` pass; the factor ``1 / max(1, sum)``
+    (1 but for rounding, e.g. three shares of 1/3) keeps any key from handing out more
+    than the generation. Shape ``(n_rows,)``.
+    """
     if not np.isfinite(shares).all() or (shares < 0).any():
         raise ValueError("allocation: expected finite, non-negative shares_frac")
-    sums = shares.sum(axis=-1, keepdims=True)
+    sums = shares.sum(axis=-1)
     worst = float(sums.max(initial=0.0))
     if worst > 1.0 + SHARE_SUM_TOL:
+        t = int(np.argmax(sums))
+        where = f" (interval {t})" if shares.shape[0] > 1 else ""
         raise ValueError(
-            f"allocation: expected shares_frac summing to at most 1, found {worst:.12g}"
+            f"allocation: expected shares_frac summing to at most 1, found {worst:.12g}{where}"
         )
-    if worst > 1.0:  # e.g. 1/3 + 1/3 + 1/3 rounded up: never hand out more than G
-        shares = shares / np.maximum(sums, 1.0)
-    return shares
+    return 1.0 / np.maximum(sums, 1.0)
 
 
 def _finish(g: FloatArray, a: FloatArray) -> Allocation:
@@ -241,9 +268,11 @@ def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) 
 
 
 def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Variant) -> Allocation:
-    """Shares broadcast to ``(n_steps, n_participants)``; both variants."""
+    """Shares ``(1 or n_steps, n_participants)``, checked here; both variants."""
+    row_scale = _check_shares(shares)
     if variant == "export":
-        return _finish(g, np.minimum(d, shares * g[:, None]))
+        a = shares * (g * row_scale)[:, None]  # one (T, P) temporary, reused as the result
+        return _finish(g, np.minimum(a, d, out=a))
     if variant != "redistribute":
         raise ValueError(
             f"allocation: expected variant 'export' or 'redistribute', found {variant!r}"
@@ -304,7 +333,7 @@ def allocate_static(
     shares = np.asarray(shares_frac, dtype=np.float64)
     if shares.shape != (d.shape[1],):
         raise ValueError(f"allocation: expected {d.shape[1]} shares, found shape {shares.shape}")
-    return _share_based(g, d, _check_shares(shares)[None, :], variant)
+    return _share_based(g, d, shares[None, :], variant)
 
 
 def allocate_equal(
@@ -387,7 +416,7 @@ def allocate_schedule(
     shares = np.asarray(shares_frac, dtype=np.float64)
     if shares.shape != d.shape:
         raise ValueError(f"allocation: expected shares of shape {d.shape}, found {shares.shape}")
-    return _share_based(g, d, _check_shares(shares), variant)
+    return _share_based(g, d, shares, variant)
 
 
 def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allocation:
