@@ -33,6 +33,7 @@ from energysim.sweep import parse_assignment, parse_value, set_path, sweep_point
 SUMMARY_NAME = "batch_summary"
 UNITS_DIR = "units"
 LOG_NAME = "computed.log"
+MAX_CHUNK = 20
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def run_batch(
     detail : bool
         Also write every unit's full run outputs under ``units/detail/``.
     chunk_size : int, optional
-        Units per task; default about four tasks per worker.
+        Units per task; default about four tasks per worker, at most ``MAX_CHUNK``.
     progress : callable, optional
         Called with (units done, units in all) after each chunk.
 
@@ -280,7 +281,9 @@ def run_batch(
         progress(finished, total)
     if todo:
         workers = max(1, jobs)
-        size = chunk_size or max(1, math.ceil(len(todo) / (workers * 4)))
+        # about four tasks per worker, at most MAX_CHUNK units a task: a task of ~20 units
+        # (seconds of work) amortises scheduling and keeps the progress bar moving
+        size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (workers * 4))))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         if executor == "dask":
             finished = _run_dask(
