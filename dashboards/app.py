@@ -8,6 +8,7 @@ Widgets and charts only: every figure comes from :mod:`energysim`.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import altair as alt
@@ -359,7 +360,11 @@ def ownership_page() -> None:
         )
         if up is None:
             return
-        path = Path(st.session_state.setdefault("_tmp_dir", str(Path.cwd()))) / f".upload-{up.name}"
+        # the library reads registers from files: keep the upload in a private temp folder
+        folder = Path(
+            st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-"))
+        )
+        path = folder / Path(up.name).name
         path.write_bytes(up.getvalue())
     if path is None:
         return
