@@ -52,6 +52,30 @@ class Accounts:
     messages: list[str] = field(default_factory=list)
 
 
+def _money_row(
+    participant_id: str,
+    bill_without: float,
+    bill_with: float,
+    *,
+    service: float = 0.0,
+    fees: float = 0.0,
+    payout: float = 0.0,
+    tax_refund: float = 0.0,
+    passed_to_service_costs: float = 0.0,
+) -> dict[str, Any]:
+    """One participant's year-1 money [EUR/yr], as a row of :attr:`Accounts.money`."""
+    return {
+        "participant_id": participant_id,
+        "bill_without_eur": float(bill_without),
+        "bill_with_eur": float(bill_with),
+        "service_cost_saving_eur": float(service),
+        "fees_eur": float(fees),
+        "payout_eur": float(payout),
+        "tax_refund_eur": float(tax_refund),
+        "passed_to_service_costs_eur": float(passed_to_service_costs),
+    }
+
+
 def _members_mode(scenario: Scenario) -> str:
     return scenario.allocation.members.mode
 
@@ -134,16 +158,12 @@ def year_one_money(
         else:
             scheme["owners_export_value_eur"] += export_value
         rows.append(
-            {
-                "participant_id": ids["common"][0],
-                "bill_without_eur": common_without,
-                "bill_with_eur": common_without - common_saving,
-                "service_cost_saving_eur": 0.0,
-                "fees_eur": 0.0,
-                "payout_eur": 0.0,
-                "tax_refund_eur": 0.0,
-                "passed_to_service_costs_eur": common_saving,
-            }
+            _money_row(
+                ids["common"][0],
+                common_without,
+                common_without - common_saving,
+                passed_to_service_costs=common_saving,
+            )
         )
         weights = (
             np.asarray(b.floor_area_m2, dtype=np.float64)
@@ -163,18 +183,7 @@ def year_one_money(
         )
         scheme["panel_fees_eur"] += float(fee.sum())
         for i, pid in enumerate(ids["tenants"]):
-            rows.append(
-                {
-                    "participant_id": pid,
-                    "bill_without_eur": float(t_without[i]),
-                    "bill_with_eur": float(t_with[i]),
-                    "service_cost_saving_eur": float(service[i]),
-                    "fees_eur": float(fee[i]),
-                    "payout_eur": 0.0,
-                    "tax_refund_eur": 0.0,
-                    "passed_to_service_costs_eur": 0.0,
-                }
-            )
+            rows.append(_money_row(pid, t_without[i], t_with[i], service=service[i], fees=fee[i]))
         m = annual.loc[ids["members"]]
         if not len(m):
             continue
@@ -214,16 +223,14 @@ def year_one_money(
                 scheme["tax_refund_eur"] += float(refund.sum())
         for i, pid in enumerate(ids["members"]):
             rows.append(
-                {
-                    "participant_id": pid,
-                    "bill_without_eur": float(m_without[i]),
-                    "bill_with_eur": float(m_with[i]),
-                    "service_cost_saving_eur": 0.0,
-                    "fees_eur": float(sharing_fee[i]),
-                    "payout_eur": float(payout[i]),
-                    "tax_refund_eur": float(refund[i]),
-                    "passed_to_service_costs_eur": 0.0,
-                }
+                _money_row(
+                    pid,
+                    m_without[i],
+                    m_with[i],
+                    fees=sharing_fee[i],
+                    payout=payout[i],
+                    tax_refund=refund[i],
+                )
             )
     money = pd.DataFrame(rows).set_index("participant_id").loc[participants.index]
     household = (participants["role"] != "common").to_numpy()
