@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -87,7 +87,7 @@ DAY_FACTOR_SD = 0.18
 SHIFT_SLOTS = 3
 """A household's daily routine is shifted by up to +-3 quarter-hours."""
 NOISE_SD = 0.30
-"""Quarter-hour multiplicative noise of the smooth part (gamma, mean 1)."""
+"""Quarter-hour multiplicative noise of the smooth part (uniform, mean 1, this sd)."""
 
 
 @cache
@@ -182,56 +182,113 @@ def household_profiles_kwh(
     if step_min not in (15, 60):
         raise ValueError(f"household profiles: expected a 15- or 60-minute index, found {step_min}")
     out = np.empty((len(index), n))
-    parts = _index_parts(pd.DatetimeIndex(index))
+    tables = _routines(index, step_min)
     for start in range(0, n, HOUSEHOLDS_PER_BLOCK):
         stop = min(start + HOUSEHOLDS_PER_BLOCK, n)
         block = start // HOUSEHOLDS_PER_BLOCK
         out[:, start:stop] = _household_block(
-            parts, step_min, list(archetypes[start:stop]), np.random.default_rng([seed, block])
+            tables, step_min, list(archetypes[start:stop]), np.random.default_rng([seed, block])
         )
     sums = out.sum(axis=0)
     out *= np.divide(annual, sums, out=np.zeros(n), where=sums > 0)[None, :]
     return out
 
 
-def _household_block(
-    parts: dict[str, NDArray[np.int64]], step_min: int, kinds: list[str], rng: np.random.Generator
-) -> FloatArray:
-    """Unscaled profiles of one block of households (quarter-hours, then aggregated)."""
+N_SHIFTS = 2 * SHIFT_SLOTS + 1
+
+
+def _routines(index: pd.DatetimeIndex, step_min: int) -> dict[str, Any]:
+    """The calendar of ``index`` at quarter-hours and every routine on it (cached).
+
+    A *routine* is the E1A day shape of the day's month and day type times an
+    archetype's activity, shifted by ``s`` quarter-hours, normalised to 1 per day; there
+    is one per (archetype, shift), column ``archetype * N_SHIFTS + s + SHIFT_SLOTS``.
+    Also returns, per routine, its cumulative share within each day plus 2 x day number
+    (rising over the whole year), for the inverse-CDF placement of appliance peaks.
+    """
+    index = pd.DatetimeIndex(index)
+    return _routines_cached(index[0], index[-1], len(index), step_min)
+
+
+@lru_cache(maxsize=4)
+def _routines_cached(
+    first: pd.Timestamp, last: pd.Timestamp, n_steps: int, step_min: int
+) -> dict[str, Any]:
+    index = pd.date_range(first, last, periods=n_steps)
+    parts = _index_parts(index)
     cal = e1a_calibration()
     shapes = np.asarray(cal["day_shape_by_month_and_day_type"])  # (12, 3, 96)
-    daily = np.asarray(cal["daily_frac_by_month_and_day_type"])  # (12, 3)
     activity = _activity_table()  # (4, 2, 96)
-    n = len(kinds)
     n_days = int(parts["n_days"])
-    day, slot = parts["day"], parts["slot"]
     month_d, kind_d = parts["day_month"], parts["day_kind"]
-    weekend_d = (kind_d > 0).astype(np.int64)
+    # quarter-hour resolution: for 60-minute indexes, 4 quarters per interval
+    reps = step_min // 15
+    t_day = np.repeat(parts["day"], reps)
+    t_slot = (np.repeat(parts["slot"], reps) + np.tile(np.arange(reps), n_steps)) % SLOTS_PER_DAY
+    day_start = np.searchsorted(t_day, np.arange(n_days))
+    day_len = np.bincount(t_day, minlength=n_days)
+    weekend = (kind_d[t_day] > 0).astype(np.int64)
+    routine = np.empty((len(t_day), len(ARCHETYPES) * N_SHIFTS))
+    for k in range(N_SHIFTS):
+        src = (t_slot - (k - SHIFT_SLOTS)) % SLOTS_PER_DAY
+        e1a = shapes[month_d[t_day], kind_d[t_day], src]
+        for a in range(len(ARCHETYPES)):
+            routine[:, a * N_SHIFTS + k] = e1a * activity[a, weekend, src]
+    routine /= np.add.reduceat(routine, day_start, axis=0)[t_day]
+    cum = np.cumsum(routine, axis=0)
+    cum -= np.vstack([np.zeros((1, routine.shape[1])), cum[day_start[1:] - 1]])[t_day]
+    cum += 2.0 * t_day[:, None]
+    for table in (routine, cum):
+        table.flags.writeable = False
+    cum_rows = np.ascontiguousarray(cum.T)
+    cum_rows.flags.writeable = False
+    return {
+        "n_days": n_days,
+        "day_month": month_d,
+        "day_kind": kind_d,
+        "day_start": day_start,
+        "day_len": day_len,
+        "routine": routine,
+        "cum_by_routine": cum_rows,
+    }
+
+
+def _household_block(
+    tables: dict[str, Any], step_min: int, kinds: list[str], rng: np.random.Generator
+) -> FloatArray:
+    """Unscaled profiles of one block of households (quarter-hours, then aggregated).
+
+    A household's quarter-hour is its routine (archetype and shift, see
+    :func:`_routines`) x its day factor x noise, plus appliance peaks placed by the
+    inverse CDF of its routine of that day.
+    """
+    daily = np.asarray(e1a_calibration()["daily_frac_by_month_and_day_type"])  # (12, 3)
+    n = len(kinds)
+    n_days = tables["n_days"]
+    day_start, day_len = tables["day_start"], tables["day_len"]
+    routine = tables["routine"]
+    n_q = routine.shape[0]
     arche = np.array([ARCHETYPES.index(k) for k in kinds])
     shift = rng.integers(-SHIFT_SLOTS, SHIFT_SLOTS + 1, size=n)
+    member = arche * N_SHIFTS + shift + SHIFT_SLOTS
     # day factors: E1A daily energy of (month, day type) x lognormal persistence
     z = rng.standard_normal((n_days, n))
-    day_factor = daily[month_d, kind_d][:, None] * np.exp(DAY_FACTOR_SD * z - DAY_FACTOR_SD**2 / 2)
+    day_factor = daily[tables["day_month"], tables["day_kind"]][:, None] * np.exp(
+        DAY_FACTOR_SD * z - DAY_FACTOR_SD**2 / 2
+    )
 
-    # quarter-hour resolution first: for 60-minute indexes, 4 quarters per interval
-    reps = step_min // 15
-    t_day = np.repeat(day, reps)
-    t_slot = (np.repeat(slot, reps) + np.tile(np.arange(reps), len(slot))) % SLOTS_PER_DAY
-    n_q = len(t_day)
-    smooth = np.empty((n_q, n))
-    for a in np.unique(arche):
-        for s in np.unique(shift[arche == a]):
-            cols = np.flatnonzero((arche == a) & (shift == s))
-            src = (t_slot - s) % SLOTS_PER_DAY
-            base = shapes[month_d[t_day], kind_d[t_day], src] * activity[a, weekend_d[t_day], src]
-            smooth[:, cols] = base[:, None]
-    # each day's shape times noise, normalised to 1 per household, gets the day's energy
-    day_start = np.searchsorted(t_day, np.arange(n_days))
-    smooth *= rng.gamma(1.0 / NOISE_SD**2, NOISE_SD**2, size=(n_q, n))
-    day_sum = np.add.reduceat(smooth, day_start, axis=0)
-    smooth *= ((1.0 - APPLIANCE_SHARE) * day_factor / day_sum)[t_day]
+    # smooth part: routine x day energy x quarter-hour noise (uniform, mean 1, sd NOISE_SD);
+    # the noise averages out over a day's 96 quarter-hours, so a day keeps its energy to
+    # about NOISE_SD / sqrt(96) = 3%, well inside the day factor's spread
+    half_width = NOISE_SD * np.sqrt(3.0)
+    noise = rng.random((n_q, n), dtype=np.float32)
+    noise *= np.float32(2.0 * half_width)
+    noise += np.float32(1.0 - half_width)
+    smooth = np.take(routine, member, axis=1)  # C-contiguous (n_q, n)
+    smooth *= np.repeat((1.0 - APPLIANCE_SHARE) * day_factor, day_len, axis=0)
+    smooth *= noise
 
-    # appliance peaks: energy share of each day placed as 1-2 quarter-hour blocks of 1.5-3 kW
+    # appliance peaks: energy share of each day placed as 1-2 quarter-hour blocks of 1-2.2 kW
     peak_energy = APPLIANCE_SHARE * day_factor  # relative units; scaled with the rest
     # relative units -> kWh at a typical 2,500 kWh/yr to size the peaks' number
     typical_kwh_per_day = peak_energy * 2500.0
@@ -243,37 +300,35 @@ def _household_block(
         rep = counts[ev_day, ev_hh]
         ev_day = np.repeat(ev_day, rep)
         ev_hh = np.repeat(ev_hh, rep)
-        # time of each peak from the household's smooth shape of that day
         power = rng.uniform(*APPLIANCE_POWER_KW, size=total)
         length = rng.integers(1, 3, size=total)
-        day_len = np.bincount(t_day, minlength=n_days)
         u = rng.random(total)
-        # inverse CDF per (day, household) over the day's smooth profile
-        cum = np.cumsum(smooth, axis=0)
-        before = np.vstack([np.zeros((1, n)), cum[day_start[1:] - 1]])
-        totals = np.add.reduceat(smooth, day_start, axis=0)
-        cum = (cum - before[t_day]) / np.maximum(totals, 1e-300)[t_day]
-        # within a day cum rises from ~0 to 1; adding 2 x day number makes each column
-        # increase over the whole year, so one searchsorted per household finds every
-        # event's quarter-hour (first slot where the day's cum reaches u)
-        key = cum + 2.0 * t_day[:, None]
-        pos = np.empty(total, dtype=np.int64)
-        for h in range(n):
-            sel = ev_hh == h
-            if sel.any():
-                pos[sel] = np.searchsorted(key[:, h], 2.0 * ev_day[sel] + u[sel], side="left")
-        last_of_day = day_start[ev_day] + day_len[ev_day] - 1
-        pos = np.clip(pos, day_start[ev_day], last_of_day)
+        # the quarter-hour of each peak: first one of its day where the routine's cumulative
+        # share reaches u; a binary search over the day's quarter-hours, all events at once
+        # (the table adds 2 x day number to the share, so the key is 2 x day + u)
+        cum = tables["cum_by_routine"].reshape(-1)
+        row = member[ev_hh] * n_q
+        key = 2.0 * ev_day + u
+        lo = day_start[ev_day]
+        hi = lo + day_len[ev_day] - 1  # the last quarter-hour is the answer if none is earlier
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                break
+            mid = (lo + hi) // 2
+            below = cum[row + mid] < key
+            lo = np.where(open_ & below, mid + 1, lo)
+            hi = np.where(open_ & ~below, mid, hi)
+        pos = lo
         energy = power * 0.25 / 2500.0  # back to relative units
-        flat = np.zeros(n_q * n)
+        flat = smooth.reshape(-1)  # a view: smooth is C-contiguous
         for k in range(2):
             use = length > k
-            where = np.minimum(pos[use] + k, n_q - 1) * n + ev_hh[use]
-            flat += np.bincount(where, weights=energy[use], minlength=n_q * n)
-        smooth += flat.reshape(n_q, n)
+            np.add.at(flat, np.minimum(pos[use] + k, n_q - 1) * n + ev_hh[use], energy[use])
+    reps = step_min // 15
     if reps == 1:
         return smooth
-    return smooth.reshape(len(slot), reps, n).sum(axis=1)
+    return smooth.reshape(n_q // reps, reps, n).sum(axis=1)
 
 
 def common_profiles_kwh(

@@ -62,12 +62,14 @@ class Result:
     money: pd.DataFrame
     buildings: pd.DataFrame
     accounts: Accounts
+    annual: pd.DataFrame
     messages: list[str] = field(default_factory=list)
 
     @property
     def received_kwh(self) -> pd.DataFrame:
         """Energy each participant received, own string plus shared [kWh/interval]."""
-        return self.own_string_kwh + self.shared_kwh
+        values = self.own_string_kwh.to_numpy() + self.shared_kwh.to_numpy()
+        return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -134,28 +136,86 @@ def plane_table(scenario: Scenario) -> pd.DataFrame:
 
 
 def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
-    """AC generation per array [kWh/interval]: measured columns where given, else pvlib."""
+    """AC generation per array [kWh/interval]: measured columns where given, else pvlib.
+
+    Modelled arrays are simulated per kWp and scaled by their capacity (PVWatts is
+    linear in the capacity: the inverter's rating scales with it too). With the
+    embedded weather, the per-kWp profile of an orientation is computed once per process
+    and shared by every array and complex with the same site, year and plane.
+    """
     planes = plane_table(scenario)
-    measured = pd.DataFrame(index=index)
+    out = np.empty((len(index), len(planes)))
+    measured_ids: set[str] = set()
     if scenario.generation_csv is not None:
         measured = read_timeseries_csv(
             scenario.generation_csv, expected_index=index, allowed_columns=list(planes.index)
         )
-    modelled_ids = [i for i in planes.index if i not in measured.columns]
-    parts = [measured]
-    if modelled_ids:
-        site = scenario.site
-        wx = load_weather(scenario, index)
-        model = generation.simulate_generation_kwh(
-            wx,
-            site.latitude_deg,
-            site.longitude_deg,
-            site.altitude_m,
-            planes.loc[modelled_ids],
-        )
-        parts.append(model)
-    out = pd.concat(parts, axis=1)[list(planes.index)]
-    return out.astype(np.float64)
+        for j, pid in enumerate(planes.index):
+            if pid in measured.columns:
+                out[:, j] = measured[pid].to_numpy(dtype=np.float64)
+                measured_ids.add(pid)
+    site, spec = scenario.site, scenario.weather
+    wx: pd.DataFrame | None = None
+    for j, (pid, plane) in enumerate(planes.iterrows()):
+        if pid in measured_ids:
+            continue
+        shape = _plane_shape(plane)
+        if spec.source == "embedded":
+            weather_key = (
+                scenario.year,
+                site.latitude_deg,
+                site.longitude_deg,
+                site.timezone,
+                scenario.time_step_min,
+                spec.seed,
+                site.altitude_m,
+            )
+            per_kwp = _embedded_per_kwp_kwh(weather_key, shape)
+        else:
+            wx = load_weather(scenario, index) if wx is None else wx
+            per_kwp = generation.simulate_generation_kwh(
+                wx, site.latitude_deg, site.longitude_deg, site.altitude_m, _unit_plane(shape)
+            ).to_numpy()[:, 0]
+        out[:, j] = per_kwp * float(plane["capacity_kwp"])
+    return pd.DataFrame(out, index=index, columns=planes.index, copy=False)
+
+
+_PLANE_SHAPE = (
+    "surface_tilt_deg",
+    "surface_azimuth_deg",
+    "dc_ac_ratio",
+    "mounting",
+    "losses_frac",
+    "degradation_frac_per_yr",
+)
+
+
+def _plane_shape(plane: pd.Series) -> tuple[Any, ...]:
+    """A plane's figures other than its capacity, hashable (the horizon as a tuple)."""
+    horizon = plane.get("horizon_deg")
+    if isinstance(horizon, float) and np.isnan(horizon):
+        horizon = None
+    return tuple(plane[c] for c in _PLANE_SHAPE) + (
+        tuple(float(h) for h in horizon) if horizon is not None else None,
+    )
+
+
+@lru_cache(maxsize=64)
+def _embedded_per_kwp_kwh(weather_key: tuple[Any, ...], shape: tuple[Any, ...]) -> np.ndarray:
+    """Generation of 1 kWp of a plane in the embedded weather [kWh/interval], read-only."""
+    year, lat, lon, tz, step_min, seed, alt = weather_key
+    wx = _embedded_weather_cached(year, lat, lon, tz, step_min, seed, alt)
+    out = generation.simulate_generation_kwh(wx, lat, lon, alt, _unit_plane(shape))
+    values = out.to_numpy()[:, 0].copy()
+    values.flags.writeable = False
+    return values
+
+
+def _unit_plane(shape: tuple[Any, ...]) -> pd.DataFrame:
+    row = dict(zip(_PLANE_SHAPE, shape[:-1], strict=True))
+    row["capacity_kwp"] = 1.0
+    row["horizon_deg"] = list(shape[-1]) if shape[-1] is not None else None
+    return pd.DataFrame([row], index=pd.Index(["plane"]))
 
 
 def participant_table(scenario: Scenario) -> pd.DataFrame:
@@ -273,11 +333,17 @@ def consumption_with_notes(
     measured = pd.concat(
         [measured.drop(columns=list(exports.columns), errors="ignore"), exports], axis=1
     )
+    ids = list(participants.index)
+    column = {pid: j for j, pid in enumerate(ids)}
+    values = np.empty((len(index), len(ids)))
+    filled = np.zeros(len(ids), dtype=bool)
+    for pid in measured.columns:
+        values[:, column[pid]] = measured[pid].to_numpy(dtype=np.float64)
+        filled[column[pid]] = True
     site = scenario.site
-    blocks: list[pd.DataFrame] = []
     for b_idx, b in enumerate(scenario.buildings):
-        ids = participant_ids(b)
-        common_id = ids["common"][0]
+        ids_b = participant_ids(b)
+        common_id = ids_b["common"][0]
         if common_id not in measured.columns:
             given = pd.DataFrame(index=index)
             if b.common.profiles_csv is not None:
@@ -289,9 +355,9 @@ def consumption_with_notes(
             kinds = {
                 k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns
             }
-            values = given.to_numpy(dtype=np.float64).sum(axis=1)
+            common = given.to_numpy(dtype=np.float64).sum(axis=1)
             if kinds:
-                common = demand.common_profiles_kwh(
+                modelled = demand.common_profiles_kwh(
                     index,
                     site.latitude_deg,
                     site.longitude_deg,
@@ -301,10 +367,11 @@ def consumption_with_notes(
                     lighting_presence_dimming_frac=b.common.lighting_presence_dimming_frac,
                     ventilation_night_setback_frac=b.common.ventilation_night_setback_frac,
                 )
-                values = values + common.to_numpy(dtype=np.float64).sum(axis=1)
-            blocks.append(pd.DataFrame({common_id: values}, index=index))
+                common = common + modelled.to_numpy(dtype=np.float64).sum(axis=1)
+            values[:, column[common_id]] = common
+            filled[column[common_id]] = True
         for role, group, tag in (("tenants", b.tenants, 1), ("members", b.members, 2)):
-            todo = [p for p in ids[role] if p not in measured.columns]
+            todo = [p for p in ids_b[role] if p not in measured.columns]
             if not todo:
                 continue
             profiles = demand.household_profiles_kwh(
@@ -313,10 +380,11 @@ def consumption_with_notes(
                 list(participants.loc[todo, "archetype"]),
                 derive_seed(group.profile_seed, b_idx, tag),
             )
-            blocks.append(pd.DataFrame(profiles, index=index, columns=todo))
-    blocks.append(measured)
-    frame = pd.concat(blocks, axis=1)
-    return frame[list(participants.index)].astype(np.float64), notes
+            cols = [column[p] for p in todo]
+            values[:, cols] = profiles
+            filled[cols] = True
+    assert filled.all(), "every participant has a measured or a modelled profile"
+    return pd.DataFrame(values, index=index, columns=ids, copy=False), notes
 
 
 # --------------------------------------------------------------------------- allocation
@@ -334,6 +402,27 @@ def _key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
     raise AssertionError(f"unknown key {key!r}")
 
 
+def _columns(column: dict[str, int], ids: list[str]) -> slice | list[int]:
+    """Column positions of ``ids``: a slice (a view, no copy) when they are consecutive."""
+    cols = [column[p] for p in ids]
+    if cols and cols == list(range(cols[0], cols[0] + len(cols))):
+        return slice(cols[0], cols[0] + len(cols))
+    return cols
+
+
+@dataclass
+class _Flows:
+    """The interval flows of a run, one column per participant in participant order."""
+
+    own: np.ndarray
+    own_export: np.ndarray
+    shared: np.ndarray
+
+    @classmethod
+    def zeros(cls, n_steps: int, n_participants: int) -> _Flows:
+        return cls(*(np.zeros((n_steps, n_participants)) for _ in range(3)))
+
+
 def _allocate_building(
     scenario: Scenario,
     b: Building,
@@ -341,82 +430,104 @@ def _allocate_building(
     gen: pd.DataFrame,
     cons: pd.DataFrame,
     participants: pd.DataFrame,
-) -> dict[str, Any]:
-    """Own strings, then the waterfall of one building; returns arrays in kWh/interval."""
+    flows: _Flows,
+) -> dict[str, np.ndarray]:
+    """Own strings, then the waterfall of one building.
+
+    Writes the building's columns of ``flows`` (own string, own-string export, shared)
+    and returns its interval export, common-connection export, SCE feed-in and
+    generation [kWh/interval].
+    """
     ids = participant_ids(b)
     policy = scenario.allocation
     n_steps = len(index)
-    tenant_ids = ids["tenants"]
-    taking_part = tenant_ids[: b.tenants.participating]
+    column = {pid: j for j, pid in enumerate(participants.index)}
+    cons_values = cons.to_numpy()
+    eligible = participants["sharing_eligible"].to_numpy(dtype=bool)
+    taking_part = _columns(column, ids["tenants"][: b.tenants.participating])
+    n_taking_part = min(b.tenants.participating, len(ids["tenants"]))
     per_dwelling = [a.id for a in b.arrays if a.setup == "per_dwelling"]
     shared_arrays = [a.id for a in b.arrays if a.setup == "common"]
 
-    own = np.zeros((n_steps, len(tenant_ids)))
-    own_surplus = np.zeros((n_steps, len(tenant_ids)))
+    def sharing_demand(cols: slice | list[int], d: np.ndarray) -> np.ndarray:
+        if not eligible[cols].all():  # another supplier: out of sharing (x 1.0 is exact)
+            d = d * eligible[cols][None, :]
+        return d
+
+    own_surplus = np.zeros((n_steps, n_taking_part))
     if per_dwelling:
-        if not taking_part:
+        if not n_taking_part:
             raise ScenarioError(
                 f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
             )
-        strings = gen[per_dwelling].to_numpy().sum(axis=1) / len(taking_part)
-        string_gen = np.repeat(strings[:, None], len(taking_part), axis=1)
-        d = cons[taking_part].to_numpy()
-        used, surplus = alloc.allocate_own_strings(string_gen, d)
-        own[:, : len(taking_part)] = used
-        own_surplus[:, : len(taking_part)] = surplus
+        strings = gen[per_dwelling].to_numpy().sum(axis=1) / n_taking_part
+        string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
+        used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
+        flows.own[:, taking_part] = used
 
     pool = gen[shared_arrays].to_numpy().sum(axis=1) if shared_arrays else np.zeros(n_steps)
-    own_export = own_surplus
     if per_dwelling and policy.per_dwelling_surplus == "next_tier":
         pool = pool + own_surplus.sum(axis=1)
-        own_export = np.zeros_like(own_surplus)
+        own_export = np.zeros(n_steps)
+    else:
+        flows.own_export[:, taking_part] = own_surplus
+        own_export = own_surplus.sum(axis=1)
 
-    eligible = participants["sharing_eligible"]
     tiers: list[alloc.Tier] = []
-    tier_ids: dict[str, list[str]] = {}
+    tier_cols: dict[str, slice | list[int]] = {}
+    sce_tier = False
     for role in policy.order:
         tp: TierPolicy = getattr(policy, role)
+        cols: slice | list[int]
         if role == "common":
-            members_ids = ids["common"]
-            d = cons[members_ids].to_numpy()
+            cols = _columns(column, ids["common"])
+            d = cons_values[:, cols]
         elif role == "tenants":
-            members_ids = taking_part
-            remaining = cons[members_ids].to_numpy() - own[:, : len(taking_part)]
-            d = remaining * eligible[members_ids].to_numpy()[None, :]
+            cols = taking_part
+            d = cons_values[:, cols]
+            if per_dwelling:  # what the own string left
+                d = d - flows.own[:, cols]
+            d = sharing_demand(cols, d)
         else:
-            members_ids = ids["members"]
+            cols = _columns(column, ids["members"])
             assert isinstance(tp, MembersPolicy)
             if tp.mode in ("sce", "postcoderoos"):
                 # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
                 # its "demand" is the whole pool, an upper bound of what can reach it.
-                members_ids = [SCE_TIER_ID] if b.members.count else []
-                d = pool[:, None].copy() if b.members.count else np.zeros((n_steps, 0))
-            else:
-                d = cons[members_ids].to_numpy() * eligible[members_ids].to_numpy()[None, :]
-        if d.shape[1] == 0:
+                if not b.members.count:
+                    continue
+                sce_tier = True
+                tiers.append(
+                    alloc.Tier(
+                        name=role,
+                        demand_kwh=pool[:, None].copy(),
+                        key=alloc.ProportionalKey(),
+                        cap_frac=tp.cap_frac,
+                        cap_kwh=tp.cap_kwh,
+                    )
+                )
+                continue
+            d = sharing_demand(cols, cons_values[:, cols])
+        tier_ids = [str(p) for p in participants.index[cols]]
+        if not tier_ids:
             continue
-        is_sce = members_ids == [SCE_TIER_ID]
-        key = alloc.ProportionalKey() if is_sce else _key(tp, index, members_ids)
-        tier_ids[role] = members_ids
+        tier_cols[role] = cols
         tiers.append(
-            alloc.Tier(name=role, demand_kwh=d, key=key, cap_frac=tp.cap_frac, cap_kwh=tp.cap_kwh)
+            alloc.Tier(
+                name=role,
+                demand_kwh=d,
+                key=_key(tp, index, tier_ids),
+                cap_frac=tp.cap_frac,
+                cap_kwh=tp.cap_kwh,
+            )
         )
     result = alloc.allocate_waterfall(pool, tiers)
-
-    shared = pd.DataFrame(0.0, index=index, columns=ids["common"] + tenant_ids + ids["members"])
-    sce = np.zeros(n_steps)
-    for tier_name, members_ids in tier_ids.items():
-        got = result.allocated_kwh[tier_name]
-        if members_ids == [SCE_TIER_ID]:
-            sce = got[:, 0]
-        else:
-            shared[members_ids] = got
+    for tier_name, tier_columns in tier_cols.items():
+        flows.shared[:, tier_columns] = result.allocated_kwh[tier_name]
+    sce = result.allocated_kwh["members"][:, 0] if sce_tier else np.zeros(n_steps)
     return {
-        "own": pd.DataFrame(own, index=index, columns=tenant_ids),
-        "own_export": pd.DataFrame(own_export, index=index, columns=tenant_ids),
-        "shared": shared,
         # everything fed in: the common connection's remainder, own-string surplus, SCE
-        "export": result.export_kwh + own_export.sum(axis=1) + sce,
+        "export": result.export_kwh + own_export + sce,
         "common_export": result.export_kwh,
         "sce": sce,
         "generation": gen[[a.id for a in b.arrays]].to_numpy().sum(axis=1),
@@ -434,6 +545,17 @@ def supply_price_eur_per_kwh(
     return read_schedule_csv(
         path, expected_index=index, participant_ids=["supply_price_eur_per_kwh"], max_row_sum=None
     )[:, 0]
+
+
+def _cost_eur(kwh: np.ndarray, price_eur_per_kwh: np.ndarray) -> np.ndarray:
+    """Cost of each column's interval energy at the interval prices [EUR].
+
+    A flat price multiplies the column sums; a varying one goes interval by interval.
+    Elementwise sums, not BLAS matmul: bit-identical whatever the thread count.
+    """
+    if len(price_eur_per_kwh) and (price_eur_per_kwh == price_eur_per_kwh[0]).all():
+        return kwh.sum(axis=0) * price_eur_per_kwh[0]
+    return (kwh * price_eur_per_kwh[:, None]).sum(axis=0)
 
 
 def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
@@ -467,22 +589,18 @@ def run(scenario: Scenario) -> Result:
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
 
-    own_parts, own_export_parts, shared_parts = [], [], []
+    ids = list(participants.index)
+    flows = _Flows.zeros(len(index), len(ids))
     export_cols, sce_cols, common_export = {}, {}, {}
     messages: list[str] = list(notes)
     for b in scenario.buildings:
-        out = _allocate_building(scenario, b, index, gen, cons, participants)
-        own_parts.append(out["own"])
-        own_export_parts.append(out["own_export"])
-        shared_parts.append(out["shared"])
+        out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
         export_cols[b.id] = out["export"]
         common_export[b.id] = float(out["common_export"].sum())
         sce_cols[b.id] = out["sce"]
-    shared = pd.concat(shared_parts, axis=1)[list(participants.index)]
-    own = pd.concat(own_parts, axis=1).reindex(columns=participants.index, fill_value=0.0)
-    own_export = pd.concat(own_export_parts, axis=1).reindex(
-        columns=participants.index, fill_value=0.0
-    )
+    shared = pd.DataFrame(flows.shared, index=index, columns=ids, copy=False)
+    own = pd.DataFrame(flows.own, index=index, columns=ids, copy=False)
+    own_export = pd.DataFrame(flows.own_export, index=index, columns=ids, copy=False)
     export = pd.DataFrame(export_cols, index=index)
     sce = pd.DataFrame(sce_cols, index=index)
 
@@ -496,19 +614,18 @@ def run(scenario: Scenario) -> Result:
         )
 
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
-    received = own + shared
+    cons_values = cons.to_numpy()
+    received = flows.own + flows.shared
     annual = pd.DataFrame(
         {
-            "consumption_kwh": cons.sum(),
-            "own_string_kwh": own.sum(),
-            "shared_kwh": shared.sum(),
-            "own_export_kwh": own_export.sum(),
-            # elementwise sums, not BLAS matmul: bit-identical whatever the thread count
-            "supply_cost_without_eur": (cons.to_numpy() * price[:, None]).sum(axis=0),
-            "supply_cost_with_eur": (
-                (cons - received).clip(lower=0.0).to_numpy() * price[:, None]
-            ).sum(axis=0),
-        }
+            "consumption_kwh": cons_values.sum(axis=0),
+            "own_string_kwh": flows.own.sum(axis=0),
+            "shared_kwh": flows.shared.sum(axis=0),
+            "own_export_kwh": flows.own_export.sum(axis=0),
+            "supply_cost_without_eur": _cost_eur(cons_values, price),
+            "supply_cost_with_eur": _cost_eur(np.maximum(cons_values - received, 0.0), price),
+        },
+        index=participants.index,
     )
     annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh
     annual["grid_import_kwh"] = (annual.consumption_kwh - annual.allocated_kwh).clip(lower=0.0)
@@ -541,9 +658,10 @@ def run(scenario: Scenario) -> Result:
         money=accounts.money,
         buildings=buildings,
         accounts=accounts,
+        annual=annual,
         messages=messages,
     )
-    check_energy_balance(result)
+    _check_balance(gen.to_numpy().sum(axis=1), received, export.to_numpy().sum(axis=1), cons_values)
     return result
 
 
@@ -555,33 +673,46 @@ def check_energy_balance(result: Result) -> None:
     ``sum_p a_pt + x_t == G_t`` and ``0 <= a_pt <= D_pt`` (domain.md section 3); SCE
     energy is fed in and counted in the export.
     """
-    gen = result.generation_kwh.to_numpy().sum(axis=1)
-    received = result.received_kwh.to_numpy()
-    lhs = received.sum(axis=1) + result.export_kwh.to_numpy().sum(axis=1)
+    _check_balance(
+        result.generation_kwh.to_numpy().sum(axis=1),
+        result.received_kwh.to_numpy(),
+        result.export_kwh.to_numpy().sum(axis=1),
+        result.consumption_kwh.to_numpy(),
+    )
+
+
+def _check_balance(
+    gen: np.ndarray, received: np.ndarray, export: np.ndarray, consumption: np.ndarray
+) -> None:
+    """See :func:`check_energy_balance`; arrays [kWh/interval]."""
+    lhs = received.sum(axis=1) + export
     worst = float(np.max(np.abs(lhs - gen))) if len(gen) else 0.0
     if worst > BALANCE_TOL_KWH * max(1.0, float(np.max(gen, initial=0.0))):
         raise AssertionError(
             f"energy balance broken: max |allocated + export - generation| = {worst:g} kWh"
         )
-    over = received - result.consumption_kwh.to_numpy()
-    if over.max(initial=0.0) > BALANCE_TOL_KWH:
-        raise AssertionError(f"a participant received more than it consumed by {over.max():g} kWh")
+    over = float(np.max(received - consumption, initial=0.0))
+    if over > BALANCE_TOL_KWH:
+        raise AssertionError(f"a participant received more than it consumed by {over:g} kWh")
 
 
 def summary(result: Result) -> dict[str, Any]:
     """The key figures of a run, as written to ``summary.json``."""
-    p, annual_recv = result.participants, result.received_kwh.sum()
-    cons = result.consumption_kwh.sum()
+    p = result.participants
+    annual_recv = result.annual["allocated_kwh"]
+    cons = result.annual["consumption_kwh"]
     money = result.money
     gen_total = float(result.generation_kwh.to_numpy().sum())
     export_total = float(result.export_kwh.to_numpy().sum())
     sce_total = float(result.sce_kwh.to_numpy().sum())
     in_scheme = p["participating"]
 
+    roles = p["role"].to_numpy()
+
     def by_role(values: pd.Series, mask: pd.Series | None = None) -> dict[str, float]:
-        sel = values if mask is None else values[mask]
-        roles = p.loc[sel.index, "role"]
-        return {key: float(sel[roles == name].sum()) for key, name in ROLE_NAMES.items()}
+        v = values.to_numpy()
+        keep = np.ones(len(v), dtype=bool) if mask is None else mask.to_numpy(dtype=bool)
+        return {key: float(v[keep & (roles == name)].sum()) for key, name in ROLE_NAMES.items()}
 
     allocated = by_role(annual_recv)
     allocated_total = sum(allocated.values())
