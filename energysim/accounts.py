@@ -52,28 +52,17 @@ class Accounts:
     messages: list[str] = field(default_factory=list)
 
 
-def _money_row(
-    participant_id: str,
-    bill_without: float,
-    bill_with: float,
-    *,
-    service: float = 0.0,
-    fees: float = 0.0,
-    payout: float = 0.0,
-    tax_refund: float = 0.0,
-    passed_to_service_costs: float = 0.0,
-) -> dict[str, Any]:
-    """One participant's year-1 money [EUR/yr], as a row of :attr:`Accounts.money`."""
-    return {
-        "participant_id": participant_id,
-        "bill_without_eur": float(bill_without),
-        "bill_with_eur": float(bill_with),
-        "service_cost_saving_eur": float(service),
-        "fees_eur": float(fees),
-        "payout_eur": float(payout),
-        "tax_refund_eur": float(tax_refund),
-        "passed_to_service_costs_eur": float(passed_to_service_costs),
-    }
+MONEY_COLUMNS = (
+    "bill_without_eur",
+    "bill_with_eur",
+    "service_cost_saving_eur",
+    "fees_eur",
+    "payout_eur",
+    "tax_refund_eur",
+    "passed_to_service_costs_eur",
+)
+"""Year-1 money of a participant [EUR/yr], the columns of :attr:`Accounts.money`
+(before ``benefit_eur``)."""
 
 
 def _members_mode(scenario: Scenario) -> str:
@@ -101,7 +90,6 @@ def year_one_money(
     """
     fin = scenario.finance
     mode = _members_mode(scenario)
-    rows: list[dict[str, Any]] = []
     scheme = {
         "owners_export_value_eur": 0.0,
         "scheme_market_revenue_eur": 0.0,
@@ -113,6 +101,28 @@ def year_one_money(
         "sharing_fees_eur": 0.0,
     }
     market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_eur_per_kwh
+    position = {pid: j for j, pid in enumerate(participants.index)}
+    money_cols = {name: np.zeros(len(position)) for name in MONEY_COLUMNS}
+    if not annual.index.equals(participants.index):
+        annual = annual.loc[participants.index]
+    ann = {
+        name: annual[name].to_numpy(dtype=np.float64)
+        for name in (
+            "consumption_kwh",
+            "grid_import_kwh",
+            "shared_kwh",
+            "own_export_kwh",
+            "supply_cost_without_eur",
+            "supply_cost_with_eur",
+        )
+    }
+    participating = participants["participating"].to_numpy(dtype=bool)
+
+    def put(ids: list[str], **values: Any) -> None:
+        rows = [position[p] for p in ids]
+        for name, value in values.items():
+            money_cols[name][rows] = value
+
     for b in scenario.buildings:
         ids = participant_ids(b)
         bld = buildings.loc[b.id]
@@ -123,7 +133,7 @@ def year_one_money(
         scheme["opex_eur"] += opex
         scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
 
-        c = annual.loc[ids["common"][0]]
+        c = annual.loc[ids["common"][0]]  # one row: a Series
         common_without = float(
             finance.connection_bill_eur(
                 c.consumption_kwh,
@@ -157,13 +167,11 @@ def year_one_money(
             common_saving += export_value
         else:
             scheme["owners_export_value_eur"] += export_value
-        rows.append(
-            _money_row(
-                ids["common"][0],
-                common_without,
-                common_without - common_saving,
-                passed_to_service_costs=common_saving,
-            )
+        put(
+            ids["common"],
+            bill_without_eur=common_without,
+            bill_with_eur=common_without - common_saving,
+            passed_to_service_costs_eur=common_saving,
         )
         weights = (
             np.asarray(b.floor_area_m2, dtype=np.float64)
@@ -171,29 +179,41 @@ def year_one_money(
             else np.ones(b.dwellings)
         )
         service = finance.split_by_key(common_saving, weights)
-        t = annual.loc[ids["tenants"]]
+        t = [position[p] for p in ids["tenants"]]
         t_without = finance.connection_bill_eur(
-            t.consumption_kwh, 0.0, tariffs, supply_cost_eur=t.supply_cost_without_eur
+            ann["consumption_kwh"][t],
+            0.0,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_without_eur"][t],
         )
         t_with = finance.connection_bill_eur(
-            t.grid_import_kwh, t.own_export_kwh, tariffs, supply_cost_eur=t.supply_cost_with_eur
+            ann["grid_import_kwh"][t],
+            ann["own_export_kwh"][t],
+            tariffs,
+            supply_cost_eur=ann["supply_cost_with_eur"][t],
         )
-        fee = np.where(
-            participants.loc[ids["tenants"], "participating"], fin.panel_fee_eur_per_yr, 0.0
-        )
+        fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
         scheme["panel_fees_eur"] += float(fee.sum())
-        for i, pid in enumerate(ids["tenants"]):
-            rows.append(_money_row(pid, t_without[i], t_with[i], service=service[i], fees=fee[i]))
-        m = annual.loc[ids["members"]]
-        if not len(m):
+        put(
+            ids["tenants"],
+            bill_without_eur=t_without,
+            bill_with_eur=t_with,
+            service_cost_saving_eur=service,
+            fees_eur=fee,
+        )
+        m = [position[p] for p in ids["members"]]
+        if not m:
             continue
         m_without = finance.connection_bill_eur(
-            m.consumption_kwh, 0.0, tariffs, supply_cost_eur=m.supply_cost_without_eur
+            ann["consumption_kwh"][m],
+            0.0,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_without_eur"][m],
         )
         m_with = finance.connection_bill_eur(
-            m.grid_import_kwh, 0.0, tariffs, supply_cost_eur=m.supply_cost_with_eur
+            ann["grid_import_kwh"][m], 0.0, tariffs, supply_cost_eur=ann["supply_cost_with_eur"][m]
         )
-        sharing_fee = m.shared_kwh.to_numpy() * fin.sharing_fee_eur_per_kwh
+        sharing_fee = ann["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
         scheme["sharing_fees_eur"] += float(sharing_fee.sum())
         certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
         key = certificates / certificates.sum()
@@ -216,23 +236,20 @@ def year_one_money(
             if mode == "postcoderoos":
                 _, refund = subsidies.postcoderoos_refund_eur(
                     bld.sce_kwh * key,
-                    m.consumption_kwh.to_numpy(),
+                    ann["consumption_kwh"][m],
                     tariffs.energy_tax_eur_per_kwh,
                     tariffs.vat_frac,
                 )
                 scheme["tax_refund_eur"] += float(refund.sum())
-        for i, pid in enumerate(ids["members"]):
-            rows.append(
-                _money_row(
-                    pid,
-                    m_without[i],
-                    m_with[i],
-                    fees=sharing_fee[i],
-                    payout=payout[i],
-                    tax_refund=refund[i],
-                )
-            )
-    money = pd.DataFrame(rows).set_index("participant_id").loc[participants.index]
+        put(
+            ids["members"],
+            bill_without_eur=m_without,
+            bill_with_eur=m_with,
+            fees_eur=sharing_fee,
+            payout_eur=payout,
+            tax_refund_eur=refund,
+        )
+    money = pd.DataFrame(money_cols, index=participants.index)
     household = (participants["role"] != "common").to_numpy()
     money["benefit_eur"] = np.where(
         household,

@@ -129,6 +129,9 @@ def _as_inputs(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> tuple[FloatA
 
 def _check_energy(x: FloatArray, what: str) -> None:
     """Energy arrays must be finite and non-negative; the message says where not."""
+    # two reductions without temporaries; NaN fails the comparison and is searched below
+    if x.size == 0 or (x.min() >= 0.0 and x.max() < np.inf):
+        return
     bad = ~np.isfinite(x)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -163,13 +166,24 @@ def _check_shares(shares: FloatArray) -> FloatArray:
     return 1.0 / np.maximum(sums, 1.0)
 
 
+def _out_for(d: FloatArray, out: FloatArray | None) -> FloatArray:
+    """The array an allocation of demand ``d`` is written to: ``out`` if given."""
+    if out is None:
+        return np.empty_like(d)
+    if out.shape != d.shape:
+        raise ValueError(f"allocation: expected out of shape {d.shape}, found {out.shape}")
+    return out
+
+
 def _finish(g: FloatArray, a: FloatArray) -> Allocation:
     """Export is the remainder; rounding can only make it a few ulp negative -> 0."""
     return Allocation(a, np.maximum(g - a.sum(axis=1), 0.0))
 
 
 # --------------------------------------------------------------------------- keys
-def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> Allocation:
+def allocate_proportional(
+    generation_kwh: ArrayLike, demand_kwh: ArrayLike, *, out: FloatArray | None = None
+) -> Allocation:
     """Allocate pro rata to consumption in each interval.
 
     Parameters
@@ -178,6 +192,8 @@ def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> A
         ``(n_steps,)`` energy to share [kWh].
     demand_kwh : array_like
         ``(n_steps, n_participants)`` consumption [kWh].
+    out : numpy.ndarray, optional
+        ``(n_steps, n_participants)`` array (or view) to write the allocation into.
 
     Returns
     -------
@@ -203,7 +219,7 @@ def allocate_proportional(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> A
     total = d.sum(axis=1)
     ratio = np.ones_like(g)  # min(1, G / sum D) without dividing where it is 1
     np.divide(g, total, out=ratio, where=total > g)
-    return _finish(g, d * ratio[:, None])
+    return _finish(g, np.multiply(d, ratio[:, None], out=_out_for(d, out)))
 
 
 def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> FloatArray:
@@ -419,7 +435,9 @@ def allocate_schedule(
     return _share_based(g, d, shares, variant)
 
 
-def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allocation:
+def allocate(
+    generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key, *, out: FloatArray | None = None
+) -> Allocation:
     """Allocate with ``key`` (dispatch on its type).
 
     Parameters
@@ -427,6 +445,8 @@ def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allo
     generation_kwh, demand_kwh : array_like
         As in :func:`allocate_proportional` [kWh].
     key : ProportionalKey, StaticKey, EqualKey or ScheduleKey
+    out : numpy.ndarray, optional
+        Array (or view) of the demand's shape that receives the allocation.
 
     Returns
     -------
@@ -438,14 +458,19 @@ def allocate(generation_kwh: ArrayLike, demand_kwh: ArrayLike, key: Key) -> Allo
         If ``key`` is none of the four.
     """
     if isinstance(key, ProportionalKey):
-        return allocate_proportional(generation_kwh, demand_kwh)
+        return allocate_proportional(generation_kwh, demand_kwh, out=out)
     if isinstance(key, StaticKey):
-        return allocate_static(generation_kwh, demand_kwh, key.shares_frac, key.variant)
-    if isinstance(key, EqualKey):
-        return allocate_equal(generation_kwh, demand_kwh, key.variant)
-    if isinstance(key, ScheduleKey):
-        return allocate_schedule(generation_kwh, demand_kwh, key.shares_frac, key.variant)
-    raise TypeError(f"allocation: unknown key {key!r}")
+        result = allocate_static(generation_kwh, demand_kwh, key.shares_frac, key.variant)
+    elif isinstance(key, EqualKey):
+        result = allocate_equal(generation_kwh, demand_kwh, key.variant)
+    elif isinstance(key, ScheduleKey):
+        result = allocate_schedule(generation_kwh, demand_kwh, key.shares_frac, key.variant)
+    else:
+        raise TypeError(f"allocation: unknown key {key!r}")
+    if out is None:
+        return result
+    _out_for(result.allocated_kwh, out)[...] = result.allocated_kwh
+    return Allocation(out, result.export_kwh)
 
 
 def expand_hourly_shares(shares_hourly: ArrayLike, hour_of_year: ArrayLike) -> FloatArray:
@@ -539,6 +564,8 @@ class Tier:
         At most this share of each interval's *generation* goes to the tier [-].
     cap_kwh : float, optional
         At most this much per interval goes to the tier [kWh].
+    out : numpy.ndarray, optional
+        Array (or view) of the demand's shape that receives the tier's allocation.
     """
 
     name: str
@@ -546,6 +573,7 @@ class Tier:
     key: Key = field(default_factory=ProportionalKey)
     cap_frac: float | None = None
     cap_kwh: float | None = None
+    out: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -609,7 +637,10 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             reach = np.minimum(reach, tier.cap_frac * g)
         if tier.cap_kwh is not None:
             reach = np.minimum(reach, tier.cap_kwh)
-        result = allocate(reach, tier.demand_kwh, tier.key)
+        result = allocate(reach, tier.demand_kwh, tier.key, out=tier.out)
         out[tier.name] = result.allocated_kwh
-        remaining = np.maximum(remaining - result.allocated_kwh.sum(axis=1), 0.0)
+        if reach is remaining:  # no cap: what is left is the tier's own remainder
+            remaining = result.export_kwh
+        else:
+            remaining = np.maximum(remaining - result.allocated_kwh.sum(axis=1), 0.0)
     return WaterfallResult(out, remaining)

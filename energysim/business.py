@@ -94,24 +94,30 @@ def cash_flow_table(
         Index year 0..N; columns ``capex_eur``, ``revenue_eur``, ``subsidy_eur``,
         ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``, ``cumulative_eur``.
     """
-    f = yearly_factors(lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr)
+    years = np.arange(1, lifetime_yr + 1)
+    energy_factor = (1.0 - degradation_frac_per_yr) ** (years - 1)
+    price_factor = (1.0 + indexation_frac_per_yr) ** (years - 1)
     revenue = np.broadcast_to(np.asarray(revenue_first_year_eur, dtype=np.float64), (lifetime_yr,))
-    rows = pd.DataFrame(index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"))
-    rows["capex_eur"] = np.r_[capex_eur, np.zeros(lifetime_yr)]
-    rows["revenue_eur"] = np.r_[
-        0.0, revenue * f.energy_factor.to_numpy() * f.price_factor.to_numpy()
-    ]
+    capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
+    income = np.r_[0.0, revenue * energy_factor * price_factor]
     sub = np.zeros(lifetime_yr) if subsidy_by_year_eur is None else np.asarray(subsidy_by_year_eur)
-    rows["subsidy_eur"] = np.r_[0.0, sub]
-    rows["opex_eur"] = np.r_[0.0, opex_first_year_eur * f.price_factor.to_numpy()]
+    subsidy = np.r_[0.0, sub]
+    opex = np.r_[0.0, opex_first_year_eur * price_factor]
     replacement = np.zeros(lifetime_yr + 1)
     if inverter_replacement_year is not None and 1 <= inverter_replacement_year <= lifetime_yr:
         replacement[inverter_replacement_year] = (
-            inverter_replacement_eur * f.price_factor.loc[inverter_replacement_year]
+            inverter_replacement_eur * price_factor[inverter_replacement_year - 1]
         )
-    rows["replacement_eur"] = replacement
-    rows["net_cash_flow_eur"] = (
-        rows.revenue_eur + rows.subsidy_eur - rows.capex_eur - rows.opex_eur - rows.replacement_eur
+    net = income + subsidy - capex - opex - replacement
+    return pd.DataFrame(
+        {
+            "capex_eur": capex,
+            "revenue_eur": income,
+            "subsidy_eur": subsidy,
+            "opex_eur": opex,
+            "replacement_eur": replacement,
+            "net_cash_flow_eur": net,
+            "cumulative_eur": np.cumsum(net),
+        },
+        index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"),
     )
-    rows["cumulative_eur"] = rows["net_cash_flow_eur"].cumsum()
-    return rows

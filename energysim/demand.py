@@ -123,22 +123,38 @@ def _activity_table() -> FloatArray:
 
 
 def _index_parts(index: pd.DatetimeIndex) -> dict[str, NDArray[np.int64]]:
-    """Local wall-clock slot, day number, month and day type of every interval."""
+    """Local wall-clock slot, day number, month and day type of every interval (cached)."""
+    index = pd.DatetimeIndex(index)
+    return _index_parts_cached(index[0], index[-1], len(index))
+
+
+@lru_cache(maxsize=8)
+def _index_parts_cached(
+    first: pd.Timestamp, last: pd.Timestamp, n_steps: int
+) -> dict[str, NDArray[np.int64]]:
+    index = pd.date_range(first, last, periods=n_steps)
     slot = (index.hour.to_numpy() * 4 + index.minute.to_numpy() // 15).astype(np.int64)
     days = index.normalize()
     day_codes, unique_days = pd.factorize(days)
     dates = pd.DatetimeIndex(unique_days)
-    return {
+    parts = {
         "slot": slot,
         "day": day_codes.astype(np.int64),
         "n_days": np.array(len(dates)),
         "day_month": (dates.month.to_numpy() - 1).astype(np.int64),
         "day_kind": day_types(dates),
     }
+    for values in parts.values():
+        values.flags.writeable = False  # shared by every caller of the cache
+    return parts
 
 
 def household_profiles_kwh(
-    index: pd.DatetimeIndex, annual_kwh: ArrayLike, archetypes: Sequence[str], seed: int
+    index: pd.DatetimeIndex,
+    annual_kwh: ArrayLike,
+    archetypes: Sequence[str],
+    seed: int,
+    out: FloatArray | None = None,
 ) -> FloatArray:
     """Quarter-hour (or hourly) consumption profiles of households for one year.
 
@@ -153,6 +169,8 @@ def household_profiles_kwh(
         One of :data:`ARCHETYPES` per household.
     seed : int
         Seed; household ``p``'s profile depends only on ``(seed, p)``.
+    out : numpy.ndarray, optional
+        ``(n_steps, n_households)`` array (or view) to write the profiles into.
 
     Returns
     -------
@@ -181,16 +199,22 @@ def household_profiles_kwh(
     step_min = int((index[1] - index[0]) / pd.Timedelta(minutes=1))
     if step_min not in (15, 60):
         raise ValueError(f"household profiles: expected a 15- or 60-minute index, found {step_min}")
-    out = np.empty((len(index), n))
+    if out is None:
+        out = np.empty((len(index), n))
+    elif out.shape != (len(index), n):
+        raise ValueError(f"household profiles: expected out of shape {(len(index), n)}")
     tables = _routines(index, step_min)
     for start in range(0, n, HOUSEHOLDS_PER_BLOCK):
         stop = min(start + HOUSEHOLDS_PER_BLOCK, n)
-        block = start // HOUSEHOLDS_PER_BLOCK
-        out[:, start:stop] = _household_block(
-            tables, step_min, list(archetypes[start:stop]), np.random.default_rng([seed, block])
+        block = _household_block(
+            tables,
+            step_min,
+            list(archetypes[start:stop]),
+            np.random.default_rng([seed, start // HOUSEHOLDS_PER_BLOCK]),
         )
-    sums = out.sum(axis=0)
-    out *= np.divide(annual, sums, out=np.zeros(n), where=sums > 0)[None, :]
+        sums = block.sum(axis=0, dtype=np.float64)
+        scale = np.divide(annual[start:stop], sums, out=np.zeros(stop - start), where=sums > 0)
+        np.multiply(block, scale[None, :], out=out[:, start:stop])
     return out
 
 
@@ -214,8 +238,7 @@ def _routines(index: pd.DatetimeIndex, step_min: int) -> dict[str, Any]:
 def _routines_cached(
     first: pd.Timestamp, last: pd.Timestamp, n_steps: int, step_min: int
 ) -> dict[str, Any]:
-    index = pd.date_range(first, last, periods=n_steps)
-    parts = _index_parts(index)
+    parts = _index_parts(pd.date_range(first, last, periods=n_steps))
     cal = e1a_calibration()
     shapes = np.asarray(cal["day_shape_by_month_and_day_type"])  # (12, 3, 96)
     activity = _activity_table()  # (4, 2, 96)
@@ -238,24 +261,26 @@ def _routines_cached(
     cum = np.cumsum(routine, axis=0)
     cum -= np.vstack([np.zeros((1, routine.shape[1])), cum[day_start[1:] - 1]])[t_day]
     cum += 2.0 * t_day[:, None]
-    for table in (routine, cum):
-        table.flags.writeable = False
+    # the smooth part is built in float32 (half the memory traffic; the profile is scaled
+    # to its annual kWh in float64 at the end); the peaks' search keeps float64
+    routine32 = routine.astype(np.float32)
     cum_rows = np.ascontiguousarray(cum.T)
-    cum_rows.flags.writeable = False
+    for table in (routine32, cum_rows):
+        table.flags.writeable = False
     return {
         "n_days": n_days,
         "day_month": month_d,
         "day_kind": kind_d,
         "day_start": day_start,
         "day_len": day_len,
-        "routine": routine,
+        "routine": routine32,
         "cum_by_routine": cum_rows,
     }
 
 
 def _household_block(
     tables: dict[str, Any], step_min: int, kinds: list[str], rng: np.random.Generator
-) -> FloatArray:
+) -> NDArray[np.float32]:
     """Unscaled profiles of one block of households (quarter-hours, then aggregated).
 
     A household's quarter-hour is its routine (archetype and shift, see
@@ -284,8 +309,8 @@ def _household_block(
     noise = rng.random((n_q, n), dtype=np.float32)
     noise *= np.float32(2.0 * half_width)
     noise += np.float32(1.0 - half_width)
-    smooth = np.take(routine, member, axis=1)  # C-contiguous (n_q, n)
-    smooth *= np.repeat((1.0 - APPLIANCE_SHARE) * day_factor, day_len, axis=0)
+    smooth = np.take(routine, member, axis=1)  # C-contiguous (n_q, n), float32
+    smooth *= np.repeat(((1.0 - APPLIANCE_SHARE) * day_factor).astype(np.float32), day_len, axis=0)
     smooth *= noise
 
     # appliance peaks: energy share of each day placed as 1-2 quarter-hour blocks of 1-2.2 kW
@@ -306,25 +331,22 @@ def _household_block(
         # the quarter-hour of each peak: first one of its day where the routine's cumulative
         # share reaches u; a binary search over the day's quarter-hours, all events at once
         # (the table adds 2 x day number to the share, so the key is 2 x day + u)
-        cum = tables["cum_by_routine"].reshape(-1)
-        row = member[ev_hh] * n_q
+        cum = tables["cum_by_routine"]
         key = 2.0 * ev_day + u
-        lo = day_start[ev_day]
-        hi = lo + day_len[ev_day] - 1  # the last quarter-hour is the answer if none is earlier
-        while True:
-            open_ = lo < hi
-            if not open_.any():
-                break
-            mid = (lo + hi) // 2
-            below = cum[row + mid] < key
-            lo = np.where(open_ & below, mid + 1, lo)
-            hi = np.where(open_ & ~below, mid, hi)
-        pos = lo
+        ev_routine = member[ev_hh]
+        order = np.argsort(ev_routine, kind="stable")
+        bounds = np.searchsorted(ev_routine[order], np.arange(cum.shape[0] + 1))
+        pos = np.empty(total, dtype=np.int64)
+        for r in np.flatnonzero(np.diff(bounds)):
+            sel = order[bounds[r] : bounds[r + 1]]
+            pos[sel] = np.searchsorted(cum[r], key[sel], side="left")
+        pos = np.minimum(pos, day_start[ev_day] + day_len[ev_day] - 1)
         energy = power * 0.25 / 2500.0  # back to relative units
         flat = smooth.reshape(-1)  # a view: smooth is C-contiguous
         for k in range(2):
             use = length > k
-            np.add.at(flat, np.minimum(pos[use] + k, n_q - 1) * n + ev_hh[use], energy[use])
+            where = np.minimum(pos[use] + k, n_q - 1) * n + ev_hh[use]
+            np.add.at(flat, where, energy[use].astype(np.float32))
     reps = step_min // 15
     if reps == 1:
         return smooth
@@ -378,7 +400,7 @@ def common_profiles_kwh(
         )
     index = pd.DatetimeIndex(index)
     step = index[1] - index[0]
-    hour = index.hour.to_numpy() + index.minute.to_numpy() / 60.0
+    hour = _index_parts(index)["slot"] / 4.0
     shapes: dict[str, FloatArray] = {}
     if "lighting" in annual_kwh:
         elevation = solar_elevation_deg(index + step / 2, latitude_deg, longitude_deg)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
 
 
@@ -44,11 +43,16 @@ def benefit_by_quintile(
     benefit_eur: ArrayLike, consumption_kwh: ArrayLike
 ) -> list[dict[str, float]]:
     """Mean benefit per consumption quintile (Q1 = lowest consumption)."""
-    b = pd.Series(np.asarray(benefit_eur, dtype=np.float64))
-    c = pd.Series(np.asarray(consumption_kwh, dtype=np.float64))
+    b = np.asarray(benefit_eur, dtype=np.float64)
+    c = np.asarray(consumption_kwh, dtype=np.float64)
     if len(b) < 5:
         return []
-    q = pd.qcut(c.rank(method="first"), 5, labels=False)
+    # equal-count bins of the consumption rank (ties broken by order, as rank "first"):
+    # bin k holds ranks in (e_k, e_k+1], e = quantiles 0, 0.2, ..., 1 of the ranks
+    rank = np.empty(len(c))
+    rank[np.argsort(c, kind="stable")] = np.arange(1, len(c) + 1)
+    edges = np.quantile(np.arange(1, len(c) + 1, dtype=np.float64), [0.2, 0.4, 0.6, 0.8, 1.0])
+    q = np.searchsorted(edges, rank, side="left")
     out = []
     for k in range(5):
         sel = q == k

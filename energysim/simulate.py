@@ -37,6 +37,7 @@ from energysim.timeindex import year_index
 
 ROLE_NAMES = {"common": "common", "tenants": "tenant", "members": "member"}
 BALANCE_TOL_KWH = 1e-9
+BALANCE_BLOCK_STEPS = 2048
 SCE_TIER_ID = "__sce__"
 
 
@@ -259,7 +260,9 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
                         or suppliers[i] == supplier_needed,
                     }
                 )
-    return pd.DataFrame(rows).set_index("participant_id")
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    ids = pd.Index(columns.pop("participant_id"), name="participant_id")
+    return pd.DataFrame(columns, index=ids)
 
 
 def meter_export_kwh(
@@ -374,14 +377,14 @@ def consumption_with_notes(
             todo = [p for p in ids_b[role] if p not in measured.columns]
             if not todo:
                 continue
-            profiles = demand.household_profiles_kwh(
-                index,
-                participants.loc[todo, "annual_kwh"].to_numpy(dtype=np.float64),
-                list(participants.loc[todo, "archetype"]),
-                derive_seed(group.profile_seed, b_idx, tag),
-            )
-            cols = [column[p] for p in todo]
-            values[:, cols] = profiles
+            cols = _columns(column, todo)
+            annual = participants["annual_kwh"].to_numpy(dtype=np.float64)[cols]
+            archetypes = list(participants["archetype"].to_numpy()[cols])
+            seed = derive_seed(group.profile_seed, b_idx, tag)
+            if isinstance(cols, slice):  # written in place
+                demand.household_profiles_kwh(index, annual, archetypes, seed, out=values[:, cols])
+            else:
+                values[:, cols] = demand.household_profiles_kwh(index, annual, archetypes, seed)
             filled[cols] = True
     assert filled.all(), "every participant has a measured or a modelled profile"
     return pd.DataFrame(values, index=index, columns=ids, copy=False), notes
@@ -408,6 +411,15 @@ def _columns(column: dict[str, int], ids: list[str]) -> slice | list[int]:
     if cols and cols == list(range(cols[0], cols[0] + len(cols))):
         return slice(cols[0], cols[0] + len(cols))
     return cols
+
+
+def _sum_columns(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Row sums of some columns of a single-dtype frame, without a pandas selection."""
+    values = frame.to_numpy()
+    if not names:
+        return np.zeros(len(values))
+    cols = _columns({c: j for j, c in enumerate(frame.columns)}, names)
+    return values[:, cols].sum(axis=1)
 
 
 @dataclass
@@ -460,16 +472,16 @@ def _allocate_building(
             raise ScenarioError(
                 f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
             )
-        strings = gen[per_dwelling].to_numpy().sum(axis=1) / n_taking_part
+        strings = _sum_columns(gen, per_dwelling) / n_taking_part
         string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
         used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
         flows.own[:, taking_part] = used
 
-    pool = gen[shared_arrays].to_numpy().sum(axis=1) if shared_arrays else np.zeros(n_steps)
+    pool = _sum_columns(gen, shared_arrays)
+    own_export = np.zeros(n_steps)
     if per_dwelling and policy.per_dwelling_surplus == "next_tier":
         pool = pool + own_surplus.sum(axis=1)
-        own_export = np.zeros(n_steps)
-    else:
+    elif per_dwelling:
         flows.own_export[:, taking_part] = own_surplus
         own_export = own_surplus.sum(axis=1)
 
@@ -519,18 +531,21 @@ def _allocate_building(
                 key=_key(tp, index, tier_ids),
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
+                # consecutive columns: the allocation is written in place
+                out=flows.shared[:, cols] if isinstance(cols, slice) else None,
             )
         )
     result = alloc.allocate_waterfall(pool, tiers)
     for tier_name, tier_columns in tier_cols.items():
-        flows.shared[:, tier_columns] = result.allocated_kwh[tier_name]
+        if not isinstance(tier_columns, slice):
+            flows.shared[:, tier_columns] = result.allocated_kwh[tier_name]
     sce = result.allocated_kwh["members"][:, 0] if sce_tier else np.zeros(n_steps)
     return {
         # everything fed in: the common connection's remainder, own-string surplus, SCE
         "export": result.export_kwh + own_export + sce,
         "common_export": result.export_kwh,
         "sce": sce,
-        "generation": gen[[a.id for a in b.arrays]].to_numpy().sum(axis=1),
+        "generation": _sum_columns(gen, [a.id for a in b.arrays]),
     }
 
 
@@ -545,17 +560,6 @@ def supply_price_eur_per_kwh(
     return read_schedule_csv(
         path, expected_index=index, participant_ids=["supply_price_eur_per_kwh"], max_row_sum=None
     )[:, 0]
-
-
-def _cost_eur(kwh: np.ndarray, price_eur_per_kwh: np.ndarray) -> np.ndarray:
-    """Cost of each column's interval energy at the interval prices [EUR].
-
-    A flat price multiplies the column sums; a varying one goes interval by interval.
-    Elementwise sums, not BLAS matmul: bit-identical whatever the thread count.
-    """
-    if len(price_eur_per_kwh) and (price_eur_per_kwh == price_eur_per_kwh[0]).all():
-        return kwh.sum(axis=0) * price_eur_per_kwh[0]
-    return (kwh * price_eur_per_kwh[:, None]).sum(axis=0)
 
 
 def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
@@ -615,20 +619,29 @@ def run(scenario: Scenario) -> Result:
 
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
     cons_values = cons.to_numpy()
-    received = flows.own + flows.shared
+    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
+    # without own strings, own and own_export are zero: skip adding and summing them
+    received = flows.own + flows.shared if has_own else flows.shared
+    no_energy = np.zeros(len(ids))
     annual = pd.DataFrame(
         {
             "consumption_kwh": cons_values.sum(axis=0),
-            "own_string_kwh": flows.own.sum(axis=0),
+            "own_string_kwh": flows.own.sum(axis=0) if has_own else no_energy,
             "shared_kwh": flows.shared.sum(axis=0),
-            "own_export_kwh": flows.own_export.sum(axis=0),
-            "supply_cost_without_eur": _cost_eur(cons_values, price),
-            "supply_cost_with_eur": _cost_eur(np.maximum(cons_values - received, 0.0), price),
+            "own_export_kwh": flows.own_export.sum(axis=0) if has_own else no_energy,
         },
         index=participants.index,
     )
     annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh
     annual["grid_import_kwh"] = (annual.consumption_kwh - annual.allocated_kwh).clip(lower=0.0)
+    if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
+        annual["supply_cost_without_eur"] = annual.consumption_kwh * price[0]
+        annual["supply_cost_with_eur"] = annual.grid_import_kwh * price[0]
+    else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
+        annual["supply_cost_without_eur"] = (cons_values * price[:, None]).sum(axis=0)
+        annual["supply_cost_with_eur"] = (
+            np.maximum(cons_values - received, 0.0) * price[:, None]
+        ).sum(axis=0)
     buildings = pd.DataFrame(
         {
             "capacity_kwp": [b.capacity_kwp for b in scenario.buildings],
@@ -685,13 +698,18 @@ def _check_balance(
     gen: np.ndarray, received: np.ndarray, export: np.ndarray, consumption: np.ndarray
 ) -> None:
     """See :func:`check_energy_balance`; arrays [kWh/interval]."""
-    lhs = received.sum(axis=1) + export
-    worst = float(np.max(np.abs(lhs - gen))) if len(gen) else 0.0
+    worst, over = 0.0, 0.0
+    # in blocks of rows: the temporaries stay in the CPU cache
+    for start in range(0, len(gen), BALANCE_BLOCK_STEPS):
+        rows = slice(start, start + BALANCE_BLOCK_STEPS)
+        block = received[rows]
+        lhs = block.sum(axis=1) + export[rows]
+        worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
+        over = max(over, float(np.max(block - consumption[rows], initial=0.0)))
     if worst > BALANCE_TOL_KWH * max(1.0, float(np.max(gen, initial=0.0))):
         raise AssertionError(
             f"energy balance broken: max |allocated + export - generation| = {worst:g} kWh"
         )
-    over = float(np.max(received - consumption, initial=0.0))
     if over > BALANCE_TOL_KWH:
         raise AssertionError(f"a participant received more than it consumed by {over:g} kWh")
 
@@ -717,13 +735,13 @@ def summary(result: Result) -> dict[str, Any]:
     allocated = by_role(annual_recv)
     allocated_total = sum(allocated.values())
     consumption = by_role(cons, in_scheme)
-    households = money[p["role"] != "common"]
+    household = roles != "common"
+    gain = money["benefit_eur"].to_numpy()
+    service = money["service_cost_saving_eur"].to_numpy()
     benefit = {
-        "common": float(households["service_cost_saving_eur"].sum()),
-        "tenants": float(
-            (households.benefit_eur - households.service_cost_saving_eur)[p.role == "tenant"].sum()
-        ),
-        "members": float(households.benefit_eur[p.role == "member"].sum()),
+        "common": float(service[household].sum()),
+        "tenants": float((gain - service)[roles == "tenant"].sum()),
+        "members": float(gain[roles == "member"].sum()),
     }
     stats = distribution(money, p, cons)
     scenario = result.scenario
@@ -750,14 +768,26 @@ def summary(result: Result) -> dict[str, Any]:
         "specific_yield_kwh_per_kwp": gen_total / capacity if capacity > 0 else 0.0,
         "import_price_eur_per_kwh": result.tariffs.import_price_eur_per_kwh,
         "benefit_eur": benefit,
-        "household_benefit_total_eur": float(households.benefit_eur.sum()),
+        "household_benefit_total_eur": float(gain[household].sum()),
         "household_benefit_eur": stats,
         "owners_revenue_eur": result.accounts.scheme["owners_revenue_eur"],
         "scheme_eur": result.accounts.scheme,
-        "stakeholders": result.accounts.stakeholders.reset_index().to_dict(orient="records"),
+        "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
     }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts of Python values (JSON-ready; None where missing)."""
+    columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    return [
+        {
+            c: (v.item() if isinstance(v, np.generic) else v)
+            for c, v in zip(columns, row, strict=True)
+        }
+        for row in zip(*columns.values(), strict=True)
+    ]
 
 
 def installation_register_rows(result: Result, municipality: str | None = None) -> pd.DataFrame:
