@@ -129,8 +129,12 @@ def _as_inputs(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> tuple[FloatA
 
 def _check_energy(x: FloatArray, what: str) -> None:
     """Energy arrays must be finite and non-negative; the message says where not."""
-    # two reductions without temporaries; NaN fails the comparison and is searched below
-    if x.size == 0 or (x.min() >= 0.0 and x.max() < np.inf):
+    # reductions without temporaries, block by block (each block read once into the
+    # cache); NaN fails the comparison and is searched below
+    if x.size == 0 or all(
+        b.min() >= 0.0 and b.max() < np.inf
+        for b in (x[s : s + BLOCK_STEPS] for s in range(0, len(x), BLOCK_STEPS))
+    ):
         return
     bad = ~np.isfinite(x)
     if bad.any():
@@ -175,6 +179,11 @@ def _out_for(d: FloatArray, out: FloatArray | None) -> FloatArray:
     return out
 
 
+BLOCK_STEPS = 2048
+"""Intervals handled together by the elementwise keys (a block of 2,048 intervals x 40
+participants is 0.6 MiB: it stays in the CPU cache between the passes over it)."""
+
+
 def _finish(g: FloatArray, a: FloatArray) -> Allocation:
     """Export is the remainder; rounding can only make it a few ulp negative -> 0."""
     return Allocation(a, np.maximum(g - a.sum(axis=1), 0.0))
@@ -216,10 +225,18 @@ def allocate_proportional(
     Aufteilung (ElWOG 2010 §16a ff.); DE EnWG §42b dynamic key.
     """
     g, d = _as_inputs(generation_kwh, demand_kwh)
-    total = d.sum(axis=1)
-    ratio = np.ones_like(g)  # min(1, G / sum D) without dividing where it is 1
-    np.divide(g, total, out=ratio, where=total > g)
-    return _finish(g, np.multiply(d, ratio[:, None], out=_out_for(d, out)))
+    a = _out_for(d, out)
+    export = np.empty_like(g)
+    # in blocks of intervals, so that each block's demand stays in the CPU cache
+    for start in range(0, len(g), BLOCK_STEPS):
+        rows = slice(start, start + BLOCK_STEPS)
+        g_b, d_b = g[rows], d[rows]
+        total = d_b.sum(axis=1)
+        ratio = np.ones_like(g_b)  # min(1, G / sum D) without dividing where it is 1
+        np.divide(g_b, total, out=ratio, where=total > g_b)
+        a_b = np.multiply(d_b, ratio[:, None], out=a[rows])
+        export[rows] = np.maximum(g_b - a_b.sum(axis=1), 0.0)
+    return Allocation(a, export)
 
 
 def _water_fill_block(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> FloatArray:

@@ -11,11 +11,13 @@ from its scenario, rows are assembled in unit order, and floats survive JSON exa
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import math
 import os
 import re
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
@@ -217,6 +219,28 @@ def run_chunk(units: list[Unit], out_dir: str, detail: bool = False) -> list[dic
     return [run_unit(u, out_dir, detail) for u in units]
 
 
+def retain_freed_memory() -> bool:
+    """Let a worker's glibc keep freed large arrays for reuse (returns whether it could).
+
+    A unit allocates arrays of about 10 MiB (a year of quarter-hours x 40 households).
+    By default glibc serves blocks that large with ``mmap`` and returns them to the
+    system when they are freed, so every unit page-faults on fresh memory again (about
+    a tenth of a unit's time, measured). Raising ``M_MMAP_THRESHOLD`` to glibc's maximum
+    (32 MiB) and ``M_TRIM_THRESHOLD`` to 1 GiB keeps them in the worker's heap: its
+    memory stays at its peak (about 0.25 GiB) instead. Results do not change. Without
+    glibc (macOS, Windows, musl) nothing is done.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    return bool(mallopt(m_mmap_threshold, 32 * 1024 * 1024) and mallopt(m_trim_threshold, 1 << 30))
+
+
 # --------------------------------------------------------------------------- executors
 Executor = Literal["processes", "dask"]
 
@@ -295,7 +319,7 @@ def run_batch(
                 if progress:
                     progress(finished, total)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=retain_freed_memory) as pool:
                 futures = [pool.submit(run_chunk, c, str(out), detail) for c in chunks]
                 for fut in as_completed(futures):
                     finished += len(fut.result())
@@ -334,6 +358,7 @@ def _run_dask(
     else:
         client = Client(scheduler)
     try:
+        client.run(retain_freed_memory)
         futures = client.map(run_chunk, chunks, out_dir=out, detail=detail, pure=False)
         for fut in dask_completed(futures):
             finished += len(fut.result())

@@ -113,29 +113,6 @@ def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     )
 
 
-def plane_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per roof array, in the columns :func:`generation.simulate_generation_kwh` takes."""
-    rows = []
-    for b in scenario.buildings:
-        for a in b.arrays:
-            rows.append(
-                {
-                    "id": a.id,
-                    "building_id": b.id,
-                    "setup": a.setup,
-                    "capacity_kwp": a.dc_capacity_kwp,
-                    "surface_tilt_deg": a.surface_tilt_deg,
-                    "surface_azimuth_deg": a.surface_azimuth_deg,
-                    "dc_ac_ratio": a.dc_ac_ratio,
-                    "mounting": a.mounting,
-                    "losses_frac": a.total_losses_frac,
-                    "degradation_frac_per_yr": a.degradation_frac_per_yr,
-                    "horizon_deg": a.horizon_deg,
-                }
-            )
-    return pd.DataFrame(rows).set_index("id")
-
-
 def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     """AC generation per array [kWh/interval]: measured columns where given, else pvlib.
 
@@ -144,41 +121,47 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     embedded weather, the per-kWp profile of an orientation is computed once per process
     and shared by every array and complex with the same site, year and plane.
     """
-    planes = plane_table(scenario)
-    out = np.empty((len(index), len(planes)))
-    measured_ids: set[str] = set()
+    arrays = [a for b in scenario.buildings for a in b.arrays]
+    ids = [a.id for a in arrays]
+    out = np.empty((len(index), len(arrays)))
+    measured = pd.DataFrame(index=index)
     if scenario.generation_csv is not None:
         measured = read_timeseries_csv(
-            scenario.generation_csv, expected_index=index, allowed_columns=list(planes.index)
+            scenario.generation_csv, expected_index=index, allowed_columns=ids
         )
-        for j, pid in enumerate(planes.index):
-            if pid in measured.columns:
-                out[:, j] = measured[pid].to_numpy(dtype=np.float64)
-                measured_ids.add(pid)
     site, spec = scenario.site, scenario.weather
+    weather_key = (
+        scenario.year,
+        site.latitude_deg,
+        site.longitude_deg,
+        site.timezone,
+        scenario.time_step_min,
+        spec.seed,
+        site.altitude_m,
+    )
     wx: pd.DataFrame | None = None
-    for j, (pid, plane) in enumerate(planes.iterrows()):
-        if pid in measured_ids:
+    for j, a in enumerate(arrays):
+        if a.id in measured.columns:
+            out[:, j] = measured[a.id].to_numpy(dtype=np.float64)
             continue
-        shape = _plane_shape(plane)
+        shape = (
+            a.surface_tilt_deg,
+            a.surface_azimuth_deg,
+            a.dc_ac_ratio,
+            a.mounting,
+            a.total_losses_frac,
+            a.degradation_frac_per_yr,
+            tuple(float(h) for h in a.horizon_deg) if a.horizon_deg is not None else None,
+        )
         if spec.source == "embedded":
-            weather_key = (
-                scenario.year,
-                site.latitude_deg,
-                site.longitude_deg,
-                site.timezone,
-                scenario.time_step_min,
-                spec.seed,
-                site.altitude_m,
-            )
             per_kwp = _embedded_per_kwp_kwh(weather_key, shape)
         else:
             wx = load_weather(scenario, index) if wx is None else wx
             per_kwp = generation.simulate_generation_kwh(
                 wx, site.latitude_deg, site.longitude_deg, site.altitude_m, _unit_plane(shape)
             ).to_numpy()[:, 0]
-        out[:, j] = per_kwp * float(plane["capacity_kwp"])
-    return pd.DataFrame(out, index=index, columns=planes.index, copy=False)
+        out[:, j] = per_kwp * a.dc_capacity_kwp
+    return pd.DataFrame(out, index=index, columns=pd.Index(ids, name="id"), copy=False)
 
 
 _PLANE_SHAPE = (
@@ -189,16 +172,8 @@ _PLANE_SHAPE = (
     "losses_frac",
     "degradation_frac_per_yr",
 )
-
-
-def _plane_shape(plane: pd.Series) -> tuple[Any, ...]:
-    """A plane's figures other than its capacity, hashable (the horizon as a tuple)."""
-    horizon = plane.get("horizon_deg")
-    if isinstance(horizon, float) and np.isnan(horizon):
-        horizon = None
-    return tuple(plane[c] for c in _PLANE_SHAPE) + (
-        tuple(float(h) for h in horizon) if horizon is not None else None,
-    )
+"""A plane's figures other than its capacity, in :func:`generation.simulate_generation_kwh`'s
+columns; with the horizon they key the per-kWp cache."""
 
 
 @lru_cache(maxsize=64)
@@ -595,11 +570,12 @@ def run(scenario: Scenario) -> Result:
 
     ids = list(participants.index)
     flows = _Flows.zeros(len(index), len(ids))
-    export_cols, sce_cols, common_export = {}, {}, {}
+    export_cols, sce_cols, common_export, generation_by_building = {}, {}, {}, {}
     messages: list[str] = list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
         export_cols[b.id] = out["export"]
+        generation_by_building[b.id] = out["generation"]
         common_export[b.id] = float(out["common_export"].sum())
         sce_cols[b.id] = out["sce"]
     shared = pd.DataFrame(flows.shared, index=index, columns=ids, copy=False)
@@ -608,12 +584,12 @@ def run(scenario: Scenario) -> Result:
     export = pd.DataFrame(export_cols, index=index)
     sce = pd.DataFrame(sce_cols, index=index)
 
-    excluded = participants[~participants["sharing_eligible"]]
+    excluded = participants.index[~participants["sharing_eligible"].to_numpy(dtype=bool)]
     if len(excluded):
         messages.append(
             f"{len(excluded)} household(s) have another supplier than "
             f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
-            f"(Energiewet: one supplier per sharing group): {', '.join(excluded.index[:10])}"
+            f"(Energiewet: one supplier per sharing group): {', '.join(excluded[:10])}"
             + (" ..." if len(excluded) > 10 else "")
         )
 
@@ -623,34 +599,38 @@ def run(scenario: Scenario) -> Result:
     # without own strings, own and own_export are zero: skip adding and summing them
     received = flows.own + flows.shared if has_own else flows.shared
     no_energy = np.zeros(len(ids))
+    consumption = cons_values.sum(axis=0)
+    own_string = flows.own.sum(axis=0) if has_own else no_energy
+    shared_kwh = flows.shared.sum(axis=0)
+    allocated = own_string + shared_kwh
+    grid_import = np.maximum(consumption - allocated, 0.0)
+    if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
+        cost_without, cost_with = consumption * price[0], grid_import * price[0]
+    else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
+        cost_without = (cons_values * price[:, None]).sum(axis=0)
+        cost_with = (np.maximum(cons_values - received, 0.0) * price[:, None]).sum(axis=0)
     annual = pd.DataFrame(
         {
-            "consumption_kwh": cons_values.sum(axis=0),
-            "own_string_kwh": flows.own.sum(axis=0) if has_own else no_energy,
-            "shared_kwh": flows.shared.sum(axis=0),
+            "consumption_kwh": consumption,
+            "own_string_kwh": own_string,
+            "shared_kwh": shared_kwh,
             "own_export_kwh": flows.own_export.sum(axis=0) if has_own else no_energy,
+            "allocated_kwh": allocated,
+            "grid_import_kwh": grid_import,
+            "supply_cost_without_eur": cost_without,
+            "supply_cost_with_eur": cost_with,
         },
         index=participants.index,
     )
-    annual["allocated_kwh"] = annual.own_string_kwh + annual.shared_kwh
-    annual["grid_import_kwh"] = (annual.consumption_kwh - annual.allocated_kwh).clip(lower=0.0)
-    if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
-        annual["supply_cost_without_eur"] = annual.consumption_kwh * price[0]
-        annual["supply_cost_with_eur"] = annual.grid_import_kwh * price[0]
-    else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
-        annual["supply_cost_without_eur"] = (cons_values * price[:, None]).sum(axis=0)
-        annual["supply_cost_with_eur"] = (
-            np.maximum(cons_values - received, 0.0) * price[:, None]
-        ).sum(axis=0)
     buildings = pd.DataFrame(
         {
             "capacity_kwp": [b.capacity_kwp for b in scenario.buildings],
             "generation_kwh": [
-                float(gen[[a.id for a in b.arrays]].to_numpy().sum()) for b in scenario.buildings
+                float(generation_by_building[b.id].sum()) for b in scenario.buildings
             ],
-            "export_kwh": [float(export[b.id].sum()) for b in scenario.buildings],
+            "export_kwh": [float(export_cols[b.id].sum()) for b in scenario.buildings],
             "common_export_kwh": [common_export[b.id] for b in scenario.buildings],
-            "sce_kwh": [float(sce[b.id].sum()) for b in scenario.buildings],
+            "sce_kwh": [float(sce_cols[b.id].sum()) for b in scenario.buildings],
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
