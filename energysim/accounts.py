@@ -344,21 +344,29 @@ def build_accounts(
                 "payback_yr": business.simple_payback_yr(cf),
             }
         )
-        flows.append(table.assign(owner=o.owner).reset_index())
-    stakeholders = pd.DataFrame(stake_rows).set_index("owner")
-    cashflows = pd.concat(flows, ignore_index=True)[
-        [
-            "owner",
-            "year",
-            "capex_eur",
-            "revenue_eur",
-            "subsidy_eur",
-            "opex_eur",
-            "replacement_eur",
-            "net_cash_flow_eur",
-            "cumulative_eur",
-        ]
-    ]
+        flows.append(table)
+    columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
+    owners = pd.Index(columns.pop("owner"), name="owner")
+    stakeholders = pd.DataFrame(columns, index=owners)
+    years = [t.index.to_numpy() for t in flows]
+    cashflows = pd.DataFrame(
+        {
+            "owner": np.repeat(owners.to_numpy(dtype=object), [len(y) for y in years]),
+            "year": np.concatenate(years),
+            **{
+                name: np.concatenate([t[name].to_numpy() for t in flows])
+                for name in (
+                    "capex_eur",
+                    "revenue_eur",
+                    "subsidy_eur",
+                    "opex_eur",
+                    "replacement_eur",
+                    "net_cash_flow_eur",
+                    "cumulative_eur",
+                )
+            },
+        }
+    )
     # households: year-1 benefit and lifetime NPV (benefits follow degradation and prices)
     per_year = np.where(
         nm_years[:, None],

@@ -307,10 +307,12 @@ def consumption_with_notes(
         measured = read_timeseries_csv(
             scenario.consumption_csv, expected_index=index, allowed_columns=list(participants.index)
         )
-    exports, notes = meter_export_kwh(scenario, index, participants)
-    measured = pd.concat(
-        [measured.drop(columns=list(exports.columns), errors="ignore"), exports], axis=1
-    )
+    notes: list[str] = []
+    if scenario.meter_exports:
+        exports, notes = meter_export_kwh(scenario, index, participants)
+        measured = pd.concat(
+            [measured.drop(columns=list(exports.columns), errors="ignore"), exports], axis=1
+        )
     ids = list(participants.index)
     column = {pid: j for j, pid in enumerate(ids)}
     values = np.empty((len(index), len(ids)))
@@ -318,11 +320,12 @@ def consumption_with_notes(
     for pid in measured.columns:
         values[:, column[pid]] = measured[pid].to_numpy(dtype=np.float64)
         filled[column[pid]] = True
+    is_measured = set(measured.columns)
     site = scenario.site
     for b_idx, b in enumerate(scenario.buildings):
         ids_b = participant_ids(b)
         common_id = ids_b["common"][0]
-        if common_id not in measured.columns:
+        if common_id not in is_measured:
             given = pd.DataFrame(index=index)
             if b.common.profiles_csv is not None:
                 given = read_timeseries_csv(
@@ -349,7 +352,7 @@ def consumption_with_notes(
             values[:, column[common_id]] = common
             filled[column[common_id]] = True
         for role, group, tag in (("tenants", b.tenants, 1), ("members", b.members, 2)):
-            todo = [p for p in ids_b[role] if p not in measured.columns]
+            todo = [p for p in ids_b[role] if p not in is_measured]
             if not todo:
                 continue
             cols = _columns(column, todo)
