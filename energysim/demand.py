@@ -258,14 +258,32 @@ def _routines_cached(
         for a in range(len(ARCHETYPES)):
             routine[:, a * N_SHIFTS + k] = e1a * activity[a, weekend, src]
     routine /= np.add.reduceat(routine, day_start, axis=0)[t_day]
-    cum = np.cumsum(routine, axis=0)
-    cum -= np.vstack([np.zeros((1, routine.shape[1])), cum[day_start[1:] - 1]])[t_day]
-    cum += 2.0 * t_day[:, None]
+
+    # A routine's shape over a day depends only on the day's month, day type and length
+    # (92, 96 or 100 quarter-hours at the clock changes): one cumulative share per
+    # (routine, day class), each row padded to a power of two with 2.0 (above any u)
+    # for a branchless binary search of every peak's quarter-hour at once.
+    day_class_key = np.stack([month_d, kind_d, day_len], axis=1)
+    classes, day_class = np.unique(day_class_key, axis=0, return_inverse=True)
+    n_routines, n_classes = routine.shape[1], len(classes)
+    width = 1 << int(day_len.max() - 1).bit_length()
+    cdf = np.full((n_routines, n_classes, width), 2.0)
+    for c in range(n_classes):
+        d = int(np.flatnonzero(day_class == c)[0])
+        rows = slice(day_start[d], day_start[d] + day_len[d])
+        cdf[:, c, : day_len[d]] = np.cumsum(routine[rows], axis=0).T
+
+    # runs of consecutive days of equal length: the day factor is applied to a run at once
+    change = np.flatnonzero(np.diff(day_len)) + 1
+    runs = [
+        (int(s), int(e), int(day_len[s]))
+        for s, e in zip(np.r_[0, change], np.r_[change, n_days], strict=True)
+    ]
     # the smooth part is built in float32 (half the memory traffic; the profile is scaled
     # to its annual kWh in float64 at the end); the peaks' search keeps float64
     routine32 = routine.astype(np.float32)
-    cum_rows = np.ascontiguousarray(cum.T)
-    for table in (routine32, cum_rows):
+    cdf_flat = cdf.reshape(-1)
+    for table in (routine32, cdf_flat, day_class):
         table.flags.writeable = False
     return {
         "n_days": n_days,
@@ -273,8 +291,12 @@ def _routines_cached(
         "day_kind": kind_d,
         "day_start": day_start,
         "day_len": day_len,
+        "day_class": day_class,
+        "n_classes": n_classes,
+        "class_width": width,
+        "runs": runs,
         "routine": routine32,
-        "cum_by_routine": cum_rows,
+        "cdf_flat": cdf_flat,
     }
 
 
@@ -310,7 +332,10 @@ def _household_block(
     noise *= np.float32(2.0 * half_width)
     noise += np.float32(1.0 - half_width)
     smooth = np.take(routine, member, axis=1)  # C-contiguous (n_q, n), float32
-    smooth *= np.repeat(((1.0 - APPLIANCE_SHARE) * day_factor).astype(np.float32), day_len, axis=0)
+    smooth_energy = ((1.0 - APPLIANCE_SHARE) * day_factor).astype(np.float32)
+    for first, stop, length in tables["runs"]:  # (days, quarter-hours, households) views
+        rows = slice(day_start[first], day_start[first] + (stop - first) * length)
+        smooth[rows].reshape(stop - first, length, n)[...] *= smooth_energy[first:stop, None, :]
     smooth *= noise
 
     # appliance peaks: energy share of each day placed as 1-2 quarter-hour blocks of 1-2.2 kW
@@ -328,19 +353,17 @@ def _household_block(
         power = rng.uniform(*APPLIANCE_POWER_KW, size=total)
         length = rng.integers(1, 3, size=total)
         u = rng.random(total)
-        # the quarter-hour of each peak: first one of its day where the routine's cumulative
-        # share reaches u; a binary search over the day's quarter-hours, all events at once
-        # (the table adds 2 x day number to the share, so the key is 2 x day + u)
-        cum = tables["cum_by_routine"]
-        key = 2.0 * ev_day + u
-        ev_routine = member[ev_hh]
-        order = np.argsort(ev_routine, kind="stable")
-        bounds = np.searchsorted(ev_routine[order], np.arange(cum.shape[0] + 1))
-        pos = np.empty(total, dtype=np.int64)
-        for r in np.flatnonzero(np.diff(bounds)):
-            sel = order[bounds[r] : bounds[r + 1]]
-            pos[sel] = np.searchsorted(cum[r], key[sel], side="left")
-        pos = np.minimum(pos, day_start[ev_day] + day_len[ev_day] - 1)
+        # the quarter-hour of each peak: the first of its day where the routine's
+        # cumulative share reaches u (one search over every (routine, day class) row)
+        cdf, width = tables["cdf_flat"], tables["class_width"]
+        base = (member[ev_hh] * tables["n_classes"] + tables["day_class"][ev_day]) * width
+        found = base.copy()  # ends as base + the number of cumulative shares below u
+        step = width // 2
+        while step:
+            ahead = found + step
+            found = np.where(cdf[ahead - 1] < u, ahead, found)
+            step //= 2
+        pos = day_start[ev_day] + np.minimum(found - base, day_len[ev_day] - 1)
         energy = power * 0.25 / 2500.0  # back to relative units
         flat = smooth.reshape(-1)  # a view: smooth is C-contiguous
         for k in range(2):
