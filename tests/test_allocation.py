@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 
 from energysim.allocation import (
+    BLOCK_STEPS,
     EqualKey,
     ProportionalKey,
     ScheduleKey,
     StaticKey,
     Tier,
+    allocate,
     allocate_equal,
     allocate_own_strings,
     allocate_proportional,
@@ -323,3 +325,57 @@ def test_waterfall_without_tiers_or_with_an_empty_tier_exports_everything() -> N
 def test_bad_waterfall_and_other_inputs(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ProportionalKey(),
+        StaticKey(np.array([0.5, 0.3, 0.2]), "export"),
+        StaticKey(np.array([0.5, 0.3, 0.2]), "redistribute"),
+        EqualKey("redistribute"),
+        ScheduleKey(np.full((3, 3), 1.0 / 3.0), "export"),
+    ],
+)
+def test_allocation_written_into_a_given_array(key) -> None:
+    plain = allocate(G, D, key)
+    buffer = np.full((3, 5), -1.0)
+    into = allocate(G, D, key, out=buffer[:, 1:4])
+    np.testing.assert_array_equal(into.allocated_kwh, plain.allocated_kwh)
+    np.testing.assert_array_equal(into.export_kwh, plain.export_kwh)
+    np.testing.assert_array_equal(buffer[:, 1:4], plain.allocated_kwh)
+    assert (buffer[:, [0, 4]] == -1.0).all()  # nothing written outside the view
+    with pytest.raises(ValueError, match="expected out of shape"):
+        allocate(G, D, key, out=np.zeros((3, 2)))
+
+
+def test_waterfall_tiers_written_into_one_array() -> None:
+    tiers = [
+        Tier("common", D[:, :1]),
+        Tier("tenants", D[:, 1:], key=EqualKey("redistribute"), cap_frac=0.5),
+    ]
+    plain = allocate_waterfall(G, tiers)
+    table = np.zeros((3, 3))
+    placed = [
+        Tier(t.name, t.demand_kwh, t.key, t.cap_frac, out=table[:, cols])
+        for t, cols in zip(tiers, (slice(0, 1), slice(1, 3)), strict=True)
+    ]
+    into = allocate_waterfall(G, placed)
+    np.testing.assert_array_equal(table[:, :1], plain.allocated_kwh["common"])
+    np.testing.assert_array_equal(table[:, 1:], plain.allocated_kwh["tenants"])
+    np.testing.assert_array_equal(into.export_kwh, plain.export_kwh)
+
+
+def test_proportional_over_many_blocks_of_intervals() -> None:
+    # longer than several blocks of BLOCK_STEPS intervals, with scarce and ample intervals
+    rng = np.random.default_rng(3)
+    n = 3 * BLOCK_STEPS + 17
+    d = rng.random((n, 4))
+    g = rng.random(n) * 4.0
+    result = allocate_proportional(g, d)
+    expected = d * np.minimum(1.0, g / d.sum(axis=1))[:, None]
+    close(result.allocated_kwh, expected)
+    close(result.export_kwh, np.maximum(g - expected.sum(axis=1), 0.0))
+    with pytest.raises(ValueError, match="non-negative demand"):
+        d[n - 3, 2] = -1.0  # in the last block
+        allocate_proportional(g, d)

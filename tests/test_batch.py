@@ -224,3 +224,12 @@ def test_complexes_draw_their_own_households() -> None:
     plan = plan_batch(TEMPLATE, portfolio_path=EXAMPLE)
     seeds = {u.scenario["buildings"][0]["tenants"]["profile_seed"] for u in plan.units}
     assert len(seeds) == len(plan.units)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
+def test_workers_keep_freed_memory_on_linux() -> None:
+    from energysim.batch import retain_freed_memory
+
+    # glibc accepts the thresholds (mallopt returns 1); the process pool and Dask
+    # workers call this before their first unit
+    assert retain_freed_memory() is True

@@ -50,11 +50,28 @@ def test_each_profile_sums_to_its_annual_kwh() -> None:
         assert (p >= 0).all()
 
 
+def test_profiles_written_into_a_given_array() -> None:
+    idx = year_index(2026, 15, TZ)
+    annual = np.array([1500.0, 2500.0, 3500.0])
+    kinds = ["family", "retired_single", "working_couple"]
+    plain = household_profiles_kwh(idx, annual, kinds, seed=9)
+    table = np.full((len(idx), 5), -1.0)
+    household_profiles_kwh(idx, annual, kinds, seed=9, out=table[:, 1:4])
+    np.testing.assert_array_equal(table[:, 1:4], plain)
+    assert (table[:, [0, 4]] == -1.0).all()
+
+
 def test_leap_year_and_dst_days() -> None:
     idx = year_index(2028, 15, TZ)
     p = household_profiles_kwh(idx, np.array([2000.0]), ["family"], seed=1)
     assert p.shape == (35_136, 1)
     assert p.sum() == pytest.approx(2000.0, abs=1e-9)
+    # the clock-change days (92 and 100 quarter-hours) carry a day's energy like any other
+    days = pd.Series(p[:, 0], index=idx).groupby(idx.date).agg(["sum", "size"])
+    assert sorted(set(days["size"])) == [92, 96, 100]
+    typical = days["sum"].median()
+    for size in (92, 100):
+        assert 0.4 * typical < days.loc[days["size"] == size, "sum"].iloc[0] < 2.5 * typical
 
 
 def test_households_differ_and_seeds_are_reproducible() -> None:
