@@ -358,7 +358,8 @@ def _run_dask(
     else:
         client = Client(scheduler)
     try:
-        client.run(retain_freed_memory)
+        if cluster is not None:  # our own workers; a shared cluster keeps its settings
+            client.run(retain_freed_memory)
         futures = client.map(run_chunk, chunks, out_dir=out, detail=detail, pure=False)
         for fut in dask_completed(futures):
             finished += len(fut.result())
