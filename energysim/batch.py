@@ -306,7 +306,8 @@ def run_batch(
     if todo:
         workers = max(1, jobs)
         # about four tasks per worker, at most MAX_CHUNK units a task: a task of ~20 units
-        # (seconds of work) amortises scheduling and keeps the progress bar moving
+        # (about a second of work at 15 minutes) amortises scheduling (a few ms a task)
+        # and keeps the progress bar moving
         size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (workers * 4))))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         if executor == "dask":
