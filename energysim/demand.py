@@ -43,7 +43,8 @@ about half of social-housing tenants)."""
 SLOTS_PER_DAY = 96
 HOUSEHOLDS_PER_BLOCK = 256
 """Households generated together from one random stream; fixed so that a household's
-profile depends only on (seed, its position)."""
+profile depends only on the seed, its position and the number of households in its
+block (adding households beyond a block leaves the earlier blocks unchanged)."""
 
 # activity weights by hour of day for each archetype [weekday, weekend]; relative to the
 # mix so that the mix-weighted mean is 1 at every hour (E1A is the mean household)
@@ -125,14 +126,16 @@ def _activity_table() -> FloatArray:
 def _index_parts(index: pd.DatetimeIndex) -> dict[str, NDArray[np.int64]]:
     """Local wall-clock slot, day number, month and day type of every interval (cached)."""
     index = pd.DatetimeIndex(index)
-    return _index_parts_cached(index[0], index[-1], len(index))
+    # Timestamps compare equal across time zones: the zone's name is part of the key
+    return _index_parts_cached(index[0], index[-1], len(index), str(index.tz))
 
 
 @lru_cache(maxsize=8)
 def _index_parts_cached(
-    first: pd.Timestamp, last: pd.Timestamp, n_steps: int
+    first: pd.Timestamp, last: pd.Timestamp, n_steps: int, tz: str
 ) -> dict[str, NDArray[np.int64]]:
     index = pd.date_range(first, last, periods=n_steps)
+    assert str(index.tz) == tz
     slot = (index.hour.to_numpy() * 4 + index.minute.to_numpy() // 15).astype(np.int64)
     days = index.normalize()
     day_codes, unique_days = pd.factorize(days)
@@ -168,7 +171,8 @@ def household_profiles_kwh(
     archetypes : sequence of str
         One of :data:`ARCHETYPES` per household.
     seed : int
-        Seed; household ``p``'s profile depends only on ``(seed, p)``.
+        Seed; household ``p``'s profile depends on the seed, ``p`` and the size of its
+        block of :data:`HOUSEHOLDS_PER_BLOCK`.
     out : numpy.ndarray, optional
         ``(n_steps, n_households)`` array (or view) to write the profiles into.
 
@@ -231,14 +235,16 @@ def _routines(index: pd.DatetimeIndex, step_min: int) -> dict[str, Any]:
     (rising over the whole year), for the inverse-CDF placement of appliance peaks.
     """
     index = pd.DatetimeIndex(index)
-    return _routines_cached(index[0], index[-1], len(index), step_min)
+    return _routines_cached(index[0], index[-1], len(index), str(index.tz), step_min)
 
 
 @lru_cache(maxsize=4)
 def _routines_cached(
-    first: pd.Timestamp, last: pd.Timestamp, n_steps: int, step_min: int
+    first: pd.Timestamp, last: pd.Timestamp, n_steps: int, tz: str, step_min: int
 ) -> dict[str, Any]:
-    parts = _index_parts(pd.date_range(first, last, periods=n_steps))
+    index = pd.date_range(first, last, periods=n_steps)
+    assert str(index.tz) == tz
+    parts = _index_parts(index)
     cal = e1a_calibration()
     shapes = np.asarray(cal["day_shape_by_month_and_day_type"])  # (12, 3, 96)
     activity = _activity_table()  # (4, 2, 96)
@@ -259,14 +265,17 @@ def _routines_cached(
             routine[:, a * N_SHIFTS + k] = e1a * activity[a, weekend, src]
     routine /= np.add.reduceat(routine, day_start, axis=0)[t_day]
 
-    # A routine's shape over a day depends only on the day's month, day type and length
-    # (92, 96 or 100 quarter-hours at the clock changes): one cumulative share per
-    # (routine, day class), each row padded to a power of two with 2.0 (above any u)
-    # for a branchless binary search of every peak's quarter-hour at once.
-    day_class_key = np.stack([month_d, kind_d, day_len], axis=1)
+    # A routine's shape over a day depends only on the day's month, day type and its
+    # sequence of wall-clock slots (96 quarter-hours; 92 or 100 at the clock changes; a
+    # part of a day at the ends of an index): one cumulative share per (routine, day
+    # class), each row padded to a power of two with 2.0 (above any u) for a branchless
+    # binary search of every peak's quarter-hour at once.
+    width = 1 << int(day_len.max() - 1).bit_length()
+    day_slots = np.full((n_days, width), -1)
+    day_slots[t_day, np.arange(len(t_day)) - day_start[t_day]] = t_slot
+    day_class_key = np.column_stack([month_d, kind_d, day_slots])
     classes, day_class = np.unique(day_class_key, axis=0, return_inverse=True)
     n_routines, n_classes = routine.shape[1], len(classes)
-    width = 1 << int(day_len.max() - 1).bit_length()
     cdf = np.full((n_routines, n_classes, width), 2.0)
     for c in range(n_classes):
         d = int(np.flatnonzero(day_class == c)[0])

@@ -145,3 +145,38 @@ def test_common_installations() -> None:
 def test_bad_archetype() -> None:
     with pytest.raises(ValueError, match="archetype: expected one of"):
         household_profiles_kwh(IDX_2018, np.array([1.0]), ["astronaut"], seed=0)
+
+
+def _clear_calendar_caches() -> None:
+    from energysim import demand
+
+    demand._index_parts_cached.cache_clear()
+    demand._routines_cached.cache_clear()
+
+
+def test_calendar_caches_keep_time_zones_apart() -> None:
+    # the same instants in two zones: a cached calendar must not leak from one to the other
+    amsterdam = year_index(2026, 15, "Europe/Amsterdam")
+    lagos = year_index(2026, 15, "Africa/Lagos")
+    assert amsterdam[0] == lagos[0] and amsterdam[-1] == lagos[-1]  # equal instants
+    annual, kinds = np.array([2000.0, 3000.0]), ["family", "retired_single"]
+    _clear_calendar_caches()
+    cold = household_profiles_kwh(lagos, annual, kinds, seed=2)
+    _clear_calendar_caches()
+    household_profiles_kwh(amsterdam, annual, kinds, seed=2)
+    np.testing.assert_array_equal(household_profiles_kwh(lagos, annual, kinds, seed=2), cold)
+
+
+def test_peak_table_follows_each_day_also_for_part_days() -> None:
+    from energysim.demand import _routines
+
+    # a week from a Tuesday noon to a Tuesday 11:45: the first and last days are halves
+    idx = pd.date_range("2026-01-06 12:00", periods=7 * 96, freq="15min", tz=TZ)
+    tables = _routines(idx, 15)
+    routine, width = np.asarray(tables["routine"], dtype=np.float64), tables["class_width"]
+    cdf = tables["cdf_flat"].reshape(routine.shape[1], tables["n_classes"], width)
+    for d in range(tables["n_days"]):
+        rows = slice(tables["day_start"][d], tables["day_start"][d] + tables["day_len"][d])
+        expected = np.cumsum(routine[rows], axis=0).T
+        got = cdf[:, tables["day_class"][d], : tables["day_len"][d]]
+        np.testing.assert_allclose(got, expected, atol=1e-5)
