@@ -59,6 +59,23 @@ def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
     assert len(pd.read_excel(tmp_path / "serial" / "batch_summary.xlsx")) == 8
 
 
+def test_existing_dask_cluster_by_its_scheduler_address(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    assert batch(tmp_path / "serial") == 0
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        code = batch(tmp_path / "remote", "--executor", "dask", "--scheduler", address)
+        # the cluster is still up for other users after the batch
+        assert cluster.status.name == "running"
+    assert code == 0
+    serial = (tmp_path / "serial" / "batch_summary.csv").read_bytes()
+    assert (tmp_path / "remote" / "batch_summary.csv").read_bytes() == serial
+
+
 def test_resume_after_a_kill_computes_nothing_twice(tmp_path: Path) -> None:
     # 15-minute units so the batch takes long enough to be interrupted part-way
     args = [
