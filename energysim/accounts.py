@@ -118,6 +118,22 @@ def year_one_money(
     }
     participating = participants["participating"].to_numpy(dtype=bool)
 
+    def household_bills(rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Bills of some households without and with the scheme [EUR/yr]."""
+        without = finance.connection_bill_eur(
+            ann["consumption_kwh"][rows],
+            0.0,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_without_eur"][rows],
+        )
+        with_scheme = finance.connection_bill_eur(
+            ann["grid_import_kwh"][rows],
+            export_kwh,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_with_eur"][rows],
+        )
+        return without, with_scheme
+
     def put(ids: list[str], **values: Any) -> None:
         rows = [position[p] for p in ids]
         for name, value in values.items():
@@ -180,18 +196,7 @@ def year_one_money(
         )
         service = finance.split_by_key(common_saving, weights)
         t = [position[p] for p in ids["tenants"]]
-        t_without = finance.connection_bill_eur(
-            ann["consumption_kwh"][t],
-            0.0,
-            tariffs,
-            supply_cost_eur=ann["supply_cost_without_eur"][t],
-        )
-        t_with = finance.connection_bill_eur(
-            ann["grid_import_kwh"][t],
-            ann["own_export_kwh"][t],
-            tariffs,
-            supply_cost_eur=ann["supply_cost_with_eur"][t],
-        )
+        t_without, t_with = household_bills(t, ann["own_export_kwh"][t])
         fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
         scheme["panel_fees_eur"] += float(fee.sum())
         put(
@@ -204,15 +209,7 @@ def year_one_money(
         m = [position[p] for p in ids["members"]]
         if not m:
             continue
-        m_without = finance.connection_bill_eur(
-            ann["consumption_kwh"][m],
-            0.0,
-            tariffs,
-            supply_cost_eur=ann["supply_cost_without_eur"][m],
-        )
-        m_with = finance.connection_bill_eur(
-            ann["grid_import_kwh"][m], 0.0, tariffs, supply_cost_eur=ann["supply_cost_with_eur"][m]
-        )
+        m_without, m_with = household_bills(m, 0.0)
         sharing_fee = ann["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
         scheme["sharing_fees_eur"] += float(sharing_fee.sum())
         certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)

@@ -82,19 +82,25 @@ def _embedded_weather_cached(
     return weather.embedded_weather(year, lat, lon, tz, step_min, seed=seed, altitude_m=alt)
 
 
+def _embedded_weather_key(scenario: Scenario) -> tuple[int, float, float, str, int, int, float]:
+    """What the embedded weather year depends on: year, site, zone, step, seed, altitude."""
+    site = scenario.site
+    return (
+        scenario.year,
+        site.latitude_deg,
+        site.longitude_deg,
+        site.timezone,
+        scenario.time_step_min,
+        scenario.weather.seed,
+        site.altitude_m,
+    )
+
+
 def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     """Return the weather frame of the scenario on the simulation axis."""
     spec, site = scenario.weather, scenario.site
     if spec.source == "embedded":
-        return _embedded_weather_cached(
-            scenario.year,
-            site.latitude_deg,
-            site.longitude_deg,
-            site.timezone,
-            scenario.time_step_min,
-            spec.seed,
-            site.altitude_m,
-        )
+        return _embedded_weather_cached(*_embedded_weather_key(scenario))
     assert spec.path is not None
     readers = {
         "epw": lambda p: weather.read_epw(p, scenario.year),
@@ -130,15 +136,6 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             scenario.generation_csv, expected_index=index, allowed_columns=ids
         )
     site, spec = scenario.site, scenario.weather
-    weather_key = (
-        scenario.year,
-        site.latitude_deg,
-        site.longitude_deg,
-        site.timezone,
-        scenario.time_step_min,
-        spec.seed,
-        site.altitude_m,
-    )
     wx: pd.DataFrame | None = None
     for j, a in enumerate(arrays):
         if a.id in measured.columns:
@@ -154,7 +151,7 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             tuple(float(h) for h in a.horizon_deg) if a.horizon_deg is not None else None,
         )
         if spec.source == "embedded":
-            per_kwp = _embedded_per_kwp_kwh(weather_key, shape)
+            per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape)
         else:
             wx = load_weather(scenario, index) if wx is None else wx
             per_kwp = generation.simulate_generation_kwh(
