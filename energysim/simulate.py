@@ -141,13 +141,15 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
         if a.id in measured.columns:
             out[:, j] = measured[a.id].to_numpy(dtype=np.float64)
             continue
-        shape = (
-            a.surface_tilt_deg,
-            a.surface_azimuth_deg,
-            a.dc_ac_ratio,
-            a.mounting,
-            a.total_losses_frac,
-            a.degradation_frac_per_yr,
+        figures = {
+            "surface_tilt_deg": a.surface_tilt_deg,
+            "surface_azimuth_deg": a.surface_azimuth_deg,
+            "dc_ac_ratio": a.dc_ac_ratio,
+            "mounting": a.mounting,
+            "losses_frac": a.total_losses_frac,
+            "degradation_frac_per_yr": a.degradation_frac_per_yr,
+        }
+        shape = tuple(figures[c] for c in _PLANE_SHAPE) + (
             tuple(float(h) for h in a.horizon_deg) if a.horizon_deg is not None else None,
         )
         if spec.source == "embedded":
@@ -161,16 +163,9 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(out, index=index, columns=pd.Index(ids, name="id"), copy=False)
 
 
-_PLANE_SHAPE = (
-    "surface_tilt_deg",
-    "surface_azimuth_deg",
-    "dc_ac_ratio",
-    "mounting",
-    "losses_frac",
-    "degradation_frac_per_yr",
-)
-"""A plane's figures other than its capacity, in :func:`generation.simulate_generation_kwh`'s
-columns; with the horizon they key the per-kWp cache."""
+_PLANE_SHAPE = tuple(c for c in generation.REQUIRED_PLANE_COLUMNS if c != "capacity_kwp")
+"""A plane's figures other than its capacity (:func:`generation.simulate_generation_kwh`'s
+columns); with the horizon they key the per-kWp cache."""
 
 
 @lru_cache(maxsize=64)
