@@ -146,8 +146,10 @@ def charge_kwh(
     width = sess.position.shape[1]
     amounts = np.zeros(sess.position.shape)
     if control == "uncontrolled":
-        k = np.arange(width)[None, :]
-        amounts = np.minimum(step_kwh[:, None], np.maximum(need[:, None] - k * step_kwh[:, None], 0))
+        step_no = np.arange(width)[None, :]
+        amounts = np.minimum(
+            step_kwh[:, None], np.maximum(need[:, None] - step_no * step_kwh[:, None], 0)
+        )
         amounts = np.where(sess.valid, amounts, 0.0)
     elif control == "solar_following":
         if surplus_kwh is None:

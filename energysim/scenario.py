@@ -258,7 +258,7 @@ class CommonInstallations(Model):
         return float(sum(self.annual_kwh().values()))
 
 
-# --------------------------------------------------------------------------- storage & electrification
+# ------------------------------------------------------------------ storage & electrification
 # Optional per building (issue 21; docs/storage-and-electrification.md). Absent fields
 # leave every result as it was: they are left out of the resolved scenario too.
 class BatteryFigures(Model):
@@ -437,13 +437,11 @@ class Building(Model):
 
     @model_validator(mode="after")
     def _features_fit(self) -> Building:
+        hp, cars, home = self.heat_pumps, self.ev_charging, self.home_batteries
         limits = {
-            "heat_pumps.dwellings": (self.heat_pumps and self.heat_pumps.dwellings, self.dwellings),
-            "ev_charging.vehicles": (self.ev_charging and self.ev_charging.vehicles, self.dwellings),
-            "home_batteries.dwellings": (
-                self.home_batteries and self.home_batteries.dwellings,
-                self.tenants.participating,
-            ),
+            "heat_pumps.dwellings": (hp and hp.dwellings, self.dwellings),
+            "ev_charging.vehicles": (cars and cars.vehicles, self.dwellings),
+            "home_batteries.dwellings": (home and home.dwellings, self.tenants.participating),
         }
         for name, (value, most) in limits.items():
             if value and value > most:

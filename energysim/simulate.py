@@ -15,8 +15,17 @@ import numpy as np
 import pandas as pd
 
 from energysim import allocation as alloc
-from energysim import demand, generation, ownership, weather
+from energysim import (
+    demand,
+    generation,
+    ownership,
+    storage,
+    storage_money,
+    storage_report,
+    weather,
+)
 from energysim.accounts import Accounts, build_accounts, distribution
+from energysim.electrification import add_electric_loads, has_electric_loads
 from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
@@ -65,6 +74,7 @@ class Result:
     accounts: Accounts
     annual: pd.DataFrame
     messages: list[str] = field(default_factory=list)
+    storage: storage.StorageResult | None = None
 
     @property
     def received_kwh(self) -> pd.DataFrame:
@@ -413,7 +423,7 @@ def _allocate_building(
     cons: pd.DataFrame,
     participants: pd.DataFrame,
     flows: _Flows,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """Own strings, then the waterfall of one building.
 
     Writes the building's columns of ``flows`` (own string, own-string export, shared)
@@ -437,6 +447,7 @@ def _allocate_building(
         return d
 
     own_surplus = np.zeros((n_steps, n_taking_part))
+    home: storage.BatteryRun | None = None
     if per_dwelling:
         if not n_taking_part:
             raise ScenarioError(
@@ -445,6 +456,17 @@ def _allocate_building(
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
         string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
         used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
+        if b.home_batteries is not None:  # issue 21: behind each meter, before any sharing
+            home = storage.add_home_batteries(
+                b.home_batteries,
+                b.id,
+                used,
+                own_surplus,
+                cons_values[:, taking_part],
+                taking_part,
+                float((index[1] - index[0]) / pd.Timedelta(hours=1)),
+                scenario.finance.lifetime_yr,
+            )
         flows.own[:, taking_part] = used
 
     pool = _sum_columns(gen, shared_arrays)
@@ -516,7 +538,75 @@ def _allocate_building(
         "common_export": result.export_kwh,
         "sce": sce,
         "generation": _sum_columns(gen, [a.id for a in b.arrays]),
+        # what a shared battery needs (issue 21): the netting tiers as allocated
+        "netting_tiers": [t for t in tiers if t.name in tier_cols],
+        "tier_columns": tier_cols,
+        "tier_allocated": result.allocated_kwh,
+        "home_battery": home,
     }
+
+
+def _building_batteries(
+    scenario: Scenario,
+    b: Building,
+    index: pd.DatetimeIndex,
+    out: dict[str, Any],
+    flows: _Flows,
+    price: np.ndarray,
+    tariffs: TariffSet,
+) -> list[storage.BatteryRun]:
+    """A building's home batteries (already run) and its shared battery, run on its
+    waterfall (issue 21); updates ``out``'s export series and the shared flows in place."""
+    runs: list[storage.BatteryRun] = []
+    if out["home_battery"] is not None:
+        storage.add_received_value(out["home_battery"], price)
+        runs.append(out["home_battery"])
+    if b.battery is None:
+        return runs
+    run_ = storage.add_shared_battery(
+        b.battery,
+        b.id,
+        index,
+        out["netting_tiers"],
+        out["tier_columns"],
+        out["tier_allocated"],
+        out["common_export"],
+        flows.shared,
+        price,
+        tariffs,
+        scenario.finance.lifetime_yr,
+    )
+    fed_in_change = run_.exported_kwh - run_.flows.charge_kwh
+    out["common_export"] = np.maximum(out["common_export"] + fed_in_change, 0.0)
+    out["export"] = out["export"] + fed_in_change
+    return [*runs, run_]
+
+
+def _storage_and_loads(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    cons: pd.DataFrame,
+    gen: pd.DataFrame,
+) -> storage.StorageResult | None:
+    """Heat pumps and EVs added to the dwellings' consumption (in place), or None when
+    the scenario has no storage or electrification (issue 21)."""
+    has_batteries = any(
+        b.battery is not None or b.home_batteries is not None for b in scenario.buildings
+    )
+    if not (has_batteries or has_electric_loads(scenario)):
+        return None
+    loads = None
+    if has_electric_loads(scenario):
+        loads = add_electric_loads(
+            scenario,
+            index,
+            participants,
+            cons.to_numpy(),
+            gen,
+            lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
+        )
+    return storage.StorageResult([], loads)
 
 
 # --------------------------------------------------------------------------- run
@@ -562,6 +652,8 @@ def run(scenario: Scenario) -> Result:
     participants = participant_table(scenario)
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
+    stored = _storage_and_loads(scenario, index, participants, cons, gen)
+    price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
     flows = _Flows.zeros(len(index), len(ids))
@@ -569,6 +661,8 @@ def run(scenario: Scenario) -> Result:
     messages: list[str] = list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
+        if stored is not None:  # issue 21: batteries of the building
+            stored.batteries += _building_batteries(scenario, b, index, out, flows, price, tariffs)
         export_cols[b.id] = out["export"]
         generation_by_building[b.id] = out["generation"]
         common_export[b.id] = float(out["common_export"].sum())
@@ -588,7 +682,6 @@ def run(scenario: Scenario) -> Result:
             + (" ..." if len(excluded) > 10 else "")
         )
 
-    price = supply_price_eur_per_kwh(scenario, index, tariffs)
     cons_values = cons.to_numpy()
     has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
     # without own strings, own and own_export are zero: skip adding and summing them
@@ -630,6 +723,10 @@ def run(scenario: Scenario) -> Result:
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
     accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    if stored is not None:  # issue 21: battery money per household and owner
+        accounts = storage_money.with_battery_money(
+            scenario, tariffs, participants, annual, buildings, accounts, stored
+        )
     messages += accounts.messages
     result = Result(
         scenario=scenario,
@@ -648,9 +745,18 @@ def run(scenario: Scenario) -> Result:
         accounts=accounts,
         annual=annual,
         messages=messages,
+        storage=stored,
     )
-    _check_balance(gen.to_numpy().sum(axis=1), received, export.to_numpy().sum(axis=1), cons_values)
+    _check_balance(_into_scheme_kwh(result), received, export.to_numpy().sum(axis=1), cons_values)
     return result
+
+
+def _into_scheme_kwh(result: Result) -> np.ndarray:
+    """Generation less what batteries stored net, per interval [kWh] (issue 21)."""
+    gen = result.generation_kwh.to_numpy().sum(axis=1)
+    if result.storage is None or not result.storage.batteries:
+        return gen
+    return gen - result.storage.net_charge_kwh(len(gen))
 
 
 def check_energy_balance(result: Result) -> None:
@@ -659,10 +765,11 @@ def check_energy_balance(result: Result) -> None:
     Notes
     -----
     ``sum_p a_pt + x_t == G_t`` and ``0 <= a_pt <= D_pt`` (domain.md section 3); SCE
-    energy is fed in and counted in the export.
+    energy is fed in and counted in the export. With batteries, what they charged less
+    what they discharged is taken off ``G_t`` (their losses and SoC change).
     """
     _check_balance(
-        result.generation_kwh.to_numpy().sum(axis=1),
+        _into_scheme_kwh(result),
         result.received_kwh.to_numpy(),
         result.export_kwh.to_numpy().sum(axis=1),
         result.consumption_kwh.to_numpy(),
@@ -750,6 +857,7 @@ def summary(result: Result) -> dict[str, Any]:
         "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
+        **storage_report.summary_block(result),
     }
 
 
@@ -814,6 +922,7 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["own_export_kwh"] = result.own_export_kwh.sum()
     for col in result.money.columns:
         out[col] = result.money[col]
+    storage_report.add_participant_columns(out, result)
     out.index.name = "participant_id"
     return out.reset_index()
 
@@ -865,5 +974,6 @@ def timeseries_table(result: Result) -> pd.DataFrame:
     for key, name in ROLE_NAMES.items():
         mask = (roles == name).to_numpy() & result.participants["participating"].to_numpy()
         out[f"consumption_{key}_kwh"] = result.consumption_kwh.loc[:, mask].to_numpy().sum(axis=1)
+    storage_report.add_timeseries_columns(out, result)
     out.index.name = "time"
     return out
