@@ -588,25 +588,27 @@ def _storage_and_loads(
     participants: pd.DataFrame,
     cons: pd.DataFrame,
     gen: pd.DataFrame,
-) -> storage.StorageResult | None:
-    """Heat pumps and EVs added to the dwellings' consumption (in place), or None when
-    the scenario has no storage or electrification (issue 21)."""
+) -> tuple[storage.StorageResult | None, pd.DataFrame]:
+    """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
+    is when the scenario has no storage or electrification (issue 21)."""
     has_batteries = any(
         b.battery is not None or b.home_batteries is not None for b in scenario.buildings
     )
     if not (has_batteries or has_electric_loads(scenario)):
-        return None
+        return None, cons
     loads = None
     if has_electric_loads(scenario):
+        values = cons.to_numpy().copy()
         loads = add_electric_loads(
             scenario,
             index,
             participants,
-            cons.to_numpy(),
+            values,
             gen,
             lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
         )
-    return storage.StorageResult([], loads)
+        cons = pd.DataFrame(values, index=cons.index, columns=cons.columns, copy=False)
+    return storage.StorageResult([], loads), cons
 
 
 # --------------------------------------------------------------------------- run
@@ -652,7 +654,7 @@ def run(scenario: Scenario) -> Result:
     participants = participant_table(scenario)
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
-    stored = _storage_and_loads(scenario, index, participants, cons, gen)
+    stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
