@@ -186,7 +186,10 @@ def add_home_batteries(
     spec, flows, life, cycles = _aged_dispatch(
         figures, lifetime_yr, step_h, lambda s: dispatch(s, room_c, room_d, step_h)
     )
-    used_kwh[:, with_battery] += flows.discharge_kwh
+    # never more than the dwelling uses (the scan's rounding may add an ulp)
+    used_kwh[:, with_battery] = np.minimum(
+        used_kwh[:, with_battery] + flows.discharge_kwh, demand_kwh[:, with_battery]
+    )
     surplus_kwh[:, with_battery] = np.maximum(room_c - flows.charge_kwh, 0.0)
     positions = np.arange(columns.start, columns.stop) if isinstance(columns, slice) else columns
     zero = np.zeros(n)

@@ -94,7 +94,8 @@ def test_dispatch_respects_limits_and_balances_with_losses(
     eta = math.sqrt(rte)
     expected_loss = (1 - eta) * flows.charge_kwh + (1 / eta - 1) * flows.discharge_kwh
     np.testing.assert_allclose(flows.loss_kwh, expected_loss, atol=1e-9)
-    np.testing.assert_allclose(flows.soc_kwh, sequential_soc(spec, room_c, room_d, step_h), atol=1e-9)
+    expected_soc = sequential_soc(spec, room_c, room_d, step_h)
+    np.testing.assert_allclose(flows.soc_kwh, expected_soc, atol=1e-9)
 
 
 def test_dispatch_by_hand() -> None:
