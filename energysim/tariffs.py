@@ -79,7 +79,8 @@ class Figure:
         """Short text for messages: name, value, unit, VAT basis, why it is an estimate."""
         vat = {"excl": " excl. VAT", "incl": " incl. VAT", "none": ""}[self.vat]
         why = f"{self.from_year} carried forward" if self.from_year != self.year else "our estimate"
-        return f"{self.figure} = {self.value:g} {self.unit}{vat} ({why})"
+        unit = "" if self.unit == "-" else f" {self.unit}"
+        return f"{self.figure} = {self.value:g}{unit}{vat} ({why})"
 
 
 @cache
