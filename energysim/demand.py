@@ -84,8 +84,9 @@ APPLIANCE_POWER_KW = (0.5, 2.0)
 """Range of an appliance event's power averaged over a quarter-hour [kW] (*estimate*: a
 kettle's 2 kW for a few minutes averages 0.4-0.7 kW, a hob or oven 1-2 kW, a washing
 machine or dishwasher heating ~2 kW; overlapping events and the base load make a
-household's 15-minute peaks of about 3-5 kW). It does not depend on the household's annual use: how often appliances run
-does (the number of events is proportional to the annual kWh)."""
+household's 15-minute peaks of about 3-5 kW). It does not depend on the household's
+annual use: how often appliances run does (the number of events is proportional to the
+annual kWh)."""
 APPLIANCE_MAX_QUARTERS = 3
 """An event lasts 1 to 3 quarter-hours (kettle to a cooking or washing cycle)."""
 CONNECTION_KW = 40 * 230 / 1000
