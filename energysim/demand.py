@@ -393,7 +393,7 @@ def _household_block(
             step //= 2
         pos = day_start[ev_day] + np.minimum(found - base, day_len[ev_day] - 1)
         energy = (power * 0.25).astype(np.float32)  # kWh per quarter-hour
-        peaks_kwh = np.bincount(ev_hh, weights=energy * length, minlength=n)
+        peaks_kwh = np.bincount(ev_hh, weights=energy * length, minlength=n).astype(np.float64)
     # the smooth part carries what the events leave of the annual kWh (at least half)
     smooth_sum = smooth.sum(axis=0, dtype=np.float64)
     left = np.maximum(annual_kwh - peaks_kwh, 0.5 * annual_kwh)
