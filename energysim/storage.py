@@ -218,7 +218,7 @@ def day_ahead_price_eur_per_kwh(
     return read_schedule_csv(
         battery.price_csv,
         expected_index=index,
-        participant_ids=["price_eur_per_kwh"],
+        participant_ids=["price_excl_vat_eur_per_kwh"],
         max_row_sum=None,
     )[:, 0]
 
@@ -274,7 +274,7 @@ def add_shared_battery(
     step_h = float((index[1] - index[0]) / pd.Timedelta(hours=1))
     label: str = battery.dispatch
     if battery.foresight == "perfect":
-        value = (supply_price_eur_per_kwh + tariffs.energy_tax_eur_per_kwh) * (
+        value = (supply_price_eur_per_kwh + tariffs.energy_tax_excl_vat_eur_per_kwh) * (
             1.0 + tariffs.vat_frac
         )
         label = f"{battery.dispatch}, perfect foresight (an upper bound, not achievable)"
@@ -286,7 +286,7 @@ def add_shared_battery(
                 room_d,
                 step_h,
                 value,
-                tariffs.feed_in_compensation_eur_per_kwh,
+                tariffs.feed_in_compensation_excl_vat_eur_per_kwh,
             )
     else:
         if battery.dispatch == "price_aware":

@@ -136,11 +136,10 @@ def with_battery_money(
         payer = run.figures.discharge_energy_tax_paid_by
         pos, kwh = _households_tax_kwh(run, roles)
         if payer == "households":
-            np.add.at(
-                tax_households, pos, kwh * tariffs.energy_tax_eur_per_kwh * (1 + tariffs.vat_frac)
-            )
+            tax = tariffs.energy_tax_excl_vat_eur_per_kwh * (1 + tariffs.vat_frac)
+            np.add.at(tax_households, pos, kwh * tax)
         elif payer == "owners":
-            tax_owners += float(kwh.sum()) * tariffs.energy_tax_eur_per_kwh
+            tax_owners += float(kwh.sum()) * tariffs.energy_tax_excl_vat_eur_per_kwh
     money["bill_with_eur"] = money["bill_with_eur"].to_numpy() + tax_households
     money["benefit_eur"] = money["benefit_eur"].to_numpy() - tax_households
     money["benefit_npv_eur"] = money["benefit_npv_eur"].to_numpy() - tax_households * _npv_factor(
@@ -175,20 +174,19 @@ def with_battery_money(
 
 
 def _npv_factor(scenario: Scenario) -> float:
-    """Present value of 1 EUR/yr scaled like households' benefits [EUR per EUR/yr]."""
+    """Present value of 1 EUR/yr on the ``energy`` path of households' benefits
+    (:func:`energysim.business.item_paths`) [EUR per EUR/yr]."""
     fin = scenario.finance
     arrays = [a for b in scenario.buildings for a in b.arrays]
     degradation = float(
         np.average(
-            [a.degradation_frac_per_yr for a in arrays], weights=[a.dc_capacity_kwp for a in arrays]
+            [a.degradation_frac_per_yr for a in arrays],
+            weights=[a.dc_capacity_kwp for a in arrays],
         )
     )
-    factors = business.yearly_factors(
-        fin.lifetime_yr, degradation, fin.price_indexation_frac_per_yr
-    )
-    scale = factors["energy_factor"].to_numpy() * factors["price_factor"].to_numpy()
+    paths = business.item_paths(fin.lifetime_yr, degradation, fin.price_indexation_frac_per_yr)
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, fin.lifetime_yr + 1)
-    return float((scale * discount).sum())
+    return float((paths["energy"].to_numpy() * discount).sum())
 
 
 def _owners_with_batteries(
