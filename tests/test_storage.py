@@ -58,9 +58,12 @@ def test_shared_battery_balances_every_interval_with_losses() -> None:
     (run_,) = r.storage.batteries
     soc = ts["battery_soc_kwh"].to_numpy()
     prev = np.r_[float(run_.flows.initial_soc_kwh), soc[:-1]]
-    gap = ts["battery_charge_kwh"] - ts["battery_discharge_kwh"] - (soc - prev) - ts[
-        "battery_loss_kwh"
-    ]
+    gap = (
+        ts["battery_charge_kwh"]
+        - ts["battery_discharge_kwh"]
+        - (soc - prev)
+        - ts["battery_loss_kwh"]
+    )
     assert gap.abs().max() <= BALANCE_TOL_KWH
     assert (ts["battery_loss_kwh"] >= -BALANCE_TOL_KWH).all()
     assert ts["battery_discharge_kwh"].sum() > 100  # it did something
@@ -237,9 +240,7 @@ def test_price_aware_and_perfect_foresight(tmp_path: Path) -> None:
     check_energy_balance(aware)
     (b,) = aware.storage.batteries
     assert set(np.unique(hours[b.flows.discharge_kwh > 0])) <= set(range(11, 24))
-    perfect = run(
-        scenario_from_dict(battery_scenario(foresight="perfect"), base_dir=tmp_path)
-    )
+    perfect = run(scenario_from_dict(battery_scenario(foresight="perfect"), base_dir=tmp_path))
     check_energy_balance(perfect)
     s = summary(perfect)
     assert "perfect foresight" in s["storage"]["batteries"][0]["dispatch"]
