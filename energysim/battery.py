@@ -317,9 +317,9 @@ def equivalent_full_cycles(flows: BatteryFlows, capacity_kwh: float) -> float:
     measure of cycle ageing; 0 for a zero-size battery. For several batteries side by
     side, the mean per battery.
     """
-    if capacity_kwh <= 0:
-        return 0.0
     d = np.asarray(flows.discharge_kwh)
+    if capacity_kwh <= 0 or d.size == 0:
+        return 0.0
     per_battery = d.sum(axis=0)
     return float(np.mean(per_battery)) / capacity_kwh
 

@@ -348,3 +348,36 @@ def test_example_after_renovation_runs_with_everything(tmp_path: Path) -> None:
     s = summary(r)
     assert s["storage"]["self_consumption_gain_frac"] > 0
     assert s["electrification"]["heat_pump_dwellings"] == b.dwellings
+
+
+def test_home_batteries_in_no_dwelling_change_nothing() -> None:
+    data = home_battery_scenario(2027)
+    data["buildings"][0]["home_batteries"]["dwellings"] = 0
+    none = run(scenario_from_dict(data))
+    base = run(scenario_from_dict(with_building(home_battery_scenario(2027), home_batteries=None)))
+    _compare_runs(none, base)
+
+
+def test_a_portfolio_template_carries_batteries_and_electrification(tmp_path: Path) -> None:
+    from energysim.errors import DataError
+    from energysim.portfolio import complex_scenario
+
+    template = minimal()
+    template["buildings"][0].update(
+        dwellings=4,
+        battery={"capacity_kwh": 40.0, "power_kw": 20.0},
+        heat_pumps={"dwellings": 4},
+        ev_charging={"vehicles": 2},
+    )
+    row = pd.Series(
+        {"complex_id": "C1", "postcode": "3011", "dwellings": "8", "capacity_kwp": "30"},
+        name=0,
+    )
+    data = complex_scenario(template, row, tmp_path / "portfolio.csv")
+    b = scenario_from_dict(data).buildings[0]
+    assert b.battery is not None and b.battery.capacity_kwh == 40.0
+    assert b.heat_pumps is not None and b.heat_pumps.dwellings == 8
+    assert b.ev_charging is not None and b.ev_charging.vehicles == 4
+    template["buildings"][0]["ev_charging"] = {"vehicles": 2, "arrival_h": [18.0, 19.0]}
+    with pytest.raises(DataError, match="ev_charging.arrival_h: a list per vehicle"):
+        complex_scenario(template, row, tmp_path / "portfolio.csv")
