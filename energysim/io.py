@@ -285,6 +285,8 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
         else:
             text = decode_utf8(path.read_bytes(), path)
             raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            if not isinstance(raw.index, pd.RangeIndex):
+                raise DataError(f"{path}: {_too_many_cells(text)}")
     except DataError:
         raise
     except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
@@ -292,6 +294,24 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
         raise DataError(f"{path}: cannot read {what}: {' '.join(str(exc).split())}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw.apply(lambda col: col.str.strip())
+
+
+def _too_many_cells(text: str) -> str:
+    """Describe the first CSV record with more cells than the header (pandas would have
+    turned the extra leading cells into an index)."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    try:
+        header = next(records, [])
+        for record in records:
+            if len(record) > len(header):
+                return (
+                    f"row {records.line_num}: expected at most {len(header)} cells like the "
+                    f"header, found {len(record)}"
+                )
+    except csv.Error:
+        pass
+    return f"expected at most {len(header)} cells per row like the header, found more"
 
 
 def decode_utf8(data: bytes, path: Path) -> str:

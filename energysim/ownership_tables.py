@@ -158,7 +158,7 @@ def area_figures(inst: pd.DataFrame, by: list[str], rules: OwnershipRules) -> pd
     close it: ``dE / specific yield``.
     """
     g = inst.groupby(by, sort=True)
-    out = pd.DataFrame(
+    sums = pd.DataFrame(
         {
             "installations": g.size(),
             "production_mwh": g["production_kwh"].sum() / 1000,
@@ -167,13 +167,26 @@ def area_figures(inst: pd.DataFrame, by: list[str], rules: OwnershipRules) -> pd
             "local_capacity_mw": g["local_capacity_kw"].sum() / 1000,
         }
     )
+    return derive_figures(sums, rules)
+
+
+def derive_figures(sums: pd.DataFrame, rules: OwnershipRules) -> pd.DataFrame:
+    """Add shares, gap and the rooftop capacity that closes it to summed production.
+
+    ``sums`` has ``production_mwh`` and ``local_production_mwh`` (and, optionally,
+    ``capacity_mw`` and ``local_capacity_mw``); the formulas are those of
+    :func:`area_figures`.
+    """
+    out = sums.copy()
     production = out["production_mwh"]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (out["local_production_mwh"] / production).where(production > 0)
         out["local_share_production_frac"] = share
-        out["local_share_capacity_frac"] = (out["local_capacity_mw"] / out["capacity_mw"]).where(
-            out["capacity_mw"] > 0
-        )
+        if "capacity_mw" in out.columns:
+            capacity = out["capacity_mw"]
+            out["local_share_capacity_frac"] = (out["local_capacity_mw"] / capacity).where(
+                capacity > 0
+            )
         gap = (rules.target_frac * production - out["local_production_mwh"]).clip(lower=0.0)
         # a gap below a millionth of the production is rounding, not a gap
         gap = gap.where(gap > 1e-9 * production, 0.0)
@@ -318,22 +331,16 @@ def _areas(operational: pd.DataFrame, levels: list[str], rules: OwnershipRules) 
 
 
 def _kinds(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> pd.DataFrame:
-    groups = {
-        **{k: scope[scope["kind"] == k] for k in sorted(scope["kind"].unique())},
-        "monitor_scope": scope[scope["kind"].isin(["wind", "solar_ground"])],
-        "all": scope,
-    }
+    monitor = scope[scope["kind"].isin(["wind", "solar_ground"])]
     frames = {}
     for level in levels:
-        per_kind = []
-        for kind, rows in groups.items():
-            if rows.empty:
-                continue
-            figures = area_figures(rows, [level], rules)
-            figures.insert(0, "kind", kind)
-            per_kind.append(figures)
-        if per_kind:
-            frames[level] = pd.concat(per_kind)
+        parts = [area_figures(scope, [level, "kind"], rules).reset_index("kind")]
+        for kind, rows in (("monitor_scope", monitor), ("all", scope)):
+            if len(rows):
+                figures = area_figures(rows, [level], rules)
+                figures.insert(0, "kind", kind)
+                parts.append(figures)
+        frames[level] = pd.concat(parts)
     columns = [
         "kind",
         "installations",
@@ -343,7 +350,7 @@ def _kinds(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> pd.
         "capacity_mw",
         "local_share_capacity_frac",
     ]
-    if not frames:
+    if scope.empty:
         return pd.DataFrame(columns=["level", "area", *columns])
     out = _stack({lv: f[columns] for lv, f in frames.items()}, ["kind"])
     order = {k: i for i, k in enumerate(KINDS)}
@@ -372,29 +379,33 @@ def _progress(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> 
     for basis, statuses in PIPELINE.items():
         present = scope["status"].isin(statuses) & (year.isna() | (year <= TARGET_YEAR))
         snapshots.append((TARGET_YEAR, basis, present))
-    rows = []
-    for yr, basis, present in snapshots:
-        subset = scope[present]
-        if subset.empty:
-            continue
-        for level in levels:
-            figures = area_figures(subset, [level], rules)[
-                [
-                    "installations",
-                    "production_mwh",
-                    "local_production_mwh",
-                    "local_share_production_frac",
-                    "target_met",
-                ]
-            ]
-            part = figures.reset_index().rename(columns={level: "area"})
-            part.insert(0, "level", level)
-            part.insert(2, "year", yr)
-            part.insert(3, "basis", basis)
-            rows.append(part)
-    if not rows:
-        return pd.DataFrame(columns=["level", "area", "year", "basis"])
-    return pd.concat(rows, ignore_index=True)
+    present = np.column_stack([p.to_numpy() for _, _, p in snapshots]).astype(np.float64)
+    amounts = {
+        "installations": present,
+        "production_mwh": present * scope["production_kwh"].to_numpy()[:, None] / 1000,
+        "local_production_mwh": present
+        * scope["local_production_kwh"].to_numpy()[:, None]
+        / 1000,
+    }
+    parts = []
+    for level in levels:
+        keys = scope[level].to_numpy()
+        sums = {
+            name: pd.DataFrame(values).groupby(keys, sort=True).sum().stack()
+            for name, values in amounts.items()
+        }
+        long = pd.DataFrame(sums).rename_axis(["area", "snapshot"]).reset_index()
+        long.insert(0, "level", level)
+        parts.append(long)
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["installations"] > 0]
+    out.insert(2, "year", [snapshots[i][0] for i in out["snapshot"]])
+    out.insert(3, "basis", [snapshots[i][1] for i in out["snapshot"]])
+    out["installations"] = out["installations"].round().astype(int)
+    out = derive_figures(out.drop(columns="snapshot"), rules)
+    columns = ["level", "area", "year", "basis", "installations", "production_mwh"]
+    columns += ["local_production_mwh", "local_share_production_frac", "target_met"]
+    return out[columns].reset_index(drop=True)
 
 
 def _messages(

@@ -34,6 +34,7 @@ hours of a (leap) year, full-load hours at most 8,784.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -141,8 +142,8 @@ def read_register(path: str | Path, regions: RegionTable | None = None) -> pd.Da
     if raw.empty:
         raise DataError(f"{path}: expected one row per owner of an installation, found none")
     _check_columns(path, raw)
-    reg = raw.reindex(columns=[*REQUIRED_COLUMNS, *PLACE_COLUMNS, *OPTIONAL_COLUMNS[1:]])
-    reg = reg.fillna("")
+    columns = [*REQUIRED_COLUMNS, *PLACE_COLUMNS, *OPTIONAL_COLUMNS[1:]]
+    reg = raw.reindex(columns=columns, fill_value="")
     for column in ("installation_id", "owner"):
         _no_empty(path, reg, column, reg[column] == "")
     nowhere = (reg["municipality"] == "") & (reg["municipality_code"] == "")
@@ -180,8 +181,13 @@ def read_register(path: str | Path, regions: RegionTable | None = None) -> pd.Da
 
 
 def _check_columns(path: Path, raw: pd.DataFrame) -> None:
-    repeated = raw.columns[raw.columns.duplicated()]
-    if len(repeated):
+    # pandas renames a repeated header "x" to "x.1"; stripped names can repeat too
+    names = [
+        re.sub(r"\.\d+$", "", c) if re.sub(r"\.\d+$", "", c) in raw.columns else c
+        for c in raw.columns
+    ]
+    repeated = [c for i, c in enumerate(names) if c in names[:i]]
+    if repeated:
         raise DataError(f"{path}: column '{repeated[0]}': appears more than once in the header")
     present = set(raw.columns)
     known = {*REQUIRED_COLUMNS, *PLACE_COLUMNS, *OPTIONAL_COLUMNS}
