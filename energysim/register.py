@@ -331,9 +331,8 @@ def _locate(path: Path, out: pd.DataFrame, regions: RegionTable | None) -> None:
             raise DataError(
                 f"{path}: row {i + 2}, column 'municipality_code': {exc.args[0]}"
             ) from None
-    for i in out.index:
-        written = out.at[i, "municipality"]
-        code = codes[i]
+    pairs = out[["municipality_code", "municipality"]].drop_duplicates()
+    for i, code, written in pairs.itertuples():
         if written and not table.names_match(resolved[code][0], written):
             official = table.municipalities.loc[resolved[code][0], "municipality"]
             raise DataError(
@@ -351,16 +350,22 @@ def _locate(path: Path, out: pd.DataFrame, regions: RegionTable | None) -> None:
 
 
 def _check_installations(path: Path, out: pd.DataFrame) -> None:
-    for inst, group in out.groupby("installation_id", sort=False):
-        for column in INSTALLATION_COLUMNS:
-            if group[column].nunique(dropna=False) > 1:
-                raise DataError(
-                    f"{path}: rows {_rows(group.index)}, column '{column}': installation "
-                    f"{inst!r} has different values on its rows"
-                )
-        total = float(group["share_frac"].sum())
-        if abs(total - 1.0) > SHARE_SUM_TOL:
-            raise DataError(
-                f"{path}: rows {_rows(group.index)}, column 'share_frac': shares of "
-                f"installation {inst!r} must sum to 1, found {total:.6g}"
-            )
+    g = out.groupby("installation_id", sort=False)
+    differing = pd.DataFrame({c: g[c].nunique(dropna=False) > 1 for c in INSTALLATION_COLUMNS})
+    totals = g["share_frac"].sum()
+    bad_sum = (totals - 1.0).abs() > SHARE_SUM_TOL
+    problem = differing.any(axis=1) | bad_sum
+    if not problem.any():
+        return
+    inst = problem.index[problem][0]  # the first in the file: groups keep their order
+    rows = _rows(out.index[out["installation_id"] == inst])
+    if differing.loc[inst].any():
+        column = differing.columns[differing.loc[inst].to_numpy()][0]
+        raise DataError(
+            f"{path}: rows {rows}, column '{column}': installation {inst!r} has different "
+            "values on its rows"
+        )
+    raise DataError(
+        f"{path}: rows {rows}, column 'share_frac': shares of installation {inst!r} must sum "
+        f"to 1, found {float(totals[inst]):.6g}"
+    )
