@@ -19,8 +19,9 @@ with ``loss_t = (1 - eta_c) c_t + (1 / eta_d - 1) d_t >= 0``.
 
 The recursion is a saturating cumulative sum: every step is the map
 ``s -> clip(s + a, lo, hi)``, and two such maps compose into one of the same form, so
-the whole year is computed by an associative (Hillis-Steele) prefix scan in
-``log2(n_steps)`` vectorised passes instead of a Python loop over 35,040 quarter-hours.
+the whole year is computed by a blocked prefix scan in about ``3 sqrt(n_steps)``
+vectorised passes (:func:`clamped_cumsum`) instead of a Python loop over 35,040
+quarter-hours.
 
 Degradation by throughput: each equivalent full cycle (discharged energy / usable
 capacity) takes ``fade_frac_per_cycle`` of the capacity, each year
@@ -30,7 +31,8 @@ battery is replaced (see :func:`battery_life`).
 References
 ----------
 Hillis, W. D. and Steele, G. L. (1986), Data parallel algorithms, Commun. ACM 29(12),
-1170-1183 (the prefix scan). Schmalstieg, J. et al. (2014), A holistic aging model for
+1170-1183, and Blelloch, G. E. (1990), Prefix sums and their applications, CMU-CS-90-190
+(prefix scans of an associative operation). Schmalstieg, J. et al. (2014), A holistic aging model for
 Li(NiMnCo)O2 based 18650 lithium-ion batteries, J. Power Sources 257, 325-334 (capacity
 fade as a function of charge throughput and time, the two terms used here).
 """
