@@ -542,6 +542,7 @@ def _allocate_building(
         "netting_tiers": [t for t in tiers if t.name in tier_cols],
         "tier_columns": tier_cols,
         "tier_allocated": result.allocated_kwh,
+        "netting_allocated": pool - result.export_kwh - sce,
         "home_battery": home,
     }
 
@@ -570,6 +571,7 @@ def _building_batteries(
         out["netting_tiers"],
         out["tier_columns"],
         out["tier_allocated"],
+        out["netting_allocated"],
         out["common_export"],
         flows.shared,
         price,

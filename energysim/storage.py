@@ -143,8 +143,7 @@ def _aged_dispatch(
     ``run(spec) -> BatteryFlows`` is the strategy.
     """
     nominal = battery_spec(figures)
-    first = run(nominal)
-    cycles = equivalent_full_cycles(first, nominal.capacity_kwh * _window(nominal))
+    cycles = equivalent_full_cycles(run(nominal), nominal.capacity_kwh * _window(nominal))
     life = battery_life(
         cycles,
         figures.fade_frac_per_cycle,
@@ -230,6 +229,7 @@ def add_shared_battery(
     tiers: Sequence[alloc.Tier],
     tier_columns: dict[str, Columns],
     allocated_kwh: dict[str, FloatArray],
+    netting_allocated_kwh: FloatArray,
     common_export_kwh: FloatArray,
     shared_kwh: FloatArray,
     supply_price_eur_per_kwh: FloatArray,
@@ -247,6 +247,8 @@ def add_shared_battery(
         Participant columns of every netting tier in ``shared_kwh``.
     allocated_kwh : dict
         What each tier received from the generation [kWh/interval].
+    netting_allocated_kwh : numpy.ndarray
+        ``(n_steps,)`` what all of ``tiers`` received together [kWh].
     common_export_kwh : numpy.ndarray
         ``(n_steps,)`` what the common connection feeds in without the battery [kWh].
     shared_kwh : numpy.ndarray
@@ -268,9 +270,15 @@ def add_shared_battery(
     ``min(remaining, cap_frac * discharge, cap_kwh - a_i)`` and divides it with its key.
     """
     netting = [t for t in tiers if battery.discharge_counts_as_shared or t.name == "common"]
-    room_d = np.zeros(len(index))
-    for t in netting:  # a <= D per participant, so the sums' difference is the residual
-        room_d += np.maximum(t.demand_kwh.sum(axis=1) - allocated_kwh[t.name].sum(axis=1), 0.0)
+    # a <= D per participant, so the sums' difference is the demand left
+    demand = np.zeros(len(index))
+    for t in netting:
+        demand += t.demand_kwh.sum(axis=1)
+    if len(netting) == len(tiers):
+        taken = netting_allocated_kwh
+    else:
+        taken = sum((allocated_kwh[t.name].sum(axis=1) for t in netting), np.zeros(len(index)))
+    room_d = np.maximum(demand - taken, 0.0)
     step_h = float((index[1] - index[0]) / pd.Timedelta(hours=1))
     label: str = battery.dispatch
     if battery.foresight == "perfect":
@@ -303,6 +311,8 @@ def add_shared_battery(
     remaining = flows.discharge_kwh[rows]
     received: list[tuple[Columns, FloatArray]] = []
     for t in netting:
+        if not remaining.any():  # the tiers before took it all
+            break
         reach = remaining
         if t.cap_frac is not None:
             reach = np.minimum(reach, t.cap_frac * flows.discharge_kwh[rows])
@@ -323,12 +333,23 @@ def add_shared_battery(
     kwh: list[FloatArray] = []
     value_eur: list[FloatArray] = []
     price_rows = supply_price_eur_per_kwh[rows]
+    flat = bool((price_rows == price_rows[0]).all()) if len(rows) else True
     for cols, a in received:
-        pos = np.arange(cols.start, cols.stop) if isinstance(cols, slice) else np.asarray(cols)
-        shared_kwh[rows[:, None], pos[None, :]] += a
+        if isinstance(cols, slice):
+            pos = np.arange(cols.start, cols.stop)
+            block = shared_kwh[:, cols]  # a view: the rows are added in place
+            block[rows] += a
+        else:
+            pos = np.asarray(cols)
+            shared_kwh[np.ix_(rows, pos)] += a
         positions.append(pos.astype(np.int64))
-        kwh.append(a.sum(axis=0))
-        value_eur.append((a * price_rows[:, None]).sum(axis=0))
+        received_kwh = a.sum(axis=0)
+        kwh.append(received_kwh)
+        value_eur.append(
+            received_kwh * price_rows[0]
+            if flat and len(rows)
+            else (a * price_rows[:, None]).sum(axis=0)
+        )
     return BatteryRun(
         building_id=building_id,
         kind="shared",

@@ -19,6 +19,7 @@ the owners' energy tax are in ``scheme["opex_eur"]``.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,16 +56,15 @@ def annual_without_batteries(
     home = stored.per_participant(n, "home", "received_kwh")
     home_value = stored.per_participant(n, "home", "received_value_eur")
     charged = stored.per_participant(n, "home", "charged_kwh")
-    out = annual.copy()
-    out["shared_kwh"] = annual["shared_kwh"].to_numpy() - shared
-    out["own_string_kwh"] = annual["own_string_kwh"].to_numpy() - home
-    out["allocated_kwh"] = annual["allocated_kwh"].to_numpy() - shared - home
-    out["grid_import_kwh"] = annual["grid_import_kwh"].to_numpy() + shared + home
-    out["supply_cost_with_eur"] = (
-        annual["supply_cost_with_eur"].to_numpy() + shared_value + home_value
-    )
+    columns = {c: annual[c].to_numpy(dtype=np.float64) for c in annual.columns}
+    columns["shared_kwh"] = columns["shared_kwh"] - shared
+    columns["own_string_kwh"] = columns["own_string_kwh"] - home
+    columns["allocated_kwh"] = columns["allocated_kwh"] - shared - home
+    columns["grid_import_kwh"] = columns["grid_import_kwh"] + shared + home
+    columns["supply_cost_with_eur"] = columns["supply_cost_with_eur"] + shared_value + home_value
     if scenario.allocation.per_dwelling_surplus == "export":
-        out["own_export_kwh"] = annual["own_export_kwh"].to_numpy() + charged
+        columns["own_export_kwh"] = columns["own_export_kwh"] + charged
+    out = pd.DataFrame(columns, index=annual.index)
     bld = buildings.copy()
     for run in stored.batteries:
         if run.kind == "shared":
@@ -203,37 +203,44 @@ def _owners_with_batteries(
     fin = scenario.finance
     n = fin.lifetime_yr
     price = (1.0 + fin.price_indexation_frac_per_yr) ** np.arange(n)
-    extra_capex = np.r_[capex_eur, np.zeros(n)]
-    extra_opex = np.r_[0.0, running_eur_per_yr * price]
-    extra_replacement = np.r_[0.0, replacement_eur * price]
+    extra = {
+        "capex_eur": np.r_[capex_eur, np.zeros(n)],
+        "opex_eur": np.r_[0.0, running_eur_per_yr * price],
+        "replacement_eur": np.r_[0.0, replacement_eur * price],
+    }
     flows = accounts.cashflows.copy()
     stake = accounts.stakeholders.copy()
-    for column in ("irr_frac", "payback_yr"):  # None where there is none, as accounts has it
-        stake[column] = stake[column].astype(object)
-    for owner, row in stake.iterrows():
-        share = float(row["share_frac"])
-        rows = (flows["owner"] == owner).to_numpy()
-        years = flows.loc[rows, "year"].to_numpy()
-        for column, extra in (
-            ("capex_eur", extra_capex),
-            ("opex_eur", extra_opex),
-            ("replacement_eur", extra_replacement),
-        ):
-            flows.loc[rows, column] = flows.loc[rows, column].to_numpy() + share * extra[years]
-        net = (
-            flows.loc[rows, "net_cash_flow_eur"].to_numpy()
-            - share * (extra_capex + extra_opex + extra_replacement)[years]
+    share = stake["share_frac"].reindex(flows["owner"]).to_numpy(dtype=np.float64)
+    years = flows["year"].to_numpy()
+    net = flows["net_cash_flow_eur"].to_numpy(dtype=np.float64).copy()
+    for column, amounts in extra.items():
+        added = share * amounts[years]
+        flows[column] = flows[column].to_numpy(dtype=np.float64) + added
+        net -= added
+    flows["net_cash_flow_eur"] = net
+    owner_of_row = flows["owner"].to_numpy()
+    cumulative = np.empty_like(net)
+    figures: dict[str, list[Any]] = {
+        k: [] for k in ("net_year1_eur", "npv_eur", "irr_frac", "payback_yr")
+    }
+    for owner in stake.index:
+        rows = owner_of_row == owner
+        cf = net[rows]
+        cumulative[rows] = np.cumsum(cf)
+        figures["net_year1_eur"].append(float(cf[1]))
+        figures["npv_eur"].append(business.npv_eur(cf, fin.discount_rate_frac))
+        figures["irr_frac"].append(business.irr_frac(cf))
+        figures["payback_yr"].append(business.simple_payback_yr(cf))
+    flows["cumulative_eur"] = cumulative
+    shares = stake["share_frac"].to_numpy(dtype=np.float64)
+    stake["capex_eur"] = stake["capex_eur"].to_numpy(dtype=np.float64) + shares * capex_eur
+    stake["opex_year1_eur"] = (
+        stake["opex_year1_eur"].to_numpy(dtype=np.float64) + shares * running_eur_per_yr
+    )
+    for column, values in figures.items():  # None where there is none, as accounts has it
+        stake[column] = pd.Series(
+            values, index=stake.index, dtype=object if None in values else None
         )
-        flows.loc[rows, "net_cash_flow_eur"] = net
-        flows.loc[rows, "cumulative_eur"] = np.cumsum(net)
-        stake.loc[owner, "capex_eur"] = float(row["capex_eur"]) + share * capex_eur
-        stake.loc[owner, "opex_year1_eur"] = (
-            float(row["opex_year1_eur"]) + share * running_eur_per_yr
-        )
-        stake.loc[owner, "net_year1_eur"] = float(net[1])
-        stake.loc[owner, "npv_eur"] = business.npv_eur(net, fin.discount_rate_frac)
-        stake.loc[owner, "irr_frac"] = business.irr_frac(net)
-        stake.loc[owner, "payback_yr"] = business.simple_payback_yr(net)
     return flows, stake
 
 
