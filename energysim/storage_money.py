@@ -65,12 +65,15 @@ def annual_without_batteries(
     if scenario.allocation.per_dwelling_surplus == "export":
         columns["own_export_kwh"] = columns["own_export_kwh"] + charged
     out = pd.DataFrame(columns, index=annual.index)
-    bld = buildings.copy()
+    common_export = buildings["common_export_kwh"].to_numpy(dtype=np.float64).copy()
+    export = buildings["export_kwh"].to_numpy(dtype=np.float64).copy()
+    row = {b: i for i, b in enumerate(buildings.index)}
     for run in stored.batteries:
         if run.kind == "shared":
-            change = run.common_export_without_kwh - bld.loc[run.building_id, "common_export_kwh"]
-            bld.loc[run.building_id, "common_export_kwh"] = run.common_export_without_kwh
-            bld.loc[run.building_id, "export_kwh"] += change
+            i = row[run.building_id]
+            export[i] += run.common_export_without_kwh - common_export[i]
+            common_export[i] = run.common_export_without_kwh
+    bld = buildings.assign(common_export_kwh=common_export, export_kwh=export)
     return out, bld
 
 
@@ -140,11 +143,11 @@ def with_battery_money(
             np.add.at(tax_households, pos, kwh * tax)
         elif payer == "owners":
             tax_owners += float(kwh.sum()) * tariffs.energy_tax_excl_vat_eur_per_kwh
-    money["bill_with_eur"] = money["bill_with_eur"].to_numpy() + tax_households
-    money["benefit_eur"] = money["benefit_eur"].to_numpy() - tax_households
-    money["benefit_npv_eur"] = money["benefit_npv_eur"].to_numpy() - tax_households * _npv_factor(
-        scenario
-    )
+    if tax_households.any():
+        money["bill_with_eur"] = money["bill_with_eur"].to_numpy() + tax_households
+        money["benefit_eur"] = money["benefit_eur"].to_numpy() - tax_households
+        npv = money["benefit_npv_eur"].to_numpy()
+        money["benefit_npv_eur"] = npv - tax_households * _npv_factor(scenario)
     money["battery_benefit_eur"] = np.where(
         household, money["benefit_eur"].to_numpy() - money_without["benefit_eur"].to_numpy(), 0.0
     )
