@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import json
 import math
 import os
@@ -393,3 +394,60 @@ def write_summary(summary: pd.DataFrame, out_dir: Path) -> list[Path]:
             raise
         paths.append(target)
     return paths
+
+
+SUMMARY_COLUMNS = ("unit_id", "complex_id", "status", "error")
+"""Columns every row of a batch summary has, failed units included."""
+
+SUMMARY_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def read_batch_summary(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
+    """Read a batch summary written by :func:`write_summary` (CSV, Parquet or Excel).
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        The file, or its content (an upload).
+    name : str, optional
+        The file name, for the format and messages; default the path's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, as written.
+
+    Raises
+    ------
+    DataError
+        When the name does not end in .csv, .parquet or .xlsx, the file cannot be parsed,
+        or it lacks the columns of a batch summary (:data:`SUMMARY_COLUMNS`): a register,
+        a log or any other table is refused rather than shown as units.
+    """
+    label = name or str(source)
+    suffix = Path(label).suffix.lower()
+    if suffix not in SUMMARY_SUFFIXES:
+        raise DataError(
+            f"{label}: expected a batch summary ({', '.join(SUMMARY_SUFFIXES)}), "
+            f"found a '{suffix or 'no'}' file"
+        )
+    handle = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(handle)
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(handle)
+        else:
+            frame = pd.read_csv(handle, encoding="utf-8-sig")
+    except Exception as exc:  # pandas, pyarrow and openpyxl raise many kinds: one line each
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{label}: cannot read this {suffix} file ({first})") from None
+    missing = [c for c in SUMMARY_COLUMNS if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, list(frame.columns)[:6])) or "no columns"
+        more = " ..." if len(frame.columns) > 6 else ""
+        raise DataError(
+            f"{label}: not a batch summary of `energysim batch`: column(s) "
+            f"{', '.join(repr(c) for c in missing)} missing (found {found}{more})"
+        )
+    return frame

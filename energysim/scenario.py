@@ -36,6 +36,7 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "scenario_from_dict",
+    "scenario_errors",
     "scenario_to_toml",
     "participant_ids",
 ]
@@ -571,8 +572,8 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _first_error_line(source: str, exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
+def _error_line(source: str, err: Any) -> str:
+    """One pydantic error as the project's one line: source, field, what was found."""
     loc = _format_location(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
     kind = err["type"]
     if kind == "missing":
@@ -584,9 +585,13 @@ def _first_error_line(source: str, exc: ValidationError) -> str:
         found = err.get("input")
         shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__
         what = f"{msg}; found {shown}" if "found" not in msg else msg
+    return f"{source}: field '{loc}': {what}"
+
+
+def _first_error_line(source: str, exc: ValidationError) -> str:
     more = len(exc.errors()) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"{source}: field '{loc}': {what}{suffix}"
+    return _error_line(source, exc.errors(include_url=False)[0]) + suffix
 
 
 def scenario_from_dict(
@@ -612,6 +617,21 @@ def scenario_from_dict(
         return Scenario.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         raise ScenarioError(_first_error_line(source, exc)) from None
+
+
+def scenario_errors(
+    data: dict[str, Any], *, base_dir: Path | None = None, source: str = "<scenario>"
+) -> list[str]:
+    """Every problem of a scenario dict, one line each (empty when it is valid).
+
+    :func:`scenario_from_dict` stops at the first problem; a form that shows each
+    problem at its field needs them all. The lines are those of :class:`ScenarioError`.
+    """
+    try:
+        Scenario.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        return [_error_line(source, err) for err in exc.errors(include_url=False)]
+    return []
 
 
 def load_scenario(path: str | Path) -> Scenario:
