@@ -10,10 +10,8 @@ folder the Portfolio page may read batch summaries from.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -25,16 +23,6 @@ import state  # noqa: E402
 from views import compare, ownership, portfolio, results, scenario  # noqa: E402
 
 PAGES = ("Scenario", "Results", "Compare", "Ownership", "Portfolio")
-RESULTS_DIR_ENV = "ENERGYSIM_RESULTS_DIR"
-
-
-def results_dir(argv: Sequence[str], environ: dict[str, str]) -> Path | None:
-    """The results folder of the Portfolio page: ``--results-dir``, else the environment."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument("--results-dir")
-    args, _ = parser.parse_known_args(list(argv))
-    value = args.results_dir or environ.get(RESULTS_DIR_ENV)
-    return Path(value).expanduser() if value else None
 
 
 def sidebar() -> str:
@@ -68,7 +56,7 @@ def main() -> None:
     session.ensure()
     chosen = sidebar()
     if chosen == "Portfolio":
-        session.guarded(lambda: portfolio.page(results_dir(sys.argv[1:], dict(os.environ))))
+        session.guarded(lambda: portfolio.page(state.results_dir(sys.argv[1:], os.environ)))
         return
     checked = session.check()
     view = {

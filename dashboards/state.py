@@ -9,10 +9,12 @@ without a browser; the rules stay in :mod:`energysim`.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from energysim.errors import EnergysimError, ScenarioError
+from energysim.plausibility import plausibility_warnings, result_warnings
 from energysim.scenario import (
     Allocation,
     Finance,
@@ -39,6 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO / "scenarios"
 EXAMPLE_REGISTER = SCENARIO_DIR / "register_example.csv"
 DEFAULT_EXAMPLE = "rotterdam-galerijflat"
+RESULTS_DIR_ENV = "ENERGYSIM_RESULTS_DIR"
 YEARS = list(range(2025, 2031))
 TIER_ORDERS = [
     ["common", "tenants", "members"],
@@ -93,6 +97,16 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
     return parsed, Source(name, "upload", SCENARIO_DIR)
+
+
+def results_dir(argv: Sequence[str], environ: Mapping[str, str]) -> Path | None:
+    """The one folder the Portfolio page may read: ``--results-dir DIR`` after the
+    script's ``--``, else the environment variable ``ENERGYSIM_RESULTS_DIR``."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--results-dir")
+    args, _ = parser.parse_known_args(list(argv))
+    value = args.results_dir or environ.get(RESULTS_DIR_ENV)
+    return Path(value).expanduser() if value else None
 
 
 # --------------------------------------------------------------------------- the form
@@ -440,6 +454,11 @@ def field_message(message: str) -> str:
     return _FIELD_PREFIX.sub("", message, count=1)
 
 
+def named(message: str, source: Source) -> str:
+    """A library message that names the scenario file (prefixed when it does not)."""
+    return message if message.startswith(f"{source.name}:") else f"{source.name}: {message}"
+
+
 def check(data: dict[str, Any], source: Source) -> Check:
     """Validate the dict through the library: every schema problem, then the year's
     tariffs; each problem also at the form field it is about."""
@@ -449,11 +468,11 @@ def check(data: dict[str, Any], source: Source) -> Check:
         resolve(scenario)
     except ScenarioError as exc:
         errors = scenario_errors(data, base_dir=source.base_dir, source=source.name)
-        errors = errors or [str(exc)]
+        errors = errors or [named(str(exc), source)]
     except EnergysimError as exc:
-        errors = [str(exc)]
+        errors = [named(str(exc), source)]
     else:
-        return Check(scenario)
+        return Check(scenario, warnings=plausibility_warnings(scenario))
     at_field: dict[str, str] = {}
     for error in errors:
         path = error_field(error, paths)
@@ -474,11 +493,17 @@ def scenario_key(scenario: Scenario) -> str:
 
 
 def simulate(scenario_json: str) -> dict[str, Any]:
-    """Run a scenario given as JSON (the cache key) and return what the pages show."""
+    """Run a scenario given as JSON (the cache key) and return what the pages show.
+
+    ``warnings``: the library's warnings on the results (a household gaining more than
+    its whole bill, an odd yield) that the run's own ``messages`` do not already hold.
+    """
     scenario = Scenario.model_validate_json(scenario_json)
     result = run(scenario)
+    s = summary(result)
     return {
-        "summary": summary(result),
+        "summary": s,
+        "warnings": [w for w in result_warnings(result) if w not in s["messages"]],
         "participants": participants_table(result),
         "timeseries": timeseries_table(result),
     }

@@ -44,5 +44,6 @@ def banner(checked: state.Check) -> dict[str, Any] | None:
     try:
         return run(checked.scenario)
     except EnergysimError as exc:
-        st.error(f"This scenario cannot run: {exc}", icon=":material/error:")
+        message = state.named(str(exc), session.source())
+        st.error(f"This scenario cannot run: {message}", icon=":material/error:")
         return None

@@ -92,7 +92,14 @@ def page(results_dir: Path | None) -> None:
             frame = frame[frame[column] == value]
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     if numeric:
-        sort_by = sort_col.selectbox("Sort by (largest first)", numeric, key="portfolio_sort")
-        frame = frame.sort_values(sort_by, ascending=False)
+        sort_by = sort_col.selectbox(
+            "Sort by (largest first)",
+            numeric,
+            index=None,
+            placeholder="the batch's order",
+            key="portfolio_sort",
+        )
+        if sort_by is not None:
+            frame = frame.sort_values(sort_by, ascending=False)
     st.metric("Units shown", len(frame))
     st.dataframe(frame, hide_index=True, key="portfolio_table")
