@@ -149,6 +149,13 @@ def show_load_error() -> None:
                 st.code(detail, language=None)
 
 
+def apologise() -> None:
+    """For an exception nobody expected: a short apology, the traceback folded away."""
+    st.error(APOLOGY, icon=":material/error:")
+    with st.expander("Details for the developers"):
+        st.code(traceback.format_exc(), language=None)
+
+
 def guarded(page: Any) -> None:
     """Run a page; a library error shows its one-line message, anything else an apology
     with the detail folded away. No traceback reaches the page."""
@@ -157,6 +164,4 @@ def guarded(page: Any) -> None:
     except EnergysimError as exc:
         st.error(str(exc), icon=":material/error:")
     except Exception:  # noqa: BLE001 - never a traceback on the page
-        st.error(APOLOGY, icon=":material/error:")
-        with st.expander("Details for the developers"):
-            st.code(traceback.format_exc(), language=None)
+        apologise()

@@ -266,6 +266,16 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     assert kept["allocation"]["tenants"]["cap_frac"] == 0.5
     assert kept["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
     assert kept["tariffs"] == {"supply_price_eur_per_kwh": 0.13}
+    # another key replaces the file's static one; choosing it again brings it back whole
+    members_key = key(at, "allocation.members.key")
+    at.selectbox(key=members_key).set_value("proportional").run()
+    assert at.session_state["scenario"]["allocation"]["members"]["key"] == {
+        "method": "proportional"
+    }
+    at.selectbox(key=members_key).set_value("static (as in the file)").run()
+    assert (
+        at.session_state["scenario"]["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
+    )
     readonly = at.code[0].value
     for text in ("cap_frac = 0.5", "next_tier", "supply_price_eur_per_kwh = 0.13", "PF1"):
         assert text in readonly
@@ -449,6 +459,7 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
     at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
     assert not at.exception
     assert at.error[0].value == session.APOLOGY
+    assert at.number_input  # the form stays, so the user can go on
     assert at.expander[0].label == "Details for the developers"
     assert "an unexpected bug" in at.expander[0].code[0].value
 

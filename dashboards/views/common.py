@@ -47,3 +47,6 @@ def banner(checked: state.Check) -> dict[str, Any] | None:
         message = state.named(str(exc), session.source())
         st.error(f"This scenario cannot run: {message}", icon=":material/error:")
         return None
+    except Exception:  # noqa: BLE001 - the form stays usable; no traceback on the page
+        session.apologise()
+        return None

@@ -73,7 +73,8 @@ def page(checked: state.Check) -> None:
     first = table.columns[0]
     for col in table.columns[1:]:
         table[f"{col} - {first}"] = table[col] - table[first]
-    st.table(table.round(3))
+    years = pd.IndexSlice[["year"], :]
+    st.table(table.style.format(precision=3).format("{:.0f}", subset=years))
     cols = st.columns(len(chosen))
     for col, label in zip(cols, chosen, strict=True):
         value = rows[label].get("tenant: mean EUR/yr")
