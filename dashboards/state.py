@@ -205,8 +205,8 @@ def _rules_fields() -> list[FormField]:
             "Year (net metering ends 1 Jan 2027)",
             "year",
             "rules",
-            help="Tariffs of 2025 and 2026 are published figures; later years carry 2026 "
-            "forward (an estimate, said in the results).",
+            help="Tariffs are energysim's figures of the year; a figure carried forward "
+            "from an earlier year is an estimate, listed in the results' messages.",
         ),
         FormField(
             "allocation.order", "Tier order", "order", "rules", _default(Allocation, "order")
@@ -451,7 +451,9 @@ def error_field(message: str, paths: list[str]) -> str | None:
 
 def field_message(message: str) -> str:
     """What a field itself needs to say of a library message: no file, no field name."""
-    return _FIELD_PREFIX.sub("", message, count=1)
+    if _FIELD_PREFIX.search(message):
+        return _FIELD_PREFIX.sub("", message, count=1)
+    return re.sub(r"^\S+\.toml: ", "", message)
 
 
 def named(message: str, source: Source) -> str:

@@ -250,7 +250,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     data["allocation"]["tenants"] = {"key": {"method": "proportional"}, "cap_frac": 0.5}
     data["allocation"]["members"]["key"] = {"method": "static", "shares_frac": [0.02] * 30}
     data["allocation"]["per_dwelling_surplus"] = "next_tier"
-    data["tariffs"] = {"supply_price_eur_per_kwh": 0.13}
+    data["tariffs"] = {"supply_price_excl_vat_eur_per_kwh": 0.13}
     second = example_dict("walkup-portiekflat")["buildings"][0]
     second["members"] = {"count": 30}
     data["buildings"].append(second)
@@ -265,7 +265,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     assert kept["buildings"][1] == second
     assert kept["allocation"]["tenants"]["cap_frac"] == 0.5
     assert kept["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
-    assert kept["tariffs"] == {"supply_price_eur_per_kwh": 0.13}
+    assert kept["tariffs"] == {"supply_price_excl_vat_eur_per_kwh": 0.13}
     # another key replaces the file's static one; choosing it again brings it back whole
     members_key = key(at, "allocation.members.key")
     at.selectbox(key=members_key).set_value("proportional").run()
@@ -277,7 +277,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
         at.session_state["scenario"]["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
     )
     readonly = at.code[0].value
-    for text in ("cap_frac = 0.5", "next_tier", "supply_price_eur_per_kwh = 0.13", "PF1"):
+    for text in ("cap_frac = 0.5", "next_tier", "supply_price_excl_vat_eur_per_kwh = 0.13", "PF1"):
         assert text in readonly
     path = tmp_path / "downloaded.toml"
     path.write_text(downloaded_toml(at), encoding="utf-8")
