@@ -304,7 +304,7 @@ def options(data: dict[str, Any], original: dict[str, Any], f: FormField) -> lis
         if label is not None and label not in presets:
             presets.append(label)
     if f.kind == "year":
-        return sorted(presets, key=lambda v: (not isinstance(v, int), str(v)))
+        return sorted(presets, key=lambda v: (0, v, "") if isinstance(v, int) else (1, 0, str(v)))
     return presets
 
 

@@ -18,6 +18,7 @@ from energysim.batch import write_summary
 from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import run, summary
 from energysim.sweep import set_path
+from tests.helpers import results_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -71,16 +72,6 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def expected_metrics(s: dict[str, Any]) -> dict[str, str]:
-    return {
-        "Generation (kWh/yr)": f"{s['generation_kwh']:,.0f}",
-        "Self-consumption": f"{s['self_consumption_frac']:.1%}",
-        "Self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
-        "Local ownership": f"{s['local_ownership_frac']:.1%}",
-        "Households' benefit (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
-    }
-
-
 def summary_of_dict(data: dict[str, Any], base: Path = state.SCENARIO_DIR) -> dict[str, Any]:
     return summary(run(scenario_from_dict(data, base_dir=base)))
 
@@ -90,7 +81,7 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     its households' benefits add up to the run's total."""
     goto(at, "Results")
     assert_no_traceback(at)
-    assert metrics(at) == expected_metrics(s)
+    assert metrics(at) == results_figures(s)
     households = at.dataframe[0].value
     assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
 
@@ -130,7 +121,7 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
     # the downloaded TOML runs to the same figures (round trip through the file)
     path = tmp_path / "edited.toml"
     path.write_text(downloaded_toml(at), encoding="utf-8")
-    assert expected_metrics(summary(run(load_scenario(path)))) == metrics(at)
+    assert results_figures(summary(run(load_scenario(path)))) == metrics(at)
 
 
 def test_an_example_replaces_the_scenario_whole() -> None:

@@ -34,6 +34,7 @@ import tomli_w
 from energysim.batch import write_summary
 from energysim.cli import main as energysim_main
 from energysim.sweep import set_path
+from tests.helpers import results_figures
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
@@ -322,17 +323,6 @@ def energysim_run(path: Path, out: Path) -> dict[str, Any]:
     return dict(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
 
 
-def shown_figures(s: dict[str, Any]) -> dict[str, str]:
-    """What the Results page shows of a summary."""
-    return {
-        "Generation (kWh/yr)": f"{s['generation_kwh']:,.0f}",
-        "Self-consumption": f"{s['self_consumption_frac']:.1%}",
-        "Self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
-        "Local ownership": f"{s['local_ownership_frac']:.1%}",
-        "Households' benefit (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
-    }
-
-
 def example(name: str) -> dict[str, Any]:
     return tomllib.loads((SCENARIOS / f"{name}.toml").read_text(encoding="utf-8"))
 
@@ -360,7 +350,7 @@ def test_an_edit_stays_after_leaving_the_page_and_the_download_runs_the_same(
     page.until(lambda: "135.0 kWp" in page.main_text(), "the edit did not apply")
     edited = set_path(example("rotterdam-galerijflat"), "buildings[0].arrays[2].capacity_kwp", 60.0)
     expected = energysim_run(write(tmp_path, "edited.toml", edited), tmp_path / "run")
-    assert results_shown(page) == shown_figures(expected)
+    assert results_shown(page) == results_figures(expected)
     assert "rotterdam-galerijflat.toml (example, edited)" in page.main_text()
     page.shot("results")
     page.page("Scenario", "Roof")
@@ -368,7 +358,7 @@ def test_an_edit_stays_after_leaving_the_page_and_the_download_runs_the_same(
     assert "135.0 kWp" in page.main_text()
     downloaded = page.download(folders["downloads"])
     again = energysim_run(downloaded, tmp_path / "again")
-    assert shown_figures(again) == shown_figures(expected)
+    assert results_figures(again) == results_figures(expected)
 
 
 def test_an_example_replaces_the_scenario_and_the_measured_one_runs(
@@ -385,14 +375,14 @@ def test_an_example_replaces_the_scenario_and_the_measured_one_runs(
     assert page.number("Panel fee per participating dwelling (EUR/yr)") == "72.00"
     assert page.selected("Year (net metering ends 1 Jan 2027)") == "2026"
     expected = energysim_run(SCENARIOS / "walkup-portiekflat.toml", tmp_path / "walkup")
-    assert results_shown(page) == shown_figures(expected)
+    assert results_shown(page) == results_figures(expected)
 
     page.page("Scenario", "Roof")
     page.choose("Start from an example", "measured-complex")
     page.until(lambda: "This scenario runs" in page.main_text(), "measured example refused")
     assert page.selected("Year (net metering ends 1 Jan 2027)") == "2026"
     expected = energysim_run(SCENARIOS / "measured-complex.toml", tmp_path / "measured")
-    assert results_shown(page) == shown_figures(expected)
+    assert results_shown(page) == results_figures(expected)
     assert not page.alerts("error")
 
 
@@ -414,8 +404,8 @@ def test_an_upload_shows_and_runs_its_tier_order_key_and_scheme(
     assert page.selected("Members' scheme") == "postcoderoos"
     expected = energysim_run(path, tmp_path / "custom")
     default = energysim_run(SCENARIOS / "rotterdam-galerijflat.toml", tmp_path / "default")
-    assert shown_figures(expected) != shown_figures(default)
-    assert results_shown(page) == shown_figures(expected)
+    assert results_figures(expected) != results_figures(default)
+    assert results_shown(page) == results_figures(expected)
 
 
 def test_bad_files_and_refused_values_say_so_at_the_top_without_a_traceback(
