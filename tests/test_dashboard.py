@@ -84,6 +84,8 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     assert metrics(at) == results_figures(s)
     households = at.dataframe[0].value
     assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
+    notes = " ".join(i.value for i in at.info)
+    assert all(message in notes for message in s["messages"])  # estimates are said
 
 
 def example_dict(name: str) -> dict[str, Any]:

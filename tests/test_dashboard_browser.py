@@ -158,16 +158,16 @@ class Page:
 
     def idle(self) -> None:
         """Wait until streamlit has finished running the script."""
-        time.sleep(0.5)
+        time.sleep(0.25)  # the rerun a key press asks for has started by then
         self.wait.until(
             lambda d: (
-                not d.find_elements(
-                    self.By.CSS_SELECTOR,
-                    "[data-testid='stStatusWidget'], [data-testid='stSpinner']",
+                d.find_element(self.By.CSS_SELECTOR, "[data-testid='stApp']").get_attribute(
+                    "data-test-script-state"
                 )
+                != "running"
             )
         )
-        time.sleep(0.3)
+        time.sleep(0.15)
 
     # ---- reading
     def text(self) -> str:
@@ -267,7 +267,7 @@ class Page:
             "for (const e of document.querySelectorAll('*')) {"
             " if (e.scrollTop > 0) { e.scrollTop = 0; } }"
         )
-        time.sleep(1.5)  # let charts draw before the picture
+        time.sleep(1.0)  # let charts draw before the picture
         path = self.shots / f"{name}.png"
         self.d.save_screenshot(str(path))
         assert path.stat().st_size > 10_000
