@@ -182,6 +182,13 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     at.radio(key="register_source").set_value("example register").run()
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
+    # the example register's municipalities; the total is not a municipality row
+    assert set(at.table[0].value["municipality"]) == {
+        "Goeree-Overflakkee",
+        "Rotterdam",
+        "Schouwen-Duiveland",
+        "Voorne aan Zee",
+    }
     before = at.table[0].value["production_mwh"].sum()
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)

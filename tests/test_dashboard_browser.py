@@ -471,7 +471,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
     page.d.find_element(
         page.By.XPATH, "//label[.//*[normalize-space(text())='example register']]"
     ).click()
-    page.until(lambda: "Polderhaven" in page.main_text(), "register not shown")
+    page.until(lambda: "Voorne aan Zee" in page.main_text(), "register not shown")
     page.shot("ownership")
 
     page.page("Portfolio", "Upload a batch summary")
