@@ -345,6 +345,12 @@ def test_an_edit_stays_after_leaving_the_page_and_the_download_runs_the_same(
     page = browser
     page.open()
     assert "Deploy" not in page.text()
+    page.d.find_element(page.By.CSS_SELECTOR, "[data-testid='stMainMenu'] button").click()
+    menu = page.until(lambda: page.d.find_element(page.By.CSS_SELECTOR, "[role='menu']").text)
+    assert "Print" in menu  # the viewer's menu, without the developer's items
+    for item in ("Deploy", "Rerun", "Clear cache", "Settings"):
+        assert item not in menu
+    page.d.find_element(page.By.TAG_NAME, "body").send_keys(page.Keys.ESCAPE)
     page.shot("scenario")
     page.type_number("GF1-strings: capacity (kWp)", 60)
     page.until(lambda: "135.0 kWp" in page.main_text(), "the edit did not apply")
