@@ -33,6 +33,7 @@ __all__ = [
     "LIMITS",
     "Limit",
     "HOURS_PER_YEAR_MAX",
+    "limit_of",
     "limit_violations",
     "max_generation_kwh_per_interval",
     "max_household_kwh_per_interval",
@@ -222,7 +223,9 @@ def _pattern_path(path: str) -> str:
     return "".join(out)
 
 
-def _limit_for(pattern_path: str) -> Limit | None:
+def limit_of(field_path: str) -> Limit | None:
+    """The limit of a scenario field (``tariffs.supply_price_eur_per_kwh``), if any."""
+    pattern_path = _pattern_path(field_path)
     for limit in LIMITS:
         if limit.matches(pattern_path):
             return limit
@@ -248,7 +251,7 @@ def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(value, float) and not math.isfinite(value):
             out.append((shown, f"expected a finite number, found {value}"))
             continue
-        limit = _limit_for(pattern)
+        limit = limit_of(pattern)
         if limit is not None and value > limit.max:
             out.append((shown, limit.message(float(value))))
     return out
