@@ -529,13 +529,25 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _remove_dead_writers_temp(parent: Path, name: str) -> None:
-    """Remove temporary folders of ``name`` left by killed writers on this machine."""
-    for kind in (".tmp-", ".old-"):
+    """Clear what killed writers of ``name`` on this machine left beside it.
+
+    Their temporary folders are removed. Where a writer without the atomic exchange
+    was killed after moving the previous result aside (``.<name>.old-*``) and before
+    moving the new one in, the previous result is first put back.
+    """
+    for kind in (".old-", ".tmp-"):
         prefix = f".{name}{kind}"
         for path in parent.glob(f".{name}{kind}*"):
             tag = _TEMP_TAG.match(path.name[len(prefix) :])
-            if tag and tag["host"] == _HOST and not _pid_alive(int(tag["pid"])):
-                shutil.rmtree(path, ignore_errors=True)
+            if not tag or tag["host"] != _HOST or _pid_alive(int(tag["pid"])):
+                continue
+            final_dir, moved = parent / name, path / name
+            if kind == ".old-" and moved.is_dir() and not final_dir.exists():
+                try:
+                    os.rename(moved, final_dir)
+                except OSError:
+                    pass  # another writer put a result in place meanwhile
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _check_not_a_file(final_dir: Path) -> None:
