@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -35,34 +36,54 @@ _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
-def decode_text(
-    data: bytes, source: str | Path, what: str, error: type[EnergysimError] = DataError
+def decode_utf8(
+    data: bytes,
+    path: str | Path,
+    what: str = "CSV file",
+    error: type[EnergysimError] = DataError,
 ) -> str:
-    """Decode a user's file as UTF-8 (a byte-order mark is allowed).
+    """Decode a user's file as UTF-8 (a leading byte-order mark is dropped).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    path : str or Path
+        The file, named in messages.
+    what : str
+        What the file is ("CSV file", "scenario file", ...); a CSV gets the hint of the
+        spreadsheet's "CSV UTF-8" format.
+    error : type
+        The exception to raise (:class:`DataError` or :class:`ScenarioError`).
 
     Raises
     ------
     DataError (or ``error``)
-        One line naming the file, the byte offset (and line) of the first byte that is
+        One line naming the file and the byte offset (from 0) of the first byte that is
         not UTF-8, or of a NUL byte (a binary file).
     """
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    nul = data.find(b"\0", skip)
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise error(
-            f"{source}: expected UTF-8 text ({what}), found a binary file "
-            f"(NUL byte at byte offset {nul}, line {line})"
-        )
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    csv_like = "CSV" in what.upper() or Path(path).suffix.lower() in (".csv", ".txt")
+    hint = "save the file as CSV UTF-8" if csv_like else "save the file as UTF-8"
+    nul = data.find(b"\0", bom)
     try:
-        return data[skip:].decode("utf-8")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        offset = skip + exc.start
-        line = data.count(b"\n", 0, offset) + 1
+        offset = bom + exc.start
+        if 0 <= nul < offset:
+            raise error(
+                f"{path}: byte {nul}: expected UTF-8 text ({what}), found a NUL byte "
+                "(a binary file?)"
+            ) from None
         raise error(
-            f"{source}: expected UTF-8 text ({what}), found byte 0x{data[offset]:02x} at "
-            f"byte offset {offset} (line {line}); save the file as UTF-8"
+            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} "
+            f"({hint})"
         ) from None
+    if nul >= 0:
+        raise error(
+            f"{path}: byte {nul}: expected UTF-8 text ({what}), found a NUL byte (a binary file?)"
+        )
+    return text
 
 
 def read_text_file(
@@ -84,7 +105,7 @@ def read_text_file(
         raise error(f"{path}: expected a {what}, found a folder") from None
     except OSError as exc:
         raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
-    return decode_text(data, path, what, error)
+    return decode_utf8(data, path, what, error)
 
 
 def read_csv_text(
@@ -110,13 +131,16 @@ def read_csv_text(
     """
     text = read_text_file(path, what) if text is None else text
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
         hint = " (a decimal comma such as 1,5 splits a value in two; use 1.5)"
         message = " ".join(str(exc).split())
         raise DataError(f"{path}: cannot parse {what}: {message}{hint}") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: file is empty") from None
+    if not isinstance(raw.index, pd.RangeIndex):  # extra leading cells became an index
+        raise DataError(f"{path}: {_too_many_cells(text)}")
+    return raw
 
 
 def _fmt_ts(ts: pd.Timestamp) -> str:
@@ -402,6 +426,7 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
         try:
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)
         except Exception as exc:  # a corrupt workbook raises whatever openpyxl meets first
+            # pandas and openpyxl messages may span lines: the user gets one
             message = " ".join(str(exc).split())
             raise DataError(
                 f"{path}: cannot read {what} as an Excel workbook ({type(exc).__name__}: "
@@ -411,6 +436,24 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
         raw = read_csv_text(path, what)
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw.apply(lambda col: col.str.strip())
+
+
+def _too_many_cells(text: str) -> str:
+    """Describe the first CSV record with more cells than the header (pandas would have
+    turned the extra leading cells into an index)."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    try:
+        header = next(records, [])
+        for record in records:
+            if len(record) > len(header):
+                return (
+                    f"row {records.line_num}: expected at most {len(header)} cells like the "
+                    f"header, found {len(record)}"
+                )
+    except csv.Error:
+        pass
+    return f"expected at most {len(header)} cells per row like the header, found more"
 
 
 # --------------------------------------------------------------------------- writers
@@ -551,7 +594,13 @@ def _remove_dead_writers_temp(parent: Path, name: str) -> None:
 
 
 def _check_not_a_file(final_dir: Path) -> None:
-    if final_dir.is_symlink() or (final_dir.exists() and not final_dir.is_dir()):
+    """Refuse a file or a symbolic link where the result folder goes (one ``lstat``, so a
+    folder another writer is swapping meanwhile is not mistaken for a file)."""
+    try:
+        mode = os.lstat(final_dir).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
         raise DataError(
             f"{final_dir}: exists and is not a result folder; move it or choose another --out"
         )
@@ -560,9 +609,11 @@ def _check_not_a_file(final_dir: Path) -> None:
 def _check_replaceable(final_dir: Path, allowed: Collection[str]) -> None:
     """Refuse to replace anything but a folder of this result's own files."""
     _check_not_a_file(final_dir)
-    if not final_dir.is_dir():
+    try:
+        names = os.listdir(final_dir)
+    except (FileNotFoundError, NotADirectoryError):  # not there (or being swapped)
         return
-    foreign = sorted(p.name for p in final_dir.iterdir() if p.name not in allowed)
+    foreign = sorted(name for name in names if name not in allowed)
     if foreign:
         shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
         raise DataError(

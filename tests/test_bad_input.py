@@ -111,8 +111,7 @@ def test_latin1_scenario_names_file_and_byte_offset(tmp_path: Path, capsys) -> N
     for command in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "o")]):
         assert main(command) == 2
         message = _one_line_error(capsys)
-        assert str(path) in message and "UTF-8" in message
-        assert f"byte offset {offset}" in message
+        assert f"{path}: byte {offset}: expected UTF-8 text, found byte 0xe9" in message
     assert not (tmp_path / "o").exists()
 
 
@@ -131,16 +130,18 @@ def test_latin1_measured_csv_and_template_and_portfolio(tmp_path: Path, capsys) 
     for command in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "o")]):
         assert main(command) == 2
         message = _one_line_error(capsys)
-        assert f"{csv}: expected UTF-8 text" in message and "byte offset 200" in message
+        assert f"{csv}: byte 200: expected UTF-8 text, found byte 0xe9" in message
     template = tmp_path / "template.toml"
     template.write_bytes(TEMPLATE.read_bytes().replace(b"Scenario", b"Sc\xe9nario"))
     assert main(["batch", str(template), "--portfolio", str(EXAMPLE), "--out", str(tmp_path)]) == 2
-    assert f"{template}: expected UTF-8 text" in _one_line_error(capsys)
+    offset = template.read_bytes().index(b"\xe9")
+    assert f"{template}: byte {offset}: expected UTF-8 text" in _one_line_error(capsys)
     portfolio = tmp_path / "portfolio.csv"
     portfolio.write_bytes(EXAMPLE.read_bytes().replace(b"Zuidwijk", b"Zu\xefdwijk"))
     code = main(["batch", str(TEMPLATE), "--portfolio", str(portfolio), "--out", str(tmp_path)])
     assert code == 2
-    assert f"{portfolio}: expected UTF-8 text" in _one_line_error(capsys)
+    offset = portfolio.read_bytes().index(b"\xef")
+    assert f"{portfolio}: byte {offset}: expected UTF-8 text" in _one_line_error(capsys)
 
 
 # --------------------------------------------------------------------------- 3, 4, 5. numbers

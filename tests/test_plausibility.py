@@ -100,7 +100,7 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     b["floor_area_m2"] = [50.0, 60.0, 70.0]
     b["members"]["certificates"] = [1.0, 2.0]
     b["arrays"].append({"id": "r2", "area_m2": 20.0})
-    data["tariffs"] = {"feed_in_cost_bands_eur_per_month": [1.0, 2.0]}
+    data["tariffs"] = {"feed_in_cost_bands_incl_vat_eur_per_month": [1.0, 2.0]}
     dumped = scenario_from_dict(data).model_dump()
     b_dump = dumped["buildings"][0]
     b_dump["members"]["annual_kwh"] = {"mean_kwh": 2000.0, "sd_kwh": 1.0, "min_kwh": 1.0}

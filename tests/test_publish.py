@@ -203,9 +203,8 @@ def test_concurrent_publishers_never_fail_nor_leave_temp_folders(
         )
         for k in range(4)
     ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
+    errors = [proc.communicate(timeout=300)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * len(procs), errors
     assert len(_tags(target)) == 1
     assert _leftovers(target) == []
     assert _neighbours(target) == neighbours
