@@ -91,9 +91,7 @@ class Limit:
 
     def message(self, value: float) -> str:
         """The error text for a value above the bound (without the field name)."""
-        return (
-            f"expected at most {self.max:,.10g} {self.unit} ({self.reason}), found {value:.6g}"
-        )
+        return f"expected at most {self.max:,.10g} {self.unit} ({self.reason}), found {value:.6g}"
 
 
 _HOUSEHOLD_KWH_PER_YR = HOUSEHOLD_CONNECTION_KW * HOURS_PER_YEAR_MAX
@@ -156,6 +154,12 @@ LIMITS: tuple[Limit, ...] = (
         _COMMON_KWH_PER_YR,
         "kWh/yr",
         "the common connection, at most 10 MW on the medium-voltage grid, flat out all year",
+    ),
+    Limit(
+        "buildings[].common.contracted_capacity_kw",
+        COMMON_CONNECTION_KW,
+        "kW",
+        "the upper end of a connection to the medium-voltage grid, 10 MVA",
     ),
     Limit(
         "buildings[].members.certificates[]",
@@ -281,8 +285,17 @@ def max_household_kwh_per_interval(step_h: float) -> tuple[float, str]:
     )
 
 
-def max_common_kwh_per_interval(step_h: float) -> tuple[float, str]:
-    """The most a common connection can take in one interval [kWh] and why."""
+def max_common_kwh_per_interval(step_h: float, connection: str = "large") -> tuple[float, str]:
+    """The most a common connection can take in one interval [kWh] and why.
+
+    A ``small`` common connection (kleinverbruik) carries at most 3x80 A = 55.2 kW; a
+    ``large`` one at most about 10 MW on the medium-voltage grid.
+    """
+    if connection == "small":
+        return (
+            HOUSEHOLD_CONNECTION_KW * step_h,
+            f"a small common connection carries at most 3x80 A = 55.2 kW, x {step_h:g} h",
+        )
     return (
         COMMON_CONNECTION_KW * step_h,
         f"a building's connection carries at most 10 MW (medium voltage), x {step_h:g} h",

@@ -314,7 +314,7 @@ def meter_export_kwh(
                 f"{spec.path}: column '{name}': expected the simulation year "
                 f"{index[0].isoformat()} to {index[-1].isoformat()}, missing {first.isoformat()}"
             )
-        bound, reason = _consumption_bound(participants, spec.participant_id, step)
+        bound, reason = _consumption_bounds(scenario, step)[spec.participant_id]
         above = aligned.to_numpy() > bound
         if above.any():
             i = int(np.flatnonzero(above)[0])
@@ -327,14 +327,18 @@ def meter_export_kwh(
     return pd.DataFrame(columns, index=index), notes
 
 
-def _consumption_bound(
-    participants: pd.DataFrame, participant_id: str, step: pd.Timedelta
-) -> tuple[float, str]:
-    """The most a participant's connection can take in one interval [kWh] and why."""
+def _consumption_bounds(
+    scenario: Scenario, step: pd.Timedelta
+) -> dict[str, tuple[float, str]]:
+    """Per participant, the most its connection can take in one interval [kWh] and why."""
     step_h = float(step / pd.Timedelta(hours=1))
-    if participants.loc[participant_id, "role"] == "common":
-        return max_common_kwh_per_interval(step_h)
-    return max_household_kwh_per_interval(step_h)
+    household = max_household_kwh_per_interval(step_h)
+    out: dict[str, tuple[float, str]] = {}
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        out[ids["common"][0]] = max_common_kwh_per_interval(step_h, b.common.connection)
+        out.update({pid: household for pid in ids["tenants"] + ids["members"]})
+    return out
 
 
 def measured_consumption_kwh(
@@ -346,13 +350,11 @@ def measured_consumption_kwh(
     """
     if scenario.consumption_csv is None:
         return pd.DataFrame(index=index)
-    step = index[1] - index[0]
-    ids = list(participants.index)
     return read_timeseries_csv(
         scenario.consumption_csv,
         expected_index=index,
-        allowed_columns=ids,
-        max_values={pid: _consumption_bound(participants, pid, step) for pid in ids},
+        allowed_columns=list(participants.index),
+        max_values=_consumption_bounds(scenario, index[1] - index[0]),
     )
 
 
@@ -361,7 +363,7 @@ def measured_common_profiles_kwh(b: Building, index: pd.DatetimeIndex) -> pd.Dat
     if b.common.profiles_csv is None:
         return pd.DataFrame(index=index)
     kinds = list(b.common.annual_kwh())
-    bound = max_common_kwh_per_interval(_step_h(index))
+    bound = max_common_kwh_per_interval(_step_h(index), b.common.connection)
     return read_timeseries_csv(
         b.common.profiles_csv,
         expected_index=index,

@@ -207,9 +207,7 @@ def test_measured_generation_beyond_the_arrays_capacity(tmp_path: Path, capsys) 
 
 # --------------------------------------------------------------------------- 6. validate = run
 def test_validate_reads_the_schedule_csv_run_needs(tmp_path: Path, capsys) -> None:
-    data = minimal(
-        allocation={"tenants": {"key": {"method": "schedule", "path": "absent.csv"}}}
-    )
+    data = minimal(allocation={"tenants": {"key": {"method": "schedule", "path": "absent.csv"}}})
     path = write_scenario(tmp_path, data)
     assert main(["validate", str(path)]) == 2
     message = _one_line_error(capsys)
