@@ -33,6 +33,7 @@ __all__ = [
     "LIMITS",
     "Limit",
     "HOURS_PER_YEAR_MAX",
+    "limit_of",
     "limit_violations",
     "max_generation_kwh_per_interval",
     "max_household_kwh_per_interval",
@@ -90,9 +91,7 @@ class Limit:
 
     def message(self, value: float) -> str:
         """The error text for a value above the bound (without the field name)."""
-        return (
-            f"expected at most {self.max:,.10g} {self.unit} ({self.reason}), found {value:.6g}"
-        )
+        return f"expected at most {self.max:,.10g} {self.unit} ({self.reason}), found {value:.6g}"
 
 
 _HOUSEHOLD_KWH_PER_YR = HOUSEHOLD_CONNECTION_KW * HOURS_PER_YEAR_MAX
@@ -155,6 +154,12 @@ LIMITS: tuple[Limit, ...] = (
         _COMMON_KWH_PER_YR,
         "kWh/yr",
         "the common connection, at most 10 MW on the medium-voltage grid, flat out all year",
+    ),
+    Limit(
+        "buildings[].common.contracted_capacity_kw",
+        COMMON_CONNECTION_KW,
+        "kW",
+        "the upper end of a connection to the medium-voltage grid, 10 MVA",
     ),
     Limit(
         "buildings[].members.certificates[]",
@@ -222,7 +227,9 @@ def _pattern_path(path: str) -> str:
     return "".join(out)
 
 
-def _limit_for(pattern_path: str) -> Limit | None:
+def limit_of(field_path: str) -> Limit | None:
+    """The limit of a scenario field (``tariffs.supply_price_eur_per_kwh``), if any."""
+    pattern_path = _pattern_path(field_path)
     for limit in LIMITS:
         if limit.matches(pattern_path):
             return limit
@@ -248,7 +255,7 @@ def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(value, float) and not math.isfinite(value):
             out.append((shown, f"expected a finite number, found {value}"))
             continue
-        limit = _limit_for(pattern)
+        limit = limit_of(pattern)
         if limit is not None and value > limit.max:
             out.append((shown, limit.message(float(value))))
     return out
@@ -278,8 +285,17 @@ def max_household_kwh_per_interval(step_h: float) -> tuple[float, str]:
     )
 
 
-def max_common_kwh_per_interval(step_h: float) -> tuple[float, str]:
-    """The most a common connection can take in one interval [kWh] and why."""
+def max_common_kwh_per_interval(step_h: float, connection: str = "large") -> tuple[float, str]:
+    """The most a common connection can take in one interval [kWh] and why.
+
+    A ``small`` common connection (kleinverbruik) carries at most 3x80 A = 55.2 kW; a
+    ``large`` one at most about 10 MW on the medium-voltage grid.
+    """
+    if connection == "small":
+        return (
+            HOUSEHOLD_CONNECTION_KW * step_h,
+            f"a small common connection carries at most 3x80 A = 55.2 kW, x {step_h:g} h",
+        )
     return (
         COMMON_CONNECTION_KW * step_h,
         f"a building's connection carries at most 10 MW (medium voltage), x {step_h:g} h",

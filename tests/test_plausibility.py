@@ -80,9 +80,7 @@ def test_limits_name_field_bound_and_reason(edit, field: str, expected: str) -> 
 
 
 def test_money_limits_and_nothing_on_valid_scenarios() -> None:
-    data = minimal(
-        tariffs={"supply_price_eur_per_kwh": 50.0}, finance={"capex_eur_per_kwp": 1e9}
-    )
+    data = minimal(tariffs={"supply_price_eur_per_kwh": 50.0}, finance={"capex_eur_per_kwp": 1e9})
     fields = dict(limit_violations(data))
     assert "EUR/kWh" in fields["tariffs.supply_price_eur_per_kwh"]
     assert "20,000 EUR/kWp" in fields["finance.capex_eur_per_kwp"]
