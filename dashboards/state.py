@@ -420,7 +420,6 @@ class Check:
     errors: list[str] = field(default_factory=list)
     at_field: dict[str, str] = field(default_factory=dict)
     """Form field path -> what is wrong with it (without file and field name)."""
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -474,7 +473,7 @@ def check(data: dict[str, Any], source: Source) -> Check:
     except EnergysimError as exc:
         errors = [named(str(exc), source)]
     else:
-        return Check(scenario, warnings=plausibility_warnings(scenario))
+        return Check(scenario)
     at_field: dict[str, str] = {}
     for error in errors:
         path = error_field(error, paths)
@@ -497,15 +496,18 @@ def scenario_key(scenario: Scenario) -> str:
 def simulate(scenario_json: str) -> dict[str, Any]:
     """Run a scenario given as JSON (the cache key) and return what the pages show.
 
-    ``warnings``: the library's warnings on the results (a household gaining more than
-    its whole bill, an odd yield) that the run's own ``messages`` do not already hold.
+    ``warnings``: the library's plausibility warnings on the scenario and its results
+    (kWp per dwelling, a household gaining more than its whole bill, ...); ``notes``:
+    the run's other messages (estimated figures, households left out, ...).
     """
     scenario = Scenario.model_validate_json(scenario_json)
     result = run(scenario)
     s = summary(result)
+    warnings = list(dict.fromkeys(plausibility_warnings(scenario) + result_warnings(result)))
     return {
         "summary": s,
-        "warnings": [w for w in result_warnings(result) if w not in s["messages"]],
+        "warnings": warnings,
+        "notes": [m for m in s["messages"] if m not in warnings],
         "participants": participants_table(result),
         "timeseries": timeseries_table(result),
     }

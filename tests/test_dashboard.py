@@ -84,8 +84,8 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     assert metrics(at) == results_figures(s)
     households = at.dataframe[0].value
     assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
-    notes = " ".join(i.value for i in at.info)
-    assert all(message in notes for message in s["messages"])  # estimates are said
+    shown = " ".join(e.value for e in [*at.info, *at.warning])
+    assert all(message in shown for message in s["messages"])  # estimates are said
 
 
 def example_dict(name: str) -> dict[str, Any]:
@@ -355,6 +355,8 @@ def test_implausible_roof_is_warned_about() -> None:
     assert any("more a year than their whole electricity bill" in w for w in warnings)
     goto(at, "Results")
     assert any("whole electricity bill" in w.value for w in at.warning)
+    shown = " ".join(e.value for e in [*at.warning, *at.info])
+    assert shown.count("kWp per dwelling is more than") == 1  # once, not again in the notes
 
 
 # --------------------------------------------------------------------------- upload errors

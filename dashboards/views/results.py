@@ -26,10 +26,10 @@ def page(checked: state.Check) -> None:
     c[2].metric("Self-sufficiency", f"{s['self_sufficiency_frac']:.1%}")
     c[3].metric("Local ownership", f"{s['local_ownership_frac']:.1%}")
     c[4].metric("Households' benefit (EUR/yr)", f"{s['household_benefit_total_eur']:,.0f}")
-    for message in checked.warnings + out["warnings"]:
+    for message in out["warnings"]:
         st.warning(message, icon=":material/warning:")
-    if s["messages"]:
-        notes = "\n".join(f"- {m}" for m in s["messages"])
+    if out["notes"]:
+        notes = "\n".join(f"- {m}" for m in out["notes"])
         st.info(f"Notes of this run:\n{notes}", icon=":material/info:")
 
     st.subheader("Where the energy goes")

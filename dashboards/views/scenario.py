@@ -49,7 +49,7 @@ def page(checked: state.Check) -> None:
             "Its numbers are on Results, Compare and Ownership.",
             icon=":material/check_circle:",
         )
-        for warning in checked.warnings + out["warnings"]:
+        for warning in out["warnings"]:
             st.warning(warning, icon=":material/warning:")
     if session.edited():
         st.button("Undo my edits (back to the file)", on_click=session.reset, key="reset")
