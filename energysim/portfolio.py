@@ -5,7 +5,8 @@ Columns (CSV or the first sheet of an ``.xlsx``; header = row 1):
 =====================  ==========  =================================================
 column                 required    meaning
 =====================  ==========  =================================================
-complex_id             yes         unique id (letters, digits, ``_`` and ``.``)
+complex_id             yes         unique id (letters, digits, ``_`` and ``.``, from a
+                                   letter or digit; it names result files)
 postcode               yes         Dutch postcode, ``1234`` or ``1234 AB``
 dwellings              yes         number of dwellings
 capacity_kwp           one of      PV capacity [kWp]
@@ -39,6 +40,7 @@ import pandas as pd
 
 from energysim.errors import DataError
 from energysim.io import read_text_table
+from energysim.plausibility import Limit, limit_of
 from energysim.population import derive_seed
 
 REQUIRED = ("complex_id", "postcode", "dwellings")
@@ -56,7 +58,24 @@ OPTIONAL = (
 )
 DEFAULT_LIFT_KWH = 2500.0
 """A traction lift: 1,500-4,000 kWh/yr (domain.md section 7, *estimate*)."""
-_ID = re.compile(r"^[A-Za-z0-9_.]+$")
+_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{0,98}[A-Za-z0-9_])?$")
+"""A building id that is also a safe file name (see :mod:`energysim.names`)."""
+
+
+def _limit(field: str) -> Limit:
+    limit = limit_of(field)
+    assert limit is not None, field
+    return limit
+
+
+ROW_LIMITS = {
+    "dwellings": _limit("buildings[].dwellings"),
+    "capacity_kwp": _limit("buildings[].arrays[].capacity_kwp"),
+    "roof_area_m2": _limit("buildings[].arrays[].area_m2"),
+    "members": _limit("buildings[].members.count"),
+    "household_kwh_mean": _limit("buildings[].tenants.annual_kwh.mean_kwh"),
+}
+"""Physical limits of the portfolio's numeric columns (:mod:`energysim.plausibility`)."""
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}( ?[A-Z]{2})?$")
 _YES = {"yes", "y", "true", "1", "ja", "j"}
 _NO = {"no", "n", "false", "0", "nee", ""}
@@ -79,6 +98,10 @@ def read_portfolio(path: str | Path) -> pd.DataFrame:
     if unknown:
         raise DataError(
             f"{path}: column '{unknown[0]}': unknown (expected {', '.join(REQUIRED + OPTIONAL)})"
+        )
+    if raw.empty:
+        raise DataError(
+            f"{path}: expected at least one complex (a row under the header), found none"
         )
     dup = raw["complex_id"].duplicated()
     if dup.any():
@@ -112,6 +135,9 @@ def _number(path: Path, row: int, col: str, text: str, *, integer: bool = False)
         raise DataError(
             f"{path}: row {row}, column '{col}': expected a non-negative value, found {text!r}"
         )
+    limit = ROW_LIMITS.get(col)
+    if limit is not None and value > limit.max:
+        raise DataError(f"{path}: row {row}, column '{col}': {limit.message(value)}")
     return value
 
 
@@ -131,7 +157,9 @@ def complex_scenario(
     cid = get["complex_id"]
     if not _ID.match(cid):
         raise DataError(
-            f"{path}: row {r}, column 'complex_id': expected letters, digits, _ or ., found {cid!r}"
+            f"{path}: row {r}, column 'complex_id': expected letters, digits, _ or ., "
+            f"starting with a letter or digit, not ending with '.', at most 100 characters "
+            f"(it names result files), found {cid!r}"
         )
     if not _POSTCODE.match(get["postcode"]):
         raise DataError(
@@ -164,6 +192,10 @@ def complex_scenario(
         )
     orientation = get["orientation"].lower() or "east-west"
     tilt = _number(path, r, "tilt_deg", get["tilt_deg"])
+    if tilt is not None and tilt > 90:
+        raise DataError(
+            f"{path}: row {r}, column 'tilt_deg': expected 0-90 degrees, found {get['tilt_deg']!r}"
+        )
     keep = {
         k: v
         for k, v in first.items()
@@ -239,6 +271,11 @@ def complex_scenario(
             tenants.pop(key)
     spec = tenants.get("annual_kwh")
     mean = _number(path, r, "household_kwh_mean", get["household_kwh_mean"])
+    if mean is not None and mean <= 0:
+        raise DataError(
+            f"{path}: row {r}, column 'household_kwh_mean': expected a positive mean [kWh/yr], "
+            f"found {get['household_kwh_mean']!r}"
+        )
     if isinstance(spec, list) or spec is None or mean is not None:
         spec = {
             "distribution": "lognormal",

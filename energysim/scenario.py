@@ -22,8 +22,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -32,12 +34,16 @@ from pydantic import (
 )
 
 from energysim.errors import ScenarioError
+from energysim.io import read_text_file
+from energysim.names import check_safe_name
 from energysim.ownership import OwnerType
+from energysim.plausibility import limit_violations
 
 __all__ = [
     "Scenario",
     "load_scenario",
     "scenario_from_dict",
+    "scenario_errors",
     "scenario_to_toml",
     "participant_ids",
 ]
@@ -59,9 +65,10 @@ DataPath = Annotated[Path, AfterValidator(_resolve_path)]
 
 
 class Model(BaseModel):
-    """Base of every scenario model: unknown keys are errors, instances are frozen."""
+    """Base of every scenario model: unknown keys are errors, instances are frozen,
+    numbers are finite (``inf`` and ``nan``, which TOML allows, are errors)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- site & weather
@@ -191,7 +198,17 @@ class ConsumptionDistribution(Model):
     seed: int = Field(default=0, ge=0)
 
 
-ConsumptionSpec = list[Annotated[float, Field(ge=0)]] | ConsumptionDistribution
+def _consumption_kind(value: Any) -> str:
+    """A table is a distribution, anything else is read as a list (and says so)."""
+    return "~table" if isinstance(value, dict | ConsumptionDistribution) else "~list"
+
+
+ConsumptionSpec = Annotated[
+    Annotated[list[Annotated[float, Field(ge=0)]], Tag("~list")]
+    | Annotated[ConsumptionDistribution, Tag("~table")],
+    Discriminator(_consumption_kind),
+]
+"""One annual kWh per household, or a table describing their distribution."""
 
 
 class Households(Model):
@@ -469,6 +486,10 @@ class Building(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Building:
+        if self.tenants.participating == 0 and any(a.setup == "per_dwelling" for a in self.arrays):
+            raise ValueError(
+                "arrays: per_dwelling strings need tenants.participating > 0, found 0"
+            )
         if self.tenants.participating > self.dwellings:
             raise ValueError(
                 f"tenants.participating: expected at most dwellings={self.dwellings}, "
@@ -753,7 +774,9 @@ class MeterExport(Model):
 class Scenario(Model):
     """A complete scenario: site, weather, buildings, allocation, tariffs, finance, owners."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: Annotated[str, AfterValidator(check_safe_name)] = Field(
+        description="Names the result folder OUT/<name>/: a safe slug (energysim.names)."
+    )
     description: str = ""
     year: int = Field(
         ge=2020, le=2060, description="Data year: weather, profiles and measured series."
@@ -864,9 +887,11 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _first_error_line(source: str, exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    loc = _format_location(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+def _error_line(source: str, err: Any) -> str:
+    """One pydantic error as the project's one line: source, field, what was found."""
+    loc = _format_location(
+        tuple(p for p in err["loc"] if not str(p).startswith(("function-", "~")))
+    )
     kind = err["type"]
     if kind == "missing":
         what = "required field is missing"
@@ -877,9 +902,16 @@ def _first_error_line(source: str, exc: ValidationError) -> str:
         found = err.get("input")
         shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__
         what = f"{msg}; found {shown}" if "found" not in msg else msg
-    more = len(exc.errors()) - 1
+    return f"{source}: field '{loc}': {what}"
+
+
+def _first_error_line(source: str, exc: ValidationError) -> str:
+    # an unknown key first: it is usually a misspelt field that is reported missing too
+    errors = exc.errors(include_url=False)
+    err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
+    more = len(errors) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"{source}: field '{loc}': {what}{suffix}"
+    return _error_line(source, err) + suffix
 
 
 def scenario_from_dict(
@@ -899,12 +931,52 @@ def scenario_from_dict(
     Raises
     ------
     ScenarioError
-        One line naming the source, the field, what was expected and what was found.
+        One line naming the source, the field, what was expected and what was found:
+        a missing, unknown or mistyped field, a value out of its range, or one beyond
+        what is physically possible (:data:`energysim.plausibility.LIMITS`).
+    TypeError
+        When ``data`` is not a dict.
     """
+    if not isinstance(data, dict):
+        raise TypeError(
+            f"scenario_from_dict(): expected a dict of scenario fields (parsed TOML), "
+            f"found {type(data).__name__}"
+        )
+    # impossible numbers first (a 1e12-dwelling list check would hide the real fault),
+    # then the schema, then the limits again on what validation filled in or converted
+    _raise_limit_violations(source, data)
     try:
-        return Scenario.model_validate(data, context={"base_dir": base_dir})
+        scenario = Scenario.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         raise ScenarioError(_first_error_line(source, exc)) from None
+    _raise_limit_violations(source, scenario.model_dump())
+    return scenario
+
+
+def _raise_limit_violations(source: str, data: dict[str, Any]) -> None:
+    violations = limit_violations(data)
+    if violations:
+        field, message = violations[0]
+        more = len(violations) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        raise ScenarioError(f"{source}: field '{field}': {message}{suffix}")
+
+
+def scenario_errors(
+    data: dict[str, Any], *, base_dir: Path | None = None, source: str = "<scenario>"
+) -> list[str]:
+    """Every problem of a scenario dict, one line each (empty when it is valid).
+
+    :func:`scenario_from_dict` stops at the first problem; a form that shows each
+    problem at its field needs them all. The lines are those of :class:`ScenarioError`:
+    values beyond what is physically possible first, then the schema's problems.
+    """
+    lines = [f"{source}: field '{f}': {m}" for f, m in limit_violations(data)]
+    try:
+        Scenario.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        lines += [_error_line(source, err) for err in exc.errors(include_url=False)]
+    return lines
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -913,15 +985,18 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not valid TOML, or fails validation.
+        If the file is missing, is not UTF-8 text, is not valid TOML, or fails
+        validation.
+    TypeError
+        When ``path`` is not a path.
     """
+    if not isinstance(path, str | Path):
+        raise TypeError(
+            f"load_scenario(): expected a path to a scenario TOML file (str or Path), "
+            f"found {type(path).__name__}"
+        )
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    text = read_text_file(path, "scenario file", ScenarioError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

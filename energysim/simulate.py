@@ -7,8 +7,10 @@ and collects what they return in a :class:`Result`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,9 +28,17 @@ from energysim import (
 )
 from energysim.accounts import Accounts, build_accounts, check_scheme_rules, distribution
 from energysim.electrification import add_electric_loads, has_electric_loads
-from energysim.errors import DataError, ScenarioError
+from energysim.errors import DataError, ScenarioError, expect_type
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
+from energysim.plausibility import (
+    limit_of,
+    max_common_kwh_per_interval,
+    max_generation_kwh_per_interval,
+    max_household_kwh_per_interval,
+    plausibility_warnings,
+    result_warnings,
+)
 from energysim.population import derive_seed, draw_annual_kwh
 from energysim.scenario import (
     Building,
@@ -39,6 +49,7 @@ from energysim.scenario import (
     ScheduleKey,
     StaticKey,
     TierPolicy,
+    load_scenario,
     participant_ids,
 )
 from energysim.tariffs import TariffSet, resolve_tariffs
@@ -140,11 +151,7 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     arrays = [a for b in scenario.buildings for a in b.arrays]
     ids = [a.id for a in arrays]
     out = np.empty((len(index), len(arrays)))
-    measured = pd.DataFrame(index=index)
-    if scenario.generation_csv is not None:
-        measured = read_timeseries_csv(
-            scenario.generation_csv, expected_index=index, allowed_columns=ids
-        )
+    measured = measured_generation_kwh(scenario, index)
     site, spec = scenario.site, scenario.weather
     wx: pd.DataFrame | None = None
     for j, a in enumerate(arrays):
@@ -171,6 +178,35 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             ).to_numpy()[:, 0]
         out[:, j] = per_kwp * a.dc_capacity_kwp
     return pd.DataFrame(out, index=index, columns=pd.Index(ids, name="id"), copy=False)
+
+
+def _step_h(index: pd.DatetimeIndex) -> float:
+    return float((index[1] - index[0]) / pd.Timedelta(hours=1))
+
+
+def measured_generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """The scenario's measured generation per array id [kWh/interval] (empty without one).
+
+    Each cell is at most what its array can produce in an interval
+    (:func:`energysim.plausibility.max_generation_kwh_per_interval`).
+    """
+    if scenario.generation_csv is None:
+        return pd.DataFrame(index=index)
+    arrays = [a for b in scenario.buildings for a in b.arrays]
+    step_h = _step_h(index)
+    bounds = {a.id: max_generation_kwh_per_interval(a.dc_capacity_kwp, step_h) for a in arrays}
+    return read_timeseries_csv(
+        scenario.generation_csv,
+        expected_index=index,
+        allowed_columns=[a.id for a in arrays],
+        max_values=bounds,
+    )
+
+
+def _needs_weather(scenario: Scenario, measured: pd.DataFrame) -> bool:
+    """Whether a weather file must be read: a modelled array and a weather file."""
+    modelled = any(a.id not in measured.columns for b in scenario.buildings for a in b.arrays)
+    return modelled and scenario.weather.source != "embedded"
 
 
 _PLANE_SHAPE = tuple(c for c in generation.REQUIRED_PLANE_COLUMNS if c != "capacity_kwp")
@@ -288,9 +324,62 @@ def meter_export_kwh(
                 f"{spec.path}: column '{name}': expected the simulation year "
                 f"{index[0].isoformat()} to {index[-1].isoformat()}, missing {first.isoformat()}"
             )
+        bound, reason = _consumption_bounds(scenario, step)[spec.participant_id]
+        above = aligned.to_numpy() > bound
+        if above.any():
+            i = int(np.flatnonzero(above)[0])
+            raise DataError(
+                f"{spec.path}: column '{name}', interval {index[i].isoformat()}: expected at "
+                f"most {bound:,.6g} kWh per interval ({reason}), found {aligned.iloc[i]:.6g}"
+            )
         columns[spec.participant_id] = aligned.to_numpy(dtype=np.float64)
         notes += [f"{spec.participant_id}: {f.describe()}" for f in fills]
     return pd.DataFrame(columns, index=index), notes
+
+
+def _consumption_bounds(
+    scenario: Scenario, step: pd.Timedelta
+) -> dict[str, tuple[float, str]]:
+    """Per participant, the most its connection can take in one interval [kWh] and why."""
+    step_h = float(step / pd.Timedelta(hours=1))
+    household = max_household_kwh_per_interval(step_h)
+    out: dict[str, tuple[float, str]] = {}
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        out[ids["common"][0]] = max_common_kwh_per_interval(step_h, b.common.connection)
+        out.update({pid: household for pid in ids["tenants"] + ids["members"]})
+    return out
+
+
+def measured_consumption_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
+) -> pd.DataFrame:
+    """The scenario's ``consumption_csv`` per participant [kWh/interval] (empty without one).
+
+    Each cell is at most what the participant's connection can carry in an interval.
+    """
+    if scenario.consumption_csv is None:
+        return pd.DataFrame(index=index)
+    return read_timeseries_csv(
+        scenario.consumption_csv,
+        expected_index=index,
+        allowed_columns=list(participants.index),
+        max_values=_consumption_bounds(scenario, index[1] - index[0]),
+    )
+
+
+def measured_common_profiles_kwh(b: Building, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """A building's measured common installations [kWh/interval] (empty without a file)."""
+    if b.common.profiles_csv is None:
+        return pd.DataFrame(index=index)
+    kinds = list(b.common.annual_kwh())
+    bound = max_common_kwh_per_interval(_step_h(index), b.common.connection)
+    return read_timeseries_csv(
+        b.common.profiles_csv,
+        expected_index=index,
+        allowed_columns=kinds,
+        max_values={k: bound for k in kinds},
+    )
 
 
 def consumption_kwh(
@@ -304,11 +393,7 @@ def consumption_with_notes(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     """Consumption per participant [kWh/interval] and notes (filled meter gaps)."""
-    measured = pd.DataFrame(index=index)
-    if scenario.consumption_csv is not None:
-        measured = read_timeseries_csv(
-            scenario.consumption_csv, expected_index=index, allowed_columns=list(participants.index)
-        )
+    measured = measured_consumption_kwh(scenario, index, participants)
     notes: list[str] = []
     if scenario.meter_exports:
         exports, notes = meter_export_kwh(scenario, index, participants)
@@ -328,13 +413,7 @@ def consumption_with_notes(
         ids_b = participant_ids(b)
         common_id = ids_b["common"][0]
         if common_id not in is_measured:
-            given = pd.DataFrame(index=index)
-            if b.common.profiles_csv is not None:
-                given = read_timeseries_csv(
-                    b.common.profiles_csv,
-                    expected_index=index,
-                    allowed_columns=list(b.common.annual_kwh()),
-                )
+            given = measured_common_profiles_kwh(b, index)
             kinds = {
                 k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns
             }
@@ -448,11 +527,7 @@ def _allocate_building(
 
     own_surplus = np.zeros((n_steps, n_taking_part))
     home: storage.BatteryRun | None = None
-    if per_dwelling:
-        if not n_taking_part:
-            raise ScenarioError(
-                f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
-            )
+    if per_dwelling:  # the scenario ensures tenants.participating > 0
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
         string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
         used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
@@ -621,11 +696,16 @@ def supply_price_eur_per_kwh(
     path = scenario.tariffs.supply_price_csv
     if path is None:
         return np.full(len(index), tariffs.supply_price_excl_vat_eur_per_kwh)
+    column = "supply_price_excl_vat_eur_per_kwh"
+    limit = limit_of(f"tariffs.{column}")
+    assert limit is not None
     return read_schedule_csv(
         path,
         expected_index=index,
-        participant_ids=["supply_price_excl_vat_eur_per_kwh"],
+        participant_ids=[column],
         max_row_sum=None,
+        max_values={column: (limit.max, limit.reason)},
+        unit="EUR/kWh",
     )[:, 0]
 
 
@@ -637,27 +717,133 @@ def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
     return scenario.model_copy(update={"tariffs": filled}), tariffs
 
 
-def run(scenario: Scenario) -> Result:
-    """Simulate a scenario for its year.
+def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run") -> Scenario:
+    """A :class:`Scenario` as given, or loaded from a path; else a :class:`TypeError`.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        A validated scenario (see :func:`energysim.scenario.load_scenario`).
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is neither a Scenario nor a path.
+    ScenarioError
+        When a path's file is missing or invalid.
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(Path(scenario))
+    raise TypeError(
+        f"{caller}(): expected a Scenario (from energysim.load_scenario or "
+        f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
+    )
 
-    Returns
-    -------
-    Result
-        Time series, per-participant annual figures and money.
+
+MIN_BYTES_PER_PARTICIPANT_STEP = 16
+"""At least two float64 tables of participants x intervals live at once (consumption and
+what each received); a run measured 18-28 bytes per participant-interval."""
+
+
+def _available_memory_bytes() -> int | None:
+    """``MemAvailable`` of /proc/meminfo [bytes], or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(n_steps: int, n_participants: int) -> None:
+    """Refuse a run whose tables cannot fit in this machine's available memory.
+
+    Raises
+    ------
+    DataError
+        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
+        memory available (Linux; elsewhere nothing is checked).
+    """
+    available = _available_memory_bytes()
+    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
+    if available is not None and needed > available:
+        raise DataError(
+            f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "
+            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
+            "available; use time_step_min = 60, or fewer dwellings or members per run"
+        )
+
+
+def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
+    """Run every input check :func:`run` runs, reading every referenced file, without
+    simulating; return the plausibility warnings.
+
+    The files are read by the same functions, in the same order, as :func:`run` reads
+    them: weather, measured generation, measured consumption, meter exports, common
+    installations' profiles, allocation schedules, the dynamic supply price. So a bad
+    input gives the same error here as in a run.
 
     Raises
     ------
     ScenarioError, DataError
-        On inconsistent input discovered while running (e.g. a measured CSV).
+        The first bad input, as :func:`run` would raise it.
     """
+    scenario = as_scenario(scenario, "check_inputs")
     scenario, tariffs = resolve(scenario)
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
     participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
+    measured_gen = measured_generation_kwh(scenario, index)
+    if _needs_weather(scenario, measured_gen):
+        load_weather(scenario, index)
+    measured = set(measured_consumption_kwh(scenario, index, participants).columns)
+    if scenario.meter_exports:
+        measured |= set(meter_export_kwh(scenario, index, participants)[0].columns)
+    for b in scenario.buildings:
+        if participant_ids(b)["common"][0] not in measured:
+            measured_common_profiles_kwh(b, index)
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        tiers = {
+            "common": ids["common"],
+            "tenants": ids["tenants"][: b.tenants.participating],
+            "members": ids["members"] if scenario.allocation.members.mode == "sharing" else [],
+        }
+        for role in scenario.allocation.order:
+            if tiers[role]:
+                _key(getattr(scenario.allocation, role), index, tiers[role])
+    supply_price_eur_per_kwh(scenario, index, tariffs)
+    return plausibility_warnings(scenario)
+
+
+def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
+    """Simulate a scenario for its year.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A validated scenario (see :func:`energysim.scenario.load_scenario`), or the path
+        of a scenario TOML file to load.
+
+    Returns
+    -------
+    Result
+        Time series, per-participant annual figures and money; ``messages`` holds the
+        run's notes and the plausibility warnings of its inputs and results
+        (:mod:`energysim.plausibility`).
+
+    Raises
+    ------
+    ScenarioError, DataError
+        On inconsistent input discovered while running (e.g. a measured CSV); the same
+        errors as :func:`check_inputs`.
+    TypeError
+        When ``scenario`` is neither a Scenario nor a path.
+    """
+    scenario = as_scenario(scenario, "run")
+    scenario, tariffs = resolve(scenario)
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
     stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)
@@ -666,7 +852,7 @@ def run(scenario: Scenario) -> Result:
     ids = list(participants.index)
     flows = _Flows.zeros(len(index), len(ids))
     export_cols, sce_cols, common_export, generation_by_building = {}, {}, {}, {}
-    messages: list[str] = list(notes)
+    messages: list[str] = plausibility_warnings(scenario) + list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
         if stored is not None:  # issue 21: batteries of the building
@@ -757,6 +943,7 @@ def run(scenario: Scenario) -> Result:
         storage=stored,
     )
     _check_balance(_into_scheme_kwh(result), received, export.to_numpy().sum(axis=1), cons_values)
+    result.messages += result_warnings(result)
     return result
 
 
@@ -796,6 +983,11 @@ def _common_peaks_kw(
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
 
 
+def expect_result(result: object, caller: str) -> None:
+    """Raise a :class:`TypeError` unless ``result`` is a :class:`Result`."""
+    expect_type(result, Result, caller, "a Result of energysim.run()")
+
+
 def check_energy_balance(result: Result) -> None:
     """Raise if, in any interval, allocated + export differs from generation.
 
@@ -805,6 +997,7 @@ def check_energy_balance(result: Result) -> None:
     energy is fed in and counted in the export. With batteries, what they charged less
     what they discharged is taken off ``G_t`` (their losses and SoC change).
     """
+    expect_result(result, "check_energy_balance")
     _check_balance(
         _into_scheme_kwh(result),
         result.received_kwh.to_numpy(),
@@ -835,6 +1028,7 @@ def _check_balance(
 
 def summary(result: Result) -> dict[str, Any]:
     """The key figures of a run, as written to ``summary.json``."""
+    expect_result(result, "summary")
     p = result.participants
     annual_recv = result.annual["allocated_kwh"]
     cons = result.annual["consumption_kwh"]
@@ -923,6 +1117,7 @@ def installation_register_rows(result: Result, municipality: str | None = None) 
     ScenarioError
         When no municipality is given and the scenario's site names none.
     """
+    expect_result(result, "installation_register_rows")
     place = municipality or result.scenario.site.municipality
     if place is None:
         raise ScenarioError(
@@ -946,6 +1141,7 @@ def installation_register_rows(result: Result, municipality: str | None = None) 
 
 def participants_table(result: Result) -> pd.DataFrame:
     """One row per participant with annual energy and money, as in ``participants.csv``."""
+    expect_result(result, "participants_table")
     p = result.participants
     out = pd.DataFrame(index=p.index)
     out["building_id"] = p["building_id"]
@@ -977,6 +1173,7 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
     ScenarioError
         If the participant id is not part of the scenario.
     """
+    expect_result(result, "participant_audit")
     from energysim.audit import monthly_audit
 
     if participant_id not in result.participants.index:
@@ -1002,6 +1199,7 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
 
 def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
+    expect_result(result, "timeseries_table")
     roles = result.participants["role"]
     recv = result.received_kwh
     out = pd.DataFrame(index=result.index)
