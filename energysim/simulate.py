@@ -243,6 +243,7 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
             annual = draw_annual_kwh(group.annual_kwh, n)
+            _check_drawn_kwh(b_idx, role, group.annual_kwh, annual)
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
             else:
@@ -266,6 +267,20 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     ids = pd.Index(columns.pop("participant_id"), name="participant_id")
     return pd.DataFrame(columns, index=ids)
+
+
+def _check_drawn_kwh(b_idx: int, role: str, spec: Any, annual: np.ndarray) -> None:
+    """A distribution's draws stay within what a household's connection can carry."""
+    limit = limit_of(f"buildings[{b_idx}].{role}.annual_kwh[]")
+    assert limit is not None
+    above = ~(annual <= limit.max)  # NaN counts as above
+    if above.any():
+        i = int(np.flatnonzero(above)[0])
+        raise ScenarioError(
+            f"field 'buildings[{b_idx}].{role}.annual_kwh': household {i + 1} draws "
+            f"{annual[i]:.6g} kWh/yr from this distribution; {limit.message(annual[i])}; "
+            "lower sd_kwh"
+        )
 
 
 def meter_export_kwh(

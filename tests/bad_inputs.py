@@ -274,6 +274,18 @@ field_case(
     "field 'buildings[0].common.contracted_capacity_kw': expected at most 10,000 kW",
     lambda d: _b(d)["common"].update(connection="large", contracted_capacity_kw=1e9),
 )
+field_case(
+    "sd-100x-mean",
+    "sd_kwh: expected at most 10 x mean_kwh",
+    lambda d: _b(d)["tenants"].update(annual_kwh={"mean_kwh": 1e-300, "sd_kwh": 600.0}),
+)
+field_case(
+    "draws-beyond-connection",
+    "field 'buildings[0].tenants.annual_kwh': household 1 draws",
+    lambda d: _b(d)["tenants"].update(
+        annual_kwh={"distribution": "uniform", "mean_kwh": 480_000.0, "sd_kwh": 100_000.0}
+    ),
+)
 for _name in (".", "..", "a/b", "", "-x", "x.", "naïve"):
     field_case(
         f"name-{_name!r}",
