@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
@@ -214,22 +215,20 @@ def _leaves(data: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
         yield path, _pattern_path(path), data
 
 
+_LIST_POSITION = re.compile(r"\[\d+\]")
+
+
 def _pattern_path(path: str) -> str:
-    out, depth = [], 0
-    for ch in path:
-        if ch == "[":
-            depth += 1
-            out.append("[]")
-        elif ch == "]":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
+    return _LIST_POSITION.sub("[]", path)
 
 
 def limit_of(field_path: str) -> Limit | None:
     """The limit of a scenario field (``tariffs.supply_price_eur_per_kwh``), if any."""
-    pattern_path = _pattern_path(field_path)
+    return _limit_for_pattern(_pattern_path(field_path))
+
+
+@lru_cache(maxsize=4096)
+def _limit_for_pattern(pattern_path: str) -> Limit | None:
     for limit in LIMITS:
         if limit.matches(pattern_path):
             return limit
@@ -255,7 +254,7 @@ def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(value, float) and not math.isfinite(value):
             out.append((shown, f"expected a finite number, found {value}"))
             continue
-        limit = limit_of(pattern)
+        limit = _limit_for_pattern(pattern)
         if limit is not None and value > limit.max:
             out.append((shown, limit.message(float(value))))
     return out
