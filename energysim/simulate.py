@@ -694,6 +694,18 @@ def check_memory(n_steps: int, n_participants: int) -> None:
         )
 
 
+def _set_up(
+    scenario: Scenario | str | os.PathLike[str], caller: str
+) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
+    """The first steps of a run and of its checks: the scenario with the year's tariffs,
+    the simulation axis, the participants, and the memory check."""
+    scenario, tariffs = resolve(as_scenario(scenario, caller))
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
+    return scenario, tariffs, index, participants
+
+
 def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     """Run every input check :func:`run` runs, reading every referenced file, without
     simulating; return the plausibility warnings.
@@ -708,11 +720,7 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     ScenarioError, DataError
         The first bad input, as :func:`run` would raise it.
     """
-    scenario = as_scenario(scenario, "check_inputs")
-    scenario, tariffs = resolve(scenario)
-    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
+    scenario, tariffs, index, participants = _set_up(scenario, "check_inputs")
     measured_gen = measured_generation_kwh(scenario, index)
     if _needs_weather(scenario, measured_gen):
         load_weather(scenario, index)
@@ -760,11 +768,7 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
     TypeError
         When ``scenario`` is neither a Scenario nor a path.
     """
-    scenario = as_scenario(scenario, "run")
-    scenario, tariffs = resolve(scenario)
-    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
+    scenario, tariffs, index, participants = _set_up(scenario, "run")
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
 

@@ -224,23 +224,15 @@ def test_measured_csv_bytes_read_or_say_why(tmp_path: Path, data: bytes) -> None
 
 
 @FUZZ
-@given(data=mutated_bytes(VALID_METER))
-def test_meter_export_bytes_read_or_say_why(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "meter.csv"
-    path.write_bytes(data)
+@given(data=st.data())
+def test_meter_and_weather_bytes_read_or_say_why(tmp_path: Path, data: st.DataObject) -> None:
+    reader, valid = data.draw(
+        st.sampled_from([(read_meter_export, VALID_METER), (read_weather_csv, VALID_WEATHER)])
+    )
+    path = tmp_path / "series.csv"
+    path.write_bytes(data.draw(mutated_bytes(valid)))
     try:
-        read_meter_export(path)
-    except EnergysimError as exc:
-        _one_line(exc)
-
-
-@FUZZ
-@given(data=mutated_bytes(VALID_WEATHER))
-def test_weather_csv_bytes_read_or_say_why(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "weather.csv"
-    path.write_bytes(data)
-    try:
-        read_weather_csv(path)
+        reader(path)
     except EnergysimError as exc:
         _one_line(exc)
 
