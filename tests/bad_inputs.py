@@ -286,6 +286,16 @@ field_case(
         annual_kwh={"distribution": "uniform", "mean_kwh": 480_000.0, "sd_kwh": 100_000.0}
     ),
 )
+field_case(
+    "battery-1e300-kwh",
+    "field 'buildings[0].battery.capacity_kwh': expected at most 100,000 kWh",
+    lambda d: _b(d).update(battery={"capacity_kwh": 1e300, "power_kw": 5.0}),
+)
+field_case(
+    "home-battery-100-kw",
+    "field 'buildings[0].home_batteries.power_kw': expected at most 55.2 kW",
+    lambda d: _b(d).update(home_batteries={"capacity_kwh": 10.0, "power_kw": 100.0}),
+)
 for _name in (".", "..", "a/b", "", "-x", "x.", "naïve"):
     field_case(
         f"name-{_name!r}",
@@ -505,6 +515,14 @@ def _meter_unknown(folder: Path) -> Path:
 @case("meter-export-missing", "meter.csv: file not found")
 def _meter_missing(folder: Path) -> Path:
     data = minimal(meter_exports=[{"participant_id": "B1-T001", "path": "meter.csv"}])
+    return write_scenario(folder, data)
+
+
+@case("battery-price-csv-missing", "day-ahead.csv: file not found")
+def _battery_prices(folder: Path) -> Path:
+    battery = {"capacity_kwh": 10.0, "power_kw": 5.0, "dispatch": "price_aware"}
+    data = minimal()
+    _b(data)["battery"] = {**battery, "price_csv": "day-ahead.csv"}
     return write_scenario(folder, data)
 
 
