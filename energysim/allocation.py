@@ -591,10 +591,15 @@ class Tier:
 
 @dataclass(frozen=True)
 class WaterfallResult:
-    """Allocation per tier (``name -> (n_steps, n_participants)``) and export [kWh]."""
+    """Allocation per tier (``name -> (n_steps, n_participants)``) and export [kWh].
+
+    ``reach_kwh`` holds, per tier, what reached it in each interval (after its caps)
+    ``(n_steps,)`` [kWh]: what its key shared out.
+    """
 
     allocated_kwh: dict[str, FloatArray]
     export_kwh: FloatArray
+    reach_kwh: dict[str, FloatArray] = field(default_factory=dict)
 
 
 def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> WaterfallResult:
@@ -644,6 +649,7 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             )
     remaining = g.copy()
     out: dict[str, FloatArray] = {}
+    reaches: dict[str, FloatArray] = {}
     for tier in tiers:
         reach = remaining
         if tier.cap_frac is not None:
@@ -652,8 +658,9 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             reach = np.minimum(reach, tier.cap_kwh)
         result = allocate(reach, tier.demand_kwh, tier.key, out=tier.out)
         out[tier.name] = result.allocated_kwh
+        reaches[tier.name] = reach
         if reach is remaining:  # no cap: what is left is the tier's own remainder
             remaining = result.export_kwh
         else:
             remaining = np.maximum(remaining - result.allocated_kwh.sum(axis=1), 0.0)
-    return WaterfallResult(out, remaining)
+    return WaterfallResult(out, remaining, reaches)

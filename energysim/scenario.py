@@ -428,6 +428,18 @@ class Finance(Model):
     sharing_fee_eur_per_kwh: float = Field(
         default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
     )
+    tenant_sharing_fee_eur_per_kwh: float = Field(
+        default=0.0,
+        ge=0,
+        description="Fee participating tenants pay per kWh shared from the waterfall "
+        "(not their own string's, which the panel fee covers) [EUR/kWh].",
+    )
+    common_fee_eur_per_kwh: float = Field(
+        default=0.0,
+        ge=0,
+        description="Price the common connection pays the owners per kWh of solar power "
+        "it uses, charged to the tenants through the service costs [EUR/kWh].",
+    )
     price_indexation_frac_per_yr: float = Field(
         default=0.02, ge=-0.1, le=0.2, description="Yearly price indexation (estimate)."
     )
