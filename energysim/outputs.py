@@ -7,6 +7,7 @@ appears only when every file is complete (see :func:`energysim.io.publish_atomic
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from energysim.io import publish_atomically, write_csv, write_json
@@ -21,6 +22,10 @@ OUTPUT_FILES = (
 )
 
 
+KEEP_DIR = "design"
+"""The subfolder of ``energysim design``, kept when the run is written again."""
+
+
 def write_run(result: Result, out_dir: Path) -> Path:
     """Write the outputs of a run under ``out_dir/<scenario name>/`` atomically.
 
@@ -30,11 +35,16 @@ def write_run(result: Result, out_dir: Path) -> Path:
         The result folder.
     """
 
+    final = Path(out_dir) / result.scenario.name
+
     def write(folder: Path) -> None:
+        # a design written earlier (energysim design) lives inside: keep it
+        if (final / KEEP_DIR).is_dir():
+            shutil.copytree(final / KEEP_DIR, folder / KEEP_DIR)
         write_json(folder / "summary.json", summary(result))
         write_csv(folder / "participants.csv", participants_table(result))
         timeseries_table(result).to_parquet(folder / "timeseries.parquet")
         write_csv(folder / "cashflows.csv", result.accounts.cashflows)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
-    return publish_atomically(Path(out_dir) / result.scenario.name, write)
+    return publish_atomically(final, write)
