@@ -105,6 +105,40 @@ class _Building:
     consumption_kwh: np.ndarray  # (n_steps, n_columns) the participants' whole consumption
     own_kwh: np.ndarray | None  # (n_steps, n_columns) own strings, None without
     own_export_kwh: np.ndarray | None
+    index: pd.Index
+    curve: _Curves | None = None
+
+
+@dataclass
+class _Curves:
+    """The households' year-energy curves ``E(w) = sum_t min(D_t, w R_t)``, tabulated.
+
+    Per household (column), the intervals sorted by ``rho_t = D_t / R_t``; then
+    ``E(w) = sum_{rho <= w} D + w sum_{rho > w} R`` and ``E'(w+) = sum_{rho > w} R``, so
+    a curve is evaluated with one binary search instead of a pass over the year.
+    """
+
+    rho: np.ndarray  # (n_on, n_h) sorted per column
+    cum_demand_kwh: np.ndarray  # (n_on + 1, n_h): sum of D over the first k intervals
+    tail_reach_kwh: np.ndarray  # (n_on + 1, n_h): sum of R from interval k on
+
+    @classmethod
+    def of(cls, reach_kwh: np.ndarray, demand_kwh: np.ndarray) -> _Curves:
+        rho = demand_kwh / reach_kwh[:, None]
+        order = np.argsort(rho, axis=0, kind="stable")
+        d = np.take_along_axis(demand_kwh, order, axis=0)
+        r = reach_kwh[order]
+        zeros = np.zeros((1, demand_kwh.shape[1]))
+        cum_d = np.concatenate([zeros, np.cumsum(d, axis=0)])
+        tail_r = np.concatenate([np.cumsum(r[::-1], axis=0)[::-1], zeros])
+        return cls(np.take_along_axis(rho, order, axis=0), cum_d, tail_r)
+
+    def at(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Energy and right derivative of each column at its share ``w`` [kWh]."""
+        cols = np.arange(self.rho.shape[1])
+        k = np.array([np.searchsorted(self.rho[:, j], w[j], side="right") for j in cols])
+        tail = self.tail_reach_kwh[k, cols]
+        return self.cum_demand_kwh[k, cols] + w * tail, tail
 
 
 @dataclass
@@ -136,6 +170,7 @@ class TierProblem:
     buildings: list[_Building]
     price_eur_per_kwh: np.ndarray
     h_building: np.ndarray
+    household_rows: np.ndarray
     exact: bool
     note: str = ""
 
@@ -146,12 +181,9 @@ class TierProblem:
         slope = np.empty(len(self.household_ids))
         for k, b in enumerate(self.buildings):
             sel = self.h_building == k
-            cols = b.households
-            r = b.reach_kwh[:, None]
-            x = r * w_h[sel][None, :]
-            d = b.demand_kwh[:, cols]
-            energy[sel] = np.minimum(d, x).sum(axis=0)
-            slope[sel] = np.where(x < d, r, 0.0).sum(axis=0)
+            if b.curve is None:
+                b.curve = _Curves.of(b.reach_kwh, b.demand_kwh[:, b.households])
+            energy[sel], slope[sel] = b.curve.at(w_h[sel])
         return energy, slope
 
     # ----------------------------------------------------------------- money
@@ -159,22 +191,23 @@ class TierProblem:
         """The households' year-1 benefit [EUR/yr] when each building's tier receives
         ``allocated`` ``(n_on, n_columns)`` [kWh], from the library's money model."""
         r = self.result
-        annual = r.annual.copy()
+        values = r.annual.to_numpy(copy=True)
         for b, a in zip(self.buildings, allocated, strict=True):
             shared = np.zeros(b.consumption_kwh.shape)
             shared[b.steps] = a
             rows = annual_energy(
-                pd.Index(b.ids),
+                b.index,
                 b.consumption_kwh,
                 shared,
                 self.price_eur_per_kwh,
                 own_kwh=b.own_kwh,
                 own_export_kwh=b.own_export_kwh,
             )
-            where = [annual.columns.get_loc(c) for c in rows.columns]
-            annual.iloc[b.columns, where] = rows.to_numpy()
+            where = r.annual.columns.get_indexer(rows.columns)
+            values[np.ix_(b.columns, where)] = rows.to_numpy()
+        annual = pd.DataFrame(values, index=r.annual.index, columns=r.annual.columns, copy=False)
         money, _ = year_one_money(r.scenario, r.tariffs, r.participants, annual, r.buildings)
-        return money["benefit_eur"].loc[self.household_ids].to_numpy()
+        return money["benefit_eur"].to_numpy()[self.household_rows]
 
     def benefits_of_shares(self, w_h: np.ndarray) -> np.ndarray:
         """Benefits when every household ``h`` gets share ``w_h[h]`` of each interval
@@ -276,6 +309,7 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
                 consumption_kwh=cons[:, columns],
                 own_kwh=own[:, columns] if own[:, columns].any() else None,
                 own_export_kwh=own_export[:, columns] if own[:, columns].any() else None,
+                index=pd.Index(members),
             )
         )
         ids += [members[j] for j in hh]
@@ -303,6 +337,7 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
         buildings=buildings,
         price_eur_per_kwh=supply_price_eur_per_kwh(scenario, result.index, result.tariffs),
         h_building=np.asarray(h_building, dtype=int),
+        household_rows=np.asarray([position_of[p] for p in ids], dtype=int),
         exact=not note,
         note=note,
     )

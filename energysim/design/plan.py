@@ -34,7 +34,8 @@ from energysim.design.local import (
 from energysim.design.members import members_needed
 from energysim.design.money import Criterion, with_owners
 from energysim.design.prices import (
-    LEVERS,
+    LEVER_ORDER,
+    LEVER_WORDS,
     Lever,
     Needed,
     PriceRange,
@@ -92,7 +93,7 @@ class DesignOptions:
     objective: Objective = "total"
     size_factors: tuple[float, ...] = DEFAULT_FACTORS
     local_target_frac: float = TARGET_FRAC
-    curve_points: int = 41
+    curve_points: int = 21
     register: pd.DataFrame | None = field(default=None, compare=False)
     municipality: str | None = None
     members_search: bool = True
@@ -174,6 +175,10 @@ class Design:
         return pd.DataFrame([p.as_row() for p in self.prices])
 
 
+def _price_words(value: float, unit: str) -> str:
+    return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
+
+
 def _round_up(value: float, step: float, top: float | None) -> float:
     """``value`` rounded up to ``step`` when that stays at or below ``top``."""
     up = math.ceil(value / step - 1e-9) * step
@@ -209,10 +214,20 @@ def recommend(
             out = with_key(out, k.tier, static_key(k.shares_frac))
             changes.append(f"{k.tier}: the optimised static key ({options.objective})")
     rng = price_range(keyed, options.lever, options.target)
+    if not rng.feasible:  # another price may work: the first that does, in LEVERS order
+        for other in [x for x in LEVER_ORDER if x != options.lever]:
+            alternative = price_range(keyed, other, options.target)
+            if alternative.feasible:
+                changes.append(
+                    f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({rng.message}): "
+                    f"{LEVER_WORDS[other]} instead"
+                )
+                rng = alternative
+                break
     if rng.feasible and rng.break_even is not None:
         price = _round_up(rng.break_even, PRICE_STEP[rng.unit], rng.top)
-        out = set_price(out, options.lever, price)
-        changes.append(f"{options.lever} price {price:g} {rng.unit} (break-even)")
+        out = set_price(out, rng.lever, price)
+        changes.append(f"{LEVER_WORDS[rng.lever]}: {_price_words(price, rng.unit)} (break-even)")
     else:
         changes.append(f"prices unchanged: {rng.message}")
     if local_share(out) < options.local_target_frac - 1e-12:
@@ -253,11 +268,11 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     inputs = RunInputs.of(base)
     lap("run")
 
-    levers: list[Lever] = [options.lever] + [x for x in LEVERS if x != options.lever]  # type: ignore[misc]
+    levers: list[Lever] = [options.lever] + [x for x in LEVER_ORDER if x != options.lever]
     ranges = [price_range(base, lever, target) for lever in levers]
     curves = pd.concat(
         [
-            price_curve(base, r.lever, curve_prices(base, r, options.curve_points), target)  # type: ignore[arg-type]
+            price_curve(base, r.lever, curve_prices(base, r, options.curve_points), target)
             for r in ranges
         ],
         ignore_index=True,
@@ -276,7 +291,9 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     tier_keys, _ = optimise_keys(base, options.objective, inputs)
     lap("keys")
 
-    sizes = size_curve(base, options.lever, target, options.size_factors, inputs)
+    # the size must be paid for by a price that works: the chosen one, else the first that does
+    working = next((r.lever for r in ranges if r.feasible), options.lever)
+    sizes = size_curve(base, working, target, options.size_factors, inputs)
     lap("sizes")
 
     priced = {}
@@ -290,7 +307,15 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     lap("local")
 
     factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
-    recommended, final, changes, _ = recommend(scenario, base, inputs, options, factor)
+    recommended, final, changes, _ = recommend(
+        scenario, base, inputs, replace(options, lever=working), factor
+    )
+    if working != options.lever:
+        changes.insert(
+            0,
+            f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({chosen.message}): "
+            f"{LEVER_WORDS[working]} instead",
+        )
     lap("recommended")
     timings["total"] = float(np.sum(list(timings.values())))
     return Design(

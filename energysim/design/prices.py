@@ -42,6 +42,7 @@ from energysim.simulate import Result
 
 Lever = Literal["uniform", "common", "tenants", "members", "panel_fee"]
 LEVERS: tuple[str, ...] = get_args(Lever)
+LEVER_ORDER: tuple[Lever, ...] = ("uniform", "common", "tenants", "members", "panel_fee")
 LEVER_FIELDS: dict[str, tuple[str, ...]] = {
     "uniform": (
         "common_fee_eur_per_kwh",
@@ -167,7 +168,7 @@ class PriceRange:
         ``break_even <= top``: a price where everybody gains exists.
     """
 
-    lever: str
+    lever: Lever
     unit: str
     current: float | None
     break_even: float | None
@@ -331,7 +332,7 @@ def curve_prices(result: Result, rng: PriceRange, n: int) -> np.ndarray:
     if rng.lever != "panel_fee":
         marks.append(result.tariffs.import_price_eur_per_kwh)
     finite = [m for m in marks if m is not None and math.isfinite(m) and m > 0]
-    hi = 1.25 * max(finite) if finite else price_scale(result, rng.lever)[0]  # type: ignore[arg-type]
+    hi = 1.25 * max(finite) if finite else price_scale(result, rng.lever)[0]
     return np.linspace(0.0, hi, n)
 
 
@@ -375,7 +376,7 @@ def what_is_needed(result: Result, rng: PriceRange, target: PriceTarget) -> Need
     subsidy needed is minus their NPV (and equals the capex cut times the capacity).
     """
     scenario = result.scenario
-    lever: Lever = rng.lever  # type: ignore[assignment]
+    lever = rng.lever
     if rng.top is None:  # households are worse off anyway: the price best for them
         price = 0.0
     elif math.isfinite(rng.top):

@@ -193,12 +193,20 @@ def recommendation_lines(design: Design) -> list[str]:
         f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
     )
     capex = loc.figures["local_capex_eur"]
-    line += f": a capex of EUR {capex:,.0f}"
+    line += (
+        f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
+    )
     if loc.figures.get("capex_per_member_eur"):
-        line += f" (EUR {loc.figures['capex_per_member_eur']:,.0f} per member)"
-    at_be = loc.money[(loc.money["prices"] == "break_even") & loc.money["local"]]
-    if len(at_be):
-        line += f", NPV EUR {at_be['npv_eur'].sum():,.0f} at the break-even price"
+        line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
+    npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
+    words = {
+        "break_even": f"at the break-even price ({_price(chosen.break_even, chosen.unit)})",
+        "top": f"at the highest price households accept ({_price(chosen.top, chosen.unit)})",
+        "scenario": "at today's prices",
+    }
+    line += "; their NPV is " + ", ".join(
+        f"EUR {value:,.0f} {words[label]}" for label, value in npv.items()
+    )
     if loc.municipality_needed_frac is not None:
         line += f"; to bring the municipality to the target: {loc.municipality_needed_frac:.0%}"
     lines.append(line + ".")
