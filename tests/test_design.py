@@ -303,7 +303,11 @@ def test_energy_curve_of_a_share_by_hand() -> None:
 
 def test_tiers_without_a_key_say_why() -> None:
     data = minimal(year=2027)
-    data["allocation"] = {"members": {"mode": "sce"}}
+    # the SCE: a cooperative owns the roof, 100% fed in on a small connection
+    data["allocation"] = {"order": ["members", "common", "tenants"], "members": {"mode": "sce"}}
+    data["ownership"] = [
+        {"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}
+    ]
     r = run(scenario_from_dict(data))
     problem = key_design.tier_problem(r, "members")
     assert isinstance(problem, str) and "sce" in problem
@@ -416,7 +420,7 @@ def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> No
     assert (shares.groupby("tier")["share_frac"].sum() <= 1 + 1e-12).all()
     # the recommended design: the user's scenario with the design's changes only
     recommended = load_scenario(folder / "scenario.recommended.toml")
-    assert recommended.tariffs.energy_tax_eur_per_kwh is None  # defaults stay defaults
+    assert recommended.tariffs.energy_tax_excl_vat_eur_per_kwh is None  # defaults stay defaults
     fin = recommended.finance
     assert fin.common_fee_eur_per_kwh == fin.sharing_fee_eur_per_kwh > 0
     assert recommended.allocation.tenants.key.method == "static"
