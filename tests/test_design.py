@@ -195,6 +195,19 @@ def test_an_empty_range_says_so_and_what_would_open_it(default_run) -> None:
     assert needed.subsidy_eur == pytest.approx(cut, rel=1e-6)
 
 
+@pytest.mark.parametrize("indexation", [0.0, 0.02])
+def test_huurcommissie_limit_is_where_the_run_starts_to_warn(default_run, indexation) -> None:
+    scenario = with_finance(default_run.scenario, fee_indexation_frac_per_yr=indexation)
+    limit = prices.huurcommissie_limit_eur_per_yr(scenario)
+    assert limit is not None
+
+    def warns(fee: float) -> bool:
+        r = run(prices.set_price(scenario, "panel_fee", fee), inputs=RunInputs.of(default_run))
+        return any("Huurcommissie" in m for m in r.messages)
+
+    assert not warns(limit - 1e-6) and warns(limit + 0.01)
+
+
 def test_households_worse_off_at_any_price_say_so() -> None:
     data = minimal(year=2027)
     data["finance"] = {"panel_fee_eur_per_yr": 500.0}  # far more than any tenant gains

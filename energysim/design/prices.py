@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from energysim.accounts import panel_fee_limits_eur_per_yr
+from energysim.accounts import panel_fee_by_period_eur_per_yr, panel_fee_limits_eur_per_yr
 from energysim.design.money import (
     Criterion,
     benefit_figures,
@@ -104,16 +104,25 @@ def current_price(scenario: Scenario, lever: Lever) -> float | None:
 
 
 def huurcommissie_limit_eur_per_yr(scenario: Scenario) -> float | None:
-    """The highest constant panel fee within the Huurcommissie limits [EUR/yr].
+    """The highest year-1 panel fee within the Huurcommissie limits [EUR/yr].
 
-    The fee is the same every year, so over a lifetime of more than 10 years the 6%
-    limit binds; None when no building has participating tenants.
+    The fee of year ``y`` is the year-1 fee times ``(1 + fee indexation)^(y-1)``; the
+    highest fee of years 1-10 must stay within 10% of the investment per dwelling, the
+    highest after within 6% (the checks of :func:`energysim.accounts.build_accounts`).
+    None when no building has participating tenants.
     """
     limits = panel_fee_limits_eur_per_yr(scenario)
     if not limits:
         return None
-    after = scenario.finance.lifetime_yr > 10
-    return min(after_limit if after else first for first, after_limit in limits.values())
+    first_factor, after_factor = panel_fee_by_period_eur_per_yr(
+        with_finance(scenario, panel_fee_eur_per_yr=1.0)
+    )
+    out = math.inf
+    for first, after in limits.values():
+        out = min(out, first / first_factor)
+        if scenario.finance.lifetime_yr > 10 and after_factor > 0:
+            out = min(out, after / after_factor)
+    return out
 
 
 def owners_goal_eur(result: Result, scenario: Scenario, target: PriceTarget) -> float:
