@@ -145,7 +145,9 @@ class Design:
     recommended_result: Result
     changes: list[str]
     timings_s: dict[str, float]
+    cpu_s: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    """The scenario run's notes (estimated figures among them) and the design's own."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -256,13 +258,14 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     options = options or DesignOptions()
     target = options.target
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    cpu: dict[str, float] = {}
+    clock, cpu_clock = time.perf_counter(), time.process_time()
 
     def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = now - clock
-        clock = now
+        nonlocal clock, cpu_clock
+        now, cpu_now = time.perf_counter(), time.process_time()
+        timings[name], cpu[name] = now - clock, cpu_now - cpu_clock
+        clock, cpu_clock = now, cpu_now
 
     base = run(scenario)
     inputs = RunInputs.of(base)
@@ -318,6 +321,7 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
         )
     lap("recommended")
     timings["total"] = float(np.sum(list(timings.values())))
+    cpu["total"] = float(np.sum(list(cpu.values())))
     return Design(
         scenario=scenario,
         options=options,
@@ -332,4 +336,7 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
         recommended_result=final,
         changes=changes,
         timings_s=timings,
+        cpu_s=cpu,
+        messages=list(base.messages)
+        + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
     )

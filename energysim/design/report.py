@@ -92,7 +92,10 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
         "recommendation": recommendation_lines(design),
+        "messages": design.messages,
+        "assumptions": design.base.accounts.assumptions,
         "timings_s": design.timings_s,
+        "cpu_s": design.cpu_s,
     }
 
 
