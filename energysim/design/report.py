@@ -108,6 +108,8 @@ def _price(value: float | None, unit: str) -> str:
 
 
 def _range_line(r: PriceRange) -> str:
+    if r.break_even is None or r.top is None:
+        return f"{LEVER_WORDS[r.lever]}: {r.message}"
     return (
         f"{LEVER_WORDS[r.lever]}: break-even {_price(r.break_even, r.unit)}, "
         f"households accept up to {_price(r.top, r.unit)}"
