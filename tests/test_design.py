@@ -432,7 +432,7 @@ def test_municipality_share_needed_reaches_the_target(default_run) -> None:
         "new",
         "Rotterdam",
         "solar",
-        1.0,
+        default_run.scenario.capacity_kwp,  # above the 15 kW the target counts from
         production,
         [("c", "resident_cooperative", 0.75), ("o", "other", 0.25)],
     )

@@ -1,7 +1,8 @@
 """Enough local ownership: the smallest local share and what it costs the local owners.
 
 The Klimaatakkoord aims at 50% local ownership of production (Kamerbrief 5 September
-2022, kst-32813-1087), measured in kWh. A rooftop counts toward the target for the
+2022, kst-32813-1087), measured in kWh, of installations above 15 kW
+(:data:`energysim.ownership.SCOPE_ABOVE_KW`). A rooftop counts toward the target for the
 share of its production that local owners (resident cooperative, tenants' collective,
 ...; :func:`energysim.ownership.local_types`) hold, so for the rooftop itself to be at
 the target, local owners must hold at least the target share. With a register of the
@@ -32,8 +33,16 @@ NEW_LOCAL_OWNER = "local owners (energy cooperative)"
 
 def local_kinds(scenario: Scenario) -> frozenset[str]:
     """Owner types that count as local under the scenario's policy."""
-    return ownership.local_types(
-        housing_corporation_local=scenario.ownership_policy.housing_corporation_local
+    return rules_of(scenario).local
+
+
+def rules_of(
+    scenario: Scenario, target_frac: float = ownership.TARGET_FRAC
+) -> ownership.OwnershipRules:
+    """The ownership rules of the scenario's policy, with a target share."""
+    return ownership.OwnershipRules(
+        target_frac=target_frac,
+        housing_corporation_local=scenario.ownership_policy.housing_corporation_local,
     )
 
 
@@ -84,7 +93,7 @@ def municipality_share_needed(
     when even a fully local rooftop does not get it there.
     """
     scenario = result.scenario
-    kinds = local_kinds(scenario)
+    rules = rules_of(scenario, target_frac)
     production = float(result.generation_kwh.to_numpy().sum())
     capacity = scenario.capacity_kwp
 
@@ -95,10 +104,12 @@ def municipality_share_needed(
         rows = ownership.installation_rows(
             f"{scenario.name}/design", municipality, "solar", capacity, production, owners
         )
-        report = ownership.ownership_report(
-            ownership.add_installations(register, rows), kinds, target_frac
-        )
-        return float(report.municipalities.loc[municipality, "local_share_production_frac"])
+        report = ownership.ownership_report(ownership.add_installations(register, rows), rules)
+        areas = report.areas.reset_index()
+        row = areas[(areas["level"] == "municipality") & (areas["area"] == municipality)]
+        if row.empty:
+            raise ValueError(f"municipality: {municipality!r} is not in the register")
+        return float(row["local_share_production_frac"].iloc[0])
 
     if share_with(0.0) >= target_frac:
         return 0.0
@@ -195,6 +206,7 @@ def local_ownership(
     dwellings = sum(b.tenants.participating for b in scenario.buildings)
     capex = float(local_rows["capex_eur"].sum())
     figures = {
+        "in_scope": scenario.capacity_kwp > ownership.SCOPE_ABOVE_KW,
         "local_capex_eur": capex,
         "local_capex_now_eur": current * scenario.capacity_kwp * scenario.finance.capex_eur_per_kwp,
         "capex_per_member_eur": capex / members if members else None,

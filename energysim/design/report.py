@@ -197,6 +197,11 @@ def recommendation_lines(design: Design) -> list[str]:
         f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
         f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
     )
+    if not loc.figures["in_scope"]:
+        line += (
+            f" -- but at {design.scenario.capacity_kwp:,.1f} kWp the rooftop is not above the "
+            "15 kW the target counts from"
+        )
     capex = loc.figures["local_capex_eur"]
     line += (
         f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
