@@ -338,13 +338,33 @@ def test_keys_over_two_buildings_with_a_tier_that_moves_the_service_costs() -> N
     assert abs(design.lp["reduction_error"]) < 1e-6 * abs(best)
 
 
+def test_recommended_keys_keep_a_better_dynamic_key_and_replace_a_static_one() -> None:
+    r = run(load_scenario(REPO / "scenarios" / "measured-complex.toml"))  # proportional keys
+    choices, _ = key_design.choose_keys(r, "total")
+    assert [c.tier for c in choices] == ["tenants", "members"]
+    for c in choices:  # dynamic proportional sharing uses more energy: it stays
+        assert c.key is None and "keeps its proportional key" in c.words
+    n = r.scenario.buildings[0].tenants.participating
+    static = key_design.with_key(r.scenario, "tenants", key_design.static_key(np.full(n, 1.0 / n)))
+    choices, final = key_design.choose_keys(run(static, inputs=RunInputs.of(r)), "total")
+    assert choices[0].key is not None and choices[0].key.method == "static"
+    assert final.scenario.allocation.tenants.key == choices[0].key
+
+
+def test_a_price_per_kwh_stops_at_the_import_price() -> None:
+    """Few shared kWh and big own-string gains: households' totals would bear far more
+    per kWh than a kWh saves; the range stops at the import price."""
+    r = run(hourly(REPO / "scenarios" / "walkup-portiekflat.toml"))
+    rng = prices.price_range(r, "uniform", TARGET)
+    assert rng.households_max > r.tariffs.import_price_eur_per_kwh
+    assert rng.limit == r.tariffs.import_price_eur_per_kwh and rng.top == rng.limit
+
+
 def test_tiers_without_a_key_say_why() -> None:
     data = minimal(year=2027)
     # the SCE: a cooperative owns the roof, 100% fed in on a small connection
     data["allocation"] = {"order": ["members", "common", "tenants"], "members": {"mode": "sce"}}
-    data["ownership"] = [
-        {"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}
-    ]
+    data["ownership"] = [{"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
     r = run(scenario_from_dict(data))
     problem = key_design.tier_problem(r, "members")
     assert isinstance(problem, str) and "sce" in problem
@@ -460,7 +480,12 @@ def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> No
     assert recommended.tariffs.energy_tax_excl_vat_eur_per_kwh is None  # defaults stay defaults
     fin = recommended.finance
     assert fin.common_fee_eur_per_kwh == fin.sharing_fee_eur_per_kwh > 0
-    assert recommended.allocation.tenants.key.method == "static"
+    # the optimised static key, unless the scenario's own (dynamic) key does better
+    changes = summary["recommended"]["changes"]
+    for tier in ("tenants", "members"):
+        method = getattr(recommended.allocation, tier).key.method
+        said = next(c for c in changes if c.startswith(f"{tier}:"))
+        assert (method == "static") == ("optimised static key" in said), said
     r = run(recommended)
     assert r.accounts.stakeholders["npv_eur"].min() > -1.0  # the roof pays for itself
     assert summary["recommended"]["owners_npv_eur"] == pytest.approx(

@@ -691,3 +691,75 @@ def optimise_keys(
         design, current = optimise_tier(current, tier, objective, inputs, compare)
         out.append(design)
     return out, current
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """The key a recommended design uses for a tier, and why.
+
+    Attributes
+    ----------
+    tier : str
+    key : StaticKey or None
+        The optimised static key, or None when the scenario's own key stays.
+    objective_eur : float
+        The objective of the key chosen, by ``run``.
+    words : str
+        The choice in plain words.
+    """
+
+    tier: str
+    key: StaticKey | None
+    objective_eur: float
+    words: str
+
+
+def choose_keys(
+    result: Result, objective: Objective, inputs: RunInputs | None = None
+) -> tuple[list[KeyChoice], Result]:
+    """The keys of a recommended design, tier by tier in waterfall order.
+
+    The optimised static key replaces the scenario's key when that is static too, or when
+    it does at least as well on the objective; a scenario's dynamic or schedule key that
+    does better stays (the scenario assumes it is allowed: not settled for energy sharing).
+
+    Returns
+    -------
+    list of KeyChoice, Result
+        The choices and the run with them.
+    """
+    inputs = inputs or RunInputs.of(result)
+    choices: list[KeyChoice] = []
+    current = result
+    for tier in [t for t in result.scenario.allocation.order if t in KEYED_TIERS]:
+        problem = tier_problem(current, tier)
+        if isinstance(problem, str):
+            continue
+        design, with_best = optimise_tier(current, tier, objective, inputs, compare=False)
+        assert design.shares_frac is not None
+        best = float(design.lp["run_objective"])
+        own = getattr(current.scenario.allocation, tier).key
+        mine = run_objective(current, problem, objective)
+        tol = 1e-9 * max(1.0, abs(mine))
+        if isinstance(own, StaticKey) or best >= mine - tol:
+            choices.append(
+                KeyChoice(
+                    tier, static_key(design.shares_frac), best, f"{tier}: the optimised static key"
+                )
+            )
+            current = with_best
+        else:
+            choices.append(
+                KeyChoice(
+                    tier,
+                    None,
+                    mine,
+                    f"{tier}: keeps its {own.method} key ({_fmt_objective(objective, mine)} "
+                    f"against {_fmt_objective(objective, best)} for the best static key)",
+                )
+            )
+    return choices, current
+
+
+def _fmt_objective(objective: Objective, value: float) -> str:
+    return f"{value:,.4f} EUR/kWh" if objective == "proportional" else f"EUR {value:,.0f}"

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from energysim.design.keys import Objective, TierKeys, optimise_keys, static_key, with_key
+from energysim.design.keys import (
+    KeyChoice,
+    Objective,
+    TierKeys,
+    choose_keys,
+    optimise_keys,
+    with_key,
+)
 from energysim.design.local import (
     LocalOwnership,
     local_ownership,
@@ -193,14 +200,14 @@ def recommend(
     inputs: RunInputs,
     options: DesignOptions,
     factor: float,
-) -> tuple[Scenario, Result, list[str], list[TierKeys]]:
+) -> tuple[Scenario, Result, list[str], list[KeyChoice]]:
     """Compose the recommended scenario: size, keys, price, owners; and run it.
 
     Returns
     -------
-    Scenario, Result, list of str, list of TierKeys
+    Scenario, Result, list of str, list of KeyChoice
         The recommended scenario (built on the scenario as given, so defaults stay
-        defaults), its run, the changes in plain words, the keys at that size.
+        defaults), its run, the changes in plain words, the keys chosen at that size.
     """
     changes: list[str] = []
     scaled_inputs = inputs.scaled(factor) if factor != 1.0 else inputs
@@ -210,11 +217,11 @@ def recommend(
             f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:g}x)"
         )
     sized = run(out, inputs=scaled_inputs) if factor != 1.0 else base
-    tier_keys, keyed = optimise_keys(sized, options.objective, scaled_inputs, compare=False)
-    for k in tier_keys:
-        if k.shares_frac is not None:
-            out = with_key(out, k.tier, static_key(k.shares_frac))
-            changes.append(f"{k.tier}: the optimised static key ({options.objective})")
+    choices, keyed = choose_keys(sized, options.objective, scaled_inputs)
+    for choice in choices:
+        if choice.key is not None:
+            out = with_key(out, choice.tier, choice.key)
+        changes.append(choice.words)
     rng = price_range(keyed, options.lever, options.target)
     if not rng.feasible:  # another price may work: the first that does, in LEVERS order
         for other in [x for x in LEVER_ORDER if x != options.lever]:
@@ -237,7 +244,7 @@ def recommend(
         out = with_owners(out, owners)
         changes.append(f"local owners hold {options.local_target_frac:.0%}")
     final = run(out, inputs=scaled_inputs)
-    return out, final, changes, tier_keys
+    return out, final, changes, choices
 
 
 def design_scenario(scenario: Scenario, options: DesignOptions | None = None) -> Design:
@@ -337,6 +344,5 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
         changes=changes,
         timings_s=timings,
         cpu_s=cpu,
-        messages=list(base.messages)
-        + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+        messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
     )

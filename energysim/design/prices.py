@@ -6,7 +6,8 @@ kWh for all three, or the panel fee per participating dwelling. For a lever, the
 **break-even price** is the lowest price at which every owner reaches NPV = 0 at its
 discount rate (or at a target IRR); the **households' maximum** is the highest price at
 which the household the user watches (every household, the p10 or the median one) is
-not worse off over the lifetime; for the panel fee the Huurcommissie limit caps it too.
+not worse off over the lifetime; the Huurcommissie limit caps the panel fee, and the
+import price a price per shared kWh (above it each shared kWh is a loss to its receiver).
 Between the two lies the range where everybody gains. Both ends are found with scipy's
 ``brentq`` on the library's own money model (:func:`energysim.design.money.reprice`).
 
@@ -125,6 +126,19 @@ def huurcommissie_limit_eur_per_yr(scenario: Scenario) -> float | None:
     return out
 
 
+def price_limit(result: Result, lever: Lever) -> float | None:
+    """The highest price a lever may take whatever households' totals say [EUR].
+
+    The panel fee: the Huurcommissie limit (:func:`huurcommissie_limit_eur_per_yr`). A
+    price per shared kWh: the year-1 retail import price incl. VAT, what the kWh saves
+    its receiver; above it every shared kWh is a loss to whoever receives it, even when
+    other gains (e.g. own strings) keep the household's total positive.
+    """
+    if lever == "panel_fee":
+        return huurcommissie_limit_eur_per_yr(result.scenario)
+    return result.tariffs.import_price_eur_per_kwh
+
+
 def owners_goal_eur(result: Result, scenario: Scenario, target: PriceTarget) -> float:
     """The worst-off owner's NPV at the owners' rate [EUR]: >= 0 means the roof pays."""
     rate = (
@@ -170,7 +184,8 @@ class PriceRange:
         Highest price at which the watched household is not worse off (``inf``: the
         lever does not touch it); None when it is worse off even at price 0.
     limit : float or None
-        Huurcommissie limit (panel fee only).
+        The Huurcommissie limit (panel fee) or the import price (a price per kWh), see
+        :func:`price_limit`.
     top : float or None
         ``min(households_max, limit)``: the top of the range.
     feasible : bool
@@ -273,7 +288,7 @@ def price_range(result: Result, lever: Lever, target: PriceTarget) -> PriceRange
     unit = LEVER_UNITS[lever]
     be = break_even_price(result, lever, target)
     hh = households_max_price(result, lever, target)
-    limit = huurcommissie_limit_eur_per_yr(scenario) if lever == "panel_fee" else None
+    limit = price_limit(result, lever)
     top = hh if hh is None or limit is None else min(hh, limit)
     feasible = be is not None and top is not None and be <= top
     owners_goal = (
@@ -290,11 +305,14 @@ def price_range(result: Result, lever: Lever, target: PriceTarget) -> PriceRange
             "other fees or costs outweigh its gain"
         )
     elif not feasible:
-        cap = (
-            "the Huurcommissie limit allows"
-            if limit is not None and top == limit
-            else f"the {_who(target)} household accepts"
-        )
+        if limit is not None and top == limit:
+            cap = (
+                "the Huurcommissie limit allows"
+                if lever == "panel_fee"
+                else "a shared kWh saves (the import price)"
+            )
+        else:
+            cap = f"the {_who(target)} household accepts"
         message = f"the owners need {_fmt(be, unit)} but {cap} at most {_fmt(top, unit)}"
     else:
         message = (

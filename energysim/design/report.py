@@ -203,9 +203,7 @@ def recommendation_lines(design: Design) -> list[str]:
             "15 kW the target counts from"
         )
     capex = loc.figures["local_capex_eur"]
-    line += (
-        f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
-    )
+    line += f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
     if loc.figures.get("capex_per_member_eur"):
         line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
     npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
