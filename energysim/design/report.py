@@ -107,12 +107,23 @@ def _price(value: float | None, unit: str) -> str:
     return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
 
 
-def _range_line(r: PriceRange) -> str:
+def _top_words(r: PriceRange, who: str, short: bool = False) -> str:
+    """What sets the top of a range, in words."""
+    if r.limit is not None and r.top == r.limit and r.limit != r.households_max:
+        if r.lever == "panel_fee":
+            return "Huurcommissie limit" if short else "the Huurcommissie limit"
+        if short:
+            return "import price"
+        return "the import price: above it a shared kWh costs more than it saves"
+    return who if short else f"{who} is still not worse off up to there"
+
+
+def _range_line(r: PriceRange, who: str) -> str:
     if r.break_even is None or r.top is None:
         return f"{LEVER_WORDS[r.lever]}: {r.message}"
     return (
         f"{LEVER_WORDS[r.lever]}: break-even {_price(r.break_even, r.unit)}, "
-        f"households accept up to {_price(r.top, r.unit)}"
+        f"top {_price(r.top, r.unit)} ({_top_words(r, who, short=True)})"
         + (" -> everybody gains" if r.feasible else " -> no price works")
     )
 
@@ -139,13 +150,13 @@ def recommendation_lines(design: Design) -> list[str]:
     if chosen.feasible and chosen.break_even is not None:
         lines.append(
             f"Prices: with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
-            f"the owners reach {goal}; up to {_price(chosen.top, chosen.unit)} {who} is still "
-            "not worse off. Between these prices everybody gains."
+            f"the owners reach {goal}; the top is {_price(chosen.top, chosen.unit)} "
+            f"({_top_words(chosen, who)}). Between these prices everybody gains."
         )
     else:
         lines.append(f"Prices: {chosen.message}.")
     others = [r for r in design.prices[1:]]
-    lines += ["  " + _range_line(r) for r in others]
+    lines += ["  " + _range_line(r, who) for r in others]
     n = design.needed
     if n is not None:
         parts = []
