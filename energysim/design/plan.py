@@ -162,6 +162,12 @@ class Design:
         return self.prices[0]
 
     @property
+    def paying(self) -> PriceRange:
+        """The range of the price the size, local ownership and recommendation use: the
+        chosen lever's when it has one, else the first lever's that has."""
+        return next((r for r in self.prices if r.feasible), self.chosen)
+
+    @property
     def keys_table(self) -> pd.DataFrame:
         """All tiers' key comparisons in one table."""
         frames = [k.table for k in self.keys if len(k.table)]
@@ -302,15 +308,17 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     lap("keys")
 
     # the size must be paid for by a price that works: the chosen one, else the first that does
-    working = next((r.lever for r in ranges if r.feasible), options.lever)
+    working: Lever = next((r.lever for r in ranges if r.feasible), options.lever)
     sizes = size_curve(base, working, target, options.size_factors, inputs)
     lap("sizes")
 
+    # local owners' money at the prices of part 1: those of the price that works
+    paying = next(r for r in ranges if r.lever == working)
     priced = {}
-    if chosen.break_even is not None:
-        priced["break_even"] = set_price(base.scenario, options.lever, chosen.break_even)
-    if chosen.top is not None and math.isfinite(chosen.top):
-        priced["top"] = set_price(base.scenario, options.lever, chosen.top)
+    if paying.break_even is not None:
+        priced["break_even"] = set_price(base.scenario, working, paying.break_even)
+    if paying.top is not None and math.isfinite(paying.top):
+        priced["top"] = set_price(base.scenario, working, paying.top)
     local = local_ownership(
         base, priced, options.local_target_frac, options.register, options.municipality
     )

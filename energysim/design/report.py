@@ -218,9 +218,11 @@ def recommendation_lines(design: Design) -> list[str]:
     if loc.figures.get("capex_per_member_eur"):
         line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
     npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
+    paying = design.paying
     words = {
-        "break_even": f"at the break-even price ({_price(chosen.break_even, chosen.unit)})",
-        "top": f"at the highest price households accept ({_price(chosen.top, chosen.unit)})",
+        "break_even": f"at the break-even {LEVER_WORDS[paying.lever]} "
+        f"({_price(paying.break_even, paying.unit)})",
+        "top": f"at the top of its range ({_price(paying.top, paying.unit)})",
         "scenario": "at today's prices",
     }
     line += "; their NPV is " + ", ".join(
