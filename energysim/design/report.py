@@ -228,8 +228,15 @@ def recommendation_lines(design: Design) -> list[str]:
     line += "; their NPV is " + ", ".join(
         f"EUR {value:,.0f} {words[label]}" for label, value in npv.items()
     )
-    if loc.municipality_needed_frac is not None:
-        line += f"; to bring the municipality to the target: {loc.municipality_needed_frac:.0%}"
+    town = design.options.municipality or design.scenario.site.municipality
+    if design.options.register is not None:
+        share = loc.municipality_needed_frac
+        if share is None:
+            line += f"; even a fully local rooftop does not bring {town} to the target"
+        elif share == 0.0:
+            line += f"; {town} meets the target without this rooftop's local part"
+        else:
+            line += f"; to bring {town} to the target, local owners need {share:.0%} of it"
     lines.append(line + ".")
     rec = _owners(design.recommended_result)
     lines.append(
