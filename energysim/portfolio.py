@@ -22,6 +22,8 @@ consumption_csv        no          measured consumption, columns ``<complex_id>-
 
 Everything a row does not give comes from the template's first building and its other
 sections; common installations other than the lift scale with the number of dwellings.
+The template building's shared battery carries over as it is; its home batteries, heat
+pumps and EVs carry over with their counts scaled to the complex's dwellings.
 """
 
 from __future__ import annotations
@@ -260,6 +262,7 @@ def complex_scenario(
         "tenants": tenants,
         "members": members,
     }
+    building.update(_features(base, dwellings / float(base.get("dwellings", dwellings)), path, cid))
     # each complex draws its own households: seeds derived from the template's and the id
     salt = zlib.crc32(cid.encode())
     for group in (tenants, members):
@@ -277,4 +280,48 @@ def complex_scenario(
         out["consumption_csv"] = str(csv if csv.is_absolute() else (path.parent / csv).resolve())
     else:
         out.pop("consumption_csv", None)
+    return out
+
+
+FEATURE_COUNTS = {
+    "heat_pumps": "dwellings",
+    "ev_charging": "vehicles",
+    "home_batteries": "dwellings",
+}
+"""Storage and electrification tables of the template (issue 21), and the count in each
+that scales with a complex's dwellings; a shared ``battery`` is taken as it is."""
+
+
+def _features(base: dict[str, Any], ratio: float, path: Path, complex_id: str) -> dict[str, Any]:
+    """The template building's battery, home batteries, heat pumps and EVs for a complex.
+
+    Counts of dwellings or vehicles scale with the complex's dwellings (rounded); a
+    shared battery keeps its size.
+
+    Raises
+    ------
+    DataError
+        When per-vehicle lists cannot follow a changed number of vehicles.
+    """
+    out: dict[str, Any] = {}
+    if base.get("battery") is not None:
+        out["battery"] = copy.deepcopy(base["battery"])
+    for name, count in FEATURE_COUNTS.items():
+        table = base.get(name)
+        if table is None:
+            continue
+        table = copy.deepcopy(table)
+        if table.get(count) is not None:
+            scaled = int(round(float(table[count]) * ratio))
+            lists = [
+                k for k, v in table.items() if isinstance(v, list) and k != "hot_water_reheat_hours"
+            ]
+            if lists and scaled != table[count]:
+                raise DataError(
+                    f"{path}: complex '{complex_id}': template {name}.{lists[0]}: a list per "
+                    f"{count[:-1]} cannot follow {scaled} {count} instead of {table[count]}; "
+                    "give one value in the template"
+                )
+            table[count] = scaled
+        out[name] = table
     return out

@@ -23,9 +23,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -268,6 +270,157 @@ class CommonInstallations(Model):
         return float(sum(self.annual_kwh().values()))
 
 
+# ------------------------------------------------------------------ storage & electrification
+# Optional per building (issue 21; docs/storage-and-electrification.md). Absent fields
+# leave every result as it was: they are left out of the resolved scenario too.
+class BatteryFigures(Model):
+    """Physical and money figures of a battery (estimates marked; excl. VAT)."""
+
+    capacity_kwh: float = Field(ge=0, description="Usable nominal capacity [kWh].")
+    power_kw: float = Field(ge=0, description="Charge and discharge power [kW].")
+    charge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
+    discharge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
+    round_trip_efficiency_frac: float = Field(
+        default=0.90,
+        gt=0,
+        le=1,
+        description="AC round trip, split equally per direction (estimate: LFP 0.85-0.92).",
+    )
+    soc_min_frac: float = Field(default=0.05, ge=0, le=1)
+    soc_max_frac: float = Field(default=0.95, ge=0, le=1)
+    initial_soc_frac: float | None = Field(default=None, ge=0, le=1, description="Default min.")
+    capex_eur_per_kwh: float = Field(
+        default=600.0, ge=0, description="Installed cost (estimate) [EUR/kWh]."
+    )
+    opex_eur_per_kwh_per_yr: float = Field(
+        default=6.0, ge=0, description="Running costs (estimate: 1% of capex) [EUR/kWh/yr]."
+    )
+    fade_frac_per_cycle: float = Field(
+        default=0.2 / 6000,
+        ge=0,
+        lt=1,
+        description="Capacity lost per equivalent full cycle (estimate: LFP 6,000 cycles "
+        "to 80%).",
+    )
+    calendar_fade_frac_per_yr: float = Field(
+        default=0.01, ge=0, lt=1, description="Capacity lost per year (estimate)."
+    )
+    end_of_life_frac: float = Field(
+        default=0.7, gt=0, lt=1, description="Replaced at this share of the nominal capacity."
+    )
+    replacement_eur_per_kwh: float | None = Field(
+        default=None, ge=0, description="Replacement cost [EUR/kWh]; default capex."
+    )
+
+    @model_validator(mode="after")
+    def _soc_window(self) -> BatteryFigures:
+        start = self.soc_min_frac if self.initial_soc_frac is None else self.initial_soc_frac
+        if not self.soc_min_frac <= start <= self.soc_max_frac:
+            raise ValueError(
+                "expected soc_min_frac <= initial_soc_frac <= soc_max_frac, found "
+                f"{self.soc_min_frac}, {start}, {self.soc_max_frac}"
+            )
+        return self
+
+
+class SharedBattery(BatteryFigures):
+    """A battery at the building's common connection, discharging into the waterfall."""
+
+    dispatch: Literal["self_consumption", "price_aware"] = "self_consumption"
+    foresight: Literal["causal", "perfect"] = Field(
+        default="causal",
+        description="'perfect' plans the year knowing every future price and kWh (an upper "
+        "bound, labelled as such in the outputs).",
+    )
+    price_csv: DataPath | None = Field(
+        default=None,
+        description="Day-ahead prices (column price_excl_vat_eur_per_kwh) for 'price_aware'; "
+        "default the tariffs' supply_price_csv.",
+    )
+    discharge_price_quantile_frac: float = Field(
+        default=0.5, ge=0, le=1, description="price_aware: discharge at or above this quantile "
+        "of the day's prices.",
+    )
+    discharge_counts_as_shared: bool = Field(
+        default=True,
+        description="Battery energy may be shared with tenants and members (Energiewet not "
+        "settled; default yes, as EU Directive 2024/1711 art. 15a covers stored energy); "
+        "false: it serves the common installations only.",
+    )
+    discharge_energy_tax_paid_by: Literal["nobody", "owners", "households"] = Field(
+        default="nobody",
+        description="Energy tax on battery kWh shared with households (not settled): "
+        "'nobody' nets them like any shared kWh; 'owners' pay it; 'households' pay it "
+        "on their bill.",
+    )
+
+
+class HomeBatteries(BatteryFigures):
+    """A battery behind each of the first dwellings' meters, charged by its own string."""
+
+    dwellings: int | None = Field(
+        default=None, ge=0, description="How many dwellings (the first ones); default every "
+        "participating dwelling.",
+    )
+
+
+class HeatPumps(Model):
+    """Air-source heat pumps in the first dwellings (space heating and hot water)."""
+
+    dwellings: int | None = Field(default=None, ge=0, description="Default every dwelling.")
+    space_heat_kwh_per_yr: float | None = Field(
+        default=None, ge=0, description="Net space-heat demand per dwelling [kWh/yr]."
+    )
+    space_heat_kwh_per_m2_per_yr: float | None = Field(
+        default=None, ge=0, description="Default: the Standaard voor woningisolatie."
+    )
+    dwelling_type: Literal["apartment", "single_family"] = "apartment"
+    built_before_1945: bool = False
+    compactness_als_ag: float = Field(default=1.0, gt=0, description="Als/Ag [-].")
+    floor_area_m2: float = Field(
+        default=65.0, gt=0, description="Per dwelling when the building gives none (estimate)."
+    )
+    heating_base_temp_degc: float = Field(default=18.0, ge=5, le=25)
+    emitter: Literal["radiator", "floor"] = "radiator"
+    cop_correction_frac: float = Field(default=0.85, gt=0, le=1.5)
+    hot_water_litres_per_day: float = Field(
+        default=80.0, ge=0, description="Per dwelling (estimate: 2 persons x 40 L)."
+    )
+    hot_water_temp_degc: float = Field(default=50.0, ge=30, le=80)
+    cold_water_temp_degc: float = Field(default=10.0, ge=0, le=25)
+    hot_water_reheat_hours: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=lambda: [5, 6, 17, 18],
+        min_length=1,
+        description="Local hours in which the hot-water tank is reheated.",
+    )
+
+
+HourOfDay = Annotated[float, Field(ge=0, lt=24)]
+
+
+class EvCharging(Model):
+    """Electric vehicles of the first dwellings, charged at home once a day."""
+
+    vehicles: int = Field(ge=0)
+    kwh_per_day: float | list[Annotated[float, Field(ge=0)]] = Field(
+        default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh]."
+    )
+    charger_kw: float | list[Annotated[float, Field(gt=0)]] = Field(default=11.0)
+    arrival_h: HourOfDay | list[HourOfDay] = 18.0
+    departure_h: HourOfDay | list[HourOfDay] = 7.5
+    control: Literal["uncontrolled", "solar_following"] = "uncontrolled"
+
+    @model_validator(mode="after")
+    def _lists_per_vehicle(self) -> EvCharging:
+        for name in ("kwh_per_day", "charger_kw", "arrival_h", "departure_h"):
+            _check_list_length(name, getattr(self, name), self.vehicles)
+        return self
+
+
+FEATURE_FIELDS = ("battery", "home_batteries", "heat_pumps", "ev_charging")
+"""Optional building fields of issue 21, left out of a dump when absent."""
+
+
 class Building(Model):
     """One apartment complex with its roof, common installations, tenants and members."""
 
@@ -281,6 +434,38 @@ class Building(Model):
     common: CommonInstallations = Field(default_factory=CommonInstallations)
     tenants: Tenants
     members: Members = Field(default_factory=Members)
+    battery: SharedBattery | None = None
+    home_batteries: HomeBatteries | None = None
+    heat_pumps: HeatPumps | None = None
+    ev_charging: EvCharging | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_features(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in FEATURE_FIELDS:
+            if isinstance(data, dict) and data.get(name, 0) is None:
+                del data[name]
+        return data
+
+    @model_validator(mode="after")
+    def _features_fit(self) -> Building:
+        hp, cars, home = self.heat_pumps, self.ev_charging, self.home_batteries
+        limits = {
+            "heat_pumps.dwellings": (hp and hp.dwellings, self.dwellings),
+            "ev_charging.vehicles": (cars and cars.vehicles, self.dwellings),
+            "home_batteries.dwellings": (home and home.dwellings, self.tenants.participating),
+        }
+        for name, (value, most) in limits.items():
+            if value and value > most:
+                raise ValueError(f"{name}: expected at most {most}, found {value}")
+        if self.home_batteries is not None and not any(
+            a.setup == "per_dwelling" for a in self.arrays
+        ):
+            raise ValueError(
+                "home_batteries: expected an array with setup = 'per_dwelling' (a home "
+                "battery charges from the dwelling's own string), found none"
+            )
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Building:
@@ -637,6 +822,22 @@ class Scenario(Model):
                             f"allocation.{role}.key.shares_frac: expected {n} shares "
                             f"(building {b.id}), found {len(key.shares_frac)}"
                         )
+        return self
+
+    @model_validator(mode="after")
+    def _battery_prices(self) -> Scenario:
+        for b in self.buildings:
+            battery = b.battery
+            if (
+                battery is not None
+                and battery.dispatch == "price_aware"
+                and battery.price_csv is None
+                and self.tariffs.supply_price_csv is None
+            ):
+                raise ValueError(
+                    f"buildings[{b.id}].battery.price_csv: dispatch 'price_aware' needs "
+                    "day-ahead prices (price_csv, or tariffs.supply_price_csv), found none"
+                )
         return self
 
     @property

@@ -15,8 +15,17 @@ import numpy as np
 import pandas as pd
 
 from energysim import allocation as alloc
-from energysim import demand, generation, ownership, weather
+from energysim import (
+    demand,
+    generation,
+    ownership,
+    storage,
+    storage_money,
+    storage_report,
+    weather,
+)
 from energysim.accounts import Accounts, build_accounts, check_scheme_rules, distribution
+from energysim.electrification import add_electric_loads, has_electric_loads
 from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
@@ -65,8 +74,9 @@ class Result:
     accounts: Accounts
     annual: pd.DataFrame
     messages: list[str] = field(default_factory=list)
-    input_notes: tuple[str, ...] = ()
-    """Notes of how generation and consumption were made (the first of ``messages``)."""
+    storage: storage.StorageResult | None = None
+    inputs: RunInputs | None = None
+    """The generation and consumption (before electric loads) the run was given or made."""
 
     @property
     def received_kwh(self) -> pd.DataFrame:
@@ -463,6 +473,7 @@ def _allocate_building(
         return d
 
     own_surplus = np.zeros((n_steps, n_taking_part))
+    home: storage.BatteryRun | None = None
     if per_dwelling:
         if not n_taking_part:
             raise ScenarioError(
@@ -471,6 +482,17 @@ def _allocate_building(
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
         string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
         used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
+        if b.home_batteries is not None:  # issue 21: behind each meter, before any sharing
+            home = storage.add_home_batteries(
+                b.home_batteries,
+                b.id,
+                used,
+                own_surplus,
+                cons_values[:, taking_part],
+                taking_part,
+                float((index[1] - index[0]) / pd.Timedelta(hours=1)),
+                scenario.finance.lifetime_yr,
+            )
         flows.own[:, taking_part] = used
 
     pool = _sum_columns(gen, shared_arrays)
@@ -551,8 +573,80 @@ def _allocate_building(
         "common_export": result.export_kwh,
         "sce": sce,
         "generation": _sum_columns(gen, [a.id for a in b.arrays]),
+        # what a shared battery needs (issue 21): the netting tiers as allocated
+        "netting_tiers": [t for t in tiers if t.name in tier_cols],
+        "tier_columns": tier_cols,
+        "tier_allocated": result.allocated_kwh,
+        "netting_allocated": pool - result.export_kwh - sce,
+        "home_battery": home,
         "waterfall": waterfall,
     }
+
+
+def _building_batteries(
+    scenario: Scenario,
+    b: Building,
+    index: pd.DatetimeIndex,
+    out: dict[str, Any],
+    flows: _Flows,
+    price: np.ndarray,
+    tariffs: TariffSet,
+) -> list[storage.BatteryRun]:
+    """A building's home batteries (already run) and its shared battery, run on its
+    waterfall (issue 21); updates ``out``'s export series and the shared flows in place."""
+    runs: list[storage.BatteryRun] = []
+    if out["home_battery"] is not None:
+        storage.add_received_value(out["home_battery"], price)
+        runs.append(out["home_battery"])
+    if b.battery is None:
+        return runs
+    run_ = storage.add_shared_battery(
+        b.battery,
+        b.id,
+        index,
+        out["netting_tiers"],
+        out["tier_columns"],
+        out["tier_allocated"],
+        out["netting_allocated"],
+        out["common_export"],
+        flows.shared,
+        price,
+        tariffs,
+        scenario.finance.lifetime_yr,
+    )
+    fed_in_change = run_.exported_kwh - run_.flows.charge_kwh
+    out["common_export"] = np.maximum(out["common_export"] + fed_in_change, 0.0)
+    out["export"] = out["export"] + fed_in_change
+    return [*runs, run_]
+
+
+def _storage_and_loads(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    cons: pd.DataFrame,
+    gen: pd.DataFrame,
+) -> tuple[storage.StorageResult | None, pd.DataFrame]:
+    """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
+    is when the scenario has no storage or electrification (issue 21)."""
+    has_batteries = any(
+        b.battery is not None or b.home_batteries is not None for b in scenario.buildings
+    )
+    if not (has_batteries or has_electric_loads(scenario)):
+        return None, cons
+    loads = None
+    if has_electric_loads(scenario):
+        values = cons.to_numpy().copy()
+        loads = add_electric_loads(
+            scenario,
+            index,
+            participants,
+            values,
+            gen,
+            lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
+        )
+        cons = pd.DataFrame(values, index=cons.index, columns=cons.columns, copy=False)
+    return storage.StorageResult([], loads), cons
 
 
 def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
@@ -625,8 +719,10 @@ class RunInputs:
 
     @classmethod
     def of(cls, result: Result) -> RunInputs:
-        """The inputs a run used."""
-        return cls(result.generation_kwh, result.consumption_kwh, result.input_notes)
+        """The inputs a run used (consumption before heat pumps and EVs, which a run adds)."""
+        if result.inputs is None:
+            raise ValueError("run inputs: this result does not keep them")
+        return result.inputs
 
     def scaled(self, factor: float) -> RunInputs:
         """Every array's generation times ``factor`` (PVWatts is linear in capacity) [-]."""
@@ -743,9 +839,13 @@ def run(scenario: Scenario, *, inputs: RunInputs | None = None) -> Result:
     if inputs is None:
         gen = generation_kwh(scenario, index)
         cons, notes = consumption_with_notes(scenario, index, participants)
+        inputs = RunInputs(gen, cons, tuple(notes))
     else:
         inputs.check(index, scenario, participants)
         gen, cons, notes = inputs.generation_kwh, inputs.consumption_kwh, list(inputs.notes)
+    # electric loads follow the generation given (solar-following EVs): added here
+    stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)
+    price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
     flows = _Flows.zeros(len(index), len(ids))
@@ -753,6 +853,8 @@ def run(scenario: Scenario, *, inputs: RunInputs | None = None) -> Result:
     messages: list[str] = list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
+        if stored is not None:  # issue 21: batteries of the building
+            stored.batteries += _building_batteries(scenario, b, index, out, flows, price, tariffs)
         export_cols[b.id] = out["export"]
         generation_by_building[b.id] = out["generation"]
         common_export[b.id] = float(out["common_export"].sum())
@@ -772,7 +874,6 @@ def run(scenario: Scenario, *, inputs: RunInputs | None = None) -> Result:
             + (" ..." if len(excluded) > 10 else "")
         )
 
-    price = supply_price_eur_per_kwh(scenario, index, tariffs)
     cons_values = cons.to_numpy()
     has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
     # without own strings, own and own_export are zero: skip adding and summing them
@@ -798,7 +899,7 @@ def run(scenario: Scenario, *, inputs: RunInputs | None = None) -> Result:
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
-    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    accounts = money_accounts(scenario, tariffs, participants, annual, buildings, stored)
     messages += accounts.messages
     result = Result(
         scenario=scenario,
@@ -817,10 +918,41 @@ def run(scenario: Scenario, *, inputs: RunInputs | None = None) -> Result:
         accounts=accounts,
         annual=annual,
         messages=messages,
-        input_notes=tuple(notes),
+        storage=stored,
+        inputs=inputs,
     )
-    _check_balance(gen.to_numpy().sum(axis=1), received, export.to_numpy().sum(axis=1), cons_values)
+    _check_balance(_into_scheme_kwh(result), received, export.to_numpy().sum(axis=1), cons_values)
     return result
+
+
+def money_accounts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+    stored: storage.StorageResult | None,
+) -> Accounts:
+    """The money of a run's energy: :func:`energysim.accounts.build_accounts`, with the
+    batteries' money when there are batteries (issue 21).
+
+    Re-pricing a run (other fees, capex or owners; no kWh changed) calls this with the
+    run's tables: the same money model as :func:`run`.
+    """
+    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    if stored is not None:  # issue 21: battery money per household and owner
+        accounts = storage_money.with_battery_money(
+            scenario, tariffs, participants, annual, buildings, accounts, stored
+        )
+    return accounts
+
+
+def _into_scheme_kwh(result: Result) -> np.ndarray:
+    """Generation less what batteries stored net, per interval [kWh] (issue 21)."""
+    gen = result.generation_kwh.to_numpy().sum(axis=1)
+    if result.storage is None or not result.storage.batteries:
+        return gen
+    return gen - result.storage.net_charge_kwh(len(gen))
 
 
 def _common_peaks_kw(
@@ -857,10 +989,11 @@ def check_energy_balance(result: Result) -> None:
     Notes
     -----
     ``sum_p a_pt + x_t == G_t`` and ``0 <= a_pt <= D_pt`` (domain.md section 3); SCE
-    energy is fed in and counted in the export.
+    energy is fed in and counted in the export. With batteries, what they charged less
+    what they discharged is taken off ``G_t`` (their losses and SoC change).
     """
     _check_balance(
-        result.generation_kwh.to_numpy().sum(axis=1),
+        _into_scheme_kwh(result),
         result.received_kwh.to_numpy(),
         result.export_kwh.to_numpy().sum(axis=1),
         result.consumption_kwh.to_numpy(),
@@ -950,6 +1083,7 @@ def summary(result: Result) -> dict[str, Any]:
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
         "assumptions": list(result.accounts.assumptions),
+        **storage_report.summary_block(result),
     }
 
 
@@ -1014,6 +1148,7 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["own_export_kwh"] = result.own_export_kwh.sum()
     for col in result.money.columns:
         out[col] = result.money[col]
+    storage_report.add_participant_columns(out, result)
     out.index.name = "participant_id"
     return out.reset_index()
 
@@ -1065,5 +1200,6 @@ def timeseries_table(result: Result) -> pd.DataFrame:
     for key, name in ROLE_NAMES.items():
         mask = (roles == name).to_numpy() & result.participants["participating"].to_numpy()
         out[f"consumption_{key}_kwh"] = result.consumption_kwh.loc[:, mask].to_numpy().sum(axis=1)
+    storage_report.add_timeseries_columns(out, result)
     out.index.name = "time"
     return out

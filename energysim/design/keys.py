@@ -318,7 +318,9 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
     if not ids:
         return f"{tier}: no participant may share (supplier)"
     note = ""
-    if tier == "tenants":
+    if any(b.battery is not None or b.home_batteries is not None for b in scenario.buildings):
+        note = "a battery's flows and money move with the key"
+    elif tier == "tenants":
         order = list(policy.order)
         if order.index("common") > order.index("tenants"):
             note = (

@@ -15,10 +15,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from energysim import business
-from energysim.accounts import Accounts, build_accounts
+from energysim.accounts import Accounts
 from energysim.errors import ScenarioError
 from energysim.scenario import Finance, Owner, Scenario
-from energysim.simulate import Result
+from energysim.simulate import Result, money_accounts
 
 Criterion = Literal["every", "p10", "median"]
 """Which household must not be worse off: every household, the p10 or the median one."""
@@ -80,8 +80,13 @@ def reprice(result: Result, scenario: Scenario) -> Accounts:
             "reprice: the scenario differs from the run's in more than finance and "
             "ownership; run it instead"
         )
-    return build_accounts(
-        scenario, result.tariffs, result.participants, result.annual, result.buildings
+    return money_accounts(
+        scenario,
+        result.tariffs,
+        result.participants,
+        result.annual,
+        result.buildings,
+        result.storage,
     )
 
 
