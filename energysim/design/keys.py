@@ -724,6 +724,8 @@ def choose_keys(
     The optimised static key replaces the scenario's key when that is static too, or when
     it does at least as well on the objective; a scenario's dynamic or schedule key that
     does better stays (the scenario assumes it is allowed: not settled for energy sharing).
+    Where the LP is approximate (:attr:`TierProblem.exact` false), the static keys by
+    consumption and equal are run too and the best static key by ``run`` is taken.
 
     Returns
     -------
@@ -740,15 +742,19 @@ def choose_keys(
         design, with_best = optimise_tier(current, tier, objective, inputs, compare=False)
         assert design.shares_frac is not None
         best = float(design.lp["run_objective"])
+        chosen_key, words = static_key(design.shares_frac), f"{tier}: the optimised static key"
+        if not problem.exact:  # the LP is approximate here: the usual static keys may do better
+            for name, _, key in _candidate_keys(problem, design.shares_frac)[1:3]:
+                r = run(with_key(current.scenario, tier, key), inputs=inputs)
+                value = run_objective(r, problem, objective)
+                if value > best:
+                    best, with_best, chosen_key = value, r, key
+                    words = f"{tier}: {name} (better than the LP's key here: {problem.note})"
         own = getattr(current.scenario.allocation, tier).key
         mine = run_objective(current, problem, objective)
         tol = 1e-9 * max(1.0, abs(mine))
         if isinstance(own, StaticKey) or best >= mine - tol:
-            choices.append(
-                KeyChoice(
-                    tier, static_key(design.shares_frac), best, f"{tier}: the optimised static key"
-                )
-            )
+            choices.append(KeyChoice(tier, chosen_key, best, words))
             current = with_best
         else:
             choices.append(

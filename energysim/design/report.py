@@ -191,6 +191,9 @@ def recommendation_lines(design: Design) -> list[str]:
             f"{fmt.format(t['proportional (static)'])} for static shares by consumption and "
             f"{fmt.format(t['equal (static)'])} for equal shares"
         )
+        others = max(t["proportional (static)"], t["equal (static)"])
+        if others > t["optimised"]:
+            line += f" (the LP is approximate here: {k.note})"
         dynamic = t["proportional (dynamic)"]
         if dynamic > t["optimised"]:
             line += (
