@@ -267,8 +267,7 @@ def _check_optimum(result, objective: str, n_random: int = N_RANDOM_KEYS) -> Non
         problem = key_design.tier_problem(current, d.tier)
         assert isinstance(problem, key_design.TierProblem)
         has_battery = any(
-            b.battery is not None or b.home_batteries is not None
-            for b in result.scenario.buildings
+            b.battery is not None or b.home_batteries is not None for b in result.scenario.buildings
         )
         # exact (LP = run) but where a battery moves with the key; there each key is a run
         assert problem.exact == (not has_battery)
@@ -363,6 +362,21 @@ def test_recommended_keys_keep_a_better_dynamic_key_and_replace_a_static_one() -
     choices, final = key_design.choose_keys(run(static, inputs=RunInputs.of(r)), "total")
     assert choices[0].key is not None and choices[0].key.method == "static"
     assert final.scenario.allocation.tenants.key == choices[0].key
+
+
+def test_with_a_battery_the_recommended_static_key_is_the_best_static_key_run() -> None:
+    r = run(hourly(REPO / "scenarios" / "galerijflat-na-renovatie.toml"))
+    n = r.scenario.buildings[0].tenants.participating
+    equal = key_design.static_key(np.full(n, 1.0 / n))
+    static = run(key_design.with_key(r.scenario, "tenants", equal), inputs=RunInputs.of(r))
+    choices, final = key_design.choose_keys(static, "total")
+    tenants = choices[0]
+    assert tenants.tier == "tenants" and tenants.key is not None
+    problem = key_design.tier_problem(static, "tenants")
+    assert isinstance(problem, key_design.TierProblem) and not problem.exact
+    for _, _, key in key_design._candidate_keys(problem, np.full(n, 1.0 / n))[1:3]:
+        other = run(key_design.with_key(static.scenario, "tenants", key), inputs=RunInputs.of(r))
+        assert tenants.objective_eur >= key_design.run_objective(other, problem, "total") - 1e-6
 
 
 def test_a_price_per_kwh_stops_at_the_import_price() -> None:
