@@ -24,8 +24,9 @@ import state  # noqa: E402
 from i18n import t  # noqa: E402
 from views import compare, ownership, portfolio, results, scenario  # noqa: E402
 
+# The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
+# bare strings at the top level of this script: streamlit would print them on the page.
 PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
-"""The pages, in the sidebar's order (their names are ``nav.<page>`` in the catalogue)."""
 
 
 def sidebar() -> str:

@@ -34,7 +34,19 @@ COLORS = {
 }
 PALETTE = ["#3969ac", "#f2b701", "#11a579", "#e73f74", "#7f3c8d", "#80878f"]
 TARGET_COLOR = "#c0392b"
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": [
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "resetScale2d",
+    ],
+}
 """plotly's options for st.plotly_chart: no logo, no selection tools."""
 
 
@@ -74,6 +86,7 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
+            textfont={"color": "#1f1f1f", "size": 13, "shadow": "none"},
             valueformat=",.0f",
             valuesuffix=" kWh",
             node={
@@ -134,7 +147,9 @@ def typical_days(days: pd.DataFrame, seasons: Sequence[str]) -> go.Figure:
                 row=i // 2 + 1,
                 col=i % 2 + 1,
             )
+    top = float(days[list(series)].to_numpy().max()) * 1.08 or 1.0
     fig.update_xaxes(tickvals=[0, 6, 12, 18, 24], ticksuffix=":00", range=[0, 24])
+    fig.update_yaxes(range=[0, top])
     fig.update_yaxes(title_text="kW", col=1)
     fig = _layout(fig, t("results.days_title"), height=440)
     fig.update_layout(legend={"y": -0.12})
@@ -181,6 +196,7 @@ def benefit_distribution(
         shared_xaxes=True,
         vertical_spacing=0.16,
     )
+    fig.update_annotations(x=0, xanchor="left", font={"size": 14})  # the panels' titles
     for i, role in enumerate(roles, start=1):
         values = households.loc[households["role"] == role, "benefit_eur"]
         st_ = stats[role]

@@ -4,17 +4,21 @@ Portfolio page's files. Figures are compared with energysim's own run."""
 
 from __future__ import annotations
 
+import base64
+import json
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from energysim.batch import write_summary
+from energysim.compare import compare
 from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import run, summary
 from energysim.sweep import set_path
@@ -23,19 +27,53 @@ from tests.helpers import results_figures
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
+import formatting as fmt  # noqa: E402
+import i18n  # noqa: E402
 import session  # noqa: E402
 import state  # noqa: E402
 
 EXAMPLES = list(state.examples())
+RUNS = i18n.text("nl", "scenario.runs").split(":")[0]  # "Dit scenario rekent"
+CANNOT = i18n.text("nl", "common.cannot_run_many").rstrip(":")  # "Dit scenario kan niet rekenen"
 GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 
 
 # --------------------------------------------------------------------------- helpers
-def start() -> AppTest:
+def T(key: str, **fill: Any) -> str:
+    """A string of the dashboard's Dutch catalogue (the language a session starts in)."""
+    return i18n.text("nl", key, **fill)
+
+
+def start(lang: str | None = None) -> AppTest:
+    """A new session (Dutch unless ``lang`` says otherwise)."""
     at = AppTest.from_file(APP, default_timeout=180)
+    if lang is not None:
+        at.session_state["lang"] = lang
     at.run()
     assert not at.exception
     return at
+
+
+def chart(at: AppTest, key: str) -> dict[str, Any]:
+    """The plotly figure (data and layout) the page drew under ``key``."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return dict(json.loads(element.proto.spec))
+    raise AssertionError(f"no chart {key!r} on the page")
+
+
+def values(data: Any) -> list[Any]:
+    """A plotly array as a list (plotly writes numeric arrays as base64 typed arrays)."""
+    if isinstance(data, dict) and "bdata" in data:
+        flat = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+        return flat.tolist()
+    return list(data)
+
+
+def parse_number(text: str) -> float:
+    """A number as the Dutch page writes it (1.234,5; € 12; 65,4%) back to a float."""
+    cleaned = text.replace("€", "").replace("%", "").replace(" ", "").replace(".", "")
+    return float(cleaned.replace(",", "."))
 
 
 def key(at: AppTest, path: str) -> str:
@@ -49,7 +87,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def goto(at: AppTest, page: str) -> AppTest:
-    at.radio(key="page").set_value(page).run()
+    at.radio(key="page").set_value(page.lower()).run()
     return at
 
 
@@ -82,8 +120,9 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s)
-    households = at.dataframe[0].value
-    assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
+    households = at.dataframe[-1].value  # all households, in whole euros as shown
+    benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
+    assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
     assert all(message in shown for message in s["messages"])  # estimates are said
 
@@ -111,7 +150,7 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
     expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 60.0))
     assert expected["capacity_kwp"] == pytest.approx(135.0)
     assert_results_are(at, expected)
-    assert "edited" in at.markdown[0].value
+    assert T("session.edited") in at.markdown[0].value
     goto(at, "Scenario")
     assert at.number_input(key=key(at, strings)).value == 60.0
     # a second edit adds to the first instead of simulating the reverted roof
@@ -133,13 +172,13 @@ def test_an_example_replaces_the_scenario_whole() -> None:
     assert_no_traceback(at)
     assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
     shown = {n.label: n.value for n in at.number_input}
-    assert shown["Dwellings"] == 24
-    assert shown["Dwellings taking part"] == 24
-    assert shown["Neighbourhood members"] == 0
-    assert shown["Panel fee per participating dwelling (EUR/yr)"] == 72.0
+    assert shown[T("form.dwellings")] == 24
+    assert shown[T("form.participating")] == 24
+    assert shown[T("form.members")] == 0
+    assert shown[T("form.panel_fee")] == 72.0
     assert at.selectbox(key=key(at, "year")).value == 2026
     assert "walkup-portiekflat.toml" in at.markdown[0].value
-    assert "edited" not in at.markdown[0].value
+    assert T("session.edited") not in at.markdown[0].value
     assert_results_are(
         at, summary(run(load_scenario(state.SCENARIO_DIR / "walkup-portiekflat.toml")))
     )
@@ -156,7 +195,7 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     assert at.session_state["scenario"] == data
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.success and at.success[0].value.startswith("This scenario runs")
+    assert at.success and at.success[0].value.startswith(RUNS)
     assert at.selectbox(key=key(at, "year")).value == data["year"]
     expected = summary(run(load_scenario(state.SCENARIO_DIR / f"{name}.toml")))
     assert_results_are(at, expected)
@@ -165,34 +204,40 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     goto(at, "Compare")
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    table = at.table[0].value
-    this = f"this scenario ({name}.toml)"
-    assert table.loc["year", this] == data["year"]
-    if expected["household_benefit_eur"].get("tenant"):
-        assert float(table.loc["tenant: mean EUR/yr", this]) == pytest.approx(
-            expected["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
+    means = {trace["name"]: values(trace["y"]) for trace in chart(at, "chart_roles")["data"]}
+    assert len(means) == 2  # this scenario under the rules of 2026 and of 2027
+    own = T("compare.rules_short", year=expected["tariff_year"])
+    if expected["household_benefit_eur"].get("tenant") and expected["tariff_year"] in (2026, 2027):
+        assert means[own][0] == pytest.approx(
+            expected["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-6
         )
 
     goto(at, "Ownership")
     assert_no_traceback(at)
-    assert (
-        metrics(at)["This scenario's local ownership (by production)"]
-        == f"{expected['local_ownership_frac']:.1%}"
+    assert metrics(at)[T("ownership.this_scenario")] == fmt.percent(
+        expected["local_ownership_frac"], lang="nl"
     )
-    at.radio(key="register_source").set_value("example register").run()
+    at.radio(key="register_source").set_value("example").run()
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
     # the example register's municipalities; the total is not a municipality row
-    assert set(at.table[0].value["municipality"]) == {
+    areas = at.dataframe[0].value
+    assert set(areas[T("col.municipality")]) == {
         "Goeree-Overflakkee",
         "Rotterdam",
         "Schouwen-Duiveland",
         "Voorne aan Zee",
     }
-    before = at.table[0].value["production_mwh"].sum()
+    before = chart(at, "chart_ownership")["data"]
+    assert [trace["name"] for trace in before] == [T("ownership.series_register")]
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)
-    assert at.table[0].value["production_mwh"].sum() > before
+    after = chart(at, "chart_ownership")["data"]
+    assert [trace["name"] for trace in after] == [
+        T("ownership.series_without_added_rooftops"),
+        T("ownership.series_with_added_rooftops"),
+    ]
+    assert values(after[0]["y"]) == pytest.approx(values(before[0]["y"]))
 
     goto(at, "Portfolio")
     assert_no_traceback(at)
@@ -200,18 +245,33 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
 
 
 def test_compare_years_of_the_edited_scenario() -> None:
+    """The Compare page's default is the edited scenario under the rules of 2026 and of
+    2027: its chart's means and per-household differences are energysim compare's."""
     at = start()
     at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
     goto(at, "Compare")
-    this = "this scenario (rotterdam-galerijflat.toml)"
-    assert at.multiselect[0].value == [this, "this scenario in 2026"]
-    table = at.table[0].value
-    assert f"this scenario in 2026 - {this}" in table.columns
+    assert_no_traceback(at)
+    assert at.multiselect[0].value == ["rules:2026", "rules:2027"]
     edited = set_path(example_dict("rotterdam-galerijflat"), "buildings[0].members.count", 12)
-    s26 = summary_of_dict(set_path(edited, "year", 2026))
-    assert float(table.loc["tenant: mean EUR/yr", "this scenario in 2026"]) == pytest.approx(
-        s26["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
-    )
+    scenario = scenario_from_dict(edited, base_dir=state.SCENARIO_DIR)
+    table, households = compare([scenario], years=[2026, 2027])
+    names = [T("compare.rules_short", year=2026), T("compare.rules_short", year=2027)]
+    means = {trace["name"]: values(trace["y"]) for trace in chart(at, "chart_roles")["data"]}
+    assert list(means) == names
+    for name, column in zip(names, table.columns, strict=True):
+        assert means[name] == pytest.approx(
+            [table.at["tenant_mean_eur", column], table.at["member_mean_eur", column]]
+        )
+    difference = households[households.columns[-1]]
+    dots = chart(at, "chart_households")["data"]
+    shown = {}
+    for trace in dots:
+        shown.update(dict(zip(values(trace["customdata"]), values(trace["x"]), strict=True)))
+    households_only = difference[households["role"] != "common"]
+    assert set(shown) == set(households_only.index)
+    for participant, value in shown.items():
+        assert value == pytest.approx(households_only[participant], abs=1e-9)
+    assert households_only.min() < 0  # the end of net metering costs someone
 
 
 def custom_tiers() -> dict[str, Any]:
@@ -233,7 +293,7 @@ def test_an_upload_shows_and_runs_its_own_tiers_keys_and_scheme(tmp_path: Path) 
     assert at.selectbox(key=key(at, "allocation.tenants.key")).value == "equal (export)"
     assert at.selectbox(key=key(at, "allocation.members.mode")).value == "postcoderoos"
     assert at.sidebar.selectbox(key="example").value is None
-    assert "custom-tiers.toml" in at.markdown[0].value and "uploaded" in at.markdown[0].value
+    assert "custom-tiers.toml" in at.markdown[0].value and T("session.uploaded") in at.markdown[0].value
     path = tmp_path / "custom-tiers.toml"
     path.write_bytes(toml_bytes(data))
     expected = summary(run(load_scenario(path)))
@@ -258,7 +318,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     upload(at, "two-buildings.toml", toml_bytes(data))
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    assert any("2 buildings" in i.value for i in at.info)
+    assert any(T("scenario.more_buildings", count=2, first="GF1") in i.value for i in at.info)
     assert at.selectbox(key=key(at, "allocation.members.key")).value == "static (as in the file)"
     at.number_input(key=key(at, "buildings[0].tenants.participating")).set_value(50).run()
     kept = at.session_state["scenario"]
@@ -290,10 +350,10 @@ def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
     at = start()
     tilt = "buildings[0].arrays[2].surface_tilt_deg"
     at.number_input(key=key(at, tilt)).set_value(20.0).run()
-    assert "edited" in at.markdown[0].value
+    assert T("session.edited") in at.markdown[0].value
     at.number_input(key=key(at, tilt)).set_value(10.0).run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
-    assert "edited" not in at.markdown[0].value
+    assert T("session.edited") not in at.markdown[0].value
     # a field the file does not give comes back as absent, not as the default written in
     at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
     order = "allocation.order"
@@ -337,11 +397,11 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
     assert_no_traceback(at)
     assert not at.success  # no "This scenario runs" for a scenario that cannot run
     top = at.error[0].value
-    assert top.startswith("This scenario cannot run") and expected in top
-    assert any(expected in e.value and not e.value.startswith("This") for e in at.error[1:])
+    assert top.startswith(CANNOT) and expected in top
+    assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])
     assert at.number_input(key=key(at, path)).value == value  # shown as typed, not replaced
     goto(at, "Results")
-    assert not at.metric and at.error[0].value.startswith("This scenario cannot run")
+    assert not at.metric and at.error[0].value.startswith(CANNOT)
     assert not at.download_button
 
 
@@ -416,7 +476,7 @@ def test_an_upload_that_is_not_toml_is_refused_and_changes_nothing(name: str) ->
     assert_no_traceback(at)
     assert at.session_state["scenario"] == before
     assert name in at.error[0].value and message in at.error[0].value
-    assert "was not changed" in at.error[0].value
+    assert T("session.upload_refused", message="").strip(". ") in at.error[0].value
     assert at.success  # the scenario it still has runs
 
 
@@ -428,7 +488,7 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
     assert_no_traceback(at)
     assert not at.success
     top = at.error[0].value
-    assert top.startswith("This scenario cannot run") and message in top and name in top
+    assert top.startswith(CANNOT) and message in top and name in top
     assert name in at.markdown[0].value
     if field_path is not None:
         fields = {f.path: f for f in state.form_fields(at.session_state["scenario"])}
@@ -440,7 +500,7 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
         goto(at, page)
         assert_no_traceback(at)
         assert not at.metric, page
-        assert at.error[0].value.startswith("This scenario cannot run"), page
+        assert at.error[0].value.startswith(CANNOT), page
 
 
 def test_a_year_the_list_does_not_hold_is_shown_not_replaced() -> None:
@@ -448,7 +508,7 @@ def test_a_year_the_list_does_not_hold_is_shown_not_replaced() -> None:
     upload(at, "year2031.toml", replaced("year = 2027", "year = 2031"))
     assert at.selectbox(key=key(at, "year")).value == 2031
     assert at.session_state["scenario"]["year"] == 2031
-    assert at.success and "year 2031" in at.success[0].value
+    assert at.success and "2031" in at.success[0].value
 
 
 def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch) -> None:
@@ -460,10 +520,10 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
     monkeypatch.setattr(state, "simulate", broken)
     at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
     assert not at.exception
-    assert at.error[0].value == session.APOLOGY
+    assert at.error[0].value == session.apology_text() == T("session.apology")
     assert at.number_input  # the form stays, so the user can go on
-    assert at.expander[0].label == "Details for the developers"
-    assert "an unexpected bug" in at.expander[0].code[0].value
+    (details,) = [e for e in at.expander if e.label == T("session.details")]
+    assert "an unexpected bug" in details.code[0].value
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -488,15 +548,16 @@ def test_portfolio_filters_by_column_and_exact_value() -> None:
         "batch_summary.csv", batch_summary().to_csv(index=False).encode(), "text/csv"
     ).run()
     assert_no_traceback(at)
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
+    unit = T("col.unit_id")
+    assert list(at.dataframe[-1].value[unit]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
     at.selectbox(key="portfolio_sort").set_value("generation_kwh").run()
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
-    assert any("1 unit(s) failed" in w.value for w in at.warning)
+    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
+    assert any(T("portfolio.failed", count=1) in w.value for w in at.warning)
     at.selectbox(key="portfolio_column").set_value("sweep.year").run()
     at.selectbox(key="portfolio_value:sweep.year").set_value(2027).run()
     # 812.2027 contains the digits 2027 but is not the year 2027
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2027"]
-    assert metrics(at)["Units shown"] == "2"
+    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2027"]
+    assert metrics(at)[T("portfolio.units_shown")] == "2"
 
 
 @pytest.mark.parametrize(
@@ -542,7 +603,7 @@ def test_portfolio_reads_only_under_the_configured_folder(tmp_path: Path, monkey
         results.resolve() / "run1" / "batch_summary.parquet"
     ).run()
     assert_no_traceback(at)
-    assert len(at.dataframe[0].value) == 4
+    assert len(at.dataframe[-1].value) == 4
 
 
 def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
@@ -550,7 +611,7 @@ def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
     at = start()
     goto(at, "Portfolio")
     assert any("--results-dir" in c.value for c in at.caption)
-    assert not at.main.selectbox
+    assert not at.main.selectbox and not at.dataframe
 
 
 def test_results_dir_argument_wins_over_the_environment(tmp_path: Path) -> None:

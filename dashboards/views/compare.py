@@ -54,6 +54,12 @@ def variant_label(option: str, current: Scenario) -> str:
     return t("compare.example", name=value)
 
 
+def variant_short(option: str) -> str:
+    """A variant's short name, for charts and table headers (``regels van 2026``)."""
+    kind, value = option.split(":", 1)
+    return t("compare.rules_short", year=value) if kind == "rules" else value
+
+
 def variant_scenario(option: str, current: Scenario) -> Scenario:
     """The scenario a variant runs (named as ``energysim compare --years`` names it)."""
     kind, value = option.split(":", 1)
@@ -80,10 +86,8 @@ def shown_value(row: str, value: Any) -> str:
         return t(f"compare.regime_{value}")
     if row in ("year", "tariff_year"):
         return str(value)
-    if row.endswith("_eur"):
+    if row.endswith("_eur") or row.startswith("npv_eur["):
         return fmt.eur(value)
-    if row.endswith("_kwh"):
-        return fmt.kwh(value)
     return fmt.cell(row, value)
 
 
@@ -114,7 +118,7 @@ def shown_table(table: pd.DataFrame, diff: pd.DataFrame, names: dict[str, str]) 
 
 
 def _signed(row: str, value: float) -> str:
-    if row.endswith("_eur"):
+    if row.endswith("_eur") or row.startswith("npv_eur["):
         return fmt.eur(value, sign=True)
     if row.endswith("_frac"):
         return fmt.pp(value * 100)
@@ -164,7 +168,7 @@ def page(checked: state.Check) -> None:
     except ValueError as exc:  # two variants with one name
         st.error(t("compare.cannot_run", message=str(exc)), icon=":material/error:")
         return
-    names = {s.name: variant_label(o, current) for s, o in zip(scenarios, chosen, strict=True)}
+    names = {s.name: variant_short(o) for s, o in zip(scenarios, chosen, strict=True)}
     diff = differences(table)
 
     means = pd.DataFrame(
@@ -193,7 +197,7 @@ def page(checked: state.Check) -> None:
     if same_households:
         a, b = table.columns[0], table.columns[-1]
         per_household = household_difference(households, a, b)
-        st.subheader(t("compare.households_heading", b=names[b], a=names[a]), help=t("help.compare_households"))
+        st.subheader(t("compare.households_heading"), help=t("help.compare_households"))
         st.plotly_chart(
             charts.household_differences(
                 per_household, t("compare.households_title", b=names[b], a=names[a])

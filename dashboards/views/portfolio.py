@@ -199,7 +199,9 @@ def page(results_dir: Path | None) -> None:
     st.subheader(t("portfolio.units_heading"))
     frame = _filter_and_sort(frame)
     st.metric(t("portfolio.units_shown"), fmt.count(len(frame)))
-    shown = frame[["complex_id", "name", "postcode", *sweep, *[c for c in FIGURES if c in frame]]]
+    shown = frame[
+        ["unit_id", "complex_id", "name", "postcode", *sweep, *[c for c in FIGURES if c in frame]]
+    ]
     labels = {c: column_words(c) for c in shown.columns if c.startswith("sweep.")}
     st.dataframe(fmt.readable(shown, labels), hide_index=True, key="portfolio_table")
     download_table(shown, "portfolio", "portfolio", labels=labels)

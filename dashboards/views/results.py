@@ -32,7 +32,7 @@ LEAST = 5
 def headline(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """The five headline figures: label key -> (value as shown, help key)."""
     return {
-        "results.generation": (fmt.kwh(s["generation_kwh"]), "help.generation"),
+        "results.generation": (fmt.number(s["generation_kwh"]), "help.generation"),
         "results.self_consumption": (
             fmt.percent(s["self_consumption_frac"]),
             "help.self_consumption",
@@ -43,7 +43,7 @@ def headline(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
         ),
         "results.local_ownership": (fmt.percent(s["local_ownership_frac"]), "help.local_ownership"),
         "results.benefit_total": (
-            fmt.eur(s["household_benefit_total_eur"]),
+            fmt.number(s["household_benefit_total_eur"]),
             "help.benefit_total",
         ),
     }

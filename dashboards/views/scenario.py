@@ -29,7 +29,7 @@ def option_label(kind: str, value: Any) -> str:
         name = t(f"key.{inner}") if kind == "key" and i18n.has(f"key.{inner}") else inner
         return f"{name} {t('form.as_in_file')}"
     if kind == "order":
-        return " → ".join(t(f"role_plural.{r}") for r in shown.split(" -> "))
+        return " → ".join(t(f"role_short.{r}") for r in shown.split(" -> "))
     if kind == "key":
         return t(f"key.{state.KEY_IDS[shown]}")
     if kind == "mode":
