@@ -200,15 +200,6 @@ def benefit_distribution(
     for i, role in enumerate(roles, start=1):
         values = households.loc[households["role"] == role, "benefit_eur"]
         st_ = stats[role]
-        fig.add_vrect(
-            x0=st_["p10_eur"],
-            x1=st_["p90_eur"],
-            fillcolor=COLORS[role],
-            opacity=0.12,
-            line_width=0,
-            row=i,
-            col=1,
-        )
         fig.add_trace(
             go.Histogram(
                 x=values,
@@ -221,9 +212,16 @@ def benefit_distribution(
             row=i,
             col=1,
         )
-        fig.add_vline(
-            x=st_["median_eur"], line={"color": "#222", "width": 2}, row=i, col=1
+        fig.add_vrect(
+            x0=st_["p10_eur"],
+            x1=st_["p90_eur"],
+            fillcolor=COLORS[role],
+            opacity=0.15,
+            line_width=0,
+            row=i,
+            col=1,
         )
+        fig.add_vline(x=st_["median_eur"], line={"color": "#222", "width": 2}, row=i, col=1)
         fig.add_annotation(
             x=st_["median_eur"],
             y=1,

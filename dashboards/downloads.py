@@ -43,7 +43,7 @@ def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
     """
     out = frame.reset_index() if frame.index.name is not None else frame.copy()
     given = dict(labels or {})
-    out.columns = [given.get(str(c), column_label(c)) for c in out.columns]
+    out.columns = [given[str(c)] if str(c) in given else column_label(c) for c in out.columns]
     return out
 
 

@@ -153,5 +153,5 @@ def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
             for i, c in enumerate(out.columns)
         }
     )
-    shown.columns = [given.get(str(c), i18n.column(c)) for c in out.columns]
+    shown.columns = [given[str(c)] if str(c) in given else i18n.column(c) for c in out.columns]
     return shown

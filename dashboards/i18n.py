@@ -124,7 +124,7 @@ def column(name: object) -> str:
     ``consumption_kwh`` -> "Verbruik (kWh/jaar)"); a name that is already words is kept.
     A bare identifier the catalogue lacks shows as its key, which the tests catch."""
     key = f"col.{name}"
-    if has(key) or re.fullmatch(r"[a-z0-9_.]+", str(name)):
+    if has(key) or re.fullmatch(r"[a-z][a-z0-9]*([_.][a-z0-9]+)+", str(name)):
         return t(key)
     return str(name)
 

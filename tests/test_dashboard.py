@@ -5,22 +5,29 @@ Portfolio page's files. Figures are compared with energysim's own run."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
+import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from energysim.batch import write_summary
 from energysim.compare import compare
+from energysim.csv_dialect import read_csv_file
+from energysim.ownership import ownership_report
+from energysim.register import read_register
 from energysim.scenario import load_scenario, scenario_from_dict
-from energysim.simulate import run, summary
+from energysim.simulate import participants_table, run, summary
 from energysim.sweep import set_path
 from tests.helpers import results_figures
 
@@ -661,3 +668,259 @@ def test_not_in_form_keeps_everything_else() -> None:
     assert "allocation" not in rest  # every field of it is in the form
     edited = ("panel_fee_eur_per_yr", "sharing_fee_eur_per_kwh")
     assert rest["finance"] == {k: v for k, v in data["finance"].items() if k not in edited}
+
+
+# --------------------------------------------------------------------------- words, charts
+ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead")
+RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Every label, message, table header and cell, metric and chart text on the page
+    (not the scenario file's own TOML, shown read-only as the file has it)."""
+    engine = tuple(
+        i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
+    )  # the engine's own messages, in English after a lead-in: not labels
+    out = [
+        t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)
+    ]
+    out += [h.value for h in [*at.title, *at.header, *at.subheader]]
+    out += [m.label for m in at.metric] + [m.value for m in at.metric]
+    for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
+        out += [str(w.label) for w in getattr(at, kind)]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for w in getattr(at, kind):
+            out += [str(o) for o in w.options]
+    for table in [*at.dataframe, *at.table]:
+        frame = table.value
+        out += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+        out += [str(v) for v in frame.astype(str).to_numpy().ravel()[:2000]]
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        layout = spec["layout"]
+        out.append(json.dumps(layout.get("title", "")))
+        out += [str(trace.get("name", "")) for trace in spec["data"]]
+        out += [json.dumps(a.get("text", "")) for a in layout.get("annotations", [])]
+        for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+            out.append(json.dumps(layout[axis].get("title", "")))
+        for trace in spec["data"]:
+            if trace.get("type") == "sankey":
+                out += [str(label) for label in trace["node"]["label"]]
+    out += [b.proto.label for b in at.get("download_button")]
+    return out
+
+
+def walk_every_page(at: AppTest) -> dict[str, list[str]]:
+    """Visit every page with everything drawn: a register with the rooftop added, a batch
+    summary with names and two sweep points. Returns the visible texts per page."""
+    shown = {}
+    for page in ("scenario", "results", "compare"):
+        goto(at, page)
+        assert_no_traceback(at)
+        shown[page] = visible_texts(at)
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert_no_traceback(at)
+    shown["ownership"] = visible_texts(at)
+    goto(at, "portfolio")
+    at.file_uploader(key="portfolio_upload").upload(
+        "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
+    ).run()
+    at.radio(key="portfolio_names").set_value("example").run()
+    assert_no_traceback(at)
+    shown["portfolio"] = visible_texts(at)
+    return shown
+
+
+def portfolio_summary() -> pd.DataFrame:
+    """A batch summary of two complexes of the example portfolio at 2026 and 2027."""
+    rows = []
+    for cid, benefit, share in (("C001", 150.0, 0.6), ("C002", 90.0, 0.8)):
+        for year, loss in ((2026, 0.0), (2027, 40.0)):
+            rows.append(
+                {
+                    "unit_id": f"{cid}-year={year}",
+                    "complex_id": cid,
+                    "sweep.year": year,
+                    "status": "ok",
+                    "error": "",
+                    "capacity_kwp": 50.0,
+                    "generation_kwh": 45000.0,
+                    "self_consumption_frac": share,
+                    "household_benefit_total_eur": 4000.0 - loss * 10,
+                    "household_benefit_eur.tenant.households": 20,
+                    "household_benefit_eur.tenant.mean_eur": benefit - loss,
+                    "household_benefit_eur.member.mean_eur": 60.0,
+                    "local_ownership_frac": 0.4,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_page_shows_a_raw_identifier_and_every_key_exists(lang: str) -> None:
+    i18n.missing.clear()
+    at = start(lang)
+    shown = walk_every_page(at)
+    assert not i18n.missing, sorted(i18n.missing)
+    other = {"nl": "en", "en": "nl"}[lang]
+    for page, page_texts in shown.items():
+        raw = sorted({m.group(0) for text in page_texts for m in RAW.finditer(text)})
+        assert raw == [], (page, raw)
+        assert len(page_texts) > 10, page
+    # the page speaks the chosen language: its own words, not the other's
+    everything = " ".join(" ".join(v) for v in shown.values())
+    for key in ("nav.results", "results.flows_heading", "portfolio.totals_heading"):
+        if i18n.text(lang, key) != i18n.text(other, key):
+            assert i18n.text(lang, key) in everything
+            assert i18n.text(other, key) not in everything
+
+
+def test_the_language_switch_changes_the_page_and_keeps_the_scenario() -> None:
+    at = start()
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    assert at.radio(key="lang").value == "nl"
+    assert T("form.dwellings") in [n.label for n in at.number_input]
+    at.radio(key="lang").set_value("en").run()
+    assert_no_traceback(at)
+    assert i18n.text("en", "form.dwellings") in [n.label for n in at.number_input]
+    assert at.session_state["scenario"]["buildings"][0]["dwellings"] == 90
+    goto(at, "results")
+    s = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), "buildings[0].dwellings", 90))
+    assert metrics(at) == results_figures(s, "en")
+
+
+def test_every_download_on_every_page_opens(monkeypatch) -> None:
+    """Every download button's file, in every format, reads back with pandas/openpyxl."""
+    served: list[tuple[str, Any]] = []
+    original = st.download_button
+
+    def recording(label: str, data: Any, file_name: str | None = None, **kwargs: Any) -> bool:
+        served.append((str(file_name), data))
+        return original(label, data, file_name, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = start()
+    walk_every_page(at)
+    names = {name for name, _ in served}
+    for expected in (
+        "energy_flows.xlsx", "typical_days.csv", "months-nl.csv", "benefit_per_household.xlsx",
+        "households-nl.csv", "comparison.xlsx", "comparison_households-nl.csv",
+        "ownership_chart_municipality.xlsx", "ownership_municipality-nl.csv",
+        "portfolio_totals.xlsx", "portfolio_pairs-nl.csv", "portfolio.csv", "batch_summary.xlsx",
+    ):
+        assert expected in names, expected
+    for name, data in served:
+        content = data() if callable(data) else data
+        content = content.encode() if isinstance(content, str) else content
+        if name.endswith(".toml"):
+            assert tomllib.loads(content.decode())["buildings"]
+            continue
+        if name.endswith(".xlsx"):
+            frame = pd.read_excel(io.BytesIO(content))
+            workbook = openpyxl.load_workbook(io.BytesIO(content))
+            assert workbook.active.max_row == len(frame) + 1
+        elif name.endswith("-nl.csv"):
+            assert content.startswith(b"\xef\xbb\xbf")
+            frame = read_csv_file(content, "nl")
+            assert b";" in content.splitlines()[0]
+        else:
+            frame = pd.read_csv(io.BytesIO(content))
+        assert len(frame) > 0 and len(frame.columns) > 1, name
+        headers = " ".join(str(c) for c in frame.columns)
+        if not name.startswith("batch_summary"):  # the whole summary keeps energysim's names
+            assert not RAW.search(headers), (name, headers)
+
+
+def test_results_charts_are_the_runs_numbers() -> None:
+    """The Sankey's flows out of the roof add up to the generation, each destination's
+    flows to the run's allocation; months add up to the year; the distribution marks the
+    summary's median and p10-p90 band."""
+    at = start()
+    goto(at, "results")
+    s = summary(run(load_scenario(GALERIJFLAT)))
+    sankey = chart(at, "chart_flows")["data"][0]
+    labels = [str(x).split("<br>")[0] for x in sankey["node"]["label"]]
+    link = {k: values(sankey["link"][k]) for k in ("source", "target", "value")}
+    flows = {
+        (labels[a], labels[b]): v
+        for a, b, v in zip(link["source"], link["target"], link["value"], strict=True)
+    }
+    roof = T("flow.roof")
+    assert sum(v for (a, _), v in flows.items() if a == roof) == pytest.approx(
+        s["generation_kwh"], rel=1e-9
+    )
+    into = {}
+    for (_, b), v in flows.items():
+        into[b] = into.get(b, 0.0) + v
+    assert into[T("flow.tenants")] == pytest.approx(s["allocated_kwh"]["tenants"])
+    assert into[T("flow.members")] == pytest.approx(s["allocated_kwh"]["members"])
+    assert into[T("flow.common")] == pytest.approx(s["allocated_kwh"]["common"])
+    assert into[T("flow.grid")] == pytest.approx(s["export_kwh"])
+    months = chart(at, "chart_months")["data"]
+    assert sum(sum(values(trace["y"])) for trace in months) == pytest.approx(
+        sum(s["allocated_kwh"].values()) + s["export_kwh"]
+    )
+    assert values(months[0]["x"])[0] == "jan" and values(months[0]["x"])[-1] == "dec"
+    days = chart(at, "chart_days")["layout"]["annotations"]
+    assert [a["text"] for a in days[:4]] == [T(f"season.{x}") for x in state.SEASONS]
+    benefit = chart(at, "chart_benefit")["layout"]
+    bands = [(shape["x0"], shape["x1"]) for shape in benefit["shapes"] if shape["type"] == "rect"]
+    lines = [shape["x0"] for shape in benefit["shapes"] if shape["type"] == "line"]
+    for role in ("tenant", "member"):
+        stats = s["household_benefit_eur"][role]
+        assert (stats["p10_eur"], stats["p90_eur"]) in [
+            (pytest.approx(a), pytest.approx(b)) for a, b in bands
+        ]
+        assert any(x == pytest.approx(stats["median_eur"]) for x in lines)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_energy_flows_balance_for_every_example(name: str) -> None:
+    result = run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
+    s = summary(result)
+    flows = state.energy_flows(s, participants_table(result))
+    out_of_roof = flows.loc[flows["source"] == "roof", "energy_kwh"].sum()
+    assert out_of_roof == pytest.approx(s["generation_kwh"], rel=1e-9)
+    through = flows.loc[flows["source"] == "own_strings", "energy_kwh"].sum()
+    into = flows.loc[flows["target"] == "own_strings", "energy_kwh"].sum()
+    assert through == pytest.approx(into)
+    assert (flows["energy_kwh"] > 0).all()
+
+
+def test_ownership_chart_is_the_reports_chart_table() -> None:
+    at = start()
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.radio(key="ownership_level").set_value("res_region").run()
+    report = ownership_report(read_register(state.EXAMPLE_REGISTER))
+    expected = report.chart_table("res_region")
+    figure = chart(at, "chart_ownership")
+    (bars,) = figure["data"]
+    assert values(bars["x"]) == list(expected["area"])
+    assert values(bars["y"]) == pytest.approx(list(expected["local_share_production_frac"] * 100))
+    (target,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
+    labels = [a["text"] for a in figure["layout"]["annotations"]]
+    assert T("ownership.target_line", value="50%") in labels
+
+
+def test_portfolio_pairs_each_complex_and_names_it() -> None:
+    at = start()
+    goto(at, "portfolio")
+    at.file_uploader(key="portfolio_upload").upload(
+        "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
+    ).run()
+    at.radio(key="portfolio_names").set_value("example").run()
+    assert_no_traceback(at)
+    difference = chart(at, "chart_difference")["data"][0]
+    assert values(difference["x"]) == [
+        "Galerijflat Zuidwijk (C001)",
+        "Portiekflat Oud-Charlois (C002)",
+    ]
+    assert values(difference["y"]) == pytest.approx([-40.0, -40.0])
+    table = at.dataframe[-1].value
+    assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
+    totals = at.table[0].value
+    assert list(totals[T("col.complexes")]) == ["2", "2"]

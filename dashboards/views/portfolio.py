@@ -289,7 +289,10 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
         config=charts.CONFIG,
         key="chart_difference",
     )
-    both = benefit.join(share, lsuffix=" (€)", rsuffix=" (%)")
+    both = benefit.set_axis([f"{i18n.column(BENEFIT)}: {c}" for c in benefit.columns], axis=1)
+    both = both.join(
+        share.set_axis([f"{i18n.column(SELF_CONSUMPTION)}: {c}" for c in share.columns], axis=1)
+    )
     st.dataframe(
         fmt.readable(benefit.rename_axis("complex")), hide_index=True, key="pairs_table"
     )
@@ -298,7 +301,7 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
 
 def _filter_and_sort(frame: pd.DataFrame) -> pd.DataFrame:
     left, right, sort_col = st.columns(3)
-    columns = [c for c in frame.columns if c != "label"]
+    columns = [c for c in frame.columns if c.startswith("sweep.") or i18n.has(f"col.{c}")]
     column = left.selectbox(
         t("portfolio.filter"),
         columns,
@@ -319,7 +322,7 @@ def _filter_and_sort(frame: pd.DataFrame) -> pd.DataFrame:
         )
         if value is not None:
             frame = frame[frame[column] == value]
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(frame[c])]
     if numeric:
         sort_by = sort_col.selectbox(
             t("portfolio.sort"),
