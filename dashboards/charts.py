@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import formatting as fmt
+import i18n
 import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import get_month_names
-
-import i18n
 from i18n import t
 
 COLORS = {
@@ -253,7 +252,9 @@ def benefit_distribution(
         fig.update_yaxes(title_text=t("results.households_axis"), row=i, col=1)
     fig.update_xaxes(title_text=t("results.benefit_axis"), row=len(roles) or 1, col=1)
     fig.update_xaxes(tickprefix="€ " if i18n.language() == "nl" else "€")
-    return _layout(fig, t("results.distribution_title"), height=200 + 170 * len(roles), legend=False)
+    return _layout(
+        fig, t("results.distribution_title"), height=200 + 170 * len(roles), legend=False
+    )
 
 
 # --------------------------------------------------------------------------- compare

@@ -148,10 +148,7 @@ def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
     out = frame.reset_index() if frame.index.name is not None else frame.copy()
     given = dict(labels or {})
     shown = pd.DataFrame(
-        {
-            i: [cell(str(c), v) for v in out.iloc[:, i].tolist()]
-            for i, c in enumerate(out.columns)
-        }
+        {i: [cell(str(c), v) for v in out.iloc[:, i].tolist()] for i, c in enumerate(out.columns)}
     )
     shown.columns = [given[str(c)] if str(c) in given else i18n.column(c) for c in out.columns]
     return shown

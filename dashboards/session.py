@@ -16,9 +16,9 @@ from typing import Any
 
 import state
 import streamlit as st
+from i18n import t
 
 from energysim.errors import EnergysimError
-from i18n import t
 
 
 def apology_text() -> str:

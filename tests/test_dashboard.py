@@ -300,7 +300,10 @@ def test_an_upload_shows_and_runs_its_own_tiers_keys_and_scheme(tmp_path: Path) 
     assert at.selectbox(key=key(at, "allocation.tenants.key")).value == "equal (export)"
     assert at.selectbox(key=key(at, "allocation.members.mode")).value == "postcoderoos"
     assert at.sidebar.selectbox(key="example").value is None
-    assert "custom-tiers.toml" in at.markdown[0].value and T("session.uploaded") in at.markdown[0].value
+    assert (
+        "custom-tiers.toml" in at.markdown[0].value
+        and T("session.uploaded") in at.markdown[0].value
+    )
     path = tmp_path / "custom-tiers.toml"
     path.write_bytes(toml_bytes(data))
     expected = summary(run(load_scenario(path)))
@@ -681,9 +684,7 @@ def visible_texts(at: AppTest) -> list[str]:
     engine = tuple(
         i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
     )  # the engine's own messages, in English after a lead-in: not labels
-    out = [
-        t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)
-    ]
+    out = [t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
@@ -787,7 +788,9 @@ def test_the_language_switch_changes_the_page_and_keeps_the_scenario() -> None:
     assert i18n.text("en", "form.dwellings") in [n.label for n in at.number_input]
     assert at.session_state["scenario"]["buildings"][0]["dwellings"] == 90
     goto(at, "results")
-    s = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), "buildings[0].dwellings", 90))
+    s = summary_of_dict(
+        set_path(example_dict("rotterdam-galerijflat"), "buildings[0].dwellings", 90)
+    )
     assert metrics(at) == results_figures(s, "en")
 
 
@@ -805,10 +808,19 @@ def test_every_download_on_every_page_opens(monkeypatch) -> None:
     walk_every_page(at)
     names = {name for name, _ in served}
     for expected in (
-        "energy_flows.xlsx", "typical_days.csv", "months-nl.csv", "benefit_per_household.xlsx",
-        "households-nl.csv", "comparison.xlsx", "comparison_households-nl.csv",
-        "ownership_chart_municipality.xlsx", "ownership_municipality-nl.csv",
-        "portfolio_totals.xlsx", "portfolio_pairs-nl.csv", "portfolio.csv", "batch_summary.xlsx",
+        "energy_flows.xlsx",
+        "typical_days.csv",
+        "months-nl.csv",
+        "benefit_per_household.xlsx",
+        "households-nl.csv",
+        "comparison.xlsx",
+        "comparison_households-nl.csv",
+        "ownership_chart_municipality.xlsx",
+        "ownership_municipality-nl.csv",
+        "portfolio_totals.xlsx",
+        "portfolio_pairs-nl.csv",
+        "portfolio.csv",
+        "batch_summary.xlsx",
     ):
         assert expected in names, expected
     for name, data in served:

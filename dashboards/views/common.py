@@ -38,9 +38,7 @@ def engine_messages(warnings: Sequence[str], notes: Sequence[str]) -> None:
     """The library's warnings and notes of a run. They are the engine's own words, in
     English; a lead-in in the page's language says what they are."""
     if warnings:
-        st.warning(
-            f"{t('common.warnings_lead')}\n{listed(warnings)}", icon=":material/warning:"
-        )
+        st.warning(f"{t('common.warnings_lead')}\n{listed(warnings)}", icon=":material/warning:")
     if notes:
         st.info(f"{t('common.notes_lead')}\n{listed(notes)}", icon=":material/info:")
 

@@ -39,9 +39,7 @@ def cached_compare(scenario_jsons: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Da
 def variant_options(current: Scenario) -> list[str]:
     """The variants one can choose: this scenario under each year's rules, the examples."""
     years = sorted({*state.YEARS, current.rules_year})
-    examples = [
-        f"example:{n}" for n in state.examples() if f"{n}.toml" != session.source().name
-    ]
+    examples = [f"example:{n}" for n in state.examples() if f"{n}.toml" != session.source().name]
     return [f"rules:{y}" for y in years] + examples
 
 
@@ -111,7 +109,9 @@ def shown_table(table: pd.DataFrame, diff: pd.DataFrame, names: dict[str, str]) 
     for column in diff.columns:
         label = t("compare.difference_column", b=names[column], a=first)
         out[label] = [
-            "" if r not in diff.index or pd.isna(diff.at[r, column]) else _signed(r, diff.at[r, column])
+            ""
+            if r not in diff.index or pd.isna(diff.at[r, column])
+            else _signed(r, diff.at[r, column])
             for r in table.index
         ]
     return out
@@ -173,7 +173,10 @@ def page(checked: state.Check) -> None:
 
     means = pd.DataFrame(
         {
-            names[c]: [table.at[f"{r}_mean_eur", c] if f"{r}_mean_eur" in table.index else None for r in ROLES]
+            names[c]: [
+                table.at[f"{r}_mean_eur", c] if f"{r}_mean_eur" in table.index else None
+                for r in ROLES
+            ]
             for c in table.columns
         },
         index=list(ROLES),
@@ -224,9 +227,9 @@ def page(checked: state.Check) -> None:
     download_table(numbers, "comparison", "comparison")
     households_out = households.copy()
     households_out["role"] = households_out["role"].map(lambda r: t(f"role.{r}"))
+    change = t("compare.difference_column", b=names[table.columns[-1]], a=names[first])
     households_out.columns = [
-        names.get(c, c if c == "role" else t("compare.difference_column", b=names[table.columns[-1]], a=names[first]))
-        for c in households_out.columns
+        "role" if c == "role" else names.get(c, change) for c in households_out.columns
     ]
     households_out.index.name = "participant_id"
     download_table(

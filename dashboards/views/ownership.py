@@ -73,9 +73,7 @@ def _register_path() -> Path | None:
     if source == "example":
         return state.EXAMPLE_REGISTER
     if source == "upload":
-        up = st.file_uploader(
-            t("ownership.upload"), type=["csv", "xlsx"], key="register_upload"
-        )
+        up = st.file_uploader(t("ownership.upload"), type=["csv", "xlsx"], key="register_upload")
         if up is None:
             return None
         # the library reads registers from files: keep the upload in a private temp folder
@@ -120,7 +118,9 @@ def page(checked: state.Check) -> None:
     except (EnergysimError, ValueError) as exc:
         st.error(t("ownership.register_error", message=str(exc)), icon=":material/error:")
         return
-    levels = [lv for lv in ("municipality", "province", "res_region") if lv in set(report.areas["level"])]
+    levels = [
+        lv for lv in ("municipality", "province", "res_region") if lv in set(report.areas["level"])
+    ]
     level = st.radio(
         t("ownership.level"),
         levels,

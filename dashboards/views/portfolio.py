@@ -244,13 +244,14 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
     st.subheader(t("portfolio.pairs_heading"), help=t("help.pairs"))
     left, mid, right = st.columns(3)
     sweep = left.selectbox(
-        t("portfolio.pair_setting"), swept, format_func=i18n.shown_as(swept, column_words), key="pair_sweep"
+        t("portfolio.pair_setting"),
+        swept,
+        format_func=i18n.shown_as(swept, column_words),
+        key="pair_sweep",
     )
     points = sorted(frame[sweep].dropna().unique().tolist(), key=str)
     a = mid.selectbox(t("portfolio.pair_a"), points, index=0, key=f"pair_a:{sweep}")
-    b = right.selectbox(
-        t("portfolio.pair_b"), points, index=len(points) - 1, key=f"pair_b:{sweep}"
-    )
+    b = right.selectbox(t("portfolio.pair_b"), points, index=len(points) - 1, key=f"pair_b:{sweep}")
     if a == b:
         st.info(t("portfolio.pair_same"))
         return
@@ -293,9 +294,7 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
     both = both.join(
         share.set_axis([f"{i18n.column(SELF_CONSUMPTION)}: {c}" for c in share.columns], axis=1)
     )
-    st.dataframe(
-        fmt.readable(benefit.rename_axis("complex")), hide_index=True, key="pairs_table"
-    )
+    st.dataframe(fmt.readable(benefit.rename_axis("complex")), hide_index=True, key="pairs_table")
     download_table(both, "portfolio_pairs", "pairs")
 
 

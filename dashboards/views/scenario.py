@@ -101,9 +101,7 @@ def page(checked: state.Check) -> None:
     data = session.data()
     fields = state.form_fields(data)
     buildings = data.get("buildings") if isinstance(data.get("buildings"), list) else []
-    first = (
-        buildings[0].get("id", "1") if buildings and isinstance(buildings[0], dict) else None
-    )
+    first = buildings[0].get("id", "1") if buildings and isinstance(buildings[0], dict) else None
     if first is None:
         st.info(t("scenario.no_buildings"))
     elif len(buildings) > 1:
