@@ -180,9 +180,9 @@ def write_report(
 
     def write(folder: Path) -> None:
         write_json(folder / FILES[0], report_json(report))
-        write_csv(folder / FILES[1], _with_rules(report.areas, report))
-        write_csv(folder / FILES[2], _with_rules(report.kinds, report))
-        write_csv(folder / FILES[3], _with_rules(report.progress, report))
+        write_csv(folder / FILES[1], _with_rules(report.areas, report), dialect=csv_dialect)
+        write_csv(folder / FILES[2], _with_rules(report.kinds, report), dialect=csv_dialect)
+        write_csv(folder / FILES[3], _with_rules(report.progress, report), dialect=csv_dialect)
         installations = report.installations.drop(columns="total")
         write_csv(
             folder / FILES[4],
