@@ -516,7 +516,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 # --------------------------------------------------------------------------- words, pictures
 PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
 RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
-ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead")
+ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
 
 
 def paired_summary() -> pd.DataFrame:
@@ -668,7 +668,7 @@ def test_the_households_download_opens_in_a_dutch_excel(
         for b in page.d.find_elements(
             page.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button"
         )
-        if b.text.strip() == T("dl.csv_nl")
+        if b.text.strip().endswith(T("dl.csv_nl"))
     ]
     buttons[-1].click()  # the last table: all households
     page.wait.until(lambda _: (folders["downloads"] / "households-nl.csv").exists(), "no file")
