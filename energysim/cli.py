@@ -144,10 +144,11 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
-    from energysim.simulate import resolve
+    from energysim.tariffs import resolve_tariffs
 
     scenario = load_scenario(args.scenario)
-    resolve(scenario)
+    # the year's tariffs resolve (as in simulate.resolve), without importing the engine
+    resolve_tariffs(scenario.year, scenario.tariffs.model_dump())
     missing = [
         str(p)
         for p in (scenario.generation_csv, scenario.consumption_csv, scenario.weather.path)

@@ -19,25 +19,38 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pvlib
 from numpy.typing import NDArray
 
 from energysim.weather import solar_position
+
+# pvlib (and the scipy modules it pulls in) is imported inside the functions that use it:
+# a run whose profiles all come from energysim.profile_cache never needs it.
 
 GAMMA_PDC_PER_K = -0.0037
 """PVWatts temperature coefficient of power for standard modules [1/K]."""
 INVERTER_EFFICIENCY = 0.96
 """PVWatts nominal inverter efficiency [-]."""
 ALBEDO = 0.2
-MOUNTING_SAPM = {
-    # ballasted frames on a flat roof: air flows under the modules
-    "open_rack": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"],
-    # modules close to the roof surface: hotter
-    "close_mount": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][
-        "close_mount_glass_glass"
-    ],
+MOUNTING_SAPM: dict[str, dict[str, float]] = {
+    # pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][...] (King et al. 2004,
+    # table 1); written out so that importing this module does not import pvlib (a test
+    # checks they equal pvlib's)
+    # ballasted frames on a flat roof: air flows under the modules (open_rack_glass_polymer)
+    "open_rack": {"a": -3.56, "b": -0.075, "deltaT": 3.0},
+    # modules close to the roof surface: hotter (close_mount_glass_glass)
+    "close_mount": {"a": -2.98, "b": -0.0471, "deltaT": 1.0},
 }
 PLANES_PER_BLOCK = 128
+PROFILE_SOURCES = (
+    "generation.py",
+    "weather.py",
+    "timeindex.py",
+    "data/knmi_weather_stats.json",
+)
+"""Package files whose content determines a per-kWp profile in the embedded weather
+(part of its key in :mod:`energysim.profile_cache`)."""
+PROFILE_LIBRARIES = ("numpy", "pandas", "scipy", "pvlib")
+"""Libraries whose version determines it."""
 
 REQUIRED_PLANE_COLUMNS = (
     "capacity_kwp",
@@ -80,6 +93,8 @@ def combine_losses_frac(
         age_frac,
         availability_frac,
     ]
+    import pvlib
+
     return float(pvlib.pvsystem.pvwatts_losses(*[100 * p for p in parts]) / 100)
 
 
@@ -133,6 +148,8 @@ def simulate_generation_kwh(
     inverter rated ``P0 / dc_ac_ratio`` (clipping). Energy = mean power x step; irradiance
     is taken at the middle of each interval.
     """
+    import pvlib
+
     missing = [c for c in REQUIRED_PLANE_COLUMNS if c not in planes.columns]
     if missing:
         raise ValueError(f"planes: column '{missing[0]}' is missing")

@@ -20,24 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from energysim.io import publish_atomically, write_csv, write_json
-
-OwnerType = Literal[
-    "resident_cooperative",
-    "tenants_collective",
-    "municipality",
-    "water_board",
-    "local_business",
-    "housing_corporation",
-    "non_local_investor",
-    "other",
-]
-OWNER_TYPES: tuple[str, ...] = get_args(OwnerType)
+from energysim.owner_types import OWNER_TYPES as OWNER_TYPES  # re-exported
+from energysim.owner_types import OwnerType as OwnerType  # re-exported
 
 DEFAULT_LOCAL_TYPES: frozenset[str] = frozenset(
     {"resident_cooperative", "tenants_collective", "municipality", "water_board", "local_business"}

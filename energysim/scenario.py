@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from energysim.errors import ScenarioError
-from energysim.ownership import OwnerType
+from energysim.owner_types import OwnerType
 
 __all__ = [
     "Scenario",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from energysim import allocation as alloc
-from energysim import demand, generation, ownership, weather
+from energysim import demand, generation, ownership, profile_cache, weather
 from energysim.accounts import Accounts, build_accounts, distribution
 from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
@@ -153,7 +153,7 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             tuple(float(h) for h in a.horizon_deg) if a.horizon_deg is not None else None,
         )
         if spec.source == "embedded":
-            per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape)
+            per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape, len(index))
         else:
             wx = load_weather(scenario, index) if wx is None else wx
             per_kwp = generation.simulate_generation_kwh(
@@ -169,14 +169,45 @@ columns); with the horizon they key the per-kWp cache."""
 
 
 @lru_cache(maxsize=64)
-def _embedded_per_kwp_kwh(weather_key: tuple[Any, ...], shape: tuple[Any, ...]) -> np.ndarray:
-    """Generation of 1 kWp of a plane in the embedded weather [kWh/interval], read-only."""
+def _embedded_per_kwp_kwh(
+    weather_key: tuple[Any, ...], shape: tuple[Any, ...], n_steps: int
+) -> np.ndarray:
+    """Generation of 1 kWp of a plane in the embedded weather [kWh/interval], read-only.
+
+    Kept in memory for the process and on disk in :mod:`energysim.profile_cache`,
+    keyed by the weather's inputs, the plane's figures and the code that computes it.
+    """
     year, lat, lon, tz, step_min, seed, alt = weather_key
-    wx = _embedded_weather_cached(year, lat, lon, tz, step_min, seed, alt)
-    out = generation.simulate_generation_kwh(wx, lat, lon, alt, _unit_plane(shape))
-    values = out.to_numpy()[:, 0].copy()
-    values.flags.writeable = False
-    return values
+
+    def compute() -> np.ndarray:
+        wx = _embedded_weather_cached(year, lat, lon, tz, step_min, seed, alt)
+        out = generation.simulate_generation_kwh(wx, lat, lon, alt, _unit_plane(shape))
+        return out.to_numpy()[:, 0].copy()
+
+    inputs = {
+        "weather": dict(zip(_WEATHER_KEY_NAMES, weather_key, strict=True)),
+        "plane": dict(zip((*_PLANE_SHAPE, "horizon_deg"), shape, strict=True)),
+    }
+    return profile_cache.cached_array(
+        "per_kwp_generation",
+        inputs,
+        (n_steps,),
+        compute,
+        files=generation.PROFILE_SOURCES,
+        libraries=generation.PROFILE_LIBRARIES,
+    )
+
+
+_WEATHER_KEY_NAMES = (
+    "year",
+    "latitude_deg",
+    "longitude_deg",
+    "timezone",
+    "step_min",
+    "seed",
+    "altitude_m",
+)
+"""The fields of :func:`_embedded_weather_key`, in order."""
 
 
 def _unit_plane(shape: tuple[Any, ...]) -> pd.DataFrame:
