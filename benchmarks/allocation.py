@@ -1,10 +1,11 @@
 """Benchmark the allocation kernels: 35,040 intervals x 1,000 participants.
 
 For every key and variant, and for a 3-tier waterfall with caps, prints the time (CPU
-time of this process, see :func:`clock`) of the vectorised kernel (best of ``--repeat`` runs, timed without memory tracing), its
-peak traced memory (a separate run under tracemalloc, which sees numpy's buffers) and
-the ratio against a straightforward per-interval implementation: a Python loop over
-intervals doing each interval's arithmetic with numpy on one row, redistribution by
+time of this process, see :func:`clock`) of the vectorised kernel (best of ``--repeat``
+runs, timed without memory tracing), its peak traced memory (a separate run under
+tracemalloc, which sees numpy's buffers) and the ratio against a straightforward
+per-interval implementation: a Python loop over intervals doing each interval's
+arithmetic with numpy on one row, redistribution by
 progressive filling (saturate whoever fits, re-divide the rest, repeat). The baseline
 is timed on ``--baseline-steps`` intervals spread evenly over the year and scaled
 linearly to all intervals; its results on those intervals are compared with the
