@@ -120,11 +120,12 @@ def baseline_complex(
 
     def bill(kwh: pd.Series, rebate: bool = True) -> pd.Series:
         tax = (
-            kwh.clip(upper=2900) * t.energy_tax_eur_per_kwh
-            + (kwh - 2900).clip(lower=0) * t.energy_tax_bracket2_eur_per_kwh
+            kwh.clip(upper=2900) * t.energy_tax_excl_vat_eur_per_kwh
+            + (kwh - 2900).clip(lower=0) * t.energy_tax_bracket2_excl_vat_eur_per_kwh
         )
-        fixed = t.network_charge_eur_per_yr - (t.tax_rebate_eur_per_yr if rebate else 0.0)
-        return (kwh * t.supply_price_eur_per_kwh + tax) * (1 + t.vat_frac) + fixed
+        rebate_eur = t.tax_rebate_excl_vat_eur_per_yr if rebate else 0.0
+        fixed = t.network_charge_incl_vat_eur_per_yr - rebate_eur
+        return (kwh * t.supply_price_excl_vat_eur_per_kwh + tax) * (1 + t.vat_frac) + fixed
 
     common_kwh = pd.Series([common.sum(), common.sum() - to_common.sum()])
     common_bills = bill(common_kwh, rebate=False)
@@ -134,7 +135,7 @@ def baseline_complex(
     stats = money["benefit"].quantile([0.1, 0.5, 0.9])
     quintiles = money["benefit"].groupby(pd.qcut(use.rank(method="first"), 5)).mean()
     years = pd.RangeIndex(0, 26)
-    revenue = export.sum() * t.feed_in_compensation_eur_per_kwh
+    revenue = export.sum() * t.feed_in_compensation_excl_vat_eur_per_kwh
     cash = pd.Series(
         np.where(years == 0, -row.capacity_kwp * 1000.0, revenue * 0.995 ** (years - 1)),
         index=years,

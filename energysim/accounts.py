@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from energysim import business, fairness, finance, subsidies
-from energysim.scenario import Scenario, participant_ids
-from energysim.tariffs import NET_METERING_LAST_YEAR, TariffSet
+from energysim.errors import ScenarioError
+from energysim.scenario import Building, Scenario, participant_ids
+from energysim.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet, yearly_figure
 
 HUURCOMMISSIE_FEE_FRAC = (0.10, 0.06)
 """Panel usage fee at most 10% of the investment per year for the first 10 years, 6%
@@ -42,7 +43,11 @@ class Accounts:
     scheme : dict
         Year-1 totals of the scheme (revenues, subsidy, opex, ...) [EUR].
     messages : list of str
-        Warnings (e.g. a panel fee above the Huurcommissie limit).
+        Warnings (e.g. a panel fee above the Huurcommissie limit) and the estimated
+        figures the run used.
+    assumptions : list of dict
+        Every estimated figure the run used (value, unit, VAT basis, status, source):
+        ``summary.json``'s ``assumptions``.
     """
 
     money: pd.DataFrame
@@ -50,6 +55,7 @@ class Accounts:
     cashflows: pd.DataFrame
     scheme: dict[str, float]
     messages: list[str] = field(default_factory=list)
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
 
 
 MONEY_COLUMNS = (
@@ -64,9 +70,118 @@ MONEY_COLUMNS = (
 """Year-1 money of a participant [EUR/yr], the columns of :attr:`Accounts.money`
 (before ``benefit_eur``)."""
 
+BENEFIT_PATHS = ("energy", "subsidy", "cost", "fixed_fee", "per_kwh_fee")
+"""The parts of a household's benefit by how they move over the lifetime
+(:func:`energysim.business.item_paths`): bill difference, service-cost saving, payouts
+from market revenue and tax refunds follow ``energy``; the SCE subsidy in a payout
+``subsidy``; the cooperative's running costs in a payout ``cost``; the panel fee
+``fixed_fee``; the sharing fee ``per_kwh_fee``."""
+
+SCHEME_OWNER_TYPES = ("resident_cooperative",)
+"""Owner types that can hold an SCE or postcoderoos installation: a cooperative or an
+association of owners (VvE) of residents (SCE art. 1; Regeling verlaagd tarief)."""
+
+SMALL_CONNECTION_MAX_KVA = 3 * 80 * 230 / 1000
+"""A small connection is at most 3x80 A: 55.2 kVA at 230 V (Elektriciteitswet 1998 art. 95a)."""
+
 
 def _members_mode(scenario: Scenario) -> str:
     return scenario.allocation.members.mode
+
+
+def _uses_scheme(scenario: Scenario) -> bool:
+    """Whether some building feeds a neighbourhood tier in for the SCE or postcoderoos."""
+    return _members_mode(scenario) in ("sce", "postcoderoos") and any(
+        b.members.count for b in scenario.buildings
+    )
+
+
+def check_scheme_rules(scenario: Scenario) -> None:
+    """Refuse a cooperative scheme the regulation does not allow.
+
+    Raises
+    ------
+    ScenarioError
+        - the SCE (or postcoderoos) scheme without an owner of type
+          ``resident_cooperative``: the subsidy goes to the cooperative or VvE that owns
+          the installation (SCE; domain.md section 4);
+        - the SCE on a small common connection with common installations or tenants
+          taking energy before the members' tier: on a small connection (up to 3x80 A)
+          the SCE requires 100% feed-in.
+    """
+    if not _uses_scheme(scenario):
+        return
+    mode = _members_mode(scenario)
+    if not any(o.owner_type in SCHEME_OWNER_TYPES for o in scenario.ownership):
+        found = ", ".join(sorted({o.owner_type for o in scenario.ownership}))
+        raise ScenarioError(
+            f"allocation.members.mode = '{mode}': the {mode.upper()} scheme is for a "
+            f"cooperative (or VvE) of residents that owns the installation; expected an "
+            f"[[ownership]] owner with owner_type 'resident_cooperative', found {found}"
+        )
+    if mode != "sce":
+        return
+    order = scenario.allocation.order
+    before = order[: order.index("members")]
+    for b in scenario.buildings:
+        if not b.members.count or b.common.connection != "small":
+            continue
+        taking = [
+            r for r in before if r == "common" or (r == "tenants" and b.tenants.participating)
+        ]
+        if taking:
+            raise ScenarioError(
+                f"buildings[{b.id}]: allocation.order: on a small common connection (up to "
+                f"3x80 A) the SCE requires 100% feed-in, found {taking} before 'members'; put "
+                f"'members' first or set buildings.common.connection = 'large' (there only "
+                f"the kWh fed in are subsidised)"
+            )
+
+
+def _connection_notes(scenario: Scenario) -> list[str]:
+    """Notes on common connections whose size does not fit the installation."""
+    out = []
+    for b in scenario.buildings:
+        on_common = [a for a in b.arrays if a.setup == "common"]
+        ac_kw = sum(a.dc_capacity_kwp / a.dc_ac_ratio for a in on_common)
+        if b.common.connection == "small" and ac_kw > SMALL_CONNECTION_MAX_KVA:
+            out.append(
+                f"{b.id}: {ac_kw:.1f} kW of inverters on the common connection exceed a small "
+                f"connection (3x80 A = {SMALL_CONNECTION_MAX_KVA:.1f} kVA); such a connection is "
+                "normally large (set buildings.common.connection = 'large': capacity-based "
+                "network tariff, no net metering)"
+            )
+        if _uses_scheme(scenario) and _members_mode(scenario) == "sce" and b.members.count:
+            kwp = sum(a.dc_capacity_kwp for a in on_common)
+            low, high = (15.0, 100.0) if b.common.connection == "small" else (15.0, 500.0)
+            if not low <= kwp <= high:
+                out.append(
+                    f"{b.id}: the SCE category of a {b.common.connection} connection is "
+                    f"{low:g}-{high:g} kWp, found {kwp:.1f} kWp on the common connection"
+                )
+    return out
+
+
+def sce_basisbedrag(scenario: Scenario, building: Building) -> Figure:
+    """The SCE basisbedrag of a building's installation: the scenario's, or the data file's.
+
+    The data file's figure depends on the common connection's size (small / large) and
+    the rules year (later years carry the last published one forward: an estimate).
+    """
+    given = scenario.finance.sce_basisbedrag_eur_per_kwh
+    name = f"sce_basisbedrag_{building.common.connection}_eur_per_kwh"
+    if given is not None:
+        return Figure(
+            name,
+            scenario.rules_year,
+            given,
+            "EUR/kWh",
+            "none",
+            "published",
+            "scenario",
+            scenario.rules_year,
+        )
+    return yearly_figure(name, scenario.rules_year)
 
 
 def year_one_money(
@@ -78,6 +193,21 @@ def year_one_money(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Bills and benefits of every participant, and the scheme's totals, for one year.
 
+    See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
+    """
+    money, scheme, _ = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    return money, scheme
+
+
+def year_one_parts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Bills and benefits of every participant, the scheme's totals, the benefits' parts.
+
     Parameters
     ----------
     annual : pandas.DataFrame
@@ -86,7 +216,18 @@ def year_one_money(
         (supply price times kWh, summed over intervals: dynamic prices allowed).
     buildings : pandas.DataFrame
         Per building: ``capacity_kwp``, ``generation_kwh``, ``common_export_kwh``,
-        ``sce_kwh`` (the cooperative scheme's fed-in energy).
+        ``sce_kwh`` (the cooperative scheme's fed-in energy); for a large common
+        connection ``common_monthly_peaks_without_kw`` and ``common_monthly_peaks_with_kw``
+        (sum over the months of the peak import [kW]).
+
+    Returns
+    -------
+    money : pandas.DataFrame
+        :data:`MONEY_COLUMNS` and ``benefit_eur`` per participant [EUR/yr].
+    scheme : dict
+        Year-1 totals [EUR/yr].
+    parts : pandas.DataFrame
+        Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
     """
     fin = scenario.finance
     mode = _members_mode(scenario)
@@ -100,9 +241,11 @@ def year_one_money(
         "panel_fees_eur": 0.0,
         "sharing_fees_eur": 0.0,
     }
-    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_eur_per_kwh
+    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
     position = {pid: j for j, pid in enumerate(participants.index)}
     money_cols = {name: np.zeros(len(position)) for name in MONEY_COLUMNS}
+    # the parts of a household's benefit that do not follow the energy path
+    other_parts = {name: np.zeros(len(position)) for name in BENEFIT_PATHS[1:]}
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
     ann = {
@@ -137,7 +280,7 @@ def year_one_money(
     def put(ids: list[str], **values: Any) -> None:
         rows = [position[p] for p in ids]
         for name, value in values.items():
-            money_cols[name][rows] = value
+            (other_parts if name in other_parts else money_cols)[name][rows] = value
 
     for b in scenario.buildings:
         ids = participant_ids(b)
@@ -150,33 +293,34 @@ def year_one_money(
         scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
 
         c = annual.loc[ids["common"][0]]  # one row: a Series
+        large = b.common.connection == "large"
+        connection: dict[str, Any] = {
+            "rebate": False,
+            "connection": b.common.connection,
+            "contracted_kw": b.common.contracted_capacity_kw,
+        }
         common_without = float(
             finance.connection_bill_eur(
                 c.consumption_kwh,
                 0.0,
                 tariffs,
-                rebate=False,
                 supply_cost_eur=c.supply_cost_without_eur,
+                monthly_peak_kw_sum=bld.common_monthly_peaks_without_kw if large else 0.0,
+                **connection,
             )
         )
+        with_scheme: dict[str, Any] = {
+            "supply_cost_eur": c.supply_cost_with_eur,
+            "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
+            **connection,
+        }
         common_with = float(
-            finance.connection_bill_eur(
-                c.grid_import_kwh,
-                0.0,
-                tariffs,
-                rebate=False,
-                supply_cost_eur=c.supply_cost_with_eur,
-            )
+            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme)
         )
         common_saving = common_without - common_with
-        exported = float(bld.common_export_kwh)
         export_value = common_with - float(
             finance.connection_bill_eur(
-                c.grid_import_kwh,
-                exported,
-                tariffs,
-                rebate=False,
-                supply_cost_eur=c.supply_cost_with_eur,
+                c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
             )
         )
         if fin.export_revenue_to == "service_costs":
@@ -205,6 +349,7 @@ def year_one_money(
             bill_with_eur=t_with,
             service_cost_saving_eur=service,
             fees_eur=fee,
+            fixed_fee=-fee,
         )
         m = [position[p] for p in ids["members"]]
         if not m:
@@ -216,16 +361,20 @@ def year_one_money(
         key = certificates / certificates.sum()
         payout = np.zeros(len(m))
         refund = np.zeros(len(m))
+        subsidy = 0.0
         if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0:
             revenue = bld.sce_kwh * market
             scheme["scheme_market_revenue_eur"] += revenue
-            subsidy = 0.0
             if mode == "sce" and _sce_available(scenario):
                 per_kwh = subsidies.sce_subsidy_eur_per_kwh(
-                    fin.sce_basisbedrag_eur_per_kwh, market, fin.sce_basisenergieprijs_eur_per_kwh
+                    sce_basisbedrag(scenario, b).value,
+                    market,
+                    fin.sce_basisenergieprijs_eur_per_kwh,
                 )
+                # the installation on the common connection (own strings are not part)
+                kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
                 subsidy = per_kwh * subsidies.sce_subsidised_kwh(
-                    bld.sce_kwh, bld.capacity_kwp, fin.sce_connection
+                    bld.sce_kwh, kwp, b.common.connection
                 )
             scheme["subsidy_eur"] += subsidy
             # the cooperative pays out its net running cash flow by certificates
@@ -234,7 +383,7 @@ def year_one_money(
                 _, refund = subsidies.postcoderoos_refund_eur(
                     bld.sce_kwh * key,
                     ann["consumption_kwh"][m],
-                    tariffs.energy_tax_eur_per_kwh,
+                    tariffs.energy_tax_excl_vat_eur_per_kwh,
                     tariffs.vat_frac,
                 )
                 scheme["tax_refund_eur"] += float(refund.sum())
@@ -245,6 +394,9 @@ def year_one_money(
             fees_eur=sharing_fee,
             payout_eur=payout,
             tax_refund_eur=refund,
+            subsidy=subsidy * key,
+            cost=-opex_scheme * key if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0 else 0.0,
+            per_kwh_fee=-sharing_fee,
         )
     money = pd.DataFrame(money_cols, index=participants.index)
     household = (participants["role"] != "common").to_numpy()
@@ -264,7 +416,12 @@ def year_one_money(
     scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     )
-    return money, scheme
+    parts = pd.DataFrame(
+        {name: np.where(household, values, 0.0) for name, values in other_parts.items()},
+        index=participants.index,
+    )
+    parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
+    return money, scheme, parts
 
 
 def _sce_available(scenario: Scenario) -> bool:
@@ -272,7 +429,7 @@ def _sce_available(scenario: Scenario) -> bool:
     if fin.sce_available is not None:
         return fin.sce_available
     # the regulation is recorded as lapsing 1 April 2026 (domain.md section 4)
-    return scenario.year <= 2026
+    return scenario.rules_year <= 2026
 
 
 def build_accounts(
@@ -286,42 +443,56 @@ def build_accounts(
 
     Notes
     -----
-    Operating year ``y`` falls in calendar year ``scenario.year + y - 1``: while that is at
-    most 2026 the year-1 figures under net metering apply, later ones are recomputed
-    without net metering (Kamerstuk 36 611). Revenues are scaled by degradation
-    ``(1 - d)^(y-1)`` and price indexation ``(1 + i)^(y-1)``; SCE subsidy runs 15 years
-    at a fixed amount per kWh. Capex and opex are split by the ownership shares.
+    Operating year ``y`` falls in calendar year ``scenario.rules_year + y - 1``: while that
+    is at most 2026 the year-1 figures under net metering apply, later ones are
+    recomputed without net metering (Kamerstuk 36 611). Each cash-flow item follows its
+    own path over the lifetime (:func:`energysim.business.item_paths`): kWh valued at
+    energy prices follow degradation ``(1 - d)^(y-1)`` and price indexation
+    ``(1 + i)^(y-1)``; the panel fee only the fee indexation; the sharing fee per kWh
+    degradation and the fee indexation; the SCE subsidy degradation for its 15 years;
+    running costs the price indexation. Capex and opex are split by the ownership shares.
     """
     fin = scenario.finance
-    money, scheme = year_one_money(scenario, tariffs, participants, annual, buildings)
-    messages: list[str] = []
-    later = money
-    later_scheme = scheme
-    if tariffs.net_metering and scenario.year <= NET_METERING_LAST_YEAR:
+    check_scheme_rules(scenario)
+    money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    later, later_scheme, later_parts = money, scheme, parts
+    if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
-        later, later_scheme = year_one_money(scenario, after, participants, annual, buildings)
+        later, later_scheme, later_parts = year_one_parts(
+            scenario, after, participants, annual, buildings
+        )
     n = fin.lifetime_yr
-    calendar = scenario.year + np.arange(n)
+    calendar = scenario.rules_year + np.arange(n)
     nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
-    factors = business.yearly_factors(
-        n, _mean_degradation(scenario), fin.price_indexation_frac_per_yr
+    degradation = _mean_degradation(scenario)
+    paths = business.item_paths(
+        n,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        fin.fee_indexation_frac_per_yr,
+        subsidy_years=subsidies.SCE_DURATION_YR,
     )
+
+    def by_year(key: str) -> np.ndarray:
+        return np.where(nm_years, scheme[key], later_scheme[key])
 
     capacity = scenario.capacity_kwp
     capex = capacity * fin.capex_eur_per_kwp
     replacement = capacity * fin.inverter_replacement_eur_per_kwp
-    owner_revenue = np.where(
-        nm_years, scheme["owners_revenue_eur"], later_scheme["owners_revenue_eur"]
-    )
+    export_value = by_year("owners_export_value_eur")
+    panel_fees, sharing_fees = by_year("panel_fees_eur"), by_year("sharing_fees_eur")
     owner_opex = scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     stake_rows, flows = [], []
     for o in scenario.ownership:
         table = business.cash_flow_table(
             capex_eur=capex * o.share_frac,
-            revenue_first_year_eur=owner_revenue * o.share_frac,
+            revenue_first_year_eur=export_value * o.share_frac,
+            fixed_fee_first_year_eur=panel_fees * o.share_frac,
+            per_kwh_fee_first_year_eur=sharing_fees * o.share_frac,
+            fee_indexation_frac_per_yr=fin.fee_indexation_frac_per_yr,
             opex_first_year_eur=owner_opex * o.share_frac,
             lifetime_yr=n,
-            degradation_frac_per_yr=_mean_degradation(scenario),
+            degradation_frac_per_yr=degradation,
             indexation_frac_per_yr=fin.price_indexation_frac_per_yr,
             inverter_replacement_eur=replacement * o.share_frac,
             inverter_replacement_year=fin.inverter_replacement_year,
@@ -333,7 +504,7 @@ def build_accounts(
                 "owner_type": o.owner_type,
                 "share_frac": o.share_frac,
                 "capex_eur": capex * o.share_frac,
-                "revenue_year1_eur": float(owner_revenue[0] * o.share_frac),
+                "revenue_year1_eur": float(table["revenue_eur"].iloc[1]),
                 "opex_year1_eur": owner_opex * o.share_frac,
                 "net_year1_eur": float(cf[1]),
                 "npv_eur": business.npv_eur(cf, fin.discount_rate_frac),
@@ -352,32 +523,64 @@ def build_accounts(
             "year": np.concatenate(years),
             **{
                 name: np.concatenate([t[name].to_numpy() for t in flows])
-                for name in (
-                    "capex_eur",
-                    "revenue_eur",
-                    "subsidy_eur",
-                    "opex_eur",
-                    "replacement_eur",
-                    "net_cash_flow_eur",
-                    "cumulative_eur",
-                )
+                for name in flows[0].columns
             },
         }
     )
-    # households: year-1 benefit and lifetime NPV (benefits follow degradation and prices)
-    per_year = np.where(
-        nm_years[:, None],
-        money["benefit_eur"].to_numpy()[None, :],
-        later["benefit_eur"].to_numpy()[None, :],
-    )
-    scaled = (
-        per_year * (factors.energy_factor.to_numpy() * factors.price_factor.to_numpy())[:, None]
-    )
+    # households: each part of the benefit on its own path, in the regime of its year
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    # elementwise sums, not BLAS: results must not depend on the thread count
-    money["benefit_npv_eur"] = (scaled * discount[:, None]).sum(axis=0)
-    messages += _huurcommissie_warnings(scenario)
-    return Accounts(money, stakeholders, cashflows, scheme, messages)
+    npv = np.zeros(len(money))
+    for name in BENEFIT_PATHS:
+        per_year = np.where(
+            nm_years[:, None],
+            parts[name].to_numpy()[None, :],
+            later_parts[name].to_numpy()[None, :],
+        )
+        weight = paths[name].to_numpy() * discount
+        # elementwise sums, not BLAS: results must not depend on the thread count
+        npv += (per_year * weight[:, None]).sum(axis=0)
+    money["benefit_npv_eur"] = npv
+    assumptions = _assumptions(scenario, tariffs)
+    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    if assumptions:
+        messages.append(
+            f"estimated figures for {scenario.rules_year} (check them; summary.json "
+            "'assumptions' gives sources): "
+            + "; ".join(Figure(**a).describe() for a in assumptions)
+        )
+    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+
+
+def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:
+    """The estimated figures a run uses, as records (:meth:`Figure.as_record`).
+
+    The large-connection network tariff only when a common connection is large; the SCE
+    basisbedrag only when the SCE subsidy is paid; a large connection's contracted
+    capacity when the scenario left it at its default.
+    """
+    large = [b for b in scenario.buildings if b.common.connection == "large"]
+    used = [f for f in tariffs.estimates if large or not f.figure.startswith("large_network_")]
+    if _uses_scheme(scenario) and _members_mode(scenario) == "sce" and _sce_available(scenario):
+        for b in scenario.buildings:
+            fig = sce_basisbedrag(scenario, b)
+            if b.members.count and fig.is_estimate and fig not in used:
+                used.append(fig)
+    for b in large:
+        if "contracted_capacity_kw" not in b.common.model_fields_set:
+            used.append(
+                Figure(
+                    f"{b.id}.contracted_capacity_kw",
+                    scenario.rules_year,
+                    b.common.contracted_capacity_kw,
+                    "kW",
+                    "none",
+                    "estimate",
+                    "default contracted capacity of a large common connection (just above "
+                    "3x80 A = 55 kVA); set buildings.common.contracted_capacity_kw",
+                    scenario.rules_year,
+                )
+            )
+    return [f.as_record() for f in used]
 
 
 def _mean_degradation(scenario: Scenario) -> float:
@@ -399,16 +602,21 @@ def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
         strings = [a for a in b.arrays if a.setup == "per_dwelling"] or b.arrays
         investment = sum(a.dc_capacity_kwp for a in strings) * fin.capex_eur_per_kwp / n
         limit_first, limit_after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
-        if fin.panel_fee_eur_per_yr > limit_first + 1e-9:
+        # the fee of each year, with its indexation: the highest of years 1-10 and after
+        fees = fin.panel_fee_eur_per_yr * (1.0 + fin.fee_indexation_frac_per_yr) ** np.arange(
+            fin.lifetime_yr
+        )
+        first, after = float(fees[:10].max()), float(fees[10:].max(initial=0.0))
+        if first > limit_first + 1e-9:
             out.append(
-                f"{b.id}: panel fee EUR {fin.panel_fee_eur_per_yr:.2f}/yr exceeds the "
+                f"{b.id}: panel fee up to EUR {first:.2f}/yr exceeds the "
                 f"Huurcommissie limit of 10% of the investment per dwelling "
                 f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)"
             )
-        elif fin.panel_fee_eur_per_yr > limit_after + 1e-9 and fin.lifetime_yr > 10:
+        elif after > limit_after + 1e-9 and fin.lifetime_yr > 10:
             out.append(
-                f"{b.id}: panel fee EUR {fin.panel_fee_eur_per_yr:.2f}/yr exceeds the "
-                f"Huurcommissie limit of 6% after the first 10 years (EUR {limit_after:.2f}/yr)"
+                f"{b.id}: panel fee up to EUR {after:.2f}/yr after the first 10 years exceeds "
+                f"the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)"
             )
     return out
 

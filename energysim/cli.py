@@ -1,4 +1,4 @@
-"""Command line: ``energysim run | validate | compare | explain | ownership | batch``.
+"""Command line: ``energysim run | validate | compare | explain | ownership | batch | tariffs``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
 one line on stderr and exit status 2; nothing is written to the output folder.
@@ -142,6 +142,13 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tariffs(args: argparse.Namespace) -> int:
+    from energysim.tariffs import format_tariff_table
+
+    print(format_tariff_table(args.year))
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
     from energysim.tariffs import resolve_tariffs
@@ -261,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_own.add_argument("--out", default="results", help="output folder (default: results)")
     p_own.set_defaults(func=_cmd_ownership)
+
+    p_tar = sub.add_parser("tariffs", help="the tariff figures of a year, with their sources")
+    p_tar.add_argument("year", nargs="?", type=int, help="year (default: every row of the file)")
+    p_tar.set_defaults(func=_cmd_tariffs)
 
     p_val = sub.add_parser("validate", help="check a scenario file without running it")
     p_val.add_argument("scenario", help="scenario TOML file")

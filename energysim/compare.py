@@ -22,8 +22,12 @@ def compare(
     scenarios : sequence of Scenario
         Scenarios to compare, or one scenario with ``years``.
     years : sequence of int, optional
-        Run the (single) scenario for each of these years, e.g. 2026 and 2027 to see the
-        end of net metering.
+        Run the (single) scenario under the rules of each of these years
+        (``tariff_year``), e.g. 2026 and 2027 to see the end of net metering. The data
+        year stays: the same weather, profiles or measured series, on their own calendar
+        (weekdays, holidays, clock changes); only yearly rules change (tariffs, net
+        metering, SCE availability, the lifetime's calendar years), none of which
+        depends on the weekday, so nothing needs aligning.
 
     Returns
     -------
@@ -37,7 +41,9 @@ def compare(
     variants: list[tuple[str, Scenario]] = []
     if years:
         base = scenarios[0]
-        variants = [(f"{base.name}@{y}", base.model_copy(update={"year": y})) for y in years]
+        variants = [
+            (f"{base.name}@{y}", base.model_copy(update={"tariff_year": y})) for y in years
+        ]
     else:
         variants = [(s.name, s) for s in scenarios]
     names = [n for n, _ in variants]
@@ -49,6 +55,7 @@ def compare(
         s = summary(result)
         row = {
             "year": s["year"],
+            "tariff_year": s["tariff_year"],
             "regime": s["regime"],
             "generation_kwh": s["generation_kwh"],
             "self_consumption_frac": s["self_consumption_frac"],

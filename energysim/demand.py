@@ -81,9 +81,18 @@ _ARCHETYPE_ACTIVITY: dict[str, tuple[str, str]] = {
 APPLIANCE_SHARE = 0.20
 """Share of a household's daily energy drawn as short appliance peaks (kettle, cooking,
 washing, dishwasher) rather than the smooth base (*estimate*)."""
-APPLIANCE_POWER_KW = (1.0, 2.2)
-"""Range of a peak's power [kW] (kettle ~2 kW, hob 1-2.5 kW, washing 2 kW; averaged over
-a quarter-hour most peaks are lower than the appliance's rating)."""
+APPLIANCE_POWER_KW = (0.5, 2.0)
+"""Range of an appliance event's power averaged over a quarter-hour [kW] (*estimate*: a
+kettle's 2 kW for a few minutes averages 0.4-0.7 kW, a hob or oven 1-2 kW, a washing
+machine or dishwasher heating ~2 kW; overlapping events and the base load make a
+household's 15-minute peaks of about 3-5 kW). It does not depend on the household's
+annual use: how often appliances run does (the number of events is proportional to the
+annual kWh)."""
+APPLIANCE_MAX_QUARTERS = 3
+"""An event lasts 1 to 3 quarter-hours (kettle to a cooking or washing cycle)."""
+CONNECTION_KW = 40 * 230 / 1000
+"""A dwelling's 15-minute demand stays within its connection: 1x40 A at 230 V = 9.2 kW
+(a common apartment connection; E1A covers up to 3x25 A)."""
 DAY_FACTOR_SD = 0.18
 """Spread of a household's daily energy around its mean (lognormal sigma, *estimate*)."""
 SHIFT_SLOTS = 3
@@ -205,9 +214,13 @@ def household_profiles_kwh(
     Per household and day ``d`` (month ``m``, day type ``k``):
     smooth part ``E1A_mk(slot - s) * A_a(slot - s) * F_d * noise``, with ``s`` the
     household's shift, ``A_a`` its archetype's activity (mix mean 1), ``F_d`` a lognormal
-    day factor times E1A's daily energy for (m, k); plus appliance peaks of 1.5-3 kW
-    lasting one or two quarter-hours, placed with the same daily shape as intensity,
-    carrying :data:`APPLIANCE_SHARE` of the energy. Finally scaled to the annual kWh.
+    day factor times E1A's daily energy for (m, k); plus appliance events of
+    :data:`APPLIANCE_POWER_KW` lasting 1-3 quarter-hours, placed with the same daily
+    shape as intensity, carrying :data:`APPLIANCE_SHARE` of the energy: their power is
+    the same for every household, their number proportional to its annual kWh (a
+    household that uses more runs its appliances more often, not at higher power). The
+    smooth part carries the rest of the annual kWh; a quarter-hour is capped at
+    :data:`CONNECTION_KW`; finally the sum is made exact.
     """
     annual = np.asarray(annual_kwh, dtype=np.float64)
     n = len(annual)
@@ -232,6 +245,7 @@ def household_profiles_kwh(
             tables,
             step_min,
             list(archetypes[start:stop]),
+            annual[start:stop],
             np.random.default_rng([seed, start // HOUSEHOLDS_PER_BLOCK]),
         )
         sums = block.sum(axis=0, dtype=np.float64)
@@ -328,13 +342,18 @@ def _routines_cached(
 
 
 def _household_block(
-    tables: dict[str, Any], step_min: int, kinds: list[str], rng: np.random.Generator
+    tables: dict[str, Any],
+    step_min: int,
+    kinds: list[str],
+    annual_kwh: FloatArray,
+    rng: np.random.Generator,
 ) -> NDArray[np.float32]:
-    """Unscaled profiles of one block of households (quarter-hours, then aggregated).
+    """Profiles of one block of households [kWh per interval], summing to about their kWh.
 
     A household's quarter-hour is its routine (archetype and shift, see
-    :func:`_routines`) x its day factor x noise, plus appliance peaks placed by the
-    inverse CDF of its routine of that day.
+    :func:`_routines`) x its day factor x noise, scaled to the energy the appliance
+    events leave, plus appliance events in kWh placed by the inverse CDF of its routine
+    of that day, capped at :data:`CONNECTION_KW`.
     """
     daily = np.asarray(e1a_calibration()["daily_frac_by_month_and_day_type"])  # (12, 3)
     n = len(kinds)
@@ -365,20 +384,20 @@ def _household_block(
         smooth[rows].reshape(stop - first, length, n)[...] *= smooth_energy[first:stop, None, :]
     smooth *= noise
 
-    # appliance peaks: energy share of each day placed as 1-2 quarter-hour blocks of 1-2.2 kW
-    peak_energy = APPLIANCE_SHARE * day_factor  # relative units; scaled with the rest
-    # relative units -> kWh at a typical 2,500 kWh/yr to size the peaks' number
-    typical_kwh_per_day = peak_energy * 2500.0
-    mean_event_kwh = np.mean(APPLIANCE_POWER_KW) * 0.25 * 1.5
-    counts = rng.poisson(typical_kwh_per_day / mean_event_kwh)
+    # appliance events [kWh]: a household's share of each day's energy, as events of a
+    # power independent of its annual use; how many follows its annual kWh
+    events_kwh_per_day = APPLIANCE_SHARE * day_factor * annual_kwh[None, :]
+    mean_event_kwh = np.mean(APPLIANCE_POWER_KW) * 0.25 * (1 + APPLIANCE_MAX_QUARTERS) / 2
+    counts = rng.poisson(events_kwh_per_day / mean_event_kwh)
     total = int(counts.sum())
+    peaks_kwh = np.zeros(n)
     if total:
         ev_day, ev_hh = np.nonzero(counts)
         rep = counts[ev_day, ev_hh]
         ev_day = np.repeat(ev_day, rep)
         ev_hh = np.repeat(ev_hh, rep)
         power = rng.uniform(*APPLIANCE_POWER_KW, size=total)
-        length = rng.integers(1, 3, size=total)
+        length = rng.integers(1, APPLIANCE_MAX_QUARTERS + 1, size=total)
         u = rng.random(total)
         # the quarter-hour of each peak: the first of its day where the routine's
         # cumulative share reaches u (one search over every (routine, day class) row)
@@ -391,12 +410,21 @@ def _household_block(
             found = np.where(cdf[ahead - 1] < u, ahead, found)
             step //= 2
         pos = day_start[ev_day] + np.minimum(found - base, day_len[ev_day] - 1)
-        energy = power * 0.25 / 2500.0  # back to relative units
+        energy = (power * 0.25).astype(np.float32)  # kWh per quarter-hour
+        peaks_kwh = np.bincount(ev_hh, weights=energy * length, minlength=n).astype(np.float64)
+    # the smooth part carries what the events leave of the annual kWh (at least half)
+    smooth_sum = smooth.sum(axis=0, dtype=np.float64)
+    left = np.maximum(annual_kwh - peaks_kwh, 0.5 * annual_kwh)
+    smooth *= np.divide(left, smooth_sum, out=np.zeros(n), where=smooth_sum > 0).astype(
+        np.float32
+    )[None, :]
+    if total:
         flat = smooth.reshape(-1)  # a view: smooth is C-contiguous
-        for k in range(2):
+        for k in range(APPLIANCE_MAX_QUARTERS):
             use = length > k
             where = np.minimum(pos[use] + k, n_q - 1) * n + ev_hh[use]
-            np.add.at(flat, where, energy[use].astype(np.float32))
+            np.add.at(flat, where, energy[use])
+    np.minimum(smooth, np.float32(CONNECTION_KW * 0.25), out=smooth)
     reps = step_min // 15
     if reps == 1:
         return smooth

@@ -232,6 +232,18 @@ class CommonInstallations(Model):
     ventilation_kwh_per_yr: float = Field(default=0.0, ge=0)
     pumps_kwh_per_yr: float = Field(default=0.0, ge=0)
     other_kwh_per_yr: float = Field(default=0.0, ge=0)
+    connection: Literal["small", "large"] = Field(
+        default="small",
+        description="Size of the common connection: small (kleinverbruik, up to 3x80 A: fixed "
+        "network charge, net metering until 2026) or large (grootverbruik: capacity-based "
+        "network tariff, never net metering, no tax rebate).",
+    )
+    contracted_capacity_kw: float = Field(
+        default=60.0,
+        gt=0,
+        description="Contracted transport capacity of a large common connection [kW] "
+        "(estimate: just above 3x80 A = 55 kVA).",
+    )
     lighting_presence_dimming_frac: float = Field(default=0.0, ge=0, lt=1)
     ventilation_night_setback_frac: float = Field(default=0.0, ge=0, lt=1)
     profiles_csv: DataPath | None = Field(
@@ -385,37 +397,81 @@ class Allocation(Model):
 
 
 # --------------------------------------------------------------------------- money & ownership
-class Tariffs(Model):
-    """Tariff figures of the scenario year; an empty field takes the year's default.
+RENAMED_TARIFF_FIELDS = {
+    "supply_price_eur_per_kwh": "supply_price_excl_vat_eur_per_kwh",
+    "energy_tax_eur_per_kwh": "energy_tax_excl_vat_eur_per_kwh",
+    "energy_tax_bracket2_eur_per_kwh": "energy_tax_bracket2_excl_vat_eur_per_kwh",
+    "tax_rebate_eur_per_yr": "tax_rebate_excl_vat_eur_per_yr",
+    "network_charge_eur_per_yr": "network_charge_incl_vat_eur_per_yr",
+    "feed_in_compensation_eur_per_kwh": "feed_in_compensation_excl_vat_eur_per_kwh",
+    "feed_in_cost_eur_per_kwh": "feed_in_cost_incl_vat_eur_per_kwh",
+    "feed_in_cost_bands_eur_per_month": "feed_in_cost_bands_incl_vat_eur_per_month",
+}
+"""Tariff fields renamed to say their VAT basis: an old name is an error naming the new one."""
 
-    Defaults per year live in :mod:`energysim.tariffs` (domain.md section 4); the resolved
-    scenario written next to every result shows the figures actually used. Prices are
-    excl. VAT unless the name says otherwise.
+
+class Tariffs(Model):
+    """Tariff figures of the rules year; an empty field takes the year's default.
+
+    Defaults per year come from ``energysim/data/tariffs.csv`` (:mod:`energysim.tariffs`,
+    domain.md section 4; ``energysim tariffs YEAR`` lists them with sources); the
+    resolved scenario written next to every result shows the figures actually used.
+    Every money field says its VAT basis in its name: ``_excl_vat`` figures get VAT
+    (``vat_frac``) where a consumer pays them, ``_incl_vat`` ones are taken as they are.
     """
 
-    supply_price_eur_per_kwh: float | None = Field(default=None, ge=0)
-    energy_tax_eur_per_kwh: float | None = Field(default=None, ge=0)
-    energy_tax_bracket2_eur_per_kwh: float | None = Field(default=None, ge=0)
+    supply_price_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
+    energy_tax_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
+    energy_tax_bracket2_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
     bracket1_limit_kwh: float | None = Field(default=None, gt=0)
     vat_frac: float | None = Field(default=None, ge=0, le=1)
-    tax_rebate_eur_per_yr: float | None = Field(default=None, ge=0)
-    network_charge_eur_per_yr: float | None = Field(default=None, ge=0)
-    net_metering: bool | None = None
-    feed_in_compensation_eur_per_kwh: float | None = Field(default=None, ge=0)
-    feed_in_cost_eur_per_kwh: float | None = Field(default=None, ge=0)
-    feed_in_cost_bands_eur_per_month: list[Annotated[float, Field(ge=0)]] | None = Field(
-        default=None,
-        description="Monthly feed-in fee by band of 250 kWh/yr fed in (band k: 250k-250(k+1)).",
+    tax_rebate_excl_vat_eur_per_yr: float | None = Field(default=None, ge=0)
+    network_charge_incl_vat_eur_per_yr: float | None = Field(
+        default=None, ge=0, description="Network charge of a small connection, incl. VAT."
     )
+    net_metering: bool | None = None
+    feed_in_compensation_excl_vat_eur_per_kwh: float | None = Field(
+        default=None, ge=0, description="Paid per kWh fed in (no VAT: small-business exemption)."
+    )
+    feed_in_cost_incl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
+    feed_in_cost_bands_incl_vat_eur_per_month: list[Annotated[float, Field(ge=0)]] | None = (
+        Field(
+            default=None,
+            description="Monthly feed-in fee incl. VAT by band of 250 kWh/yr fed in "
+            "(band k: 250k-250(k+1)).",
+        )
+    )
+    large_network_fixed_excl_vat_eur_per_yr: float | None = Field(default=None, ge=0)
+    large_network_contract_excl_vat_eur_per_kw_per_yr: float | None = Field(default=None, ge=0)
+    large_network_peak_excl_vat_eur_per_kw_per_month: float | None = Field(default=None, ge=0)
+    large_network_transport_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
     supply_price_csv: DataPath | None = Field(
         default=None,
-        description="Dynamic contract: bare supply price per interval or hour of the year "
-        "(column supply_price_eur_per_kwh); replaces the flat price for import costs.",
+        description="Dynamic contract: bare supply price excl. VAT per interval or hour of the "
+        "year (column supply_price_excl_vat_eur_per_kwh); replaces the flat price.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for old, new in RENAMED_TARIFF_FIELDS.items():
+                if old in data:
+                    raise ValueError(
+                        f"'{old}' is now '{new}' (every money field says its VAT basis); "
+                        f"rename it"
+                    )
+        return data
 
 
 class Finance(Model):
-    """Investment and lifetime figures (estimates from domain.md section 7, excl. VAT)."""
+    """Investment and lifetime figures (estimates from domain.md section 7).
+
+    VAT rule of this section: the owners' costs (capex, opex, inverter replacement) are
+    excl. VAT (as domain.md gives them; an owner that cannot deduct VAT adds it); fees
+    (panel fee, sharing fee) are what a household pays, VAT included; SCE amounts are
+    subsidy, outside VAT.
+    """
 
     capex_eur_per_kwp: float = Field(default=750.0, ge=0, description="estimate: EUR 650-900/kWp")
     opex_eur_per_kwp_per_yr: float = Field(default=15.0, ge=0, description="estimate: EUR 10-20")
@@ -429,7 +485,17 @@ class Finance(Model):
         default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
     )
     price_indexation_frac_per_yr: float = Field(
-        default=0.02, ge=-0.1, le=0.2, description="Yearly price indexation (estimate)."
+        default=0.02,
+        ge=-0.1,
+        le=0.2,
+        description="Yearly indexation of energy prices and running costs (estimate).",
+    )
+    fee_indexation_frac_per_yr: float = Field(
+        default=0.0,
+        ge=-0.1,
+        le=0.2,
+        description="Yearly indexation of the panel fee and the sharing fee per kWh "
+        "(default 0: a fee fixed in the agreement).",
     )
     inverter_replacement_eur_per_kwp: float = Field(
         default=100.0, ge=0, description="Inverter replacement (estimate) [EUR/kWp]."
@@ -440,8 +506,11 @@ class Finance(Model):
         description="SCE subsidy for this project; default: only for years up to 2026 "
         "(the regulation is recorded as lapsing 1 April 2026).",
     )
-    sce_basisbedrag_eur_per_kwh: float = Field(
-        default=0.124, ge=0, description="SCE basisbedrag (RVO 2024, small connection)."
+    sce_basisbedrag_eur_per_kwh: float | None = Field(
+        default=None,
+        ge=0,
+        description="SCE basisbedrag; default from the tariff data file by the common "
+        "connection's size (RVO 2024: small 0.124, large 0.109; later years carried forward).",
     )
     sce_basisenergieprijs_eur_per_kwh: float = Field(
         default=0.05, ge=0, description="SCE floor of the correctiebedrag (estimate)."
@@ -449,7 +518,16 @@ class Finance(Model):
     sce_market_value_eur_per_kwh: float | None = Field(
         default=None, ge=0, description="Market value of fed-in kWh; default the supply price."
     )
-    sce_connection: Literal["small", "large"] = "small"
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "sce_connection" in data:
+            raise ValueError(
+                "'sce_connection' is now 'buildings.common.connection' (the common "
+                "connection's size also sets its network tariff and net metering)"
+            )
+        return data
+
     export_revenue_to: Literal["owners", "service_costs"] = Field(
         default="owners",
         description="Who gets the value of what the common connection feeds in: the "
@@ -492,7 +570,16 @@ class Scenario(Model):
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
-    year: int = Field(ge=2020, le=2060, description="Simulation and tariff year.")
+    year: int = Field(
+        ge=2020, le=2060, description="Data year: weather, profiles and measured series."
+    )
+    tariff_year: int | None = Field(
+        default=None,
+        ge=2020,
+        le=2060,
+        description="Rules year: tariffs, net metering, SCE availability and the first "
+        "operating year; default the data year.",
+    )
     time_step_min: Literal[15, 60] = 15
     site: Site
     weather: Weather = Field(default_factory=Weather)
@@ -544,6 +631,11 @@ class Scenario(Model):
     def capacity_kwp(self) -> float:
         """Total DC capacity of all buildings [kWp]."""
         return float(sum(b.capacity_kwp for b in self.buildings))
+
+    @property
+    def rules_year(self) -> int:
+        """The year whose rules apply: ``tariff_year``, or the data year when not given."""
+        return self.tariff_year if self.tariff_year is not None else self.year
 
 
 # --------------------------------------------------------------------------- ids

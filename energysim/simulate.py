@@ -16,7 +16,7 @@ import pandas as pd
 
 from energysim import allocation as alloc
 from energysim import demand, generation, ownership, profile_cache, weather
-from energysim.accounts import Accounts, build_accounts, distribution
+from energysim.accounts import Accounts, build_accounts, check_scheme_rules, distribution
 from energysim.errors import DataError, ScenarioError
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
@@ -554,18 +554,22 @@ def _allocate_building(
 def supply_price_eur_per_kwh(
     scenario: Scenario, index: pd.DatetimeIndex, tariffs: TariffSet
 ) -> np.ndarray:
-    """Bare supply price of each interval [EUR/kWh]: flat, or the dynamic contract's series."""
+    """Bare supply price excl. VAT of each interval [EUR/kWh]: flat, or the dynamic series."""
     path = scenario.tariffs.supply_price_csv
     if path is None:
-        return np.full(len(index), tariffs.supply_price_eur_per_kwh)
+        return np.full(len(index), tariffs.supply_price_excl_vat_eur_per_kwh)
     return read_schedule_csv(
-        path, expected_index=index, participant_ids=["supply_price_eur_per_kwh"], max_row_sum=None
+        path,
+        expected_index=index,
+        participant_ids=["supply_price_excl_vat_eur_per_kwh"],
+        max_row_sum=None,
     )[:, 0]
 
 
 def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
-    """Return the scenario with the year's tariff defaults filled in, and the tariffs."""
-    tariffs = resolve_tariffs(scenario.year, scenario.tariffs.model_dump())
+    """Return the scenario with the rules year's tariff defaults filled in, and the tariffs."""
+    check_scheme_rules(scenario)
+    tariffs = resolve_tariffs(scenario.rules_year, scenario.tariffs.model_dump())
     filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
     return scenario.model_copy(update={"tariffs": filled}), tariffs
 
@@ -657,6 +661,7 @@ def run(scenario: Scenario) -> Result:
             "export_kwh": [float(export_cols[b.id].sum()) for b in scenario.buildings],
             "common_export_kwh": [common_export[b.id] for b in scenario.buildings],
             "sce_kwh": [float(sce_cols[b.id].sum()) for b in scenario.buildings],
+            **_common_peaks_kw(scenario, index, participants, cons_values, received),
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
@@ -682,6 +687,34 @@ def run(scenario: Scenario) -> Result:
     )
     _check_balance(gen.to_numpy().sum(axis=1), received, export.to_numpy().sum(axis=1), cons_values)
     return result
+
+
+def _common_peaks_kw(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    consumption: np.ndarray,
+    received: np.ndarray,
+) -> dict[str, list[float]]:
+    """Per building, the sum over the months of the common connection's peak import [kW].
+
+    Only a large connection pays for its monthly peak (kW max); small ones get 0.
+    """
+    step_h = (index[1] - index[0]) / pd.Timedelta(hours=1)
+    local = index.tz_convert(scenario.site.timezone)
+    starts = np.flatnonzero(np.r_[True, np.diff(local.month.to_numpy()) != 0])
+    column = {pid: j for j, pid in enumerate(participants.index)}
+    without, with_scheme = [], []
+    for b in scenario.buildings:
+        if b.common.connection != "large":
+            without.append(0.0)
+            with_scheme.append(0.0)
+            continue
+        c = column[participant_ids(b)["common"][0]]
+        grid = np.maximum(consumption[:, c] - received[:, c], 0.0)
+        without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
+        with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
+    return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
 
 
 def check_energy_balance(result: Result) -> None:
@@ -759,6 +792,7 @@ def summary(result: Result) -> dict[str, Any]:
     return {
         "scenario": scenario.name,
         "year": scenario.year,
+        "tariff_year": scenario.rules_year,
         "time_step_min": scenario.time_step_min,
         "regime": "net_metering" if result.tariffs.net_metering else "no_net_metering",
         "capacity_kwp": capacity,
@@ -781,6 +815,7 @@ def summary(result: Result) -> dict[str, Any]:
         "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
+        "assumptions": list(result.accounts.assumptions),
     }
 
 

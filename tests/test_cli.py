@@ -68,7 +68,7 @@ def test_run_writes_all_outputs(tmp_path: Path, capsys) -> None:
         - ts.generation_kwh
     ).abs().max() < 1e-9
     resolved = json.loads((folder / "scenario.resolved.json").read_text())
-    assert resolved["tariffs"]["energy_tax_eur_per_kwh"] == 0.0916
+    assert resolved["tariffs"]["energy_tax_excl_vat_eur_per_kwh"] == 0.0916
     assert "scenario mini" in capsys.readouterr().out
 
 

@@ -35,7 +35,11 @@ def test_bill_difference_is_avoided_import_at_the_import_price() -> None:
 
 def test_feed_in_costs_and_compensation() -> None:
     t = resolve_tariffs(
-        2027, {"feed_in_cost_eur_per_kwh": 0.1, "feed_in_compensation_eur_per_kwh": 0.06}
+        2027,
+        {
+            "feed_in_cost_incl_vat_eur_per_kwh": 0.1,
+            "feed_in_compensation_excl_vat_eur_per_kwh": 0.06,
+        },
     )
     base = finance.connection_bill_eur(1000.0, 0.0, t)
     fed = finance.connection_bill_eur(1000.0, 500.0, t)

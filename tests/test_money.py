@@ -24,10 +24,10 @@ SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 
 def variable_cost(kwh: float, t) -> float:
     """Hand formula: (supply + bracketed energy tax) x (1 + VAT)."""
-    tax = t.energy_tax_eur_per_kwh * min(
+    tax = t.energy_tax_excl_vat_eur_per_kwh * min(
         kwh, t.bracket1_limit_kwh
-    ) + t.energy_tax_bracket2_eur_per_kwh * max(0.0, kwh - t.bracket1_limit_kwh)
-    return (t.supply_price_eur_per_kwh * kwh + tax) * (1 + t.vat_frac)
+    ) + t.energy_tax_bracket2_excl_vat_eur_per_kwh * max(0.0, kwh - t.bracket1_limit_kwh)
+    return (t.supply_price_excl_vat_eur_per_kwh * kwh + tax) * (1 + t.vat_frac)
 
 
 def feed_in_value(export: float, import_after: float, t) -> float:
@@ -36,8 +36,8 @@ def feed_in_value(export: float, import_after: float, t) -> float:
     return (
         variable_cost(import_after, t)
         - variable_cost(import_after - netted, t)
-        + (export - netted) * t.feed_in_compensation_eur_per_kwh
-        - export * t.feed_in_cost_eur_per_kwh
+        + (export - netted) * t.feed_in_compensation_excl_vat_eur_per_kwh
+        - export * t.feed_in_cost_incl_vat_eur_per_kwh
     )
 
 
@@ -125,9 +125,13 @@ def test_sce_subsidy_rule() -> None:
     assert subsidies.sce_subsidised_kwh(60_000.0, 50.0, "large") == 40_000.0
 
 
+COOPERATIVE = [{"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
+
+
 def test_sce_run_pays_subsidy_until_it_lapses() -> None:
-    data = minimal(year=2026)
-    data["allocation"] = {"members": {"mode": "sce"}}
+    # small connection: the SCE needs 100% feed-in, so the members' tier comes first
+    data = minimal(year=2026, ownership=COOPERATIVE)
+    data["allocation"] = {"order": ["members", "common", "tenants"], "members": {"mode": "sce"}}
     s26 = summary(run(scenario_from_dict(data)))
     data["year"] = 2027
     s27 = summary(run(scenario_from_dict(data)))
@@ -138,7 +142,7 @@ def test_sce_run_pays_subsidy_until_it_lapses() -> None:
 
 
 def test_postcoderoos_mode_refunds_tax_to_members() -> None:
-    data = minimal(year=2027)
+    data = minimal(year=2027, ownership=COOPERATIVE)
     data["allocation"] = {"members": {"mode": "postcoderoos"}}
     r = run(scenario_from_dict(data))
     table = participants_table(r).set_index("participant_id")
@@ -147,7 +151,7 @@ def test_postcoderoos_mode_refunds_tax_to_members() -> None:
     # equal certificates: each member's share is half the fed-in energy, capped at use
     share = min(sce / 2, table.loc["B1-M001", "consumption_kwh"])
     assert table.loc["B1-M001", "tax_refund_eur"] == pytest.approx(
-        share * t.energy_tax_eur_per_kwh * 1.21
+        share * t.energy_tax_excl_vat_eur_per_kwh * 1.21
     )
 
 
@@ -159,8 +163,10 @@ def test_net_metering_hits_own_strings_not_shared_kwh() -> None:
     t26 = r.tariffs
     t27 = replace(t26, net_metering=False)  # same kWh, same prices; only the regime changes
     annual = participants_table(r).set_index("participant_id")
-    annual["supply_cost_without_eur"] = annual.consumption_kwh * t26.supply_price_eur_per_kwh
-    annual["supply_cost_with_eur"] = annual.grid_import_kwh * t26.supply_price_eur_per_kwh
+    annual["supply_cost_without_eur"] = (
+        annual.consumption_kwh * t26.supply_price_excl_vat_eur_per_kwh
+    )
+    annual["supply_cost_with_eur"] = annual.grid_import_kwh * t26.supply_price_excl_vat_eur_per_kwh
     m26, _ = year_one_money(r.scenario, t26, r.participants, annual, r.buildings)
     m27, _ = year_one_money(r.scenario, t27, r.participants, annual, r.buildings)
     delta = (m26.benefit_eur - m27.benefit_eur).drop(index="GF1-common")
@@ -171,8 +177,10 @@ def test_net_metering_hits_own_strings_not_shared_kwh() -> None:
     # size by hand: each netted kWh (min(own feed-in, import)) drops from the import price
     # to the feed-in compensation; the service-cost share is the same in both regimes
     netted = np.minimum(annual.own_export_kwh, annual.grid_import_kwh)[strings]
-    p_imp = (t26.supply_price_eur_per_kwh + t26.energy_tax_eur_per_kwh) * (1 + t26.vat_frac)
-    expected = netted * (p_imp - t26.feed_in_compensation_eur_per_kwh)
+    p_imp = (t26.supply_price_excl_vat_eur_per_kwh + t26.energy_tax_excl_vat_eur_per_kwh) * (
+        1 + t26.vat_frac
+    )
+    expected = netted * (p_imp - t26.feed_in_compensation_excl_vat_eur_per_kwh)
     np.testing.assert_allclose(delta[strings], expected, atol=1e-6)
     # members (shared kWh only) and non-participating dwellings: no effect
     members = annual.role == "member"
@@ -181,7 +189,9 @@ def test_net_metering_hits_own_strings_not_shared_kwh() -> None:
 
 
 def test_feed_in_cost_bands() -> None:
-    t = resolve_tariffs(2027, {"feed_in_cost_bands_eur_per_month": [4.07, 8.0, 12.0, 20.32]})
+    t = resolve_tariffs(
+        2027, {"feed_in_cost_bands_incl_vat_eur_per_month": [4.07, 8.0, 12.0, 20.32]}
+    )
     assert float(feed_in_cost_eur(0.0, t)) == 0.0
     assert float(feed_in_cost_eur(100.0, t)) == pytest.approx(12 * 4.07)
     assert float(feed_in_cost_eur(600.0, t)) == pytest.approx(12 * 12.0)  # band 500-750
@@ -204,7 +214,9 @@ def test_huurcommissie_warning() -> None:
 def test_dynamic_supply_price(tmp_path: Path) -> None:
     flat = run(scenario_from_dict(minimal(year=2027)))
     price = year_frame(
-        2027, 60, {"supply_price_eur_per_kwh": flat.tariffs.supply_price_eur_per_kwh}
+        2027,
+        60,
+        {"supply_price_excl_vat_eur_per_kwh": flat.tariffs.supply_price_excl_vat_eur_per_kwh},
     )
     write_measured_csv(tmp_path / "price.csv", price)
     data = minimal(year=2027)
@@ -213,7 +225,7 @@ def test_dynamic_supply_price(tmp_path: Path) -> None:
     pd.testing.assert_series_equal(same.money["benefit_eur"], flat.money["benefit_eur"])
     # a price twice as high in the middle of the day raises the value of solar kWh
     noon = (price.index.hour >= 10) & (price.index.hour < 16)
-    price.loc[noon, "supply_price_eur_per_kwh"] *= 2
+    price.loc[noon, "supply_price_excl_vat_eur_per_kwh"] *= 2
     write_measured_csv(tmp_path / "price.csv", price)
     dear = run(load_scenario(write_scenario(tmp_path, data)))
     assert dear.money.loc["B1-M002", "benefit_eur"] > flat.money.loc["B1-M002", "benefit_eur"]

@@ -126,7 +126,7 @@ def test_measured_data_hand_calculation(tmp_path: Path) -> None:
     assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * p + 2.0 * p / 3)
     # the owners receive the feed-in compensation for the 3.5 kWh exported
     assert s["owners_revenue_eur"] == pytest.approx(
-        3.5 * r.tariffs.feed_in_compensation_eur_per_kwh
+        3.5 * r.tariffs.feed_in_compensation_excl_vat_eur_per_kwh
     )
 
 
@@ -151,7 +151,13 @@ def test_supplier_exclusion_is_reported(tmp_path: Path) -> None:
 
 
 def test_sce_mode_feeds_the_members_tier_in_and_pays_by_certificates(tmp_path: Path) -> None:
-    data = minimal(year=2027)
+    # a cooperative owns it; on a large common connection common and tenants may use
+    # energy before the SCE tier (only what is fed in is subsidised)
+    data = minimal(
+        year=2027,
+        ownership=[{"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 1.0}],
+    )
+    data["buildings"][0]["common"]["connection"] = "large"
     data["buildings"][0]["members"]["certificates"] = [1.0, 3.0]
     data["allocation"] = {"members": {"mode": "sce"}}
     r = run(scenario_from_dict(data))

@@ -1,0 +1,361 @@
+"""Dutch rules a controller checks: lifetime paths, VAT basis, tariff data, rules year, SCE.
+
+Worked examples are computed by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energysim import business, finance
+from energysim.cli import main
+from energysim.errors import ScenarioError
+from energysim.scenario import Finance, Tariffs, load_scenario, scenario_from_dict
+from energysim.simulate import participants_table, run, summary
+from energysim.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
+from tests.helpers import minimal, write_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+COOPERATIVE = [{"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
+
+
+# --------------------------------------------------------------------------- 1. lifetime paths
+def test_each_cash_flow_item_follows_its_own_path() -> None:
+    # d = 1%, i = 2%, f = 3%, 20 years. Year 1: energy revenue 1000, panel fees 200,
+    # sharing fees 50, opex 300, subsidy 100 (15 years), capex 10,000, inverter 500 in y 13.
+    d, i, f, n = 0.01, 0.02, 0.03, 20
+    y = np.arange(1, n + 1)
+    subsidy = 100.0 * (1 - d) ** (y - 1) * (y <= 15)
+    t = business.cash_flow_table(
+        capex_eur=10_000.0,
+        revenue_first_year_eur=1000.0,
+        fixed_fee_first_year_eur=200.0,
+        per_kwh_fee_first_year_eur=50.0,
+        fee_indexation_frac_per_yr=f,
+        opex_first_year_eur=300.0,
+        lifetime_yr=n,
+        degradation_frac_per_yr=d,
+        indexation_frac_per_yr=i,
+        inverter_replacement_eur=500.0,
+        inverter_replacement_year=13,
+        subsidy_by_year_eur=subsidy,
+    ).loc[1:]
+    # energy revenue: kWh x price, 1000 (0.99 x 1.02)^(y-1); year 25 would be x 1.2538
+    np.testing.assert_allclose(t.energy_revenue_eur, 1000 * (0.99 * 1.02) ** (y - 1))
+    # fees: the panel fee does not shrink with the yield, 200 x 1.03^(y-1); the sharing
+    # fee per kWh does, 50 x (0.99 x 1.03)^(y-1). Year 20: 200 x 1.7535 + 50 x 1.4487
+    fees = 200 * 1.03 ** (y - 1) + 50 * (0.99 * 1.03) ** (y - 1)
+    np.testing.assert_allclose(t.fee_revenue_eur, fees)
+    assert t.fee_revenue_eur.iloc[-1] == pytest.approx(200 * 1.7535061 + 50 * 1.4486917, rel=1e-6)
+    np.testing.assert_allclose(t.revenue_eur, t.energy_revenue_eur + t.fee_revenue_eur)
+    np.testing.assert_allclose(t.opex_eur, 300 * 1.02 ** (y - 1))
+    np.testing.assert_allclose(t.subsidy_eur, subsidy)
+    assert t.subsidy_eur.loc[16:].eq(0).all() and t.subsidy_eur.loc[15] > 0
+    # inverter replacement in year 13 at year-13 prices: 500 x 1.02^12 = 634.12
+    assert t.replacement_eur.loc[13] == pytest.approx(634.1209, abs=1e-3)
+    assert t.replacement_eur.drop(13).eq(0).all()
+    np.testing.assert_allclose(
+        t.net_cash_flow_eur,
+        t.revenue_eur + t.subsidy_eur - t.opex_eur - t.replacement_eur,
+    )
+
+
+def test_without_fee_indexation_a_panel_fee_stays_the_same_for_25_years() -> None:
+    # the old model shrank it 0.5% a year with the yield: 11% less by year 25
+    t = business.cash_flow_table(
+        capex_eur=0.0,
+        revenue_first_year_eur=0.0,
+        fixed_fee_first_year_eur=1200.0,
+        opex_first_year_eur=0.0,
+        lifetime_yr=25,
+        degradation_frac_per_yr=0.005,
+        indexation_frac_per_yr=0.02,
+    )
+    assert (t.fee_revenue_eur.loc[1:] == 1200.0).all()
+
+
+def test_household_npv_adds_each_part_on_its_path() -> None:
+    # a tenant with a panel fee: energy part x (1-d)^(y-1)(1+i)^(y-1), fee part constant;
+    # 2027 (no net metering in any year), r = 4%
+    from energysim.accounts import year_one_parts
+
+    data = minimal(year=2027)
+    data["buildings"][0]["arrays"].append(
+        {"id": "strings", "capacity_kwp": 2.0, "setup": "per_dwelling"}
+    )
+    data["finance"] = {"panel_fee_eur_per_yr": 30.0, "sharing_fee_eur_per_kwh": 0.02}
+    r = run(scenario_from_dict(data))
+    annual = r.annual
+    _, _, parts = year_one_parts(r.scenario, r.tariffs, r.participants, annual, r.buildings)
+    assert parts.loc["B1-T001", "fixed_fee"] == -30.0
+    np.testing.assert_allclose(parts.sum(axis=1), r.money.benefit_eur, atol=1e-9)
+    y = np.arange(1, 26)
+    disc = 1.04**-y
+    energy, fee = (1 - 0.005) ** (y - 1) * 1.02 ** (y - 1), np.ones(25)
+    for pid in ("B1-T001", "B1-M001"):
+        p = parts.loc[pid]
+        expected = (p.energy * energy * disc).sum() + (p.fixed_fee * fee * disc).sum()
+        expected += (p.per_kwh_fee * (1 - 0.005) ** (y - 1) * disc).sum()
+        assert r.money.loc[pid, "benefit_npv_eur"] == pytest.approx(expected, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- 2. VAT basis
+MONEY_NAME = re.compile(r"_eur(_|$)")
+
+
+def _money_fields(model: type) -> list[str]:
+    return [f for f in model.model_fields if MONEY_NAME.search(f)]
+
+
+def test_every_tariff_money_field_says_its_vat_basis() -> None:
+    fields = _money_fields(Tariffs)
+    assert len(fields) >= 11
+    for name in fields:
+        assert "_excl_vat_" in name or "_incl_vat_" in name, name
+
+
+def test_docs_state_the_vat_basis_of_every_money_field() -> None:
+    # the finance fields follow one documented rule: docs/finance.md lists each one
+    text = (REPO / "docs" / "finance.md").read_text()
+    table = dict(re.findall(r"^\| `(\w+)` \| (excl\. VAT|incl\. VAT|no VAT) \|", text, re.M))
+    for name in _money_fields(Finance) + _money_fields(Tariffs):
+        assert name in table, f"docs/finance.md: no VAT basis for {name}"
+        if "_excl_vat_" in name:
+            assert table[name] == "excl. VAT", name
+        if "_incl_vat_" in name:
+            assert table[name] == "incl. VAT", name
+
+
+# (field, import kWh, feed-in kWh, expected bill change per unit of the field [EUR], connection)
+# at VAT 21%: an excl.-VAT figure a consumer pays moves the bill by 1.21 per euro
+VAT_CASES = [
+    ("supply_price_excl_vat_eur_per_kwh", 2000.0, 0.0, 2000 * 1.21, "small"),
+    ("energy_tax_excl_vat_eur_per_kwh", 2000.0, 0.0, 2000 * 1.21, "small"),
+    ("energy_tax_bracket2_excl_vat_eur_per_kwh", 12_000.0, 0.0, 2000 * 1.21, "small"),
+    ("tax_rebate_excl_vat_eur_per_yr", 2000.0, 0.0, -1.21, "small"),
+    ("network_charge_incl_vat_eur_per_yr", 2000.0, 0.0, 1.0, "small"),
+    # paid to the household as is (VAT small-business exemption)
+    ("feed_in_compensation_excl_vat_eur_per_kwh", 2000.0, 500.0, -500.0, "small"),
+    ("feed_in_cost_incl_vat_eur_per_kwh", 2000.0, 500.0, 500.0, "small"),
+    ("feed_in_cost_bands_incl_vat_eur_per_month", 2000.0, 500.0, 12.0, "small"),
+    ("large_network_fixed_excl_vat_eur_per_yr", 2000.0, 0.0, 1.21, "large"),
+    ("large_network_contract_excl_vat_eur_per_kw_per_yr", 2000.0, 0.0, 60 * 1.21, "large"),
+    ("large_network_peak_excl_vat_eur_per_kw_per_month", 2000.0, 0.0, 90 * 1.21, "large"),
+    ("large_network_transport_excl_vat_eur_per_kwh", 2000.0, 0.0, 2000 * 1.21, "large"),
+]
+
+
+@pytest.mark.parametrize("field,imp,exp,per_unit,connection", VAT_CASES, ids=lambda v: str(v))
+def test_each_money_field_enters_the_bill_on_its_vat_basis(
+    field: str, imp: float, exp: float, per_unit: float, connection: str
+) -> None:
+    base = resolve_tariffs(2027, {"feed_in_cost_bands_incl_vat_eur_per_month": [1.0]})
+    if field == "feed_in_cost_bands_incl_vat_eur_per_month":
+        bumped = replace(base, **{field: (2.0,)})  # one euro more a month
+    else:
+        bumped = replace(base, **{field: getattr(base, field) + 1.0})
+    kw = {"connection": connection, "contracted_kw": 60.0, "monthly_peak_kw_sum": 90.0}
+
+    def bill(t):  # noqa: ANN001, ANN202
+        return float(finance.connection_bill_eur(imp, exp, t, **kw))
+
+    assert bill(bumped) - bill(base) == pytest.approx(per_unit, rel=1e-12)
+    assert field in Tariffs.model_fields
+
+
+def test_old_tariff_names_say_what_they_are_now() -> None:
+    data = minimal()
+    data["tariffs"] = {"network_charge_eur_per_yr": 400.0}
+    with pytest.raises(ScenarioError, match="network_charge_incl_vat_eur_per_yr"):
+        scenario_from_dict(data)
+
+
+# --------------------------------------------------------------------------- 3. tariff data
+def test_tariff_data_file_rows_are_complete() -> None:
+    rows = tariff_table()
+    assert {r["status"] for r in rows} == {"published", "estimate"}
+    for r in rows:
+        assert r["vat"] in ("excl", "incl", "none") and r["source"].strip() and r["unit"]
+        if r["figure"] in Tariffs.model_fields:
+            vat = r["vat"]
+            assert vat == "none" or f"_{vat}_vat_" in r["figure"], r["figure"]
+
+
+def test_years_after_the_last_row_are_carried_forward_as_estimates() -> None:
+    fig = yearly_figure("energy_tax_excl_vat_eur_per_kwh", 2026)
+    assert (fig.value, fig.status) == (0.09160, "published")
+    later = yearly_figure("energy_tax_excl_vat_eur_per_kwh", 2027)
+    assert (later.value, later.status, later.from_year) == (0.09160, "estimate", 2026)
+    assert "2026 carried forward" in later.describe()
+    t = resolve_tariffs(2027, {"energy_tax_excl_vat_eur_per_kwh": 0.1})
+    names = {f.figure for f in t.estimates}
+    assert "energy_tax_excl_vat_eur_per_kwh" not in names  # the scenario's own figure
+    assert {"tax_rebate_excl_vat_eur_per_yr", "feed_in_cost_incl_vat_eur_per_kwh"} <= names
+
+
+def test_default_scenario_2027_lists_its_estimates(tmp_path: Path) -> None:
+    path = REPO / "scenarios" / "rotterdam-galerijflat.toml"
+    scenario = load_scenario(path).model_copy(update={"time_step_min": 60})
+    s = summary(run(scenario))
+    assert s["year"] == 2027
+    note = next(m for m in s["messages"] if m.startswith("estimated figures for 2027"))
+    for name in (
+        "energy_tax_excl_vat_eur_per_kwh = 0.0916",
+        "tax_rebate_excl_vat_eur_per_yr = 519.8",
+        "feed_in_cost_incl_vat_eur_per_kwh = 0",
+    ):
+        assert name in note
+    records = {a["figure"]: a for a in s["assumptions"]}
+    assert records["energy_tax_excl_vat_eur_per_kwh"]["from_year"] == 2026
+    assert "Eneco" in records["feed_in_cost_incl_vat_eur_per_kwh"]["source"]
+    assert not any(n.startswith("large_network_") for n in records)  # small connection
+    json.dumps(s)  # JSON-ready
+
+
+def test_tariffs_command_prints_the_table_with_sources(capsys) -> None:
+    assert main(["tariffs", "2027"]) == 0
+    out = capsys.readouterr().out
+    assert "energy_tax_excl_vat_eur_per_kwh" in out and "[estimate (2026)]" in out
+    assert "selectra.nl" in out and "net_metering" in out
+    assert main(["tariffs"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in figure_names())
+
+
+# --------------------------------------------------------------------------- 4. rules year
+def test_tariff_year_applies_other_rules_to_the_same_data() -> None:
+    data = minimal(year=2026)
+    same = run(scenario_from_dict(data))
+    data["tariff_year"] = 2027
+    later = run(scenario_from_dict(data))
+    assert later.tariffs.net_metering is False and same.tariffs.net_metering is True
+    pd.testing.assert_frame_equal(same.generation_kwh, later.generation_kwh)
+    pd.testing.assert_frame_equal(same.consumption_kwh, later.consumption_kwh)
+    s = summary(later)
+    assert (s["year"], s["tariff_year"], s["regime"]) == (2026, 2027, "no_net_metering")
+
+
+def test_compare_years_on_the_measured_example(tmp_path: Path, capsys) -> None:
+    path = REPO / "scenarios" / "measured-complex.toml"
+    out = tmp_path / "o"
+    assert main(["compare", str(path), "--years", "2026", "2027", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "measured-complex@2027" in text and "no_net_metering" in text
+    table = pd.read_csv(out / "compare" / "comparison.csv", index_col=0)
+    assert table.loc["year"].tolist() == ["2026", "2026"]  # the data year stays
+    assert table.loc["tariff_year"].tolist() == ["2026", "2027"]
+
+
+# --------------------------------------------------------------------------- 5. SCE, connections
+def _sce(**changes) -> dict:  # noqa: ANN003
+    data = minimal(year=2026, ownership=COOPERATIVE)
+    data["allocation"] = {"order": ["members", "common", "tenants"], "members": {"mode": "sce"}}
+    data.update(changes)
+    return data
+
+
+def test_sce_without_a_cooperative_owner_fails() -> None:
+    data = _sce()
+    data.pop("ownership")  # default: the housing corporation
+    with pytest.raises(ScenarioError, match="owner_type 'resident_cooperative'"):
+        run(scenario_from_dict(data))
+
+
+@pytest.mark.parametrize(
+    "order", [["common", "members", "tenants"], ["tenants", "members", "common"]]
+)
+def test_sce_on_a_small_connection_needs_full_feed_in(order: list[str]) -> None:
+    data = _sce()
+    data["allocation"]["order"] = order
+    with pytest.raises(ScenarioError, match="requires 100% feed-in"):
+        run(scenario_from_dict(data))
+    data["buildings"][0]["common"]["connection"] = "large"  # there it is allowed
+    data["finance"] = {"sce_market_value_eur_per_kwh": 0.06}  # below the basisbedrag 0.109
+    assert run(scenario_from_dict(data)).accounts.scheme["subsidy_eur"] > 0
+
+
+def test_sce_on_a_small_connection_feeds_everything_in() -> None:
+    r = run(scenario_from_dict(_sce()))
+    s = summary(r)
+    assert s["sce_kwh"] == pytest.approx(s["generation_kwh"])
+    # subsidy per kWh (0.124 - max(0.115, 0.05)) = 0.009 on at most 5 kWp x 900 h = 4,500 kWh
+    # (the embedded year gives ~960 kWh/kWp: the cap binds): 0.009 x 4,500 = 40.50
+    assert s["sce_kwh"] > 4500.0
+    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(40.50)
+
+
+def test_sce_on_a_large_connection_subsidises_only_fed_in_kwh() -> None:
+    data = _sce()
+    data["allocation"]["order"] = ["common", "tenants", "members"]
+    data["buildings"][0]["common"]["connection"] = "large"
+    r = run(scenario_from_dict(data))
+    s = summary(r)
+    assert 0 < s["sce_kwh"] < s["generation_kwh"]
+    # large connection 2024 basisbedrag 0.109 carried forward: 0.109 - 0.115 < 0 -> 0; with
+    # a lower market value 0.06: (0.109 - 0.06) x fed-in kWh, capped at 5 kWp x 800 h
+    assert r.accounts.scheme["subsidy_eur"] == 0.0
+    data["finance"] = {"sce_market_value_eur_per_kwh": 0.06}
+    r = run(scenario_from_dict(data))
+    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(
+        0.049 * min(summary(r)["sce_kwh"], 5 * 800.0)
+    )
+    assert any(
+        a["figure"] == "sce_basisbedrag_large_eur_per_kwh" for a in summary(r)["assumptions"]
+    )
+
+
+def test_large_common_connection_by_hand() -> None:
+    # 2026: a small connection nets its feed-in (import price), a large one never does
+    # and pays the capacity tariff: (441 + 60 x 29.4355 + sum_m peak_m x 1.8101
+    # + 0.012 x kWh) x 1.21, no rebate
+    data = minimal(year=2026)
+    data["buildings"][0]["common"] = {"lighting_kwh_per_yr": 3000.0, "connection": "large"}
+    r = run(scenario_from_dict(data))
+    t, b = r.tariffs, r.buildings.loc["B1"]
+    c = participants_table(r).set_index("participant_id").loc["B1-common"]
+    cons = r.consumption_kwh["B1-common"]
+    recv = r.received_kwh["B1-common"]
+    month = cons.index.month
+    peaks_without = (cons.groupby(month).max() / 1.0).sum()  # hourly run: kWh = kW
+    peaks_with = ((cons - recv).clip(lower=0).groupby(month).max()).sum()
+    assert b.common_monthly_peaks_without_kw == pytest.approx(peaks_without)
+    assert b.common_monthly_peaks_with_kw == pytest.approx(peaks_with)
+
+    def bill(kwh: float, peaks: float) -> float:
+        variable = (0.115 + 0.0916) * kwh * 1.21
+        network = (441 + 60 * 29.4355 + peaks * 1.8101 + 0.012 * kwh) * 1.21
+        return variable + network
+
+    saving = bill(c.consumption_kwh, peaks_without) - bill(c.grid_import_kwh, peaks_with)
+    assert r.money.loc["B1-common", "bill_without_eur"] == pytest.approx(
+        bill(c.consumption_kwh, peaks_without)
+    )
+    # the common row's saving: own use + export at the feed-in compensation (owners get
+    # the export value by default, so the service costs get the own-use saving only)
+    assert r.money.loc["B1-common", "passed_to_service_costs_eur"] == pytest.approx(saving)
+    export_value = r.accounts.scheme["owners_export_value_eur"]
+    assert export_value == pytest.approx(
+        b.common_export_kwh * t.feed_in_compensation_excl_vat_eur_per_kwh
+    )
+    assert t.net_metering  # 2026: a small connection would have netted it
+
+
+def test_too_much_inverter_power_for_a_small_connection_is_said() -> None:
+    data = minimal()
+    data["buildings"][0]["arrays"][0]["capacity_kwp"] = 80.0
+    r = run(scenario_from_dict(data))
+    assert any("exceed a small connection" in m for m in r.messages)
+
+
+def test_scenario_file_with_tariff_year_and_connection(tmp_path: Path) -> None:
+    data = minimal(tariff_year=2028)
+    data["buildings"][0]["common"]["connection"] = "large"
+    s = load_scenario(write_scenario(tmp_path, data))
+    assert s.rules_year == 2028 and s.buildings[0].common.connection == "large"
