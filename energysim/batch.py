@@ -315,6 +315,9 @@ def run_batch(
                 chunks, str(out), detail, workers, scheduler, progress, finished, total
             )
         elif workers == 1:
+            # this process is the worker: the same memory setting as the pool's workers
+            # (without it every unit page-faults its arrays afresh)
+            retain_freed_memory()
             for chunk in chunks:
                 finished += len(run_chunk(chunk, str(out), detail))
                 if progress:

@@ -68,7 +68,11 @@ class Result:
 
     @property
     def received_kwh(self) -> pd.DataFrame:
-        """Energy each participant received, own string plus shared [kWh/interval]."""
+        """Energy each participant received, own string plus shared [kWh/interval].
+
+        A new ``(n_steps, n_participants)`` frame at every call; for sums over groups of
+        participants :func:`timeseries_table` works block by block instead.
+        """
         values = self.own_string_kwh.to_numpy() + self.shared_kwh.to_numpy()
         return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
 
@@ -425,15 +429,47 @@ def _sum_columns(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
 
 @dataclass
 class _Flows:
-    """The interval flows of a run, one column per participant in participant order."""
+    """The interval flows of a run, one column per participant in participant order.
+
+    A flow that the scenario cannot have (own strings without per-dwelling arrays, their
+    export when the surplus goes to the next tier) is a read-only broadcast zero: no
+    ``(n_steps, n_participants)`` memory for it.
+    """
 
     own: np.ndarray
     own_export: np.ndarray
     shared: np.ndarray
 
     @classmethod
-    def zeros(cls, n_steps: int, n_participants: int) -> _Flows:
-        return cls(*(np.zeros((n_steps, n_participants)) for _ in range(3)))
+    def zeros(
+        cls, n_steps: int, n_participants: int, *, own: bool = True, own_export: bool = True
+    ) -> _Flows:
+        shape = (n_steps, n_participants)
+        nothing = np.broadcast_to(np.zeros(1), shape)  # read-only, no memory
+        return cls(
+            np.zeros(shape) if own else nothing,
+            np.zeros(shape) if own_export else nothing,
+            np.zeros(shape),
+        )
+
+    def received(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """Own string plus shared of some rows and columns [kWh/interval].
+
+        A new C-ordered array; ``cols`` is None (all), a column number or an array of
+        column numbers.
+        """
+        rows = slice(None) if rows is None else rows
+
+        def pick(values: np.ndarray) -> np.ndarray:
+            if cols is None:
+                return values[rows]
+            if isinstance(cols, int | np.integer):
+                return values[rows, int(cols)]
+            return np.take(values[rows], cols, axis=1)
+
+        if not self.own.strides[0]:  # no own strings: x + 0.0 == x
+            return np.array(pick(self.shared), order="C")
+        return np.add(pick(self.own), pick(self.shared), order="C")
 
 
 def _allocate_building(
@@ -467,24 +503,32 @@ def _allocate_building(
             d = d * eligible[cols][None, :]
         return d
 
-    own_surplus = np.zeros((n_steps, n_taking_part))
+    pool = _sum_columns(gen, shared_arrays)
+    own_export = np.zeros(n_steps)
     if per_dwelling:
         if not n_taking_part:
             raise ScenarioError(
                 f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
             )
+        # every dwelling's string is the same: broadcast one column, written in place
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
-        string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
-        used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
-        flows.own[:, taking_part] = used
-
-    pool = _sum_columns(gen, shared_arrays)
-    own_export = np.zeros(n_steps)
-    if per_dwelling and policy.per_dwelling_surplus == "next_tier":
-        pool = pool + own_surplus.sum(axis=1)
-    elif per_dwelling:
-        flows.own_export[:, taking_part] = own_surplus
-        own_export = own_surplus.sum(axis=1)
+        exported = policy.per_dwelling_surplus == "export"
+        in_place = isinstance(taking_part, slice)
+        used, own_surplus = alloc.allocate_own_strings(
+            strings[:, None],
+            cons_values[:, taking_part],
+            out=flows.own[:, taking_part] if in_place else None,
+            surplus_out=flows.own_export[:, taking_part] if in_place and exported else None,
+        )
+        if not in_place:
+            flows.own[:, taking_part] = used
+            if exported:
+                flows.own_export[:, taking_part] = own_surplus
+        if exported:
+            own_export = own_surplus.sum(axis=1)
+        else:
+            pool = pool + own_surplus.sum(axis=1)
+        del used, own_surplus
 
     tiers: list[alloc.Tier] = []
     tier_cols: dict[str, slice | list[int]] = {}
@@ -599,7 +643,13 @@ def run(scenario: Scenario) -> Result:
     cons, notes = consumption_with_notes(scenario, index, participants)
 
     ids = list(participants.index)
-    flows = _Flows.zeros(len(index), len(ids))
+    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
+    flows = _Flows.zeros(
+        len(index),
+        len(ids),
+        own=has_own,
+        own_export=has_own and scenario.allocation.per_dwelling_surplus == "export",
+    )
     export_cols, sce_cols, common_export, generation_by_building = {}, {}, {}, {}
     messages: list[str] = list(notes)
     for b in scenario.buildings:
@@ -625,9 +675,7 @@ def run(scenario: Scenario) -> Result:
 
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
     cons_values = cons.to_numpy()
-    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
-    # without own strings, own and own_export are zero: skip adding and summing them
-    received = flows.own + flows.shared if has_own else flows.shared
+    # without own strings, own and own_export are zero: skip summing them
     no_energy = np.zeros(len(ids))
     consumption = cons_values.sum(axis=0)
     own_string = flows.own.sum(axis=0) if has_own else no_energy
@@ -638,13 +686,14 @@ def run(scenario: Scenario) -> Result:
         cost_without, cost_with = consumption * price[0], grid_import * price[0]
     else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
         cost_without = (cons_values * price[:, None]).sum(axis=0)
-        cost_with = (np.maximum(cons_values - received, 0.0) * price[:, None]).sum(axis=0)
+        cost_with = _priced_grid_import_eur(cons_values, flows, price)
     annual = pd.DataFrame(
         {
             "consumption_kwh": consumption,
             "own_string_kwh": own_string,
             "shared_kwh": shared_kwh,
-            "own_export_kwh": flows.own_export.sum(axis=0) if has_own else no_energy,
+            "own_export_kwh": flows.own_export.sum(axis=0) if flows.own_export.strides[0]
+            else no_energy,
             "allocated_kwh": allocated,
             "grid_import_kwh": grid_import,
             "supply_cost_without_eur": cost_without,
@@ -661,7 +710,7 @@ def run(scenario: Scenario) -> Result:
             "export_kwh": [float(export_cols[b.id].sum()) for b in scenario.buildings],
             "common_export_kwh": [common_export[b.id] for b in scenario.buildings],
             "sce_kwh": [float(sce_cols[b.id].sum()) for b in scenario.buildings],
-            **_common_peaks_kw(scenario, index, participants, cons_values, received),
+            **_common_peaks_kw(scenario, index, participants, cons_values, flows),
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
@@ -685,8 +734,25 @@ def run(scenario: Scenario) -> Result:
         annual=annual,
         messages=messages,
     )
-    _check_balance(gen.to_numpy().sum(axis=1), received, export.to_numpy().sum(axis=1), cons_values)
+    _check_balance(gen.to_numpy().sum(axis=1), flows, export.to_numpy().sum(axis=1), cons_values)
     return result
+
+
+def _priced_grid_import_eur(
+    consumption: np.ndarray, flows: _Flows, price: np.ndarray
+) -> np.ndarray:
+    """Per participant, sum over intervals of grid import x price [EUR].
+
+    Block by block without a full ``(n_steps, n_participants)`` temporary; each block's
+    sum is added row after row to the running total (the stacked rows), which is the
+    order of a sum over all rows at once, so the result is the same to the bit.
+    """
+    total = np.zeros(consumption.shape[1])
+    for start in range(0, len(price), BALANCE_BLOCK_STEPS):
+        rows = slice(start, start + BALANCE_BLOCK_STEPS)
+        block = np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
+        total = np.vstack([total[None, :], block]).sum(axis=0) if start else block.sum(axis=0)
+    return total
 
 
 def _common_peaks_kw(
@@ -694,7 +760,7 @@ def _common_peaks_kw(
     index: pd.DatetimeIndex,
     participants: pd.DataFrame,
     consumption: np.ndarray,
-    received: np.ndarray,
+    flows: _Flows,
 ) -> dict[str, list[float]]:
     """Per building, the sum over the months of the common connection's peak import [kW].
 
@@ -711,7 +777,7 @@ def _common_peaks_kw(
             with_scheme.append(0.0)
             continue
         c = column[participant_ids(b)["common"][0]]
-        grid = np.maximum(consumption[:, c] - received[:, c], 0.0)
+        grid = np.maximum(consumption[:, c] - flows.received(cols=c), 0.0)
         without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
         with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
@@ -727,21 +793,30 @@ def check_energy_balance(result: Result) -> None:
     """
     _check_balance(
         result.generation_kwh.to_numpy().sum(axis=1),
-        result.received_kwh.to_numpy(),
+        _result_flows(result),
         result.export_kwh.to_numpy().sum(axis=1),
         result.consumption_kwh.to_numpy(),
     )
 
 
+def _result_flows(result: Result) -> _Flows:
+    """A result's own-string, own-export and shared arrays (views, no copies)."""
+    return _Flows(
+        result.own_string_kwh.to_numpy(),
+        result.own_export_kwh.to_numpy(),
+        result.shared_kwh.to_numpy(),
+    )
+
+
 def _check_balance(
-    gen: np.ndarray, received: np.ndarray, export: np.ndarray, consumption: np.ndarray
+    gen: np.ndarray, flows: _Flows, export: np.ndarray, consumption: np.ndarray
 ) -> None:
     """See :func:`check_energy_balance`; arrays [kWh/interval]."""
     worst, over = 0.0, 0.0
     # in blocks of rows: the temporaries stay in the CPU cache
     for start in range(0, len(gen), BALANCE_BLOCK_STEPS):
         rows = slice(start, start + BALANCE_BLOCK_STEPS)
-        block = received[rows]
+        block = flows.received(rows)
         lhs = block.sum(axis=1) + export[rows]
         worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
         over = max(over, float(np.max(block - consumption[rows], initial=0.0)))
@@ -920,16 +995,37 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
 
 def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
-    roles = result.participants["role"]
-    recv = result.received_kwh
+    roles = result.participants["role"].to_numpy()
+    flows = _result_flows(result)
+    consumption = result.consumption_kwh.to_numpy()
     out = pd.DataFrame(index=result.index)
     out["generation_kwh"] = result.generation_kwh.to_numpy().sum(axis=1)
     for key, name in ROLE_NAMES.items():
-        out[f"allocated_{key}_kwh"] = recv.loc[:, (roles == name).to_numpy()].to_numpy().sum(axis=1)
+        cols = np.flatnonzero(roles == name)
+        out[f"allocated_{key}_kwh"] = _group_sums(flows.received, cols, len(result.index))
     out["export_kwh"] = result.export_kwh.to_numpy().sum(axis=1)
     out["sce_kwh"] = result.sce_kwh.to_numpy().sum(axis=1)
     for key, name in ROLE_NAMES.items():
-        mask = (roles == name).to_numpy() & result.participants["participating"].to_numpy()
-        out[f"consumption_{key}_kwh"] = result.consumption_kwh.loc[:, mask].to_numpy().sum(axis=1)
+        mask = (roles == name) & result.participants["participating"].to_numpy(dtype=bool)
+        cols = np.flatnonzero(mask)
+        out[f"consumption_{key}_kwh"] = _group_sums(
+            lambda r, c: np.take(consumption[r], c, axis=1), cols, len(result.index)
+        )
     out.index.name = "time"
+    return out
+
+
+def _group_sums(values: Any, cols: np.ndarray, n_steps: int) -> np.ndarray:
+    """Per interval, the sum over the participants ``cols`` of ``values(rows, cols)``.
+
+    ``values`` returns a new C-ordered ``(rows, len(cols))`` array; it is called block by
+    block of rows, so no ``(n_steps, n_participants)`` temporary is made. Each row is
+    summed as numpy sums a row of a C-ordered array, so the sums equal those of one
+    selection of every row (to the bit).
+    """
+    out = np.zeros(n_steps)
+    if len(cols):
+        for start in range(0, n_steps, BALANCE_BLOCK_STEPS):
+            rows = slice(start, start + BALANCE_BLOCK_STEPS)
+            out[rows] = values(rows, cols).sum(axis=1)
     return out
