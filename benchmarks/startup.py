@@ -25,15 +25,16 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import DEFAULT_AGAINST, export_revision, numbers  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "rotterdam-galerijflat.toml"
-DEFAULT_AGAINST = "134504a"  # main when issue 19 started
+
 PROBE = """
 import json, resource, sys, time
 start = time.perf_counter()
@@ -43,18 +44,6 @@ heavy = ("pandas", "scipy.optimize", "scipy.integrate", "pvlib", "holidays")
 print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules],
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def export_revision(rev: str, dest: Path) -> Path:
-    """The ``energysim`` package of ``rev`` unpacked under ``dest`` (git archive)."""
-    data = subprocess.run(
-        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "energysim"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
 
 
 def timed(src: Path, args: list[str], env: dict[str, str]) -> tuple[float, dict]:
@@ -68,24 +57,6 @@ def timed(src: Path, args: list[str], env: dict[str, str]) -> tuple[float, dict]
     if done.returncode != 0:
         raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{done.stderr}")
     return wall, json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def numbers(path: Path) -> dict[str, float]:
-    """Every number of a summary.json, by its dotted key."""
-    out: dict[str, float] = {}
-
-    def walk(prefix: str, v: object) -> None:
-        if isinstance(v, dict):
-            for k, x in v.items():
-                walk(f"{prefix}.{k}" if prefix else k, x)
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(f"{prefix}[{i}]", x)
-        elif isinstance(v, int | float) and not isinstance(v, bool):
-            out[prefix] = float(v)
-
-    walk("", json.loads(path.read_text()))
-    return out
 
 
 def main() -> None:

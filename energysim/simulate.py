@@ -427,6 +427,10 @@ def _sum_columns(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     return values[:, cols].sum(axis=1)
 
 
+NO_FLOW = np.broadcast_to(np.zeros(1), (1, 1))
+"""A flow that is zero everywhere (its stride 0 marks it)."""
+
+
 @dataclass
 class _Flows:
     """The interval flows of a run, one column per participant in participant order.
@@ -465,6 +469,8 @@ class _Flows:
                 return values[rows]
             if isinstance(cols, int | np.integer):
                 return values[rows, int(cols)]
+            if len(cols) and cols[-1] - cols[0] == len(cols) - 1:  # consecutive: a view
+                return values[rows, int(cols[0]) : int(cols[-1]) + 1]
             return np.take(values[rows], cols, axis=1)
 
         if not self.own.strides[0]:  # no own strings: x + 0.0 == x
@@ -947,12 +953,12 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["participating"] = p["participating"]
     out["archetype"] = p["archetype"]
     out["sharing_eligible"] = p["sharing_eligible"]
-    out["consumption_kwh"] = result.consumption_kwh.sum()
-    out["own_string_kwh"] = result.own_string_kwh.sum()
-    out["shared_kwh"] = result.shared_kwh.sum()
+    out["consumption_kwh"] = result.consumption_kwh.to_numpy().sum(axis=0)
+    out["own_string_kwh"] = result.own_string_kwh.to_numpy().sum(axis=0)
+    out["shared_kwh"] = result.shared_kwh.to_numpy().sum(axis=0)
     out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
     out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
-    out["own_export_kwh"] = result.own_export_kwh.sum()
+    out["own_export_kwh"] = result.own_export_kwh.to_numpy().sum(axis=0)
     for col in result.money.columns:
         out[col] = result.money[col]
     out.index.name = "participant_id"
@@ -1009,7 +1015,9 @@ def timeseries_table(result: Result) -> pd.DataFrame:
         mask = (roles == name) & result.participants["participating"].to_numpy(dtype=bool)
         cols = np.flatnonzero(mask)
         out[f"consumption_{key}_kwh"] = _group_sums(
-            lambda r, c: np.take(consumption[r], c, axis=1), cols, len(result.index)
+            lambda r, c: _Flows(NO_FLOW, NO_FLOW, consumption).received(r, c),
+            cols,
+            len(result.index),
         )
     out.index.name = "time"
     return out
