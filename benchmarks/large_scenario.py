@@ -135,6 +135,12 @@ def main() -> None:
         f"results: summary.json max relative difference {worst:.1e} over "
         f"{len(a.keys() & b.keys())} numbers (tolerance 1e-9); timeseries.parquet "
         f"{'identical' if ts_same else 'DIFFERS'}"
+        + (
+            ""
+            if worst <= 1e-9 and ts_same
+            else f"\n  (expected where the model changed between {args.against} and now, see "
+            "CHANGELOG; --against main compares with the same model)"
+        )
     )
 
 

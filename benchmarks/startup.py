@@ -120,6 +120,12 @@ def main() -> None:
         f"results: summary.json before vs now, max relative difference {worst:.1e} over "
         f"{len(a.keys() & b.keys())} numbers (tolerance 1e-9)"
         + (f"; keys only on one side: {missing[:5]}" if missing else "")
+        + (
+            ""
+            if worst <= 1e-9 and not missing
+            else f"\n  (expected where the model changed between {args.against} and now, see "
+            "CHANGELOG; --against main compares with the same model)"
+        )
     )
 
 

@@ -332,6 +332,9 @@ def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> Floa
     single = w.shape[0] == 1
     if equal:
         level = d  # keys all 1
+    elif single and bool((w > 0).all()):
+        with np.errstate(over="ignore"):
+            level = d / w
     else:
         level = np.full((m, p), np.inf)  # no key: never saturates (and has no demand)
         with np.errstate(over="ignore"):
