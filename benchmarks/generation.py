@@ -113,12 +113,13 @@ def fair_baseline(weather: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:
             "open_rack_glass_polymer" if mounting == "open_rack" else "close_mount_glass_glass"
         ]
         t_cell = pvlib.temperature.sapm_cell(poa, wx["temp_air"], wx["wind_speed"], **params)
+        poa_np, t_cell_np = poa.to_numpy(), t_cell.to_numpy()  # numpy in the plane loop
         for plane_id, row in group.iterrows():
-            pdc = pvlib.pvsystem.pvwatts_dc(poa, t_cell, row.capacity_kwp, -0.0037)
-            pdc = pdc.clip(lower=0.0) * (1.0 - row.losses_frac)
+            pdc = pvlib.pvsystem.pvwatts_dc(poa_np, t_cell_np, row.capacity_kwp, -0.0037)
+            pdc = np.maximum(pdc, 0.0) * (1.0 - row.losses_frac)
             rated = row.capacity_kwp / row.dc_ac_ratio
-            pac = pvlib.inverter.pvwatts(pdc, rated / 0.96, 0.96).clip(lower=0.0, upper=rated)
-            out[plane_id] = pac.to_numpy() * (step / pd.Timedelta(hours=1))
+            pac = np.clip(pvlib.inverter.pvwatts(pdc, rated / 0.96, 0.96), 0.0, rated)
+            out[plane_id] = pac * (step / pd.Timedelta(hours=1))
     return pd.DataFrame(out, index=index)[planes.index]
 
 
