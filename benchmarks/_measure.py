@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import resource
 import subprocess
+import sys
 import tarfile
 import time
 import tracemalloc
@@ -73,3 +76,37 @@ def numbers(path: Path) -> dict[str, float]:
 
     walk("", json.loads(path.read_text()))
     return out
+
+
+def cache_env(folder: Path) -> dict[str, str]:
+    """This environment with energysim's profile cache in ``folder`` and switched on."""
+    env = {k: v for k, v in os.environ.items() if k != "ENERGYSIM_NO_CACHE"}
+    env["ENERGYSIM_CACHE_DIR"] = str(folder)
+    return env
+
+
+def run_probe(
+    src: Path, probe: str, args: list[str], env: dict[str, str]
+) -> tuple[float, dict[str, Any]]:
+    """Run ``probe`` (Python code printing one JSON line last) in a fresh process with the
+    ``energysim`` of ``src`` first on the path; return its wall time [s] and that line."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(src)},
+        cwd=src,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ab_arguments(doc: str, repeat: int) -> argparse.Namespace:
+    """``--repeat`` and ``--against REV`` of a benchmark comparing with an earlier revision."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--against", default=DEFAULT_AGAINST, help="git revision to compare")
+    return parser.parse_args()

@@ -15,14 +15,9 @@ Targets (issue 19): peak under 1.5 GB and under half the earlier time.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 from pathlib import Path
 
@@ -30,7 +25,14 @@ import pandas as pd
 import tomli_w
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import DEFAULT_AGAINST, REPO, export_revision, numbers  # noqa: E402
+from _measure import (  # noqa: E402
+    REPO,
+    ab_arguments,
+    cache_env,
+    export_revision,
+    numbers,
+    run_probe,
+)
 
 PROBE = """
 import json, resource, sys
@@ -63,33 +65,18 @@ def large_scenario(path: Path) -> int:
 
 
 def run_once(src: Path, scenario: Path, out: Path, env: dict[str, str]) -> dict[str, float]:
-    env = {**env, "PYTHONPATH": str(src)}
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "run", str(scenario), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=src,
-    )
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{src}: run failed:\n{done.stderr[-2000:]}")
-    return {"wall_s": wall, **json.loads(done.stdout.strip().splitlines()[-1])}
+    wall, probe = run_probe(src, PROBE, ["run", str(scenario), "--out", str(out)], env)
+    return {"wall_s": wall, **probe}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--against", default=DEFAULT_AGAINST, help="git revision to compare")
-    args = parser.parse_args()
+    args = ab_arguments(__doc__, repeat=3)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         scenario = tmp / "large-2000.toml"
         n_participants = large_scenario(scenario)
         sources = {"before": export_revision(args.against, tmp / "old"), "now": REPO}
-        env = {k: v for k, v in os.environ.items() if k != "ENERGYSIM_NO_CACHE"}
-        env["ENERGYSIM_CACHE_DIR"] = str(tmp / "cache")
+        env = cache_env(tmp / "cache")
         # warm the profile cache once, so "now" is timed as a user's second run is
         run_once(REPO, scenario, tmp / "warm", env)
         runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}

@@ -18,21 +18,22 @@ where it took 1.0 s (ratio <= 0.4).
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import DEFAULT_AGAINST, export_revision, numbers  # noqa: E402
+from _measure import (  # noqa: E402
+    REPO,
+    ab_arguments,
+    cache_env,
+    export_revision,
+    numbers,
+    run_probe,
+)
 
-REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "rotterdam-galerijflat.toml"
 
 PROBE = """
@@ -46,31 +47,14 @@ print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules],
 """
 
 
-def timed(src: Path, args: list[str], env: dict[str, str]) -> tuple[float, dict]:
-    """Wall time of one fresh process running ``energysim ARGS`` from ``src``."""
-    env = {**env, "PYTHONPATH": str(src)}
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, cwd=src
-    )
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{done.stderr}")
-    return wall, json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--against", default=DEFAULT_AGAINST, help="git revision to compare")
-    args = parser.parse_args()
+    args = ab_arguments(__doc__, repeat=7)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         old_src = export_revision(args.against, tmp / "old")
         new_src = REPO
         cache = tmp / "cache"
-        env = {k: v for k, v in os.environ.items() if k != "ENERGYSIM_NO_CACHE"}
-        env["ENERGYSIM_CACHE_DIR"] = str(cache)
+        env = cache_env(cache)
         val = ["validate", str(SCENARIO)]
         times: dict[str, list[float]] = {}
         info: dict[str, dict] = {}
@@ -78,7 +62,7 @@ def main() -> None:
         def record(name: str, src: Path, cmd: list[str], fresh_cache: bool = False) -> None:
             if fresh_cache:
                 shutil.rmtree(cache, ignore_errors=True)
-            wall, probe = timed(src, cmd, env)
+            wall, probe = run_probe(src, PROBE, cmd, env)
             times.setdefault(name, []).append(wall)
             info[name] = probe
 
@@ -111,8 +95,7 @@ def main() -> None:
     r_val = med["validate, now"] / med["validate, before"]
     r_run = med["run warm, now (cached)"] / med["run, before (no cache)"]
     print(
-        f"validate: {r_val:.2f} x before (target <= 0.40: "
-        f"{'met' if r_val <= 0.40 else 'NOT met'})"
+        f"validate: {r_val:.2f} x before (target <= 0.40: {'met' if r_val <= 0.40 else 'NOT met'})"
     )
     verdict = "met" if r_run <= 0.375 else "NOT met"
     print(f"run warm: {r_run:.2f} x before (target <= 0.375: {verdict})")
