@@ -16,6 +16,8 @@ number of processes:
   the waterfall common -> tenants (pro rata) -> export with numpy, and every
   household's bill with and without the roof, benefit statistics and the owner's
   25-year case with pandas;
+- both are run in interleaved parts (``--parts``), so load from other processes falls
+  on both alike;
 - its energy flows per complex (generation, allocated to common and tenants, export)
   are compared with energysim's batch summary (max relative difference, tolerance
   1e-9); its money is a simpler bill (no fees, no service-cost split rules) and is not
@@ -29,6 +31,7 @@ Targets on the project's 2-core machine: < 120 s wall, < 4 GiB.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import resource
 import sys
@@ -202,22 +205,37 @@ def main() -> None:
     parser.add_argument(
         "--baseline-complexes", type=int, help="run the baseline on the first N (default all)"
     )
+    parser.add_argument(
+        "--parts", type=int, default=5, help="interleave energysim and baseline in N parts"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ENERGYSIM_CACHE_DIR"] = str(Path(tmp) / "cache")  # cold, as the baseline
         portfolio = Path(tmp) / "portfolio.csv"
         synthetic_portfolio(args.complexes, portfolio)
-        start = time.perf_counter()
         plan = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS)
-        summary = run_batch(plan, Path(tmp) / "out", jobs=args.jobs)
-        wall = time.perf_counter() - start
+        n_base = args.baseline_complexes or args.complexes
+        # interleaved parts (energysim, baseline, energysim, ...): both see the same load
+        parts = np.array_split(np.arange(args.complexes), args.parts)
+        wall, base_wall, base = 0.0, 0.0, {}
+        summaries = []
+        for k, part in enumerate(parts):
+            sub = copy.copy(plan)
+            sub.units = [plan.units[i] for i in part]
+            # every part's pools start cold, energysim's profile cache too
+            os.environ["ENERGYSIM_CACHE_DIR"] = str(Path(tmp) / f"cache{k}")
+            start = time.perf_counter()
+            summaries.append(run_batch(sub, Path(tmp) / f"out{k}", jobs=args.jobs))
+            wall += time.perf_counter() - start
+            units = [(u.unit_id, u.scenario, u.base_dir) for u in sub.units if part[0] < n_base]
+            units = units[: max(0, n_base - int(part[0]))]
+            if units:
+                start = time.perf_counter()
+                base.update(run_baseline(units, args.jobs))
+                base_wall += time.perf_counter() - start
+        summary = pd.concat(summaries, ignore_index=True)
         ok = int((summary["status"] == "ok").sum())
         peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        n_base = args.baseline_complexes or args.complexes
-        units = [(u.unit_id, u.scenario, u.base_dir) for u in plan.units[:n_base]]
-        start = time.perf_counter()
-        base = run_baseline(units, args.jobs)
-        base_wall = time.perf_counter() - start
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = summary.set_index("unit_id")
     worst = 0.0
@@ -225,10 +243,12 @@ def main() -> None:
         for key, value in figures.items():
             ref = float(rows.loc[uid, key])
             worst = max(worst, abs(value - ref) / max(1.0, abs(ref)))
+    n_base = len(base)
     scaled = base_wall * args.complexes / n_base
     print(
         f"portfolio benchmark: {args.complexes:,} complexes x 40 households, 15 min, one year, "
-        f"waterfall + finance, {args.jobs} worker processes, profile cache cold"
+        f"waterfall + finance, {args.jobs} worker processes, profile cache cold; energysim and "
+        f"the baseline interleaved in {args.parts} parts (pools started per part for both)"
     )
     print(
         f"energysim batch : {wall:8.1f} s wall  ({ok:,} units ok; "
