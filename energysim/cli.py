@@ -98,22 +98,39 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 def _cmd_ownership(args: argparse.Namespace) -> int:
     from energysim import ownership
+    from energysim.ownership_output import format_report, write_report
+    from energysim.regions import load_region_table
     from energysim.register import read_register
 
-    register_path = Path(args.register)
-    register = read_register(register_path)
-    overrides = {}
+    overrides = []
     for item in args.local or []:
         kind, _, value = item.partition("=")
         if value not in ("yes", "no"):
             raise EnergysimError(f"--local {item}: expected TYPE=yes or TYPE=no")
-        overrides[kind] = value == "yes"
+        overrides.append((kind, value == "yes"))
+    options = {
+        "target_frac": "--target",
+        "scope_above_kw": "--scope-above-kw",
+        "specific_yield_kwh_per_kwp": "--specific-yield",
+        "now_yr": "--now-year",
+        "owner type": "--local",
+    }
     try:
-        local = ownership.local_types(
-            housing_corporation_local=args.housing_corporation_local, overrides=overrides
+        rules = ownership.OwnershipRules(
+            target_frac=args.target,
+            scope_above_kw=args.scope_above_kw,
+            rule=args.local_rule,
+            housing_corporation_local=args.housing_corporation_local,
+            overrides=tuple(overrides),
+            specific_yield_kwh_per_kwp=args.specific_yield,
+            **({"now_yr": args.now_year} if args.now_year is not None else {}),
         )
-    except ValueError as exc:
-        raise EnergysimError(f"--local: {exc}") from None
+    except EnergysimError as exc:
+        field, _, rest = str(exc).partition(":")
+        raise EnergysimError(f"{options.get(field, field)}:{rest}") from None
+    register_path = Path(args.register)
+    regions = load_region_table(args.regions) if args.regions else None
+    register = read_register(register_path, regions)
     if args.add:
         from energysim.scenario import load_scenario
         from energysim.simulate import installation_register_rows, run
@@ -121,23 +138,12 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
         for path in args.add:
             rows = installation_register_rows(run(load_scenario(path)), args.municipality)
             try:
-                register = ownership.add_installations(register, rows)
-            except ValueError as exc:
+                register = ownership.add_installations(register, rows, regions)
+            except EnergysimError as exc:
                 raise EnergysimError(f"{path}: {exc}") from None
-    report = ownership.ownership_report(register, local, args.target)
-    print(ownership.format_report(report))
-    if not report.total.target_met:
-        kwp = ownership.capacity_to_close_gap_kwp(
-            register,
-            specific_yield_kwh_per_kwp=args.specific_yield,
-            local=local,
-            target_frac=args.target,
-        )
-        print(
-            f"Cooperative-owned rooftop PV that would close it: {kwp:,.0f} kWp "
-            f"at {args.specific_yield:,.0f} kWh/kWp."
-        )
-    written = ownership.write_report(report, Path(args.out) / f"{register_path.stem}-ownership")
+    report = ownership.ownership_report(register, rules)
+    print(format_report(report))
+    written = write_report(report, Path(args.out) / f"{register_path.stem}-ownership")
     print(f"\nwritten: {written[0].parent}")
     return 0
 
@@ -250,7 +256,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_own.add_argument("register", help="register CSV or Excel file")
     p_own.add_argument("--add", nargs="+", metavar="SCENARIO", help="add simulated rooftops")
-    p_own.add_argument("--municipality", help="municipality of the added scenarios")
+    p_own.add_argument(
+        "--municipality", help="municipality (name or CBS code GMxxxx) of the added scenarios"
+    )
+    p_own.add_argument(
+        "--local-rule",
+        choices=["community", "any_local"],
+        default="community",
+        help="who counts as local: ownership open to the local community (default, the "
+        "Participatiemonitor's rule since 2021) or any local owner incl. one or a few parties",
+    )
     p_own.add_argument(
         "--housing-corporation-local",
         action="store_true",
@@ -261,10 +276,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_own.add_argument("--target", type=float, default=0.5, help="target share (default 0.5)")
     p_own.add_argument(
+        "--scope-above-kw",
+        type=float,
+        default=15.0,
+        help="count installations above this capacity toward the target (default 15 kW); "
+        "smaller ones are reported separately",
+    )
+    p_own.add_argument(
         "--specific-yield",
         type=float,
         default=900.0,
-        help="kWh/kWp of new cooperative rooftops for the what-if (default 900)",
+        help="kWh/kWp of new fully local rooftops for 'kWp to close the gap' (default 900)",
+    )
+    p_own.add_argument(
+        "--now-year", type=int, help="last year of the history (default: this calendar year)"
+    )
+    p_own.add_argument(
+        "--regions",
+        metavar="FILE",
+        help="municipality -> province and RES region table (default: the shipped one)",
     )
     p_own.add_argument("--out", default="results", help="output folder (default: results)")
     p_own.set_defaults(func=_cmd_ownership)

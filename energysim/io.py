@@ -10,11 +10,13 @@ participant id, kWh per interval with a decimal point. Anything else is a
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -281,11 +283,54 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path}: cannot read {what}: {exc}") from None
+            text = decode_utf8(path.read_bytes(), path)
+            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            if not isinstance(raw.index, pd.RangeIndex):
+                raise DataError(f"{path}: {_too_many_cells(text)}")
+    except DataError:
+        raise
+    except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        # pandas and openpyxl messages may span lines: the user gets one
+        raise DataError(f"{path}: cannot read {what}: {' '.join(str(exc).split())}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw.apply(lambda col: col.str.strip())
+
+
+def _too_many_cells(text: str) -> str:
+    """Describe the first CSV record with more cells than the header (pandas would have
+    turned the extra leading cells into an index)."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    try:
+        header = next(records, [])
+        for record in records:
+            if len(record) > len(header):
+                return (
+                    f"row {records.line_num}: expected at most {len(header)} cells like the "
+                    f"header, found {len(record)}"
+                )
+    except csv.Error:
+        pass
+    return f"expected at most {len(header)} cells per row like the header, found more"
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """Decode a file's bytes as UTF-8 (a leading byte-order mark is dropped).
+
+    Raises
+    ------
+    DataError
+        Naming the file and the byte offset (from 0) of the first byte that is not UTF-8.
+    """
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = bom + exc.start
+        raise DataError(
+            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} "
+            "(save the file as CSV UTF-8)"
+        ) from None
 
 
 # --------------------------------------------------------------------------- writers

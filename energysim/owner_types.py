@@ -11,9 +11,11 @@ from typing import Literal, get_args
 OwnerType = Literal[
     "resident_cooperative",
     "tenants_collective",
+    "local_crowdfunding",
+    "resident",
+    "local_business",
     "municipality",
     "water_board",
-    "local_business",
     "housing_corporation",
     "non_local_investor",
     "other",

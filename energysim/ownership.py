@@ -3,45 +3,100 @@
 "Gestreefd wordt naar 50% eigendom van de productie van de lokale omgeving (burgers en
 bedrijven)" for wind and solar on land above 15 kW by 2030 (Kamerbrief 5 September
 2022, kst-32813-1087). The measure is a **share of production (kWh)**, not of capacity;
-this module reports both, per installation, per municipality and in total.
+this module reports both. Every rule below is a parameter of :class:`OwnershipRules`,
+and docs/ownership.md names each with its source.
 
-Which owner types count as local is a parameter. The default follows the owner
-categories of the Monitor Financiële Participatie: resident collectives, public bodies
-(municipality, water board) and local businesses and institutions are local;
-non-local investors and "other" are not. Whether a housing corporation counts is not
-settled (it is a local social-housing institution, but neither a resident collective
-nor an investor the monitor lists): it is a visible switch, ``housing_corporation_local``,
-off by default so that the figure is not flattered. Its tenants organised in a
-collective (``tenants_collective``) count as residents.
+1. **Scope**: installations above ``scope_above_kw`` (15 kW) count toward the target;
+   smaller ones are reported separately (Klimaatakkoord; the sector's Q&A on the
+   participation agreements: "wind en zon groter dan 15 kWpiek").
+2. **Who is local**: each owner type belongs to a class (:data:`OWNER_CLASSES`). Since
+   its 2021 edition the Participatiemonitor (Monitor participatie hernieuwbare energie op
+   land, for the ministry of EZK) counts only ownership **open to the local community**
+   (everyone nearby can invest and co-own, often through a collective) toward the 50%,
+   not ownership by **one or a few local parties** (a farmer's turbine, a local
+   business). That is the default rule, ``community``; ``any_local`` also counts the
+   few local parties, as the monitor's first edition did.
+3. **Regions**: totals per municipality, province and RES region from CBS municipality
+   codes (:mod:`energysim.regions`).
+4. **Kinds**: wind, ground-mounted and rooftop solar separately; the monitor itself covers
+   wind and non-building solar only (the ``monitor_scope`` rows).
+5. **Progress**: the share per commissioning year up to now and, with the permitted and
+   planned pipeline, in 2030.
+6. **What-if**: rooftops added to a register (:func:`add_installations`) are reported with
+   and without, and the fully local rooftop capacity that closes each area's gap.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
-from energysim.io import publish_atomically, write_csv, write_json
+from energysim.errors import EnergysimError
 from energysim.owner_types import OWNER_TYPES as OWNER_TYPES  # re-exported
 from energysim.owner_types import OwnerType as OwnerType  # re-exported
 
-DEFAULT_LOCAL_TYPES: frozenset[str] = frozenset(
-    {"resident_cooperative", "tenants_collective", "municipality", "water_board", "local_business"}
-)
+if TYPE_CHECKING:
+    from energysim.ownership_tables import OwnershipReport
+
+OwnerClass = Literal["community", "few_local", "public", "switch", "not_local"]
+OWNER_CLASSES: dict[str, OwnerClass] = {
+    # open to the local community: anyone nearby can join or invest
+    "resident_cooperative": "community",
+    "tenants_collective": "community",
+    "local_crowdfunding": "community",
+    # one or a few local parties
+    "resident": "few_local",
+    "local_business": "few_local",
+    # public bodies: a local-ownership category of their own in the monitor
+    "municipality": "public",
+    "water_board": "public",
+    # not settled: a visible switch
+    "housing_corporation": "switch",
+    "non_local_investor": "not_local",
+    "other": "not_local",
+}
+"""The class of each owner type (docs/ownership.md gives the reason for each)."""
+
+LocalRule = Literal["community", "any_local"]
+LOCAL_RULES: dict[str, str] = {
+    "community": "ownership open to the local community (Participatiemonitor rule since "
+    "2021; one or a few local parties do not count)",
+    "any_local": "any local owner, including one or a few local parties (Participatiemonitor "
+    "first edition, 2020)",
+}
 TARGET_FRAC = 0.5
 """Klimaatakkoord: 50% local ownership of production by 2030."""
+SCOPE_ABOVE_KW = 15.0
+"""The target covers wind and solar above 15 kW."""
+TARGET_YEAR = 2030
+SPECIFIC_YIELD_MAX = 2000.0
+"""kWh/kWp/yr: no fixed PV in the Netherlands comes near (850-950, domain.md section 7)."""
+PIPELINE = {
+    "operational+permitted": ("operational", "permitted"),
+    "operational+permitted+planned": ("operational", "permitted", "planned"),
+}
+LEVELS = ("municipality", "province", "res_region", "total")
+KINDS = ("wind", "solar_ground", "solar_rooftop", "solar_unspecified", "monitor_scope", "all")
 
 
 def local_types(
-    *, housing_corporation_local: bool = False, overrides: Mapping[str, bool] | None = None
+    *,
+    rule: LocalRule = "community",
+    housing_corporation_local: bool = False,
+    overrides: Mapping[str, bool] | None = None,
 ) -> frozenset[str]:
     """Return the owner types that count as local.
 
     Parameters
     ----------
+    rule : {"community", "any_local"}
+        ``community`` (default, the monitor's rule since 2021): owners open to the local
+        community and public bodies; ``any_local``: also one or a few local parties.
     housing_corporation_local : bool
         Count housing corporations as local (not settled; default False).
     overrides : mapping of str to bool, optional
@@ -49,19 +104,32 @@ def local_types(
 
     Raises
     ------
-    ValueError
-        For an owner type that does not exist.
+    EnergysimError
+        For an unknown rule or owner type.
     """
-    local = set(DEFAULT_LOCAL_TYPES)
+    if rule not in LOCAL_RULES:
+        raise EnergysimError(f"rule: expected one of {', '.join(LOCAL_RULES)}, found {rule!r}")
+    counted = {"community", "public"} | ({"few_local"} if rule == "any_local" else set())
+    local = {kind for kind, cls in OWNER_CLASSES.items() if cls in counted}
     if housing_corporation_local:
         local.add("housing_corporation")
     for kind, is_local in (overrides or {}).items():
         if kind not in OWNER_TYPES:
-            raise ValueError(
+            raise EnergysimError(
                 f"owner type: expected one of {', '.join(OWNER_TYPES)}, found {kind!r}"
             )
         (local.add if is_local else local.discard)(kind)
     return frozenset(local)
+
+
+DEFAULT_LOCAL_TYPES: frozenset[str] = local_types()
+
+
+def installation_kind(technology: pd.Series, mounting: pd.Series) -> pd.Series:
+    """The kind the monitor reports: ``wind``, ``solar_ground``, ``solar_rooftop`` or
+    ``solar_unspecified`` (mounting not given)."""
+    solar = "solar_" + mounting.where(mounting != "", "unspecified")
+    return solar.where(technology != "wind", "wind")
 
 
 def local_share_frac(
@@ -79,144 +147,105 @@ def local_share_frac(
     return float(sum(share for kind, share in owners if kind in local))
 
 
-# --------------------------------------------------------------------------- report
+# --------------------------------------------------------------------------- rules
 @dataclass(frozen=True)
-class OwnershipReport:
-    """Local-ownership figures of a register.
+class OwnershipRules:
+    """Every choice behind a local-ownership figure, in one place.
 
     Attributes
     ----------
-    installations : pandas.DataFrame
-        One row per installation: ``municipality``, ``technology``, ``capacity_kw``,
-        ``production_kwh``, ``local_frac``, ``local_production_kwh``, ``local_capacity_kw``,
-        sorted by local production (the installations that carry the local share first).
-    municipalities : pandas.DataFrame
-        One row per municipality, plus ``total``: production and capacity, local shares by
-        production and by capacity, ``gap_mwh`` (local production short of the target
-        share of today's production), ``additional_local_mwh`` (new, fully local
-        production that closes the gap), ``target_met``.
     target_frac : float
-    local_types : frozenset of str
+        Target share of production, in (0, 1] [-]; 0.5 in the Klimaatakkoord.
+    scope_above_kw : float
+        Installations with a capacity above this count toward the target; the others are
+        reported separately [kW]. 15 in the Klimaatakkoord; 0 counts everything.
+    rule : {"community", "any_local"}
+        Which local owners count (:func:`local_types`).
+    housing_corporation_local : bool
+        Count housing corporations as local (not settled).
+    overrides : tuple of (owner_type, bool)
+        Per-type overrides, applied last.
+    specific_yield_kwh_per_kwp : float
+        Yield of new rooftops in the "kWp to close the gap" figure [kWh/kWp/yr].
+    now_yr : int
+        The current year: the last year of the history; operational installations
+        commissioned later are an error. Default: this calendar year.
     """
 
-    installations: pd.DataFrame
-    municipalities: pd.DataFrame
-    target_frac: float
-    local_types: frozenset[str]
+    target_frac: float = TARGET_FRAC
+    scope_above_kw: float = SCOPE_ABOVE_KW
+    rule: LocalRule = "community"
+    housing_corporation_local: bool = False
+    overrides: tuple[tuple[str, bool], ...] = ()
+    specific_yield_kwh_per_kwp: float = 900.0
+    now_yr: int = field(default_factory=lambda: datetime.date.today().year)
+
+    def __post_init__(self) -> None:
+        t = self.target_frac
+        if not (np.isfinite(t) and 0 < t <= 1):
+            raise EnergysimError(f"target_frac: expected a share in (0, 1], found {t:g}")
+        s = self.scope_above_kw
+        if not (np.isfinite(s) and s >= 0):
+            raise EnergysimError(f"scope_above_kw: expected a capacity >= 0 kW, found {s:g}")
+        y = self.specific_yield_kwh_per_kwp
+        if not (np.isfinite(y) and 0 < y <= SPECIFIC_YIELD_MAX):
+            raise EnergysimError(
+                f"specific_yield_kwh_per_kwp: expected a yield in (0, {SPECIFIC_YIELD_MAX:,.0f}] "
+                f"kWh/kWp (Dutch rooftops yield 850-950), found {y:g}"
+            )
+        if not 2000 <= self.now_yr <= 2100:
+            raise EnergysimError(f"now_yr: expected a year from 2000 to 2100, found {self.now_yr}")
+        local_types(rule=self.rule, overrides=dict(self.overrides))  # validates both
 
     @property
-    def total(self) -> pd.Series:
-        """The ``total`` row of :attr:`municipalities`."""
-        return self.municipalities.loc["total"]
+    def local(self) -> frozenset[str]:
+        """Owner types counted as local under these rules."""
+        return local_types(
+            rule=self.rule,
+            housing_corporation_local=self.housing_corporation_local,
+            overrides=dict(self.overrides),
+        )
 
-
-def _area_figures(frame: pd.DataFrame, target_frac: float) -> dict[str, float | bool]:
-    production = float(frame["production_kwh"].sum())
-    local_production = float(frame["local_production_kwh"].sum())
-    capacity = float(frame["capacity_kw"].sum())
-    local_capacity = float(frame["local_capacity_kw"].sum())
-    share = local_production / production if production > 0 else 0.0
-    gap_kwh = max(0.0, target_frac * production - local_production)
-    return {
-        "installations": int(len(frame)),
-        "production_mwh": production / 1000,
-        "local_production_mwh": local_production / 1000,
-        "local_share_production_frac": share,
-        "capacity_mw": capacity / 1000,
-        "local_capacity_mw": local_capacity / 1000,
-        "local_share_capacity_frac": local_capacity / capacity if capacity > 0 else 0.0,
-        "gap_mwh": gap_kwh / 1000,
-        "additional_local_mwh": gap_kwh / (1 - target_frac) / 1000,
-        "target_met": bool(production > 0 and share >= target_frac - 1e-12),
-    }
+    def describe(self) -> dict[str, object]:
+        """The rules as plain values, for every output."""
+        return {
+            "target_frac": self.target_frac,
+            "scope_above_kw": self.scope_above_kw,
+            "local_rule": self.rule,
+            "local_rule_meaning": LOCAL_RULES[self.rule],
+            "housing_corporation_local": self.housing_corporation_local,
+            "local_types": sorted(self.local),
+            "owner_classes": dict(OWNER_CLASSES),
+            "specific_yield_kwh_per_kwp": self.specific_yield_kwh_per_kwp,
+            "now_yr": self.now_yr,
+        }
 
 
 def ownership_report(
-    register: pd.DataFrame,
-    local: frozenset[str] = DEFAULT_LOCAL_TYPES,
-    target_frac: float = TARGET_FRAC,
+    register: pd.DataFrame, rules: OwnershipRules | None = None
 ) -> OwnershipReport:
-    """Compute local shares by production and by capacity.
+    """Compute local ownership per installation, area, kind and year.
 
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        As returned by :func:`energysim.register.read_register` (one row per owner of an
-        installation, with ``production_kwh`` filled in).
-    local : frozenset of str
-        Owner types counted as local.
-    target_frac : float
-        The target share [-], 0.5 in the Klimaatakkoord.
-
-    Notes
-    -----
-    Local share by production ``= sum_i f_i E_i / sum_i E_i`` and by capacity
-    ``= sum_i f_i P_i / sum_i P_i`` with ``f_i`` the local fraction of installation
-    ``i``. To reach target ``t`` with new fully local production ``dE``:
-    ``(L + dE) / (E + dE) = t``, so ``dE = (t E - L) / (1 - t)``.
+    See :func:`energysim.ownership_tables.build_report`, which this calls.
     """
-    reg = register.copy()
-    reg["local_share"] = np.where(reg["owner_type"].isin(local), reg["share_frac"], 0.0)
-    inst = reg.groupby("installation_id", sort=True).agg(
-        municipality=("municipality", "first"),
-        technology=("technology", "first"),
-        capacity_kw=("capacity_kw", "first"),
-        production_kwh=("production_kwh", "first"),
-        local_frac=("local_share", "sum"),
-    )
-    inst["local_production_kwh"] = inst["local_frac"] * inst["production_kwh"]
-    inst["local_capacity_kw"] = inst["local_frac"] * inst["capacity_kw"]
-    inst = inst.sort_values(["local_production_kwh", "production_kwh"], ascending=False)
-    total_local = inst["local_production_kwh"].sum()
-    inst["carries_local_frac"] = (
-        inst["local_production_kwh"] / total_local if total_local > 0 else 0.0
-    )
-    rows = {
-        name: _area_figures(group, target_frac)
-        for name, group in inst.groupby("municipality", sort=True)
-    }
-    rows["total"] = _area_figures(inst, target_frac)
-    areas = pd.DataFrame.from_dict(rows, orient="index")
-    areas.index.name = "municipality"
-    return OwnershipReport(inst, areas, target_frac, local)
+    from energysim.ownership_tables import build_report
+
+    return build_report(register, rules or OwnershipRules())
 
 
-def capacity_to_close_gap_kwp(
-    register: pd.DataFrame,
-    *,
-    specific_yield_kwh_per_kwp: float,
-    local: frozenset[str] = DEFAULT_LOCAL_TYPES,
-    target_frac: float = TARGET_FRAC,
-    municipality: str | None = None,
-) -> float:
-    """Cooperative-owned rooftop capacity that closes the gap to the target [kWp].
-
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        A validated register.
-    specific_yield_kwh_per_kwp : float
-        Yield of the new rooftops [kWh/kWp/yr], e.g. 850-950 in NL (domain.md section 7).
-    local, target_frac
-        As in :func:`ownership_report`.
-    municipality : str, optional
-        Close the gap of this municipality; default the register's total.
-
-    Returns
-    -------
-    float
-        ``additional_local_kwh / specific_yield``; 0 when the target is met.
-    """
-    if specific_yield_kwh_per_kwp <= 0:
-        raise ValueError("specific_yield_kwh_per_kwp: expected a positive yield")
-    report = ownership_report(register, local, target_frac)
-    key = "total" if municipality is None else municipality
-    if key not in report.municipalities.index:
-        raise ValueError(f"municipality: {municipality!r} is not in the register")
-    extra_mwh = float(report.municipalities.loc[key, "additional_local_mwh"])
-    return extra_mwh * 1000 / specific_yield_kwh_per_kwp
+REGISTER_DEFAULTS: dict[str, object] = {
+    "municipality_code": "",
+    "province": "",
+    "res_region": "",
+    "code_note": "",
+    "mounting": "",
+    "commissioning_year": np.nan,
+    "status": "operational",
+    "what_if": False,
+}
 
 
+# --------------------------------------------------------------------------- what-if rows
 def installation_rows(
     installation_id: str,
     municipality: str,
@@ -224,12 +253,21 @@ def installation_rows(
     capacity_kw: float,
     production_kwh: float,
     owners: Sequence[tuple[str, str, float]],
+    *,
+    mounting: str = "rooftop",
 ) -> pd.DataFrame:
     """Register rows (one per owner) for one installation, e.g. a simulated rooftop.
 
     Parameters
     ----------
+    installation_id, municipality, technology : str
+    capacity_kw : float
+        [kW]
+    production_kwh : float
+        Annual production [kWh/yr].
     owners : sequence of (owner, owner_type, share_frac)
+    mounting : str
+        ``rooftop`` (default: what the simulator models), ``ground`` or empty.
     """
     return pd.DataFrame(
         [
@@ -237,6 +275,7 @@ def installation_rows(
                 "installation_id": installation_id,
                 "municipality": municipality,
                 "technology": technology,
+                "mounting": mounting if technology == "solar" else "",
                 "capacity_kw": float(capacity_kw),
                 "production_kwh": float(production_kwh),
                 "owner": owner,
@@ -248,69 +287,67 @@ def installation_rows(
     )
 
 
-def add_installations(register: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Append installations to a register (what-if); ids must stay unique."""
+def add_installations(
+    register: pd.DataFrame, rows: pd.DataFrame, regions: object | None = None
+) -> pd.DataFrame:
+    """Append what-if installations to a register; they are reported with and without.
+
+    Parameters
+    ----------
+    register : pandas.DataFrame
+        A register from :func:`energysim.register.read_register`.
+    rows : pandas.DataFrame
+        Rows as made by :func:`installation_rows`. Their ``municipality`` is a name of the
+        register's, or (for a register with codes) any municipality's name or CBS code.
+    regions : energysim.regions.RegionTable, optional
+        Table for names and codes not in the register; default the shipped one.
+
+    Raises
+    ------
+    EnergysimError
+        For an installation id already in the register, or a municipality that cannot
+        be placed in a register with codes.
+    """
     clash = sorted(set(rows["installation_id"]) & set(register["installation_id"]))
     if clash:
-        raise ValueError(f"installation_id: {clash[0]!r} is already in the register")
-    return pd.concat(
-        [register, rows[register.columns.intersection(rows.columns)]], ignore_index=True
-    )
+        raise EnergysimError(f"installation_id: {clash[0]!r} is already in the register")
+    new = rows.copy()
+    for column, default in REGISTER_DEFAULTS.items():
+        if column not in new.columns:
+            new[column] = default
+    new["what_if"] = True
+    new["kind"] = installation_kind(new["technology"], new["mounting"])
+    if "municipality_code" in register.columns and (register["municipality_code"] != "").all():
+        _place(register, new, regions)
+    out = pd.concat([register, new[register.columns.intersection(new.columns)]], ignore_index=True)
+    out.attrs = dict(register.attrs)
+    return out
 
 
-# --------------------------------------------------------------------------- output
-def format_report(report: OwnershipReport) -> str:
-    """The per-municipality table and the verdict, for the terminal."""
-    lines = [
-        f"{'municipality':<22}{'prod MWh':>11}{'local %':>9}{'cap MW':>9}{'local %':>9}"
-        f"{'gap MWh':>10}  target {report.target_frac:.0%}",
-    ]
-    for name, row in report.municipalities.iterrows():
-        lines.append(
-            f"{str(name):<22}{row.production_mwh:>11,.0f}{row.local_share_production_frac:>9.1%}"
-            f"{row.capacity_mw:>9,.2f}{row.local_share_capacity_frac:>9.1%}"
-            f"{row.gap_mwh:>10,.0f}  {'met' if row.target_met else 'not met'}"
-        )
-    total = report.total
-    verdict = (
-        f"Local ownership by production is {total.local_share_production_frac:.1%}: the "
-        f"{report.target_frac:.0%} target is "
-        + (
-            "met."
-            if total.target_met
-            else f"not met; {total.additional_local_mwh:,.0f} MWh/yr of new, fully local "
-            "production would close the gap."
-        )
-    )
-    top = report.installations.head(5)
-    carriers = ", ".join(
-        f"{i} ({row.carries_local_frac:.0%})" for i, row in top.iterrows() if row.local_frac > 0
-    )
-    lines += ["", verdict]
-    if carriers:
-        lines.append(f"Carried by: {carriers}")
-    lines.append(f"Counted as local: {', '.join(sorted(report.local_types))}")
-    return "\n".join(lines)
+def _place(register: pd.DataFrame, new: pd.DataFrame, regions: object | None) -> None:
+    from energysim.regions import CODE_PATTERN, RegionTable, load_region_table
 
-
-def write_report(report: OwnershipReport, out_dir: Path) -> list[Path]:
-    """Write ``ownership.json``, ``ownership_municipalities.csv`` and
-    ``ownership_installations.csv`` into ``out_dir`` (all at once or not at all)."""
-    names = ["ownership.json", "ownership_municipalities.csv", "ownership_installations.csv"]
-
-    def write(folder: Path) -> None:
-        write_json(
-            folder / names[0],
-            {
-                "target_frac": report.target_frac,
-                "local_types": sorted(report.local_types),
-                "total": report.total.to_dict(),
-                "municipalities": report.municipalities.drop(index="total").to_dict(orient="index"),
-                "installations": report.installations.to_dict(orient="index"),
-            },
-        )
-        write_csv(folder / names[1], report.municipalities, index=True)
-        write_csv(folder / names[2], report.installations, index=True)
-
-    folder = publish_atomically(Path(out_dir), write)
-    return [folder / n for n in names]
+    columns = ["municipality_code", "province", "res_region"]
+    known = register.groupby("municipality")[columns].first()
+    table: RegionTable | None = regions if isinstance(regions, RegionTable) else None
+    for i, written in new["municipality"].items():
+        written = str(written)
+        if written in known.index:
+            place = known.loc[written]
+            new.loc[i, ["municipality_code", "province", "res_region"]] = place.to_numpy()
+            continue
+        table = table or load_region_table()
+        code = written if CODE_PATTERN.fullmatch(written) else table.code_for_name(written)
+        if code is None or code not in table.municipalities.index:
+            raise EnergysimError(
+                f"municipality: {written!r} of the added installations is neither a "
+                "municipality of the register nor a municipality name or CBS code of the "
+                "region table"
+            )
+        row = table.municipalities.loc[code]
+        new.loc[i, "municipality"] = row["municipality"]
+        new.loc[i, ["municipality_code", "province", "res_region"]] = [
+            code,
+            row["province"],
+            row["res_region"],
+        ]
