@@ -157,11 +157,10 @@ def _cmd_tariffs(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
-    from energysim.tariffs import resolve_tariffs
+    from energysim.simulate import resolve
 
     scenario = load_scenario(args.scenario)
-    # the year's tariffs resolve (as in simulate.resolve), without importing the engine
-    resolve_tariffs(scenario.year, scenario.tariffs.model_dump())
+    resolve(scenario)
     missing = [
         str(p)
         for p in (scenario.generation_csv, scenario.consumption_csv, scenario.weather.path)
