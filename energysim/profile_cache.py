@@ -28,6 +28,7 @@ uncached, never wrong.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -170,5 +171,8 @@ def _write(path: Path, values: NDArray[np.float64]) -> None:
         with os.fdopen(fd, "wb") as handle:
             np.save(handle, values, allow_pickle=False)
         os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:  # never leave a temporary file behind
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
+        if not isinstance(exc, OSError):  # a full disk is no error of the run
+            raise
