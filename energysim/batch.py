@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import json
 import math
 import os
-import re
 import sys
-import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,6 +28,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from energysim.errors import DataError, EnergysimError, ScenarioError
+from energysim.io import ensure_output_dir, make_temp_file, read_text_file, write_text_atomically
+from energysim.names import slugify
 from energysim.portfolio import complex_scenario, read_portfolio
 from energysim.sweep import parse_assignment, parse_value, set_path, sweep_points
 
@@ -64,9 +65,14 @@ def scenario_hash(unit: Unit) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _slug(text: str) -> str:
-    """A unit id usable as a scenario name and a file name: ``C001__year-2027``."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text.replace("=", "-"))[:120]
+def unit_id(complex_id: str, point: dict[str, Any]) -> str:
+    """A unit's id, a safe scenario and file name: ``C001__year-2027``.
+
+    The complex id and the sweep point's ``key=value`` pairs, made a safe slug
+    (:func:`energysim.names.slugify`): never ``.``, ``..`` or a path.
+    """
+    label = ",".join(f"{k}={v}" for k, v in point.items())
+    return slugify(complex_id + (f"__{label}" if label else ""))
 
 
 def plan_batch(
@@ -98,10 +104,9 @@ def plan_batch(
         Bad template, override, sweep, or (without ``keep_going``) portfolio row.
     """
     template_path = Path(template_path)
+    text = read_text_file(template_path, "scenario file", ScenarioError)
     try:
-        template = tomllib.loads(template_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{template_path}: scenario file not found") from None
+        template = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{template_path}: not valid TOML: {exc}") from None
     for item in sets:
@@ -124,22 +129,25 @@ def plan_batch(
             except EnergysimError as exc:
                 if not keep_going:
                     raise
-                plan.failures.append(
+                # a bad row stands for one failed unit per sweep point
+                cid = str(row["complex_id"])
+                plan.failures += [
                     {
-                        "unit_id": _slug(str(row["complex_id"])) or f"row{row.name}",
-                        "complex_id": str(row["complex_id"]),
+                        "unit_id": unit_id(cid or f"row{row.name}", point),
+                        "complex_id": cid,
+                        **{f"sweep.{k}": v for k, v in point.items()},
                         "status": "failed",
                         "error": str(exc),
                     }
-                )
+                    for point in points
+                ]
     seen: set[str] = set()
     for cid, scenario in complexes:
         for point in points:
             data = scenario
             for key, value in point.items():
                 data = set_path(data, key, value)
-            label = ",".join(f"{k}={v}" for k, v in point.items())
-            uid = _slug(cid + (f"__{label}" if label else ""))
+            uid = unit_id(cid, point)
             if uid in seen:
                 raise ScenarioError(
                     f"batch: two units share the id {uid!r}; make complex ids distinct"
@@ -173,17 +181,6 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
     """Run one unit, write its row atomically, log it; failures become rows too."""
     from energysim.outputs import write_run
@@ -208,7 +205,7 @@ def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
         kind = "" if isinstance(exc, EnergysimError) else f"{type(exc).__name__}: "
         row = {**base, "status": "failed", "error": f"{kind}{exc}"}
     units = Path(out_dir) / UNITS_DIR
-    _write_atomic(units / f"{unit.unit_id}.json", json.dumps(row, allow_nan=True))
+    write_text_atomically(units / f"{unit.unit_id}.json", json.dumps(row, allow_nan=True))
     with open(Path(out_dir) / LOG_NAME, "a", encoding="utf-8") as log:
         log.write(unit.unit_id + "\n")
     return row
@@ -282,13 +279,23 @@ def run_batch(
     Returns
     -------
     pandas.DataFrame
-        The batch summary, one row per unit in plan order.
+        The batch summary, one row per unit in plan order (failed portfolio rows too).
+
+    Raises
+    ------
+    DataError
+        ``jobs`` or ``chunk_size`` below 1, an output folder that cannot be written or
+        holds another batch (without ``resume``), or a resumed batch that changed.
     """
+    if jobs < 1:
+        raise DataError(f"--jobs: expected at least 1 worker, found {jobs}")
+    if chunk_size is not None and chunk_size < 1:
+        raise DataError(f"--chunk-size: expected at least 1 unit per task, found {chunk_size}")
     out = Path(out_dir)
     units_dir = out / UNITS_DIR
-    if units_dir.exists() and any(units_dir.glob("*.json")) and not resume:
+    if units_dir.is_dir() and any(units_dir.glob("*.json")) and not resume:
         raise DataError(f"{out}: holds results of an earlier batch; use --resume or another --out")
-    units_dir.mkdir(parents=True, exist_ok=True)
+    ensure_output_dir(units_dir)
     done = {p.stem for p in units_dir.glob("*.json")}
     for unit in plan.units:
         if unit.unit_id in done:
@@ -304,7 +311,7 @@ def run_batch(
     if progress:
         progress(finished, total)
     if todo:
-        workers = max(1, jobs)
+        workers = jobs
         # about four tasks per worker, at most MAX_CHUNK units a task: a task of ~20 units
         # (about a second of work at 15 minutes) amortises scheduling (a few ms a task)
         # and keeps the progress bar moving
@@ -386,8 +393,7 @@ def write_summary(summary: pd.DataFrame, out_dir: Path) -> list[Path]:
         (".xlsx", lambda f, p: f.to_excel(p, index=False, sheet_name="batch_summary")),
     ):
         target = out_dir / f"{SUMMARY_NAME}{suffix}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=out_dir)
-        os.close(fd)
+        tmp = make_temp_file(out_dir, f".{target.name}.", suffix)
         try:
             writer(summary, tmp)
             os.replace(tmp, target)
@@ -396,3 +402,60 @@ def write_summary(summary: pd.DataFrame, out_dir: Path) -> list[Path]:
             raise
         paths.append(target)
     return paths
+
+
+SUMMARY_COLUMNS = ("unit_id", "complex_id", "status", "error")
+"""Columns every row of a batch summary has, failed units included."""
+
+SUMMARY_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def read_batch_summary(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
+    """Read a batch summary written by :func:`write_summary` (CSV, Parquet or Excel).
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        The file, or its content (an upload).
+    name : str, optional
+        The file name, for the format and messages; default the path's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, as written.
+
+    Raises
+    ------
+    DataError
+        When the name does not end in .csv, .parquet or .xlsx, the file cannot be parsed,
+        or it lacks the columns of a batch summary (:data:`SUMMARY_COLUMNS`): a register,
+        a log or any other table is refused rather than shown as units.
+    """
+    label = name or str(source)
+    suffix = Path(label).suffix.lower()
+    if suffix not in SUMMARY_SUFFIXES:
+        raise DataError(
+            f"{label}: expected a batch summary ({', '.join(SUMMARY_SUFFIXES)}), "
+            f"found a '{suffix or 'no'}' file"
+        )
+    handle = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(handle)
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(handle)
+        else:
+            frame = pd.read_csv(handle, encoding="utf-8-sig")
+    except Exception as exc:  # pandas, pyarrow and openpyxl raise many kinds: one line each
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{label}: cannot read this {suffix} file ({first})") from None
+    missing = [c for c in SUMMARY_COLUMNS if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, list(frame.columns)[:6])) or "no columns"
+        more = " ..." if len(frame.columns) > 6 else ""
+        raise DataError(
+            f"{label}: not a batch summary of `energysim batch`: column(s) "
+            f"{', '.join(repr(c) for c in missing)} missing (found {found}{more})"
+        )
+    return frame

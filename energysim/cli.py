@@ -1,7 +1,8 @@
 """Command line: ``energysim run | validate | compare | explain | ownership | batch | tariffs``.
 
-Parses arguments, calls the library, prints. No logic lives here. Bad input ends with
-one line on stderr and exit status 2; nothing is written to the output folder.
+Parses arguments, calls the library, prints. No logic lives here. Bad input (including
+bad arguments) ends with one line on stderr and exit status 2; nothing is written to the
+output folder. A batch in which any unit failed exits with status 3.
 """
 
 from __future__ import annotations
@@ -10,11 +11,30 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from energysim.errors import EnergysimError
 
 EXIT_BAD_INPUT = 2
+EXIT_UNITS_FAILED = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``energysim run: error: ... (see --help)``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _at_least_one(text: str) -> int:
+    """A whole number >= 1 (``--jobs``, ``--chunk-size``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or str(value) != text.strip().lstrip("+"):
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return value
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -23,7 +43,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from energysim.simulate import run, summary
 
     scenario = load_scenario(args.scenario)
-    result = run(scenario)
+    result = run(scenario)  # its messages hold the plausibility warnings
     folder = write_run(result, Path(args.out))
     print(format_summary(summary(result)))
     print(f"\nwritten: {folder}")
@@ -43,7 +63,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         keep_going=args.keep_going,
     )
     for failure in plan.failures:
-        print(f"energysim: skipped {failure['complex_id']}: {failure['error']}", file=sys.stderr)
+        print(f"energysim: skipped {failure['unit_id']}: {failure['error']}", file=sys.stderr)
     bar = tqdm(total=len(plan.units), unit="unit", file=sys.stderr, disable=None)
 
     def progress(done: int, total: int) -> None:
@@ -68,7 +88,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     print(f"{len(summary) - len(failed)} unit(s) ok, {len(failed)} failed; summary in {args.out}")
     for _, row in failed.iterrows():
         print(f"  failed {row['unit_id']}: {row['error']}")
-    return 0
+    return EXIT_UNITS_FAILED if len(failed) else 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -157,22 +177,17 @@ def _cmd_tariffs(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
-    from energysim.simulate import resolve
+    from energysim.simulate import check_inputs
 
     scenario = load_scenario(args.scenario)
-    resolve(scenario)
-    missing = [
-        str(p)
-        for p in (scenario.generation_csv, scenario.consumption_csv, scenario.weather.path)
-        if p is not None and not Path(p).is_file()
-    ]
-    if missing:
-        raise EnergysimError(f"{args.scenario}: referenced file not found: {missing[0]}")
+    warnings = check_inputs(scenario)  # every check of a run, every file read
     n_households = sum(b.dwellings + b.members.count for b in scenario.buildings)
     print(
         f"{args.scenario}: valid ({len(scenario.buildings)} building(s), "
         f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, year {scenario.year})"
     )
+    for warning in warnings:
+        print(f"  warning: {warning}")
     return 0
 
 
@@ -207,7 +222,7 @@ def format_summary(s: dict[str, Any]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``energysim`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="energysim",
         description="Energy communities on Dutch housing-corporation buildings.",
     )
@@ -225,10 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_bat.add_argument("--portfolio", help="portfolio CSV or Excel, one row per complex")
     p_bat.add_argument("--set", action="append", metavar="KEY=VALUE", help="override")
     p_bat.add_argument("--sweep", action="append", metavar="KEY=V1,V2", help="sweep (product)")
-    p_bat.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p_bat.add_argument(
+        "--jobs", type=_at_least_one, default=1, help="worker processes, >= 1 (default 1)"
+    )
     p_bat.add_argument("--executor", choices=["processes", "dask"], default="processes")
     p_bat.add_argument("--scheduler", help="existing Dask scheduler, tcp://HOST:PORT")
-    p_bat.add_argument("--chunk-size", type=int, help="units per task (default: ~4 per worker)")
+    p_bat.add_argument(
+        "--chunk-size", type=_at_least_one, help="units per task (default: ~4 per worker)"
+    )
     p_bat.add_argument("--resume", action="store_true", help="skip units already finished")
     p_bat.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
     p_bat.add_argument("--detail", action="store_true", help="also write each unit's outputs")
@@ -317,6 +336,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except EnergysimError as exc:
         print(f"energysim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file or folder the system refused: no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"energysim: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("energysim: interrupted", file=sys.stderr)

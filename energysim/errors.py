@@ -17,3 +17,21 @@ class ScenarioError(EnergysimError):
 
 class DataError(EnergysimError):
     """A data file (CSV, weather, register) is invalid: gap, duplicate, naive time, bad number."""
+
+
+def expect_type(value: object, expected: type | tuple[type, ...], caller: str, what: str) -> None:
+    """Raise a :class:`TypeError` saying what ``caller`` expected when ``value`` is not it.
+
+    Parameters
+    ----------
+    value : object
+        What the caller was given.
+    expected : type or tuple of types
+        What it accepts.
+    caller : str
+        The public function's name, as users call it.
+    what : str
+        What it expects, in words (e.g. "a Result of energysim.run()").
+    """
+    if not isinstance(value, expected):
+        raise TypeError(f"{caller}(): expected {what}, found {type(value).__name__}")

@@ -9,25 +9,138 @@ participant id, kWh per interval with a decimal point. Anything else is a
 
 from __future__ import annotations
 
+import codecs
 import csv
+import ctypes
+import errno
 import io
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
-import zipfile
-from collections.abc import Callable, Sequence
+import socket
+import stat
+import sys
+import zlib
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from energysim.errors import DataError
+from energysim.errors import DataError, EnergysimError
 
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
+def decode_utf8(
+    data: bytes,
+    path: str | Path,
+    what: str = "CSV file",
+    error: type[EnergysimError] = DataError,
+) -> str:
+    """Decode a user's file as UTF-8 (a leading byte-order mark is dropped).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    path : str or Path
+        The file, named in messages.
+    what : str
+        What the file is ("CSV file", "scenario file", ...); a CSV gets the hint of the
+        spreadsheet's "CSV UTF-8" format.
+    error : type
+        The exception to raise (:class:`DataError` or :class:`ScenarioError`).
+
+    Raises
+    ------
+    DataError (or ``error``)
+        One line naming the file and the byte offset (from 0) of the first byte that is
+        not UTF-8, or of a NUL byte (a binary file).
+    """
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    csv_like = "CSV" in what.upper() or Path(path).suffix.lower() in (".csv", ".txt")
+    hint = "save the file as CSV UTF-8" if csv_like else "save the file as UTF-8"
+    nul = data.find(b"\0", bom)
+    try:
+        text = data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = bom + exc.start
+        if 0 <= nul < offset:
+            raise error(
+                f"{path}: byte {nul}: expected UTF-8 text ({what}), found a NUL byte "
+                "(a binary file?)"
+            ) from None
+        raise error(
+            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} "
+            f"({hint})"
+        ) from None
+    if nul >= 0:
+        raise error(
+            f"{path}: byte {nul}: expected UTF-8 text ({what}), found a NUL byte (a binary file?)"
+        )
+    return text
+
+
+def read_text_file(
+    path: str | Path, what: str, error: type[EnergysimError] = DataError
+) -> str:
+    """Read a user's text file as UTF-8, with one-line errors naming the file.
+
+    Raises
+    ------
+    DataError (or ``error``)
+        Missing or unreadable file, a folder, bytes that are not UTF-8 text.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: expected a {what}, found a folder") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    return decode_utf8(data, path, what, error)
+
+
+def read_csv_text(
+    path: Path, what: str = "CSV file", *, sep: str = ",", text: str | None = None
+) -> pd.DataFrame:
+    """Read a user's CSV (UTF-8) with every cell as text, nothing converted.
+
+    Parameters
+    ----------
+    path : Path
+        The file (named in messages).
+    what : str
+        What the file is, for messages.
+    sep : str
+        Column separator.
+    text : str, optional
+        The file's text when the caller has read it already.
+
+    Raises
+    ------
+    DataError
+        Missing file, not UTF-8, empty, unparseable (one line naming the file).
+    """
+    text = read_text_file(path, what) if text is None else text
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        hint = " (a decimal comma such as 1,5 splits a value in two; use 1.5)"
+        message = " ".join(str(exc).split())
+        raise DataError(f"{path}: cannot parse {what}: {message}{hint}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty") from None
+    if not isinstance(raw.index, pd.RangeIndex):  # extra leading cells became an index
+        raise DataError(f"{path}: {_too_many_cells(text)}")
+    return raw
 
 
 def _fmt_ts(ts: pd.Timestamp) -> str:
@@ -40,6 +153,8 @@ def read_timeseries_csv(
     expected_index: pd.DatetimeIndex,
     required_columns: Sequence[str] = (),
     allowed_columns: Sequence[str] | None = None,
+    max_values: Mapping[str, tuple[float, str]] | None = None,
+    unit: str = "kWh",
 ) -> pd.DataFrame:
     """Read a measured time-series CSV and check it against the simulation axis.
 
@@ -54,6 +169,11 @@ def read_timeseries_csv(
         Columns that must be present.
     allowed_columns : sequence of str, optional
         If given, any other data column is an error (catches misspelt ids).
+    max_values : mapping of str to (float, str), optional
+        Per column, the largest possible value per interval [``unit``] and why (see
+        :mod:`energysim.plausibility`); a cell above it is an error.
+    unit : str
+        Unit of the values, for messages.
 
     Returns
     -------
@@ -63,24 +183,13 @@ def read_timeseries_csv(
     Raises
     ------
     DataError
-        Missing file or column, naive timestamp, duplicate, gap, wrong step or period,
-        decimal comma, non-numeric, negative or empty value: one line naming the file,
-        the column and the row (rows count as in a spreadsheet, header = row 1).
+        Missing file or column, not UTF-8, naive timestamp, duplicate, gap, wrong step or
+        period, decimal comma, non-numeric, negative, empty or impossible value: one line
+        naming the file, the column and the row (rows count as in a spreadsheet, header =
+        row 1).
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        header_line = handle.readline()
-    if ";" in header_line and "," not in header_line:
-        raise DataError(f"{path}: expected comma-separated columns, found ';' as separator")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as exc:
-        hint = " (a decimal comma such as 1,5 splits a value in two; use 1.5)"
-        raise DataError(f"{path}: cannot parse CSV: {str(exc).strip()}{hint}") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: file is empty") from None
+    raw = _read_measured_table(path)
     if "time" not in raw.columns:
         raise DataError(
             f"{path}: column 'time': expected a time column, found columns {list(raw.columns)}"
@@ -97,10 +206,21 @@ def read_timeseries_csv(
                 f"{_short_list(allowed_columns)})"
             )
     index = _parse_time_column(path, raw["time"])
-    values = _parse_values(path, raw[data_columns])
+    values = _parse_values(path, raw[data_columns], max_values, unit)
     frame = pd.DataFrame(values, index=index, columns=data_columns)
     _check_axis(path, frame.index, expected_index)
     return frame.sort_index().set_axis(expected_index, axis=0)
+
+
+def _read_measured_table(path: Path) -> pd.DataFrame:
+    """The measured-CSV table as text, after the file and separator checks."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    text = read_text_file(path, "CSV file")
+    header_line = text.split("\n", 1)[0]
+    if ";" in header_line and "," not in header_line:
+        raise DataError(f"{path}: expected comma-separated columns, found ';' as separator")
+    return read_csv_text(path, text=text)
 
 
 def _short_list(items: Sequence[str], n: int = 5) -> str:
@@ -130,7 +250,12 @@ def _parse_time_column(path: Path, column: pd.Series) -> pd.DatetimeIndex:
     return index
 
 
-def _parse_values(path: Path, frame: pd.DataFrame) -> np.ndarray:
+def _parse_values(
+    path: Path,
+    frame: pd.DataFrame,
+    max_values: Mapping[str, tuple[float, str]] | None = None,
+    unit: str = "kWh",
+) -> np.ndarray:
     out = np.empty(frame.shape, dtype=np.float64)
     for j, col in enumerate(frame.columns):
         texts = frame[col].str.strip()
@@ -147,15 +272,25 @@ def _parse_values(path: Path, frame: pd.DataFrame) -> np.ndarray:
             i = int(np.flatnonzero(bad)[0])
             found = repr(texts.iloc[i]) if texts.iloc[i] else "an empty cell"
             raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a number [kWh], found {found}"
+                f"{path}: column '{col}', row {i + 2}: expected a number [{unit}], found {found}"
             )
         negative = numbers < 0
         if negative.any():
             i = int(np.flatnonzero(negative)[0])
+            what = "energy" if unit == "kWh" else "value"
             raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a non-negative energy [kWh], "
+                f"{path}: column '{col}', row {i + 2}: expected a non-negative {what} [{unit}], "
                 f"found {texts.iloc[i]}"
             )
+        if max_values is not None and col in max_values:
+            bound, reason = max_values[col]
+            above = numbers > bound
+            if above.any():
+                i = int(np.flatnonzero(above)[0])
+                raise DataError(
+                    f"{path}: column '{col}', row {i + 2}: expected at most {bound:,.6g} {unit} "
+                    f"per interval ({reason}), found {texts.iloc[i]}"
+                )
         out[:, j] = numbers
     return out
 
@@ -203,6 +338,8 @@ def read_schedule_csv(
     expected_index: pd.DatetimeIndex,
     participant_ids: Sequence[str],
     max_row_sum: float | None = 1.0,
+    max_values: Mapping[str, tuple[float, str]] | None = None,
+    unit: str = "-",
 ) -> np.ndarray:
     """Read a schedule of shares, per interval or per hour of the year.
 
@@ -217,6 +354,12 @@ def read_schedule_csv(
         The simulation's interval starts.
     participant_ids : sequence of str
         The tier's participants, in order.
+    max_row_sum : float, optional
+        Largest sum of a row of shares; None for a series that is not shares.
+    max_values : mapping of str to (float, str), optional
+        Per column, the largest possible value and why.
+    unit : str
+        Unit of the values, for messages.
 
     Returns
     -------
@@ -229,12 +372,8 @@ def read_schedule_csv(
         Bad file, missing participant column, rows of shares summing to more than 1.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    with path.open(encoding="utf-8-sig") as handle:
-        header = handle.readline().strip().split(",")
-    if "hour_of_year" in header:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = _read_measured_table(path)
+    if "hour_of_year" in raw.columns:
         missing = [c for c in participant_ids if c not in raw.columns]
         if missing:
             raise DataError(f"{path}: column '{missing[0]}': required column is missing")
@@ -245,12 +384,16 @@ def read_schedule_csv(
                 f"{path}: column 'hour_of_year': expected 0 ... {n_hours - 1} in order, "
                 f"found {len(hours)} rows"
             )
-        table = _parse_values(path, raw[list(participant_ids)])
+        table = _parse_values(path, raw[list(participant_ids)], max_values, unit)
         offset_h = (expected_index - expected_index[0]) / pd.Timedelta(hours=1)
         shares = table[np.floor(np.asarray(offset_h)).astype(np.int64)]
     else:
         frame = read_timeseries_csv(
-            path, expected_index=expected_index, required_columns=participant_ids
+            path,
+            expected_index=expected_index,
+            required_columns=participant_ids,
+            max_values=max_values,
+            unit=unit,
         )
         shares = frame[list(participant_ids)].to_numpy(dtype=np.float64)
     if max_row_sum is None:
@@ -279,19 +422,18 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: {what} file not found")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            text = decode_utf8(path.read_bytes(), path)
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            if not isinstance(raw.index, pd.RangeIndex):
-                raise DataError(f"{path}: {_too_many_cells(text)}")
-    except DataError:
-        raise
-    except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        # pandas and openpyxl messages may span lines: the user gets one
-        raise DataError(f"{path}: cannot read {what}: {' '.join(str(exc).split())}") from None
+        except Exception as exc:  # a corrupt workbook raises whatever openpyxl meets first
+            # pandas and openpyxl messages may span lines: the user gets one
+            message = " ".join(str(exc).split())
+            raise DataError(
+                f"{path}: cannot read {what} as an Excel workbook ({type(exc).__name__}: "
+                f"{message})"
+            ) from None
+    else:
+        raw = read_csv_text(path, what)
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw.apply(lambda col: col.str.strip())
 
@@ -312,25 +454,6 @@ def _too_many_cells(text: str) -> str:
     except csv.Error:
         pass
     return f"expected at most {len(header)} cells per row like the header, found more"
-
-
-def decode_utf8(data: bytes, path: Path) -> str:
-    """Decode a file's bytes as UTF-8 (a leading byte-order mark is dropped).
-
-    Raises
-    ------
-    DataError
-        Naming the file and the byte offset (from 0) of the first byte that is not UTF-8.
-    """
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        return data[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = bom + exc.start
-        raise DataError(
-            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} "
-            "(save the file as CSV UTF-8)"
-        ) from None
 
 
 # --------------------------------------------------------------------------- writers
@@ -359,32 +482,273 @@ def write_csv(path: Path, frame: pd.DataFrame, *, index: bool = False) -> None:
     frame.to_csv(path, index=index, quoting=csv.QUOTE_MINIMAL, date_format="%Y-%m-%dT%H:%M:%S%z")
 
 
-def publish_atomically(final_dir: Path, write: Callable[[Path], None]) -> Path:
-    """Write a result folder completely, then move it into place.
+OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+"""Files a desktop drops into any folder it shows; a result folder may hold them."""
 
-    ``write`` fills a temporary folder beside ``final_dir``. Only when it returns is
-    the folder renamed to ``final_dir``; an earlier result there is kept until the new
-    one is in place, so an error never leaves half-written output nor loses a result.
+_HOST = f"{zlib.crc32(socket.gethostname().encode()):08x}"
+_TEMP_TAG = re.compile(r"^(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def _output_error(place: Path, exc: OSError) -> DataError:
+    """A one-line error for an output place that cannot be written."""
+    return DataError(
+        f"{place}: cannot write results there ({exc.strerror or exc}); give --out a folder "
+        "you can write to"
+    )
+
+
+def ensure_output_dir(folder: Path) -> Path:
+    """Create an output folder (and its parents) or raise a one-line :class:`DataError`.
+
+    Raises
+    ------
+    DataError
+        When ``folder`` or a parent is a file, or cannot be created (permissions, a
+        read-only or virtual file system such as /proc).
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(folder, exc) from None
+    if not folder.is_dir():
+        raise DataError(f"{folder}: exists and is not a folder; give --out a folder")
+    return folder
+
+
+def _temp_name(prefix: str) -> str:
+    """``<prefix><host>-<pid>-<random>``: whose it is, so a dead writer's can be removed."""
+    return f"{prefix}{_HOST}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def make_temp_dir(parent: Path, prefix: str) -> Path:
+    """Create a new empty folder in ``parent``, with the user's umask (not 0700).
+
+    :func:`tempfile.mkdtemp` makes folders only their owner can read; results are meant
+    to be shared like any file the user writes, so the mode is ``0o777 & ~umask``.
+    """
+    for _ in range(100):
+        path = parent / _temp_name(prefix)
+        try:
+            path.mkdir(mode=0o777)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(parent / prefix))
+
+
+def make_temp_file(parent: Path, prefix: str, suffix: str = "") -> Path:
+    """Create a new empty file in ``parent`` with the user's umask (not 0600)."""
+    for _ in range(100):
+        path = parent / (_temp_name(prefix) + suffix)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(parent / prefix))
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a text file completely under a temporary name, then rename it into place."""
+    tmp = make_temp_file(path.parent, f".{path.name}.")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _remove_dead_writers_temp(parent: Path, name: str) -> None:
+    """Clear what killed writers of ``name`` on this machine left beside it.
+
+    Their temporary folders are removed. Where a writer without the atomic exchange
+    was killed after moving the previous result aside (``.<name>.old-*``) and before
+    moving the new one in, the previous result is first put back.
+    """
+    for kind in (".old-", ".tmp-"):
+        prefix = f".{name}{kind}"
+        for path in parent.glob(f".{name}{kind}*"):
+            tag = _TEMP_TAG.match(path.name[len(prefix) :])
+            if not tag or tag["host"] != _HOST or _pid_alive(int(tag["pid"])):
+                continue
+            final_dir, moved = parent / name, path / name
+            if kind == ".old-" and moved.is_dir() and not final_dir.exists():
+                try:
+                    os.rename(moved, final_dir)
+                except OSError:
+                    pass  # another writer put a result in place meanwhile
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_not_a_file(final_dir: Path) -> None:
+    """Refuse a file or a symbolic link where the result folder goes (one ``lstat``, so a
+    folder another writer is swapping meanwhile is not mistaken for a file)."""
+    try:
+        mode = os.lstat(final_dir).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        raise DataError(
+            f"{final_dir}: exists and is not a result folder; move it or choose another --out"
+        )
+
+
+def _check_replaceable(final_dir: Path, allowed: Collection[str]) -> None:
+    """Refuse to replace anything but a folder of this result's own files."""
+    _check_not_a_file(final_dir)
+    try:
+        names = os.listdir(final_dir)
+    except (FileNotFoundError, NotADirectoryError):  # not there (or being swapped)
+        return
+    foreign = sorted(name for name in names if name not in allowed)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise DataError(
+            f"{final_dir}: holds files energysim did not write ({shown}); move them or "
+            "choose another --out (a result folder is replaced as a whole)"
+        )
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_AT_FDCWD = -100
+
+
+def _renameat2() -> Any:
+    """glibc's ``renameat2`` (Linux 3.15+, glibc 2.28+), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def _rename2(src: Path, dst: Path, flags: int) -> int:
+    """``renameat2(src, dst, flags)``: 0, or the errno of the failure."""
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), flags) == 0:
+        return 0
+    return ctypes.get_errno()
+
+
+def _swap_into_place(tmp: Path, final_dir: Path) -> None:
+    """Put the complete folder ``tmp`` at ``final_dir``; remove what was there before.
+
+    On Linux the swap is one atomic ``renameat2(RENAME_EXCHANGE)``: at every instant
+    ``final_dir`` is either the old complete result or the new one, even when the
+    process is killed or another process publishes the same result at the same time
+    (the last one to swap wins; each removes what it swapped out). Elsewhere (or on a
+    file system without the exchange) the old folder is first renamed aside.
+    """
+    if _RENAMEAT2 is not None:
+        for _ in range(1000):
+            code = _rename2(tmp, final_dir, _RENAME_EXCHANGE)
+            if code == 0:  # tmp now holds the previous result
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
+            if code == errno.ENOENT:  # nothing there yet: move in unless someone else did
+                code = _rename2(tmp, final_dir, _RENAME_NOREPLACE)
+                if code == 0:
+                    return
+                if code == errno.EEXIST:
+                    continue
+            if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                break  # this file system cannot exchange: rename aside below
+            raise OSError(code, os.strerror(code), str(final_dir))
+    aside: list[Path] = []
+    try:
+        for _ in range(1000):
+            try:
+                os.rename(tmp, final_dir)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+            old = make_temp_dir(final_dir.parent, f".{final_dir.name}.old-")
+            aside.append(old)
+            try:
+                os.rename(final_dir, old / final_dir.name)
+            except FileNotFoundError:  # another writer moved it first
+                continue
+        raise OSError(errno.EBUSY, "could not put the result in place", str(final_dir))
+    finally:
+        for old in aside:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_atomically(
+    final_dir: Path,
+    write: Callable[[Path], None],
+    *,
+    owned: Collection[str] | None = None,
+) -> Path:
+    """Write a result folder completely, then swap it into place.
+
+    ``write`` fills a new temporary folder beside ``final_dir`` (named
+    ``.<name>.tmp-<host>-<pid>-<random>``). Only when it returns is the folder put at
+    ``final_dir``; an earlier result there is kept until the new one is in place, so an
+    error or a kill never leaves half-written output nor loses a result, and nothing
+    beside ``final_dir`` is touched. An existing ``final_dir`` is replaced only when it
+    holds nothing but files of the kind this result writes (a user's notes in it, or a
+    name that points at a folder of other things, stop the publish). Temporary folders
+    of this name left by killed writers on this machine are removed. Folders and files
+    follow the user's umask.
+
+    Parameters
+    ----------
+    final_dir : Path
+        The result folder; its name must be a real folder name (not ``.`` or ``..``).
+    write : callable
+        Fills the folder it is given.
+    owned : collection of str, optional
+        File names an earlier version of this result may hold besides those ``write``
+        writes (and desktop litter such as ``.DS_Store``).
 
     Returns
     -------
     Path
         ``final_dir``.
+
+    Raises
+    ------
+    DataError
+        A name that is not a folder name, an output place that is a file or cannot be
+        written, a folder holding files the result does not own.
     """
     final_dir = Path(final_dir)
-    parent = final_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.tmp-", dir=parent))
+    if final_dir.name in ("", ".", ".."):
+        raise DataError(f"{final_dir}: expected a result folder name, found {final_dir.name!r}")
+    parent = ensure_output_dir(final_dir.parent)
+    _check_not_a_file(final_dir)
+    _remove_dead_writers_temp(parent, final_dir.name)
+    try:
+        tmp = make_temp_dir(parent, f".{final_dir.name}.tmp-")
+    except OSError as exc:
+        raise _output_error(parent, exc) from None
     try:
         write(tmp)
+        allowed = {p.name for p in tmp.iterdir()} | set(owned or ()) | OS_LITTER
+        _check_replaceable(final_dir, allowed)
+        _swap_into_place(tmp, final_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old: Path | None = None
-    if final_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.old-", dir=parent))
-        os.replace(final_dir, old / final_dir.name)
-    os.replace(tmp, final_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     return final_dir

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.errors import DataError
+from energysim.io import read_csv_text, read_text_file
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -86,9 +87,10 @@ def read_meter_export(
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    first = path.read_text(encoding="utf-8-sig").splitlines()[0] if path.stat().st_size else ""
+    text = read_text_file(path, "meter export")
+    first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
-    raw = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv_text(path, "meter export", sep=sep, text=text)
     raw.columns = [c.strip() for c in raw.columns]
     if raw.empty:
         raise DataError(f"{path}: expected meter readings, found an empty file")

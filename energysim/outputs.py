@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from energysim.errors import DataError
 from energysim.io import publish_atomically, write_csv, write_json
-from energysim.simulate import Result, participants_table, summary, timeseries_table
+from energysim.names import check_safe_name
+from energysim.simulate import (
+    Result,
+    expect_result,
+    participants_table,
+    summary,
+    timeseries_table,
+)
 
 OUTPUT_FILES = (
     "summary.json",
@@ -28,7 +36,20 @@ def write_run(result: Result, out_dir: Path) -> Path:
     -------
     Path
         The result folder.
+
+    Raises
+    ------
+    DataError
+        When ``out_dir`` cannot be written or its ``<scenario name>/`` holds files
+        energysim did not write (see :func:`energysim.io.publish_atomically`).
+    TypeError
+        When ``result`` is not a :class:`~energysim.simulate.Result`.
     """
+    expect_result(result, "write_run")
+    try:  # validated with the scenario; checked again as it becomes a folder name
+        name = check_safe_name(result.scenario.name)
+    except ValueError as exc:
+        raise DataError(f"scenario field 'name': {exc}") from None
 
     def write(folder: Path) -> None:
         write_json(folder / "summary.json", summary(result))
@@ -37,4 +58,4 @@ def write_run(result: Result, out_dir: Path) -> Path:
         write_csv(folder / "cashflows.csv", result.accounts.cashflows)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
-    return publish_atomically(Path(out_dir) / result.scenario.name, write)
+    return publish_atomically(Path(out_dir) / name, write, owned=OUTPUT_FILES)

@@ -5,7 +5,8 @@ Columns (CSV or the first sheet of an ``.xlsx``; header = row 1):
 =====================  ==========  =================================================
 column                 required    meaning
 =====================  ==========  =================================================
-complex_id             yes         unique id (letters, digits, ``_`` and ``.``)
+complex_id             yes         unique id (letters, digits, ``_`` and ``.``, from a
+                                   letter or digit; it names result files)
 postcode               yes         Dutch postcode, ``1234`` or ``1234 AB``
 dwellings              yes         number of dwellings
 capacity_kwp           one of      PV capacity [kWp]
@@ -22,6 +23,8 @@ consumption_csv        no          measured consumption, columns ``<complex_id>-
 
 Everything a row does not give comes from the template's first building and its other
 sections; common installations other than the lift scale with the number of dwellings.
+The template building's shared battery carries over as it is; its home batteries, heat
+pumps and EVs carry over with their counts scaled to the complex's dwellings.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import pandas as pd
 
 from energysim.errors import DataError
 from energysim.io import read_text_table
+from energysim.plausibility import Limit, limit_of
 from energysim.population import derive_seed
 
 REQUIRED = ("complex_id", "postcode", "dwellings")
@@ -54,7 +58,24 @@ OPTIONAL = (
 )
 DEFAULT_LIFT_KWH = 2500.0
 """A traction lift: 1,500-4,000 kWh/yr (domain.md section 7, *estimate*)."""
-_ID = re.compile(r"^[A-Za-z0-9_.]+$")
+_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{0,98}[A-Za-z0-9_])?$")
+"""A building id that is also a safe file name (see :mod:`energysim.names`)."""
+
+
+def _limit(field: str) -> Limit:
+    limit = limit_of(field)
+    assert limit is not None, field
+    return limit
+
+
+ROW_LIMITS = {
+    "dwellings": _limit("buildings[].dwellings"),
+    "capacity_kwp": _limit("buildings[].arrays[].capacity_kwp"),
+    "roof_area_m2": _limit("buildings[].arrays[].area_m2"),
+    "members": _limit("buildings[].members.count"),
+    "household_kwh_mean": _limit("buildings[].tenants.annual_kwh.mean_kwh"),
+}
+"""Physical limits of the portfolio's numeric columns (:mod:`energysim.plausibility`)."""
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}( ?[A-Z]{2})?$")
 _YES = {"yes", "y", "true", "1", "ja", "j"}
 _NO = {"no", "n", "false", "0", "nee", ""}
@@ -77,6 +98,10 @@ def read_portfolio(path: str | Path) -> pd.DataFrame:
     if unknown:
         raise DataError(
             f"{path}: column '{unknown[0]}': unknown (expected {', '.join(REQUIRED + OPTIONAL)})"
+        )
+    if raw.empty:
+        raise DataError(
+            f"{path}: expected at least one complex (a row under the header), found none"
         )
     dup = raw["complex_id"].duplicated()
     if dup.any():
@@ -110,6 +135,9 @@ def _number(path: Path, row: int, col: str, text: str, *, integer: bool = False)
         raise DataError(
             f"{path}: row {row}, column '{col}': expected a non-negative value, found {text!r}"
         )
+    limit = ROW_LIMITS.get(col)
+    if limit is not None and value > limit.max:
+        raise DataError(f"{path}: row {row}, column '{col}': {limit.message(value)}")
     return value
 
 
@@ -129,7 +157,9 @@ def complex_scenario(
     cid = get["complex_id"]
     if not _ID.match(cid):
         raise DataError(
-            f"{path}: row {r}, column 'complex_id': expected letters, digits, _ or ., found {cid!r}"
+            f"{path}: row {r}, column 'complex_id': expected letters, digits, _ or ., "
+            f"starting with a letter or digit, not ending with '.', at most 100 characters "
+            f"(it names result files), found {cid!r}"
         )
     if not _POSTCODE.match(get["postcode"]):
         raise DataError(
@@ -162,6 +192,10 @@ def complex_scenario(
         )
     orientation = get["orientation"].lower() or "east-west"
     tilt = _number(path, r, "tilt_deg", get["tilt_deg"])
+    if tilt is not None and tilt > 90:
+        raise DataError(
+            f"{path}: row {r}, column 'tilt_deg': expected 0-90 degrees, found {get['tilt_deg']!r}"
+        )
     keep = {
         k: v
         for k, v in first.items()
@@ -237,6 +271,11 @@ def complex_scenario(
             tenants.pop(key)
     spec = tenants.get("annual_kwh")
     mean = _number(path, r, "household_kwh_mean", get["household_kwh_mean"])
+    if mean is not None and mean <= 0:
+        raise DataError(
+            f"{path}: row {r}, column 'household_kwh_mean': expected a positive mean [kWh/yr], "
+            f"found {get['household_kwh_mean']!r}"
+        )
     if isinstance(spec, list) or spec is None or mean is not None:
         spec = {
             "distribution": "lognormal",
@@ -260,6 +299,7 @@ def complex_scenario(
         "tenants": tenants,
         "members": members,
     }
+    building.update(_features(base, dwellings / float(base.get("dwellings", dwellings)), path, cid))
     # each complex draws its own households: seeds derived from the template's and the id
     salt = zlib.crc32(cid.encode())
     for group in (tenants, members):
@@ -277,4 +317,48 @@ def complex_scenario(
         out["consumption_csv"] = str(csv if csv.is_absolute() else (path.parent / csv).resolve())
     else:
         out.pop("consumption_csv", None)
+    return out
+
+
+FEATURE_COUNTS = {
+    "heat_pumps": "dwellings",
+    "ev_charging": "vehicles",
+    "home_batteries": "dwellings",
+}
+"""Storage and electrification tables of the template (issue 21), and the count in each
+that scales with a complex's dwellings; a shared ``battery`` is taken as it is."""
+
+
+def _features(base: dict[str, Any], ratio: float, path: Path, complex_id: str) -> dict[str, Any]:
+    """The template building's battery, home batteries, heat pumps and EVs for a complex.
+
+    Counts of dwellings or vehicles scale with the complex's dwellings (rounded); a
+    shared battery keeps its size.
+
+    Raises
+    ------
+    DataError
+        When per-vehicle lists cannot follow a changed number of vehicles.
+    """
+    out: dict[str, Any] = {}
+    if base.get("battery") is not None:
+        out["battery"] = copy.deepcopy(base["battery"])
+    for name, count in FEATURE_COUNTS.items():
+        table = base.get(name)
+        if table is None:
+            continue
+        table = copy.deepcopy(table)
+        if table.get(count) is not None:
+            scaled = int(round(float(table[count]) * ratio))
+            lists = [
+                k for k, v in table.items() if isinstance(v, list) and k != "hot_water_reheat_hours"
+            ]
+            if lists and scaled != table[count]:
+                raise DataError(
+                    f"{path}: complex '{complex_id}': template {name}.{lists[0]}: a list per "
+                    f"{count[:-1]} cannot follow {scaled} {count} instead of {table[count]}; "
+                    "give one value in the template"
+                )
+            table[count] = scaled
+        out[name] = table
     return out

@@ -22,20 +22,28 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    SerializerFunctionWrapHandler,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
 from energysim.errors import ScenarioError
-from energysim.owner_types import OwnerType
+from energysim.io import read_text_file
+from energysim.names import check_safe_name
+from energysim.ownership import OwnerType
+from energysim.plausibility import limit_violations
 
 __all__ = [
     "Scenario",
     "load_scenario",
     "scenario_from_dict",
+    "scenario_errors",
     "scenario_to_toml",
     "participant_ids",
 ]
@@ -57,9 +65,10 @@ DataPath = Annotated[Path, AfterValidator(_resolve_path)]
 
 
 class Model(BaseModel):
-    """Base of every scenario model: unknown keys are errors, instances are frozen."""
+    """Base of every scenario model: unknown keys are errors, instances are frozen,
+    numbers are finite (``inf`` and ``nan``, which TOML allows, are errors)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- site & weather
@@ -189,7 +198,17 @@ class ConsumptionDistribution(Model):
     seed: int = Field(default=0, ge=0)
 
 
-ConsumptionSpec = list[Annotated[float, Field(ge=0)]] | ConsumptionDistribution
+def _consumption_kind(value: Any) -> str:
+    """A table is a distribution, anything else is read as a list (and says so)."""
+    return "~table" if isinstance(value, dict | ConsumptionDistribution) else "~list"
+
+
+ConsumptionSpec = Annotated[
+    Annotated[list[Annotated[float, Field(ge=0)]], Tag("~list")]
+    | Annotated[ConsumptionDistribution, Tag("~table")],
+    Discriminator(_consumption_kind),
+]
+"""One annual kWh per household, or a table describing their distribution."""
 
 
 class Households(Model):
@@ -268,6 +287,157 @@ class CommonInstallations(Model):
         return float(sum(self.annual_kwh().values()))
 
 
+# ------------------------------------------------------------------ storage & electrification
+# Optional per building (issue 21; docs/storage-and-electrification.md). Absent fields
+# leave every result as it was: they are left out of the resolved scenario too.
+class BatteryFigures(Model):
+    """Physical and money figures of a battery (estimates marked; excl. VAT)."""
+
+    capacity_kwh: float = Field(ge=0, description="Usable nominal capacity [kWh].")
+    power_kw: float = Field(ge=0, description="Charge and discharge power [kW].")
+    charge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
+    discharge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
+    round_trip_efficiency_frac: float = Field(
+        default=0.90,
+        gt=0,
+        le=1,
+        description="AC round trip, split equally per direction (estimate: LFP 0.85-0.92).",
+    )
+    soc_min_frac: float = Field(default=0.05, ge=0, le=1)
+    soc_max_frac: float = Field(default=0.95, ge=0, le=1)
+    initial_soc_frac: float | None = Field(default=None, ge=0, le=1, description="Default min.")
+    capex_eur_per_kwh: float = Field(
+        default=600.0, ge=0, description="Installed cost (estimate) [EUR/kWh]."
+    )
+    opex_eur_per_kwh_per_yr: float = Field(
+        default=6.0, ge=0, description="Running costs (estimate: 1% of capex) [EUR/kWh/yr]."
+    )
+    fade_frac_per_cycle: float = Field(
+        default=0.2 / 6000,
+        ge=0,
+        lt=1,
+        description="Capacity lost per equivalent full cycle (estimate: LFP 6,000 cycles "
+        "to 80%).",
+    )
+    calendar_fade_frac_per_yr: float = Field(
+        default=0.01, ge=0, lt=1, description="Capacity lost per year (estimate)."
+    )
+    end_of_life_frac: float = Field(
+        default=0.7, gt=0, lt=1, description="Replaced at this share of the nominal capacity."
+    )
+    replacement_eur_per_kwh: float | None = Field(
+        default=None, ge=0, description="Replacement cost [EUR/kWh]; default capex."
+    )
+
+    @model_validator(mode="after")
+    def _soc_window(self) -> BatteryFigures:
+        start = self.soc_min_frac if self.initial_soc_frac is None else self.initial_soc_frac
+        if not self.soc_min_frac <= start <= self.soc_max_frac:
+            raise ValueError(
+                "expected soc_min_frac <= initial_soc_frac <= soc_max_frac, found "
+                f"{self.soc_min_frac}, {start}, {self.soc_max_frac}"
+            )
+        return self
+
+
+class SharedBattery(BatteryFigures):
+    """A battery at the building's common connection, discharging into the waterfall."""
+
+    dispatch: Literal["self_consumption", "price_aware"] = "self_consumption"
+    foresight: Literal["causal", "perfect"] = Field(
+        default="causal",
+        description="'perfect' plans the year knowing every future price and kWh (an upper "
+        "bound, labelled as such in the outputs).",
+    )
+    price_csv: DataPath | None = Field(
+        default=None,
+        description="Day-ahead prices (column price_excl_vat_eur_per_kwh) for 'price_aware'; "
+        "default the tariffs' supply_price_csv.",
+    )
+    discharge_price_quantile_frac: float = Field(
+        default=0.5, ge=0, le=1, description="price_aware: discharge at or above this quantile "
+        "of the day's prices.",
+    )
+    discharge_counts_as_shared: bool = Field(
+        default=True,
+        description="Battery energy may be shared with tenants and members (Energiewet not "
+        "settled; default yes, as EU Directive 2024/1711 art. 15a covers stored energy); "
+        "false: it serves the common installations only.",
+    )
+    discharge_energy_tax_paid_by: Literal["nobody", "owners", "households"] = Field(
+        default="nobody",
+        description="Energy tax on battery kWh shared with households (not settled): "
+        "'nobody' nets them like any shared kWh; 'owners' pay it; 'households' pay it "
+        "on their bill.",
+    )
+
+
+class HomeBatteries(BatteryFigures):
+    """A battery behind each of the first dwellings' meters, charged by its own string."""
+
+    dwellings: int | None = Field(
+        default=None, ge=0, description="How many dwellings (the first ones); default every "
+        "participating dwelling.",
+    )
+
+
+class HeatPumps(Model):
+    """Air-source heat pumps in the first dwellings (space heating and hot water)."""
+
+    dwellings: int | None = Field(default=None, ge=0, description="Default every dwelling.")
+    space_heat_kwh_per_yr: float | None = Field(
+        default=None, ge=0, description="Net space-heat demand per dwelling [kWh/yr]."
+    )
+    space_heat_kwh_per_m2_per_yr: float | None = Field(
+        default=None, ge=0, description="Default: the Standaard voor woningisolatie."
+    )
+    dwelling_type: Literal["apartment", "single_family"] = "apartment"
+    built_before_1945: bool = False
+    compactness_als_ag: float = Field(default=1.0, gt=0, description="Als/Ag [-].")
+    floor_area_m2: float = Field(
+        default=65.0, gt=0, description="Per dwelling when the building gives none (estimate)."
+    )
+    heating_base_temp_degc: float = Field(default=18.0, ge=5, le=25)
+    emitter: Literal["radiator", "floor"] = "radiator"
+    cop_correction_frac: float = Field(default=0.85, gt=0, le=1.5)
+    hot_water_litres_per_day: float = Field(
+        default=80.0, ge=0, description="Per dwelling (estimate: 2 persons x 40 L)."
+    )
+    hot_water_temp_degc: float = Field(default=50.0, ge=30, le=80)
+    cold_water_temp_degc: float = Field(default=10.0, ge=0, le=25)
+    hot_water_reheat_hours: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=lambda: [5, 6, 17, 18],
+        min_length=1,
+        description="Local hours in which the hot-water tank is reheated.",
+    )
+
+
+HourOfDay = Annotated[float, Field(ge=0, lt=24)]
+
+
+class EvCharging(Model):
+    """Electric vehicles of the first dwellings, charged at home once a day."""
+
+    vehicles: int = Field(ge=0)
+    kwh_per_day: float | list[Annotated[float, Field(ge=0)]] = Field(
+        default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh]."
+    )
+    charger_kw: float | list[Annotated[float, Field(gt=0)]] = Field(default=11.0)
+    arrival_h: HourOfDay | list[HourOfDay] = 18.0
+    departure_h: HourOfDay | list[HourOfDay] = 7.5
+    control: Literal["uncontrolled", "solar_following"] = "uncontrolled"
+
+    @model_validator(mode="after")
+    def _lists_per_vehicle(self) -> EvCharging:
+        for name in ("kwh_per_day", "charger_kw", "arrival_h", "departure_h"):
+            _check_list_length(name, getattr(self, name), self.vehicles)
+        return self
+
+
+FEATURE_FIELDS = ("battery", "home_batteries", "heat_pumps", "ev_charging")
+"""Optional building fields of issue 21, left out of a dump when absent."""
+
+
 class Building(Model):
     """One apartment complex with its roof, common installations, tenants and members."""
 
@@ -281,9 +451,45 @@ class Building(Model):
     common: CommonInstallations = Field(default_factory=CommonInstallations)
     tenants: Tenants
     members: Members = Field(default_factory=Members)
+    battery: SharedBattery | None = None
+    home_batteries: HomeBatteries | None = None
+    heat_pumps: HeatPumps | None = None
+    ev_charging: EvCharging | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_features(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in FEATURE_FIELDS:
+            if isinstance(data, dict) and data.get(name, 0) is None:
+                del data[name]
+        return data
+
+    @model_validator(mode="after")
+    def _features_fit(self) -> Building:
+        hp, cars, home = self.heat_pumps, self.ev_charging, self.home_batteries
+        limits = {
+            "heat_pumps.dwellings": (hp and hp.dwellings, self.dwellings),
+            "ev_charging.vehicles": (cars and cars.vehicles, self.dwellings),
+            "home_batteries.dwellings": (home and home.dwellings, self.tenants.participating),
+        }
+        for name, (value, most) in limits.items():
+            if value and value > most:
+                raise ValueError(f"{name}: expected at most {most}, found {value}")
+        if self.home_batteries is not None and not any(
+            a.setup == "per_dwelling" for a in self.arrays
+        ):
+            raise ValueError(
+                "home_batteries: expected an array with setup = 'per_dwelling' (a home "
+                "battery charges from the dwelling's own string), found none"
+            )
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Building:
+        if self.tenants.participating == 0 and any(a.setup == "per_dwelling" for a in self.arrays):
+            raise ValueError(
+                "arrays: per_dwelling strings need tenants.participating > 0, found 0"
+            )
         if self.tenants.participating > self.dwellings:
             raise ValueError(
                 f"tenants.participating: expected at most dwellings={self.dwellings}, "
@@ -568,7 +774,9 @@ class MeterExport(Model):
 class Scenario(Model):
     """A complete scenario: site, weather, buildings, allocation, tariffs, finance, owners."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: Annotated[str, AfterValidator(check_safe_name)] = Field(
+        description="Names the result folder OUT/<name>/: a safe slug (energysim.names)."
+    )
     description: str = ""
     year: int = Field(
         ge=2020, le=2060, description="Data year: weather, profiles and measured series."
@@ -627,6 +835,22 @@ class Scenario(Model):
                         )
         return self
 
+    @model_validator(mode="after")
+    def _battery_prices(self) -> Scenario:
+        for b in self.buildings:
+            battery = b.battery
+            if (
+                battery is not None
+                and battery.dispatch == "price_aware"
+                and battery.price_csv is None
+                and self.tariffs.supply_price_csv is None
+            ):
+                raise ValueError(
+                    f"buildings[{b.id}].battery.price_csv: dispatch 'price_aware' needs "
+                    "day-ahead prices (price_csv, or tariffs.supply_price_csv), found none"
+                )
+        return self
+
     @property
     def capacity_kwp(self) -> float:
         """Total DC capacity of all buildings [kWp]."""
@@ -663,9 +887,11 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _first_error_line(source: str, exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    loc = _format_location(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+def _error_line(source: str, err: Any) -> str:
+    """One pydantic error as the project's one line: source, field, what was found."""
+    loc = _format_location(
+        tuple(p for p in err["loc"] if not str(p).startswith(("function-", "~")))
+    )
     kind = err["type"]
     if kind == "missing":
         what = "required field is missing"
@@ -676,9 +902,16 @@ def _first_error_line(source: str, exc: ValidationError) -> str:
         found = err.get("input")
         shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__
         what = f"{msg}; found {shown}" if "found" not in msg else msg
-    more = len(exc.errors()) - 1
+    return f"{source}: field '{loc}': {what}"
+
+
+def _first_error_line(source: str, exc: ValidationError) -> str:
+    # an unknown key first: it is usually a misspelt field that is reported missing too
+    errors = exc.errors(include_url=False)
+    err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
+    more = len(errors) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"{source}: field '{loc}': {what}{suffix}"
+    return _error_line(source, err) + suffix
 
 
 def scenario_from_dict(
@@ -698,12 +931,52 @@ def scenario_from_dict(
     Raises
     ------
     ScenarioError
-        One line naming the source, the field, what was expected and what was found.
+        One line naming the source, the field, what was expected and what was found:
+        a missing, unknown or mistyped field, a value out of its range, or one beyond
+        what is physically possible (:data:`energysim.plausibility.LIMITS`).
+    TypeError
+        When ``data`` is not a dict.
     """
+    if not isinstance(data, dict):
+        raise TypeError(
+            f"scenario_from_dict(): expected a dict of scenario fields (parsed TOML), "
+            f"found {type(data).__name__}"
+        )
+    # impossible numbers first (a 1e12-dwelling list check would hide the real fault),
+    # then the schema, then the limits again on what validation filled in or converted
+    _raise_limit_violations(source, data)
     try:
-        return Scenario.model_validate(data, context={"base_dir": base_dir})
+        scenario = Scenario.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         raise ScenarioError(_first_error_line(source, exc)) from None
+    _raise_limit_violations(source, scenario.model_dump())
+    return scenario
+
+
+def _raise_limit_violations(source: str, data: dict[str, Any]) -> None:
+    violations = limit_violations(data)
+    if violations:
+        field, message = violations[0]
+        more = len(violations) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        raise ScenarioError(f"{source}: field '{field}': {message}{suffix}")
+
+
+def scenario_errors(
+    data: dict[str, Any], *, base_dir: Path | None = None, source: str = "<scenario>"
+) -> list[str]:
+    """Every problem of a scenario dict, one line each (empty when it is valid).
+
+    :func:`scenario_from_dict` stops at the first problem; a form that shows each
+    problem at its field needs them all. The lines are those of :class:`ScenarioError`:
+    values beyond what is physically possible first, then the schema's problems.
+    """
+    lines = [f"{source}: field '{f}': {m}" for f, m in limit_violations(data)]
+    try:
+        Scenario.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        lines += [_error_line(source, err) for err in exc.errors(include_url=False)]
+    return lines
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -712,15 +985,18 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not valid TOML, or fails validation.
+        If the file is missing, is not UTF-8 text, is not valid TOML, or fails
+        validation.
+    TypeError
+        When ``path`` is not a path.
     """
+    if not isinstance(path, str | Path):
+        raise TypeError(
+            f"load_scenario(): expected a path to a scenario TOML file (str or Path), "
+            f"found {type(path).__name__}"
+        )
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    text = read_text_file(path, "scenario file", ScenarioError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

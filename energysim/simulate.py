@@ -7,19 +7,39 @@ and collects what they return in a :class:`Result`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from energysim import allocation as alloc
-from energysim import demand, generation, ownership, profile_cache, weather
+from energysim import (
+    demand,
+    generation,
+    ownership,
+    profile_cache,
+    storage,
+    storage_money,
+    storage_report,
+    weather,
+)
 from energysim.accounts import Accounts, build_accounts, check_scheme_rules, distribution
-from energysim.errors import DataError, ScenarioError
+from energysim.electrification import add_electric_loads, has_electric_loads
+from energysim.errors import DataError, ScenarioError, expect_type
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
+from energysim.plausibility import (
+    limit_of,
+    max_common_kwh_per_interval,
+    max_generation_kwh_per_interval,
+    max_household_kwh_per_interval,
+    plausibility_warnings,
+    result_warnings,
+)
 from energysim.population import derive_seed, draw_annual_kwh
 from energysim.scenario import (
     Building,
@@ -30,6 +50,7 @@ from energysim.scenario import (
     ScheduleKey,
     StaticKey,
     TierPolicy,
+    load_scenario,
     participant_ids,
 )
 from energysim.tariffs import TariffSet, resolve_tariffs
@@ -65,6 +86,7 @@ class Result:
     accounts: Accounts
     annual: pd.DataFrame
     messages: list[str] = field(default_factory=list)
+    storage: storage.StorageResult | None = None
 
     @property
     def received_kwh(self) -> pd.DataFrame:
@@ -134,11 +156,7 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     arrays = [a for b in scenario.buildings for a in b.arrays]
     ids = [a.id for a in arrays]
     out = np.empty((len(index), len(arrays)))
-    measured = pd.DataFrame(index=index)
-    if scenario.generation_csv is not None:
-        measured = read_timeseries_csv(
-            scenario.generation_csv, expected_index=index, allowed_columns=ids
-        )
+    measured = measured_generation_kwh(scenario, index)
     site, spec = scenario.site, scenario.weather
     wx: pd.DataFrame | None = None
     for j, a in enumerate(arrays):
@@ -165,6 +183,35 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             ).to_numpy()[:, 0]
         out[:, j] = per_kwp * a.dc_capacity_kwp
     return pd.DataFrame(out, index=index, columns=pd.Index(ids, name="id"), copy=False)
+
+
+def _step_h(index: pd.DatetimeIndex) -> float:
+    return float((index[1] - index[0]) / pd.Timedelta(hours=1))
+
+
+def measured_generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """The scenario's measured generation per array id [kWh/interval] (empty without one).
+
+    Each cell is at most what its array can produce in an interval
+    (:func:`energysim.plausibility.max_generation_kwh_per_interval`).
+    """
+    if scenario.generation_csv is None:
+        return pd.DataFrame(index=index)
+    arrays = [a for b in scenario.buildings for a in b.arrays]
+    step_h = _step_h(index)
+    bounds = {a.id: max_generation_kwh_per_interval(a.dc_capacity_kwp, step_h) for a in arrays}
+    return read_timeseries_csv(
+        scenario.generation_csv,
+        expected_index=index,
+        allowed_columns=[a.id for a in arrays],
+        max_values=bounds,
+    )
+
+
+def _needs_weather(scenario: Scenario, measured: pd.DataFrame) -> bool:
+    """Whether a weather file must be read: a modelled array and a weather file."""
+    modelled = any(a.id not in measured.columns for b in scenario.buildings for a in b.arrays)
+    return modelled and scenario.weather.source != "embedded"
 
 
 _PLANE_SHAPE = tuple(c for c in generation.REQUIRED_PLANE_COLUMNS if c != "capacity_kwp")
@@ -313,9 +360,62 @@ def meter_export_kwh(
                 f"{spec.path}: column '{name}': expected the simulation year "
                 f"{index[0].isoformat()} to {index[-1].isoformat()}, missing {first.isoformat()}"
             )
+        bound, reason = _consumption_bounds(scenario, step)[spec.participant_id]
+        above = aligned.to_numpy() > bound
+        if above.any():
+            i = int(np.flatnonzero(above)[0])
+            raise DataError(
+                f"{spec.path}: column '{name}', interval {index[i].isoformat()}: expected at "
+                f"most {bound:,.6g} kWh per interval ({reason}), found {aligned.iloc[i]:.6g}"
+            )
         columns[spec.participant_id] = aligned.to_numpy(dtype=np.float64)
         notes += [f"{spec.participant_id}: {f.describe()}" for f in fills]
     return pd.DataFrame(columns, index=index), notes
+
+
+def _consumption_bounds(
+    scenario: Scenario, step: pd.Timedelta
+) -> dict[str, tuple[float, str]]:
+    """Per participant, the most its connection can take in one interval [kWh] and why."""
+    step_h = float(step / pd.Timedelta(hours=1))
+    household = max_household_kwh_per_interval(step_h)
+    out: dict[str, tuple[float, str]] = {}
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        out[ids["common"][0]] = max_common_kwh_per_interval(step_h, b.common.connection)
+        out.update({pid: household for pid in ids["tenants"] + ids["members"]})
+    return out
+
+
+def measured_consumption_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
+) -> pd.DataFrame:
+    """The scenario's ``consumption_csv`` per participant [kWh/interval] (empty without one).
+
+    Each cell is at most what the participant's connection can carry in an interval.
+    """
+    if scenario.consumption_csv is None:
+        return pd.DataFrame(index=index)
+    return read_timeseries_csv(
+        scenario.consumption_csv,
+        expected_index=index,
+        allowed_columns=list(participants.index),
+        max_values=_consumption_bounds(scenario, index[1] - index[0]),
+    )
+
+
+def measured_common_profiles_kwh(b: Building, index: pd.DatetimeIndex) -> pd.DataFrame:
+    """A building's measured common installations [kWh/interval] (empty without a file)."""
+    if b.common.profiles_csv is None:
+        return pd.DataFrame(index=index)
+    kinds = list(b.common.annual_kwh())
+    bound = max_common_kwh_per_interval(_step_h(index), b.common.connection)
+    return read_timeseries_csv(
+        b.common.profiles_csv,
+        expected_index=index,
+        allowed_columns=kinds,
+        max_values={k: bound for k in kinds},
+    )
 
 
 def consumption_kwh(
@@ -329,11 +429,7 @@ def consumption_with_notes(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     """Consumption per participant [kWh/interval] and notes (filled meter gaps)."""
-    measured = pd.DataFrame(index=index)
-    if scenario.consumption_csv is not None:
-        measured = read_timeseries_csv(
-            scenario.consumption_csv, expected_index=index, allowed_columns=list(participants.index)
-        )
+    measured = measured_consumption_kwh(scenario, index, participants)
     notes: list[str] = []
     if scenario.meter_exports:
         exports, notes = meter_export_kwh(scenario, index, participants)
@@ -353,13 +449,7 @@ def consumption_with_notes(
         ids_b = participant_ids(b)
         common_id = ids_b["common"][0]
         if common_id not in is_measured:
-            given = pd.DataFrame(index=index)
-            if b.common.profiles_csv is not None:
-                given = read_timeseries_csv(
-                    b.common.profiles_csv,
-                    expected_index=index,
-                    allowed_columns=list(b.common.annual_kwh()),
-                )
+            given = measured_common_profiles_kwh(b, index)
             kinds = {
                 k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns
             }
@@ -486,7 +576,7 @@ def _allocate_building(
     cons: pd.DataFrame,
     participants: pd.DataFrame,
     flows: _Flows,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """Own strings, then the waterfall of one building.
 
     Writes the building's columns of ``flows`` (own string, own-string export, shared)
@@ -511,11 +601,8 @@ def _allocate_building(
 
     pool = _sum_columns(gen, shared_arrays)
     own_export = np.zeros(n_steps)
-    if per_dwelling:
-        if not n_taking_part:
-            raise ScenarioError(
-                f"buildings[{b.id}].arrays: per_dwelling strings need tenants.participating > 0"
-            )
+    home: storage.BatteryRun | None = None
+    if per_dwelling:  # the scenario ensures tenants.participating > 0
         # every dwelling's string is the same: broadcast one column, written in place
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
         exported = policy.per_dwelling_surplus == "export"
@@ -526,6 +613,17 @@ def _allocate_building(
             out=flows.own[:, taking_part] if in_place else None,
             surplus_out=flows.own_export[:, taking_part] if in_place and exported else None,
         )
+        if b.home_batteries is not None:  # issue 21: behind each meter, before any sharing
+            home = storage.add_home_batteries(  # changes used and own_surplus in place
+                b.home_batteries,
+                b.id,
+                used,
+                own_surplus,
+                cons_values[:, taking_part],
+                taking_part,
+                float((index[1] - index[0]) / pd.Timedelta(hours=1)),
+                scenario.finance.lifetime_yr,
+            )
         if not in_place:
             flows.own[:, taking_part] = used
             if exported:
@@ -597,7 +695,79 @@ def _allocate_building(
         "common_export": result.export_kwh,
         "sce": sce,
         "generation": _sum_columns(gen, [a.id for a in b.arrays]),
+        # what a shared battery needs (issue 21): the netting tiers as allocated
+        "netting_tiers": [t for t in tiers if t.name in tier_cols],
+        "tier_columns": tier_cols,
+        "tier_allocated": result.allocated_kwh,
+        "netting_allocated": pool - result.export_kwh - sce,
+        "home_battery": home,
     }
+
+
+def _building_batteries(
+    scenario: Scenario,
+    b: Building,
+    index: pd.DatetimeIndex,
+    out: dict[str, Any],
+    flows: _Flows,
+    price: np.ndarray,
+    tariffs: TariffSet,
+) -> list[storage.BatteryRun]:
+    """A building's home batteries (already run) and its shared battery, run on its
+    waterfall (issue 21); updates ``out``'s export series and the shared flows in place."""
+    runs: list[storage.BatteryRun] = []
+    if out["home_battery"] is not None:
+        storage.add_received_value(out["home_battery"], price)
+        runs.append(out["home_battery"])
+    if b.battery is None:
+        return runs
+    run_ = storage.add_shared_battery(
+        b.battery,
+        b.id,
+        index,
+        out["netting_tiers"],
+        out["tier_columns"],
+        out["tier_allocated"],
+        out["netting_allocated"],
+        out["common_export"],
+        flows.shared,
+        price,
+        tariffs,
+        scenario.finance.lifetime_yr,
+    )
+    fed_in_change = run_.exported_kwh - run_.flows.charge_kwh
+    out["common_export"] = np.maximum(out["common_export"] + fed_in_change, 0.0)
+    out["export"] = out["export"] + fed_in_change
+    return [*runs, run_]
+
+
+def _storage_and_loads(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    cons: pd.DataFrame,
+    gen: pd.DataFrame,
+) -> tuple[storage.StorageResult | None, pd.DataFrame]:
+    """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
+    is when the scenario has no storage or electrification (issue 21)."""
+    has_batteries = any(
+        b.battery is not None or b.home_batteries is not None for b in scenario.buildings
+    )
+    if not (has_batteries or has_electric_loads(scenario)):
+        return None, cons
+    loads = None
+    if has_electric_loads(scenario):
+        values = cons.to_numpy().copy()
+        loads = add_electric_loads(
+            scenario,
+            index,
+            participants,
+            values,
+            gen,
+            lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
+        )
+        cons = pd.DataFrame(values, index=cons.index, columns=cons.columns, copy=False)
+    return storage.StorageResult([], loads), cons
 
 
 # --------------------------------------------------------------------------- run
@@ -608,11 +778,16 @@ def supply_price_eur_per_kwh(
     path = scenario.tariffs.supply_price_csv
     if path is None:
         return np.full(len(index), tariffs.supply_price_excl_vat_eur_per_kwh)
+    column = "supply_price_excl_vat_eur_per_kwh"
+    limit = limit_of(f"tariffs.{column}")
+    assert limit is not None
     return read_schedule_csv(
         path,
         expected_index=index,
-        participant_ids=["supply_price_excl_vat_eur_per_kwh"],
+        participant_ids=[column],
         max_row_sum=None,
+        max_values={column: (limit.max, limit.reason)},
+        unit="EUR/kWh",
     )[:, 0]
 
 
@@ -624,29 +799,137 @@ def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
     return scenario.model_copy(update={"tariffs": filled}), tariffs
 
 
-def run(scenario: Scenario) -> Result:
-    """Simulate a scenario for its year.
+def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run") -> Scenario:
+    """A :class:`Scenario` as given, or loaded from a path; else a :class:`TypeError`.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        A validated scenario (see :func:`energysim.scenario.load_scenario`).
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is neither a Scenario nor a path.
+    ScenarioError
+        When a path's file is missing or invalid.
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(Path(scenario))
+    raise TypeError(
+        f"{caller}(): expected a Scenario (from energysim.load_scenario or "
+        f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
+    )
 
-    Returns
-    -------
-    Result
-        Time series, per-participant annual figures and money.
+
+MIN_BYTES_PER_PARTICIPANT_STEP = 16
+"""At least two float64 tables of participants x intervals live at once (consumption and
+what each received); a run measured 18-28 bytes per participant-interval."""
+
+
+def _available_memory_bytes() -> int | None:
+    """``MemAvailable`` of /proc/meminfo [bytes], or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(n_steps: int, n_participants: int) -> None:
+    """Refuse a run whose tables cannot fit in this machine's available memory.
+
+    Raises
+    ------
+    DataError
+        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
+        memory available (Linux; elsewhere nothing is checked).
+    """
+    available = _available_memory_bytes()
+    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
+    if available is not None and needed > available:
+        raise DataError(
+            f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "
+            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
+            "available; use time_step_min = 60, or fewer dwellings or members per run"
+        )
+
+
+def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
+    """Run every input check :func:`run` runs, reading every referenced file, without
+    simulating; return the plausibility warnings.
+
+    The files are read by the same functions, in the same order, as :func:`run` reads
+    them: weather, measured generation, measured consumption, meter exports, common
+    installations' profiles, allocation schedules, the dynamic supply price. So a bad
+    input gives the same error here as in a run.
 
     Raises
     ------
     ScenarioError, DataError
-        On inconsistent input discovered while running (e.g. a measured CSV).
+        The first bad input, as :func:`run` would raise it.
     """
+    scenario = as_scenario(scenario, "check_inputs")
     scenario, tariffs = resolve(scenario)
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
     participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
+    measured_gen = measured_generation_kwh(scenario, index)
+    if _needs_weather(scenario, measured_gen):
+        load_weather(scenario, index)
+    measured = set(measured_consumption_kwh(scenario, index, participants).columns)
+    if scenario.meter_exports:
+        measured |= set(meter_export_kwh(scenario, index, participants)[0].columns)
+    for b in scenario.buildings:
+        if participant_ids(b)["common"][0] not in measured:
+            measured_common_profiles_kwh(b, index)
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        tiers = {
+            "common": ids["common"],
+            "tenants": ids["tenants"][: b.tenants.participating],
+            "members": ids["members"] if scenario.allocation.members.mode == "sharing" else [],
+        }
+        for role in scenario.allocation.order:
+            if tiers[role]:
+                _key(getattr(scenario.allocation, role), index, tiers[role])
+    supply_price_eur_per_kwh(scenario, index, tariffs)
+    return plausibility_warnings(scenario)
+
+
+def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
+    """Simulate a scenario for its year.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A validated scenario (see :func:`energysim.scenario.load_scenario`), or the path
+        of a scenario TOML file to load.
+
+    Returns
+    -------
+    Result
+        Time series, per-participant annual figures and money; ``messages`` holds the
+        run's notes and the plausibility warnings of its inputs and results
+        (:mod:`energysim.plausibility`).
+
+    Raises
+    ------
+    ScenarioError, DataError
+        On inconsistent input discovered while running (e.g. a measured CSV); the same
+        errors as :func:`check_inputs`.
+    TypeError
+        When ``scenario`` is neither a Scenario nor a path.
+    """
+    scenario = as_scenario(scenario, "run")
+    scenario, tariffs = resolve(scenario)
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
+    stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)
+    price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
     has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
@@ -657,9 +940,11 @@ def run(scenario: Scenario) -> Result:
         own_export=has_own and scenario.allocation.per_dwelling_surplus == "export",
     )
     export_cols, sce_cols, common_export, generation_by_building = {}, {}, {}, {}
-    messages: list[str] = list(notes)
+    messages: list[str] = plausibility_warnings(scenario) + list(notes)
     for b in scenario.buildings:
         out = _allocate_building(scenario, b, index, gen, cons, participants, flows)
+        if stored is not None:  # issue 21: batteries of the building
+            stored.batteries += _building_batteries(scenario, b, index, out, flows, price, tariffs)
         export_cols[b.id] = out["export"]
         generation_by_building[b.id] = out["generation"]
         common_export[b.id] = float(out["common_export"].sum())
@@ -679,7 +964,6 @@ def run(scenario: Scenario) -> Result:
             + (" ..." if len(excluded) > 10 else "")
         )
 
-    price = supply_price_eur_per_kwh(scenario, index, tariffs)
     cons_values = cons.to_numpy()
     # without own strings, own and own_export are zero: skip summing them
     no_energy = np.zeros(len(ids))
@@ -721,6 +1005,10 @@ def run(scenario: Scenario) -> Result:
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
     accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    if stored is not None:  # issue 21: battery money per household and owner
+        accounts = storage_money.with_battery_money(
+            scenario, tariffs, participants, annual, buildings, accounts, stored
+        )
     messages += accounts.messages
     result = Result(
         scenario=scenario,
@@ -739,8 +1027,10 @@ def run(scenario: Scenario) -> Result:
         accounts=accounts,
         annual=annual,
         messages=messages,
+        storage=stored,
     )
-    _check_balance(gen.to_numpy().sum(axis=1), flows, export.to_numpy().sum(axis=1), cons_values)
+    _check_balance(_into_scheme_kwh(result), flows, export.to_numpy().sum(axis=1), cons_values)
+    result.messages += result_warnings(result)
     return result
 
 
@@ -759,6 +1049,14 @@ def _priced_grid_import_eur(
         block = np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
         total = np.vstack([total[None, :], block]).sum(axis=0) if start else block.sum(axis=0)
     return total
+
+
+def _into_scheme_kwh(result: Result) -> np.ndarray:
+    """Generation less what batteries stored net, per interval [kWh] (issue 21)."""
+    gen = result.generation_kwh.to_numpy().sum(axis=1)
+    if result.storage is None or not result.storage.batteries:
+        return gen
+    return gen - result.storage.net_charge_kwh(len(gen))
 
 
 def _common_peaks_kw(
@@ -789,16 +1087,23 @@ def _common_peaks_kw(
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
 
 
+def expect_result(result: object, caller: str) -> None:
+    """Raise a :class:`TypeError` unless ``result`` is a :class:`Result`."""
+    expect_type(result, Result, caller, "a Result of energysim.run()")
+
+
 def check_energy_balance(result: Result) -> None:
     """Raise if, in any interval, allocated + export differs from generation.
 
     Notes
     -----
     ``sum_p a_pt + x_t == G_t`` and ``0 <= a_pt <= D_pt`` (domain.md section 3); SCE
-    energy is fed in and counted in the export.
+    energy is fed in and counted in the export. With batteries, what they charged less
+    what they discharged is taken off ``G_t`` (their losses and SoC change).
     """
+    expect_result(result, "check_energy_balance")
     _check_balance(
-        result.generation_kwh.to_numpy().sum(axis=1),
+        _into_scheme_kwh(result),
         _result_flows(result),
         result.export_kwh.to_numpy().sum(axis=1),
         result.consumption_kwh.to_numpy(),
@@ -836,6 +1141,7 @@ def _check_balance(
 
 def summary(result: Result) -> dict[str, Any]:
     """The key figures of a run, as written to ``summary.json``."""
+    expect_result(result, "summary")
     p = result.participants
     annual_recv = result.annual["allocated_kwh"]
     cons = result.annual["consumption_kwh"]
@@ -897,6 +1203,7 @@ def summary(result: Result) -> dict[str, Any]:
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "messages": list(result.messages),
         "assumptions": list(result.accounts.assumptions),
+        **storage_report.summary_block(result),
     }
 
 
@@ -923,6 +1230,7 @@ def installation_register_rows(result: Result, municipality: str | None = None) 
     ScenarioError
         When no municipality is given and the scenario's site names none.
     """
+    expect_result(result, "installation_register_rows")
     place = municipality or result.scenario.site.municipality
     if place is None:
         raise ScenarioError(
@@ -946,6 +1254,7 @@ def installation_register_rows(result: Result, municipality: str | None = None) 
 
 def participants_table(result: Result) -> pd.DataFrame:
     """One row per participant with annual energy and money, as in ``participants.csv``."""
+    expect_result(result, "participants_table")
     p = result.participants
     out = pd.DataFrame(index=p.index)
     out["building_id"] = p["building_id"]
@@ -961,6 +1270,7 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["own_export_kwh"] = result.own_export_kwh.to_numpy().sum(axis=0)
     for col in result.money.columns:
         out[col] = result.money[col]
+    storage_report.add_participant_columns(out, result)
     out.index.name = "participant_id"
     return out.reset_index()
 
@@ -976,6 +1286,7 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
     ScenarioError
         If the participant id is not part of the scenario.
     """
+    expect_result(result, "participant_audit")
     from energysim.audit import monthly_audit
 
     if participant_id not in result.participants.index:
@@ -1001,6 +1312,7 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
 
 def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
+    expect_result(result, "timeseries_table")
     roles = result.participants["role"].to_numpy()
     flows = _result_flows(result)
     consumption = result.consumption_kwh.to_numpy()
@@ -1019,6 +1331,7 @@ def timeseries_table(result: Result) -> pd.DataFrame:
             cols,
             len(result.index),
         )
+    storage_report.add_timeseries_columns(out, result)
     out.index.name = "time"
     return out
 

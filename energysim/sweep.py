@@ -62,6 +62,23 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     return out
 
 
+def get_path(data: Any, key: str, default: Any = None) -> Any:
+    """The value at ``key`` (``a.b[0].c``) in a scenario dict, or ``default`` when absent.
+
+    A path that runs into something other than a table or list, or past the end of a
+    list, counts as absent.
+    """
+    node: Any = data
+    for part in _path(key):
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return default
+        elif not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
 def parse_assignment(text: str) -> tuple[str, str]:
     """Split ``key=value``; a clear error without ``=``."""
     key, sep, value = text.partition("=")

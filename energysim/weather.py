@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from energysim import profile_cache
 from energysim.errors import DataError
+from energysim.io import read_csv_text
 from energysim.timeindex import year_index
 
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
@@ -555,7 +556,7 @@ def read_weather_csv(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: weather file not found")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, "weather CSV")
     for col in ("time", "ghi", "temp_air", "wind_speed"):
         if col not in raw.columns:
             raise DataError(f"{path}: column '{col}': required column is missing")

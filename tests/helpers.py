@@ -58,3 +58,14 @@ def year_frame(year: int, step_min: int, columns: dict[str, float]) -> pd.DataFr
     """A frame over the simulation year with a constant value per column."""
     index = year_index(year, step_min, "Europe/Amsterdam")
     return pd.DataFrame({k: np.full(len(index), v) for k, v in columns.items()}, index=index)
+
+
+def results_figures(s: dict[str, Any]) -> dict[str, str]:
+    """The dashboard's Results page headline metrics for a run summary, as displayed."""
+    return {
+        "Generation (kWh/yr)": f"{s['generation_kwh']:,.0f}",
+        "Self-consumption": f"{s['self_consumption_frac']:.1%}",
+        "Self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
+        "Local ownership": f"{s['local_ownership_frac']:.1%}",
+        "Households' benefit (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
+    }

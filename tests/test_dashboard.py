@@ -1,23 +1,36 @@
-"""The dashboard through streamlit's AppTest: every page, widgets, figures = energysim's."""
+"""The dashboard through streamlit's AppTest: one scenario per session, shown and run
+exactly on every page, every example on every page, every upload error case, the
+Portfolio page's files. Figures are compared with energysim's own run."""
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import tomli_w
 from streamlit.testing.v1 import AppTest
 
-from energysim.scenario import scenario_from_dict
+from energysim.batch import write_summary
+from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import run, summary
+from energysim.sweep import set_path
+from tests.helpers import results_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
+import session  # noqa: E402
 import state  # noqa: E402
 
+EXAMPLES = list(state.examples())
+GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 
+
+# --------------------------------------------------------------------------- helpers
 def start() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
@@ -25,121 +38,565 @@ def start() -> AppTest:
     return at
 
 
+def key(at: AppTest, path: str) -> str:
+    return f"form{at.session_state['rev']}:{path}"
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    uploader = at.sidebar.file_uploader[0]
+    uploader.upload(name, content, "application/toml").run()
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.radio(key="page").set_value(page).run()
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every message, markdown, caption and code block on the page."""
+    out: list[str] = []
+    for kind in ("error", "warning", "success", "info", "markdown", "caption", "code"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    return out
+
+
+def assert_no_traceback(at: AppTest) -> None:
+    assert not at.exception
+    shown = "\n".join(texts(at))
+    for word in ("Traceback", "KeyError", 'File "'):
+        assert word not in shown
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def expected_summary(edits: dict) -> dict:
-    data, base = state.load_example("rotterdam-galerijflat")
-    return summary(run(scenario_from_dict(state.apply_edits(data, edits), base_dir=base)))
+def summary_of_dict(data: dict[str, Any], base: Path = state.SCENARIO_DIR) -> dict[str, Any]:
+    return summary(run(scenario_from_dict(data, base_dir=base)))
 
 
-@pytest.fixture(scope="module")
-def edited_app() -> tuple[AppTest, dict]:
-    at = start()
-    at.number_input(key="members").set_value(12).run()
-    at.selectbox(key="tenants_key").set_value("equal (redistribute)").run()
-    at.selectbox(key="year").set_value(2026).run()
-    assert not at.exception
-    edits = dict(at.session_state["edits"])
-    at.radio(key="page").set_value("Results").run()
-    assert not at.exception
-    return at, edits
-
-
-def test_results_equal_energysim_after_widget_changes(edited_app) -> None:
-    at, edits = edited_app
-    assert edits["members"] == 12 and edits["year"] == 2026
-    s = expected_summary(edits)
-    shown = metrics(at)
-    assert shown["Generation (kWh/yr)"] == f"{s['generation_kwh']:,.0f}"
-    assert shown["Self-consumption"] == f"{s['self_consumption_frac']:.1%}"
-    assert shown["Self-sufficiency"] == f"{s['self_sufficiency_frac']:.1%}"
-    assert shown["Local ownership"] == f"{s['local_ownership_frac']:.1%}"
-    assert shown["Households' benefit (EUR/yr)"] == f"{s['household_benefit_total_eur']:,.0f}"
-    table = at.table[0].value
-    assert table.loc["member", "households"] == 12
-    assert float(table.loc["tenant", "mean_eur"]) == pytest.approx(
-        s["household_benefit_eur"]["tenant"]["mean_eur"], abs=0.01
-    )
+def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
+    """The Results page shows the figures of summary ``s``, to the displayed digit, and
+    its households' benefits add up to the run's total."""
+    goto(at, "Results")
+    assert_no_traceback(at)
+    assert metrics(at) == results_figures(s)
     households = at.dataframe[0].value
-    assert len(households) == 80 + 12
     assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
+    shown = " ".join(e.value for e in [*at.info, *at.warning])
+    assert all(message in shown for message in s["messages"])  # estimates are said
 
 
-def test_every_page_opens(edited_app) -> None:
-    at, _ = edited_app
-    for page in ("Scenario", "Compare", "Ownership", "Portfolio", "Results"):
-        at.radio(key="page").set_value(page).run()
-        assert not at.exception, page
-        assert not at.error, page
+def example_dict(name: str) -> dict[str, Any]:
+    return tomllib.loads((state.SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8"))
 
 
-def test_compare_page_shows_differences(edited_app) -> None:
-    at, edits = edited_app
-    at.radio(key="page").set_value("Compare").run()
-    at.multiselect(key="variants").set_value(
-        ["current edits in 2026", "current edits in 2027"]
-    ).run()
-    assert not at.exception
-    table = at.table[0].value
-    assert "current edits in 2027 - current edits in 2026" in table.columns
-    s26 = expected_summary({**edits, "year": 2026})
-    assert float(table.loc["tenant: mean EUR/yr", "current edits in 2026"]) == pytest.approx(
-        s26["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
+def toml_bytes(data: dict[str, Any]) -> bytes:
+    return tomli_w.dumps(data).encode()
+
+
+def downloaded_toml(at: AppTest) -> str:
+    """What the Scenario page's download button serves (the same call)."""
+    checked = state.check(at.session_state["scenario"], at.session_state["source"])
+    assert checked.scenario is not None
+    return state.to_toml(checked.scenario)
+
+
+# --------------------------------------------------------------------------- journeys
+def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -> None:
+    at = start()
+    strings = "buildings[0].arrays[2].capacity_kwp"
+    at.number_input(key=key(at, strings)).set_value(60.0).run()
+    expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 60.0))
+    assert expected["capacity_kwp"] == pytest.approx(135.0)
+    assert_results_are(at, expected)
+    assert "edited" in at.markdown[0].value
+    goto(at, "Scenario")
+    assert at.number_input(key=key(at, strings)).value == 60.0
+    # a second edit adds to the first instead of simulating the reverted roof
+    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    both = set_path(example_dict("rotterdam-galerijflat"), strings, 60.0)
+    both = set_path(both, "buildings[0].members.count", 12)
+    expected = summary_of_dict(both)
+    assert_results_are(at, expected)
+    # the downloaded TOML runs to the same figures (round trip through the file)
+    path = tmp_path / "edited.toml"
+    path.write_text(downloaded_toml(at), encoding="utf-8")
+    assert results_figures(summary(run(load_scenario(path)))) == metrics(at)
+
+
+def test_an_example_replaces_the_scenario_whole() -> None:
+    at = start()
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
+    assert_no_traceback(at)
+    assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
+    shown = {n.label: n.value for n in at.number_input}
+    assert shown["Dwellings"] == 24
+    assert shown["Dwellings taking part"] == 24
+    assert shown["Neighbourhood members"] == 0
+    assert shown["Panel fee per participating dwelling (EUR/yr)"] == 72.0
+    assert at.selectbox(key=key(at, "year")).value == 2026
+    assert "walkup-portiekflat.toml" in at.markdown[0].value
+    assert "edited" not in at.markdown[0].value
+    assert_results_are(
+        at, summary(run(load_scenario(state.SCENARIO_DIR / "walkup-portiekflat.toml")))
     )
 
 
-def test_ownership_page_with_the_example_register(edited_app) -> None:
-    at, edits = edited_app
-    at.radio(key="page").set_value("Ownership").run()
-    s = expected_summary(edits)
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_page_runs_each_example_as_its_file(name: str) -> None:
+    """Each example, chosen from the selector, shows its own values and its own run on
+    Scenario, Results, Compare and Ownership; Portfolio opens too."""
+    at = start()
+    if name != state.DEFAULT_EXAMPLE:
+        at.sidebar.selectbox(key="example").set_value(name).run()
+    data = example_dict(name)
+    assert at.session_state["scenario"] == data
+    assert_no_traceback(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.success and at.success[0].value.startswith("This scenario runs")
+    assert at.selectbox(key=key(at, "year")).value == data["year"]
+    expected = summary(run(load_scenario(state.SCENARIO_DIR / f"{name}.toml")))
+    assert_results_are(at, expected)
+    assert not at.error
+
+    goto(at, "Compare")
+    assert_no_traceback(at)
+    assert not at.error, [e.value for e in at.error]
+    table = at.table[0].value
+    this = f"this scenario ({name}.toml)"
+    assert table.loc["year", this] == data["year"]
+    if expected["household_benefit_eur"].get("tenant"):
+        assert float(table.loc["tenant: mean EUR/yr", this]) == pytest.approx(
+            expected["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
+        )
+
+    goto(at, "Ownership")
+    assert_no_traceback(at)
     assert (
         metrics(at)["This scenario's local ownership (by production)"]
-        == f"{s['local_ownership_frac']:.1%}"
+        == f"{expected['local_ownership_frac']:.1%}"
     )
     at.radio(key="register_source").set_value("example register").run()
-    assert not at.exception
-    table = at.table[0].value
+    assert_no_traceback(at)
+    assert not at.error, [e.value for e in at.error]
     # the example register's municipalities; the total is not a municipality row
-    assert set(table["municipality"]) == {
+    assert set(at.table[0].value["municipality"]) == {
         "Goeree-Overflakkee",
         "Rotterdam",
         "Schouwen-Duiveland",
         "Voorne aan Zee",
     }
+    before = at.table[0].value["production_mwh"].sum()
     at.checkbox(key="add_rooftop").check().run()
-    assert not at.exception
-    assert at.table[0].value["production_mwh"].sum() > table["production_mwh"].sum()
+    assert_no_traceback(at)
+    assert at.table[0].value["production_mwh"].sum() > before
+
+    goto(at, "Portfolio")
+    assert_no_traceback(at)
+    assert not at.error
 
 
-def test_portfolio_page(tmp_path: Path, edited_app) -> None:
-    at, _ = edited_app
-    frame = pd.DataFrame({"unit_id": ["a", "b", "c"], "generation_kwh": [3.0, 9.0, 5.0]})
-    frame.to_csv(tmp_path / "batch_summary.csv", index=False)
-    at.radio(key="page").set_value("Portfolio").run()
-    at.text_input(key="portfolio_path").input(str(tmp_path / "batch_summary.csv")).run()
-    assert not at.exception
-    shown = at.dataframe[0].value
-    assert list(shown["unit_id"]) == ["b", "c", "a"]  # sorted by generation, largest first
-    at.text_input(key="portfolio_filter").input("c").run()
-    assert list(at.dataframe[0].value["unit_id"]) == ["c"]
-    at.text_input(key="portfolio_path").input(str(tmp_path / "absent.csv")).run()
-    assert not at.exception and "No file at" in at.error[0].value
-
-
-def test_bad_value_gives_a_friendly_message() -> None:
+def test_compare_years_of_the_edited_scenario() -> None:
     at = start()
-    at.number_input(key="participating").set_value(500).run()  # more than the 80 dwellings
+    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    goto(at, "Compare")
+    this = "this scenario (rotterdam-galerijflat.toml)"
+    assert at.multiselect[0].value == [this, "this scenario in 2026"]
+    table = at.table[0].value
+    assert f"this scenario in 2026 - {this}" in table.columns
+    edited = set_path(example_dict("rotterdam-galerijflat"), "buildings[0].members.count", 12)
+    s26 = summary_of_dict(set_path(edited, "year", 2026))
+    assert float(table.loc["tenant: mean EUR/yr", "this scenario in 2026"]) == pytest.approx(
+        s26["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
+    )
+
+
+def custom_tiers() -> dict[str, Any]:
+    data = example_dict("rotterdam-galerijflat")
+    data["name"] = "custom-tiers"
+    data["allocation"]["order"] = ["members", "tenants", "common"]
+    data["allocation"]["tenants"] = {"key": {"method": "equal", "variant": "export"}}
+    data["allocation"]["members"]["mode"] = "postcoderoos"
+    return data
+
+
+def test_an_upload_shows_and_runs_its_own_tiers_keys_and_scheme(tmp_path: Path) -> None:
+    at = start()
+    data = custom_tiers()
+    upload(at, "custom-tiers.toml", toml_bytes(data))
+    assert_no_traceback(at)
+    assert at.session_state["scenario"] == data
+    assert at.selectbox(key=key(at, "allocation.order")).value == "members -> tenants -> common"
+    assert at.selectbox(key=key(at, "allocation.tenants.key")).value == "equal (export)"
+    assert at.selectbox(key=key(at, "allocation.members.mode")).value == "postcoderoos"
+    assert at.sidebar.selectbox(key="example").value is None
+    assert "custom-tiers.toml" in at.markdown[0].value and "uploaded" in at.markdown[0].value
+    path = tmp_path / "custom-tiers.toml"
+    path.write_bytes(toml_bytes(data))
+    expected = summary(run(load_scenario(path)))
+    default = summary(run(load_scenario(GALERIJFLAT)))
+    assert expected["household_benefit_total_eur"] != default["household_benefit_total_eur"]
+    assert_results_are(at, expected)
+
+
+def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Path) -> None:
+    """Caps, surplus rule, tariffs, a static key, a second building and its owners stay as
+    the file has them through edits, are shown read-only, and the download runs the same."""
+    data = example_dict("rotterdam-galerijflat")
+    data["name"] = "two-buildings"
+    data["allocation"]["tenants"] = {"key": {"method": "proportional"}, "cap_frac": 0.5}
+    data["allocation"]["members"]["key"] = {"method": "static", "shares_frac": [0.02] * 30}
+    data["allocation"]["per_dwelling_surplus"] = "next_tier"
+    data["tariffs"] = {"supply_price_excl_vat_eur_per_kwh": 0.13}
+    second = example_dict("walkup-portiekflat")["buildings"][0]
+    second["members"] = {"count": 30}
+    data["buildings"].append(second)
+    at = start()
+    upload(at, "two-buildings.toml", toml_bytes(data))
+    assert_no_traceback(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("2 buildings" in i.value for i in at.info)
+    assert at.selectbox(key=key(at, "allocation.members.key")).value == "static (as in the file)"
+    at.number_input(key=key(at, "buildings[0].tenants.participating")).set_value(50).run()
+    kept = at.session_state["scenario"]
+    assert kept["buildings"][1] == second
+    assert kept["allocation"]["tenants"]["cap_frac"] == 0.5
+    assert kept["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
+    assert kept["tariffs"] == {"supply_price_excl_vat_eur_per_kwh": 0.13}
+    # another key replaces the file's static one; choosing it again brings it back whole
+    members_key = key(at, "allocation.members.key")
+    at.selectbox(key=members_key).set_value("proportional").run()
+    assert at.session_state["scenario"]["allocation"]["members"]["key"] == {
+        "method": "proportional"
+    }
+    at.selectbox(key=members_key).set_value("static (as in the file)").run()
+    assert (
+        at.session_state["scenario"]["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
+    )
+    readonly = at.code[0].value
+    for text in ("cap_frac = 0.5", "next_tier", "supply_price_excl_vat_eur_per_kwh = 0.13", "PF1"):
+        assert text in readonly
+    path = tmp_path / "downloaded.toml"
+    path.write_text(downloaded_toml(at), encoding="utf-8")
+    expected = summary_of_dict(set_path(data, "buildings[0].tenants.participating", 50))
+    assert summary(run(load_scenario(path))) == expected
+    assert_results_are(at, expected)
+
+
+def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
+    at = start()
+    tilt = "buildings[0].arrays[2].surface_tilt_deg"
+    at.number_input(key=key(at, tilt)).set_value(20.0).run()
+    assert "edited" in at.markdown[0].value
+    at.number_input(key=key(at, tilt)).set_value(10.0).run()
+    assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
+    assert "edited" not in at.markdown[0].value
+    # a field the file does not give comes back as absent, not as the default written in
+    at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
+    order = "allocation.order"
+    at.selectbox(key=key(at, order)).set_value("tenants -> common -> members").run()
+    assert at.session_state["scenario"]["allocation"]["order"] == ["tenants", "common", "members"]
+    at.selectbox(key=key(at, order)).set_value("common -> tenants -> members").run()
+    assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
+
+
+def test_undo_button_brings_back_the_file() -> None:
+    at = start()
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.button(key="reset").click().run()
+    assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
+    assert at.number_input(key=key(at, "buildings[0].dwellings")).value == 80
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "label", "expected"),
+    [
+        ("buildings[0].dwellings", 0, "Dwellings", "greater than 0"),
+        (
+            "buildings[0].arrays[2].capacity_kwp",
+            -5.0,
+            "GF1-strings: capacity (kWp)",
+            "greater than 0",
+        ),
+        (
+            "buildings[0].tenants.participating",
+            500,
+            "Dwellings taking part",
+            "at most dwellings=80",
+        ),
+        ("buildings[0].arrays[0].surface_azimuth_deg", 400.0, "GF1-east: azimuth", "less than 360"),
+    ],
+)
+def test_a_refused_value_clears_the_valid_state(path, value, label, expected) -> None:
+    at = start()
+    assert at.success
+    at.number_input(key=key(at, path)).set_value(value).run()
+    assert_no_traceback(at)
+    assert not at.success  # no "This scenario runs" for a scenario that cannot run
+    top = at.error[0].value
+    assert top.startswith("This scenario cannot run") and expected in top
+    assert any(expected in e.value and not e.value.startswith("This") for e in at.error[1:])
+    assert at.number_input(key=key(at, path)).value == value  # shown as typed, not replaced
+    goto(at, "Results")
+    assert not at.metric and at.error[0].value.startswith("This scenario cannot run")
+    assert not at.download_button
+
+
+def test_implausible_roof_is_warned_about() -> None:
+    at = start()
+    at.number_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).set_value(100_000.0).run()
+    assert_no_traceback(at)
+    assert at.success  # possible, so it runs, but the user is told
+    warnings = [w.value for w in at.warning]
+    assert any("kWp per dwelling" in w for w in warnings)
+    assert any("more a year than their whole electricity bill" in w for w in warnings)
+    goto(at, "Results")
+    assert any("whole electricity bill" in w.value for w in at.warning)
+    shown = " ".join(e.value for e in [*at.warning, *at.info])
+    assert shown.count("kWp per dwelling is more than") == 1  # once, not again in the notes
+
+
+# --------------------------------------------------------------------------- upload errors
+GOOD = (state.SCENARIO_DIR / "rotterdam-galerijflat.toml").read_text(encoding="utf-8")
+
+
+def replaced(old: str, new: str) -> bytes:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1).encode()
+
+
+REFUSED = {  # not TOML at all: refused, the scenario stays
+    "latin1.toml": ("name = 'caf\xe9'".encode("latin-1"), "not a text file in UTF-8"),
+    "broken.toml": (b"name = ", "not valid TOML"),
+}
+INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (and field)
+    "empty.toml": (b"", "field 'buildings': required field is missing", None),
+    "typo.toml": (
+        replaced("dwellings = 80", "dwelings = 80"),
+        "field 'buildings[0].dwelings': unknown key",
+        "buildings[0].dwellings",
+    ),
+    "eighty.toml": (
+        replaced("dwellings = 80", 'dwellings = "eighty"'),
+        "valid integer",
+        "buildings[0].dwellings",
+    ),
+    "year1999.toml": (replaced("year = 2027", "year = 1999"), "found 1999", "year"),
+    "year2021.toml": (replaced("year = 2027", "year = 2021"), "no default figures", "year"),
+    "neighbours.toml": (
+        replaced('order = ["common", "tenants", "members"]', 'order = ["common", "neighbours"]'),
+        "allocation.order",
+        "allocation.order",
+    ),
+    "too-many.toml": (
+        replaced("participating = 60", "participating = 90"),
+        "tenants.participating",
+        "buildings[0].tenants.participating",
+    ),
+    "no-csv.toml": (
+        replaced("time_step_min = 15", 'time_step_min = 15\ngeneration_csv = "absent.csv"'),
+        "absent.csv",
+        None,
+    ),
+    "weather.toml": (replaced('source = "embedded"', 'source = "epw"'), "needs a 'path'", None),
+    "buildings-text.toml": (b'name = "x"\nyear = 2027\nbuildings = "none"', "buildings", None),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_an_upload_that_is_not_toml_is_refused_and_changes_nothing(name: str) -> None:
+    content, message = REFUSED[name]
+    at = start()
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    before = at.session_state["scenario"]
+    upload(at, name, content)
+    assert_no_traceback(at)
+    assert at.session_state["scenario"] == before
+    assert name in at.error[0].value and message in at.error[0].value
+    assert "was not changed" in at.error[0].value
+    assert at.success  # the scenario it still has runs
+
+
+@pytest.mark.parametrize("name", list(INVALID))
+def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
+    content, message, field_path = INVALID[name]
+    at = start()
+    upload(at, name, content)
+    assert_no_traceback(at)
+    assert not at.success
+    top = at.error[0].value
+    assert top.startswith("This scenario cannot run") and message in top and name in top
+    assert name in at.markdown[0].value
+    if field_path is not None:
+        fields = {f.path: f for f in state.form_fields(at.session_state["scenario"])}
+        checked = state.check(at.session_state["scenario"], at.session_state["source"])
+        assert field_path in checked.at_field
+        assert any(e.value == checked.at_field[field_path] for e in at.error[1:])
+        assert field_path in fields
+    for page in ("Results", "Compare", "Ownership"):
+        goto(at, page)
+        assert_no_traceback(at)
+        assert not at.metric, page
+        assert at.error[0].value.startswith("This scenario cannot run"), page
+
+
+def test_a_year_the_list_does_not_hold_is_shown_not_replaced() -> None:
+    at = start()
+    upload(at, "year2031.toml", replaced("year = 2027", "year = 2031"))
+    assert at.selectbox(key=key(at, "year")).value == 2031
+    assert at.session_state["scenario"]["year"] == 2031
+    assert at.success and "year 2031" in at.success[0].value
+
+
+def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch) -> None:
+    at = start()
+
+    def broken(scenario_json: str) -> dict:
+        raise RuntimeError("an unexpected bug")
+
+    monkeypatch.setattr(state, "simulate", broken)
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
     assert not at.exception
-    assert at.error and "Please check your input" in at.error[0].value
-    assert "tenants.participating" in at.error[0].value
+    assert at.error[0].value == session.APOLOGY
+    assert at.number_input  # the form stays, so the user can go on
+    assert at.expander[0].label == "Details for the developers"
+    assert "an unexpected bug" in at.expander[0].code[0].value
 
 
-def test_bad_upload_is_friendly() -> None:
-    with pytest.raises(Exception) as info:
-        state.parse_upload(b"name = ", "broken.toml")
-    assert "not a valid TOML scenario file" in str(info.value)
-    with pytest.raises(Exception) as info:
-        state.read_table(b"\x00\x01garbage", "summary.parquet")
-    assert "cannot read this table" in str(info.value)
+# --------------------------------------------------------------------------- portfolio
+def batch_summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": ["a-2026", "a-2027", "b-2026", "b-2027"],
+            "complex_id": ["a", "a", "b", "b"],
+            "sweep.year": [2026, 2027, 2026, 2027],
+            "status": ["ok", "ok", "ok", "failed"],
+            "error": ["", "", "", "tariffs: bad"],
+            "specific_yield_kwh_per_kwp": [812.2027, 830.5, 790.0, None],
+            "generation_kwh": [3.0, 9.0, 5.0, None],
+        }
+    )
+
+
+def test_portfolio_filters_by_column_and_exact_value() -> None:
+    at = start()
+    goto(at, "Portfolio")
+    at.file_uploader(key="portfolio_upload").upload(
+        "batch_summary.csv", batch_summary().to_csv(index=False).encode(), "text/csv"
+    ).run()
+    assert_no_traceback(at)
+    assert list(at.dataframe[0].value["unit_id"]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
+    at.selectbox(key="portfolio_sort").set_value("generation_kwh").run()
+    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
+    assert any("1 unit(s) failed" in w.value for w in at.warning)
+    at.selectbox(key="portfolio_column").set_value("sweep.year").run()
+    at.selectbox(key="portfolio_value:sweep.year").set_value(2027).run()
+    # 812.2027 contains the digits 2027 but is not the year 2027
+    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2027"]
+    assert metrics(at)["Units shown"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "register.csv",
+            (state.SCENARIO_DIR / "register_example.csv").read_bytes(),
+            "not a batch summary",
+        ),
+        ("garbage.parquet", b"\x00\x01garbage", "cannot read this .parquet file"),
+        ("garbage.xlsx", b"PK\x03\x04garbage", "cannot read this .xlsx file"),
+        ("run.csv", b"\x89PNG\x00\x00garbage", "cannot read this .csv file"),
+    ],
+)
+def test_portfolio_refuses_what_is_not_a_batch_summary(
+    name: str, content: bytes, message: str
+) -> None:
+    at = start()
+    goto(at, "Portfolio")
+    at.file_uploader(key="portfolio_upload").upload(name, content).run()
+    assert_no_traceback(at)
+    assert not at.dataframe
+    assert name in at.error[0].value and message in at.error[0].value
+
+
+def test_portfolio_reads_only_under_the_configured_folder(tmp_path: Path, monkeypatch) -> None:
+    results = tmp_path / "results"
+    (results / "run1").mkdir(parents=True)
+    write_summary(batch_summary(), results / "run1")
+    (results / "run1" / "computed.log").write_text("a-2026\n")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    write_summary(batch_summary(), outside)
+    (results / "escape").symlink_to(outside, target_is_directory=True)
+    monkeypatch.setenv("ENERGYSIM_RESULTS_DIR", str(results))
+    at = start()
+    goto(at, "Portfolio")
+    assert not at.text_input  # no free path field any more
+    listed = at.selectbox(key="portfolio_file").options
+    assert listed == [f"run1/batch_summary{s}" for s in (".csv", ".parquet", ".xlsx")]
+    at.selectbox(key="portfolio_file").set_value(
+        results.resolve() / "run1" / "batch_summary.parquet"
+    ).run()
+    assert_no_traceback(at)
+    assert len(at.dataframe[0].value) == 4
+
+
+def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
+    monkeypatch.delenv("ENERGYSIM_RESULTS_DIR", raising=False)
+    at = start()
+    goto(at, "Portfolio")
+    assert any("--results-dir" in c.value for c in at.caption)
+    assert not at.main.selectbox
+
+
+def test_results_dir_argument_wins_over_the_environment(tmp_path: Path) -> None:
+    env = {"ENERGYSIM_RESULTS_DIR": str(tmp_path / "env")}
+    assert state.results_dir(["--results-dir", str(tmp_path / "arg")], env) == tmp_path / "arg"
+    assert state.results_dir(["--server.port", "1"], env) == tmp_path / "env"
+    assert state.results_dir([], {}) is None
+
+
+def test_streamlit_is_configured_for_end_users() -> None:
+    config = tomllib.loads((REPO / "dashboards" / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+# --------------------------------------------------------------------------- state, pure
+def test_error_field_finds_the_form_field_of_a_library_message() -> None:
+    paths = [f.path for f in state.form_fields(example_dict("rotterdam-galerijflat"))]
+    cases = {
+        "x.toml: field 'buildings[0].dwellings': Input should be greater than 0; found 0": (
+            "buildings[0].dwellings"
+        ),
+        "x.toml: field 'buildings[0]': tenants.participating: expected at most dwellings=80, "
+        "found 500": "buildings[0].tenants.participating",
+        "x.toml: field 'allocation.tenants.key.static.shares_frac': Field required": (
+            "allocation.tenants.key"
+        ),
+        "tariffs: no default figures for 2021 (first is 2025); give every [tariffs] field "
+        "explicitly": "year",
+        "x.toml: field 'buildings[0].dwelings': unknown key": None,
+        "x.toml: field 'site.latitude_deg': Input should be less than 90": None,
+    }
+    for message, expected in cases.items():
+        assert state.error_field(message, paths) == expected, message
+
+
+def test_not_in_form_keeps_everything_else() -> None:
+    data = example_dict("rotterdam-galerijflat")
+    rest = state.not_in_form(data)
+    assert rest["site"] == data["site"] and rest["ownership"] == data["ownership"]
+    assert "dwellings" not in rest["buildings"][0]
+    assert rest["buildings"][0]["arrays"][0] == {
+        k: v
+        for k, v in data["buildings"][0]["arrays"][0].items()
+        if k not in ("area_m2", "surface_azimuth_deg", "surface_tilt_deg")
+    }
+    assert "allocation" not in rest  # every field of it is in the form
+    edited = ("panel_fee_eur_per_yr", "sharing_fee_eur_per_kwh")
+    assert rest["finance"] == {k: v for k, v in data["finance"].items() if k not in edited}

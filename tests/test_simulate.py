@@ -25,8 +25,10 @@ def test_energy_balance_every_interval(example_result) -> None:
     gen = r.generation_kwh.to_numpy().sum(axis=1)
     allocated = r.received_kwh.to_numpy().sum(axis=1)
     export = r.export_kwh.to_numpy().sum(axis=1)
+    # batteries: what they charged less what they delivered (SoC change and losses)
+    stored = r.storage.net_charge_kwh(len(gen)) if r.storage is not None else 0.0
     assert gen.sum() > 0
-    np.testing.assert_allclose(allocated + export, gen, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(allocated + export + stored, gen, rtol=0, atol=1e-9)
     assert (export >= -1e-12).all()
 
 
@@ -42,7 +44,9 @@ def test_summary_and_tables_agree(example_result) -> None:
     s = summary(r)
     table = participants_table(r)
     ts = timeseries_table(r)
-    assert sum(s["allocated_kwh"].values()) + s["export_kwh"] == pytest.approx(s["generation_kwh"])
+    stored = s["storage"]["charge_kwh"] - s["storage"]["discharge_kwh"] if "storage" in s else 0
+    total = sum(s["allocated_kwh"].values()) + s["export_kwh"] + stored
+    assert total == pytest.approx(s["generation_kwh"])
     assert table["allocated_kwh"].sum() == pytest.approx(sum(s["allocated_kwh"].values()))
     assert ts["generation_kwh"].sum() == pytest.approx(s["generation_kwh"])
     # money: what households gain adds up to the benefits by source
@@ -93,6 +97,8 @@ def _measured_case(tmp_path: Path, *, year: int = 2027) -> Path:
     write_measured_csv(tmp_path / "generation.csv", gen)
     write_measured_csv(tmp_path / "consumption.csv", cons)
     data = minimal(year=year, generation_csv="generation.csv", consumption_csv="consumption.csv")
+    # 10 kWh in an hour needs at least 10 / 1.5 kWp (plausibility.IRRADIANCE_PEAK_FRAC)
+    data["buildings"][0]["arrays"][0]["capacity_kwp"] = 10.0
     return write_scenario(tmp_path, data)
 
 

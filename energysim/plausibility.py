@@ -1,0 +1,556 @@
+"""What a roof, a dwelling and a connection can physically do: hard limits and warnings.
+
+Two kinds of check live here, each with its figure and the reason for it:
+
+- **Limits** (:data:`LIMITS`): values no roof, dwelling or connection can reach, such as
+  1e300 kWp or a household using more than its connection can carry all year. They are
+  errors: :func:`limit_violations` finds them in a scenario, and the measured-CSV readers
+  use :func:`max_generation_kwh_per_interval`, :func:`max_household_kwh_per_interval` and
+  :func:`max_common_kwh_per_interval` per cell.
+- **Warnings**: possible but unusual values (a household using 40,000 kWh a year, 8 kWp
+  per dwelling of a block of flats, a household gaining more than its whole bill).
+  :func:`plausibility_warnings` checks a scenario before a run and
+  :func:`result_warnings` a finished run; both return sentences for the user, which the
+  CLI prints and ``summary.json`` lists under ``messages``.
+
+The module is a table plus small pure functions; it reads no files and knows no screens,
+so the dashboard can show the same limits and warnings as the command line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
+    from energysim.scenario import Scenario
+    from energysim.simulate import Result
+
+__all__ = [
+    "LIMITS",
+    "Limit",
+    "HOURS_PER_YEAR_MAX",
+    "limit_of",
+    "limit_violations",
+    "max_generation_kwh_per_interval",
+    "max_household_kwh_per_interval",
+    "max_common_kwh_per_interval",
+    "plausibility_warnings",
+    "result_warnings",
+]
+
+HOURS_PER_YEAR_MAX = 8784.0
+"""Hours in a leap year [h]: a connection running flat out all year."""
+
+# --------------------------------------------------------------------------- physics
+MODULE_KWP_PER_M2_MAX = 0.25
+"""The best modules convert about 23% of the 1 kW/m2 of standard test conditions."""
+
+ROOF_AREA_M2_MAX = 1_000_000.0
+"""1 km2: about twice the largest building roofs in the world (about 0.5 km2)."""
+
+IRRADIANCE_PEAK_FRAC = 1.5
+"""Cloud enhancement lifts irradiance briefly to about 1.5 x the 1 kW/m2 of STC."""
+
+HOUSEHOLD_CONNECTION_KW = 3 * 80 * 230 / 1000
+"""A small connection (kleinverbruik) is at most 3 x 80 A at 230 V = 55.2 kW."""
+
+COMMON_CONNECTION_KW = 10_000.0
+"""10 MW: the upper end of a connection to the medium-voltage grid (10 MVA)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """An upper bound that no real value can exceed, and why.
+
+    Parameters
+    ----------
+    pattern : str
+        Which scenario fields it bounds: the dotted field path with list positions as
+        ``[]`` and ``*`` for any run of characters (``buildings[].arrays[].capacity_kwp``).
+    max : float
+        The bound, in ``unit``.
+    unit : str
+        Unit of the field, as users read it.
+    reason : str
+        Why no real value can exceed it (shown in the error message).
+    """
+
+    pattern: str
+    max: float
+    unit: str
+    reason: str
+
+    def matches(self, pattern_path: str) -> bool:
+        """Whether a field path (list positions as ``[]``) falls under this limit."""
+        regex = ".*".join(re.escape(part) for part in self.pattern.split("*"))
+        return re.fullmatch(regex, pattern_path) is not None
+
+    def message(self, value: float) -> str:
+        """The error text for a value above the bound (without the field name)."""
+        return f"expected at most {self.max:,.10g} {self.unit} ({self.reason}), found {value:.6g}"
+
+
+_HOUSEHOLD_KWH_PER_YR = HOUSEHOLD_CONNECTION_KW * HOURS_PER_YEAR_MAX
+_COMMON_KWH_PER_YR = COMMON_CONNECTION_KW * HOURS_PER_YEAR_MAX
+_HOUSEHOLD_REASON = (
+    "a dwelling's small connection, at most 3x80 A = 55.2 kW, running flat out all year"
+)
+
+LIMITS: tuple[Limit, ...] = (
+    Limit(
+        "buildings[].arrays[].capacity_kwp",
+        ROOF_AREA_M2_MAX * MODULE_KWP_PER_M2_MAX,
+        "kWp",
+        "a 1 km2 roof, about twice the largest in the world, fully covered at 0.25 kWp/m2",
+    ),
+    Limit(
+        "buildings[].arrays[].area_m2",
+        ROOF_AREA_M2_MAX,
+        "m2",
+        "1 km2, about twice the largest building roofs in the world",
+    ),
+    Limit(
+        "buildings[].arrays[].packing_kwp_per_m2",
+        MODULE_KWP_PER_M2_MAX,
+        "kWp/m2",
+        "the best modules convert about 23% of 1 kW/m2 of sunlight",
+    ),
+    Limit(
+        "buildings[].dwellings",
+        10_000,
+        "dwellings",
+        "the largest apartment buildings in the world hold a few thousand",
+    ),
+    Limit(
+        "buildings[].members.count",
+        10_000,
+        "members",
+        "for one roof; the largest Dutch energy cooperatives have a few thousand members in all",
+    ),
+    Limit(
+        "buildings[].floor_area_m2[]",
+        2_000,
+        "m2 per dwelling",
+        "larger than any apartment",
+    ),
+    Limit(
+        "buildings[].*.annual_kwh[]",
+        _HOUSEHOLD_KWH_PER_YR,
+        "kWh/yr per household",
+        _HOUSEHOLD_REASON,
+    ),
+    Limit(
+        "buildings[].*.annual_kwh.*_kwh",
+        _HOUSEHOLD_KWH_PER_YR,
+        "kWh/yr per household",
+        _HOUSEHOLD_REASON,
+    ),
+    Limit(
+        "buildings[].common.*_kwh_per_yr",
+        _COMMON_KWH_PER_YR,
+        "kWh/yr",
+        "the common connection, at most 10 MW on the medium-voltage grid, flat out all year",
+    ),
+    Limit(
+        "buildings[].common.contracted_capacity_kw",
+        COMMON_CONNECTION_KW,
+        "kW",
+        "the upper end of a connection to the medium-voltage grid, 10 MVA",
+    ),
+    Limit(
+        "buildings[].members.certificates[]",
+        1_000_000,
+        "certificates per member",
+        "a million certificates is no household's share of one roof",
+    ),
+    Limit(
+        "buildings[].battery.*capacity_kwh",
+        100_000.0,
+        "kWh",
+        "100 MWh, a grid-scale battery park; no building's battery comes near it",
+    ),
+    Limit(
+        "buildings[].battery.*power_kw",
+        COMMON_CONNECTION_KW,
+        "kW",
+        "the upper end of a connection to the medium-voltage grid, 10 MVA",
+    ),
+    Limit(
+        "buildings[].home_batteries.capacity_kwh",
+        1_000.0,
+        "kWh per dwelling",
+        "ten times the largest home batteries sold (about 100 kWh)",
+    ),
+    Limit(
+        "buildings[].home_batteries.*power_kw",
+        HOUSEHOLD_CONNECTION_KW,
+        "kW per dwelling",
+        "a dwelling's small connection, at most 3x80 A = 55.2 kW",
+    ),
+    Limit(
+        "buildings[].heat_pumps.space_heat_kwh_per_yr",
+        _HOUSEHOLD_KWH_PER_YR,
+        "kWh/yr per dwelling",
+        "more heat than a dwelling's small connection (3x80 A) could deliver flat out all year",
+    ),
+    Limit(
+        "buildings[].heat_pumps.floor_area_m2",
+        2_000.0,
+        "m2 per dwelling",
+        "larger than any apartment",
+    ),
+    Limit(
+        "buildings[].heat_pumps.hot_water_litres_per_day",
+        10_000.0,
+        "litres per dwelling per day",
+        "fifty full baths a day",
+    ),
+    Limit(
+        "buildings[].ev_charging.vehicles",
+        10_000.0,
+        "vehicles",
+        "more cars than the largest apartment buildings hold dwellings",
+    ),
+    Limit(
+        "buildings[].ev_charging.kwh_per_day*",
+        HOUSEHOLD_CONNECTION_KW * 24,
+        "kWh per vehicle per day",
+        "a dwelling's small connection, at most 3x80 A = 55.2 kW, charging 24 hours",
+    ),
+    Limit(
+        "buildings[].ev_charging.charger_kw*",
+        HOUSEHOLD_CONNECTION_KW,
+        "kW",
+        "a dwelling's small connection, at most 3x80 A = 55.2 kW",
+    ),
+    Limit(
+        "buildings[].battery.capex_eur_per_kwh",
+        20_000.0,
+        "EUR per kWh of storage",
+        "20 x what stationary batteries cost: 300-1,000 EUR/kWh installed",
+    ),
+    Limit(
+        "buildings[].battery.opex_eur_per_kwh_per_yr",
+        2_000.0,
+        "EUR per kWh of storage per yr",
+        "more than the whole battery costs: 300-1,000 EUR/kWh installed",
+    ),
+    Limit(
+        "*_eur_per_kwh",
+        10.0,
+        "EUR/kWh",
+        "2.5 x the day-ahead market's price cap of 4 EUR/kWh, the SDAC harmonised maximum",
+    ),
+    Limit(
+        "*_eur_per_kwp_per_yr",
+        2_000.0,
+        "EUR/kWp/yr",
+        "more than the whole installation costs: 500-1,100 EUR/kWp, domain.md section 7",
+    ),
+    Limit(
+        "*_eur_per_kwp",
+        20_000.0,
+        "EUR/kWp",
+        "20 x what rooftop PV costs: 500-1,100 EUR/kWp, domain.md section 7",
+    ),
+    Limit(
+        "*_eur_per_yr",
+        1_000_000.0,
+        "EUR/yr",
+        "a million euros a year is no dwelling's or connection's energy charge or fee",
+    ),
+    Limit(
+        "*_eur_per_month[]",
+        100_000.0,
+        "EUR/month",
+        "no supplier's monthly fee comes near it",
+    ),
+)
+"""Hard limits on scenario fields; the first matching pattern applies."""
+
+
+def _leaves(data: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Yield (shown path, pattern path, value) of every number in a dumped scenario."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            shown = f"{path}.{key}" if path else str(key)
+            yield from _leaves(value, shown)
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            yield from _leaves(value, f"{path}[{i}]")
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        yield path, _pattern_path(path), data
+
+
+def _pattern_path(path: str) -> str:
+    out, depth = [], 0
+    for ch in path:
+        if ch == "[":
+            depth += 1
+            out.append("[]")
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def limit_of(field_path: str) -> Limit | None:
+    """The limit of a scenario field (``tariffs.supply_price_eur_per_kwh``), if any."""
+    pattern_path = _pattern_path(field_path)
+    for limit in LIMITS:
+        if limit.matches(pattern_path):
+            return limit
+    return None
+
+
+def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Fields of a scenario beyond what is physically possible.
+
+    Parameters
+    ----------
+    data : dict
+        A scenario as a dict (``Scenario.model_dump()`` or the parsed TOML).
+
+    Returns
+    -------
+    list of (str, str)
+        ``(field path, message)`` per violation, in field order: not finite (inf,
+        NaN) or above its :data:`LIMITS` entry. Empty when all is possible.
+    """
+    out: list[tuple[str, str]] = []
+    for shown, pattern, value in _leaves(data):
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append((shown, f"expected a finite number, found {value}"))
+            continue
+        limit = limit_of(pattern)
+        if limit is not None and value > limit.max:
+            out.append((shown, limit.message(float(value))))
+    return out
+
+
+def max_generation_kwh_per_interval(capacity_kwp: float, step_h: float) -> tuple[float, str]:
+    """The most an array can produce in one interval [kWh] and why.
+
+    Notes
+    -----
+    ``capacity_kwp * IRRADIANCE_PEAK_FRAC * step_h``: STC rating at the brief
+    cloud-enhancement peak of about 1.5 kW/m2, before any loss or clipping.
+    """
+    bound = capacity_kwp * IRRADIANCE_PEAK_FRAC * step_h
+    reason = (
+        f"{capacity_kwp:,.6g} kWp x 1.5 (cloud-enhanced sunlight peaks near 1.5 kW/m2) "
+        f"x {step_h:g} h"
+    )
+    return bound, reason
+
+
+def max_household_kwh_per_interval(step_h: float) -> tuple[float, str]:
+    """The most a dwelling's connection can take in one interval [kWh] and why."""
+    return (
+        HOUSEHOLD_CONNECTION_KW * step_h,
+        f"a dwelling's small connection carries at most 3x80 A = 55.2 kW, x {step_h:g} h",
+    )
+
+
+def max_common_kwh_per_interval(step_h: float, connection: str = "large") -> tuple[float, str]:
+    """The most a common connection can take in one interval [kWh] and why.
+
+    A ``small`` common connection (kleinverbruik) carries at most 3x80 A = 55.2 kW; a
+    ``large`` one at most about 10 MW on the medium-voltage grid.
+    """
+    if connection == "small":
+        return (
+            HOUSEHOLD_CONNECTION_KW * step_h,
+            f"a small common connection carries at most 3x80 A = 55.2 kW, x {step_h:g} h",
+        )
+    return (
+        COMMON_CONNECTION_KW * step_h,
+        f"a building's connection carries at most 10 MW (medium voltage), x {step_h:g} h",
+    )
+
+
+# --------------------------------------------------------------------------- warnings
+HOUSEHOLD_KWH_PER_YR_USUAL = (500.0, 15_000.0)
+"""Household consumption beyond this range is unusual [kWh/yr]: Dutch households use
+1,000-5,000 kWh (CBS average 1,706 kWh grid delivery, 2025; domain.md section 7); all-
+electric homes with a heat pump and an electric car reach 10,000-15,000."""
+
+KWP_PER_DWELLING_USUAL_MAX = 6.0
+"""A block of flats' roof holds about 0.3-3 kWp per dwelling; a one-storey row of
+dwellings up to about 5 [kWp/dwelling]."""
+
+PACKING_KWP_PER_M2_USUAL = (0.05, 0.22)
+"""Flat-roof systems carry about 0.08-0.20 kWp per m2 (south rows with spacing to
+east-west ballasted systems)."""
+
+COMMON_KWH_PER_DWELLING_USUAL_MAX = 1_000.0
+"""Common installations use 30-300 kWh per dwelling per year (domain.md section 7)."""
+
+DWELLINGS_USUAL_MAX = 1_000
+"""Dutch corporation complexes rarely exceed a few hundred dwellings."""
+
+MEMBERS_USUAL_MAX = 1_000
+"""Collective solar roofs have tens to a few hundred members."""
+
+FLOOR_AREA_M2_USUAL = (15.0, 300.0)
+"""Dwelling floor area beyond this range is unusual [m2]."""
+
+SCE_KWP_PER_MEMBER_MAX = 5.0
+"""SCE: at least one member per 5 kWp (domain.md section 4)."""
+
+SCE_LARGE_CONNECTION_KWP_MAX = 500.0
+"""SCE: large connections up to 500 kWp (domain.md section 4)."""
+
+SPECIFIC_YIELD_USUAL = (600.0, 1_200.0)
+"""Dutch roofs yield about 750-1,000 kWh per kWp a year (domain.md section 7)."""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+def _consumption_warnings(where: str, spec: Any) -> list[str]:
+    low, high = HOUSEHOLD_KWH_PER_YR_USUAL
+    usual = f"usual is {low:,.0f}-{high:,.0f} kWh/yr per household"
+    if isinstance(spec, list):
+        odd = [v for v in spec if not low <= v <= high]
+        if odd:
+            return [
+                f"{where}.annual_kwh: {len(odd)} household(s) outside what is usual "
+                f"({usual}), e.g. {_fmt(odd[0])} kWh/yr"
+            ]
+        return []
+    mean = float(spec.mean_kwh)
+    if not low <= mean <= high:
+        return [f"{where}.annual_kwh.mean_kwh: {_fmt(mean)} kWh/yr is unusual ({usual})"]
+    return []
+
+
+def plausibility_warnings(scenario: Scenario) -> list[str]:
+    """Possible but unusual values of a scenario, as sentences for the user.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (limits already checked).
+
+    Returns
+    -------
+    list of str
+        One sentence per unusual value, naming the field, the value and what is usual;
+        empty when nothing stands out.
+
+    Notes
+    -----
+    Ranges: household consumption :data:`HOUSEHOLD_KWH_PER_YR_USUAL`, kWp per
+    dwelling :data:`KWP_PER_DWELLING_USUAL_MAX`, kWp per m2
+    :data:`PACKING_KWP_PER_M2_USUAL`, common installations per dwelling
+    :data:`COMMON_KWH_PER_DWELLING_USUAL_MAX`, dwellings and members per building,
+    floor area per dwelling, and the SCE's member and capacity rules (domain.md
+    sections 4 and 7).
+    """
+    out: list[str] = []
+    for i, b in enumerate(scenario.buildings):
+        where = f"buildings[{i}] ({b.id})"
+        kwp_per_dwelling = b.capacity_kwp / b.dwellings
+        if kwp_per_dwelling > KWP_PER_DWELLING_USUAL_MAX:
+            out.append(
+                f"{where}: {_fmt(kwp_per_dwelling)} kWp per dwelling is more than roofs "
+                f"usually hold (0.3-3 kWp per dwelling of a block of flats, up to "
+                f"{KWP_PER_DWELLING_USUAL_MAX:g} on a low-rise row); check capacity_kwp "
+                "or area_m2 and dwellings"
+            )
+        for j, a in enumerate(b.arrays):
+            low, high = PACKING_KWP_PER_M2_USUAL
+            if a.area_m2 is not None and not low <= a.packing_kwp_per_m2 <= high:
+                out.append(
+                    f"{where}.arrays[{j}].packing_kwp_per_m2: {a.packing_kwp_per_m2:g} kWp/m2 "
+                    f"is unusual (flat roofs carry about 0.08-0.20 kWp/m2)"
+                )
+        out += _consumption_warnings(f"{where}.tenants", b.tenants.annual_kwh)
+        if b.members.count:
+            out += _consumption_warnings(f"{where}.members", b.members.annual_kwh)
+        common_per_dwelling = b.common.total_kwh_per_yr / b.dwellings
+        if common_per_dwelling > COMMON_KWH_PER_DWELLING_USUAL_MAX:
+            out.append(
+                f"{where}.common: {_fmt(common_per_dwelling)} kWh/yr per dwelling is unusual "
+                "for common installations (30-300 kWh per dwelling, domain.md section 7)"
+            )
+        if b.dwellings > DWELLINGS_USUAL_MAX:
+            out.append(
+                f"{where}.dwellings: {b.dwellings:,} dwellings in one building is unusual "
+                f"(corporation complexes rarely exceed a few hundred)"
+            )
+        if b.members.count > MEMBERS_USUAL_MAX:
+            out.append(
+                f"{where}.members.count: {b.members.count:,} members for one roof is unusual "
+                "(collective solar roofs have tens to a few hundred)"
+            )
+        if b.floor_area_m2:
+            low, high = FLOOR_AREA_M2_USUAL
+            odd = [v for v in b.floor_area_m2 if not low <= v <= high]
+            if odd:
+                out.append(
+                    f"{where}.floor_area_m2: {len(odd)} dwelling(s) outside "
+                    f"{low:g}-{high:g} m2, e.g. {_fmt(odd[0])} m2"
+                )
+        if scenario.allocation.members.mode == "sce" and b.members.count:
+            needed = math.ceil(b.capacity_kwp / SCE_KWP_PER_MEMBER_MAX)
+            if b.members.count < needed:
+                out.append(
+                    f"{where}: the SCE asks at least one member per 5 kWp: {needed} for "
+                    f"{_fmt(b.capacity_kwp)} kWp, found {b.members.count}"
+                )
+            if b.capacity_kwp > SCE_LARGE_CONNECTION_KWP_MAX:
+                out.append(
+                    f"{where}: {_fmt(b.capacity_kwp)} kWp is above the SCE's 500 kWp "
+                    "(large connection)"
+                )
+    return out
+
+
+def result_warnings(result: Result) -> list[str]:
+    """Unusual figures of a finished run, as sentences for the user.
+
+    Parameters
+    ----------
+    result : Result
+        A finished run.
+
+    Returns
+    -------
+    list of str
+        Households gaining more a year than their whole electricity bill without the
+        scheme; a specific yield outside :data:`SPECIFIC_YIELD_USUAL`.
+    """
+    out: list[str] = []
+    money, roles = result.money, result.participants["role"]
+    household = (roles != "common").to_numpy()
+    benefit = money["benefit_eur"].to_numpy()
+    bill = money["bill_without_eur"].to_numpy()
+    above = household & (benefit > bill + 0.005) & (bill >= 0)
+    if above.any():
+        first = int(above.nonzero()[0][0])
+        pid = result.participants.index[first]
+        out.append(
+            f"{int(above.sum())} household(s) gain more a year than their whole electricity "
+            f"bill without the scheme, e.g. {pid}: benefit EUR {benefit[first]:,.0f}/yr, "
+            f"bill EUR {bill[first]:,.0f}/yr; check consumption, capacity and payouts"
+        )
+    capacity = result.scenario.capacity_kwp
+    generation = float(result.generation_kwh.to_numpy().sum())
+    if capacity > 0 and generation > 0:
+        specific = generation / capacity
+        low, high = SPECIFIC_YIELD_USUAL
+        if not low <= specific <= high:
+            out.append(
+                f"specific yield {specific:,.0f} kWh/kWp is outside what Dutch roofs give "
+                f"(about 750-1,000 kWh/kWp; {low:,.0f}-{high:,.0f} taken as usual); "
+                "check capacity and measured generation"
+            )
+    return out

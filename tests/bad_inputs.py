@@ -1,0 +1,524 @@
+"""A catalogue of bad scenario inputs, each with the words its error must contain.
+
+Every case builds a scenario named ``mini`` (so a bad run would overwrite an earlier
+``mini`` result) and the files it refers to in a folder, and returns the scenario's path.
+The classes covered: the scenario file itself (missing, a folder, not TOML, not UTF-8,
+binary), its fields (missing, unknown, mistyped, out of range, not finite, beyond what is
+physically possible, inconsistent, names that are not folder names), and every file it
+refers to (measured generation and consumption, common installations' profiles,
+meter exports, allocation schedules, a dynamic supply price, weather): missing, not
+UTF-8, binary, empty, wrong separator, gaps, duplicates, naive times, wrong step or year,
+decimal commas, negative, empty, non-numeric or infinite cells, unknown ids, values
+beyond what the arrays or connections can carry.
+
+Used by ``tests/test_bad_input_sweep.py`` (validate and run give the same one-line
+error, nothing is written, an earlier result is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
+
+Builder = Callable[[Path], Path]
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """One bad input: an id, how to build it in a folder, what its error must say."""
+
+    id: str
+    build: Builder
+    expected: str
+
+
+CASES: list[BadInput] = []
+
+
+def case(case_id: str, expected: str) -> Callable[[Builder], Builder]:
+    """Register a builder under an id with the expected words of its error."""
+
+    def register(build: Builder) -> Builder:
+        CASES.append(BadInput(case_id, build, expected))
+        return build
+
+    return register
+
+
+def field_case(case_id: str, expected: str, edit: Callable[[dict[str, Any]], Any]) -> None:
+    """A case that edits the minimal scenario dict."""
+
+    def build(folder: Path) -> Path:
+        data = minimal()
+        edit(data)
+        return write_scenario(folder, data)
+
+    CASES.append(BadInput(case_id, build, expected))
+
+
+def _b(data: dict[str, Any]) -> dict[str, Any]:
+    return data["buildings"][0]
+
+
+# --------------------------------------------------------------------------- the file itself
+@case("file-missing", "scenario.toml: scenario file not found")
+def _missing(folder: Path) -> Path:
+    return folder / "scenario.toml"
+
+
+@case("file-is-a-folder", "scenario.toml: expected a scenario file, found a folder")
+def _folder(folder: Path) -> Path:
+    (folder / "scenario.toml").mkdir()
+    return folder / "scenario.toml"
+
+
+@case("not-toml", "not valid TOML")
+def _not_toml(folder: Path) -> Path:
+    path = folder / "scenario.toml"
+    path.write_text('name = "mini"\nyear = \n')
+    return path
+
+
+@case("latin-1", "scenario.toml: byte 63: expected UTF-8 text, found byte 0xe9")
+def _latin1(folder: Path) -> Path:
+    path = write_scenario(folder, minimal(description="Kade"))
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b"Kade", "Kadé".encode("latin-1")))
+    assert path.read_bytes().index(b"\xe9") == 63
+    return path
+
+
+@case("binary", "found a NUL byte")
+def _binary(folder: Path) -> Path:
+    path = folder / "scenario.toml"
+    path.write_bytes(b"\x00\x01\x02name\xff" * 50)
+    return path
+
+
+# --------------------------------------------------------------------------- fields
+field_case("missing-site", "field 'site': required field is missing", lambda d: d.pop("site"))
+field_case("missing-year", "field 'year': required field is missing", lambda d: d.pop("year"))
+field_case("unknown-top-key", "field 'colour': unknown key", lambda d: d.update(colour="red"))
+field_case(
+    "unknown-building-key",
+    "field 'buildings[0].roof_colour': unknown key",
+    lambda d: _b(d).update(roof_colour="green"),
+)
+field_case(
+    "unknown-key-in-annual-table",
+    "field 'buildings[0].tenants.annual_kwh.bogus_key': unknown key",
+    lambda d: _b(d)["tenants"].update(annual_kwh={"mean_kwh": 2000.0, "bogus_key": 1}),
+)
+field_case(
+    "dwellings-not-a-number",
+    "field 'buildings[0].dwellings'",
+    lambda d: _b(d).update(dwellings="many"),
+)
+field_case("year-not-a-number", "field 'year'", lambda d: d.update(year="next"))
+field_case(
+    "year-1900",
+    "field 'year': Input should be greater than or equal to 2020",
+    lambda d: d.update(year=1900),
+)
+field_case("time-step-30", "field 'time_step_min'", lambda d: d.update(time_step_min=30))
+field_case(
+    "negative-kwp",
+    "field 'buildings[0].arrays[0].capacity_kwp': Input should be greater than 0",
+    lambda d: _b(d)["arrays"][0].update(capacity_kwp=-3.0),
+)
+field_case(
+    "kwp-inf",
+    "field 'buildings[0].arrays[0].capacity_kwp': expected a finite number, found inf",
+    lambda d: _b(d)["arrays"][0].update(capacity_kwp=float("inf")),
+)
+field_case(
+    "kwp-nan",
+    "field 'buildings[0].arrays[0].capacity_kwp': expected a finite number, found nan",
+    lambda d: _b(d)["arrays"][0].update(capacity_kwp=float("nan")),
+)
+field_case(
+    "lift-inf",
+    "field 'buildings[0].common.lift_kwh_per_yr': expected a finite number",
+    lambda d: _b(d)["common"].update(lift_kwh_per_yr=float("inf")),
+)
+field_case(
+    "mean-kwh-inf",
+    "field 'buildings[0].tenants.annual_kwh.mean_kwh': expected a finite number",
+    lambda d: _b(d)["tenants"].update(annual_kwh={"mean_kwh": float("inf"), "sd_kwh": 1.0}),
+)
+field_case(
+    "kwp-1e300",
+    "field 'buildings[0].arrays[0].capacity_kwp': expected at most 250,000 kWp (a 1 km2 roof",
+    lambda d: _b(d)["arrays"][0].update(capacity_kwp=1e300),
+)
+field_case(
+    "kwp-as-text-1e300",
+    "field 'buildings[0].arrays[0].capacity_kwp': expected at most 250,000 kWp",
+    lambda d: _b(d)["arrays"][0].update(capacity_kwp="1e300"),
+)
+field_case(
+    "area-5-km2",
+    "field 'buildings[0].arrays[0].area_m2': expected at most 1,000,000 m2",
+    lambda d: (_b(d)["arrays"][0].pop("capacity_kwp"), _b(d)["arrays"][0].update(area_m2=5e6)),
+)
+field_case(
+    "packing-0.5",
+    "field 'buildings[0].arrays[0].packing_kwp_per_m2'",
+    lambda d: (
+        _b(d)["arrays"][0].pop("capacity_kwp"),
+        _b(d)["arrays"][0].update(area_m2=50.0, packing_kwp_per_m2=0.5),
+    ),
+)
+field_case(
+    "kwp-and-area",
+    "give exactly one of 'capacity_kwp' or 'area_m2'",
+    lambda d: _b(d)["arrays"][0].update(area_m2=30.0),
+)
+field_case(
+    "dwellings-1e12",
+    "field 'buildings[0].dwellings': expected at most 10,000 dwellings",
+    lambda d: _b(d).update(dwellings=1e12),
+)
+field_case(
+    "members-1e6",
+    "field 'buildings[0].members.count': expected at most 10,000 members",
+    lambda d: _b(d)["members"].update(count=1_000_000, annual_kwh={"mean_kwh": 2000, "sd_kwh": 1}),
+)
+field_case(
+    "household-1e9-kwh",
+    "field 'buildings[0].tenants.annual_kwh[1]': expected at most 484,876.8 kWh/yr per household",
+    lambda d: _b(d)["tenants"].update(annual_kwh=[1500.0, 1e9, 2000.0]),
+)
+field_case(
+    "common-1e12-kwh",
+    "field 'buildings[0].common.lighting_kwh_per_yr': expected at most",
+    lambda d: _b(d)["common"].update(lighting_kwh_per_yr=1e12),
+)
+field_case(
+    "participating-above-dwellings",
+    "tenants.participating: expected at most dwellings=3, found 9",
+    lambda d: _b(d)["tenants"].update(participating=9),
+)
+field_case(
+    "annual-list-length",
+    "tenants.annual_kwh: expected a list of 3 values, found 1",
+    lambda d: _b(d)["tenants"].update(annual_kwh=[1.0]),
+)
+field_case(
+    "per-dwelling-without-tenants",
+    "per_dwelling strings need tenants.participating > 0",
+    lambda d: (
+        _b(d)["tenants"].update(participating=0),
+        _b(d)["arrays"][0].update(setup="per_dwelling"),
+    ),
+)
+field_case("bad-timezone", "IANA time zone", lambda d: d["site"].update(timezone="Mars/Olympus"))
+field_case(
+    "latitude-200", "field 'site.latitude_deg'", lambda d: d["site"].update(latitude_deg=200)
+)
+field_case(
+    "ownership-half",
+    "expected shares summing to 1, found 0.5",
+    lambda d: d.update(ownership=[{"owner": "a", "owner_type": "municipality", "share_frac": 0.5}]),
+)
+field_case(
+    "order-incomplete",
+    "field 'allocation.order'",
+    lambda d: d.update(allocation={"order": ["tenants", "common"]}),
+)
+field_case(
+    "key-unknown",
+    "field 'allocation.tenants.key'",
+    lambda d: d.update(allocation={"tenants": {"key": {"method": "lottery"}}}),
+)
+field_case(
+    "static-shares-above-1",
+    "expected shares summing to at most 1",
+    lambda d: d.update(
+        allocation={"tenants": {"key": {"method": "static", "shares_frac": [0.7, 0.6]}}}
+    ),
+)
+field_case(
+    "supply-price-50",
+    "field 'tariffs.supply_price_excl_vat_eur_per_kwh': expected at most 10 EUR/kWh",
+    lambda d: d.update(tariffs={"supply_price_excl_vat_eur_per_kwh": 50.0}),
+)
+field_case(
+    "capex-1e9",
+    "field 'finance.capex_eur_per_kwp': expected at most 20,000 EUR/kWp",
+    lambda d: d.update(finance={"capex_eur_per_kwp": 1e9}),
+)
+field_case(
+    "static-shares-count",
+    "allocation.tenants.key.shares_frac: expected 2 shares (building B1), found 3",
+    lambda d: d.update(
+        allocation={"tenants": {"key": {"method": "static", "shares_frac": [0.2, 0.2, 0.2]}}}
+    ),
+)
+field_case(
+    "certificates-inf",
+    "field 'buildings[0].members.certificates[0]': expected a finite number",
+    lambda d: _b(d)["members"].update(certificates=[float("inf"), 1.0]),
+)
+field_case(
+    "sce-without-cooperative",
+    "the SCE scheme is for a cooperative",
+    lambda d: d.update(allocation={"members": {"mode": "sce"}}),
+)
+field_case(
+    "contracted-capacity-1e9",
+    "field 'buildings[0].common.contracted_capacity_kw': expected at most 10,000 kW",
+    lambda d: _b(d)["common"].update(connection="large", contracted_capacity_kw=1e9),
+)
+for _name in (".", "..", "a/b", "", "-x", "x.", "naïve"):
+    field_case(
+        f"name-{_name!r}",
+        "field 'name': expected a name that can be a folder name",
+        lambda d, n=_name: d.update(name=n),
+    )
+
+
+# --------------------------------------------------------------------------- referenced files
+def _csv_lines(folder: Path, name: str = "generation.csv", **columns: float) -> list[str]:
+    path = write_measured_csv(folder / name, year_frame(2026, 60, columns or {"roof": 0.5}))
+    return path.read_text().splitlines()
+
+
+def _with_csv(
+    key: str, lines_or_bytes: list[str] | bytes, name: str = "generation.csv", **extra: Any
+) -> Builder:
+    def build(folder: Path) -> Path:
+        data = lines_or_bytes
+        path = folder / name
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text("\n".join(data) + "\n")
+        scenario = minimal(**extra)
+        if key.startswith("buildings"):
+            _b(scenario)["common"]["profiles_csv"] = name
+        elif key == "schedule":
+            scenario["allocation"] = {"tenants": {"key": {"method": "schedule", "path": name}}}
+        elif key == "supply_price_csv":
+            scenario["tariffs"] = {"supply_price_csv": name}
+        elif key == "meter":
+            scenario["meter_exports"] = [{"participant_id": "B1-T001", "path": name}]
+        else:
+            scenario[key] = name
+        return write_scenario(folder, scenario)
+
+    return build
+
+
+def csv_case(case_id: str, expected: str, edit: Callable[[list[str]], Any]) -> None:
+    """A measured-generation CSV with one edit."""
+
+    def build(folder: Path) -> Path:
+        lines = _csv_lines(folder)
+        edit(lines)
+        return _with_csv("generation_csv", lines)(folder)
+
+    CASES.append(BadInput(f"generation-{case_id}", build, expected))
+
+
+def _set(i: int, value: str) -> Callable[[list[str]], None]:
+    return lambda lines: lines.__setitem__(i, lines[i].split(",")[0] + "," + value)
+
+
+csv_case("gap", "generation.csv: column 'time': gap after", lambda L: L.pop(50))
+csv_case("duplicate", "column 'time', row 52: duplicate timestamp", lambda L: L.insert(50, L[50]))
+csv_case(
+    "naive-time",
+    "column 'time', row 51: expected an ISO-8601 timestamp with UTC offset",
+    lambda L: L.__setitem__(50, "2026-01-03T01:00:00,0.5"),
+)
+csv_case(
+    "decimal-comma",
+    "column 'roof', row 51: expected a number with a decimal point, found decimal comma",
+    _set(50, '"0,5"'),
+)
+csv_case("negative", "column 'roof', row 51: expected a non-negative energy", _set(50, "-1"))
+csv_case("empty-cell", "row 51: expected a number [kWh], found an empty cell", _set(50, ""))
+csv_case("text-cell", "row 51: expected a number [kWh], found 'abc'", _set(50, "abc"))
+csv_case("inf-cell", "row 51: expected a number [kWh], found 'inf'", _set(50, "inf"))
+csv_case(
+    "beyond-capacity",
+    "column 'roof', row 51: expected at most 7.5 kWh per interval (5 kWp x 1.5",
+    _set(50, "1e300"),
+)
+csv_case(
+    "no-time-column", "column 'time': expected a time column", lambda L: L.__setitem__(0, "t,roof")
+)
+csv_case("unknown-id", "column 'rooof': not a known id", lambda L: L.__setitem__(0, "time,rooof"))
+csv_case("short-year", "expected the simulation year from", lambda L: L.pop())
+csv_case(
+    "header-only", "expected the simulation year from", lambda L: L.__delitem__(slice(1, None))
+)
+csv_case(
+    "extra-cell",
+    "expected at most 2 cells like the header, found 3",
+    lambda L: L.__setitem__(1, L[1] + ",7"),
+)
+
+
+def _quarter_hour_file(folder: Path) -> Path:
+    lines = (
+        write_measured_csv(folder / "generation.csv", year_frame(2026, 15, {"roof": 0.1}))
+        .read_text()
+        .splitlines()
+    )
+    return _with_csv("generation_csv", lines)(folder)
+
+
+CASES.append(
+    BadInput(
+        "generation-15-min-for-hourly",
+        _quarter_hour_file,
+        "expected 60-minute intervals, found a step of 15 minutes",
+    )
+)
+
+
+@case("generation-missing-file", "generation.csv: file not found")
+def _gen_missing(folder: Path) -> Path:
+    return write_scenario(folder, minimal(generation_csv="generation.csv"))
+
+
+@case("generation-empty-file", "generation.csv: file is empty")
+def _gen_empty(folder: Path) -> Path:
+    return _with_csv("generation_csv", b"")(folder)
+
+
+@case("generation-latin-1", "generation.csv: byte 6: expected UTF-8 text, found byte 0xe9")
+def _gen_latin1(folder: Path) -> Path:
+    lines = _csv_lines(folder)
+    lines[0] = "time,roof"
+    data = ("\n".join(lines) + "\n").encode().replace(b"time,roof", b"time,r\xe9of", 1)
+    return _with_csv("generation_csv", data)(folder)
+
+
+@case("generation-binary", "generation.csv: byte 0: expected UTF-8 text (CSV file), found a NUL")
+def _gen_binary(folder: Path) -> Path:
+    return _with_csv("generation_csv", bytes(range(256)))(folder)
+
+
+@case("generation-semicolons", "expected comma-separated columns, found ';' as separator")
+def _gen_semicolon(folder: Path) -> Path:
+    lines = [line.replace(",", ";") for line in _csv_lines(folder)]
+    return _with_csv("generation_csv", lines)(folder)
+
+
+@case(
+    "consumption-beyond-connection",
+    "consumption.csv: column 'B1-T001', row 101: expected at most 55.2 kWh per interval "
+    "(a dwelling's small connection",
+)
+def _cons_beyond(folder: Path) -> Path:
+    lines = _csv_lines(folder, "consumption.csv", **{"B1-T001": 0.3})
+    lines[100] = lines[100].split(",")[0] + ",80"
+    return _with_csv("consumption_csv", lines, "consumption.csv")(folder)
+
+
+@case("consumption-unknown-id", "consumption.csv: column 'B1-T009': not a known id")
+def _cons_unknown(folder: Path) -> Path:
+    lines = _csv_lines(folder, "consumption.csv", **{"B1-T009": 0.3})
+    return _with_csv("consumption_csv", lines, "consumption.csv")(folder)
+
+
+@case(
+    "common-profile-beyond-connection",
+    "profiles.csv: column 'lift', row 3: expected at most 55.2 kWh per interval (a small common",
+)
+def _profile_beyond(folder: Path) -> Path:
+    lines = _csv_lines(folder, "profiles.csv", lift=0.2)
+    lines[2] = lines[2].split(",")[0] + ",60"
+    return _with_csv("buildings.common.profiles_csv", lines, "profiles.csv")(folder)
+
+
+@case("common-profile-unknown-kind", "profiles.csv: column 'sauna': not a known id")
+def _profile_kind(folder: Path) -> Path:
+    lines = _csv_lines(folder, "profiles.csv", sauna=0.2)
+    return _with_csv("buildings.common.profiles_csv", lines, "profiles.csv")(folder)
+
+
+@case("schedule-missing", "shares.csv: file not found")
+def _schedule_missing(folder: Path) -> Path:
+    data = minimal(allocation={"tenants": {"key": {"method": "schedule", "path": "shares.csv"}}})
+    return write_scenario(folder, data)
+
+
+@case(
+    "schedule-above-1",
+    "shares.csv: shares at 2026-01-01T00:00:00+01:00: expected a sum of at most 1",
+)
+def _schedule_sum(folder: Path) -> Path:
+    lines = _csv_lines(folder, "shares.csv", **{"B1-T001": 0.7, "B1-T002": 0.6})
+    return _with_csv("schedule", lines, "shares.csv")(folder)
+
+
+@case("schedule-missing-participant", "shares.csv: column 'B1-T002': required column is missing")
+def _schedule_column(folder: Path) -> Path:
+    lines = _csv_lines(folder, "shares.csv", **{"B1-T001": 0.5})
+    return _with_csv("schedule", lines, "shares.csv")(folder)
+
+
+@case(
+    "supply-price-beyond-limit",
+    "prices.csv: column 'supply_price_excl_vat_eur_per_kwh', row 11: expected at most 10 EUR/kWh",
+)
+def _price_beyond(folder: Path) -> Path:
+    lines = _csv_lines(folder, "prices.csv", supply_price_excl_vat_eur_per_kwh=0.1)
+    lines[10] = lines[10].split(",")[0] + ",500"
+    return _with_csv("supply_price_csv", lines, "prices.csv")(folder)
+
+
+@case("meter-export-unknown-participant", "meter_exports: participant_id 'B1-X001' is not in")
+def _meter_unknown(folder: Path) -> Path:
+    lines = _csv_lines(folder, "meter.csv", kwh=0.3)
+    build = _with_csv("meter", lines, "meter.csv")
+    path = build(folder)
+    path.write_text(path.read_text().replace('"B1-T001"', '"B1-X001"'))
+    return path
+
+
+@case("meter-export-missing", "meter.csv: file not found")
+def _meter_missing(folder: Path) -> Path:
+    data = minimal(meter_exports=[{"participant_id": "B1-T001", "path": "meter.csv"}])
+    return write_scenario(folder, data)
+
+
+@case(
+    "meter-export-beyond-connection",
+    "meter.csv: column 'kwh', interval 2026-01-01T04:00:00+01:00: expected at most 55.2 kWh",
+)
+def _meter_beyond(folder: Path) -> Path:
+    lines = _csv_lines(folder, "meter.csv", kwh=0.3)
+    lines[5] = lines[5].split(",")[0] + ",99"
+    return _with_csv("meter", lines, "meter.csv")(folder)
+
+
+@case("weather-file-missing", "weather.csv: weather file not found")
+def _weather_missing(folder: Path) -> Path:
+    return write_scenario(folder, minimal(weather={"source": "csv", "path": "weather.csv"}))
+
+
+@case("weather-csv-latin-1", "weather.csv: byte 5: expected UTF-8 text")
+def _weather_latin1(folder: Path) -> Path:
+    (folder / "weather.csv").write_bytes(b"time,\xe9ghi,temp_air,wind_speed\n")
+    return write_scenario(folder, minimal(weather={"source": "csv", "path": "weather.csv"}))
+
+
+@case("weather-csv-missing-column", "weather.csv: column 'temp_air': required column is missing")
+def _weather_column(folder: Path) -> Path:
+    (folder / "weather.csv").write_text("time,ghi,wind_speed\n2026-01-01T00:00:00+01:00,0,1\n")
+    return write_scenario(folder, minimal(weather={"source": "csv", "path": "weather.csv"}))
+
+
+@case("weather-epw-garbage", "weather.epw: not a readable EPW file")
+def _weather_epw(folder: Path) -> Path:
+    (folder / "weather.epw").write_text("LOCATION,nowhere\nnot,an,epw\n")
+    return write_scenario(folder, minimal(weather={"source": "epw", "path": "weather.epw"}))
