@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from energysim.errors import DataError, EnergysimError, ScenarioError
+from energysim.errors import DataError, EnergysimError, ScenarioError, expect_type
 from energysim.io import ensure_output_dir, make_temp_file, read_text_file, write_text_atomically
-from energysim.names import slugify
+from energysim.names import check_safe_name, slugify
 from energysim.portfolio import complex_scenario, read_portfolio
 from energysim.sweep import parse_assignment, parse_value, set_path, sweep_points
 
@@ -117,7 +117,12 @@ def plan_batch(
     plan = Plan(units=[])
     complexes: list[tuple[str, dict[str, Any]]] = []
     if portfolio_path is None:
-        complexes.append((str(template.get("name", "scenario")), template))
+        name = str(template.get("name", "scenario"))
+        try:  # it names the units and their files: as in a single run, a safe slug
+            check_safe_name(name)
+        except ValueError as exc:
+            raise ScenarioError(f"{template_path}: field 'name': {exc}") from None
+        complexes.append((name, template))
     else:
         table = read_portfolio(portfolio_path)
         plan.complex_order = [str(c) for c in table["complex_id"]]
@@ -287,6 +292,7 @@ def run_batch(
         ``jobs`` or ``chunk_size`` below 1, an output folder that cannot be written or
         holds another batch (without ``resume``), or a resumed batch that changed.
     """
+    expect_type(plan, Plan, "run_batch", "a Plan of energysim.batch.plan_batch()")
     if jobs < 1:
         raise DataError(f"--jobs: expected at least 1 worker, found {jobs}")
     if chunk_size is not None and chunk_size < 1:

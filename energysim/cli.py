@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from energysim.errors import EnergysimError
+from energysim.errors import EnergysimError, ScenarioError
 
 EXIT_BAD_INPUT = 2
 EXIT_UNITS_FAILED = 3
@@ -37,13 +38,25 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+@contextmanager
+def _scenario_file(path: str) -> Iterator[None]:
+    """Scenario errors found while running name the scenario file too."""
+    try:
+        yield
+    except ScenarioError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise ScenarioError(f"{path}: {exc}") from None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from energysim.outputs import write_run
     from energysim.scenario import load_scenario
     from energysim.simulate import run, summary
 
     scenario = load_scenario(args.scenario)
-    result = run(scenario)  # its messages hold the plausibility warnings
+    with _scenario_file(args.scenario):
+        result = run(scenario)  # its messages hold the plausibility warnings
     folder = write_run(result, Path(args.out))
     print(format_summary(summary(result)))
     print(f"\nwritten: {folder}")
@@ -109,7 +122,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
     from energysim.simulate import participant_audit, run
 
-    result = run(load_scenario(args.scenario))
+    scenario = load_scenario(args.scenario)
+    with _scenario_file(args.scenario):
+        result = run(scenario)
     table = participant_audit(result, args.participant_id)
     print(f"{args.participant_id} in {result.scenario.name}, {result.scenario.year} [kWh]")
     print(table.to_string(float_format=lambda v: f"{v:,.1f}"))
@@ -180,7 +195,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.simulate import check_inputs
 
     scenario = load_scenario(args.scenario)
-    warnings = check_inputs(scenario)  # every check of a run, every file read
+    with _scenario_file(args.scenario):
+        warnings = check_inputs(scenario)  # every check of a run, every file read
     n_households = sum(b.dwellings + b.members.count for b in scenario.buildings)
     print(
         f"{args.scenario}: valid ({len(scenario.buildings)} building(s), "

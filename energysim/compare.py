@@ -38,6 +38,14 @@ def compare(
         One row per participant, one ``benefit_eur`` column per variant, and the
         difference between the last and the first variant.
     """
+    if not isinstance(scenarios, list | tuple):
+        found = type(scenarios).__name__
+    else:
+        found = ", ".join(sorted({type(x).__name__ for x in scenarios} - {"Scenario"}))
+    if found:
+        raise TypeError(
+            f"compare(): expected a list of Scenario (from energysim.load_scenario), found {found}"
+        )
     variants: list[tuple[str, Scenario]] = []
     if years:
         base = scenarios[0]

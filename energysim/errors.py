@@ -6,9 +6,18 @@ field or column, what was expected and what was found.
 
 from __future__ import annotations
 
+import re
+
 
 class EnergysimError(ValueError):
-    """Base class of all errors raised for bad input."""
+    """Base class of all errors raised for bad input.
+
+    The message is kept on one line: a line break that slipped in from a library's
+    message (pandas, openpyxl) becomes a space.
+    """
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(re.sub(r"\s*\n\s*", " ", str(message)), *args)
 
 
 class ScenarioError(EnergysimError):

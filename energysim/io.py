@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.api import guess_datetime_format
 
 from energysim.errors import DataError, EnergysimError
 
@@ -223,6 +224,54 @@ def _read_measured_table(path: Path) -> pd.DataFrame:
     return read_csv_text(path, text=text)
 
 
+def parse_timestamps(
+    path: str | Path,
+    name: str,
+    text: pd.Series,
+    *,
+    utc: bool,
+    iso: bool,
+    dayfirst: bool = False,
+) -> pd.DatetimeIndex:
+    """Parse a column of timestamps; the first unreadable one is named by its row.
+
+    Parameters
+    ----------
+    path, name : str or Path, str
+        File and column, for messages.
+    text : pandas.Series
+        The column's cells (stripped).
+    utc : bool
+        Convert offset-carrying times to UTC.
+    iso : bool
+        ISO-8601 only; otherwise the first cell's format, guessed (``dayfirst`` for
+        31-12-2026), applies to every cell.
+
+    Raises
+    ------
+    DataError
+        ``path: column 'name', row N: expected a timestamp ..., found '...'`` (rows count
+        as in a spreadsheet, header = row 1).
+    """
+    fmt = "ISO8601" if iso else None
+    if fmt is None and len(text):  # the first cell's format, for every cell
+        fmt = guess_datetime_format(str(text.iloc[0]), dayfirst=dayfirst)
+        if fmt is None:
+            raise DataError(
+                f"{path}: column '{name}', row 2: expected a timestamp such as "
+                f"2026-01-01 00:15 or 01-01-2026 00:15, found {text.iloc[0]!r}"
+            )
+    parsed = pd.to_datetime(text, utc=utc, format=fmt, errors="coerce")
+    bad = np.asarray(pd.isna(parsed))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{path}: column '{name}', row {i + 2}: expected a timestamp such as "
+            f"2026-01-01T00:00:00+01:00, found {text.iloc[i]!r}"
+        )
+    return pd.DatetimeIndex(parsed)
+
+
 def _short_list(items: Sequence[str], n: int = 5) -> str:
     items = list(items)
     head = ", ".join(items[:n])
@@ -236,11 +285,7 @@ def _parse_time_column(path: Path, column: pd.Series) -> pd.DatetimeIndex:
                 f"{path}: column 'time', row {i + 2}: expected an ISO-8601 timestamp with UTC "
                 f"offset (e.g. 2026-01-01T00:00:00+01:00), found naive or unreadable {text!r}"
             )
-    try:
-        parsed = pd.to_datetime(column.str.strip(), utc=True, format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{path}: column 'time': unreadable timestamp ({exc})") from None
-    index = pd.DatetimeIndex(parsed)
+    index = parse_timestamps(path, "time", column.str.strip(), utc=True, iso=True)
     dup = index.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])

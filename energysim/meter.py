@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.errors import DataError
-from energysim.io import read_csv_text, read_text_file
+from energysim.io import parse_timestamps, read_csv_text, read_text_file
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -138,20 +138,14 @@ def read_meter_export(
 def _parse_times(path: Path, text: pd.Series, tz: str, column: str) -> pd.DatetimeIndex:
     has_offset = text.str.contains(_OFFSET)
     if has_offset.all():
-        try:
-            return pd.DatetimeIndex(pd.to_datetime(text, utc=True, format="ISO8601")).tz_convert(tz)
-        except (ValueError, TypeError) as exc:
-            raise DataError(f"{path}: column '{column}': unreadable timestamp ({exc})") from None
+        return parse_timestamps(path, column, text, utc=True, iso=True).tz_convert(tz)
     if has_offset.any():
         i = int(np.flatnonzero(~has_offset.to_numpy())[0])
         raise DataError(
             f"{path}: column '{column}', row {i + 2}: expected all timestamps with or all "
             f"without UTC offset, found a mix ({text.iloc[i]!r})"
         )
-    try:
-        naive = pd.DatetimeIndex(pd.to_datetime(text, dayfirst=_day_first(text)))
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{path}: column '{column}': unreadable timestamp ({exc})") from None
+    naive = parse_timestamps(path, column, text, utc=False, iso=False, dayfirst=_day_first(text))
     try:
         # wall-clock time: the repeated autumn hour is told apart by its order in the file
         return naive.tz_localize(tz, ambiguous="infer", nonexistent="raise")

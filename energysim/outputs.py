@@ -27,6 +27,9 @@ OUTPUT_FILES = (
     "cashflows.csv",
     "scenario.resolved.json",
 )
+"""Every file a result folder may hold. A later run replaces a folder only when it holds
+nothing else (a user's file, or a folder such as the output folder itself, is never
+replaced), so a new output file must be added here."""
 
 
 def write_run(result: Result, out_dir: Path) -> Path:

@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
@@ -168,10 +169,10 @@ LIMITS: tuple[Limit, ...] = (
         "a million certificates is no household's share of one roof",
     ),
     Limit(
-        "buildings[].battery.*capacity_kwh",
-        100_000.0,
+        "buildings[].battery.capacity_kwh",
+        10 * COMMON_CONNECTION_KW,
         "kWh",
-        "100 MWh, a grid-scale battery park; no building's battery comes near it",
+        "ten hours of a 10 MW medium-voltage connection",
     ),
     Limit(
         "buildings[].battery.*power_kw",
@@ -181,45 +182,15 @@ LIMITS: tuple[Limit, ...] = (
     ),
     Limit(
         "buildings[].home_batteries.capacity_kwh",
-        1_000.0,
+        24 * HOUSEHOLD_CONNECTION_KW,
         "kWh per dwelling",
-        "ten times the largest home batteries sold (about 100 kWh)",
+        "a day of a dwelling's small connection, 55.2 kW, at full power",
     ),
     Limit(
         "buildings[].home_batteries.*power_kw",
         HOUSEHOLD_CONNECTION_KW,
-        "kW per dwelling",
+        "kW",
         "a dwelling's small connection, at most 3x80 A = 55.2 kW",
-    ),
-    Limit(
-        "buildings[].heat_pumps.space_heat_kwh_per_yr",
-        _HOUSEHOLD_KWH_PER_YR,
-        "kWh/yr per dwelling",
-        "more heat than a dwelling's small connection (3x80 A) could deliver flat out all year",
-    ),
-    Limit(
-        "buildings[].heat_pumps.floor_area_m2",
-        2_000.0,
-        "m2 per dwelling",
-        "larger than any apartment",
-    ),
-    Limit(
-        "buildings[].heat_pumps.hot_water_litres_per_day",
-        10_000.0,
-        "litres per dwelling per day",
-        "fifty full baths a day",
-    ),
-    Limit(
-        "buildings[].ev_charging.vehicles",
-        10_000.0,
-        "vehicles",
-        "more cars than the largest apartment buildings hold dwellings",
-    ),
-    Limit(
-        "buildings[].ev_charging.kwh_per_day*",
-        HOUSEHOLD_CONNECTION_KW * 24,
-        "kWh per vehicle per day",
-        "a dwelling's small connection, at most 3x80 A = 55.2 kW, charging 24 hours",
     ),
     Limit(
         "buildings[].ev_charging.charger_kw*",
@@ -228,16 +199,46 @@ LIMITS: tuple[Limit, ...] = (
         "a dwelling's small connection, at most 3x80 A = 55.2 kW",
     ),
     Limit(
-        "buildings[].battery.capex_eur_per_kwh",
-        20_000.0,
-        "EUR per kWh of storage",
-        "20 x what stationary batteries cost: 300-1,000 EUR/kWh installed",
+        "buildings[].ev_charging.kwh_per_day*",
+        24 * HOUSEHOLD_CONNECTION_KW,
+        "kWh per day per vehicle",
+        "a day of a dwelling's small connection, 55.2 kW, at full power",
+    ),
+    Limit(
+        "buildings[].ev_charging.vehicles",
+        10_000,
+        "vehicles",
+        "one per dwelling at most 10,000 dwellings, the largest buildings' few thousand",
+    ),
+    Limit(
+        "buildings[].heat_pumps.space_heat_kwh_per_yr",
+        _HOUSEHOLD_KWH_PER_YR,
+        "kWh/yr per dwelling",
+        "more heat than a dwelling's small connection (3x80 A) could deliver flat out all year",
+    ),
+    Limit(
+        "buildings[].heat_pumps.hot_water_litres_per_day",
+        10_000.0,
+        "litres per dwelling per day",
+        "fifty full baths a day",
     ),
     Limit(
         "buildings[].battery.opex_eur_per_kwh_per_yr",
         2_000.0,
         "EUR per kWh of storage per yr",
         "more than the whole battery costs: 300-1,000 EUR/kWh installed",
+    ),
+    Limit(
+        "buildings[].heat_pumps.floor_area_m2",
+        2_000,
+        "m2 per dwelling",
+        "larger than any apartment",
+    ),
+    Limit(
+        "buildings[].*_eur_per_kwh",
+        20_000.0,
+        "EUR/kWh of storage",
+        "20 x what batteries cost: 300-1,000 EUR/kWh",
     ),
     Limit(
         "*_eur_per_kwh",
@@ -286,22 +287,20 @@ def _leaves(data: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
         yield path, _pattern_path(path), data
 
 
+_LIST_POSITION = re.compile(r"\[\d+\]")
+
+
 def _pattern_path(path: str) -> str:
-    out, depth = [], 0
-    for ch in path:
-        if ch == "[":
-            depth += 1
-            out.append("[]")
-        elif ch == "]":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
+    return _LIST_POSITION.sub("[]", path)
 
 
 def limit_of(field_path: str) -> Limit | None:
     """The limit of a scenario field (``tariffs.supply_price_eur_per_kwh``), if any."""
-    pattern_path = _pattern_path(field_path)
+    return _limit_for_pattern(_pattern_path(field_path))
+
+
+@lru_cache(maxsize=4096)
+def _limit_for_pattern(pattern_path: str) -> Limit | None:
     for limit in LIMITS:
         if limit.matches(pattern_path):
             return limit
@@ -327,7 +326,7 @@ def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(value, float) and not math.isfinite(value):
             out.append((shown, f"expected a finite number, found {value}"))
             continue
-        limit = limit_of(pattern)
+        limit = _limit_for_pattern(pattern)
         if limit is not None and value > limit.max:
             out.append((shown, limit.message(float(value))))
     return out

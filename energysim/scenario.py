@@ -197,6 +197,20 @@ class ConsumptionDistribution(Model):
     min_kwh: float = Field(default=300.0, ge=0, description="Floor of a draw [kWh/yr].")
     seed: int = Field(default=0, ge=0)
 
+    @model_validator(mode="after")
+    def _spread_of_households(self) -> ConsumptionDistribution:
+        if self.sd_kwh > MAX_CONSUMPTION_SPREAD * self.mean_kwh:
+            raise ValueError(
+                f"sd_kwh: expected at most {MAX_CONSUMPTION_SPREAD:g} x mean_kwh "
+                f"({MAX_CONSUMPTION_SPREAD * self.mean_kwh:.6g} kWh/yr; households spread "
+                f"with about 0.3-0.5 x the mean), found {self.sd_kwh:.6g}"
+            )
+        return self
+
+
+MAX_CONSUMPTION_SPREAD = 10.0
+"""Largest ``sd_kwh / mean_kwh`` of a household distribution [-]."""
+
 
 def _consumption_kind(value: Any) -> str:
     """A table is a distribution, anything else is read as a list (and says so)."""

@@ -289,6 +289,7 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
             annual = draw_annual_kwh(group.annual_kwh, n)
+            _check_drawn_kwh(b_idx, role, group.annual_kwh, annual)
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
             else:
@@ -312,6 +313,20 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     ids = pd.Index(columns.pop("participant_id"), name="participant_id")
     return pd.DataFrame(columns, index=ids)
+
+
+def _check_drawn_kwh(b_idx: int, role: str, spec: Any, annual: np.ndarray) -> None:
+    """A distribution's draws stay within what a household's connection can carry."""
+    limit = limit_of(f"buildings[{b_idx}].{role}.annual_kwh[]")
+    assert limit is not None
+    above = ~(annual <= limit.max)  # NaN counts as above
+    if above.any():
+        i = int(np.flatnonzero(above)[0])
+        raise ScenarioError(
+            f"field 'buildings[{b_idx}].{role}.annual_kwh': household {i + 1} draws "
+            f"{annual[i]:.6g} kWh/yr from this distribution; {limit.message(annual[i])}; "
+            "lower sd_kwh"
+        )
 
 
 def meter_export_kwh(
@@ -855,27 +870,37 @@ def check_memory(n_steps: int, n_participants: int) -> None:
         )
 
 
+def _set_up(
+    scenario: Scenario | str | os.PathLike[str], caller: str
+) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
+    """The first steps of a run and of its checks: the scenario with the year's tariffs,
+    the simulation axis, the participants, and the memory check."""
+    scenario, tariffs = resolve(as_scenario(scenario, caller))
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
+    return scenario, tariffs, index, participants
+
+
 def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     """Run every input check :func:`run` runs, reading every referenced file, without
     simulating; return the plausibility warnings.
 
     The files are read by the same functions, in the same order, as :func:`run` reads
-    them: weather, measured generation, measured consumption, meter exports, common
-    installations' profiles, allocation schedules, the dynamic supply price. So a bad
-    input gives the same error here as in a run.
+    them: measured generation, weather (for modelled arrays), measured consumption,
+    meter exports, common installations' profiles, weather (for heat pumps), the dynamic
+    supply price, then per building its allocation schedules and its battery's
+    day-ahead prices. So a bad input gives the same error here as in a run.
 
     Raises
     ------
     ScenarioError, DataError
         The first bad input, as :func:`run` would raise it.
     """
-    scenario = as_scenario(scenario, "check_inputs")
-    scenario, tariffs = resolve(scenario)
-    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
+    scenario, tariffs, index, participants = _set_up(scenario, "check_inputs")
     measured_gen = measured_generation_kwh(scenario, index)
-    if _needs_weather(scenario, measured_gen):
+    weather_read = _needs_weather(scenario, measured_gen)
+    if weather_read:
         load_weather(scenario, index)
     measured = set(measured_consumption_kwh(scenario, index, participants).columns)
     if scenario.meter_exports:
@@ -883,6 +908,10 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     for b in scenario.buildings:
         if participant_ids(b)["common"][0] not in measured:
             measured_common_profiles_kwh(b, index)
+    heat_pumps = any(b.heat_pumps is not None for b in scenario.buildings)
+    if heat_pumps and not weather_read and scenario.weather.source != "embedded":
+        load_weather(scenario, index)  # the outdoor temperature of the heat pumps
+    price = supply_price_eur_per_kwh(scenario, index, tariffs)
     for b in scenario.buildings:
         ids = participant_ids(b)
         tiers = {
@@ -893,7 +922,10 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
         for role in scenario.allocation.order:
             if tiers[role]:
                 _key(getattr(scenario.allocation, role), index, tiers[role])
-    supply_price_eur_per_kwh(scenario, index, tariffs)
+        battery = b.battery
+        if battery is not None and battery.dispatch == "price_aware":
+            if battery.foresight != "perfect":
+                storage.day_ahead_price_eur_per_kwh(battery, index, price)
     return plausibility_warnings(scenario)
 
 
@@ -921,11 +953,7 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
     TypeError
         When ``scenario`` is neither a Scenario nor a path.
     """
-    scenario = as_scenario(scenario, "run")
-    scenario, tariffs = resolve(scenario)
-    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
+    scenario, tariffs, index, participants = _set_up(scenario, "run")
     gen = generation_kwh(scenario, index)
     cons, notes = consumption_with_notes(scenario, index, participants)
     stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from energysim import profile_cache
 from energysim.errors import DataError
-from energysim.io import read_csv_text
+from energysim.io import parse_timestamps, read_csv_text
 from energysim.timeindex import year_index
 
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
@@ -567,7 +567,7 @@ def read_weather_csv(path: str | Path) -> pd.DataFrame:
             f"{path}: column 'time', row {i + 2}: expected an ISO-8601 timestamp with UTC offset, "
             f"found {raw['time'].iloc[i]!r}"
         )
-    index = pd.DatetimeIndex(pd.to_datetime(raw["time"].str.strip(), utc=True, format="ISO8601"))
+    index = parse_timestamps(path, "time", raw["time"].str.strip(), utc=True, iso=True)
     if index.duplicated().any():
         i = int(np.flatnonzero(index.duplicated())[0])
         raise DataError(f"{path}: column 'time', row {i + 2}: duplicate timestamp")

@@ -274,6 +274,28 @@ field_case(
     "field 'buildings[0].common.contracted_capacity_kw': expected at most 10,000 kW",
     lambda d: _b(d)["common"].update(connection="large", contracted_capacity_kw=1e9),
 )
+field_case(
+    "sd-100x-mean",
+    "sd_kwh: expected at most 10 x mean_kwh",
+    lambda d: _b(d)["tenants"].update(annual_kwh={"mean_kwh": 1e-300, "sd_kwh": 600.0}),
+)
+field_case(
+    "draws-beyond-connection",
+    "field 'buildings[0].tenants.annual_kwh': household 1 draws",
+    lambda d: _b(d)["tenants"].update(
+        annual_kwh={"distribution": "uniform", "mean_kwh": 480_000.0, "sd_kwh": 100_000.0}
+    ),
+)
+field_case(
+    "battery-1e300-kwh",
+    "field 'buildings[0].battery.capacity_kwh': expected at most 100,000 kWh",
+    lambda d: _b(d).update(battery={"capacity_kwh": 1e300, "power_kw": 5.0}),
+)
+field_case(
+    "home-battery-100-kw",
+    "field 'buildings[0].home_batteries.power_kw': expected at most 55.2 kW",
+    lambda d: _b(d).update(home_batteries={"capacity_kwh": 10.0, "power_kw": 100.0}),
+)
 for _name in (".", "..", "a/b", "", "-x", "x.", "naïve"):
     field_case(
         f"name-{_name!r}",
@@ -412,68 +434,73 @@ def _gen_semicolon(folder: Path) -> Path:
     return _with_csv("generation_csv", lines)(folder)
 
 
-@case(
+def file_case(
+    case_id: str,
+    expected: str,
+    key: str,
+    name: str,
+    columns: dict[str, float],
+    row: int | None = None,
+    value: str = "",
+) -> None:
+    """A referenced CSV (``key`` says which) of ``columns``, one cell of ``row`` changed."""
+
+    def build(folder: Path) -> Path:
+        lines = _csv_lines(folder, name, **columns)
+        if row is not None:
+            lines[row] = lines[row].split(",")[0] + "," + value
+        return _with_csv(key, lines, name)(folder)
+
+    CASES.append(BadInput(case_id, build, expected))
+
+
+file_case(
     "consumption-beyond-connection",
     "consumption.csv: column 'B1-T001', row 101: expected at most 55.2 kWh per interval "
     "(a dwelling's small connection",
+    *("consumption_csv", "consumption.csv", {"B1-T001": 0.3}, 100, "80"),
 )
-def _cons_beyond(folder: Path) -> Path:
-    lines = _csv_lines(folder, "consumption.csv", **{"B1-T001": 0.3})
-    lines[100] = lines[100].split(",")[0] + ",80"
-    return _with_csv("consumption_csv", lines, "consumption.csv")(folder)
-
-
-@case("consumption-unknown-id", "consumption.csv: column 'B1-T009': not a known id")
-def _cons_unknown(folder: Path) -> Path:
-    lines = _csv_lines(folder, "consumption.csv", **{"B1-T009": 0.3})
-    return _with_csv("consumption_csv", lines, "consumption.csv")(folder)
-
-
-@case(
+file_case(
+    "consumption-unknown-id",
+    "consumption.csv: column 'B1-T009': not a known id",
+    *("consumption_csv", "consumption.csv", {"B1-T009": 0.3}),
+)
+file_case(
     "common-profile-beyond-connection",
     "profiles.csv: column 'lift', row 3: expected at most 55.2 kWh per interval (a small common",
+    *("buildings.common.profiles_csv", "profiles.csv", {"lift": 0.2}, 2, "60"),
 )
-def _profile_beyond(folder: Path) -> Path:
-    lines = _csv_lines(folder, "profiles.csv", lift=0.2)
-    lines[2] = lines[2].split(",")[0] + ",60"
-    return _with_csv("buildings.common.profiles_csv", lines, "profiles.csv")(folder)
-
-
-@case("common-profile-unknown-kind", "profiles.csv: column 'sauna': not a known id")
-def _profile_kind(folder: Path) -> Path:
-    lines = _csv_lines(folder, "profiles.csv", sauna=0.2)
-    return _with_csv("buildings.common.profiles_csv", lines, "profiles.csv")(folder)
+file_case(
+    "common-profile-unknown-kind",
+    "profiles.csv: column 'sauna': not a known id",
+    *("buildings.common.profiles_csv", "profiles.csv", {"sauna": 0.2}),
+)
+file_case(
+    "schedule-above-1",
+    "shares.csv: shares at 2026-01-01T00:00:00+01:00: expected a sum of at most 1",
+    *("schedule", "shares.csv", {"B1-T001": 0.7, "B1-T002": 0.6}),
+)
+file_case(
+    "schedule-missing-participant",
+    "shares.csv: column 'B1-T002': required column is missing",
+    *("schedule", "shares.csv", {"B1-T001": 0.5}),
+)
+file_case(
+    "supply-price-beyond-limit",
+    "prices.csv: column 'supply_price_excl_vat_eur_per_kwh', row 11: expected at most 10 EUR/kWh",
+    *("supply_price_csv", "prices.csv", {"supply_price_excl_vat_eur_per_kwh": 0.1}, 10, "500"),
+)
+file_case(
+    "meter-export-beyond-connection",
+    "meter.csv: column 'kwh', interval 2026-01-01T04:00:00+01:00: expected at most 55.2 kWh",
+    *("meter", "meter.csv", {"kwh": 0.3}, 5, "99"),
+)
 
 
 @case("schedule-missing", "shares.csv: file not found")
 def _schedule_missing(folder: Path) -> Path:
     data = minimal(allocation={"tenants": {"key": {"method": "schedule", "path": "shares.csv"}}})
     return write_scenario(folder, data)
-
-
-@case(
-    "schedule-above-1",
-    "shares.csv: shares at 2026-01-01T00:00:00+01:00: expected a sum of at most 1",
-)
-def _schedule_sum(folder: Path) -> Path:
-    lines = _csv_lines(folder, "shares.csv", **{"B1-T001": 0.7, "B1-T002": 0.6})
-    return _with_csv("schedule", lines, "shares.csv")(folder)
-
-
-@case("schedule-missing-participant", "shares.csv: column 'B1-T002': required column is missing")
-def _schedule_column(folder: Path) -> Path:
-    lines = _csv_lines(folder, "shares.csv", **{"B1-T001": 0.5})
-    return _with_csv("schedule", lines, "shares.csv")(folder)
-
-
-@case(
-    "supply-price-beyond-limit",
-    "prices.csv: column 'supply_price_excl_vat_eur_per_kwh', row 11: expected at most 10 EUR/kWh",
-)
-def _price_beyond(folder: Path) -> Path:
-    lines = _csv_lines(folder, "prices.csv", supply_price_excl_vat_eur_per_kwh=0.1)
-    lines[10] = lines[10].split(",")[0] + ",500"
-    return _with_csv("supply_price_csv", lines, "prices.csv")(folder)
 
 
 @case("meter-export-unknown-participant", "meter_exports: participant_id 'B1-X001' is not in")
@@ -491,14 +518,12 @@ def _meter_missing(folder: Path) -> Path:
     return write_scenario(folder, data)
 
 
-@case(
-    "meter-export-beyond-connection",
-    "meter.csv: column 'kwh', interval 2026-01-01T04:00:00+01:00: expected at most 55.2 kWh",
-)
-def _meter_beyond(folder: Path) -> Path:
-    lines = _csv_lines(folder, "meter.csv", kwh=0.3)
-    lines[5] = lines[5].split(",")[0] + ",99"
-    return _with_csv("meter", lines, "meter.csv")(folder)
+@case("battery-price-csv-missing", "day-ahead.csv: file not found")
+def _battery_prices(folder: Path) -> Path:
+    battery = {"capacity_kwh": 10.0, "power_kw": 5.0, "dispatch": "price_aware"}
+    data = minimal()
+    _b(data)["battery"] = {**battery, "price_csv": "day-ahead.csv"}
+    return write_scenario(folder, data)
 
 
 @case("weather-file-missing", "weather.csv: weather file not found")

@@ -387,3 +387,69 @@ def test_results_follow_the_users_umask(tmp_path: Path, mask: int) -> None:
         assert stat.S_IMODE(f.stat().st_mode) == expect_file, f.name
     assert stat.S_IMODE((batch / "units" / "detail" / "mini").stat().st_mode) == expect_dir
     assert json.loads((folder / "summary.json").read_text())["scenario"] == "mini"
+
+
+# --------------------------------------------------------------------------- more of 1, 11
+def test_sweep_labels_become_safe_unit_names(tmp_path: Path, capsys) -> None:
+    path = write_scenario(tmp_path, minimal())
+    out = tmp_path / "batch"
+    neighbour = tmp_path / "etc"
+    neighbour.mkdir()
+    code = main(
+        ["batch", str(path), "--out", str(out), "--detail"]
+        + ["--sweep", 'description="../../etc",".."']
+    )
+    assert code == 0, capsys.readouterr()
+    names = sorted(p.name for p in (out / "units" / "detail").iterdir())
+    assert names == ["mini__description-", "mini__description-.._.._etc"]
+    assert list(neighbour.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch", "etc", "scenario.toml"]
+
+
+def test_batch_template_name_must_be_a_folder_name(tmp_path: Path, capsys) -> None:
+    path = write_scenario(tmp_path, minimal(name=".."))
+    assert main(["batch", str(path), "--out", str(tmp_path / "b")]) == 2
+    assert f"{path}: field 'name': expected a name that can be a folder name" in (
+        _one_line_error(capsys)
+    )
+    assert not (tmp_path / "b").exists()
+
+
+def test_other_public_functions_say_what_they_expect(tmp_path: Path) -> None:
+    from energysim.batch import run_batch
+    from energysim.compare import compare
+    from energysim.scenario import scenario_from_dict
+
+    with pytest.raises(TypeError, match="compare\\(\\): expected a list of Scenario"):
+        compare([scenario_from_dict(minimal()), minimal()])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="found NoneType"):
+        compare(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="run_batch\\(\\): expected a Plan"):
+        run_batch(["unit"], tmp_path)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- warnings, memory
+def test_unusual_values_are_printed_and_kept_in_summary_messages(tmp_path: Path, capsys) -> None:
+    data = minimal()
+    data["buildings"][0]["tenants"]["annual_kwh"] = [1500.0, 40_000.0, 2000.0]
+    path = write_scenario(tmp_path, data)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out
+    assert "warning: buildings[0] (B1).tenants.annual_kwh: 1 household(s) outside" in out
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "note: buildings[0] (B1).tenants.annual_kwh: 1 household(s) outside" in out
+    messages = json.loads((tmp_path / "o" / "mini" / "summary.json").read_text())["messages"]
+    assert any("1 household(s) outside what is usual" in m for m in messages)
+
+
+def test_a_run_larger_than_memory_is_refused_before_it_starts(monkeypatch) -> None:
+    from energysim import simulate
+
+    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: 2 * 2**30)
+    simulate.check_memory(35_040, 1_000)  # 0.5 GiB of 2
+    with pytest.raises(DataError, match=r"10,001 participants x 35,040 intervals need at least"):
+        simulate.check_memory(35_040, 10_001)
+    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: None)
+    simulate.check_memory(35_040, 10_001)  # unknown memory: nothing is refused

@@ -18,7 +18,8 @@ from energysim.plausibility import (
 from energysim.scenario import load_scenario, scenario_from_dict
 from tests.helpers import minimal
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml"))
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 
 
 def _building(data: dict) -> dict:
@@ -118,6 +119,10 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     b_dump["battery"]["charge_power_kw"] = 1.0
     b_dump["heat_pumps"]["space_heat_kwh_per_yr"] = 1.0
     patterns = {pattern for _, pattern, _ in _leaves(dumped)}
+    # batteries, heat pumps and EVs: the renovation example, with home batteries added
+    renovated = load_scenario(REPO / "scenarios" / "galerijflat-na-renovatie.toml").model_dump()
+    renovated["buildings"][0]["home_batteries"] = {"capacity_kwh": 5.0, "power_kw": 3.0}
+    patterns |= {pattern for _, pattern, _ in _leaves(renovated)}
     for limit in LIMITS:
         assert any(limit.matches(p) for p in patterns), limit.pattern
 

@@ -1,0 +1,261 @@
+"""Fuzzing: whatever a user types or a disk holds, energysim answers with its own error.
+
+Hypothesis mutates valid scenario dicts (values of every type, huge, negative, infinite
+and NaN numbers, unknown keys, removed keys) and feeds random or mutated bytes as
+scenario files, measured CSVs, meter exports, weather CSVs and portfolios. Each must
+either load and validate, or raise the project's own error (``EnergysimError``) with a
+one-line message; any other exception is a bug.
+
+CI runs a small share (``ENERGYSIM_FUZZ_EXAMPLES``, default 100 per test); run a few
+thousand locally with ``ENERGYSIM_FUZZ_EXAMPLES=3000 pytest tests/test_fuzz_inputs.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from energysim.errors import EnergysimError
+from energysim.meter import read_meter_export
+from energysim.plausibility import limit_violations, plausibility_warnings
+from energysim.portfolio import complex_scenario, read_portfolio
+from energysim.scenario import Scenario, load_scenario, scenario_from_dict
+from energysim.simulate import check_inputs
+from energysim.weather import read_weather_csv
+from tests.helpers import minimal
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "scenarios"
+TEMPLATE = tomllib.loads((SCENARIOS / "portfolio_template.toml").read_text())
+EXAMPLE_PORTFOLIO = (SCENARIOS / "portfolio_example.csv").read_bytes()
+FUZZ_EXAMPLES = int(os.environ.get("ENERGYSIM_FUZZ_EXAMPLES", "100"))
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+BASES: list[tuple[dict[str, Any], Path]] = [(minimal(), REPO)] + [
+    (tomllib.loads(p.read_text()), SCENARIOS) for p in sorted(SCENARIOS.glob("*.toml"))
+]
+
+
+def _one_line(exc: BaseException) -> None:
+    message = str(exc)
+    assert message and "\n" not in message, repr(message)
+
+
+# --------------------------------------------------------------------------- scenario dicts
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key path of a nested dict/list (tables, lists and leaves)."""
+    out: list[tuple[Any, ...]] = []
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        here = (*prefix, key)
+        out.append(here)
+        if isinstance(value, dict | list):
+            out += _paths(value, here)
+    return out
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.sampled_from([0, -1, 1, 10**12, 2**63 - 1, 0.0, -0.0, 1e300, -1e300, 1e-300]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["", ".", "..", "a/b", "mini", "sce", "static", "2027", "1e300", "inf"]),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=4),
+    st.lists(st.integers(-5, 5), max_size=4),
+    st.dictionaries(
+        st.sampled_from(["mean_kwh", "sd_kwh", "x", "method"]), st.integers(), max_size=2
+    ),
+)
+
+
+@st.composite
+def mutated_scenarios(draw: st.DrawFn) -> tuple[dict[str, Any], Path]:
+    base, folder = draw(st.sampled_from(BASES))
+    data = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(data)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        node: Any = data
+        for key in path[:-1]:
+            node = node[key]
+        action = draw(st.sampled_from(["set", "set", "set", "remove", "unknown-key"]))
+        if action == "set":
+            node[path[-1]] = draw(values)
+        elif action == "remove":
+            del node[path[-1]]
+        elif isinstance(node, dict):
+            node[draw(st.text(min_size=1, max_size=8))] = draw(values)
+    return data, folder
+
+
+def _drop_none(data: Any) -> Any:
+    """TOML has no null: a None in a mutated dict means the key is left out."""
+    if isinstance(data, dict):
+        return {k: _drop_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_drop_none(v) for v in data if v is not None]
+    return data
+
+
+@FUZZ
+@given(case=mutated_scenarios())
+def test_mutated_scenario_dicts_load_or_say_why(case: tuple[dict[str, Any], Path]) -> None:
+    data, folder = case
+    try:
+        scenario = scenario_from_dict(data, base_dir=folder, source="fuzz.toml")
+    except EnergysimError as exc:
+        _one_line(exc)
+        return
+    assert isinstance(scenario, Scenario)
+    # what loads is finite and possible, and checking it further is safe too
+    assert limit_violations(scenario.model_dump()) == []
+    assert all(isinstance(w, str) and "\n" not in w for w in plausibility_warnings(scenario))
+    try:
+        check_inputs(scenario)
+    except EnergysimError as exc:
+        _one_line(exc)
+
+
+@FUZZ
+@given(case=mutated_scenarios())
+def test_mutated_scenario_files_load_or_say_why(
+    tmp_path: Path, case: tuple[dict[str, Any], Path]
+) -> None:
+    data, _ = case
+    path = tmp_path / "fuzz.toml"
+    try:
+        path.write_bytes(tomli_w.dumps(_drop_none(data)).encode())
+    except (TypeError, ValueError):  # not representable as TOML (e.g. a list of tables)
+        return
+    try:
+        load_scenario(path)
+    except EnergysimError as exc:
+        _one_line(exc)
+        assert str(path) in str(exc)
+
+
+# --------------------------------------------------------------------------- bytes
+@st.composite
+def mutated_bytes(draw: st.DrawFn, valid: bytes) -> bytes:
+    """Random bytes, or a valid file with random bytes inserted, replaced or cut."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(st.binary(max_size=400))
+    data = bytearray(valid)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        chunk = draw(
+            st.one_of(
+                st.binary(min_size=1, max_size=6),
+                st.sampled_from(
+                    [b",", b"\n", b";", b'"', b"1e300", b"inf", b"nan", b"-1", b"1,5", b"\xe9"]
+                ),
+            )
+        )
+        action = draw(st.sampled_from(["insert", "replace", "cut"]))
+        if action == "insert":
+            data[at:at] = chunk
+        elif action == "replace":
+            data[at : at + len(chunk)] = chunk
+        else:
+            del data[at : at + len(chunk)]
+    return bytes(data)
+
+
+INDEX = pd.date_range("2026-03-29", periods=48, freq="h", tz="Europe/Amsterdam")
+VALID_CSV = ("time,a,b\n" + "".join(f"{t.isoformat()},0.5,1.0\n" for t in INDEX)).encode()
+VALID_TOML = (SCENARIOS / "walkup-portiekflat.toml").read_bytes()
+VALID_METER = (
+    "time;kwh\n" + "".join(f"{t.strftime('%Y-%m-%d %H:%M')};0,25\n" for t in INDEX[:30])
+).encode()
+VALID_WEATHER = (
+    "time,ghi,temp_air,wind_speed\n" + "".join(f"{t.isoformat()},100,10,3\n" for t in INDEX)
+).encode()
+
+
+@FUZZ
+@given(data=mutated_bytes(VALID_TOML))
+def test_scenario_bytes_load_or_say_why(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "scenario.toml"
+    path.write_bytes(data)
+    try:
+        load_scenario(path)
+    except EnergysimError as exc:
+        _one_line(exc)
+        assert str(path) in str(exc)
+
+
+@FUZZ
+@given(data=mutated_bytes(VALID_CSV))
+def test_measured_csv_bytes_read_or_say_why(tmp_path: Path, data: bytes) -> None:
+    from energysim.io import read_timeseries_csv
+
+    path = tmp_path / "measured.csv"
+    path.write_bytes(data)
+    try:
+        frame = read_timeseries_csv(
+            path,
+            expected_index=INDEX,
+            allowed_columns=["a", "b"],
+            max_values={"a": (7.5, "test bound"), "b": (7.5, "test bound")},
+        )
+    except EnergysimError as exc:
+        _one_line(exc)
+        assert str(path) in str(exc)
+        return
+    values = frame.to_numpy()
+    assert all(math.isfinite(v) and 0 <= v <= 7.5 for v in values.ravel())
+
+
+@FUZZ
+@given(data=st.data())
+def test_meter_and_weather_bytes_read_or_say_why(tmp_path: Path, data: st.DataObject) -> None:
+    reader, valid = data.draw(
+        st.sampled_from([(read_meter_export, VALID_METER), (read_weather_csv, VALID_WEATHER)])
+    )
+    path = tmp_path / "series.csv"
+    path.write_bytes(data.draw(mutated_bytes(valid)))
+    try:
+        reader(path)
+    except EnergysimError as exc:
+        _one_line(exc)
+
+
+@FUZZ
+@given(data=mutated_bytes(EXAMPLE_PORTFOLIO))
+def test_portfolio_bytes_plan_or_say_why(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "portfolio.csv"
+    path.write_bytes(data)
+    try:
+        table = read_portfolio(path)
+    except EnergysimError as exc:
+        _one_line(exc)
+        assert str(path) in str(exc)
+        return
+    for _, row in table.iterrows():
+        try:
+            scenario = complex_scenario(TEMPLATE, row, path)
+        except EnergysimError as exc:
+            _one_line(exc)
+            assert f"{path}: row {row.name}" in str(exc)
+            continue
+        try:
+            scenario_from_dict(scenario, base_dir=SCENARIOS, source=str(row["complex_id"]))
+        except EnergysimError as exc:
+            _one_line(exc)
