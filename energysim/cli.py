@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -472,6 +473,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnergysimError as exc:
         print(f"energysim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader left (`energysim tariffs | head`): stop quietly
+        # the Python docs' recipe: later flushes of stdout must not fail again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file or folder the system refused: no traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"energysim: error: {where}{exc.strerror or exc}", file=sys.stderr)
