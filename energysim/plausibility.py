@@ -62,6 +62,11 @@ HOUSEHOLD_CONNECTION_KW = 3 * 80 * 230 / 1000
 COMMON_CONNECTION_KW = 10_000.0
 """10 MW: the upper end of a connection to the medium-voltage grid (10 MVA)."""
 
+PRICE_EUR_PER_KWH_MIN = -0.5
+"""Lowest possible day-ahead price [EUR/kWh]: the SDAC harmonised minimum clearing price
+of -500 EUR/MWh. Dutch day-ahead prices are negative for hundreds of hours a year."""
+PRICE_MIN_REASON = "the day-ahead market's harmonised minimum clearing price, -500 EUR/MWh"
+
 
 @dataclass(frozen=True)
 class Limit:

@@ -32,6 +32,8 @@ from energysim.errors import DataError, ScenarioError, expect_type
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
+    PRICE_EUR_PER_KWH_MIN,
+    PRICE_MIN_REASON,
     limit_of,
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
@@ -778,6 +780,7 @@ def supply_price_eur_per_kwh(
         participant_ids=[column],
         max_row_sum=None,
         max_values={column: (limit.max, limit.reason)},
+        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
         unit="EUR/kWh",
     )[:, 0]
 

@@ -230,7 +230,8 @@ def test_self_consumption_gain_of_a_battery_on_the_default_scenario(year) -> Non
 def test_price_aware_and_perfect_foresight(tmp_path: Path) -> None:
     index = year_index(2026, 60, "Europe/Amsterdam")
     hours = index.hour.to_numpy()
-    price = pd.DataFrame({"price_excl_vat_eur_per_kwh": 0.05 + 0.01 * hours}, index=index)
+    # negative around noon, as Dutch day-ahead prices often are on sunny days
+    price = pd.DataFrame({"price_excl_vat_eur_per_kwh": -0.07 + 0.01 * hours}, index=index)
     path = write_measured_csv(tmp_path / "prices.csv", price)
     aware = run(
         scenario_from_dict(
