@@ -1278,8 +1278,9 @@ def summary(result: Result) -> dict[str, Any]:
     }
     stats = distribution(money, p, cons)
     scenario = result.scenario
+    policy = scenario.ownership_policy
     local = ownership.local_types(
-        housing_corporation_local=scenario.ownership_policy.housing_corporation_local
+        rule=policy.rule, housing_corporation_local=policy.housing_corporation_local
     )
     owners = [(o.owner_type, o.share_frac) for o in scenario.ownership]
     capacity = scenario.capacity_kwp
@@ -1308,6 +1309,10 @@ def summary(result: Result) -> dict[str, Any]:
         "scheme_eur": result.accounts.scheme,
         "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
+        "local_ownership_rule": {
+            "rule": policy.rule,
+            "housing_corporation_local": policy.housing_corporation_local,
+        },
         "messages": list(result.messages),
         "assumptions": list(result.accounts.assumptions),
         **storage_report.summary_block(result),
