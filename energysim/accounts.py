@@ -75,7 +75,8 @@ BENEFIT_PATHS = ("energy", "subsidy", "cost", "fixed_fee", "per_kwh_fee")
 (:func:`energysim.business.item_paths`): bill difference, service-cost saving, payouts
 from market revenue and tax refunds follow ``energy``; the SCE subsidy in a payout
 ``subsidy``; the cooperative's running costs in a payout ``cost``; the panel fee
-``fixed_fee``; the sharing fee ``per_kwh_fee``."""
+``fixed_fee``; the fees per kWh (sharing fees, and the common connection's price in the
+service costs) ``per_kwh_fee``."""
 
 SCHEME_OWNER_TYPES = ("resident_cooperative",)
 """Owner types that can hold an SCE or postcoderoos installation: a cooperative or an
@@ -240,6 +241,7 @@ def year_one_parts(
         "opex_paid_by_cooperative_scheme_eur": 0.0,
         "panel_fees_eur": 0.0,
         "sharing_fees_eur": 0.0,
+        "common_fees_eur": 0.0,
     }
     market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
     position = {pid: j for j, pid in enumerate(participants.index)}
@@ -327,29 +329,38 @@ def year_one_parts(
             common_saving += export_value
         else:
             scheme["owners_export_value_eur"] += export_value
+        # the common connection pays the owners for the solar power it uses
+        common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
+        scheme["common_fees_eur"] += common_fee
         put(
             ids["common"],
             bill_without_eur=common_without,
             bill_with_eur=common_without - common_saving,
-            passed_to_service_costs_eur=common_saving,
+            fees_eur=common_fee,
+            passed_to_service_costs_eur=common_saving - common_fee,
         )
         weights = (
             np.asarray(b.floor_area_m2, dtype=np.float64)
             if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
             else np.ones(b.dwellings)
         )
-        service = finance.split_by_key(common_saving, weights)
+        service = finance.split_by_key(common_saving - common_fee, weights)
+        # the common connection's price per kWh reaches the tenants on the fee's path
+        service_fee = finance.split_by_key(common_fee, weights)
         t = [position[p] for p in ids["tenants"]]
         t_without, t_with = household_bills(t, ann["own_export_kwh"][t])
-        fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
-        scheme["panel_fees_eur"] += float(fee.sum())
+        panel_fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
+        tenant_sharing_fee = ann["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
+        scheme["panel_fees_eur"] += float(panel_fee.sum())
+        scheme["sharing_fees_eur"] += float(tenant_sharing_fee.sum())
         put(
             ids["tenants"],
             bill_without_eur=t_without,
             bill_with_eur=t_with,
             service_cost_saving_eur=service,
-            fees_eur=fee,
-            fixed_fee=-fee,
+            fees_eur=panel_fee + tenant_sharing_fee,
+            fixed_fee=-panel_fee,
+            per_kwh_fee=-(tenant_sharing_fee + service_fee),
         )
         m = [position[p] for p in ids["members"]]
         if not m:
@@ -411,7 +422,10 @@ def year_one_parts(
         0.0,
     )
     scheme["owners_revenue_eur"] = (
-        scheme["owners_export_value_eur"] + scheme["panel_fees_eur"] + scheme["sharing_fees_eur"]
+        scheme["owners_export_value_eur"]
+        + scheme["panel_fees_eur"]
+        + scheme["sharing_fees_eur"]
+        + scheme["common_fees_eur"]
     )
     scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
@@ -480,7 +494,9 @@ def build_accounts(
     capex = capacity * fin.capex_eur_per_kwp
     replacement = capacity * fin.inverter_replacement_eur_per_kwp
     export_value = by_year("owners_export_value_eur")
-    panel_fees, sharing_fees = by_year("panel_fees_eur"), by_year("sharing_fees_eur")
+    panel_fees = by_year("panel_fees_eur")
+    # fees per kWh: members' and tenants' sharing fees, the common connection's price
+    sharing_fees = by_year("sharing_fees_eur") + by_year("common_fees_eur")
     owner_opex = scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     stake_rows, flows = [], []
     for o in scenario.ownership:
@@ -589,33 +605,67 @@ def _mean_degradation(scenario: Scenario) -> float:
     return float(np.average([a.degradation_frac_per_yr for a in arrays], weights=kwp))
 
 
-def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
-    """Panel fee against the Huurcommissie limit of 10% of the investment per year."""
+def panel_fee_limits_eur_per_yr(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """Huurcommissie limits of the panel fee per participating dwelling [EUR/yr].
+
+    Returns
+    -------
+    dict
+        Per building with participating tenants: (limit in the first 10 years, limit
+        after), 10% and 6% of the investment per dwelling in the panels it uses (its own
+        strings, or else its part of the whole roof).
+
+    References
+    ----------
+    Huurcommissie, beleidsboek servicekosten: a removable installation may be charged
+    as a usage fee of at most 10% of the investment per year for 10 years, 6% after.
+    """
     fin = scenario.finance
-    out: list[str] = []
-    if fin.panel_fee_eur_per_yr <= 0:
-        return out
+    out: dict[str, tuple[float, float]] = {}
     for b in scenario.buildings:
         n = b.tenants.participating
         if n == 0:
             continue
         strings = [a for a in b.arrays if a.setup == "per_dwelling"] or b.arrays
         investment = sum(a.dc_capacity_kwp for a in strings) * fin.capex_eur_per_kwp / n
-        limit_first, limit_after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
-        # the fee of each year, with its indexation: the highest of years 1-10 and after
-        fees = fin.panel_fee_eur_per_yr * (1.0 + fin.fee_indexation_frac_per_yr) ** np.arange(
-            fin.lifetime_yr
-        )
-        first, after = float(fees[:10].max()), float(fees[10:].max(initial=0.0))
+        first, after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
+        out[b.id] = (first, after)
+    return out
+
+
+def panel_fee_by_period_eur_per_yr(scenario: Scenario) -> tuple[float, float]:
+    """The highest panel fee of years 1-10 and of the years after, with its indexation.
+
+    Returns
+    -------
+    tuple of float
+        (highest fee in years 1-10, highest fee after; 0 without such years) [EUR/yr].
+    """
+    fin = scenario.finance
+    fees = fin.panel_fee_eur_per_yr * (1.0 + fin.fee_indexation_frac_per_yr) ** np.arange(
+        fin.lifetime_yr
+    )
+    return float(fees[:10].max()), float(fees[10:].max(initial=0.0))
+
+
+def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
+    """Panel fee against the Huurcommissie limit of 10% of the investment per year."""
+    fin = scenario.finance
+    out: list[str] = []
+    if fin.panel_fee_eur_per_yr <= 0:
+        return out
+    # the fee of each year, with its indexation: the highest of years 1-10 and after
+    first, after = panel_fee_by_period_eur_per_yr(scenario)
+    for b_id, (limit_first, limit_after) in panel_fee_limits_eur_per_yr(scenario).items():
         if first > limit_first + 1e-9:
             out.append(
-                f"{b.id}: panel fee up to EUR {first:.2f}/yr exceeds the "
+                f"{b_id}: panel fee up to EUR {first:.2f}/yr exceeds the "
                 f"Huurcommissie limit of 10% of the investment per dwelling "
                 f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)"
             )
         elif after > limit_after + 1e-9 and fin.lifetime_yr > 10:
             out.append(
-                f"{b.id}: panel fee up to EUR {after:.2f}/yr after the first 10 years exceeds "
+                f"{b_id}: panel fee up to EUR {after:.2f}/yr after the first 10 years exceeds "
                 f"the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)"
             )
     return out

@@ -411,8 +411,9 @@ def _water_fill_sorted(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool)
     w_from = np.cumsum(w_s[:, ::-1], axis=1)[:, ::-1]  # keys of each one and those after
     rest = g[:, None] - d_before  # left for position k on if all before it saturate
     # k: first position not saturated below the target, D_k / w_k >= rest_k / W_k,
-    # written without division
-    hit = (w_s > 0) & (d_s * w_from >= rest * w_s)
+    # written without division; a participant without demand is saturated at every
+    # level (with subnormal keys rest_k * w_k can underflow to 0 and would look unmet)
+    hit = (w_s > 0) & (d_s > 0) & (d_s * w_from >= rest * w_s)
     n_active = act.sum(axis=1)
     k = np.where(hit.any(axis=1), np.argmax(hit, axis=1), n_active - 1)
     r = np.arange(len(g))
@@ -723,10 +724,15 @@ class Tier:
 
 @dataclass(frozen=True)
 class WaterfallResult:
-    """Allocation per tier (``name -> (n_steps, n_participants)``) and export [kWh]."""
+    """Allocation per tier (``name -> (n_steps, n_participants)``) and export [kWh].
+
+    ``reach_kwh`` holds, per tier, what reached it in each interval (after its caps)
+    ``(n_steps,)`` [kWh]: what its key shared out.
+    """
 
     allocated_kwh: dict[str, FloatArray]
     export_kwh: FloatArray
+    reach_kwh: dict[str, FloatArray] = field(default_factory=dict)
 
 
 def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> WaterfallResult:
@@ -776,6 +782,7 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             )
     remaining = g.copy()
     out: dict[str, FloatArray] = {}
+    reaches: dict[str, FloatArray] = {}
     for tier in tiers:
         reach = remaining
         if tier.cap_frac is not None:
@@ -784,8 +791,9 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             reach = np.minimum(reach, tier.cap_kwh)
         result = allocate(reach, tier.demand_kwh, tier.key, out=tier.out)
         out[tier.name] = result.allocated_kwh
+        reaches[tier.name] = reach
         if reach is remaining:  # no cap: what is left is the tier's own remainder
             remaining = result.export_kwh
         else:
             remaining = np.maximum(remaining - result.allocated_kwh.sum(axis=1), 0.0)
-    return WaterfallResult(out, remaining)
+    return WaterfallResult(out, remaining, reaches)

@@ -8,6 +8,8 @@ output folder. A batch in which any unit failed exits with status 3.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -118,6 +120,71 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_design(args: argparse.Namespace) -> int:
+    from energysim.design import DesignOptions, design_scenario
+    from energysim.design.report import format_design, write_design
+    from energysim.scenario import load_scenario
+
+    options = DesignOptions(
+        lever=args.lever,
+        criterion=args.households,
+        threshold_eur=args.min_benefit,
+        target_irr_frac=args.target_irr,
+        objective=args.objective,
+        size_factors=_size_factors(args.sizes),
+        local_target_frac=args.local_target,
+        register=_register(args.register),
+        municipality=args.municipality,
+        members_search=not args.no_members_search,
+    )
+    scenario = load_scenario(args.scenario)
+    design = design_scenario(scenario, options)
+    folder = write_design(design, Path(args.out))
+    print(format_design(design))
+    print(f"\nwritten: {folder}")
+    return 0
+
+
+def _size_factors(text: str | None) -> tuple[float, ...]:
+    """``--sizes 0.5,1,1.5``: capacities relative to the scenario's."""
+    from energysim.design.sizing import DEFAULT_FACTORS
+
+    if text is None:
+        return DEFAULT_FACTORS
+    try:
+        factors = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        factors = ()
+    if not factors or not all(0 < f <= 100 for f in factors):
+        raise EnergysimError(
+            f"--sizes: expected positive numbers separated by commas (e.g. 0.5,1,2), found {text!r}"
+        )
+    return factors
+
+
+def _register(path: str | None) -> Any:
+    from energysim.register import read_register
+
+    return read_register(Path(path)) if path is not None else None
+
+
+def _fraction(low: float, high: float) -> Callable[[str], float]:
+    """argparse type: a number in [low, high]."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a number in [{low}, {high}], found {text!r}"
+            )
+        return value
+
+    return parse
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
     from energysim.simulate import participant_audit, run
@@ -226,6 +293,7 @@ def format_summary(s: dict[str, Any]) -> str:
             f"{s['benefit_eur'][role]:>16,.0f}"
         )
     lines.append(f"  {'export':<10}{'':>17}{s['export_kwh']:>15,.0f}")
+    lines += _storage_lines(s)
     for role, st in s.get("household_benefit_eur", {}).items():
         lines.append(
             f"  per {role} household: mean {st['mean_eur']:,.0f}  p10 {st['p10_eur']:,.0f}  "
@@ -234,6 +302,30 @@ def format_summary(s: dict[str, Any]) -> str:
     for message in s.get("messages", []):
         lines.append(f"  note: {message}")
     return "\n".join(lines)
+
+
+def _storage_lines(s: dict[str, Any]) -> list[str]:
+    """Batteries, heat pumps and EVs of a run, when it has them (issue 21)."""
+    lines = []
+    st = s.get("storage")
+    if st:
+        without = st["self_consumption_frac_without_batteries"]
+        benefit = sum(st["battery_benefit_eur"].values())
+        gain = st["self_consumption_gain_frac"]
+        lines.append(
+            f"  batteries: {st['delivered_kwh']:,.0f} kWh delivered, {st['loss_kwh']:,.0f} kWh "
+            f"lost; self-consumption {without:.1%} without them (+{gain:.1%}); "
+            f"households' battery benefit {benefit:,.0f} EUR/yr"
+        )
+    el = s.get("electrification")
+    if el and el.get("heat_pump_dwellings"):
+        lines.append(
+            f"  heat pumps: {el['heat_pump_dwellings']} dwellings, {el['heat_pump_kwh']:,.0f} kWh "
+            f"(seasonal COP {el['seasonal_cop']:.2f})"
+        )
+    if el and el.get("ev_vehicles"):
+        lines.append(f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh")
+    return lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,6 +369,59 @@ def build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
     p_cmp.add_argument("--out", default="results", help="output folder (default: results)")
     p_cmp.set_defaults(func=_cmd_compare)
+
+    p_des = sub.add_parser(
+        "design",
+        help="what makes a scenario work: break-even prices, best sharing key, size, "
+        "local ownership",
+    )
+    p_des.add_argument("scenario", help="scenario TOML file")
+    p_des.add_argument(
+        "--lever",
+        choices=["uniform", "common", "tenants", "members", "panel_fee"],
+        default="uniform",
+        help="the price that must pay for the roof (default: one price per shared kWh)",
+    )
+    p_des.add_argument(
+        "--households",
+        choices=["every", "p10", "median"],
+        default="every",
+        help="who must not be worse off (default: every household)",
+    )
+    p_des.add_argument(
+        "--min-benefit",
+        type=float,
+        default=0.0,
+        help="lifetime benefit that household must keep, EUR (default 0)",
+    )
+    p_des.add_argument(
+        "--target-irr",
+        type=_fraction(-0.5, 1.0),
+        help="owners' target IRR, e.g. 0.06 (default: NPV = 0 at their discount rate)",
+    )
+    p_des.add_argument(
+        "--objective",
+        choices=["total", "maxmin", "proportional"],
+        default="total",
+        help="the sharing key's goal: households' total benefit, the lowest household's, "
+        "or benefit proportional to consumption",
+    )
+    p_des.add_argument("--sizes", help="capacities to try, relative: 0.25,0.5,1,2 (default 0.25-2)")
+    p_des.add_argument(
+        "--local-target",
+        type=_fraction(0.0, 1.0),
+        default=0.5,
+        help="local-ownership target (default 0.5)",
+    )
+    p_des.add_argument("--register", help="register of the municipality's installations")
+    p_des.add_argument("--municipality", help="municipality of the register to reach the target")
+    p_des.add_argument(
+        "--no-members-search",
+        action="store_true",
+        help="do not look for the member count that would make prices work (saves runs)",
+    )
+    p_des.add_argument("--out", default="results", help="output folder (default: results)")
+    p_des.set_defaults(func=_cmd_design)
 
     p_exp = sub.add_parser(
         "explain", help="monthly audit of one participant: consumption, received, grid import"
@@ -353,6 +498,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnergysimError as exc:
         print(f"energysim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader left (`energysim tariffs | head`): stop quietly
+        # the Python docs' recipe: later flushes of stdout must not fail again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file or folder the system refused: no traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"energysim: error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ appears only when every file is complete (see :func:`energysim.io.publish_atomic
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from energysim.errors import DataError
@@ -32,6 +33,10 @@ nothing else (a user's file, or a folder such as the output folder itself, is ne
 replaced), so a new output file must be added here."""
 
 
+KEEP_DIR = "design"
+"""The subfolder of ``energysim design``, kept when the run is written again."""
+
+
 def write_run(result: Result, out_dir: Path) -> Path:
     """Write the outputs of a run under ``out_dir/<scenario name>/`` atomically.
 
@@ -54,11 +59,16 @@ def write_run(result: Result, out_dir: Path) -> Path:
     except ValueError as exc:
         raise DataError(f"scenario field 'name': {exc}") from None
 
+    final = Path(out_dir) / name
+
     def write(folder: Path) -> None:
+        # a design written earlier (energysim design) lives inside: keep it
+        if (final / KEEP_DIR).is_dir():
+            shutil.copytree(final / KEEP_DIR, folder / KEEP_DIR)
         write_json(folder / "summary.json", summary(result))
         write_csv(folder / "participants.csv", participants_table(result))
         timeseries_table(result).to_parquet(folder / "timeseries.parquet")
         write_csv(folder / "cashflows.csv", result.accounts.cashflows)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
-    return publish_atomically(Path(out_dir) / name, write, owned=OUTPUT_FILES)
+    return publish_atomically(final, write, owned=(*OUTPUT_FILES, KEEP_DIR))

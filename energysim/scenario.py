@@ -704,6 +704,18 @@ class Finance(Model):
     sharing_fee_eur_per_kwh: float = Field(
         default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
     )
+    tenant_sharing_fee_eur_per_kwh: float = Field(
+        default=0.0,
+        ge=0,
+        description="Fee participating tenants pay per kWh shared from the waterfall "
+        "(not their own string's, which the panel fee covers), incl. VAT [EUR/kWh].",
+    )
+    common_fee_eur_per_kwh: float = Field(
+        default=0.0,
+        ge=0,
+        description="Price the common connection pays the owners per kWh of solar power "
+        "it uses, charged to the tenants through the service costs, incl. VAT [EUR/kWh].",
+    )
     price_indexation_frac_per_yr: float = Field(
         default=0.02,
         ge=-0.1,
@@ -714,8 +726,8 @@ class Finance(Model):
         default=0.0,
         ge=-0.1,
         le=0.2,
-        description="Yearly indexation of the panel fee and the sharing fee per kWh "
-        "(default 0: a fee fixed in the agreement).",
+        description="Yearly indexation of the panel fee and the fees per kWh (members', "
+        "tenants', common connection's) (default 0: a fee fixed in the agreement).",
     )
     inverter_replacement_eur_per_kwp: float = Field(
         default=100.0, ge=0, description="Inverter replacement (estimate) [EUR/kWp]."
@@ -770,6 +782,13 @@ class OwnershipPolicy(Model):
         default=False,
         description="Count the housing corporation as local (not settled; default: not local, "
         "as the national monitor does not list it among local owner categories).",
+    )
+    rule: Literal["community", "any_local"] = Field(
+        default="community",
+        description="Which local owners count: 'community' (the Participatiemonitor's rule "
+        "since 2021: ownership open to the local community, and public bodies) or "
+        "'any_local' (also one or a few local parties: a local business, one citizen); "
+        "docs/ownership.md.",
     )
 
 

@@ -8,7 +8,7 @@ and collects what they return in a :class:`Result`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from energysim.errors import DataError, ScenarioError, expect_type
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
+    PRICE_EUR_PER_KWH_MIN,
+    PRICE_MIN_REASON,
     limit_of,
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
@@ -87,6 +89,8 @@ class Result:
     annual: pd.DataFrame
     messages: list[str] = field(default_factory=list)
     storage: storage.StorageResult | None = None
+    inputs: RunInputs | None = None
+    """The generation and consumption (before electric loads) the run was given or made."""
 
     @property
     def received_kwh(self) -> pd.DataFrame:
@@ -583,6 +587,30 @@ class _Flows:
         return np.add(pick(self.own), pick(self.shared), order="C")
 
 
+@dataclass(frozen=True)
+class BuildingWaterfall:
+    """One building's waterfall as :func:`run` set it up, to share the same energy again.
+
+    Attributes
+    ----------
+    building_id : str
+    pool_kwh : numpy.ndarray
+        ``(n_steps,)`` what the waterfall shares [kWh/interval].
+    tiers : tuple of energysim.allocation.Tier
+        In order, with the demand, key and caps of the run (``out`` unset).
+    participant_ids : dict of str to list of str
+        The participants (columns) of each tier; not for an SCE tier, which has none.
+    reach_kwh : dict of str to numpy.ndarray
+        What reached each tier under the scenario's keys [kWh/interval].
+    """
+
+    building_id: str
+    pool_kwh: np.ndarray
+    tiers: tuple[alloc.Tier, ...]
+    participant_ids: dict[str, list[str]]
+    reach_kwh: dict[str, np.ndarray]
+
+
 def _allocate_building(
     scenario: Scenario,
     b: Building,
@@ -596,7 +624,7 @@ def _allocate_building(
 
     Writes the building's columns of ``flows`` (own string, own-string export, shared)
     and returns its interval export, common-connection export, SCE feed-in and
-    generation [kWh/interval].
+    generation [kWh/interval], and the waterfall (:class:`BuildingWaterfall`).
     """
     ids = participant_ids(b)
     policy = scenario.allocation
@@ -700,6 +728,15 @@ def _allocate_building(
             )
         )
     result = alloc.allocate_waterfall(pool, tiers)
+    waterfall = BuildingWaterfall(
+        building_id=b.id,
+        pool_kwh=pool,
+        tiers=tuple(replace(t, out=None) for t in tiers),
+        participant_ids={
+            name: [str(p) for p in participants.index[c]] for name, c in tier_cols.items()
+        },
+        reach_kwh=result.reach_kwh,
+    )
     for tier_name, tier_columns in tier_cols.items():
         if not isinstance(tier_columns, slice):
             flows.shared[:, tier_columns] = result.allocated_kwh[tier_name]
@@ -716,6 +753,7 @@ def _allocate_building(
         "tier_allocated": result.allocated_kwh,
         "netting_allocated": pool - result.export_kwh - sce,
         "home_battery": home,
+        "waterfall": waterfall,
     }
 
 
@@ -785,6 +823,28 @@ def _storage_and_loads(
     return storage.StorageResult([], loads), cons
 
 
+def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
+    """The waterfall of each building of a run, on the run's generation and consumption.
+
+    For re-sharing the same energy with other keys (see :mod:`energysim.design.keys`)
+    without simulating weather, generation or households again.
+    """
+    scenario = result.scenario
+    flows = _Flows.zeros(len(result.index), len(result.participants))
+    return [
+        _allocate_building(
+            scenario,
+            b,
+            result.index,
+            result.generation_kwh,
+            result.consumption_kwh,
+            result.participants,
+            flows,
+        )["waterfall"]
+        for b in scenario.buildings
+    ]
+
+
 # --------------------------------------------------------------------------- run
 def supply_price_eur_per_kwh(
     scenario: Scenario, index: pd.DatetimeIndex, tariffs: TariffSet
@@ -802,6 +862,7 @@ def supply_price_eur_per_kwh(
         participant_ids=[column],
         max_row_sum=None,
         max_values={column: (limit.max, limit.reason)},
+        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
         unit="EUR/kWh",
     )[:, 0]
 
@@ -831,6 +892,123 @@ def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run"
     raise TypeError(
         f"{caller}(): expected a Scenario (from energysim.load_scenario or "
         f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
+    )
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """The physics of a run: generation per array and consumption per participant.
+
+    Given to :func:`run`, they replace the weather, PV and household models, so a
+    scenario can be run again with other keys, fees, owners or a scaled roof at the cost
+    of the allocation and the money only.
+
+    Attributes
+    ----------
+    generation_kwh : pandas.DataFrame
+        Time x array id [kWh/interval].
+    consumption_kwh : pandas.DataFrame
+        Time x participant id [kWh/interval].
+    notes : tuple of str
+        Notes of how they were made (e.g. filled meter gaps), kept in the run's messages.
+    """
+
+    generation_kwh: pd.DataFrame
+    consumption_kwh: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, result: Result) -> RunInputs:
+        """The inputs a run used (consumption before heat pumps and EVs, which a run adds)."""
+        if result.inputs is None:
+            raise ValueError("run inputs: this result does not keep them")
+        return result.inputs
+
+    def scaled(self, factor: float) -> RunInputs:
+        """Every array's generation times ``factor`` (PVWatts is linear in capacity) [-]."""
+        gen = pd.DataFrame(
+            self.generation_kwh.to_numpy() * factor,
+            index=self.generation_kwh.index,
+            columns=self.generation_kwh.columns,
+            copy=False,
+        )
+        return RunInputs(gen, self.consumption_kwh, self.notes)
+
+    def check(
+        self, index: pd.DatetimeIndex, scenario: Scenario, participants: pd.DataFrame
+    ) -> None:
+        """Raise when the inputs do not fit the scenario's year, arrays or participants."""
+        arrays = [a.id for b in scenario.buildings for a in b.arrays]
+        for what, frame, expected in (
+            ("generation_kwh", self.generation_kwh, arrays),
+            ("consumption_kwh", self.consumption_kwh, list(participants.index)),
+        ):
+            if not frame.index.equals(index) or list(frame.columns) != expected:
+                raise ScenarioError(
+                    f"scenario '{scenario.name}': run inputs '{what}': expected the year "
+                    f"{scenario.year} at {scenario.time_step_min} min with columns "
+                    f"{expected[:3]}..., found {len(frame)} rows with {list(frame.columns)[:3]}..."
+                )
+
+
+def annual_energy(
+    participant_ids: pd.Index,
+    consumption_kwh: np.ndarray,
+    shared_kwh: np.ndarray,
+    price_eur_per_kwh: np.ndarray,
+    own_kwh: np.ndarray | None = None,
+    own_export_kwh: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Annual energy and supply cost per participant, from interval flows.
+
+    Parameters
+    ----------
+    participant_ids : pandas.Index
+        The columns of the arrays (the frame's index).
+    consumption_kwh, shared_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` consumption and energy received from the
+        waterfall [kWh/interval].
+    price_eur_per_kwh : numpy.ndarray
+        ``(n_steps,)`` bare supply price [EUR/kWh].
+    own_kwh, own_export_kwh : numpy.ndarray, optional
+        Own strings' self-consumed and fed-in energy; None when there are none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``consumption_kwh``, ``own_string_kwh``, ``shared_kwh``, ``own_export_kwh``,
+        ``allocated_kwh``, ``grid_import_kwh``, ``supply_cost_without_eur``,
+        ``supply_cost_with_eur`` [kWh/yr, EUR/yr], the input of
+        :func:`energysim.accounts.build_accounts`.
+    """
+    n = len(participant_ids)
+    no_energy = np.zeros(n)
+    consumption = consumption_kwh.sum(axis=0)
+    own_string = own_kwh.sum(axis=0) if own_kwh is not None else no_energy
+    shared = shared_kwh.sum(axis=0)
+    allocated = own_string + shared
+    grid_import = np.maximum(consumption - allocated, 0.0)
+    price = price_eur_per_kwh
+    if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
+        cost_without, cost_with = consumption * price[0], grid_import * price[0]
+    else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
+        flows = _Flows(NO_FLOW if own_kwh is None else own_kwh, NO_FLOW, shared_kwh)
+        cost_without = (consumption_kwh * price[:, None]).sum(axis=0)
+        cost_with = _priced_grid_import_eur(consumption_kwh, flows, price)  # no (T, P) copy
+    return pd.DataFrame(
+        {
+            "consumption_kwh": consumption,
+            "own_string_kwh": own_string,
+            "shared_kwh": shared,
+            "own_export_kwh": own_export_kwh.sum(axis=0)
+            if own_export_kwh is not None
+            else no_energy,
+            "allocated_kwh": allocated,
+            "grid_import_kwh": grid_import,
+            "supply_cost_without_eur": cost_without,
+            "supply_cost_with_eur": cost_with,
+        },
+        index=participant_ids,
     )
 
 
@@ -929,7 +1107,9 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     return plausibility_warnings(scenario)
 
 
-def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
+def run(
+    scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None = None
+) -> Result:
     """Simulate a scenario for its year.
 
     Parameters
@@ -937,6 +1117,9 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
     scenario : Scenario or path
         A validated scenario (see :func:`energysim.scenario.load_scenario`), or the path
         of a scenario TOML file to load.
+    inputs : RunInputs, optional
+        Generation and consumption to use instead of simulating them (e.g. those of an
+        earlier run of the same scenario with other keys, fees or owners).
 
     Returns
     -------
@@ -954,8 +1137,14 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
         When ``scenario`` is neither a Scenario nor a path.
     """
     scenario, tariffs, index, participants = _set_up(scenario, "run")
-    gen = generation_kwh(scenario, index)
-    cons, notes = consumption_with_notes(scenario, index, participants)
+    if inputs is None:
+        gen = generation_kwh(scenario, index)
+        cons, notes = consumption_with_notes(scenario, index, participants)
+        inputs = RunInputs(gen, cons, tuple(notes))
+    else:
+        inputs.check(index, scenario, participants)
+        gen, cons, notes = inputs.generation_kwh, inputs.consumption_kwh, list(inputs.notes)
+    # electric loads follow the generation given (solar-following EVs): added here
     stored, cons = _storage_and_loads(scenario, index, participants, cons, gen)
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
@@ -993,31 +1182,13 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
         )
 
     cons_values = cons.to_numpy()
-    # without own strings, own and own_export are zero: skip summing them
-    no_energy = np.zeros(len(ids))
-    consumption = cons_values.sum(axis=0)
-    own_string = flows.own.sum(axis=0) if has_own else no_energy
-    shared_kwh = flows.shared.sum(axis=0)
-    allocated = own_string + shared_kwh
-    grid_import = np.maximum(consumption - allocated, 0.0)
-    if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
-        cost_without, cost_with = consumption * price[0], grid_import * price[0]
-    else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
-        cost_without = (cons_values * price[:, None]).sum(axis=0)
-        cost_with = _priced_grid_import_eur(cons_values, flows, price)
-    annual = pd.DataFrame(
-        {
-            "consumption_kwh": consumption,
-            "own_string_kwh": own_string,
-            "shared_kwh": shared_kwh,
-            "own_export_kwh": flows.own_export.sum(axis=0) if flows.own_export.strides[0]
-            else no_energy,
-            "allocated_kwh": allocated,
-            "grid_import_kwh": grid_import,
-            "supply_cost_without_eur": cost_without,
-            "supply_cost_with_eur": cost_with,
-        },
-        index=participants.index,
+    annual = annual_energy(
+        participants.index,
+        cons_values,
+        flows.shared,
+        price,
+        own_kwh=flows.own if has_own else None,
+        own_export_kwh=flows.own_export if flows.own_export.strides[0] else None,
     )
     buildings = pd.DataFrame(
         {
@@ -1032,11 +1203,7 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
-    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
-    if stored is not None:  # issue 21: battery money per household and owner
-        accounts = storage_money.with_battery_money(
-            scenario, tariffs, participants, annual, buildings, accounts, stored
-        )
+    accounts = money_accounts(scenario, tariffs, participants, annual, buildings, stored)
     messages += accounts.messages
     result = Result(
         scenario=scenario,
@@ -1056,6 +1223,7 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> Result:
         annual=annual,
         messages=messages,
         storage=stored,
+        inputs=inputs,
     )
     _check_balance(_into_scheme_kwh(result), flows, export.to_numpy().sum(axis=1), cons_values)
     result.messages += result_warnings(result)
@@ -1077,6 +1245,28 @@ def _priced_grid_import_eur(
         block = np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
         total = np.vstack([total[None, :], block]).sum(axis=0) if start else block.sum(axis=0)
     return total
+
+
+def money_accounts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+    stored: storage.StorageResult | None,
+) -> Accounts:
+    """The money of a run's energy: :func:`energysim.accounts.build_accounts`, with the
+    batteries' money when there are batteries (issue 21).
+
+    Re-pricing a run (other fees, capex or owners; no kWh changed) calls this with the
+    run's tables: the same money model as :func:`run`.
+    """
+    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    if stored is not None:  # issue 21: battery money per household and owner
+        accounts = storage_money.with_battery_money(
+            scenario, tariffs, participants, annual, buildings, accounts, stored
+        )
+    return accounts
 
 
 def _into_scheme_kwh(result: Result) -> np.ndarray:
@@ -1199,8 +1389,9 @@ def summary(result: Result) -> dict[str, Any]:
     }
     stats = distribution(money, p, cons)
     scenario = result.scenario
+    policy = scenario.ownership_policy
     local = ownership.local_types(
-        housing_corporation_local=scenario.ownership_policy.housing_corporation_local
+        rule=policy.rule, housing_corporation_local=policy.housing_corporation_local
     )
     owners = [(o.owner_type, o.share_frac) for o in scenario.ownership]
     capacity = scenario.capacity_kwp
@@ -1229,6 +1420,10 @@ def summary(result: Result) -> dict[str, Any]:
         "scheme_eur": result.accounts.scheme,
         "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
+        "local_ownership_rule": {
+            "rule": policy.rule,
+            "housing_corporation_local": policy.housing_corporation_local,
+        },
         "messages": list(result.messages),
         "assumptions": list(result.accounts.assumptions),
         **storage_report.summary_block(result),

@@ -1,0 +1,356 @@
+"""Design a scheme that works for everyone: the four parts and the recommended scenario.
+
+:func:`design_scenario` runs the scenario once, then
+
+1. prices (:mod:`~energysim.design.prices`): per lever, the break-even price, the range
+   where everybody gains, the price curve, and what would be needed when the chosen
+   lever's range is empty (capex, subsidy, members: :mod:`~energysim.design.members`);
+2. keys (:mod:`~energysim.design.keys`): the best static key per tier;
+3. size (:mod:`~energysim.design.sizing`): the size curve and the best size;
+4. local ownership (:mod:`~energysim.design.local`) at the prices of part 1;
+
+each on the scenario as given, and composes the **recommended design**: the best size,
+its optimised keys, the chosen lever's break-even price at that size (rounded up to a
+tenth of a cent per kWh or a cent per year, when that stays in the range) and the local
+share the target needs, checked by a final :func:`energysim.simulate.run`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from energysim.design.keys import (
+    KeyChoice,
+    Objective,
+    TierKeys,
+    choose_keys,
+    optimise_keys,
+    with_key,
+)
+from energysim.design.local import (
+    LocalOwnership,
+    local_ownership,
+    local_share,
+    owners_with_local_share,
+)
+from energysim.design.members import members_needed
+from energysim.design.money import Criterion, with_owners
+from energysim.design.prices import (
+    LEVER_ORDER,
+    LEVER_WORDS,
+    Lever,
+    Needed,
+    PriceRange,
+    PriceTarget,
+    curve_prices,
+    price_curve,
+    price_range,
+    set_price,
+    what_is_needed,
+)
+from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
+from energysim.ownership import TARGET_FRAC
+from energysim.scenario import Scenario
+from energysim.simulate import Result, RunInputs, run
+
+PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
+"""Recommended prices are rounded up to these steps (when still in the range)."""
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """What the user asks of the design.
+
+    Attributes
+    ----------
+    lever : str
+        The price that must pay for the roof: ``uniform`` (one price per shared kWh for
+        every tier), ``common``, ``tenants``, ``members`` or ``panel_fee``.
+    criterion : str
+        Who must not be worse off: ``every`` household, the ``p10`` or the ``median``.
+    threshold_eur : float
+        ... by at least this lifetime benefit [EUR].
+    target_irr_frac : float, optional
+        The owners' target IRR instead of NPV = 0 at their discount rate [-].
+    objective : str
+        The keys' objective: ``total``, ``maxmin`` or ``proportional``.
+    size_factors : tuple of float
+        Sizes relative to the scenario's [-].
+    local_target_frac : float
+        The local-ownership target [-] (Klimaatakkoord: 0.5).
+    curve_points : int
+        Prices per price curve.
+    register : pandas.DataFrame, optional
+        Installations of the municipality (:func:`energysim.register.read_register`).
+    municipality : str, optional
+        The municipality of the register to bring to the target.
+    members_search : bool
+        Look for the member count that opens an empty range (a run per candidate).
+    """
+
+    lever: Lever = "uniform"
+    criterion: Criterion = "every"
+    threshold_eur: float = 0.0
+    target_irr_frac: float | None = None
+    objective: Objective = "total"
+    size_factors: tuple[float, ...] = DEFAULT_FACTORS
+    local_target_frac: float = TARGET_FRAC
+    curve_points: int = 21
+    register: pd.DataFrame | None = field(default=None, compare=False)
+    municipality: str | None = None
+    members_search: bool = True
+
+    @property
+    def target(self) -> PriceTarget:
+        """The prices' target: who must gain and the owners' rate."""
+        return PriceTarget(self.criterion, self.threshold_eur, self.target_irr_frac)
+
+
+@dataclass
+class Design:
+    """Everything a design computed; what the CLI writes and a dashboard page shows.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario as given.
+    base : Result
+        Its run.
+    prices : list of PriceRange
+        One per lever (the chosen lever first).
+    price_curves : pandas.DataFrame
+        Per lever and price: owners' NPV and households' benefits.
+    needed : Needed or None
+        What would open the chosen lever's range when it is empty.
+    keys : list of TierKeys
+        Per keyed tier: the optimised key and the keys beside it.
+    sizes : SizeDesign
+        The size curve and the recommended size.
+    local : LocalOwnership
+        The local share needed and the local owners' money.
+    recommended : Scenario
+        The recommended design (size, keys, price, owners) as a scenario to run or save.
+    recommended_result : Result
+        Its run.
+    """
+
+    scenario: Scenario
+    options: DesignOptions
+    base: Result
+    prices: list[PriceRange]
+    price_curves: pd.DataFrame
+    needed: Needed | None
+    keys: list[TierKeys]
+    sizes: SizeDesign
+    local: LocalOwnership
+    recommended: Scenario
+    recommended_result: Result
+    changes: list[str]
+    timings_s: dict[str, float]
+    cpu_s: dict[str, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    """The scenario run's notes (estimated figures among them) and the design's own."""
+
+    @property
+    def chosen(self) -> PriceRange:
+        """The price range of the chosen lever."""
+        return self.prices[0]
+
+    @property
+    def paying(self) -> PriceRange:
+        """The range of the price the size, local ownership and recommendation use: the
+        chosen lever's when it has one, else the first lever's that has."""
+        return next((r for r in self.prices if r.feasible), self.chosen)
+
+    @property
+    def keys_table(self) -> pd.DataFrame:
+        """All tiers' key comparisons in one table."""
+        frames = [k.table for k in self.keys if len(k.table)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    @property
+    def key_shares(self) -> pd.DataFrame:
+        """The optimised shares, one row per tier and participant."""
+        rows = [
+            {"tier": k.tier, "position": i + 1, "participant_id": pid, "share_frac": float(w)}
+            for k in self.keys
+            if k.shares_frac is not None
+            for i, (pid, w) in enumerate(zip(k.participant_ids, k.shares_frac, strict=True))
+        ]
+        return pd.DataFrame(rows, columns=["tier", "position", "participant_id", "share_frac"])
+
+    @property
+    def prices_table(self) -> pd.DataFrame:
+        """One row per lever: break-even, households' maximum, limit, feasibility."""
+        return pd.DataFrame([p.as_row() for p in self.prices])
+
+
+def _price_words(value: float, unit: str) -> str:
+    return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
+
+
+def _round_up(value: float, step: float, top: float | None) -> float:
+    """``value`` rounded up to ``step`` when that stays at or below ``top``."""
+    up = math.ceil(value / step - 1e-9) * step
+    return up if top is None or up <= top else value
+
+
+def recommend(
+    scenario: Scenario,
+    base: Result,
+    inputs: RunInputs,
+    options: DesignOptions,
+    factor: float,
+) -> tuple[Scenario, Result, list[str], list[KeyChoice]]:
+    """Compose the recommended scenario: size, keys, price, owners; and run it.
+
+    Returns
+    -------
+    Scenario, Result, list of str, list of KeyChoice
+        The recommended scenario (built on the scenario as given, so defaults stay
+        defaults), its run, the changes in plain words, the keys chosen at that size.
+    """
+    changes: list[str] = []
+    scaled_inputs = inputs.scaled(factor) if factor != 1.0 else inputs
+    out = scale_roof(scenario, factor) if factor != 1.0 else scenario
+    if factor != 1.0:
+        changes.append(
+            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:g}x)"
+        )
+    sized = run(out, inputs=scaled_inputs) if factor != 1.0 else base
+    choices, keyed = choose_keys(sized, options.objective, scaled_inputs)
+    for choice in choices:
+        if choice.key is not None:
+            out = with_key(out, choice.tier, choice.key)
+        changes.append(choice.words)
+    rng = price_range(keyed, options.lever, options.target)
+    if not rng.feasible:  # another price may work: the first that does, in LEVERS order
+        for other in [x for x in LEVER_ORDER if x != options.lever]:
+            alternative = price_range(keyed, other, options.target)
+            if alternative.feasible:
+                changes.append(
+                    f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({rng.message}): "
+                    f"{LEVER_WORDS[other]} instead"
+                )
+                rng = alternative
+                break
+    if rng.feasible and rng.break_even is not None:
+        price = _round_up(rng.break_even, PRICE_STEP[rng.unit], rng.top)
+        out = set_price(out, rng.lever, price)
+        changes.append(f"{LEVER_WORDS[rng.lever]}: {_price_words(price, rng.unit)} (break-even)")
+    else:
+        changes.append(f"prices unchanged: {rng.message}")
+    if local_share(out) < options.local_target_frac - 1e-12:
+        owners = owners_with_local_share(out, options.local_target_frac)
+        out = with_owners(out, owners)
+        changes.append(f"local owners hold {options.local_target_frac:.0%}")
+    final = run(out, inputs=scaled_inputs)
+    return out, final, changes, choices
+
+
+def design_scenario(scenario: Scenario, options: DesignOptions | None = None) -> Design:
+    """Design the scheme of a scenario: prices, keys, size, local ownership.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    options : DesignOptions, optional
+        What the user asks (defaults: one price per shared kWh, every household not
+        worse off, owners at NPV = 0, keys for the households' total benefit).
+
+    Returns
+    -------
+    Design
+    """
+    options = options or DesignOptions()
+    target = options.target
+    timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    clock, cpu_clock = time.perf_counter(), time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock, cpu_clock
+        now, cpu_now = time.perf_counter(), time.process_time()
+        timings[name], cpu[name] = now - clock, cpu_now - cpu_clock
+        clock, cpu_clock = now, cpu_now
+
+    base = run(scenario)
+    inputs = RunInputs.of(base)
+    lap("run")
+
+    levers: list[Lever] = [options.lever] + [x for x in LEVER_ORDER if x != options.lever]
+    ranges = [price_range(base, lever, target) for lever in levers]
+    curves = pd.concat(
+        [
+            price_curve(base, r.lever, curve_prices(base, r, options.curve_points), target)
+            for r in ranges
+        ],
+        ignore_index=True,
+    )
+    chosen = ranges[0]
+    needed = None
+    if not chosen.feasible:
+        needed = what_is_needed(base, chosen, target)
+    lap("prices")
+    if needed is not None and options.members_search:
+        count, note = members_needed(base.scenario, options.lever, target)
+        members_now = sum(b.members.count for b in scenario.buildings)
+        needed = replace(needed, members_now=members_now, members=count, members_note=note)
+    lap("members")
+
+    tier_keys, _ = optimise_keys(base, options.objective, inputs)
+    lap("keys")
+
+    # the size must be paid for by a price that works: the chosen one, else the first that does
+    working: Lever = next((r.lever for r in ranges if r.feasible), options.lever)
+    sizes = size_curve(base, working, target, options.size_factors, inputs)
+    lap("sizes")
+
+    # local owners' money at the prices of part 1: those of the price that works
+    paying = next(r for r in ranges if r.lever == working)
+    priced = {}
+    if paying.break_even is not None:
+        priced["break_even"] = set_price(base.scenario, working, paying.break_even)
+    if paying.top is not None and math.isfinite(paying.top):
+        priced["top"] = set_price(base.scenario, working, paying.top)
+    local = local_ownership(
+        base, priced, options.local_target_frac, options.register, options.municipality
+    )
+    lap("local")
+
+    factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
+    recommended, final, changes, _ = recommend(
+        scenario, base, inputs, replace(options, lever=working), factor
+    )
+    if working != options.lever:
+        changes.insert(
+            0,
+            f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({chosen.message}): "
+            f"{LEVER_WORDS[working]} instead",
+        )
+    lap("recommended")
+    timings["total"] = float(np.sum(list(timings.values())))
+    cpu["total"] = float(np.sum(list(cpu.values())))
+    return Design(
+        scenario=scenario,
+        options=options,
+        base=base,
+        prices=ranges,
+        price_curves=curves,
+        needed=needed,
+        keys=tier_keys,
+        sizes=sizes,
+        local=local,
+        recommended=recommended,
+        recommended_result=final,
+        changes=changes,
+        timings_s=timings,
+        cpu_s=cpu,
+        messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+    )

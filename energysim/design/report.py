@@ -1,0 +1,280 @@
+"""What a design writes and says: ``design.json``, CSV tables, a recommendation in words.
+
+``DIR/<scenario name>/design/`` holds ``design.json`` (the key figures, the options,
+the LP statistics and the timings), ``prices.csv`` (one row per lever),
+``price_curves.csv``, ``keys.csv``, ``key_shares.csv``, ``sizes.csv``, ``ownership.csv``
+and ``scenario.recommended.toml`` (the recommended design, ready to run); the folder
+appears only when every file is complete (:func:`energysim.io.publish_atomically`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from energysim.design.keys import OBJECTIVE_WORDS
+from energysim.design.plan import Design
+from energysim.design.prices import LEVER_WORDS, PriceRange
+from energysim.io import publish_atomically, write_csv, write_json
+from energysim.scenario import scenario_to_toml
+from energysim.simulate import summary
+
+DESIGN_FILES = (
+    "design.json",
+    "prices.csv",
+    "price_curves.csv",
+    "keys.csv",
+    "key_shares.csv",
+    "sizes.csv",
+    "ownership.csv",
+    "scenario.recommended.toml",
+)
+
+
+def _owners(result: Any) -> dict[str, float | None]:
+    stake = result.accounts.stakeholders
+    irr = stake["irr_frac"].dropna()
+    return {
+        "owners_npv_eur": float(stake["npv_eur"].sum()),
+        "owners_irr_frac": float(irr.min()) if len(irr) else None,
+        "household_benefit_total_eur": float(
+            result.money["benefit_eur"]
+            .to_numpy()[(result.participants["role"] != "common").to_numpy()]
+            .sum()
+        ),
+    }
+
+
+def summary_dict(design: Design) -> dict[str, Any]:
+    """The key figures of a design, as written to ``design.json``."""
+    opts = design.options
+    rec = design.recommended_result
+    rec_summary = summary(rec)
+    return {
+        "scenario": design.scenario.name,
+        "options": {
+            "lever": opts.lever,
+            "criterion": opts.criterion,
+            "threshold_eur": opts.threshold_eur,
+            "target_irr_frac": opts.target_irr_frac,
+            "objective": opts.objective,
+            "size_factors": list(opts.size_factors),
+            "local_target_frac": opts.local_target_frac,
+        },
+        "now": _owners(design.base),
+        "prices": [p.as_row() for p in design.prices],
+        "needed": asdict(design.needed) if design.needed is not None else None,
+        "keys": [
+            {"tier": k.tier, "note": k.note, "lp": k.lp, "objective": k.objective}
+            for k in design.keys
+        ],
+        "size": {
+            "recommended_factor": design.sizes.recommended_factor,
+            "recommended": design.sizes.recommended,
+            "message": design.sizes.message,
+        },
+        "local_ownership": {
+            "target_frac": design.local.target_frac,
+            "current_frac": design.local.current_frac,
+            "needed_frac": design.local.needed_frac,
+            "municipality_needed_frac": design.local.municipality_needed_frac,
+            **design.local.figures,
+        },
+        "recommended": {
+            "changes": design.changes,
+            **_owners(rec),
+            "stakeholders": rec_summary["stakeholders"],
+            "household_benefit_eur": rec_summary["household_benefit_eur"],
+            "local_ownership_frac": rec_summary["local_ownership_frac"],
+            "capacity_kwp": rec_summary["capacity_kwp"],
+            "self_consumption_frac": rec_summary["self_consumption_frac"],
+        },
+        "recommendation": recommendation_lines(design),
+        "messages": design.messages,
+        "assumptions": design.base.accounts.assumptions,
+        "timings_s": design.timings_s,
+        "cpu_s": design.cpu_s,
+    }
+
+
+def _price(value: float | None, unit: str) -> str:
+    if value is None:
+        return "none"
+    if math.isinf(value):
+        return "no limit"
+    return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
+
+
+def _top_words(r: PriceRange, who: str, short: bool = False) -> str:
+    """What sets the top of a range, in words."""
+    if r.limit is not None and r.top == r.limit and r.limit != r.households_max:
+        if r.lever == "panel_fee":
+            return "Huurcommissie limit" if short else "the Huurcommissie limit"
+        if short:
+            return "import price"
+        return "the import price: above it a shared kWh costs more than it saves"
+    return who if short else f"{who} is still not worse off up to there"
+
+
+def _range_line(r: PriceRange, who: str) -> str:
+    if r.break_even is None or r.top is None:
+        return f"{LEVER_WORDS[r.lever]}: {r.message}"
+    return (
+        f"{LEVER_WORDS[r.lever]}: break-even {_price(r.break_even, r.unit)}, "
+        f"top {_price(r.top, r.unit)} ({_top_words(r, who, short=True)})"
+        + (" -> everybody gains" if r.feasible else " -> no price works")
+    )
+
+
+def recommendation_lines(design: Design) -> list[str]:
+    """The design in plain words, one sentence per line."""
+    opts = design.options
+    now = _owners(design.base)
+    chosen = design.chosen
+    who = {
+        "every": "every household",
+        "p10": "the p10 household",
+        "median": "the median household",
+    }[opts.criterion]
+    goal = (
+        f"an IRR of {opts.target_irr_frac:.1%}"
+        if opts.target_irr_frac is not None
+        else f"NPV = 0 at their discount rate of {design.scenario.finance.discount_rate_frac:.1%}"
+    )
+    lines = [
+        f"Today: households gain EUR {now['household_benefit_total_eur']:,.0f} a year; the "
+        f"owners' NPV is EUR {now['owners_npv_eur']:,.0f}.",
+    ]
+    if chosen.feasible and chosen.break_even is not None:
+        lines.append(
+            f"Prices: with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
+            f"the owners reach {goal}; the top is {_price(chosen.top, chosen.unit)} "
+            f"({_top_words(chosen, who)}). Between these prices everybody gains."
+        )
+    else:
+        lines.append(f"Prices: {chosen.message}.")
+    others = [r for r in design.prices[1:]]
+    lines += ["  " + _range_line(r, who) for r in others]
+    n = design.needed
+    if n is not None:
+        parts = []
+        if n.capex_eur_per_kwp is not None:
+            parts.append(
+                f"a capex of EUR {n.capex_eur_per_kwp:,.0f}/kWp instead of "
+                f"EUR {n.capex_now_eur_per_kwp:,.0f}"
+            )
+        else:
+            parts.append("no capex level (the running costs exceed the revenue)")
+        parts.append(
+            f"a one-off subsidy of EUR {n.subsidy_eur:,.0f} "
+            f"({n.subsidy_frac_of_capex:.0%} of the investment)"
+        )
+        if n.members is not None:
+            parts.append(f"{n.members} members instead of {n.members_now}")
+        elif n.members_note:
+            parts.append(f"more members: {n.members_note}")
+        lines.append(
+            f"What would be needed at {_price(n.price, chosen.unit)}: " + "; or ".join(parts) + "."
+        )
+    for k in design.keys:
+        if k.shares_frac is None:
+            lines.append(f"Key for {k.tier}: {k.note}.")
+            continue
+        t = k.table.set_index("key")["objective"]
+        unit = "EUR/kWh consumed" if opts.objective == "proportional" else "EUR/yr"
+        fmt = "{:,.4f}" if opts.objective == "proportional" else "{:,.0f}"
+        line = (
+            f"Key for {k.tier} ({OBJECTIVE_WORDS[opts.objective]}): the optimised static key "
+            f"gives {fmt.format(t['optimised'])} {unit}, against "
+            f"{fmt.format(t['proportional (static)'])} for static shares by consumption and "
+            f"{fmt.format(t['equal (static)'])} for equal shares"
+        )
+        others = max(t["proportional (static)"], t["equal (static)"])
+        if others > t["optimised"]:
+            line += f" (the LP is approximate here: {k.note})"
+        dynamic = t["proportional (dynamic)"]
+        if dynamic > t["optimised"]:
+            line += (
+                f"; sharing in proportion to each interval's consumption (if allowed: not "
+                f"settled) would give {fmt.format(dynamic)}"
+            )
+        lines.append(line + ".")
+    lines.append(f"Size: {design.sizes.message}.")
+    if design.sizes.recommended_factor is not None and design.sizes.recommended_factor == max(
+        opts.size_factors
+    ):
+        lines.append("  (the largest size tried: a larger roof may be better still)")
+    loc = design.local
+    line = (
+        f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
+        f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
+    )
+    if not loc.figures["in_scope"]:
+        line += (
+            f" -- but at {design.scenario.capacity_kwp:,.1f} kWp the rooftop is not above the "
+            "15 kW the target counts from"
+        )
+    capex = loc.figures["local_capex_eur"]
+    line += f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
+    if loc.figures.get("capex_per_member_eur"):
+        line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
+    npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
+    paying = design.paying
+    words = {
+        "break_even": f"at the break-even {LEVER_WORDS[paying.lever]} "
+        f"({_price(paying.break_even, paying.unit)})",
+        "top": f"at the top of its range ({_price(paying.top, paying.unit)})",
+        "scenario": "at today's prices",
+    }
+    line += "; their NPV is " + ", ".join(
+        f"EUR {value:,.0f} {words[label]}" for label, value in npv.items()
+    )
+    town = design.options.municipality or design.scenario.site.municipality
+    if design.options.register is not None:
+        share = loc.municipality_needed_frac
+        if share is None:
+            line += f"; even a fully local rooftop does not bring {town} to the target"
+        elif share == 0.0:
+            line += f"; {town} meets the target without this rooftop's local part"
+        else:
+            line += f"; to bring {town} to the target, local owners need {share:.0%} of it"
+    lines.append(line + ".")
+    rec = _owners(design.recommended_result)
+    lines.append(
+        "Recommended design: "
+        + "; ".join(design.changes)
+        + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
+        f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
+    )
+    return lines
+
+
+def write_design(design: Design, out_dir: Path) -> Path:
+    """Write a design under ``out_dir/<scenario name>/design/`` atomically.
+
+    Returns
+    -------
+    Path
+        The design folder.
+    """
+
+    def write(folder: Path) -> None:
+        write_json(folder / "design.json", summary_dict(design))
+        write_csv(folder / "prices.csv", design.prices_table)
+        write_csv(folder / "price_curves.csv", design.price_curves)
+        write_csv(folder / "keys.csv", design.keys_table)
+        write_csv(folder / "key_shares.csv", design.key_shares)
+        write_csv(folder / "sizes.csv", design.sizes.curve)
+        write_csv(folder / "ownership.csv", design.local.money)
+        (folder / "scenario.recommended.toml").write_text(
+            scenario_to_toml(design.recommended), encoding="utf-8"
+        )
+
+    return publish_atomically(Path(out_dir) / design.scenario.name / "design", write)
+
+
+def format_design(design: Design) -> str:
+    """The recommendation for the terminal."""
+    return "\n".join(recommendation_lines(design))
