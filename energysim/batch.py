@@ -189,8 +189,9 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
 def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
     """Run one unit, write its row atomically, log it; failures become rows too."""
     from energysim.outputs import write_run
+    from energysim.result_tables import summary
     from energysim.scenario import scenario_from_dict
-    from energysim.simulate import run, summary
+    from energysim.simulate import run
 
     base = {
         "unit_id": unit.unit_id,

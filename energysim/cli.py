@@ -53,8 +53,9 @@ def _scenario_file(path: str) -> Iterator[None]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from energysim.outputs import write_run
+    from energysim.result_tables import summary
     from energysim.scenario import load_scenario
-    from energysim.simulate import run, summary
+    from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
@@ -186,8 +187,9 @@ def _fraction(low: float, high: float) -> Callable[[str], float]:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    from energysim.result_tables import participant_audit
     from energysim.scenario import load_scenario
-    from energysim.simulate import participant_audit, run
+    from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
@@ -234,8 +236,9 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
     regions = load_region_table(args.regions) if args.regions else None
     register = read_register(register_path, regions)
     if args.add:
+        from energysim.result_tables import installation_register_rows
         from energysim.scenario import load_scenario
-        from energysim.simulate import installation_register_rows, run
+        from energysim.simulate import run
 
         for path in args.add:
             rows = installation_register_rows(run(load_scenario(path)), args.municipality)
@@ -259,7 +262,7 @@ def _cmd_tariffs(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
-    from energysim.simulate import check_inputs
+    from energysim.validate import check_inputs
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):

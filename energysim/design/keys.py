@@ -44,15 +44,11 @@ from scipy import optimize, sparse
 
 from energysim import allocation as alloc
 from energysim.accounts import year_one_money
+from energysim.flows import annual_energy
+from energysim.result import Result, RunInputs
 from energysim.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
-from energysim.simulate import (
-    Result,
-    RunInputs,
-    annual_energy,
-    building_waterfalls,
-    run,
-    supply_price_eur_per_kwh,
-)
+from energysim.simulate import run, supply_price_eur_per_kwh
+from energysim.waterfall import building_waterfalls
 
 Objective = Literal["total", "maxmin", "proportional"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)

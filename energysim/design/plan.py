@@ -55,8 +55,9 @@ from energysim.design.prices import (
 )
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.ownership import TARGET_FRAC
+from energysim.result import Result, RunInputs
 from energysim.scenario import Scenario
-from energysim.simulate import Result, RunInputs, run
+from energysim.simulate import run
 
 PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
 """Recommended prices are rounded up to these steps (when still in the range)."""

@@ -18,8 +18,8 @@ from energysim.design.keys import OBJECTIVE_WORDS
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
 from energysim.io import publish_atomically, write_csv, write_json
+from energysim.result_tables import summary
 from energysim.scenario import scenario_to_toml
-from energysim.simulate import summary
 
 DESIGN_FILES = (
     "design.json",
