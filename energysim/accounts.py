@@ -209,6 +209,12 @@ def year_one_parts(
 ) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
     """Bills and benefits of every participant, the scheme's totals, the benefits' parts.
 
+    Account by account (docs/finance.md, "Year one, account by account"), per building:
+    the running costs (:func:`_running_costs`), the common connection
+    (:func:`_common_connection_account`), the dwellings (:func:`_dwellings_account`),
+    the members and their scheme (:func:`_members_account`); then for everyone the
+    households' benefits and the owners' totals (:func:`_benefits_and_owners`).
+
     Parameters
     ----------
     annual : pandas.DataFrame
@@ -230,41 +236,96 @@ def year_one_parts(
     parts : pandas.DataFrame
         Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
     """
-    fin = scenario.finance
-    mode = _members_mode(scenario)
-    scheme = {
-        "owners_export_value_eur": 0.0,
-        "scheme_market_revenue_eur": 0.0,
-        "subsidy_eur": 0.0,
-        "tax_refund_eur": 0.0,
-        "opex_eur": 0.0,
-        "opex_paid_by_cooperative_scheme_eur": 0.0,
-        "panel_fees_eur": 0.0,
-        "sharing_fees_eur": 0.0,
-        "common_fees_eur": 0.0,
-    }
-    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
-    position = {pid: j for j, pid in enumerate(participants.index)}
-    money_cols = {name: np.zeros(len(position)) for name in MONEY_COLUMNS}
-    # the parts of a household's benefit that do not follow the energy path
-    other_parts = {name: np.zeros(len(position)) for name in BENEFIT_PATHS[1:]}
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
-    ann = {
-        name: annual[name].to_numpy(dtype=np.float64)
-        for name in (
-            "consumption_kwh",
-            "grid_import_kwh",
-            "shared_kwh",
-            "own_export_kwh",
-            "supply_cost_without_eur",
-            "supply_cost_with_eur",
-        )
-    }
-    participating = participants["participating"].to_numpy(dtype=bool)
+    year = _YearOne.start(scenario, tariffs, participants, annual)
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        bld = buildings.loc[b.id]
+        opex_scheme = _running_costs(year, b, bld)
+        saving, fee = _common_connection_account(year, b, ids, bld, annual.loc[ids["common"][0]])
+        _dwellings_account(year, b, ids, saving, fee)
+        _members_account(year, b, ids, bld, opex_scheme)
+    return _benefits_and_owners(year, participants)
 
-    def household_bills(rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
+
+SCHEME_TOTALS = (
+    "owners_export_value_eur",
+    "scheme_market_revenue_eur",
+    "subsidy_eur",
+    "tax_refund_eur",
+    "opex_eur",
+    "opex_paid_by_cooperative_scheme_eur",
+    "panel_fees_eur",
+    "sharing_fees_eur",
+    "common_fees_eur",
+)
+"""Year-1 totals of the scheme that the accounts add to, building by building [EUR/yr]
+(``owners_revenue_eur`` and ``owners_net_running_eur`` follow from them)."""
+
+ANNUAL_COLUMNS = (
+    "consumption_kwh",
+    "grid_import_kwh",
+    "shared_kwh",
+    "own_export_kwh",
+    "supply_cost_without_eur",
+    "supply_cost_with_eur",
+)
+"""The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]."""
+
+
+@dataclass
+class _YearOne:
+    """The year-1 money of a run being filled in, account by account.
+
+    ``money`` holds :data:`MONEY_COLUMNS` and ``parts`` the parts of a benefit that do not
+    follow the energy path (:data:`BENEFIT_PATHS` but the first), one value per
+    participant in participant order; ``scheme`` the totals of :data:`SCHEME_TOTALS`.
+    """
+
+    scenario: Scenario
+    tariffs: TariffSet
+    annual: dict[str, np.ndarray]
+    participating: np.ndarray
+    position: dict[str, int]
+    money: dict[str, np.ndarray]
+    parts: dict[str, np.ndarray]
+    scheme: dict[str, float]
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        tariffs: TariffSet,
+        participants: pd.DataFrame,
+        annual: pd.DataFrame,
+    ) -> _YearOne:
+        """Every amount 0, the annual energy as arrays in participant order."""
+        n = len(participants.index)
+        return cls(
+            scenario=scenario,
+            tariffs=tariffs,
+            annual={name: annual[name].to_numpy(dtype=np.float64) for name in ANNUAL_COLUMNS},
+            participating=participants["participating"].to_numpy(dtype=bool),
+            position={pid: j for j, pid in enumerate(participants.index)},
+            money={name: np.zeros(n) for name in MONEY_COLUMNS},
+            parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
+            scheme={name: 0.0 for name in SCHEME_TOTALS},
+        )
+
+    def rows(self, ids: list[str]) -> list[int]:
+        """Positions of some participants."""
+        return [self.position[p] for p in ids]
+
+    def put(self, ids: list[str], **values: Any) -> None:
+        """Set money columns or benefit parts of some participants."""
+        rows = self.rows(ids)
+        for name, value in values.items():
+            (self.parts if name in self.parts else self.money)[name][rows] = value
+
+    def household_bills(self, rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
         """Bills of some households without and with the scheme [EUR/yr]."""
+        ann, tariffs = self.annual, self.tariffs
         without = finance.connection_bill_eur(
             ann["consumption_kwh"][rows],
             0.0,
@@ -279,137 +340,203 @@ def year_one_parts(
         )
         return without, with_scheme
 
-    def put(ids: list[str], **values: Any) -> None:
-        rows = [position[p] for p in ids]
-        for name, value in values.items():
-            (other_parts if name in other_parts else money_cols)[name][rows] = value
 
-    for b in scenario.buildings:
-        ids = participant_ids(b)
-        bld = buildings.loc[b.id]
-        opex = b.capacity_kwp * fin.opex_eur_per_kwp_per_yr
-        # the part of the running costs carried by the cooperative scheme's energy
-        scheme_share = bld.sce_kwh / bld.generation_kwh if bld.generation_kwh > 0 else 0.0
-        opex_scheme = opex * scheme_share
-        scheme["opex_eur"] += opex
-        scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
+def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
+    """The building's running costs, added to the scheme's totals; returns the part the
+    cooperative scheme's energy carries (its share of the generation) [EUR/yr]."""
+    opex = b.capacity_kwp * year.scenario.finance.opex_eur_per_kwp_per_yr
+    scheme_share = bld.sce_kwh / bld.generation_kwh if bld.generation_kwh > 0 else 0.0
+    opex_scheme = opex * scheme_share
+    year.scheme["opex_eur"] += opex
+    year.scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
+    return opex_scheme
 
-        c = annual.loc[ids["common"][0]]  # one row: a Series
-        large = b.common.connection == "large"
-        connection: dict[str, Any] = {
-            "rebate": False,
-            "connection": b.common.connection,
-            "contracted_kw": b.common.contracted_capacity_kw,
-        }
-        common_without = float(
-            finance.connection_bill_eur(
-                c.consumption_kwh,
-                0.0,
-                tariffs,
-                supply_cost_eur=c.supply_cost_without_eur,
-                monthly_peak_kw_sum=bld.common_monthly_peaks_without_kw if large else 0.0,
-                **connection,
-            )
-        )
-        with_scheme: dict[str, Any] = {
-            "supply_cost_eur": c.supply_cost_with_eur,
-            "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
+
+def _common_connection_account(
+    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: pd.Series, c: pd.Series
+) -> tuple[float, float]:
+    """The common connection: its bills without and with the scheme, its export value
+    (to the owners or into the service costs) and the fee it pays the owners per kWh.
+
+    Returns the saving on its bill (with the export value when that goes to the service
+    costs) and the fee [EUR/yr]; what is passed to the service costs is their difference.
+    """
+    fin, tariffs = year.scenario.finance, year.tariffs
+    large = b.common.connection == "large"
+    connection: dict[str, Any] = {
+        "rebate": False,
+        "connection": b.common.connection,
+        "contracted_kw": b.common.contracted_capacity_kw,
+    }
+    common_without = float(
+        finance.connection_bill_eur(
+            c.consumption_kwh,
+            0.0,
+            tariffs,
+            supply_cost_eur=c.supply_cost_without_eur,
+            monthly_peak_kw_sum=bld.common_monthly_peaks_without_kw if large else 0.0,
             **connection,
-        }
-        common_with = float(
-            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme)
         )
-        common_saving = common_without - common_with
-        export_value = common_with - float(
-            finance.connection_bill_eur(
-                c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
-            )
+    )
+    with_scheme: dict[str, Any] = {
+        "supply_cost_eur": c.supply_cost_with_eur,
+        "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
+        **connection,
+    }
+    common_with = float(finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme))
+    common_saving = common_without - common_with
+    export_value = common_with - float(
+        finance.connection_bill_eur(
+            c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
         )
-        if fin.export_revenue_to == "service_costs":
-            common_saving += export_value
-        else:
-            scheme["owners_export_value_eur"] += export_value
-        # the common connection pays the owners for the solar power it uses
-        common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
-        scheme["common_fees_eur"] += common_fee
-        put(
-            ids["common"],
-            bill_without_eur=common_without,
-            bill_with_eur=common_without - common_saving,
-            fees_eur=common_fee,
-            passed_to_service_costs_eur=common_saving - common_fee,
+    )
+    if fin.export_revenue_to == "service_costs":
+        common_saving += export_value
+    else:
+        year.scheme["owners_export_value_eur"] += export_value
+    # the common connection pays the owners for the solar power it uses
+    common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
+    year.scheme["common_fees_eur"] += common_fee
+    year.put(
+        ids["common"],
+        bill_without_eur=common_without,
+        bill_with_eur=common_without - common_saving,
+        fees_eur=common_fee,
+        passed_to_service_costs_eur=common_saving - common_fee,
+    )
+    return common_saving, common_fee
+
+
+def _dwellings_account(
+    year: _YearOne,
+    b: Building,
+    ids: dict[str, list[str]],
+    common_saving: float,
+    common_fee: float,
+) -> None:
+    """Every dwelling: its bills (own strings' feed-in included), its share of the common
+    connection's saving less its fee in the service costs (per dwelling or by floor area),
+    and a participating tenant's panel fee and sharing fee per kWh."""
+    fin = year.scenario.finance
+    weights = (
+        np.asarray(b.floor_area_m2, dtype=np.float64)
+        if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
+        else np.ones(b.dwellings)
+    )
+    service = finance.split_by_key(common_saving - common_fee, weights)
+    # the common connection's price per kWh reaches the tenants on the fee's path
+    service_fee = finance.split_by_key(common_fee, weights)
+    t = year.rows(ids["tenants"])
+    t_without, t_with = year.household_bills(t, year.annual["own_export_kwh"][t])
+    panel_fee = np.where(year.participating[t], fin.panel_fee_eur_per_yr, 0.0)
+    tenant_sharing_fee = year.annual["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
+    year.scheme["panel_fees_eur"] += float(panel_fee.sum())
+    year.scheme["sharing_fees_eur"] += float(tenant_sharing_fee.sum())
+    year.put(
+        ids["tenants"],
+        bill_without_eur=t_without,
+        bill_with_eur=t_with,
+        service_cost_saving_eur=service,
+        fees_eur=panel_fee + tenant_sharing_fee,
+        fixed_fee=-panel_fee,
+        per_kwh_fee=-(tenant_sharing_fee + service_fee),
+    )
+
+
+def _members_account(
+    year: _YearOne,
+    b: Building,
+    ids: dict[str, list[str]],
+    bld: pd.Series,
+    opex_scheme: float,
+) -> None:
+    """The neighbourhood members: their bills and sharing fee per kWh, and under the SCE
+    or postcoderoos the scheme's payout by certificates (:func:`_scheme_payout`)."""
+    m = year.rows(ids["members"])
+    if not m:
+        return
+    fin = year.scenario.finance
+    m_without, m_with = year.household_bills(m, 0.0)
+    sharing_fee = year.annual["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
+    year.scheme["sharing_fees_eur"] += float(sharing_fee.sum())
+    certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
+    key = certificates / certificates.sum()
+    payout = np.zeros(len(m))
+    refund = np.zeros(len(m))
+    subsidy = 0.0
+    in_scheme = _members_mode(year.scenario) in ("sce", "postcoderoos") and bld.sce_kwh > 0
+    if in_scheme:
+        payout, refund, subsidy = _scheme_payout(year, b, m, bld, key, opex_scheme)
+    year.put(
+        ids["members"],
+        bill_without_eur=m_without,
+        bill_with_eur=m_with,
+        fees_eur=sharing_fee,
+        payout_eur=payout,
+        tax_refund_eur=refund,
+        subsidy=subsidy * key,
+        cost=-opex_scheme * key if in_scheme else 0.0,
+        per_kwh_fee=-sharing_fee,
+    )
+
+
+def _scheme_payout(
+    year: _YearOne,
+    b: Building,
+    m: list[int],
+    bld: pd.Series,
+    key: np.ndarray,
+    opex_scheme: float,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The members' scheme (SCE or postcoderoos): the cooperative sells the fed-in kWh,
+    receives the SCE subsidy, pays its share of the running costs and pays out the rest
+    by certificates; under the postcoderoos each member also gets the energy tax back on
+    its share of the production, capped at its consumption.
+
+    Returns each member's payout and tax refund and the building's subsidy [EUR/yr].
+    """
+    scenario, tariffs = year.scenario, year.tariffs
+    fin = scenario.finance
+    mode = _members_mode(scenario)
+    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
+    refund = np.zeros(len(m))
+    subsidy = 0.0
+    revenue = bld.sce_kwh * market
+    year.scheme["scheme_market_revenue_eur"] += revenue
+    if mode == "sce" and _sce_available(scenario):
+        per_kwh = subsidies.sce_subsidy_eur_per_kwh(
+            sce_basisbedrag(scenario, b).value,
+            market,
+            fin.sce_basisenergieprijs_eur_per_kwh,
         )
-        weights = (
-            np.asarray(b.floor_area_m2, dtype=np.float64)
-            if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
-            else np.ones(b.dwellings)
+        # the installation on the common connection (own strings are not part)
+        kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
+        subsidy = per_kwh * subsidies.sce_subsidised_kwh(bld.sce_kwh, kwp, b.common.connection)
+    year.scheme["subsidy_eur"] += subsidy
+    # the cooperative pays out its net running cash flow by certificates
+    payout = (revenue + subsidy - opex_scheme) * key
+    if mode == "postcoderoos":
+        _, refund = subsidies.postcoderoos_refund_eur(
+            bld.sce_kwh * key,
+            year.annual["consumption_kwh"][m],
+            tariffs.energy_tax_excl_vat_eur_per_kwh,
+            tariffs.vat_frac,
         )
-        service = finance.split_by_key(common_saving - common_fee, weights)
-        # the common connection's price per kWh reaches the tenants on the fee's path
-        service_fee = finance.split_by_key(common_fee, weights)
-        t = [position[p] for p in ids["tenants"]]
-        t_without, t_with = household_bills(t, ann["own_export_kwh"][t])
-        panel_fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
-        tenant_sharing_fee = ann["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
-        scheme["panel_fees_eur"] += float(panel_fee.sum())
-        scheme["sharing_fees_eur"] += float(tenant_sharing_fee.sum())
-        put(
-            ids["tenants"],
-            bill_without_eur=t_without,
-            bill_with_eur=t_with,
-            service_cost_saving_eur=service,
-            fees_eur=panel_fee + tenant_sharing_fee,
-            fixed_fee=-panel_fee,
-            per_kwh_fee=-(tenant_sharing_fee + service_fee),
-        )
-        m = [position[p] for p in ids["members"]]
-        if not m:
-            continue
-        m_without, m_with = household_bills(m, 0.0)
-        sharing_fee = ann["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
-        scheme["sharing_fees_eur"] += float(sharing_fee.sum())
-        certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
-        key = certificates / certificates.sum()
-        payout = np.zeros(len(m))
-        refund = np.zeros(len(m))
-        subsidy = 0.0
-        if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0:
-            revenue = bld.sce_kwh * market
-            scheme["scheme_market_revenue_eur"] += revenue
-            if mode == "sce" and _sce_available(scenario):
-                per_kwh = subsidies.sce_subsidy_eur_per_kwh(
-                    sce_basisbedrag(scenario, b).value,
-                    market,
-                    fin.sce_basisenergieprijs_eur_per_kwh,
-                )
-                # the installation on the common connection (own strings are not part)
-                kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
-                subsidy = per_kwh * subsidies.sce_subsidised_kwh(
-                    bld.sce_kwh, kwp, b.common.connection
-                )
-            scheme["subsidy_eur"] += subsidy
-            # the cooperative pays out its net running cash flow by certificates
-            payout = (revenue + subsidy - opex_scheme) * key
-            if mode == "postcoderoos":
-                _, refund = subsidies.postcoderoos_refund_eur(
-                    bld.sce_kwh * key,
-                    ann["consumption_kwh"][m],
-                    tariffs.energy_tax_excl_vat_eur_per_kwh,
-                    tariffs.vat_frac,
-                )
-                scheme["tax_refund_eur"] += float(refund.sum())
-        put(
-            ids["members"],
-            bill_without_eur=m_without,
-            bill_with_eur=m_with,
-            fees_eur=sharing_fee,
-            payout_eur=payout,
-            tax_refund_eur=refund,
-            subsidy=subsidy * key,
-            cost=-opex_scheme * key if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0 else 0.0,
-            per_kwh_fee=-sharing_fee,
-        )
-    money = pd.DataFrame(money_cols, index=participants.index)
+        year.scheme["tax_refund_eur"] += float(refund.sum())
+    return payout, refund, subsidy
+
+
+def _benefits_and_owners(
+    year: _YearOne, participants: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Each household's benefit and its parts, and the owners' year-1 totals.
+
+    ``benefit = bill without - bill with + service-cost saving + payout + tax refund -
+    fees`` (0 for the common connection, whose saving reaches the dwellings through the
+    service costs); the owners' revenue is the export value and every fee, their net
+    running cash flow that less the running costs the scheme does not carry.
+    """
+    money = pd.DataFrame(year.money, index=participants.index)
     household = (participants["role"] != "common").to_numpy()
     money["benefit_eur"] = np.where(
         household,
@@ -421,6 +548,7 @@ def year_one_parts(
         - money.fees_eur,
         0.0,
     )
+    scheme = year.scheme
     scheme["owners_revenue_eur"] = (
         scheme["owners_export_value_eur"]
         + scheme["panel_fees_eur"]
@@ -431,7 +559,7 @@ def year_one_parts(
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     )
     parts = pd.DataFrame(
-        {name: np.where(household, values, 0.0) for name, values in other_parts.items()},
+        {name: np.where(household, values, 0.0) for name, values in year.parts.items()},
         index=participants.index,
     )
     parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
@@ -469,23 +597,46 @@ def build_accounts(
     fin = scenario.finance
     check_scheme_rules(scenario)
     money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
-    later, later_scheme, later_parts = money, scheme, parts
+    later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
-        later, later_scheme, later_parts = year_one_parts(
+        _, later_scheme, later_parts = year_one_parts(
             scenario, after, participants, annual, buildings
         )
     n = fin.lifetime_yr
     calendar = scenario.rules_year + np.arange(n)
     nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
     degradation = _mean_degradation(scenario)
-    paths = business.item_paths(
-        n,
-        degradation,
-        fin.price_indexation_frac_per_yr,
-        fin.fee_indexation_frac_per_yr,
-        subsidy_years=subsidies.SCE_DURATION_YR,
+    stakeholders, cashflows = _owners_cases(scenario, scheme, later_scheme, nm_years, degradation)
+    money["benefit_npv_eur"] = _households_npv_eur(
+        scenario, parts, later_parts, nm_years, degradation
     )
+    assumptions = _assumptions(scenario, tariffs)
+    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    if assumptions:
+        messages.append(
+            f"estimated figures for {scenario.rules_year} (check them; summary.json "
+            "'assumptions' gives sources): "
+            + "; ".join(Figure(**a).describe() for a in assumptions)
+        )
+    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+
+
+def _owners_cases(
+    scenario: Scenario,
+    scheme: dict[str, float],
+    later_scheme: dict[str, float],
+    nm_years: np.ndarray,
+    degradation: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each owner's business case by its share: one row per owner (capex, year-1
+    revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
+
+    ``scheme`` and ``later_scheme`` are the year-1 totals under net metering and after;
+    ``nm_years`` says per operating year which applies.
+    """
+    fin = scenario.finance
+    n = fin.lifetime_yr
 
     def by_year(key: str) -> np.ndarray:
         return np.where(nm_years, scheme[key], later_scheme[key])
@@ -543,9 +694,29 @@ def build_accounts(
             },
         }
     )
-    # households: each part of the benefit on its own path, in the regime of its year
+    return stakeholders, cashflows
+
+
+def _households_npv_eur(
+    scenario: Scenario,
+    parts: pd.DataFrame,
+    later_parts: pd.DataFrame,
+    nm_years: np.ndarray,
+    degradation: float,
+) -> np.ndarray:
+    """Each household's lifetime NPV: each part of its benefit on its own path
+    (:func:`energysim.business.item_paths`), in the regime of its year [EUR]."""
+    fin = scenario.finance
+    n = fin.lifetime_yr
+    paths = business.item_paths(
+        n,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        fin.fee_indexation_frac_per_yr,
+        subsidy_years=subsidies.SCE_DURATION_YR,
+    )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    npv = np.zeros(len(money))
+    npv = np.zeros(len(parts))
     for name in BENEFIT_PATHS:
         per_year = np.where(
             nm_years[:, None],
@@ -555,16 +726,7 @@ def build_accounts(
         weight = paths[name].to_numpy() * discount
         # elementwise sums, not BLAS: results must not depend on the thread count
         npv += (per_year * weight[:, None]).sum(axis=0)
-    money["benefit_npv_eur"] = npv
-    assumptions = _assumptions(scenario, tariffs)
-    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
-    if assumptions:
-        messages.append(
-            f"estimated figures for {scenario.rules_year} (check them; summary.json "
-            "'assumptions' gives sources): "
-            + "; ".join(Figure(**a).describe() for a in assumptions)
-        )
-    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+    return npv
 
 
 def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:

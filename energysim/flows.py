@@ -157,9 +157,7 @@ def annual_energy(
     )
 
 
-def priced_grid_import_eur(
-    consumption: np.ndarray, flows: Flows, price: np.ndarray
-) -> np.ndarray:
+def priced_grid_import_eur(consumption: np.ndarray, flows: Flows, price: np.ndarray) -> np.ndarray:
     """Per participant, sum over intervals of grid import x price [EUR].
 
     Block by block without a full ``(n_steps, n_participants)`` temporary; each block's

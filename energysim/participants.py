@@ -152,9 +152,7 @@ def meter_export_kwh(
     return pd.DataFrame(columns, index=index), notes
 
 
-def _consumption_bounds(
-    scenario: Scenario, step: pd.Timedelta
-) -> dict[str, tuple[float, str]]:
+def _consumption_bounds(scenario: Scenario, step: pd.Timedelta) -> dict[str, tuple[float, str]]:
     """Per participant, the most its connection can take in one interval [kWh] and why."""
     step_h = float(step / pd.Timedelta(hours=1))
     household = max_household_kwh_per_interval(step_h)

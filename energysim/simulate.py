@@ -179,9 +179,7 @@ def set_up(
 
 
 # --------------------------------------------------------------------------- run
-def run(
-    scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None = None
-) -> Result:
+def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None = None) -> Result:
     """Simulate a scenario for its year.
 
     Parameters
