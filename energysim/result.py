@@ -68,7 +68,7 @@ class Result:
 class RunInputs:
     """The physics of a run: generation per array and consumption per participant.
 
-    Given to :func:`run`, they replace the weather, PV and household models, so a
+    Given to :func:`energysim.simulate.run`, they replace the weather, PV and household models, so a
     scenario can be run again with other keys, fees, owners or a scaled roof at the cost
     of the allocation and the money only.
 

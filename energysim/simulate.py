@@ -80,104 +80,6 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- set-up
-def supply_price_eur_per_kwh(
-    scenario: Scenario, index: pd.DatetimeIndex, tariffs: TariffSet
-) -> np.ndarray:
-    """Bare supply price excl. VAT of each interval [EUR/kWh]: flat, or the dynamic series."""
-    path = scenario.tariffs.supply_price_csv
-    if path is None:
-        return np.full(len(index), tariffs.supply_price_excl_vat_eur_per_kwh)
-    column = "supply_price_excl_vat_eur_per_kwh"
-    limit = limit_of(f"tariffs.{column}")
-    assert limit is not None
-    return read_schedule_csv(
-        path,
-        expected_index=index,
-        participant_ids=[column],
-        max_row_sum=None,
-        max_values={column: (limit.max, limit.reason)},
-        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
-        unit="EUR/kWh",
-    )[:, 0]
-
-
-def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
-    """Return the scenario with the rules year's tariff defaults filled in, and the tariffs."""
-    check_scheme_rules(scenario)
-    tariffs = resolve_tariffs(scenario.rules_year, scenario.tariffs.model_dump())
-    filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
-    return scenario.model_copy(update={"tariffs": filled}), tariffs
-
-
-def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run") -> Scenario:
-    """A :class:`Scenario` as given, or loaded from a path; else a :class:`TypeError`.
-
-    Raises
-    ------
-    TypeError
-        When ``scenario`` is neither a Scenario nor a path.
-    ScenarioError
-        When a path's file is missing or invalid.
-    """
-    if isinstance(scenario, Scenario):
-        return scenario
-    if isinstance(scenario, str | os.PathLike):
-        return load_scenario(Path(scenario))
-    raise TypeError(
-        f"{caller}(): expected a Scenario (from energysim.load_scenario or "
-        f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
-    )
-
-
-MIN_BYTES_PER_PARTICIPANT_STEP = 16
-"""At least two float64 tables of participants x intervals live at once (consumption and
-what each received); a run measured 18-28 bytes per participant-interval."""
-
-
-def _available_memory_bytes() -> int | None:
-    """``MemAvailable`` of /proc/meminfo [bytes], or None where it cannot be read."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def check_memory(n_steps: int, n_participants: int) -> None:
-    """Refuse a run whose tables cannot fit in this machine's available memory.
-
-    Raises
-    ------
-    DataError
-        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
-        memory available (Linux; elsewhere nothing is checked).
-    """
-    available = _available_memory_bytes()
-    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
-    if available is not None and needed > available:
-        raise DataError(
-            f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "
-            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
-            "available; use time_step_min = 60, or fewer dwellings or members per run"
-        )
-
-
-def set_up(
-    scenario: Scenario | str | os.PathLike[str], caller: str
-) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
-    """The first steps of a run and of its checks: the scenario with the year's tariffs,
-    the simulation axis, the participants, and the memory check."""
-    scenario, tariffs = resolve(as_scenario(scenario, caller))
-    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
-    return scenario, tariffs, index, participants
-
-
 # --------------------------------------------------------------------------- run
 def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None = None) -> Result:
     """Simulate a scenario for its year.
@@ -280,6 +182,35 @@ def _run_inputs(
     return RunInputs(gen, cons, tuple(notes))
 
 
+def _storage_and_loads(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    cons: pd.DataFrame,
+    gen: pd.DataFrame,
+) -> tuple[storage.StorageResult | None, pd.DataFrame]:
+    """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
+    is when the scenario has no storage or electrification (issue 21)."""
+    has_batteries = any(
+        b.battery is not None or b.home_batteries is not None for b in scenario.buildings
+    )
+    if not (has_batteries or has_electric_loads(scenario)):
+        return None, cons
+    loads = None
+    if has_electric_loads(scenario):
+        values = cons.to_numpy().copy()
+        loads = add_electric_loads(
+            scenario,
+            index,
+            participants,
+            values,
+            gen,
+            lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
+        )
+        cons = pd.DataFrame(values, index=cons.index, columns=cons.columns, copy=False)
+    return storage.StorageResult([], loads), cons
+
+
 def _share_buildings(
     scenario: Scenario,
     index: pd.DatetimeIndex,
@@ -302,43 +233,6 @@ def _share_buildings(
             )
         shares[b.id] = share
     return shares
-
-
-def _other_supplier_notes(scenario: Scenario, participants: pd.DataFrame) -> list[str]:
-    """A note naming the households left out of sharing for another supplier."""
-    excluded = participants.index[~participants["sharing_eligible"].to_numpy(dtype=bool)]
-    if not len(excluded):
-        return []
-    return [
-        f"{len(excluded)} household(s) have another supplier than "
-        f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
-        f"(Energiewet: one supplier per sharing group): {', '.join(excluded[:10])}"
-        + (" ..." if len(excluded) > 10 else "")
-    ]
-
-
-def _buildings_table(
-    scenario: Scenario,
-    index: pd.DatetimeIndex,
-    participants: pd.DataFrame,
-    cons_values: np.ndarray,
-    flows: Flows,
-    shares: dict[str, BuildingAllocation],
-) -> pd.DataFrame:
-    """One row per building: capacity [kWp], annual generation, export, the common
-    connection's export, SCE feed-in [kWh/yr] and its monthly peaks [kW]."""
-    blds = scenario.buildings
-    return pd.DataFrame(
-        {
-            "capacity_kwp": [b.capacity_kwp for b in blds],
-            "generation_kwh": [float(shares[b.id].generation_kwh.sum()) for b in blds],
-            "export_kwh": [float(shares[b.id].export_kwh.sum()) for b in blds],
-            "common_export_kwh": [float(shares[b.id].common_export_kwh.sum()) for b in blds],
-            "sce_kwh": [float(shares[b.id].sce_kwh.sum()) for b in blds],
-            **_common_peaks_kw(scenario, index, participants, cons_values, flows),
-        },
-        index=pd.Index([b.id for b in blds], name="building_id"),
-    )
 
 
 def _building_batteries(
@@ -378,55 +272,41 @@ def _building_batteries(
     return [*runs, run_]
 
 
-def _storage_and_loads(
+def _other_supplier_notes(scenario: Scenario, participants: pd.DataFrame) -> list[str]:
+    """A note naming the households left out of sharing for another supplier."""
+    excluded = participants.index[~participants["sharing_eligible"].to_numpy(dtype=bool)]
+    if not len(excluded):
+        return []
+    return [
+        f"{len(excluded)} household(s) have another supplier than "
+        f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
+        f"(Energiewet: one supplier per sharing group): {', '.join(excluded[:10])}"
+        + (" ..." if len(excluded) > 10 else "")
+    ]
+
+
+def _buildings_table(
     scenario: Scenario,
     index: pd.DatetimeIndex,
     participants: pd.DataFrame,
-    cons: pd.DataFrame,
-    gen: pd.DataFrame,
-) -> tuple[storage.StorageResult | None, pd.DataFrame]:
-    """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
-    is when the scenario has no storage or electrification (issue 21)."""
-    has_batteries = any(
-        b.battery is not None or b.home_batteries is not None for b in scenario.buildings
+    cons_values: np.ndarray,
+    flows: Flows,
+    shares: dict[str, BuildingAllocation],
+) -> pd.DataFrame:
+    """One row per building: capacity [kWp], annual generation, export, the common
+    connection's export, SCE feed-in [kWh/yr] and its monthly peaks [kW]."""
+    blds = scenario.buildings
+    return pd.DataFrame(
+        {
+            "capacity_kwp": [b.capacity_kwp for b in blds],
+            "generation_kwh": [float(shares[b.id].generation_kwh.sum()) for b in blds],
+            "export_kwh": [float(shares[b.id].export_kwh.sum()) for b in blds],
+            "common_export_kwh": [float(shares[b.id].common_export_kwh.sum()) for b in blds],
+            "sce_kwh": [float(shares[b.id].sce_kwh.sum()) for b in blds],
+            **_common_peaks_kw(scenario, index, participants, cons_values, flows),
+        },
+        index=pd.Index([b.id for b in blds], name="building_id"),
     )
-    if not (has_batteries or has_electric_loads(scenario)):
-        return None, cons
-    loads = None
-    if has_electric_loads(scenario):
-        values = cons.to_numpy().copy()
-        loads = add_electric_loads(
-            scenario,
-            index,
-            participants,
-            values,
-            gen,
-            lambda: load_weather(scenario, index)["temp_air"].to_numpy(dtype=np.float64),
-        )
-        cons = pd.DataFrame(values, index=cons.index, columns=cons.columns, copy=False)
-    return storage.StorageResult([], loads), cons
-
-
-def money_accounts(
-    scenario: Scenario,
-    tariffs: TariffSet,
-    participants: pd.DataFrame,
-    annual: pd.DataFrame,
-    buildings: pd.DataFrame,
-    stored: storage.StorageResult | None,
-) -> Accounts:
-    """The money of a run's energy: :func:`energysim.accounts.build_accounts`, with the
-    batteries' money when there are batteries (issue 21).
-
-    Re-pricing a run (other fees, capex or owners; no kWh changed) calls this with the
-    run's tables: the same money model as :func:`run`.
-    """
-    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
-    if stored is not None:  # issue 21: battery money per household and owner
-        accounts = storage_money.with_battery_money(
-            scenario, tariffs, participants, annual, buildings, accounts, stored
-        )
-    return accounts
 
 
 def _common_peaks_kw(
@@ -455,3 +335,123 @@ def _common_peaks_kw(
         without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
         with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
+
+
+def money_accounts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+    stored: storage.StorageResult | None,
+) -> Accounts:
+    """The money of a run's energy: :func:`energysim.accounts.build_accounts`, with the
+    batteries' money when there are batteries (issue 21).
+
+    Re-pricing a run (other fees, capex or owners; no kWh changed) calls this with the
+    run's tables: the same money model as :func:`run`.
+    """
+    accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
+    if stored is not None:  # issue 21: battery money per household and owner
+        accounts = storage_money.with_battery_money(
+            scenario, tariffs, participants, annual, buildings, accounts, stored
+        )
+    return accounts
+
+
+# --------------------------------------------------------------------------- set-up
+def set_up(
+    scenario: Scenario | str | os.PathLike[str], caller: str
+) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
+    """The first steps of a run and of its checks: the scenario with the year's tariffs,
+    the simulation axis, the participants, and the memory check."""
+    scenario, tariffs = resolve(as_scenario(scenario, caller))
+    index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
+    participants = participant_table(scenario)
+    check_memory(len(index), len(participants))
+    return scenario, tariffs, index, participants
+
+
+def supply_price_eur_per_kwh(
+    scenario: Scenario, index: pd.DatetimeIndex, tariffs: TariffSet
+) -> np.ndarray:
+    """Bare supply price excl. VAT of each interval [EUR/kWh]: flat, or the dynamic series."""
+    path = scenario.tariffs.supply_price_csv
+    if path is None:
+        return np.full(len(index), tariffs.supply_price_excl_vat_eur_per_kwh)
+    column = "supply_price_excl_vat_eur_per_kwh"
+    limit = limit_of(f"tariffs.{column}")
+    assert limit is not None
+    return read_schedule_csv(
+        path,
+        expected_index=index,
+        participant_ids=[column],
+        max_row_sum=None,
+        max_values={column: (limit.max, limit.reason)},
+        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
+        unit="EUR/kWh",
+    )[:, 0]
+
+
+def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
+    """Return the scenario with the rules year's tariff defaults filled in, and the tariffs."""
+    check_scheme_rules(scenario)
+    tariffs = resolve_tariffs(scenario.rules_year, scenario.tariffs.model_dump())
+    filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
+    return scenario.model_copy(update={"tariffs": filled}), tariffs
+
+
+def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run") -> Scenario:
+    """A :class:`Scenario` as given, or loaded from a path; else a :class:`TypeError`.
+
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is neither a Scenario nor a path.
+    ScenarioError
+        When a path's file is missing or invalid.
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(Path(scenario))
+    raise TypeError(
+        f"{caller}(): expected a Scenario (from energysim.load_scenario or "
+        f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
+    )
+
+
+MIN_BYTES_PER_PARTICIPANT_STEP = 16
+"""At least two float64 tables of participants x intervals live at once (consumption and
+what each received); a run measured 18-28 bytes per participant-interval."""
+
+
+def _available_memory_bytes() -> int | None:
+    """``MemAvailable`` of /proc/meminfo [bytes], or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(n_steps: int, n_participants: int) -> None:
+    """Refuse a run whose tables cannot fit in this machine's available memory.
+
+    Raises
+    ------
+    DataError
+        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
+        memory available (Linux; elsewhere nothing is checked).
+    """
+    available = _available_memory_bytes()
+    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
+    if available is not None and needed > available:
+        raise DataError(
+            f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "
+            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
+            "available; use time_step_min = 60, or fewer dwellings or members per run"
+        )
