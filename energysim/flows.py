@@ -28,7 +28,11 @@ BALANCE_BLOCK_STEPS = 2048
 """Rows per block of the block-by-block sums."""
 
 
-def column_positions(column: dict[str, int], ids: list[str]) -> slice | list[int]:
+Columns = slice | list[int]
+"""Positions of some participants' columns: a slice (a view, no copy) when consecutive."""
+
+
+def column_positions(column: dict[str, int], ids: list[str]) -> Columns:
     """Column positions of ``ids``: a slice (a view, no copy) when they are consecutive."""
     cols = [column[p] for p in ids]
     if cols and cols == list(range(cols[0], cols[0] + len(cols))):

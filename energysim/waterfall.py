@@ -22,7 +22,7 @@ import pandas as pd
 
 from energysim import allocation as alloc
 from energysim import storage
-from energysim.flows import Flows, column_positions, sum_columns
+from energysim.flows import Columns, Flows, column_positions, sum_columns
 from energysim.io import read_schedule_csv
 from energysim.scenario import (
     Building,
@@ -38,9 +38,6 @@ from energysim.scenario import (
 
 if TYPE_CHECKING:
     from energysim.result import Result
-
-Columns = slice | list[int]
-"""Positions of some participants' columns: a slice (a view) when consecutive."""
 
 
 def tier_key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
