@@ -42,12 +42,12 @@ NATIONAL_DWELLINGS = 2_300_000
 TARGET_MS = 10.0
 PHASES = {
     "scenario validation": "scenario.py:.*scenario_from_dict",
-    "weather + per-kWp profiles (cache)": "simulate.py:.*generation_kwh",
+    "weather + per-kWp profiles (cache)": "array_generation.py:.*generation_kwh",
     "household profiles": "demand.py:.*household_profiles_kwh",
     "common installations": "demand.py:.*common_profiles_kwh",
-    "own strings + waterfall": "simulate.py:.*_allocate_building",
+    "own strings + waterfall": "waterfall.py:.*allocate_building",
     "bills, cash flows, accounts": "accounts.py:.*build_accounts",
-    "summary": "simulate.py:.*summary",
+    "summary": "result_tables.py:.*summary",
     "unit row written (JSON)": "batch.py:.*_write_atomic",
 }
 

@@ -20,8 +20,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "run": "energysim.simulate",
-    "summary": "energysim.simulate",
-    "check_inputs": "energysim.simulate",
+    "summary": "energysim.result_tables",
+    "check_inputs": "energysim.validate",
     "load_scenario": "energysim.scenario",
     "scenario_from_dict": "energysim.scenario",
     "write_run": "energysim.outputs",

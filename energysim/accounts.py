@@ -1,7 +1,9 @@
 """The money of a run: every household's bills and benefit, every stakeholder's case.
 
-Turns the annual energy of each participant into euros under the year's regime
-(domain.md sections 4-5) and builds the owners' cash flows over the lifetime. Used by
+Year one comes from :mod:`energysim.year_one` (account by account); this module runs it
+under each regime of the lifetime (net metering while it lasts), builds the owners' cash
+flows and the households' NPV, checks the scheme's rules (SCE, Huurcommissie, connection
+size) and lists the estimated figures a run used. Used by
 :func:`energysim.simulate.run`; pure given its inputs.
 
 The money balance holds by construction and is tested independently: in year 1, what
@@ -18,10 +20,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energysim import business, fairness, finance, subsidies
+from energysim import business, fairness, subsidies
 from energysim.errors import ScenarioError
-from energysim.scenario import Building, Scenario, participant_ids
-from energysim.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet, yearly_figure
+from energysim.scenario import Scenario
+from energysim.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
+from energysim.year_one import (
+    BENEFIT_PATHS,
+    MONEY_COLUMNS,
+    members_mode,
+    sce_available,
+    sce_basisbedrag,
+    year_one_money,
+    year_one_parts,
+)
+
+__all__ = [
+    "BENEFIT_PATHS",
+    "HUURCOMMISSIE_FEE_FRAC",
+    "MONEY_COLUMNS",
+    "SCHEME_OWNER_TYPES",
+    "SMALL_CONNECTION_MAX_KVA",
+    "Accounts",
+    "build_accounts",
+    "check_scheme_rules",
+    "distribution",
+    "panel_fee_by_period_eur_per_yr",
+    "panel_fee_limits_eur_per_yr",
+    "sce_basisbedrag",
+    "year_one_money",
+    "year_one_parts",
+]
 
 HUURCOMMISSIE_FEE_FRAC = (0.10, 0.06)
 """Panel usage fee at most 10% of the investment per year for the first 10 years, 6%
@@ -58,26 +86,6 @@ class Accounts:
     assumptions: list[dict[str, Any]] = field(default_factory=list)
 
 
-MONEY_COLUMNS = (
-    "bill_without_eur",
-    "bill_with_eur",
-    "service_cost_saving_eur",
-    "fees_eur",
-    "payout_eur",
-    "tax_refund_eur",
-    "passed_to_service_costs_eur",
-)
-"""Year-1 money of a participant [EUR/yr], the columns of :attr:`Accounts.money`
-(before ``benefit_eur``)."""
-
-BENEFIT_PATHS = ("energy", "subsidy", "cost", "fixed_fee", "per_kwh_fee")
-"""The parts of a household's benefit by how they move over the lifetime
-(:func:`energysim.business.item_paths`): bill difference, service-cost saving, payouts
-from market revenue and tax refunds follow ``energy``; the SCE subsidy in a payout
-``subsidy``; the cooperative's running costs in a payout ``cost``; the panel fee
-``fixed_fee``; the fees per kWh (sharing fees, and the common connection's price in the
-service costs) ``per_kwh_fee``."""
-
 SCHEME_OWNER_TYPES = ("resident_cooperative",)
 """Owner types that can hold an SCE or postcoderoos installation: a cooperative or an
 association of owners (VvE) of residents (SCE art. 1; Regeling verlaagd tarief)."""
@@ -86,13 +94,9 @@ SMALL_CONNECTION_MAX_KVA = 3 * 80 * 230 / 1000
 """A small connection is at most 3x80 A: 55.2 kVA at 230 V (Elektriciteitswet 1998 art. 95a)."""
 
 
-def _members_mode(scenario: Scenario) -> str:
-    return scenario.allocation.members.mode
-
-
 def _uses_scheme(scenario: Scenario) -> bool:
     """Whether some building feeds a neighbourhood tier in for the SCE or postcoderoos."""
-    return _members_mode(scenario) in ("sce", "postcoderoos") and any(
+    return members_mode(scenario) in ("sce", "postcoderoos") and any(
         b.members.count for b in scenario.buildings
     )
 
@@ -112,7 +116,7 @@ def check_scheme_rules(scenario: Scenario) -> None:
     """
     if not _uses_scheme(scenario):
         return
-    mode = _members_mode(scenario)
+    mode = members_mode(scenario)
     if not any(o.owner_type in SCHEME_OWNER_TYPES for o in scenario.ownership):
         found = ", ".join(sorted({o.owner_type for o in scenario.ownership}))
         raise ScenarioError(
@@ -152,7 +156,7 @@ def _connection_notes(scenario: Scenario) -> list[str]:
                 "normally large (set buildings.common.connection = 'large': capacity-based "
                 "network tariff, no net metering)"
             )
-        if _uses_scheme(scenario) and _members_mode(scenario) == "sce" and b.members.count:
+        if _uses_scheme(scenario) and members_mode(scenario) == "sce" and b.members.count:
             kwp = sum(a.dc_capacity_kwp for a in on_common)
             low, high = (15.0, 100.0) if b.common.connection == "small" else (15.0, 500.0)
             if not low <= kwp <= high:
@@ -161,289 +165,6 @@ def _connection_notes(scenario: Scenario) -> list[str]:
                     f"{low:g}-{high:g} kWp, found {kwp:.1f} kWp on the common connection"
                 )
     return out
-
-
-def sce_basisbedrag(scenario: Scenario, building: Building) -> Figure:
-    """The SCE basisbedrag of a building's installation: the scenario's, or the data file's.
-
-    The data file's figure depends on the common connection's size (small / large) and
-    the rules year (later years carry the last published one forward: an estimate).
-    """
-    given = scenario.finance.sce_basisbedrag_eur_per_kwh
-    name = f"sce_basisbedrag_{building.common.connection}_eur_per_kwh"
-    if given is not None:
-        return Figure(
-            name,
-            scenario.rules_year,
-            given,
-            "EUR/kWh",
-            "none",
-            "published",
-            "scenario",
-            scenario.rules_year,
-        )
-    return yearly_figure(name, scenario.rules_year)
-
-
-def year_one_money(
-    scenario: Scenario,
-    tariffs: TariffSet,
-    participants: pd.DataFrame,
-    annual: pd.DataFrame,
-    buildings: pd.DataFrame,
-) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Bills and benefits of every participant, and the scheme's totals, for one year.
-
-    See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
-    """
-    money, scheme, _ = year_one_parts(scenario, tariffs, participants, annual, buildings)
-    return money, scheme
-
-
-def year_one_parts(
-    scenario: Scenario,
-    tariffs: TariffSet,
-    participants: pd.DataFrame,
-    annual: pd.DataFrame,
-    buildings: pd.DataFrame,
-) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
-    """Bills and benefits of every participant, the scheme's totals, the benefits' parts.
-
-    Parameters
-    ----------
-    annual : pandas.DataFrame
-        Per participant: ``consumption_kwh``, ``grid_import_kwh``, ``shared_kwh``,
-        ``own_export_kwh``, ``supply_cost_without_eur``, ``supply_cost_with_eur``
-        (supply price times kWh, summed over intervals: dynamic prices allowed).
-    buildings : pandas.DataFrame
-        Per building: ``capacity_kwp``, ``generation_kwh``, ``common_export_kwh``,
-        ``sce_kwh`` (the cooperative scheme's fed-in energy); for a large common
-        connection ``common_monthly_peaks_without_kw`` and ``common_monthly_peaks_with_kw``
-        (sum over the months of the peak import [kW]).
-
-    Returns
-    -------
-    money : pandas.DataFrame
-        :data:`MONEY_COLUMNS` and ``benefit_eur`` per participant [EUR/yr].
-    scheme : dict
-        Year-1 totals [EUR/yr].
-    parts : pandas.DataFrame
-        Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
-    """
-    fin = scenario.finance
-    mode = _members_mode(scenario)
-    scheme = {
-        "owners_export_value_eur": 0.0,
-        "scheme_market_revenue_eur": 0.0,
-        "subsidy_eur": 0.0,
-        "tax_refund_eur": 0.0,
-        "opex_eur": 0.0,
-        "opex_paid_by_cooperative_scheme_eur": 0.0,
-        "panel_fees_eur": 0.0,
-        "sharing_fees_eur": 0.0,
-        "common_fees_eur": 0.0,
-    }
-    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
-    position = {pid: j for j, pid in enumerate(participants.index)}
-    money_cols = {name: np.zeros(len(position)) for name in MONEY_COLUMNS}
-    # the parts of a household's benefit that do not follow the energy path
-    other_parts = {name: np.zeros(len(position)) for name in BENEFIT_PATHS[1:]}
-    if not annual.index.equals(participants.index):
-        annual = annual.loc[participants.index]
-    ann = {
-        name: annual[name].to_numpy(dtype=np.float64)
-        for name in (
-            "consumption_kwh",
-            "grid_import_kwh",
-            "shared_kwh",
-            "own_export_kwh",
-            "supply_cost_without_eur",
-            "supply_cost_with_eur",
-        )
-    }
-    participating = participants["participating"].to_numpy(dtype=bool)
-
-    def household_bills(rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Bills of some households without and with the scheme [EUR/yr]."""
-        without = finance.connection_bill_eur(
-            ann["consumption_kwh"][rows],
-            0.0,
-            tariffs,
-            supply_cost_eur=ann["supply_cost_without_eur"][rows],
-        )
-        with_scheme = finance.connection_bill_eur(
-            ann["grid_import_kwh"][rows],
-            export_kwh,
-            tariffs,
-            supply_cost_eur=ann["supply_cost_with_eur"][rows],
-        )
-        return without, with_scheme
-
-    def put(ids: list[str], **values: Any) -> None:
-        rows = [position[p] for p in ids]
-        for name, value in values.items():
-            (other_parts if name in other_parts else money_cols)[name][rows] = value
-
-    for b in scenario.buildings:
-        ids = participant_ids(b)
-        bld = buildings.loc[b.id]
-        opex = b.capacity_kwp * fin.opex_eur_per_kwp_per_yr
-        # the part of the running costs carried by the cooperative scheme's energy
-        scheme_share = bld.sce_kwh / bld.generation_kwh if bld.generation_kwh > 0 else 0.0
-        opex_scheme = opex * scheme_share
-        scheme["opex_eur"] += opex
-        scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
-
-        c = annual.loc[ids["common"][0]]  # one row: a Series
-        large = b.common.connection == "large"
-        connection: dict[str, Any] = {
-            "rebate": False,
-            "connection": b.common.connection,
-            "contracted_kw": b.common.contracted_capacity_kw,
-        }
-        common_without = float(
-            finance.connection_bill_eur(
-                c.consumption_kwh,
-                0.0,
-                tariffs,
-                supply_cost_eur=c.supply_cost_without_eur,
-                monthly_peak_kw_sum=bld.common_monthly_peaks_without_kw if large else 0.0,
-                **connection,
-            )
-        )
-        with_scheme: dict[str, Any] = {
-            "supply_cost_eur": c.supply_cost_with_eur,
-            "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
-            **connection,
-        }
-        common_with = float(
-            finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme)
-        )
-        common_saving = common_without - common_with
-        export_value = common_with - float(
-            finance.connection_bill_eur(
-                c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
-            )
-        )
-        if fin.export_revenue_to == "service_costs":
-            common_saving += export_value
-        else:
-            scheme["owners_export_value_eur"] += export_value
-        # the common connection pays the owners for the solar power it uses
-        common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
-        scheme["common_fees_eur"] += common_fee
-        put(
-            ids["common"],
-            bill_without_eur=common_without,
-            bill_with_eur=common_without - common_saving,
-            fees_eur=common_fee,
-            passed_to_service_costs_eur=common_saving - common_fee,
-        )
-        weights = (
-            np.asarray(b.floor_area_m2, dtype=np.float64)
-            if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
-            else np.ones(b.dwellings)
-        )
-        service = finance.split_by_key(common_saving - common_fee, weights)
-        # the common connection's price per kWh reaches the tenants on the fee's path
-        service_fee = finance.split_by_key(common_fee, weights)
-        t = [position[p] for p in ids["tenants"]]
-        t_without, t_with = household_bills(t, ann["own_export_kwh"][t])
-        panel_fee = np.where(participating[t], fin.panel_fee_eur_per_yr, 0.0)
-        tenant_sharing_fee = ann["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
-        scheme["panel_fees_eur"] += float(panel_fee.sum())
-        scheme["sharing_fees_eur"] += float(tenant_sharing_fee.sum())
-        put(
-            ids["tenants"],
-            bill_without_eur=t_without,
-            bill_with_eur=t_with,
-            service_cost_saving_eur=service,
-            fees_eur=panel_fee + tenant_sharing_fee,
-            fixed_fee=-panel_fee,
-            per_kwh_fee=-(tenant_sharing_fee + service_fee),
-        )
-        m = [position[p] for p in ids["members"]]
-        if not m:
-            continue
-        m_without, m_with = household_bills(m, 0.0)
-        sharing_fee = ann["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
-        scheme["sharing_fees_eur"] += float(sharing_fee.sum())
-        certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
-        key = certificates / certificates.sum()
-        payout = np.zeros(len(m))
-        refund = np.zeros(len(m))
-        subsidy = 0.0
-        if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0:
-            revenue = bld.sce_kwh * market
-            scheme["scheme_market_revenue_eur"] += revenue
-            if mode == "sce" and _sce_available(scenario):
-                per_kwh = subsidies.sce_subsidy_eur_per_kwh(
-                    sce_basisbedrag(scenario, b).value,
-                    market,
-                    fin.sce_basisenergieprijs_eur_per_kwh,
-                )
-                # the installation on the common connection (own strings are not part)
-                kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
-                subsidy = per_kwh * subsidies.sce_subsidised_kwh(
-                    bld.sce_kwh, kwp, b.common.connection
-                )
-            scheme["subsidy_eur"] += subsidy
-            # the cooperative pays out its net running cash flow by certificates
-            payout = (revenue + subsidy - opex_scheme) * key
-            if mode == "postcoderoos":
-                _, refund = subsidies.postcoderoos_refund_eur(
-                    bld.sce_kwh * key,
-                    ann["consumption_kwh"][m],
-                    tariffs.energy_tax_excl_vat_eur_per_kwh,
-                    tariffs.vat_frac,
-                )
-                scheme["tax_refund_eur"] += float(refund.sum())
-        put(
-            ids["members"],
-            bill_without_eur=m_without,
-            bill_with_eur=m_with,
-            fees_eur=sharing_fee,
-            payout_eur=payout,
-            tax_refund_eur=refund,
-            subsidy=subsidy * key,
-            cost=-opex_scheme * key if mode in ("sce", "postcoderoos") and bld.sce_kwh > 0 else 0.0,
-            per_kwh_fee=-sharing_fee,
-        )
-    money = pd.DataFrame(money_cols, index=participants.index)
-    household = (participants["role"] != "common").to_numpy()
-    money["benefit_eur"] = np.where(
-        household,
-        money.bill_without_eur
-        - money.bill_with_eur
-        + money.service_cost_saving_eur
-        + money.payout_eur
-        + money.tax_refund_eur
-        - money.fees_eur,
-        0.0,
-    )
-    scheme["owners_revenue_eur"] = (
-        scheme["owners_export_value_eur"]
-        + scheme["panel_fees_eur"]
-        + scheme["sharing_fees_eur"]
-        + scheme["common_fees_eur"]
-    )
-    scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
-        scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
-    )
-    parts = pd.DataFrame(
-        {name: np.where(household, values, 0.0) for name, values in other_parts.items()},
-        index=participants.index,
-    )
-    parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
-    return money, scheme, parts
-
-
-def _sce_available(scenario: Scenario) -> bool:
-    fin = scenario.finance
-    if fin.sce_available is not None:
-        return fin.sce_available
-    # the regulation is recorded as lapsing 1 April 2026 (domain.md section 4)
-    return scenario.rules_year <= 2026
 
 
 def build_accounts(
@@ -469,23 +190,46 @@ def build_accounts(
     fin = scenario.finance
     check_scheme_rules(scenario)
     money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
-    later, later_scheme, later_parts = money, scheme, parts
+    later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
-        later, later_scheme, later_parts = year_one_parts(
+        _, later_scheme, later_parts = year_one_parts(
             scenario, after, participants, annual, buildings
         )
     n = fin.lifetime_yr
     calendar = scenario.rules_year + np.arange(n)
     nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
     degradation = _mean_degradation(scenario)
-    paths = business.item_paths(
-        n,
-        degradation,
-        fin.price_indexation_frac_per_yr,
-        fin.fee_indexation_frac_per_yr,
-        subsidy_years=subsidies.SCE_DURATION_YR,
+    stakeholders, cashflows = _owners_cases(scenario, scheme, later_scheme, nm_years, degradation)
+    money["benefit_npv_eur"] = _households_npv_eur(
+        scenario, parts, later_parts, nm_years, degradation
     )
+    assumptions = _assumptions(scenario, tariffs)
+    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    if assumptions:
+        messages.append(
+            f"estimated figures for {scenario.rules_year} (check them; summary.json "
+            "'assumptions' gives sources): "
+            + "; ".join(Figure(**a).describe() for a in assumptions)
+        )
+    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+
+
+def _owners_cases(
+    scenario: Scenario,
+    scheme: dict[str, float],
+    later_scheme: dict[str, float],
+    nm_years: np.ndarray,
+    degradation: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each owner's business case by its share: one row per owner (capex, year-1
+    revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
+
+    ``scheme`` and ``later_scheme`` are the year-1 totals under net metering and after;
+    ``nm_years`` says per operating year which applies.
+    """
+    fin = scenario.finance
+    n = fin.lifetime_yr
 
     def by_year(key: str) -> np.ndarray:
         return np.where(nm_years, scheme[key], later_scheme[key])
@@ -543,9 +287,29 @@ def build_accounts(
             },
         }
     )
-    # households: each part of the benefit on its own path, in the regime of its year
+    return stakeholders, cashflows
+
+
+def _households_npv_eur(
+    scenario: Scenario,
+    parts: pd.DataFrame,
+    later_parts: pd.DataFrame,
+    nm_years: np.ndarray,
+    degradation: float,
+) -> np.ndarray:
+    """Each household's lifetime NPV: each part of its benefit on its own path
+    (:func:`energysim.business.item_paths`), in the regime of its year [EUR]."""
+    fin = scenario.finance
+    n = fin.lifetime_yr
+    paths = business.item_paths(
+        n,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        fin.fee_indexation_frac_per_yr,
+        subsidy_years=subsidies.SCE_DURATION_YR,
+    )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    npv = np.zeros(len(money))
+    npv = np.zeros(len(parts))
     for name in BENEFIT_PATHS:
         per_year = np.where(
             nm_years[:, None],
@@ -555,16 +319,7 @@ def build_accounts(
         weight = paths[name].to_numpy() * discount
         # elementwise sums, not BLAS: results must not depend on the thread count
         npv += (per_year * weight[:, None]).sum(axis=0)
-    money["benefit_npv_eur"] = npv
-    assumptions = _assumptions(scenario, tariffs)
-    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
-    if assumptions:
-        messages.append(
-            f"estimated figures for {scenario.rules_year} (check them; summary.json "
-            "'assumptions' gives sources): "
-            + "; ".join(Figure(**a).describe() for a in assumptions)
-        )
-    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+    return npv
 
 
 def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:
@@ -576,7 +331,7 @@ def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]
     """
     large = [b for b in scenario.buildings if b.common.connection == "large"]
     used = [f for f in tariffs.estimates if large or not f.figure.startswith("large_network_")]
-    if _uses_scheme(scenario) and _members_mode(scenario) == "sce" and _sce_available(scenario):
+    if _uses_scheme(scenario) and members_mode(scenario) == "sce" and sce_available(scenario):
         for b in scenario.buildings:
             fig = sce_basisbedrag(scenario, b)
             if b.members.count and fig.is_estimate and fig not in used:

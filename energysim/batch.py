@@ -192,8 +192,9 @@ def run_unit(
 ) -> dict[str, Any]:
     """Run one unit, write its row atomically, log it; failures become rows too."""
     from energysim.outputs import write_run
+    from energysim.result_tables import summary
     from energysim.scenario import scenario_from_dict
-    from energysim.simulate import run, summary
+    from energysim.simulate import run
 
     base = {
         "unit_id": unit.unit_id,
@@ -308,6 +309,37 @@ def run_batch(
         raise DataError(f"--chunk-size: expected at least 1 unit per task, found {chunk_size}")
     out = Path(out_dir)
     units_dir = out / UNITS_DIR
+    todo = _units_to_run(plan, out, units_dir, resume)
+    total = len(plan.units)
+    finished = total - len(todo)
+    if progress:
+        progress(finished, total)
+    if todo:
+        # about four tasks per worker, at most MAX_CHUNK units a task: a task of ~20 units
+        # (about a second of work at 15 minutes) amortises scheduling (a few ms a task)
+        # and keeps the progress bar moving
+        size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (jobs * 4))))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        if executor == "dask":
+            _run_dask(
+                chunks, str(out), detail, jobs, scheduler, progress, finished, total, csv_dialect
+            )
+        else:
+            _run_processes(chunks, str(out), detail, jobs, progress, finished, total, csv_dialect)
+    rows = [json.loads((units_dir / f"{u.unit_id}.json").read_text()) for u in plan.units]
+    summary = pd.DataFrame(plan.failures + rows)
+    if plan.complex_order and len(summary):
+        rank = {cid: i for i, cid in enumerate(plan.complex_order)}
+        summary = summary.sort_values(
+            "complex_id", key=lambda s: s.map(rank), kind="stable"
+        ).reset_index(drop=True)
+    write_summary(summary, out, csv_dialect)
+    return summary
+
+
+def _units_to_run(plan: Plan, out: Path, units_dir: Path, resume: bool) -> list[Unit]:
+    """The units not written yet; refuses an earlier batch's folder without ``resume``
+    and a written unit computed from another scenario (fingerprint check)."""
     if units_dir.is_dir() and any(units_dir.glob("*.json")) and not resume:
         raise DataError(f"{out}: holds results of an earlier batch; use --resume or another --out")
     ensure_output_dir(units_dir)
@@ -320,47 +352,37 @@ def run_batch(
                     f"{units_dir / (unit.unit_id + '.json')}: computed from another scenario than "
                     "this batch's unit (template, --set or --sweep changed); use another --out"
                 )
-    todo = [u for u in plan.units if u.unit_id not in done]
-    total = len(plan.units)
-    finished = total - len(todo)
-    if progress:
-        progress(finished, total)
-    if todo:
-        workers = jobs
-        # about four tasks per worker, at most MAX_CHUNK units a task: a task of ~20 units
-        # (about a second of work at 15 minutes) amortises scheduling (a few ms a task)
-        # and keeps the progress bar moving
-        size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (workers * 4))))
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        if executor == "dask":
-            finished = _run_dask(
-                chunks, str(out), detail, workers, scheduler, progress, finished, total,
-                csv_dialect,
-            )
-        elif workers == 1:
-            # this process is the worker: the same memory setting as the pool's workers
-            # (without it every unit page-faults its arrays afresh)
-            retain_freed_memory()
-            for chunk in chunks:
-                finished += len(run_chunk(chunk, str(out), detail, csv_dialect))
-                if progress:
-                    progress(finished, total)
-        else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=retain_freed_memory) as pool:
-                futures = [pool.submit(run_chunk, c, str(out), detail, csv_dialect) for c in chunks]
-                for fut in as_completed(futures):
-                    finished += len(fut.result())
-                    if progress:
-                        progress(finished, total)
-    rows = [json.loads((units_dir / f"{u.unit_id}.json").read_text()) for u in plan.units]
-    summary = pd.DataFrame(plan.failures + rows)
-    if plan.complex_order and len(summary):
-        rank = {cid: i for i, cid in enumerate(plan.complex_order)}
-        summary = summary.sort_values(
-            "complex_id", key=lambda s: s.map(rank), kind="stable"
-        ).reset_index(drop=True)
-    write_summary(summary, out, csv_dialect)
-    return summary
+    return [u for u in plan.units if u.unit_id not in done]
+
+
+def _run_processes(
+    chunks: list[list[Unit]],
+    out: str,
+    detail: bool,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    finished: int,
+    total: int,
+    csv_dialect: str = "standard",
+) -> int:
+    """Run the chunks in this process (one worker) or a local process pool; returns the
+    number of units done."""
+    if workers == 1:
+        # this process is the worker: the same memory setting as the pool's workers
+        # (without it every unit page-faults its arrays afresh)
+        retain_freed_memory()
+        for chunk in chunks:
+            finished += len(run_chunk(chunk, out, detail, csv_dialect))
+            if progress:
+                progress(finished, total)
+        return finished
+    with ProcessPoolExecutor(max_workers=workers, initializer=retain_freed_memory) as pool:
+        futures = [pool.submit(run_chunk, c, out, detail, csv_dialect) for c in chunks]
+        for fut in as_completed(futures):
+            finished += len(fut.result())
+            if progress:
+                progress(finished, total)
+    return finished
 
 
 def _run_dask(

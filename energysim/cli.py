@@ -53,8 +53,9 @@ def _scenario_file(path: str) -> Iterator[None]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from energysim.outputs import write_run
+    from energysim.result_tables import summary
     from energysim.scenario import load_scenario
-    from energysim.simulate import run, summary
+    from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
@@ -187,8 +188,9 @@ def _fraction(low: float, high: float) -> Callable[[str], float]:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    from energysim.result_tables import participant_audit
     from energysim.scenario import load_scenario
-    from energysim.simulate import participant_audit, run
+    from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
@@ -235,8 +237,9 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
     regions = load_region_table(args.regions) if args.regions else None
     register = read_register(register_path, regions)
     if args.add:
+        from energysim.result_tables import installation_register_rows
         from energysim.scenario import load_scenario
-        from energysim.simulate import installation_register_rows, run
+        from energysim.simulate import run
 
         for path in args.add:
             rows = installation_register_rows(run(load_scenario(path)), args.municipality)
@@ -262,7 +265,7 @@ def _cmd_tariffs(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from energysim.scenario import load_scenario
-    from energysim.simulate import check_inputs
+    from energysim.validate import check_inputs
 
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
@@ -348,162 +351,192 @@ def build_parser() -> argparse.ArgumentParser:
         description="Energy communities on Dutch housing-corporation buildings.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    _add_batch(sub)
+    _add_compare(sub)
+    _add_design(sub)
+    _add_explain(sub)
+    _add_ownership(sub)
+    _add_tariffs(sub)
+    _add_validate(sub)
+    return parser
 
-    p_run = sub.add_parser("run", help="simulate a scenario and write its results")
-    p_run.add_argument("scenario", help="scenario TOML file")
-    p_run.add_argument("--out", default="results", help="output folder (default: results)")
-    _csv_dialect_option(p_run)
-    p_run.set_defaults(func=_cmd_run)
 
-    p_bat = sub.add_parser(
-        "batch", help="many complexes x sweep points, on local processes or Dask"
-    )
-    p_bat.add_argument("scenario", help="scenario TOML (the template of a portfolio)")
-    p_bat.add_argument("--portfolio", help="portfolio CSV or Excel, one row per complex")
-    p_bat.add_argument("--set", action="append", metavar="KEY=VALUE", help="override")
-    p_bat.add_argument("--sweep", action="append", metavar="KEY=V1,V2", help="sweep (product)")
-    p_bat.add_argument(
+def _add_run(sub: Any) -> None:
+    """The ``energysim run`` command's arguments."""
+    p = sub.add_parser("run", help="simulate a scenario and write its results")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p)
+    p.set_defaults(func=_cmd_run)
+
+
+def _add_batch(sub: Any) -> None:
+    """The ``energysim batch`` command's arguments."""
+    p = sub.add_parser("batch", help="many complexes x sweep points, on local processes or Dask")
+    p.add_argument("scenario", help="scenario TOML (the template of a portfolio)")
+    p.add_argument("--portfolio", help="portfolio CSV or Excel, one row per complex")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override")
+    p.add_argument("--sweep", action="append", metavar="KEY=V1,V2", help="sweep (product)")
+    p.add_argument(
         "--jobs", type=_at_least_one, default=1, help="worker processes, >= 1 (default 1)"
     )
-    p_bat.add_argument("--executor", choices=["processes", "dask"], default="processes")
-    p_bat.add_argument("--scheduler", help="existing Dask scheduler, tcp://HOST:PORT")
-    p_bat.add_argument(
+    p.add_argument("--executor", choices=["processes", "dask"], default="processes")
+    p.add_argument("--scheduler", help="existing Dask scheduler, tcp://HOST:PORT")
+    p.add_argument(
         "--chunk-size", type=_at_least_one, help="units per task (default: ~4 per worker)"
     )
-    p_bat.add_argument("--resume", action="store_true", help="skip units already finished")
-    p_bat.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
-    p_bat.add_argument("--detail", action="store_true", help="also write each unit's outputs")
-    p_bat.add_argument("--out", default="results/batch", help="output folder")
-    _csv_dialect_option(p_bat)
-    p_bat.set_defaults(func=_cmd_batch)
+    p.add_argument("--resume", action="store_true", help="skip units already finished")
+    p.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
+    p.add_argument("--detail", action="store_true", help="also write each unit's outputs")
+    p.add_argument("--out", default="results/batch", help="output folder")
+    _csv_dialect_option(p)
+    p.set_defaults(func=_cmd_batch)
 
-    p_cmp = sub.add_parser(
+
+def _add_compare(sub: Any) -> None:
+    """The ``energysim compare`` command's arguments."""
+    p = sub.add_parser(
         "compare", help="side-by-side benefits of scenarios or of tariff years (regimes)"
     )
-    p_cmp.add_argument("scenarios", nargs="+", help="scenario TOML file(s)")
-    p_cmp.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
-    p_cmp.add_argument("--out", default="results", help="output folder (default: results)")
-    _csv_dialect_option(p_cmp)
-    p_cmp.set_defaults(func=_cmd_compare)
+    p.add_argument("scenarios", nargs="+", help="scenario TOML file(s)")
+    p.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p)
+    p.set_defaults(func=_cmd_compare)
 
-    p_des = sub.add_parser(
+
+def _add_design(sub: Any) -> None:
+    """The ``energysim design`` command's arguments."""
+    p = sub.add_parser(
         "design",
         help="what makes a scenario work: break-even prices, best sharing key, size, "
         "local ownership",
     )
-    p_des.add_argument("scenario", help="scenario TOML file")
-    p_des.add_argument(
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
         "--lever",
         choices=["uniform", "common", "tenants", "members", "panel_fee"],
         default="uniform",
         help="the price that must pay for the roof (default: one price per shared kWh)",
     )
-    p_des.add_argument(
+    p.add_argument(
         "--households",
         choices=["every", "p10", "median"],
         default="every",
         help="who must not be worse off (default: every household)",
     )
-    p_des.add_argument(
+    p.add_argument(
         "--min-benefit",
         type=float,
         default=0.0,
         help="lifetime benefit that household must keep, EUR (default 0)",
     )
-    p_des.add_argument(
+    p.add_argument(
         "--target-irr",
         type=_fraction(-0.5, 1.0),
         help="owners' target IRR, e.g. 0.06 (default: NPV = 0 at their discount rate)",
     )
-    p_des.add_argument(
+    p.add_argument(
         "--objective",
         choices=["total", "maxmin", "proportional"],
         default="total",
         help="the sharing key's goal: households' total benefit, the lowest household's, "
         "or benefit proportional to consumption",
     )
-    p_des.add_argument("--sizes", help="capacities to try, relative: 0.25,0.5,1,2 (default 0.25-2)")
-    p_des.add_argument(
+    p.add_argument("--sizes", help="capacities to try, relative: 0.25,0.5,1,2 (default 0.25-2)")
+    p.add_argument(
         "--local-target",
         type=_fraction(0.0, 1.0),
         default=0.5,
         help="local-ownership target (default 0.5)",
     )
-    p_des.add_argument("--register", help="register of the municipality's installations")
-    p_des.add_argument("--municipality", help="municipality of the register to reach the target")
-    p_des.add_argument(
+    p.add_argument("--register", help="register of the municipality's installations")
+    p.add_argument("--municipality", help="municipality of the register to reach the target")
+    p.add_argument(
         "--no-members-search",
         action="store_true",
         help="do not look for the member count that would make prices work (saves runs)",
     )
-    p_des.add_argument("--out", default="results", help="output folder (default: results)")
-    _csv_dialect_option(p_des)
-    p_des.set_defaults(func=_cmd_design)
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p)
+    p.set_defaults(func=_cmd_design)
 
-    p_exp = sub.add_parser(
+
+def _add_explain(sub: Any) -> None:
+    """The ``energysim explain`` command's arguments."""
+    p = sub.add_parser(
         "explain", help="monthly audit of one participant: consumption, received, grid import"
     )
-    p_exp.add_argument("scenario", help="scenario TOML file")
-    p_exp.add_argument("participant_id", help="e.g. GF1-T001 or GF1-M003")
-    p_exp.set_defaults(func=_cmd_explain)
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("participant_id", help="e.g. GF1-T001 or GF1-M003")
+    p.set_defaults(func=_cmd_explain)
 
-    p_own = sub.add_parser(
+
+def _add_ownership(sub: Any) -> None:
+    """The ``energysim ownership`` command's arguments."""
+    p = sub.add_parser(
         "ownership", help="local ownership of a register of installations vs the 50%% target"
     )
-    p_own.add_argument("register", help="register CSV or Excel file")
-    p_own.add_argument("--add", nargs="+", metavar="SCENARIO", help="add simulated rooftops")
-    p_own.add_argument(
+    p.add_argument("register", help="register CSV or Excel file")
+    p.add_argument("--add", nargs="+", metavar="SCENARIO", help="add simulated rooftops")
+    p.add_argument(
         "--municipality", help="municipality (name or CBS code GMxxxx) of the added scenarios"
     )
-    p_own.add_argument(
+    p.add_argument(
         "--local-rule",
         choices=["community", "any_local"],
         default="community",
         help="who counts as local: ownership open to the local community (default, the "
         "Participatiemonitor's rule since 2021) or any local owner incl. one or a few parties",
     )
-    p_own.add_argument(
+    p.add_argument(
         "--housing-corporation-local",
         action="store_true",
         help="count housing corporations as local owners (not settled; default: not)",
     )
-    p_own.add_argument(
+    p.add_argument(
         "--local", action="append", metavar="TYPE=yes|no", help="override one owner type"
     )
-    p_own.add_argument("--target", type=float, default=0.5, help="target share (default 0.5)")
-    p_own.add_argument(
+    p.add_argument("--target", type=float, default=0.5, help="target share (default 0.5)")
+    p.add_argument(
         "--scope-above-kw",
         type=float,
         default=15.0,
         help="count installations above this capacity toward the target (default 15 kW); "
         "smaller ones are reported separately",
     )
-    p_own.add_argument(
+    p.add_argument(
         "--specific-yield",
         type=float,
         default=900.0,
         help="kWh/kWp of new fully local rooftops for 'kWp to close the gap' (default 900)",
     )
-    p_own.add_argument(
+    p.add_argument(
         "--now-year", type=int, help="last year of the history (default: this calendar year)"
     )
-    p_own.add_argument(
+    p.add_argument(
         "--regions",
         metavar="FILE",
         help="municipality -> province and RES region table (default: the shipped one)",
     )
-    p_own.add_argument("--out", default="results", help="output folder (default: results)")
-    _csv_dialect_option(p_own)
-    p_own.set_defaults(func=_cmd_ownership)
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p)
+    p.set_defaults(func=_cmd_ownership)
 
-    p_tar = sub.add_parser("tariffs", help="the tariff figures of a year, with their sources")
-    p_tar.add_argument("year", nargs="?", type=int, help="year (default: every row of the file)")
-    p_tar.set_defaults(func=_cmd_tariffs)
 
-    p_val = sub.add_parser("validate", help="check a scenario file without running it")
-    p_val.add_argument("scenario", help="scenario TOML file")
-    p_val.set_defaults(func=_cmd_validate)
-    return parser
+def _add_tariffs(sub: Any) -> None:
+    """The ``energysim tariffs`` command's arguments."""
+    p = sub.add_parser("tariffs", help="the tariff figures of a year, with their sources")
+    p.add_argument("year", nargs="?", type=int, help="year (default: every row of the file)")
+    p.set_defaults(func=_cmd_tariffs)
+
+
+def _add_validate(sub: Any) -> None:
+    """The ``energysim validate`` command's arguments."""
+    p = sub.add_parser("validate", help="check a scenario file without running it")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.set_defaults(func=_cmd_validate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from energysim.io import publish_atomically, write_csv
+from energysim.result_tables import participants_table, summary
 from energysim.scenario import Scenario
-from energysim.simulate import participants_table, run, summary
+from energysim.simulate import run
 
 
 def compare(

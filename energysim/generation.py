@@ -194,9 +194,6 @@ def simulate_generation_kwh(
         c: weather[c].to_numpy(dtype=np.float64)[:, None]
         for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed")
     }
-    zen = pos["apparent_zenith"][:, None]
-    azi = pos["azimuth"][:, None]
-    sun_up = zen < 90.0
     out = np.empty((len(index), len(planes)))
     degradation = (1.0 - planes["degradation_frac_per_yr"].to_numpy(dtype=np.float64)) ** (
         year_of_operation - 1
@@ -209,23 +206,7 @@ def simulate_generation_kwh(
     for g_start in range(0, n_orient, PLANES_PER_BLOCK):
         g_stop = min(g_start + PLANES_PER_BLOCK, n_orient)
         block = planes.iloc[first_plane[g_start:g_stop]]
-        tilt = block["surface_tilt_deg"].to_numpy(dtype=np.float64)[None, :]
-        surf_az = block["surface_azimuth_deg"].to_numpy(dtype=np.float64)[None, :]
-        aoi_proj = np.clip(pvlib.irradiance.aoi_projection(tilt, surf_az, zen, azi), 0.0, None)
-        beam = np.where(sun_up, wx["dni"] * aoi_proj, 0.0)
-        if "horizon_deg" in block.columns:
-            for j, horizon in enumerate(block["horizon_deg"]):
-                if _has_horizon(horizon):
-                    blocked = horizon_blocks_beam(pos["azimuth"], pos["elevation"], horizon)
-                    beam[blocked, j] = 0.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sky = pvlib.irradiance.haydavies(
-                tilt, surf_az, wx["dhi"], wx["dni"], dni_extra[:, None], zen, azi
-            )
-        sky = np.nan_to_num(np.asarray(sky, dtype=np.float64))
-        ground = wx["ghi"] * ALBEDO * (1.0 - np.cos(np.radians(tilt))) / 2.0
-        poa_o = np.maximum(beam + sky + ground, 0.0)
-        del beam, sky
+        poa_o = _poa_irradiance(block, wx, pos, dni_extra)
         mounting = block["mounting"].to_numpy()
         a = np.array([MOUNTING_SAPM[m]["a"] for m in mounting])[None, :]
         b = np.array([MOUNTING_SAPM[m]["b"] for m in mounting])[None, :]
@@ -239,21 +220,58 @@ def simulate_generation_kwh(
                 poa, t_cell = poa_o, t_cell_o
             else:
                 poa, t_cell = poa_o[:, which], t_cell_o[:, which]
-            rows = planes.iloc[sel]
-            p0_kw = rows["capacity_kwp"].to_numpy(dtype=np.float64)[None, :]
-            pdc_kw = poa / 1000.0 * p0_kw * (1.0 + GAMMA_PDC_PER_K * (t_cell - 25.0))
-            pdc_kw = (
-                np.maximum(pdc_kw, 0.0)
-                * (1.0 - rows["losses_frac"].to_numpy(dtype=np.float64))[None, :]
-            )
-            pac_rated_kw = p0_kw / rows["dc_ac_ratio"].to_numpy(dtype=np.float64)[None, :]
-            pac_kw = pvlib.inverter.pvwatts(
-                pdc_kw, pac_rated_kw / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY
-            )
-            pac_kw = np.clip(np.nan_to_num(np.asarray(pac_kw, dtype=np.float64)), 0.0, pac_rated_kw)
-            out[:, sel] = pac_kw * step_h
+            out[:, sel] = _ac_kwh(planes.iloc[sel], poa, t_cell, step_h)
     out *= degradation[None, :]
     return pd.DataFrame(out, index=index, columns=planes.index)
+
+
+def _poa_irradiance(
+    block: pd.DataFrame,
+    wx: dict[str, NDArray[np.float64]],
+    pos: dict[str, NDArray[np.float64]],
+    dni_extra: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """``(n_steps, n_planes)`` irradiance on each plane of ``block`` [W/m2]: beam (zero
+    below the sun's horizon and a plane's horizon profile), Hay-Davies sky diffuse and
+    ground-reflected (albedo :data:`ALBEDO`)."""
+    import pvlib
+
+    zen = pos["apparent_zenith"][:, None]
+    azi = pos["azimuth"][:, None]
+    tilt = block["surface_tilt_deg"].to_numpy(dtype=np.float64)[None, :]
+    surf_az = block["surface_azimuth_deg"].to_numpy(dtype=np.float64)[None, :]
+    aoi_proj = np.clip(pvlib.irradiance.aoi_projection(tilt, surf_az, zen, azi), 0.0, None)
+    beam = np.where(zen < 90.0, wx["dni"] * aoi_proj, 0.0)
+    if "horizon_deg" in block.columns:
+        for j, horizon in enumerate(block["horizon_deg"]):
+            if _has_horizon(horizon):
+                blocked = horizon_blocks_beam(pos["azimuth"], pos["elevation"], horizon)
+                beam[blocked, j] = 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sky = pvlib.irradiance.haydavies(
+            tilt, surf_az, wx["dhi"], wx["dni"], dni_extra[:, None], zen, azi
+        )
+    sky = np.nan_to_num(np.asarray(sky, dtype=np.float64))
+    ground = wx["ghi"] * ALBEDO * (1.0 - np.cos(np.radians(tilt))) / 2.0
+    return np.maximum(beam + sky + ground, 0.0)
+
+
+def _ac_kwh(
+    rows: pd.DataFrame, poa: NDArray[np.float64], t_cell: NDArray[np.float64], step_h: float
+) -> NDArray[np.float64]:
+    """``(n_steps, n_planes)`` AC energy of the planes ``rows`` [kWh/interval]: PVWatts DC,
+    system losses, the PVWatts inverter rated ``P0 / dc_ac_ratio`` (clipping)."""
+    import pvlib
+
+    p0_kw = rows["capacity_kwp"].to_numpy(dtype=np.float64)[None, :]
+    pdc_kw = poa / 1000.0 * p0_kw * (1.0 + GAMMA_PDC_PER_K * (t_cell - 25.0))
+    pdc_kw = (
+        np.maximum(pdc_kw, 0.0) * (1.0 - rows["losses_frac"].to_numpy(dtype=np.float64))[None, :]
+    )
+    pac_rated_kw = p0_kw / rows["dc_ac_ratio"].to_numpy(dtype=np.float64)[None, :]
+    pac_kw = pvlib.inverter.pvwatts(pdc_kw, pac_rated_kw / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY)
+    pac_kw = np.clip(np.nan_to_num(np.asarray(pac_kw, dtype=np.float64)), 0.0, pac_rated_kw)
+    return pac_kw * step_h
 
 
 def yield_p50_p90_kwh(

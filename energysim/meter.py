@@ -85,21 +85,7 @@ def read_meter_export(
         cumulative reading.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    text = read_text_file(path, "meter export")
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    raw = read_csv_text(path, "meter export", sep=sep, text=text)
-    raw.columns = [c.strip() for c in raw.columns]
-    if raw.empty:
-        raise DataError(f"{path}: expected meter readings, found an empty file")
-    tcol = time_column or raw.columns[0]
-    if tcol not in raw.columns:
-        raise DataError(f"{path}: column '{tcol}': time column not found")
-    value_cols = [c for c in raw.columns if c != tcol]
-    if not value_cols:
-        raise DataError(f"{path}: expected at least one meter column besides '{tcol}'")
+    raw, tcol, value_cols = _read_table(path, time_column)
     index = _parse_times(path, raw[tcol].str.strip(), tz, tcol)
     values = np.column_stack([_parse_numbers(path, raw[c], c) for c in value_cols])
     frame = pd.DataFrame(values, index=index, columns=value_cols)
@@ -133,6 +119,27 @@ def read_meter_export(
         )
     fills = _fill_gaps(path, frame, fill_gaps_max_intervals)
     return frame, spread + fills
+
+
+def _read_table(path: Path, time_column: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+    """The export as text cells (``;`` or ``,`` separated), its time column and its
+    meter columns."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    text = read_text_file(path, "meter export")
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    raw = read_csv_text(path, "meter export", sep=sep, text=text)
+    raw.columns = [c.strip() for c in raw.columns]
+    if raw.empty:
+        raise DataError(f"{path}: expected meter readings, found an empty file")
+    tcol = time_column or raw.columns[0]
+    if tcol not in raw.columns:
+        raise DataError(f"{path}: column '{tcol}': time column not found")
+    value_cols = [c for c in raw.columns if c != tcol]
+    if not value_cols:
+        raise DataError(f"{path}: expected at least one meter column besides '{tcol}'")
+    return raw, tcol, value_cols
 
 
 def _parse_times(path: Path, text: pd.Series, tz: str, column: str) -> pd.DatetimeIndex:

@@ -13,13 +13,8 @@ from pathlib import Path
 from energysim.errors import DataError
 from energysim.io import publish_atomically, write_csv, write_json
 from energysim.names import check_safe_name
-from energysim.simulate import (
-    Result,
-    expect_result,
-    participants_table,
-    summary,
-    timeseries_table,
-)
+from energysim.result import Result, expect_result
+from energysim.result_tables import participants_table, summary, timeseries_table
 
 OUTPUT_FILES = (
     "summary.json",
@@ -54,7 +49,7 @@ def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> P
         When ``out_dir`` cannot be written or its ``<scenario name>/`` holds files
         energysim did not write (see :func:`energysim.io.publish_atomically`).
     TypeError
-        When ``result`` is not a :class:`~energysim.simulate.Result`.
+        When ``result`` is not a :class:`~energysim.result.Result`.
     """
     expect_result(result, "write_run")
     try:  # validated with the scenario; checked again as it becomes a folder name

@@ -27,8 +27,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
+    from energysim.result import Result
     from energysim.scenario import Scenario
-    from energysim.simulate import Result
 
 __all__ = [
     "LIMITS",

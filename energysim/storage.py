@@ -21,7 +21,7 @@ change + losses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -308,6 +308,47 @@ def add_shared_battery(
         taken = sum((allocated_kwh[t.name].sum(axis=1) for t in netting), np.zeros(len(index)))
     room_d = np.maximum(demand - taken, 0.0)
     step_h = float((index[1] - index[0]) / pd.Timedelta(hours=1))
+    plan, label, room_d = _shared_plan(
+        battery, index, common_export_kwh, room_d, step_h, supply_price_eur_per_kwh, tariffs
+    )
+    greedy_rooms = None if battery.foresight == "perfect" else (common_export_kwh, room_d)
+    spec, flows, life, cycles = _aged_dispatch(battery, lifetime_yr, step_h, plan, greedy_rooms)
+    rows = np.flatnonzero(flows.discharge_kwh > 0.0)
+    received, remaining = _share_discharge(netting, rows, flows, allocated_kwh, tier_columns)
+    exported = np.zeros(len(index))
+    exported[rows] = remaining
+    positions, kwh, value_eur = _add_discharge(
+        received, rows, shared_kwh, supply_price_eur_per_kwh[rows]
+    )
+    return BatteryRun(
+        building_id=building_id,
+        kind="shared",
+        figures=battery,
+        spec=spec,
+        flows=flows,
+        life=life,
+        cycles_per_yr=cycles,
+        columns=np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64),
+        received_kwh=np.concatenate(kwh) if kwh else np.zeros(0),
+        received_value_eur=np.concatenate(value_eur) if value_eur else np.zeros(0),
+        exported_kwh=exported,
+        common_export_without_kwh=float(common_export_kwh.sum()),
+        dispatch_label=label,
+    )
+
+
+def _shared_plan(
+    battery: SharedBattery,
+    index: pd.DatetimeIndex,
+    common_export_kwh: FloatArray,
+    room_d: FloatArray,
+    step_h: float,
+    supply_price_eur_per_kwh: FloatArray,
+    tariffs: TariffSet,
+) -> tuple[Callable[[BatterySpec], BatteryFlows], str, FloatArray]:
+    """How the shared battery plans its year: its dispatch of a given spec, the label of
+    its strategy, and the room to discharge it plans with (a price-aware battery keeps
+    its energy for the dearer intervals) [kWh/interval]."""
     label: str = battery.dispatch
     if battery.foresight == "perfect":
         value = (supply_price_eur_per_kwh + tariffs.energy_tax_excl_vat_eur_per_kwh) * (
@@ -315,7 +356,7 @@ def add_shared_battery(
         )
         label = f"{battery.dispatch}, perfect foresight (an upper bound, not achievable)"
 
-        def plan(spec: BatterySpec) -> BatteryFlows:
+        def perfect(spec: BatterySpec) -> BatteryFlows:
             return strategies.perfect_foresight(
                 spec,
                 common_export_kwh,
@@ -324,19 +365,30 @@ def add_shared_battery(
                 value,
                 tariffs.feed_in_compensation_excl_vat_eur_per_kwh,
             )
-    else:
-        if battery.dispatch == "price_aware":
-            price = day_ahead_price_eur_per_kwh(battery, index, supply_price_eur_per_kwh)
-            room_d = strategies.price_aware_discharge_room(
-                room_d, price, index, battery.discharge_price_quantile_frac
-            )
 
-        def plan(spec: BatterySpec) -> BatteryFlows:
-            return dispatch(spec, common_export_kwh, room_d, step_h)
+        return perfect, label, room_d
+    if battery.dispatch == "price_aware":
+        price = day_ahead_price_eur_per_kwh(battery, index, supply_price_eur_per_kwh)
+        room_d = strategies.price_aware_discharge_room(
+            room_d, price, index, battery.discharge_price_quantile_frac
+        )
+    room = room_d
 
-    greedy_rooms = None if battery.foresight == "perfect" else (common_export_kwh, room_d)
-    spec, flows, life, cycles = _aged_dispatch(battery, lifetime_yr, step_h, plan, greedy_rooms)
-    rows = np.flatnonzero(flows.discharge_kwh > 0.0)
+    def greedy(spec: BatterySpec) -> BatteryFlows:
+        return dispatch(spec, common_export_kwh, room, step_h)
+
+    return greedy, label, room_d
+
+
+def _share_discharge(
+    netting: Sequence[alloc.Tier],
+    rows: NDArray[np.intp],
+    flows: BatteryFlows,
+    allocated_kwh: dict[str, FloatArray],
+    tier_columns: dict[str, Columns],
+) -> tuple[list[tuple[Columns, FloatArray]], FloatArray]:
+    """The battery's discharge in the intervals ``rows``, shared tier after tier: each
+    tier's columns and what its participants received, and what no tier took [kWh]."""
     remaining = flows.discharge_kwh[rows]
     received: list[tuple[Columns, FloatArray]] = []
     for t in netting:
@@ -354,14 +406,22 @@ def add_shared_battery(
         residual = np.maximum(t.demand_kwh[rows] - allocated_kwh[t.name][rows], 0.0)
         share = alloc.allocate(reach, residual, key)
         remaining = np.maximum(remaining - share.allocated_kwh.sum(axis=1), 0.0)
-        cols = tier_columns[t.name]
-        received.append((cols, share.allocated_kwh))
-    exported = np.zeros(len(index))
-    exported[rows] = remaining
+        received.append((tier_columns[t.name], share.allocated_kwh))
+    return received, remaining
+
+
+def _add_discharge(
+    received: list[tuple[Columns, FloatArray]],
+    rows: NDArray[np.intp],
+    shared_kwh: FloatArray,
+    price_rows: FloatArray,
+) -> tuple[list[NDArray[np.int64]], list[FloatArray], list[FloatArray]]:
+    """Add what each participant received from the battery to ``shared_kwh`` (in place);
+    per tier the participants' positions, annual kWh and its value at the supply price
+    ``price_rows`` of the intervals ``rows`` [kWh/yr, EUR/yr]."""
     positions: list[NDArray[np.int64]] = []
     kwh: list[FloatArray] = []
     value_eur: list[FloatArray] = []
-    price_rows = supply_price_eur_per_kwh[rows]
     flat = bool((price_rows == price_rows[0]).all()) if len(rows) else True
     for cols, a in received:
         if isinstance(cols, slice):
@@ -379,21 +439,7 @@ def add_shared_battery(
             if flat and len(rows)
             else (a * price_rows[:, None]).sum(axis=0)
         )
-    return BatteryRun(
-        building_id=building_id,
-        kind="shared",
-        figures=battery,
-        spec=spec,
-        flows=flows,
-        life=life,
-        cycles_per_yr=cycles,
-        columns=np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64),
-        received_kwh=np.concatenate(kwh) if kwh else np.zeros(0),
-        received_value_eur=np.concatenate(value_eur) if value_eur else np.zeros(0),
-        exported_kwh=exported,
-        common_export_without_kwh=float(common_export_kwh.sum()),
-        dispatch_label=label,
-    )
+    return positions, kwh, value_eur
 
 
 def add_received_value(run: BatteryRun, supply_price_eur_per_kwh: FloatArray) -> None:

@@ -26,10 +26,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from energysim import business
-from energysim.accounts import Accounts, year_one_money
+from energysim.accounts import Accounts
 from energysim.scenario import Scenario, SharedBattery
 from energysim.storage import BatteryRun, StorageResult
 from energysim.tariffs import TariffSet
+from energysim.year_one import year_one_money
 
 FloatArray = NDArray[np.float64]
 

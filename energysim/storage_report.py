@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from energysim.simulate import Result
+    from energysim.result import Result
     from energysim.storage import BatteryRun
 
 

@@ -43,7 +43,13 @@ def _path(key: str) -> list[str | int]:
 def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     """Return a copy of ``data`` with ``key`` set to ``value`` (intermediate tables created)."""
     out = copy.deepcopy(data)
-    node: Any = out
+    put_path(out, key, value)
+    return out
+
+
+def put_path(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` to ``value`` in ``data`` itself (intermediate tables created)."""
+    node: Any = data
     parts = _path(key)
     for here, nxt in zip(parts[:-1], parts[1:], strict=True):
         if isinstance(here, int):
@@ -59,7 +65,6 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
         if not isinstance(node, list) or last >= len(node):
             raise ScenarioError(f"--set key '{key}': index [{last}] does not exist")
     node[last] = value
-    return out
 
 
 def get_path(data: Any, key: str, default: Any = None) -> Any:

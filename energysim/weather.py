@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -270,29 +271,74 @@ def embedded_weather(
     monthly mean (interpolated over the year) + diurnal cycle + AR(1) daily anomaly.
     Wind: Weibull (k = 2) with the month's mean, from an AR(1) Gaussian copula.
     """
-    from scipy import special
-
     stats = knmi_stats()
-    months = stats["months"]
-    levels = np.asarray(stats["quantile_levels"])
     index = year_index(year, step_min, tz)
-    n = len(index)
-    step = pd.Timedelta(minutes=step_min)
-    mid = index + step / 2
+    mid = index + pd.Timedelta(minutes=step_min) / 2
     pos = solar_position(mid, latitude_deg, longitude_deg, altitude_m)
     clear = clear_sky_ghi(mid, latitude_deg, longitude_deg, altitude_m, position=pos)
-    month_idx = index.month.to_numpy() - 1
-    params = np.array([_copula_parameters(m) for m in months])  # (12, 3)
-    a2 = params[month_idx, 0]
-    phi_step = params[month_idx, 1] ** (step_min / 60.0)
-    local_days = pd.factorize(index.date)[0]
-    n_days = local_days.max() + 1
-    day_month = np.zeros(n_days, dtype=np.int64)
-    day_month[local_days] = month_idx
-    rho = params[day_month, 2]
-
+    days = _Days.of(index)
+    # one generator, drawn from in this order: cloudiness, months, temperature, wind
     rng = np.random.default_rng([int(seed), int(year), 20_26])
-    u_day = _ar1(rng, n_days, rho)[local_days]
+    kc = _clear_sky_index(stats, index, step_min, pos, days, rng)
+    # monthly irradiation: the climatological mean (reference year), or with the observed
+    # year-to-year spread of each month (stochastic years for P50/P90)
+    months = stats["months"]
+    target_kwh = np.array([m["ghi_kwh_per_m2"] for m in months])
+    if interannual_variability:
+        cv = np.array([m["ghi_interannual_cv"] for m in months])
+        target_kwh = target_kwh * (1.0 + np.clip(rng.standard_normal(12), -2.5, 2.5) * cv)
+    kc = _scale_months(kc, clear, days.month_idx, target_kwh * days_in_month_frac(index), step_min)
+    ghi = kc * clear
+    dni, dhi = decompose(ghi, pos["zenith"], mid.day_of_year.to_numpy())
+    temp_air = _temperature(months, index, mid, step_min, days, rng)
+    wind_speed = _wind_speed(months, step_min, days, rng)
+    return pd.DataFrame(
+        {"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp_air, "wind_speed": wind_speed},
+        index=index,
+    )
+
+
+@dataclass(frozen=True)
+class _Days:
+    """The calendar of a year index: each interval's month (0-11) and local day, each
+    day's month."""
+
+    month_idx: NDArray[np.int64]
+    local_days: NDArray[np.int64]
+    n_days: int
+    day_month: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, index: pd.DatetimeIndex) -> _Days:
+        month_idx = index.month.to_numpy() - 1
+        local_days = pd.factorize(index.date)[0]
+        n_days = local_days.max() + 1
+        day_month = np.zeros(n_days, dtype=np.int64)
+        day_month[local_days] = month_idx
+        return cls(month_idx, local_days, n_days, day_month)
+
+
+def _clear_sky_index(
+    stats: dict[str, Any],
+    index: pd.DatetimeIndex,
+    step_min: int,
+    pos: pd.DataFrame,
+    days: _Days,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Clear-sky index of each interval before the monthly scaling [-]: the Gaussian
+    copula ``z_t = a u_d + sqrt(1 - a^2) e_t`` mapped through the KNMI quantiles of its
+    month and solar-elevation band (see :func:`embedded_weather`)."""
+    from scipy import special
+
+    months = stats["months"]
+    levels = np.asarray(stats["quantile_levels"])
+    n = len(index)
+    params = np.array([_copula_parameters(m) for m in months])  # (12, 3)
+    a2 = params[days.month_idx, 0]
+    phi_step = params[days.month_idx, 1] ** (step_min / 60.0)
+    rho = params[days.day_month, 2]
+    u_day = _ar1(rng, days.n_days, rho)[days.local_days]
     e = _ar1(rng, n, phi_step)
     z = np.sqrt(a2) * u_day + np.sqrt(1.0 - a2) * e
     prob = special.ndtr(z)
@@ -301,19 +347,20 @@ def embedded_weather(
     kc = np.empty(n)
     for m in range(12):
         for b, table in enumerate(months[m]["kc_quantiles_by_elevation_band"]):
-            sel = (month_idx == m) & (band == b)
+            sel = (days.month_idx == m) & (band == b)
             kc[sel] = np.interp(prob[sel], levels, np.asarray(table))
-    # monthly irradiation: the climatological mean (reference year), or with the observed
-    # year-to-year spread of each month (stochastic years for P50/P90)
-    target_kwh = np.array([m["ghi_kwh_per_m2"] for m in months])
-    if interannual_variability:
-        cv = np.array([m["ghi_interannual_cv"] for m in months])
-        target_kwh = target_kwh * (1.0 + np.clip(rng.standard_normal(12), -2.5, 2.5) * cv)
-    kc = _scale_months(kc, clear, month_idx, target_kwh * days_in_month_frac(index), step_min)
-    ghi = kc * clear
-    dni, dhi = decompose(ghi, pos["zenith"], mid.day_of_year.to_numpy())
+    return kc
 
-    # temperature: smooth seasonal mean + diurnal cycle + daily anomaly
+
+def _temperature(
+    months: list[dict[str, Any]],
+    index: pd.DatetimeIndex,
+    mid: pd.DatetimeIndex,
+    step_min: int,
+    days: _Days,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Air temperature [degC]: smooth seasonal mean + diurnal cycle + daily AR(1) anomaly."""
     doy = mid.day_of_year.to_numpy() + (mid.hour.to_numpy() + mid.minute.to_numpy() / 60) / 24
     mean_t = np.array([m["temp_mean_degc"] for m in months])
     mid_month_doy = np.array([15.5 + 30.44 * k for k in range(12)])
@@ -322,26 +369,29 @@ def embedded_weather(
         np.r_[mid_month_doy - 365.25, mid_month_doy, mid_month_doy + 365.25],
         np.tile(mean_t, 3),
     )
-    amp = np.array([m["temp_diurnal_amplitude_degc"] for m in months])[month_idx]
-    warm = np.array([m["temp_warmest_hour_utc_plus1"] for m in months])[month_idx]
+    amp = np.array([m["temp_diurnal_amplitude_degc"] for m in months])[days.month_idx]
+    warm = np.array([m["temp_warmest_hour_utc_plus1"] for m in months])[days.month_idx]
     utc1_hour = (
         index.tz_convert("Etc/GMT-1").hour.to_numpy() + index.minute.to_numpy() / 60
     ) + step_min / 120
     diurnal = amp * np.cos(2 * np.pi * (utc1_hour - warm) / 24.0)
-    sd_t = np.array([m["temp_daily_sd_degc"] for m in months])[day_month]
-    anomaly = (_ar1(rng, n_days, 0.75) * sd_t)[local_days]
-    temp_air = seasonal + diurnal + anomaly
+    sd_t = np.array([m["temp_daily_sd_degc"] for m in months])[days.day_month]
+    anomaly = (_ar1(rng, days.n_days, 0.75) * sd_t)[days.local_days]
+    return seasonal + diurnal + anomaly
 
-    wind_mean = np.array([m["wind_mean_m_per_s"] for m in months])[month_idx]
+
+def _wind_speed(
+    months: list[dict[str, Any]], step_min: int, days: _Days, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Wind speed [m/s]: Weibull (k = 2) with the month's mean, from an AR(1) Gaussian
+    copula."""
+    from scipy import special
+
+    wind_mean = np.array([m["wind_mean_m_per_s"] for m in months])[days.month_idx]
     scale = wind_mean / math.gamma(1 + 1 / WIND_WEIBULL_K)
-    w = _ar1(rng, n, 0.95 ** (step_min / 60.0))
+    w = _ar1(rng, len(days.month_idx), 0.95 ** (step_min / 60.0))
     uni = np.clip(special.ndtr(w), 1e-9, 1 - 1e-9)
-    wind_speed = scale * (-np.log1p(-uni)) ** (1 / WIND_WEIBULL_K)
-
-    return pd.DataFrame(
-        {"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp_air, "wind_speed": wind_speed},
-        index=index,
-    )
+    return scale * (-np.log1p(-uni)) ** (1 / WIND_WEIBULL_K)
 
 
 def days_in_month_frac(index: pd.DatetimeIndex) -> NDArray[np.float64]:

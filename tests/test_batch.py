@@ -235,3 +235,51 @@ def test_workers_keep_freed_memory_on_linux() -> None:
     # glibc accepts the thresholds (mallopt returns 1); the process pool and Dask
     # workers call this before their first unit
     assert retain_freed_memory() is True
+
+
+def test_docs_print_the_portfolio_column_table() -> None:
+    """docs/batch.md prints energysim.portfolio.COLUMNS, generated, between its markers."""
+    from energysim.portfolio import columns_markdown
+
+    page = (REPO / "docs" / "batch.md").read_text(encoding="utf-8")
+    begin = page.index("<!-- portfolio columns: begin")
+    begin = page.index("\n", begin) + 1
+    end = page.index("<!-- portfolio columns: end -->")
+    assert page[begin:end] == columns_markdown(), (
+        "docs/batch.md's portfolio table differs from energysim.portfolio.COLUMNS; paste:\n"
+        + columns_markdown()
+    )
+
+
+def test_a_direct_column_is_one_line_of_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column added to COLUMNS is read by its kind, bounded by its field's physical
+    limit and set at its path, with no other change."""
+    import tomllib
+
+    from energysim import portfolio
+
+    lighting = portfolio.Column(
+        "lighting_kwh_per_yr",
+        "no",
+        "number",
+        "kWh/yr",
+        "buildings[0].common.lighting_kwh_per_yr",
+        "gallery lighting",
+    )
+    monkeypatch.setattr(portfolio, "COLUMNS", (*portfolio.COLUMNS, lighting))
+    template = tomllib.loads(TEMPLATE.read_text())
+    row = pd.Series(
+        {"complex_id": "C9", "postcode": "3085", "dwellings": "80", "capacity_kwp": "30"},
+        name=2,
+    )
+    scaled = portfolio.complex_scenario(template, row, EXAMPLE)
+    # without the cell: the template's lighting, scaled to 80 of its 40 dwellings
+    assert scaled["buildings"][0]["common"]["lighting_kwh_per_yr"] == 2000.0 * 2
+
+    def with_lighting(text: str) -> pd.Series:
+        return pd.concat([row, pd.Series({"lighting_kwh_per_yr": text})]).rename(2)
+
+    given = portfolio.complex_scenario(template, with_lighting("1234.5"), EXAMPLE)
+    assert given["buildings"][0]["common"]["lighting_kwh_per_yr"] == 1234.5
+    with pytest.raises(DataError, match=r"row 2, column 'lighting_kwh_per_yr': expected at most"):
+        portfolio.complex_scenario(template, with_lighting("1e12"), EXAMPLE)

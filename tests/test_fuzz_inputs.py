@@ -29,7 +29,7 @@ from energysim.meter import read_meter_export
 from energysim.plausibility import limit_violations, plausibility_warnings
 from energysim.portfolio import complex_scenario, read_portfolio
 from energysim.scenario import Scenario, load_scenario, scenario_from_dict
-from energysim.simulate import check_inputs
+from energysim.validate import check_inputs
 from energysim.weather import read_weather_csv
 from tests.helpers import minimal
 

@@ -117,10 +117,10 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
 
 def _fresh_run(scenario):
     """simulate.run with every in-process cache emptied (only the disk cache remains)."""
-    from energysim import demand, simulate, weather
+    from energysim import array_generation, demand, simulate, weather
 
-    simulate._embedded_per_kwp_kwh.cache_clear()
-    simulate._embedded_weather_cached.cache_clear()
+    array_generation._embedded_per_kwp_kwh.cache_clear()
+    array_generation._embedded_weather_cached.cache_clear()
     weather._SOLAR_CACHE.clear()
     demand._index_parts_cached.cache_clear()
     demand._routines_cached.cache_clear()

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from energysim.allocation import allocate_own_strings
+from energysim.flows import Flows as _Flows
+from energysim.flows import priced_grid_import_eur as _priced_grid_import_eur
 from energysim.scenario import load_scenario
-from energysim.simulate import _Flows, _priced_grid_import_eur, run, timeseries_table
+from energysim.simulate import run, timeseries_table
 
 REPO = Path(__file__).resolve().parents[1]
 NOTHING = np.broadcast_to(np.zeros(1), (1, 1))

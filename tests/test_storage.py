@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from energysim import heating
+from energysim.array_generation import load_weather
 from energysim.battery import check_limits
 from energysim.cli import main
 from energysim.errors import ScenarioError
@@ -18,7 +19,6 @@ from energysim.outputs import write_run
 from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import (
     check_energy_balance,
-    load_weather,
     participants_table,
     run,
     summary,

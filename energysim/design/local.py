@@ -25,8 +25,8 @@ from scipy import optimize
 
 from energysim import ownership
 from energysim.design.money import reprice, with_owners
+from energysim.result import Result
 from energysim.scenario import Owner, Scenario
-from energysim.simulate import Result
 
 NEW_LOCAL_OWNER = "local owners (energy cooperative)"
 

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 from energysim import business
 from energysim.accounts import Accounts
 from energysim.errors import ScenarioError
+from energysim.result import Result
 from energysim.scenario import Finance, Owner, Scenario
-from energysim.simulate import Result, money_accounts
+from energysim.simulate import money_accounts
 
 Criterion = Literal["every", "p10", "median"]
 """Which household must not be worse off: every household, the p10 or the median one."""

@@ -55,8 +55,9 @@ from energysim.design.prices import (
 )
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.ownership import TARGET_FRAC
+from energysim.result import Result, RunInputs
 from energysim.scenario import Scenario
-from energysim.simulate import Result, RunInputs, run
+from energysim.simulate import run
 
 PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
 """Recommended prices are rounded up to these steps (when still in the range)."""
@@ -270,59 +271,33 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     """
     options = options or DesignOptions()
     target = options.target
-    timings: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-    clock, cpu_clock = time.perf_counter(), time.process_time()
-
-    def lap(name: str) -> None:
-        nonlocal clock, cpu_clock
-        now, cpu_now = time.perf_counter(), time.process_time()
-        timings[name], cpu[name] = now - clock, cpu_now - cpu_clock
-        clock, cpu_clock = now, cpu_now
-
+    watch = _Stopwatch()
     base = run(scenario)
     inputs = RunInputs.of(base)
-    lap("run")
+    watch.lap("run")
 
-    levers: list[Lever] = [options.lever] + [x for x in LEVER_ORDER if x != options.lever]
-    ranges = [price_range(base, lever, target) for lever in levers]
-    curves = pd.concat(
-        [
-            price_curve(base, r.lever, curve_prices(base, r, options.curve_points), target)
-            for r in ranges
-        ],
-        ignore_index=True,
-    )
+    ranges, curves = _price_ranges(base, options)
     chosen = ranges[0]
     needed = None
     if not chosen.feasible:
         needed = what_is_needed(base, chosen, target)
-    lap("prices")
+    watch.lap("prices")
     if needed is not None and options.members_search:
         count, note = members_needed(base.scenario, options.lever, target)
         members_now = sum(b.members.count for b in scenario.buildings)
         needed = replace(needed, members_now=members_now, members=count, members_note=note)
-    lap("members")
+    watch.lap("members")
 
     tier_keys, _ = optimise_keys(base, options.objective, inputs)
-    lap("keys")
+    watch.lap("keys")
 
     # the size must be paid for by a price that works: the chosen one, else the first that does
     working: Lever = next((r.lever for r in ranges if r.feasible), options.lever)
     sizes = size_curve(base, working, target, options.size_factors, inputs)
-    lap("sizes")
+    watch.lap("sizes")
 
-    # local owners' money at the prices of part 1: those of the price that works
-    paying = next(r for r in ranges if r.lever == working)
-    priced = {}
-    if paying.break_even is not None:
-        priced["break_even"] = set_price(base.scenario, working, paying.break_even)
-    if paying.top is not None and math.isfinite(paying.top):
-        priced["top"] = set_price(base.scenario, working, paying.top)
-    local = local_ownership(
-        base, priced, options.local_target_frac, options.register, options.municipality
-    )
-    lap("local")
+    local = _local_at_prices(base, ranges, working, options)
+    watch.lap("local")
 
     factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
     recommended, final, changes, _ = recommend(
@@ -334,9 +309,8 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
             f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({chosen.message}): "
             f"{LEVER_WORDS[working]} instead",
         )
-    lap("recommended")
-    timings["total"] = float(np.sum(list(timings.values())))
-    cpu["total"] = float(np.sum(list(cpu.values())))
+    watch.lap("recommended")
+    timings, cpu = watch.totals()
     return Design(
         scenario=scenario,
         options=options,
@@ -353,4 +327,55 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
         timings_s=timings,
         cpu_s=cpu,
         messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+    )
+
+
+class _Stopwatch:
+    """Wall-clock and CPU seconds of each step of the design [s]."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._clock, self._cpu_clock = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        """The time since the last lap is step ``name``'s."""
+        now, cpu_now = time.perf_counter(), time.process_time()
+        self.timings[name], self.cpu[name] = now - self._clock, cpu_now - self._cpu_clock
+        self._clock, self._cpu_clock = now, cpu_now
+
+    def totals(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Every step's seconds and their ``total``, wall-clock and CPU."""
+        self.timings["total"] = float(np.sum(list(self.timings.values())))
+        self.cpu["total"] = float(np.sum(list(self.cpu.values())))
+        return self.timings, self.cpu
+
+
+def _price_ranges(base: Result, options: DesignOptions) -> tuple[list[PriceRange], pd.DataFrame]:
+    """The price range of every lever, the chosen one first, and their benefit curves."""
+    levers: list[Lever] = [options.lever] + [x for x in LEVER_ORDER if x != options.lever]
+    ranges = [price_range(base, lever, options.target) for lever in levers]
+    curves = pd.concat(
+        [
+            price_curve(base, r.lever, curve_prices(base, r, options.curve_points), options.target)
+            for r in ranges
+        ],
+        ignore_index=True,
+    )
+    return ranges, curves
+
+
+def _local_at_prices(
+    base: Result, ranges: list[PriceRange], working: Lever, options: DesignOptions
+) -> LocalOwnership:
+    """The local share the target needs, with the local owners' money at the break-even
+    and top prices of the lever that works (part 1)."""
+    paying = next(r for r in ranges if r.lever == working)
+    priced = {}
+    if paying.break_even is not None:
+        priced["break_even"] = set_price(base.scenario, working, paying.break_even)
+    if paying.top is not None and math.isfinite(paying.top):
+        priced["top"] = set_price(base.scenario, working, paying.top)
+    return local_ownership(
+        base, priced, options.local_target_frac, options.register, options.municipality
     )

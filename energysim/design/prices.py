@@ -38,8 +38,8 @@ from energysim.design.money import (
     statistic_eur,
     with_finance,
 )
+from energysim.result import Result
 from energysim.scenario import Scenario
-from energysim.simulate import Result
 
 Lever = Literal["uniform", "common", "tenants", "members", "panel_fee"]
 LEVERS: tuple[str, ...] = get_args(Lever)

@@ -14,12 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from energysim.design.keys import OBJECTIVE_WORDS
+from energysim.design.keys import OBJECTIVE_WORDS, TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
 from energysim.io import publish_atomically, write_csv, write_json
+from energysim.result_tables import summary
 from energysim.scenario import scenario_to_toml
-from energysim.simulate import summary
 
 DESIGN_FILES = (
     "design.json",
@@ -130,8 +130,32 @@ def _range_line(r: PriceRange, who: str) -> str:
 
 def recommendation_lines(design: Design) -> list[str]:
     """The design in plain words, one sentence per line."""
-    opts = design.options
     now = _owners(design.base)
+    lines = [
+        f"Today: households gain EUR {now['household_benefit_total_eur']:,.0f} a year; the "
+        f"owners' NPV is EUR {now['owners_npv_eur']:,.0f}.",
+        *_price_lines(design),
+        *[_key_line(design, k) for k in design.keys],
+        f"Size: {design.sizes.message}.",
+    ]
+    if design.sizes.recommended_factor is not None and design.sizes.recommended_factor == max(
+        design.options.size_factors
+    ):
+        lines.append("  (the largest size tried: a larger roof may be better still)")
+    lines.append(_local_line(design))
+    rec = _owners(design.recommended_result)
+    lines.append(
+        "Recommended design: "
+        + "; ".join(design.changes)
+        + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
+        f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
+    )
+    return lines
+
+
+def _price_lines(design: Design) -> list[str]:
+    """The chosen price's range, every other lever's, and what would be needed."""
+    opts = design.options
     chosen = design.chosen
     who = {
         "every": "every household",
@@ -143,10 +167,7 @@ def recommendation_lines(design: Design) -> list[str]:
         if opts.target_irr_frac is not None
         else f"NPV = 0 at their discount rate of {design.scenario.finance.discount_rate_frac:.1%}"
     )
-    lines = [
-        f"Today: households gain EUR {now['household_benefit_total_eur']:,.0f} a year; the "
-        f"owners' NPV is EUR {now['owners_npv_eur']:,.0f}.",
-    ]
+    lines = []
     if chosen.feasible and chosen.break_even is not None:
         lines.append(
             f"Prices: with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
@@ -178,34 +199,37 @@ def recommendation_lines(design: Design) -> list[str]:
         lines.append(
             f"What would be needed at {_price(n.price, chosen.unit)}: " + "; or ".join(parts) + "."
         )
-    for k in design.keys:
-        if k.shares_frac is None:
-            lines.append(f"Key for {k.tier}: {k.note}.")
-            continue
-        t = k.table.set_index("key")["objective"]
-        unit = "EUR/kWh consumed" if opts.objective == "proportional" else "EUR/yr"
-        fmt = "{:,.4f}" if opts.objective == "proportional" else "{:,.0f}"
-        line = (
-            f"Key for {k.tier} ({OBJECTIVE_WORDS[opts.objective]}): the optimised static key "
-            f"gives {fmt.format(t['optimised'])} {unit}, against "
-            f"{fmt.format(t['proportional (static)'])} for static shares by consumption and "
-            f"{fmt.format(t['equal (static)'])} for equal shares"
+    return lines
+
+
+def _key_line(design: Design, k: TierKeys) -> str:
+    """The best static key of a tier against the plain keys (and the dynamic one)."""
+    opts = design.options
+    if k.shares_frac is None:
+        return f"Key for {k.tier}: {k.note}."
+    t = k.table.set_index("key")["objective"]
+    unit = "EUR/kWh consumed" if opts.objective == "proportional" else "EUR/yr"
+    fmt = "{:,.4f}" if opts.objective == "proportional" else "{:,.0f}"
+    line = (
+        f"Key for {k.tier} ({OBJECTIVE_WORDS[opts.objective]}): the optimised static key "
+        f"gives {fmt.format(t['optimised'])} {unit}, against "
+        f"{fmt.format(t['proportional (static)'])} for static shares by consumption and "
+        f"{fmt.format(t['equal (static)'])} for equal shares"
+    )
+    others = max(t["proportional (static)"], t["equal (static)"])
+    if others > t["optimised"]:
+        line += f" (the LP is approximate here: {k.note})"
+    dynamic = t["proportional (dynamic)"]
+    if dynamic > t["optimised"]:
+        line += (
+            f"; sharing in proportion to each interval's consumption (if allowed: not "
+            f"settled) would give {fmt.format(dynamic)}"
         )
-        others = max(t["proportional (static)"], t["equal (static)"])
-        if others > t["optimised"]:
-            line += f" (the LP is approximate here: {k.note})"
-        dynamic = t["proportional (dynamic)"]
-        if dynamic > t["optimised"]:
-            line += (
-                f"; sharing in proportion to each interval's consumption (if allowed: not "
-                f"settled) would give {fmt.format(dynamic)}"
-            )
-        lines.append(line + ".")
-    lines.append(f"Size: {design.sizes.message}.")
-    if design.sizes.recommended_factor is not None and design.sizes.recommended_factor == max(
-        opts.size_factors
-    ):
-        lines.append("  (the largest size tried: a larger roof may be better still)")
+    return line + "."
+
+
+def _local_line(design: Design) -> str:
+    """The local share the 50% target needs, its capex and the local owners' NPV."""
     loc = design.local
     line = (
         f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
@@ -240,15 +264,7 @@ def recommendation_lines(design: Design) -> list[str]:
             line += f"; {town} meets the target without this rooftop's local part"
         else:
             line += f"; to bring {town} to the target, local owners need {share:.0%} of it"
-    lines.append(line + ".")
-    rec = _owners(design.recommended_result)
-    lines.append(
-        "Recommended design: "
-        + "; ".join(design.changes)
-        + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
-        f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
-    )
-    return lines
+    return line + "."
 
 
 def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -> Path:

@@ -25,8 +25,9 @@ import pandas as pd
 
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
+from energysim.result import Result, RunInputs
 from energysim.scenario import Scenario
-from energysim.simulate import Result, RunInputs, run
+from energysim.simulate import run
 
 DEFAULT_FACTORS: tuple[float, ...] = tuple(float(f) for f in np.linspace(0.25, 2.0, 15))
 """0.25x, 0.375x, ..., 2x the scenario's capacity."""

@@ -1,0 +1,125 @@
+"""What a run takes and returns: :class:`RunInputs` and :class:`Result`.
+
+The data that passes between the steps of :func:`energysim.simulate.run` and the tables
+that are made from it (:mod:`energysim.result_tables`). Time series are
+``DataFrame(index=interval starts, columns=ids)`` in kWh per interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from energysim.errors import ScenarioError, expect_type
+
+if TYPE_CHECKING:
+    from energysim.accounts import Accounts
+    from energysim.scenario import Scenario
+    from energysim.storage import StorageResult
+    from energysim.tariffs import TariffSet
+
+ROLE_NAMES = {"common": "common", "tenants": "tenant", "members": "member"}
+"""A tier's name -> the role of its participants (``participants["role"]``)."""
+
+
+@dataclass
+class Result:
+    """Everything a run computed.
+
+    Time series are ``DataFrame(index=interval starts, columns=ids)`` in kWh per
+    interval; ``participants`` has one row per participant (index ``participant_id``).
+    """
+
+    scenario: Scenario
+    tariffs: TariffSet
+    index: pd.DatetimeIndex
+    generation_kwh: pd.DataFrame
+    consumption_kwh: pd.DataFrame
+    own_string_kwh: pd.DataFrame
+    shared_kwh: pd.DataFrame
+    own_export_kwh: pd.DataFrame
+    export_kwh: pd.DataFrame
+    sce_kwh: pd.DataFrame
+    participants: pd.DataFrame
+    money: pd.DataFrame
+    buildings: pd.DataFrame
+    accounts: Accounts
+    annual: pd.DataFrame
+    messages: list[str] = field(default_factory=list)
+    storage: StorageResult | None = None
+    inputs: RunInputs | None = None
+    """The generation and consumption (before electric loads) the run was given or made."""
+
+    @property
+    def received_kwh(self) -> pd.DataFrame:
+        """Energy each participant received, own string plus shared [kWh/interval].
+
+        A new ``(n_steps, n_participants)`` frame at every call; for sums over groups of
+        participants :func:`energysim.result_tables.timeseries_table` works block by
+        block instead.
+        """
+        values = self.own_string_kwh.to_numpy() + self.shared_kwh.to_numpy()
+        return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """The physics of a run: generation per array and consumption per participant.
+
+    Given to :func:`energysim.simulate.run`, they replace the weather, PV and household models, so a
+    scenario can be run again with other keys, fees, owners or a scaled roof at the cost
+    of the allocation and the money only.
+
+    Attributes
+    ----------
+    generation_kwh : pandas.DataFrame
+        Time x array id [kWh/interval].
+    consumption_kwh : pandas.DataFrame
+        Time x participant id [kWh/interval].
+    notes : tuple of str
+        Notes of how they were made (e.g. filled meter gaps), kept in the run's messages.
+    """
+
+    generation_kwh: pd.DataFrame
+    consumption_kwh: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, result: Result) -> RunInputs:
+        """The inputs a run used (consumption before heat pumps and EVs, which a run adds)."""
+        if result.inputs is None:
+            raise ValueError("run inputs: this result does not keep them")
+        return result.inputs
+
+    def scaled(self, factor: float) -> RunInputs:
+        """Every array's generation times ``factor`` (PVWatts is linear in capacity) [-]."""
+        gen = pd.DataFrame(
+            self.generation_kwh.to_numpy() * factor,
+            index=self.generation_kwh.index,
+            columns=self.generation_kwh.columns,
+            copy=False,
+        )
+        return RunInputs(gen, self.consumption_kwh, self.notes)
+
+    def check(
+        self, index: pd.DatetimeIndex, scenario: Scenario, participants: pd.DataFrame
+    ) -> None:
+        """Raise when the inputs do not fit the scenario's year, arrays or participants."""
+        arrays = [a.id for b in scenario.buildings for a in b.arrays]
+        for what, frame, expected in (
+            ("generation_kwh", self.generation_kwh, arrays),
+            ("consumption_kwh", self.consumption_kwh, list(participants.index)),
+        ):
+            if not frame.index.equals(index) or list(frame.columns) != expected:
+                raise ScenarioError(
+                    f"scenario '{scenario.name}': run inputs '{what}': expected the year "
+                    f"{scenario.year} at {scenario.time_step_min} min with columns "
+                    f"{expected[:3]}..., found {len(frame)} rows with {list(frame.columns)[:3]}..."
+                )
+
+
+def expect_result(result: object, caller: str) -> None:
+    """Raise a :class:`TypeError` unless ``result`` is a :class:`Result`."""
+    expect_type(result, Result, caller, "a Result of energysim.run()")
