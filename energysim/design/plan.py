@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -58,6 +59,16 @@ from energysim.ownership import TARGET_FRAC
 from energysim.scenario import Scenario
 from energysim.simulate import Result, RunInputs, run
 
+DESIGN_PARTS: tuple[str, ...] = (
+    "run",
+    "prices",
+    "members",
+    "keys",
+    "sizes",
+    "local",
+    "recommended",
+)
+"""The parts of a design, in the order :func:`design_scenario` does them."""
 PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
 """Recommended prices are rounded up to these steps (when still in the range)."""
 
@@ -253,7 +264,11 @@ def recommend(
     return out, final, changes, choices
 
 
-def design_scenario(scenario: Scenario, options: DesignOptions | None = None) -> Design:
+def design_scenario(
+    scenario: Scenario,
+    options: DesignOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Design:
     """Design the scheme of a scenario: prices, keys, size, local ownership.
 
     Parameters
@@ -263,6 +278,10 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     options : DesignOptions, optional
         What the user asks (defaults: one price per shared kWh, every household not
         worse off, owners at NPV = 0, keys for the households' total benefit).
+    progress : callable, optional
+        Called with the name of each part when it is done (``run``, ``prices``,
+        ``members``, ``keys``, ``sizes``, ``local``, ``recommended``; the keys of
+        :attr:`Design.timings_s`), e.g. for a progress bar.
 
     Returns
     -------
@@ -279,6 +298,8 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
         now, cpu_now = time.perf_counter(), time.process_time()
         timings[name], cpu[name] = now - clock, cpu_now - cpu_clock
         clock, cpu_clock = now, cpu_now
+        if progress is not None:
+            progress(name)
 
     base = run(scenario)
     inputs = RunInputs.of(base)

@@ -1,0 +1,384 @@
+"""The Design page's tabs: prices, keys, size, local ownership, and the full report.
+
+Every figure is the library's design (:class:`design_state.DesignView`); tables are
+shown in the page's language and downloadable as they are (numbers, full precision).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+import design_state as ds
+import downloads
+import formatting as fmt
+import pandas as pd
+import streamlit as st
+from i18n import t
+
+from energysim.design.prices import LEVER_UNITS
+from views import design_words as words
+
+
+def tabs(view: ds.DesignView) -> None:
+    """The five tabs of a design."""
+    names = ("prices", "keys", "size", "ownership", "report")
+    for tab, show in zip(
+        st.tabs([t(f"design.tab.{n}") for n in names]),
+        (prices, keys, size, ownership, report),
+        strict=True,
+    ):
+        with tab:
+            show(view)
+
+
+# --------------------------------------------------------------------------- tables
+Format = Callable[[Any], str]
+
+
+def shown(frame: pd.DataFrame, formats: dict[str, Format]) -> pd.DataFrame:
+    """The columns of ``formats``, each as text in the page's language, with headers in
+    words (``design.col.<name>``)."""
+    out = pd.DataFrame({t(f"design.col.{c}"): frame[c].map(f) for c, f in formats.items()})
+    return out.reset_index(drop=True)
+
+
+def table(frame: pd.DataFrame, formats: dict[str, Format], name: str, key: str) -> None:
+    """A table shown in words and downloadable whole (every column, as numbers)."""
+    st.dataframe(shown(frame, formats), hide_index=True, key=f"design_table_{key}")
+    downloads.download_table(
+        frame,
+        name,
+        key=f"design_{key}",
+        labels={c: t(f"design.col.{c}") for c in frame.columns},
+    )
+
+
+def eur(value: Any) -> str:
+    return fmt.eur(value)
+
+
+def yes_no(value: Any) -> str:
+    return t("design.yes") if bool(value) else t("design.no")
+
+
+# --------------------------------------------------------------------------- prices
+def _lever_curve(view: ds.DesignView, lever: str) -> pd.DataFrame:
+    return view.price_curves[view.price_curves["lever"] == lever]
+
+
+def _marks(view: ds.DesignView, lever: str) -> list[tuple[str, float]]:
+    r = next(r for r in view.prices if r.lever == lever)
+    out = []
+    if r.break_even is not None:
+        out.append((t("design.mark.break_even"), r.break_even))
+    if r.top is not None and math.isfinite(r.top):
+        out.append((t("design.mark.top"), r.top))
+    return out
+
+
+def price_chart(view: ds.DesignView, lever: str) -> alt.LayerChart:
+    """Owners' NPV and households' lifetime benefit along a lever's price."""
+    curve = _lever_curve(view, lever)
+    unit = LEVER_UNITS[lever]
+    series = {
+        "owners_npv_eur": t("design.series.owners_npv"),
+        "benefit_npv_total_eur": t("design.series.households_npv"),
+        "criterion_eur": t("design.series.watched", who=words.who(view)),
+    }
+    long = curve.melt(id_vars=["price"], value_vars=list(series), var_name="s", value_name="eur")
+    long["series"] = long["s"].map(series)
+    x = alt.X("price:Q", title=t(f"design.axis.price_{'kwh' if unit == 'EUR/kWh' else 'yr'}"))
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("eur:Q", title=t("design.axis.lifetime_eur")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("series:N", title=t("design.axis.series")),
+                alt.Tooltip("price:Q", title=t("design.axis.price"), format=".4f"),
+                alt.Tooltip("eur:Q", title=t("design.axis.lifetime_eur"), format=",.0f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="grey").encode(y="y:Q")
+    marks = pd.DataFrame(_marks(view, lever), columns=["mark", "price"])
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(x="price:Q", tooltip=[alt.Tooltip("mark:N", title=t("design.axis.mark"))])
+    )
+    text = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=4, dy=-4, baseline="top", color="black")
+        .encode(x="price:Q", y=alt.value(4), text="mark:N")
+    )
+    layers: list[Any] = [zero, lines, rules, text]
+    r = next(r for r in view.prices if r.lever == lever)
+    if r.feasible and r.break_even is not None and r.top is not None and math.isfinite(r.top):
+        band = pd.DataFrame({"low": [r.break_even], "high": [r.top]})
+        layers.insert(
+            0,
+            alt.Chart(band).mark_rect(opacity=0.15, color="green").encode(x="low:Q", x2="high:Q"),
+        )
+    return alt.layer(*layers).properties(height=340)
+
+
+def prices(view: ds.DesignView) -> None:
+    st.caption(t("design.prices.intro", who=words.who(view), goal=words.goal(view)))
+    levers = [r.lever for r in view.prices]
+    lever = st.radio(
+        t("design.prices.curve_of"),
+        levers,
+        format_func=words.lever_words,
+        horizontal=True,
+        key="design_curve_lever",
+    )
+    st.altair_chart(price_chart(view, str(lever)), width="stretch")
+    st.caption(t("design.prices.chart_note"))
+    st.markdown(f"**{t('design.prices.levers')}**")
+    for r in view.prices:
+        st.markdown(f"- {words.range_words(view, r)}")
+    rows = view.prices_table
+
+    def per_lever(column: str) -> pd.Series:
+        return pd.Series(
+            [words.price(v, u) for v, u in zip(rows[column], rows["unit"], strict=True)],
+            index=rows.index,
+        )
+
+    frame = rows.assign(
+        **{f"{c}_shown": per_lever(c) for c in ("current", "break_even", "households_max", "top")}
+    )
+    frame["lever_words"] = frame["lever"].map(words.lever_words)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("design.col.lever"): frame["lever_words"],
+                t("design.col.current"): frame["current_shown"],
+                t("design.col.break_even"): frame["break_even_shown"],
+                t("design.col.households_max"): frame["households_max_shown"],
+                t("design.col.top"): frame["top_shown"],
+                t("design.col.feasible"): frame["feasible"].map(yes_no),
+            }
+        ),
+        hide_index=True,
+        key="design_table_prices",
+    )
+    downloads.download_table(
+        rows,
+        "design-prices",
+        key="design_prices",
+        labels={c: t(f"design.col.{c}") for c in rows.columns if _has(f"design.col.{c}")},
+    )
+    curve = view.price_curves
+    downloads.download_table(
+        curve,
+        "design-price-curves",
+        key="design_curves",
+        labels={c: t(f"design.col.{c}") for c in curve.columns},
+        title=t("design.prices.curves_download"),
+    )
+
+
+def _has(key: str) -> bool:
+    import i18n
+
+    return i18n.has(key)
+
+
+# --------------------------------------------------------------------------- keys
+def keys(view: ds.DesignView) -> None:
+    objective = view.figures["options"]["objective"]
+    st.caption(t("design.keys.intro", objective=t(f"design.objective.{objective}")))
+    value: Format = (lambda v: fmt.number(v, 4)) if objective == "proportional" else eur
+    for k in view.keys:
+        st.markdown(f"**{t(f'design.tier.{k.tier}')}**")
+        if not k.optimised:
+            st.info(words.note_words(k.note), icon=":material/info:")
+            continue
+        if k.note:
+            st.caption(t("design.keys.approximate", note=words.note_words(k.note)))
+        frame = k.table.assign(key_words=k.table["key"].map(_key_words))
+        table(
+            frame.drop(columns=["key_words"]).assign(key=frame["key_words"]),
+            {
+                "key": str,
+                "objective": value,
+                "tier_benefit_total_eur": eur,
+                "tier_benefit_min_eur": lambda v: fmt.eur(v, cents=True),
+                "tier_benefit_median_eur": lambda v: fmt.eur(v, cents=True),
+                "tier_shared_kwh": fmt.kwh,
+                "export_kwh": fmt.kwh,
+            },
+            f"design-keys-{k.tier}",
+            f"keys_{k.tier}",
+        )
+        shares = view.key_shares[view.key_shares["tier"] == k.tier]
+        with st.expander(t("design.keys.shares", tier=t(f"design.tier.{k.tier}"))):
+            table(
+                shares,
+                {
+                    "position": fmt.count,
+                    "participant_id": str,
+                    "share_frac": lambda v: fmt.percent(v, 2),
+                },
+                f"design-key-shares-{k.tier}",
+                f"shares_{k.tier}",
+            )
+    st.caption(t("design.keys.dynamic_note"))
+
+
+KEY_NAMES = {
+    "optimised": "design.key.optimised",
+    "proportional (static)": "design.key.proportional_static",
+    "equal (static)": "design.key.equal_static",
+    "proportional (dynamic)": "design.key.proportional_dynamic",
+    "equal (dynamic, redistribute)": "design.key.equal_dynamic",
+    "scenario's key": "design.key.scenario",
+}
+
+
+def _key_words(name: str) -> str:
+    return t(KEY_NAMES[name]) if name in KEY_NAMES else name
+
+
+# --------------------------------------------------------------------------- size
+def size_chart(view: ds.DesignView) -> alt.LayerChart:
+    """Lifetime money along the roof's size, the recommended size marked."""
+    curve = view.sizes_curve
+    series = {
+        "total_net_benefit_eur": t("design.series.total_net"),
+        "households_npv_eur": t("design.series.households_npv"),
+        "owners_npv_eur": t("design.series.owners_npv"),
+    }
+    long = curve.melt(
+        id_vars=["capacity_kwp"], value_vars=list(series), var_name="s", value_name="eur"
+    )
+    long["series"] = long["s"].map(series)
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("capacity_kwp:Q", title=t("design.axis.capacity")),
+            y=alt.Y("eur:Q", title=t("design.axis.lifetime_eur")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("series:N", title=t("design.axis.series")),
+                alt.Tooltip("capacity_kwp:Q", title=t("design.axis.capacity"), format=",.1f"),
+                alt.Tooltip("eur:Q", title=t("design.axis.lifetime_eur"), format=",.0f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="grey").encode(y="y:Q")
+    layers: list[Any] = [zero, lines]
+    if view.recommended_factor is not None:
+        best = curve[curve["factor"].sub(view.recommended_factor).abs() < 1e-9]
+        mark = pd.DataFrame(
+            {"capacity_kwp": best["capacity_kwp"], "mark": [t("design.mark.recommended")]}
+        )
+        layers.append(
+            alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="black").encode(x="capacity_kwp:Q")
+        )
+        layers.append(
+            alt.Chart(mark)
+            .mark_text(align="left", dx=4, baseline="top", color="black")
+            .encode(x="capacity_kwp:Q", y=alt.value(4), text="mark:N")
+        )
+    return alt.layer(*layers).properties(height=320)
+
+
+def size(view: ds.DesignView) -> None:
+    st.caption(t("design.size.intro", lever=words.lever_words(view.sizes_lever)))
+    rec = view.figures["size"]["recommended"]
+    if rec is None:
+        st.warning(t("design.size.none"), icon=":material/warning:")
+    else:
+        st.markdown(
+            t(
+                "design.size.best",
+                capacity=fmt.kwp(rec["capacity_kwp"]),
+                factor=fmt.number(rec["factor"], 2),
+                total=fmt.eur(rec["total_net_benefit_eur"]),
+            )
+        )
+        if rec["factor"] == max(view.sizes_curve["factor"]):
+            st.caption(t("design.size.largest"))
+    st.altair_chart(size_chart(view), width="stretch")
+    table(
+        view.sizes_curve,
+        {
+            "capacity_kwp": fmt.kwp,
+            "self_consumption_frac": fmt.percent,
+            "export_frac": fmt.percent,
+            "benefit_per_household_eur": eur,
+            "owners_npv_eur": eur,
+            "owners_npv_eur_per_kwp": eur,
+            "total_net_benefit_eur": eur,
+            "feasible": yes_no,
+        },
+        "design-sizes",
+        "sizes",
+    )
+
+
+# --------------------------------------------------------------------------- ownership
+def ownership(view: ds.DesignView) -> None:
+    loc = view.figures["local_ownership"]
+    st.caption(t("design.ownership.intro", target=fmt.percent(loc["target_frac"], 0)))
+    c = st.columns(3)
+    c[0].metric(t("design.ownership.needed"), fmt.percent(loc["needed_frac"], 0))
+    c[1].metric(t("design.ownership.current"), fmt.percent(loc["current_frac"], 0))
+    c[2].metric(
+        t("design.ownership.capex"),
+        fmt.eur(loc["local_capex_eur"]),
+        help=t("design.ownership.capex_help", now=fmt.eur(loc["local_capex_now_eur"])),
+    )
+    if loc.get("capex_per_member_eur"):
+        st.markdown(t("design.ownership.per_member", capex=fmt.eur(loc["capex_per_member_eur"])))
+    if not loc["in_scope"]:
+        st.warning(t("design.ownership.out_of_scope"), icon=":material/warning:")
+    money = view.ownership_money.assign(
+        prices=view.ownership_money["prices"].map(lambda p: t(f"design.prices_label.{p}"))
+    )
+    table(
+        money,
+        {
+            "prices": str,
+            "owner": str,
+            "local": yes_no,
+            "share_frac": lambda v: fmt.percent(v, 0),
+            "capex_eur": eur,
+            "net_year1_eur": eur,
+            "npv_eur": eur,
+            "irr_frac": fmt.percent,
+        },
+        "design-ownership",
+        "ownership",
+    )
+
+
+# --------------------------------------------------------------------------- report
+def report(view: ds.DesignView) -> None:
+    st.caption(t("design.report.intro"))
+    st.code("\n".join(view.lines), language=None, wrap_lines=True)
+    messages = view.figures.get("messages") or []
+    if messages:
+        st.markdown(f"**{t('design.report.messages')}**")
+        st.markdown("\n".join(f"- {m}" for m in messages))
+    timings = view.figures["timings_s"]
+    st.caption(
+        t(
+            "design.report.timings",
+            total=fmt.number(timings["total"], 1),
+            parts=", ".join(
+                f"{t(f'design.part.{p}')} {fmt.number(s, 1)} s"
+                for p, s in timings.items()
+                if p != "total"
+            ),
+        )
+    )
