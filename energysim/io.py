@@ -522,9 +522,14 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(clean(data), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_csv(path: Path, frame: pd.DataFrame, *, index: bool = False) -> None:
-    """Write a frame as CSV with a decimal point and ISO-8601 times."""
-    frame.to_csv(path, index=index, quoting=csv.QUOTE_MINIMAL, date_format="%Y-%m-%dT%H:%M:%S%z")
+def write_csv(
+    path: Path, frame: pd.DataFrame, *, index: bool = False, dialect: str = "standard"
+) -> None:
+    """Write a frame as CSV with ISO-8601 times: a comma and a decimal point, or in
+    another dialect of :mod:`energysim.csv_dialect` (``nl``: semicolon, decimal comma)."""
+    from energysim.csv_dialect import write_csv_file
+
+    write_csv_file(path, frame, dialect, index=index)
 
 
 OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})

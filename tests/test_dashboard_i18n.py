@@ -1,0 +1,146 @@
+"""The dashboard's words, numbers and downloads: both catalogues complete, numbers as
+Dutch and English readers write them, every download readable back."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from energysim.csv_dialect import read_csv_file
+
+REPO = Path(__file__).resolve().parents[1]
+DASHBOARDS = REPO / "dashboards"
+sys.path.insert(0, str(DASHBOARDS))
+import downloads  # noqa: E402
+import formatting as fmt  # noqa: E402
+import i18n  # noqa: E402
+
+KEY_CALL = re.compile(r"""\b(?:t|i18n\.t|has|i18n\.has)\(\s*(f?)(["'])(.+?)\2""")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def keys_in_code() -> tuple[set[str], set[str]]:
+    """Literal keys the code asks for, and the patterns of its f-string keys."""
+    literal, patterns = set(), set()
+    for path in DASHBOARDS.rglob("*.py"):
+        for prefix, _, key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
+            if prefix == "f" and "{" in key:
+                patterns.add(re.sub(r"\\\{[^}]*\\\}", r"[^ ]+", re.escape(key)))
+            else:
+                literal.add(key)
+    return literal, patterns
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
+    nl, en = i18n.catalogue("nl"), i18n.catalogue("en")
+    assert sorted(set(nl) - set(en)) == [] and sorted(set(en) - set(nl)) == []
+    for key in nl:
+        assert placeholders(nl[key]) == placeholders(en[key]), key
+        assert nl[key].strip() and en[key].strip(), key
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    literal, patterns = keys_in_code()
+    assert len(literal) > 0  # the scan found the code's calls
+    known = set(i18n.catalogue("nl"))
+    assert sorted(literal - known) == []
+    for pattern in patterns:
+        assert any(re.fullmatch(pattern, k) for k in known), pattern
+
+
+def test_download_format_keys_exist() -> None:
+    for f in downloads.FORMATS:
+        assert i18n.has(f"dl.{f}") and i18n.has(f"dl.{f}_help")
+
+
+def test_a_missing_key_shows_as_itself_and_is_remembered() -> None:
+    i18n.missing.discard("nowhere.nothing")
+    assert i18n.t("nowhere.nothing") == "nowhere.nothing"
+    assert "nowhere.nothing" in i18n.missing
+    i18n.missing.discard("nowhere.nothing")
+
+
+@pytest.mark.parametrize(
+    ("call", "nl", "en"),
+    [
+        (lambda lang: fmt.kwh(95332.64, lang=lang), "95.333 kWh", "95,333 kWh"),
+        (lambda lang: fmt.number(1234.5, 1, lang=lang), "1.234,5", "1,234.5"),
+        (lambda lang: fmt.count(80.0, lang=lang), "80", "80"),
+        (lambda lang: fmt.count(1250, lang=lang), "1.250", "1,250"),
+        (lambda lang: fmt.eur(14272.13, lang=lang), "€ 14.272", "€14,272"),
+        (lambda lang: fmt.eur(12.346, cents=True, lang=lang), "€ 12,35", "€12.35"),
+        (lambda lang: fmt.eur(-1234.4, lang=lang), "-€ 1.234", "-€1,234"),
+        (lambda lang: fmt.eur(-0.2, lang=lang), "€ 0", "€0"),
+        (lambda lang: fmt.eur(25.6, sign=True, lang=lang), "+€ 26", "+€26"),
+        (lambda lang: fmt.eur_per_kwh(0.25, lang=lang), "€ 0,250/kWh", "€0.250/kWh"),
+        (lambda lang: fmt.percent(0.6535, lang=lang), "65,4%", "65.4%"),
+        (lambda lang: fmt.percent(1.0, lang=lang), "100,0%", "100.0%"),
+        (lambda lang: fmt.percent(-0.016, sign=True, lang=lang), "-1,6%", "-1.6%"),
+        (lambda lang: fmt.pp(-1.634, lang=lang), "-1,6 %-punt", "-1.6 pp"),
+        (lambda lang: fmt.kwp(105, lang=lang), "105,0 kWp", "105.0 kWp"),
+        (lambda lang: fmt.kwh(None, lang=lang), "–", "–"),
+        (lambda lang: fmt.percent(float("nan"), lang=lang), "–", "–"),
+    ],
+)
+def test_numbers_are_written_as_each_language_reads_them(call, nl: str, en: str) -> None:
+    assert call("nl") == nl
+    assert call("en") == en
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "participant_id": ["GF1-T001", "GF1-T002", "coöp;1"],
+            "participating": [True, False, True],
+            "consumption_kwh": [1909.786501, 2996.5, 0.0],
+            "benefit_eur": [168.547946, -3.25, 0.125],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_download_format_reads_back_with_headers_in_words(lang: str) -> None:
+    i18n.set_language(lang)
+    try:
+        frame = downloads.labelled(table())
+        headers = [downloads.column_label(c) for c in table().columns]
+    finally:
+        i18n.set_language("nl")
+    assert list(frame.columns) == headers
+    for header in headers:
+        assert not re.search(r"_(kwh|eur|frac)\b", header) and "col." not in header
+    assert "(kWh" in headers[2] and "(€" in headers[3]
+    wb = openpyxl.load_workbook(io.BytesIO(downloads.file_bytes(frame, "xlsx", "households")))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert list(rows[0]) == headers
+    assert rows[1][2] == pytest.approx(1909.786501) and rows[2][1] is False
+    back = pd.read_excel(io.BytesIO(downloads.file_bytes(frame, "xlsx")))
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    plain = pd.read_csv(io.BytesIO(downloads.file_bytes(frame, "csv")))
+    pd.testing.assert_frame_equal(plain, frame, check_dtype=False)
+    dutch = downloads.file_bytes(frame, "csv_nl")
+    assert dutch.startswith(b"\xef\xbb\xbf")  # so Excel reads the UTF-8 (coöp)
+    text = dutch.decode("utf-8-sig")
+    assert text.splitlines()[1] == "GF1-T001;ja;1909,786501;168,547946"
+    assert '"coöp;1";ja;0,0;0,125' in text
+    back_nl = read_csv_file(dutch, "nl")
+    pd.testing.assert_frame_equal(back_nl, frame, check_dtype=False)
+    nl_by_pandas = pd.read_csv(io.BytesIO(dutch), sep=";", decimal=",", encoding="utf-8-sig")
+    assert nl_by_pandas.iloc[:, 3].sum() == pytest.approx(frame.iloc[:, 3].sum())
+
+
+def test_a_named_index_becomes_the_first_column() -> None:
+    frame = table().set_index("participant_id")
+    out = downloads.labelled(frame)
+    assert out.columns[0] == downloads.column_label("participant_id")
+    assert list(out.iloc[:, 0]) == ["GF1-T001", "GF1-T002", "coöp;1"]
