@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import session  # noqa: E402
 import state  # noqa: E402
-from views import compare, ownership, portfolio, results, scenario  # noqa: E402
+from views import compare, design, ownership, portfolio, results, scenario  # noqa: E402
 
-PAGES = ("Scenario", "Results", "Compare", "Ownership", "Portfolio")
+PAGES = ("Scenario", "Results", "Design", "Compare", "Ownership", "Portfolio")
 
 
 def sidebar() -> str:
@@ -62,6 +62,7 @@ def main() -> None:
     view = {
         "Scenario": scenario.page,
         "Results": results.page,
+        "Design": design.page,
         "Compare": compare.page,
         "Ownership": ownership.page,
     }[chosen]

@@ -69,3 +69,31 @@ def results_figures(s: dict[str, Any]) -> dict[str, str]:
         "Local ownership": f"{s['local_ownership_frac']:.1%}",
         "Households' benefit (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
     }
+
+
+def storage_figures(s: dict[str, Any]) -> dict[str, str]:
+    """The Results page's storage and electrification metrics for a run summary, as
+    displayed (none when the run has no batteries, heat pumps or EVs).
+
+    Needs ``dashboards/`` on ``sys.path`` (as the dashboard tests put it).
+    """
+    import formatting as fmt
+    from i18n import t
+
+    out: dict[str, str] = {}
+    storage, electric = s.get("storage"), s.get("electrification")
+    if storage:
+        gain = storage["self_consumption_gain_frac"]
+        out[t("storage.results.self_consumption")] = fmt.percent(
+            storage["self_consumption_frac_without_batteries"] + gain
+        )
+        out[t("storage.results.delivered")] = fmt.kwh(storage["delivered_kwh"])
+        out[t("storage.results.lost")] = fmt.kwh(storage["loss_kwh"])
+        out[t("storage.results.benefit")] = fmt.eur(sum(storage["battery_benefit_eur"].values()))
+    if electric and electric.get("heat_pump_dwellings"):
+        out[t("storage.results.heat_pump_kwh")] = fmt.kwh(electric["heat_pump_kwh"])
+        out[t("storage.results.cop")] = fmt.number(electric["seasonal_cop"], 2)
+    if electric and electric.get("ev_vehicles"):
+        out[t("storage.results.ev_kwh")] = fmt.kwh(electric["ev_kwh"])
+        out[t("storage.results.ev_unserved")] = fmt.kwh(electric["ev_unserved_kwh"])
+    return out

@@ -18,7 +18,7 @@ from energysim.batch import write_summary
 from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import run, summary
 from energysim.sweep import set_path
-from tests.helpers import results_figures
+from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -81,7 +81,7 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     its households' benefits add up to the run's total."""
     goto(at, "Results")
     assert_no_traceback(at)
-    assert metrics(at) == results_figures(s)
+    assert metrics(at) == results_figures(s) | storage_figures(s)
     households = at.dataframe[0].value
     assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
     shown = " ".join(e.value for e in [*at.info, *at.warning])

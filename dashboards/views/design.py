@@ -201,7 +201,7 @@ def chosen_options() -> DesignOptions:
             t(f"design.option.{name}"),
             options,
             index=list(options).index(current),
-            format_func=lambda c, n=name: t(f"design.{n}.{c}"),
+            format_func=lambda c, n=name: t(f"design.choice.{n}.{c}"),
             key=f"design_w_{name}",
             on_change=_keep_option,
             args=(name,),

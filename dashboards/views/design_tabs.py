@@ -169,13 +169,14 @@ def prices(view: ds.DesignView) -> None:
         hide_index=True,
         key="design_table_prices",
     )
+    plain = rows.drop(columns=["message"]).assign(lever=rows["lever"].map(words.lever_words))
     downloads.download_table(
-        rows,
+        plain,
         "design-prices",
         key="design_prices",
-        labels={c: t(f"design.col.{c}") for c in rows.columns if _has(f"design.col.{c}")},
+        labels={c: t(f"design.col.{c}") for c in plain.columns},
     )
-    curve = view.price_curves
+    curve = view.price_curves.assign(lever=view.price_curves["lever"].map(words.lever_words))
     downloads.download_table(
         curve,
         "design-price-curves",
@@ -183,12 +184,6 @@ def prices(view: ds.DesignView) -> None:
         labels={c: t(f"design.col.{c}") for c in curve.columns},
         title=t("design.prices.curves_download"),
     )
-
-
-def _has(key: str) -> bool:
-    import i18n
-
-    return i18n.has(key)
 
 
 # --------------------------------------------------------------------------- keys
@@ -203,9 +198,13 @@ def keys(view: ds.DesignView) -> None:
             continue
         if k.note:
             st.caption(t("design.keys.approximate", note=words.note_words(k.note)))
-        frame = k.table.assign(key_words=k.table["key"].map(_key_words))
+        frame = k.table.assign(
+            tier=t(f"design.tier.{k.tier}"),
+            key=k.table["key"].map(_key_words),
+            kind=k.table["kind"].map(lambda kind: t(f"design.kind.{kind}")),
+        )
         table(
-            frame.drop(columns=["key_words"]).assign(key=frame["key_words"]),
+            frame,
             {
                 "key": str,
                 "objective": value,
@@ -218,7 +217,9 @@ def keys(view: ds.DesignView) -> None:
             f"design-keys-{k.tier}",
             f"keys_{k.tier}",
         )
-        shares = view.key_shares[view.key_shares["tier"] == k.tier]
+        shares = view.key_shares[view.key_shares["tier"] == k.tier].assign(
+            tier=t(f"design.tier.{k.tier}")
+        )
         with st.expander(t("design.keys.shares", tier=t(f"design.tier.{k.tier}"))):
             table(
                 shares,
@@ -343,7 +344,8 @@ def ownership(view: ds.DesignView) -> None:
     if not loc["in_scope"]:
         st.warning(t("design.ownership.out_of_scope"), icon=":material/warning:")
     money = view.ownership_money.assign(
-        prices=view.ownership_money["prices"].map(lambda p: t(f"design.prices_label.{p}"))
+        prices=view.ownership_money["prices"].map(lambda p: t(f"design.prices_label.{p}")),
+        owner_type=view.ownership_money["owner_type"].map(lambda o: t(f"design.owner_type.{o}")),
     )
     table(
         money,

@@ -18,7 +18,7 @@ from energysim.design.prices import LEVER_UNITS, PriceRange
 
 def price(value: float | None, unit: str) -> str:
     """A lever's price in words: per kWh with four decimals, per year with cents."""
-    if value is None:
+    if value is None or math.isnan(value):
         return t("design.none")
     if math.isinf(value):
         return t("design.no_limit")
@@ -42,8 +42,17 @@ def lever_words(lever: str) -> str:
     return t(f"design.lever.{lever}")
 
 
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter."""
+    return text[:1].upper() + text[1:]
+
+
 def range_words(view: ds.DesignView, r: PriceRange) -> str:
     """Whether a lever has a range where everybody gains, and why not, in one sentence."""
+    return sentence(_range_words(view, r))
+
+
+def _range_words(view: ds.DesignView, r: PriceRange) -> str:
     lever = lever_words(r.lever)
     if r.break_even is None:
         return t("design.reason.no_price", lever=lever, goal=goal(view))
@@ -162,7 +171,7 @@ def change_lines(view: ds.DesignView) -> list[str]:
                 share=fmt.percent(view.figures["local_ownership"]["target_frac"], 0),
             )
         )
-    return lines
+    return [sentence(line) for line in lines]
 
 
 FIELD_LEVER = {

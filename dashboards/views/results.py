@@ -7,7 +7,7 @@ import pandas as pd
 import state
 import streamlit as st
 
-from views import common
+from views import common, storage
 
 ROLE_LABEL = {"common": "Common installations", "tenants": "Tenants", "members": "Members"}
 
@@ -31,6 +31,8 @@ def page(checked: state.Check) -> None:
     if out["notes"]:
         notes = "\n".join(f"- {m}" for m in out["notes"])
         st.info(f"Notes of this run:\n{notes}", icon=":material/info:")
+
+    storage.results(s)
 
     st.subheader("Where the energy goes")
     flows = pd.DataFrame(

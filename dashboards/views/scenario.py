@@ -6,7 +6,7 @@ import session
 import state
 import streamlit as st
 
-from views import common
+from views import common, storage
 
 SECTIONS = {"roof": "Roof", "people": "People", "rules": "Rules and money"}
 
@@ -79,6 +79,8 @@ def page(checked: state.Check) -> None:
             for f in fields:
                 if f.section == section:
                     _widget(f, checked)
+
+    storage.switches(checked)
 
     rest = state.not_in_form(data)
     with st.expander("Also in this scenario: not editable here, kept as the file has it"):

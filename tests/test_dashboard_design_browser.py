@@ -1,0 +1,110 @@
+"""End to end in headless Chromium: the Design page designs the default example, "apply
+this design" replaces the scenario, and Results change to ``energysim run`` of the
+scenario the Scenario page then downloads. The storage switches are switched on in the
+browser too. Screenshots at 1366x768 go to pytest's tmp folder (and to
+``ENERGYSIM_SCREENSHOT`` when set), the Design page's tabs included.
+
+Reuses the server, browser and page helpers of ``test_dashboard_browser.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers import results_figures
+from tests.test_dashboard_browser import (  # noqa: F401 - fixtures used by name
+    Page,
+    browser,
+    energysim_run,
+    folders,
+    pytestmark,
+    results_shown,
+    server,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "dashboards"))
+from i18n import t  # noqa: E402
+
+
+def click_button(page: Page, words: str) -> None:
+    page.d.find_element(page.By.XPATH, f"//button[.//*[normalize-space(text())='{words}']]").click()
+    page.idle()
+
+
+def shot_of(page: Page, name: str, words: str) -> Path:
+    """A screenshot with the element showing ``words`` at the top of the screen."""
+    element = page.d.find_element(page.By.XPATH, f"//*[normalize-space(text())='{words}']")
+    page.d.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+    time.sleep(1.0)  # let charts draw
+    path = page.shots / f"{name}.png"
+    page.d.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000
+    print(f"screenshot: {path}")
+    keep = os.environ.get("ENERGYSIM_SCREENSHOT")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
+    return path
+
+
+def test_the_design_page_applies_its_design_and_results_change(
+    browser: Page,  # noqa: F811
+    folders: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    page = browser
+    page.open()
+    before = results_shown(page)
+    page.page("Design", t("design.recommended"))
+    page.until(lambda: t("design.apply") in page.main_text(), "no design shown")
+    assert not page.alerts("error")
+    for word in ("Traceback", "KeyError", 'File "'):
+        assert word not in page.text()
+    # the answer is in the first screen
+    verdict = page.alerts("success") + page.alerts("warning")
+    assert verdict and page.in_first_screen(verdict[0])
+    page.shot("design")
+    for tab in ("prices", "keys", "size", "ownership"):
+        label = t(f"design.tab.{tab}")
+        page.d.find_element(
+            page.By.XPATH, f"//*[@role='tab'][.//*[normalize-space(text())='{label}']]"
+        ).click()
+        page.idle()
+        shot_of(page, f"design-{tab}", label)
+
+    click_button(page, t("design.apply"))
+    prefix = t("design.applied", title="\0").split("\0")[0]
+    applied = page.until(
+        lambda: [a for a in page.alerts("success") if a.text.startswith(prefix.strip())],
+        "the design was not applied",
+    )
+    assert page.in_first_screen(applied[0])
+    page.shot("design-applied")
+    after = results_shown(page)
+    assert after != before
+    page.page("Scenario", "Roof")
+    downloaded = page.download(folders["downloads"])
+    expected = energysim_run(downloaded, tmp_path / "applied")
+    assert results_figures(expected) == after
+
+
+def test_the_storage_switches_in_the_browser(
+    browser: Page,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    page = browser
+    page.open()
+    heading = t("storage.heading")
+    page.until(lambda: heading in page.main_text(), "no storage switches")
+    label = t("storage.battery.title")
+    page.d.find_element(page.By.XPATH, f"//label[.//*[normalize-space(text())='{label}']]").click()
+    page.idle()
+    page.until(lambda: t("storage.battery.capacity_kwh") in page.main_text(), "battery not on")
+    shot_of(page, "scenario-storage", heading)
+    page.page("Results", t("storage.results.heading"))
+    shot_of(page, "results-storage", t("storage.results.heading"))
