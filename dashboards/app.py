@@ -18,33 +18,40 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import i18n  # noqa: E402
 import session  # noqa: E402
 import state  # noqa: E402
+from i18n import t  # noqa: E402
 from views import compare, design, ownership, portfolio, results, scenario  # noqa: E402
 
-PAGES = ("Scenario", "Results", "Design", "Compare", "Ownership", "Portfolio")
+# The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
+# bare strings at the top level of this script: streamlit would print them on the page.
+PAGES = ("scenario", "results", "design", "compare", "ownership", "portfolio")
 
 
 def sidebar() -> str:
-    """Page choice and where the scenario comes from; returns the page."""
+    """Language, page choice and where the scenario comes from; returns the page."""
     st.sidebar.title("energysim")
-    chosen = st.sidebar.radio("Page", PAGES, key="page")
+    i18n.language_switch()
+    chosen = st.sidebar.radio(
+        t("nav.page"), PAGES, format_func=i18n.shown_as(PAGES, lambda p: t(f"nav.{p}")), key="page"
+    )
     st.sidebar.divider()
-    st.sidebar.markdown(f"Scenario: {session.title()}")
+    st.sidebar.markdown(t("session.scenario", title=session.title()))
     st.sidebar.selectbox(
-        "Start from an example",
+        t("nav.example"),
         list(state.examples()),
         index=None,
-        placeholder="Choose an example",
+        placeholder=t("nav.example_placeholder"),
         key="example",
         on_change=session.choose_example,
     )
     st.sidebar.file_uploader(
-        "...or upload a scenario (TOML)",
+        t("nav.upload"),
         type=["toml"],
         key=session.upload_key(),
         on_change=session.take_upload,
-        help="The file replaces the scenario whole: every field it has is kept.",
+        help=t("nav.upload_help"),
     )
     return str(chosen)
 
@@ -55,16 +62,16 @@ def main() -> None:
     st.set_page_config(page_title="energysim", layout="wide")
     session.ensure()
     chosen = sidebar()
-    if chosen == "Portfolio":
+    if chosen == "portfolio":
         session.guarded(lambda: portfolio.page(state.results_dir(sys.argv[1:], os.environ)))
         return
     checked = session.check()
     view = {
-        "Scenario": scenario.page,
-        "Results": results.page,
-        "Design": design.page,
-        "Compare": compare.page,
-        "Ownership": ownership.page,
+        "scenario": scenario.page,
+        "results": results.page,
+        "design": design.page,
+        "compare": compare.page,
+        "ownership": ownership.page,
     }[chosen]
     session.guarded(lambda: view(checked))
 

@@ -31,12 +31,9 @@ _MIME = {
 
 
 def column_label(name: object) -> str:
-    """A column's header in words with its unit, in the current language
-    (``col.<name>`` in the catalogue); a name that is already words is kept."""
-    key = f"col.{name}"
-    if i18n.has(key) or re.fullmatch(r"[a-z0-9_.]+", str(name)):
-        return i18n.t(key)  # a name without words is shown as its key: tests catch it
-    return str(name)
+    """A column's header in words with its unit, in the current language (see
+    :func:`i18n.column`)."""
+    return i18n.column(name)
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -46,7 +43,7 @@ def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
     """
     out = frame.reset_index() if frame.index.name is not None else frame.copy()
     given = dict(labels or {})
-    out.columns = [given.get(str(c), column_label(c)) for c in out.columns]
+    out.columns = [given[str(c)] if str(c) in given else column_label(c) for c in out.columns]
     return out
 
 

@@ -9,9 +9,11 @@ language's conventions (CLDR), so nothing here spells a separator by hand.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import i18n
+import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
@@ -117,3 +119,36 @@ def pp(points: Any, digits: int = 1, *, lang: str | None = None) -> str:
         return NONE
     unit = i18n.text(lang or i18n.language(), "unit.pp")
     return f"{number(points, digits, sign=True, lang=lang)} {unit}"
+
+
+def cell(name: str, value: Any, *, lang: str | None = None) -> str:
+    """One table cell as people read it, by its column's unit (the header carries the
+    unit): kWh and euros whole with separators, prices per kWh with three decimals,
+    fractions as %, booleans yes/no, counts as integers."""
+    if isinstance(value, bool):
+        return i18n.text(lang or i18n.language(), "common.yes" if value else "common.no")
+    if isinstance(value, str):
+        return value
+    if name.endswith("_frac"):
+        return percent(value, 1, lang=lang)
+    if name.endswith("_eur_per_kwh"):
+        return number(value, 3, lang=lang)
+    if name.endswith(("_kwh", "_eur", "_mwh", "_kw", "_kwp", "_mw")):
+        return number(value, 0, lang=lang)
+    if name.endswith("_pp"):
+        return number(value, 2, sign=True, lang=lang)
+    if isinstance(value, int | float) and float(value).is_integer():
+        return count(value, lang=lang)
+    return number(value, 2, lang=lang) if not _missing(value) else NONE
+
+
+def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A table as people read it: headers in words with units, cells formatted by unit
+    (for showing; downloads keep the numbers). A named index becomes the first column."""
+    out = frame.reset_index() if frame.index.name is not None else frame.copy()
+    given = dict(labels or {})
+    shown = pd.DataFrame(
+        {i: [cell(str(c), v) for v in out.iloc[:, i].tolist()] for i, c in enumerate(out.columns)}
+    )
+    shown.columns = [given[str(c)] if str(c) in given else i18n.column(c) for c in out.columns]
+    return shown

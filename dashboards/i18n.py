@@ -18,7 +18,9 @@ library, and keys stay stable while either language's words change.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,23 @@ def t(key: str, **fmt: Any) -> str:
 def has(key: str) -> bool:
     """Whether the catalogues have ``key``."""
     return key in catalogue(DEFAULT_LANGUAGE)
+
+
+def column(name: object) -> str:
+    """A table column's header in words with its unit (``col.<name>`` in the catalogue:
+    ``consumption_kwh`` -> "Verbruik (kWh/jaar)"); a name that is already words is kept.
+    A bare identifier the catalogue lacks shows as its key, which the tests catch."""
+    key = f"col.{name}"
+    if has(key) or re.fullmatch(r"[a-z][a-z0-9]*([_.][a-z0-9]+)+", str(name)):
+        return t(key)
+    return str(name)
+
+
+def shown_as(options: Iterable[Any], words: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A ``format_func`` for a widget: each option's words, fixed when the widget is
+    drawn (so the words are the page's language whoever asks later)."""
+    table = {option: words(option) for option in options}
+    return lambda option: table.get(option, str(option))
 
 
 def start_language() -> None:

@@ -17,13 +17,14 @@ from typing import Any
 
 import state
 import streamlit as st
+from i18n import t
 
 from energysim.errors import EnergysimError
 
-APOLOGY = (
-    "Sorry, something went wrong that the dashboard did not expect. Your scenario is "
-    "unchanged; the details below help the developers fix it."
-)
+
+def apology_text() -> str:
+    """The apology for an unexpected failure, in the current language."""
+    return t("session.apology")
 
 
 def replace(data: dict[str, Any], source: state.Source) -> None:
@@ -62,8 +63,14 @@ def edited() -> bool:
 def title() -> str:
     """Which scenario the page shows, as a user names it: file, origin, edited."""
     src = source()
-    kind = "example" if src.kind == "example" else "uploaded"
-    return f"**{src.name}** ({kind}{', edited' if edited() else ''})"
+    kind = t("session.example") if src.kind == "example" else t("session.uploaded")
+    state_ = f", {t('session.edited')}" if edited() else ""
+    return f"**{src.name}** ({kind}{state_})"
+
+
+def field_label(f: state.FormField) -> str:
+    """A form field's label in the current language (``name``: its roof array)."""
+    return t(f.label, name=f.name) if f.name is not None else t(f.label)
 
 
 def check() -> state.Check:
@@ -91,9 +98,9 @@ def commit_field(f: state.FormField) -> None:
         ss["load_error"] = None
         return
     except EnergysimError as exc:
-        remember_error(f"{f.label}: {exc}")
+        remember_error(f"{field_label(f)}: {exc}")
     except Exception:  # noqa: BLE001 - never a traceback on the page
-        remember_error(APOLOGY, traceback.format_exc())
+        remember_error(apology_text(), traceback.format_exc())
     ss["rev"] += 1  # the value was not taken: show the scenario's value again
 
 
@@ -113,7 +120,7 @@ def edit(
     except EnergysimError as exc:
         remember_error(f"{what}: {exc}")
     except Exception:  # noqa: BLE001 - never a traceback on the page
-        remember_error(APOLOGY, traceback.format_exc())
+        remember_error(apology_text(), traceback.format_exc())
 
 
 def choose_example() -> None:
@@ -124,7 +131,7 @@ def choose_example() -> None:
     try:
         replace(*state.load_example(name))
     except Exception:  # noqa: BLE001 - an example that cannot be read is our bug
-        remember_error(APOLOGY, traceback.format_exc())
+        remember_error(apology_text(), traceback.format_exc())
 
 
 def upload_key() -> str:
@@ -147,9 +154,9 @@ def take_upload() -> None:
         replace(*state.parse_upload(upload.getvalue(), upload.name))
         ss["example"] = None
     except EnergysimError as exc:
-        remember_error(f"{exc}. The scenario was not changed.")
+        remember_error(t("session.upload_refused", message=str(exc)))
     except Exception:  # noqa: BLE001 - never a traceback on the page
-        remember_error(APOLOGY, traceback.format_exc())
+        remember_error(apology_text(), traceback.format_exc())
 
 
 def reset() -> None:
@@ -165,14 +172,14 @@ def show_load_error() -> None:
         message, detail = failure
         st.error(message, icon=":material/error:")
         if detail:
-            with st.expander("Details for the developers"):
+            with st.expander(t("session.details")):
                 st.code(detail, language=None)
 
 
 def apologise() -> None:
     """For an exception nobody expected: a short apology, the traceback folded away."""
-    st.error(APOLOGY, icon=":material/error:")
-    with st.expander("Details for the developers"):
+    st.error(apology_text(), icon=":material/error:")
+    with st.expander(t("session.details")):
         st.code(traceback.format_exc(), language=None)
 
 
@@ -182,6 +189,6 @@ def guarded(page: Any) -> None:
     try:
         page()
     except EnergysimError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(t("session.library_error", message=str(exc)), icon=":material/error:")
     except Exception:  # noqa: BLE001 - never a traceback on the page
         apologise()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from i18n import t
 
 from energysim.errors import EnergysimError, ScenarioError
 from energysim.plausibility import plausibility_warnings, result_warnings
@@ -57,6 +58,12 @@ KEYS: dict[str, dict[str, str]] = {
     "equal (redistribute)": {"method": "equal", "variant": "redistribute"},
     "equal (export)": {"method": "equal", "variant": "export"},
 }
+KEY_IDS = {
+    "proportional": "proportional",
+    "equal (redistribute)": "equal_redistribute",
+    "equal (export)": "equal_export",
+}
+"""Key preset -> its name in the catalogue (``key.<id>``)."""
 MODES = ["sharing", "sce", "postcoderoos"]
 _MISSING = object()
 
@@ -118,8 +125,9 @@ class FormField:
     """One field of the scenario that the form edits.
 
     ``path`` is the field's place in the scenario, as the library's messages name it
-    (``buildings[0].dwellings``); ``default`` is the schema's default when the file does
-    not give the field (``None``: required).
+    (``buildings[0].dwellings``); ``label`` and ``help`` are keys of the dashboard's
+    catalogue (``form.dwellings``; ``name`` fills in a roof array's id); ``default`` is
+    the schema's default when the file does not give the field (``None``: required).
     """
 
     path: str
@@ -130,6 +138,7 @@ class FormField:
     step: float | int = 1
     fmt: str | None = None
     help: str | None = None
+    name: str | None = None
 
 
 def _default(model: Any, name: str) -> Any:
@@ -145,38 +154,54 @@ def form_fields(data: dict[str, Any]) -> list[FormField]:
     for i, arr in enumerate(arrays if isinstance(arrays, list) else []):
         if not isinstance(arr, dict):
             continue
-        name = arr.get("id", f"array {i + 1}")
+        name = str(arr.get("id", f"{i + 1}"))
         at = f"buildings[0].arrays[{i}]"
         if "area_m2" in arr and "capacity_kwp" not in arr:
             out.append(
                 FormField(
-                    f"{at}.area_m2", f"{name}: roof area covered (m2)", "float", "roof", step=10.0
+                    f"{at}.area_m2",
+                    "form.area",
+                    "float",
+                    "roof",
+                    step=10.0,
+                    help="help.area",
+                    name=name,
                 )
             )
         else:
             out.append(
                 FormField(
-                    f"{at}.capacity_kwp", f"{name}: capacity (kWp)", "float", "roof", step=1.0
+                    f"{at}.capacity_kwp",
+                    "form.capacity",
+                    "float",
+                    "roof",
+                    step=1.0,
+                    help="help.capacity",
+                    name=name,
                 )
             )
         out.append(
             FormField(
                 f"{at}.surface_azimuth_deg",
-                f"{name}: azimuth (deg, 180 = south)",
+                "form.azimuth",
                 "float",
                 "roof",
                 _default(RoofArray, "surface_azimuth_deg"),
                 step=5.0,
+                help="help.azimuth",
+                name=name,
             )
         )
         out.append(
             FormField(
                 f"{at}.surface_tilt_deg",
-                f"{name}: tilt (deg)",
+                "form.tilt",
                 "float",
                 "roof",
                 _default(RoofArray, "surface_tilt_deg"),
                 step=5.0,
+                help="help.tilt",
+                name=name,
             )
         )
     if isinstance(get_path(data, "buildings[0]"), dict):
@@ -186,60 +211,80 @@ def form_fields(data: dict[str, Any]) -> list[FormField]:
 
 def _people_fields() -> list[FormField]:
     return [
-        FormField("buildings[0].dwellings", "Dwellings", "int", "people"),
-        FormField("buildings[0].tenants.participating", "Dwellings taking part", "int", "people"),
+        FormField(
+            "buildings[0].dwellings", "form.dwellings", "int", "people", help="help.dwellings"
+        ),
+        FormField(
+            "buildings[0].tenants.participating",
+            "form.participating",
+            "int",
+            "people",
+            help="help.participating",
+        ),
         FormField(
             "buildings[0].members.count",
-            "Neighbourhood members",
+            "form.members",
             "int",
             "people",
             _default(Members, "count"),
+            help="help.members",
         ),
     ]
 
 
 def _rules_fields() -> list[FormField]:
     return [
+        FormField("year", "form.year", "year", "rules", help="help.year"),
         FormField(
-            "year",
-            "Year (net metering ends 1 Jan 2027)",
-            "year",
+            "allocation.order",
+            "form.order",
+            "order",
             "rules",
-            help="Tariffs are energysim's figures of the year; a figure carried forward "
-            "from an earlier year is an estimate, listed in the results' messages.",
+            _default(Allocation, "order"),
+            help="help.order",
         ),
         FormField(
-            "allocation.order", "Tier order", "order", "rules", _default(Allocation, "order")
+            "allocation.tenants.key",
+            "form.tenants_key",
+            "key",
+            "rules",
+            _default(TierPolicy, "key"),
+            help="help.key",
         ),
         FormField(
-            "allocation.tenants.key", "Tenants' key", "key", "rules", _default(TierPolicy, "key")
-        ),
-        FormField(
-            "allocation.members.key", "Members' key", "key", "rules", _default(MembersPolicy, "key")
+            "allocation.members.key",
+            "form.members_key",
+            "key",
+            "rules",
+            _default(MembersPolicy, "key"),
+            help="help.key",
         ),
         FormField(
             "allocation.members.mode",
-            "Members' scheme",
+            "form.mode",
             "mode",
             "rules",
             _default(MembersPolicy, "mode"),
+            help="help.mode",
         ),
         FormField(
             "finance.panel_fee_eur_per_yr",
-            "Panel fee per participating dwelling (EUR/yr)",
+            "form.panel_fee",
             "float",
             "rules",
             _default(Finance, "panel_fee_eur_per_yr"),
             step=1.0,
+            help="help.panel_fee",
         ),
         FormField(
             "finance.sharing_fee_eur_per_kwh",
-            "Members' sharing fee (EUR/kWh)",
+            "form.sharing_fee",
             "float",
             "rules",
             _default(Finance, "sharing_fee_eur_per_kwh"),
             step=0.01,
             fmt="%.3f",
+            help="help.sharing_fee",
         ),
     ]
 
@@ -386,10 +431,7 @@ def locked(data: dict[str, Any], f: FormField) -> str | None:
         if isinstance(get_path(data, f"buildings[0].{name}"), list)
     ]
     if given:
-        return (
-            f"The file gives one value per household ({', '.join(given)}): change this "
-            "number in the file, with its lists."
-        )
+        return t("form.locked", fields=", ".join(given))
     return None
 
 
@@ -513,8 +555,47 @@ def simulate(scenario_json: str) -> dict[str, Any]:
     }
 
 
+SEASONS = ("winter", "spring", "summer", "autumn")
+"""Seasons in calendar order (the year starts in winter)."""
 _SEASON = {1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring", 6: "summer"}
 _SEASON |= {7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn", 12: "winter"}
+ROLES = ("common", "tenants", "members")
+"""The tiers of the summary's ``allocated_kwh``, in the engine's default order."""
+
+
+def energy_flows(s: Mapping[str, Any], participants: pd.DataFrame) -> pd.DataFrame:
+    """Where the year's generation went, as flows between places [kWh/yr].
+
+    From the run's summary and participants table (nothing recomputed): the roof
+    (``generation_kwh``) feeds the tenants' own strings (their ``own_string_kwh`` and
+    ``own_export_kwh``), the common installations, the tenants and the members (the
+    shared part of ``allocated_kwh``), the grid (``export_kwh``, less what own strings
+    exported) and, with batteries, their losses (``storage.loss_kwh``). The flows out of
+    the roof add up to the generation (energy balance, checked by the tests).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source``, ``target`` (``roof``, ``own_strings``, ``common``,
+        ``tenants``, ``members``, ``grid``, ``battery_losses``) and ``energy_kwh``;
+        flows of zero are left out.
+    """
+    own_used = float(participants["own_string_kwh"].sum())
+    own_export = float(participants["own_export_kwh"].sum())
+    own_common = float(participants.loc[participants["role"] == "common", "own_string_kwh"].sum())
+    rows = [
+        ("roof", "own_strings", own_used + own_export),
+        ("own_strings", "tenants", own_used - own_common),
+        ("own_strings", "common", own_common),
+        ("own_strings", "grid", own_export),
+        ("roof", "common", s["allocated_kwh"]["common"] - own_common),
+        ("roof", "tenants", s["allocated_kwh"]["tenants"] - (own_used - own_common)),
+        ("roof", "members", s["allocated_kwh"]["members"]),
+        ("roof", "grid", s["export_kwh"] - own_export),
+        ("roof", "battery_losses", (s.get("storage") or {}).get("loss_kwh", 0.0)),
+    ]
+    out = pd.DataFrame(rows, columns=["source", "target", "energy_kwh"])
+    return out[out["energy_kwh"] > 1e-6].reset_index(drop=True)
 
 
 def typical_days(ts: pd.DataFrame) -> pd.DataFrame:
@@ -528,9 +609,9 @@ def typical_days(ts: pd.DataFrame) -> pd.DataFrame:
     ]
     frame = ts[cols] / step_h
     frame.columns = [c.replace("_kwh", "_kw") for c in cols]
-    frame["season"] = ts.index.month.map(_SEASON)
+    frame["season"] = pd.Categorical(ts.index.month.map(_SEASON), categories=SEASONS, ordered=True)
     frame["time_of_day_h"] = ts.index.hour + ts.index.minute / 60
-    return frame.groupby(["season", "time_of_day_h"]).mean().reset_index()
+    return frame.groupby(["season", "time_of_day_h"], observed=True).mean().reset_index()
 
 
 def monthly(ts: pd.DataFrame) -> pd.DataFrame:

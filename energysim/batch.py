@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from energysim.csv_dialect import read_csv_file, sniff_dialect, write_csv_file
 from energysim.errors import DataError, EnergysimError, ScenarioError, expect_type
 from energysim.io import ensure_output_dir, make_temp_file, read_text_file, write_text_atomically
 from energysim.names import check_safe_name, slugify
@@ -186,7 +187,9 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
+def run_unit(
+    unit: Unit, out_dir: str, detail: bool = False, csv_dialect: str = "standard"
+) -> dict[str, Any]:
     """Run one unit, write its row atomically, log it; failures become rows too."""
     from energysim.outputs import write_run
     from energysim.scenario import scenario_from_dict
@@ -205,7 +208,7 @@ def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
         result = run(scenario)
         row = {**base, "status": "ok", "error": "", **flatten_summary(summary(result))}
         if detail:
-            write_run(result, Path(out_dir) / UNITS_DIR / "detail")
+            write_run(result, Path(out_dir) / UNITS_DIR / "detail", csv_dialect)
     except Exception as exc:  # a failing unit is recorded; the rest of the batch goes on
         kind = "" if isinstance(exc, EnergysimError) else f"{type(exc).__name__}: "
         row = {**base, "status": "failed", "error": f"{kind}{exc}"}
@@ -216,9 +219,11 @@ def run_unit(unit: Unit, out_dir: str, detail: bool = False) -> dict[str, Any]:
     return row
 
 
-def run_chunk(units: list[Unit], out_dir: str, detail: bool = False) -> list[dict[str, Any]]:
+def run_chunk(
+    units: list[Unit], out_dir: str, detail: bool = False, csv_dialect: str = "standard"
+) -> list[dict[str, Any]]:
     """Run a chunk of units in one worker."""
-    return [run_unit(u, out_dir, detail) for u in units]
+    return [run_unit(u, out_dir, detail, csv_dialect) for u in units]
 
 
 def retain_freed_memory() -> bool:
@@ -258,6 +263,7 @@ def run_batch(
     detail: bool = False,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    csv_dialect: str = "standard",
 ) -> pd.DataFrame:
     """Run every unit not yet done and write the batch summary.
 
@@ -280,6 +286,9 @@ def run_batch(
         Units per task; default about four tasks per worker, at most ``MAX_CHUNK``.
     progress : callable, optional
         Called with (units done, units in all) after each chunk.
+    csv_dialect : {"standard", "nl"}
+        How the summary's and the details' CSV files are written
+        (:mod:`energysim.csv_dialect`).
 
     Returns
     -------
@@ -325,16 +334,17 @@ def run_batch(
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         if executor == "dask":
             finished = _run_dask(
-                chunks, str(out), detail, workers, scheduler, progress, finished, total
+                chunks, str(out), detail, workers, scheduler, progress, finished, total,
+                csv_dialect,
             )
         elif workers == 1:
             for chunk in chunks:
-                finished += len(run_chunk(chunk, str(out), detail))
+                finished += len(run_chunk(chunk, str(out), detail, csv_dialect))
                 if progress:
                     progress(finished, total)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=retain_freed_memory) as pool:
-                futures = [pool.submit(run_chunk, c, str(out), detail) for c in chunks]
+                futures = [pool.submit(run_chunk, c, str(out), detail, csv_dialect) for c in chunks]
                 for fut in as_completed(futures):
                     finished += len(fut.result())
                     if progress:
@@ -346,7 +356,7 @@ def run_batch(
         summary = summary.sort_values(
             "complex_id", key=lambda s: s.map(rank), kind="stable"
         ).reset_index(drop=True)
-    write_summary(summary, out)
+    write_summary(summary, out, csv_dialect)
     return summary
 
 
@@ -359,6 +369,7 @@ def _run_dask(
     progress: Callable[[int, int], None] | None,
     finished: int,
     total: int,
+    csv_dialect: str = "standard",
 ) -> int:
     from distributed import Client, LocalCluster
     from distributed import as_completed as dask_completed
@@ -374,7 +385,9 @@ def _run_dask(
     try:
         if cluster is not None:  # our own workers; a shared cluster keeps its settings
             client.run(retain_freed_memory)
-        futures = client.map(run_chunk, chunks, out_dir=out, detail=detail, pure=False)
+        futures = client.map(
+            run_chunk, chunks, out_dir=out, detail=detail, csv_dialect=csv_dialect, pure=False
+        )
         for fut in dask_completed(futures):
             finished += len(fut.result())
             if progress:
@@ -386,12 +399,15 @@ def _run_dask(
     return finished
 
 
-def write_summary(summary: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Write ``batch_summary.csv``, ``.parquet`` and ``.xlsx``, each atomically."""
+def write_summary(
+    summary: pd.DataFrame, out_dir: Path, csv_dialect: str = "standard"
+) -> list[Path]:
+    """Write ``batch_summary.csv`` (in a dialect of :mod:`energysim.csv_dialect`),
+    ``.parquet`` and ``.xlsx``, each atomically."""
     out_dir = Path(out_dir)
     paths = []
     for suffix, writer in (
-        (".csv", lambda f, p: f.to_csv(p, index=False)),
+        (".csv", lambda f, p: write_csv_file(p, f, csv_dialect)),
         (".parquet", lambda f, p: f.to_parquet(p, index=False)),
         (".xlsx", lambda f, p: f.to_excel(p, index=False, sheet_name="batch_summary")),
     ):
@@ -449,7 +465,8 @@ def read_batch_summary(source: str | Path | bytes, name: str | None = None) -> p
         elif suffix == ".xlsx":
             frame = pd.read_excel(handle)
         else:
-            frame = pd.read_csv(handle, encoding="utf-8-sig")
+            content = source if isinstance(source, bytes) else Path(source).read_bytes()
+            frame = read_csv_file(content, sniff_dialect(content[:4096]))
     except Exception as exc:  # pandas, pyarrow and openpyxl raise many kinds: one line each
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{label}: cannot read this {suffix} file ({first})") from None

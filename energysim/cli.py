@@ -58,7 +58,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     with _scenario_file(args.scenario):
         result = run(scenario)  # its messages hold the plausibility warnings
-    folder = write_run(result, Path(args.out))
+    folder = write_run(result, Path(args.out), args.csv_dialect)
     print(format_summary(summary(result)))
     print(f"\nwritten: {folder}")
     return 0
@@ -95,6 +95,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             detail=args.detail,
             chunk_size=args.chunk_size,
             progress=progress,
+            csv_dialect=args.csv_dialect,
         )
     finally:
         bar.close()
@@ -114,7 +115,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise EnergysimError("--years compares the years of ONE scenario; give one scenario file")
     table, households = compare(scenarios, years=args.years)
     print(format_comparison(table))
-    folder = write_comparison(table, households, Path(args.out))
+    folder = write_comparison(table, households, Path(args.out), args.csv_dialect)
     print(f"\nwritten: {folder}")
     return 0
 
@@ -138,7 +139,7 @@ def _cmd_design(args: argparse.Namespace) -> int:
     )
     scenario = load_scenario(args.scenario)
     design = design_scenario(scenario, options)
-    folder = write_design(design, Path(args.out))
+    folder = write_design(design, Path(args.out), args.csv_dialect)
     print(format_design(design))
     print(f"\nwritten: {folder}")
     return 0
@@ -244,7 +245,9 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
                 raise EnergysimError(f"{path}: {exc}") from None
     report = ownership.ownership_report(register, rules)
     print(format_report(report))
-    written = write_report(report, Path(args.out) / f"{register_path.stem}-ownership")
+    written = write_report(
+        report, Path(args.out) / f"{register_path.stem}-ownership", args.csv_dialect
+    )
     print(f"\nwritten: {written[0].parent}")
     return 0
 
@@ -302,6 +305,16 @@ def format_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _csv_dialect_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-dialect",
+        choices=("standard", "nl"),
+        default="standard",
+        help="CSV files: standard (comma, decimal point; default) or nl (semicolon, "
+        "decimal comma, ja/nee: opens in a Dutch Excel)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``energysim`` command."""
     parser = _Parser(
@@ -313,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="simulate a scenario and write its results")
     p_run.add_argument("scenario", help="scenario TOML file")
     p_run.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p_run)
     p_run.set_defaults(func=_cmd_run)
 
     p_bat = sub.add_parser(
@@ -334,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_bat.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
     p_bat.add_argument("--detail", action="store_true", help="also write each unit's outputs")
     p_bat.add_argument("--out", default="results/batch", help="output folder")
+    _csv_dialect_option(p_bat)
     p_bat.set_defaults(func=_cmd_batch)
 
     p_cmp = sub.add_parser(
@@ -342,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("scenarios", nargs="+", help="scenario TOML file(s)")
     p_cmp.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
     p_cmp.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p_cmp)
     p_cmp.set_defaults(func=_cmd_compare)
 
     p_des = sub.add_parser(
@@ -395,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not look for the member count that would make prices work (saves runs)",
     )
     p_des.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p_des)
     p_des.set_defaults(func=_cmd_design)
 
     p_exp = sub.add_parser(
@@ -450,6 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="municipality -> province and RES region table (default: the shipped one)",
     )
     p_own.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p_own)
     p_own.set_defaults(func=_cmd_ownership)
 
     p_tar = sub.add_parser("tariffs", help="the tariff figures of a year, with their sources")

@@ -108,11 +108,14 @@ def format_comparison(table: pd.DataFrame) -> str:
     return shown.to_string(float_format=lambda v: f"{v:,.2f}")
 
 
-def write_comparison(table: pd.DataFrame, households: pd.DataFrame, out_dir: Path) -> Path:
-    """Write ``compare/comparison.csv`` and ``compare/households.csv`` atomically."""
+def write_comparison(
+    table: pd.DataFrame, households: pd.DataFrame, out_dir: Path, csv_dialect: str = "standard"
+) -> Path:
+    """Write ``compare/comparison.csv`` and ``compare/households.csv`` atomically, in a
+    CSV dialect of :mod:`energysim.csv_dialect`."""
 
     def write(folder: Path) -> None:
-        write_csv(folder / "comparison.csv", table, index=True)
-        write_csv(folder / "households.csv", households, index=True)
+        write_csv(folder / "comparison.csv", table, index=True, dialect=csv_dialect)
+        write_csv(folder / "households.csv", households, index=True, dialect=csv_dialect)
 
     return publish_atomically(Path(out_dir) / "compare", write)

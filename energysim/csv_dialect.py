@@ -93,9 +93,7 @@ def _for_dialect(frame: pd.DataFrame, d: CsvDialect) -> pd.DataFrame:
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
         if _is_boolean(column):
-            out.isetitem(
-                i, column.map(lambda v: v if pd.isna(v) else (d.true if v else d.false))
-            )
+            out.isetitem(i, column.map(lambda v: v if pd.isna(v) else (d.true if v else d.false)))
     return out
 
 

@@ -37,8 +37,11 @@ KEEP_DIR = "design"
 """The subfolder of ``energysim design``, kept when the run is written again."""
 
 
-def write_run(result: Result, out_dir: Path) -> Path:
+def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> Path:
     """Write the outputs of a run under ``out_dir/<scenario name>/`` atomically.
+
+    ``csv_dialect``: how the CSV files are written (:mod:`energysim.csv_dialect`;
+    ``nl``: semicolons and decimal commas for a Dutch Excel).
 
     Returns
     -------
@@ -66,9 +69,9 @@ def write_run(result: Result, out_dir: Path) -> Path:
         if (final / KEEP_DIR).is_dir():
             shutil.copytree(final / KEEP_DIR, folder / KEEP_DIR)
         write_json(folder / "summary.json", summary(result))
-        write_csv(folder / "participants.csv", participants_table(result))
+        write_csv(folder / "participants.csv", participants_table(result), dialect=csv_dialect)
         timeseries_table(result).to_parquet(folder / "timeseries.parquet")
-        write_csv(folder / "cashflows.csv", result.accounts.cashflows)
+        write_csv(folder / "cashflows.csv", result.accounts.cashflows, dialect=csv_dialect)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
     return publish_atomically(final, write, owned=(*OUTPUT_FILES, KEEP_DIR))

@@ -167,8 +167,11 @@ def report_json(report: OwnershipReport) -> dict[str, object]:
     }
 
 
-def write_report(report: OwnershipReport, out_dir: Path) -> list[Path]:
-    """Write :data:`FILES` into ``out_dir``, all at once or not at all.
+def write_report(
+    report: OwnershipReport, out_dir: Path, csv_dialect: str = "standard"
+) -> list[Path]:
+    """Write :data:`FILES` into ``out_dir``, all at once or not at all (CSV files in a
+    dialect of :mod:`energysim.csv_dialect`).
 
     ``ownership_areas.csv`` has one row per (level, area) with the what-if columns and
     ``rooftop_kwp_to_close_gap``; ``ownership_kinds.csv`` per kind; ``ownership_progress.csv``
@@ -177,11 +180,16 @@ def write_report(report: OwnershipReport, out_dir: Path) -> list[Path]:
 
     def write(folder: Path) -> None:
         write_json(folder / FILES[0], report_json(report))
-        write_csv(folder / FILES[1], _with_rules(report.areas, report))
-        write_csv(folder / FILES[2], _with_rules(report.kinds, report))
-        write_csv(folder / FILES[3], _with_rules(report.progress, report))
+        write_csv(folder / FILES[1], _with_rules(report.areas, report), dialect=csv_dialect)
+        write_csv(folder / FILES[2], _with_rules(report.kinds, report), dialect=csv_dialect)
+        write_csv(folder / FILES[3], _with_rules(report.progress, report), dialect=csv_dialect)
         installations = report.installations.drop(columns="total")
-        write_csv(folder / FILES[4], _with_rules(installations, report), index=True)
+        write_csv(
+            folder / FILES[4],
+            _with_rules(installations, report),
+            index=True,
+            dialect=csv_dialect,
+        )
 
     folder = publish_atomically(Path(out_dir), write)
     return [folder / n for n in FILES]

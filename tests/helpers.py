@@ -60,14 +60,26 @@ def year_frame(year: int, step_min: int, columns: dict[str, float]) -> pd.DataFr
     return pd.DataFrame({k: np.full(len(index), v) for k, v in columns.items()}, index=index)
 
 
-def results_figures(s: dict[str, Any]) -> dict[str, str]:
-    """The dashboard's Results page headline metrics for a run summary, as displayed."""
+def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
+    """The dashboard's Results page headline metrics for a run summary, as displayed in
+    a language (the dashboard's catalogue gives the labels)."""
+    import sys
+
+    dashboards = str(Path(__file__).resolve().parents[1] / "dashboards")
+    if dashboards not in sys.path:
+        sys.path.insert(0, dashboards)
+    import formatting as fmt
+    import i18n
+
+    def label(key: str) -> str:
+        return i18n.text(lang, f"results.{key}")
+
     return {
-        "Generation (kWh/yr)": f"{s['generation_kwh']:,.0f}",
-        "Self-consumption": f"{s['self_consumption_frac']:.1%}",
-        "Self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
-        "Local ownership": f"{s['local_ownership_frac']:.1%}",
-        "Households' benefit (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
+        label("generation"): fmt.number(s["generation_kwh"], lang=lang),
+        label("self_consumption"): fmt.percent(s["self_consumption_frac"], lang=lang),
+        label("self_sufficiency"): fmt.percent(s["self_sufficiency_frac"], lang=lang),
+        label("local_ownership"): fmt.percent(s["local_ownership_frac"], lang=lang),
+        label("benefit_total"): fmt.number(s["household_benefit_total_eur"], lang=lang),
     }
 
 

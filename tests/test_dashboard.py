@@ -4,38 +4,83 @@ Portfolio page's files. Figures are compared with energysim's own run."""
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+import re
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
+import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from energysim.batch import write_summary
+from energysim.compare import compare
+from energysim.csv_dialect import read_csv_file
+from energysim.ownership import ownership_report
+from energysim.register import read_register
 from energysim.scenario import load_scenario, scenario_from_dict
-from energysim.simulate import run, summary
+from energysim.simulate import participants_table, run, summary
 from energysim.sweep import set_path
 from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
+import formatting as fmt  # noqa: E402
+import i18n  # noqa: E402
 import session  # noqa: E402
 import state  # noqa: E402
 
 EXAMPLES = list(state.examples())
+RUNS = i18n.text("nl", "scenario.runs").split(":")[0]  # "Dit scenario rekent"
+CANNOT = i18n.text("nl", "common.cannot_run_many").rstrip(":")  # "Dit scenario kan niet rekenen"
 GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 
 
 # --------------------------------------------------------------------------- helpers
-def start() -> AppTest:
+def T(key: str, **fill: Any) -> str:
+    """A string of the dashboard's Dutch catalogue (the language a session starts in)."""
+    return i18n.text("nl", key, **fill)
+
+
+def start(lang: str | None = None) -> AppTest:
+    """A new session (Dutch unless ``lang`` says otherwise)."""
     at = AppTest.from_file(APP, default_timeout=180)
+    if lang is not None:
+        at.session_state["lang"] = lang
     at.run()
     assert not at.exception
     return at
+
+
+def chart(at: AppTest, key: str) -> dict[str, Any]:
+    """The plotly figure (data and layout) the page drew under ``key``."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return dict(json.loads(element.proto.spec))
+    raise AssertionError(f"no chart {key!r} on the page")
+
+
+def values(data: Any) -> list[Any]:
+    """A plotly array as a list (plotly writes numeric arrays as base64 typed arrays)."""
+    if isinstance(data, dict) and "bdata" in data:
+        flat = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+        return flat.tolist()
+    return list(data)
+
+
+def parse_number(text: str) -> float:
+    """A number as the Dutch page writes it (1.234,5; € 12; 65,4%) back to a float."""
+    cleaned = text.replace("€", "").replace("%", "").replace(" ", "").replace(".", "")
+    return float(cleaned.replace(",", "."))
 
 
 def key(at: AppTest, path: str) -> str:
@@ -49,7 +94,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def goto(at: AppTest, page: str) -> AppTest:
-    at.radio(key="page").set_value(page).run()
+    at.radio(key="page").set_value(page.lower()).run()
     return at
 
 
@@ -82,8 +127,9 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s) | storage_figures(s)
-    households = at.dataframe[0].value
-    assert households["benefit_eur"].sum() == pytest.approx(s["household_benefit_total_eur"])
+    households = at.dataframe[-1].value  # all households, in whole euros as shown
+    benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
+    assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
     assert all(message in shown for message in s["messages"])  # estimates are said
 
@@ -111,7 +157,7 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
     expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 60.0))
     assert expected["capacity_kwp"] == pytest.approx(135.0)
     assert_results_are(at, expected)
-    assert "edited" in at.markdown[0].value
+    assert T("session.edited") in at.markdown[0].value
     goto(at, "Scenario")
     assert at.number_input(key=key(at, strings)).value == 60.0
     # a second edit adds to the first instead of simulating the reverted roof
@@ -133,13 +179,13 @@ def test_an_example_replaces_the_scenario_whole() -> None:
     assert_no_traceback(at)
     assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
     shown = {n.label: n.value for n in at.number_input}
-    assert shown["Dwellings"] == 24
-    assert shown["Dwellings taking part"] == 24
-    assert shown["Neighbourhood members"] == 0
-    assert shown["Panel fee per participating dwelling (EUR/yr)"] == 72.0
+    assert shown[T("form.dwellings")] == 24
+    assert shown[T("form.participating")] == 24
+    assert shown[T("form.members")] == 0
+    assert shown[T("form.panel_fee")] == 72.0
     assert at.selectbox(key=key(at, "year")).value == 2026
     assert "walkup-portiekflat.toml" in at.markdown[0].value
-    assert "edited" not in at.markdown[0].value
+    assert T("session.edited") not in at.markdown[0].value
     assert_results_are(
         at, summary(run(load_scenario(state.SCENARIO_DIR / "walkup-portiekflat.toml")))
     )
@@ -156,7 +202,7 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     assert at.session_state["scenario"] == data
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.success and at.success[0].value.startswith("This scenario runs")
+    assert at.success and at.success[0].value.startswith(RUNS)
     assert at.selectbox(key=key(at, "year")).value == data["year"]
     expected = summary(run(load_scenario(state.SCENARIO_DIR / f"{name}.toml")))
     assert_results_are(at, expected)
@@ -165,34 +211,40 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     goto(at, "Compare")
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    table = at.table[0].value
-    this = f"this scenario ({name}.toml)"
-    assert table.loc["year", this] == data["year"]
-    if expected["household_benefit_eur"].get("tenant"):
-        assert float(table.loc["tenant: mean EUR/yr", this]) == pytest.approx(
-            expected["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
+    means = {trace["name"]: values(trace["y"]) for trace in chart(at, "chart_roles")["data"]}
+    assert len(means) == 2  # this scenario under the rules of 2026 and of 2027
+    own = T("compare.rules_short", year=expected["tariff_year"])
+    if expected["household_benefit_eur"].get("tenant") and expected["tariff_year"] in (2026, 2027):
+        assert means[own][0] == pytest.approx(
+            expected["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-6
         )
 
     goto(at, "Ownership")
     assert_no_traceback(at)
-    assert (
-        metrics(at)["This scenario's local ownership (by production)"]
-        == f"{expected['local_ownership_frac']:.1%}"
+    assert metrics(at)[T("ownership.this_scenario")] == fmt.percent(
+        expected["local_ownership_frac"], lang="nl"
     )
-    at.radio(key="register_source").set_value("example register").run()
+    at.radio(key="register_source").set_value("example").run()
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
     # the example register's municipalities; the total is not a municipality row
-    assert set(at.table[0].value["municipality"]) == {
+    areas = at.dataframe[0].value
+    assert set(areas[T("col.municipality")]) == {
         "Goeree-Overflakkee",
         "Rotterdam",
         "Schouwen-Duiveland",
         "Voorne aan Zee",
     }
-    before = at.table[0].value["production_mwh"].sum()
+    before = chart(at, "chart_ownership")["data"]
+    assert [trace["name"] for trace in before] == [T("ownership.series_register")]
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)
-    assert at.table[0].value["production_mwh"].sum() > before
+    after = chart(at, "chart_ownership")["data"]
+    assert [trace["name"] for trace in after] == [
+        T("ownership.series_without_added_rooftops"),
+        T("ownership.series_with_added_rooftops"),
+    ]
+    assert values(after[0]["y"]) == pytest.approx(values(before[0]["y"]))
 
     goto(at, "Portfolio")
     assert_no_traceback(at)
@@ -200,18 +252,33 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
 
 
 def test_compare_years_of_the_edited_scenario() -> None:
+    """The Compare page's default is the edited scenario under the rules of 2026 and of
+    2027: its chart's means and per-household differences are energysim compare's."""
     at = start()
     at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
     goto(at, "Compare")
-    this = "this scenario (rotterdam-galerijflat.toml)"
-    assert at.multiselect[0].value == [this, "this scenario in 2026"]
-    table = at.table[0].value
-    assert f"this scenario in 2026 - {this}" in table.columns
+    assert_no_traceback(at)
+    assert at.multiselect[0].value == ["rules:2026", "rules:2027"]
     edited = set_path(example_dict("rotterdam-galerijflat"), "buildings[0].members.count", 12)
-    s26 = summary_of_dict(set_path(edited, "year", 2026))
-    assert float(table.loc["tenant: mean EUR/yr", "this scenario in 2026"]) == pytest.approx(
-        s26["household_benefit_eur"]["tenant"]["mean_eur"], abs=1e-3
-    )
+    scenario = scenario_from_dict(edited, base_dir=state.SCENARIO_DIR)
+    table, households = compare([scenario], years=[2026, 2027])
+    names = [T("compare.rules_short", year=2026), T("compare.rules_short", year=2027)]
+    means = {trace["name"]: values(trace["y"]) for trace in chart(at, "chart_roles")["data"]}
+    assert list(means) == names
+    for name, column in zip(names, table.columns, strict=True):
+        assert means[name] == pytest.approx(
+            [table.at["tenant_mean_eur", column], table.at["member_mean_eur", column]]
+        )
+    difference = households[households.columns[-1]]
+    dots = chart(at, "chart_households")["data"]
+    shown = {}
+    for trace in dots:
+        shown.update(dict(zip(values(trace["customdata"]), values(trace["x"]), strict=True)))
+    households_only = difference[households["role"] != "common"]
+    assert set(shown) == set(households_only.index)
+    for participant, value in shown.items():
+        assert value == pytest.approx(households_only[participant], abs=1e-9)
+    assert households_only.min() < 0  # the end of net metering costs someone
 
 
 def custom_tiers() -> dict[str, Any]:
@@ -233,7 +300,10 @@ def test_an_upload_shows_and_runs_its_own_tiers_keys_and_scheme(tmp_path: Path) 
     assert at.selectbox(key=key(at, "allocation.tenants.key")).value == "equal (export)"
     assert at.selectbox(key=key(at, "allocation.members.mode")).value == "postcoderoos"
     assert at.sidebar.selectbox(key="example").value is None
-    assert "custom-tiers.toml" in at.markdown[0].value and "uploaded" in at.markdown[0].value
+    assert (
+        "custom-tiers.toml" in at.markdown[0].value
+        and T("session.uploaded") in at.markdown[0].value
+    )
     path = tmp_path / "custom-tiers.toml"
     path.write_bytes(toml_bytes(data))
     expected = summary(run(load_scenario(path)))
@@ -258,7 +328,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     upload(at, "two-buildings.toml", toml_bytes(data))
     assert_no_traceback(at)
     assert not at.error, [e.value for e in at.error]
-    assert any("2 buildings" in i.value for i in at.info)
+    assert any(T("scenario.more_buildings", count=2, first="GF1") in i.value for i in at.info)
     assert at.selectbox(key=key(at, "allocation.members.key")).value == "static (as in the file)"
     at.number_input(key=key(at, "buildings[0].tenants.participating")).set_value(50).run()
     kept = at.session_state["scenario"]
@@ -290,10 +360,10 @@ def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
     at = start()
     tilt = "buildings[0].arrays[2].surface_tilt_deg"
     at.number_input(key=key(at, tilt)).set_value(20.0).run()
-    assert "edited" in at.markdown[0].value
+    assert T("session.edited") in at.markdown[0].value
     at.number_input(key=key(at, tilt)).set_value(10.0).run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
-    assert "edited" not in at.markdown[0].value
+    assert T("session.edited") not in at.markdown[0].value
     # a field the file does not give comes back as absent, not as the default written in
     at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
     order = "allocation.order"
@@ -337,11 +407,11 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
     assert_no_traceback(at)
     assert not at.success  # no "This scenario runs" for a scenario that cannot run
     top = at.error[0].value
-    assert top.startswith("This scenario cannot run") and expected in top
-    assert any(expected in e.value and not e.value.startswith("This") for e in at.error[1:])
+    assert top.startswith(CANNOT) and expected in top
+    assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])
     assert at.number_input(key=key(at, path)).value == value  # shown as typed, not replaced
     goto(at, "Results")
-    assert not at.metric and at.error[0].value.startswith("This scenario cannot run")
+    assert not at.metric and at.error[0].value.startswith(CANNOT)
     assert not at.download_button
 
 
@@ -416,7 +486,7 @@ def test_an_upload_that_is_not_toml_is_refused_and_changes_nothing(name: str) ->
     assert_no_traceback(at)
     assert at.session_state["scenario"] == before
     assert name in at.error[0].value and message in at.error[0].value
-    assert "was not changed" in at.error[0].value
+    assert T("session.upload_refused", message="").strip(". ") in at.error[0].value
     assert at.success  # the scenario it still has runs
 
 
@@ -428,7 +498,7 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
     assert_no_traceback(at)
     assert not at.success
     top = at.error[0].value
-    assert top.startswith("This scenario cannot run") and message in top and name in top
+    assert top.startswith(CANNOT) and message in top and name in top
     assert name in at.markdown[0].value
     if field_path is not None:
         fields = {f.path: f for f in state.form_fields(at.session_state["scenario"])}
@@ -440,7 +510,7 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
         goto(at, page)
         assert_no_traceback(at)
         assert not at.metric, page
-        assert at.error[0].value.startswith("This scenario cannot run"), page
+        assert at.error[0].value.startswith(CANNOT), page
 
 
 def test_a_year_the_list_does_not_hold_is_shown_not_replaced() -> None:
@@ -448,7 +518,7 @@ def test_a_year_the_list_does_not_hold_is_shown_not_replaced() -> None:
     upload(at, "year2031.toml", replaced("year = 2027", "year = 2031"))
     assert at.selectbox(key=key(at, "year")).value == 2031
     assert at.session_state["scenario"]["year"] == 2031
-    assert at.success and "year 2031" in at.success[0].value
+    assert at.success and "2031" in at.success[0].value
 
 
 def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch) -> None:
@@ -460,10 +530,10 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
     monkeypatch.setattr(state, "simulate", broken)
     at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
     assert not at.exception
-    assert at.error[0].value == session.APOLOGY
+    assert at.error[0].value == session.apology_text() == T("session.apology")
     assert at.number_input  # the form stays, so the user can go on
-    assert at.expander[0].label == "Details for the developers"
-    assert "an unexpected bug" in at.expander[0].code[0].value
+    (details,) = [e for e in at.expander if e.label == T("session.details")]
+    assert "an unexpected bug" in details.code[0].value
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -488,15 +558,16 @@ def test_portfolio_filters_by_column_and_exact_value() -> None:
         "batch_summary.csv", batch_summary().to_csv(index=False).encode(), "text/csv"
     ).run()
     assert_no_traceback(at)
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
+    unit = T("col.unit_id")
+    assert list(at.dataframe[-1].value[unit]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
     at.selectbox(key="portfolio_sort").set_value("generation_kwh").run()
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
-    assert any("1 unit(s) failed" in w.value for w in at.warning)
+    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
+    assert any(T("portfolio.failed", count=1) in w.value for w in at.warning)
     at.selectbox(key="portfolio_column").set_value("sweep.year").run()
     at.selectbox(key="portfolio_value:sweep.year").set_value(2027).run()
     # 812.2027 contains the digits 2027 but is not the year 2027
-    assert list(at.dataframe[0].value["unit_id"]) == ["a-2027", "b-2027"]
-    assert metrics(at)["Units shown"] == "2"
+    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2027"]
+    assert metrics(at)[T("portfolio.units_shown")] == "2"
 
 
 @pytest.mark.parametrize(
@@ -542,7 +613,7 @@ def test_portfolio_reads_only_under_the_configured_folder(tmp_path: Path, monkey
         results.resolve() / "run1" / "batch_summary.parquet"
     ).run()
     assert_no_traceback(at)
-    assert len(at.dataframe[0].value) == 4
+    assert len(at.dataframe[-1].value) == 4
 
 
 def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
@@ -550,7 +621,7 @@ def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
     at = start()
     goto(at, "Portfolio")
     assert any("--results-dir" in c.value for c in at.caption)
-    assert not at.main.selectbox
+    assert not at.main.selectbox and not at.dataframe
 
 
 def test_results_dir_argument_wins_over_the_environment(tmp_path: Path) -> None:
@@ -600,3 +671,268 @@ def test_not_in_form_keeps_everything_else() -> None:
     assert "allocation" not in rest  # every field of it is in the form
     edited = ("panel_fee_eur_per_yr", "sharing_fee_eur_per_kwh")
     assert rest["finance"] == {k: v for k, v in data["finance"].items() if k not in edited}
+
+
+# --------------------------------------------------------------------------- words, charts
+ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead")
+RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Every label, message, table header and cell, metric and chart text on the page
+    (not the scenario file's own TOML, shown read-only as the file has it)."""
+    engine = tuple(
+        i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
+    )  # the engine's own messages, in English after a lead-in: not labels
+    out = [t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)]
+    out += [h.value for h in [*at.title, *at.header, *at.subheader]]
+    out += [m.label for m in at.metric] + [m.value for m in at.metric]
+    for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
+        out += [str(w.label) for w in getattr(at, kind)]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for w in getattr(at, kind):
+            out += [str(o) for o in w.options]
+    for table in [*at.dataframe, *at.table]:
+        frame = table.value
+        out += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+        out += [str(v) for v in frame.astype(str).to_numpy().ravel()[:2000]]
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        layout = spec["layout"]
+        out.append(json.dumps(layout.get("title", "")))
+        out += [str(trace.get("name", "")) for trace in spec["data"]]
+        out += [json.dumps(a.get("text", "")) for a in layout.get("annotations", [])]
+        for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+            out.append(json.dumps(layout[axis].get("title", "")))
+        for trace in spec["data"]:
+            if trace.get("type") == "sankey":
+                out += [str(label) for label in trace["node"]["label"]]
+    out += [b.proto.label for b in at.get("download_button")]
+    return out
+
+
+def walk_every_page(at: AppTest) -> dict[str, list[str]]:
+    """Visit every page with everything drawn: a register with the rooftop added, a batch
+    summary with names and two sweep points. Returns the visible texts per page."""
+    shown = {}
+    for page in ("scenario", "results", "compare"):
+        goto(at, page)
+        assert_no_traceback(at)
+        shown[page] = visible_texts(at)
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert_no_traceback(at)
+    shown["ownership"] = visible_texts(at)
+    goto(at, "portfolio")
+    at.file_uploader(key="portfolio_upload").upload(
+        "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
+    ).run()
+    at.radio(key="portfolio_names").set_value("example").run()
+    assert_no_traceback(at)
+    shown["portfolio"] = visible_texts(at)
+    return shown
+
+
+def portfolio_summary() -> pd.DataFrame:
+    """A batch summary of two complexes of the example portfolio at 2026 and 2027."""
+    rows = []
+    for cid, benefit, share in (("C001", 150.0, 0.6), ("C002", 90.0, 0.8)):
+        for year, loss in ((2026, 0.0), (2027, 40.0)):
+            rows.append(
+                {
+                    "unit_id": f"{cid}-year={year}",
+                    "complex_id": cid,
+                    "sweep.year": year,
+                    "status": "ok",
+                    "error": "",
+                    "capacity_kwp": 50.0,
+                    "generation_kwh": 45000.0,
+                    "self_consumption_frac": share,
+                    "household_benefit_total_eur": 4000.0 - loss * 10,
+                    "household_benefit_eur.tenant.households": 20,
+                    "household_benefit_eur.tenant.mean_eur": benefit - loss,
+                    "household_benefit_eur.member.mean_eur": 60.0,
+                    "local_ownership_frac": 0.4,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_page_shows_a_raw_identifier_and_every_key_exists(lang: str) -> None:
+    i18n.missing.clear()
+    at = start(lang)
+    shown = walk_every_page(at)
+    assert not i18n.missing, sorted(i18n.missing)
+    other = {"nl": "en", "en": "nl"}[lang]
+    for page, page_texts in shown.items():
+        raw = sorted({m.group(0) for text in page_texts for m in RAW.finditer(text)})
+        assert raw == [], (page, raw)
+        assert len(page_texts) > 10, page
+    # the page speaks the chosen language: its own words, not the other's
+    everything = " ".join(" ".join(v) for v in shown.values())
+    for key in ("nav.results", "results.flows_heading", "portfolio.totals_heading"):
+        if i18n.text(lang, key) != i18n.text(other, key):
+            assert i18n.text(lang, key) in everything
+            assert i18n.text(other, key) not in everything
+
+
+def test_the_language_switch_changes_the_page_and_keeps_the_scenario() -> None:
+    at = start()
+    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    assert at.radio(key="lang").value == "nl"
+    assert T("form.dwellings") in [n.label for n in at.number_input]
+    at.radio(key="lang").set_value("en").run()
+    assert_no_traceback(at)
+    assert i18n.text("en", "form.dwellings") in [n.label for n in at.number_input]
+    assert at.session_state["scenario"]["buildings"][0]["dwellings"] == 90
+    goto(at, "results")
+    s = summary_of_dict(
+        set_path(example_dict("rotterdam-galerijflat"), "buildings[0].dwellings", 90)
+    )
+    assert metrics(at) == results_figures(s, "en")
+
+
+def test_every_download_on_every_page_opens(monkeypatch) -> None:
+    """Every download button's file, in every format, reads back with pandas/openpyxl."""
+    served: list[tuple[str, Any]] = []
+    original = st.download_button
+
+    def recording(label: str, data: Any, file_name: str | None = None, **kwargs: Any) -> bool:
+        served.append((str(file_name), data))
+        return original(label, data, file_name, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = start()
+    walk_every_page(at)
+    names = {name for name, _ in served}
+    for expected in (
+        "energy_flows.xlsx",
+        "typical_days.csv",
+        "months-nl.csv",
+        "benefit_per_household.xlsx",
+        "households-nl.csv",
+        "comparison.xlsx",
+        "comparison_households-nl.csv",
+        "ownership_chart_municipality.xlsx",
+        "ownership_municipality-nl.csv",
+        "portfolio_totals.xlsx",
+        "portfolio_pairs-nl.csv",
+        "portfolio.csv",
+        "batch_summary.xlsx",
+    ):
+        assert expected in names, expected
+    for name, data in served:
+        content = data() if callable(data) else data
+        content = content.encode() if isinstance(content, str) else content
+        if name.endswith(".toml"):
+            assert tomllib.loads(content.decode())["buildings"]
+            continue
+        if name.endswith(".xlsx"):
+            frame = pd.read_excel(io.BytesIO(content))
+            workbook = openpyxl.load_workbook(io.BytesIO(content))
+            assert workbook.active.max_row == len(frame) + 1
+        elif name.endswith("-nl.csv"):
+            assert content.startswith(b"\xef\xbb\xbf")
+            frame = read_csv_file(content, "nl")
+            assert b";" in content.splitlines()[0]
+        else:
+            frame = pd.read_csv(io.BytesIO(content))
+        assert len(frame) > 0 and len(frame.columns) > 1, name
+        headers = " ".join(str(c) for c in frame.columns)
+        if not name.startswith("batch_summary"):  # the whole summary keeps energysim's names
+            assert not RAW.search(headers), (name, headers)
+
+
+def test_results_charts_are_the_runs_numbers() -> None:
+    """The Sankey's flows out of the roof add up to the generation, each destination's
+    flows to the run's allocation; months add up to the year; the distribution marks the
+    summary's median and p10-p90 band."""
+    at = start()
+    goto(at, "results")
+    s = summary(run(load_scenario(GALERIJFLAT)))
+    sankey = chart(at, "chart_flows")["data"][0]
+    labels = [str(x).split("<br>")[0] for x in sankey["node"]["label"]]
+    link = {k: values(sankey["link"][k]) for k in ("source", "target", "value")}
+    flows = {
+        (labels[a], labels[b]): v
+        for a, b, v in zip(link["source"], link["target"], link["value"], strict=True)
+    }
+    roof = T("flow.roof")
+    assert sum(v for (a, _), v in flows.items() if a == roof) == pytest.approx(
+        s["generation_kwh"], rel=1e-9
+    )
+    into = {}
+    for (_, b), v in flows.items():
+        into[b] = into.get(b, 0.0) + v
+    assert into[T("flow.tenants")] == pytest.approx(s["allocated_kwh"]["tenants"])
+    assert into[T("flow.members")] == pytest.approx(s["allocated_kwh"]["members"])
+    assert into[T("flow.common")] == pytest.approx(s["allocated_kwh"]["common"])
+    assert into[T("flow.grid")] == pytest.approx(s["export_kwh"])
+    months = chart(at, "chart_months")["data"]
+    assert sum(sum(values(trace["y"])) for trace in months) == pytest.approx(
+        sum(s["allocated_kwh"].values()) + s["export_kwh"]
+    )
+    assert values(months[0]["x"])[0] == "jan" and values(months[0]["x"])[-1] == "dec"
+    days = chart(at, "chart_days")["layout"]["annotations"]
+    assert [a["text"] for a in days[:4]] == [T(f"season.{x}") for x in state.SEASONS]
+    benefit = chart(at, "chart_benefit")["layout"]
+    bands = [(shape["x0"], shape["x1"]) for shape in benefit["shapes"] if shape["type"] == "rect"]
+    lines = [shape["x0"] for shape in benefit["shapes"] if shape["type"] == "line"]
+    for role in ("tenant", "member"):
+        stats = s["household_benefit_eur"][role]
+        assert (stats["p10_eur"], stats["p90_eur"]) in [
+            (pytest.approx(a), pytest.approx(b)) for a, b in bands
+        ]
+        assert any(x == pytest.approx(stats["median_eur"]) for x in lines)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_energy_flows_balance_for_every_example(name: str) -> None:
+    result = run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
+    s = summary(result)
+    flows = state.energy_flows(s, participants_table(result))
+    out_of_roof = flows.loc[flows["source"] == "roof", "energy_kwh"].sum()
+    assert out_of_roof == pytest.approx(s["generation_kwh"], rel=1e-9)
+    through = flows.loc[flows["source"] == "own_strings", "energy_kwh"].sum()
+    into = flows.loc[flows["target"] == "own_strings", "energy_kwh"].sum()
+    assert through == pytest.approx(into)
+    assert (flows["energy_kwh"] > 0).all()
+
+
+def test_ownership_chart_is_the_reports_chart_table() -> None:
+    at = start()
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.radio(key="ownership_level").set_value("res_region").run()
+    report = ownership_report(read_register(state.EXAMPLE_REGISTER))
+    expected = report.chart_table("res_region")
+    figure = chart(at, "chart_ownership")
+    (bars,) = figure["data"]
+    assert values(bars["x"]) == list(expected["area"])
+    assert values(bars["y"]) == pytest.approx(list(expected["local_share_production_frac"] * 100))
+    (target,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
+    labels = [a["text"] for a in figure["layout"]["annotations"]]
+    assert T("ownership.target_line", value="50%") in labels
+
+
+def test_portfolio_pairs_each_complex_and_names_it() -> None:
+    at = start()
+    goto(at, "portfolio")
+    at.file_uploader(key="portfolio_upload").upload(
+        "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
+    ).run()
+    at.radio(key="portfolio_names").set_value("example").run()
+    assert_no_traceback(at)
+    difference = chart(at, "chart_difference")["data"][0]
+    assert values(difference["x"]) == [
+        "Galerijflat Zuidwijk (C001)",
+        "Portiekflat Oud-Charlois (C002)",
+    ]
+    assert values(difference["y"]) == pytest.approx([-40.0, -40.0])
+    table = at.dataframe[-1].value
+    assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
+    totals = at.table[0].value
+    assert list(totals[T("col.complexes")]) == ["2", "2"]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import session
 import state
 import streamlit as st
+from i18n import t
 
 from energysim.errors import EnergysimError
+
+MAX_LISTED = 8
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -19,8 +23,32 @@ def cached_run(scenario_json: str) -> dict[str, Any]:
 
 def run(scenario: Any) -> dict[str, Any]:
     """Run a scenario (cached) with a spinner."""
-    with st.spinner("Simulating a year of 15-minute intervals..."):
+    with st.spinner(t("common.running")):
         return cached_run(state.scenario_key(scenario))
+
+
+def listed(lines: Sequence[str]) -> str:
+    """Messages as a markdown list (at most :data:`MAX_LISTED`, then how many more)."""
+    shown = "\n".join(f"- {m}" for m in lines[:MAX_LISTED])
+    more = len(lines) - MAX_LISTED
+    return shown + (f"\n- {t('common.and_more', count=more)}" if more > 0 else "")
+
+
+def engine_messages(warnings: Sequence[str], notes: Sequence[str]) -> None:
+    """The library's warnings and notes of a run. They are the engine's own words, in
+    English; a lead-in in the page's language says what they are."""
+    if warnings:
+        st.warning(f"{t('common.warnings_lead')}\n{listed(warnings)}", icon=":material/warning:")
+    if notes:
+        st.info(f"{t('common.notes_lead')}\n{listed(notes)}", icon=":material/info:")
+
+
+def cannot_run(errors: Sequence[str]) -> None:
+    """Why the scenario cannot run, at the top of the page."""
+    if len(errors) == 1:
+        st.error(t("common.cannot_run_one", message=errors[0]), icon=":material/error:")
+    else:
+        st.error(f"{t('common.cannot_run_many')}\n{listed(errors)}", icon=":material/error:")
 
 
 def banner(checked: state.Check) -> dict[str, Any] | None:
@@ -29,23 +57,16 @@ def banner(checked: state.Check) -> dict[str, Any] | None:
     Returns the run's outputs, or None (with the reason at the top of the page) when
     the scenario cannot run.
     """
-    st.markdown(f"Scenario: {session.title()}")
+    st.markdown(t("session.scenario", title=session.title()))
     session.show_load_error()
     if not checked.ok:
-        if len(checked.errors) == 1:
-            st.error(f"This scenario cannot run: {checked.errors[0]}", icon=":material/error:")
-        else:
-            listed = "\n".join(f"- {e}" for e in checked.errors[:8])
-            more = len(checked.errors) - 8
-            tail = f"\n- ... and {more} more" if more > 0 else ""
-            st.error(f"This scenario cannot run:\n{listed}{tail}", icon=":material/error:")
+        cannot_run(checked.errors)
         return None
     assert checked.scenario is not None
     try:
         return run(checked.scenario)
     except EnergysimError as exc:
-        message = state.named(str(exc), session.source())
-        st.error(f"This scenario cannot run: {message}", icon=":material/error:")
+        cannot_run([state.named(str(exc), session.source())])
         return None
     except Exception:  # noqa: BLE001 - the form stays usable; no traceback on the page
         session.apologise()

@@ -1,14 +1,23 @@
-"""Ownership page: the scenario's local ownership, and a register's municipalities."""
+"""Ownership page: the scenario's local ownership, and a register's areas against the target.
+
+Figures come from :func:`energysim.ownership.ownership_report` (as ``energysim
+ownership`` prints and writes them); the chart is the report's ``chart_table`` per level
+(municipality, province, RES region), with and without this scenario's rooftop.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-import altair as alt
+import charts
+import formatting as fmt
+import i18n
 import pandas as pd
 import state
 import streamlit as st
+from downloads import download_table
+from i18n import t
 
 from energysim import ownership
 from energysim.errors import EnergysimError
@@ -16,76 +25,133 @@ from energysim.register import read_register
 from energysim.simulate import installation_register_rows, run
 from views import common
 
+SOURCES = ("none", "example", "upload")
+AREA_COLUMNS = [
+    "installations",
+    "production_mwh",
+    "local_production_mwh",
+    "local_share_production_frac",
+    "local_share_capacity_frac",
+    "to_target_pp",
+    "gap_mwh",
+    "rooftop_kwp_to_close_gap",
+    "target_met",
+]
+ADDED_COLUMNS = ["local_share_production_without_added_frac", "added_change_pp"]
 
-def page(checked: state.Check) -> None:
-    """Render the Ownership page for the session's scenario."""
-    st.header("Local ownership")
-    out = common.banner(checked)
-    if out is None or checked.scenario is None:
-        st.info(
-            "Fix the scenario on the Scenario page (or choose an example) to see its ownership."
+
+def area_table(report: ownership.OwnershipReport, level: str, added: bool) -> pd.DataFrame:
+    """One row per area of a level: the report's figures, and the distance to the target
+    in percentage points (share - target; negative: below it)."""
+    rows = report.level(level).copy()
+    rows["to_target_pp"] = (rows["local_share_production_frac"] - report.target_frac) * 100
+    columns = AREA_COLUMNS[:4] + (ADDED_COLUMNS if added else []) + AREA_COLUMNS[4:]
+    out = rows[columns]
+    out.index.name = level
+    return out
+
+
+def chart_table(report: ownership.OwnershipReport, level: str) -> pd.DataFrame:
+    """The report's chart table of a level, with the series in words."""
+    table = report.chart_table(level)
+    return table.assign(
+        series_words=table["series"].map(
+            lambda s: t(f"ownership.series_{str(s).replace(' ', '_')}")
         )
-        return
-    s = out["summary"]
-    st.metric(
-        "This scenario's local ownership (by production)",
-        f"{s['local_ownership_frac']:.1%}",
-        f"{s['local_ownership_frac'] - 0.5:+.1%} vs the 50% target",
     )
+
+
+def _register_path() -> Path | None:
     source = st.radio(
-        "Register of installations", ["none", "example register", "upload"], key="register_source"
+        t("ownership.register"),
+        SOURCES,
+        format_func=i18n.shown_as(SOURCES, lambda s: t(f"ownership.source_{s}")),
+        key="register_source",
+        horizontal=True,
+        help=t("help.register"),
     )
-    path = None
-    if source == "example register":
-        path = state.EXAMPLE_REGISTER
-    elif source == "upload":
-        up = st.file_uploader(
-            "Register (CSV or Excel)", type=["csv", "xlsx"], key="register_upload"
-        )
+    if source == "example":
+        return state.EXAMPLE_REGISTER
+    if source == "upload":
+        up = st.file_uploader(t("ownership.upload"), type=["csv", "xlsx"], key="register_upload")
         if up is None:
-            return
+            return None
         # the library reads registers from files: keep the upload in a private temp folder
         folder = Path(
             st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-"))
         )
         path = folder / Path(up.name).name
         path.write_bytes(up.getvalue())
+        return path
+    return None
+
+
+def page(checked: state.Check) -> None:
+    """Render the Ownership page for the session's scenario."""
+    st.header(t("ownership.title"))
+    out = common.banner(checked)
+    if out is None or checked.scenario is None:
+        st.info(t("ownership.fix_first"))
+        return
+    s = out["summary"]
+    target = ownership.OwnershipRules().target_frac
+    st.metric(
+        t("ownership.this_scenario"),
+        fmt.percent(s["local_ownership_frac"]),
+        t("ownership.vs_target", pp=fmt.pp((s["local_ownership_frac"] - target) * 100)),
+        help=t("help.local_ownership"),
+    )
+    path = _register_path()
     if path is None:
         return
     try:
         register = read_register(path)
-        add = st.checkbox("Add this scenario's rooftop", key="add_rooftop")
+        add = st.checkbox(t("ownership.add"), key="add_rooftop", help=t("help.add_rooftop"))
         if add:
             municipality = st.selectbox(
-                "Its municipality", sorted(register.municipality.unique()), key="muni"
+                t("ownership.municipality"), sorted(register.municipality.unique()), key="muni"
             )
             register = ownership.add_installations(
                 register, installation_register_rows(run(checked.scenario), municipality)
             )
         report = ownership.ownership_report(register)
     except (EnergysimError, ValueError) as exc:
-        st.error(f"The register could not be used: {exc}")
+        st.error(t("ownership.register_error", message=str(exc)), icon=":material/error:")
         return
-    areas = report.municipalities.reset_index()
-    st.table(
-        areas[
-            [
-                "municipality",
-                "production_mwh",
-                "local_share_production_frac",
-                "local_share_capacity_frac",
-                "gap_mwh",
-                "target_met",
-            ]
-        ].round(3)
+    levels = [
+        lv for lv in ("municipality", "province", "res_region") if lv in set(report.areas["level"])
+    ]
+    level = st.radio(
+        t("ownership.level"),
+        levels,
+        format_func=i18n.shown_as(levels, lambda lv: t(f"ownership.level_{lv}")),
+        key="ownership_level",
+        horizontal=True,
+        help=t("help.level"),
     )
-    bars = (
-        alt.Chart(areas)
-        .mark_bar()
-        .encode(
-            x="municipality:N",
-            y=alt.Y("local_share_production_frac:Q", title="local share of production"),
+    chart = chart_table(report, level)
+    title = t(f"ownership.chart_title_{level}")
+    st.plotly_chart(
+        charts.ownership_shares(chart, report.target_frac, title),
+        config=charts.CONFIG,
+        key="chart_ownership",
+    )
+    download_table(
+        chart[["area", "series_words", "local_share_production_frac", "target_frac"]].rename(
+            columns={"series_words": "series"}
+        ),
+        f"ownership_chart_{level}",
+        "ownership_chart",
+    )
+    table = area_table(report, level, add)
+    st.dataframe(fmt.readable(table), hide_index=True, key="areas_table")
+    download_table(table, f"ownership_{level}", "ownership_areas")
+    total = report.total
+    st.caption(
+        t(
+            "ownership.total",
+            share=fmt.percent(total["local_share_production_frac"]),
+            pp=fmt.pp((total["local_share_production_frac"] - report.target_frac) * 100),
         )
     )
-    line = alt.Chart(pd.DataFrame({"target": [0.5]})).mark_rule(color="red").encode(y="target:Q")
-    st.altair_chart(bars + line, width="stretch")
+    common.engine_messages([], report.messages)

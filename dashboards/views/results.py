@@ -1,107 +1,148 @@
-"""Results page: energy flows, typical days, months, benefit per household."""
+"""Results page: where the energy goes, typical days, months, benefit per household."""
 
 from __future__ import annotations
 
-import altair as alt
+from typing import Any
+
+import charts
+import formatting as fmt
 import pandas as pd
 import state
 import streamlit as st
+from downloads import download_table
+from i18n import t
 
 from views import common, storage
 
-ROLE_LABEL = {"common": "Common installations", "tenants": "Tenants", "members": "Members"}
+HOUSEHOLD_COLUMNS = [
+    "participant_id",
+    "role",
+    "participating",
+    "consumption_kwh",
+    "allocated_kwh",
+    "grid_import_kwh",
+    "service_cost_saving_eur",
+    "fees_eur",
+    "benefit_eur",
+]
+STAT_COLUMNS = ["households", "mean_eur", "p10_eur", "median_eur", "p90_eur", "better_off_frac"]
+LEAST = 5
+
+
+def headline(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The five headline figures: label key -> (value as shown, help key)."""
+    return {
+        "results.generation": (fmt.number(s["generation_kwh"]), "help.generation"),
+        "results.self_consumption": (
+            fmt.percent(s["self_consumption_frac"]),
+            "help.self_consumption",
+        ),
+        "results.self_sufficiency": (
+            fmt.percent(s["self_sufficiency_frac"]),
+            "help.self_sufficiency",
+        ),
+        "results.local_ownership": (fmt.percent(s["local_ownership_frac"]), "help.local_ownership"),
+        "results.benefit_total": (
+            fmt.number(s["household_benefit_total_eur"]),
+            "help.benefit_total",
+        ),
+    }
+
+
+def benefit_stats(s: dict[str, Any]) -> pd.DataFrame:
+    """The summary's statistics of benefit per household, one row per role."""
+    stats = pd.DataFrame(
+        {role: {k: v[k] for k in STAT_COLUMNS} for role, v in s["household_benefit_eur"].items()}
+    ).T
+    stats.index.name = "role"
+    return stats
+
+
+def shown_stats(stats: pd.DataFrame) -> pd.DataFrame:
+    """The statistics as people read them (words, %, whole euros)."""
+    out = pd.DataFrame(index=[t(f"role_plural.{r}") for r in stats.index])
+    out[t("col.households")] = [fmt.count(v) for v in stats["households"]]
+    for column in ("mean_eur", "p10_eur", "median_eur", "p90_eur"):
+        out[t(f"col.{column}")] = [fmt.eur(v) for v in stats[column]]
+    out[t("col.better_off_frac")] = [fmt.percent(v, 0) for v in stats["better_off_frac"]]
+    return out
+
+
+def least(households: pd.DataFrame) -> pd.DataFrame:
+    """The households that gain least (lowest benefit first), per role."""
+    columns = ["participant_id", "role", "consumption_kwh", "allocated_kwh", "benefit_eur"]
+    parts = [
+        part.nsmallest(LEAST, "benefit_eur")[columns]
+        for _, part in households[households["participating"]].groupby("role", sort=False)
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else households[columns].head(0)
+
+
+def with_role_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with roles in words (tenant -> huurder)."""
+    return frame.assign(role=frame["role"].map(lambda r: t(f"role.{r}")))
 
 
 def page(checked: state.Check) -> None:
     """Render the Results page for the session's scenario."""
-    st.header("Results")
+    st.header(t("nav.results"))
     out = common.banner(checked)
     if out is None:
-        st.info("Fix the scenario on the Scenario page (or choose an example) to see results.")
+        st.info(t("results.fix_first"))
         return
     s, table, ts = out["summary"], out["participants"], out["timeseries"]
-    c = st.columns(5)
-    c[0].metric("Generation (kWh/yr)", f"{s['generation_kwh']:,.0f}")
-    c[1].metric("Self-consumption", f"{s['self_consumption_frac']:.1%}")
-    c[2].metric("Self-sufficiency", f"{s['self_sufficiency_frac']:.1%}")
-    c[3].metric("Local ownership", f"{s['local_ownership_frac']:.1%}")
-    c[4].metric("Households' benefit (EUR/yr)", f"{s['household_benefit_total_eur']:,.0f}")
-    for message in out["warnings"]:
-        st.warning(message, icon=":material/warning:")
-    if out["notes"]:
-        notes = "\n".join(f"- {m}" for m in out["notes"])
-        st.info(f"Notes of this run:\n{notes}", icon=":material/info:")
+    figures = headline(s)
+    columns = st.columns(len(figures))
+    for column, (label, (value, help_key)) in zip(columns, figures.items(), strict=True):
+        column.metric(t(label), value, help=t(help_key))
+    common.engine_messages(out["warnings"], out["notes"])
 
     storage.results(s)
 
-    st.subheader("Where the energy goes")
-    flows = pd.DataFrame(
-        {"kWh per year": [s["allocated_kwh"][r] for r in ROLE_LABEL] + [s["export_kwh"]]},
-        index=[ROLE_LABEL[r] for r in ROLE_LABEL] + ["Export"],
+    st.subheader(t("results.flows_heading"), help=t("help.flows"))
+    flows = state.energy_flows(s, table)
+    st.plotly_chart(charts.sankey(flows), config=charts.CONFIG, key="chart_flows")
+    shown_flows = flows.assign(
+        source=flows["source"].map(lambda n: t(f"flow.{n}")),
+        target=flows["target"].map(lambda n: t(f"flow.{n}")),
     )
-    st.bar_chart(flows, horizontal=True)
+    download_table(shown_flows, "energy_flows", "flows")
 
     left, right = st.columns(2)
     with left:
-        st.subheader("A typical day per season (kW)")
         days = state.typical_days(ts)
-        long = days.melt(id_vars=["season", "time_of_day_h"], var_name="series", value_name="kW")
-        chart = (
-            alt.Chart(long)
-            .mark_line()
-            .encode(
-                x=alt.X("time_of_day_h:Q", title="hour"),
-                y="kW:Q",
-                color="series:N",
-                facet=alt.Facet("season:N", columns=2),
-            )
-            .properties(width=170, height=130)
+        st.plotly_chart(
+            charts.typical_days(days, state.SEASONS), config=charts.CONFIG, key="chart_days"
         )
-        st.altair_chart(chart)
+        download_table(
+            days.assign(season=days["season"].map(lambda x: t(f"season.{x}"))),
+            "typical_days",
+            "days",
+        )
     with right:
-        st.subheader("Months (kWh)")
-        st.bar_chart(state.monthly(ts).drop(columns="generation_kwh"))
+        monthly = state.monthly(ts)
+        st.plotly_chart(charts.months(monthly), config=charts.CONFIG, key="chart_months")
+        download_table(monthly.reset_index(), "months", "months")
 
-    st.subheader("Benefit per household (EUR/yr)")
-    stats = pd.DataFrame(
-        {
-            role: {k: v for k, v in st_.items() if k not in ("by_consumption_quintile",)}
-            for role, st_ in s["household_benefit_eur"].items()
-        }
-    ).T
-    st.table(
-        stats[
-            ["households", "mean_eur", "p10_eur", "median_eur", "p90_eur", "better_off_frac"]
-        ].round(2)
-    )
+    st.subheader(t("results.benefit_heading"), help=t("help.benefit_distribution"))
     households = table[table.role != "common"]
-    hist = (
-        alt.Chart(households)
-        .mark_bar(opacity=0.7)
-        .encode(
-            x=alt.X("benefit_eur:Q", bin=alt.Bin(maxbins=30), title="benefit EUR/yr"),
-            y=alt.Y("count():Q", title="households", stack=None),
-            color="role:N",
-        )
+    stats = benefit_stats(s)
+    if households.empty or stats.empty:
+        st.info(t("results.no_households"))
+        return
+    st.plotly_chart(
+        charts.benefit_distribution(households, s["household_benefit_eur"]),
+        config=charts.CONFIG,
+        key="chart_benefit",
     )
-    st.altair_chart(hist, width="stretch")
-    shown = households[
-        [
-            "participant_id",
-            "role",
-            "participating",
-            "consumption_kwh",
-            "allocated_kwh",
-            "grid_import_kwh",
-            "service_cost_saving_eur",
-            "fees_eur",
-            "benefit_eur",
-        ]
-    ]
-    st.dataframe(shown, hide_index=True, key="households_table")
-    st.download_button(
-        "Download households (CSV)",
-        shown.to_csv(index=False),
-        "households.csv",
-        key="dl_households",
-    )
+    st.table(shown_stats(stats))
+    download_table(with_role_words(stats.reset_index()), "benefit_per_household", "stats")
+
+    st.subheader(t("results.least_heading"), help=t("help.least"))
+    lowest = least(households)
+    st.dataframe(fmt.readable(with_role_words(lowest)), hide_index=True, key="least_table")
+
+    st.subheader(t("results.households_heading"))
+    shown = households[HOUSEHOLD_COLUMNS]
+    st.dataframe(fmt.readable(with_role_words(shown)), hide_index=True, key="households_table")
+    download_table(with_role_words(shown), "households", "households")

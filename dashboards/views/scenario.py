@@ -2,80 +2,114 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import formatting as fmt
+import i18n
 import session
 import state
 import streamlit as st
+from i18n import t
 
 from views import common, storage
 
-SECTIONS = {"roof": "Roof", "people": "People", "rules": "Rules and money"}
+SECTIONS = ("roof", "people", "rules")
+AS_IN_FILE = " (as in the file)"
+
+
+def option_label(kind: str, value: Any) -> str:
+    """What a select box shows for one of its values, in the current language.
+
+    The values stay the form's own (``members -> tenants -> common``, ``equal
+    (export)``, ``sce``); only what is shown is translated.
+    """
+    shown = str(value)
+    if shown.endswith(AS_IN_FILE):
+        inner = shown.removesuffix(AS_IN_FILE)
+        name = t(f"key.{inner}") if kind == "key" and i18n.has(f"key.{inner}") else inner
+        return f"{name} {t('form.as_in_file')}"
+    if kind == "order":
+        return " → ".join(t(f"role_short.{r}") for r in shown.split(" -> "))
+    if kind == "key":
+        return t(f"key.{state.KEY_IDS[shown]}")
+    if kind == "mode":
+        return t(f"mode.{shown}")
+    return shown
 
 
 def _widget(f: state.FormField, checked: state.Check) -> None:
     data, original = session.data(), st.session_state["original"]
     value = state.widget_value(data, f)
     lock = state.locked(data, f)
+    label = session.field_label(f)
     common_args = {
         "key": session.widget_key(f.path),
         "on_change": session.commit_field,
         "args": (f,),
         "disabled": lock is not None,
-        "help": f.help,
+        "help": t(f.help) if f.help else None,
     }
     if f.kind in ("int", "float"):
-        st.number_input(f.label, value=value, step=f.step, format=f.fmt, **common_args)
+        st.number_input(label, value=value, step=f.step, format=f.fmt, **common_args)
     else:
         choices = state.options(data, original, f)
         index = choices.index(value) if value in choices else None
-        st.selectbox(f.label, choices, index=index, **common_args)
+        st.selectbox(
+            label,
+            choices,
+            index=index,
+            format_func=i18n.shown_as(choices, lambda v, kind=f.kind: option_label(kind, v)),
+            **common_args,
+        )
     if lock:
         st.caption(lock)
     area = state.area_capacity(data, f)
     if area is not None:
-        st.caption(f"= {area[0]:,.1f} kWp at {area[1]:g} kWp per m2 (from the file)")
+        st.caption(
+            t("form.area_capacity", capacity=fmt.kwp(area[0]), packing=fmt.number(area[1], 2))
+        )
     if f.path in checked.at_field:
         st.error(checked.at_field[f.path], icon=":material/error:")
 
 
+def how_this_works() -> None:
+    """A short explanation of what the simulator does, for a members' evening."""
+    with st.expander(t("scenario.how_title"), icon=":material/help:"):
+        st.markdown(t("scenario.how_text"))
+
+
 def page(checked: state.Check) -> None:
     """Render the Scenario page."""
-    st.header("Scenario")
+    st.header(t("nav.scenario"))
     out = common.banner(checked)
     if out is not None and checked.scenario is not None:
         scenario = checked.scenario
         st.success(
-            f"This scenario runs: {scenario.capacity_kwp:,.1f} kWp, "
-            f"{sum(b.dwellings for b in scenario.buildings)} dwellings, year {scenario.year}. "
-            "Its numbers are on Results, Compare and Ownership.",
+            t(
+                "scenario.runs",
+                capacity=fmt.kwp(scenario.capacity_kwp),
+                dwellings=fmt.count(sum(b.dwellings for b in scenario.buildings)),
+                year=scenario.year,
+            ),
             icon=":material/check_circle:",
         )
-        for warning in out["warnings"]:
-            st.warning(warning, icon=":material/warning:")
+        common.engine_messages(out["warnings"], [])
     if session.edited():
-        st.button("Undo my edits (back to the file)", on_click=session.reset, key="reset")
+        st.button(t("scenario.undo"), on_click=session.reset, key="reset")
+    how_this_works()
 
     data = session.data()
     fields = state.form_fields(data)
     buildings = data.get("buildings") if isinstance(data.get("buildings"), list) else []
-    first = (
-        buildings[0].get("id", "the first")
-        if buildings and isinstance(buildings[0], dict)
-        else None
-    )
+    first = buildings[0].get("id", "1") if buildings and isinstance(buildings[0], dict) else None
     if first is None:
-        st.info(
-            "This file has no [[buildings]] table the form can show: fix the file and "
-            "upload it again."
-        )
+        st.info(t("scenario.no_buildings"))
     elif len(buildings) > 1:
-        st.info(
-            f"This scenario has {len(buildings)} buildings. The form edits the first ({first}); "
-            "the others run as the file gives them (shown below, read-only)."
-        )
+        st.info(t("scenario.more_buildings", count=len(buildings), first=first))
     columns = st.columns(3)
-    for column, (section, heading) in zip(columns, SECTIONS.items(), strict=True):
+    for column, section in zip(columns, SECTIONS, strict=True):
         with column:
-            st.subheader(heading)
+            st.subheader(t(f"scenario.section_{section}"))
             for f in fields:
                 if f.section == section:
                     _widget(f, checked)
@@ -83,20 +117,15 @@ def page(checked: state.Check) -> None:
     storage.switches(checked)
 
     rest = state.not_in_form(data)
-    with st.expander("Also in this scenario: not editable here, kept as the file has it"):
-        st.caption(
-            "The form edits the fields above. Everything below comes from the file and "
-            "runs unchanged; empty fields take the defaults of docs/scenario.md. Change "
-            "these in the file and upload it again."
-        )
-        st.code(state.toml_text(rest) if rest else "(nothing else)", language="toml")
+    with st.expander(t("scenario.rest_title")):
+        st.caption(t("scenario.rest_text"))
+        st.code(state.toml_text(rest) if rest else t("scenario.rest_nothing"), language="toml")
     if out is not None and checked.scenario is not None:
         st.download_button(
-            "Download this scenario (TOML)",
+            t("scenario.download"),
             state.to_toml(checked.scenario),
             file_name=f"{checked.scenario.name}.toml",
             mime="application/toml",
             key="download_toml",
-            help="Every value that runs, defaults included: `energysim run` of this file "
-            "gives the numbers shown here.",
+            help=t("scenario.download_help"),
         )

@@ -138,13 +138,13 @@ def form_field(data: dict[str, Any], feature: str, figure: Figure) -> state.Form
     kind = "mode" if figure.kind == "choice" else figure.kind
     return state.FormField(
         path=f"{BUILDING}.{feature}.{figure.name}",
-        label=t(f"storage.{feature}.{figure.name}"),
+        label=f"storage.{feature}.{figure.name}",
         kind=kind,  # type: ignore[arg-type]
         section="rules",
         default=default_of(data, feature, figure.name),
         step=figure.step,
         fmt="%.1f" if figure.kind == "float" else None,
-        help=t(f"storage.{feature}.{figure.name}_help"),
+        help=f"storage.{feature}.{figure.name}_help",
     )
 
 
@@ -183,7 +183,7 @@ def _figure(data: dict[str, Any], feature: str, figure: Figure) -> None:
         "key": session.widget_key(f.path),
         "on_change": session.commit_field,
         "args": (f,),
-        "help": f.help,
+        "help": t(f.help) if f.help else None,
         "disabled": locked(data, feature, figure.name),
     }
     if figure.kind == "choice":
@@ -193,7 +193,7 @@ def _figure(data: dict[str, Any], feature: str, figure: Figure) -> None:
         if value not in choices:
             choices.append(value)
         st.selectbox(
-            f.label,
+            session.field_label(f),
             choices,
             index=choices.index(value),
             format_func=lambda c: t(f"storage.choice.{c}") if isinstance(c, str) else str(c),
@@ -201,7 +201,9 @@ def _figure(data: dict[str, Any], feature: str, figure: Figure) -> None:
         )
     else:
         low = 0.0 if figure.kind == "float" else 0
-        st.number_input(f.label, value=value, step=f.step, format=f.fmt, min_value=low, **args)
+        st.number_input(
+            session.field_label(f), value=value, step=f.step, format=f.fmt, min_value=low, **args
+        )
     if args["disabled"]:
         st.caption(t("storage.ev_charging.lists"))
 

@@ -251,8 +251,9 @@ def recommendation_lines(design: Design) -> list[str]:
     return lines
 
 
-def write_design(design: Design, out_dir: Path) -> Path:
-    """Write a design under ``out_dir/<scenario name>/design/`` atomically.
+def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -> Path:
+    """Write a design under ``out_dir/<scenario name>/design/`` atomically (CSV files in
+    a dialect of :mod:`energysim.csv_dialect`).
 
     Returns
     -------
@@ -262,12 +263,12 @@ def write_design(design: Design, out_dir: Path) -> Path:
 
     def write(folder: Path) -> None:
         write_json(folder / "design.json", summary_dict(design))
-        write_csv(folder / "prices.csv", design.prices_table)
-        write_csv(folder / "price_curves.csv", design.price_curves)
-        write_csv(folder / "keys.csv", design.keys_table)
-        write_csv(folder / "key_shares.csv", design.key_shares)
-        write_csv(folder / "sizes.csv", design.sizes.curve)
-        write_csv(folder / "ownership.csv", design.local.money)
+        write_csv(folder / "prices.csv", design.prices_table, dialect=csv_dialect)
+        write_csv(folder / "price_curves.csv", design.price_curves, dialect=csv_dialect)
+        write_csv(folder / "keys.csv", design.keys_table, dialect=csv_dialect)
+        write_csv(folder / "key_shares.csv", design.key_shares, dialect=csv_dialect)
+        write_csv(folder / "sizes.csv", design.sizes.curve, dialect=csv_dialect)
+        write_csv(folder / "ownership.csv", design.local.money, dialect=csv_dialect)
         (folder / "scenario.recommended.toml").write_text(
             scenario_to_toml(design.recommended), encoding="utf-8"
         )
