@@ -83,29 +83,34 @@ def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
     }
 
 
-def storage_figures(s: dict[str, Any]) -> dict[str, str]:
+def storage_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
     """The Results page's storage and electrification metrics for a run summary, as
-    displayed (none when the run has no batteries, heat pumps or EVs).
+    displayed in a language (none when the run has no batteries, heat pumps or EVs)."""
+    import sys
 
-    Needs ``dashboards/`` on ``sys.path`` (as the dashboard tests put it).
-    """
+    dashboards = str(Path(__file__).resolve().parents[1] / "dashboards")
+    if dashboards not in sys.path:
+        sys.path.insert(0, dashboards)
     import formatting as fmt
-    from i18n import t
+    import i18n
+
+    def label(key: str) -> str:
+        return i18n.text(lang, f"storage.results.{key}")
 
     out: dict[str, str] = {}
     storage, electric = s.get("storage"), s.get("electrification")
     if storage:
         gain = storage["self_consumption_gain_frac"]
-        out[t("storage.results.self_consumption")] = fmt.percent(
-            storage["self_consumption_frac_without_batteries"] + gain
+        out[label("self_consumption")] = fmt.percent(
+            storage["self_consumption_frac_without_batteries"] + gain, lang=lang
         )
-        out[t("storage.results.delivered")] = fmt.kwh(storage["delivered_kwh"])
-        out[t("storage.results.lost")] = fmt.kwh(storage["loss_kwh"])
-        out[t("storage.results.benefit")] = fmt.eur(sum(storage["battery_benefit_eur"].values()))
+        out[label("delivered")] = fmt.kwh(storage["delivered_kwh"], lang=lang)
+        out[label("lost")] = fmt.kwh(storage["loss_kwh"], lang=lang)
+        out[label("benefit")] = fmt.eur(sum(storage["battery_benefit_eur"].values()), lang=lang)
     if electric and electric.get("heat_pump_dwellings"):
-        out[t("storage.results.heat_pump_kwh")] = fmt.kwh(electric["heat_pump_kwh"])
-        out[t("storage.results.cop")] = fmt.number(electric["seasonal_cop"], 2)
+        out[label("heat_pump_kwh")] = fmt.kwh(electric["heat_pump_kwh"], lang=lang)
+        out[label("cop")] = fmt.number(electric["seasonal_cop"], 2, lang=lang)
     if electric and electric.get("ev_vehicles"):
-        out[t("storage.results.ev_kwh")] = fmt.kwh(electric["ev_kwh"])
-        out[t("storage.results.ev_unserved")] = fmt.kwh(electric["ev_unserved_kwh"])
+        out[label("ev_kwh")] = fmt.kwh(electric["ev_kwh"], lang=lang)
+        out[label("ev_unserved")] = fmt.kwh(electric["ev_unserved_kwh"], lang=lang)
     return out

@@ -121,7 +121,7 @@ def example_scenario(example: str) -> Scenario:
 def test_the_design_page_shows_the_library_design_and_applies_it(
     example: str, tmp_path: Path, spy: Spy
 ) -> None:
-    at = goto(start(example), "Design")
+    at = goto(start(example), "design")
     # the page asked the library to design this example with its quick options, once
     ((scenario, options, parts, design),) = spy.calls
     assert scenario == example_scenario(example)
@@ -206,17 +206,17 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     prefix = t("design.applied", title="\0").split("\0")[0]
     assert at.success[0].value.startswith(prefix)
     expected = energysim_run(design.recommended, tmp_path)
-    goto(at, "Results")
+    goto(at, "results")
     assert metrics(at) == results_figures(expected) | storage_figures(expected)
     if example != "walkup-portiekflat":
         return
     # the applied design is not designed by itself; on request it is, and undo goes back
-    goto(at, "Design")
+    goto(at, "design")
     assert len(spy.calls) == 1
     at.button(key="design_again_button").click().run()
     assert not at.exception and not at.error
     assert spy.calls[1][0] == design.recommended
-    goto(at, "Scenario")
+    goto(at, "scenario")
     at.button(key="reset").click().run()
     assert at.session_state["scenario"] == at.session_state["original"]
 
@@ -225,13 +225,13 @@ def test_options_change_the_design_and_the_full_design_runs(spy: Spy) -> None:
     """A panel fee the Huurcommissie caps says so; the full design sweeps 15 sizes."""
     at = start("walkup-portiekflat")
     at.session_state["design_lever"] = "panel_fee"  # as chosen earlier in the session
-    goto(at, "Design")
+    goto(at, "design")
     assert at.selectbox(key="design_w_lever").value == "panel_fee"
     cap = t("design.reason.cap_huurcommissie", lever="\0", need="", top="").split("\0")[0]
     assert any(w.value.startswith(cap) for w in at.warning)
     # the choice is kept when the user leaves the page and comes back
-    goto(at, "Results")
-    goto(at, "Design")
+    goto(at, "results")
+    goto(at, "design")
     assert at.selectbox(key="design_w_lever").value == "panel_fee"
     at.toggle(key="design_w_full").set_value(True).run()
     assert not at.exception

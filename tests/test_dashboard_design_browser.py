@@ -22,13 +22,23 @@ from tests.test_dashboard_browser import (  # noqa: F401 - fixtures used by name
     energysim_run,
     folders,
     pytestmark,
-    results_shown,
     server,
 )
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "dashboards"))
 from i18n import t  # noqa: E402
+
+
+def open_session(page: Page) -> None:
+    """A new session (a fresh page load) on the Scenario page of the default example."""
+    page.d.get(page.url)
+    page.until(lambda: t("storage.heading") in page.main_text(), "the dashboard did not open")
+
+
+def results_now(page: Page) -> dict[str, str]:
+    page.page(t("nav.results"), t("results.flows_heading"))
+    return page.metrics()
 
 
 def click_button(page: Page, words: str) -> None:
@@ -39,7 +49,12 @@ def click_button(page: Page, words: str) -> None:
 def shot_of(page: Page, name: str, words: str) -> Path:
     """A screenshot with the element showing ``words`` at the top of the screen."""
     element = page.d.find_element(page.By.XPATH, f"//*[normalize-space(text())='{words}']")
-    page.d.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+    page.d.execute_script(
+        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -70);"
+        "for (const e of document.querySelectorAll('*')) {"
+        " if (e.scrollTop > 0) { e.scrollTop = Math.max(0, e.scrollTop - 70); } }",
+        element,
+    )
     time.sleep(1.0)  # let charts draw
     path = page.shots / f"{name}.png"
     page.d.save_screenshot(str(path))
@@ -58,9 +73,9 @@ def test_the_design_page_applies_its_design_and_results_change(
     tmp_path: Path,
 ) -> None:
     page = browser
-    page.open()
-    before = results_shown(page)
-    page.page("Design", t("design.recommended"))
+    open_session(page)
+    before = results_now(page)
+    page.page(t("nav.design"), t("design.recommended"))
     page.until(lambda: t("design.apply") in page.main_text(), "no design shown")
     assert not page.alerts("error")
     for word in ("Traceback", "KeyError", 'File "'):
@@ -71,23 +86,27 @@ def test_the_design_page_applies_its_design_and_results_change(
     page.shot("design")
     for tab in ("prices", "keys", "size", "ownership"):
         label = t(f"design.tab.{tab}")
-        page.d.find_element(
+        tab_button = page.d.find_element(
             page.By.XPATH, f"//*[@role='tab'][.//*[normalize-space(text())='{label}']]"
-        ).click()
+        )
+        page.d.execute_script("arguments[0].click();", tab_button)
         page.idle()
         shot_of(page, f"design-{tab}", label)
 
     click_button(page, t("design.apply"))
-    prefix = t("design.applied", title="\0").split("\0")[0]
-    applied = page.until(
-        lambda: [a for a in page.alerts("success") if a.text.startswith(prefix.strip())],
-        "the design was not applied",
-    )
+    prefix = t("design.applied", title="\0").split("\0")[0].strip()
+    try:
+        applied = page.until(
+            lambda: [a for a in page.alerts("success") if prefix in a.text],
+            "the design was not applied",
+        )
+    finally:
+        page.shot("design-applied")
+        print(page.main_text()[:3000])
     assert page.in_first_screen(applied[0])
-    page.shot("design-applied")
-    after = results_shown(page)
+    after = results_now(page)
     assert after != before
-    page.page("Scenario", "Roof")
+    page.page(t("nav.scenario"), t("storage.heading"))
     downloaded = page.download(folders["downloads"])
     expected = energysim_run(downloaded, tmp_path / "applied")
     assert results_figures(expected) == after
@@ -98,7 +117,7 @@ def test_the_storage_switches_in_the_browser(
     tmp_path: Path,
 ) -> None:
     page = browser
-    page.open()
+    open_session(page)
     heading = t("storage.heading")
     page.until(lambda: heading in page.main_text(), "no storage switches")
     label = t("storage.battery.title")
@@ -106,5 +125,5 @@ def test_the_storage_switches_in_the_browser(
     page.idle()
     page.until(lambda: t("storage.battery.capacity_kwh") in page.main_text(), "battery not on")
     shot_of(page, "scenario-storage", heading)
-    page.page("Results", t("storage.results.heading"))
+    page.page(t("nav.results"), t("storage.results.heading"))
     shot_of(page, "results-storage", t("storage.results.heading"))

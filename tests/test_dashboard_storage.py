@@ -56,7 +56,7 @@ def energysim_run(data: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 
 def results(at: AppTest) -> dict[str, str]:
-    at.radio(key="page").set_value("Results").run()
+    at.radio(key="page").set_value("results").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     return {m.label: m.value for m in at.metric}
 
@@ -110,7 +110,7 @@ def test_switching_off_removes_the_files_table_and_on_brings_it_back(tmp_path: P
     assert shown == results_figures(expected) | storage_figures(expected)
     assert t("storage.results.delivered") not in shown  # heat pumps and EVs stay
     assert t("storage.results.heat_pump_kwh") in shown
-    at.radio(key="page").set_value("Scenario").run()
+    at.radio(key="page").set_value("scenario").run()
     at.toggle(key=key(at, "storage:battery")).set_value(True).run()
     assert at.session_state["scenario"] == at.session_state["original"]  # the file's own
     assert at.number_input(key=key(at, "buildings[0].battery.capacity_kwh")).value == 150.0

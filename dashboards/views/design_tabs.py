@@ -6,11 +6,10 @@ shown in the page's language and downloadable as they are (numbers, full precisi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
-import altair as alt
+import design_charts
 import design_state as ds
 import downloads
 import formatting as fmt
@@ -18,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from i18n import t
 
-from energysim.design.prices import LEVER_UNITS
+from views import common
 from views import design_words as words
 
 
@@ -65,80 +64,21 @@ def yes_no(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- prices
-def _lever_curve(view: ds.DesignView, lever: str) -> pd.DataFrame:
-    return view.price_curves[view.price_curves["lever"] == lever]
-
-
-def _marks(view: ds.DesignView, lever: str) -> list[tuple[str, float]]:
-    r = next(r for r in view.prices if r.lever == lever)
-    out = []
-    if r.break_even is not None:
-        out.append((t("design.mark.break_even"), r.break_even))
-    if r.top is not None and math.isfinite(r.top):
-        out.append((t("design.mark.top"), r.top))
-    return out
-
-
-def price_chart(view: ds.DesignView, lever: str) -> alt.LayerChart:
-    """Owners' NPV and households' lifetime benefit along a lever's price."""
-    curve = _lever_curve(view, lever)
-    unit = LEVER_UNITS[lever]
-    series = {
-        "owners_npv_eur": t("design.series.owners_npv"),
-        "benefit_npv_total_eur": t("design.series.households_npv"),
-        "criterion_eur": t("design.series.watched", who=words.who(view)),
-    }
-    long = curve.melt(id_vars=["price"], value_vars=list(series), var_name="s", value_name="eur")
-    long["series"] = long["s"].map(series)
-    x = alt.X("price:Q", title=t(f"design.axis.price_{'kwh' if unit == 'EUR/kWh' else 'yr'}"))
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y("eur:Q", title=t("design.axis.lifetime_eur")),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("series:N", title=t("design.axis.series")),
-                alt.Tooltip("price:Q", title=t("design.axis.price"), format=".4f"),
-                alt.Tooltip("eur:Q", title=t("design.axis.lifetime_eur"), format=",.0f"),
-            ],
-        )
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="grey").encode(y="y:Q")
-    marks = pd.DataFrame(_marks(view, lever), columns=["mark", "price"])
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeDash=[4, 3], color="black")
-        .encode(x="price:Q", tooltip=[alt.Tooltip("mark:N", title=t("design.axis.mark"))])
-    )
-    text = (
-        alt.Chart(marks)
-        .mark_text(align="left", dx=4, dy=-4, baseline="top", color="black")
-        .encode(x="price:Q", y=alt.value(4), text="mark:N")
-    )
-    layers: list[Any] = [zero, lines, rules, text]
-    r = next(r for r in view.prices if r.lever == lever)
-    if r.feasible and r.break_even is not None and r.top is not None and math.isfinite(r.top):
-        band = pd.DataFrame({"low": [r.break_even], "high": [r.top]})
-        layers.insert(
-            0,
-            alt.Chart(band).mark_rect(opacity=0.15, color="green").encode(x="low:Q", x2="high:Q"),
-        )
-    return alt.layer(*layers).properties(height=340)
-
-
 def prices(view: ds.DesignView) -> None:
     st.caption(t("design.prices.intro", who=words.who(view), goal=words.goal(view)))
     levers = [r.lever for r in view.prices]
     lever = st.radio(
         t("design.prices.curve_of"),
         levers,
-        format_func=words.lever_words,
+        format_func=lambda lever: t(f"design.choice.lever.{lever}"),
         horizontal=True,
         key="design_curve_lever",
     )
-    st.altair_chart(price_chart(view, str(lever)), width="stretch")
+    st.plotly_chart(
+        design_charts.price_curves(view, str(lever), words.watched(view)),
+        config=design_charts.CONFIG,
+        key="design_chart_prices",
+    )
     st.caption(t("design.prices.chart_note"))
     st.markdown(f"**{t('design.prices.levers')}**")
     for r in view.prices:
@@ -249,50 +189,6 @@ def _key_words(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- size
-def size_chart(view: ds.DesignView) -> alt.LayerChart:
-    """Lifetime money along the roof's size, the recommended size marked."""
-    curve = view.sizes_curve
-    series = {
-        "total_net_benefit_eur": t("design.series.total_net"),
-        "households_npv_eur": t("design.series.households_npv"),
-        "owners_npv_eur": t("design.series.owners_npv"),
-    }
-    long = curve.melt(
-        id_vars=["capacity_kwp"], value_vars=list(series), var_name="s", value_name="eur"
-    )
-    long["series"] = long["s"].map(series)
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("capacity_kwp:Q", title=t("design.axis.capacity")),
-            y=alt.Y("eur:Q", title=t("design.axis.lifetime_eur")),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("series:N", title=t("design.axis.series")),
-                alt.Tooltip("capacity_kwp:Q", title=t("design.axis.capacity"), format=",.1f"),
-                alt.Tooltip("eur:Q", title=t("design.axis.lifetime_eur"), format=",.0f"),
-            ],
-        )
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="grey").encode(y="y:Q")
-    layers: list[Any] = [zero, lines]
-    if view.recommended_factor is not None:
-        best = curve[curve["factor"].sub(view.recommended_factor).abs() < 1e-9]
-        mark = pd.DataFrame(
-            {"capacity_kwp": best["capacity_kwp"], "mark": [t("design.mark.recommended")]}
-        )
-        layers.append(
-            alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="black").encode(x="capacity_kwp:Q")
-        )
-        layers.append(
-            alt.Chart(mark)
-            .mark_text(align="left", dx=4, baseline="top", color="black")
-            .encode(x="capacity_kwp:Q", y=alt.value(4), text="mark:N")
-        )
-    return alt.layer(*layers).properties(height=320)
-
-
 def size(view: ds.DesignView) -> None:
     st.caption(t("design.size.intro", lever=words.lever_words(view.sizes_lever)))
     rec = view.figures["size"]["recommended"]
@@ -309,7 +205,9 @@ def size(view: ds.DesignView) -> None:
         )
         if rec["factor"] == max(view.sizes_curve["factor"]):
             st.caption(t("design.size.largest"))
-    st.altair_chart(size_chart(view), width="stretch")
+    st.plotly_chart(
+        design_charts.size_curves(view), config=design_charts.CONFIG, key="design_chart_sizes"
+    )
     table(
         view.sizes_curve,
         {
@@ -368,10 +266,7 @@ def ownership(view: ds.DesignView) -> None:
 def report(view: ds.DesignView) -> None:
     st.caption(t("design.report.intro"))
     st.code("\n".join(view.lines), language=None, wrap_lines=True)
-    messages = view.figures.get("messages") or []
-    if messages:
-        st.markdown(f"**{t('design.report.messages')}**")
-        st.markdown("\n".join(f"- {m}" for m in messages))
+    common.engine_messages([], view.figures.get("messages") or [])
     timings = view.figures["timings_s"]
     st.caption(
         t(

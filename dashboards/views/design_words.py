@@ -31,6 +31,11 @@ def who(view: ds.DesignView) -> str:
     return t(f"design.who.{view.figures['options']['criterion']}")
 
 
+def watched(view: ds.DesignView) -> str:
+    """The household the price curve watches (for ``every``: the one that gains least)."""
+    return t(f"design.watched.{view.figures['options']['criterion']}")
+
+
 def goal(view: ds.DesignView) -> str:
     irr = view.figures["options"]["target_irr_frac"]
     if irr is not None:
@@ -43,7 +48,9 @@ def lever_words(lever: str) -> str:
 
 
 def sentence(text: str) -> str:
-    """``text`` with a capital first letter."""
+    """``text`` with a capital first letter (Dutch: "één" becomes "Eén")."""
+    if text.startswith("één"):
+        return "Eén" + text[3:]
     return text[:1].upper() + text[1:]
 
 
