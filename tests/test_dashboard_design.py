@@ -28,6 +28,7 @@ from energysim.design.plan import DESIGN_PARTS
 from energysim.design.report import recommendation_lines, summary_dict
 from energysim.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from tests.helpers import results_figures, storage_figures
+from tests.test_dashboard import RAW, visible_texts
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -240,6 +241,25 @@ def test_options_change_the_design_and_the_full_design_runs(spy: Spy) -> None:
     assert len(sizes) == len(ds.FULL.size_factors)
     assert [c[1].lever for c in spy.calls] == ["panel_fee", "panel_fee"]
     assert spy.calls[-1][1] == replace(ds.FULL, lever="panel_fee")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> None:
+    i18n.missing.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.run()
+    at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
+    goto(at, "design")
+    shown = visible_texts(at)
+    assert len(shown) > 50
+    assert sorted({m.group(0) for text in shown for m in RAW.finditer(text)}) == []
+    assert {k for k in i18n.missing if k.startswith(("design.", "storage."))} == set()
+    other = {"nl": "en", "en": "nl"}[lang]
+    everything = " ".join(shown)
+    for key in ("design.recommended", "design.tab.prices", "design.option.lever"):
+        assert i18n.text(lang, key) in everything
+        assert i18n.text(other, key) not in everything
 
 
 # --------------------------------------------------------------------------- pure parts
