@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import resource
+import subprocess
+import sys
+import tarfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 
@@ -33,3 +41,72 @@ def measure(func: Callable[[], Any], *, repeat: int = 1) -> tuple[float, float, 
 def max_rss_mib() -> float:
     """Peak resident set size of this process so far [MiB] (Linux ru_maxrss is KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_AGAINST = "134504a"
+"""main when issue 19 started: the revision the A/B benchmarks compare with."""
+
+
+def export_revision(rev: str, dest: Path) -> Path:
+    """The ``energysim`` package of ``rev`` unpacked under ``dest`` (git archive)."""
+    data = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "energysim"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def numbers(path: Path) -> dict[str, float]:
+    """Every number of a summary.json, by its dotted key."""
+    out: dict[str, float] = {}
+
+    def walk(prefix: str, v: object) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(f"{prefix}.{k}" if prefix else k, x)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(f"{prefix}[{i}]", x)
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            out[prefix] = float(v)
+
+    walk("", json.loads(path.read_text()))
+    return out
+
+
+def cache_env(folder: Path) -> dict[str, str]:
+    """This environment with energysim's profile cache in ``folder`` and switched on."""
+    env = {k: v for k, v in os.environ.items() if k != "ENERGYSIM_NO_CACHE"}
+    env["ENERGYSIM_CACHE_DIR"] = str(folder)
+    return env
+
+
+def run_probe(
+    src: Path, probe: str, args: list[str], env: dict[str, str]
+) -> tuple[float, dict[str, Any]]:
+    """Run ``probe`` (Python code printing one JSON line last) in a fresh process with the
+    ``energysim`` of ``src`` first on the path; return its wall time [s] and that line."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(src)},
+        cwd=src,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ab_arguments(doc: str, repeat: int) -> argparse.Namespace:
+    """``--repeat`` and ``--against REV`` of a benchmark comparing with an earlier revision."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--against", default=DEFAULT_AGAINST, help="git revision to compare")
+    return parser.parse_args()

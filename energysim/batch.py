@@ -338,6 +338,9 @@ def run_batch(
                 csv_dialect,
             )
         elif workers == 1:
+            # this process is the worker: the same memory setting as the pool's workers
+            # (without it every unit page-faults its arrays afresh)
+            retain_freed_memory()
             for chunk in chunks:
                 finished += len(run_chunk(chunk, str(out), detail, csv_dialect))
                 if progress:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize
+
+from energysim.rootfind import brentq
 
 
 def npv_eur(cash_flows_eur: ArrayLike, discount_rate_frac: float) -> float:
@@ -21,7 +22,7 @@ def npv_eur(cash_flows_eur: ArrayLike, discount_rate_frac: float) -> float:
 
 
 def irr_frac(cash_flows_eur: ArrayLike) -> float | None:
-    """Internal rate of return [-]: the rate at which the NPV is zero (scipy brentq).
+    """Internal rate of return [-]: the rate at which the NPV is zero (Brent, as scipy).
 
     Returns None when the cash flows do not change sign or no root lies in (-99%, 1000%).
     """
@@ -32,7 +33,7 @@ def irr_frac(cash_flows_eur: ArrayLike) -> float | None:
     f_low, f_high = npv_eur(cf, low), npv_eur(cf, high)
     if np.sign(f_low) == np.sign(f_high):
         return None
-    return float(optimize.brentq(lambda r: npv_eur(cf, r), low, high, xtol=1e-12))
+    return float(brentq(lambda r: npv_eur(cf, r), low, high, xtol=1e-12))
 
 
 def simple_payback_yr(cash_flows_eur: ArrayLike) -> float | None:

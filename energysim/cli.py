@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -295,6 +296,7 @@ def format_summary(s: dict[str, Any]) -> str:
             f"{s['benefit_eur'][role]:>16,.0f}"
         )
     lines.append(f"  {'export':<10}{'':>17}{s['export_kwh']:>15,.0f}")
+    lines += _storage_lines(s)
     for role, st in s.get("household_benefit_eur", {}).items():
         lines.append(
             f"  per {role} household: mean {st['mean_eur']:,.0f}  p10 {st['p10_eur']:,.0f}  "
@@ -313,6 +315,30 @@ def _csv_dialect_option(parser: argparse.ArgumentParser) -> None:
         help="CSV files: standard (comma, decimal point; default) or nl (semicolon, "
         "decimal comma, ja/nee: opens in a Dutch Excel)",
     )
+
+
+def _storage_lines(s: dict[str, Any]) -> list[str]:
+    """Batteries, heat pumps and EVs of a run, when it has them (issue 21)."""
+    lines = []
+    st = s.get("storage")
+    if st:
+        without = st["self_consumption_frac_without_batteries"]
+        benefit = sum(st["battery_benefit_eur"].values())
+        gain = st["self_consumption_gain_frac"]
+        lines.append(
+            f"  batteries: {st['delivered_kwh']:,.0f} kWh delivered, {st['loss_kwh']:,.0f} kWh "
+            f"lost; self-consumption {without:.1%} without them (+{gain:.1%}); "
+            f"households' battery benefit {benefit:,.0f} EUR/yr"
+        )
+    el = s.get("electrification")
+    if el and el.get("heat_pump_dwellings"):
+        lines.append(
+            f"  heat pumps: {el['heat_pump_dwellings']} dwellings, {el['heat_pump_kwh']:,.0f} kWh "
+            f"(seasonal COP {el['seasonal_cop']:.2f})"
+        )
+    if el and el.get("ev_vehicles"):
+        lines.append(f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh")
+    return lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -490,6 +516,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnergysimError as exc:
         print(f"energysim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader left (`energysim tariffs | head`): stop quietly
+        # the Python docs' recipe: later flushes of stdout must not fail again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file or folder the system refused: no traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"energysim: error: {where}{exc.strerror or exc}", file=sys.stderr)

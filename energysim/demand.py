@@ -27,10 +27,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import holidays
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+
+from energysim import profile_cache
 
 FloatArray = NDArray[np.float64]
 
@@ -109,11 +110,28 @@ def e1a_calibration() -> dict[str, Any]:
 
 def day_types(dates: pd.DatetimeIndex) -> NDArray[np.int64]:
     """Day type per date: 0 weekday, 1 Saturday, 2 Sunday or Dutch public holiday."""
+    import holidays  # loads every country's calendar: only when a year is not cached
+
     nl = holidays.country_holidays("NL", years=sorted({int(y) for y in dates.year}))
     dow = dates.day_of_week
     kind = np.where(dow == 5, 1, np.where(dow == 6, 2, 0))
     is_holiday = np.fromiter((d in nl for d in dates.date), dtype=bool, count=len(dates))
     return np.where(is_holiday, 2, kind).astype(np.int64)
+
+
+def _day_types_cached(dates: pd.DatetimeIndex) -> NDArray[np.int64]:
+    """:func:`day_types` of consecutive dates, kept in :mod:`energysim.profile_cache`
+    (the holiday calendar takes longer to load than a whole run's allocation)."""
+    inputs = {"first": dates[0].isoformat(), "last": dates[-1].isoformat(), "n": len(dates)}
+    kinds = profile_cache.cached_array(
+        "day_types",
+        inputs,
+        (len(dates),),
+        lambda: day_types(dates).astype(np.float64),
+        files=("demand.py",),
+        libraries=("holidays",),
+    )
+    return kinds.astype(np.int64)
 
 
 def draw_archetypes(n: int, seed: int) -> list[str]:
@@ -154,7 +172,7 @@ def _index_parts_cached(
         "day": day_codes.astype(np.int64),
         "n_days": np.array(len(dates)),
         "day_month": (dates.month.to_numpy() - 1).astype(np.int64),
-        "day_kind": day_types(dates),
+        "day_kind": _day_types_cached(dates),
     }
     for values in parts.values():
         values.flags.writeable = False  # shared by every caller of the cache

@@ -29,7 +29,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, sparse
 
 from energysim.battery import BatteryFlows, BatterySpec, dispatch
 
@@ -116,6 +115,8 @@ def perfect_foresight(
     ``0 <= d_t <= min(room_d, P_d dt)`` (no discharge while charging is possible), solved
     with HiGHS. A tiny cost per charged kWh keeps the battery from cycling for nothing.
     """
+    from scipy import optimize, sparse  # only here: a run without it needs no scipy
+
     room_c = np.asarray(charge_room_kwh, dtype=np.float64)
     room_d = np.asarray(discharge_room_kwh, dtype=np.float64)
     n = room_c.shape[0]

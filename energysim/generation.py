@@ -16,28 +16,42 @@ radiation incident on an inclined surface (sky diffuse).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pvlib
 from numpy.typing import NDArray
 
 from energysim.weather import solar_position
+
+# pvlib (and the scipy modules it pulls in) is imported inside the functions that use it:
+# a run whose profiles all come from energysim.profile_cache never needs it.
 
 GAMMA_PDC_PER_K = -0.0037
 """PVWatts temperature coefficient of power for standard modules [1/K]."""
 INVERTER_EFFICIENCY = 0.96
 """PVWatts nominal inverter efficiency [-]."""
 ALBEDO = 0.2
-MOUNTING_SAPM = {
-    # ballasted frames on a flat roof: air flows under the modules
-    "open_rack": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"],
-    # modules close to the roof surface: hotter
-    "close_mount": pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][
-        "close_mount_glass_glass"
-    ],
+MOUNTING_SAPM: dict[str, dict[str, float]] = {
+    # pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][...] (King et al. 2004,
+    # table 1); written out so that importing this module does not import pvlib (a test
+    # checks they equal pvlib's)
+    # ballasted frames on a flat roof: air flows under the modules (open_rack_glass_polymer)
+    "open_rack": {"a": -3.56, "b": -0.075, "deltaT": 3.0},
+    # modules close to the roof surface: hotter (close_mount_glass_glass)
+    "close_mount": {"a": -2.98, "b": -0.0471, "deltaT": 1.0},
 }
 PLANES_PER_BLOCK = 128
+PROFILE_SOURCES = (
+    "generation.py",
+    "weather.py",
+    "timeindex.py",
+    "data/knmi_weather_stats.json",
+)
+"""Package files whose content determines a per-kWp profile in the embedded weather
+(part of its key in :mod:`energysim.profile_cache`)."""
+PROFILE_LIBRARIES = ("numpy", "pandas", "scipy", "pvlib")
+"""Libraries whose version determines it."""
 
 REQUIRED_PLANE_COLUMNS = (
     "capacity_kwp",
@@ -80,6 +94,8 @@ def combine_losses_frac(
         age_frac,
         availability_frac,
     ]
+    import pvlib
+
     return float(pvlib.pvsystem.pvwatts_losses(*[100 * p for p in parts]) / 100)
 
 
@@ -96,6 +112,36 @@ def horizon_blocks_beam(
     az = np.linspace(0.0, 360.0, len(h), endpoint=False)
     level = np.interp(solar_azimuth_deg % 360.0, np.r_[az, 360.0], np.r_[h, h[0]])
     return solar_elevation_deg < level
+
+
+def _has_horizon(horizon: Any) -> bool:
+    return horizon is not None and not (isinstance(horizon, float) and np.isnan(horizon))
+
+
+def _orientations(planes: pd.DataFrame) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each plane's orientation number (tilt, azimuth, mounting, horizon alike), in order
+    of first appearance, and the first plane of each orientation."""
+    horizons = planes["horizon_deg"] if "horizon_deg" in planes.columns else None
+    keys = []
+    for j, (tilt, azimuth, mounting) in enumerate(
+        zip(
+            planes["surface_tilt_deg"].to_numpy(dtype=np.float64),
+            planes["surface_azimuth_deg"].to_numpy(dtype=np.float64),
+            planes["mounting"].to_numpy(),
+            strict=True,
+        )
+    ):
+        horizon = None if horizons is None else horizons.iloc[j]
+        shade = (
+            tuple(float(h) for h in horizon)
+            if horizon is not None and _has_horizon(horizon)
+            else None
+        )
+        keys.append((float(tilt), float(azimuth), str(mounting), shade))
+    number: dict[tuple[Any, ...], int] = {}
+    orientation = np.array([number.setdefault(k, len(number)) for k in keys], dtype=np.int64)
+    first = np.unique(orientation, return_index=True)[1]
+    return orientation, first
 
 
 def simulate_generation_kwh(
@@ -133,6 +179,8 @@ def simulate_generation_kwh(
     inverter rated ``P0 / dc_ac_ratio`` (clipping). Energy = mean power x step; irradiance
     is taken at the middle of each interval.
     """
+    import pvlib
+
     missing = [c for c in REQUIRED_PLANE_COLUMNS if c not in planes.columns]
     if missing:
         raise ValueError(f"planes: column '{missing[0]}' is missing")
@@ -153,15 +201,21 @@ def simulate_generation_kwh(
     degradation = (1.0 - planes["degradation_frac_per_yr"].to_numpy(dtype=np.float64)) ** (
         year_of_operation - 1
     )
-    for start in range(0, len(planes), PLANES_PER_BLOCK):
-        block = planes.iloc[start : start + PLANES_PER_BLOCK]
+    # the irradiance on a plane and its cell temperature depend only on its orientation,
+    # mounting and horizon: computed once per distinct combination ("orientation"),
+    # then DC power and the inverter per plane (the same arithmetic, element by element)
+    orientation, first_plane = _orientations(planes)
+    n_orient = len(first_plane)
+    for g_start in range(0, n_orient, PLANES_PER_BLOCK):
+        g_stop = min(g_start + PLANES_PER_BLOCK, n_orient)
+        block = planes.iloc[first_plane[g_start:g_stop]]
         tilt = block["surface_tilt_deg"].to_numpy(dtype=np.float64)[None, :]
         surf_az = block["surface_azimuth_deg"].to_numpy(dtype=np.float64)[None, :]
         aoi_proj = np.clip(pvlib.irradiance.aoi_projection(tilt, surf_az, zen, azi), 0.0, None)
         beam = np.where(sun_up, wx["dni"] * aoi_proj, 0.0)
         if "horizon_deg" in block.columns:
             for j, horizon in enumerate(block["horizon_deg"]):
-                if horizon is not None and not (isinstance(horizon, float) and np.isnan(horizon)):
+                if _has_horizon(horizon):
                     blocked = horizon_blocks_beam(pos["azimuth"], pos["elevation"], horizon)
                     beam[blocked, j] = 0.0
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -170,24 +224,34 @@ def simulate_generation_kwh(
             )
         sky = np.nan_to_num(np.asarray(sky, dtype=np.float64))
         ground = wx["ghi"] * ALBEDO * (1.0 - np.cos(np.radians(tilt))) / 2.0
-        poa = np.maximum(beam + sky + ground, 0.0)
+        poa_o = np.maximum(beam + sky + ground, 0.0)
+        del beam, sky
         mounting = block["mounting"].to_numpy()
         a = np.array([MOUNTING_SAPM[m]["a"] for m in mounting])[None, :]
         b = np.array([MOUNTING_SAPM[m]["b"] for m in mounting])[None, :]
         dt = np.array([MOUNTING_SAPM[m]["deltaT"] for m in mounting])[None, :]
-        t_cell = pvlib.temperature.sapm_cell(poa, wx["temp_air"], wx["wind_speed"], a, b, dt)
-        p0_kw = block["capacity_kwp"].to_numpy(dtype=np.float64)[None, :]
-        pdc_kw = poa / 1000.0 * p0_kw * (1.0 + GAMMA_PDC_PER_K * (t_cell - 25.0))
-        pdc_kw = (
-            np.maximum(pdc_kw, 0.0)
-            * (1.0 - block["losses_frac"].to_numpy(dtype=np.float64))[None, :]
-        )
-        pac_rated_kw = p0_kw / block["dc_ac_ratio"].to_numpy(dtype=np.float64)[None, :]
-        pac_kw = pvlib.inverter.pvwatts(
-            pdc_kw, pac_rated_kw / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY
-        )
-        pac_kw = np.clip(np.nan_to_num(np.asarray(pac_kw, dtype=np.float64)), 0.0, pac_rated_kw)
-        out[:, start : start + len(block)] = pac_kw * step_h
+        t_cell_o = pvlib.temperature.sapm_cell(poa_o, wx["temp_air"], wx["wind_speed"], a, b, dt)
+        members = np.flatnonzero((orientation >= g_start) & (orientation < g_stop))
+        for p_start in range(0, len(members), PLANES_PER_BLOCK):
+            sel = members[p_start : p_start + PLANES_PER_BLOCK]
+            which = orientation[sel] - g_start
+            if n_orient == len(planes):  # every plane its own orientation: no copies
+                poa, t_cell = poa_o, t_cell_o
+            else:
+                poa, t_cell = poa_o[:, which], t_cell_o[:, which]
+            rows = planes.iloc[sel]
+            p0_kw = rows["capacity_kwp"].to_numpy(dtype=np.float64)[None, :]
+            pdc_kw = poa / 1000.0 * p0_kw * (1.0 + GAMMA_PDC_PER_K * (t_cell - 25.0))
+            pdc_kw = (
+                np.maximum(pdc_kw, 0.0)
+                * (1.0 - rows["losses_frac"].to_numpy(dtype=np.float64))[None, :]
+            )
+            pac_rated_kw = p0_kw / rows["dc_ac_ratio"].to_numpy(dtype=np.float64)[None, :]
+            pac_kw = pvlib.inverter.pvwatts(
+                pdc_kw, pac_rated_kw / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY
+            )
+            pac_kw = np.clip(np.nan_to_num(np.asarray(pac_kw, dtype=np.float64)), 0.0, pac_rated_kw)
+            out[:, sel] = pac_kw * step_h
     out *= degradation[None, :]
     return pd.DataFrame(out, index=index, columns=planes.index)
 

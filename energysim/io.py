@@ -155,6 +155,7 @@ def read_timeseries_csv(
     required_columns: Sequence[str] = (),
     allowed_columns: Sequence[str] | None = None,
     max_values: Mapping[str, tuple[float, str]] | None = None,
+    min_values: Mapping[str, tuple[float, str]] | None = None,
     unit: str = "kWh",
 ) -> pd.DataFrame:
     """Read a measured time-series CSV and check it against the simulation axis.
@@ -173,6 +174,9 @@ def read_timeseries_csv(
     max_values : mapping of str to (float, str), optional
         Per column, the largest possible value per interval [``unit``] and why (see
         :mod:`energysim.plausibility`); a cell above it is an error.
+    min_values : mapping of str to (float, str), optional
+        Per column, the smallest possible value and why, for series that may be negative
+        (day-ahead prices); every other column must be non-negative.
     unit : str
         Unit of the values, for messages.
 
@@ -207,7 +211,7 @@ def read_timeseries_csv(
                 f"{_short_list(allowed_columns)})"
             )
     index = _parse_time_column(path, raw["time"])
-    values = _parse_values(path, raw[data_columns], max_values, unit)
+    values = _parse_values(path, raw[data_columns], max_values, unit, min_values)
     frame = pd.DataFrame(values, index=index, columns=data_columns)
     _check_axis(path, frame.index, expected_index)
     return frame.sort_index().set_axis(expected_index, axis=0)
@@ -300,6 +304,7 @@ def _parse_values(
     frame: pd.DataFrame,
     max_values: Mapping[str, tuple[float, str]] | None = None,
     unit: str = "kWh",
+    min_values: Mapping[str, tuple[float, str]] | None = None,
 ) -> np.ndarray:
     out = np.empty(frame.shape, dtype=np.float64)
     for j, col in enumerate(frame.columns):
@@ -319,14 +324,24 @@ def _parse_values(
             raise DataError(
                 f"{path}: column '{col}', row {i + 2}: expected a number [{unit}], found {found}"
             )
-        negative = numbers < 0
-        if negative.any():
-            i = int(np.flatnonzero(negative)[0])
-            what = "energy" if unit == "kWh" else "value"
-            raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a non-negative {what} [{unit}], "
-                f"found {texts.iloc[i]}"
-            )
+        if min_values is not None and col in min_values:
+            floor, why = min_values[col]
+            below = numbers < floor
+            if below.any():
+                i = int(np.flatnonzero(below)[0])
+                raise DataError(
+                    f"{path}: column '{col}', row {i + 2}: expected at least {floor:,.6g} "
+                    f"{unit} ({why}), found {texts.iloc[i]}"
+                )
+        else:
+            negative = numbers < 0
+            if negative.any():
+                i = int(np.flatnonzero(negative)[0])
+                what = "energy" if unit == "kWh" else "value"
+                raise DataError(
+                    f"{path}: column '{col}', row {i + 2}: expected a non-negative {what} "
+                    f"[{unit}], found {texts.iloc[i]}"
+                )
         if max_values is not None and col in max_values:
             bound, reason = max_values[col]
             above = numbers > bound
@@ -384,6 +399,7 @@ def read_schedule_csv(
     participant_ids: Sequence[str],
     max_row_sum: float | None = 1.0,
     max_values: Mapping[str, tuple[float, str]] | None = None,
+    min_values: Mapping[str, tuple[float, str]] | None = None,
     unit: str = "-",
 ) -> np.ndarray:
     """Read a schedule of shares, per interval or per hour of the year.
@@ -403,6 +419,9 @@ def read_schedule_csv(
         Largest sum of a row of shares; None for a series that is not shares.
     max_values : mapping of str to (float, str), optional
         Per column, the largest possible value and why.
+    min_values : mapping of str to (float, str), optional
+        Per column, the smallest possible value and why (prices may be negative); other
+        columns must be non-negative.
     unit : str
         Unit of the values, for messages.
 
@@ -429,7 +448,7 @@ def read_schedule_csv(
                 f"{path}: column 'hour_of_year': expected 0 ... {n_hours - 1} in order, "
                 f"found {len(hours)} rows"
             )
-        table = _parse_values(path, raw[list(participant_ids)], max_values, unit)
+        table = _parse_values(path, raw[list(participant_ids)], max_values, unit, min_values)
         offset_h = (expected_index - expected_index[0]) / pd.Timedelta(hours=1)
         shares = table[np.floor(np.asarray(offset_h)).astype(np.int64)]
     else:
@@ -438,6 +457,7 @@ def read_schedule_csv(
             expected_index=expected_index,
             required_columns=participant_ids,
             max_values=max_values,
+            min_values=min_values,
             unit=unit,
         )
         shares = frame[list(participant_ids)].to_numpy(dtype=np.float64)

@@ -62,6 +62,11 @@ HOUSEHOLD_CONNECTION_KW = 3 * 80 * 230 / 1000
 COMMON_CONNECTION_KW = 10_000.0
 """10 MW: the upper end of a connection to the medium-voltage grid (10 MVA)."""
 
+PRICE_EUR_PER_KWH_MIN = -0.5
+"""Lowest possible day-ahead price [EUR/kWh]: the SDAC harmonised minimum clearing price
+of -500 EUR/MWh. Dutch day-ahead prices are negative for hundreds of hours a year."""
+PRICE_MIN_REASON = "the day-ahead market's harmonised minimum clearing price, -500 EUR/MWh"
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -531,15 +536,22 @@ def result_warnings(result: Result) -> list[str]:
     money, roles = result.money, result.participants["role"]
     household = (roles != "common").to_numpy()
     benefit = money["benefit_eur"].to_numpy()
-    bill = money["bill_without_eur"].to_numpy()
-    above = household & (benefit > bill + 0.005) & (bill >= 0)
+    # the bill before the fixed energy-tax rebate: a small user's net bill is near zero or
+    # negative (the rebate is a fixed credit per connection), so a modest benefit can
+    # exceed it; what a household pays for electricity before that credit cannot be
+    # exceeded by a plausible scheme (payouts and service costs included)
+    t = result.tariffs
+    rebate = t.tax_rebate_excl_vat_eur_per_yr * (1.0 + t.vat_frac)
+    bill = money["bill_without_eur"].to_numpy() + rebate
+    above = household & (benefit > bill + 0.005)
     if above.any():
         first = int(above.nonzero()[0][0])
         pid = result.participants.index[first]
         out.append(
             f"{int(above.sum())} household(s) gain more a year than their whole electricity "
-            f"bill without the scheme, e.g. {pid}: benefit EUR {benefit[first]:,.0f}/yr, "
-            f"bill EUR {bill[first]:,.0f}/yr; check consumption, capacity and payouts"
+            f"bill without the scheme (before the energy-tax rebate), e.g. {pid}: benefit "
+            f"EUR {benefit[first]:,.0f}/yr, bill EUR {bill[first]:,.0f}/yr; check "
+            "consumption, capacity and payouts"
         )
     capacity = result.scenario.capacity_kwp
     generation = float(result.generation_kwh.to_numpy().sum())

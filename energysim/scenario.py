@@ -783,6 +783,13 @@ class OwnershipPolicy(Model):
         description="Count the housing corporation as local (not settled; default: not local, "
         "as the national monitor does not list it among local owner categories).",
     )
+    rule: Literal["community", "any_local"] = Field(
+        default="community",
+        description="Which local owners count: 'community' (the Participatiemonitor's rule "
+        "since 2021: ownership open to the local community, and public bodies) or "
+        "'any_local' (also one or a few local parties: a local business, one citizen); "
+        "docs/ownership.md.",
+    )
 
 
 class MeterExport(Model):

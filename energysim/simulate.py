@@ -21,6 +21,7 @@ from energysim import (
     demand,
     generation,
     ownership,
+    profile_cache,
     storage,
     storage_money,
     storage_report,
@@ -32,6 +33,8 @@ from energysim.errors import DataError, ScenarioError, expect_type
 from energysim.io import read_schedule_csv, read_timeseries_csv
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
+    PRICE_EUR_PER_KWH_MIN,
+    PRICE_MIN_REASON,
     limit_of,
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
@@ -91,7 +94,11 @@ class Result:
 
     @property
     def received_kwh(self) -> pd.DataFrame:
-        """Energy each participant received, own string plus shared [kWh/interval]."""
+        """Energy each participant received, own string plus shared [kWh/interval].
+
+        A new ``(n_steps, n_participants)`` frame at every call; for sums over groups of
+        participants :func:`timeseries_table` works block by block instead.
+        """
         values = self.own_string_kwh.to_numpy() + self.shared_kwh.to_numpy()
         return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
 
@@ -172,7 +179,7 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
             tuple(float(h) for h in a.horizon_deg) if a.horizon_deg is not None else None,
         )
         if spec.source == "embedded":
-            per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape)
+            per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape, len(index))
         else:
             wx = load_weather(scenario, index) if wx is None else wx
             per_kwp = generation.simulate_generation_kwh(
@@ -217,14 +224,45 @@ columns); with the horizon they key the per-kWp cache."""
 
 
 @lru_cache(maxsize=64)
-def _embedded_per_kwp_kwh(weather_key: tuple[Any, ...], shape: tuple[Any, ...]) -> np.ndarray:
-    """Generation of 1 kWp of a plane in the embedded weather [kWh/interval], read-only."""
+def _embedded_per_kwp_kwh(
+    weather_key: tuple[Any, ...], shape: tuple[Any, ...], n_steps: int
+) -> np.ndarray:
+    """Generation of 1 kWp of a plane in the embedded weather [kWh/interval], read-only.
+
+    Kept in memory for the process and on disk in :mod:`energysim.profile_cache`,
+    keyed by the weather's inputs, the plane's figures and the code that computes it.
+    """
     year, lat, lon, tz, step_min, seed, alt = weather_key
-    wx = _embedded_weather_cached(year, lat, lon, tz, step_min, seed, alt)
-    out = generation.simulate_generation_kwh(wx, lat, lon, alt, _unit_plane(shape))
-    values = out.to_numpy()[:, 0].copy()
-    values.flags.writeable = False
-    return values
+
+    def compute() -> np.ndarray:
+        wx = _embedded_weather_cached(year, lat, lon, tz, step_min, seed, alt)
+        out = generation.simulate_generation_kwh(wx, lat, lon, alt, _unit_plane(shape))
+        return out.to_numpy()[:, 0].copy()
+
+    inputs = {
+        "weather": dict(zip(_WEATHER_KEY_NAMES, weather_key, strict=True)),
+        "plane": dict(zip((*_PLANE_SHAPE, "horizon_deg"), shape, strict=True)),
+    }
+    return profile_cache.cached_array(
+        "per_kwp_generation",
+        inputs,
+        (n_steps,),
+        compute,
+        files=generation.PROFILE_SOURCES,
+        libraries=generation.PROFILE_LIBRARIES,
+    )
+
+
+_WEATHER_KEY_NAMES = (
+    "year",
+    "latitude_deg",
+    "longitude_deg",
+    "timezone",
+    "step_min",
+    "seed",
+    "altitude_m",
+)
+"""The fields of :func:`_embedded_weather_key`, in order."""
 
 
 def _unit_plane(shape: tuple[Any, ...]) -> pd.DataFrame:
@@ -498,17 +536,55 @@ def _sum_columns(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     return values[:, cols].sum(axis=1)
 
 
+NO_FLOW = np.broadcast_to(np.zeros(1), (1, 1))
+"""A flow that is zero everywhere (its stride 0 marks it)."""
+
+
 @dataclass
 class _Flows:
-    """The interval flows of a run, one column per participant in participant order."""
+    """The interval flows of a run, one column per participant in participant order.
+
+    A flow that the scenario cannot have (own strings without per-dwelling arrays, their
+    export when the surplus goes to the next tier) is a read-only broadcast zero: no
+    ``(n_steps, n_participants)`` memory for it.
+    """
 
     own: np.ndarray
     own_export: np.ndarray
     shared: np.ndarray
 
     @classmethod
-    def zeros(cls, n_steps: int, n_participants: int) -> _Flows:
-        return cls(*(np.zeros((n_steps, n_participants)) for _ in range(3)))
+    def zeros(
+        cls, n_steps: int, n_participants: int, *, own: bool = True, own_export: bool = True
+    ) -> _Flows:
+        shape = (n_steps, n_participants)
+        nothing = np.broadcast_to(np.zeros(1), shape)  # read-only, no memory
+        return cls(
+            np.zeros(shape) if own else nothing,
+            np.zeros(shape) if own_export else nothing,
+            np.zeros(shape),
+        )
+
+    def received(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """Own string plus shared of some rows and columns [kWh/interval].
+
+        A new C-ordered array; ``cols`` is None (all), a column number or an array of
+        column numbers.
+        """
+        rows = slice(None) if rows is None else rows
+
+        def pick(values: np.ndarray) -> np.ndarray:
+            if cols is None:
+                return values[rows]
+            if isinstance(cols, int | np.integer):
+                return values[rows, int(cols)]
+            if len(cols) and cols[-1] - cols[0] == len(cols) - 1:  # consecutive: a view
+                return values[rows, int(cols[0]) : int(cols[-1]) + 1]
+            return np.take(values[rows], cols, axis=1)
+
+        if not self.own.strides[0]:  # no own strings: x + 0.0 == x
+            return np.array(pick(self.shared), order="C")
+        return np.add(pick(self.own), pick(self.shared), order="C")
 
 
 @dataclass(frozen=True)
@@ -566,14 +642,22 @@ def _allocate_building(
             d = d * eligible[cols][None, :]
         return d
 
-    own_surplus = np.zeros((n_steps, n_taking_part))
+    pool = _sum_columns(gen, shared_arrays)
+    own_export = np.zeros(n_steps)
     home: storage.BatteryRun | None = None
     if per_dwelling:  # the scenario ensures tenants.participating > 0
+        # every dwelling's string is the same: broadcast one column, written in place
         strings = _sum_columns(gen, per_dwelling) / n_taking_part
-        string_gen = np.repeat(strings[:, None], n_taking_part, axis=1)
-        used, own_surplus = alloc.allocate_own_strings(string_gen, cons_values[:, taking_part])
+        exported = policy.per_dwelling_surplus == "export"
+        in_place = isinstance(taking_part, slice)
+        used, own_surplus = alloc.allocate_own_strings(
+            strings[:, None],
+            cons_values[:, taking_part],
+            out=flows.own[:, taking_part] if in_place else None,
+            surplus_out=flows.own_export[:, taking_part] if in_place and exported else None,
+        )
         if b.home_batteries is not None:  # issue 21: behind each meter, before any sharing
-            home = storage.add_home_batteries(
+            home = storage.add_home_batteries(  # changes used and own_surplus in place
                 b.home_batteries,
                 b.id,
                 used,
@@ -583,15 +667,15 @@ def _allocate_building(
                 float((index[1] - index[0]) / pd.Timedelta(hours=1)),
                 scenario.finance.lifetime_yr,
             )
-        flows.own[:, taking_part] = used
-
-    pool = _sum_columns(gen, shared_arrays)
-    own_export = np.zeros(n_steps)
-    if per_dwelling and policy.per_dwelling_surplus == "next_tier":
-        pool = pool + own_surplus.sum(axis=1)
-    elif per_dwelling:
-        flows.own_export[:, taking_part] = own_surplus
-        own_export = own_surplus.sum(axis=1)
+        if not in_place:
+            flows.own[:, taking_part] = used
+            if exported:
+                flows.own_export[:, taking_part] = own_surplus
+        if exported:
+            own_export = own_surplus.sum(axis=1)
+        else:
+            pool = pool + own_surplus.sum(axis=1)
+        del used, own_surplus
 
     tiers: list[alloc.Tier] = []
     tier_cols: dict[str, slice | list[int]] = {}
@@ -778,6 +862,7 @@ def supply_price_eur_per_kwh(
         participant_ids=[column],
         max_row_sum=None,
         max_values={column: (limit.max, limit.reason)},
+        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
         unit="EUR/kWh",
     )[:, 0]
 
@@ -907,9 +992,9 @@ def annual_energy(
     if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
         cost_without, cost_with = consumption * price[0], grid_import * price[0]
     else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
-        received = shared_kwh if own_kwh is None else own_kwh + shared_kwh
+        flows = _Flows(NO_FLOW if own_kwh is None else own_kwh, NO_FLOW, shared_kwh)
         cost_without = (consumption_kwh * price[:, None]).sum(axis=0)
-        cost_with = (np.maximum(consumption_kwh - received, 0.0) * price[:, None]).sum(axis=0)
+        cost_with = _priced_grid_import_eur(consumption_kwh, flows, price)  # no (T, P) copy
     return pd.DataFrame(
         {
             "consumption_kwh": consumption,
@@ -1064,7 +1149,13 @@ def run(
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
-    flows = _Flows.zeros(len(index), len(ids))
+    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
+    flows = _Flows.zeros(
+        len(index),
+        len(ids),
+        own=has_own,
+        own_export=has_own and scenario.allocation.per_dwelling_surplus == "export",
+    )
     export_cols, sce_cols, common_export, generation_by_building = {}, {}, {}, {}
     messages: list[str] = plausibility_warnings(scenario) + list(notes)
     for b in scenario.buildings:
@@ -1091,16 +1182,13 @@ def run(
         )
 
     cons_values = cons.to_numpy()
-    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
-    # without own strings, own and own_export are zero: skip adding and summing them
-    received = flows.own + flows.shared if has_own else flows.shared
     annual = annual_energy(
         participants.index,
         cons_values,
         flows.shared,
         price,
         own_kwh=flows.own if has_own else None,
-        own_export_kwh=flows.own_export if has_own else None,
+        own_export_kwh=flows.own_export if flows.own_export.strides[0] else None,
     )
     buildings = pd.DataFrame(
         {
@@ -1111,7 +1199,7 @@ def run(
             "export_kwh": [float(export_cols[b.id].sum()) for b in scenario.buildings],
             "common_export_kwh": [common_export[b.id] for b in scenario.buildings],
             "sce_kwh": [float(sce_cols[b.id].sum()) for b in scenario.buildings],
-            **_common_peaks_kw(scenario, index, participants, cons_values, received),
+            **_common_peaks_kw(scenario, index, participants, cons_values, flows),
         },
         index=pd.Index([b.id for b in scenario.buildings], name="building_id"),
     )
@@ -1137,9 +1225,26 @@ def run(
         storage=stored,
         inputs=inputs,
     )
-    _check_balance(_into_scheme_kwh(result), received, export.to_numpy().sum(axis=1), cons_values)
+    _check_balance(_into_scheme_kwh(result), flows, export.to_numpy().sum(axis=1), cons_values)
     result.messages += result_warnings(result)
     return result
+
+
+def _priced_grid_import_eur(
+    consumption: np.ndarray, flows: _Flows, price: np.ndarray
+) -> np.ndarray:
+    """Per participant, sum over intervals of grid import x price [EUR].
+
+    Block by block without a full ``(n_steps, n_participants)`` temporary; each block's
+    sum is added row after row to the running total (the stacked rows), which is the
+    order of a sum over all rows at once, so the result is the same to the bit.
+    """
+    total = np.zeros(consumption.shape[1])
+    for start in range(0, len(price), BALANCE_BLOCK_STEPS):
+        rows = slice(start, start + BALANCE_BLOCK_STEPS)
+        block = np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
+        total = np.vstack([total[None, :], block]).sum(axis=0) if start else block.sum(axis=0)
+    return total
 
 
 def money_accounts(
@@ -1177,7 +1282,7 @@ def _common_peaks_kw(
     index: pd.DatetimeIndex,
     participants: pd.DataFrame,
     consumption: np.ndarray,
-    received: np.ndarray,
+    flows: _Flows,
 ) -> dict[str, list[float]]:
     """Per building, the sum over the months of the common connection's peak import [kW].
 
@@ -1194,7 +1299,7 @@ def _common_peaks_kw(
             with_scheme.append(0.0)
             continue
         c = column[participant_ids(b)["common"][0]]
-        grid = np.maximum(consumption[:, c] - received[:, c], 0.0)
+        grid = np.maximum(consumption[:, c] - flows.received(cols=c), 0.0)
         without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
         with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
@@ -1217,21 +1322,30 @@ def check_energy_balance(result: Result) -> None:
     expect_result(result, "check_energy_balance")
     _check_balance(
         _into_scheme_kwh(result),
-        result.received_kwh.to_numpy(),
+        _result_flows(result),
         result.export_kwh.to_numpy().sum(axis=1),
         result.consumption_kwh.to_numpy(),
     )
 
 
+def _result_flows(result: Result) -> _Flows:
+    """A result's own-string, own-export and shared arrays (views, no copies)."""
+    return _Flows(
+        result.own_string_kwh.to_numpy(),
+        result.own_export_kwh.to_numpy(),
+        result.shared_kwh.to_numpy(),
+    )
+
+
 def _check_balance(
-    gen: np.ndarray, received: np.ndarray, export: np.ndarray, consumption: np.ndarray
+    gen: np.ndarray, flows: _Flows, export: np.ndarray, consumption: np.ndarray
 ) -> None:
     """See :func:`check_energy_balance`; arrays [kWh/interval]."""
     worst, over = 0.0, 0.0
     # in blocks of rows: the temporaries stay in the CPU cache
     for start in range(0, len(gen), BALANCE_BLOCK_STEPS):
         rows = slice(start, start + BALANCE_BLOCK_STEPS)
-        block = received[rows]
+        block = flows.received(rows)
         lhs = block.sum(axis=1) + export[rows]
         worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
         over = max(over, float(np.max(block - consumption[rows], initial=0.0)))
@@ -1275,8 +1389,9 @@ def summary(result: Result) -> dict[str, Any]:
     }
     stats = distribution(money, p, cons)
     scenario = result.scenario
+    policy = scenario.ownership_policy
     local = ownership.local_types(
-        housing_corporation_local=scenario.ownership_policy.housing_corporation_local
+        rule=policy.rule, housing_corporation_local=policy.housing_corporation_local
     )
     owners = [(o.owner_type, o.share_frac) for o in scenario.ownership]
     capacity = scenario.capacity_kwp
@@ -1305,6 +1420,10 @@ def summary(result: Result) -> dict[str, Any]:
         "scheme_eur": result.accounts.scheme,
         "stakeholders": _records(result.accounts.stakeholders.reset_index()),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
+        "local_ownership_rule": {
+            "rule": policy.rule,
+            "housing_corporation_local": policy.housing_corporation_local,
+        },
         "messages": list(result.messages),
         "assumptions": list(result.accounts.assumptions),
         **storage_report.summary_block(result),
@@ -1366,12 +1485,12 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["participating"] = p["participating"]
     out["archetype"] = p["archetype"]
     out["sharing_eligible"] = p["sharing_eligible"]
-    out["consumption_kwh"] = result.consumption_kwh.sum()
-    out["own_string_kwh"] = result.own_string_kwh.sum()
-    out["shared_kwh"] = result.shared_kwh.sum()
+    out["consumption_kwh"] = result.consumption_kwh.to_numpy().sum(axis=0)
+    out["own_string_kwh"] = result.own_string_kwh.to_numpy().sum(axis=0)
+    out["shared_kwh"] = result.shared_kwh.to_numpy().sum(axis=0)
     out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
     out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
-    out["own_export_kwh"] = result.own_export_kwh.sum()
+    out["own_export_kwh"] = result.own_export_kwh.to_numpy().sum(axis=0)
     for col in result.money.columns:
         out[col] = result.money[col]
     storage_report.add_participant_columns(out, result)
@@ -1417,17 +1536,40 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
 def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
     expect_result(result, "timeseries_table")
-    roles = result.participants["role"]
-    recv = result.received_kwh
+    roles = result.participants["role"].to_numpy()
+    flows = _result_flows(result)
+    consumption = result.consumption_kwh.to_numpy()
     out = pd.DataFrame(index=result.index)
     out["generation_kwh"] = result.generation_kwh.to_numpy().sum(axis=1)
     for key, name in ROLE_NAMES.items():
-        out[f"allocated_{key}_kwh"] = recv.loc[:, (roles == name).to_numpy()].to_numpy().sum(axis=1)
+        cols = np.flatnonzero(roles == name)
+        out[f"allocated_{key}_kwh"] = _group_sums(flows.received, cols, len(result.index))
     out["export_kwh"] = result.export_kwh.to_numpy().sum(axis=1)
     out["sce_kwh"] = result.sce_kwh.to_numpy().sum(axis=1)
     for key, name in ROLE_NAMES.items():
-        mask = (roles == name).to_numpy() & result.participants["participating"].to_numpy()
-        out[f"consumption_{key}_kwh"] = result.consumption_kwh.loc[:, mask].to_numpy().sum(axis=1)
+        mask = (roles == name) & result.participants["participating"].to_numpy(dtype=bool)
+        cols = np.flatnonzero(mask)
+        out[f"consumption_{key}_kwh"] = _group_sums(
+            lambda r, c: _Flows(NO_FLOW, NO_FLOW, consumption).received(r, c),
+            cols,
+            len(result.index),
+        )
     storage_report.add_timeseries_columns(out, result)
     out.index.name = "time"
+    return out
+
+
+def _group_sums(values: Any, cols: np.ndarray, n_steps: int) -> np.ndarray:
+    """Per interval, the sum over the participants ``cols`` of ``values(rows, cols)``.
+
+    ``values`` returns a new C-ordered ``(rows, len(cols))`` array; it is called block by
+    block of rows, so no ``(n_steps, n_participants)`` temporary is made. Each row is
+    summed as numpy sums a row of a C-ordered array, so the sums equal those of one
+    selection of every row (to the bit).
+    """
+    out = np.zeros(n_steps)
+    if len(cols):
+        for start in range(0, n_steps, BALANCE_BLOCK_STEPS):
+            rows = slice(start, start + BALANCE_BLOCK_STEPS)
+            out[rows] = values(rows, cols).sum(axis=1)
     return out

@@ -42,6 +42,7 @@ from energysim.battery import (
 )
 from energysim.electrification import ElectricLoads
 from energysim.io import read_schedule_csv
+from energysim.plausibility import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
 from energysim.scenario import BatteryFigures, HomeBatteries, SharedBattery
 from energysim.tariffs import TariffSet
 
@@ -235,11 +236,17 @@ def day_ahead_price_eur_per_kwh(
     """The price series a price-aware battery looks at [EUR/kWh]: its own CSV or supply."""
     if battery.price_csv is None:
         return supply_price_eur_per_kwh
+    column = "price_excl_vat_eur_per_kwh"
+    ceiling = limit_of(f"tariffs.supply_{column}")
+    assert ceiling is not None
     return read_schedule_csv(
         battery.price_csv,
         expected_index=index,
-        participant_ids=["price_excl_vat_eur_per_kwh"],
+        participant_ids=[column],
         max_row_sum=None,
+        max_values={column: (ceiling.max, ceiling.reason)},
+        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
+        unit="EUR/kWh",
     )[:, 0]
 
 

@@ -30,10 +30,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pvlib
 from numpy.typing import NDArray
-from scipy import optimize, special
 
+from energysim import profile_cache
 from energysim.errors import DataError
 from energysim.io import parse_timestamps, read_csv_text
 from energysim.timeindex import year_index
@@ -73,7 +72,8 @@ def solar_position(
 
     Computed once per site and time axis: weather, generation and the lighting profile
     of one run share it (a small cache keyed by the regular axis and the site; the
-    arrays returned are read-only).
+    arrays returned are read-only). A regular axis is also kept in the persistent
+    :mod:`energysim.profile_cache`, so later runs at the site need no pvlib.
     """
     key: tuple[Any, ...] | None = None
     if len(times) > 2 and (times[2] - times[1]) == (times[1] - times[0]):
@@ -88,13 +88,37 @@ def solar_position(
         )
         if key in _SOLAR_CACHE:
             return _SOLAR_CACHE[key]
-    pos = pvlib.solarposition.get_solarposition(times, latitude_deg, longitude_deg, altitude_m)
-    out = {
-        "zenith": pos["zenith"].to_numpy(dtype=np.float64),
-        "apparent_zenith": pos["apparent_zenith"].to_numpy(dtype=np.float64),
-        "elevation": pos["apparent_elevation"].to_numpy(dtype=np.float64),
-        "azimuth": pos["azimuth"].to_numpy(dtype=np.float64),
-    }
+
+    def compute() -> NDArray[np.float64]:
+        import pvlib
+
+        pos = pvlib.solarposition.get_solarposition(
+            times, latitude_deg, longitude_deg, altitude_m
+        )
+        names = ("zenith", "apparent_zenith", "apparent_elevation", "azimuth")
+        return np.stack([pos[c].to_numpy(dtype=np.float64) for c in names])
+
+    if key is None:
+        table = compute()
+    else:
+        inputs = {
+            "first_ns": int(times[0].value),
+            "step_ns": int(times[1].value - times[0].value),
+            "n_steps": len(times),
+            "last_ns": int(times[-1].value),
+            "latitude_deg": float(latitude_deg),
+            "longitude_deg": float(longitude_deg),
+            "altitude_m": float(altitude_m),
+        }
+        table = profile_cache.cached_array(
+            "solar_position",
+            inputs,
+            (4, len(times)),
+            compute,
+            files=("weather.py",),
+            libraries=("numpy", "pandas", "pvlib"),
+        )
+    out = dict(zip(("zenith", "apparent_zenith", "elevation", "azimuth"), table, strict=True))
     for arr in out.values():
         arr.flags.writeable = False
     if key is not None:
@@ -120,6 +144,8 @@ def clear_sky_ghi(
     position: dict[str, NDArray[np.float64]] | None = None,
 ) -> NDArray[np.float64]:
     """Clear-sky global horizontal irradiance (Ineichen-Perez, Linke turbidity 3.5) [W/m2]."""
+    import pvlib
+
     pos = position or solar_position(times, latitude_deg, longitude_deg, altitude_m)
     zen = pos["apparent_zenith"]
     am_rel = pvlib.atmosphere.get_relative_airmass(np.minimum(zen, 90.0))
@@ -137,6 +163,8 @@ def decompose(
     ghi: NDArray[np.float64], zenith_deg: NDArray[np.float64], day_of_year: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Split GHI into DNI and DHI with the Erbs model [W/m2]; zero where GHI is zero."""
+    import pvlib
+
     out = pvlib.irradiance.erbs(ghi, zenith_deg, day_of_year)
     dni = np.nan_to_num(np.asarray(out["dni"], dtype=np.float64))
     dhi = np.nan_to_num(np.asarray(out["dhi"], dtype=np.float64))
@@ -163,6 +191,8 @@ def _copula_parameters(month: dict[str, float]) -> tuple[float, float, float]:
     ``a2 + (1 - a2) g`` with ``g = mean_ij phi^|i - j|``, which turns the measured
     day-to-day correlation of daily means into ``rho``.
     """
+    from scipy import optimize
+
     r1 = min(max(month["r_hour_lag1"], 0.05), 0.98)
     r5 = min(max(month["r_hour_lag5"], 0.0), r1 - 1e-3)
 
@@ -240,6 +270,8 @@ def embedded_weather(
     monthly mean (interpolated over the year) + diurnal cycle + AR(1) daily anomaly.
     Wind: Weibull (k = 2) with the month's mean, from an AR(1) Gaussian copula.
     """
+    from scipy import special
+
     stats = knmi_stats()
     months = stats["months"]
     levels = np.asarray(stats["quantile_levels"])
@@ -377,6 +409,8 @@ def read_epw(path: str | Path, year: int) -> pd.DataFrame:
     DataError
         When the file cannot be read as EPW.
     """
+    import pvlib
+
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: weather file not found")
@@ -400,6 +434,8 @@ def read_pvgis_tmy(path: str | Path, year: int) -> pd.DataFrame:
     DataError
         When the file cannot be read.
     """
+    import pvlib
+
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: weather file not found")

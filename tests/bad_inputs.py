@@ -491,6 +491,12 @@ file_case(
     *("supply_price_csv", "prices.csv", {"supply_price_excl_vat_eur_per_kwh": 0.1}, 10, "500"),
 )
 file_case(
+    "supply-price-below-market-floor",
+    "prices.csv: column 'supply_price_excl_vat_eur_per_kwh', row 11: expected at least -0.5 "
+    "EUR/kWh",
+    *("supply_price_csv", "prices.csv", {"supply_price_excl_vat_eur_per_kwh": 0.1}, 10, "-0.6"),
+)
+file_case(
     "meter-export-beyond-connection",
     "meter.csv: column 'kwh', interval 2026-01-01T04:00:00+01:00: expected at most 55.2 kWh",
     *("meter", "meter.csv", {"kwh": 0.3}, 5, "99"),

@@ -7,6 +7,8 @@ user's fresh machine.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,22 @@ def shared_data() -> Path:
 def repo_root() -> Path:
     """Return the repository root."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def profile_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep energysim's persistent profile cache in a temporary folder for the session.
+
+    Tests (and the CLI and dashboard processes they start, which inherit the
+    environment) never write to the user's real cache folder.
+    """
+    folder = tmp_path_factory.mktemp("energysim-cache")
+    saved = {k: os.environ.get(k) for k in ("ENERGYSIM_CACHE_DIR", "ENERGYSIM_NO_CACHE")}
+    os.environ["ENERGYSIM_CACHE_DIR"] = str(folder)
+    os.environ.pop("ENERGYSIM_NO_CACHE", None)
+    yield folder
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -379,3 +379,63 @@ def test_proportional_over_many_blocks_of_intervals() -> None:
     with pytest.raises(ValueError, match="non-negative demand"):
         d[n - 3, 2] = -1.0  # in the last block
         allocate_proportional(g, d)
+
+
+def _one_at_a_time(n_slow: int, n_big: int, g: float) -> np.ndarray:
+    """Demands that progressive filling saturates one per round, then ``n_big`` that
+    never saturate: demand ``k`` lies just above the level of round ``k - 2`` and below
+    that of round ``k - 1`` (levels: ``lam_k = rest_k / (P - k)``)."""
+    p = n_slow + n_big
+    d: list[float] = []
+    before, level, rest = 0.0, g / p, g
+    for k in range(1, n_slow + 1):
+        d.append(before + 1e-3 * (level - before))
+        rest -= d[-1]
+        before, level = level, rest / (p - k)
+    return np.array(d + [1e6] * n_big)
+
+
+EQUAL_16 = np.full(16, 1 / 16)
+
+
+@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
+    import energysim.allocation as allocation
+    from tests.test_allocation_properties import reference_redistribute
+
+    sorted_rows = []
+    by_sorting = allocation._water_fill_sorted
+
+    def spy(g, d, w, equal):
+        sorted_rows.append(len(g))
+        return by_sorting(g, d, w, equal)
+
+    monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
+    d = np.tile(_one_at_a_time(14, 2, 100.0), (3, 1))
+    g = np.array([100.0, 50.0, 0.0])
+    a = allocate(g, d, key).allocated_kwh
+    assert sorted_rows == [1]  # 15 rounds > FILL_ROUNDS: that interval is sorted instead
+    for t in range(2):
+        ref = reference_redistribute(g[t], d[t], EQUAL_16)
+        np.testing.assert_allclose(a[t], ref, rtol=1e-12, atol=1e-12)
+    assert a[0].sum() == pytest.approx(100.0, rel=1e-13)
+    assert (a[2] == 0).all()
+
+
+def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
+    import energysim.allocation as allocation
+
+    rng = np.random.default_rng(5)
+    d = rng.gamma(1.5, 0.05, (3000, 300))
+    g = d.sum(axis=1) * rng.uniform(0.0, 1.2, 3000)
+    shares = rng.dirichlet(np.ones(300))
+    schedule = rng.dirichlet(np.ones(300), 3000)
+    keys = [EqualKey("redistribute"), StaticKey(shares, "redistribute")]
+    keys.append(ScheduleKey(schedule, "redistribute"))
+    results = []
+    for block_bytes in (1, 64 * 1024, 1 << 30):  # 8 rows, 27 rows, BLOCK_STEPS rows
+        monkeypatch.setattr(allocation, "BLOCK_BYTES", block_bytes)
+        results.append([allocate(g, d, k).allocated_kwh for k in keys])
+    for other in results[1:]:
+        for a, b in zip(results[0], other, strict=True):
+            assert a.tobytes() == b.tobytes()

@@ -161,6 +161,21 @@ def test_console_script_reports_bad_input_without_traceback(tmp_path: Path) -> N
     assert "unknown key" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
+    """`energysim tariffs | head -1`: the pipe closes before the table is written."""
+    exe = Path(sys.executable).with_name("energysim")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "energysim.cli"]
+    proc = subprocess.Popen(
+        [*cmd, "tariffs", "2027"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the command starts writing
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0
+    assert stderr == ""
+
+
 def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -> None:
     from energysim.scenario import load_scenario
     from energysim.simulate import participant_audit, participants_table, run

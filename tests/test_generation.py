@@ -136,3 +136,13 @@ def test_p50_p90() -> None:
     out = yield_p50_p90_kwh(table(a=plane()), LAT, LON, n_years=8, step_min=60)
     assert out["p90_kwh"] < out["p50_kwh"]
     assert 850 < out["p50_kwh"] < 1150
+
+
+def test_mounting_temperature_parameters_are_pvlib_s() -> None:
+    import pvlib
+
+    from energysim.generation import MOUNTING_SAPM
+
+    sapm = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
+    assert MOUNTING_SAPM["open_rack"] == sapm["open_rack_glass_polymer"]
+    assert MOUNTING_SAPM["close_mount"] == sapm["close_mount_glass_glass"]

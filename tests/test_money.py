@@ -231,6 +231,29 @@ def test_dynamic_supply_price(tmp_path: Path) -> None:
     assert dear.money.loc["B1-M002", "benefit_eur"] > flat.money.loc["B1-M002", "benefit_eur"]
 
 
+def test_negative_day_ahead_prices_are_read_and_priced(tmp_path: Path) -> None:
+    """Dutch day-ahead prices go below zero for hundreds of hours a year (down to the
+    market's floor of -500 EUR/MWh): a dynamic contract's supply cost follows them."""
+    data = minimal(year=2027)
+    flat = run(scenario_from_dict(data))
+    price = year_frame(2027, 60, {"supply_price_excl_vat_eur_per_kwh": 0.10})
+    sunny = (price.index.month.isin([5, 6])) & (price.index.hour >= 12) & (price.index.hour < 15)
+    price.loc[sunny, "supply_price_excl_vat_eur_per_kwh"] = -0.05
+    write_measured_csv(tmp_path / "price.csv", price)
+    data["tariffs"] = {"supply_price_csv": "price.csv"}
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    # the supply cost without the scheme is sum over intervals of consumption x price
+    p = price["supply_price_excl_vat_eur_per_kwh"].to_numpy()
+    consumption = r.consumption_kwh.to_numpy()
+    expected = (consumption * p[:, None]).sum(axis=0)
+    np.testing.assert_allclose(
+        r.annual["supply_cost_without_eur"].to_numpy(), expected, rtol=1e-12, atol=1e-9
+    )
+    assert (r.consumption_kwh.to_numpy()[sunny].sum() > 0) and (p < 0).any()
+    # cheaper supply at noon lowers what solar kWh are worth to members
+    assert r.money.loc["B1-M002", "benefit_eur"] < flat.money.loc["B1-M002", "benefit_eur"]
+
+
 def test_compare_years_cli(tmp_path: Path, capsys) -> None:
     path = write_scenario(tmp_path, minimal())
     assert (

@@ -621,4 +621,16 @@ def test_every_run_reports_its_local_ownership() -> None:
     ]
     assert summary(run(scenario_from_dict(data)))["local_ownership_frac"] == pytest.approx(0.25)
     data["ownership_policy"] = {"housing_corporation_local": True}
-    assert summary(run(scenario_from_dict(data)))["local_ownership_frac"] == pytest.approx(1.0)
+    s = summary(run(scenario_from_dict(data)))
+    assert s["local_ownership_frac"] == pytest.approx(1.0)
+    assert s["local_ownership_rule"] == {"rule": "community", "housing_corporation_local": True}
+    # a local business is one local party: it counts only under the 'any_local' rule
+    data["ownership"][0]["owner_type"] = "local_business"
+    data["ownership_policy"] = {}
+    s = summary(run(scenario_from_dict(data)))
+    assert s["local_ownership_frac"] == pytest.approx(0.25)  # the cooperative alone
+    assert s["local_ownership_rule"]["rule"] == "community"
+    data["ownership_policy"] = {"rule": "any_local"}
+    s = summary(run(scenario_from_dict(data)))
+    assert s["local_ownership_frac"] == pytest.approx(1.0)  # 0.75 + 0.25
+    assert s["local_ownership_rule"]["rule"] == "any_local"

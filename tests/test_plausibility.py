@@ -188,8 +188,14 @@ def test_result_warnings_benefit_above_the_bill_and_yield() -> None:
     assert result_warnings(result) == []
     money = result.money.copy()
     pid = "B1-T001"
+    # a small user's net bill is near zero (the fixed rebate is a credit): gaining more
+    # than that net bill is plausible; more than the bill before the rebate is not
+    t = result.tariffs
+    rebate = t.tax_rebate_excl_vat_eur_per_yr * (1.0 + t.vat_frac)
     money.loc[pid, "benefit_eur"] = money.loc[pid, "bill_without_eur"] + 100.0
     result.money = money
+    assert result_warnings(result) == []
+    money.loc[pid, "benefit_eur"] = money.loc[pid, "bill_without_eur"] + rebate + 100.0
     result.generation_kwh = result.generation_kwh * 3.0
     warnings = result_warnings(result)
     assert any("1 household(s) gain more a year than their whole" in w for w in warnings)

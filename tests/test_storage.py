@@ -230,7 +230,8 @@ def test_self_consumption_gain_of_a_battery_on_the_default_scenario(year) -> Non
 def test_price_aware_and_perfect_foresight(tmp_path: Path) -> None:
     index = year_index(2026, 60, "Europe/Amsterdam")
     hours = index.hour.to_numpy()
-    price = pd.DataFrame({"price_excl_vat_eur_per_kwh": 0.05 + 0.01 * hours}, index=index)
+    # negative around noon, as Dutch day-ahead prices often are on sunny days
+    price = pd.DataFrame({"price_excl_vat_eur_per_kwh": -0.07 + 0.01 * hours}, index=index)
     path = write_measured_csv(tmp_path / "prices.csv", price)
     aware = run(
         scenario_from_dict(
@@ -381,3 +382,17 @@ def test_a_portfolio_template_carries_batteries_and_electrification(tmp_path: Pa
     template["buildings"][0]["ev_charging"] = {"vehicles": 2, "arrival_h": [18.0, 19.0]}
     with pytest.raises(DataError, match="ev_charging.arrival_h: a list per vehicle"):
         complex_scenario(template, row, tmp_path / "portfolio.csv")
+
+
+def test_run_printout_shows_the_battery() -> None:
+    from energysim.cli import format_summary
+
+    s = summary(run(scenario_from_dict(battery_scenario())))
+    st = s["storage"]
+    text = format_summary(s)
+    benefit = sum(st["battery_benefit_eur"].values())
+    assert f"batteries: {st['delivered_kwh']:,.0f} kWh delivered" in text
+    assert f"{st['loss_kwh']:,.0f} kWh lost" in text
+    assert f"(+{st['self_consumption_gain_frac']:.1%})" in text
+    assert f"households' battery benefit {benefit:,.0f} EUR/yr" in text
+    assert "batteries:" not in format_summary(summary(run(scenario_from_dict(minimal()))))

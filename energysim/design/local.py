@@ -42,6 +42,7 @@ def rules_of(
     """The ownership rules of the scenario's policy, with a target share."""
     return ownership.OwnershipRules(
         target_frac=target_frac,
+        rule=scenario.ownership_policy.rule,
         housing_corporation_local=scenario.ownership_policy.housing_corporation_local,
     )
 

@@ -1,0 +1,135 @@
+"""Benchmark memory per participant: one 2,000-dwelling building with 500 members.
+
+The default scenario scaled up (2,000 dwellings of which 1,500 take part, 500
+neighbourhood members, roofs x25, per-dwelling strings): ``energysim run`` as a fresh
+process, alternating with the same run of an earlier revision (``--against``, default:
+main before issue 19), so both see the same load. Prints, per revision, the median and
+spread of wall time, user and system CPU time and the peak resident memory (max RSS of
+the process), the ratios, and the check that both give the same results (every number
+of summary.json and every column of timeseries.parquet).
+
+Targets (issue 19): peak under 1.5 GB and under half the earlier time.
+
+    python benchmarks/large_scenario.py [--repeat 3] [--against REV]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import tomli_w
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import (  # noqa: E402
+    REPO,
+    ab_arguments,
+    cache_env,
+    export_revision,
+    numbers,
+    run_probe,
+)
+
+PROBE = """
+import json, resource, sys
+from energysim.cli import main
+rc = main(sys.argv[1:])
+use = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"rc": rc, "user_s": use.ru_utime, "sys_s": use.ru_stime,
+                  "rss_mib": use.ru_maxrss / 1024}))
+"""
+DWELLINGS, PARTICIPATING, MEMBERS, ROOF_SCALE = 2_000, 1_500, 500, 25
+
+
+def large_scenario(path: Path) -> int:
+    """Write the scaled-up default scenario; return its number of participants."""
+    data = tomllib.loads((REPO / "scenarios" / "rotterdam-galerijflat.toml").read_text())
+    data["name"] = "large-2000"
+    b = data["buildings"][0]
+    b["dwellings"] = DWELLINGS
+    b["tenants"]["participating"] = PARTICIPATING
+    b["members"]["count"] = MEMBERS
+    for array in b["arrays"]:
+        for key in ("area_m2", "capacity_kwp"):
+            if key in array:
+                array[key] = array[key] * ROOF_SCALE
+    for key in list(b["common"]):
+        if key.endswith("_kwh_per_yr"):
+            b["common"][key] = b["common"][key] * ROOF_SCALE
+    path.write_text(tomli_w.dumps(data))
+    return DWELLINGS + MEMBERS + 1
+
+
+def run_once(src: Path, scenario: Path, out: Path, env: dict[str, str]) -> dict[str, float]:
+    wall, probe = run_probe(src, PROBE, ["run", str(scenario), "--out", str(out)], env)
+    return {"wall_s": wall, **probe}
+
+
+def main() -> None:
+    args = ab_arguments(__doc__, repeat=3)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        scenario = tmp / "large-2000.toml"
+        n_participants = large_scenario(scenario)
+        sources = {"before": export_revision(args.against, tmp / "old"), "now": REPO}
+        env = cache_env(tmp / "cache")
+        # warm the profile cache once, so "now" is timed as a user's second run is
+        run_once(REPO, scenario, tmp / "warm", env)
+        runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
+        for i in range(args.repeat):
+            for name, src in sources.items():
+                runs[name].append(run_once(src, scenario, tmp / f"{name}-{i}", env))
+        folder = {name: next((tmp / f"{name}-0").glob("*/")) for name in sources}
+        a, b = (numbers(folder[n] / "summary.json") for n in ("before", "now"))
+        worst = max(abs(a[k] - b[k]) / max(1.0, abs(a[k])) for k in a.keys() & b.keys())
+        ts_a, ts_b = (pd.read_parquet(folder[n] / "timeseries.parquet") for n in folder)
+        ts_same = ts_a.equals(ts_b[ts_a.columns]) if set(ts_a) <= set(ts_b) else False
+
+    print(
+        f"large scenario: {DWELLINGS:,} dwellings ({PARTICIPATING:,} taking part) + "
+        f"{MEMBERS} members = {n_participants:,} participants, 15 min, one year; "
+        f"fresh process per run, median of {args.repeat} (min-max); before = {args.against}"
+    )
+    print(f"{'':<8}{'wall s':>16}{'user s':>16}{'system s':>16}{'peak RSS MiB':>20}")
+    med: dict[str, dict[str, float]] = {}
+    for name, rows in runs.items():
+        med[name] = {}
+        cells = []
+        for key in ("wall_s", "user_s", "sys_s", "rss_mib"):
+            values = [r[key] for r in rows]
+            med[name][key] = statistics.median(values)
+            fmt = "{:,.0f}" if key == "rss_mib" else "{:.1f}"
+            cells.append(
+                f"{fmt.format(med[name][key])} ({fmt.format(min(values))}-"
+                f"{fmt.format(max(values))})"
+            )
+        print(f"{name:<8}" + "".join(f"{c:>16}" for c in cells[:3]) + f"{cells[3]:>20}")
+    r_time = med["now"]["wall_s"] / med["before"]["wall_s"]
+    r_cpu = (med["now"]["user_s"] + med["now"]["sys_s"]) / (
+        med["before"]["user_s"] + med["before"]["sys_s"]
+    )
+    peak = med["now"]["rss_mib"]
+    print(
+        f"now / before: wall {r_time:.2f}, CPU {r_cpu:.2f} (target < 0.5); peak "
+        f"{peak:,.0f} MiB = {peak / n_participants * 1024:,.0f} KiB per participant "
+        f"(target < 1,536 MiB: {'met' if peak < 1536 else f'NOT met, {peak / 1536:.1f}x'})"
+    )
+    print(
+        f"results: summary.json max relative difference {worst:.1e} over "
+        f"{len(a.keys() & b.keys())} numbers (tolerance 1e-9); timeseries.parquet "
+        f"{'identical' if ts_same else 'DIFFERS'}"
+        + (
+            ""
+            if worst <= 1e-9 and ts_same
+            else f"\n  (expected where the model changed between {args.against} and now, see "
+            "CHANGELOG; --against main compares with the same model)"
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

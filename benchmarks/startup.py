@@ -1,0 +1,116 @@
+"""Benchmark what a user waits for: `energysim validate` and `run` of the default scenario.
+
+Each command is run as a fresh process (as a user runs it), alternating with the same
+command of an earlier revision (``--against``, default: main before issue 19), so both
+see the same load; every figure is the median of ``--repeat`` runs with its spread.
+Cases: ``validate``; ``run`` cold (empty profile cache: pvlib computes the weather,
+solar position and per-kWp profiles); ``run`` warm (profiles from the cache); the
+earlier revision has no persistent cache, so its every run is cold. The outputs of the
+two revisions are compared (``summary.json`` numbers, max relative difference). Also
+prints which heavy modules each command imported and the peak memory (max RSS).
+
+Targets (ratio to the earlier revision measured in the same run, issue 19): warm
+``run`` <= 0.6 s where the earlier took 1.6 s (ratio <= 0.375), ``validate`` <= 0.4 s
+where it took 1.0 s (ratio <= 0.4).
+
+    python benchmarks/startup.py [--repeat 7] [--against REV]
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import (  # noqa: E402
+    REPO,
+    ab_arguments,
+    cache_env,
+    export_revision,
+    numbers,
+    run_probe,
+)
+
+SCENARIO = REPO / "scenarios" / "rotterdam-galerijflat.toml"
+
+PROBE = """
+import json, resource, sys, time
+start = time.perf_counter()
+from energysim.cli import main
+rc = main(sys.argv[1:])
+heavy = ("pandas", "scipy.optimize", "scipy.integrate", "pvlib", "holidays")
+print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules],
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def main() -> None:
+    args = ab_arguments(__doc__, repeat=7)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        old_src = export_revision(args.against, tmp / "old")
+        new_src = REPO
+        cache = tmp / "cache"
+        env = cache_env(cache)
+        val = ["validate", str(SCENARIO)]
+        times: dict[str, list[float]] = {}
+        info: dict[str, dict] = {}
+
+        def record(name: str, src: Path, cmd: list[str], fresh_cache: bool = False) -> None:
+            if fresh_cache:
+                shutil.rmtree(cache, ignore_errors=True)
+            wall, probe = run_probe(src, PROBE, cmd, env)
+            times.setdefault(name, []).append(wall)
+            info[name] = probe
+
+        for i in range(args.repeat):
+            out_old, out_new = tmp / f"out-old-{i}", tmp / f"out-new-{i}"
+            run_old = ["run", str(SCENARIO), "--out", str(out_old)]
+            run_new = ["run", str(SCENARIO), "--out", str(out_new)]
+            record("validate, before", old_src, val)
+            record("validate, now", new_src, val)
+            record("run, before (no cache)", old_src, run_old)
+            record("run cold, now (empty cache)", new_src, run_new, fresh_cache=True)
+            record("run warm, now (cached)", new_src, run_new)
+        name = SCENARIO.stem
+        a = numbers(next((tmp / "out-old-0").glob("*/summary.json")))
+        b = numbers(next((tmp / f"out-new-{args.repeat - 1}").glob("*/summary.json")))
+        worst = max(abs(a[k] - b[k]) / max(1.0, abs(a[k])) for k in a.keys() & b.keys())
+        missing = sorted(a.keys() ^ b.keys())
+
+    print(
+        f"startup benchmark: default scenario ({name}), each command a fresh process, "
+        f"median of {args.repeat} (min-max); before = {args.against}"
+    )
+    print(f"{'case':<30}{'median s':>9}{'min':>7}{'max':>7}{'RSS MiB':>9}  heavy modules imported")
+    for case, values in times.items():
+        print(
+            f"{case:<30}{statistics.median(values):>9.2f}{min(values):>7.2f}{max(values):>7.2f}"
+            f"{info[case]['rss_mib']:>9.0f}  {', '.join(info[case]['imported']) or '-'}"
+        )
+    med = {k: statistics.median(v) for k, v in times.items()}
+    r_val = med["validate, now"] / med["validate, before"]
+    r_run = med["run warm, now (cached)"] / med["run, before (no cache)"]
+    print(
+        f"validate: {r_val:.2f} x before (target <= 0.40: {'met' if r_val <= 0.40 else 'NOT met'})"
+    )
+    verdict = "met" if r_run <= 0.375 else "NOT met"
+    print(f"run warm: {r_run:.2f} x before (target <= 0.375: {verdict})")
+    print(
+        f"results: summary.json before vs now, max relative difference {worst:.1e} over "
+        f"{len(a.keys() & b.keys())} numbers (tolerance 1e-9)"
+        + (f"; keys only on one side: {missing[:5]}" if missing else "")
+        + (
+            ""
+            if worst <= 1e-9 and not missing
+            else f"\n  (expected where the model changed between {args.against} and now, see "
+            "CHANGELOG; --against main compares with the same model)"
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
