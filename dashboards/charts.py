@@ -338,17 +338,21 @@ def ownership_shares(chart: pd.DataFrame, target_frac: float, title: str) -> go.
 def per_complex(
     table: pd.DataFrame, column: str, title: str, axis: str, *, percent: bool = False
 ) -> go.Figure:
-    """One bar per complex (rows: complex label; columns: series such as sweep points)."""
+    """One horizontal bar per complex (rows: complex label, read top-down; columns: series
+    such as sweep points), so that long complex names stay readable."""
     fig = go.Figure()
     for i, series in enumerate(table.columns):
         values = table[series] * (100 if percent else 1)
         fig.add_bar(
-            x=table.index.astype(str),
-            y=values,
+            y=table.index.astype(str),
+            x=values,
+            orientation="h",
             name=str(series),
             marker_color=PALETTE[i % len(PALETTE)],
-            hovertemplate="%{x}: %{y:,.1f}<extra>" + str(series) + "</extra>",
+            hovertemplate="%{y}: %{x:,.1f}<extra>" + str(series) + "</extra>",
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=axis, ticksuffix="%" if percent else "")
-    return _layout(fig, title, height=380, legend=len(table.columns) > 1)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=axis, ticksuffix="%" if percent else "")
+    height = 160 + 34 * len(table) * max(1, len(table.columns))
+    return _layout(fig, title, height=min(height, 900), legend=len(table.columns) > 1)

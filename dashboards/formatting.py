@@ -129,6 +129,8 @@ def cell(name: str, value: Any, *, lang: str | None = None) -> str:
         return i18n.text(lang or i18n.language(), "common.yes" if value else "common.no")
     if isinstance(value, str):
         return value
+    if (name in ("year", "tariff_year") or name.startswith("sweep.")) and not _missing(value):
+        return str(int(value)) if float(value).is_integer() else str(value)
     if name.endswith("_frac"):
         return percent(value, 1, lang=lang)
     if name.endswith("_eur_per_kwh"):

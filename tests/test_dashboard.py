@@ -674,7 +674,7 @@ def test_not_in_form_keeps_everything_else() -> None:
 
 
 # --------------------------------------------------------------------------- words, charts
-ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead")
+ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
 RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
 
 
@@ -927,11 +927,11 @@ def test_portfolio_pairs_each_complex_and_names_it() -> None:
     at.radio(key="portfolio_names").set_value("example").run()
     assert_no_traceback(at)
     difference = chart(at, "chart_difference")["data"][0]
-    assert values(difference["x"]) == [
+    assert values(difference["y"]) == [
         "Galerijflat Zuidwijk (C001)",
         "Portiekflat Oud-Charlois (C002)",
     ]
-    assert values(difference["y"]) == pytest.approx([-40.0, -40.0])
+    assert values(difference["x"]) == pytest.approx([-40.0, -40.0])
     table = at.dataframe[-1].value
     assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
     totals = at.table[0].value

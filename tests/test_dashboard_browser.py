@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,20 +34,39 @@ import tomli_w
 
 from energysim.batch import write_summary
 from energysim.cli import main as energysim_main
+from energysim.csv_dialect import read_csv_file
 from energysim.sweep import set_path
 from tests.helpers import results_figures
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
+import i18n  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 WIDTH, HEIGHT = 1366, 768
+SIZES = ((1366, 768), (1920, 1080))
 TIMEOUT_S = 120
+
+
+def T(key: str, **fill: Any) -> str:
+    """A string of the dashboard's Dutch catalogue (the language a session starts in)."""
+    return i18n.text("nl", key, **fill)
+
+
+RUNS = T("scenario.runs").split(":")[0]  # "Dit scenario rekent"
+CANNOT = T("common.cannot_run_many").rstrip(":")
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
     reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
 )
+
+
+def xq(text: str) -> str:
+    """A string as an XPath literal (in double quotes; accents and € kept as they are)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def free_port() -> int:
@@ -149,7 +169,7 @@ class Page:
     def open(self) -> None:
         """A new session (a fresh page load) with the default example."""
         self.d.get(self.url)
-        self.until(lambda: "This scenario runs" in self.text())
+        self.until(lambda: RUNS in self.text())
 
     def until(self, condition: Callable[[], Any], message: str = "") -> Any:
         self.wait.until(lambda _: condition(), message)
@@ -213,12 +233,12 @@ class Page:
 
     # ---- acting
     def _number(self, label: str) -> Any:
-        return self.d.find_element(self.By.XPATH, f"//input[@aria-label={json.dumps(label)}]")
+        return self.d.find_element(self.By.XPATH, f"//input[@aria-label={xq(label)}]")
 
     def _selectbox(self, label: str) -> Any:
         return self.d.find_element(
             self.By.XPATH,
-            f"//div[@data-testid='stSelectbox'][.//label[normalize-space(.)={json.dumps(label)}]]",
+            f"//div[@data-testid='stSelectbox'][.//label[normalize-space(.)={xq(label)}]]",
         )
 
     def type_number(self, label: str, value: float) -> None:
@@ -231,11 +251,11 @@ class Page:
         self._selectbox(label).find_element(self.By.CSS_SELECTOR, "input").click()
         self.wait.until(
             lambda d: d.find_elements(
-                self.By.XPATH, f"//*[@role='option'][normalize-space(.)={json.dumps(option)}]"
+                self.By.XPATH, f"//*[@role='option'][normalize-space(.)={xq(option)}]"
             )
         )
         self.d.find_element(
-            self.By.XPATH, f"//*[@role='option'][normalize-space(.)={json.dumps(option)}]"
+            self.By.XPATH, f"//*[@role='option'][normalize-space(.)={xq(option)}]"
         ).click()
         self.idle()
 
@@ -334,7 +354,7 @@ def write(folder: Path, name: str, data: dict[str, Any] | bytes) -> Path:
 
 
 def results_shown(page: Page) -> dict[str, str]:
-    page.page("Results", "Benefit per household")
+    page.page(T("nav.results"), T("results.benefit_heading"))
     return page.metrics()
 
 
@@ -352,16 +372,16 @@ def test_an_edit_stays_after_leaving_the_page_and_the_download_runs_the_same(
         assert item not in menu
     page.d.find_element(page.By.TAG_NAME, "body").send_keys(page.Keys.ESCAPE)
     page.shot("scenario")
-    page.type_number("GF1-strings: capacity (kWp)", 60)
-    page.until(lambda: "135.0 kWp" in page.main_text(), "the edit did not apply")
+    page.type_number(T("form.capacity", name="GF1-strings"), 60)
+    page.until(lambda: "135,0 kWp" in page.main_text(), "the edit did not apply")
     edited = set_path(example("rotterdam-galerijflat"), "buildings[0].arrays[2].capacity_kwp", 60.0)
     expected = energysim_run(write(tmp_path, "edited.toml", edited), tmp_path / "run")
     assert results_shown(page) == results_figures(expected)
-    assert "rotterdam-galerijflat.toml (example, edited)" in page.main_text()
+    assert "rotterdam-galerijflat.toml (voorbeeld, aangepast)" in page.main_text()
     page.shot("results")
-    page.page("Scenario", "Roof")
-    assert page.number("GF1-strings: capacity (kWp)") == "60.00"
-    assert "135.0 kWp" in page.main_text()
+    page.page(T("nav.scenario"), T("scenario.section_roof"))
+    assert page.number(T("form.capacity", name="GF1-strings")) == "60.00"
+    assert "135,0 kWp" in page.main_text()
     downloaded = page.download(folders["downloads"])
     again = energysim_run(downloaded, tmp_path / "again")
     assert results_figures(again) == results_figures(expected)
@@ -372,21 +392,21 @@ def test_an_example_replaces_the_scenario_and_the_measured_one_runs(
 ) -> None:
     page = browser
     page.open()
-    page.type_number("Dwellings", 90)
-    page.choose("Start from an example", "walkup-portiekflat")
-    page.until(lambda: "walkup-portiekflat.toml (example)" in page.main_text())
-    assert page.number("Dwellings") == "24"
-    assert page.number("Dwellings taking part") == "24"
-    assert page.number("Neighbourhood members") == "0"
-    assert page.number("Panel fee per participating dwelling (EUR/yr)") == "72.00"
-    assert page.selected("Year (net metering ends 1 Jan 2027)") == "2026"
+    page.type_number(T("form.dwellings"), 90)
+    page.choose(T("nav.example"), "walkup-portiekflat")
+    page.until(lambda: "walkup-portiekflat.toml (voorbeeld)" in page.main_text())
+    assert page.number(T("form.dwellings")) == "24"
+    assert page.number(T("form.participating")) == "24"
+    assert page.number(T("form.members")) == "0"
+    assert page.number(T("form.panel_fee")) == "72.00"
+    assert page.selected(T("form.year")) == "2026"
     expected = energysim_run(SCENARIOS / "walkup-portiekflat.toml", tmp_path / "walkup")
     assert results_shown(page) == results_figures(expected)
 
-    page.page("Scenario", "Roof")
-    page.choose("Start from an example", "measured-complex")
-    page.until(lambda: "This scenario runs" in page.main_text(), "measured example refused")
-    assert page.selected("Year (net metering ends 1 Jan 2027)") == "2026"
+    page.page(T("nav.scenario"), T("scenario.section_roof"))
+    page.choose(T("nav.example"), "measured-complex")
+    page.until(lambda: RUNS in page.main_text(), "measured example refused")
+    assert page.selected(T("form.year")) == "2026"
     expected = energysim_run(SCENARIOS / "measured-complex.toml", tmp_path / "measured")
     assert results_shown(page) == results_figures(expected)
     assert not page.alerts("error")
@@ -404,10 +424,10 @@ def test_an_upload_shows_and_runs_its_tier_order_key_and_scheme(
     page = browser
     page.open()
     page.upload(path)
-    page.until(lambda: "custom-tiers.toml (uploaded)" in page.main_text())
-    assert page.selected("Tier order") == "members -> tenants -> common"
-    assert page.selected("Tenants' key") == "equal (export)"
-    assert page.selected("Members' scheme") == "postcoderoos"
+    page.until(lambda: "custom-tiers.toml (geüpload)" in page.main_text())
+    assert page.selected(T("form.order")) == "leden → huurders → algemeen"
+    assert page.selected(T("form.tenants_key")) == T("key.equal_export")
+    assert page.selected(T("form.mode")) == T("mode.postcoderoos")
     expected = energysim_run(path, tmp_path / "custom")
     default = energysim_run(SCENARIOS / "rotterdam-galerijflat.toml", tmp_path / "default")
     assert results_figures(expected) != results_figures(default)
@@ -431,37 +451,37 @@ def test_bad_files_and_refused_values_say_so_at_the_top_without_a_traceback(
     for name, (content, message) in files.items():
         page.upload(write(folders["files"], name, content))
         errors = page.until(lambda: page.alerts("error"), f"{name}: no error shown")
-        assert "This scenario cannot run" in errors[0].text and message in errors[0].text
+        assert CANNOT in errors[0].text and message in errors[0].text
         assert page.in_first_screen(errors[0])
-        assert "This scenario runs" not in page.main_text()
+        assert RUNS not in page.main_text()
         for word in ("Traceback", "KeyError", 'File "'):
             assert word not in page.text()
         page.shot(f"upload-{name.removesuffix('.toml')}")
-    assert page.selected("Year (net metering ends 1 Jan 2027)") == "2027"  # typo.toml's
-    page.page("Results", "Results")
-    assert "This scenario cannot run" in page.alerts("error")[0].text
+    assert page.selected(T("form.year")) == "2027"  # typo.toml's
+    page.page(T("nav.results"), T("nav.results"))
+    assert CANNOT in page.alerts("error")[0].text
     assert not page.metrics()
 
     # a value the library refuses clears the valid state, at the top and at the field
-    page.page("Scenario", "Roof")
-    page.choose("Start from an example", "rotterdam-galerijflat")
-    page.until(lambda: "This scenario runs" in page.main_text())
-    page.type_number("Dwellings", 0)
+    page.page(T("nav.scenario"), T("scenario.section_roof"))
+    page.choose(T("nav.example"), "rotterdam-galerijflat")
+    page.until(lambda: RUNS in page.main_text())
+    page.type_number(T("form.dwellings"), 0)
     errors = page.until(lambda: page.alerts("error"), "0 dwellings accepted")
-    assert "This scenario runs" not in page.main_text()
+    assert RUNS not in page.main_text()
     assert "buildings[0].dwellings" in errors[0].text and page.in_first_screen(errors[0])
     assert any("greater than 0" in e.text for e in errors[1:])
     page.shot("refused-value")
-    page.type_number("Dwellings", 80)
-    page.type_number("GF1-strings: capacity (kWp)", -5)
+    page.type_number(T("form.dwellings"), 80)
+    page.type_number(T("form.capacity", name="GF1-strings"), -5)
     page.until(lambda: page.alerts("error"), "-5 kWp accepted")
-    assert "This scenario runs" not in page.main_text()
+    assert RUNS not in page.main_text()
 
 
 def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     page = browser
     page.open()
-    page.type_number("GF1-strings: capacity (kWp)", 100000)
+    page.type_number(T("form.capacity", name="GF1-strings"), 100000)
     warnings = page.until(lambda: page.alerts("warning"), "no warning for 100,000 kWp")
     text = " ".join(w.text for w in warnings)
     assert "kWp per dwelling" in text and "whole electricity bill" in text
@@ -471,25 +491,193 @@ def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
 def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str, Path]) -> None:
     page = browser
     page.open()
-    page.page("Compare", "this scenario in 2026 - this scenario")
-    page.shot("compare")
-    page.page("Ownership", "local ownership (by production)")
+    page.page(T("nav.compare"), T("compare.table_heading"))
+    page.page(T("nav.ownership"), T("ownership.this_scenario"))
     page.d.find_element(
-        page.By.XPATH, "//label[.//*[normalize-space(text())='example register']]"
+        page.By.XPATH,
+        f"//label[.//*[normalize-space(text())={xq(T('ownership.source_example'))}]]",
     ).click()
     page.until(lambda: "Voorne aan Zee" in page.main_text(), "register not shown")
-    page.shot("ownership")
 
-    page.page("Portfolio", "Upload a batch summary")
+    page.page(T("nav.portfolio"), T("portfolio.upload"))
     assert "a path on this machine" not in page.main_text()
     page.choose(
-        f"...or a batch summary under {folders['results']}", "portfolio-2026/batch_summary.csv"
+        T("portfolio.pick", folder=str(folders["results"])), "portfolio-2026/batch_summary.csv"
     )
-    page.until(lambda: "3 units" in page.main_text(), "summary not opened")
-    page.choose("Filter on column", "sweep.year")
-    page.choose("...equal to", "2027")
-    page.until(lambda: page.metrics().get("Units shown") == "1", "filter not exact")
-    page.shot("portfolio")
+    page.until(lambda: "3 eenheden" in page.main_text(), "summary not opened")
+    page.choose(T("portfolio.filter"), T("portfolio.sweep_column", name="year"))
+    page.choose(T("portfolio.equal_to"), "2027")
+    page.until(lambda: page.metrics().get(T("portfolio.units_shown")) == "1", "filter not exact")
     page.upload(SCENARIOS / "register_example.csv", where="stMain")
     error = page.until(lambda: page.alerts("error"), "a register shown as units")[0]
     assert "not a batch summary" in error.text
+
+
+# --------------------------------------------------------------------------- words, pictures
+PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
+RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
+ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
+
+
+def paired_summary() -> pd.DataFrame:
+    """A batch summary of the example portfolio's complexes at 2026 and 2027 (made-up
+    figures of the right shape: this test looks at the page, not at the numbers)."""
+    rows = []
+    for i, cid in enumerate(("C001", "C002", "C003", "C004")):
+        for year, loss in ((2026, 0.0), (2027, 25.0 + 5 * i)):
+            rows.append(
+                {
+                    "unit_id": f"{cid}-year={year}",
+                    "complex_id": cid,
+                    "sweep.year": year,
+                    "status": "ok",
+                    "error": "",
+                    "capacity_kwp": 40.0 + 10 * i,
+                    "generation_kwh": 36000.0 + 9000 * i,
+                    "self_consumption_frac": 0.55 + 0.08 * i,
+                    "household_benefit_total_eur": 5000.0 - 100 * loss,
+                    "household_benefit_eur.tenant.households": 20 + 5 * i,
+                    "household_benefit_eur.tenant.mean_eur": 160.0 - 20 * i - loss,
+                    "household_benefit_eur.member.mean_eur": 70.0,
+                    "local_ownership_frac": 0.4,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def visible_words(page: Page) -> str:
+    """The page's visible text, less the engine's own messages (English, after a lead-in)
+    and the scenario file's TOML shown as the file has it."""
+    leads = [i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS]
+    leads = [lead.replace("**", "").split("(")[0].strip() for lead in leads]
+    return str(
+        page.d.execute_script(
+            """
+            const leads = arguments[0];
+            const root = document.body.cloneNode(true);
+            for (const e of root.querySelectorAll('[data-testid="stCode"], .modebar')) e.remove();
+            for (const e of root.querySelectorAll('[data-testid="stAlert"]')) {
+              if (leads.some(l => e.textContent.includes(l))) e.remove();
+            }
+            document.body.appendChild(root); root.style.position = 'absolute';
+            const text = root.innerText; root.remove(); return text;
+            """,
+            leads,
+        )
+    )
+
+
+def set_size(page: Page, width: int, height: int) -> None:
+    page.d.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    time.sleep(1.0)  # charts redraw at the new width
+
+
+def full_shot(page: Page, name: str, width: int) -> Path:
+    """A picture of the whole page, as tall as its content, at a width."""
+    height = int(
+        page.d.execute_script(
+            "return document.querySelector(\"[data-testid='stMain']\").scrollHeight;"
+        )
+    )
+    set_size(page, width, min(height + 40, 8000))
+    path = page.shot(f"{name}-full")
+    return path
+
+
+def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) -> None:
+    """Open a page in a language with all its pictures drawn."""
+    words = lambda key, **fill: i18n.text(lang, key, **fill)  # noqa: E731
+    expect = {
+        "scenario": words("scenario.section_rules"),
+        "results": words("results.households_heading"),
+        "compare": words("compare.table_heading"),
+        "ownership": words("ownership.this_scenario"),
+        "portfolio": words("portfolio.upload"),
+    }[name]
+    page.page(words(f"nav.{name}"), expect)
+    if name == "ownership":
+        for label in (words("ownership.source_example"), words("ownership.add")):
+            page.d.find_element(
+                page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]"
+            ).click()
+            page.idle()
+        page.until(lambda: words("ownership.series_with_added_rooftops") in page.main_text())
+    if name == "portfolio":
+        page.choose(
+            words("portfolio.pick", folder=str(folders["results"])),
+            "portfolio-paired/batch_summary.csv",
+        )
+        page.d.find_element(
+            page.By.XPATH,
+            f"//label[.//*[normalize-space(text())={xq(words('portfolio.portfolio_example'))}]]",
+        ).click()
+        page.until(lambda: "Galerijflat Zuidwijk" in page.main_text(), "names not shown")
+
+
+def test_every_page_in_both_languages_with_words_and_pictures(
+    browser: Page, folders: dict[str, Path]
+) -> None:
+    """Switch the language in the sidebar; every page in either language shows words, not
+    raw identifiers; screenshots of each at 1366x768 and 1920x1080 (and the whole page)."""
+    (folders["results"] / "portfolio-paired").mkdir(exist_ok=True)
+    write_summary(paired_summary(), folders["results"] / "portfolio-paired")
+    page = browser
+    page.open()
+    try:
+        for lang in ("nl", "en"):
+            page.d.find_element(
+                page.By.XPATH,
+                "//section[@data-testid='stSidebar']//label"
+                f"[.//*[normalize-space(text())={xq(i18n.LANGUAGES[lang])}]]",
+            ).click()
+            page.until(lambda lang=lang: i18n.text(lang, "nav.results") in page.text())
+            other = "en" if lang == "nl" else "nl"
+            for name in PAGES:
+                show_everything(page, name, lang, folders)
+                text = visible_words(page)
+                raw = sorted({m.group(0) for m in RAW.finditer(text)})
+                assert raw == [], (lang, name, raw)
+                own, foreign = i18n.text(lang, f"nav.{name}"), i18n.text(other, "nav.page")
+                assert own in text and foreign not in text, (lang, name)
+                for width, height in SIZES:
+                    set_size(page, width, height)
+                    page.shot(f"{name}-{lang}-{width}x{height}")
+                    full_shot(page, f"{name}-{lang}-{width}", width)
+                    set_size(page, width, height)
+                set_size(page, WIDTH, HEIGHT)
+    finally:
+        set_size(page, WIDTH, HEIGHT)
+        page.open()  # the next test starts in Dutch again
+        page.d.get(page.url + "/?lang=nl")
+        page.until(lambda: RUNS in page.text())
+
+
+def test_the_households_download_opens_in_a_dutch_excel(
+    browser: Page, folders: dict[str, Path], tmp_path: Path
+) -> None:
+    page = browser
+    page.open()
+    page.page(T("nav.results"), T("results.households_heading"))
+    for old in folders["downloads"].iterdir():
+        old.unlink()
+    buttons = [
+        b
+        for b in page.d.find_elements(
+            page.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button"
+        )
+        if b.text.strip().endswith(T("dl.csv_nl"))
+    ]
+    buttons[-1].click()  # the last table: all households
+    page.wait.until(lambda _: (folders["downloads"] / "households-nl.csv").exists(), "no file")
+    time.sleep(0.5)
+    content = (folders["downloads"] / "households-nl.csv").read_bytes()
+    frame = read_csv_file(content, "nl")
+    expected = energysim_run(SCENARIOS / "rotterdam-galerijflat.toml", tmp_path / "run")
+    assert frame[T("col.benefit_eur")].sum() == pytest.approx(
+        expected["household_benefit_total_eur"], rel=1e-9
+    )
+    assert set(frame[T("col.participating")]) <= {True, False}
+    assert list(frame.columns)[0] == T("col.participant_id")

@@ -34,13 +34,15 @@ def listed(lines: Sequence[str]) -> str:
     return shown + (f"\n- {t('common.and_more', count=more)}" if more > 0 else "")
 
 
-def engine_messages(warnings: Sequence[str], notes: Sequence[str]) -> None:
+def engine_messages(
+    warnings: Sequence[str], notes: Sequence[str], lead: str = "common.notes_lead"
+) -> None:
     """The library's warnings and notes of a run. They are the engine's own words, in
     English; a lead-in in the page's language says what they are."""
     if warnings:
         st.warning(f"{t('common.warnings_lead')}\n{listed(warnings)}", icon=":material/warning:")
     if notes:
-        st.info(f"{t('common.notes_lead')}\n{listed(notes)}", icon=":material/info:")
+        st.info(f"{t(lead)}\n{listed(notes)}", icon=":material/info:")
 
 
 def cannot_run(errors: Sequence[str]) -> None:

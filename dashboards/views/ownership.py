@@ -108,8 +108,13 @@ def page(checked: state.Check) -> None:
         register = read_register(path)
         add = st.checkbox(t("ownership.add"), key="add_rooftop", help=t("help.add_rooftop"))
         if add:
+            places = sorted(register.municipality.unique())
+            own = checked.scenario.site.municipality
             municipality = st.selectbox(
-                t("ownership.municipality"), sorted(register.municipality.unique()), key="muni"
+                t("ownership.municipality"),
+                places,
+                index=places.index(own) if own in places else 0,
+                key="muni",
             )
             register = ownership.add_installations(
                 register, installation_register_rows(run(checked.scenario), municipality)
@@ -154,4 +159,4 @@ def page(checked: state.Check) -> None:
             pp=fmt.pp((total["local_share_production_frac"] - report.target_frac) * 100),
         )
     )
-    common.engine_messages([], report.messages)
+    common.engine_messages([], report.messages, lead="ownership.notes_lead")
