@@ -8,6 +8,7 @@ numbers use the language's separators.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import charts
 import design_state as ds
@@ -65,6 +66,25 @@ def _mark(fig: go.Figure, x: float, words: str, col: int) -> None:
     )
 
 
+def _line(
+    fig: go.Figure, x: Any, y: Any, name: str, color: str, hover: str, col: int, dash: str = "solid"
+) -> None:
+    """One series as a line with markers in panel ``col``; ``hover`` is plotly's template
+    of a point (the series' name is added)."""
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            name=name,
+            mode="lines+markers",
+            line={"color": color, "width": 2, "dash": dash},
+            hovertemplate=f"{hover}<extra>{name}</extra>",
+        ),
+        row=1,
+        col=col,
+    )
+
+
 def price_curves(view: ds.DesignView, lever: str, who: str) -> go.Figure:
     """Along a lever's price: the owners' NPV and households' lifetime benefit (left),
     the watched household's lifetime benefit (right); the range where everybody gains
@@ -84,19 +104,9 @@ def price_curves(view: ds.DesignView, lever: str, who: str) -> go.Figure:
         ("benefit_npv_total_eur", t("design.series.households_npv"), 1),
         ("criterion_eur", t("design.series.watched", who=who), 2),
     ]
+    hover = f"%{{x:{price_format}}}: € %{{y:,.0f}}"
     for column, name, col in lines:
-        fig.add_trace(
-            go.Scatter(
-                x=curve["price"],
-                y=curve[column],
-                name=name,
-                mode="lines+markers",
-                line={"color": SERIES[column], "width": 2},
-                hovertemplate=f"%{{x:{price_format}}}: € %{{y:,.0f}}<extra>{name}</extra>",
-            ),
-            row=1,
-            col=col,
-        )
+        _line(fig, curve["price"], curve[column], name, SERIES[column], hover, col)
     for col in (1, 2):
         fig.add_hline(y=0, line={"color": "#80878f", "width": 1}, row=1, col=col)
         if r.feasible and r.break_even is not None and r.top is not None and math.isfinite(r.top):
@@ -137,33 +147,14 @@ def size_curves(view: ds.DesignView) -> go.Figure:
         ("households_npv_eur", t("design.series.households_npv")),
         ("owners_npv_eur", t("design.series.owners_npv")),
     ]
+    x = curve["capacity_kwp"]
     for column, name in money:
-        fig.add_trace(
-            go.Scatter(
-                x=curve["capacity_kwp"],
-                y=curve[column],
-                name=name,
-                mode="lines+markers",
-                line={"color": SERIES[column], "width": 2},
-                hovertemplate=f"%{{x:,.1f}} kWp: € %{{y:,.0f}}<extra>{name}</extra>",
-            ),
-            row=1,
-            col=1,
-        )
+        hover = "%{x:,.1f} kWp: € %{y:,.0f}"
+        _line(fig, x, curve[column], name, SERIES[column], hover, 1)
     for column, key in (("self_consumption_frac", "self_consumption"), ("export_frac", "export")):
+        hover = "%{x:,.1f} kWp: %{y:,.1f}%"
         name = t(f"design.series.{key}")
-        fig.add_trace(
-            go.Scatter(
-                x=curve["capacity_kwp"],
-                y=curve[column] * 100,
-                name=name,
-                mode="lines+markers",
-                line={"color": SERIES[column], "width": 2, "dash": "dot"},
-                hovertemplate=f"%{{x:,.1f}} kWp: %{{y:,.1f}}%<extra>{name}</extra>",
-            ),
-            row=1,
-            col=2,
-        )
+        _line(fig, x, curve[column] * 100, name, SERIES[column], hover, 2, dash="dot")
     fig.add_hline(y=0, line={"color": "#80878f", "width": 1}, row=1, col=1)
     if view.recommended_factor is not None:
         best = curve[(curve["factor"] - view.recommended_factor).abs() < 1e-9]

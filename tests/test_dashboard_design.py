@@ -89,6 +89,8 @@ class Spy:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Scenario, Any, list[str], Any]] = []
+        self.quick_instead = False
+        """Answer every request with the quick design (a test of what the page asks)."""
 
     def __call__(self, scenario: Scenario, options: Any, progress: Any = None) -> Any:
         parts: list[str] = []
@@ -98,7 +100,10 @@ class Spy:
             if progress is not None:
                 progress(part)
 
-        design = design_scenario(scenario, options, progress=report)
+        asked = options
+        if self.quick_instead:
+            asked = replace(ds.QUICK, lever=options.lever, criterion=options.criterion)
+        design = design_scenario(scenario, asked, progress=report)
         self.calls.append((scenario, options, parts, design))
         return design
 
@@ -222,27 +227,6 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     assert at.session_state["scenario"] == at.session_state["original"]
 
 
-def test_options_change_the_design_and_the_full_design_runs(spy: Spy) -> None:
-    """A panel fee the Huurcommissie caps says so; the full design sweeps 15 sizes."""
-    at = start("walkup-portiekflat")
-    at.session_state["design_lever"] = "panel_fee"  # as chosen earlier in the session
-    goto(at, "design")
-    assert at.selectbox(key="design_w_lever").value == "panel_fee"
-    cap = t("design.reason.cap_huurcommissie", lever="\0", need="", top="").split("\0")[0]
-    assert any(w.value.startswith(cap) for w in at.warning)
-    # the choice is kept when the user leaves the page and comes back
-    goto(at, "results")
-    goto(at, "design")
-    assert at.selectbox(key="design_w_lever").value == "panel_fee"
-    at.toggle(key="design_w_full").set_value(True).run()
-    assert not at.exception
-    assert t("design.full") in [c.value for c in at.caption]
-    (sizes,) = frame_with(at, t("design.col.total_net_benefit_eur"))
-    assert len(sizes) == len(ds.FULL.size_factors)
-    assert [c[1].lever for c in spy.calls] == ["panel_fee", "panel_fee"]
-    assert spy.calls[-1][1] == replace(ds.FULL, lever="panel_fee")
-
-
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> None:
     i18n.missing.clear()
@@ -260,6 +244,29 @@ def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> No
     for key in ("design.recommended", "design.tab.prices", "design.option.lever"):
         assert i18n.text(lang, key) in everything
         assert i18n.text(other, key) not in everything
+
+
+def test_options_change_the_design_and_the_full_design_is_asked_for(spy: Spy) -> None:
+    """A panel fee the Huurcommissie caps says so; "Full design" asks the library for
+    the full options (the full design itself is tests/test_design.py's: slow here)."""
+    at = start("walkup-portiekflat")
+    at.session_state["design_lever"] = "panel_fee"  # as chosen earlier in the session
+    goto(at, "design")
+    assert at.selectbox(key="design_w_lever").value == "panel_fee"
+    cap = t("design.reason.cap_huurcommissie", lever="\0", need="", top="").split("\0")[0]
+    assert any(w.value.startswith(cap) for w in at.warning)
+    # the choice is kept when the user leaves the page and comes back
+    goto(at, "results")
+    goto(at, "design")
+    assert at.selectbox(key="design_w_lever").value == "panel_fee"
+    spy.quick_instead = True
+    at.toggle(key="design_w_full").set_value(True).run()
+    assert not at.exception
+    assert t("design.full") in [c.value for c in at.caption]
+    assert [c[1] for c in spy.calls] == [
+        replace(ds.QUICK, lever="panel_fee"),
+        replace(ds.FULL, lever="panel_fee"),
+    ]
 
 
 # --------------------------------------------------------------------------- pure parts

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from energysim.cli import main as energysim_main
 from energysim.sweep import set_path
 from tests.helpers import results_figures, storage_figures
+from tests.test_dashboard_design import start
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -26,15 +27,6 @@ from i18n import t  # noqa: E402
 from views import storage  # noqa: E402
 
 RENOVATED = "galerijflat-na-renovatie"
-
-
-def start(example: str = state.DEFAULT_EXAMPLE) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()
-    if example != state.DEFAULT_EXAMPLE:
-        at.sidebar.selectbox(key="example").set_value(example).run()
-    assert not at.exception
-    return at
 
 
 def key(at: AppTest, path: str) -> str:
@@ -86,7 +78,7 @@ SWITCHES = {
 
 @pytest.mark.parametrize("feature", list(SWITCHES))
 def test_each_switch_runs_the_file_with_its_fields(feature: str, tmp_path: Path) -> None:
-    at = start()
+    at = start(state.DEFAULT_EXAMPLE)
     switch(at, feature, SWITCHES[feature])
     table = {**storage.starting_table(feature, example(state.DEFAULT_EXAMPLE)), **SWITCHES[feature]}
     data = set_path(example(state.DEFAULT_EXAMPLE), f"buildings[0].{feature}", table)

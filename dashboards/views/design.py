@@ -78,8 +78,10 @@ def design(scenario_json: str, options: DesignOptions) -> ds.DesignView:
         words = t(f"design.progress.{following}") if following else t("design.progress.done")
         bar.progress(ds.done_frac(done), text=words)
 
-    view = ds.compute(scenario_json, options, progress)
-    bar.empty()
+    try:
+        view = ds.compute(scenario_json, options, progress)
+    finally:
+        bar.empty()
     keep(key, view)
     return view
 
