@@ -7,8 +7,7 @@ theme and one ``key = "text"`` line per string, so a volunteer can correct a Dut
 in any text editor without reading Python. ``{name}`` in a text is filled in by the
 page (keep it as it is when translating). The code asks for a string by its dotted
 key, ``section.key``; ``tests/test_dashboard_i18n.py`` checks that both catalogues have
-the same keys and
-placeholders, and that every key the code uses exists.
+the same keys and placeholders, and that every key the code uses exists.
 
 Why TOML and not gettext: gettext's ``.po`` files need a compile step (``.mo``) and a
 tool chain the volunteers do not have, and its English-text-as-key breaks every

@@ -307,16 +307,6 @@ def format_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _csv_dialect_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--csv-dialect",
-        choices=("standard", "nl"),
-        default="standard",
-        help="CSV files: standard (comma, decimal point; default) or nl (semicolon, "
-        "decimal comma, ja/nee: opens in a Dutch Excel)",
-    )
-
-
 def _storage_lines(s: dict[str, Any]) -> list[str]:
     """Batteries, heat pumps and EVs of a run, when it has them (issue 21)."""
     lines = []
@@ -339,6 +329,16 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
     if el and el.get("ev_vehicles"):
         lines.append(f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh")
     return lines
+
+
+def _csv_dialect_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-dialect",
+        choices=("standard", "nl"),
+        default="standard",
+        help="CSV files: standard (comma, decimal point; default) or nl (semicolon, "
+        "decimal comma, ja/nee: opens in a Dutch Excel)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

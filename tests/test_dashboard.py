@@ -724,14 +724,19 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)
     shown["ownership"] = visible_texts(at)
+    open_paired_portfolio(at)
+    shown["portfolio"] = visible_texts(at)
+    return shown
+
+
+def open_paired_portfolio(at: AppTest) -> None:
+    """The Portfolio page with :func:`portfolio_summary` and the example's names."""
     goto(at, "portfolio")
     at.file_uploader(key="portfolio_upload").upload(
         "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
     ).run()
     at.radio(key="portfolio_names").set_value("example").run()
     assert_no_traceback(at)
-    shown["portfolio"] = visible_texts(at)
-    return shown
 
 
 def portfolio_summary() -> pd.DataFrame:
@@ -920,12 +925,7 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
 
 def test_portfolio_pairs_each_complex_and_names_it() -> None:
     at = start()
-    goto(at, "portfolio")
-    at.file_uploader(key="portfolio_upload").upload(
-        "batch_summary.csv", portfolio_summary().to_csv(index=False).encode(), "text/csv"
-    ).run()
-    at.radio(key="portfolio_names").set_value("example").run()
-    assert_no_traceback(at)
+    open_paired_portfolio(at)
     difference = chart(at, "chart_difference")["data"][0]
     assert values(difference["y"]) == [
         "Galerijflat Zuidwijk (C001)",

@@ -51,7 +51,7 @@ def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
 
 def test_every_key_the_code_uses_exists() -> None:
     literal, patterns = keys_in_code()
-    assert len(literal) > 0  # the scan found the code's calls
+    assert len(literal) > 100  # the scan found the code's calls
     known = set(i18n.catalogue("nl"))
     assert sorted(literal - known) == []
     for pattern in patterns:

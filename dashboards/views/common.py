@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import session
@@ -25,6 +27,15 @@ def run(scenario: Any) -> dict[str, Any]:
     """Run a scenario (cached) with a spinner."""
     with st.spinner(t("common.running")):
         return cached_run(state.scenario_key(scenario))
+
+
+def saved_upload(upload: Any) -> Path:
+    """An uploaded file saved in the session's private temporary folder (the library
+    reads registers and portfolios from files); returns its path."""
+    folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-")))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    return path
 
 
 def listed(lines: Sequence[str]) -> str:

@@ -7,7 +7,6 @@ ownership`` prints and writes them); the chart is the report's ``chart_table`` p
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import charts
@@ -76,13 +75,7 @@ def _register_path() -> Path | None:
         up = st.file_uploader(t("ownership.upload"), type=["csv", "xlsx"], key="register_upload")
         if up is None:
             return None
-        # the library reads registers from files: keep the upload in a private temp folder
-        folder = Path(
-            st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-"))
-        )
-        path = folder / Path(up.name).name
-        path.write_bytes(up.getvalue())
-        return path
+        return common.saved_upload(up)
     return None
 
 

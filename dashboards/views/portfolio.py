@@ -7,7 +7,6 @@ path on the server.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import charts
@@ -22,6 +21,7 @@ from i18n import t
 from energysim.batch import SUMMARY_NAME, SUMMARY_SUFFIXES, read_batch_summary
 from energysim.errors import DataError, EnergysimError
 from energysim.portfolio import read_portfolio
+from views import common
 
 MAX_LISTED = 500
 NAME_SOURCES = ("none", "example", "upload")
@@ -100,11 +100,7 @@ def _portfolio_names() -> pd.DataFrame | None:
         up = st.file_uploader(t("portfolio.portfolio_upload"), type=["csv"], key="portfolio_csv")
         if up is None:
             return None
-        folder = Path(
-            st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-"))
-        )
-        path = folder / Path(up.name).name
-        path.write_bytes(up.getvalue())
+        path = common.saved_upload(up)
     if path is None:
         return None
     names = read_portfolio(path)[["complex_id", "name", "postcode"]]
@@ -214,22 +210,19 @@ def page(results_dir: Path | None) -> None:
     )
 
 
-def _per_complex(frame: pd.DataFrame) -> None:
-    ok = frame[frame["status"] == "ok"].set_index("label")
+def _two_charts(benefit: pd.DataFrame, share: pd.DataFrame) -> None:
+    """Benefit per tenant and self-consumption per complex, side by side."""
     left, right = st.columns(2)
     left.plotly_chart(
         charts.per_complex(
-            ok[[BENEFIT]].set_axis([i18n.column(BENEFIT)], axis=1),
-            BENEFIT,
-            t("portfolio.benefit_title"),
-            t("portfolio.benefit_axis"),
+            benefit, BENEFIT, t("portfolio.benefit_title"), t("portfolio.benefit_axis")
         ),
         config=charts.CONFIG,
         key="chart_benefit",
     )
     right.plotly_chart(
         charts.per_complex(
-            ok[[SELF_CONSUMPTION]].set_axis([i18n.column(SELF_CONSUMPTION)], axis=1),
+            share,
             SELF_CONSUMPTION,
             t("portfolio.self_consumption_title"),
             t("portfolio.self_consumption_axis"),
@@ -237,6 +230,14 @@ def _per_complex(frame: pd.DataFrame) -> None:
         ),
         config=charts.CONFIG,
         key="chart_self_consumption",
+    )
+
+
+def _per_complex(frame: pd.DataFrame) -> None:
+    ok = frame[frame["status"] == "ok"].set_index("label")
+    _two_charts(
+        ok[[BENEFIT]].set_axis([i18n.column(BENEFIT)], axis=1),
+        ok[[SELF_CONSUMPTION]].set_axis([i18n.column(SELF_CONSUMPTION)], axis=1),
     )
 
 
@@ -257,28 +258,7 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
         return
     benefit = pairs(frame, sweep, a, b, BENEFIT)
     share = pairs(frame, sweep, a, b, SELF_CONSUMPTION)
-    left, right = st.columns(2)
-    left.plotly_chart(
-        charts.per_complex(
-            benefit[[str(a), str(b)]],
-            BENEFIT,
-            t("portfolio.benefit_title"),
-            t("portfolio.benefit_axis"),
-        ),
-        config=charts.CONFIG,
-        key="chart_benefit",
-    )
-    right.plotly_chart(
-        charts.per_complex(
-            share[[str(a), str(b)]],
-            SELF_CONSUMPTION,
-            t("portfolio.self_consumption_title"),
-            t("portfolio.self_consumption_axis"),
-            percent=True,
-        ),
-        config=charts.CONFIG,
-        key="chart_self_consumption",
-    )
+    _two_charts(benefit[[str(a), str(b)]], share[[str(a), str(b)]])
     difference = benefit.columns[-1]
     st.plotly_chart(
         charts.per_complex(
