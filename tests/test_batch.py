@@ -30,6 +30,13 @@ def batch(out: Path, *extra: str, portfolio: Path = EXAMPLE) -> int:
     )
 
 
+DASK = pytest.mark.xdist_group("dask")
+"""Under ``-n``, the tests that start a dask cluster run on one worker, one after the other:
+a scheduler binds port 8787 (for its health pages, even without a dashboard) and warns when
+another cluster holds it."""
+
+
+@DASK
 def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
     sweep = ["--sweep", "allocation.tenants.key.method=proportional,equal"]
     assert batch(tmp_path / "serial", *sweep) == 0
@@ -59,6 +66,7 @@ def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
     assert len(pd.read_excel(tmp_path / "serial" / "batch_summary.xlsx")) == 8
 
 
+@DASK
 def test_existing_dask_cluster_by_its_scheduler_address(tmp_path: Path) -> None:
     from distributed import LocalCluster
 

@@ -48,8 +48,8 @@ SIZES = ((1366, 768), (1920, 1080))
 TIMEOUT_S = 120
 POLL_S = 0.05
 """How often a wait looks again (selenium's default, 0.5 s, adds a quarter second a wait)."""
-RUN_START_S = 0.3
-"""How long after an action a rerun may take to start (it starts in some 0.05 s)."""
+RUN_START_S = 0.5
+"""How long after an action its rerun may take to start (mostly 0.05 s; more under load)."""
 BUSY = ("running", "rerunRequested")
 CHARTS_DRAWN_JS = """
 let shown = 0;
@@ -216,11 +216,16 @@ class Page:
         return 0 <= float(top) < HEIGHT - 40
 
     # ---- acting
+    def find(self, by: str, where: str) -> Any:
+        """The first element found, once there is one (a rerun may still be drawing)."""
+        found = self.wait.until(lambda d: d.find_elements(by, where), f"not shown: {where}")
+        return found[0]
+
     def _number(self, label: str) -> Any:
-        return self.d.find_element(self.By.XPATH, f"//input[@aria-label={xq(label)}]")
+        return self.find(self.By.XPATH, f"//input[@aria-label={xq(label)}]")
 
     def _selectbox(self, label: str) -> Any:
-        return self.d.find_element(
+        return self.find(
             self.By.XPATH,
             f"//div[@data-testid='stSelectbox'][.//label[normalize-space(.)={xq(label)}]]",
         )
@@ -244,14 +249,14 @@ class Page:
         self.idle()
 
     def page(self, name: str, expect: str) -> None:
-        self.d.find_element(
+        self.find(
             self.By.XPATH,
             f"//section[@data-testid='stSidebar']//label[.//*[normalize-space(text())='{name}']]",
         ).click()
         self.until(lambda: expect in self.main_text(), f"{name}: {expect!r} not shown")
 
     def upload(self, path: Path, where: str = "stSidebar") -> None:
-        self.d.find_element(
+        self.find(
             self.By.CSS_SELECTOR, f"[data-testid='{where}'] input[type='file']"
         ).send_keys(str(path))
         self.until(lambda: path.name in self.text(), f"{path.name} not taken in")
@@ -259,7 +264,7 @@ class Page:
     def download(self, folder: Path) -> Path:
         for old in folder.iterdir():
             old.unlink()
-        self.d.find_element(self.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button").click()
+        self.find(self.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button").click()
         self.wait.until(
             lambda _: [p for p in folder.iterdir() if p.suffix == ".toml"], "no download"
         )
