@@ -249,6 +249,96 @@ def test_price_aware_and_perfect_foresight(tmp_path: Path) -> None:
     assert "perfect" not in summary(aware)["storage"]["batteries"][0]["dispatch"]
 
 
+def _peaked_prices(tmp_path: Path, column: str, name: str) -> tuple[Path, np.ndarray]:
+    """A day-ahead series with a strong daily spread: near zero by day, dear 6-9 h, and
+    less dear in the evening, when a greedy battery empties."""
+    index = year_index(2027, 60, "Europe/Amsterdam")
+    hours = index.hour.to_numpy()
+    morning, evening = (hours >= 6) & (hours < 9), (hours >= 17) & (hours < 22)
+    price = np.select([morning, evening], [0.40, 0.15], 0.02)
+    frame = pd.DataFrame({column: price}, index=index)
+    return write_measured_csv(tmp_path / name, frame), price
+
+
+def _storage_run(tmp_path: Path, tariffs: dict | None = None, **battery):
+    # no ageing: every strategy runs the same capacity, so only the plan differs
+    data = battery_scenario(fade_frac_per_cycle=0.0, calendar_fade_frac_per_yr=0.0, **battery)
+    data["year"] = 2027
+    if tariffs:
+        data["tariffs"] = tariffs
+    r = run(scenario_from_dict(data, base_dir=tmp_path))
+    check_energy_balance(r)
+    return r
+
+
+def test_perfect_foresight_plans_on_the_batterys_own_prices(tmp_path: Path) -> None:
+    path, price = _peaked_prices(tmp_path, "price_excl_vat_eur_per_kwh", "prices.csv")
+    runs = [_storage_run(tmp_path)] + [
+        _storage_run(
+            tmp_path, dispatch="price_aware", price_csv=str(path), discharge_price_quantile_frac=q
+        )
+        for q in (0.5, 0.9)
+    ]
+    perfect = _storage_run(
+        tmp_path, dispatch="price_aware", foresight="perfect", price_csv=str(path)
+    )
+    batteries = [r.storage.batteries[0] for r in [*runs, perfect]]
+    for b in batteries:
+        assert b.spec.capacity_kwh == 12.0  # no ageing: the same battery
+    # the flat supply price gives no reason to wait: a plan on it would be greedy's;
+    # on the battery's prices the plan keeps energy for the morning peak
+    greedy, *causal, best = [float((b.flows.discharge_kwh * price).sum()) for b in batteries]
+    assert best > 1.2 * greedy
+    assert all(best >= c - 1e-6 for c in causal)
+    assert (
+        "price_aware, perfect foresight" in summary(perfect)["storage"]["batteries"][0]["dispatch"]
+    )
+
+
+def test_perfect_foresight_never_earns_less_than_the_causal_plan(tmp_path: Path) -> None:
+    # a dynamic contract on the same day-ahead prices the battery plans with, so the
+    # library's money of a run is money at those prices
+    supply, _ = _peaked_prices(tmp_path, "supply_price_excl_vat_eur_per_kwh", "supply.csv")
+    path, _ = _peaked_prices(tmp_path, "price_excl_vat_eur_per_kwh", "prices.csv")
+    tariffs = {"supply_price_csv": str(supply)}
+    aware = {"dispatch": "price_aware", "price_csv": str(path)}
+    runs = {
+        "greedy": _storage_run(tmp_path, tariffs),
+        "causal": _storage_run(tmp_path, tariffs, **aware),
+        "causal_top": _storage_run(tmp_path, tariffs, **aware, discharge_price_quantile_frac=0.9),
+        "perfect": _storage_run(tmp_path, tariffs, **aware, foresight="perfect"),
+    }
+
+    def earned_eur(r) -> float:
+        """Year one of everyone the battery touches: households, common, owners."""
+        s = summary(r)
+        return sum(s["benefit_eur"].values()) + s["owners_revenue_eur"]
+
+    money = {k: earned_eur(r) for k, r in runs.items()}
+    assert money["perfect"] >= max(money["causal"], money["causal_top"]) - 1e-6
+    assert money["perfect"] > money["greedy"] + 50.0  # the spread is worth something
+    flows = {k: r.storage.batteries[0].flows.discharge_kwh for k, r in runs.items()}
+    assert not np.allclose(flows["perfect"], flows["greedy"])
+
+
+def test_validate_reads_the_price_file_of_a_perfect_foresight_battery(tmp_path: Path) -> None:
+    bad = tmp_path / "prices.csv"
+    bad.write_text("hour_of_year,price_excl_vat_eur_per_kwh\n0,abc\n")
+    data = battery_scenario(dispatch="price_aware", foresight="perfect", price_csv="prices.csv")
+    path = write_scenario(tmp_path, data)
+    expected = f"{bad}: column 'hour_of_year': expected 0 ... 8759 in order, found 1 rows"
+    from energysim.errors import DataError
+    from energysim.validate import check_inputs
+
+    with pytest.raises(DataError) as err:
+        check_inputs(path)
+    assert str(err.value) == expected
+    with pytest.raises(DataError) as err:
+        run(load_scenario(path))
+    assert str(err.value) == expected
+    assert main(["validate", str(path)]) == 2
+
+
 def test_price_aware_needs_prices(tmp_path: Path) -> None:
     path = write_scenario(tmp_path, battery_scenario(dispatch="price_aware"))
     with pytest.raises(ScenarioError, match="price_aware' needs day-ahead prices"):
