@@ -330,7 +330,12 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
             f"(seasonal COP {el['seasonal_cop']:.2f})"
         )
     if el and el.get("ev_vehicles"):
-        lines.append(f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh")
+        from energysim.electrification import UNSERVED_KWH_SAID  # loaded by the run
+
+        ev = f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh"
+        if el["ev_unserved_kwh"] >= UNSERVED_KWH_SAID:
+            ev += f" charged, {el['ev_unserved_kwh']:,.0f} kWh asked could not be charged"
+        lines.append(ev)
     return lines
 
 

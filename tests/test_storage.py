@@ -430,6 +430,59 @@ def test_ev_charging_adds_to_the_dwelling() -> None:
     assert timeseries_table(r)["ev_kwh"].sum() == pytest.approx(13.0 * 365)
 
 
+def test_ev_energy_that_cannot_be_charged_is_said(tmp_path: Path, capsys) -> None:
+    from energysim.cli import format_summary
+
+    # 7.4 kW from 18:00 to 07:30 is at most 99.9 kWh a night: 200 kWh/day cannot be charged
+    cars = {"vehicles": 2, "kwh_per_day": [5.0, 200.0], "charger_kw": 7.4}
+    data = with_building(minimal(), ev_charging=cars)
+    r = run(scenario_from_dict(data))
+    s = summary(r)
+    e = s["electrification"]
+    # 14 hourly steps a night (13 or 15 on a clock change) of 7.4 kWh; the night of
+    # 31 December goes on after the year and counts as served
+    assert 364 * (200.0 - 15 * 7.4) <= e["ev_unserved_kwh"] <= 364 * (200.0 - 13 * 7.4)
+    asked_kwh = e["ev_kwh"] + e["ev_unserved_kwh"]
+    assert 364 * 205.0 < asked_kwh < 365 * 205.0
+    said = [m for m in s["messages"] if "EV charging could not deliver" in m]
+    assert said == [
+        f"B1: EV charging could not deliver {e['ev_unserved_kwh']:,.0f} of the "
+        f"{asked_kwh:,.0f} kWh/yr asked (1 of 2 vehicles): a session from arrival_h to "
+        "departure_h at charger_kw is too short for kwh_per_day; the run counts only the "
+        "kWh charged"
+    ]
+    assert (
+        f"EV charging: 2 vehicles, {e['ev_kwh']:,.0f} kWh charged, "
+        f"{e['ev_unserved_kwh']:,.0f} kWh asked could not be charged"
+    ) in format_summary(s)
+    # before a run: the daily energy is above what any car uses, and above the session
+    warnings = [w for w in s["messages"] if "ev_charging" in w]
+    assert warnings == [
+        "buildings[0] (B1).ev_charging.kwh_per_day: 1 vehicle(s) above 40 kWh per day, "
+        "e.g. 200 kWh: more than a car charged at home uses (a Dutch car drives about "
+        "13,000 km/yr, 6-8 kWh/day; 40 kWh/day is about 80,000 km/yr); is it the "
+        "battery's capacity?",
+        "buildings[0] (B1).ev_charging.kwh_per_day: 1 vehicle(s) need more than the "
+        "charger gives while plugged in, e.g. 200 kWh/day at 7.4 kW for 13.5 h (99.9 "
+        "kWh); the rest is not charged",
+    ]
+    path = write_scenario(tmp_path, data)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"warning: {w}" in out for w in warnings)
+
+
+def test_ev_energy_that_can_be_charged_says_nothing() -> None:
+    from energysim.cli import format_summary
+
+    # 40 kWh/day at 11 kW from 17:30 to 08:00 (159.5 kWh) is the bound itself: no warning
+    cars = {"vehicles": 2, "kwh_per_day": [6.0, 40.0], "arrival_h": 17.5, "departure_h": 8.0}
+    s = summary(run(scenario_from_dict(with_building(minimal(), ev_charging=cars))))
+    assert s["electrification"]["ev_unserved_kwh"] == 0.0
+    assert not [m for m in s["messages"] if "EV" in m or "ev_charging" in m]
+    assert "could not be charged" not in format_summary(s)
+
+
 def test_example_after_renovation_runs_with_everything(tmp_path: Path) -> None:
     scenario = load_scenario(REPO / "scenarios" / "galerijflat-na-renovatie.toml")
     b = scenario.buildings[0]
