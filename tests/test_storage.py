@@ -82,8 +82,17 @@ def test_battery_never_exceeds_its_power_or_energy() -> None:
     assert b.flows.soc_kwh.max() <= 0.95 * 30.0 + 1e-9  # nominal window, aged is smaller
     assert b.flows.soc_kwh.min() >= 0.05 * b.spec.capacity_kwh - 1e-9
     assert b.flows.charge_kwh.max() == pytest.approx(2.5)  # the limit binds
-    # it only charges what the common connection would have fed in
-    assert (b.flows.charge_kwh <= r.export_kwh.to_numpy().sum(axis=1) + b.flows.charge_kwh).all()
+    # it only charges what the common connection would have fed in, interval by
+    # interval: the same scenario without the battery feeds in what it may take
+    without = run(scenario_from_dict(with_building(battery_scenario(), battery=None)))
+    fed_in_without = without.export_kwh.to_numpy().sum(axis=1)
+    assert (b.flows.charge_kwh <= fed_in_without + 1e-12).all()
+    assert (b.flows.charge_kwh > fed_in_without - 1e-9).any()  # and all of it at times
+    # what it took is no longer fed in; what no tier took of its discharge is
+    fed_in = r.export_kwh.to_numpy().sum(axis=1)
+    np.testing.assert_allclose(
+        fed_in, fed_in_without - b.flows.charge_kwh + b.exported_kwh, rtol=0, atol=1e-9
+    )
 
 
 def _compare_runs(a, b) -> None:
