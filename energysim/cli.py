@@ -320,7 +320,7 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
         gain = st["self_consumption_gain_frac"]
         lines.append(
             f"  batteries: {st['delivered_kwh']:,.0f} kWh delivered, {st['loss_kwh']:,.0f} kWh "
-            f"lost; self-consumption {without:.1%} without them (+{gain:.1%}); "
+            f"lost; self-consumption {without:.1%} without them ({100 * gain:+.1f} pp); "
             f"households' battery benefit {benefit:,.0f} EUR/yr"
         )
     el = s.get("electrification")

@@ -545,6 +545,12 @@ def test_run_printout_shows_the_battery() -> None:
     benefit = sum(st["battery_benefit_eur"].values())
     assert f"batteries: {st['delivered_kwh']:,.0f} kWh delivered" in text
     assert f"{st['loss_kwh']:,.0f} kWh lost" in text
-    assert f"(+{st['self_consumption_gain_frac']:.1%})" in text
+    # the gain is a difference of two percentages: percentage points
+    gain = st["self_consumption_gain_frac"]
+    assert gain > 0.001
+    assert (
+        f"self-consumption {st['self_consumption_frac_without_batteries']:.1%} without them "
+        f"(+{100 * gain:.1f} pp)"
+    ) in text
     assert f"households' battery benefit {benefit:,.0f} EUR/yr" in text
     assert "batteries:" not in format_summary(summary(run(scenario_from_dict(minimal()))))
