@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,18 @@ def batch(out: Path, *extra: str, portfolio: Path = EXAMPLE) -> int:
     )
 
 
+def dask_test(test: Callable[..., None]) -> Callable[..., None]:
+    """Mark a test that starts a dask cluster. A scheduler binds port 8787 for its health
+    pages (even without a dashboard) and warns, taking another port, when a cluster elsewhere
+    on the machine holds it: under ``-n`` these tests run on one worker, one after the other,
+    and that warning (about a port, not about the batch) is not an error, nor is the socket
+    distributed leaves unclosed when it moves to another port."""
+    test = pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")(test)
+    test = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")(test)
+    return pytest.mark.xdist_group("dask")(test)
+
+
+@dask_test
 def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
     sweep = ["--sweep", "allocation.tenants.key.method=proportional,equal"]
     assert batch(tmp_path / "serial", *sweep) == 0
@@ -59,6 +72,7 @@ def test_example_portfolio_same_on_every_executor(tmp_path: Path) -> None:
     assert len(pd.read_excel(tmp_path / "serial" / "batch_summary.xlsx")) == 8
 
 
+@dask_test
 def test_existing_dask_cluster_by_its_scheduler_address(tmp_path: Path) -> None:
     from distributed import LocalCluster
 

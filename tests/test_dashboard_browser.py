@@ -19,12 +19,10 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +46,31 @@ CHROMEDRIVER = shutil.which("chromedriver")
 WIDTH, HEIGHT = 1366, 768
 SIZES = ((1366, 768), (1920, 1080))
 TIMEOUT_S = 120
+POLL_S = 0.05
+"""How often a wait looks again (selenium's default, 0.5 s, adds a quarter second a wait)."""
+RUN_START_S = 0.5
+"""How long after an action its rerun may take to start (mostly 0.05 s; more under load)."""
+BUSY = ("running", "rerunRequested")
+CHARTS_DRAWN_JS = """
+let shown = 0;
+for (const chart of document.querySelectorAll("[data-testid='stPlotlyChart']")) {
+  if (chart.offsetParent === null) continue;  // in a tab not open
+  const svg = chart.querySelector('svg.main-svg');
+  if (!svg || !(svg.getBoundingClientRect().width > 0)) return null;
+  shown += 1;
+}
+return shown;
+"""
+SCRIPT_STATE_JS = """
+const app = document.querySelector("[data-testid='stApp']");
+if (!app) return ['absent', -1];
+if (window.__esApp !== app) {
+  window.__esApp = app; window.__esChanges = 0;
+  new MutationObserver((records) => { window.__esChanges += records.length; })
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}
+return [app.getAttribute('data-test-script-state'), window.__esChanges];
+"""
 
 
 def T(key: str, **fill: Any) -> str:
@@ -58,10 +81,14 @@ def T(key: str, **fill: Any) -> str:
 RUNS = T("scenario.runs").split(":")[0]  # "Dit scenario rekent"
 CANNOT = T("common.cannot_run_many").rstrip(":")
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None or CHROMEDRIVER is None,
+        reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
+    ),
+    # one worker runs every browser test under ``-n``: they share its server and browser
+    pytest.mark.xdist_group("browser"),
+]
 
 
 def xq(text: str) -> str:
@@ -88,71 +115,6 @@ def batch_summary() -> pd.DataFrame:
     )
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = {
-        "results": tmp_path_factory.mktemp("results"),
-        "shots": tmp_path_factory.mktemp("screenshots"),
-        "downloads": tmp_path_factory.mktemp("downloads"),
-        "files": tmp_path_factory.mktemp("files"),
-    }
-    (out["results"] / "portfolio-2026").mkdir()
-    write_summary(batch_summary(), out["results"] / "portfolio-2026")
-    return out
-
-
-@pytest.fixture(scope="module")
-def server(folders: dict[str, Path]) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("ENERGYSIM_RESULTS_DIR", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "dashboards" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--",
-            "--results-dir",
-            str(folders["results"]),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    proc.stdout.close()
-
-
 class Page:
     """A user's browser on the dashboard: find, type, choose, read, photograph."""
 
@@ -163,7 +125,7 @@ class Page:
 
         self.d, self.url, self.shots = driver, url, shots
         self.By, self.Keys = By, Keys
-        self.wait = WebDriverWait(driver, TIMEOUT_S)
+        self.wait = WebDriverWait(driver, TIMEOUT_S, poll_frequency=POLL_S)
 
     # ---- session and waiting
     def open(self) -> None:
@@ -176,18 +138,40 @@ class Page:
         self.idle()
         return condition()
 
+    def script_state(self) -> tuple[str, int]:
+        """Streamlit's script state and how often it has changed since the page loaded."""
+        state, changes = self.d.execute_script(SCRIPT_STATE_JS)
+        return str(state), int(changes)
+
     def idle(self) -> None:
-        """Wait until streamlit has finished running the script."""
-        time.sleep(0.25)  # the rerun a key press asks for has started by then
-        self.wait.until(
-            lambda d: (
-                d.find_element(self.By.CSS_SELECTOR, "[data-testid='stApp']").get_attribute(
-                    "data-test-script-state"
-                )
-                != "running"
-            )
+        """Wait until streamlit has finished the run the last action asked for.
+
+        The run starts a moment after a click or key press; it is seen starting (the state
+        changes or is running), or, when none starts within ``RUN_START_S``, there is none.
+        """
+        _, before = self.script_state()
+        deadline = time.monotonic() + RUN_START_S
+        while time.monotonic() < deadline:
+            state, changes = self.script_state()
+            if state in BUSY or changes != before:
+                break
+            time.sleep(POLL_S)
+        self.wait.until(lambda _: self.script_state()[0] not in BUSY)
+        time.sleep(0.1)  # the last elements drawn
+
+    def charts_drawn(self) -> int | None:
+        """How many plotly charts the screen shows, or None while one of them has not drawn."""
+        count = self.d.execute_script(CHARTS_DRAWN_JS)
+        return None if count is None else int(count)
+
+    def pictures_drawn(self) -> int:
+        """Wait until every chart shown has drawn and the browser has painted it; how many."""
+        self.wait.until(lambda _: self.charts_drawn() is not None, "a chart did not draw")
+        self.d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
         )
-        time.sleep(0.15)
+        return int(self.charts_drawn() or 0)
 
     # ---- reading
     def text(self) -> str:
@@ -232,11 +216,16 @@ class Page:
         return 0 <= float(top) < HEIGHT - 40
 
     # ---- acting
+    def find(self, by: str, where: str) -> Any:
+        """The first element found, once there is one (a rerun may still be drawing)."""
+        found = self.wait.until(lambda d: d.find_elements(by, where), f"not shown: {where}")
+        return found[0]
+
     def _number(self, label: str) -> Any:
-        return self.d.find_element(self.By.XPATH, f"//input[@aria-label={xq(label)}]")
+        return self.find(self.By.XPATH, f"//input[@aria-label={xq(label)}]")
 
     def _selectbox(self, label: str) -> Any:
-        return self.d.find_element(
+        return self.find(
             self.By.XPATH,
             f"//div[@data-testid='stSelectbox'][.//label[normalize-space(.)={xq(label)}]]",
         )
@@ -260,14 +249,14 @@ class Page:
         self.idle()
 
     def page(self, name: str, expect: str) -> None:
-        self.d.find_element(
+        self.find(
             self.By.XPATH,
             f"//section[@data-testid='stSidebar']//label[.//*[normalize-space(text())='{name}']]",
         ).click()
         self.until(lambda: expect in self.main_text(), f"{name}: {expect!r} not shown")
 
     def upload(self, path: Path, where: str = "stSidebar") -> None:
-        self.d.find_element(
+        self.find(
             self.By.CSS_SELECTOR, f"[data-testid='{where}'] input[type='file']"
         ).send_keys(str(path))
         self.until(lambda: path.name in self.text(), f"{path.name} not taken in")
@@ -275,7 +264,7 @@ class Page:
     def download(self, folder: Path) -> Path:
         for old in folder.iterdir():
             old.unlink()
-        self.d.find_element(self.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button").click()
+        self.find(self.By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button").click()
         self.wait.until(
             lambda _: [p for p in folder.iterdir() if p.suffix == ".toml"], "no download"
         )
@@ -287,7 +276,7 @@ class Page:
             "for (const e of document.querySelectorAll('*')) {"
             " if (e.scrollTop > 0) { e.scrollTop = 0; } }"
         )
-        time.sleep(1.0)  # let charts draw before the picture
+        self.pictures_drawn()
         path = self.shots / f"{name}.png"
         self.d.save_screenshot(str(path))
         assert path.stat().st_size > 10_000
@@ -297,42 +286,6 @@ class Page:
             Path(keep).mkdir(parents=True, exist_ok=True)
             shutil.copy(path, Path(keep) / path.name)
         return path
-
-
-@pytest.fixture(scope="module")
-def browser(server: str, folders: dict[str, Path], tmp_path_factory) -> Iterator[Page]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--window-size={WIDTH},{HEIGHT}",
-        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        # the page itself, not the window with its frame, is 1366x768
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
-        )
-        driver.execute_cdp_cmd(
-            "Browser.setDownloadBehavior",
-            {"behavior": "allow", "downloadPath": str(folders["downloads"])},
-        )
-        yield Page(driver, server, folders["shots"])
-    finally:
-        driver.quit()
 
 
 # --------------------------------------------------------------------------- expected
@@ -515,6 +468,10 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 
 # --------------------------------------------------------------------------- words, pictures
 PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
+CHARTED = ("results", "compare", "ownership", "portfolio")
+"""The pages that draw charts, once ``show_everything`` has filled them in."""
+GALLERY = bool(os.environ.get("ENERGYSIM_SCREENSHOT"))
+"""Whether to photograph every page at every size too (``scripts/screenshots.py``)."""
 RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
 ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
 
@@ -621,7 +578,9 @@ def test_every_page_in_both_languages_with_words_and_pictures(
     browser: Page, folders: dict[str, Path]
 ) -> None:
     """Switch the language in the sidebar; every page in either language shows words, not
-    raw identifiers; screenshots of each at 1366x768 and 1920x1080 (and the whole page)."""
+    raw identifiers nor a traceback, and its charts drawn; a screenshot of each at 1366x768.
+    With ``ENERGYSIM_SCREENSHOT`` set (``scripts/screenshots.py``) also at 1920x1080 and of
+    the whole page, at both widths: the gallery a person looks through."""
     (folders["results"] / "portfolio-paired").mkdir(exist_ok=True)
     write_summary(paired_summary(), folders["results"] / "portfolio-paired")
     page = browser
@@ -642,7 +601,12 @@ def test_every_page_in_both_languages_with_words_and_pictures(
                 assert raw == [], (lang, name, raw)
                 own, foreign = i18n.text(lang, f"nav.{name}"), i18n.text(other, "nav.page")
                 assert own in text and foreign not in text, (lang, name)
-                for width, height in SIZES:
+                for word in ("Traceback", "KeyError", 'File "'):
+                    assert word not in page.text(), (lang, name, word)
+                charts = page.pictures_drawn()
+                assert (charts > 0) == (name in CHARTED), (lang, name, charts)
+                page.shot(f"{name}-{lang}-{WIDTH}x{HEIGHT}")
+                for width, height in SIZES if GALLERY else ():
                     set_size(page, width, height)
                     page.shot(f"{name}-{lang}-{width}x{height}")
                     full_shot(page, f"{name}-{lang}-{width}", width)

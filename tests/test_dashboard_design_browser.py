@@ -4,7 +4,8 @@ the Scenario page then downloads; a shared battery switched on shows on Results.
 Screenshots at 1366x768 go to pytest's tmp folder (and to ``ENERGYSIM_SCREENSHOT`` when
 set; then the Design page's tabs too).
 
-Reuses the server, browser and page helpers of ``test_dashboard_browser.py``.
+Shares the session's server and browser (tests/conftest.py) and the page helpers of
+``test_dashboard_browser.py``.
 """
 
 from __future__ import annotations
@@ -12,18 +13,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 from tests.helpers import results_figures
-from tests.test_dashboard_browser import (  # noqa: F401 - fixtures used by name
+from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this module's too
     SCENARIOS,
     Page,
-    browser,
     energysim_run,
-    folders,
     pytestmark,
-    server,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +52,7 @@ def shot_of(page: Page, name: str, words: str) -> Path:
         " if (e.scrollTop > 0) { e.scrollTop = Math.max(0, e.scrollTop - 70); } }",
         element,
     )
-    time.sleep(1.0)  # let charts draw
+    page.pictures_drawn()
     path = page.shots / f"{name}.png"
     page.d.save_screenshot(str(path))
     assert path.stat().st_size > 10_000
@@ -68,8 +65,8 @@ def shot_of(page: Page, name: str, words: str) -> Path:
 
 
 def test_design_apply_and_the_storage_switches_in_the_browser(
-    browser: Page,  # noqa: F811
-    folders: dict[str, Path],  # noqa: F811
+    browser: Page,
+    folders: dict[str, Path],
     tmp_path: Path,
 ) -> None:
     page = browser
