@@ -365,6 +365,12 @@ def test_public_functions_say_what_they_expect(tmp_path: Path) -> None:
         summary(minimal())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="expected a Result"):
         write_run("mini", tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"plausibility_warnings\(\): expected a Scenario"):
+        energysim.plausibility_warnings(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"plausibility_warnings\(\): .*found dict"):
+        energysim.plausibility_warnings(minimal())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"result_warnings\(\): expected a Result.*found str"):
+        energysim.result_warnings("x")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- 12. permissions
