@@ -235,7 +235,10 @@ def test_header_only_portfolio_is_an_error(tmp_path: Path, capsys) -> None:
     ("column", "value", "expected"),
     [
         ("capacity_kwp", "1e300", "expected at most 250,000 kWp"),
-        ("capacity_kwp", "inf", "expected a number with a decimal point, found 'inf'"),
+        ("capacity_kwp", "inf", "expected a finite number, found 'inf'"),
+        ("capacity_kwp", "-inf", "expected a finite number, found '-inf'"),
+        ("dwellings", "nan", "expected a finite number, found 'nan'"),
+        ("capacity_kwp", "abc", "expected a number with a decimal point, found 'abc'"),
         ("dwellings", "1e12", "expected at most 10,000 dwellings"),
         ("orientation", "400", "expected east-west, south or an azimuth 0-359"),
     ],
