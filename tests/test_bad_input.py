@@ -315,6 +315,22 @@ def test_jobs_must_be_at_least_one(tmp_path: Path, capsys, jobs: str) -> None:
     assert not (tmp_path / "b").exists()
 
 
+@pytest.mark.parametrize(
+    ("sweep", "values"),
+    [("description=a/b,a_b", "'a/b' and 'a_b'"), ("name=..,.", "'..' and '.'")],
+)
+def test_sweep_values_that_make_the_same_unit_name_are_named(
+    tmp_path: Path, capsys, sweep: str, values: str
+) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["batch", str(path), "--sweep", sweep, "--out", str(tmp_path / "b")]) == 2
+    err = _one_line_error(capsys)
+    key = sweep.split("=")[0]
+    assert f"--sweep {key}: the values {values} make the same unit name" in err
+    assert "complex ids" not in err
+    assert not (tmp_path / "b").exists()
+
+
 # --------------------------------------------------------------------------- 9. --out
 def test_run_out_onto_a_file_or_unwritable_place(tmp_path: Path, capsys) -> None:
     path = write_scenario(tmp_path, minimal())
