@@ -331,6 +331,23 @@ def test_sweep_values_that_make_the_same_unit_name_are_named(
     assert not (tmp_path / "b").exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "given", "expected"),
+    [
+        ("--sweep", "year", "KEY=V1,V2,..."),
+        ("--set", "year", "KEY=VALUE"),
+        ("--set", "=3", "KEY=VALUE"),
+    ],
+)
+def test_set_and_sweep_without_key_value_name_the_option(
+    tmp_path: Path, capsys, option: str, given: str, expected: str
+) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["batch", str(path), option, given, "--out", str(tmp_path / "b")]) == 2
+    assert f"{option}: expected {expected}, found {given!r}" in _one_line_error(capsys)
+    assert not (tmp_path / "b").exists()
+
+
 # --------------------------------------------------------------------------- 9. --out
 def test_run_out_onto_a_file_or_unwritable_place(tmp_path: Path, capsys) -> None:
     path = write_scenario(tmp_path, minimal())
