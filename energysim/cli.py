@@ -273,17 +273,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     n_households = sum(b.dwellings + b.members.count for b in scenario.buildings)
     print(
         f"{args.scenario}: valid ({len(scenario.buildings)} building(s), "
-        f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, year {scenario.year})"
+        f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, "
+        f"{years_words(scenario.year, scenario.tariff_year)})"
     )
     for warning in warnings:
         print(f"  warning: {warning}")
     return 0
 
 
+def years_words(year: int, tariff_year: int | None) -> str:
+    """The year a run is for: ``year 2026``, or with another year's rules
+    ``data year 2026, rules of 2027`` (``tariff_year``: the rules' year)."""
+    if tariff_year is None or tariff_year == year:
+        return f"year {year}"
+    return f"data year {year}, rules of {tariff_year}"
+
+
 def format_summary(s: dict[str, Any]) -> str:
     """Render the key figures of a run as a short table."""
     lines = [
-        f"scenario {s['scenario']}  year {s['year']}  ({s['regime'].replace('_', ' ')})",
+        f"scenario {s['scenario']}  {years_words(s['year'], s.get('tariff_year'))}  "
+        f"({s['regime'].replace('_', ' ')})",
         f"  capacity            {s['capacity_kwp']:>12,.1f} kWp",
         f"  generation          {s['generation_kwh']:>12,.0f} kWh"
         f"   ({s['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp)",
