@@ -270,6 +270,25 @@ def test_portfolio_tilt_outside_0_90_names_file_row_and_column(tmp_path: Path, c
     assert f"{path}: row 3, column 'tilt_deg': expected 0-90 degrees, found '200'" in message
 
 
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("device", "/dev/null: expected a register file (CSV or Excel), found a character device"),
+        ("folder", "expected a register file (CSV or Excel), found a folder"),
+        ("missing", "absent.csv: register file not found"),
+    ],
+)
+def test_a_register_that_is_not_a_regular_file_says_what_it_is(
+    tmp_path: Path, capsys, kind: str, expected: str
+) -> None:
+    path = {"device": "/dev/null", "folder": str(tmp_path), "missing": str(tmp_path / "absent.csv")}
+    out = tmp_path / "own"
+    assert main(["ownership", path[kind], "--out", str(out)]) == 2
+    err = _one_line_error(capsys)
+    assert f"{path[kind] if kind == 'folder' else ''}" in err and expected in err
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------- 8. batch status
 def _summary(out: Path):
     import pandas as pd
