@@ -187,6 +187,18 @@ def _fraction(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _share(text: str) -> float:
+    """argparse type: a target share in (0, 1], as :class:`energysim.ownership.OwnershipRules`
+    takes it (``ownership --target``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], found {text!r}")
+    return value
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from energysim.result_tables import participant_audit
     from energysim.scenario import load_scenario
@@ -457,9 +469,9 @@ def _add_design(sub: Any) -> None:
     p.add_argument("--sizes", help="capacities to try, relative: 0.25,0.5,1,2 (default 0.25-2)")
     p.add_argument(
         "--local-target",
-        type=_fraction(0.0, 1.0),
+        type=_share,
         default=0.5,
-        help="local-ownership target (default 0.5)",
+        help="local-ownership target, a share in (0, 1] (default 0.5; as ownership --target)",
     )
     p.add_argument("--register", help="register of the municipality's installations")
     p.add_argument("--municipality", help="municipality of the register to reach the target")
