@@ -400,11 +400,13 @@ def _check_axis(path: Path, index: pd.DatetimeIndex, expected: pd.DatetimeIndex)
                 f"{_fmt_ts(ordered[k].tz_convert(expected.tz))}"
             )
     if len(ordered) == 0 or ordered[0] != expected[0] or ordered[-1] != expected[-1]:
-        first = _fmt_ts(ordered[0].tz_convert(expected.tz)) if len(ordered) else "nothing"
-        last = _fmt_ts(ordered[-1].tz_convert(expected.tz)) if len(ordered) else "nothing"
+        found = "a header and no rows"
+        if len(ordered):
+            first, last = (_fmt_ts(t.tz_convert(expected.tz)) for t in (ordered[0], ordered[-1]))
+            found = f"{first} to {last}"
         raise DataError(
             f"{path}: column 'time': expected the simulation year from {_fmt_ts(expected[0])} "
-            f"to {_fmt_ts(expected[-1])} (interval starts), found {first} to {last}"
+            f"to {_fmt_ts(expected[-1])} (interval starts), found {found}"
         )
 
 

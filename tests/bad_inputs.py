@@ -378,7 +378,11 @@ csv_case(
 csv_case("unknown-id", "column 'rooof': not a known id", lambda L: L.__setitem__(0, "time,rooof"))
 csv_case("short-year", "expected the simulation year from", lambda L: L.pop())
 csv_case(
-    "header-only", "expected the simulation year from", lambda L: L.__delitem__(slice(1, None))
+    "header-only",
+    "generation.csv: column 'time': expected the simulation year from "
+    "2026-01-01T00:00:00+01:00 to 2026-12-31T23:00:00+01:00 (interval starts), found a "
+    "header and no rows",
+    lambda L: L.__delitem__(slice(1, None)),
 )
 csv_case(
     "extra-cell",
