@@ -19,6 +19,7 @@ import pytest
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
+from energysim.data_files import path_fields
 from energysim.errors import ScenarioError
 from energysim.scenario import Scenario
 from energysim.sweep import set_path
@@ -28,7 +29,6 @@ APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
 import i18n  # noqa: E402
 import state  # noqa: E402
-import upload_files  # noqa: E402
 
 GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 MEASURED = state.SCENARIO_DIR / "measured-complex.toml"
@@ -113,7 +113,7 @@ def test_every_path_field_of_the_scenario_model_is_checked() -> None:
     from_schema = schema_path_fields()
     assert {"generation_csv", "weather.path", "tariffs.supply_price_csv"} <= from_schema
     assert any(f.endswith("key.path") for f in from_schema)  # schedule keys
-    assert upload_files.path_fields() == from_schema
+    assert path_fields() == from_schema
 
 
 @pytest.mark.parametrize("template", sorted(schema_path_fields()))
