@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from i18n import t
+from upload_files import refuse_server_files
 
 from energysim.errors import EnergysimError, ScenarioError
 from energysim.plausibility import plausibility_warnings, result_warnings
@@ -95,7 +96,8 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     """Parse an uploaded TOML file; a one-line ScenarioError when it is not TOML.
 
     Relative paths in an upload resolve against the examples folder, so a copy of an
-    example with measured data still finds its CSV files.
+    example with measured data still finds its CSV files; a path to any other file on
+    the server is refused (:mod:`upload_files`).
     """
     try:
         parsed = tomllib.loads(data.decode("utf-8-sig"))
@@ -103,6 +105,7 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
         raise ScenarioError(f"{name}: not a text file in UTF-8; expected a TOML scenario") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
+    refuse_server_files(parsed, name, SCENARIO_DIR)
     return parsed, Source(name, "upload", SCENARIO_DIR)
 
 

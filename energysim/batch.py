@@ -147,7 +147,7 @@ def plan_batch(
                     }
                     for point in points
                 ]
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, dict[str, Any]]] = {}
     for cid, scenario in complexes:
         for point in points:
             data = scenario
@@ -155,14 +155,28 @@ def plan_batch(
                 data = set_path(data, key, value)
             uid = unit_id(cid, point)
             if uid in seen:
-                raise ScenarioError(
-                    f"batch: two units share the id {uid!r}; make complex ids distinct"
-                )
-            seen.add(uid)
+                raise ScenarioError(_shared_id(uid, (cid, point), seen[uid]))
+            seen[uid] = (cid, point)
             data = dict(data)
             data["name"] = uid
             plan.units.append(Unit(uid, cid, point, data, base_dir))
     return plan
+
+
+def _shared_id(
+    uid: str, unit: tuple[str, dict[str, Any]], other: tuple[str, dict[str, Any]]
+) -> str:
+    """Why two units have the same id: sweep values that clean to the same name (within
+    one complex), else complex ids that do."""
+    (cid, point), (other_cid, other_point) = unit, other
+    if cid != other_cid:
+        return f"batch: two units share the id {uid!r}; make complex ids distinct"
+    key = next(k for k in point if point[k] != other_point[k])
+    return (
+        f"--sweep {key}: the values {other_point[key]!r} and {point[key]!r} make the same "
+        f"unit name {uid!r} (a name keeps only letters, digits, '-', '_' and '.'); "
+        "make the values differ in those"
+    )
 
 
 # --------------------------------------------------------------------------- one unit

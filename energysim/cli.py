@@ -187,6 +187,18 @@ def _fraction(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _share(text: str) -> float:
+    """argparse type: a target share in (0, 1], as :class:`energysim.ownership.OwnershipRules`
+    takes it (``ownership --target``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], found {text!r}")
+    return value
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from energysim.result_tables import participant_audit
     from energysim.scenario import load_scenario
@@ -273,17 +285,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     n_households = sum(b.dwellings + b.members.count for b in scenario.buildings)
     print(
         f"{args.scenario}: valid ({len(scenario.buildings)} building(s), "
-        f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, year {scenario.year})"
+        f"{scenario.capacity_kwp:.1f} kWp, {n_households} households, "
+        f"{years_words(scenario.year, scenario.tariff_year)})"
     )
     for warning in warnings:
         print(f"  warning: {warning}")
     return 0
 
 
+def years_words(year: int, tariff_year: int | None) -> str:
+    """The year a run is for: ``year 2026``, or with another year's rules
+    ``data year 2026, rules of 2027`` (``tariff_year``: the rules' year)."""
+    if tariff_year is None or tariff_year == year:
+        return f"year {year}"
+    return f"data year {year}, rules of {tariff_year}"
+
+
 def format_summary(s: dict[str, Any]) -> str:
     """Render the key figures of a run as a short table."""
     lines = [
-        f"scenario {s['scenario']}  year {s['year']}  ({s['regime'].replace('_', ' ')})",
+        f"scenario {s['scenario']}  {years_words(s['year'], s.get('tariff_year'))}  "
+        f"({s['regime'].replace('_', ' ')})",
         f"  capacity            {s['capacity_kwp']:>12,.1f} kWp",
         f"  generation          {s['generation_kwh']:>12,.0f} kWh"
         f"   ({s['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp)",
@@ -452,9 +474,9 @@ def _add_design(sub: Any) -> None:
     p.add_argument("--sizes", help="capacities to try, relative: 0.25,0.5,1,2 (default 0.25-2)")
     p.add_argument(
         "--local-target",
-        type=_fraction(0.0, 1.0),
+        type=_share,
         default=0.5,
-        help="local-ownership target (default 0.5)",
+        help="local-ownership target, a share in (0, 1] (default 0.5; as ownership --target)",
     )
     p.add_argument("--register", help="register of the municipality's installations")
     p.add_argument("--municipality", help="municipality of the register to reach the target")

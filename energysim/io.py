@@ -87,6 +87,22 @@ def decode_utf8(
     return text
 
 
+def file_kind(path: Path) -> str:
+    """What is at ``path`` when it is not a regular file, in words (``a folder``)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "nothing that can be read"
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((words for test, words in kinds if test(mode)), "no regular file")
+
+
 def read_text_file(
     path: str | Path, what: str, error: type[EnergysimError] = DataError
 ) -> str:
@@ -384,11 +400,13 @@ def _check_axis(path: Path, index: pd.DatetimeIndex, expected: pd.DatetimeIndex)
                 f"{_fmt_ts(ordered[k].tz_convert(expected.tz))}"
             )
     if len(ordered) == 0 or ordered[0] != expected[0] or ordered[-1] != expected[-1]:
-        first = _fmt_ts(ordered[0].tz_convert(expected.tz)) if len(ordered) else "nothing"
-        last = _fmt_ts(ordered[-1].tz_convert(expected.tz)) if len(ordered) else "nothing"
+        found = "a header and no rows"
+        if len(ordered):
+            first, last = (_fmt_ts(t.tz_convert(expected.tz)) for t in (ordered[0], ordered[-1]))
+            found = f"{first} to {last}"
         raise DataError(
             f"{path}: column 'time': expected the simulation year from {_fmt_ts(expected[0])} "
-            f"to {_fmt_ts(expected[-1])} (interval starts), found {first} to {last}"
+            f"to {_fmt_ts(expected[-1])} (interval starts), found {found}"
         )
 
 
@@ -495,7 +513,9 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: {what} file not found")
+        if not path.exists():
+            raise DataError(f"{path}: {what} file not found")
+        raise DataError(f"{path}: expected a {what} file (CSV or Excel), found {file_kind(path)}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)

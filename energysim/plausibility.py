@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from energysim.errors import expect_type
+from energysim.result import expect_result
+
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
     from energysim.result import Result
     from energysim.scenario import Scenario
@@ -443,6 +446,14 @@ def _consumption_warnings(where: str, spec: Any) -> list[str]:
     return []
 
 
+def _expect_scenario(scenario: object, caller: str) -> None:
+    """Raise a :class:`TypeError` unless ``scenario`` is a :class:`Scenario`."""
+    from energysim.scenario import Scenario  # here: the scenario module imports this one
+
+    what = "a Scenario (from energysim.load_scenario or scenario_from_dict)"
+    expect_type(scenario, Scenario, caller, what)
+
+
 def _per_vehicle(value: float | list[float], n: int) -> list[float]:
     return list(value) if isinstance(value, list) else [float(value)] * n
 
@@ -503,7 +514,13 @@ def plausibility_warnings(scenario: Scenario) -> list[str]:
     floor area per dwelling, the SCE's member and capacity rules (domain.md
     sections 4 and 7), and an EV's daily energy (:data:`EV_KWH_PER_DAY_USUAL_MAX`, and
     what its charger delivers while plugged in).
+
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is not a Scenario.
     """
+    _expect_scenario(scenario, "plausibility_warnings")
     out: list[str] = []
     for i, b in enumerate(scenario.buildings):
         where = f"buildings[{i}] ({b.id})"
@@ -579,7 +596,13 @@ def result_warnings(result: Result) -> list[str]:
     list of str
         Households gaining more a year than their whole electricity bill without the
         scheme; a specific yield outside :data:`SPECIFIC_YIELD_USUAL`.
+
+    Raises
+    ------
+    TypeError
+        When ``result`` is not a Result.
     """
+    expect_result(result, "result_warnings")
     out: list[str] = []
     money, roles = result.money, result.participants["role"]
     household = (roles != "common").to_numpy()

@@ -198,8 +198,10 @@ class _Cell:
             value = None if re.fullmatch(r"-?\d+,\d+", self.text) else float(self.text)
         except ValueError:
             value = None
-        if value is None or not math.isfinite(value):
+        if value is None:
             raise self.error("a number with a decimal point")
+        if not math.isfinite(value):
+            raise self.error("a finite number")
         if integer and value != int(value):
             raise self.error("a whole number")
         if value < 0:

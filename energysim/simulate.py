@@ -33,6 +33,7 @@ import pandas as pd
 from energysim import storage, storage_money
 from energysim.accounts import Accounts, build_accounts, check_scheme_rules
 from energysim.array_generation import generation_kwh, load_weather
+from energysim.data_files import check_data_files
 from energysim.electrification import add_electric_loads, has_electric_loads
 from energysim.errors import DataError
 from energysim.flows import Flows, annual_energy, check_balance, into_scheme_kwh
@@ -368,6 +369,7 @@ def set_up(
     """The first steps of a run and of its checks: the scenario with the year's tariffs,
     the simulation axis, the participants, and the memory check."""
     scenario, tariffs = resolve(as_scenario(scenario, caller))
+    check_data_files(scenario)  # every file named is there: a missing one names its field
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
     participants = participant_table(scenario)
     check_memory(len(index), len(participants))

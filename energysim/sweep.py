@@ -84,11 +84,13 @@ def get_path(data: Any, key: str, default: Any = None) -> Any:
     return node
 
 
-def parse_assignment(text: str) -> tuple[str, str]:
-    """Split ``key=value``; a clear error without ``=``."""
+def parse_assignment(
+    text: str, option: str = "--set", expected: str = "KEY=VALUE"
+) -> tuple[str, str]:
+    """Split ``key=value``; a clear error naming the ``option`` without ``=``."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise ScenarioError(f"expected key=value, found {text!r}")
+        raise ScenarioError(f"{option}: expected {expected}, found {text!r}")
     return key.strip(), value.strip()
 
 
@@ -117,7 +119,7 @@ def sweep_points(sweeps: list[str]) -> list[dict[str, Any]]:
     """The product of all ``key=v1,v2`` sweeps, as ``{key: value}`` dicts (one if none)."""
     axes = []
     for item in sweeps:
-        key, values = parse_assignment(item)
+        key, values = parse_assignment(item, "--sweep", "KEY=V1,V2,...")
         vals = split_values(values)
         if not vals:
             raise ScenarioError(f"--sweep {item}: expected at least one value")

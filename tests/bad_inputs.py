@@ -378,7 +378,11 @@ csv_case(
 csv_case("unknown-id", "column 'rooof': not a known id", lambda L: L.__setitem__(0, "time,rooof"))
 csv_case("short-year", "expected the simulation year from", lambda L: L.pop())
 csv_case(
-    "header-only", "expected the simulation year from", lambda L: L.__delitem__(slice(1, None))
+    "header-only",
+    "generation.csv: column 'time': expected the simulation year from "
+    "2026-01-01T00:00:00+01:00 to 2026-12-31T23:00:00+01:00 (interval starts), found a "
+    "header and no rows",
+    lambda L: L.__delitem__(slice(1, None)),
 )
 csv_case(
     "extra-cell",
@@ -405,9 +409,35 @@ CASES.append(
 )
 
 
-@case("generation-missing-file", "generation.csv: file not found")
+@case("generation-missing-file", "generation.csv: file not found (field 'generation_csv')")
 def _gen_missing(folder: Path) -> Path:
     return write_scenario(folder, minimal(generation_csv="generation.csv"))
+
+
+@case("consumption-missing-file", "use.csv: file not found (field 'consumption_csv')")
+def _use_missing(folder: Path) -> Path:
+    return write_scenario(folder, minimal(consumption_csv="use.csv"))
+
+
+@case("prices-missing-file", "prices.csv: file not found (field 'tariffs.supply_price_csv')")
+def _prices_missing(folder: Path) -> Path:
+    return write_scenario(folder, minimal(tariffs={"supply_price_csv": "prices.csv"}))
+
+
+@case(
+    "common-profiles-missing-file",
+    "lift.csv: file not found (field 'buildings[0].common.profiles_csv')",
+)
+def _profiles_missing(folder: Path) -> Path:
+    data = minimal()
+    _b(data)["common"]["profiles_csv"] = "lift.csv"
+    return write_scenario(folder, data)
+
+
+@case("generation-folder", "expected a file, found a folder (field 'generation_csv')")
+def _gen_folder(folder: Path) -> Path:
+    (folder / "measured").mkdir()
+    return write_scenario(folder, minimal(generation_csv="measured"))
 
 
 @case("generation-empty-file", "generation.csv: file is empty")
@@ -503,7 +533,7 @@ file_case(
 )
 
 
-@case("schedule-missing", "shares.csv: file not found")
+@case("schedule-missing", "shares.csv: file not found (field 'allocation.tenants.key.path')")
 def _schedule_missing(folder: Path) -> Path:
     data = minimal(allocation={"tenants": {"key": {"method": "schedule", "path": "shares.csv"}}})
     return write_scenario(folder, data)
@@ -518,13 +548,16 @@ def _meter_unknown(folder: Path) -> Path:
     return path
 
 
-@case("meter-export-missing", "meter.csv: file not found")
+@case("meter-export-missing", "meter.csv: file not found (field 'meter_exports[0].path')")
 def _meter_missing(folder: Path) -> Path:
     data = minimal(meter_exports=[{"participant_id": "B1-T001", "path": "meter.csv"}])
     return write_scenario(folder, data)
 
 
-@case("battery-price-csv-missing", "day-ahead.csv: file not found")
+@case(
+    "battery-price-csv-missing",
+    "day-ahead.csv: file not found (field 'buildings[0].battery.price_csv')",
+)
 def _battery_prices(folder: Path) -> Path:
     battery = {"capacity_kwh": 10.0, "power_kw": 5.0, "dispatch": "price_aware"}
     data = minimal()
@@ -532,7 +565,7 @@ def _battery_prices(folder: Path) -> Path:
     return write_scenario(folder, data)
 
 
-@case("weather-file-missing", "weather.csv: weather file not found")
+@case("weather-file-missing", "weather.csv: file not found (field 'weather.path')")
 def _weather_missing(folder: Path) -> Path:
     return write_scenario(folder, minimal(weather={"source": "csv", "path": "weather.csv"}))
 

@@ -235,7 +235,10 @@ def test_header_only_portfolio_is_an_error(tmp_path: Path, capsys) -> None:
     ("column", "value", "expected"),
     [
         ("capacity_kwp", "1e300", "expected at most 250,000 kWp"),
-        ("capacity_kwp", "inf", "expected a number with a decimal point, found 'inf'"),
+        ("capacity_kwp", "inf", "expected a finite number, found 'inf'"),
+        ("capacity_kwp", "-inf", "expected a finite number, found '-inf'"),
+        ("dwellings", "nan", "expected a finite number, found 'nan'"),
+        ("capacity_kwp", "abc", "expected a number with a decimal point, found 'abc'"),
         ("dwellings", "1e12", "expected at most 10,000 dwellings"),
         ("orientation", "400", "expected east-west, south or an azimuth 0-359"),
     ],
@@ -265,6 +268,25 @@ def test_portfolio_tilt_outside_0_90_names_file_row_and_column(tmp_path: Path, c
     assert code == 2
     message = _one_line_error(capsys)
     assert f"{path}: row 3, column 'tilt_deg': expected 0-90 degrees, found '200'" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("device", "/dev/null: expected a register file (CSV or Excel), found a character device"),
+        ("folder", "expected a register file (CSV or Excel), found a folder"),
+        ("missing", "absent.csv: register file not found"),
+    ],
+)
+def test_a_register_that_is_not_a_regular_file_says_what_it_is(
+    tmp_path: Path, capsys, kind: str, expected: str
+) -> None:
+    path = {"device": "/dev/null", "folder": str(tmp_path), "missing": str(tmp_path / "absent.csv")}
+    out = tmp_path / "own"
+    assert main(["ownership", path[kind], "--out", str(out)]) == 2
+    err = _one_line_error(capsys)
+    assert f"{path[kind] if kind == 'folder' else ''}" in err and expected in err
+    assert not out.exists()
 
 
 # --------------------------------------------------------------------------- 8. batch status
@@ -309,6 +331,39 @@ def test_jobs_must_be_at_least_one(tmp_path: Path, capsys, jobs: str) -> None:
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--jobs" in err and "at least 1" in err, err
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize(
+    ("sweep", "values"),
+    [("description=a/b,a_b", "'a/b' and 'a_b'"), ("name=..,.", "'..' and '.'")],
+)
+def test_sweep_values_that_make_the_same_unit_name_are_named(
+    tmp_path: Path, capsys, sweep: str, values: str
+) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["batch", str(path), "--sweep", sweep, "--out", str(tmp_path / "b")]) == 2
+    err = _one_line_error(capsys)
+    key = sweep.split("=")[0]
+    assert f"--sweep {key}: the values {values} make the same unit name" in err
+    assert "complex ids" not in err
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "expected"),
+    [
+        ("--sweep", "year", "KEY=V1,V2,..."),
+        ("--set", "year", "KEY=VALUE"),
+        ("--set", "=3", "KEY=VALUE"),
+    ],
+)
+def test_set_and_sweep_without_key_value_name_the_option(
+    tmp_path: Path, capsys, option: str, given: str, expected: str
+) -> None:
+    path = write_scenario(tmp_path, minimal())
+    assert main(["batch", str(path), option, given, "--out", str(tmp_path / "b")]) == 2
+    assert f"{option}: expected {expected}, found {given!r}" in _one_line_error(capsys)
     assert not (tmp_path / "b").exists()
 
 
@@ -365,6 +420,12 @@ def test_public_functions_say_what_they_expect(tmp_path: Path) -> None:
         summary(minimal())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="expected a Result"):
         write_run("mini", tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"plausibility_warnings\(\): expected a Scenario"):
+        energysim.plausibility_warnings(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"plausibility_warnings\(\): .*found dict"):
+        energysim.plausibility_warnings(minimal())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"result_warnings\(\): expected a Result.*found str"):
+        energysim.result_warnings("x")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- 12. permissions

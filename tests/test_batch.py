@@ -201,7 +201,7 @@ def test_sweep_and_set_syntax() -> None:
     }
     with pytest.raises(ScenarioError, match="index \\[3\\] does not exist"):
         set_path(data, "buildings[3].dwellings", 1)
-    with pytest.raises(ScenarioError, match="expected key=value"):
+    with pytest.raises(ScenarioError, match=r"--sweep: expected KEY=V1,V2,\.\.\., found 'year'"):
         sweep_points(["year"])
 
 

@@ -78,6 +78,28 @@ def test_validate(tmp_path: Path, capsys) -> None:
     assert "valid" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("tariff_year", "said"),
+    [
+        (2027, "data year 2026, rules of 2027  (no net metering)"),
+        (2026, "year 2026  (net metering)"),
+        (None, "year 2026  (net metering)"),
+    ],
+)
+def test_run_and_validate_say_the_data_year_and_the_rules_year(
+    tmp_path: Path, capsys, tariff_year: int | None, said: str
+) -> None:
+    data = minimal() if tariff_year is None else minimal(tariff_year=tariff_year)
+    path = write_scenario(tmp_path, data)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == f"scenario mini  {said}"
+    assert main(["validate", str(path)]) == 0
+    valid = capsys.readouterr().out.splitlines()[0]
+    assert valid.endswith(f", {said.split('  ')[0]})"), valid
+    assert ("rules of" in valid) == (tariff_year == 2027)
+
+
 def _bad_scenario(tmp_path: Path, kind: str) -> Path:
     data = minimal()
     if kind == "missing field":

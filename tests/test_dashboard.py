@@ -441,6 +441,11 @@ def replaced(old: str, new: str) -> bytes:
 REFUSED = {  # not TOML at all: refused, the scenario stays
     "latin1.toml": ("name = 'caf\xe9'".encode("latin-1"), "not a text file in UTF-8"),
     "broken.toml": (b"name = ", "not valid TOML"),
+    # a file that is not one of the examples' (tests/test_dashboard_upload.py)
+    "no-csv.toml": (
+        replaced("time_step_min = 15", 'time_step_min = 15\ngeneration_csv = "absent.csv"'),
+        "'generation_csv' noemt absent.csv",
+    ),
 }
 INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (and field)
     "empty.toml": (b"", "field 'buildings': required field is missing", None),
@@ -465,11 +470,6 @@ INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (an
         replaced("participating = 60", "participating = 90"),
         "tenants.participating",
         "buildings[0].tenants.participating",
-    ),
-    "no-csv.toml": (
-        replaced("time_step_min = 15", 'time_step_min = 15\ngeneration_csv = "absent.csv"'),
-        "absent.csv",
-        None,
     ),
     "weather.toml": (replaced('source = "embedded"', 'source = "epw"'), "needs a 'path'", None),
     "buildings-text.toml": (b'name = "x"\nyear = 2027\nbuildings = "none"', "buildings", None),

@@ -563,3 +563,27 @@ def test_design_bad_option_values_are_refused(tmp_path: Path, capsys) -> None:
         main(["design", str(path), "--target-irr", "two"])
     assert exc.value.code == 2
     assert "--target-irr" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-0.2", "1.5", "nan"])
+def test_design_local_target_and_ownership_target_take_the_same_shares(
+    tmp_path: Path, capsys, value: str
+) -> None:
+    path = write_scenario(tmp_path, minimal(year=2027))
+    with pytest.raises(SystemExit) as exc:
+        main(["design", str(path), "--out", str(tmp_path / "d"), "--local-target", value])
+    assert exc.value.code == 2
+    design_err = capsys.readouterr().err
+    register = Path(__file__).resolve().parents[1] / "scenarios" / "register_example.csv"
+    assert main(["ownership", str(register), "--out", str(tmp_path / "o"), "--target", value]) == 2
+    ownership_err = capsys.readouterr().err
+    for err, option in ((design_err, "--local-target"), (ownership_err, "--target")):
+        assert option in err and "expected a share in (0, 1]" in err, err
+    assert not (tmp_path / "d").exists() and not (tmp_path / "o").exists()
+
+
+def test_design_local_target_of_one_is_taken() -> None:
+    from energysim.cli import build_parser
+
+    args = build_parser().parse_args(["design", "x.toml", "--local-target", "1"])
+    assert args.local_target == 1.0
