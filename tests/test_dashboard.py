@@ -34,6 +34,7 @@ from tests.helpers import results_figures, storage_figures
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
+import engine_words  # noqa: E402
 import formatting as fmt  # noqa: E402
 import i18n  # noqa: E402
 import session  # noqa: E402
@@ -131,7 +132,11 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
-    assert all(message in shown for message in s["messages"])  # estimates are said
+    # every note and warning said in the page's words (estimates named, in a table too)
+    assert all(engine_words.say(message) in shown for message in s["messages"])
+    if s["assumptions"]:
+        (estimates,) = [d.value for d in at.dataframe if T("estimates.figure") in d.value]
+        assert len(estimates) == len(s["assumptions"])
 
 
 def example_dict(name: str) -> dict[str, Any]:
@@ -674,7 +679,7 @@ def test_not_in_form_keeps_everything_else() -> None:
 
 
 # --------------------------------------------------------------------------- words, charts
-ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
+ENGINE_LEADS = ("ownership.notes_lead",)  # the run's own notes are in the page's words
 RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
 
 
@@ -683,7 +688,7 @@ def visible_texts(at: AppTest) -> list[str]:
     (not the scenario file's own TOML, shown read-only as the file has it)."""
     engine = tuple(
         i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
-    )  # the engine's own messages, in English after a lead-in: not labels
+    )  # the ownership report's notes, in English after a lead-in: not labels
     out = [t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]

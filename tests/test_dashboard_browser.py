@@ -516,7 +516,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 # --------------------------------------------------------------------------- words, pictures
 PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
 RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
-ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
+ENGINE_LEADS = ("ownership.notes_lead",)  # the run's own notes are in the page's words
 
 
 def paired_summary() -> pd.DataFrame:
@@ -546,8 +546,8 @@ def paired_summary() -> pd.DataFrame:
 
 
 def visible_words(page: Page) -> str:
-    """The page's visible text, less the engine's own messages (English, after a lead-in)
-    and the scenario file's TOML shown as the file has it."""
+    """The page's visible text, less the ownership report's notes (English, after a
+    lead-in) and the scenario file's TOML shown as the file has it."""
     leads = [i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS]
     leads = [lead.replace("**", "").split("(")[0].strip() for lead in leads]
     return str(

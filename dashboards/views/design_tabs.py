@@ -266,7 +266,7 @@ def ownership(view: ds.DesignView) -> None:
 def report(view: ds.DesignView) -> None:
     st.caption(t("design.report.intro"))
     st.code("\n".join(view.lines), language=None, wrap_lines=True)
-    common.engine_messages([], view.figures.get("messages") or [])
+    common.engine_messages([], view.messages)
     timings = view.figures["timings_s"]
     st.caption(
         t(

@@ -96,6 +96,7 @@ def page(checked: state.Check) -> None:
     for column, (label, (value, help_key)) in zip(columns, figures.items(), strict=True):
         column.metric(t(label), value, help=t(help_key))
     common.engine_messages(out["warnings"], out["notes"])
+    common.estimates(s["assumptions"])
 
     storage.results(s)
 
