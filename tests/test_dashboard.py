@@ -941,3 +941,22 @@ def test_portfolio_pairs_each_complex_and_names_it() -> None:
     assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
     totals = at.table[0].value
     assert list(totals[T("col.complexes")]) == ["2", "2"]
+
+
+def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents() -> None:
+    data = example_dict("rotterdam-galerijflat")
+    fields = {f.path: f for f in state.form_fields(data)}
+    area = fields["buildings[0].arrays[0].area_m2"]
+    fee = fields["finance.panel_fee_eur_per_yr"]
+    dwellings = fields["buildings[0].dwellings"]
+    assert state.number_format(area, 250.0) == "%.0f"  # 250, not 250.00
+    assert state.number_format(area, 250.5) == "%.1f"
+    assert state.number_format(area, 0.125) == "%.3f"
+    assert state.number_format(fee, 20.0) == "%.0f"  # whole euros
+    assert state.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
+    assert state.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
+    assert state.number_format(dwellings, 80) is None  # an integer widget: 80
+    at = start()
+    shown = {w.label: w.proto.format for w in at.number_input}
+    assert shown[T("form.area", name="GF1-east")] == "%.0f"
+    assert shown[T("form.panel_fee")] == "%.0f"
