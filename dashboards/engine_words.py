@@ -22,7 +22,12 @@ from i18n import t
 LISTED_MAX = 10
 """Names listed in a message before "..." (as the engine does)."""
 
-_WORDS = {"group": "role_short", "kind": "msg_word.kind", "connection": "msg_word.connection"}
+_WORDS = {
+    "group": "role_short",
+    "kind": "msg_word.kind",
+    "connection": "msg_word.connection",
+    "rule": "msg_word.rule",
+}
 """Params that are one of a few words -> the catalogue section that says them."""
 
 
@@ -52,16 +57,22 @@ def _param(name: str, value: Any) -> str:
         return t(f"{_WORDS[name]}.{value}")
     if name == "figures":
         return "; ".join(figure_words(f) for f in value)
+    if name == "owner_types":
+        return ", ".join(t(f"design.owner_type.{v}") for v in value)
     if name == "replacement_years":
         return _names(value) if value else t("msg_word.none")
     if isinstance(value, list | tuple):
         return _names(value)
     if name == "start":
         return pd.Timestamp(value).strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, str) or name == "year":
+    if isinstance(value, str) or name.endswith("year"):
         return str(value)
+    if name in ("without_frac", "with_frac"):  # small changes of a share
+        return fmt.percent(value, 2)
     if name.endswith("_frac"):
         return fmt.percent(value, 0)
+    if name.endswith("_pp"):
+        return fmt.pp(value, 3)
     if name.endswith("_eur"):
         return fmt.eur(value, cents=abs(value) < 100)
     if isinstance(value, int):

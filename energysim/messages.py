@@ -52,6 +52,16 @@ CODES: dict[str, tuple[str, ...]] = {
         "replacement_years",
     ),
     "battery_perfect_foresight": ("building",),
+    # local ownership (energysim.ownership_tables)
+    "ownership_local_rule": ("rule", "owner_types"),
+    "ownership_target": ("target_frac", "scope_kw"),
+    "ownership_regions": ("source",),
+    "ownership_small_outside_scope": ("count", "scope_kw", "capacity_kw"),
+    "ownership_undated_counted": ("count",),
+    "ownership_pipeline": ("count", "undated", "late", "target_year"),
+    "ownership_target_full": (),
+    "ownership_rooftop_yield": ("specific_yield",),
+    "ownership_what_if": ("count", "area", "without_frac", "with_frac", "change_pp"),
 }
 """Every message code -> the names of its params (the figures a translation may use)."""
 

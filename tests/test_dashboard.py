@@ -128,8 +128,8 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s) | storage_figures(s)
-    households = at.dataframe[-1].value  # all households, in whole euros as shown
-    benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
+    households = at.table[-1].value  # all households, in whole euros as shown
+    benefits = [parse_number(v) for v in households[T("col_per_year.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
     # every note and warning said in the page's words (estimates named, in a table too)
@@ -679,17 +679,14 @@ def test_not_in_form_keeps_everything_else() -> None:
 
 
 # --------------------------------------------------------------------------- words, charts
-ENGINE_LEADS = ("ownership.notes_lead",)  # the run's own notes are in the page's words
 RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
 
 
 def visible_texts(at: AppTest) -> list[str]:
-    """Every label, message, table header and cell, metric and chart text on the page
-    (not the scenario file's own TOML, shown read-only as the file has it)."""
-    engine = tuple(
-        i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
-    )  # the ownership report's notes, in English after a lead-in: not labels
-    out = [t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)]
+    """Every label, message (the engine's too), table header and cell, metric and chart
+    text on the page (not the scenario file's own TOML, shown read-only as the file has
+    it)."""
+    out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):

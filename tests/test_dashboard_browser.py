@@ -484,7 +484,10 @@ def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     page.type_number(T("form.capacity", name="GF1-strings"), 100000)
     warnings = page.until(lambda: page.alerts("warning"), "no warning for 100,000 kWp")
     text = " ".join(w.text for w in warnings)
-    assert "kWp per dwelling" in text and "whole electricity bill" in text
+    # said in Dutch, with the Scenario page's words, not the engine's English
+    assert "kWp per woning is meer dan een dak meestal draagt" in text
+    assert "meer op vooruit dan hun hele stroomrekening" in text
+    assert "capacity_kwp" not in text and "kWp per dwelling" not in text
     page.shot("implausible")
 
 
@@ -505,7 +508,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
         T("portfolio.pick", folder=str(folders["results"])), "portfolio-2026/batch_summary.csv"
     )
     page.until(lambda: "3 eenheden" in page.main_text(), "summary not opened")
-    page.choose(T("portfolio.filter"), T("portfolio.sweep_column", name="year"))
+    page.choose(T("portfolio.filter"), T("portfolio.sweep_column", name=T("setting.year")))
     page.choose(T("portfolio.equal_to"), "2027")
     page.until(lambda: page.metrics().get(T("portfolio.units_shown")) == "1", "filter not exact")
     page.upload(SCENARIOS / "register_example.csv", where="stMain")
@@ -516,7 +519,6 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 # --------------------------------------------------------------------------- words, pictures
 PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
 RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
-ENGINE_LEADS = ("ownership.notes_lead",)  # the run's own notes are in the page's words
 
 
 def paired_summary() -> pd.DataFrame:
@@ -546,23 +548,16 @@ def paired_summary() -> pd.DataFrame:
 
 
 def visible_words(page: Page) -> str:
-    """The page's visible text, less the ownership report's notes (English, after a
-    lead-in) and the scenario file's TOML shown as the file has it."""
-    leads = [i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS]
-    leads = [lead.replace("**", "").split("(")[0].strip() for lead in leads]
+    """The page's visible text (the engine's notes and warnings too), less the scenario
+    file's TOML shown as the file has it."""
     return str(
         page.d.execute_script(
             """
-            const leads = arguments[0];
             const root = document.body.cloneNode(true);
             for (const e of root.querySelectorAll('[data-testid="stCode"], .modebar')) e.remove();
-            for (const e of root.querySelectorAll('[data-testid="stAlert"]')) {
-              if (leads.some(l => e.textContent.includes(l))) e.remove();
-            }
             document.body.appendChild(root); root.style.position = 'absolute';
             const text = root.innerText; root.remove(); return text;
-            """,
-            leads,
+            """
         )
     )
 

@@ -168,8 +168,13 @@ def sample_params(code: str) -> dict[str, object]:
         "supplier": "Coöperatie Zon",
         "column": "meter_1",
         "year": 2027,
+        "rule": "community",
+        "owner_types": ["municipality", "resident_cooperative"],
+        "source": "municipal division of 1 January 2023",
+        "area": "Voorne aan Zee",
     }
     ints = {"count", "needed", "members", "dwellings", "intervals", "lifetime_yr"}
+    ints |= {"undated", "late", "target_year"}
     return {name: words.get(name, 3 if name in ints else 1234.5678) for name in CODES[code]}
 
 

@@ -126,7 +126,9 @@ def complex_label(row: pd.Series) -> str:
 def column_words(column: str) -> str:
     """A batch summary column in words (a sweep column by its setting)."""
     if column.startswith("sweep."):
-        return t("portfolio.sweep_column", name=column.removeprefix("sweep."))
+        name = column.removeprefix("sweep.")
+        words = t(f"setting.{name}") if i18n.has(f"setting.{name}") else name
+        return t("portfolio.sweep_column", name=words)
     if i18n.has(f"col.{column}"):
         return t(f"col.{column}")
     return column
