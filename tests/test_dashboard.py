@@ -922,7 +922,7 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     (target,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
     assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
     labels = [a["text"] for a in figure["layout"]["annotations"]]
-    assert T("ownership.target_line", value="50%") in labels
+    assert T("ownership.target_line", value="50%").replace(": ", ":<br>") in labels
 
 
 def test_portfolio_pairs_each_complex_and_names_it() -> None:
