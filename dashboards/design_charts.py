@@ -8,6 +8,7 @@ numbers use the language's separators.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import charts
@@ -18,6 +19,17 @@ from i18n import t
 from plotly.subplots import make_subplots
 
 from energysim.design.prices import LEVER_UNITS
+
+SUBPLOT_TITLE_CHARS = 40
+"""A half-width chart's title is broken into lines of at most this many characters (at
+1366 px a longer line runs past its half: "Voordeel van het huishouden met het minste
+voordeel over de looptijd")."""
+
+
+def wrapped(title: str) -> str:
+    """A subplot title broken into lines that fit half a chart."""
+    return "<br>".join(textwrap.wrap(title, SUBPLOT_TITLE_CHARS))
+
 
 BAND = "#11a579"
 """The range where everybody gains."""
@@ -95,7 +107,10 @@ def price_curves(view: ds.DesignView, lever: str, who: str) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=[t("design.chart.money_title"), t("design.chart.watched_title", who=who)],
+        subplot_titles=[
+            wrapped(t("design.chart.money_title")),
+            wrapped(t("design.chart.watched_title", who=who)),
+        ],
         horizontal_spacing=0.1,
     )
     price_format = ",.4f" if per_kwh else ",.2f"
@@ -139,7 +154,10 @@ def size_curves(view: ds.DesignView) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=[t("design.chart.size_money_title"), t("design.chart.size_energy_title")],
+        subplot_titles=[
+            wrapped(t("design.chart.size_money_title")),
+            wrapped(t("design.chart.size_energy_title")),
+        ],
         horizontal_spacing=0.1,
     )
     money = [
