@@ -50,7 +50,8 @@ def layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "title": None},
+        # far enough under the plot to clear the tick labels and the axis titles
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "title": None},
         separators=",." if i18n.language() == "nl" else ".,",
         font={"size": 13},
     )
@@ -178,7 +179,8 @@ def size_curves(view: ds.DesignView) -> go.Figure:
         best = curve[(curve["factor"] - view.recommended_factor).abs() < 1e-9]
         for col in (1, 2):
             _mark(fig, float(best["capacity_kwp"].iloc[0]), t("design.mark.recommended"), col)
-    fig.update_xaxes(title_text=t("design.axis.capacity"), tickformat=",.0f")
+    # the unit on the ticks, not in an axis title the legend under the plot would cover
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" kWp")
     fig.update_yaxes(**_euro_axis(), row=1, col=1)
     fig.update_yaxes(title_text=t("design.axis.lifetime_eur"), row=1, col=1)
     fig.update_yaxes(ticksuffix="%", range=[0, 100], row=1, col=2)
