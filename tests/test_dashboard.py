@@ -426,12 +426,15 @@ def test_implausible_roof_is_warned_about() -> None:
     assert_no_traceback(at)
     assert at.success  # possible, so it runs, but the user is told
     warnings = [w.value for w in at.warning]
-    assert any("kWp per dwelling" in w for w in warnings)
-    assert any("more a year than their whole electricity bill" in w for w in warnings)
+    # in Dutch, by the messages' codes; no English sentence, no field name
+    per_dwelling = "kWp per woning is meer dan een dak meestal draagt"
+    assert any(per_dwelling in w for w in warnings)
+    assert any("meer op vooruit dan hun hele stroomrekening" in w for w in warnings)
+    assert not any("kWp per dwelling" in w or "capacity_kwp" in w for w in warnings)
     goto(at, "Results")
-    assert any("whole electricity bill" in w.value for w in at.warning)
+    assert any("hele stroomrekening" in w.value for w in at.warning)
     shown = " ".join(e.value for e in [*at.warning, *at.info])
-    assert shown.count("kWp per dwelling is more than") == 1  # once, not again in the notes
+    assert shown.count(per_dwelling) == 1  # once, not again in the notes
 
 
 # --------------------------------------------------------------------------- upload errors
@@ -697,6 +700,7 @@ def visible_texts(at: AppTest) -> list[str]:
     for table in [*at.dataframe, *at.table]:
         frame = table.value
         out += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+        out += [str(n) for n in frame.index.names if n is not None]  # st.table's first header
         out += [str(v) for v in frame.astype(str).to_numpy().ravel()[:2000]]
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
