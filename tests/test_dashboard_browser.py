@@ -623,11 +623,13 @@ def test_every_page_in_both_languages_with_words_and_pictures(
     page.open()
     try:
         for lang in ("nl", "en"):
-            page.d.find_element(
-                page.By.XPATH,
+            switch = (
                 "//section[@data-testid='stSidebar']//label"
-                f"[.//*[normalize-space(text())={xq(i18n.LANGUAGES[lang])}]]",
-            ).click()
+                f"[.//*[normalize-space(text())={xq(i18n.LANGUAGES[lang])}]]"
+            )
+            # a loaded machine may draw the sidebar a moment after the page
+            page.until(lambda switch=switch: page.d.find_elements(page.By.XPATH, switch))
+            page.d.find_element(page.By.XPATH, switch).click()
             page.until(lambda lang=lang: i18n.text(lang, "nav.results") in page.text())
             other = "en" if lang == "nl" else "nl"
             for name in PAGES:
