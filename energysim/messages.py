@@ -31,6 +31,15 @@ CODES: dict[str, tuple[str, ...]] = {
     # plausibility of a finished run (energysim.plausibility.result_warnings)
     "benefit_above_bill": ("count", "participant", "benefit_eur", "bill_eur"),
     "specific_yield_unusual": ("specific_yield", "low", "high"),
+    "ev_kwh_per_day_high": ("building", "count", "usual_max", "example_kwh"),
+    "ev_charger_short": (
+        "building",
+        "count",
+        "example_kwh",
+        "charger_kw",
+        "plugged_h",
+        "max_kwh",
+    ),
     # money and connections (energysim.accounts)
     "panel_fee_above_limit": ("building", "fee_eur", "limit_eur", "limit_after_eur"),
     "panel_fee_above_limit_after": ("building", "fee_eur", "limit_after_eur"),
@@ -52,6 +61,7 @@ CODES: dict[str, tuple[str, ...]] = {
         "replacement_years",
     ),
     "battery_perfect_foresight": ("building",),
+    "ev_unserved": ("building", "missing_kwh", "asked_kwh", "count", "vehicles"),
     # local ownership (energysim.ownership_tables)
     "ownership_local_rule": ("rule", "owner_types"),
     "ownership_target": ("target_frac", "scope_kw"),

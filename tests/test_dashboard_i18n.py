@@ -174,7 +174,7 @@ def sample_params(code: str) -> dict[str, object]:
         "area": "Voorne aan Zee",
     }
     ints = {"count", "needed", "members", "dwellings", "intervals", "lifetime_yr"}
-    ints |= {"undated", "late", "target_year"}
+    ints |= {"undated", "late", "target_year", "vehicles"}
     return {name: words.get(name, 3 if name in ints else 1234.5678) for name in CODES[code]}
 
 
