@@ -27,6 +27,7 @@ from views import compare, design, ownership, portfolio, results, scenario  # no
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
 PAGES = ("scenario", "results", "design", "compare", "ownership", "portfolio")
+HIDE_UPLOAD_LIMIT_CSS = "[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}"
 
 
 def sidebar() -> str:
@@ -60,6 +61,9 @@ def main() -> None:
     st.set_option("client.toolbarMode", "viewer")
     st.set_option("client.showErrorDetails", "none")
     st.set_page_config(page_title="energysim", layout="wide")
+    # streamlit writes "200MB per file" under every upload field in English only; the
+    # labels say which files are meant
+    st.html(f"<style>{HIDE_UPLOAD_LIMIT_CSS}</style>")
     session.ensure()
     chosen = sidebar()
     if chosen == "portfolio":

@@ -8,6 +8,7 @@ numbers use the language's separators.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import charts
@@ -18,6 +19,17 @@ from i18n import t
 from plotly.subplots import make_subplots
 
 from energysim.design.prices import LEVER_UNITS
+
+SUBPLOT_TITLE_CHARS = 40
+"""A half-width chart's title is broken into lines of at most this many characters (at
+1366 px a longer line runs past its half: "Voordeel van het huishouden met het minste
+voordeel over de looptijd")."""
+
+
+def wrapped(title: str) -> str:
+    """A subplot title broken into lines that fit half a chart."""
+    return "<br>".join(textwrap.wrap(title, SUBPLOT_TITLE_CHARS))
+
 
 BAND = "#11a579"
 """The range where everybody gains."""
@@ -38,7 +50,8 @@ def layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "title": None},
+        # far enough under the plot to clear the tick labels and the axis titles
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "title": None},
         separators=",." if i18n.language() == "nl" else ".,",
         font={"size": 13},
     )
@@ -95,7 +108,10 @@ def price_curves(view: ds.DesignView, lever: str, who: str) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=[t("design.chart.money_title"), t("design.chart.watched_title", who=who)],
+        subplot_titles=[
+            wrapped(t("design.chart.money_title")),
+            wrapped(t("design.chart.watched_title", who=who)),
+        ],
         horizontal_spacing=0.1,
     )
     price_format = ",.4f" if per_kwh else ",.2f"
@@ -139,7 +155,10 @@ def size_curves(view: ds.DesignView) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=[t("design.chart.size_money_title"), t("design.chart.size_energy_title")],
+        subplot_titles=[
+            wrapped(t("design.chart.size_money_title")),
+            wrapped(t("design.chart.size_energy_title")),
+        ],
         horizontal_spacing=0.1,
     )
     money = [
@@ -160,7 +179,8 @@ def size_curves(view: ds.DesignView) -> go.Figure:
         best = curve[(curve["factor"] - view.recommended_factor).abs() < 1e-9]
         for col in (1, 2):
             _mark(fig, float(best["capacity_kwp"].iloc[0]), t("design.mark.recommended"), col)
-    fig.update_xaxes(title_text=t("design.axis.capacity"), tickformat=",.0f")
+    # the unit on the ticks, not in an axis title the legend under the plot would cover
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" kWp")
     fig.update_yaxes(**_euro_axis(), row=1, col=1)
     fig.update_yaxes(title_text=t("design.axis.lifetime_eur"), row=1, col=1)
     fig.update_yaxes(ticksuffix="%", range=[0, 100], row=1, col=2)

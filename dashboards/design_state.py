@@ -95,11 +95,14 @@ class DesignView:
     """What the Design page shows of a design (all from the library's design).
 
     ``figures`` is ``design.json``'s content (:func:`energysim.design.report.summary_dict`);
-    the tables are the design's own; ``recommended_json`` is the recommended scenario.
+    the tables are the design's own; ``recommended_json`` is the recommended scenario;
+    ``messages`` the design's notes as the library made them (with their codes, which
+    ``figures``, plain JSON, loses).
     """
 
     full: bool
     figures: dict[str, Any]
+    messages: list[str]
     lines: list[str]
     prices: list[PriceRange]
     prices_table: pd.DataFrame
@@ -171,6 +174,7 @@ def view_of(design: Design, full: bool) -> DesignView:
     return DesignView(
         full=full,
         figures=figures,
+        messages=list(design.messages),
         lines=recommendation_lines(design),
         prices=list(design.prices),
         prices_table=design.prices_table,

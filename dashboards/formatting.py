@@ -135,7 +135,7 @@ def cell(name: str, value: Any, *, lang: str | None = None) -> str:
         return percent(value, 1, lang=lang)
     if name.endswith("_eur_per_kwh"):
         return number(value, 3, lang=lang)
-    if name.endswith(("_kwh", "_eur", "_mwh", "_kw", "_kwp", "_mw")):
+    if name.endswith(("_kwh", "_eur", "_mwh", "_kw", "_kwp", "_mw")) or "_kwp_to_" in name:
         return number(value, 0, lang=lang)
     if name.endswith("_pp"):
         return number(value, 2, sign=True, lang=lang)

@@ -322,6 +322,20 @@ def _label(f: FormField, value: Any) -> Any:
     return value
 
 
+def number_format(f: FormField, value: Any) -> str | None:
+    """How a number field shows its value: a whole value without decimals (``250`` m2,
+    ``20`` euro a year), money with cents when it has them (``72.50``), others with the
+    decimals they have (at most three); a field with its own format keeps it."""
+    if f.fmt is not None or f.kind != "float":
+        return f.fmt
+    if not _is_number(value) or float(value).is_integer():
+        return "%.0f"
+    if f.path.endswith("_eur_per_yr"):
+        return "%.2f"
+    digits = next((d for d in (1, 2) if round(float(value), d) == float(value)), 3)
+    return f"%.{digits}f"
+
+
 def widget_value(data: dict[str, Any], f: FormField) -> Any:
     """The value the field's widget shows: a number (None when the file's value is not
     one: the field's error says what was found), or the label of a choice."""

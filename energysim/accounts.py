@@ -22,6 +22,7 @@ import pandas as pd
 
 from energysim import business, fairness, subsidies
 from energysim.errors import ScenarioError
+from energysim.messages import Message
 from energysim.scenario import Scenario
 from energysim.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.year_one import (
@@ -145,24 +146,38 @@ def check_scheme_rules(scenario: Scenario) -> None:
 
 def _connection_notes(scenario: Scenario) -> list[str]:
     """Notes on common connections whose size does not fit the installation."""
-    out = []
+    out: list[str] = []
     for b in scenario.buildings:
         on_common = [a for a in b.arrays if a.setup == "common"]
         ac_kw = sum(a.dc_capacity_kwp / a.dc_ac_ratio for a in on_common)
         if b.common.connection == "small" and ac_kw > SMALL_CONNECTION_MAX_KVA:
             out.append(
-                f"{b.id}: {ac_kw:.1f} kW of inverters on the common connection exceed a small "
-                f"connection (3x80 A = {SMALL_CONNECTION_MAX_KVA:.1f} kVA); such a connection is "
-                "normally large (set buildings.common.connection = 'large': capacity-based "
-                "network tariff, no net metering)"
+                Message(
+                    f"{b.id}: {ac_kw:.1f} kW of inverters on the common connection exceed a "
+                    f"small connection (3x80 A = {SMALL_CONNECTION_MAX_KVA:.1f} kVA); such a "
+                    "connection is normally large (set buildings.common.connection = 'large': "
+                    "capacity-based network tariff, no net metering)",
+                    "common_connection_too_small",
+                    building=b.id,
+                    inverter_kw=ac_kw,
+                    max_kva=SMALL_CONNECTION_MAX_KVA,
+                )
             )
         if _uses_scheme(scenario) and members_mode(scenario) == "sce" and b.members.count:
             kwp = sum(a.dc_capacity_kwp for a in on_common)
             low, high = (15.0, 100.0) if b.common.connection == "small" else (15.0, 500.0)
             if not low <= kwp <= high:
                 out.append(
-                    f"{b.id}: the SCE category of a {b.common.connection} connection is "
-                    f"{low:g}-{high:g} kWp, found {kwp:.1f} kWp on the common connection"
+                    Message(
+                        f"{b.id}: the SCE category of a {b.common.connection} connection is "
+                        f"{low:g}-{high:g} kWp, found {kwp:.1f} kWp on the common connection",
+                        "sce_category_mismatch",
+                        building=b.id,
+                        connection=b.common.connection,
+                        low_kwp=low,
+                        high_kwp=high,
+                        kwp=kwp,
+                    )
                 )
     return out
 
@@ -208,9 +223,14 @@ def build_accounts(
     messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
     if assumptions:
         messages.append(
-            f"estimated figures for {scenario.rules_year} (check them; summary.json "
-            "'assumptions' gives sources): "
-            + "; ".join(Figure(**a).describe() for a in assumptions)
+            Message(
+                f"estimated figures for {scenario.rules_year} (check them; summary.json "
+                "'assumptions' gives sources): "
+                + "; ".join(Figure(**a).describe() for a in assumptions),
+                "estimated_figures",
+                year=scenario.rules_year,
+                figures=[a["figure"] for a in assumptions],
+            )
         )
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
 
@@ -414,14 +434,27 @@ def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
     for b_id, (limit_first, limit_after) in panel_fee_limits_eur_per_yr(scenario).items():
         if first > limit_first + 1e-9:
             out.append(
-                f"{b_id}: panel fee up to EUR {first:.2f}/yr exceeds the "
-                f"Huurcommissie limit of 10% of the investment per dwelling "
-                f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)"
+                Message(
+                    f"{b_id}: panel fee up to EUR {first:.2f}/yr exceeds the "
+                    f"Huurcommissie limit of 10% of the investment per dwelling "
+                    f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)",
+                    "panel_fee_above_limit",
+                    building=b_id,
+                    fee_eur=first,
+                    limit_eur=limit_first,
+                    limit_after_eur=limit_after,
+                )
             )
         elif after > limit_after + 1e-9 and fin.lifetime_yr > 10:
             out.append(
-                f"{b_id}: panel fee up to EUR {after:.2f}/yr after the first 10 years exceeds "
-                f"the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)"
+                Message(
+                    f"{b_id}: panel fee up to EUR {after:.2f}/yr after the first 10 years "
+                    f"exceeds the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)",
+                    "panel_fee_above_limit_after",
+                    building=b_id,
+                    fee_eur=after,
+                    limit_after_eur=limit_after,
+                )
             )
     return out
 

@@ -17,6 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from energysim import ev, heating
+from energysim.messages import Message
 from energysim.scenario import Building, EvCharging, HeatPumps, Scenario, participant_ids
 
 FloatArray = NDArray[np.float64]
@@ -221,10 +222,18 @@ def _unserved_messages(
     asked = float(charge_kwh.sum()) + missing
     short = int((unserved_kwh >= UNSERVED_KWH_SAID).sum())
     return [
-        f"{building_id}: EV charging could not deliver {missing:,.0f} of the {asked:,.0f} "
-        f"kWh/yr asked ({short} of {len(unserved_kwh)} vehicles): a session from arrival_h "
-        "to departure_h at charger_kw is too short for kwh_per_day; the run counts only "
-        "the kWh charged"
+        Message(
+            f"{building_id}: EV charging could not deliver {missing:,.0f} of the {asked:,.0f} "
+            f"kWh/yr asked ({short} of {len(unserved_kwh)} vehicles): a session from "
+            "arrival_h to departure_h at charger_kw is too short for kwh_per_day; the run "
+            "counts only the kWh charged",
+            "ev_unserved",
+            building=building_id,
+            missing_kwh=missing,
+            asked_kwh=asked,
+            count=short,
+            vehicles=len(unserved_kwh),
+        )
     ]
 
 

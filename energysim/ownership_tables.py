@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.errors import DataError, EnergysimError
+from energysim.messages import Message
 from energysim.ownership import (
     KINDS,
     LEVELS,
@@ -416,22 +417,82 @@ def _messages(
     coded: bool,
     regions_source: str,
 ) -> list[str]:
-    msgs = [
-        f"Local owners counted: {LOCAL_RULES[rules.rule]} (rule '{rules.rule}'); owner types "
-        f"counted as local: {', '.join(sorted(rules.local))}.",
-        f"Target {rules.target_frac:.0%} of production of wind and solar above "
-        f"{rules.scope_above_kw:g} kW; only operational installations count today.",
-        f"Regions: {regions_source}.",
+    msgs: list[str] = [
+        Message(
+            f"Local owners counted: {LOCAL_RULES[rules.rule]} (rule '{rules.rule}'); owner "
+            f"types counted as local: {', '.join(sorted(rules.local))}.",
+            "ownership_local_rule",
+            rule=rules.rule,
+            owner_types=sorted(rules.local),
+        ),
+        Message(
+            f"Target {rules.target_frac:.0%} of production of wind and solar above "
+            f"{rules.scope_above_kw:g} kW; only operational installations count today.",
+            "ownership_target",
+            target_frac=rules.target_frac,
+            scope_kw=rules.scope_above_kw,
+        ),
+        Message(f"Regions: {regions_source}.", "ownership_regions", source=regions_source),
     ]
     if "code_note" in register.columns:
         msgs += sorted({str(n) for n in register["code_note"] if n})
     small = inst[~inst["in_scope"] & (inst["status"] == "operational")]
     if len(small):
         msgs.append(
-            f"{len(small)} installation(s) of {rules.scope_above_kw:g} kW or less "
-            f"({small['capacity_kw'].sum():,.1f} kW) are outside the target's scope and "
-            "reported separately (small_... columns)."
+            Message(
+                f"{len(small)} installation(s) of {rules.scope_above_kw:g} kW or less "
+                f"({small['capacity_kw'].sum():,.1f} kW) are outside the target's scope and "
+                "reported separately (small_... columns).",
+                "ownership_small_outside_scope",
+                count=len(small),
+                scope_kw=rules.scope_above_kw,
+                capacity_kw=float(small["capacity_kw"].sum()),
+            )
         )
+    msgs += _dating_messages(inst)
+    if rules.target_frac >= 1:
+        msgs.append(
+            Message(
+                "With a target of 100%, adding local production never closes a gap while any "
+                "non-local production remains: additional_local_mwh and "
+                "rooftop_kwp_to_close_gap are infinite (null in JSON) wherever the target is "
+                "not met.",
+                "ownership_target_full",
+            )
+        )
+    msgs.append(
+        Message(
+            f"rooftop_kwp_to_close_gap assumes new, fully local rooftops yielding "
+            f"{rules.specific_yield_kwh_per_kwp:,.0f} kWh/kWp/yr (an estimate).",
+            "ownership_rooftop_yield",
+            specific_yield=rules.specific_yield_kwh_per_kwp,
+        )
+    )
+    added = inst[inst["what_if"]]
+    if len(added):
+        rows = areas[(areas["level"] == "municipality") & (areas["added_installations"] > 0)]
+        for _, row in rows.iterrows():
+            msgs.append(
+                Message(
+                    f"What-if: {row['added_installations']} added rooftop(s) change the local "
+                    f"share of {row['area']} from "
+                    f"{row['local_share_production_without_added_frac']:.2%} "
+                    f"to {row['local_share_production_frac']:.2%} "
+                    f"({row['added_change_pp']:+.3f} percentage points).",
+                    "ownership_what_if",
+                    count=int(row["added_installations"]),
+                    area=str(row["area"]),
+                    without_frac=float(row["local_share_production_without_added_frac"]),
+                    with_frac=float(row["local_share_production_frac"]),
+                    change_pp=float(row["added_change_pp"]),
+                )
+            )
+    return msgs
+
+
+def _dating_messages(inst: pd.DataFrame) -> list[str]:
+    """Operational installations without a year; the pipeline's permitted and planned."""
+    msgs: list[str] = []
     in_scope = inst[inst["in_scope"]]
     undated = in_scope[
         (in_scope["status"] == "operational")
@@ -440,37 +501,28 @@ def _messages(
     ]
     if len(undated) and len(undated) < len(in_scope):
         msgs.append(
-            f"Assumption: {len(undated)} operational installation(s) without "
-            "commissioning_year are counted in every year of the history."
+            Message(
+                f"Assumption: {len(undated)} operational installation(s) without "
+                "commissioning_year are counted in every year of the history.",
+                "ownership_undated_counted",
+                count=len(undated),
+            )
         )
     pipeline = in_scope[in_scope["status"] != "operational"]
     if len(pipeline):
         undated_pipe = int(pipeline["commissioning_year"].isna().sum())
         late = int((pipeline["commissioning_year"] > TARGET_YEAR).sum())
         msgs.append(
-            f"Pipeline: {len(pipeline)} permitted or planned installation(s) in scope; "
-            f"{undated_pipe} without a year are assumed built by {TARGET_YEAR}, {late} "
-            f"expected after {TARGET_YEAR} are left out of the {TARGET_YEAR} figures "
-            "(an estimate: not every planned project is built)."
-        )
-    if rules.target_frac >= 1:
-        msgs.append(
-            "With a target of 100%, adding local production never closes a gap while any "
-            "non-local production remains: additional_local_mwh and rooftop_kwp_to_close_gap "
-            "are infinite (null in JSON) wherever the target is not met."
-        )
-    msgs.append(
-        f"rooftop_kwp_to_close_gap assumes new, fully local rooftops yielding "
-        f"{rules.specific_yield_kwh_per_kwp:,.0f} kWh/kWp/yr (an estimate)."
-    )
-    added = inst[inst["what_if"]]
-    if len(added):
-        rows = areas[(areas["level"] == "municipality") & (areas["added_installations"] > 0)]
-        for _, row in rows.iterrows():
-            msgs.append(
-                f"What-if: {row['added_installations']} added rooftop(s) change the local share "
-                f"of {row['area']} from {row['local_share_production_without_added_frac']:.2%} "
-                f"to {row['local_share_production_frac']:.2%} "
-                f"({row['added_change_pp']:+.3f} percentage points)."
+            Message(
+                f"Pipeline: {len(pipeline)} permitted or planned installation(s) in scope; "
+                f"{undated_pipe} without a year are assumed built by {TARGET_YEAR}, {late} "
+                f"expected after {TARGET_YEAR} are left out of the {TARGET_YEAR} figures "
+                "(an estimate: not every planned project is built).",
+                "ownership_pipeline",
+                count=len(pipeline),
+                undated=undated_pipe,
+                late=late,
+                target_year=TARGET_YEAR,
             )
+        )
     return msgs

@@ -20,6 +20,7 @@ from energysim import demand
 from energysim.errors import DataError, ScenarioError
 from energysim.flows import column_positions
 from energysim.io import read_timeseries_csv
+from energysim.messages import Message
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
     limit_of,
@@ -148,7 +149,18 @@ def meter_export_kwh(
                 f"most {bound:,.6g} kWh per interval ({reason}), found {aligned.iloc[i]:.6g}"
             )
         columns[spec.participant_id] = aligned.to_numpy(dtype=np.float64)
-        notes += [f"{spec.participant_id}: {f.describe()}" for f in fills]
+        notes += [
+            Message(
+                f"{spec.participant_id}: {f.describe()}",
+                "meter_gap_filled",
+                participant=spec.participant_id,
+                column=f.column,
+                intervals=f.intervals,
+                start=f.start.isoformat(),
+                energy_kwh=f.energy_kwh,
+            )
+            for f in fills
+        ]
     return pd.DataFrame(columns, index=index), notes
 
 

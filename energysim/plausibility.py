@@ -11,7 +11,8 @@ Two kinds of check live here, each with its figure and the reason for it:
   per dwelling of a block of flats, a household gaining more than its whole bill).
   :func:`plausibility_warnings` checks a scenario before a run and
   :func:`result_warnings` a finished run; both return sentences for the user, which the
-  CLI prints and ``summary.json`` lists under ``messages``.
+  CLI prints and ``summary.json`` lists under ``messages``; each is a
+  :class:`energysim.messages.Message`, so the dashboard can say it in Dutch.
 
 The module is a table plus small pure functions; it reads no files and knows no screens,
 so the dashboard can show the same limits and warnings as the command line.
@@ -27,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from energysim.errors import expect_type
+from energysim.messages import Message
 from energysim.result import expect_result
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
@@ -429,20 +431,39 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
 
 
-def _consumption_warnings(where: str, spec: Any) -> list[str]:
+def _consumption_warnings(where: str, building: str, group: str, spec: Any) -> list[str]:
     low, high = HOUSEHOLD_KWH_PER_YR_USUAL
     usual = f"usual is {low:,.0f}-{high:,.0f} kWh/yr per household"
     if isinstance(spec, list):
         odd = [v for v in spec if not low <= v <= high]
         if odd:
             return [
-                f"{where}.annual_kwh: {len(odd)} household(s) outside what is usual "
-                f"({usual}), e.g. {_fmt(odd[0])} kWh/yr"
+                Message(
+                    f"{where}.annual_kwh: {len(odd)} household(s) outside what is usual "
+                    f"({usual}), e.g. {_fmt(odd[0])} kWh/yr",
+                    "consumption_households_unusual",
+                    building=building,
+                    group=group,
+                    count=len(odd),
+                    low=low,
+                    high=high,
+                    example_kwh=float(odd[0]),
+                )
             ]
         return []
     mean = float(spec.mean_kwh)
     if not low <= mean <= high:
-        return [f"{where}.annual_kwh.mean_kwh: {_fmt(mean)} kWh/yr is unusual ({usual})"]
+        return [
+            Message(
+                f"{where}.annual_kwh.mean_kwh: {_fmt(mean)} kWh/yr is unusual ({usual})",
+                "consumption_mean_unusual",
+                building=building,
+                group=group,
+                mean_kwh=mean,
+                low=low,
+                high=high,
+            )
+        ]
     return []
 
 
@@ -458,7 +479,7 @@ def _per_vehicle(value: float | list[float], n: int) -> list[float]:
     return list(value) if isinstance(value, list) else [float(value)] * n
 
 
-def _ev_warnings(where: str, spec: Any) -> list[str]:
+def _ev_warnings(where: str, building: str, spec: Any) -> list[str]:
     """A daily energy above :data:`EV_KWH_PER_DAY_USUAL_MAX`, or above what the charger
     delivers while the vehicle is plugged in (the rest is not charged)."""
     n = spec.vehicles
@@ -470,11 +491,18 @@ def _ev_warnings(where: str, spec: Any) -> list[str]:
     odd = [e for e in energy if e > EV_KWH_PER_DAY_USUAL_MAX]
     if odd:
         out.append(
-            f"{where}.ev_charging.kwh_per_day: {len(odd)} vehicle(s) above "
-            f"{EV_KWH_PER_DAY_USUAL_MAX:g} kWh per day, e.g. {_fmt(odd[0])} kWh: more than a "
-            "car charged at home uses (a Dutch car drives about 13,000 km/yr, 6-8 kWh/day; "
-            f"{EV_KWH_PER_DAY_USUAL_MAX:g} kWh/day is about 80,000 km/yr); is it the "
-            "battery's capacity?"
+            Message(
+                f"{where}.ev_charging.kwh_per_day: {len(odd)} vehicle(s) above "
+                f"{EV_KWH_PER_DAY_USUAL_MAX:g} kWh per day, e.g. {_fmt(odd[0])} kWh: more than "
+                "a car charged at home uses (a Dutch car drives about 13,000 km/yr, 6-8 "
+                f"kWh/day; {EV_KWH_PER_DAY_USUAL_MAX:g} kWh/day is about 80,000 km/yr); is it "
+                "the battery's capacity?",
+                "ev_kwh_per_day_high",
+                building=building,
+                count=len(odd),
+                usual_max=EV_KWH_PER_DAY_USUAL_MAX,
+                example_kwh=float(odd[0]),
+            )
         )
     # plugged in from arrival to departure, the next day's when it is not later (ev.py)
     hours = [d - a if d > a else d + 24.0 - a for a, d in zip(arrive, leave, strict=True)]
@@ -484,9 +512,18 @@ def _ev_warnings(where: str, spec: Any) -> list[str]:
     if short:
         e, p, h = short[0]
         out.append(
-            f"{where}.ev_charging.kwh_per_day: {len(short)} vehicle(s) need more than the "
-            f"charger gives while plugged in, e.g. {_fmt(e)} kWh/day at {p:g} kW for {h:g} h "
-            f"({p * h:,.4g} kWh); the rest is not charged"
+            Message(
+                f"{where}.ev_charging.kwh_per_day: {len(short)} vehicle(s) need more than the "
+                f"charger gives while plugged in, e.g. {_fmt(e)} kWh/day at {p:g} kW for "
+                f"{h:g} h ({p * h:,.4g} kWh); the rest is not charged",
+                "ev_charger_short",
+                building=building,
+                count=len(short),
+                example_kwh=float(e),
+                charger_kw=float(p),
+                plugged_h=float(h),
+                max_kwh=float(p * h),
+            )
         )
     return out
 
@@ -501,9 +538,9 @@ def plausibility_warnings(scenario: Scenario) -> list[str]:
 
     Returns
     -------
-    list of str
-        One sentence per unusual value, naming the field, the value and what is usual;
-        empty when nothing stands out.
+    list of Message
+        One sentence per unusual value, naming the field, the value and what is usual
+        (with its code and figures); empty when nothing stands out.
 
     Notes
     -----
@@ -527,59 +564,120 @@ def plausibility_warnings(scenario: Scenario) -> list[str]:
         kwp_per_dwelling = b.capacity_kwp / b.dwellings
         if kwp_per_dwelling > KWP_PER_DWELLING_USUAL_MAX:
             out.append(
-                f"{where}: {_fmt(kwp_per_dwelling)} kWp per dwelling is more than roofs "
-                f"usually hold (0.3-3 kWp per dwelling of a block of flats, up to "
-                f"{KWP_PER_DWELLING_USUAL_MAX:g} on a low-rise row); check capacity_kwp "
-                "or area_m2 and dwellings"
+                Message(
+                    f"{where}: {_fmt(kwp_per_dwelling)} kWp per dwelling is more than roofs "
+                    f"usually hold (0.3-3 kWp per dwelling of a block of flats, up to "
+                    f"{KWP_PER_DWELLING_USUAL_MAX:g} on a low-rise row); check capacity_kwp "
+                    "or area_m2 and dwellings",
+                    "kwp_per_dwelling_high",
+                    building=b.id,
+                    kwp_per_dwelling=kwp_per_dwelling,
+                    usual_max=KWP_PER_DWELLING_USUAL_MAX,
+                )
             )
         for j, a in enumerate(b.arrays):
             low, high = PACKING_KWP_PER_M2_USUAL
             if a.area_m2 is not None and not low <= a.packing_kwp_per_m2 <= high:
                 out.append(
-                    f"{where}.arrays[{j}].packing_kwp_per_m2: {a.packing_kwp_per_m2:g} kWp/m2 "
-                    f"is unusual (flat roofs carry about 0.08-0.20 kWp/m2)"
+                    Message(
+                        f"{where}.arrays[{j}].packing_kwp_per_m2: {a.packing_kwp_per_m2:g} "
+                        f"kWp/m2 is unusual (flat roofs carry about 0.08-0.20 kWp/m2)",
+                        "packing_unusual",
+                        building=b.id,
+                        array=a.id,
+                        packing_kwp_per_m2=a.packing_kwp_per_m2,
+                    )
                 )
-        out += _consumption_warnings(f"{where}.tenants", b.tenants.annual_kwh)
+        out += _consumption_warnings(f"{where}.tenants", b.id, "tenants", b.tenants.annual_kwh)
         if b.members.count:
-            out += _consumption_warnings(f"{where}.members", b.members.annual_kwh)
-        common_per_dwelling = b.common.total_kwh_per_yr / b.dwellings
-        if common_per_dwelling > COMMON_KWH_PER_DWELLING_USUAL_MAX:
-            out.append(
-                f"{where}.common: {_fmt(common_per_dwelling)} kWh/yr per dwelling is unusual "
-                "for common installations (30-300 kWh per dwelling, domain.md section 7)"
-            )
-        if b.dwellings > DWELLINGS_USUAL_MAX:
-            out.append(
-                f"{where}.dwellings: {b.dwellings:,} dwellings in one building is unusual "
-                f"(corporation complexes rarely exceed a few hundred)"
-            )
-        if b.members.count > MEMBERS_USUAL_MAX:
-            out.append(
-                f"{where}.members.count: {b.members.count:,} members for one roof is unusual "
-                "(collective solar roofs have tens to a few hundred)"
-            )
-        if b.floor_area_m2:
-            low, high = FLOOR_AREA_M2_USUAL
-            odd = [v for v in b.floor_area_m2 if not low <= v <= high]
-            if odd:
-                out.append(
-                    f"{where}.floor_area_m2: {len(odd)} dwelling(s) outside "
-                    f"{low:g}-{high:g} m2, e.g. {_fmt(odd[0])} m2"
-                )
+            out += _consumption_warnings(f"{where}.members", b.id, "members", b.members.annual_kwh)
+        out += _building_size_warnings(where, b)
         if scenario.allocation.members.mode == "sce" and b.members.count:
-            needed = math.ceil(b.capacity_kwp / SCE_KWP_PER_MEMBER_MAX)
-            if b.members.count < needed:
-                out.append(
-                    f"{where}: the SCE asks at least one member per 5 kWp: {needed} for "
-                    f"{_fmt(b.capacity_kwp)} kWp, found {b.members.count}"
-                )
-            if b.capacity_kwp > SCE_LARGE_CONNECTION_KWP_MAX:
-                out.append(
-                    f"{where}: {_fmt(b.capacity_kwp)} kWp is above the SCE's 500 kWp "
-                    "(large connection)"
-                )
+            out += _sce_warnings(where, b)
         if b.ev_charging is not None and b.ev_charging.vehicles:
-            out += _ev_warnings(where, b.ev_charging)
+            out += _ev_warnings(where, b.id, b.ev_charging)
+    return out
+
+
+def _building_size_warnings(where: str, b: Any) -> list[str]:
+    """Common installations per dwelling, dwellings, members and floor areas."""
+    out: list[str] = []
+    common_per_dwelling = b.common.total_kwh_per_yr / b.dwellings
+    if common_per_dwelling > COMMON_KWH_PER_DWELLING_USUAL_MAX:
+        out.append(
+            Message(
+                f"{where}.common: {_fmt(common_per_dwelling)} kWh/yr per dwelling is unusual "
+                "for common installations (30-300 kWh per dwelling, domain.md section 7)",
+                "common_per_dwelling_high",
+                building=b.id,
+                kwh_per_dwelling=common_per_dwelling,
+            )
+        )
+    if b.dwellings > DWELLINGS_USUAL_MAX:
+        out.append(
+            Message(
+                f"{where}.dwellings: {b.dwellings:,} dwellings in one building is unusual "
+                f"(corporation complexes rarely exceed a few hundred)",
+                "dwellings_many",
+                building=b.id,
+                dwellings=b.dwellings,
+            )
+        )
+    if b.members.count > MEMBERS_USUAL_MAX:
+        out.append(
+            Message(
+                f"{where}.members.count: {b.members.count:,} members for one roof is unusual "
+                "(collective solar roofs have tens to a few hundred)",
+                "members_many",
+                building=b.id,
+                members=b.members.count,
+            )
+        )
+    if b.floor_area_m2:
+        low, high = FLOOR_AREA_M2_USUAL
+        odd = [v for v in b.floor_area_m2 if not low <= v <= high]
+        if odd:
+            out.append(
+                Message(
+                    f"{where}.floor_area_m2: {len(odd)} dwelling(s) outside "
+                    f"{low:g}-{high:g} m2, e.g. {_fmt(odd[0])} m2",
+                    "floor_area_unusual",
+                    building=b.id,
+                    count=len(odd),
+                    low=low,
+                    high=high,
+                    example_m2=float(odd[0]),
+                )
+            )
+    return out
+
+
+def _sce_warnings(where: str, b: Any) -> list[str]:
+    """The SCE's member and capacity rules (domain.md section 4)."""
+    out: list[str] = []
+    needed = math.ceil(b.capacity_kwp / SCE_KWP_PER_MEMBER_MAX)
+    if b.members.count < needed:
+        out.append(
+            Message(
+                f"{where}: the SCE asks at least one member per 5 kWp: {needed} for "
+                f"{_fmt(b.capacity_kwp)} kWp, found {b.members.count}",
+                "sce_members_few",
+                building=b.id,
+                needed=needed,
+                capacity_kwp=b.capacity_kwp,
+                members=b.members.count,
+            )
+        )
+    if b.capacity_kwp > SCE_LARGE_CONNECTION_KWP_MAX:
+        out.append(
+            Message(
+                f"{where}: {_fmt(b.capacity_kwp)} kWp is above the SCE's 500 kWp "
+                "(large connection)",
+                "sce_capacity_high",
+                building=b.id,
+                capacity_kwp=b.capacity_kwp,
+            )
+        )
     return out
 
 
@@ -593,7 +691,7 @@ def result_warnings(result: Result) -> list[str]:
 
     Returns
     -------
-    list of str
+    list of Message
         Households gaining more a year than their whole electricity bill without the
         scheme; a specific yield outside :data:`SPECIFIC_YIELD_USUAL`.
 
@@ -619,10 +717,17 @@ def result_warnings(result: Result) -> list[str]:
         first = int(above.nonzero()[0][0])
         pid = result.participants.index[first]
         out.append(
-            f"{int(above.sum())} household(s) gain more a year than their whole electricity "
-            f"bill without the scheme (before the energy-tax rebate), e.g. {pid}: benefit "
-            f"EUR {benefit[first]:,.0f}/yr, bill EUR {bill[first]:,.0f}/yr; check "
-            "consumption, capacity and payouts"
+            Message(
+                f"{int(above.sum())} household(s) gain more a year than their whole "
+                f"electricity bill without the scheme (before the energy-tax rebate), e.g. "
+                f"{pid}: benefit EUR {benefit[first]:,.0f}/yr, bill EUR {bill[first]:,.0f}/yr; "
+                "check consumption, capacity and payouts",
+                "benefit_above_bill",
+                count=int(above.sum()),
+                participant=str(pid),
+                benefit_eur=float(benefit[first]),
+                bill_eur=float(bill[first]),
+            )
         )
     capacity = result.scenario.capacity_kwp
     generation = float(result.generation_kwh.to_numpy().sum())
@@ -631,8 +736,14 @@ def result_warnings(result: Result) -> list[str]:
         low, high = SPECIFIC_YIELD_USUAL
         if not low <= specific <= high:
             out.append(
-                f"specific yield {specific:,.0f} kWh/kWp is outside what Dutch roofs give "
-                f"(about 750-1,000 kWh/kWp; {low:,.0f}-{high:,.0f} taken as usual); "
-                "check capacity and measured generation"
+                Message(
+                    f"specific yield {specific:,.0f} kWh/kWp is outside what Dutch roofs give "
+                    f"(about 750-1,000 kWh/kWp; {low:,.0f}-{high:,.0f} taken as usual); "
+                    "check capacity and measured generation",
+                    "specific_yield_unusual",
+                    specific_yield=specific,
+                    low=low,
+                    high=high,
+                )
             )
     return out

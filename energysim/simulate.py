@@ -39,6 +39,7 @@ from energysim.errors import DataError
 from energysim.flows import Flows, annual_energy, check_balance, into_scheme_kwh
 from energysim.flows import check_energy_balance as check_energy_balance
 from energysim.io import read_schedule_csv
+from energysim.messages import Message
 from energysim.participants import consumption_with_notes, participant_table
 from energysim.plausibility import (
     PRICE_EUR_PER_KWH_MIN,
@@ -281,10 +282,16 @@ def _other_supplier_notes(scenario: Scenario, participants: pd.DataFrame) -> lis
     if not len(excluded):
         return []
     return [
-        f"{len(excluded)} household(s) have another supplier than "
-        f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
-        f"(Energiewet: one supplier per sharing group): {', '.join(excluded[:10])}"
-        + (" ..." if len(excluded) > 10 else "")
+        Message(
+            f"{len(excluded)} household(s) have another supplier than "
+            f"'{scenario.allocation.sharing_supplier}' and are left out of energy sharing "
+            f"(Energiewet: one supplier per sharing group): {', '.join(excluded[:10])}"
+            + (" ..." if len(excluded) > 10 else ""),
+            "other_supplier_left_out",
+            count=len(excluded),
+            supplier=str(scenario.allocation.sharing_supplier),
+            households=[str(p) for p in excluded],
+        )
     ]
 
 

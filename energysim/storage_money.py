@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from energysim import business
 from energysim.accounts import Accounts
+from energysim.messages import Message
 from energysim.scenario import Scenario, SharedBattery
 from energysim.storage import BatteryRun, StorageResult
 from energysim.tariffs import TariffSet
@@ -254,15 +255,30 @@ def battery_messages(scenario: Scenario, stored: StorageResult) -> list[str]:
     for run in stored.batteries:
         what = "shared battery" if run.kind == "shared" else f"{run.count} home batteries"
         out.append(
-            f"{run.building_id}: {what} simulated at its mean state of health over "
-            f"{scenario.finance.lifetime_yr} years ({run.life.mean_soh_frac:.0%} of "
-            f"{run.figures.capacity_kwh:g} kWh each; {run.cycles_per_yr:.0f} full cycles/yr, "
-            f"replaced in year(s) {run.life.replacement_years or 'none'}); degradation, "
-            "cost and efficiency figures not set in the scenario are estimates"
+            Message(
+                f"{run.building_id}: {what} simulated at its mean state of health over "
+                f"{scenario.finance.lifetime_yr} years ({run.life.mean_soh_frac:.0%} of "
+                f"{run.figures.capacity_kwh:g} kWh each; {run.cycles_per_yr:.0f} full "
+                f"cycles/yr, replaced in year(s) {run.life.replacement_years or 'none'}); "
+                "degradation, cost and efficiency figures not set in the scenario are estimates",
+                "battery_state_of_health",
+                building=run.building_id,
+                kind=run.kind,
+                count=run.count,
+                lifetime_yr=scenario.finance.lifetime_yr,
+                soh_frac=float(run.life.mean_soh_frac),
+                capacity_kwh=float(run.figures.capacity_kwh),
+                cycles_per_yr=float(run.cycles_per_yr),
+                replacement_years=[int(y) for y in run.life.replacement_years],
+            )
         )
         if "perfect foresight" in run.dispatch_label:
             out.append(
-                f"{run.building_id}: the shared battery's dispatch uses perfect foresight of "
-                "prices, surplus and demand: an upper bound, not achievable in operation"
+                Message(
+                    f"{run.building_id}: the shared battery's dispatch uses perfect foresight "
+                    "of prices, surplus and demand: an upper bound, not achievable in operation",
+                    "battery_perfect_foresight",
+                    building=run.building_id,
+                )
             )
     return out

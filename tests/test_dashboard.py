@@ -34,6 +34,7 @@ from tests.helpers import results_figures, storage_figures
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 sys.path.insert(0, str(REPO / "dashboards"))
+import engine_words  # noqa: E402
 import formatting as fmt  # noqa: E402
 import i18n  # noqa: E402
 import session  # noqa: E402
@@ -127,11 +128,15 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s) | storage_figures(s)
-    households = at.dataframe[-1].value  # all households, in whole euros as shown
-    benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
+    households = at.table[-1].value  # all households, in whole euros as shown
+    benefits = [parse_number(v) for v in households[T("col_per_year.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
-    assert all(message in shown for message in s["messages"])  # estimates are said
+    # every note and warning said in the page's words (estimates named, in a table too)
+    assert all(engine_words.say(message) in shown for message in s["messages"])
+    if s["assumptions"]:
+        (estimates,) = [d.value for d in at.dataframe if T("estimates.figure") in d.value]
+        assert len(estimates) == len(s["assumptions"])
 
 
 def example_dict(name: str) -> dict[str, Any]:
@@ -421,12 +426,15 @@ def test_implausible_roof_is_warned_about() -> None:
     assert_no_traceback(at)
     assert at.success  # possible, so it runs, but the user is told
     warnings = [w.value for w in at.warning]
-    assert any("kWp per dwelling" in w for w in warnings)
-    assert any("more a year than their whole electricity bill" in w for w in warnings)
+    # in Dutch, by the messages' codes; no English sentence, no field name
+    per_dwelling = "kWp per woning is meer dan een dak meestal draagt"
+    assert any(per_dwelling in w for w in warnings)
+    assert any("meer op vooruit dan hun hele stroomrekening" in w for w in warnings)
+    assert not any("kWp per dwelling" in w or "capacity_kwp" in w for w in warnings)
     goto(at, "Results")
-    assert any("whole electricity bill" in w.value for w in at.warning)
+    assert any("hele stroomrekening" in w.value for w in at.warning)
     shown = " ".join(e.value for e in [*at.warning, *at.info])
-    assert shown.count("kWp per dwelling is more than") == 1  # once, not again in the notes
+    assert shown.count(per_dwelling) == 1  # once, not again in the notes
 
 
 # --------------------------------------------------------------------------- upload errors
@@ -674,17 +682,14 @@ def test_not_in_form_keeps_everything_else() -> None:
 
 
 # --------------------------------------------------------------------------- words, charts
-ENGINE_LEADS = ("common.warnings_lead", "common.notes_lead", "ownership.notes_lead")
 RAW = re.compile(r"\b\w+_(kwh|eur|frac|kw|kwp|mwh|pp)\b|\bcol\.\w+")
 
 
 def visible_texts(at: AppTest) -> list[str]:
-    """Every label, message, table header and cell, metric and chart text on the page
-    (not the scenario file's own TOML, shown read-only as the file has it)."""
-    engine = tuple(
-        i18n.text(lang, key) for lang in ("nl", "en") for key in ENGINE_LEADS
-    )  # the engine's own messages, in English after a lead-in: not labels
-    out = [t for t in texts(at) if t not in {c.value for c in at.code} and not t.startswith(engine)]
+    """Every label, message (the engine's too), table header and cell, metric and chart
+    text on the page (not the scenario file's own TOML, shown read-only as the file has
+    it)."""
+    out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
@@ -695,6 +700,7 @@ def visible_texts(at: AppTest) -> list[str]:
     for table in [*at.dataframe, *at.table]:
         frame = table.value
         out += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+        out += [str(n) for n in frame.index.names if n is not None]  # st.table's first header
         out += [str(v) for v in frame.astype(str).to_numpy().ravel()[:2000]]
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
@@ -920,7 +926,7 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     (target,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
     assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
     labels = [a["text"] for a in figure["layout"]["annotations"]]
-    assert T("ownership.target_line", value="50%") in labels
+    assert T("ownership.target_line", value="50%").replace(": ", ":<br>") in labels
 
 
 def test_portfolio_pairs_each_complex_and_names_it() -> None:
@@ -936,3 +942,22 @@ def test_portfolio_pairs_each_complex_and_names_it() -> None:
     assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
     totals = at.table[0].value
     assert list(totals[T("col.complexes")]) == ["2", "2"]
+
+
+def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents() -> None:
+    data = example_dict("rotterdam-galerijflat")
+    fields = {f.path: f for f in state.form_fields(data)}
+    area = fields["buildings[0].arrays[0].area_m2"]
+    fee = fields["finance.panel_fee_eur_per_yr"]
+    dwellings = fields["buildings[0].dwellings"]
+    assert state.number_format(area, 250.0) == "%.0f"  # 250, not 250.00
+    assert state.number_format(area, 250.5) == "%.1f"
+    assert state.number_format(area, 0.125) == "%.3f"
+    assert state.number_format(fee, 20.0) == "%.0f"  # whole euros
+    assert state.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
+    assert state.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
+    assert state.number_format(dwellings, 80) is None  # an integer widget: 80
+    at = start()
+    shown = {w.label: w.proto.format for w in at.number_input}
+    assert shown[T("form.area", name="GF1-east")] == "%.0f"
+    assert shown[T("form.panel_fee")] == "%.0f"

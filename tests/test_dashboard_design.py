@@ -70,8 +70,11 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def frame_with(at: AppTest, column: str) -> list[pd.DataFrame]:
-    """The tables shown whose headers include ``column``."""
-    return [d.value for d in at.dataframe if column in list(d.value.columns)]
+    """The tables shown whose headers include ``column`` (the first column of a table
+    drawn with ``st.table`` is its index)."""
+    frames = [d.value for d in at.dataframe]
+    frames += [d.value.reset_index() for d in at.table]
+    return [f for f in frames if column in list(f.columns)]
 
 
 def energysim_run(scenario: Scenario, folder: Path) -> dict[str, Any]:

@@ -17,10 +17,15 @@ from pathlib import Path
 
 from tests.helpers import results_figures
 from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this module's too
+    HEIGHT,
     SCENARIOS,
+    SIZES,
+    WIDTH,
     Page,
     energysim_run,
+    full_shot,
     pytestmark,
+    set_size,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,6 +88,9 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
     verdict = page.alerts("success") + page.alerts("warning")
     assert verdict and page.in_first_screen(verdict[0])
     page.shot("design")
+    for width, _ in SIZES if os.environ.get(KEEP) else ():  # the whole page, to look at
+        full_shot(page, f"design-nl-{width}", width)
+    set_size(page, WIDTH, HEIGHT)
     for tab in ("prices", "keys", "size", "ownership") if os.environ.get(KEEP) else ():
         label = t(f"design.tab.{tab}")
         tab_button = page.d.find_element(

@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 
 from energysim.csv_dialect import read_csv_file
+from energysim.messages import CODES, Message
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARDS = REPO / "dashboards"
 sys.path.insert(0, str(DASHBOARDS))
 import downloads  # noqa: E402
+import engine_words  # noqa: E402
 import formatting as fmt  # noqa: E402
 import i18n  # noqa: E402
 
@@ -144,3 +146,83 @@ def test_a_named_index_becomes_the_first_column() -> None:
     out = downloads.labelled(frame)
     assert out.columns[0] == downloads.column_label("participant_id")
     assert list(out.iloc[:, 0]) == ["GF1-T001", "GF1-T002", "coöp;1"]
+
+
+# --------------------------------------------------------------------------- engine messages
+RAW = re.compile(r"\b[a-z]\w*_(kwh|eur|frac|kw|kwp|yr|m2)\b|\{|\}|msg\.|figure\.")
+
+
+def sample_params(code: str) -> dict[str, object]:
+    """Params of the right kinds for a message code (names as the engine gives them)."""
+    words: dict[str, object] = {
+        "building": "B1",
+        "group": "tenants",
+        "kind": "shared",
+        "connection": "small",
+        "figures": ["supply_price_excl_vat_eur_per_kwh", "B1.contracted_capacity_kw"],
+        "households": [f"B1-T{i:03d}" for i in range(12)],
+        "replacement_years": [12],
+        "start": "2026-03-29T02:00:00+02:00",
+        "participant": "B1-T001",
+        "array": "east",
+        "supplier": "Coöperatie Zon",
+        "column": "meter_1",
+        "year": 2027,
+        "rule": "community",
+        "owner_types": ["municipality", "resident_cooperative"],
+        "source": "municipal division of 1 January 2023",
+        "area": "Voorne aan Zee",
+    }
+    ints = {"count", "needed", "members", "dwellings", "intervals", "lifetime_yr"}
+    ints |= {"undated", "late", "target_year", "vehicles"}
+    return {name: words.get(name, 3 if name in ints else 1234.5678) for name in CODES[code]}
+
+
+def test_every_engine_message_code_has_a_dutch_and_an_english_sentence() -> None:
+    for lang in ("nl", "en"):
+        words = i18n.catalogue(lang)
+        sentences = {k.removeprefix("msg."): v for k, v in words.items() if k.startswith("msg.")}
+        assert sorted(set(CODES) - set(sentences)) == [], lang  # a code without words
+        assert sorted(set(sentences) - set(CODES)) == [], lang  # words of no code
+        for code, sentence in sentences.items():
+            assert placeholders(sentence) <= set(CODES[code]), (lang, code)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_engine_messages_are_said_in_words_without_field_names(lang: str) -> None:
+    i18n.set_language(lang)
+    try:
+        for code in CODES:
+            english = Message(f"the engine's sentence {code}", code, **sample_params(code))
+            shown = engine_words.say(english)
+            assert shown != str(english) and not RAW.search(shown), (code, shown)
+        plain = engine_words.say("an older summary's sentence, as written")
+    finally:
+        i18n.set_language("nl")
+    assert plain == "an older summary's sentence, as written"
+    assert not i18n.missing
+
+
+def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
+    rows = (REPO / "energysim" / "data" / "tariffs.csv").read_text(encoding="utf-8")
+    names = {line.split(",")[0] for line in rows.splitlines()[1:] if line}
+    names |= {"feed_in_compensation_excl_vat_eur_per_kwh", "contracted_capacity_kw"}
+    for name in names:
+        assert i18n.has(f"figure.{name}"), name
+    record = {"figure": "B1.contracted_capacity_kw", "year": 2027, "value": 56.0}
+    table_nl = engine_words.assumptions_table(
+        [
+            {**record, "from_year": 2027},
+            {"figure": "vat_frac", "year": 2027, "value": 0.21, "from_year": 2026},
+        ]
+    )
+    assert list(table_nl.columns) == [
+        i18n.text("nl", f"estimates.{k}") for k in ("figure", "value", "year", "why")
+    ]
+    assert table_nl.iloc[0].tolist() == [
+        i18n.text("nl", "figure.contracted_capacity_kw") + " (B1)",
+        "56",
+        "2027",
+        "eigen schatting",
+    ]
+    assert table_nl.iloc[1, 1] == "21%" and table_nl.iloc[1, 3] == "cijfer van 2026 doorgetrokken"

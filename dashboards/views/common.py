@@ -10,6 +10,7 @@ from typing import Any
 import session
 import state
 import streamlit as st
+from engine_words import assumptions_table, said
 from i18n import t
 
 from energysim.errors import EnergysimError
@@ -48,12 +49,23 @@ def listed(lines: Sequence[str]) -> str:
 def engine_messages(
     warnings: Sequence[str], notes: Sequence[str], lead: str = "common.notes_lead"
 ) -> None:
-    """The library's warnings and notes of a run. They are the engine's own words, in
-    English; a lead-in in the page's language says what they are."""
+    """The library's warnings and notes of a run, in the page's language (each by its
+    code, :mod:`engine_words`), after a lead-in that says what they are."""
     if warnings:
-        st.warning(f"{t('common.warnings_lead')}\n{listed(warnings)}", icon=":material/warning:")
+        st.warning(
+            f"{t('common.warnings_lead')}\n{listed(said(warnings))}", icon=":material/warning:"
+        )
     if notes:
-        st.info(f"{t(lead)}\n{listed(notes)}", icon=":material/info:")
+        st.info(f"{t(lead)}\n{listed(said(notes))}", icon=":material/info:")
+
+
+def estimates(assumptions: Sequence[dict[str, Any]]) -> None:
+    """The run's estimated figures as a small table (folded away; the notes name them)."""
+    if not assumptions:
+        return
+    with st.expander(t("estimates.title", count=len(assumptions)), icon=":material/info:"):
+        st.caption(t("estimates.caption"))
+        st.dataframe(assumptions_table(assumptions), hide_index=True, key="estimates_table")
 
 
 def cannot_run(errors: Sequence[str]) -> None:

@@ -46,7 +46,8 @@ def shown(frame: pd.DataFrame, formats: dict[str, Format]) -> pd.DataFrame:
 
 def table(frame: pd.DataFrame, formats: dict[str, Format], name: str, key: str) -> None:
     """A table shown in words and downloadable whole (every column, as numbers)."""
-    st.dataframe(shown(frame, formats), hide_index=True, key=f"design_table_{key}")
+    words = shown(frame, formats)
+    st.table(words.set_index(words.columns[0]))  # headers wrap: fits 1366 px
     downloads.download_table(
         frame,
         name,
@@ -95,19 +96,17 @@ def prices(view: ds.DesignView) -> None:
         **{f"{c}_shown": per_lever(c) for c in ("current", "break_even", "households_max", "top")}
     )
     frame["lever_words"] = frame["lever"].map(words.lever_words)
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
-                t("design.col.lever"): frame["lever_words"],
-                t("design.col.current"): frame["current_shown"],
-                t("design.col.break_even"): frame["break_even_shown"],
-                t("design.col.households_max"): frame["households_max_shown"],
-                t("design.col.top"): frame["top_shown"],
-                t("design.col.feasible"): frame["feasible"].map(yes_no),
-            }
-        ),
-        hide_index=True,
-        key="design_table_prices",
+                t("design.col.current"): frame["current_shown"].to_numpy(),
+                t("design.col.break_even"): frame["break_even_shown"].to_numpy(),
+                t("design.col.households_max"): frame["households_max_shown"].to_numpy(),
+                t("design.col.top"): frame["top_shown"].to_numpy(),
+                t("design.col.feasible"): frame["feasible"].map(yes_no).to_numpy(),
+            },
+            index=pd.Index(frame["lever_words"].to_numpy(), name=t("design.col.lever")),
+        )
     )
     plain = rows.drop(columns=["message"]).assign(lever=rows["lever"].map(words.lever_words))
     downloads.download_table(
@@ -266,7 +265,7 @@ def ownership(view: ds.DesignView) -> None:
 def report(view: ds.DesignView) -> None:
     st.caption(t("design.report.intro"))
     st.code("\n".join(view.lines), language=None, wrap_lines=True)
-    common.engine_messages([], view.figures.get("messages") or [])
+    common.engine_messages([], view.messages)
     timings = view.figures["timings_s"]
     st.caption(
         t(

@@ -37,6 +37,15 @@ AREA_COLUMNS = [
     "target_met",
 ]
 ADDED_COLUMNS = ["local_share_production_without_added_frac", "added_change_pp"]
+MAIN_AREA_COLUMNS = {
+    "production_mwh",
+    "local_share_production_frac",
+    "to_target_pp",
+    "rooftop_kwp_to_close_gap",
+    *ADDED_COLUMNS,
+}
+"""What the page's table shows (readable at 1366 px); the full table folds away and
+downloads."""
 
 
 def area_table(report: ownership.OwnershipReport, level: str, added: bool) -> pd.DataFrame:
@@ -142,7 +151,10 @@ def page(checked: state.Check) -> None:
         "ownership_chart",
     )
     table = area_table(report, level, add)
-    st.dataframe(fmt.readable(table), hide_index=True, key="areas_table")
+    main = [c for c in table.columns if c in MAIN_AREA_COLUMNS]
+    st.table(fmt.readable(table[main]).set_index(i18n.column(level)))  # headers wrap
+    with st.expander(t("ownership.all_columns")):
+        st.dataframe(fmt.readable(table), hide_index=True, key="areas_table_all")
     download_table(table, f"ownership_{level}", "ownership_areas")
     total = report.total
     st.caption(

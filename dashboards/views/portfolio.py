@@ -126,7 +126,9 @@ def complex_label(row: pd.Series) -> str:
 def column_words(column: str) -> str:
     """A batch summary column in words (a sweep column by its setting)."""
     if column.startswith("sweep."):
-        return t("portfolio.sweep_column", name=column.removeprefix("sweep."))
+        name = column.removeprefix("sweep.")
+        words = t(f"setting.{name}") if i18n.has(f"setting.{name}") else name
+        return t("portfolio.sweep_column", name=words)
     if i18n.has(f"col.{column}"):
         return t(f"col.{column}")
     return column
@@ -199,7 +201,18 @@ def page(results_dir: Path | None) -> None:
         ["unit_id", "complex_id", "name", "postcode", *sweep, *[c for c in FIGURES if c in frame]]
     ]
     labels = {c: column_words(c) for c in shown.columns if c.startswith("sweep.")}
-    st.dataframe(fmt.readable(shown, labels), hide_index=True, key="portfolio_table")
+    # at 1366 px: the complex's id is in the unit's, and the unit and name stay in view
+    # while the figures scroll
+    on_screen = shown.drop(columns="complex_id") if shown["name"].any() else shown
+    st.dataframe(
+        fmt.readable(on_screen, labels),
+        hide_index=True,
+        key="portfolio_table",
+        column_config={
+            i18n.column("unit_id"): st.column_config.Column(pinned=True),
+            i18n.column("name"): st.column_config.Column(pinned=True, width="medium"),
+        },
+    )
     download_table(shown, "portfolio", "portfolio", labels=labels)
     download_table(
         frame.drop(columns=["label"]),

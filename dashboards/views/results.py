@@ -6,6 +6,7 @@ from typing import Any
 
 import charts
 import formatting as fmt
+import i18n
 import pandas as pd
 import state
 import streamlit as st
@@ -27,6 +28,8 @@ HOUSEHOLD_COLUMNS = [
 ]
 STAT_COLUMNS = ["households", "mean_eur", "p10_eur", "median_eur", "p90_eur", "better_off_frac"]
 LEAST = 5
+HOUSEHOLDS_HEIGHT_PX = 480
+"""The all-households table scrolls within this height (80 rows and more)."""
 
 
 def headline(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -96,6 +99,7 @@ def page(checked: state.Check) -> None:
     for column, (label, (value, help_key)) in zip(columns, figures.items(), strict=True):
         column.metric(t(label), value, help=t(help_key))
     common.engine_messages(out["warnings"], out["notes"])
+    common.estimates(s["assumptions"])
 
     storage.results(s)
 
@@ -143,6 +147,10 @@ def page(checked: state.Check) -> None:
     st.dataframe(fmt.readable(with_role_words(lowest)), hide_index=True, key="least_table")
 
     st.subheader(t("results.households_heading"))
+    st.caption(t("results.households_caption"))
     shown = households[HOUSEHOLD_COLUMNS]
-    st.dataframe(fmt.readable(with_role_words(shown)), hide_index=True, key="households_table")
+    per_year = {c: t(f"col_per_year.{c}") for c in shown if i18n.has(f"col_per_year.{c}")}
+    table = fmt.readable(with_role_words(shown), per_year).set_index(t("col.participant_id"))
+    with st.container(height=HOUSEHOLDS_HEIGHT_PX):  # headers wrap: no sideways scrolling
+        st.table(table)
     download_table(with_role_words(shown), "households", "households")

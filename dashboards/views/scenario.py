@@ -50,7 +50,8 @@ def _widget(f: state.FormField, checked: state.Check) -> None:
         "help": t(f.help) if f.help else None,
     }
     if f.kind in ("int", "float"):
-        st.number_input(label, value=value, step=f.step, format=f.fmt, **common_args)
+        shown = state.number_format(f, value)
+        st.number_input(label, value=value, step=f.step, format=shown, **common_args)
     else:
         choices = state.options(data, original, f)
         index = choices.index(value) if value in choices else None

@@ -143,7 +143,6 @@ def form_field(data: dict[str, Any], feature: str, figure: Figure) -> state.Form
         section="rules",
         default=default_of(data, feature, figure.name),
         step=figure.step,
-        fmt="%.1f" if figure.kind == "float" else None,
         help=f"storage.{feature}.{figure.name}_help",
     )
 
@@ -202,7 +201,12 @@ def _figure(data: dict[str, Any], feature: str, figure: Figure) -> None:
     else:
         low = 0.0 if figure.kind == "float" else 0
         st.number_input(
-            session.field_label(f), value=value, step=f.step, format=f.fmt, min_value=low, **args
+            session.field_label(f),
+            value=value,
+            step=f.step,
+            format=state.number_format(f, value),
+            min_value=low,
+            **args,
         )
     if args["disabled"]:
         st.caption(t("storage.ev_charging.lists"))
