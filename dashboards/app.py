@@ -22,11 +22,11 @@ import i18n  # noqa: E402
 import session  # noqa: E402
 import state  # noqa: E402
 from i18n import t  # noqa: E402
-from views import compare, ownership, portfolio, results, scenario  # noqa: E402
+from views import compare, design, ownership, portfolio, results, scenario  # noqa: E402
 
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
-PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
+PAGES = ("scenario", "results", "design", "compare", "ownership", "portfolio")
 
 
 def sidebar() -> str:
@@ -69,6 +69,7 @@ def main() -> None:
     view = {
         "scenario": scenario.page,
         "results": results.page,
+        "design": design.page,
         "compare": compare.page,
         "ownership": ownership.page,
     }[chosen]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import state
@@ -101,6 +102,25 @@ def commit_field(f: state.FormField) -> None:
     except Exception:  # noqa: BLE001 - never a traceback on the page
         remember_error(apology_text(), traceback.format_exc())
     ss["rev"] += 1  # the value was not taken: show the scenario's value again
+
+
+def edit(
+    change: Callable[[dict[str, Any]], dict[str, Any]], what: str, fresh: bool = False
+) -> None:
+    """Change the scenario dict with ``change`` (given a copy, returns the new dict),
+    keeping where it came from: the title then says "edited" and Undo goes back to the
+    file. ``fresh``: every widget shows the new dict's values (a change of many fields,
+    such as applying a design). For callbacks of widgets that are not one form field."""
+    ss = st.session_state
+    try:
+        ss["scenario"] = change(copy.deepcopy(ss["scenario"]))
+        ss["load_error"] = None
+        if fresh:
+            ss["rev"] += 1
+    except EnergysimError as exc:
+        remember_error(f"{what}: {exc}")
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        remember_error(apology_text(), traceback.format_exc())
 
 
 def choose_example() -> None:

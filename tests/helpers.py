@@ -81,3 +81,36 @@ def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
         label("local_ownership"): fmt.percent(s["local_ownership_frac"], lang=lang),
         label("benefit_total"): fmt.number(s["household_benefit_total_eur"], lang=lang),
     }
+
+
+def storage_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
+    """The Results page's storage and electrification metrics for a run summary, as
+    displayed in a language (none when the run has no batteries, heat pumps or EVs)."""
+    import sys
+
+    dashboards = str(Path(__file__).resolve().parents[1] / "dashboards")
+    if dashboards not in sys.path:
+        sys.path.insert(0, dashboards)
+    import formatting as fmt
+    import i18n
+
+    def label(key: str) -> str:
+        return i18n.text(lang, f"storage.results.{key}")
+
+    out: dict[str, str] = {}
+    storage, electric = s.get("storage"), s.get("electrification")
+    if storage:
+        gain = storage["self_consumption_gain_frac"]
+        out[label("self_consumption")] = fmt.percent(
+            storage["self_consumption_frac_without_batteries"] + gain, lang=lang
+        )
+        out[label("delivered")] = fmt.kwh(storage["delivered_kwh"], lang=lang)
+        out[label("lost")] = fmt.kwh(storage["loss_kwh"], lang=lang)
+        out[label("benefit")] = fmt.eur(sum(storage["battery_benefit_eur"].values()), lang=lang)
+    if electric and electric.get("heat_pump_dwellings"):
+        out[label("heat_pump_kwh")] = fmt.kwh(electric["heat_pump_kwh"], lang=lang)
+        out[label("cop")] = fmt.number(electric["seasonal_cop"], 2, lang=lang)
+    if electric and electric.get("ev_vehicles"):
+        out[label("ev_kwh")] = fmt.kwh(electric["ev_kwh"], lang=lang)
+        out[label("ev_unserved")] = fmt.kwh(electric["ev_unserved_kwh"], lang=lang)
+    return out

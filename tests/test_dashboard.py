@@ -29,7 +29,7 @@ from energysim.register import read_register
 from energysim.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import participants_table, run, summary
 from energysim.sweep import set_path
-from tests.helpers import results_figures
+from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -126,7 +126,7 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     its households' benefits add up to the run's total."""
     goto(at, "Results")
     assert_no_traceback(at)
-    assert metrics(at) == results_figures(s)
+    assert metrics(at) == results_figures(s) | storage_figures(s)
     households = at.dataframe[-1].value  # all households, in whole euros as shown
     benefits = [parse_number(v) for v in households[T("col.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))

@@ -12,7 +12,7 @@ import streamlit as st
 from downloads import download_table
 from i18n import t
 
-from views import common
+from views import common, storage
 
 HOUSEHOLD_COLUMNS = [
     "participant_id",
@@ -96,6 +96,8 @@ def page(checked: state.Check) -> None:
     for column, (label, (value, help_key)) in zip(columns, figures.items(), strict=True):
         column.metric(t(label), value, help=t(help_key))
     common.engine_messages(out["warnings"], out["notes"])
+
+    storage.results(s)
 
     st.subheader(t("results.flows_heading"), help=t("help.flows"))
     flows = state.energy_flows(s, table)

@@ -11,7 +11,7 @@ import state
 import streamlit as st
 from i18n import t
 
-from views import common
+from views import common, storage
 
 SECTIONS = ("roof", "people", "rules")
 AS_IN_FILE = " (as in the file)"
@@ -113,6 +113,8 @@ def page(checked: state.Check) -> None:
             for f in fields:
                 if f.section == section:
                     _widget(f, checked)
+
+    storage.switches(checked)
 
     rest = state.not_in_form(data)
     with st.expander(t("scenario.rest_title")):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -59,6 +60,16 @@ from energysim.result import Result, RunInputs
 from energysim.scenario import Scenario
 from energysim.simulate import run
 
+DESIGN_PARTS: tuple[str, ...] = (
+    "run",
+    "prices",
+    "members",
+    "keys",
+    "sizes",
+    "local",
+    "recommended",
+)
+"""The parts of a design, in the order :func:`design_scenario` does them."""
 PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
 """Recommended prices are rounded up to these steps (when still in the range)."""
 
@@ -254,7 +265,11 @@ def recommend(
     return out, final, changes, choices
 
 
-def design_scenario(scenario: Scenario, options: DesignOptions | None = None) -> Design:
+def design_scenario(
+    scenario: Scenario,
+    options: DesignOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Design:
     """Design the scheme of a scenario: prices, keys, size, local ownership.
 
     Parameters
@@ -264,6 +279,10 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     options : DesignOptions, optional
         What the user asks (defaults: one price per shared kWh, every household not
         worse off, owners at NPV = 0, keys for the households' total benefit).
+    progress : callable, optional
+        Called with the name of each part when it is done (``run``, ``prices``,
+        ``members``, ``keys``, ``sizes``, ``local``, ``recommended``; the keys of
+        :attr:`Design.timings_s`), e.g. for a progress bar.
 
     Returns
     -------
@@ -271,7 +290,7 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
     """
     options = options or DesignOptions()
     target = options.target
-    watch = _Stopwatch()
+    watch = _Stopwatch(progress)
     base = run(scenario)
     inputs = RunInputs.of(base)
     watch.lap("run")
@@ -333,7 +352,8 @@ def design_scenario(scenario: Scenario, options: DesignOptions | None = None) ->
 class _Stopwatch:
     """Wall-clock and CPU seconds of each step of the design [s]."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
+        self._progress = progress
         self.timings: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
         self._clock, self._cpu_clock = time.perf_counter(), time.process_time()
@@ -343,6 +363,8 @@ class _Stopwatch:
         now, cpu_now = time.perf_counter(), time.process_time()
         self.timings[name], self.cpu[name] = now - self._clock, cpu_now - self._cpu_clock
         self._clock, self._cpu_clock = now, cpu_now
+        if self._progress is not None:
+            self._progress(name)
 
     def totals(self) -> tuple[dict[str, float], dict[str, float]]:
         """Every step's seconds and their ``total``, wall-clock and CPU."""

@@ -1,0 +1,305 @@
+"""The Design page through streamlit's AppTest: on every example it shows the library's
+own design (:func:`energysim.design.design_scenario` with the page's quick options), says
+in plain words whether a price works and what would be needed when none does, and
+"apply this design" makes every page run the recommended scenario: Results then equal
+``energysim run`` of it.
+
+The design is the heavy part (3-15 s per example), so each example is designed once, by
+the page: a spy on :func:`energysim.design.design_scenario` records what the page asked
+of the library and what the library answered, and the test checks the page against that
+answer. The apply step reuses the same session.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from energysim.cli import main as energysim_main
+from energysim.design import design_scenario
+from energysim.design.plan import DESIGN_PARTS
+from energysim.design.report import recommendation_lines, summary_dict
+from energysim.scenario import Scenario, scenario_from_dict, scenario_to_toml
+from tests.helpers import results_figures, storage_figures
+from tests.test_dashboard import RAW, visible_texts
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "dashboards" / "app.py")
+sys.path.insert(0, str(REPO / "dashboards"))
+import design_state as ds  # noqa: E402
+import formatting as fmt  # noqa: E402
+import i18n  # noqa: E402
+import state  # noqa: E402
+from i18n import t  # noqa: E402
+from views import design as page_design  # noqa: E402
+from views import design_words as words  # noqa: E402
+
+EXAMPLES = list(state.examples())
+INFEASIBLE = "galerijflat-na-renovatie"
+"""The example where no price of the chosen kind pays for the roof at today's size."""
+
+
+# --------------------------------------------------------------------------- helpers
+def start(example: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    if example != state.DEFAULT_EXAMPLE:
+        at.sidebar.selectbox(key="example").set_value(example).run()
+    assert not at.exception
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.radio(key="page").set_value(page).run()
+    assert not at.exception, at.exception
+    shown = "\n".join(str(e.value) for e in [*at.error, *at.markdown, *at.code])
+    for word in ("Traceback", "KeyError", 'File "'):
+        assert word not in shown
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def frame_with(at: AppTest, column: str) -> list[pd.DataFrame]:
+    """The tables shown whose headers include ``column``."""
+    return [d.value for d in at.dataframe if column in list(d.value.columns)]
+
+
+def energysim_run(scenario: Scenario, folder: Path) -> dict[str, Any]:
+    """``energysim run`` of the scenario written as a file, and its summary.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "scenario.toml"
+    path.write_text(scenario_to_toml(scenario), encoding="utf-8")
+    assert energysim_main(["run", str(path), "--out", str(folder / "out")]) == 0
+    (out,) = [p for p in (folder / "out").iterdir() if p.is_dir()]
+    return dict(json.loads((out / "summary.json").read_text(encoding="utf-8")))
+
+
+class Spy:
+    """Records what the page asks of the library and what the library answers."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Scenario, Any, list[str], Any]] = []
+        self.quick_instead = False
+        """Answer every request with the quick design (a test of what the page asks)."""
+
+    def __call__(self, scenario: Scenario, options: Any, progress: Any = None) -> Any:
+        parts: list[str] = []
+
+        def report(part: str) -> None:
+            parts.append(part)
+            if progress is not None:
+                progress(part)
+
+        asked = options
+        if self.quick_instead:
+            asked = replace(ds.QUICK, lever=options.lever, criterion=options.criterion)
+        design = design_scenario(scenario, asked, progress=report)
+        self.calls.append((scenario, options, parts, design))
+        return design
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    """The library's design as the page computes it (no design kept from other tests)."""
+    recorder = Spy()
+    monkeypatch.setattr(ds, "design_scenario", recorder)
+    page_design._kept.clear()
+    return recorder
+
+
+def example_scenario(example: str) -> Scenario:
+    data, source = state.load_example(example)
+    return scenario_from_dict(data, base_dir=source.base_dir, source=source.name)
+
+
+# --------------------------------------------------------------------------- the page
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_design_page_shows_the_library_design_and_applies_it(
+    example: str, tmp_path: Path, spy: Spy
+) -> None:
+    at = goto(start(example), "design")
+    # the page asked the library to design this example with its quick options, once
+    ((scenario, options, parts, design),) = spy.calls
+    assert scenario == example_scenario(example)
+    assert options == ds.QUICK and not options.members_search
+    assert parts == list(DESIGN_PARTS)  # progress was reported for every part
+    view = ds.view_of(design, full=False)
+    figures = summary_dict(design)
+    assert not at.error, [e.value for e in at.error]
+    assert {k for k in i18n.missing if k.startswith(("design.", "storage."))} == set()
+
+    # the answer in plain words, with the library's prices
+    chosen = design.chosen
+    if chosen.feasible:
+        (verdict,) = [s.value for s in at.success]
+        assert words.price(chosen.break_even, chosen.unit) in verdict
+        assert words.price(chosen.top, chosen.unit) in verdict
+    else:
+        reason = words.range_words(view, view.chosen)
+        (verdict,) = [w.value for w in at.warning if w.value.startswith(reason)]
+        needed = design.needed
+        assert needed is not None
+        assert fmt.eur(needed.subsidy_eur) in verdict
+        if needed.capex_eur_per_kwp is not None:
+            assert fmt.eur(needed.capex_eur_per_kwp) in verdict
+        if design.paying.feasible:
+            assert t("design.other_lever", words=words.range_words(view, view.paying)) in verdict
+        else:
+            assert t("design.no_lever") in verdict
+    if example == INFEASIBLE:
+        assert not chosen.feasible  # this branch is exercised
+
+    # today against the recommended design
+    rec, now = figures["recommended"], figures["now"]
+    shown = metrics(at)
+    assert shown[t("design.figure.households")] == fmt.eur(rec["household_benefit_total_eur"])
+    assert shown[t("design.figure.owners")] == fmt.eur(rec["owners_npv_eur"])
+    assert shown[t("design.figure.capacity")] == fmt.kwp(rec["capacity_kwp"])
+    assert shown[t("design.figure.local")] == fmt.percent(rec["local_ownership_frac"])
+    owners = next(m for m in at.metric if m.label == t("design.figure.owners"))
+    assert owners.delta == fmt.eur(rec["owners_npv_eur"] - now["owners_npv_eur"], sign=True)
+    changes = "\n".join(f"- {line}" for line in words.change_lines(view))
+    assert any(changes in m.value for m in at.markdown)
+
+    # the tables are the library's, shown in words
+    (prices,) = frame_with(at, t("design.col.households_max"))
+    assert list(prices[t("design.col.break_even")]) == [
+        words.price(r.break_even, r.unit) for r in design.prices
+    ]
+    assert list(prices[t("design.col.top")]) == [words.price(r.top, r.unit) for r in design.prices]
+    (sizes,) = frame_with(at, t("design.col.total_net_benefit_eur"))
+    curve = design.sizes.curve
+    assert list(sizes[t("design.col.capacity_kwp")]) == [fmt.kwp(v) for v in curve.capacity_kwp]
+    assert list(sizes[t("design.col.total_net_benefit_eur")]) == [
+        fmt.eur(v) for v in curve.total_net_benefit_eur
+    ]
+    assert list(sizes[t("design.col.self_consumption_frac")]) == [
+        fmt.percent(v) for v in curve.self_consumption_frac
+    ]
+    keyed = [k for k in design.keys if k.shares_frac is not None]
+    tables = frame_with(at, t("design.col.tier_shared_kwh"))
+    assert len(tables) == len(keyed)
+    for k, table in zip(keyed, tables, strict=True):
+        assert list(table[t("design.col.tier_benefit_total_eur")]) == [
+            fmt.eur(v) for v in k.table.tier_benefit_total_eur
+        ]
+        assert list(table[t("design.col.objective")]) == [fmt.eur(v) for v in k.table.objective]
+    shares = frame_with(at, t("design.col.participant_id"))
+    assert [len(s) for s in shares] == [len(k.participant_ids) for k in keyed]
+    (money,) = frame_with(at, t("design.col.npv_eur"))
+    assert list(money[t("design.col.npv_eur")]) == [fmt.eur(v) for v in design.local.money.npv_eur]
+    assert [c.value for c in at.code] == ["\n".join(recommendation_lines(design))]
+
+    # apply: the session runs exactly the recommended design, said to be edited
+    at.button(key="design_apply").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    source = at.session_state["source"]
+    applied = scenario_from_dict(
+        at.session_state["scenario"], base_dir=source.base_dir, source=source.name
+    )
+    assert applied == design.recommended
+    assert at.session_state["scenario"] != at.session_state["original"]
+    prefix = t("design.applied", title="\0").split("\0")[0]
+    assert at.success[0].value.startswith(prefix)
+    expected = energysim_run(design.recommended, tmp_path)
+    goto(at, "results")
+    assert metrics(at) == results_figures(expected) | storage_figures(expected)
+    if example != "walkup-portiekflat":
+        return
+    # the applied design is not designed by itself; on request it is, and undo goes back
+    goto(at, "design")
+    assert len(spy.calls) == 1
+    at.button(key="design_again_button").click().run()
+    assert not at.exception and not at.error
+    assert spy.calls[1][0] == design.recommended
+    goto(at, "scenario")
+    at.button(key="reset").click().run()
+    assert at.session_state["scenario"] == at.session_state["original"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> None:
+    i18n.missing.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.run()
+    at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
+    goto(at, "design")
+    shown = visible_texts(at)
+    assert len(shown) > 50
+    assert sorted({m.group(0) for text in shown for m in RAW.finditer(text)}) == []
+    assert {k for k in i18n.missing if k.startswith(("design.", "storage."))} == set()
+    other = {"nl": "en", "en": "nl"}[lang]
+    everything = " ".join(shown)
+    for key in ("design.recommended", "design.tab.prices", "design.option.lever"):
+        assert i18n.text(lang, key) in everything
+        assert i18n.text(other, key) not in everything
+
+
+def test_options_change_the_design_and_the_full_design_is_asked_for(spy: Spy) -> None:
+    """A panel fee the Huurcommissie caps says so; "Full design" asks the library for
+    the full options (the full design itself is tests/test_design.py's: slow here)."""
+    at = start("walkup-portiekflat")
+    at.session_state["design_lever"] = "panel_fee"  # as chosen earlier in the session
+    goto(at, "design")
+    assert at.selectbox(key="design_w_lever").value == "panel_fee"
+    cap = t("design.reason.cap_huurcommissie", lever="\0", need="", top="").split("\0")[0]
+    assert any(w.value.startswith(cap) for w in at.warning)
+    # the choice is kept when the user leaves the page and comes back
+    goto(at, "results")
+    goto(at, "design")
+    assert at.selectbox(key="design_w_lever").value == "panel_fee"
+    spy.quick_instead = True
+    at.toggle(key="design_w_full").set_value(True).run()
+    assert not at.exception
+    assert t("design.full") in [c.value for c in at.caption]
+    assert [c[1] for c in spy.calls] == [
+        replace(ds.QUICK, lever="panel_fee"),
+        replace(ds.FULL, lever="panel_fee"),
+    ]
+
+
+# --------------------------------------------------------------------------- pure parts
+def test_applying_keeps_the_files_form_and_falls_back_to_the_whole_scenario(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data, source = state.load_example("walkup-portiekflat")
+    scenario = scenario_from_dict(data, base_dir=source.base_dir, source=source.name)
+    bigger = scenario.model_copy(
+        update={
+            "finance": scenario.finance.model_copy(update={"sharing_fee_eur_per_kwh": 0.05}),
+        }
+    )
+    out = ds.applied_data(data, bigger, source.base_dir, source.name)
+    assert scenario_from_dict(out, base_dir=source.base_dir, source=source.name) == bigger
+    assert out["finance"] == {**data["finance"], "sharing_fee_eur_per_kwh": 0.05}
+    assert {k: v for k, v in out.items() if k != "finance"} == {
+        k: v for k, v in data.items() if k != "finance"
+    }
+    # where the overlay cannot carry a change, the whole recommended scenario is used
+    monkeypatch.setattr(ds, "_overlay", lambda data, before, after: None)
+    whole = ds.applied_data(data, bigger, source.base_dir, source.name)
+    assert whole == bigger.model_dump(mode="json", exclude_none=True)
+    assert scenario_from_dict(whole, base_dir=source.base_dir, source=source.name) == bigger
+
+
+def test_every_library_note_on_a_key_has_words_in_both_languages() -> None:
+    for key in words.NOTES.values():
+        assert i18n.has(key)
+    assert words.note_words("tenants: nobody in this tier") == t("design.note.nobody")
+    assert words.note_words("something new") == "something new"  # shown as the library says
+
+
+def test_the_progress_shares_cover_every_part() -> None:
+    assert ds.done_frac(list(DESIGN_PARTS)) == pytest.approx(1.0)
+    assert ds.done_frac([]) == 0.0
