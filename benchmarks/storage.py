@@ -5,7 +5,8 @@ Runs the synthetic portfolio of ``benchmarks/portfolio.py`` (40 dwellings per co
 `energysim batch` machinery: as it is, and with a shared battery at every complex's
 common connection (40 kWh, 20 kW, self-consumption dispatch, money per household and
 owner). Prints wall time and the CPU time of the worker processes of both (CPU time is
-the fairer figure on a machine shared with other work), their ratio, and checks the
+the fairer figure on a machine shared with other work; with ``--jobs 1`` the worker is
+this process), their ratio, and checks the
 results: every unit ran, the battery runs have the same generation and a discharging
 battery, and their allocated energy grew by exactly what the batteries delivered.
 
@@ -40,8 +41,11 @@ BATTERY_SETS = [
 ]
 
 
-def children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+def worker_cpu_s(jobs: int) -> float:
+    """CPU time so far of the processes that run the units [s]: the pool's workers
+    (joined children), or this process when ``jobs`` is 1 (``run_batch`` runs the units
+    in it)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF if jobs == 1 else resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -49,11 +53,11 @@ def timed_batch(
     portfolio: Path, out: Path, sets: list[str], jobs: int
 ) -> tuple[float, float, pd.DataFrame]:
     """Wall time, worker CPU time and summary of one batch."""
-    cpu = children_cpu_s()
+    cpu = worker_cpu_s(jobs)
     start = time.perf_counter()
     plan = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=sets)
     summary = run_batch(plan, out, jobs=jobs)
-    return time.perf_counter() - start, children_cpu_s() - cpu, summary
+    return time.perf_counter() - start, worker_cpu_s(jobs) - cpu, summary
 
 
 def main() -> None:

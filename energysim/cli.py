@@ -320,7 +320,7 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
         gain = st["self_consumption_gain_frac"]
         lines.append(
             f"  batteries: {st['delivered_kwh']:,.0f} kWh delivered, {st['loss_kwh']:,.0f} kWh "
-            f"lost; self-consumption {without:.1%} without them (+{gain:.1%}); "
+            f"lost; self-consumption {without:.1%} without them ({100 * gain:+.1f} pp); "
             f"households' battery benefit {benefit:,.0f} EUR/yr"
         )
     el = s.get("electrification")
@@ -330,7 +330,12 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
             f"(seasonal COP {el['seasonal_cop']:.2f})"
         )
     if el and el.get("ev_vehicles"):
-        lines.append(f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh")
+        from energysim.electrification import UNSERVED_KWH_SAID  # loaded by the run
+
+        ev = f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh"
+        if el["ev_unserved_kwh"] >= UNSERVED_KWH_SAID:
+            ev += f" charged, {el['ev_unserved_kwh']:,.0f} kWh asked could not be charged"
+        lines.append(ev)
     return lines
 
 

@@ -37,6 +37,8 @@ class ElectricLoads:
         The year's space heat and hot-water heat of all heat pumps [kWh/yr].
     buildings : dict
         Per building id: ``heat_pump_dwellings``, ``ev_vehicles``.
+    messages : list of str
+        What the user must know: EV energy a session could not deliver, per building.
     """
 
     heat_kwh: FloatArray
@@ -48,6 +50,7 @@ class ElectricLoads:
     space_heat_kwh: float = 0.0
     hot_water_kwh: float = 0.0
     buildings: dict[str, dict[str, int]] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
 
     @property
     def seasonal_cop(self) -> float:
@@ -198,8 +201,31 @@ def add_electric_loads(
             out.ev_unserved_kwh[cols] = unserved
             out.ev_series_kwh += charge.sum(axis=1)
             counts["ev_vehicles"] = len(cols)
+            out.messages += _unserved_messages(b.id, charge, unserved)
         out.buildings[b.id] = counts
     return out
+
+
+UNSERVED_KWH_SAID = 0.5
+"""EV energy not charged in a year is said from this much [kWh/yr]: what rounds to 1 kWh
+in the messages (a session cut at the end of the year may leave a residue)."""
+
+
+def _unserved_messages(
+    building_id: str, charge_kwh: FloatArray, unserved_kwh: FloatArray
+) -> list[str]:
+    """The sentence for a building's EV energy that could not be charged, if any."""
+    missing = float(unserved_kwh.sum())
+    if missing < UNSERVED_KWH_SAID:
+        return []
+    asked = float(charge_kwh.sum()) + missing
+    short = int((unserved_kwh >= UNSERVED_KWH_SAID).sum())
+    return [
+        f"{building_id}: EV charging could not deliver {missing:,.0f} of the {asked:,.0f} "
+        f"kWh/yr asked ({short} of {len(unserved_kwh)} vehicles): a session from arrival_h "
+        "to departure_h at charger_kw is too short for kwh_per_day; the run counts only "
+        "the kWh charged"
+    ]
 
 
 def _pv_surplus_kwh(

@@ -43,11 +43,15 @@ class Sessions:
         ``(n_sessions, max_len)`` bool, the real steps.
     vehicle : numpy.ndarray
         ``(n_sessions,)`` vehicle of each session.
+    cut : numpy.ndarray
+        ``(n_sessions,)`` bool, the session's departure is after the end of the year (it
+        stops there).
     """
 
     position: IntArray
     valid: NDArray[np.bool_]
     vehicle: IntArray
+    cut: NDArray[np.bool_]
 
 
 def _local_times(days: pd.DatetimeIndex, hours: float, tz: str) -> pd.DatetimeIndex:
@@ -82,12 +86,15 @@ def sessions(index: pd.DatetimeIndex, arrival_h: ArrayLike, departure_h: ArrayLi
     starts: list[IntArray] = []
     ends: list[IntArray] = []
     owner: list[IntArray] = []
+    cut: list[NDArray[np.bool_]] = []
+    year_end = index[-1] + (index[-1] - index[-2])
     for v, (a, d) in enumerate(zip(arrive.tolist(), leave.tolist(), strict=True)):
         t_arrive = _local_times(days, a, tz)
         t_leave = _local_times(days + pd.Timedelta(days=1 if d <= a else 0), d, tz)
         starts.append(index.searchsorted(t_arrive, side="left").astype(np.int64))
         ends.append(index.searchsorted(t_leave, side="left").astype(np.int64))
         owner.append(np.full(len(days), v, dtype=np.int64))
+        cut.append(np.asarray(t_leave > year_end))
     start = np.concatenate(starts)
     end = np.maximum(np.concatenate(ends), start)
     length = end - start
@@ -95,7 +102,7 @@ def sessions(index: pd.DatetimeIndex, arrival_h: ArrayLike, departure_h: ArrayLi
     steps = np.arange(width)
     valid = steps[None, :] < length[:, None]
     position = np.where(valid, start[:, None] + steps[None, :], 0)
-    return Sessions(position, valid, np.concatenate(owner))
+    return Sessions(position, valid, np.concatenate(owner), np.concatenate(cut))
 
 
 def charge_kwh(
@@ -127,6 +134,8 @@ def charge_kwh(
         ``(n_steps, n_vehicles)`` [kWh].
     unserved_kwh : numpy.ndarray
         ``(n_vehicles,)`` energy a session was too short to deliver, over the year [kWh].
+        The session cut at the end of the year counts as served: it goes on after the
+        year, as the one that ends on the morning of 1 January began before it.
 
     Notes
     -----
@@ -171,7 +180,10 @@ def charge_kwh(
     out = np.zeros((n, n_vehicles))
     flat = sess.position[sess.valid] * n_vehicles + np.repeat(sess.vehicle, sess.valid.sum(axis=1))
     np.add.at(out.reshape(-1), flat, amounts[sess.valid])
-    delivered = np.bincount(sess.vehicle, weights=amounts.sum(axis=1), minlength=n_vehicles)
+    per_session = amounts.sum(axis=1)
+    delivered = np.bincount(sess.vehicle, weights=per_session, minlength=n_vehicles)
     sessions_per_vehicle = np.bincount(sess.vehicle, minlength=n_vehicles)
-    unserved = sessions_per_vehicle * energy - delivered
+    after_year = np.where(sess.cut, np.maximum(need - per_session, 0.0), 0.0)
+    excused = np.bincount(sess.vehicle, weights=after_year, minlength=n_vehicles)
+    unserved = sessions_per_vehicle * energy - excused - delivered
     return out, np.maximum(unserved, 0.0)

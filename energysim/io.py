@@ -442,15 +442,24 @@ def read_schedule_csv(
         if missing:
             raise DataError(f"{path}: column '{missing[0]}': required column is missing")
         hours = pd.to_numeric(raw["hour_of_year"], errors="coerce").to_numpy()
-        n_hours = int(round((expected_index[-1] - expected_index[0]).total_seconds() / 3600)) + 1
-        if not np.array_equal(hours, np.arange(n_hours)):
+        # the hour each interval starts in, from 1 January 00:00 in absolute time: the
+        # last interval of a 15-minute year starts at hour 8759.75, in hour 8759
+        offset_h = np.asarray((expected_index - expected_index[0]) / pd.Timedelta(hours=1))
+        hour_of_step = np.floor(offset_h).astype(np.int64)
+        n_hours = int(hour_of_step[-1]) + 1
+        if len(hours) != n_hours:
             raise DataError(
                 f"{path}: column 'hour_of_year': expected 0 ... {n_hours - 1} in order, "
                 f"found {len(hours)} rows"
             )
+        if not np.array_equal(hours, np.arange(n_hours)):
+            i = int(np.flatnonzero(hours != np.arange(n_hours))[0])
+            raise DataError(
+                f"{path}: column 'hour_of_year', row {i + 2}: expected {i} (hours 0 ... "
+                f"{n_hours - 1} in order), found '{raw['hour_of_year'].iloc[i]}'"
+            )
         table = _parse_values(path, raw[list(participant_ids)], max_values, unit, min_values)
-        offset_h = (expected_index - expected_index[0]) / pd.Timedelta(hours=1)
-        shares = table[np.floor(np.asarray(offset_h)).astype(np.int64)]
+        shares = table[hour_of_step]
     else:
         frame = read_timeseries_csv(
             path,

@@ -413,6 +413,14 @@ SCE_LARGE_CONNECTION_KWP_MAX = 500.0
 SPECIFIC_YIELD_USUAL = (600.0, 1_200.0)
 """Dutch roofs yield about 750-1,000 kWh per kWp a year (domain.md section 7)."""
 
+EV_KWH_PER_DAY_USUAL_MAX = 40.0
+"""A car charged at home rarely needs more than this a day [kWh/day per vehicle]. A
+Dutch passenger car drives about 13,000 km a year (CBS), 35 km a day: at 0.18-0.20
+kWh/km an EV charges 6-8 kWh a day. 40 kWh a day is about 80,000 km a year at 0.18
+kWh/km, six times that and more than nearly any private car drives; a larger figure is
+more likely the battery's capacity (40-100 kWh) entered as the daily energy, or a fleet
+vehicle that does not charge at home."""
+
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
@@ -435,6 +443,43 @@ def _consumption_warnings(where: str, spec: Any) -> list[str]:
     return []
 
 
+def _per_vehicle(value: float | list[float], n: int) -> list[float]:
+    return list(value) if isinstance(value, list) else [float(value)] * n
+
+
+def _ev_warnings(where: str, spec: Any) -> list[str]:
+    """A daily energy above :data:`EV_KWH_PER_DAY_USUAL_MAX`, or above what the charger
+    delivers while the vehicle is plugged in (the rest is not charged)."""
+    n = spec.vehicles
+    energy = _per_vehicle(spec.kwh_per_day, n)
+    power = _per_vehicle(spec.charger_kw, n)
+    arrive = _per_vehicle(spec.arrival_h, n)
+    leave = _per_vehicle(spec.departure_h, n)
+    out: list[str] = []
+    odd = [e for e in energy if e > EV_KWH_PER_DAY_USUAL_MAX]
+    if odd:
+        out.append(
+            f"{where}.ev_charging.kwh_per_day: {len(odd)} vehicle(s) above "
+            f"{EV_KWH_PER_DAY_USUAL_MAX:g} kWh per day, e.g. {_fmt(odd[0])} kWh: more than a "
+            "car charged at home uses (a Dutch car drives about 13,000 km/yr, 6-8 kWh/day; "
+            f"{EV_KWH_PER_DAY_USUAL_MAX:g} kWh/day is about 80,000 km/yr); is it the "
+            "battery's capacity?"
+        )
+    # plugged in from arrival to departure, the next day's when it is not later (ev.py)
+    hours = [d - a if d > a else d + 24.0 - a for a, d in zip(arrive, leave, strict=True)]
+    short = [
+        (e, p, h) for e, p, h in zip(energy, power, hours, strict=True) if e > p * h + 1e-9
+    ]
+    if short:
+        e, p, h = short[0]
+        out.append(
+            f"{where}.ev_charging.kwh_per_day: {len(short)} vehicle(s) need more than the "
+            f"charger gives while plugged in, e.g. {_fmt(e)} kWh/day at {p:g} kW for {h:g} h "
+            f"({p * h:,.4g} kWh); the rest is not charged"
+        )
+    return out
+
+
 def plausibility_warnings(scenario: Scenario) -> list[str]:
     """Possible but unusual values of a scenario, as sentences for the user.
 
@@ -455,8 +500,9 @@ def plausibility_warnings(scenario: Scenario) -> list[str]:
     dwelling :data:`KWP_PER_DWELLING_USUAL_MAX`, kWp per m2
     :data:`PACKING_KWP_PER_M2_USUAL`, common installations per dwelling
     :data:`COMMON_KWH_PER_DWELLING_USUAL_MAX`, dwellings and members per building,
-    floor area per dwelling, and the SCE's member and capacity rules (domain.md
-    sections 4 and 7).
+    floor area per dwelling, the SCE's member and capacity rules (domain.md
+    sections 4 and 7), and an EV's daily energy (:data:`EV_KWH_PER_DAY_USUAL_MAX`, and
+    what its charger delivers while plugged in).
     """
     out: list[str] = []
     for i, b in enumerate(scenario.buildings):
@@ -515,6 +561,8 @@ def plausibility_warnings(scenario: Scenario) -> list[str]:
                     f"{where}: {_fmt(b.capacity_kwp)} kWp is above the SCE's 500 kWp "
                     "(large connection)"
                 )
+        if b.ev_charging is not None and b.ev_charging.vehicles:
+            out += _ev_warnings(where, b.ev_charging)
     return out
 
 

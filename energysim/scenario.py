@@ -365,8 +365,8 @@ class SharedBattery(BatteryFigures):
     )
     price_csv: DataPath | None = Field(
         default=None,
-        description="Day-ahead prices (column price_excl_vat_eur_per_kwh) for 'price_aware'; "
-        "default the tariffs' supply_price_csv.",
+        description="Day-ahead prices (column price_excl_vat_eur_per_kwh) for 'price_aware', "
+        "causal or with perfect foresight; default the tariffs' supply_price_csv.",
     )
     discharge_price_quantile_frac: float = Field(
         default=0.5, ge=0, le=1, description="price_aware: discharge at or above this quantile "

@@ -124,6 +124,8 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
         own_export=has_own and scenario.allocation.per_dwelling_surplus == "export",
     )
     messages: list[str] = plausibility_warnings(scenario) + list(inputs.notes)
+    if stored is not None and stored.loads is not None:
+        messages += stored.loads.messages  # EV energy that could not be charged
     shares = _share_buildings(
         scenario, index, gen, cons, participants, flows, stored, price, tariffs
     )

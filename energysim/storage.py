@@ -348,12 +348,20 @@ def _shared_plan(
 ) -> tuple[Callable[[BatterySpec], BatteryFlows], str, FloatArray]:
     """How the shared battery plans its year: its dispatch of a given spec, the label of
     its strategy, and the room to discharge it plans with (a price-aware battery keeps
-    its energy for the dearer intervals) [kWh/interval]."""
+    its energy for the dearer intervals) [kWh/interval].
+
+    A price-aware battery looks at its day-ahead prices
+    (:func:`day_ahead_price_eur_per_kwh`), with or without foresight; a self-consumption
+    one with perfect foresight at the supply price. A perfect-foresight plan values a
+    discharged kWh at that price plus energy tax, with VAT, and a charged kWh at the
+    feed-in compensation it forgoes.
+    """
     label: str = battery.dispatch
+    price = supply_price_eur_per_kwh
+    if battery.dispatch == "price_aware":
+        price = day_ahead_price_eur_per_kwh(battery, index, supply_price_eur_per_kwh)
     if battery.foresight == "perfect":
-        value = (supply_price_eur_per_kwh + tariffs.energy_tax_excl_vat_eur_per_kwh) * (
-            1.0 + tariffs.vat_frac
-        )
+        value = (price + tariffs.energy_tax_excl_vat_eur_per_kwh) * (1.0 + tariffs.vat_frac)
         label = f"{battery.dispatch}, perfect foresight (an upper bound, not achievable)"
 
         def perfect(spec: BatterySpec) -> BatteryFlows:
@@ -368,7 +376,6 @@ def _shared_plan(
 
         return perfect, label, room_d
     if battery.dispatch == "price_aware":
-        price = day_ahead_price_eur_per_kwh(battery, index, supply_price_eur_per_kwh)
         room_d = strategies.price_aware_discharge_room(
             room_d, price, index, battery.discharge_price_quantile_frac
         )

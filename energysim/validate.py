@@ -65,7 +65,6 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
             if tiers[role]:
                 tier_key(getattr(scenario.allocation, role), index, tiers[role])
         battery = b.battery
-        if battery is not None and battery.dispatch == "price_aware":
-            if battery.foresight != "perfect":
-                storage.day_ahead_price_eur_per_kwh(battery, index, price)
+        if battery is not None and battery.dispatch == "price_aware":  # causal or perfect
+            storage.day_ahead_price_eur_per_kwh(battery, index, price)
     return plausibility_warnings(scenario)

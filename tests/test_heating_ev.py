@@ -92,3 +92,16 @@ def test_a_session_too_short_is_reported() -> None:
     index = year_index(2026, 60, "Europe/Amsterdam")
     _, unserved = ev.charge_kwh(index, [22.0], [23.0], [10.0], [3.7], "uncontrolled")
     assert unserved[0] == pytest.approx((10.0 - 3.7) * 365)
+
+
+def test_a_session_cut_by_the_end_of_the_year_is_not_unserved() -> None:
+    # 23:00-07:00 at 3.7 kW holds 6 kWh; on 31 December only 23:00-24:00 is in the year,
+    # as the morning of 1 January (the previous night's end) is not: nothing is missing
+    index = year_index(2026, 60, "Europe/Amsterdam")
+    charge, unserved = ev.charge_kwh(index, [23.0], [7.0], [6.0], [3.7], "uncontrolled")
+    assert unserved[0] == 0.0
+    assert charge[-1, 0] == pytest.approx(3.7)
+    assert charge.sum() == pytest.approx(6.0 * 364 + 3.7)
+    # a night too short all year is still counted, the last night's shortfall excepted
+    _, unserved = ev.charge_kwh(index, [23.0], [1.0], [10.0], [3.7], "uncontrolled")
+    assert unserved[0] == pytest.approx((10.0 - 7.4) * 364)

@@ -122,3 +122,52 @@ def test_publish_keeps_the_old_result_when_writing_fails(tmp_path: Path) -> None
     publish_atomically(target, lambda f: (f / "a.txt").write_text("second"))
     assert (target / "a.txt").read_text() == "second"
     assert np.array_equal(sorted(p.name for p in target.parent.iterdir()), ["run"])
+
+
+@pytest.mark.parametrize(
+    ("year", "step_min", "hours"), [(2026, 15, 8760), (2026, 60, 8760), (2028, 15, 8784)]
+)
+def test_hour_of_year_schedule_has_one_row_per_hour_at_any_step(
+    tmp_path: Path, year: int, step_min: int, hours: int
+) -> None:
+    from energysim.io import read_schedule_csv
+
+    index = year_index(year, step_min, "Europe/Amsterdam")
+    path = tmp_path / "prices.csv"
+
+    def read(n_rows: int) -> np.ndarray:
+        price = 0.1 + 0.001 * (np.arange(n_rows) % 24)
+        pd.DataFrame({"hour_of_year": np.arange(n_rows), "p": price}).to_csv(path, index=False)
+        return read_schedule_csv(
+            path, expected_index=index, participant_ids=["p"], max_row_sum=None
+        )
+
+    got = read(hours)[:, 0]
+    # every interval takes its hour's value, hours counted in absolute time
+    hour = ((index - index[0]) / pd.Timedelta(hours=1)).to_numpy().astype(int)
+    np.testing.assert_array_equal(got, 0.1 + 0.001 * (hour % 24))
+    for wrong in (hours - 1, hours + 1):
+        with pytest.raises(DataError) as err:
+            read(wrong)
+        message = str(err.value)
+        assert "\n" not in message
+        assert message == (
+            f"{path}: column 'hour_of_year': expected 0 ... {hours - 1} in order, "
+            f"found {wrong} rows"
+        )
+
+
+def test_hour_of_year_out_of_order_names_the_row(tmp_path: Path) -> None:
+    from energysim.io import read_schedule_csv
+
+    index = year_index(2026, 15, "Europe/Amsterdam")
+    hours = np.arange(8760)
+    hours[[5, 6]] = [6, 5]
+    path = tmp_path / "prices.csv"
+    pd.DataFrame({"hour_of_year": hours, "p": 0.1}).to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        read_schedule_csv(path, expected_index=index, participant_ids=["p"], max_row_sum=None)
+    assert str(err.value) == (
+        f"{path}: column 'hour_of_year', row 7: expected 5 (hours 0 ... 8759 in order), "
+        "found '6'"
+    )

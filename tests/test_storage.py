@@ -82,8 +82,17 @@ def test_battery_never_exceeds_its_power_or_energy() -> None:
     assert b.flows.soc_kwh.max() <= 0.95 * 30.0 + 1e-9  # nominal window, aged is smaller
     assert b.flows.soc_kwh.min() >= 0.05 * b.spec.capacity_kwh - 1e-9
     assert b.flows.charge_kwh.max() == pytest.approx(2.5)  # the limit binds
-    # it only charges what the common connection would have fed in
-    assert (b.flows.charge_kwh <= r.export_kwh.to_numpy().sum(axis=1) + b.flows.charge_kwh).all()
+    # it only charges what the common connection would have fed in, interval by
+    # interval: the same scenario without the battery feeds in what it may take
+    without = run(scenario_from_dict(with_building(battery_scenario(), battery=None)))
+    fed_in_without = without.export_kwh.to_numpy().sum(axis=1)
+    assert (b.flows.charge_kwh <= fed_in_without + 1e-12).all()
+    assert (b.flows.charge_kwh > fed_in_without - 1e-9).any()  # and all of it at times
+    # what it took is no longer fed in; what no tier took of its discharge is
+    fed_in = r.export_kwh.to_numpy().sum(axis=1)
+    np.testing.assert_allclose(
+        fed_in, fed_in_without - b.flows.charge_kwh + b.exported_kwh, rtol=0, atol=1e-9
+    )
 
 
 def _compare_runs(a, b) -> None:
@@ -249,6 +258,96 @@ def test_price_aware_and_perfect_foresight(tmp_path: Path) -> None:
     assert "perfect" not in summary(aware)["storage"]["batteries"][0]["dispatch"]
 
 
+def _peaked_prices(tmp_path: Path, column: str, name: str) -> tuple[Path, np.ndarray]:
+    """A day-ahead series with a strong daily spread: near zero by day, dear 6-9 h, and
+    less dear in the evening, when a greedy battery empties."""
+    index = year_index(2027, 60, "Europe/Amsterdam")
+    hours = index.hour.to_numpy()
+    morning, evening = (hours >= 6) & (hours < 9), (hours >= 17) & (hours < 22)
+    price = np.select([morning, evening], [0.40, 0.15], 0.02)
+    frame = pd.DataFrame({column: price}, index=index)
+    return write_measured_csv(tmp_path / name, frame), price
+
+
+def _storage_run(tmp_path: Path, tariffs: dict | None = None, **battery):
+    # no ageing: every strategy runs the same capacity, so only the plan differs
+    data = battery_scenario(fade_frac_per_cycle=0.0, calendar_fade_frac_per_yr=0.0, **battery)
+    data["year"] = 2027
+    if tariffs:
+        data["tariffs"] = tariffs
+    r = run(scenario_from_dict(data, base_dir=tmp_path))
+    check_energy_balance(r)
+    return r
+
+
+def test_perfect_foresight_plans_on_the_batterys_own_prices(tmp_path: Path) -> None:
+    path, price = _peaked_prices(tmp_path, "price_excl_vat_eur_per_kwh", "prices.csv")
+    runs = [_storage_run(tmp_path)] + [
+        _storage_run(
+            tmp_path, dispatch="price_aware", price_csv=str(path), discharge_price_quantile_frac=q
+        )
+        for q in (0.5, 0.9)
+    ]
+    perfect = _storage_run(
+        tmp_path, dispatch="price_aware", foresight="perfect", price_csv=str(path)
+    )
+    batteries = [r.storage.batteries[0] for r in [*runs, perfect]]
+    for b in batteries:
+        assert b.spec.capacity_kwh == 12.0  # no ageing: the same battery
+    # the flat supply price gives no reason to wait: a plan on it would be greedy's;
+    # on the battery's prices the plan keeps energy for the morning peak
+    greedy, *causal, best = [float((b.flows.discharge_kwh * price).sum()) for b in batteries]
+    assert best > 1.2 * greedy
+    assert all(best >= c - 1e-6 for c in causal)
+    assert (
+        "price_aware, perfect foresight" in summary(perfect)["storage"]["batteries"][0]["dispatch"]
+    )
+
+
+def test_perfect_foresight_never_earns_less_than_the_causal_plan(tmp_path: Path) -> None:
+    # a dynamic contract on the same day-ahead prices the battery plans with, so the
+    # library's money of a run is money at those prices
+    supply, _ = _peaked_prices(tmp_path, "supply_price_excl_vat_eur_per_kwh", "supply.csv")
+    path, _ = _peaked_prices(tmp_path, "price_excl_vat_eur_per_kwh", "prices.csv")
+    tariffs = {"supply_price_csv": str(supply)}
+    aware = {"dispatch": "price_aware", "price_csv": str(path)}
+    runs = {
+        "greedy": _storage_run(tmp_path, tariffs),
+        "causal": _storage_run(tmp_path, tariffs, **aware),
+        "causal_top": _storage_run(tmp_path, tariffs, **aware, discharge_price_quantile_frac=0.9),
+        "perfect": _storage_run(tmp_path, tariffs, **aware, foresight="perfect"),
+    }
+
+    def earned_eur(r) -> float:
+        """Year one of everyone the battery touches: households, common, owners."""
+        s = summary(r)
+        return sum(s["benefit_eur"].values()) + s["owners_revenue_eur"]
+
+    money = {k: earned_eur(r) for k, r in runs.items()}
+    assert money["perfect"] >= max(money["causal"], money["causal_top"]) - 1e-6
+    assert money["perfect"] > money["greedy"] + 50.0  # the spread is worth something
+    flows = {k: r.storage.batteries[0].flows.discharge_kwh for k, r in runs.items()}
+    assert not np.allclose(flows["perfect"], flows["greedy"])
+
+
+def test_validate_reads_the_price_file_of_a_perfect_foresight_battery(tmp_path: Path) -> None:
+    bad = tmp_path / "prices.csv"
+    bad.write_text("hour_of_year,price_excl_vat_eur_per_kwh\n0,abc\n")
+    data = battery_scenario(dispatch="price_aware", foresight="perfect", price_csv="prices.csv")
+    path = write_scenario(tmp_path, data)
+    expected = f"{bad}: column 'hour_of_year': expected 0 ... 8759 in order, found 1 rows"
+    from energysim.errors import DataError
+    from energysim.validate import check_inputs
+
+    with pytest.raises(DataError) as err:
+        check_inputs(path)
+    assert str(err.value) == expected
+    with pytest.raises(DataError) as err:
+        run(load_scenario(path))
+    assert str(err.value) == expected
+    assert main(["validate", str(path)]) == 2
+
+
 def test_price_aware_needs_prices(tmp_path: Path) -> None:
     path = write_scenario(tmp_path, battery_scenario(dispatch="price_aware"))
     with pytest.raises(ScenarioError, match="price_aware' needs day-ahead prices"):
@@ -340,6 +439,59 @@ def test_ev_charging_adds_to_the_dwelling() -> None:
     assert timeseries_table(r)["ev_kwh"].sum() == pytest.approx(13.0 * 365)
 
 
+def test_ev_energy_that_cannot_be_charged_is_said(tmp_path: Path, capsys) -> None:
+    from energysim.cli import format_summary
+
+    # 7.4 kW from 18:00 to 07:30 is at most 99.9 kWh a night: 200 kWh/day cannot be charged
+    cars = {"vehicles": 2, "kwh_per_day": [5.0, 200.0], "charger_kw": 7.4}
+    data = with_building(minimal(), ev_charging=cars)
+    r = run(scenario_from_dict(data))
+    s = summary(r)
+    e = s["electrification"]
+    # 14 hourly steps a night (13 or 15 on a clock change) of 7.4 kWh; the night of
+    # 31 December goes on after the year and counts as served
+    assert 364 * (200.0 - 15 * 7.4) <= e["ev_unserved_kwh"] <= 364 * (200.0 - 13 * 7.4)
+    asked_kwh = e["ev_kwh"] + e["ev_unserved_kwh"]
+    assert 364 * 205.0 < asked_kwh < 365 * 205.0
+    said = [m for m in s["messages"] if "EV charging could not deliver" in m]
+    assert said == [
+        f"B1: EV charging could not deliver {e['ev_unserved_kwh']:,.0f} of the "
+        f"{asked_kwh:,.0f} kWh/yr asked (1 of 2 vehicles): a session from arrival_h to "
+        "departure_h at charger_kw is too short for kwh_per_day; the run counts only the "
+        "kWh charged"
+    ]
+    assert (
+        f"EV charging: 2 vehicles, {e['ev_kwh']:,.0f} kWh charged, "
+        f"{e['ev_unserved_kwh']:,.0f} kWh asked could not be charged"
+    ) in format_summary(s)
+    # before a run: the daily energy is above what any car uses, and above the session
+    warnings = [w for w in s["messages"] if "ev_charging" in w]
+    assert warnings == [
+        "buildings[0] (B1).ev_charging.kwh_per_day: 1 vehicle(s) above 40 kWh per day, "
+        "e.g. 200 kWh: more than a car charged at home uses (a Dutch car drives about "
+        "13,000 km/yr, 6-8 kWh/day; 40 kWh/day is about 80,000 km/yr); is it the "
+        "battery's capacity?",
+        "buildings[0] (B1).ev_charging.kwh_per_day: 1 vehicle(s) need more than the "
+        "charger gives while plugged in, e.g. 200 kWh/day at 7.4 kW for 13.5 h (99.9 "
+        "kWh); the rest is not charged",
+    ]
+    path = write_scenario(tmp_path, data)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"warning: {w}" in out for w in warnings)
+
+
+def test_ev_energy_that_can_be_charged_says_nothing() -> None:
+    from energysim.cli import format_summary
+
+    # 40 kWh/day at 11 kW from 17:30 to 08:00 (159.5 kWh) is the bound itself: no warning
+    cars = {"vehicles": 2, "kwh_per_day": [6.0, 40.0], "arrival_h": 17.5, "departure_h": 8.0}
+    s = summary(run(scenario_from_dict(with_building(minimal(), ev_charging=cars))))
+    assert s["electrification"]["ev_unserved_kwh"] == 0.0
+    assert not [m for m in s["messages"] if "EV" in m or "ev_charging" in m]
+    assert "could not be charged" not in format_summary(s)
+
+
 def test_example_after_renovation_runs_with_everything(tmp_path: Path) -> None:
     scenario = load_scenario(REPO / "scenarios" / "galerijflat-na-renovatie.toml")
     b = scenario.buildings[0]
@@ -393,6 +545,12 @@ def test_run_printout_shows_the_battery() -> None:
     benefit = sum(st["battery_benefit_eur"].values())
     assert f"batteries: {st['delivered_kwh']:,.0f} kWh delivered" in text
     assert f"{st['loss_kwh']:,.0f} kWh lost" in text
-    assert f"(+{st['self_consumption_gain_frac']:.1%})" in text
+    # the gain is a difference of two percentages: percentage points
+    gain = st["self_consumption_gain_frac"]
+    assert gain > 0.001
+    assert (
+        f"self-consumption {st['self_consumption_frac_without_batteries']:.1%} without them "
+        f"(+{100 * gain:.1f} pp)"
+    ) in text
     assert f"households' battery benefit {benefit:,.0f} EUR/yr" in text
     assert "batteries:" not in format_summary(summary(run(scenario_from_dict(minimal()))))
