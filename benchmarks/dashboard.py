@@ -44,13 +44,13 @@ def main() -> None:
     at.run()
     edits, results = [], []
     for fee in (0.03, 0.04, 0.05):
-        at.radio(key="page").set_value("Scenario").run()
+        at.radio(key="page").set_value("scenario").run()
         fee_key = f"form{at.session_state['rev']}:finance.sharing_fee_eur_per_kwh"
         start = time.perf_counter()
         at.number_input(key=fee_key).set_value(fee).run()
         edits.append(time.perf_counter() - start)
         start = time.perf_counter()
-        at.radio(key="page").set_value("Results").run()
+        at.radio(key="page").set_value("results").run()
         results.append(time.perf_counter() - start)
     print(
         "Scenario page rerun after a widget change (AppTest, whole script, runs it): "

@@ -84,11 +84,13 @@ def synthetic_portfolio(n: int, path: Path, seed: int = 0) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- baseline
 _CACHE: dict[Any, Any] = {}
-"""Per process: the weather and one per-kWp profile per roof shape (what a user keeps)."""
+"""Per process: the weather of a year and one per-kWp profile per year and roof shape
+(what a user keeps)."""
 
 
 def _per_kwp(scenario: Scenario, array: Any) -> np.ndarray:
     shape = (
+        scenario.year,
         array.surface_tilt_deg,
         array.surface_azimuth_deg,
         array.dc_ac_ratio,
@@ -96,26 +98,27 @@ def _per_kwp(scenario: Scenario, array: Any) -> np.ndarray:
         array.total_losses_frac,
     )
     if shape not in _CACHE:
-        if "weather" not in _CACHE:
-            _CACHE["weather"] = embedded_weather(
+        weather = ("weather", scenario.year)
+        if weather not in _CACHE:
+            _CACHE[weather] = embedded_weather(
                 scenario.year, LAT, LON, TZ, 15, seed=scenario.weather.seed
             )
         plane = pd.DataFrame(
             [
                 {
                     "capacity_kwp": 1.0,
-                    "surface_tilt_deg": shape[0],
-                    "surface_azimuth_deg": shape[1],
-                    "dc_ac_ratio": shape[2],
-                    "mounting": shape[3],
-                    "losses_frac": shape[4],
+                    "surface_tilt_deg": shape[1],
+                    "surface_azimuth_deg": shape[2],
+                    "dc_ac_ratio": shape[3],
+                    "mounting": shape[4],
+                    "losses_frac": shape[5],
                 }
             ],
             index=["plane"],
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _CACHE[shape] = fair_baseline(_CACHE["weather"], plane)["plane"].to_numpy()
+            _CACHE[shape] = fair_baseline(_CACHE[weather], plane)["plane"].to_numpy()
     return _CACHE[shape]
 
 

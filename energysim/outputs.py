@@ -65,7 +65,11 @@ def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> P
             shutil.copytree(final / KEEP_DIR, folder / KEEP_DIR)
         write_json(folder / "summary.json", summary(result))
         write_csv(folder / "participants.csv", participants_table(result), dialect=csv_dialect)
-        timeseries_table(result).to_parquet(folder / "timeseries.parquet")
+        # no dictionary encoding: a year of 15-minute floats repeats few values, so
+        # trying a dictionary per column took 3/4 of the write (and made the file larger)
+        timeseries_table(result).to_parquet(
+            folder / "timeseries.parquet", use_dictionary=False
+        )
         write_csv(folder / "cashflows.csv", result.accounts.cashflows, dialect=csv_dialect)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 

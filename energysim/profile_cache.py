@@ -84,11 +84,30 @@ def code_fingerprint(files: tuple[str, ...], libraries: tuple[str, ...]) -> str:
 
     digest = hashlib.sha256(f"energysim {__version__}\n".encode())
     for name in libraries:
-        digest.update(f"{name} {metadata.version(name)}\n".encode())
+        digest.update(f"{name} {library_version(name)}\n".encode())
     for rel in files:
         digest.update(rel.encode() + b"\n")
         digest.update((_PACKAGE_DIR / rel).read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def library_version(name: str) -> str:
+    """The installed version of distribution ``name``, without importing it.
+
+    Reads the ``Version:`` field of the distribution's core metadata (the header of its
+    ``METADATA`` file, https://packaging.python.org/specifications/core-metadata/)
+    directly: :func:`importlib.metadata.version` parses the whole file as an e-mail
+    message, which took 10 ms per library, a twentieth of a warm run. Falls back to
+    :func:`importlib.metadata.version` when the file has no such line.
+    """
+    text = metadata.distribution(name).read_text("METADATA") or ""
+    for line in text.splitlines():
+        if not line:  # the header ends at the first empty line
+            break
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+    return metadata.version(name)
 
 
 def entry_path(kind: str, inputs: Mapping[str, Any], fingerprint: str) -> Path | None:

@@ -62,6 +62,13 @@ def test_every_input_is_part_of_the_key(cache: Path) -> None:
     assert len(entries(cache)) == 4
 
 
+@pytest.mark.parametrize("name", ["numpy", "pandas", "scipy", "pvlib", "holidays"])
+def test_library_version_reads_what_importlib_metadata_reads(name: str) -> None:
+    from importlib import metadata
+
+    assert profile_cache.library_version(name) == metadata.version(name)
+
+
 def test_switched_off_writes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(profile_cache.NO_CACHE_ENV, "1")
     calls, compute = counting(np.ones(4))
