@@ -29,7 +29,8 @@ def option_label(kind: str, value: Any) -> str:
         name = t(f"key.{inner}") if kind == "key" and i18n.has(f"key.{inner}") else inner
         return f"{name} {t('form.as_in_file')}"
     if kind == "order":
-        return " → ".join(t(f"role_short.{r}") for r in shown.split(" -> "))
+        roles = shown.split(" -> ")  # a refused file's unknown tier is shown as written
+        return " → ".join(t(f"role_short.{r}") if i18n.has(f"role_short.{r}") else r for r in roles)
     if kind == "key":
         return t(f"key.{state.KEY_IDS[shown]}")
     if kind == "mode":
