@@ -44,7 +44,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from portfolio import SETS, TEMPLATE, run_baseline, synthetic_portfolio  # noqa: E402
+from portfolio import (  # noqa: E402
+    SETS,
+    TEMPLATE,
+    agreement,
+    run_baseline,
+    synthetic_portfolio,
+)
 
 from energysim.batch import plan_batch, run_batch, run_unit  # noqa: E402
 
@@ -108,17 +114,6 @@ def run_parts(plan, tmp: Path, jobs: int, parts: int) -> dict:
         out["base_cpu"] += after.ru_utime - mid.ru_utime + after.ru_stime - mid.ru_stime
     out["summary"] = pd.concat(out["summaries"], ignore_index=True)
     return out
-
-
-def agreement(summary: pd.DataFrame, base: dict[str, dict[str, float]]) -> float:
-    """Max relative difference of the baseline's energy flows from energysim's rows."""
-    rows = summary.set_index("unit_id")
-    worst = 0.0
-    for uid, figures in base.items():
-        for key, value in figures.items():
-            ref = float(rows.loc[uid, key])
-            worst = max(worst, abs(value - ref) / max(1.0, abs(ref)))
-    return worst
 
 
 def dask_scaling(plan, tmp: Path, n: int) -> tuple[dict[int, float], float]:

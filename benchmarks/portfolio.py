@@ -201,6 +201,17 @@ def run_baseline(units: list[tuple[str, dict[str, Any], str]], jobs: int) -> dic
     return out
 
 
+def agreement(summary: pd.DataFrame, base: dict[str, dict[str, float]]) -> float:
+    """Max relative difference of the baseline's energy flows from energysim's rows."""
+    rows = summary.set_index("unit_id")
+    worst = 0.0
+    for uid, figures in base.items():
+        for key, value in figures.items():
+            ref = float(rows.loc[uid, key])
+            worst = max(worst, abs(value - ref) / max(1.0, abs(ref)))
+    return worst
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--complexes", type=int, default=1000)
@@ -240,12 +251,7 @@ def main() -> None:
         ok = int((summary["status"] == "ok").sum())
         peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows = summary.set_index("unit_id")
-    worst = 0.0
-    for uid, figures in base.items():
-        for key, value in figures.items():
-            ref = float(rows.loc[uid, key])
-            worst = max(worst, abs(value - ref) / max(1.0, abs(ref)))
+    worst = agreement(summary, base)
     n_base = len(base)
     scaled = base_wall * args.complexes / n_base
     print(
