@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from energysim import household_pool
 from energysim.csv_dialect import read_csv_file, sniff_dialect, write_csv_file
 from energysim.errors import DataError, EnergysimError, ScenarioError, expect_type
 from energysim.io import ensure_output_dir, make_temp_file, read_text_file, write_text_atomically
@@ -49,6 +50,9 @@ class Unit:
     point: dict[str, Any]
     scenario: dict[str, Any]
     base_dir: str
+    household_pool: bool = False
+    """Draw the households from this process's pool of household-years
+    (:mod:`energysim.household_pool`) instead of generating each."""
 
 
 @dataclass
@@ -62,7 +66,10 @@ class Plan:
 
 def scenario_hash(unit: Unit) -> str:
     """Fingerprint of a unit's scenario: a resumed batch must be the same batch."""
-    text = json.dumps([unit.scenario, unit.base_dir], sort_keys=True, default=str)
+    parts: list[Any] = [unit.scenario, unit.base_dir]
+    if unit.household_pool:  # pooled households give other results
+        parts.append("household_pool")
+    text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -83,6 +90,7 @@ def plan_batch(
     sets: Sequence[str] = (),
     sweeps: Sequence[str] = (),
     keep_going: bool = False,
+    household_pool: bool | None = None,
 ) -> Plan:
     """Build the units of a batch.
 
@@ -98,6 +106,10 @@ def plan_batch(
         ``key=v1,v2,...``; the product of all sweeps makes the sweep points.
     keep_going : bool
         With a portfolio: record a bad row as a failure and go on; else raise.
+    household_pool : bool, optional
+        Draw the households from a pool of pre-generated household-years
+        (:mod:`energysim.household_pool`); default: with a portfolio, yes; a single
+        scenario (and its sweep), no, so its units give the results of ``energysim run``.
 
     Raises
     ------
@@ -114,6 +126,7 @@ def plan_batch(
         key, value = parse_assignment(item)
         template = set_path(template, key, parse_value(value))
     points = sweep_points(list(sweeps))
+    pooled = portfolio_path is not None if household_pool is None else household_pool
     base_dir = str(template_path.resolve().parent)
     plan = Plan(units=[])
     complexes: list[tuple[str, dict[str, Any]]] = []
@@ -159,7 +172,7 @@ def plan_batch(
             seen[uid] = (cid, point)
             data = dict(data)
             data["name"] = uid
-            plan.units.append(Unit(uid, cid, point, data, base_dir))
+            plan.units.append(Unit(uid, cid, point, data, base_dir, pooled))
     return plan
 
 
@@ -220,7 +233,8 @@ def run_unit(
         scenario = scenario_from_dict(
             unit.scenario, base_dir=Path(unit.base_dir), source=unit.unit_id
         )
-        result = run(scenario)
+        with household_pool.using(unit.household_pool):
+            result = run(scenario)
         row = {**base, "status": "ok", "error": "", **flatten_summary(summary(result))}
         if detail:
             write_run(result, Path(out_dir) / UNITS_DIR / "detail", csv_dialect)

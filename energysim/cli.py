@@ -77,6 +77,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         sets=args.set or [],
         sweeps=args.sweep or [],
         keep_going=args.keep_going,
+        household_pool=False if args.no_household_pool else None,
     )
     for failure in plan.failures:
         print(f"energysim: skipped {failure['unit_id']}: {failure['error']}", file=sys.stderr)
@@ -415,6 +416,12 @@ def _add_batch(sub: Any) -> None:
     )
     p.add_argument("--resume", action="store_true", help="skip units already finished")
     p.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
+    p.add_argument(
+        "--no-household-pool",
+        action="store_true",
+        help="generate every household of a portfolio (default: draw them from a pool of "
+        "household-years, docs/batch.md)",
+    )
     p.add_argument("--detail", action="store_true", help="also write each unit's outputs")
     p.add_argument("--out", default="results/batch", help="output folder")
     _csv_dialect_option(p)

@@ -22,7 +22,7 @@ Dutch public holidays: the ``holidays`` package.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -224,6 +224,47 @@ def household_profiles_kwh(
     """
     annual = np.asarray(annual_kwh, dtype=np.float64)
     n = len(annual)
+    if out is None:
+        out = np.empty((len(index), n))
+    elif out.shape != (len(index), n):
+        raise ValueError(f"household profiles: expected out of shape {(len(index), n)}")
+    for start, block in _unscaled_blocks(index, annual, archetypes, seed):
+        stop = start + block.shape[1]
+        sums = block.sum(axis=0, dtype=np.float64)
+        scale = np.divide(annual[start:stop], sums, out=np.zeros(stop - start), where=sums > 0)
+        np.multiply(block, scale[None, :], out=out[:, start:stop])
+    return out
+
+
+def unscaled_household_profiles(
+    index: pd.DatetimeIndex, annual_kwh: ArrayLike, archetypes: Sequence[str], seed: int
+) -> NDArray[np.float32]:
+    """The profiles of :func:`household_profiles_kwh` before their final exact scaling.
+
+    ``household_profiles_kwh(index, annual, archetypes, seed)[:, p]`` is this array's
+    column ``p`` (in float64) times ``annual[p]`` over the column's float64 sum (0 where
+    the sum is 0): the pool of household-years (:mod:`energysim.household_pool`) keeps
+    these and scales them to each household it is drawn for.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps, n_households)`` float32 [kWh per interval], each column summing to
+        about its ``annual_kwh``.
+    """
+    annual = np.asarray(annual_kwh, dtype=np.float64)
+    out = np.empty((len(index), len(annual)), dtype=np.float32)
+    for start, block in _unscaled_blocks(index, annual, archetypes, seed):
+        out[:, start : start + block.shape[1]] = block
+    return out
+
+
+def _unscaled_blocks(
+    index: pd.DatetimeIndex, annual: FloatArray, archetypes: Sequence[str], seed: int
+) -> Iterator[tuple[int, NDArray[np.float32]]]:
+    """Each block of :data:`HOUSEHOLDS_PER_BLOCK` households' profiles before the final
+    scaling, with its first household's position (the inputs checked first)."""
+    n = len(annual)
     if len(archetypes) != n:
         raise ValueError(f"archetypes: expected {n}, found {len(archetypes)}")
     unknown = sorted(set(archetypes) - set(ARCHETYPES))
@@ -234,24 +275,16 @@ def household_profiles_kwh(
     step_min = int((index[1] - index[0]) / pd.Timedelta(minutes=1))
     if step_min not in (15, 60):
         raise ValueError(f"household profiles: expected a 15- or 60-minute index, found {step_min}")
-    if out is None:
-        out = np.empty((len(index), n))
-    elif out.shape != (len(index), n):
-        raise ValueError(f"household profiles: expected out of shape {(len(index), n)}")
     tables = _routines(index, step_min)
     for start in range(0, n, HOUSEHOLDS_PER_BLOCK):
         stop = min(start + HOUSEHOLDS_PER_BLOCK, n)
-        block = _household_block(
+        yield start, _household_block(
             tables,
             step_min,
             list(archetypes[start:stop]),
             annual[start:stop],
             np.random.default_rng([seed, start // HOUSEHOLDS_PER_BLOCK]),
         )
-        sums = block.sum(axis=0, dtype=np.float64)
-        scale = np.divide(annual[start:stop], sums, out=np.zeros(stop - start), where=sums > 0)
-        np.multiply(block, scale[None, :], out=out[:, start:stop])
-    return out
 
 
 N_SHIFTS = 2 * SHIFT_SLOTS + 1

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energysim import demand
+from energysim import demand, household_pool
 from energysim.errors import DataError, ScenarioError
 from energysim.flows import column_positions
 from energysim.io import read_timeseries_csv
@@ -234,6 +234,8 @@ def consumption_with_notes(
         filled[column[pid]] = True
     is_measured = set(measured.columns)
     site = scenario.site
+    pool, pooled = household_pool.active(), 0  # a batch's pool of household-years
+    profiles_kwh = demand.household_profiles_kwh if pool is None else pool.profiles_kwh
     for b_idx, b in enumerate(scenario.buildings):
         ids_b = participant_ids(b)
         common_id = ids_b["common"][0]
@@ -266,9 +268,12 @@ def consumption_with_notes(
             archetypes = list(participants["archetype"].to_numpy()[cols])
             seed = derive_seed(group.profile_seed, b_idx, tag)
             if isinstance(cols, slice):  # written in place
-                demand.household_profiles_kwh(index, annual, archetypes, seed, out=values[:, cols])
+                profiles_kwh(index, annual, archetypes, seed, out=values[:, cols])
             else:
-                values[:, cols] = demand.household_profiles_kwh(index, annual, archetypes, seed)
+                values[:, cols] = profiles_kwh(index, annual, archetypes, seed)
+            pooled += 0 if pool is None else len(annual)
             filled[cols] = True
     assert filled.all(), "every participant has a measured or a modelled profile"
+    if pooled:
+        notes.append(household_pool.note(pooled))
     return pd.DataFrame(values, index=index, columns=ids, copy=False), notes
