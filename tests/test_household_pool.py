@@ -1,0 +1,111 @@
+"""The pool of household-years of a batch: draws without replacement, exact sums, and the
+generator's peak and diversity statistics (tests/test_demand.py) kept for pooled draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from energysim import household_pool
+from energysim.demand import CONNECTION_KW, draw_archetypes, household_profiles_kwh
+from energysim.household_pool import HouseholdPool, band_of, draw_members
+from energysim.population import draw_annual_kwh
+from energysim.scenario import ConsumptionDistribution
+from energysim.timeindex import year_index
+
+IDX = year_index(2026, 15, "Europe/Amsterdam")
+
+
+def _complex(seed: int, n: int = 40) -> tuple[np.ndarray, list[str]]:
+    annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=seed), n)
+    return annual, draw_archetypes(n, seed)
+
+
+@pytest.fixture(scope="module")
+def pooled() -> tuple[np.ndarray, np.ndarray]:
+    """Five complexes of 40 households drawn from one pool (as a batch worker does)."""
+    pool = HouseholdPool()
+    annual, profiles = [], []
+    for seed in range(5):
+        a, kinds = _complex(seed)
+        annual.append(a)
+        profiles.append(pool.profiles_kwh(IDX, a, kinds, seed))
+    return np.concatenate(annual), np.concatenate(profiles, axis=1)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_complex_never_draws_the_same_household_twice(seed: int) -> None:
+    # a crowded bin (every household one archetype, one band) needs more members than
+    # the pool's minimum: it grows, and still no member is drawn twice
+    crowded = np.full(50, 2000.0) * np.random.default_rng(seed).uniform(1.0, 1.01, 50)
+    for annual, kinds in (_complex(seed, 120), (crowded, ["family"] * 50)):
+        draw = draw_members(annual, kinds, seed)
+        keys = list(zip(draw.archetype, draw.band, draw.member, strict=True))
+        assert len(set(keys)) == len(keys)
+        assert (draw.member >= 0).all()
+    p = HouseholdPool().profiles_kwh(IDX, crowded, ["family"] * 50, seed)
+    corr = np.corrcoef(p.T)[np.triu_indices(50, 1)]
+    assert corr.max() < 0.99  # no two columns are one household-year scaled
+
+
+def test_members_fall_in_their_household_bands() -> None:
+    annual, kinds = _complex(3, 200)
+    draw = draw_members(annual, kinds, 3)
+    lo = household_pool.BAND_BASE_KWH * household_pool.BAND_RATIO ** draw.band.astype(float)
+    assert ((lo <= annual) & (annual < lo * household_pool.BAND_RATIO)).all()
+    assert (band_of(np.array([1000.0, 1099.0, 1100.0, 999.0])) == [0, 0, 1, -1]).all()
+
+
+def test_pooled_profiles_sum_exactly_and_do_not_depend_on_earlier_draws() -> None:
+    annual, kinds = _complex(11)
+    annual[3] = 0.0  # a household without use has a zero profile
+    fresh = HouseholdPool().profiles_kwh(IDX, annual, kinds, 11)
+    busy = HouseholdPool()
+    for seed in range(30, 36):  # other complexes first: other bins and chunks generated
+        busy.profiles_kwh(IDX, *_complex(seed), seed)
+    out = np.full((len(IDX), 41), np.nan)
+    busy.profiles_kwh(IDX, annual, kinds, 11, out=out[:, 1:])
+    assert np.array_equal(out[:, 1:], fresh)  # the same in any worker, in any order
+    assert np.allclose(fresh.sum(axis=0), annual, rtol=1e-12, atol=0)
+    assert not fresh[:, 3].any()
+    assert (fresh >= 0).all()
+    # a member is the generator's household of the band centre, scaled: same shapes
+    generated = household_profiles_kwh(IDX, annual, kinds, 11)
+    assert not np.array_equal(fresh, generated)
+    assert fresh.mean(axis=1) @ generated.mean(axis=1) > 0.9 * np.linalg.norm(
+        fresh.mean(axis=1)
+    ) * np.linalg.norm(generated.mean(axis=1))
+
+
+def test_pooled_household_peaks_like_generated_ones(pooled) -> None:
+    # the bounds of tests/test_demand.py::test_household_peaks_like_real_households
+    annual, p = pooled
+    peak_kw = p.max(axis=0) * 4
+    p10, p90 = np.percentile(peak_kw, [10, 90])
+    assert 2.0 <= p10 and p90 <= 6.0
+    assert peak_kw.max() <= CONNECTION_KW * 1.001 * household_pool.BAND_RATIO**0.5
+    corr = np.corrcoef(peak_kw, annual)[0, 1]
+    assert 0.3 <= corr <= 0.9
+    low, high = annual <= np.percentile(annual, 10), annual >= np.percentile(annual, 90)
+    assert annual[high].mean() / annual[low].mean() > 2.5
+    assert peak_kw[high].mean() / peak_kw[low].mean() < 2.0
+
+
+def test_pooled_after_diversity_peak_of_40_households(pooled) -> None:
+    # the bounds of tests/test_demand.py::test_after_diversity_peak_of_40_households and
+    # ::test_diversity_of_50_households, each group of 40 one complex's draw
+    _, p = pooled
+    groups = [p[:, g * 40 : (g + 1) * 40] for g in range(5)]
+    admd = [g.sum(axis=1).max() * 4 / 40 for g in groups]
+    assert 0.6 <= np.mean(admd) <= 1.0
+    assert all(0.5 <= a <= 1.1 for a in admd)
+    assert all(0.15 <= g.sum(axis=1).max() / g.max(axis=0).sum() <= 0.50 for g in groups)
+
+
+def test_the_pool_is_used_only_inside_using() -> None:
+    assert household_pool.active() is None
+    with household_pool.using() as pool:
+        assert household_pool.active() is pool is not None
+        with household_pool.using(False):
+            assert household_pool.active() is None
+    assert household_pool.active() is None
