@@ -17,10 +17,20 @@ warm (as on any run after the first), and prints:
 - the split of one unit's time by phase (in-process profile of ``--profile-units``),
   which says what stands in the way of the target;
 - the local Dask scaling from 1 to 2 workers (``--dask-complexes`` complexes, one rule;
-  efficiency = T1 / (2 x T2); cluster start-up included and also shown apart).
+  efficiency = T1 / (2 x T2); cluster start-up included and also shown apart; 0 skips it);
+- peak memory: the largest energysim worker, the largest worker of either run, this
+  process;
+- with ``--against REV``: this energysim against revision REV's, each as the command
+  ``energysim batch`` on the same parts' complexes, interleaved (REV, this, this without
+  the pool, REV, ...), their CPU time per unit (user + system of the command and its
+  workers).
+
+The households come from the batch's pool of household-years (energysim.household_pool;
+on for a portfolio batch), and the baseline draws them from the same pool;
+``--no-household-pool`` generates every household in both.
 
     python benchmarks/national.py [--complexes 1000] [--jobs 2] [--parts 2]
-        [--dask-complexes 200]
+        [--dask-complexes 200] [--no-household-pool] [--against REV]
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import os
 import pstats
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,14 +55,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from _measure import export_revision  # noqa: E402
 from portfolio import (  # noqa: E402
     SETS,
     TEMPLATE,
     agreement,
+    baseline_units,
     run_baseline,
     synthetic_portfolio,
 )
 
+from energysim import household_pool  # noqa: E402
 from energysim.batch import plan_batch, run_batch, run_unit  # noqa: E402
 
 NATIONAL_COMPLEXES = 57_000
@@ -60,7 +74,8 @@ TARGET_MS = 10.0
 PHASES = {
     "scenario validation": "scenario.py:.*scenario_from_dict",
     "weather + per-kWp profiles (cache)": "array_generation.py:.*generation_kwh",
-    "household profiles": "demand.py:.*household_profiles_kwh",
+    "household profiles (generated)": "demand.py:.*household_profiles_kwh",
+    "household profiles (pool)": "household_pool.py:.*profiles_kwh",
     "common installations": "demand.py:.*common_profiles_kwh",
     "own strings + waterfall": "waterfall.py:.*allocate_building",
     "bills, cash flows, accounts": "accounts.py:.*build_accounts",
@@ -95,7 +110,7 @@ def run_parts(plan, tmp: Path, jobs: int, parts: int) -> dict:
     """energysim's batch and the fair baseline on the same units, interleaved in
     ``parts`` (energysim, baseline, energysim, ...) so both see the same load; each
     starts its processes per part. Returns wall and CPU times, summaries and results."""
-    out: dict = {"wall": 0.0, "cpu": 0.0, "base_wall": 0.0, "base_cpu": 0.0}
+    out: dict = {"wall": 0.0, "cpu": 0.0, "base_wall": 0.0, "base_cpu": 0.0, "worker_mib": 0.0}
     out["summaries"], out["base"] = [], {}
     for k, part in enumerate(np.array_split(np.arange(len(plan.units)), parts)):
         sub = copy.copy(plan)
@@ -105,7 +120,9 @@ def run_parts(plan, tmp: Path, jobs: int, parts: int) -> dict:
         out["summaries"].append(run_batch(sub, tmp / f"out{k}", jobs=jobs))
         out["wall"] += time.perf_counter() - start
         mid = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined
-        units = [(u.unit_id, u.scenario, u.base_dir) for u in sub.units]
+        if k == 0:  # no baseline worker has run yet: the largest energysim worker
+            out["worker_mib"] = mid.ru_maxrss / 1024
+        units = baseline_units(sub.units)
         start = time.perf_counter()
         out["base"].update(run_baseline(units, jobs))
         out["base_wall"] += time.perf_counter() - start
@@ -114,6 +131,58 @@ def run_parts(plan, tmp: Path, jobs: int, parts: int) -> dict:
         out["base_cpu"] += after.ru_utime - mid.ru_utime + after.ru_stime - mid.ru_stime
     out["summary"] = pd.concat(out["summaries"], ignore_index=True)
     return out
+
+
+def against_revision(rev: str, plan, tmp: Path, jobs: int, parts: int, pooled: bool) -> dict:
+    """CPU time [s] of ``energysim batch`` of revision ``rev`` and of this tree (with the
+    pool when ``pooled``, and without it), each a fresh command on the same parts'
+    complexes, interleaved; also returns the units run and the summaries' agreement."""
+    old_src = export_revision(rev, tmp / "against")
+    table = pd.read_csv(tmp / "portfolio.csv", dtype=str, keep_default_na=False)
+    arms = {f"{rev}": (old_src, [])}
+    arms["this tree, pool" if pooled else "this tree"] = (REPO, [])
+    if pooled:
+        arms["this tree, no pool"] = (REPO, ["--no-household-pool"])
+    cpu = dict.fromkeys(arms, 0.0)
+    summaries: dict[str, list[pd.DataFrame]] = {name: [] for name in arms}
+    env = dict(os.environ)
+    splits = np.array_split(np.arange(len(table)), parts)
+    # a first command of each arm on two complexes, untimed: its profile cache warm
+    for k, rows in [(-1, np.arange(min(2, len(table))))] + list(enumerate(splits)):
+        part_csv = tmp / f"against_part{k + 1}.csv"
+        table.iloc[rows].to_csv(part_csv, index=False)
+        for a, (name, (src, extra)) in enumerate(arms.items()):
+            out = tmp / f"against{k + 1}_{a}"
+            cmd = (
+                [
+                    sys.executable,
+                    "-m",
+                    "energysim.cli",
+                    "batch",
+                    str(TEMPLATE),
+                    "--portfolio",
+                    str(part_csv),
+                    "--sweep",
+                    "year=2026,2027",
+                    "--jobs",
+                    str(jobs),
+                    "--out",
+                    str(out),
+                ]
+                + [f"--set={x}" for x in SETS]
+                + extra
+            )
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # from a neutral folder: `python -m` puts the working folder first on the path
+            subprocess.run(
+                cmd, check=True, capture_output=True, env={**env, "PYTHONPATH": str(src)}, cwd=tmp
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if k >= 0:
+                cpu[name] += after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                summaries[name].append(pd.read_csv(out / "batch_summary.csv"))
+    frames = {name: pd.concat(s, ignore_index=True) for name, s in summaries.items()}
+    return {"cpu": cpu, "units": len(frames[rev]), "summaries": frames}
 
 
 def dask_scaling(plan, tmp: Path, n: int) -> tuple[dict[int, float], float]:
@@ -141,6 +210,12 @@ def main() -> None:
     parser.add_argument("--parts", type=int, default=2)
     parser.add_argument("--dask-complexes", type=int, default=200)
     parser.add_argument("--profile-units", type=int, default=41)
+    parser.add_argument(
+        "--no-household-pool",
+        action="store_true",
+        help="generate every household (default: energysim and the baseline draw from the pool)",
+    )
+    parser.add_argument("--against", help="also time energysim batch of this git revision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -148,20 +223,30 @@ def main() -> None:
         portfolio = tmp / "portfolio.csv"
         synthetic_portfolio(args.complexes, portfolio)
         sweep = ["year=2026,2027"]
-        plan = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS, sweeps=sweep)
+        pooled = not args.no_household_pool
+        plan = plan_batch(
+            TEMPLATE, portfolio_path=portfolio, sets=SETS, sweeps=sweep, household_pool=pooled
+        )
         # warm the profile cache (each orientation and year once), as after a first run
         warm = copy.copy(plan)
         warm.units = plan.units[:60]
         run_batch(warm, tmp / "warm", jobs=1)
         timed = run_parts(plan, tmp, args.jobs, args.parts)
-        peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        phases = profile_units(plan, tmp / "profile", args.profile_units)
-        one_rule = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS)
-        dask_wall, cluster_s = dask_scaling(one_rule, tmp, args.dask_complexes)
-    report(args, plan, timed, phases, peak_worker, dask_wall, cluster_s)
+        timed["peak_any_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        against = (
+            against_revision(args.against, plan, tmp, args.jobs, args.parts, pooled)
+            if args.against
+            else None
+        )
+        with household_pool.using(pooled):
+            phases = profile_units(plan, tmp / "profile", args.profile_units)
+        one_rule = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS, household_pool=pooled)
+        dask = dask_scaling(one_rule, tmp, args.dask_complexes) if args.dask_complexes else None
+        timed["peak_self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(args, plan, timed, phases, dask, against)
 
 
-def report(args, plan, timed, phases, peak_worker, dask_wall, cluster_s) -> None:
+def report(args, plan, timed, phases, dask, against) -> None:
     summary, wall, cpu = timed["summary"], timed["wall"], timed["cpu"]
     units = len(plan.units)
     ok = int((summary["status"] == "ok").sum())
@@ -178,8 +263,17 @@ def report(args, plan, timed, phases, peak_worker, dask_wall, cluster_s) -> None
         f"profile cache warm; energysim and the baseline interleaved in {args.parts} parts"
     )
     print(
-        f"energysim batch : {wall:8.1f} s wall ({ok:,} units ok), peak {peak_worker:,.0f} MiB "
-        f"per worker; {per_unit_core_ms:.1f} ms per unit per core, CPU {per_unit_cpu_ms:.1f} ms"
+        "households      : "
+        + (
+            "every household generated (--no-household-pool)"
+            if args.no_household_pool
+            else "from the batch's pool of household-years (energysim.household_pool), the "
+            "baseline's from the same pool; --no-household-pool generates each"
+        )
+    )
+    print(
+        f"energysim batch : {wall:8.1f} s wall ({ok:,} units ok); {per_unit_core_ms:.1f} ms per "
+        f"unit per core, CPU {per_unit_cpu_ms:.1f} ms"
     )
     print(
         f"fair baseline   : {timed['base_wall']:8.1f} s wall (benchmarks/portfolio.py's script: "
@@ -213,14 +307,55 @@ def report(args, plan, timed, phases, peak_worker, dask_wall, cluster_s) -> None
         f"on this {args.jobs}-core machine (target < 10 min); from the CPU time "
         f"{per_unit_cpu_ms / 1000 * national_units / args.jobs / 60:.0f} min"
     )
+    print(
+        f"peak memory     : largest energysim worker {timed['worker_mib']:,.0f} MiB (first part, "
+        f"before any baseline worker), largest worker of either {timed['peak_any_mib']:,.0f} MiB, "
+        f"this process {timed['peak_self_mib']:,.0f} MiB"
+    )
+    if against is not None:
+        n = against["units"]
+        print(
+            f"before/after ({n:,} units, `energysim batch` commands interleaved in {args.parts} "
+            "parts, CPU of each command and its workers, import included):"
+        )
+        first = next(iter(against["cpu"].values()))
+        for name, seconds in against["cpu"].items():
+            print(
+                f"  {name:<26}CPU {seconds / n * 1000:6.1f} ms per unit "
+                f"({seconds / first:.2f} x of {args.against})"
+            )
+        frames = list(against["summaries"].values())
+        old, new = (f.drop(columns="scenario_hash") for f in (frames[0], frames[-1]))
+        differ = [c for c in old.columns if c not in new or not old[c].equals(new[c])]
+        differ += [c for c in new.columns if c not in old]
+        print(
+            f"  batch summaries of {args.against} and {list(against['summaries'])[-1]}: "
+            + (
+                "identical (but for scenario_hash)"
+                if not differ
+                else f"DIFFER in {len(differ)} column(s), e.g. {differ[:3]} (expected only where "
+                "the model changed since that revision)"
+            )
+        )
     print(f"one unit's time by phase (in-process, mean of {args.profile_units - 1} units):")
     for name, seconds in phases.items():
         print(f"  {name:<36}{seconds * 1000:8.1f} ms")
-    eff = dask_wall[1] / (2 * dask_wall[2])
+    if dask is None:
+        print("Dask LocalCluster: not run (--dask-complexes 0)")
+    else:
+        dask_wall, cluster_s = dask
+        eff = dask_wall[1] / (2 * dask_wall[2])
+        print(
+            f"Dask LocalCluster, {args.dask_complexes} complexes, one rule: 1 worker "
+            f"{dask_wall[1]:.1f} s, 2 workers {dask_wall[2]:.1f} s, scaling efficiency "
+            f"{eff:.0%} (a 2-worker cluster starts in {cluster_s:.1f} s, included)"
+        )
     print(
-        f"Dask LocalCluster, {args.dask_complexes} complexes, one rule: 1 worker "
-        f"{dask_wall[1]:.1f} s, 2 workers {dask_wall[2]:.1f} s, scaling efficiency "
-        f"{eff:.0%} (a 2-worker cluster starts in {cluster_s:.1f} s, included)"
+        "how to re-run: python benchmarks/national.py "
+        f"--complexes {args.complexes} --jobs {args.jobs} --parts {args.parts} "
+        f"--dask-complexes {args.dask_complexes}"
+        + (" --no-household-pool" if args.no_household_pool else "")
+        + (f" --against {args.against}" if args.against else "")
     )
 
 

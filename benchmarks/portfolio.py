@@ -12,7 +12,10 @@ number of processes:
   position once per process, irradiance and cell temperature once per orientation,
   a per-kWp profile per roof shape reused across complexes, as energysim does), the
   same household and common-installation profiles (energysim.demand, the model under
-  comparison is the orchestration, allocation and money, not a simpler demand model),
+  comparison is the orchestration, allocation and money, not a simpler demand model;
+  with the batch's pool of household-years, on by default for a portfolio, the
+  baseline draws its households from the same pool: ``--no-household-pool`` for both
+  to generate every household),
   the waterfall common -> tenants (pro rata) -> export with numpy, and every
   household's bill with and without the roof, benefit statistics and the owner's
   25-year case with pandas;
@@ -26,6 +29,7 @@ number of processes:
 Targets on the project's 2-core machine: < 120 s wall, < 4 GiB.
 
     python benchmarks/portfolio.py [--complexes 1000] [--jobs 2] [--baseline-complexes N]
+        [--no-household-pool]
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generation import fair_baseline  # noqa: E402
 
-from energysim import demand  # noqa: E402
+from energysim import demand, household_pool  # noqa: E402
 from energysim.batch import plan_batch, run_batch  # noqa: E402
 from energysim.population import derive_seed, draw_annual_kwh  # noqa: E402
 from energysim.scenario import Scenario, scenario_from_dict  # noqa: E402
@@ -122,8 +126,13 @@ def _per_kwp(scenario: Scenario, array: Any) -> np.ndarray:
     return _CACHE[shape]
 
 
-def baseline_complex(unit_scenario: dict[str, Any], base_dir: str) -> dict[str, float]:
-    """One complex the way a user scripts it; returns its energy flows [kWh/yr]."""
+def baseline_complex(
+    unit_scenario: dict[str, Any], base_dir: str, pooled: bool = False
+) -> dict[str, float]:
+    """One complex the way a user scripts it; returns its energy flows [kWh/yr].
+
+    ``pooled``: its households come from energysim's pool of household-years, as the
+    batch's do (a user reusing pre-generated household-years would do the same)."""
     scenario = scenario_from_dict(unit_scenario, base_dir=Path(base_dir), source="baseline")
     b = scenario.buildings[0]
     index = year_index(scenario.year, 15, TZ)
@@ -133,7 +142,12 @@ def baseline_complex(unit_scenario: dict[str, Any], base_dir: str) -> dict[str, 
     annual = draw_annual_kwh(b.tenants.annual_kwh, n)
     kinds = demand.draw_archetypes(n, derive_seed(b.tenants.profile_seed, 0, 7))
     seed = derive_seed(b.tenants.profile_seed, 0, 1)
-    households = demand.household_profiles_kwh(index, annual, kinds, seed)
+    if pooled:
+        with household_pool.using() as pool:
+            assert pool is not None
+            households = pool.profiles_kwh(index, annual, kinds, seed)
+    else:
+        households = demand.household_profiles_kwh(index, annual, kinds, seed)
     kinds_common = {k: v for k, v in b.common.annual_kwh().items() if v > 0}
     common = (
         demand.common_profiles_kwh(
@@ -187,11 +201,20 @@ def baseline_complex(unit_scenario: dict[str, Any], base_dir: str) -> dict[str, 
     }
 
 
-def _baseline_chunk(units: list[tuple[str, dict[str, Any], str]]) -> dict[str, dict]:
-    return {uid: baseline_complex(scenario, base) for uid, scenario, base in units}
+BaselineUnit = tuple[str, dict[str, Any], str, bool]
+"""A unit for the baseline: id, scenario dict, base folder, households from the pool."""
 
 
-def run_baseline(units: list[tuple[str, dict[str, Any], str]], jobs: int) -> dict[str, dict]:
+def baseline_units(units: list[Any]) -> list[BaselineUnit]:
+    """The baseline's view of energysim's batch units."""
+    return [(u.unit_id, u.scenario, u.base_dir, u.household_pool) for u in units]
+
+
+def _baseline_chunk(units: list[BaselineUnit]) -> dict[str, dict]:
+    return {uid: baseline_complex(scenario, base, pooled) for uid, scenario, base, pooled in units}
+
+
+def run_baseline(units: list[BaselineUnit], jobs: int) -> dict[str, dict]:
     """The baseline on ``jobs`` processes, in chunks of 20 complexes (as energysim)."""
     chunks = [units[i : i + 20] for i in range(0, len(units), 20)]
     out: dict[str, dict] = {}
@@ -222,12 +245,19 @@ def main() -> None:
     parser.add_argument(
         "--parts", type=int, default=5, help="interleave energysim and baseline in N parts"
     )
+    parser.add_argument(
+        "--no-household-pool",
+        action="store_true",
+        help="generate every household (default: both draw from the batch's pool)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ENERGYSIM_CACHE_DIR"] = str(Path(tmp) / "cache")  # cold, as the baseline
         portfolio = Path(tmp) / "portfolio.csv"
         synthetic_portfolio(args.complexes, portfolio)
-        plan = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS)
+        plan = plan_batch(
+            TEMPLATE, portfolio_path=portfolio, sets=SETS, household_pool=not args.no_household_pool
+        )
         n_base = args.baseline_complexes or args.complexes
         # interleaved parts (energysim, baseline, energysim, ...): both see the same load
         parts = np.array_split(np.arange(args.complexes), args.parts)
@@ -241,7 +271,7 @@ def main() -> None:
             start = time.perf_counter()
             summaries.append(run_batch(sub, Path(tmp) / f"out{k}", jobs=args.jobs))
             wall += time.perf_counter() - start
-            units = [(u.unit_id, u.scenario, u.base_dir) for u in sub.units if part[0] < n_base]
+            units = baseline_units(sub.units) if part[0] < n_base else []
             units = units[: max(0, n_base - int(part[0]))]
             if units:
                 start = time.perf_counter()
@@ -257,7 +287,13 @@ def main() -> None:
     print(
         f"portfolio benchmark: {args.complexes:,} complexes x 40 households, 15 min, one year, "
         f"waterfall + finance, {args.jobs} worker processes, profile cache cold; energysim and "
-        f"the baseline interleaved in {args.parts} parts (pools started per part for both)"
+        f"the baseline interleaved in {args.parts} parts (pools started per part for both); "
+        + (
+            "every household generated"
+            if args.no_household_pool
+            else "households from the "
+            "batch's pool of household-years (both; --no-household-pool to generate each)"
+        )
     )
     print(
         f"energysim batch : {wall:8.1f} s wall  ({ok:,} units ok; "

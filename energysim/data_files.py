@@ -40,6 +40,8 @@ def _found(value: Any, annotation: Any, at: str) -> Iterator[tuple[str, Any]]:
     field's place (``buildings[].battery.price_csv``). Every alternative of a union is
     followed (a schedule key's ``path`` is found whatever its ``method`` says).
     """
+    if not _holds_paths(annotation):  # no path field below: nothing to walk
+        return
     origin = typing.get_origin(annotation)
     if _is_path(annotation):
         yield at, value
@@ -61,6 +63,30 @@ def _found(value: Any, annotation: Any, at: str) -> Iterator[tuple[str, Any]]:
     else:  # a union, Optional or Annotated: each of its types
         for arg in typing.get_args(annotation):
             yield from _found(value, arg, at)
+
+
+_HOLDS_PATHS: dict[Any, bool] = {}
+
+
+def _holds_paths(annotation: Any) -> bool:
+    """Whether a type has a path-typed field anywhere below it (remembered per type:
+    a run's check walks only the parts of a scenario that can name a file)."""
+    try:
+        return _HOLDS_PATHS[annotation]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation (metadata): not remembered
+        return _walks_to_path(annotation)
+    _HOLDS_PATHS[annotation] = found = _walks_to_path(annotation)
+    return found
+
+
+def _walks_to_path(annotation: Any) -> bool:
+    if _is_path(annotation):
+        return True
+    if _is_model(annotation):
+        return any(_holds_paths(info.annotation) for info in annotation.model_fields.values())
+    return any(_holds_paths(arg) for arg in typing.get_args(annotation))
 
 
 def path_fields() -> set[str]:

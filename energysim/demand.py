@@ -501,8 +501,6 @@ def common_profiles_kwh(
     shrinks with the number of dwellings. Lighting: on while the sun's elevation at the
     middle of the interval is below 0 deg (a light sensor switches around sunset).
     """
-    from energysim.weather import solar_elevation_deg
-
     known = {"lift", "lighting", "ventilation", "pumps", "other"}
     unknown = sorted(set(annual_kwh) - known)
     if unknown:
@@ -510,25 +508,21 @@ def common_profiles_kwh(
             f"common installation: expected one of {sorted(known)}, found {unknown[0]!r}"
         )
     index = pd.DatetimeIndex(index)
-    step = index[1] - index[0]
-    hour = _index_parts(index)["slot"] / 4.0
+    fixed = _common_shapes(
+        index[0], index[-1], len(index), str(index.tz), latitude_deg, longitude_deg
+    )
+    hour = fixed["hour"]
     shapes: dict[str, FloatArray] = {}
     if "lighting" in annual_kwh:
-        elevation = solar_elevation_deg(index + step / 2, latitude_deg, longitude_deg)
-        on = (elevation < 0.0).astype(np.float64)
+        on = fixed["dark"].copy()
         if lighting_presence_dimming_frac:
             on *= np.where(hour < 6.0, 1.0 - lighting_presence_dimming_frac, 1.0)
         shapes["lighting"] = on
     if "lift" in annual_kwh:
-        parts = _index_parts(index)
-        cal = e1a_calibration()
-        shape = np.asarray(cal["day_shape_by_month_and_day_type"])
-        activity = shape[
-            parts["day_month"][parts["day"]], parts["day_kind"][parts["day"]], parts["slot"]
-        ]
-        activity = activity / activity.mean()
         rng = np.random.default_rng(seed)
-        trips = activity * rng.gamma(max(dwellings, 1), 1.0 / max(dwellings, 1), size=len(index))
+        trips = fixed["activity"] * rng.gamma(
+            max(dwellings, 1), 1.0 / max(dwellings, 1), size=len(index)
+        )
         shapes["lift"] = 0.35 + 0.65 * trips
     if "ventilation" in annual_kwh:
         night = (hour >= 23.0) | (hour < 7.0)
@@ -542,3 +536,36 @@ def common_profiles_kwh(
         total = s.sum()
         out[kind] = s * (float(kwh) / total) if total > 0 else np.zeros(len(index))
     return pd.DataFrame(out, index=index)
+
+
+@lru_cache(maxsize=8)
+def _common_shapes(
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    n_steps: int,
+    tz: str,
+    latitude_deg: float,
+    longitude_deg: float,
+) -> dict[str, FloatArray]:
+    """What the common installations' profiles share at a site and time axis (cached, a
+    batch has one per year): the local hour of each interval, 1 where the sun is down at
+    the interval's middle, and the residents' E1A activity (mean 1) the lift follows."""
+    from energysim.weather import solar_elevation_deg
+
+    index = pd.date_range(first, last, periods=n_steps)
+    assert str(index.tz) == tz
+    step = index[1] - index[0]
+    parts = _index_parts(index)
+    elevation = solar_elevation_deg(index + step / 2, latitude_deg, longitude_deg)
+    shape = np.asarray(e1a_calibration()["day_shape_by_month_and_day_type"])
+    activity = shape[
+        parts["day_month"][parts["day"]], parts["day_kind"][parts["day"]], parts["slot"]
+    ]
+    out = {
+        "hour": parts["slot"] / 4.0,
+        "dark": (elevation < 0.0).astype(np.float64),
+        "activity": activity / activity.mean(),
+    }
+    for values in out.values():
+        values.flags.writeable = False  # shared by every caller of the cache
+    return out
