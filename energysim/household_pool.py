@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from energysim import profile_cache
 from energysim.demand import ARCHETYPES, unscaled_household_profiles
 from energysim.messages import Message
 from energysim.population import derive_seed
@@ -91,9 +92,7 @@ class Draw:
     member: NDArray[np.int64]
 
 
-def draw_members(
-    annual_kwh: NDArray[np.float64], archetypes: Sequence[str], seed: int
-) -> Draw:
+def draw_members(annual_kwh: NDArray[np.float64], archetypes: Sequence[str], seed: int) -> Draw:
     """Draw a pool member for each household, without replacement within each bin.
 
     Parameters
@@ -127,8 +126,8 @@ def draw_members(
 class HouseholdPool:
     """Pool members generated so far, per simulation year (index) and bin chunk."""
 
-    chunks: dict[tuple[tuple[object, ...], int, int, int], tuple[np.ndarray, np.ndarray]] = (
-        field(default_factory=dict)
+    chunks: dict[tuple[tuple[object, ...], int, int, int], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict
     )
     calendars: list[tuple[object, ...]] = field(default_factory=list)
 
@@ -139,13 +138,35 @@ class HouseholdPool:
         profiles and their float64 sums."""
         found = self.chunks.get((key, arche, band, c))
         if found is None:
-            raw = unscaled_household_profiles(
-                index,
-                np.full(CHUNK, band_centre_kwh(band)),
-                [ARCHETYPES[arche]] * CHUNK,
-                derive_seed(POOL_SEED, arche, band + 1_000, c),
+            seed = derive_seed(POOL_SEED, arche, band + 1_000, c)
+
+            def compute() -> NDArray[np.float64]:
+                centre = np.full(CHUNK, band_centre_kwh(band))
+                raw = unscaled_household_profiles(index, centre, [ARCHETYPES[arche]] * CHUNK, seed)
+                return raw.T.astype(np.float64)  # exact: float32 values
+
+            # kept on disk like the per-kWp profiles: a later batch, or another worker,
+            # reads a chunk instead of generating it (float32 -> float64 -> float32 exact)
+            inputs = {
+                "first": index[0].isoformat(),
+                "last": index[-1].isoformat(),
+                "n": len(index),
+                "tz": str(index.tz),
+                "archetype": ARCHETYPES[arche],
+                "band_kwh": band_centre_kwh(band),
+                "seed": seed,
+                "chunk": CHUNK,
+            }
+            stored = profile_cache.cached_array(
+                "household_pool",
+                inputs,
+                (CHUNK, len(index)),
+                compute,
+                files=("demand.py", "household_pool.py", "data/e1a_calibration.json"),
+                libraries=("numpy", "holidays"),
             )
-            found = (np.ascontiguousarray(raw.T), raw.sum(axis=0, dtype=np.float64))
+            rows = stored.astype(np.float32)
+            found = (rows, rows.sum(axis=1, dtype=np.float64))
             self.chunks[(key, arche, band, c)] = found
         return found
 

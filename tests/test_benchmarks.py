@@ -23,3 +23,34 @@ def test_storage_benchmark_with_one_worker_counts_this_process() -> None:
     cpu = [float(x) for x in re.findall(r"([\d.]+) s worker CPU", done.stdout)]
     assert len(cpu) == 2 and min(cpu) > 0.0, done.stdout
     assert re.search(r"the battery adds: +[+-][\d.]+% wall +[+-][\d.]+% worker CPU", done.stdout)
+
+
+def test_national_benchmark_prints_memory_and_no_scaling_without_dask() -> None:
+    # --dask-complexes 0 runs no cluster: no scaling efficiency is printed (before, a
+    # meaningless one was); the baseline draws from the same pool and agrees
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/national.py",
+            "--complexes",
+            "2",
+            "--parts",
+            "1",
+            "--dask-complexes",
+            "0",
+            "--profile-units",
+            "2",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "from the batch's pool of household-years" in out
+    assert re.search(r"max relative difference \S+ \(tolerance 1e-9\): agree", out), out
+    assert re.search(r"peak memory +: largest energysim worker [\d,]+ MiB", out), out
+    assert "Dask LocalCluster: not run (--dask-complexes 0)" in out
+    assert "scaling efficiency" not in out
+    assert "how to re-run: python benchmarks/national.py --complexes 2" in out

@@ -109,3 +109,17 @@ def test_the_pool_is_used_only_inside_using() -> None:
         with household_pool.using(False):
             assert household_pool.active() is None
     assert household_pool.active() is None
+
+
+def test_pool_chunks_are_the_same_from_the_cache_cold_warm_or_off(tmp_path, monkeypatch) -> None:
+    # the pool's household-years are kept in the profile cache: a worker reading a chunk
+    # another generated gets the same profiles to the bit
+    annual, kinds = _complex(21, 12)
+    monkeypatch.setenv("ENERGYSIM_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("ENERGYSIM_NO_CACHE", raising=False)
+    cold = HouseholdPool().profiles_kwh(IDX, annual, kinds, 21)
+    assert list(tmp_path.rglob("*.npy"))  # written
+    warm = HouseholdPool().profiles_kwh(IDX, annual, kinds, 21)
+    monkeypatch.setenv("ENERGYSIM_NO_CACHE", "1")
+    off = HouseholdPool().profiles_kwh(IDX, annual, kinds, 21)
+    assert np.array_equal(cold, warm) and np.array_equal(cold, off)
