@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 from energysim.errors import expect_type
 from energysim.messages import Message
-from energysim.result import expect_result
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
     from energysim.result import Result
@@ -700,6 +699,8 @@ def result_warnings(result: Result) -> list[str]:
     TypeError
         When ``result`` is not a Result.
     """
+    from energysim.result import expect_result  # pandas: not for reading a scenario
+
     expect_result(result, "result_warnings")
     out: list[str] = []
     money, roles = result.money, result.participants["role"]
