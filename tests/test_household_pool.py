@@ -123,3 +123,31 @@ def test_pool_chunks_are_the_same_from_the_cache_cold_warm_or_off(tmp_path, monk
     monkeypatch.setenv("ENERGYSIM_NO_CACHE", "1")
     off = HouseholdPool().profiles_kwh(IDX, annual, kinds, 21)
     assert np.array_equal(cold, warm) and np.array_equal(cold, off)
+
+
+def test_a_portfolio_batch_uses_the_pool_and_says_so(tmp_path) -> None:
+    from pathlib import Path
+
+    from energysim.batch import plan_batch, run_unit, scenario_hash
+
+    repo = Path(__file__).resolve().parents[1]
+    template = repo / "scenarios" / "portfolio_template.toml"
+    example = repo / "scenarios" / "portfolio_example.csv"
+    pooled = plan_batch(template, portfolio_path=example).units[0]
+    generated = plan_batch(template, portfolio_path=example, household_pool=False).units[0]
+    assert pooled.household_pool and not generated.household_pool
+    # a resumed batch with the other setting refuses the units written before
+    assert scenario_hash(pooled) != scenario_hash(generated)
+    # one scenario (and its sweep) is never pooled: its units give `energysim run`'s results
+    assert not plan_batch(template).units[0].household_pool
+    (tmp_path / "units").mkdir()
+    rows = [run_unit(u, str(tmp_path)) for u in (pooled, generated)]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert "drawn from a pool of pre-generated household-years" in rows[0]["messages"]
+    assert "pool" not in rows[1]["messages"]
+    # the same households' annual kWh, other quarter-hours
+    assert rows[0]["consumption_kwh.tenants"] == pytest.approx(
+        rows[1]["consumption_kwh.tenants"], rel=1e-12
+    )
+    assert rows[0]["allocated_kwh.tenants"] != rows[1]["allocated_kwh.tenants"]
+    assert household_pool.active() is None  # switched off again after the unit
