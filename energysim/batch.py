@@ -107,9 +107,8 @@ def plan_batch(
     keep_going : bool
         With a portfolio: record a bad row as a failure and go on; else raise.
     household_pool : bool, optional
-        Draw the households from a pool of pre-generated household-years
-        (:mod:`energysim.household_pool`); default: with a portfolio, yes; a single
-        scenario (and its sweep), no, so its units give the results of ``energysim run``.
+        Draw households from a pool of household-years (:mod:`energysim.household_pool`);
+        default: with a portfolio only (a single scenario's units give ``run``'s results).
 
     Raises
     ------
