@@ -2,7 +2,8 @@
 
 Generating a household's year (:func:`energysim.demand.household_profiles_kwh`) is the
 largest single cost of a portfolio unit. A batch over thousands of complexes may instead
-draw each household from a pool of household-years generated once per worker process:
+draw each household from a pool of household-years, generated once (kept on disk) and
+held in each worker process:
 
 - **Bins.** A pool member belongs to a bin: its archetype and its *annual-use band*
   ``b``, the households whose annual use lies in ``[BAND_BASE_KWH x BAND_RATIO**b,
@@ -17,6 +18,8 @@ draw each household from a pool of household-years generated once per worker pro
   :data:`CHUNK` households, chunk ``c`` from the seed ``(POOL_SEED, archetype, band, c)``:
   a member is the same in every worker and every batch, whatever order the complexes
   come in, so a batch's results do not depend on the executor or the number of workers.
+  A chunk is kept in :mod:`energysim.profile_cache` (exact): later batches and the
+  other workers read it instead of generating it.
 - **Draws.** A complex's households of one bin are drawn *without replacement* among the
   bin's first ``max(MIN_MEMBERS, CHUNK x ceil(count / CHUNK))`` members, with the
   complex's own seed: a complex never holds the same household-year twice (a household
