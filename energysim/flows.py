@@ -1,7 +1,10 @@
 """The interval flows of a run and the sums over them.
 
 A run's energy lives in ``(n_steps, n_participants)`` float64 arrays in participant
-order (:class:`Flows`: own strings, their export, shared). This module holds the helpers
+order (:class:`Flows`: own strings, their export, shared). The own strings are not
+stored as such arrays when no home battery changes them: they are ``min(string,
+consumption)`` and ``string - used`` of one string per building
+(:class:`OwnStrings`), computed block by block where they are read. This module holds the helpers
 that read them without copying them whole: column positions as slices (views), sums
 block by block of rows (temporaries stay in the CPU cache), the annual energy and
 supply cost per participant (:func:`annual_energy`, the input of the money), and the
@@ -10,7 +13,7 @@ energy balance every run is checked against (:func:`check_energy_balance`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,18 +56,114 @@ NO_FLOW = np.broadcast_to(np.zeros(1), (1, 1))
 """A flow that is zero everywhere (its stride 0 marks it)."""
 
 
+def pick(values: np.ndarray, rows: slice, cols: Any) -> np.ndarray:
+    """``values[rows, cols]``: a view when ``cols`` is None, a number or consecutive."""
+    if cols is None:
+        return values[rows]
+    if isinstance(cols, slice):
+        return values[rows, cols]
+    if isinstance(cols, int | np.integer):
+        return values[rows, int(cols)]
+    if len(cols) and cols[-1] - cols[0] == len(cols) - 1:  # consecutive: a view
+        return values[rows, int(cols[0]) : int(cols[-1]) + 1]
+    return np.take(values[rows], cols, axis=1)
+
+
+@dataclass(frozen=True)
+class OwnStrings:
+    """The strings behind the dwellings' meters, without ``(n_steps, n_participants)``
+    arrays: what each dwelling used and fed in, computed where it is read.
+
+    Attributes
+    ----------
+    string_kwh : numpy.ndarray
+        ``(n_steps, n_strings + 1)`` one dwelling's string of each building that has
+        them [kWh/interval]; the last column is zeros (participants without a string).
+    column_string : numpy.ndarray
+        ``(n_participants,)`` the column of ``string_kwh`` of each participant.
+    consumption_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` the run's consumption [kWh/interval].
+    exported : bool
+        The surplus is fed in (``own_export``); otherwise it went to the waterfall and
+        the own-string export is zero.
+
+    Notes
+    -----
+    Behind one meter: ``used = min(S, D)`` and ``surplus = S - used`` per interval
+    (:func:`energysim.allocation.allocate_own_strings`, the same operations, so the
+    same numbers to the bit).
+    """
+
+    string_kwh: np.ndarray
+    column_string: np.ndarray
+    consumption_kwh: np.ndarray
+    exported: bool
+
+    @classmethod
+    def none(cls, consumption_kwh: np.ndarray, exported: bool = False) -> OwnStrings:
+        """No strings yet: every participant's string is zero."""
+        n_steps, n_participants = consumption_kwh.shape
+        return cls(
+            np.zeros((n_steps, 1)),
+            np.zeros(n_participants, dtype=np.intp),
+            consumption_kwh,
+            exported,
+        )
+
+    def with_string(self, string_kwh: np.ndarray, cols: Columns) -> OwnStrings:
+        """These participant columns get the one-dwelling string ``string_kwh`` [kWh]."""
+        table = np.column_stack([self.string_kwh[:, :-1], string_kwh, self.string_kwh[:, -1]])
+        column_string = self.column_string.copy()
+        column_string[column_string == table.shape[1] - 2] = table.shape[1] - 1  # zeros moved
+        column_string[cols] = table.shape[1] - 2
+        return replace(self, string_kwh=table, column_string=column_string)
+
+    @property
+    def any(self) -> bool:
+        """Some participant has a string."""
+        return bool((self.column_string < self.string_kwh.shape[1] - 1).any())
+
+    def _strings(self, rows: slice, cols: Any) -> np.ndarray:
+        picked = self.column_string if cols is None else self.column_string[cols]
+        picked = np.asarray(picked)
+        s = self.string_kwh[rows]
+        if picked.ndim == 0:
+            return s[:, int(picked)].copy()
+        if len(picked) and (picked == picked[0]).all():  # one string: broadcast
+            return np.repeat(s[:, int(picked[0])][:, None], len(picked), axis=1)
+        return np.take(s, picked, axis=1)
+
+    def used(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """What each dwelling used of its string, of some rows and columns [kWh/interval]:
+        a new C-ordered float64 array (``cols`` as in :meth:`Flows.received`)."""
+        rows = slice(None) if rows is None else rows
+        s = self._strings(rows, cols)
+        return np.minimum(s, pick(self.consumption_kwh, rows, cols), out=s)
+
+    def surplus(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """What each dwelling's string fed in [kWh/interval] (zero unless exported)."""
+        rows = slice(None) if rows is None else rows
+        if not self.exported:  # a read-only zero, no memory
+            return np.broadcast_to(np.zeros(1), pick(self.consumption_kwh, rows, cols).shape)
+        s = self._strings(rows, cols)
+        return np.subtract(s, self.used(rows, cols), out=s)
+
+
 @dataclass
 class Flows:
     """The interval flows of a run, one column per participant in participant order.
 
     A flow that the scenario cannot have (own strings without per-dwelling arrays, their
     export when the surplus goes to the next tier) is a read-only broadcast zero: no
-    ``(n_steps, n_participants)`` memory for it.
+    ``(n_steps, n_participants)`` memory for it. With ``strings`` set, the own strings
+    and their export are computed from it where they are read (``own`` and
+    ``own_export`` are then unused zeros).
     """
 
     own: np.ndarray
     own_export: np.ndarray
     shared: np.ndarray
+    strings: OwnStrings | None = None
 
     @classmethod
     def zeros(
@@ -78,6 +177,33 @@ class Flows:
             np.zeros(shape),
         )
 
+    @property
+    def has_own(self) -> bool:
+        """Some participant has an own string (stored or computed)."""
+        return self.strings.any if self.strings is not None else bool(self.own.strides[0])
+
+    @property
+    def has_own_export(self) -> bool:
+        """Own strings feed their surplus in (stored or computed)."""
+        if self.strings is not None:
+            return self.strings.exported and self.strings.any
+        return bool(self.own_export.strides[0])
+
+    def own_kwh(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """What the own strings gave of some rows and columns [kWh/interval]; a view
+        when stored (``cols`` as in :meth:`received`)."""
+        rows = slice(None) if rows is None else rows
+        if self.strings is not None:
+            return self.strings.used(rows, cols)
+        return pick(self.own, rows, cols)
+
+    def own_export_kwh(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
+        """What the own strings fed in, of some rows and columns [kWh/interval]."""
+        rows = slice(None) if rows is None else rows
+        if self.strings is not None:
+            return self.strings.surplus(rows, cols)
+        return pick(self.own_export, rows, cols)
+
     def received(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
         """Own string plus shared of some rows and columns [kWh/interval].
 
@@ -85,28 +211,38 @@ class Flows:
         column numbers.
         """
         rows = slice(None) if rows is None else rows
-
-        def pick(values: np.ndarray) -> np.ndarray:
-            if cols is None:
-                return values[rows]
-            if isinstance(cols, int | np.integer):
-                return values[rows, int(cols)]
-            if len(cols) and cols[-1] - cols[0] == len(cols) - 1:  # consecutive: a view
-                return values[rows, int(cols[0]) : int(cols[-1]) + 1]
-            return np.take(values[rows], cols, axis=1)
-
+        if self.strings is not None:
+            used = self.strings.used(rows, cols)
+            return np.add(used, pick(self.shared, rows, cols), out=used)
         if not self.own.strides[0]:  # no own strings: x + 0.0 == x
-            return np.array(pick(self.shared), order="C")
-        return np.add(pick(self.own), pick(self.shared), order="C")
+            return np.array(pick(self.shared, rows, cols), order="C")
+        return np.add(pick(self.own, rows, cols), pick(self.shared, rows, cols), order="C")
+
+
+def column_sums(values: Any, n_steps: int) -> np.ndarray:
+    """Per column, the sum over all rows of ``values(rows)`` [same unit].
+
+    ``values`` returns a ``(rows, n_columns)`` array; it is called block by block of
+    :data:`BALANCE_BLOCK_STEPS` rows, and each block's rows are added to the running
+    total one after the other (stacked under it), which is the order of numpy's sum over
+    axis 0 of the whole array: the same result to the bit, without the whole array.
+    """
+    total: np.ndarray | None = None
+    for start in range(0, n_steps, BALANCE_BLOCK_STEPS):
+        block = values(slice(start, start + BALANCE_BLOCK_STEPS))
+        if total is None:
+            total = block.sum(axis=0, dtype=np.float64)
+        else:
+            total = np.vstack([total[None, :], block]).sum(axis=0, dtype=np.float64)
+    assert total is not None, "a run has intervals"
+    return total
 
 
 def annual_energy(
     participant_ids: pd.Index,
     consumption_kwh: np.ndarray,
-    shared_kwh: np.ndarray,
+    flows: Flows,
     price_eur_per_kwh: np.ndarray,
-    own_kwh: np.ndarray | None = None,
-    own_export_kwh: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Annual energy and supply cost per participant, from interval flows.
 
@@ -114,13 +250,13 @@ def annual_energy(
     ----------
     participant_ids : pandas.Index
         The columns of the arrays (the frame's index).
-    consumption_kwh, shared_kwh : numpy.ndarray
-        ``(n_steps, n_participants)`` consumption and energy received from the
-        waterfall [kWh/interval].
+    consumption_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` consumption [kWh/interval].
+    flows : Flows
+        What the participants received: own strings (and their export) and the
+        waterfall's shared energy [kWh/interval].
     price_eur_per_kwh : numpy.ndarray
         ``(n_steps,)`` bare supply price [EUR/kWh].
-    own_kwh, own_export_kwh : numpy.ndarray, optional
-        Own strings' self-consumed and fed-in energy; None when there are none.
 
     Returns
     -------
@@ -128,29 +264,30 @@ def annual_energy(
         ``consumption_kwh``, ``own_string_kwh``, ``shared_kwh``, ``own_export_kwh``,
         ``allocated_kwh``, ``grid_import_kwh``, ``supply_cost_without_eur``,
         ``supply_cost_with_eur`` [kWh/yr, EUR/yr], the input of
-        :func:`energysim.accounts.build_accounts`.
+        :func:`energysim.accounts.build_accounts`. Sums are float64 whatever the
+        arrays' precision.
     """
     n = len(participant_ids)
+    n_steps = len(price_eur_per_kwh)
     no_energy = np.zeros(n)
-    consumption = consumption_kwh.sum(axis=0)
-    own_string = own_kwh.sum(axis=0) if own_kwh is not None else no_energy
-    shared = shared_kwh.sum(axis=0)
+    consumption = consumption_kwh.sum(axis=0, dtype=np.float64)
+    own_string = column_sums(flows.own_kwh, n_steps) if flows.has_own else no_energy
+    shared = flows.shared.sum(axis=0, dtype=np.float64)
     allocated = own_string + shared
     grid_import = np.maximum(consumption - allocated, 0.0)
     price = price_eur_per_kwh
     if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
         cost_without, cost_with = consumption * price[0], grid_import * price[0]
     else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
-        flows = Flows(NO_FLOW if own_kwh is None else own_kwh, NO_FLOW, shared_kwh)
-        cost_without = (consumption_kwh * price[:, None]).sum(axis=0)
+        cost_without = column_sums(lambda r: consumption_kwh[r] * price[r, None], n_steps)
         cost_with = priced_grid_import_eur(consumption_kwh, flows, price)  # no (T, P) copy
     return pd.DataFrame(
         {
             "consumption_kwh": consumption,
             "own_string_kwh": own_string,
             "shared_kwh": shared,
-            "own_export_kwh": own_export_kwh.sum(axis=0)
-            if own_export_kwh is not None
+            "own_export_kwh": column_sums(flows.own_export_kwh, n_steps)
+            if flows.has_own_export
             else no_energy,
             "allocated_kwh": allocated,
             "grid_import_kwh": grid_import,
@@ -164,16 +301,14 @@ def annual_energy(
 def priced_grid_import_eur(consumption: np.ndarray, flows: Flows, price: np.ndarray) -> np.ndarray:
     """Per participant, sum over intervals of grid import x price [EUR].
 
-    Block by block without a full ``(n_steps, n_participants)`` temporary; each block's
-    sum is added row after row to the running total (the stacked rows), which is the
-    order of a sum over all rows at once, so the result is the same to the bit.
+    Block by block without a full ``(n_steps, n_participants)`` temporary, in the
+    order of a sum over all rows at once (:func:`column_sums`): the same to the bit.
     """
-    total = np.zeros(consumption.shape[1])
-    for start in range(0, len(price), BALANCE_BLOCK_STEPS):
-        rows = slice(start, start + BALANCE_BLOCK_STEPS)
-        block = np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
-        total = np.vstack([total[None, :], block]).sum(axis=0) if start else block.sum(axis=0)
-    return total
+
+    def priced(rows: slice) -> np.ndarray:
+        return np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
+
+    return column_sums(priced, len(price))
 
 
 def into_scheme_kwh(result: Result) -> np.ndarray:
@@ -203,12 +338,8 @@ def check_energy_balance(result: Result) -> None:
 
 
 def result_flows(result: Result) -> Flows:
-    """A result's own-string, own-export and shared arrays (views, no copies)."""
-    return Flows(
-        result.own_string_kwh.to_numpy(),
-        result.own_export_kwh.to_numpy(),
-        result.shared_kwh.to_numpy(),
-    )
+    """A result's own strings and shared arrays (no copies)."""
+    return result.flows
 
 
 def check_balance(
