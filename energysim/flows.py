@@ -28,7 +28,18 @@ BALANCE_TOL_KWH = 1e-9
 """Tolerance of the energy balance in an interval [kWh]: of |allocated + export -
 generation| (times the largest generation when above 1 kWh) and of received - consumed."""
 BALANCE_BLOCK_STEPS = 2048
-"""Rows per block of the block-by-block sums."""
+"""Rows per block of the block-by-block sums, at most (:func:`block_rows`)."""
+BLOCK_BYTES = 16 * 2**20
+"""About this much float64 per block of the block-by-block sums and of the waterfall:
+below glibc's largest mmap threshold (32 MiB), so a freed block's memory is reused by
+the next one instead of being mapped again (page faults, system time)."""
+
+
+def block_rows(n_columns: int) -> int:
+    """Rows per block for ``n_columns`` float64 columns: :data:`BLOCK_BYTES` at most,
+    between 64 and :data:`BALANCE_BLOCK_STEPS` rows. Every block-by-block result is
+    the same to the bit whatever the block size (sums are per row, or in row order)."""
+    return int(min(BALANCE_BLOCK_STEPS, max(64, BLOCK_BYTES // (8 * max(1, n_columns)))))
 
 
 Columns = slice | list[int]
@@ -69,6 +80,15 @@ def pick(values: np.ndarray, rows: slice, cols: Any) -> np.ndarray:
     return np.take(values[rows], cols, axis=1)
 
 
+def _positions(cols: Any, n_columns: int) -> np.ndarray:
+    """Column numbers of a selection (None: all; a slice; a number; numbers)."""
+    if cols is None:
+        return np.arange(n_columns)
+    if isinstance(cols, slice):
+        return np.arange(n_columns)[cols]
+    return np.atleast_1d(np.asarray(cols, dtype=np.intp))
+
+
 @dataclass(frozen=True)
 class OwnStrings:
     """The strings behind the dwellings' meters, without ``(n_steps, n_participants)``
@@ -77,10 +97,11 @@ class OwnStrings:
     Attributes
     ----------
     string_kwh : numpy.ndarray
-        ``(n_steps, n_strings + 1)`` one dwelling's string of each building that has
-        them [kWh/interval]; the last column is zeros (participants without a string).
+        ``(n_steps, n_strings)`` one dwelling's string of each building that has them
+        [kWh/interval].
     column_string : numpy.ndarray
-        ``(n_participants,)`` the column of ``string_kwh`` of each participant.
+        ``(n_participants,)`` the column of ``string_kwh`` of each participant, -1 for
+        participants without a string.
     consumption_kwh : numpy.ndarray
         ``(n_steps, n_participants)`` the run's consumption [kWh/interval].
     exported : bool
@@ -91,7 +112,7 @@ class OwnStrings:
     -----
     Behind one meter: ``used = min(S, D)`` and ``surplus = S - used`` per interval
     (:func:`energysim.allocation.allocate_own_strings`, the same operations, so the
-    same numbers to the bit).
+    same numbers to the bit); zero for participants without a string.
     """
 
     string_kwh: np.ndarray
@@ -104,49 +125,58 @@ class OwnStrings:
         """No strings yet: every participant's string is zero."""
         n_steps, n_participants = consumption_kwh.shape
         return cls(
-            np.zeros((n_steps, 1)),
-            np.zeros(n_participants, dtype=np.intp),
+            np.zeros((n_steps, 0)),
+            np.full(n_participants, -1, dtype=np.intp),
             consumption_kwh,
             exported,
         )
 
     def with_string(self, string_kwh: np.ndarray, cols: Columns) -> OwnStrings:
         """These participant columns get the one-dwelling string ``string_kwh`` [kWh]."""
-        table = np.column_stack([self.string_kwh[:, :-1], string_kwh, self.string_kwh[:, -1]])
         column_string = self.column_string.copy()
-        column_string[column_string == table.shape[1] - 2] = table.shape[1] - 1  # zeros moved
-        column_string[cols] = table.shape[1] - 2
+        column_string[cols] = self.string_kwh.shape[1]
+        table = np.column_stack([self.string_kwh, string_kwh])
         return replace(self, string_kwh=table, column_string=column_string)
 
     @property
     def any(self) -> bool:
         """Some participant has a string."""
-        return bool((self.column_string < self.string_kwh.shape[1] - 1).any())
+        return bool((self.column_string >= 0).any())
 
-    def _strings(self, rows: slice, cols: Any) -> np.ndarray:
-        picked = self.column_string if cols is None else self.column_string[cols]
-        picked = np.asarray(picked)
-        s = self.string_kwh[rows]
-        if picked.ndim == 0:
-            return s[:, int(picked)].copy()
-        if len(picked) and (picked == picked[0]).all():  # one string: broadcast
-            return np.repeat(s[:, int(picked[0])][:, None], len(picked), axis=1)
-        return np.take(s, picked, axis=1)
+    def _per_string(self, rows: slice | None, cols: Any, surplus: bool) -> np.ndarray:
+        """``min(S, D)`` (or ``S - min(S, D)``) of some rows and columns, 0 without a
+        string: a new C-ordered float64 array."""
+        rows = slice(None) if rows is None else rows
+        cons = self.consumption_kwh[rows]
+        sel = _positions(cols, self.consumption_kwh.shape[1])
+        out = np.zeros((len(cons), len(sel)))
+        which = self.column_string[sel]
+        for b in np.unique(which[which >= 0]):
+            k = np.flatnonzero(which == b)
+            string = self.string_kwh[rows, b][:, None]
+            if k[-1] - k[0] == len(k) - 1 and sel[k[-1]] - sel[k[0]] == len(k) - 1:
+                # consecutive columns (the usual case): views, no copies
+                c0, o = int(sel[k[0]]), out[:, k[0] : k[-1] + 1]
+                np.minimum(string, cons[:, c0 : c0 + len(k)], out=o)
+            else:
+                o = np.minimum(string, np.take(cons, sel[k], axis=1))
+            if surplus:
+                np.subtract(string, o, out=o)
+            if o.base is not out:
+                out[:, k] = o
+        return out[:, 0] if isinstance(cols, int | np.integer) else out
 
     def used(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
         """What each dwelling used of its string, of some rows and columns [kWh/interval]:
         a new C-ordered float64 array (``cols`` as in :meth:`Flows.received`)."""
-        rows = slice(None) if rows is None else rows
-        s = self._strings(rows, cols)
-        return np.minimum(s, pick(self.consumption_kwh, rows, cols), out=s)
+        return self._per_string(rows, cols, surplus=False)
 
     def surplus(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
         """What each dwelling's string fed in [kWh/interval] (zero unless exported)."""
-        rows = slice(None) if rows is None else rows
         if not self.exported:  # a read-only zero, no memory
-            return np.broadcast_to(np.zeros(1), pick(self.consumption_kwh, rows, cols).shape)
-        s = self._strings(rows, cols)
-        return np.subtract(s, self.used(rows, cols), out=s)
+            shape = pick(self.consumption_kwh, slice(None) if rows is None else rows, cols).shape
+            return np.broadcast_to(np.zeros(1), shape)
+        return self._per_string(rows, cols, surplus=True)
 
 
 @dataclass
@@ -215,21 +245,22 @@ class Flows:
             used = self.strings.used(rows, cols)
             return np.add(used, pick(self.shared, rows, cols), out=used)
         if not self.own.strides[0]:  # no own strings: x + 0.0 == x
-            return np.array(pick(self.shared, rows, cols), order="C")
+            return np.array(pick(self.shared, rows, cols), dtype=np.float64, order="C")
         return np.add(pick(self.own, rows, cols), pick(self.shared, rows, cols), order="C")
 
 
-def column_sums(values: Any, n_steps: int) -> np.ndarray:
+def column_sums(values: Any, n_steps: int, n_columns: int) -> np.ndarray:
     """Per column, the sum over all rows of ``values(rows)`` [same unit].
 
     ``values`` returns a ``(rows, n_columns)`` array; it is called block by block of
-    :data:`BALANCE_BLOCK_STEPS` rows, and each block's rows are added to the running
+    :func:`block_rows` rows, and each block's rows are added to the running
     total one after the other (stacked under it), which is the order of numpy's sum over
     axis 0 of the whole array: the same result to the bit, without the whole array.
     """
     total: np.ndarray | None = None
-    for start in range(0, n_steps, BALANCE_BLOCK_STEPS):
-        block = values(slice(start, start + BALANCE_BLOCK_STEPS))
+    step = block_rows(n_columns)
+    for start in range(0, n_steps, step):
+        block = values(slice(start, start + step))
         if total is None:
             total = block.sum(axis=0, dtype=np.float64)
         else:
@@ -271,7 +302,7 @@ def annual_energy(
     n_steps = len(price_eur_per_kwh)
     no_energy = np.zeros(n)
     consumption = consumption_kwh.sum(axis=0, dtype=np.float64)
-    own_string = column_sums(flows.own_kwh, n_steps) if flows.has_own else no_energy
+    own_string = column_sums(flows.own_kwh, n_steps, n) if flows.has_own else no_energy
     shared = flows.shared.sum(axis=0, dtype=np.float64)
     allocated = own_string + shared
     grid_import = np.maximum(consumption - allocated, 0.0)
@@ -279,14 +310,14 @@ def annual_energy(
     if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
         cost_without, cost_with = consumption * price[0], grid_import * price[0]
     else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
-        cost_without = column_sums(lambda r: consumption_kwh[r] * price[r, None], n_steps)
+        cost_without = column_sums(lambda r: consumption_kwh[r] * price[r, None], n_steps, n)
         cost_with = priced_grid_import_eur(consumption_kwh, flows, price)  # no (T, P) copy
     return pd.DataFrame(
         {
             "consumption_kwh": consumption,
             "own_string_kwh": own_string,
             "shared_kwh": shared,
-            "own_export_kwh": column_sums(flows.own_export_kwh, n_steps)
+            "own_export_kwh": column_sums(flows.own_export_kwh, n_steps, n)
             if flows.has_own_export
             else no_energy,
             "allocated_kwh": allocated,
@@ -308,7 +339,7 @@ def priced_grid_import_eur(consumption: np.ndarray, flows: Flows, price: np.ndar
     def priced(rows: slice) -> np.ndarray:
         return np.maximum(consumption[rows] - flows.received(rows), 0.0) * price[rows, None]
 
-    return column_sums(priced, len(price))
+    return column_sums(priced, len(price), consumption.shape[1])
 
 
 def into_scheme_kwh(result: Result) -> np.ndarray:
@@ -348,8 +379,9 @@ def check_balance(
     """See :func:`check_energy_balance`; arrays [kWh/interval]."""
     worst, over = 0.0, 0.0
     # in blocks of rows: the temporaries stay in the CPU cache
-    for start in range(0, len(gen), BALANCE_BLOCK_STEPS):
-        rows = slice(start, start + BALANCE_BLOCK_STEPS)
+    step = block_rows(consumption.shape[1])
+    for start in range(0, len(gen), step):
+        rows = slice(start, start + step)
         block = flows.received(rows)
         lhs = block.sum(axis=1) + export[rows]
         worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
@@ -372,7 +404,8 @@ def group_sums(values: Any, cols: np.ndarray, n_steps: int) -> np.ndarray:
     """
     out = np.zeros(n_steps)
     if len(cols):
-        for start in range(0, n_steps, BALANCE_BLOCK_STEPS):
-            rows = slice(start, start + BALANCE_BLOCK_STEPS)
+        step = block_rows(len(cols))
+        for start in range(0, n_steps, step):
+            rows = slice(start, start + step)
             out[rows] = values(rows, cols).sum(axis=1)
     return out

@@ -214,10 +214,32 @@ def consumption_kwh(
     return consumption_with_notes(scenario, index, participants)[0]
 
 
+SINGLE_PRECISION_FROM_BYTES = 2**28
+"""A run whose consumption table would take more than this in float64 (256 MiB: about
+950 participants at 15 minutes) keeps it in float32 (:func:`consumption_dtype`)."""
+
+
+def consumption_dtype(n_steps: int, n_participants: int) -> type[np.floating[Any]]:
+    """The precision a run keeps its ``(n_steps, n_participants)`` consumption in.
+
+    float64 up to :data:`SINGLE_PRECISION_FROM_BYTES`, float32 above it (half the
+    memory of the largest table of a run). float32 holds 7 significant digits: a
+    quarter-hour's 0.1234567 kWh to 1e-8 kWh. Every sum and every allocation over it
+    is computed in float64, so energy balances hold to the same 1e-9 kWh; the values are
+    the float64 ones rounded once (relative 6e-8 at most).
+    """
+    if n_steps * n_participants * 8 > SINGLE_PRECISION_FROM_BYTES:
+        return np.float32
+    return np.float64
+
+
 def consumption_with_notes(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Consumption per participant [kWh/interval] and notes (filled meter gaps)."""
+    """Consumption per participant [kWh/interval] and notes (filled meter gaps).
+
+    In float32 for large runs (:func:`consumption_dtype`), with a note saying so.
+    """
     measured = measured_consumption_kwh(scenario, index, participants)
     notes: list[str] = []
     if scenario.meter_exports:
@@ -227,7 +249,20 @@ def consumption_with_notes(
         )
     ids = list(participants.index)
     column = {pid: j for j, pid in enumerate(ids)}
-    values = np.empty((len(index), len(ids)))
+    dtype = consumption_dtype(len(index), len(ids))
+    values = np.empty((len(index), len(ids)), dtype=dtype)
+    if dtype is np.float32:
+        notes.append(
+            Message(
+                f"{len(ids):,} participants x {len(index):,} intervals: consumption is kept "
+                "in single precision to fit memory (7 significant digits, at most 6e-8 of "
+                "each value; every sum and the energy balance are computed in double "
+                "precision)",
+                "consumption_single_precision",
+                participants=len(ids),
+                intervals=len(index),
+            )
+        )
     filled = np.zeros(len(ids), dtype=bool)
     for pid in measured.columns:
         values[:, column[pid]] = measured[pid].to_numpy(dtype=np.float64)

@@ -19,7 +19,7 @@ import pandas as pd
 from energysim import ownership, storage_report
 from energysim.accounts import distribution
 from energysim.errors import ScenarioError
-from energysim.flows import NO_FLOW, Flows, column_sums, group_sums, result_flows
+from energysim.flows import NO_FLOW, Flows, group_sums, result_flows
 from energysim.result import ROLE_NAMES, Result, expect_result
 
 
@@ -151,16 +151,14 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["participating"] = p["participating"]
     out["archetype"] = p["archetype"]
     out["sharing_eligible"] = p["sharing_eligible"]
-    flows, n_steps = result_flows(result), len(result.index)
-    no_energy = np.zeros(len(p))
-    out["consumption_kwh"] = result.consumption_kwh.to_numpy().sum(axis=0, dtype=np.float64)
-    out["own_string_kwh"] = column_sums(flows.own_kwh, n_steps) if flows.has_own else no_energy
-    out["shared_kwh"] = result.shared_kwh.to_numpy().sum(axis=0, dtype=np.float64)
+    # the annual sums the money was computed from (energysim.flows.annual_energy)
+    annual = result.annual
+    out["consumption_kwh"] = annual["consumption_kwh"]
+    out["own_string_kwh"] = annual["own_string_kwh"]
+    out["shared_kwh"] = annual["shared_kwh"]
     out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
     out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
-    out["own_export_kwh"] = (
-        column_sums(flows.own_export_kwh, n_steps) if flows.has_own_export else no_energy
-    )
+    out["own_export_kwh"] = annual["own_export_kwh"]
     for col in result.money.columns:
         out[col] = result.money[col]
     storage_report.add_participant_columns(out, result)
@@ -197,7 +195,7 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
     received[tier] = result.shared_kwh[participant_id].to_numpy()
     return monthly_audit(
         result.index,
-        result.consumption_kwh[participant_id].to_numpy(),
+        result.consumption_kwh[participant_id].to_numpy(dtype=np.float64),
         received,
         tz=result.scenario.site.timezone,
     )

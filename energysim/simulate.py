@@ -327,8 +327,9 @@ def _common_peaks_kw(
             with_scheme.append(0.0)
             continue
         c = column[participant_ids(b)["common"][0]]
-        grid = np.maximum(consumption[:, c] - flows.received(cols=c), 0.0)
-        without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
+        use = consumption[:, c].astype(np.float64)  # a float32 table: sums in float64
+        grid = np.maximum(use - flows.received(cols=c), 0.0)
+        without.append(float(np.maximum.reduceat(use, starts).sum() / step_h))
         with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
 

@@ -22,8 +22,15 @@ import pandas as pd
 
 from energysim import allocation as alloc
 from energysim import storage
-from energysim.flows import BALANCE_BLOCK_STEPS as BLOCK_STEPS
-from energysim.flows import Columns, Flows, OwnStrings, column_positions, pick, sum_columns
+from energysim.flows import (
+    Columns,
+    Flows,
+    OwnStrings,
+    block_rows,
+    column_positions,
+    pick,
+    sum_columns,
+)
 from energysim.io import read_schedule_csv
 from energysim.scenario import (
     Building,
@@ -146,7 +153,7 @@ def allocate_building(
     -----
     Every step of the waterfall is decided per interval (caps are per interval), so a
     building without a shared battery is shared block by block of
-    :data:`~energysim.flows.BALANCE_BLOCK_STEPS` intervals: the tiers' demand exists
+    :func:`~energysim.flows.block_rows` intervals: the tiers' demand exists
     for one block at a time, not as ``(n_steps, n_participants)`` arrays, and every
     number is the same as in one pass. A shared battery (which reads each tier's
     allocation of the whole year) and ``keep_waterfall`` take one pass.
@@ -167,7 +174,8 @@ def allocate_building(
         if to_pool is not None:
             pool = pool + to_pool
     keys = _tier_keys(scenario, b, index, participants, column)
-    step = n_steps if keep_waterfall or b.battery is not None else BLOCK_STEPS
+    one_pass = keep_waterfall or b.battery is not None
+    step = n_steps if one_pass else block_rows(len(participants))
     export, sce = np.empty(n_steps), np.zeros(n_steps)
     reach: dict[str, np.ndarray] = {}
     for start in range(0, n_steps, step):
@@ -185,7 +193,7 @@ def allocate_building(
                 flows.shared[rows, tier_columns] = result.allocated_kwh[tier_name]
         if sce_tier:
             sce[rows] = result.allocated_kwh["members"][:, 0]
-    one_pass = step == n_steps
+    one_pass = step >= n_steps
     waterfall = (
         BuildingWaterfall(
             building_id=b.id,
@@ -240,9 +248,9 @@ def _own_strings(
     if flows.strings is not None:  # no (n_steps, n_dwellings) arrays: block by block
         assert b.home_batteries is None, "home batteries change the own strings in place"
         flows.strings = flows.strings.with_string(strings, taking_part)
-        surplus = np.empty(len(index))
-        for start in range(0, len(index), BLOCK_STEPS):
-            rows = slice(start, start + BLOCK_STEPS)
+        surplus, step = np.empty(len(index)), block_rows(cons_values.shape[1])
+        for start in range(0, len(index), step):
+            rows = slice(start, start + step)
             _, surplus_b = alloc.allocate_own_strings(
                 strings[rows, None], pick(cons_values, rows, taking_part)
             )

@@ -278,7 +278,7 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
     position_of = {pid: j for j, pid in enumerate(result.participants.index)}
     eligible = result.participants["sharing_eligible"].to_numpy(dtype=bool)
     flows = result.flows
-    cons = result.consumption_kwh.to_numpy()
+    cons = result.consumption_kwh.to_numpy()  # float32 in large runs: columns in float64
     buildings: list[_Building] = []
     ids: list[str] = []
     position: list[int] = []
@@ -296,11 +296,11 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
             _Building(
                 steps=steps,
                 reach_kwh=reach[steps],
-                demand_kwh=np.ascontiguousarray(np.asarray(t.demand_kwh)[steps]),
+                demand_kwh=np.ascontiguousarray(np.asarray(t.demand_kwh, dtype=np.float64)[steps]),
                 ids=members,
                 columns=columns,
                 households=hh,
-                consumption_kwh=cons[:, columns],
+                consumption_kwh=cons[:, columns].astype(np.float64),
                 own_kwh=np.array(own) if has_own else None,
                 own_export_kwh=np.array(flows.own_export_kwh(cols=np.asarray(columns)))
                 if has_own
