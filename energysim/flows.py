@@ -143,28 +143,66 @@ class OwnStrings:
         """Some participant has a string."""
         return bool((self.column_string >= 0).any())
 
-    def _per_string(self, rows: slice | None, cols: Any, surplus: bool) -> np.ndarray:
+    def _per_string(
+        self, rows: slice | None, cols: Any, surplus: bool, base: np.ndarray | None = None
+    ) -> np.ndarray:
         """``min(S, D)`` (or ``S - min(S, D)``) of some rows and columns, 0 without a
-        string: a new C-ordered float64 array."""
+        string: a new C-ordered float64 array; or added to ``base`` (a float64 array of
+        the selection's shape, changed in place and returned)."""
         rows = slice(None) if rows is None else rows
         cons = self.consumption_kwh[rows]
         sel = _positions(cols, self.consumption_kwh.shape[1])
-        out = np.zeros((len(cons), len(sel)))
+        one = isinstance(cols, int | np.integer)
+        if base is None:
+            out = np.zeros((len(cons), len(sel)))
+        else:
+            out = base[:, None] if one else base
         which = self.column_string[sel]
         for b in np.unique(which[which >= 0]):
             k = np.flatnonzero(which == b)
             string = self.string_kwh[rows, b][:, None]
-            if k[-1] - k[0] == len(k) - 1 and sel[k[-1]] - sel[k[0]] == len(k) - 1:
-                # consecutive columns (the usual case): views, no copies
-                c0, o = int(sel[k[0]]), out[:, k[0] : k[-1] + 1]
-                np.minimum(string, cons[:, c0 : c0 + len(k)], out=o)
-            else:
-                o = np.minimum(string, np.take(cons, sel[k], axis=1))
+            view = k[-1] - k[0] == len(k) - 1 and sel[k[-1]] - sel[k[0]] == len(k) - 1
+            # consecutive columns (the usual case): views, no copies
+            c = cons[:, int(sel[k[0]]) : int(sel[k[0]]) + len(k)] if view else cons[:, sel[k]]
+            o = out[:, k[0] : k[-1] + 1] if view and base is None else None
+            o = np.minimum(string, c, out=o)
             if surplus:
                 np.subtract(string, o, out=o)
-            if o.base is not out:
-                out[:, k] = o
-        return out[:, 0] if isinstance(cols, int | np.integer) else out
+            if view:
+                if base is not None:
+                    target = out[:, k[0] : k[-1] + 1]
+                    np.add(target, o, out=target)
+            else:
+                out[:, k] = o if base is None else out[:, k] + o
+        return out[:, 0] if one else out
+
+    def annual_kwh(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per participant, the sums over the year of what its string gave and fed in
+        [kWh/yr] (zeros without a string; the export zero unless exported).
+
+        One pass over the string columns only, block by block, each column summed row
+        after row (:func:`add_rows`): the same as summing the whole arrays.
+        """
+        n_steps, n = self.consumption_kwh.shape
+        used, fed_in = np.zeros(n), np.zeros(n)
+        for b in range(self.string_kwh.shape[1]):
+            cols = np.flatnonzero(self.column_string == b)
+            sel = slice(cols[0], cols[-1] + 1) if cols[-1] - cols[0] == len(cols) - 1 else cols
+            string = self.string_kwh[:, b]
+            total_used: np.ndarray | None = None
+            total_fed: np.ndarray | None = None
+            step = block_rows(len(cols))
+            for start in range(0, n_steps, step):
+                rows = slice(start, start + step)
+                u = np.minimum(string[rows, None], self.consumption_kwh[rows, sel])
+                total_used = add_rows(total_used, u)
+                if self.exported:
+                    total_fed = add_rows(total_fed, np.subtract(string[rows, None], u, out=u))
+            assert total_used is not None, "a run has intervals"
+            used[cols] = total_used
+            if total_fed is not None:
+                fed_in[cols] = total_fed
+        return used, fed_in
 
     def used(self, rows: slice | None = None, cols: Any = None) -> np.ndarray:
         """What each dwelling used of its string, of some rows and columns [kWh/interval]:
@@ -241,9 +279,9 @@ class Flows:
         column numbers.
         """
         rows = slice(None) if rows is None else rows
-        if self.strings is not None:
-            used = self.strings.used(rows, cols)
-            return np.add(used, pick(self.shared, rows, cols), out=used)
+        if self.strings is not None:  # shared, plus the strings of those that have one
+            shared = np.array(pick(self.shared, rows, cols), dtype=np.float64, order="C")
+            return self.strings._per_string(rows, cols, surplus=False, base=shared)
         if not self.own.strides[0]:  # no own strings: x + 0.0 == x
             return np.array(pick(self.shared, rows, cols), dtype=np.float64, order="C")
         return np.add(pick(self.own, rows, cols), pick(self.shared, rows, cols), order="C")
@@ -260,13 +298,17 @@ def column_sums(values: Any, n_steps: int, n_columns: int) -> np.ndarray:
     total: np.ndarray | None = None
     step = block_rows(n_columns)
     for start in range(0, n_steps, step):
-        block = values(slice(start, start + step))
-        if total is None:
-            total = block.sum(axis=0, dtype=np.float64)
-        else:
-            total = np.vstack([total[None, :], block]).sum(axis=0, dtype=np.float64)
+        total = add_rows(total, values(slice(start, start + step)))
     assert total is not None, "a run has intervals"
     return total
+
+
+def add_rows(total: np.ndarray | None, block: np.ndarray) -> np.ndarray:
+    """``total`` (None at the first block) plus each row of ``block`` in turn, in float64:
+    stacked under the total and summed over axis 0, numpy's order of adding rows."""
+    if total is None:
+        return block.sum(axis=0, dtype=np.float64)
+    return np.vstack([total[None, :], block]).sum(axis=0, dtype=np.float64)
 
 
 def annual_energy(
@@ -302,7 +344,13 @@ def annual_energy(
     n_steps = len(price_eur_per_kwh)
     no_energy = np.zeros(n)
     consumption = consumption_kwh.sum(axis=0, dtype=np.float64)
-    own_string = column_sums(flows.own_kwh, n_steps, n) if flows.has_own else no_energy
+    if flows.strings is not None:  # one pass over the string columns
+        own_string, own_export = flows.strings.annual_kwh()
+    else:
+        own_string = column_sums(flows.own_kwh, n_steps, n) if flows.has_own else no_energy
+        own_export = (
+            column_sums(flows.own_export_kwh, n_steps, n) if flows.has_own_export else no_energy
+        )
     shared = flows.shared.sum(axis=0, dtype=np.float64)
     allocated = own_string + shared
     grid_import = np.maximum(consumption - allocated, 0.0)
@@ -317,9 +365,7 @@ def annual_energy(
             "consumption_kwh": consumption,
             "own_string_kwh": own_string,
             "shared_kwh": shared,
-            "own_export_kwh": column_sums(flows.own_export_kwh, n_steps, n)
-            if flows.has_own_export
-            else no_energy,
+            "own_export_kwh": own_export,
             "allocated_kwh": allocated,
             "grid_import_kwh": grid_import,
             "supply_cost_without_eur": cost_without,
