@@ -27,6 +27,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import tomli_w
 
@@ -82,9 +83,8 @@ def run_once(
 
 
 def largest_differences(a: Path, b: Path) -> dict[str, tuple[float, float]]:
-    """Per output file of two run folders, the largest absolute and relative
-    difference of any number (relative to the larger magnitude, over numbers above
-    1e-6 in magnitude)."""
+    """Per output file of two run folders, the largest absolute difference of any
+    number and the largest relative to ``max(1, |a|, |b|)`` (absolute below 1)."""
     out: dict[str, tuple[float, float]] = {}
     x, y = numbers(a / "summary.json"), numbers(b / "summary.json")
     keys = sorted(x.keys() & y.keys())
@@ -101,9 +101,8 @@ def largest_differences(a: Path, b: Path) -> dict[str, tuple[float, float]]:
     for name, (u, v) in frames.items():
         ua, va = u.to_numpy(dtype=float), v.to_numpy(dtype=float)
         diff = abs(ua - va)
-        scale = pd.Series(abs(ua)).combine(pd.Series(abs(va)), max).to_numpy()
-        big = scale > 1e-6
-        out[name] = (float(diff.max()), float((diff[big] / scale[big]).max()))
+        scale = np.maximum(1.0, np.maximum(abs(ua), abs(va)))
+        out[name] = (float(diff.max()), float((diff / scale).max()))
     return out
 
 
@@ -166,6 +165,7 @@ def main() -> None:
         f"now-f64 (consumption in float64, once): peak {f64['rss_mib']:,.0f} MiB, CPU "
         f"{f64['user_s'] + f64['sys_s']:.1f} s; now (float32) against it, largest difference "
         + "; ".join(f"{n} {d:.1e} abs, {r:.1e} rel" for n, (d, r) in precision.items())
+        + " (rel: to max(1, |x|))"
     )
     print(
         f"results: summary.json max relative difference {worst:.1e} over "
