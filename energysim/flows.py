@@ -431,7 +431,8 @@ def check_balance(
         block = flows.received(rows)
         lhs = block.sum(axis=1) + export[rows]
         worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
-        over = max(over, float(np.max(block - consumption[rows], initial=0.0)))
+        excess = np.subtract(block, consumption[rows], out=block)  # block is ours
+        over = max(over, float(np.max(excess, initial=0.0)))
     if worst > BALANCE_TOL_KWH * max(1.0, float(np.max(gen, initial=0.0))):
         raise AssertionError(
             f"energy balance broken: max |allocated + export - generation| = {worst:g} kWh"

@@ -40,7 +40,7 @@ from energysim.flows import Flows, annual_energy, check_balance, into_scheme_kwh
 from energysim.flows import check_energy_balance as check_energy_balance
 from energysim.io import read_schedule_csv
 from energysim.messages import Message
-from energysim.participants import consumption_with_notes, participant_table
+from energysim.participants import consumption_dtype, consumption_with_notes, participant_table
 from energysim.plausibility import (
     PRICE_EUR_PER_KWH_MIN,
     PRICE_MIN_REASON,
@@ -420,8 +420,10 @@ def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run"
 
 
 MIN_BYTES_PER_PARTICIPANT_STEP = 16
-"""At least two float64 tables of participants x intervals live at once (consumption and
-what each received); a run measured 18-28 bytes per participant-interval."""
+"""At least two tables of participants x intervals live at once: the shared energy
+(float64) and the consumption (float64; float32 in large runs, then 12 bytes, see
+:func:`energysim.participants.consumption_dtype`). The 2,501-participant benchmark
+run measured 14.5 bytes per participant-interval in all (2026-11-30)."""
 
 
 def _available_memory_bytes() -> int | None:
@@ -442,11 +444,14 @@ def check_memory(n_steps: int, n_participants: int) -> None:
     Raises
     ------
     DataError
-        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
-        memory available (Linux; elsewhere nothing is checked).
+        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` (12 bytes
+        when the consumption is kept in float32) exceeds the memory available (Linux;
+        elsewhere nothing is checked).
     """
     available = _available_memory_bytes()
-    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
+    itemsize = np.dtype(consumption_dtype(n_steps, n_participants)).itemsize
+    per_cell = MIN_BYTES_PER_PARTICIPANT_STEP - 8 + itemsize
+    needed = n_steps * n_participants * per_cell
     if available is not None and needed > available:
         raise DataError(
             f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "

@@ -194,3 +194,13 @@ def test_a_float32_run_balances_and_differs_by_rounding_only(monkeypatch, defaul
         np.testing.assert_allclose(b[col], a[col], rtol=1e-6, atol=1e-6)
     t64, t32 = timeseries_table(default_result), timeseries_table(r32)
     np.testing.assert_allclose(t32.to_numpy(), t64.to_numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_the_memory_check_counts_single_precision_consumption(monkeypatch) -> None:
+    from energysim import simulate
+    from energysim.errors import DataError
+
+    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: int(1.3 * 2**30))
+    simulate.check_memory(35_040, 3_000)  # 12 bytes a cell: 1.17 GiB (16 would be 1.57)
+    with pytest.raises(DataError, match="3,500 participants"):
+        simulate.check_memory(35_040, 3_500)  # 1.37 GiB
