@@ -23,18 +23,25 @@ from energysim.io import read_timeseries_csv
 from energysim.messages import Message
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
-    limit_of,
     max_common_kwh_per_interval,
     max_household_kwh_per_interval,
 )
-from energysim.population import derive_seed, draw_annual_kwh
+from energysim.population import derive_seed
+from energysim.preflight import AnnualKwh, annual_kwh_draws, consumption_dtype
 from energysim.result import ROLE_NAMES
 from energysim.scenario import Building, Scenario, participant_ids
 from energysim.timeindex import step_hours
 
 
-def participant_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per participant: building, role, participation, annual kWh, supplier."""
+def participant_table(scenario: Scenario, annual_kwh: AnnualKwh | None = None) -> pd.DataFrame:
+    """One row per participant: building, role, participation, annual kWh, supplier.
+
+    ``annual_kwh``: the households' annual consumption as
+    :func:`energysim.preflight.annual_kwh_draws` drew and checked it (drawn here when
+    not given).
+    """
+    if annual_kwh is None:
+        annual_kwh = annual_kwh_draws(scenario)
     rows: list[dict[str, Any]] = []
     supplier_needed = scenario.allocation.sharing_supplier
     for b_idx, b in enumerate(scenario.buildings):
@@ -53,8 +60,7 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
         )
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
-            annual = draw_annual_kwh(group.annual_kwh, n)
-            _check_drawn_kwh(b_idx, role, group.annual_kwh, annual)
+            annual = annual_kwh[b_idx][role]
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
             else:
@@ -78,20 +84,6 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     ids = pd.Index(columns.pop("participant_id"), name="participant_id")
     return pd.DataFrame(columns, index=ids)
-
-
-def _check_drawn_kwh(b_idx: int, role: str, spec: Any, annual: np.ndarray) -> None:
-    """A distribution's draws stay within what a household's connection can carry."""
-    limit = limit_of(f"buildings[{b_idx}].{role}.annual_kwh[]")
-    assert limit is not None
-    above = ~(annual <= limit.max)  # NaN counts as above
-    if above.any():
-        i = int(np.flatnonzero(above)[0])
-        raise ScenarioError(
-            f"field 'buildings[{b_idx}].{role}.annual_kwh': household {i + 1} draws "
-            f"{annual[i]:.6g} kWh/yr from this distribution; {limit.message(annual[i])}; "
-            "lower sd_kwh"
-        )
 
 
 def meter_export_kwh(
@@ -214,31 +206,13 @@ def consumption_kwh(
     return consumption_with_notes(scenario, index, participants)[0]
 
 
-SINGLE_PRECISION_FROM_BYTES = 2**28
-"""A run whose consumption table would take more than this in float64 (256 MiB: about
-950 participants at 15 minutes) keeps it in float32 (:func:`consumption_dtype`)."""
-
-
-def consumption_dtype(n_steps: int, n_participants: int) -> type[np.floating[Any]]:
-    """The precision a run keeps its ``(n_steps, n_participants)`` consumption in.
-
-    float64 up to :data:`SINGLE_PRECISION_FROM_BYTES`, float32 above it (half the
-    memory of the largest table of a run). float32 holds 7 significant digits: a
-    quarter-hour's 0.1234567 kWh to 1e-8 kWh. Every sum and every allocation over it
-    is computed in float64, so energy balances hold to the same 1e-9 kWh; the values are
-    the float64 ones rounded once (relative 6e-8 at most).
-    """
-    if n_steps * n_participants * 8 > SINGLE_PRECISION_FROM_BYTES:
-        return np.float32
-    return np.float64
-
-
 def consumption_with_notes(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
     """Consumption per participant [kWh/interval] and notes (filled meter gaps).
 
-    In float32 for large runs (:func:`consumption_dtype`), with a note saying so.
+    In float32 for large runs (:func:`energysim.preflight.consumption_dtype`), with a
+    note saying so.
     """
     measured = measured_consumption_kwh(scenario, index, participants)
     notes: list[str] = []

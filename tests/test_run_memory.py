@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from energysim import flows as flows_module
-from energysim import participants as participants_module
+from energysim import preflight as preflight_module
 from energysim.allocation import allocate_own_strings
 from energysim.flows import Flows as _Flows
 from energysim.flows import OwnStrings, block_rows, column_sums, sum_columns
 from energysim.flows import priced_grid_import_eur as _priced_grid_import_eur
-from energysim.participants import consumption_dtype
+from energysim.preflight import consumption_dtype
 from energysim.scenario import load_scenario, participant_ids, scenario_from_dict
 from energysim.simulate import (
     check_energy_balance,
@@ -171,13 +171,13 @@ def test_waterfall_block_by_block_equals_one_pass(key: dict) -> None:
 
 
 def test_consumption_in_float32_above_the_threshold_only() -> None:
-    limit = participants_module.SINGLE_PRECISION_FROM_BYTES // (8 * 35_040)
+    limit = preflight_module.SINGLE_PRECISION_FROM_BYTES // (8 * 35_040)
     assert consumption_dtype(35_040, limit) is np.float64
     assert consumption_dtype(35_040, limit + 1) is np.float32
 
 
 def test_a_float32_run_balances_and_differs_by_rounding_only(monkeypatch, default_result) -> None:
-    monkeypatch.setattr(participants_module, "SINGLE_PRECISION_FROM_BYTES", 0)
+    monkeypatch.setattr(preflight_module, "SINGLE_PRECISION_FROM_BYTES", 0)
     r32 = run(load_scenario(REPO / "scenarios" / "rotterdam-galerijflat.toml"))
     cons32 = r32.consumption_kwh.to_numpy()
     assert cons32.dtype == np.float32
@@ -197,10 +197,9 @@ def test_a_float32_run_balances_and_differs_by_rounding_only(monkeypatch, defaul
 
 
 def test_the_memory_check_counts_single_precision_consumption(monkeypatch) -> None:
-    from energysim import simulate
     from energysim.errors import DataError
 
-    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: int(1.3 * 2**30))
-    simulate.check_memory(35_040, 3_000)  # 12 bytes a cell: 1.17 GiB (16 would be 1.57)
+    monkeypatch.setattr(preflight_module, "_available_memory_bytes", lambda: int(1.3 * 2**30))
+    preflight_module.check_memory(35_040, 3_000)  # 12 bytes a cell: 1.17 GiB (16: 1.57)
     with pytest.raises(DataError, match="3,500 participants"):
-        simulate.check_memory(35_040, 3_500)  # 1.37 GiB
+        preflight_module.check_memory(35_040, 3_500)  # 1.37 GiB
