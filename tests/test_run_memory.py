@@ -23,6 +23,7 @@ from energysim.simulate import (
     timeseries_table,
 )
 from energysim.waterfall import allocate_building, empty_flows
+from tests.helpers import write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]
 NOTHING = np.broadcast_to(np.zeros(1), (1, 1))
@@ -144,12 +145,34 @@ KEYS = [
 ]
 
 
-@pytest.mark.parametrize("key", KEYS, ids=lambda k: "-".join(k.values()))
-def test_waterfall_block_by_block_equals_one_pass(key: dict) -> None:
+def _tenant_key(kind: str, folder: Path, ids: list[str]) -> dict:
+    """A static or schedule key over the tenants taking part, with uneven shares (a
+    schedule's rows differ, so a block given the wrong rows would share differently)."""
+    rng = np.random.default_rng(5)
+    if kind == "static":
+        shares = rng.random(len(ids))
+        return {"method": "static", "shares_frac": list(shares / shares.sum()), "variant": "export"}
+    frame = year_frame(2027, 15, dict.fromkeys(ids, 0.0))
+    values = rng.random(frame.shape)
+    frame.loc[:, :] = values / values.sum(axis=1, keepdims=True)
+    write_measured_csv(folder / "shares.csv", frame)
+    return {"method": "schedule", "path": "shares.csv", "variant": "redistribute"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [*KEYS, "static", "schedule"],
+    ids=lambda k: k if isinstance(k, str) else "-".join(k.values()),
+)
+def test_waterfall_block_by_block_equals_one_pass(key: dict | str, tmp_path: Path) -> None:
     data = tomllib.loads((REPO / "scenarios" / "rotterdam-galerijflat.toml").read_text())
-    data["allocation"]["tenants"]["key"] = key
-    data["allocation"]["members"]["key"] = key
-    r = run(scenario_from_dict(data))
+    if isinstance(key, str):  # the tenants' key per tenant, the members' proportional
+        tenants = participant_ids(scenario_from_dict(data).buildings[0])["tenants"]
+        data["allocation"]["tenants"]["key"] = _tenant_key(key, tmp_path, tenants[:60])
+    else:
+        data["allocation"]["tenants"]["key"] = key
+        data["allocation"]["members"]["key"] = key
+    r = run(load_scenario(write_scenario(tmp_path, data)))
     scenario, index, participants = r.scenario, r.index, r.participants
     assert block_rows(len(participants)) < len(index)  # several blocks
     got = {}
