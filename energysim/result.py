@@ -32,6 +32,9 @@ class Result:
 
     Time series are ``DataFrame(index=interval starts, columns=ids)`` in kWh per
     interval; ``participants`` has one row per participant (index ``participant_id``).
+    ``consumption_kwh`` is float32 in large runs
+    (:func:`energysim.preflight.consumption_dtype`; sum it with ``dtype=np.float64``);
+    ``own_string_kwh`` and ``own_export_kwh`` are computed from ``flows`` at each call.
     """
 
     scenario: Scenario
