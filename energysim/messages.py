@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),
     "household_pool": ("households", "band_ratio"),
+    "consumption_single_precision": ("participants", "intervals"),
     # storage (energysim.storage_money)
     "battery_state_of_health": (
         "building",
