@@ -27,10 +27,14 @@ dashboard's exactly as its catalogue formats them; the baseline's parsed, within
 rounding it shows).
 
 Prints per app the best and median of each part and of the whole, the ratio
-dashboard / baseline, the servers' CPU time per change, the peak resident memory of
-each server process (``VmHWM``), and the load average before and after.
+dashboard / baseline, the CPU time per change of the app's server and of the browser
+(every Chromium process of the benchmark's profile: on a shared machine wall times are
+noisy, CPU times less so), the peak resident memory of each server process
+(``VmHWM``), and the load average before and after. ``--before REV`` also serves the
+dashboard of an earlier revision (its ``dashboards/`` from ``git archive``, running on
+this checkout's library), interleaved in the same rounds: before and after a change.
 
-    python benchmarks/dashboard.py [--rounds 5]
+    python benchmarks/dashboard.py [--rounds 5] [--before REV]
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (as the browser tests).
 """
@@ -39,10 +43,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import os
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +186,7 @@ class Timings:
     scenario: list[float] = field(default_factory=list)
     results: list[float] = field(default_factory=list)
     server_cpu: list[float] = field(default_factory=list)
+    browser_cpu: list[float] = field(default_factory=list)
     checked: int = 0
 
     @property
@@ -193,6 +201,35 @@ def cpu_s(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_s(profile: Path) -> float:
+    """CPU time of every Chromium process started with the ``profile`` folder [s]."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            if f"--user-data-dir={profile}".encode() in command:
+                total += cpu_s(int(entry.name))
+        except (OSError, ValueError):  # a process that ended meanwhile
+            continue
+    return total
+
+
+def earlier_dashboard(rev: str, dest: Path) -> Path:
+    """The ``app.py`` of revision ``rev``'s dashboard, unpacked under ``dest`` (with this
+    checkout's example scenarios beside it, where the dashboard looks for them)."""
+    data = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "dashboards"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    (dest / "scenarios").symlink_to(REPO / "scenarios")
+    return dest / "dashboards" / "app.py"
+
+
 def peak_rss_mib(pid: int) -> float:
     """Peak resident set size of a process [MiB] (``VmHWM``, Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -203,9 +240,10 @@ def peak_rss_mib(pid: int) -> float:
 
 STATE_JS = """
 const app = document.querySelector("[data-testid='stApp']");
+const busy = "[data-testid='stSpinner'], [data-testid='stStatusWidget']";
 return {changes: window.__esChanges, state: app && app.getAttribute('data-test-script-state'),
   stale: document.querySelectorAll("[data-stale='true']").length,
-  busy: document.querySelectorAll("[data-testid='stSpinner'], [data-testid='stStatusWidget']").length};
+  busy: document.querySelectorAll(busy).length};
 """
 
 
@@ -280,6 +318,7 @@ def describe(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="changes timed per app")
+    parser.add_argument("--before", help="also time the dashboard of this git revision")
     args = parser.parse_args()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="energysim-dashboard-bench-"))
@@ -294,25 +333,31 @@ def main() -> None:
         path = write(work, f"edited-{kwp:g}.toml", edited)
         with contextlib.redirect_stdout(io.StringIO()):
             expected[kwp] = energysim_run(path, work / f"run-{kwp:g}")
-    timings = {app.name: Timings() for app in (DASHBOARD, BASELINE)}
-    with (
-        streamlit_server(DASHBOARD.script, [], env) as (dash_url, dash_pid),
-        streamlit_server(BASELINE.script, [], env) as (base_url, base_pid),
-        headless_chromium(work / "profile", work) as driver,
-    ):
+    apps = [DASHBOARD, BASELINE]
+    if args.before:
+        script = earlier_dashboard(args.before, work / "before")
+        apps.append(dataclasses.replace(DASHBOARD, name=f"dashboard@{args.before}", script=script))
+    timings = {app.name: Timings() for app in apps}
+    profile = work / "profile"
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for app in apps:
+            url, pid = stack.enter_context(streamlit_server(app.script, [], env))
+            servers[app.name] = (app, url, pid)
+        driver = stack.enter_context(headless_chromium(profile, work))
         driver.set_script_timeout(120)
-        page = Page(driver, dash_url, work)
-        servers = {"dashboard": (DASHBOARD, dash_url, dash_pid)}
-        servers["baseline"] = (BASELINE, base_url, base_pid)
+        page = Page(driver, servers[DASHBOARD.name][1], work)
+        names = list(servers)
         for r in range(args.rounds):
             kwp = FIRST_KWP + r
-            order = ("dashboard", "baseline") if r % 2 == 0 else ("baseline", "dashboard")
+            order = names[r % len(names) :] + names[: r % len(names)]  # each first in turn
             for name in order:
                 app, url, pid = servers[name]
                 open_fresh(page, app, url)
-                cpu = cpu_s(pid)
+                cpu, browser = cpu_s(pid), browser_cpu_s(profile)
                 scenario_s, results_s = one_change(page, app, kwp, expected[kwp])
                 timings[name].server_cpu.append(cpu_s(pid) - cpu)
+                timings[name].browser_cpu.append(browser_cpu_s(profile) - browser)
                 timings[name].scenario.append(scenario_s)
                 timings[name].results.append(results_s)
                 timings[name].checked += 1
@@ -329,27 +374,32 @@ def main() -> None:
     )
     for name, tm in timings.items():
         print(
-            f"  {name:9s}: Scenario settled {describe(tm.scenario)}; Results settled "
+            f"  {name}: Scenario settled {describe(tm.scenario)}; Results settled "
             f"{describe(tm.results)}; change to settled Results {describe(tm.total)}; "
-            f"server CPU per change {statistics.median(tm.server_cpu):.2f} s; "
+            f"CPU per change (median): server {statistics.median(tm.server_cpu):.2f} s, "
+            f"browser {statistics.median(tm.browser_cpu):.2f} s; "
             f"server peak RSS {rss[name]:.0f} MiB"
         )
-    dash, base = timings["dashboard"], timings["baseline"]
+    checked = " + ".join(str(tm.checked) for tm in timings.values())
     print(
-        f"check: in all {dash.checked} + {base.checked} rounds both showed the headline figures"
-        " of `energysim run` of the edited scenario (the dashboard's exactly; the baseline's"
-        " within the rounding it shows: 1 kWh, 1 EUR, 0.1%)"
+        f"check: in all {checked} rounds every app showed the headline figures of `energysim"
+        " run` of the edited scenario (the dashboard's exactly; the baseline's within the"
+        " rounding it shows: 1 kWh, 1 EUR, 0.1%)"
     )
-    ratio = statistics.median(dash.total) / statistics.median(base.total)
-    cpu_ratio = statistics.median(dash.server_cpu) / statistics.median(base.server_cpu)
-    best = min(dash.total)
+    dash = timings[DASHBOARD.name]
+    for other in list(timings)[1:]:
+        tm = timings[other]
+        print(
+            f"ratio dashboard / {other}: wall {_ratio(dash.total, tm.total):.2f}x (medians); "
+            f"server CPU {_ratio(dash.server_cpu, tm.server_cpu):.2f}x; browser CPU "
+            f"{_ratio(dash.browser_cpu, tm.browser_cpu):.2f}x"
+        )
+    median = statistics.median(dash.total)
     print(
-        f"ratio dashboard / baseline: {ratio:.2f}x (median, wall); server CPU {cpu_ratio:.2f}x"
-    )
-    print(
-        f"target: change to settled Results <= {TARGET_S} s: dashboard median "
-        f"{statistics.median(dash.total):.2f} s, best {best:.2f} s "
-        f"({'met' if statistics.median(dash.total) <= TARGET_S else 'NOT met'})"
+        f"target: change to settled Results <= {TARGET_S} s: dashboard median {median:.2f} s, "
+        f"best {min(dash.total):.2f} s ({'met' if median <= TARGET_S else 'NOT met'}); its CPU"
+        f" per change alone (server + browser, medians) "
+        f"{statistics.median(dash.server_cpu) + statistics.median(dash.browser_cpu):.2f} s"
     )
     print(
         "load average (1, 5, 15 min): before "
@@ -357,7 +407,12 @@ def main() -> None:
         + "; after "
         + ", ".join(f"{v:.1f}" for v in load_after)
     )
-    print(f"how to re-run: python benchmarks/dashboard.py --rounds {args.rounds}")
+    again = f" --before {args.before}" if args.before else ""
+    print(f"how to re-run: python benchmarks/dashboard.py --rounds {args.rounds}{again}")
+
+
+def _ratio(a: list[float], b: list[float]) -> float:
+    return statistics.median(a) / statistics.median(b)
 
 
 if __name__ == "__main__":
