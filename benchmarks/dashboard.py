@@ -77,6 +77,8 @@ ARRAY = "GF1-strings"
 ARRAY_PATH = "buildings[0].arrays[2].capacity_kwp"
 FIRST_KWP = 41.0
 """The first round's capacity (the example has 30 kWp); every round adds one."""
+OTHER_KWP = 75.0
+"""The example's other arrays: 2 x 250 m2 at 0.15 kWp/m2."""
 
 POLL_MS = 20
 """How often the page looks whether it has settled: a settled page is seen at most this
@@ -137,7 +139,8 @@ class App:
     results_nav: str
     scenario_nav: str
     scenario_shows: str
-    """Text the Scenario page shows for a capacity (``{kwp}``: the roof's total)."""
+    """Text the Scenario page shows once it has taken a capacity in (``{kwp_nl}``,
+    ``{kwp_en}``: the roof's total with one decimal, written as in Dutch or English)."""
     dashboard: bool = True
     """energysim's dashboard (any revision), not the baseline app."""
 
@@ -195,7 +198,8 @@ def baseline_figures_ok(shown: dict[str, str], summary: dict[str, Any]) -> bool:
 
 @dataclass
 class Timings:
-    """One app's measured rounds [s] and its server's CPU time per change [s]."""
+    """One app's measured rounds [s] and the CPU time per change of its server and of the
+    browser [s]."""
 
     scenario: list[float] = field(default_factory=list)
     results: list[float] = field(default_factory=list)
@@ -278,7 +282,7 @@ def settle(page: Page, before: int, expected: list[str]) -> tuple[float, dict[st
 
 def one_change(page: Page, app: App, kwp: float, summary: dict[str, Any]) -> tuple[float, float]:
     """Type ``kwp`` into the capacity field, Enter, wait; Results, wait. Both parts [s]."""
-    total_kwp = 105.0 + (kwp - 30.0)
+    total_kwp = OTHER_KWP + kwp
     shows = app.scenario_shows.format(
         kwp_nl=f"{total_kwp:.1f}".replace(".", ","), kwp_en=f"{total_kwp:.1f}"
     )
