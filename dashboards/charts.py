@@ -8,6 +8,8 @@ never cut off on a 1366-pixel screen.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,17 +51,75 @@ CONFIG = {
 """plotly's options for st.plotly_chart: no logo, no selection tools."""
 
 
+def _layout_spec(title: str, height: int = 380, legend: bool = True) -> dict[str, Any]:
+    """The layout every chart shares: title, height, margins, legend under the plot."""
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
+        "showlegend": legend,
+        "separators": ",." if i18n.language() == "nl" else ".,",
+        "font": {"size": 13},
+    }
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
-        showlegend=legend,
-        separators=",." if i18n.language() == "nl" else ".,",
-        font={"size": 13},
-    )
+    fig.update_layout(_layout_spec(title, height, legend))
     return fig
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from plain trace and layout specs, validated by plotly once.
+
+    The Results page's charts are built this way rather than call by call
+    (``add_trace``, ``update_layout``, ``add_vrect`` ...): the same figure, but plotly
+    resolves and validates each call's properties again, which took most of a second
+    of every Results page after a change (benchmarks/dashboard.py).
+    """
+    return go.Figure({"data": data, "layout": layout})
+
+
+def _axis(kind: str, n: int) -> str:
+    """The name of subplot ``n``'s axis in a trace or shape (``x``, ``x2``, ...)."""
+    return kind if n == 1 else f"{kind}{n}"
+
+
+@functools.lru_cache(maxsize=32)
+def _grid_layout(
+    rows: int,
+    cols: int,
+    titles: tuple[str, ...],
+    spacing: tuple[float, float],
+    shared: tuple[bool, bool],
+) -> dict[str, Any]:
+    """The axes and subplot titles of plotly's ``make_subplots`` grid (row by row), as a
+    layout spec: the same for every run, so made once per grid and language."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=list(titles),
+        shared_xaxes=shared[0],
+        shared_yaxes=shared[1],
+        vertical_spacing=spacing[0],
+        horizontal_spacing=spacing[1],
+    )
+    spec = fig.layout.to_plotly_json()
+    spec.pop("template", None)  # the figure made from the spec gets plotly's default again
+    return spec
+
+
+def _grid(
+    rows: int,
+    cols: int,
+    titles: Sequence[str],
+    spacing: tuple[float, float],
+    shared: tuple[bool, bool],
+) -> dict[str, Any]:
+    """A fresh copy of :func:`_grid_layout` (the caller adds to it)."""
+    return copy.deepcopy(_grid_layout(rows, cols, tuple(titles), spacing, shared))
 
 
 def month_names(lang: str | None = None) -> list[str]:
@@ -82,102 +142,101 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     }
     labels = [f"{t(f'flow.{n}')}<br>{fmt.kwh(totals[n])}" for n in nodes]
     link_colors = [COLORS[target] + "88" for target in flows["target"]]
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            textfont={"color": "#1f1f1f", "size": 13, "shadow": "none"},
-            valueformat=",.0f",
-            valuesuffix=" kWh",
-            node={
-                "label": labels,
-                "color": [COLORS[n] for n in nodes],
-                "pad": 18,
-                "thickness": 18,
-                "line": {"width": 0},
-            },
-            link={
-                "source": [nodes.index(s) for s in flows["source"]],
-                "target": [nodes.index(x) for x in flows["target"]],
-                "value": flows["energy_kwh"].tolist(),
-                "color": link_colors,
-                "customdata": [
-                    f"{t(f'flow.{a}')} → {t(f'flow.{b}')}"
-                    for a, b in zip(flows["source"], flows["target"], strict=True)
-                ],
-                "hovertemplate": "%{customdata}: %{value}<extra></extra>",
-            },
-        )
-    )
-    return _layout(fig, t("results.flows_title"), height=360, legend=False)
+    trace = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "textfont": {"color": "#1f1f1f", "size": 13, "shadow": "none"},
+        "valueformat": ",.0f",
+        "valuesuffix": " kWh",
+        "node": {
+            "label": labels,
+            "color": [COLORS[n] for n in nodes],
+            "pad": 18,
+            "thickness": 18,
+            "line": {"width": 0},
+        },
+        "link": {
+            "source": [nodes.index(s) for s in flows["source"]],
+            "target": [nodes.index(x) for x in flows["target"]],
+            "value": flows["energy_kwh"].tolist(),
+            "color": link_colors,
+            "customdata": [
+                f"{t(f'flow.{a}')} → {t(f'flow.{b}')}"
+                for a, b in zip(flows["source"], flows["target"], strict=True)
+            ],
+            "hovertemplate": "%{customdata}: %{value}<extra></extra>",
+        },
+    }
+    return _figure([trace], _layout_spec(t("results.flows_title"), height=360, legend=False))
 
 
 def typical_days(days: pd.DataFrame, seasons: Sequence[str]) -> go.Figure:
     """Mean kW by time of day, one panel per season in calendar order."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        subplot_titles=[t(f"season.{s}") for s in seasons],
-        shared_xaxes=True,
-        shared_yaxes=True,
-        vertical_spacing=0.12,
-        horizontal_spacing=0.05,
-    )
+    layout = _grid(2, 2, [t(f"season.{s}") for s in seasons], (0.12, 0.05), (True, True))
     series = {
         "generation_kw": ("generation", "solid"),
         "consumption_common_kw": ("common", "dot"),
         "consumption_tenants_kw": ("tenants", "dot"),
         "consumption_members_kw": ("members", "dot"),
     }
+    traces = []
     for i, season in enumerate(seasons):
         part = days[days["season"] == season]
         for column, (color, dash) in series.items():
-            fig.add_trace(
-                go.Scatter(
-                    x=part["time_of_day_h"],
-                    y=part[column],
-                    name=t(f"col.{column}"),
-                    legendgroup=column,
-                    showlegend=i == 0,
-                    line={"color": COLORS[color], "dash": dash, "width": 2},
-                    hovertemplate="%{x:.2f} h: %{y:.1f} kW<extra></extra>",
-                ),
-                row=i // 2 + 1,
-                col=i % 2 + 1,
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": part["time_of_day_h"],
+                    "y": part[column],
+                    "name": t(f"col.{column}"),
+                    "legendgroup": column,
+                    "showlegend": i == 0,
+                    "line": {"color": COLORS[color], "dash": dash, "width": 2},
+                    "hovertemplate": "%{x:.2f} h: %{y:.1f} kW<extra></extra>",
+                    "xaxis": _axis("x", i + 1),
+                    "yaxis": _axis("y", i + 1),
+                }
             )
     top = float(days[list(series)].to_numpy().max()) * 1.08 or 1.0
-    fig.update_xaxes(tickvals=[0, 6, 12, 18, 24], ticksuffix=":00", range=[0, 24])
-    fig.update_yaxes(range=[0, top])
-    fig.update_yaxes(title_text="kW", col=1)
-    fig = _layout(fig, t("results.days_title"), height=440)
-    fig.update_layout(legend={"y": -0.12})
-    return fig
+    for n in range(1, 5):
+        layout[_axis("xaxis", n)].update(
+            tickvals=[0, 6, 12, 18, 24], ticksuffix=":00", range=[0, 24]
+        )
+        layout[_axis("yaxis", n)]["range"] = [0, top]
+    for n in (1, 3):  # the left column
+        layout[_axis("yaxis", n)]["title"] = {"text": "kW"}
+    layout.update(_layout_spec(t("results.days_title"), height=440))
+    layout["legend"]["y"] = -0.12
+    return _figure(traces, layout)
 
 
 def months(monthly: pd.DataFrame) -> go.Figure:
     """Monthly kWh per destination, stacked, January to December."""
     names = month_names()
-    fig = go.Figure()
-    for column, color in (
-        ("allocated_common_kwh", "common"),
-        ("allocated_tenants_kwh", "tenants"),
-        ("allocated_members_kwh", "members"),
-        ("export_kwh", "export"),
-    ):
-        fig.add_bar(
-            x=[names[m - 1] for m in monthly.index],
-            y=monthly[column],
-            name=t(f"col.{column}"),
-            marker_color=COLORS[color],
-            hovertemplate="%{x}: %{y:,.0f} kWh<extra></extra>",
+    traces = [
+        {
+            "type": "bar",
+            "x": [names[m - 1] for m in monthly.index],
+            "y": monthly[column],
+            "name": t(f"col.{column}"),
+            "marker": {"color": COLORS[color]},
+            "hovertemplate": "%{x}: %{y:,.0f} kWh<extra></extra>",
+        }
+        for column, color in (
+            ("allocated_common_kwh", "common"),
+            ("allocated_tenants_kwh", "tenants"),
+            ("allocated_members_kwh", "members"),
+            ("export_kwh", "export"),
         )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(categoryorder="array", categoryarray=names)
-    fig.update_yaxes(title_text="kWh", tickformat=",.0f")
-    fig = _layout(fig, t("results.months_title"), height=440)
-    fig.update_layout(legend={"y": -0.12})
-    return fig
+    ]
+    layout = {
+        "barmode": "stack",
+        "xaxis": {"categoryorder": "array", "categoryarray": names},
+        "yaxis": {"title": {"text": "kWh"}, "tickformat": ",.0f"},
+        **_layout_spec(t("results.months_title"), height=440),
+    }
+    layout["legend"]["y"] = -0.12
+    return _figure(traces, layout)
 
 
 def benefit_distribution(
@@ -185,76 +244,89 @@ def benefit_distribution(
 ) -> go.Figure:
     """Benefit per household, one panel per role: a histogram with the p10-p90 band
     shaded and the median marked (the figures of the run's summary)."""
-    from plotly.subplots import make_subplots
-
     roles = [r for r in ("tenant", "member") if r in stats and (households["role"] == r).any()]
-    fig = make_subplots(
-        rows=len(roles) or 1,
-        cols=1,
-        subplot_titles=[t(f"role_plural.{r}") for r in roles],
-        shared_xaxes=True,
-        vertical_spacing=0.16,
+    layout = _grid(
+        len(roles) or 1, 1, [t(f"role_plural.{r}") for r in roles], (0.16, 0.2), (True, False)
     )
-    fig.update_annotations(x=0, xanchor="left", font={"size": 14})  # the panels' titles
+    for title in layout.get("annotations", []):  # the panels' titles
+        title.update(x=0, xanchor="left", font={"size": 14})
+    traces, shapes = [], []
     for i, role in enumerate(roles, start=1):
-        values = households.loc[households["role"] == role, "benefit_eur"]
         st_ = stats[role]
-        fig.add_trace(
-            go.Histogram(
-                x=values,
-                nbinsx=30,
-                marker_color=COLORS[role],
-                name=t(f"role_plural.{role}"),
-                showlegend=False,
-                hovertemplate=t("results.hist_hover") + "<extra></extra>",
-            ),
-            row=i,
-            col=1,
+        x, y = _axis("x", i), _axis("y", i)
+        traces.append(
+            {
+                "type": "histogram",
+                "x": households.loc[households["role"] == role, "benefit_eur"],
+                "nbinsx": 30,
+                "marker": {"color": COLORS[role]},
+                "name": t(f"role_plural.{role}"),
+                "showlegend": False,
+                "hovertemplate": t("results.hist_hover") + "<extra></extra>",
+                "xaxis": x,
+                "yaxis": y,
+            }
         )
-        fig.add_vrect(
-            x0=st_["p10_eur"],
-            x1=st_["p90_eur"],
-            fillcolor=COLORS[role],
-            opacity=0.15,
-            line_width=0,
-            row=i,
-            col=1,
+        on_panel = {"xref": x, "y0": 0, "y1": 1, "yref": f"{y} domain"}
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": st_["p10_eur"],
+                "x1": st_["p90_eur"],
+                "fillcolor": COLORS[role],
+                "opacity": 0.15,
+                "line": {"width": 0},
+                **on_panel,
+            }
         )
-        fig.add_vline(x=st_["median_eur"], line={"color": "#222", "width": 2}, row=i, col=1)
-        fig.add_annotation(
-            x=st_["median_eur"],
-            y=1,
-            yref="y domain" if i == 1 else f"y{i} domain",
-            xref="x" if i == 1 else f"x{i}",
-            text=t("results.median_mark", value=fmt.eur(st_["median_eur"])),
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            xshift=4,
-            bgcolor="rgba(255,255,255,0.8)",
+        shapes.append(
+            {
+                "type": "line",
+                "x0": st_["median_eur"],
+                "x1": st_["median_eur"],
+                "line": {"color": "#222", "width": 2},
+                **on_panel,
+            }
         )
-        fig.add_annotation(
-            x=st_["p10_eur"],
-            y=0.78,
-            yref="y domain" if i == 1 else f"y{i} domain",
-            xref="x" if i == 1 else f"x{i}",
-            text=t(
-                "results.band_mark",
-                low=fmt.eur(st_["p10_eur"]),
-                high=fmt.eur(st_["p90_eur"]),
-            ),
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            xshift=4,
-            bgcolor="rgba(255,255,255,0.8)",
+        mark = {
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "top",
+            "xshift": 4,
+            "bgcolor": "rgba(255,255,255,0.8)",
+            "xref": x,
+            "yref": f"{y} domain",
+        }
+        layout.setdefault("annotations", []).extend(
+            [
+                {
+                    "x": st_["median_eur"],
+                    "y": 1,
+                    "text": t("results.median_mark", value=fmt.eur(st_["median_eur"])),
+                    **mark,
+                },
+                {
+                    "x": st_["p10_eur"],
+                    "y": 0.78,
+                    "text": t(
+                        "results.band_mark",
+                        low=fmt.eur(st_["p10_eur"]),
+                        high=fmt.eur(st_["p90_eur"]),
+                    ),
+                    **mark,
+                },
+            ]
         )
-        fig.update_yaxes(title_text=t("results.households_axis"), row=i, col=1)
-    fig.update_xaxes(title_text=t("results.benefit_axis"), row=len(roles) or 1, col=1)
-    fig.update_xaxes(tickprefix="€ " if i18n.language() == "nl" else "€")
-    return _layout(
-        fig, t("results.distribution_title"), height=200 + 170 * len(roles), legend=False
+        layout[_axis("yaxis", i)]["title"] = {"text": t("results.households_axis")}
+    if shapes:
+        layout["shapes"] = shapes
+    layout[_axis("xaxis", len(roles) or 1)]["title"] = {"text": t("results.benefit_axis")}
+    for n in range(1, (len(roles) or 1) + 1):
+        layout[_axis("xaxis", n)]["tickprefix"] = "€ " if i18n.language() == "nl" else "€"
+    layout.update(
+        _layout_spec(t("results.distribution_title"), height=200 + 170 * len(roles), legend=False)
     )
+    return _figure(traces, layout)
 
 
 # --------------------------------------------------------------------------- compare

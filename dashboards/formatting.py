@@ -8,13 +8,15 @@ language's conventions (CLDR), so nothing here spells a separator by hand.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import i18n
 import pandas as pd
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.numbers import NumberPattern, format_decimal, format_percent, parse_pattern
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 """Language -> Babel locale."""
@@ -23,8 +25,14 @@ NONE = "–"
 """What a missing figure shows (no value, NaN)."""
 
 
-def _locale(lang: str | None) -> str:
-    return LOCALES[lang or i18n.language()]
+def _locale(lang: str | None) -> Locale:
+    return _babel_locale(LOCALES[lang or i18n.language()])
+
+
+@functools.cache
+def _babel_locale(name: str) -> Locale:
+    """Babel's locale, parsed once (Babel parses a name again at every number)."""
+    return Locale.parse(name)
 
 
 def _missing(value: Any) -> bool:
@@ -36,9 +44,11 @@ def _missing(value: Any) -> bool:
         return True
 
 
-def _pattern(digits: int, sign: bool = False) -> str:
+@functools.cache
+def _pattern(digits: int, sign: bool = False) -> NumberPattern:
+    """The number pattern, parsed once (Babel parses a pattern again at every number)."""
     body = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return f"+{body};-{body}" if sign else body
+    return parse_pattern(f"+{body};-{body}" if sign else body)
 
 
 def number(value: Any, digits: int = 0, *, sign: bool = False, lang: str | None = None) -> str:
@@ -149,8 +159,12 @@ def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
     (for showing; downloads keep the numbers). A named index becomes the first column."""
     out = frame.reset_index() if frame.index.name is not None else frame.copy()
     given = dict(labels or {})
+    lang = i18n.language()
     shown = pd.DataFrame(
-        {i: [cell(str(c), v) for v in out.iloc[:, i].tolist()] for i, c in enumerate(out.columns)}
+        {
+            i: [cell(str(c), v, lang=lang) for v in out.iloc[:, i].tolist()]
+            for i, c in enumerate(out.columns)
+        }
     )
     shown.columns = [given[str(c)] if str(c) in given else i18n.column(c) for c in out.columns]
     return shown

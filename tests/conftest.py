@@ -8,10 +8,6 @@ user's fresh machine.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,56 +78,13 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def server(folders: dict[str, Path]) -> Iterator[str]:
     """``streamlit run dashboards/app.py`` on a free port; its URL once it answers."""
-    from tests.test_dashboard_browser import free_port
+    from tests.test_dashboard_browser import streamlit_server
 
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = dict(os.environ)
     env.pop("ENERGYSIM_RESULTS_DIR", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO_ROOT / "dashboards" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--",
-            "--results-dir",
-            str(folders["results"]),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    proc.stdout.close()
+    app = REPO_ROOT / "dashboards" / "app.py"
+    with streamlit_server(app, ["--results-dir", str(folders["results"])], env) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -139,37 +92,8 @@ def browser(
     server: str, folders: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
     """Headless Chromium showing 1366x768, downloading into ``folders['downloads']``."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from tests.test_dashboard_browser import Page, headless_chromium
 
-    from tests.test_dashboard_browser import CHROMEDRIVER, CHROMIUM, HEIGHT, WIDTH, Page
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--window-size={WIDTH},{HEIGHT}",
-        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        # the page itself, not the window with its frame, is 1366x768
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
-        )
-        driver.execute_cdp_cmd(
-            "Browser.setDownloadBehavior",
-            {"behavior": "allow", "downloadPath": str(folders["downloads"])},
-        )
+    profile = tmp_path_factory.mktemp("profile")
+    with headless_chromium(profile, folders["downloads"]) as driver:
         yield Page(driver, server, folders["shots"])
-    finally:
-        driver.quit()

@@ -19,10 +19,13 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +103,100 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def streamlit_server(
+    app: Path, args: list[str], env: dict[str, str]
+) -> Iterator[tuple[str, int]]:
+    """``streamlit run APP -- ARGS`` headless on a free port; its URL once it answers,
+    and the server's process id (``benchmarks/dashboard.py`` serves its apps this way
+    and reads the server's memory)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+            "--",
+            *args,
+        ],
+        cwd=REPO,
+        env={**env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    try:
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            proc.kill()
+            proc.wait()
+            assert proc.stdout is not None
+            raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+@contextmanager
+def headless_chromium(profile: Path, downloads: Path) -> Iterator[Any]:
+    """Headless Chromium (selenium) showing 1366x768, downloading into ``downloads``."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={WIDTH},{HEIGHT}",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        # the page itself, not the window with its frame, is 1366x768
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+        )
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+        yield driver
+    finally:
+        driver.quit()
 
 
 def batch_summary() -> pd.DataFrame:
