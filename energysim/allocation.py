@@ -516,10 +516,11 @@ def _grow(
                         live.level, keep, axis=0, out=work.level_pair[flip][:j], mode="clip"
                     )
                 w_l = live.w
-                if not single and work.w_pair is not None:
+                if work.w_pair is not None:  # keys per interval
                     w_l = np.take(live.w, keep, axis=0, out=work.w_pair[flip][:j], mode="clip")
                 flip ^= 1
-                live = _Live(live.at[keep], live.g[keep], d_l, level_l, w_l, live.lam[keep], count[keep])
+                at, g_l, lam_l, count = live.at[keep], live.g[keep], live.lam[keep], count[keep]
+                live = _Live(at, g_l, d_l, level_l, w_l, lam_l, count)
                 if not j:
                     break
             else:
@@ -578,7 +579,12 @@ def _allocate_rows(
 
 
 def _finish_aside(
-    work: _Scratch, equal: bool, single: bool, w_one: FloatArray, out: FloatArray, export: FloatArray
+    work: _Scratch,
+    equal: bool,
+    single: bool,
+    w_one: FloatArray,
+    out: FloatArray,
+    export: FloatArray,
 ) -> None:
     """Finish the intervals set aside: the rounds left, their rows of ``out`` and their
     export (as :func:`_redistribute` sums it)."""
