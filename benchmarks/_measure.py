@@ -60,6 +60,25 @@ def export_revision(rev: str, dest: Path) -> Path:
     return dest
 
 
+def module_at(rev: str, path: str, name: str) -> Any:
+    """The self-contained module ``path`` (importing nothing of energysim) as it was at
+    ``rev``, imported under ``name``: to time an earlier kernel in the same process."""
+    import importlib.util
+    import tempfile
+
+    text = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{rev}:{path}"], capture_output=True, check=True
+    ).stdout
+    folder = Path(tempfile.mkdtemp(prefix="energysim-at-"))
+    (folder / f"{name}.py").write_bytes(text)
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def numbers(path: Path) -> dict[str, float]:
     """Every number of a summary.json, by its dotted key."""
     out: dict[str, float] = {}
