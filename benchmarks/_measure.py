@@ -43,6 +43,40 @@ def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def max_rss_children_mib() -> float:
+    """Peak resident set size of the largest child process waited for so far [MiB]
+    (a process pool's workers, once joined)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# The four lines every benchmark prints (issue 19): what it is compared with, the check
+# that both agree, the ratio and the peak memory, in the same words in every script.
+def print_baseline(text: str) -> None:
+    """``baseline   : text`` (what energysim is compared with, and its figure)."""
+    print(f"baseline   : {text}")
+
+
+def print_check(what: str, worst: float, tolerance: float, unit: str = "") -> bool:
+    """``check      : what, max |difference| ... (tolerance ...): agree`` (or DIFFER);
+    returns whether they agree."""
+    agree = worst <= tolerance
+    print(
+        f"check      : {what}: max |difference| {worst:.1e}{unit} (tolerance "
+        f"{tolerance:.0e}{unit}): {'agree' if agree else 'DIFFER'}"
+    )
+    return agree
+
+
+def print_ratio(text: str) -> None:
+    """``ratio      : text`` (baseline / energysim, or what energysim adds)."""
+    print(f"ratio      : {text}")
+
+
+def print_peak(text: str | None = None) -> None:
+    """``peak memory: text``; by default this process's peak RSS."""
+    print(f"peak memory: {text or f'{max_rss_mib():,.0f} MiB (this process, max RSS)'}")
+
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_AGAINST = "134504a"
 """main when issue 19 started: the revision the A/B benchmarks compare with."""
