@@ -256,93 +256,6 @@ def _normalised_keys(w: FloatArray) -> FloatArray:
     return np.divide(w, w_max, out=np.zeros(w.shape), where=w_max > 0)
 
 
-FILL_ROUNDS = 12
-"""Rounds of progressive filling before an interval is handed to the sorting method."""
-BLOCK_ROUNDS = 3
-"""Rounds done while a block of intervals is in the CPU cache. Intervals still growing
-after them (one in six at 1,000 participants) are copied aside and finish together
-with those of later blocks, so the last rounds, on a few rows each, are not paid for
-block by block in calls to numpy."""
-TINY_KEYS = 1e-200
-"""Below this sum of unsaturated keys, products of keys and energy may underflow: such
-intervals are solved by sorting saturation levels (with logarithms if needed)."""
-
-
-class _Live:
-    """Intervals whose set of saturated participants still grows: their positions
-    ``at`` in the set being filled, their energy, the level ``lam`` and the size of
-    the set reached, and copies of their demand, levels and keys (``w`` one row for
-    every interval when the key is single)."""
-
-    __slots__ = ("at", "g", "d", "level", "w", "lam", "n_sat")
-
-    def __init__(
-        self,
-        at: NDArray[np.intp],
-        g: FloatArray,
-        d: FloatArray,
-        level: FloatArray,
-        w: FloatArray,
-        lam: FloatArray,
-        n_sat: NDArray[np.unsignedinteger],
-    ) -> None:
-        self.at, self.g, self.d, self.level, self.w = at, g, d, level, w
-        self.lam, self.n_sat = lam, n_sat
-
-
-class _Aside:
-    """Intervals still growing after :data:`BLOCK_ROUNDS`, gathered from blocks: their
-    interval ``at``, the state of :class:`_Live` and their ``rest`` and ``keys``."""
-
-    def __init__(self, rows: int, p: int, equal: bool, single: bool) -> None:
-        self.size = 0
-        self.at = np.empty(rows, dtype=np.intp)
-        self.g, self.lam, self.rest, self.keys = (np.empty(rows) for _ in range(4))
-        self.n_sat = np.empty(rows, dtype=_count_type(p))
-        self.d = np.empty((rows, p))
-        self.level = None if equal else np.empty((rows, p))
-        self.w = None if single else np.empty((rows, p))
-
-    def add(self, at: NDArray[np.intp], live: _Live, rest: FloatArray, keys: FloatArray) -> None:
-        """Copy the intervals of ``live`` (intervals ``at``) aside."""
-        k, j = self.size, at.size
-        self.at[k : k + j], self.g[k : k + j], self.lam[k : k + j] = at, live.g, live.lam
-        self.rest[k : k + j], self.keys[k : k + j] = rest, keys
-        self.n_sat[k : k + j], self.d[k : k + j] = live.n_sat, live.d
-        if self.level is not None:
-            self.level[k : k + j] = live.level
-        if self.w is not None:
-            self.w[k : k + j] = live.w
-        self.size = k + j
-
-
-class _Scratch:
-    """Arrays of one block that the redistribution kernel writes into, allocated once
-    per call (``rows x n_participants``): numpy's temporaries of this size would each
-    be fresh memory, and touching fresh memory (page faults) cost about as much as the
-    arithmetic itself."""
-
-    def __init__(self, rows: int, p: int, equal: bool, single: bool, all_active: bool) -> None:
-        def block() -> FloatArray:
-            return np.empty((rows, p))
-
-        self.d_act = None if all_active else block()
-        self.d_short = block()
-        self.level = block()  # the levels of the short rows, then their allocation
-        self.d_pair = (block(), block())  # the live rows, copied from one to the other
-        self.level_pair = None if equal else (block(), block())
-        self.w_pair = None if single else (block(), block())
-        self.sat_pair = (np.empty((rows, p), bool), np.empty((rows, p), bool))
-        self.unsat = np.empty((rows, p), bool)
-        self.aside = _Aside(rows, p, equal, single)
-
-
-def _count_type(p: int) -> type[np.unsignedinteger]:
-    """Integer type counting saturated participants: booleans summed as bytes into a
-    narrow integer are several times faster than numpy's default int64 sum."""
-    return np.uint16 if p < 2**16 else np.uint64
-
-
 def _redistribute(
     g: FloatArray, d: FloatArray, shares: FloatArray, equal: bool, out: FloatArray
 ) -> FloatArray:
@@ -364,72 +277,56 @@ def _redistribute(
     Returns
     -------
     numpy.ndarray
-        ``(n_steps,)`` export ``max(G - sum_p a_p, 0)`` [kWh], summed while the rows
-        are in the cache (row by row the same sums as over ``out``).
+        ``(n_steps,)`` export ``max(G - sum_p a_p, 0)`` [kWh], summed while the block is
+        in the cache: row by row the same sums as over ``out`` (a row given everyone's
+        keyed demand sums to that demand's total, one given nothing to 0).
 
     Notes
     -----
     Only intervals with some energy and less than the keyed demand need a level; the
     others get everyone's keyed demand (or nothing at night). For those, see
-    :func:`_fill_rows`; intervals it sets aside are finished by :func:`_finish_aside`
-    when enough have gathered, and at the end.
+    :func:`_fill_rows`.
     """
     n, p = d.shape
     single = shares.shape[0] == 1
     w_one = _normalised_keys(shares) if single else shares
     all_active = single and bool((w_one > 0).all())
-    export = np.empty(n)
     step = _block_rows(p)
-    work = _Scratch(min(step, n), p, equal, single, all_active)
+    export = np.empty(n)
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
         g_b, d_b = g[rows], d[rows]
-        m = len(g_b)
         w_b = w_one if single else _normalised_keys(shares[rows])
-        d_act = d_b
-        if work.d_act is not None:  # no demand where there is no key (d >= 0: d * 0 == 0)
-            d_act = np.multiply(d_b, w_b > 0, out=work.d_act[:m])
+        d_act = d_b if all_active else np.where(w_b > 0, d_b, 0.0)
         total = d_act.sum(axis=1)
         a_b = out[rows]
         # enough for all keyed demand: everyone is served; no energy (night): nothing
         np.copyto(a_b, d_act)
         night = g_b <= 0
         a_b[night] = 0.0
-        used = np.where(night, 0.0, total)  # a row's sum: its keyed demand or nothing
+        used = np.where(night, 0.0, total)  # each row's sum, but for the short ones
         short = np.flatnonzero((g_b > 0) & (g_b < total))
-        if work.aside.size + short.size > len(work.aside.at):
-            _finish_aside(work, equal, single, w_one, out, export)
-        if short.size == m:
-            at = np.arange(start, start + m)
-            used = _fill_rows(g_b, d_act, w_b, equal, single, work, at, a_b).sum(axis=1)
-        elif short.size:
-            d_s = np.take(d_act, short, axis=0, out=work.d_short[: short.size], mode="clip")
+        if short.size:
             w_s = w_b if single else w_b[short]
-            a_s = _fill_rows(g_b[short], d_s, w_s, equal, single, work, short + start)
+            a_s = _fill_rows(g_b[short], d_act[short], w_s, equal)
             a_b[short] = a_s
             used[short] = a_s.sum(axis=1)
         np.maximum(g_b - used, 0.0, out=export[rows])
-    _finish_aside(work, equal, single, w_one, out, export)
     return export
 
 
-def _fill_rows(
-    g: FloatArray,
-    d: FloatArray,
-    w: FloatArray,
-    equal: bool,
-    single: bool,
-    work: _Scratch,
-    at: NDArray[np.intp],
-    out: FloatArray | None = None,
-) -> FloatArray:
+FILL_ROUNDS = 12
+"""Rounds of progressive filling before an interval is handed to the sorting method."""
+TINY_KEYS = 1e-200
+"""Below this sum of unsaturated keys, products of keys and energy may underflow: such
+intervals are solved by sorting saturation levels (with logarithms if needed)."""
+
+
+def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> FloatArray:
     """Water-filling of intervals that are short of energy (``0 < G < sum of keyed D``).
 
-    ``d`` is ``(m, P)`` with zero demand where the key is zero; ``w`` is ``(1, P)``
-    (``single``) or ``(m, P)``, each row's largest key 1; ``at`` the intervals. The
-    result is written into ``out``, or else into ``work.level`` (returned either way);
-    intervals still growing after :data:`BLOCK_ROUNDS` are set aside in
-    ``work.aside`` and their rows written later.
+    ``d`` is ``(m, P)`` with zero demand where the key is zero; ``w`` is ``(1, P)`` or
+    ``(m, P)``, each row's largest key 1.
 
     Notes
     -----
@@ -441,22 +338,23 @@ def _fill_rows(
     ``sum_p min(D_p, w_p lam) = G``, a few rounds in practice, each one pass over the
     levels and masked sums (no sort). ``rest`` and ``W`` are summed afresh every round,
     so the result depends on the final ``S`` alone. An interval where nobody saturates
-    at the first level is done after one comparison (``S`` empty: ``rest = G`` and
-    ``W`` the sum of all keys, summed once as a round sums it). Each round works on
-    copies of the rows still growing (:func:`_grow`). Then ``a_p = min(D_p, w_p lam)``.
-    Intervals still growing after :data:`FILL_ROUNDS` rounds, or whose unsaturated keys
-    sum below :data:`TINY_KEYS` (where ``lam`` could overflow or ``w_p lam`` lose
-    precision), are solved by :func:`_water_fill_sorted` instead.
+    at the first level is done after one comparison: its ``S`` is empty, ``rest = G``
+    and ``W`` the sum of all keys, summed once as a round sums it. Saturated
+    participants are counted as bytes into a narrow integer (several times faster than
+    numpy's int64 sum of booleans). Then ``a_p = min(D_p, w_p lam)``. Intervals still growing after
+    :data:`FILL_ROUNDS` rounds, or whose unsaturated keys sum below :data:`TINY_KEYS`
+    (where ``lam`` could overflow or ``w_p lam`` lose precision), are solved by
+    :func:`_water_fill_sorted` instead.
     """
     m, p = d.shape
-    level = work.level[:m]
+    single = w.shape[0] == 1
     if equal:
         level = d  # keys all 1
     elif single and bool((w > 0).all()):
         with np.errstate(over="ignore"):
-            np.divide(d, w, out=level)
+            level = d / w
     else:
-        level.fill(np.inf)  # no key: never saturates (and has no demand)
+        level = np.full((m, p), np.inf)  # no key: never saturates (and has no demand)
         with np.errstate(over="ignore"):
             np.divide(d, w, out=level, where=w > 0)
     # the state "nobody saturated": rest = G, and the keys summed as a round sums them
@@ -471,137 +369,48 @@ def _fill_rows(
         keys = np.einsum("ij,ij->i", nobody, w)
         lam = g / w.sum(axis=1)
     rest = g.copy()
-    start = _Live(np.arange(m), g, d, level, w, lam, np.zeros(m, dtype=_count_type(p)))
-    live = _grow(start, rest, keys, equal, single, BLOCK_ROUNDS, work)
-    if live.at.size:  # copied aside before their rows' buffers are used again
-        work.aside.add(at[live.at], live, rest[live.at], keys[live.at])
-    return _allocate_rows(g, d, w, equal, rest, keys, live.at, out, work.level[:m], later=True)
-
-
-def _grow(
-    live: _Live,
-    rest: FloatArray,
-    keys: FloatArray,
-    equal: bool,
-    single: bool,
-    rounds: int,
-    work: _Scratch,
-) -> _Live:
-    """Up to ``rounds`` rounds of progressive filling (:func:`_fill_rows`).
-
-    ``rest`` and ``keys`` receive, at the positions ``live.at``, those of each round's
-    set; returns the intervals whose set grew in the last round, their rows copied
-    into ``work``'s pairs of buffers (``live``'s rows must be elsewhere).
-    """
-    p = live.d.shape[1]
-    wide = _count_type(p)
-    sat_buf = flip = 0
-    # one error state for every round (dividing by keys that summed to 0 is allowed: such
-    # intervals are sorted)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        for _ in range(rounds):
-            k = live.at.size
-            sat = np.less_equal(live.level, live.lam[:, None], out=work.sat_pair[sat_buf][:k])
-            count = sat.view(np.uint8).sum(axis=1, dtype=wide)
-            grew = count != live.n_sat
-            if not grew.all():  # copy the rows whose set grew (into the other buffers)
-                keep = np.flatnonzero(grew)
-                j = keep.size
-                sat_buf ^= 1
-                sat = np.take(sat, keep, axis=0, out=work.sat_pair[sat_buf][:j], mode="clip")
-                d_l = np.take(live.d, keep, axis=0, out=work.d_pair[flip][:j], mode="clip")
-                level_l = d_l
-                if work.level_pair is not None:
-                    level_l = np.take(
-                        live.level, keep, axis=0, out=work.level_pair[flip][:j], mode="clip"
-                    )
-                w_l = live.w
-                if work.w_pair is not None:  # keys per interval
-                    w_l = np.take(live.w, keep, axis=0, out=work.w_pair[flip][:j], mode="clip")
-                flip ^= 1
-                at, g_l, lam_l, count = live.at[keep], live.g[keep], live.lam[keep], count[keep]
-                live = _Live(at, g_l, d_l, level_l, w_l, lam_l, count)
-                if not j:
-                    break
-            else:
-                live.n_sat = count
-            # sums over the saturated / the others: einsum multiplies by the mask and adds
-            # in one pass (x * 1 == x, x * 0 == 0 exactly), without BLAS
-            rest_l = live.g - np.einsum("ij,ij->i", live.d, sat)
-            if equal:
-                keys_l = p - live.n_sat.astype(np.float64)
-            else:
-                unsat = np.logical_not(sat, out=work.unsat[: live.at.size])
-                if single:
-                    keys_l = np.einsum("ij,j->i", unsat, live.w[0])
-                else:
-                    keys_l = np.einsum("ij,ij->i", unsat, live.w)
-            rest[live.at], keys[live.at] = rest_l, keys_l
-            live.lam = np.maximum(rest_l, 0.0) / keys_l
-    return live
-
-
-def _allocate_rows(
-    g: FloatArray,
-    d: FloatArray,
-    w: FloatArray,
-    equal: bool,
-    rest: FloatArray,
-    keys: FloatArray,
-    live: NDArray[np.intp],
-    out: FloatArray | None,
-    scratch: FloatArray,
-    later: bool,
-) -> FloatArray:
-    """``a_p = min(D_p, w_p lam)`` with ``lam = rest / keys``, into ``out`` or else
-    ``scratch``; intervals still growing (``live``) are left for later (``later``:
-    their rows hold a placeholder) or else, with those of tiny keys, sorted."""
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        lam = np.maximum(rest, 0.0) / keys  # of every interval's final set
+    wide = np.uint16 if p < 2**16 else np.uint64
+    n_sat = np.zeros(m, dtype=wide)
+    live = np.arange(m)
+    for _ in range(FILL_ROUNDS):
+        every = live.size == m  # views instead of copies while no interval has finished
+        sat = (level if every else level[live]) <= lam[live, None]
+        count = sat.view(np.uint8).sum(axis=1, dtype=wide)
+        grew = count != n_sat[live]
+        d_l = d if every else d[live]
+        w_l = w if single or every else w[live]
+        if not grew.all():
+            d_l, sat = d_l[grew], sat[grew]
+            w_l = w_l if single else w_l[grew]
+        live = live[grew]
+        if not live.size:
+            break
+        n_sat[live] = count[grew]
+        # sums over the saturated / the others: einsum multiplies by the mask and adds
+        # in one pass (x * 1 == x, x * 0 == 0 exactly), without BLAS
+        rest[live] = g[live] - np.einsum("ij,ij->i", d_l, sat)
+        if equal:
+            keys[live] = p - count[grew].astype(np.float64)
+        elif single:
+            keys[live] = np.einsum("ij,j->i", ~sat, w_l[0])
+        else:
+            keys[live] = np.einsum("ij,ij->i", ~sat, w_l)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            lam[live] = np.maximum(rest[live], 0.0) / keys[live]
     # intervals left to the sorting method: still growing, or keys small enough that a
     # level times a key could underflow
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        lam = np.maximum(rest, 0.0) / keys  # of each interval's final set
     hard = np.flatnonzero(keys < TINY_KEYS)
     if live.size:
-        lam[live] = 0.0  # a finite placeholder
-        hard = np.setdiff1d(hard, live) if later else np.union1d(live, hard)
+        hard = np.union1d(live, hard)
     if hard.size:
         lam[hard] = 0.0  # a finite placeholder; their rows are replaced below
     # a_p = min(D_p, w_p lam): lam <= G / TINY_KEYS is finite and w_p <= 1
-    a = scratch if out is None else out
-    if equal:
-        np.minimum(d, lam[:, None], out=a)
-    else:
-        np.minimum(d, np.multiply(w, lam[:, None], out=a), out=a)
+    a = np.minimum(d, lam[:, None]) if equal else np.minimum(d, w * lam[:, None])
     if hard.size:
-        m, p = d.shape
         a[hard] = _water_fill_sorted(g[hard], d[hard], np.broadcast_to(w, (m, p))[hard], equal)
     return a
-
-
-def _finish_aside(
-    work: _Scratch,
-    equal: bool,
-    single: bool,
-    w_one: FloatArray,
-    out: FloatArray,
-    export: FloatArray,
-) -> None:
-    """Finish the intervals set aside: the rounds left, their rows of ``out`` and their
-    export (as :func:`_redistribute` sums it)."""
-    aside, j = work.aside, work.aside.size
-    if not j:
-        return
-    d = aside.d[:j]
-    level = d if aside.level is None else aside.level[:j]
-    w = w_one if single or aside.w is None else aside.w[:j]
-    g, rest, keys = aside.g[:j], aside.rest[:j], aside.keys[:j]
-    start = _Live(np.arange(j), g, d, level, w, aside.lam[:j], aside.n_sat[:j])
-    live = _grow(start, rest, keys, equal, single, FILL_ROUNDS - BLOCK_ROUNDS, work)
-    a = _allocate_rows(g, d, w, equal, rest, keys, live.at, None, work.level[:j], later=False)
-    at = aside.at[:j]
-    out[at] = a
-    export[at] = np.maximum(g - a.sum(axis=1), 0.0)
-    aside.size = 0
 
 
 def _water_fill_sorted(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> FloatArray:

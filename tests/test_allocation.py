@@ -433,13 +433,9 @@ def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
     keys = [EqualKey("redistribute"), StaticKey(shares, "redistribute")]
     keys.append(ScheduleKey(schedule, "redistribute"))
     results = []
-    # 8 rows, 27 rows, BLOCK_STEPS rows; intervals still growing set aside after 1, 3 or
-    # all rounds (with 8-row blocks the rows set aside are finished every block or two)
-    for block_bytes in (1, 64 * 1024, 1 << 30):
-        for block_rounds in (1, 3, allocation.FILL_ROUNDS):
-            monkeypatch.setattr(allocation, "BLOCK_BYTES", block_bytes)
-            monkeypatch.setattr(allocation, "BLOCK_ROUNDS", block_rounds)
-            results.append([allocate(g, d, k) for k in keys])
+    for block_bytes in (1, 64 * 1024, 1 << 30):  # 8 rows, 27 rows, BLOCK_STEPS rows
+        monkeypatch.setattr(allocation, "BLOCK_BYTES", block_bytes)
+        results.append([allocate(g, d, k) for k in keys])
     for other in results[1:]:
         for a, b in zip(results[0], other, strict=True):
             assert a.allocated_kwh.tobytes() == b.allocated_kwh.tobytes()
@@ -447,8 +443,7 @@ def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
-@pytest.mark.parametrize("block_rounds", [1, 3])
-def test_redistribute_intervals_set_aside_at_block_edges(key, block_rounds, monkeypatch) -> None:
+def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     """Intervals needing many rounds at the last row of a block and the first of the
     next, one needing FILL_ROUNDS (12, filled) and one more (13, sorted), between
     intervals done at once, at night and with energy for all: each row as the
@@ -466,7 +461,6 @@ def test_redistribute_intervals_set_aside_at_block_edges(key, block_rounds, monk
 
     monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
     monkeypatch.setattr(allocation, "BLOCK_BYTES", 1)  # blocks of 8 intervals
-    monkeypatch.setattr(allocation, "BLOCK_ROUNDS", block_rounds)
     rng = np.random.default_rng(11)
     n = 40
     d = rng.gamma(1.5, 0.05, (n, 16))
