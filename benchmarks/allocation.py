@@ -185,8 +185,9 @@ def profiles(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 KERNEL_BEFORE = "76d3ac5"
-"""main before the redistribute kernel of 2026-11-30 (scratch arrays, intervals still
-growing after three rounds finished together): the scaling table's comparison."""
+"""main before the redistribute kernel's changes of 2026-11-30 (an interval where nobody
+saturates ends after one comparison, counts as bytes, export summed per block): the
+scaling table's comparison."""
 
 
 def load() -> str:
