@@ -15,13 +15,18 @@ an installed package is (the environment's ``PYTHONDONTWRITEBYTECODE`` is droppe
 
 Targets (ratio to the earlier revision measured in the same run, issue 19): warm
 ``run`` <= 0.6 s where the earlier took 1.6 s (ratio <= 0.375), ``validate`` <= 0.4 s
-where it took 1.0 s (ratio <= 0.4).
+where it took 1.0 s (ratio <= 0.4). After each warm run, a fresh process times the warm
+run phase by phase (importing numpy, pandas with pyarrow, pydantic with the scenario
+model, the run's own modules; reading the scenario, the run, writing the files): what
+stands between the run and its target. The load average is printed at the start and
+the end.
 
     python benchmarks/startup.py [--repeat 7] [--against REV]
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import sys
@@ -47,11 +52,43 @@ import json, resource, sys, time
 start = time.perf_counter()
 from energysim.cli import main
 rc = main(sys.argv[1:])
-heavy = ("pandas", "scipy.optimize", "scipy.integrate", "pvlib", "holidays")
+heavy = ("pandas", "pyarrow", "scipy.optimize", "scipy.integrate", "pvlib", "holidays")
 use = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules],
                   "cpu_s": use.ru_utime + use.ru_stime, "rss_mib": use.ru_maxrss / 1024}))
 """
+
+PHASES = """
+import json, sys, time
+from pathlib import Path
+cpu, wall, out = time.process_time, time.perf_counter, {}
+def phase(name, since):
+    out[name] = [cpu() - since[0], wall() - since[1]]
+    return cpu(), wall()
+t = cpu(), wall()
+import numpy
+t = phase("import numpy", t)
+import pandas
+t = phase("import pandas (+ pyarrow)", t)
+import energysim.scenario
+t = phase("import pydantic + scenario model", t)
+from energysim import cli, outputs, result_tables, simulate
+t = phase("import the run's modules", t)
+scenario = energysim.scenario.load_scenario(sys.argv[1])
+t = phase("read the scenario", t)
+result = simulate.run(scenario)
+t = phase("run (warm profile cache)", t)
+outputs.write_run(result, Path(sys.argv[2]))
+t = phase("write the files", t)
+text = cli.format_summary(result_tables.summary(result))
+t = phase("summary", t)
+print(json.dumps(out))
+"""
+"""The warm run phase by phase, in a fresh process: CPU and wall time [s] of each."""
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -67,6 +104,8 @@ def main() -> None:
         times: dict[str, list[float]] = {}
         cpu: dict[str, list[float]] = {}
         info: dict[str, dict] = {}
+        phases: dict[str, list[list[float]]] = {}
+        load_start = _load()
 
         def record(name: str, src: Path, cmd: list[str], fresh_cache: bool = False) -> None:
             if fresh_cache:
@@ -85,6 +124,9 @@ def main() -> None:
             record("run, before", old_src, run_old)
             record("run cold, now (empty cache)", new_src, run_new, fresh_cache=True)
             record("run warm, now (cached)", new_src, run_new)
+            _, split = run_probe(new_src, PHASES, [str(SCENARIO), str(tmp / f"phases-{i}")], env)
+            for phase, figures in split.items():
+                phases.setdefault(phase, []).append(figures)
         name = SCENARIO.stem
         a = numbers(next((tmp / "out-old-0").glob("*/summary.json")))
         b = numbers(next((tmp / f"out-new-{args.repeat - 1}").glob("*/summary.json")))
@@ -93,7 +135,8 @@ def main() -> None:
 
     print(
         f"startup benchmark: default scenario ({name}), each command a fresh process, "
-        f"median of {args.repeat} (min-max); before = {args.against}"
+        f"median of {args.repeat} (min-max); before = {args.against}; {load_start} at the "
+        f"start, {_load()} at the end"
     )
     print(
         f"{'case':<30}{'median s':>9}{'min':>7}{'max':>7}{'CPU s':>7}{'RSS MiB':>9}"
@@ -114,6 +157,15 @@ def main() -> None:
             f"{'met' if r_val <= 0.40 else 'NOT met'}); run warm {r_run:.2f} x before "
             f"(target <= 0.375: {'met' if r_run <= 0.375 else 'NOT met'})"
         )
+    print("the warm run by phase (a fresh process, median of each phase; s):")
+    print(f"  {'phase':<36}{'CPU':>7}{'wall':>7}")
+    for phase, figures in phases.items():
+        med_cpu = statistics.median(f[0] for f in figures)
+        med_wall = statistics.median(f[1] for f in figures)
+        print(f"  {phase:<36}{med_cpu:>7.3f}{med_wall:>7.3f}")
+    total_cpu = sum(statistics.median(f[0] for f in v) for v in phases.values())
+    total_wall = sum(statistics.median(f[1] for f in v) for v in phases.values())
+    print(f"  {'sum (without starting Python)':<36}{total_cpu:>7.3f}{total_wall:>7.3f}")
     print(
         f"results: summary.json before vs now, max relative difference {worst:.1e} over "
         f"{len(a.keys() & b.keys())} numbers (tolerance 1e-9)"
@@ -133,6 +185,7 @@ def main() -> None:
         f"{peak['now']:,.0f} MiB now, {peak['before']:,.0f} MiB before (largest max RSS of "
         "a command's process)"
     )
+    print(f"re-run: python benchmarks/startup.py --repeat {args.repeat} --against {args.against}")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from energysim import business, fairness, subsidies
-from energysim.errors import ScenarioError
 from energysim.messages import Message
 from energysim.scenario import Scenario
+from energysim.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
+from energysim.scheme_rules import uses_scheme as _uses_scheme
 from energysim.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.year_one import (
     BENEFIT_PATHS,
@@ -87,61 +88,8 @@ class Accounts:
     assumptions: list[dict[str, Any]] = field(default_factory=list)
 
 
-SCHEME_OWNER_TYPES = ("resident_cooperative",)
-"""Owner types that can hold an SCE or postcoderoos installation: a cooperative or an
-association of owners (VvE) of residents (SCE art. 1; Regeling verlaagd tarief)."""
-
 SMALL_CONNECTION_MAX_KVA = 3 * 80 * 230 / 1000
 """A small connection is at most 3x80 A: 55.2 kVA at 230 V (Elektriciteitswet 1998 art. 95a)."""
-
-
-def _uses_scheme(scenario: Scenario) -> bool:
-    """Whether some building feeds a neighbourhood tier in for the SCE or postcoderoos."""
-    return members_mode(scenario) in ("sce", "postcoderoos") and any(
-        b.members.count for b in scenario.buildings
-    )
-
-
-def check_scheme_rules(scenario: Scenario) -> None:
-    """Refuse a cooperative scheme the regulation does not allow.
-
-    Raises
-    ------
-    ScenarioError
-        - the SCE (or postcoderoos) scheme without an owner of type
-          ``resident_cooperative``: the subsidy goes to the cooperative or VvE that owns
-          the installation (SCE; domain.md section 4);
-        - the SCE on a small common connection with common installations or tenants
-          taking energy before the members' tier: on a small connection (up to 3x80 A)
-          the SCE requires 100% feed-in.
-    """
-    if not _uses_scheme(scenario):
-        return
-    mode = members_mode(scenario)
-    if not any(o.owner_type in SCHEME_OWNER_TYPES for o in scenario.ownership):
-        found = ", ".join(sorted({o.owner_type for o in scenario.ownership}))
-        raise ScenarioError(
-            f"allocation.members.mode = '{mode}': the {mode.upper()} scheme is for a "
-            f"cooperative (or VvE) of residents that owns the installation; expected an "
-            f"[[ownership]] owner with owner_type 'resident_cooperative', found {found}"
-        )
-    if mode != "sce":
-        return
-    order = scenario.allocation.order
-    before = order[: order.index("members")]
-    for b in scenario.buildings:
-        if not b.members.count or b.common.connection != "small":
-            continue
-        taking = [
-            r for r in before if r == "common" or (r == "tenants" and b.tenants.participating)
-        ]
-        if taking:
-            raise ScenarioError(
-                f"buildings[{b.id}]: allocation.order: on a small common connection (up to "
-                f"3x80 A) the SCE requires 100% feed-in, found {taking} before 'members'; put "
-                f"'members' first or set buildings.common.connection = 'large' (there only "
-                f"the kWh fed in are subsidised)"
-            )
 
 
 def _connection_notes(scenario: Scenario) -> list[str]:

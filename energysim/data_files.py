@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from energysim.errors import DataError
-from energysim.io import file_kind
 from energysim.scenario import Scenario
+from energysim.textfile import file_kind
 
 __all__ = ["path_fields", "given_paths", "data_files", "check_data_files"]
 

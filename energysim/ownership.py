@@ -31,29 +31,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from energysim.errors import EnergysimError
+from energysim.owner_types import OWNER_TYPES
 
 if TYPE_CHECKING:
     from energysim.ownership_tables import OwnershipReport
 
-OwnerType = Literal[
-    "resident_cooperative",
-    "tenants_collective",
-    "local_crowdfunding",
-    "resident",
-    "local_business",
-    "municipality",
-    "water_board",
-    "housing_corporation",
-    "non_local_investor",
-    "other",
-]
-OWNER_TYPES: tuple[str, ...] = get_args(OwnerType)
 
 OwnerClass = Literal["community", "few_local", "public", "switch", "not_local"]
 OWNER_CLASSES: dict[str, OwnerClass] = {

@@ -23,18 +23,25 @@ from energysim.io import read_timeseries_csv
 from energysim.messages import Message
 from energysim.meter import read_meter_export
 from energysim.plausibility import (
-    limit_of,
     max_common_kwh_per_interval,
     max_household_kwh_per_interval,
 )
-from energysim.population import derive_seed, draw_annual_kwh
+from energysim.population import derive_seed
+from energysim.preflight import AnnualKwh, annual_kwh_draws
 from energysim.result import ROLE_NAMES
 from energysim.scenario import Building, Scenario, participant_ids
 from energysim.timeindex import step_hours
 
 
-def participant_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per participant: building, role, participation, annual kWh, supplier."""
+def participant_table(scenario: Scenario, annual_kwh: AnnualKwh | None = None) -> pd.DataFrame:
+    """One row per participant: building, role, participation, annual kWh, supplier.
+
+    ``annual_kwh``: the households' annual consumption as
+    :func:`energysim.preflight.annual_kwh_draws` drew and checked it (drawn here when
+    not given).
+    """
+    if annual_kwh is None:
+        annual_kwh = annual_kwh_draws(scenario)
     rows: list[dict[str, Any]] = []
     supplier_needed = scenario.allocation.sharing_supplier
     for b_idx, b in enumerate(scenario.buildings):
@@ -53,8 +60,7 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
         )
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
-            annual = draw_annual_kwh(group.annual_kwh, n)
-            _check_drawn_kwh(b_idx, role, group.annual_kwh, annual)
+            annual = annual_kwh[b_idx][role]
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
             else:
@@ -78,20 +84,6 @@ def participant_table(scenario: Scenario) -> pd.DataFrame:
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     ids = pd.Index(columns.pop("participant_id"), name="participant_id")
     return pd.DataFrame(columns, index=ids)
-
-
-def _check_drawn_kwh(b_idx: int, role: str, spec: Any, annual: np.ndarray) -> None:
-    """A distribution's draws stay within what a household's connection can carry."""
-    limit = limit_of(f"buildings[{b_idx}].{role}.annual_kwh[]")
-    assert limit is not None
-    above = ~(annual <= limit.max)  # NaN counts as above
-    if above.any():
-        i = int(np.flatnonzero(above)[0])
-        raise ScenarioError(
-            f"field 'buildings[{b_idx}].{role}.annual_kwh': household {i + 1} draws "
-            f"{annual[i]:.6g} kWh/yr from this distribution; {limit.message(annual[i])}; "
-            "lower sd_kwh"
-        )
 
 
 def meter_export_kwh(

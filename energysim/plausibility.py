@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 from energysim.errors import expect_type
 from energysim.messages import Message
-from energysim.result import expect_result
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
     from energysim.result import Result
@@ -96,9 +95,28 @@ class Limit:
     reason: str
 
     def matches(self, pattern_path: str) -> bool:
-        """Whether a field path (list positions as ``[]``) falls under this limit."""
-        regex = ".*".join(re.escape(part) for part in self.pattern.split("*"))
-        return re.fullmatch(regex, pattern_path) is not None
+        """Whether a field path (list positions as ``[]``) falls under this limit.
+
+        ``*`` stands for any run of characters, everything else for itself (compared as
+        text: no regular expression is compiled, as reading a scenario checks every
+        field against every limit).
+        """
+        first, *middle_last = self.pattern.split("*")
+        if not middle_last:
+            return pattern_path == first
+        *middle, last = middle_last
+        end = len(pattern_path) - len(last)
+        if end < len(first) or not (
+            pattern_path.startswith(first) and pattern_path.endswith(last)
+        ):
+            return False
+        pos = len(first)
+        for part in middle:  # each part at its first place: leaves the most room after it
+            found = pattern_path.find(part, pos, end)
+            if found < 0:
+                return False
+            pos = found + len(part)
+        return True
 
     def message(self, value: float) -> str:
         """The error text for a value above the bound (without the field name)."""
@@ -700,6 +718,8 @@ def result_warnings(result: Result) -> list[str]:
     TypeError
         When ``result`` is not a Result.
     """
+    from energysim.result import expect_result  # pandas: not for reading a scenario
+
     expect_result(result, "result_warnings")
     out: list[str] = []
     money, roles = result.money, result.participants["role"]

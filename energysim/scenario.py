@@ -34,10 +34,10 @@ from pydantic import (
 )
 
 from energysim.errors import ScenarioError
-from energysim.io import read_text_file
 from energysim.names import check_safe_name
-from energysim.ownership import OwnerType
+from energysim.owner_types import OwnerType
 from energysim.plausibility import limit_violations
+from energysim.textfile import read_text_file
 
 __all__ = [
     "Scenario",

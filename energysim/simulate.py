@@ -25,17 +25,14 @@ result tables stay importable from here.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from energysim import storage, storage_money
-from energysim.accounts import Accounts, build_accounts, check_scheme_rules
+from energysim.accounts import Accounts, build_accounts
 from energysim.array_generation import generation_kwh, load_weather
-from energysim.data_files import check_data_files
 from energysim.electrification import add_electric_loads, has_electric_loads
-from energysim.errors import DataError
 from energysim.flows import Flows, annual_energy, check_balance, into_scheme_kwh
 from energysim.flows import check_energy_balance as check_energy_balance
 from energysim.io import read_schedule_csv
@@ -48,6 +45,14 @@ from energysim.plausibility import (
     plausibility_warnings,
     result_warnings,
 )
+from energysim.preflight import (  # as_scenario, check_memory, resolve: re-exported
+    MIN_BYTES_PER_PARTICIPANT_STEP,
+    Checked,
+    as_scenario,
+    check_memory,
+    check_scenario,
+    resolve,
+)
 from energysim.result import Result, RunInputs, expect_result
 from energysim.result_tables import (
     installation_register_rows,
@@ -56,8 +61,8 @@ from energysim.result_tables import (
     summary,
     timeseries_table,
 )
-from energysim.scenario import Building, Scenario, load_scenario, participant_ids
-from energysim.tariffs import TariffSet, resolve_tariffs
+from energysim.scenario import Building, Scenario, participant_ids
+from energysim.tariffs import TariffSet
 from energysim.timeindex import year_index
 from energysim.waterfall import BuildingAllocation, allocate_building
 
@@ -79,6 +84,7 @@ __all__ = [
     "summary",
     "supply_price_eur_per_kwh",
     "timeseries_table",
+    "with_axis",
 ]
 
 
@@ -373,14 +379,22 @@ def money_accounts(
 def set_up(
     scenario: Scenario | str | os.PathLike[str], caller: str
 ) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
-    """The first steps of a run and of its checks: the scenario with the year's tariffs,
-    the simulation axis, the participants, and the memory check."""
-    scenario, tariffs = resolve(as_scenario(scenario, caller))
-    check_data_files(scenario)  # every file named is there: a missing one names its field
+    """The first steps of a run: every check that needs no file's contents
+    (:func:`energysim.preflight.check_scenario`: the scenario with the year's tariffs,
+    the named files there, the households' draws, the memory), then
+    :func:`with_axis`."""
+    return with_axis(check_scenario(scenario, caller))
+
+
+def with_axis(checked: Checked) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
+    """A checked scenario, its tariffs, the simulation axis and the participants table
+    (with the households' draws the check made)."""
+    scenario = checked.scenario
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
-    participants = participant_table(scenario)
-    check_memory(len(index), len(participants))
-    return scenario, tariffs, index, participants
+    if len(index) != checked.n_steps:  # preflight's count is what the memory check used
+        raise AssertionError(f"year_index: {len(index)} intervals, preflight {checked.n_steps}")
+    participants = participant_table(scenario, checked.annual_kwh)
+    return scenario, checked.tariffs, index, participants
 
 
 def supply_price_eur_per_kwh(
@@ -402,67 +416,3 @@ def supply_price_eur_per_kwh(
         min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
         unit="EUR/kWh",
     )[:, 0]
-
-
-def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
-    """Return the scenario with the rules year's tariff defaults filled in, and the tariffs."""
-    check_scheme_rules(scenario)
-    tariffs = resolve_tariffs(scenario.rules_year, scenario.tariffs.model_dump())
-    filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
-    return scenario.model_copy(update={"tariffs": filled}), tariffs
-
-
-def as_scenario(scenario: Scenario | str | os.PathLike[str], caller: str = "run") -> Scenario:
-    """A :class:`Scenario` as given, or loaded from a path; else a :class:`TypeError`.
-
-    Raises
-    ------
-    TypeError
-        When ``scenario`` is neither a Scenario nor a path.
-    ScenarioError
-        When a path's file is missing or invalid.
-    """
-    if isinstance(scenario, Scenario):
-        return scenario
-    if isinstance(scenario, str | os.PathLike):
-        return load_scenario(Path(scenario))
-    raise TypeError(
-        f"{caller}(): expected a Scenario (from energysim.load_scenario or "
-        f"scenario_from_dict) or a path to a scenario TOML file, found {type(scenario).__name__}"
-    )
-
-
-MIN_BYTES_PER_PARTICIPANT_STEP = 16
-"""At least two float64 tables of participants x intervals live at once (consumption and
-what each received); a run measured 18-28 bytes per participant-interval."""
-
-
-def _available_memory_bytes() -> int | None:
-    """``MemAvailable`` of /proc/meminfo [bytes], or None where it cannot be read."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def check_memory(n_steps: int, n_participants: int) -> None:
-    """Refuse a run whose tables cannot fit in this machine's available memory.
-
-    Raises
-    ------
-    DataError
-        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
-        memory available (Linux; elsewhere nothing is checked).
-    """
-    available = _available_memory_bytes()
-    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
-    if available is not None and needed > available:
-        raise DataError(
-            f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "
-            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
-            "available; use time_step_min = 60, or fewer dwellings or members per run"
-        )

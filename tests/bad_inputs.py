@@ -296,6 +296,38 @@ field_case(
     "field 'buildings[0].home_batteries.power_kw': expected at most 55.2 kW",
     lambda d: _b(d).update(home_batteries={"capacity_kwh": 10.0, "power_kw": 100.0}),
 )
+# file-less scenarios that load but break a rule checked before any file is read
+# (energysim.preflight): validate answers without pandas and must say what run says
+_COOPERATIVE = [{"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
+field_case(
+    "postcoderoos-without-cooperative",
+    "the POSTCODEROOS scheme is for a cooperative (or VvE) of residents",
+    lambda d: d.update(allocation={"members": {"mode": "postcoderoos"}}),
+)
+field_case(
+    "sce-small-connection-common-first",
+    "buildings[B1]: allocation.order: on a small common connection (up to 3x80 A) the SCE "
+    "requires 100% feed-in, found ['common', 'tenants'] before 'members'",
+    lambda d: d.update(allocation={"members": {"mode": "sce"}}, ownership=_COOPERATIVE),
+)
+field_case(
+    "feed-in-below-the-2027-floor",
+    "tariffs.feed_in_compensation_excl_vat_eur_per_kwh: expected at least 0.05750 (50% of "
+    "the bare supply price in 2027",
+    lambda d: d.update(year=2027, tariffs={"feed_in_compensation_excl_vat_eur_per_kwh": 0.0}),
+)
+field_case(
+    "tariff-year-without-defaults",
+    "tariffs: no default figures for 2020",
+    lambda d: d.update(tariff_year=2020),
+)
+field_case(
+    "member-draws-beyond-connection",
+    "field 'buildings[0].members.annual_kwh': household 1 draws",
+    lambda d: _b(d)["members"].update(
+        annual_kwh={"distribution": "uniform", "mean_kwh": 480_000.0, "sd_kwh": 100_000.0}
+    ),
+)
 for _name in (".", "..", "a/b", "", "-x", "x.", "naïve"):
     field_case(
         f"name-{_name!r}",

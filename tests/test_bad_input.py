@@ -506,11 +506,11 @@ def test_unusual_values_are_printed_and_kept_in_summary_messages(tmp_path: Path,
 
 
 def test_a_run_larger_than_memory_is_refused_before_it_starts(monkeypatch) -> None:
-    from energysim import simulate
+    from energysim import preflight
 
-    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: 2 * 2**30)
-    simulate.check_memory(35_040, 1_000)  # 0.5 GiB of 2
+    monkeypatch.setattr(preflight, "_available_memory_bytes", lambda: 2 * 2**30)
+    preflight.check_memory(35_040, 1_000)  # 0.5 GiB of 2
     with pytest.raises(DataError, match=r"10,001 participants x 35,040 intervals need at least"):
-        simulate.check_memory(35_040, 10_001)
-    monkeypatch.setattr(simulate, "_available_memory_bytes", lambda: None)
-    simulate.check_memory(35_040, 10_001)  # unknown memory: nothing is refused
+        preflight.check_memory(35_040, 10_001)
+    monkeypatch.setattr(preflight, "_available_memory_bytes", lambda: None)
+    preflight.check_memory(35_040, 10_001)  # unknown memory: nothing is refused

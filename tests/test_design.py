@@ -587,3 +587,29 @@ def test_design_local_target_of_one_is_taken() -> None:
 
     args = build_parser().parse_args(["design", "x.toml", "--local-target", "1"])
     assert args.local_target == 1.0
+
+
+@pytest.mark.parametrize(
+    ("field_name", "value"),
+    [
+        ("local_target_frac", 0.0),
+        ("local_target_frac", 1.2),
+        ("local_target_frac", float("nan")),
+        ("threshold_eur", float("inf")),
+        ("curve_points", 1),
+        ("size_factors", ()),
+        ("size_factors", (1.0, 0.0)),
+        ("size_factors", (1.0, float("nan"))),
+    ],
+)
+def test_design_options_refuse_what_the_cli_refuses(field_name: str, value: object) -> None:
+    from energysim.design.plan import DesignOptions
+
+    with pytest.raises(ValueError, match=f"DesignOptions.{field_name}: expected"):
+        DesignOptions(**{field_name: value})  # type: ignore[arg-type]
+
+
+def test_design_options_take_a_full_local_target() -> None:
+    from energysim.design.plan import DesignOptions
+
+    assert DesignOptions(local_target_frac=1.0).local_target_frac == 1.0

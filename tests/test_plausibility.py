@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from energysim.plausibility import (
     LIMITS,
+    Limit,
     limit_violations,
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
@@ -201,3 +205,18 @@ def test_result_warnings_benefit_above_the_bill_and_yield() -> None:
     assert any("1 household(s) gain more a year than their whole" in w for w in warnings)
     assert any(pid in w for w in warnings)
     assert any("specific yield" in w and "outside what Dutch roofs give" in w for w in warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.text(alphabet="ab*[].", max_size=8),
+    path=st.text(alphabet="ab[].", max_size=10),
+)
+@example(pattern="buildings[].*.annual_kwh[]", path="buildings[].tenants.annual_kwh[]")
+@example(pattern="a*a", path="a")
+def test_a_limit_pattern_matches_as_its_regular_expression_would(pattern: str, path: str) -> None:
+    """``*`` is any run of characters, the rest literal: what ``re.fullmatch`` of the
+    escaped parts joined by ``.*`` says (the matching compiles no expression)."""
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    expected = re.fullmatch(regex, path) is not None
+    assert Limit(pattern, 1.0, "", "").matches(path) is expected

@@ -117,6 +117,29 @@ class DesignOptions:
     municipality: str | None = None
     members_search: bool = True
 
+    def __post_init__(self) -> None:
+        """Refuse options no design can meet, as the CLI does (``--local-target`` in (0, 1])."""
+        if not (0.0 < self.local_target_frac <= 1.0):
+            raise ValueError(
+                "DesignOptions.local_target_frac: expected a share in (0, 1], "
+                f"found {self.local_target_frac!r}"
+            )
+        if not math.isfinite(self.threshold_eur):
+            raise ValueError(
+                "DesignOptions.threshold_eur: expected a finite amount, "
+                f"found {self.threshold_eur!r}"
+            )
+        if self.curve_points < 2:
+            raise ValueError(
+                f"DesignOptions.curve_points: expected at least 2, found {self.curve_points!r}"
+            )
+        bad = [f for f in self.size_factors if not (math.isfinite(f) and f > 0)]
+        if not self.size_factors or bad:
+            raise ValueError(
+                "DesignOptions.size_factors: expected one or more positive finite factors, "
+                f"found {self.size_factors!r}"
+            )
+
     @property
     def target(self) -> PriceTarget:
         """The prices' target: who must gain and the owners' rate."""
