@@ -398,12 +398,11 @@ def _one_at_a_time(n_slow: int, n_big: int, g: float) -> np.ndarray:
 EQUAL_16 = np.full(16, 1 / 16)
 
 
-@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
-def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
+def _count_sorted_rows(monkeypatch) -> list[int]:
+    """The number of intervals of each call to the sorting method (spied on)."""
     import energysim.allocation as allocation
-    from tests.test_allocation_properties import reference_redistribute
 
-    sorted_rows = []
+    sorted_rows: list[int] = []
     by_sorting = allocation._water_fill_sorted
 
     def spy(g, d, w, equal):
@@ -411,6 +410,14 @@ def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monke
         return by_sorting(g, d, w, equal)
 
     monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
+    return sorted_rows
+
+
+@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
+    from tests.test_allocation_properties import reference_redistribute
+
+    sorted_rows = _count_sorted_rows(monkeypatch)
     d = np.tile(_one_at_a_time(14, 2, 100.0), (3, 1))
     g = np.array([100.0, 50.0, 0.0])
     a = allocate(g, d, key).allocated_kwh
@@ -452,14 +459,7 @@ def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     import energysim.allocation as allocation
     from tests.test_allocation_properties import reference_redistribute
 
-    sorted_rows = []
-    by_sorting = allocation._water_fill_sorted
-
-    def spy(g, d, w, equal):
-        sorted_rows.append(len(g))
-        return by_sorting(g, d, w, equal)
-
-    monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
+    sorted_rows = _count_sorted_rows(monkeypatch)
     monkeypatch.setattr(allocation, "BLOCK_BYTES", 1)  # blocks of 8 intervals
     rng = np.random.default_rng(11)
     n = 40
