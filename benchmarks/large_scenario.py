@@ -8,6 +8,11 @@ spread of wall time, user and system CPU time and the peak resident memory (max 
 the process), the ratios, and the check that both give the same results (every number
 of summary.json and every column of timeseries.parquet).
 
+A run this large keeps its consumption in float32 (``energysim.preflight.
+consumption_dtype``); one more run of today's code with float64 consumption
+("now-f64", once) shows what that changes: its peak, and the largest difference of
+every number of summary.json, participants.csv and timeseries.parquet.
+
 Targets (issue 19): peak under 1.5 GB and under half the earlier time.
 
     python benchmarks/large_scenario.py [--repeat 3] [--against REV]
@@ -15,12 +20,14 @@ Targets (issue 19): peak under 1.5 GB and under half the earlier time.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import tomli_w
 
@@ -42,6 +49,10 @@ use = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"rc": rc, "user_s": use.ru_utime, "sys_s": use.ru_stime,
                   "rss_mib": use.ru_maxrss / 1024}))
 """
+PROBE_F64 = (
+    "import energysim.preflight as _p\n_p.SINGLE_PRECISION_FROM_BYTES = float('inf')\n"
+    + PROBE
+)
 DWELLINGS, PARTICIPATING, MEMBERS, ROOF_SCALE = 2_000, 1_500, 500, 25
 
 
@@ -64,9 +75,35 @@ def large_scenario(path: Path) -> int:
     return DWELLINGS + MEMBERS + 1
 
 
-def run_once(src: Path, scenario: Path, out: Path, env: dict[str, str]) -> dict[str, float]:
-    wall, probe = run_probe(src, PROBE, ["run", str(scenario), "--out", str(out)], env)
-    return {"wall_s": wall, **probe}
+def run_once(
+    src: Path, scenario: Path, out: Path, env: dict[str, str], probe: str = PROBE
+) -> dict[str, float]:
+    wall, figures = run_probe(src, probe, ["run", str(scenario), "--out", str(out)], env)
+    return {"wall_s": wall, **figures}
+
+
+def largest_differences(a: Path, b: Path) -> dict[str, tuple[float, float]]:
+    """Per output file of two run folders, the largest absolute difference of any
+    number and the largest relative to ``max(1, |a|, |b|)`` (absolute below 1)."""
+    out: dict[str, tuple[float, float]] = {}
+    x, y = numbers(a / "summary.json"), numbers(b / "summary.json")
+    keys = sorted(x.keys() & y.keys())
+    frames = {
+        "summary.json": (
+            pd.Series([x[k] for k in keys], dtype=float),
+            pd.Series([y[k] for k in keys], dtype=float),
+        )
+    }
+    for name, read in (("participants.csv", pd.read_csv), ("timeseries.parquet", pd.read_parquet)):
+        fa, fb = read(a / name), read(b / name)
+        cols = [c for c in fa.columns if fa[c].dtype.kind == "f"]
+        frames[name] = (fa[cols].stack(), fb[cols].stack())
+    for name, (u, v) in frames.items():
+        ua, va = u.to_numpy(dtype=float), v.to_numpy(dtype=float)
+        diff = abs(ua - va)
+        scale = np.maximum(1.0, np.maximum(abs(ua), abs(va)))
+        out[name] = (float(diff.max()), float((diff / scale).max()))
+    return out
 
 
 def main() -> None:
@@ -83,7 +120,9 @@ def main() -> None:
         for i in range(args.repeat):
             for name, src in sources.items():
                 runs[name].append(run_once(src, scenario, tmp / f"{name}-{i}", env))
+        f64 = run_once(REPO, scenario, tmp / "now-f64", env, PROBE_F64)
         folder = {name: next((tmp / f"{name}-0").glob("*/")) for name in sources}
+        precision = largest_differences(next((tmp / "now-f64").glob("*/")), folder["now"])
         a, b = (numbers(folder[n] / "summary.json") for n in ("before", "now"))
         worst = max(abs(a[k] - b[k]) / max(1.0, abs(a[k])) for k in a.keys() & b.keys())
         ts_a, ts_b = (pd.read_parquet(folder[n] / "timeseries.parquet") for n in folder)
@@ -93,6 +132,10 @@ def main() -> None:
         f"large scenario: {DWELLINGS:,} dwellings ({PARTICIPATING:,} taking part) + "
         f"{MEMBERS} members = {n_participants:,} participants, 15 min, one year; "
         f"fresh process per run, median of {args.repeat} (min-max); before = {args.against}"
+    )
+    print(
+        "how to re-run: python benchmarks/large_scenario.py [--repeat N] [--against REV]; "
+        f"load average at the end: {os.getloadavg()[0]:.1f}"
     )
     print(f"{'':<8}{'wall s':>16}{'user s':>16}{'system s':>16}{'peak RSS MiB':>20}")
     med: dict[str, dict[str, float]] = {}
@@ -117,6 +160,12 @@ def main() -> None:
         f"now / before: wall {r_time:.2f}, CPU {r_cpu:.2f} (target < 0.5); peak "
         f"{peak:,.0f} MiB = {peak / n_participants * 1024:,.0f} KiB per participant "
         f"(target < 1,536 MiB: {'met' if peak < 1536 else f'NOT met, {peak / 1536:.1f}x'})"
+    )
+    print(
+        f"now-f64 (consumption in float64, once): peak {f64['rss_mib']:,.0f} MiB, CPU "
+        f"{f64['user_s'] + f64['sys_s']:.1f} s; now (float32) against it, largest difference "
+        + "; ".join(f"{n} {d:.1e} abs, {r:.1e} rel" for n, (d, r) in precision.items())
+        + " (rel: to max(1, |x|))"
     )
     print(
         f"results: summary.json max relative difference {worst:.1e} over "

@@ -247,5 +247,5 @@ def _pv_surplus_kwh(
     """The building's generation minus the common and participating dwellings' use [kWh]."""
     gen = generation_kwh[[a.id for a in b.arrays]].to_numpy().sum(axis=1)
     users = ids["common"] + ids["tenants"][: b.tenants.participating]
-    use = consumption_kwh[:, [column[p] for p in users]].sum(axis=1)
+    use = consumption_kwh[:, [column[p] for p in users]].sum(axis=1, dtype=np.float64)
     return np.maximum(gen - use, 0.0)

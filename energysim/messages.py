@@ -49,6 +49,7 @@ CODES: dict[str, tuple[str, ...]] = {
     # inputs (energysim.simulate, energysim.participants)
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),
+    "consumption_single_precision": ("participants", "intervals"),
     # storage (energysim.storage_money)
     "battery_state_of_health": (
         "building",

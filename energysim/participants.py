@@ -27,7 +27,7 @@ from energysim.plausibility import (
     max_household_kwh_per_interval,
 )
 from energysim.population import derive_seed
-from energysim.preflight import AnnualKwh, annual_kwh_draws
+from energysim.preflight import AnnualKwh, annual_kwh_draws, consumption_dtype
 from energysim.result import ROLE_NAMES
 from energysim.scenario import Building, Scenario, participant_ids
 from energysim.timeindex import step_hours
@@ -209,7 +209,11 @@ def consumption_kwh(
 def consumption_with_notes(
     scenario: Scenario, index: pd.DatetimeIndex, participants: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Consumption per participant [kWh/interval] and notes (filled meter gaps)."""
+    """Consumption per participant [kWh/interval] and notes (filled meter gaps).
+
+    In float32 for large runs (:func:`energysim.preflight.consumption_dtype`), with a
+    note saying so.
+    """
     measured = measured_consumption_kwh(scenario, index, participants)
     notes: list[str] = []
     if scenario.meter_exports:
@@ -219,7 +223,20 @@ def consumption_with_notes(
         )
     ids = list(participants.index)
     column = {pid: j for j, pid in enumerate(ids)}
-    values = np.empty((len(index), len(ids)))
+    dtype = consumption_dtype(len(index), len(ids))
+    values = np.empty((len(index), len(ids)), dtype=dtype)
+    if dtype is np.float32:
+        notes.append(
+            Message(
+                f"{len(ids):,} participants x {len(index):,} intervals: consumption is kept "
+                "in single precision to fit memory (7 significant digits, at most 6e-8 of "
+                "each value; every sum and the energy balance are computed in double "
+                "precision)",
+                "consumption_single_precision",
+                participants=len(ids),
+                intervals=len(index),
+            )
+        )
     filled = np.zeros(len(ids), dtype=bool)
     for pid in measured.columns:
         values[:, column[pid]] = measured[pid].to_numpy(dtype=np.float64)

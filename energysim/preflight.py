@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "as_scenario",
     "check_memory",
     "check_scenario",
+    "consumption_dtype",
     "n_intervals",
     "resolve",
 ]
@@ -180,9 +182,30 @@ def _check_drawn_kwh(b_idx: int, role: str, spec: ConsumptionSpec, annual: np.nd
         )
 
 
+SINGLE_PRECISION_FROM_BYTES = 2**28
+"""A run whose consumption table would take more than this in float64 (256 MiB: about
+950 participants at 15 minutes) keeps it in float32 (:func:`consumption_dtype`)."""
+
+
+def consumption_dtype(n_steps: int, n_participants: int) -> type[np.floating[Any]]:
+    """The precision a run keeps its ``(n_steps, n_participants)`` consumption in.
+
+    float64 up to :data:`SINGLE_PRECISION_FROM_BYTES`, float32 above it (half the
+    memory of the largest table of a run). float32 holds 7 significant digits: a
+    quarter-hour's 0.1234567 kWh to 1e-8 kWh. Every sum and every allocation over it
+    is computed in float64, so energy balances hold to the same 1e-9 kWh; the values are
+    the float64 ones rounded once (relative 6e-8 at most).
+    """
+    if n_steps * n_participants * 8 > SINGLE_PRECISION_FROM_BYTES:
+        return np.float32
+    return np.float64
+
+
 MIN_BYTES_PER_PARTICIPANT_STEP = 16
-"""At least two float64 tables of participants x intervals live at once (consumption and
-what each received); a run measured 18-28 bytes per participant-interval."""
+"""At least two tables of participants x intervals live at once: the shared energy
+(float64) and the consumption (float64; float32 in large runs, then 12 bytes, see
+:func:`consumption_dtype`). The 2,501-participant benchmark run measured 14.5 bytes
+per participant-interval in all (2026-11-30)."""
 
 
 def _available_memory_bytes() -> int | None:
@@ -203,11 +226,13 @@ def check_memory(n_steps: int, n_participants: int) -> None:
     Raises
     ------
     DataError
-        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` exceeds the
-        memory available (Linux; elsewhere nothing is checked).
+        When ``n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP`` (12 bytes
+        when the consumption is kept in float32) exceeds the memory available (Linux;
+        elsewhere nothing is checked).
     """
     available = _available_memory_bytes()
-    needed = n_steps * n_participants * MIN_BYTES_PER_PARTICIPANT_STEP
+    itemsize = np.dtype(consumption_dtype(n_steps, n_participants)).itemsize
+    needed = n_steps * n_participants * (MIN_BYTES_PER_PARTICIPANT_STEP - 8 + itemsize)
     if available is not None and needed > available:
         raise DataError(
             f"scenario: {n_participants:,} participants x {n_steps:,} intervals need at least "

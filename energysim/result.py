@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from energysim.errors import ScenarioError, expect_type
 
 if TYPE_CHECKING:
     from energysim.accounts import Accounts
+    from energysim.flows import Flows
     from energysim.scenario import Scenario
     from energysim.storage import StorageResult
     from energysim.tariffs import TariffSet
@@ -30,6 +32,9 @@ class Result:
 
     Time series are ``DataFrame(index=interval starts, columns=ids)`` in kWh per
     interval; ``participants`` has one row per participant (index ``participant_id``).
+    ``consumption_kwh`` is float32 in large runs
+    (:func:`energysim.preflight.consumption_dtype`; sum it with ``dtype=np.float64``);
+    ``own_string_kwh`` and ``own_export_kwh`` are computed from ``flows`` at each call.
     """
 
     scenario: Scenario
@@ -37,9 +42,10 @@ class Result:
     index: pd.DatetimeIndex
     generation_kwh: pd.DataFrame
     consumption_kwh: pd.DataFrame
-    own_string_kwh: pd.DataFrame
+    flows: Flows
+    """The participants' flows: own strings (computed from one string per building where
+    read, see :class:`~energysim.flows.OwnStrings`) and shared (``shared_kwh``)."""
     shared_kwh: pd.DataFrame
-    own_export_kwh: pd.DataFrame
     export_kwh: pd.DataFrame
     sce_kwh: pd.DataFrame
     participants: pd.DataFrame
@@ -52,6 +58,9 @@ class Result:
     inputs: RunInputs | None = None
     """The generation and consumption (before electric loads) the run was given or made."""
 
+    def _frame(self, values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
+
     @property
     def received_kwh(self) -> pd.DataFrame:
         """Energy each participant received, own string plus shared [kWh/interval].
@@ -60,8 +69,23 @@ class Result:
         participants :func:`energysim.result_tables.timeseries_table` works block by
         block instead.
         """
-        values = self.own_string_kwh.to_numpy() + self.shared_kwh.to_numpy()
-        return pd.DataFrame(values, index=self.index, columns=self.shared_kwh.columns, copy=False)
+        return self._frame(self.flows.received())
+
+    @property
+    def own_string_kwh(self) -> pd.DataFrame:
+        """What each dwelling used of the string behind its meter [kWh/interval].
+
+        Computed at every call from one string per building (``min(string,
+        consumption)``): a new ``(n_steps, n_participants)`` frame, zero for
+        participants without a string. One participant: ``flows.own_kwh(cols=j)``.
+        """
+        return self._frame(self.flows.own_kwh())
+
+    @property
+    def own_export_kwh(self) -> pd.DataFrame:
+        """What each dwelling's string fed in [kWh/interval]: ``string - used`` when the
+        surplus is exported, else zeros; a new frame at every call."""
+        return self._frame(self.flows.own_export_kwh())
 
 
 @dataclass(frozen=True)

@@ -151,12 +151,14 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["participating"] = p["participating"]
     out["archetype"] = p["archetype"]
     out["sharing_eligible"] = p["sharing_eligible"]
-    out["consumption_kwh"] = result.consumption_kwh.to_numpy().sum(axis=0)
-    out["own_string_kwh"] = result.own_string_kwh.to_numpy().sum(axis=0)
-    out["shared_kwh"] = result.shared_kwh.to_numpy().sum(axis=0)
+    # the annual sums the money was computed from (energysim.flows.annual_energy)
+    annual = result.annual
+    out["consumption_kwh"] = annual["consumption_kwh"]
+    out["own_string_kwh"] = annual["own_string_kwh"]
+    out["shared_kwh"] = annual["shared_kwh"]
     out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
     out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
-    out["own_export_kwh"] = result.own_export_kwh.to_numpy().sum(axis=0)
+    out["own_export_kwh"] = annual["own_export_kwh"]
     for col in result.money.columns:
         out[col] = result.money[col]
     storage_report.add_participant_columns(out, result)
@@ -187,13 +189,13 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
     role = str(result.participants.loc[participant_id, "role"])
     tier = {"common": "common", "tenant": "tenants", "member": "members"}[role]
     received: dict[str, np.ndarray] = {}
-    own = result.own_string_kwh[participant_id].to_numpy()
+    own = result_flows(result).own_kwh(cols=result.participants.index.get_loc(participant_id))
     if own.any():
         received["own_string"] = own
     received[tier] = result.shared_kwh[participant_id].to_numpy()
     return monthly_audit(
         result.index,
-        result.consumption_kwh[participant_id].to_numpy(),
+        result.consumption_kwh[participant_id].to_numpy(dtype=np.float64),
         received,
         tz=result.scenario.site.timezone,
     )

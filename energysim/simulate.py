@@ -64,7 +64,7 @@ from energysim.result_tables import (
 from energysim.scenario import Building, Scenario, participant_ids
 from energysim.tariffs import TariffSet
 from energysim.timeindex import year_index
-from energysim.waterfall import BuildingAllocation, allocate_building
+from energysim.waterfall import BuildingAllocation, allocate_building, empty_flows
 
 __all__ = [
     "MIN_BYTES_PER_PARTICIPANT_STEP",
@@ -124,13 +124,8 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
     price = supply_price_eur_per_kwh(scenario, index, tariffs)
 
     ids = list(participants.index)
-    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
-    flows = Flows.zeros(
-        len(index),
-        len(ids),
-        own=has_own,
-        own_export=has_own and scenario.allocation.per_dwelling_surplus == "export",
-    )
+    cons_values = cons.to_numpy()
+    flows = empty_flows(scenario, cons_values)
     messages: list[str] = plausibility_warnings(scenario) + list(inputs.notes)
     if stored is not None and stored.loads is not None:
         messages += stored.loads.messages  # EV energy that could not be charged
@@ -139,15 +134,7 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
     )
     messages += _other_supplier_notes(scenario, participants)
     export = pd.DataFrame({b_id: s.export_kwh for b_id, s in shares.items()}, index=index)
-    cons_values = cons.to_numpy()
-    annual = annual_energy(
-        participants.index,
-        cons_values,
-        flows.shared,
-        price,
-        own_kwh=flows.own if has_own else None,
-        own_export_kwh=flows.own_export if flows.own_export.strides[0] else None,
-    )
+    annual = annual_energy(participants.index, cons_values, flows, price)
     buildings = _buildings_table(scenario, index, participants, cons_values, flows, shares)
     accounts = money_accounts(scenario, tariffs, participants, annual, buildings, stored)
     messages += accounts.messages
@@ -157,9 +144,8 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
         index=index,
         generation_kwh=gen,
         consumption_kwh=cons,
-        own_string_kwh=pd.DataFrame(flows.own, index=index, columns=ids, copy=False),
+        flows=flows,
         shared_kwh=pd.DataFrame(flows.shared, index=index, columns=ids, copy=False),
-        own_export_kwh=pd.DataFrame(flows.own_export, index=index, columns=ids, copy=False),
         export_kwh=export,
         sce_kwh=pd.DataFrame({b_id: s.sce_kwh for b_id, s in shares.items()}, index=index),
         participants=participants,
@@ -347,8 +333,9 @@ def _common_peaks_kw(
             with_scheme.append(0.0)
             continue
         c = column[participant_ids(b)["common"][0]]
-        grid = np.maximum(consumption[:, c] - flows.received(cols=c), 0.0)
-        without.append(float(np.maximum.reduceat(consumption[:, c], starts).sum() / step_h))
+        use = consumption[:, c].astype(np.float64)  # a float32 table: sums in float64
+        grid = np.maximum(use - flows.received(cols=c), 0.0)
+        without.append(float(np.maximum.reduceat(use, starts).sum() / step_h))
         with_scheme.append(float(np.maximum.reduceat(grid, starts).sum() / step_h))
     return {"common_monthly_peaks_without_kw": without, "common_monthly_peaks_with_kw": with_scheme}
 

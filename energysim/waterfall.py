@@ -22,7 +22,15 @@ import pandas as pd
 
 from energysim import allocation as alloc
 from energysim import storage
-from energysim.flows import Columns, Flows, column_positions, sum_columns
+from energysim.flows import (
+    Columns,
+    Flows,
+    OwnStrings,
+    block_rows,
+    column_positions,
+    pick,
+    sum_columns,
+)
 from energysim.io import read_schedule_csv
 from energysim.scenario import (
     Building,
@@ -98,16 +106,18 @@ class BuildingAllocation:
     generation_kwh : numpy.ndarray
         ``(n_steps,)`` the building's generation, all arrays.
     netting_tiers : list of energysim.allocation.Tier
-        The tiers that net their energy, as allocated (no SCE tier).
+        The tiers that net their energy, as allocated (no SCE tier); empty when the
+        building was shared block by block (it has no shared battery).
     tier_columns : dict of str to slice or list of int
         Each netting tier's participant columns.
     tier_allocated_kwh : dict of str to numpy.ndarray
-        What each tier received from the pool.
+        What each tier received from the pool; empty when shared block by block.
     netting_allocated_kwh : numpy.ndarray
         ``(n_steps,)`` what the netting tiers received together.
     home_battery : energysim.storage.BatteryRun or None
         The building's home batteries behind the meters, already run.
-    waterfall : BuildingWaterfall
+    waterfall : BuildingWaterfall or None
+        Only when asked for (``keep_waterfall``).
     """
 
     export_kwh: np.ndarray
@@ -119,7 +129,7 @@ class BuildingAllocation:
     tier_allocated_kwh: dict[str, np.ndarray]
     netting_allocated_kwh: np.ndarray
     home_battery: storage.BatteryRun | None
-    waterfall: BuildingWaterfall
+    waterfall: BuildingWaterfall | None
 
 
 def allocate_building(
@@ -130,11 +140,23 @@ def allocate_building(
     cons: pd.DataFrame,
     participants: pd.DataFrame,
     flows: Flows,
+    *,
+    keep_waterfall: bool = False,
 ) -> BuildingAllocation:
     """Own strings, then the waterfall of one building.
 
     Writes the building's columns of ``flows`` (own string, own-string export, shared)
-    and returns its series and its waterfall (:class:`BuildingAllocation`).
+    and returns its series (:class:`BuildingAllocation`), with its waterfall when
+    ``keep_waterfall``.
+
+    Notes
+    -----
+    Every step of the waterfall is decided per interval (caps are per interval), so a
+    building without a shared battery is shared block by block of
+    :func:`~energysim.flows.block_rows` intervals: the tiers' demand exists
+    for one block at a time, not as ``(n_steps, n_participants)`` arrays, and every
+    number is the same as in one pass. A shared battery (which reads each tier's
+    allocation of the whole year) and ``keep_waterfall`` take one pass.
     """
     ids = participant_ids(b)
     n_steps = len(index)
@@ -151,32 +173,49 @@ def allocate_building(
         )
         if to_pool is not None:
             pool = pool + to_pool
-    tiers, tier_cols, sce_tier = _tiers(
-        scenario, b, index, cons_values, participants, column, bool(per_dwelling), pool, flows
+    keys = _tier_keys(scenario, b, index, participants, column)
+    one_pass = keep_waterfall or b.battery is not None
+    step = n_steps if one_pass else block_rows(len(participants))
+    export, sce = np.empty(n_steps), np.zeros(n_steps)
+    reach: dict[str, np.ndarray] = {}
+    for start in range(0, n_steps, step):
+        rows = slice(start, start + step)
+        tiers, tier_cols, sce_tier = _tiers(
+            scenario, b, rows, cons_values, participants, column, bool(per_dwelling),
+            pool[rows], flows, keys,
+        )  # fmt: skip
+        result = alloc.allocate_waterfall(pool[rows], tiers)
+        export[rows] = result.export_kwh
+        for name, reach_b in result.reach_kwh.items():
+            reach.setdefault(name, np.empty(n_steps))[rows] = reach_b
+        for tier_name, tier_columns in tier_cols.items():
+            if not isinstance(tier_columns, slice):
+                flows.shared[rows, tier_columns] = result.allocated_kwh[tier_name]
+        if sce_tier:
+            sce[rows] = result.allocated_kwh["members"][:, 0]
+    one_pass = step >= n_steps
+    waterfall = (
+        BuildingWaterfall(
+            building_id=b.id,
+            pool_kwh=pool,
+            tiers=tuple(replace(t, out=None) for t in tiers),
+            participant_ids={
+                name: [str(p) for p in participants.index[c]] for name, c in tier_cols.items()
+            },
+            reach_kwh=reach,
+        )
+        if keep_waterfall
+        else None
     )
-    result = alloc.allocate_waterfall(pool, tiers)
-    waterfall = BuildingWaterfall(
-        building_id=b.id,
-        pool_kwh=pool,
-        tiers=tuple(replace(t, out=None) for t in tiers),
-        participant_ids={
-            name: [str(p) for p in participants.index[c]] for name, c in tier_cols.items()
-        },
-        reach_kwh=result.reach_kwh,
-    )
-    for tier_name, tier_columns in tier_cols.items():
-        if not isinstance(tier_columns, slice):
-            flows.shared[:, tier_columns] = result.allocated_kwh[tier_name]
-    sce = result.allocated_kwh["members"][:, 0] if sce_tier else np.zeros(n_steps)
     return BuildingAllocation(
-        export_kwh=result.export_kwh + own_export + sce,
-        common_export_kwh=result.export_kwh,
+        export_kwh=export + own_export + sce,
+        common_export_kwh=export,
         sce_kwh=sce,
         generation_kwh=sum_columns(gen, [a.id for a in b.arrays]),
-        netting_tiers=[t for t in tiers if t.name in tier_cols],
+        netting_tiers=[t for t in tiers if t.name in tier_cols] if one_pass else [],
         tier_columns=tier_cols,
-        tier_allocated_kwh=result.allocated_kwh,
-        netting_allocated_kwh=pool - result.export_kwh - sce,
+        tier_allocated_kwh=result.allocated_kwh if one_pass else {},
+        netting_allocated_kwh=pool - export - sce,
         home_battery=home,
         waterfall=waterfall,
     )
@@ -193,17 +232,30 @@ def _own_strings(
 ) -> tuple[np.ndarray, np.ndarray | None, storage.BatteryRun | None]:
     """The strings behind each participating dwelling's meter, and home batteries.
 
-    Every dwelling's string is the same share of the per-dwelling arrays; what a dwelling
-    uses is written into ``flows.own``, its surplus into ``flows.own_export`` when it is
-    exported. Returns the building's own-string export (zeros when the surplus goes to the
+    Every dwelling's string is the same share of the per-dwelling arrays. Without home
+    batteries the string is kept in ``flows.strings`` (what each dwelling used and fed
+    in is computed from it where it is read); with them, what a dwelling uses is written
+    into ``flows.own`` and its surplus into ``flows.own_export`` when it is exported.
+    Returns the building's own-string export (zeros when the surplus goes to the
     waterfall), the surplus for the waterfall's pool (None when exported) and the home
     batteries' run (None without) [kWh/interval].
     """
     policy = scenario.allocation
     n_taking_part = min(b.tenants.participating, len(participant_ids(b)["tenants"]))
-    # every dwelling's string is the same: broadcast one column, written in place
+    # every dwelling's string is the same: broadcast one column
     strings = strings_total_kwh / n_taking_part
     exported = policy.per_dwelling_surplus == "export"
+    if flows.strings is not None:  # no (n_steps, n_dwellings) arrays: block by block
+        assert b.home_batteries is None, "home batteries change the own strings in place"
+        flows.strings = flows.strings.with_string(strings, taking_part)
+        surplus, step = np.empty(len(index)), block_rows(cons_values.shape[1])
+        for start in range(0, len(index), step):
+            rows = slice(start, start + step)
+            _, surplus_b = alloc.allocate_own_strings(
+                strings[rows, None], pick(cons_values, rows, taking_part)
+            )
+            surplus[rows] = surplus_b.sum(axis=1)
+        return (surplus, None, None) if exported else (np.zeros(len(index)), surplus, None)
     in_place = isinstance(taking_part, slice)
     used, own_surplus = alloc.allocate_own_strings(
         strings[:, None],
@@ -232,19 +284,51 @@ def _own_strings(
     return np.zeros(len(index)), own_surplus.sum(axis=1), home
 
 
-def _tiers(
+def _tier_keys(
     scenario: Scenario,
     b: Building,
     index: pd.DatetimeIndex,
+    participants: pd.DataFrame,
+    column: dict[str, int],
+) -> dict[str, Any]:
+    """The allocation key of each tier of the building that has participants (a
+    schedule key's CSV is read once, for every block of intervals)."""
+    ids = participant_ids(b)
+    policy = scenario.allocation
+    keys: dict[str, Any] = {}
+    for role in policy.order:
+        tp: TierPolicy = getattr(policy, role)
+        if role == "members" and getattr(tp, "mode", None) in ("sce", "postcoderoos"):
+            continue
+        chosen = ids[role][: b.tenants.participating] if role == "tenants" else ids[role]
+        tier_ids = [str(p) for p in participants.index[column_positions(column, chosen)]]
+        if tier_ids:
+            keys[role] = tier_key(tp, index, tier_ids)
+    return keys
+
+
+def _key_rows(key: Any, rows: slice) -> Any:
+    """A key for some intervals: a schedule key's rows; the others as they are."""
+    if isinstance(key, alloc.ScheduleKey):
+        return alloc.ScheduleKey(key.shares_frac[rows], key.variant)
+    return key
+
+
+def _tiers(
+    scenario: Scenario,
+    b: Building,
+    rows: slice,
     cons_values: np.ndarray,
     participants: pd.DataFrame,
     column: dict[str, int],
     has_own_strings: bool,
     pool: np.ndarray,
     flows: Flows,
+    keys: dict[str, Any],
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
-    """The building's tiers in the scenario's order, their columns, and whether the last
-    one is an SCE tier (it feeds in all that reaches it; its demand is the whole pool).
+    """The building's tiers in the scenario's order for the intervals ``rows``, their
+    columns, and whether the last one is an SCE tier (it feeds in all that reaches it;
+    its demand is the whole pool, ``pool`` being that of ``rows``).
 
     A tier's demand is its participants' consumption, less what their own strings gave
     (tenants), with households of another supplier than the sharing one left out.
@@ -261,12 +345,13 @@ def _tiers(
         cols: Columns
         if role == "common":
             cols = column_positions(column, ids["common"])
-            d = cons_values[:, cols]
+            d = pick(cons_values, rows, cols)
         elif role == "tenants":
             cols = column_positions(column, ids["tenants"][: b.tenants.participating])
-            d = cons_values[:, cols]
+            d = pick(cons_values, rows, cols)
             if has_own_strings:  # what the own string left
-                d = d - flows.own[:, cols]
+                used = flows.own_kwh(rows, cols)
+                d = np.subtract(d, used, out=used if used.base is None else None)
             d = _sharing_demand(eligible, cols, d)
         else:
             cols = column_positions(column, ids["members"])
@@ -287,7 +372,7 @@ def _tiers(
                     )
                 )
                 continue
-            d = _sharing_demand(eligible, cols, cons_values[:, cols])
+            d = _sharing_demand(eligible, cols, pick(cons_values, rows, cols))
         tier_ids = [str(p) for p in participants.index[cols]]
         if not tier_ids:
             continue
@@ -296,14 +381,28 @@ def _tiers(
             alloc.Tier(
                 name=role,
                 demand_kwh=d,
-                key=tier_key(tp, index, tier_ids),
+                key=_key_rows(keys[role], rows),
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
                 # consecutive columns: the allocation is written in place
-                out=flows.shared[:, cols] if isinstance(cols, slice) else None,
+                out=flows.shared[rows, cols] if isinstance(cols, slice) else None,
             )
         )
     return tiers, tier_cols, sce_tier
+
+
+def empty_flows(scenario: Scenario, cons_values: np.ndarray) -> Flows:
+    """The run's flows before sharing: shared energy zeros; own strings kept as one
+    string per building (:class:`~energysim.flows.OwnStrings`), or as full arrays when
+    home batteries change them in place."""
+    n_steps, n_participants = cons_values.shape
+    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
+    exported = has_own and scenario.allocation.per_dwelling_surplus == "export"
+    if has_own and any(b.home_batteries is not None for b in scenario.buildings):
+        return Flows.zeros(n_steps, n_participants, own=True, own_export=exported)
+    flows = Flows.zeros(n_steps, n_participants, own=False, own_export=False)
+    flows.strings = OwnStrings.none(cons_values, exported) if has_own else None
+    return flows
 
 
 def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.ndarray:
@@ -321,8 +420,8 @@ def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
     without simulating weather, generation or households again.
     """
     scenario = result.scenario
-    flows = Flows.zeros(len(result.index), len(result.participants))
-    return [
+    flows = empty_flows(scenario, result.consumption_kwh.to_numpy())
+    waterfalls = [
         allocate_building(
             scenario,
             b,
@@ -331,6 +430,8 @@ def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
             result.consumption_kwh,
             result.participants,
             flows,
+            keep_waterfall=True,
         ).waterfall
         for b in scenario.buildings
     ]
+    return [w for w in waterfalls if w is not None]

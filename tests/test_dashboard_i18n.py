@@ -173,7 +173,7 @@ def sample_params(code: str) -> dict[str, object]:
         "source": "municipal division of 1 January 2023",
         "area": "Voorne aan Zee",
     }
-    ints = {"count", "needed", "members", "dwellings", "intervals", "lifetime_yr"}
+    ints = {"count", "needed", "members", "dwellings", "intervals", "lifetime_yr", "participants"}
     ints |= {"undated", "late", "target_year", "vehicles"}
     return {name: words.get(name, 3 if name in ints else 1234.5678) for name in CODES[code]}
 

@@ -43,7 +43,7 @@ import pandas as pd
 from scipy import optimize, sparse
 
 from energysim import allocation as alloc
-from energysim.flows import annual_energy
+from energysim.flows import NO_FLOW, Flows, annual_energy
 from energysim.result import Result, RunInputs
 from energysim.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
 from energysim.simulate import run, supply_price_eur_per_kwh
@@ -191,13 +191,10 @@ class TierProblem:
         for b, a in zip(self.buildings, allocated, strict=True):
             shared = np.zeros(b.consumption_kwh.shape)
             shared[b.steps] = a
+            own = NO_FLOW if b.own_kwh is None else b.own_kwh
+            own_export = NO_FLOW if b.own_export_kwh is None else b.own_export_kwh
             rows = annual_energy(
-                b.index,
-                b.consumption_kwh,
-                shared,
-                self.price_eur_per_kwh,
-                own_kwh=b.own_kwh,
-                own_export_kwh=b.own_export_kwh,
+                b.index, b.consumption_kwh, Flows(own, own_export, shared), self.price_eur_per_kwh
             )
             where = r.annual.columns.get_indexer(rows.columns)
             values[np.ix_(b.columns, where)] = rows.to_numpy()
@@ -280,9 +277,8 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
     n_shares = sizes.pop()
     position_of = {pid: j for j, pid in enumerate(result.participants.index)}
     eligible = result.participants["sharing_eligible"].to_numpy(dtype=bool)
-    own = result.own_string_kwh.to_numpy()
-    own_export = result.own_export_kwh.to_numpy()
-    cons = result.consumption_kwh.to_numpy()
+    flows = result.flows
+    cons = result.consumption_kwh.to_numpy()  # float32 in large runs: columns in float64
     buildings: list[_Building] = []
     ids: list[str] = []
     position: list[int] = []
@@ -294,17 +290,21 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
         members = w.participant_ids[tier]
         columns = [position_of[p] for p in members]
         hh = np.flatnonzero(eligible[columns])
+        own = flows.own_kwh(cols=np.asarray(columns))
+        has_own = bool(own.any())
         buildings.append(
             _Building(
                 steps=steps,
                 reach_kwh=reach[steps],
-                demand_kwh=np.ascontiguousarray(np.asarray(t.demand_kwh)[steps]),
+                demand_kwh=np.ascontiguousarray(np.asarray(t.demand_kwh, dtype=np.float64)[steps]),
                 ids=members,
                 columns=columns,
                 households=hh,
-                consumption_kwh=cons[:, columns],
-                own_kwh=own[:, columns] if own[:, columns].any() else None,
-                own_export_kwh=own_export[:, columns] if own[:, columns].any() else None,
+                consumption_kwh=cons[:, columns].astype(np.float64),
+                own_kwh=np.array(own) if has_own else None,
+                own_export_kwh=np.array(flows.own_export_kwh(cols=np.asarray(columns)))
+                if has_own
+                else None,
                 index=pd.Index(members),
             )
         )
