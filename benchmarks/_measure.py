@@ -43,6 +43,40 @@ def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def max_rss_children_mib() -> float:
+    """Peak resident set size of the largest child process waited for so far [MiB]
+    (a process pool's workers, once joined)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# The four lines every benchmark prints (issue 19): what it is compared with, the check
+# that both agree, the ratio and the peak memory, in the same words in every script.
+def print_baseline(text: str) -> None:
+    """``baseline   : text`` (what energysim is compared with, and its figure)."""
+    print(f"baseline   : {text}")
+
+
+def print_check(what: str, worst: float, tolerance: float, unit: str = "") -> bool:
+    """``check      : what, max |difference| ... (tolerance ...): agree`` (or DIFFER);
+    returns whether they agree."""
+    agree = worst <= tolerance
+    print(
+        f"check      : {what}: max |difference| {worst:.1e}{unit} (tolerance "
+        f"{tolerance:.0e}{unit}): {'agree' if agree else 'DIFFER'}"
+    )
+    return agree
+
+
+def print_ratio(text: str) -> None:
+    """``ratio      : text`` (baseline / energysim, or what energysim adds)."""
+    print(f"ratio      : {text}")
+
+
+def print_peak(text: str | None = None) -> None:
+    """``peak memory: text``; by default this process's peak RSS."""
+    print(f"peak memory: {text or f'{max_rss_mib():,.0f} MiB (this process, max RSS)'}")
+
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_AGAINST = "134504a"
 """main when issue 19 started: the revision the A/B benchmarks compare with."""
@@ -58,6 +92,25 @@ def export_revision(rev: str, dest: Path) -> Path:
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
     return dest
+
+
+def module_at(rev: str, path: str, name: str) -> Any:
+    """The self-contained module ``path`` (importing nothing of energysim) as it was at
+    ``rev``, imported under ``name``: to time an earlier kernel in the same process."""
+    import importlib.util
+    import tempfile
+
+    text = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{rev}:{path}"], capture_output=True, check=True
+    ).stdout
+    folder = Path(tempfile.mkdtemp(prefix="energysim-at-"))
+    (folder / f"{name}.py").write_bytes(text)
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def numbers(path: Path) -> dict[str, float]:

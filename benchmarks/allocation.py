@@ -14,20 +14,23 @@ kernel's (``max |diff|``).
 Then a table of the redistribute kernel over participant counts (``--sizes``, 10 to
 5,000): its time, the memory-bandwidth bound (reading the demand and writing the result
 once: a copy of the demand into an allocated array, best of ``--repeat``), the kernel's
-multiple of that bound, and the per-interval numpy loop (timed on ``--baseline-steps``
-intervals, scaled) with the ratio and the check that both agree.
+multiple of that bound, the same kernel at ``--against`` (an earlier revision, timed
+interleaved with this one in the same process, with the largest difference between
+their results: 0 means equal to the bit), and the per-interval numpy loop (timed on
+``--baseline-steps`` intervals, scaled) with the ratio and the check that both agree.
 
 Targets (2-core machine): proportional and static-export < 1 s, redistribute < 5 s,
 full 3-tier waterfall < 5 s, peak memory < 2 GiB; redistribute within 20x of the
 bandwidth bound at 1,000 participants and never slower than the per-interval loop.
 
     PYTHONPATH=. python benchmarks/allocation.py [--steps 35040] [--participants 1000]
-        [--sizes 10 50 100 500 1000 2000 5000]
+        [--sizes 10 50 100 500 1000 2000 5000] [--against 76d3ac5] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -38,7 +41,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import max_rss_mib, measure  # noqa: E402
+from _measure import max_rss_mib, measure, module_at  # noqa: E402
 
 from energysim.allocation import (  # noqa: E402
     EqualKey,
@@ -181,6 +184,17 @@ def profiles(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return g, d
 
 
+KERNEL_BEFORE = "76d3ac5"
+"""main before the redistribute kernel's changes of 2026-11-30 (an interval where nobody
+saturates ends after one comparison, counts as bytes, export summed per block): the
+scaling table's comparison."""
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes (shared machines: read ratios)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=35_040)
@@ -200,7 +214,13 @@ def main() -> None:
         default=[10, 50, 100, 500, 1_000, 2_000, 5_000],
         help="participant counts of the redistribute scaling table (none: skip it)",
     )
+    parser.add_argument(
+        "--against",
+        default=KERNEL_BEFORE,
+        help="git revision whose allocation.py the scaling table times alongside",
+    )
     args = parser.parse_args()
+    print(f"how to re-run: PYTHONPATH=. python {' '.join(sys.argv)}  (load: {load()})")
     for p in args.participants:
         bench(args.steps, p, args)
         print()
@@ -211,16 +231,20 @@ def main() -> None:
 
 
 def scaling(n: int, sizes: list[int], args: argparse.Namespace) -> None:
-    """Redistribute kernel against the bandwidth bound and the per-interval loop."""
+    """Redistribute kernel against the bandwidth bound, the kernel at ``--against`` and
+    the per-interval loop."""
+    before = module_at(args.against, "energysim/allocation.py", "allocation_before")
     rows = np.linspace(0, n - 1, args.baseline_steps).astype(np.int64)
     scale = n / len(rows)
     print(
         f"redistribute over participant counts: {n:,} intervals; bound = read demand + "
-        "write result once (copy); loop = per-interval numpy loop on "
-        f"{len(rows)} intervals, scaled x{scale:.1f}"
+        f"write result once (copy); before = the kernel at {args.against}, timed "
+        "interleaved (best of each); loop = per-interval numpy loop on "
+        f"{len(rows)} intervals, scaled x{scale:.1f}; load {load()}"
     )
     print(
         f"{'participants':>12}  {'key':<7}{'time s':>8}{'bound s':>9}{'x bound':>8}"
+        f"{'before s':>9}{'x bound':>8}{'now/before':>11}{'|now-before|':>13}"
         f"{'loop s':>8}{'loop/kernel':>12}{'max|diff|':>10}"
     )
     for p in sizes:
@@ -228,21 +252,36 @@ def scaling(n: int, sizes: list[int], args: argparse.Namespace) -> None:
         shares = np.random.default_rng(1).dirichlet(np.ones(p)) * 0.95
         out = np.empty_like(d)
         bound = best_time(lambda d=d, out=out: np.copyto(out, d), args.repeat)
-        for name, key in (
-            ("equal", EqualKey("redistribute")),
-            ("static", StaticKey(shares, "redistribute")),
+        for name, key, key_before in (
+            ("equal", EqualKey("redistribute"), before.EqualKey("redistribute")),
+            ("static", StaticKey(shares, "redistribute"), before.StaticKey(shares, "redistribute")),
         ):
-            seconds = best_time(lambda key=key, g=g, d=d: allocate(g, d, key), args.repeat)
-            result = allocate(g, d, key).allocated_kwh
+            now_s = before_s = float("inf")
+            for _ in range(args.repeat):  # interleaved: both see the same load
+                now_s = min(now_s, best_time(lambda k=key, g=g, d=d: allocate(g, d, k), 1))
+                before_s = min(
+                    before_s,
+                    best_time(lambda k=key_before, g=g, d=d: before.allocate(g, d, k), 1),
+                )
+            result = allocate(g, d, key)
+            old = before.allocate(g, d, key_before)
+            apart = max(
+                float(np.abs(result.allocated_kwh - old.allocated_kwh).max(initial=0.0)),
+                float(np.abs(result.export_kwh - old.export_kwh).max(initial=0.0)),
+            )
+            del old
             start = clock()
             expected = baseline(g, d, key, rows)
             loop_s = (clock() - start) * scale
-            diff = float(np.abs(result[rows] - expected).max(initial=0.0))
+            diff = float(np.abs(result.allocated_kwh[rows] - expected).max(initial=0.0))
             print(
-                f"{p:>12,}  {name:<7}{seconds:>8.3f}{bound:>9.3f}{seconds / bound:>7.0f}x"
-                f"{loop_s:>8.2f}{loop_s / seconds:>11.1f}x{diff:>10.1e}"
+                f"{p:>12,}  {name:<7}{now_s:>8.3f}{bound:>9.3f}{now_s / bound:>7.1f}x"
+                f"{before_s:>9.3f}{before_s / bound:>7.1f}x{now_s / before_s:>10.2f}x"
+                f"{apart:>13.1e}{loop_s:>8.2f}{loop_s / now_s:>11.1f}x{diff:>10.1e}"
             )
+            del result
         del g, d, out
+    print("  (|now-before| 0.0e+00: results equal to the bit, allocation and export)")
 
 
 def bench(n: int, p: int, args: argparse.Namespace) -> None:

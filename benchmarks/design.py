@@ -1,8 +1,9 @@
 """Benchmark ``energysim design`` on the default scenario (15 minutes, a year).
 
 Prints the wall and CPU time of each part of the design (target: the whole design under
-60 s on this 2-core machine), the key LP's size and solver time per tier, and two
-baselines, each checked to give the same answer:
+60 s on this 2-core machine), the key LP's size and solver time per tier, the peak
+memory of the process, and two baselines, each with the check that it gives the same
+answer and the ratio:
 
 1. the break-even price found by re-running the whole scenario at every root-finder
    step (what a script without the design's re-pricing hook does), against re-pricing
@@ -18,6 +19,7 @@ baselines, each checked to give the same answer:
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -28,6 +30,9 @@ from energysim.design import DesignOptions, design_scenario, prices
 from energysim.design import keys as key_design
 from energysim.scenario import load_scenario
 from energysim.simulate import run
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import print_baseline, print_check, print_peak, print_ratio  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "rotterdam-galerijflat.toml"
@@ -82,11 +87,12 @@ def break_even_baseline() -> None:
         hi *= 2
     naive = optimize.brentq(goal, 0.0, hi, xtol=prices.PRICE_XTOL)
     naive_s = time.perf_counter() - start
-    assert hook is not None and abs(naive - hook) < 1e-9, (naive, hook)
-    print(
-        f"break-even price (uniform): {hook:.6f} EUR/kWh; re-pricing {hook_s:.2f} s, "
-        f"a full run per step ({runs} runs) {naive_s:.2f} s: {naive_s / hook_s:.0f}x"
-    )
+    assert hook is not None
+    print(f"break-even price (uniform): {hook:.6f} EUR/kWh; re-pricing the run {hook_s:.2f} s")
+    print_baseline(f"a full run per root-finder step ({runs} runs): {naive_s:.2f} s")
+    agree = print_check("break-even price", abs(naive - hook), 1e-9, " EUR/kWh")
+    print_ratio(f"{naive_s / hook_s:.0f}x (baseline / re-pricing)")
+    assert agree, (naive, hook)
 
 
 def key_lp_baseline() -> None:
@@ -131,19 +137,23 @@ def key_lp_baseline() -> None:
     assert res.status == 0, res.message
     direct = problem.objective_of_key("total", res.x[:n])
     achieved = ours.lp["run_objective"]
-    assert abs(direct - achieved) <= 1e-6 * abs(direct), (direct, achieved)
     print(
-        f"static key, members' tier at 60 min ({n} households x {steps} intervals): textbook LP "
-        f"{size:,} variables {direct_s:.2f} s, cutting planes {ours.lp['variables']} variables "
-        f"{ours_s:.2f} s: {direct_s / ours_s:.0f}x; objectives {direct:,.4f} and "
-        f"{achieved:,.4f} EUR/yr"
+        f"static key, members' tier at 60 min ({n} households x {steps} intervals): cutting "
+        f"planes {ours.lp['variables']} variables {ours_s:.2f} s, objective {achieved:,.4f} EUR/yr"
     )
+    print_baseline(f"textbook LP, {size:,} variables: {direct_s:.2f} s, objective {direct:,.4f}")
+    agree = print_check(
+        "objectives, relative", abs(direct - achieved) / max(abs(direct), 1.0), 1e-6
+    )
+    print_ratio(f"{direct_s / ours_s:.0f}x (textbook LP / cutting planes)")
+    assert agree, (direct, achieved)
 
 
 def main() -> None:
     whole_design()
     break_even_baseline()
     key_lp_baseline()
+    print_peak()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from _measure import (  # noqa: E402
     compile_sources,
     export_revision,
     numbers,
+    print_peak,
     run_probe,
 )
 
@@ -175,6 +176,14 @@ def main() -> None:
             else f"\n  (expected where the model changed between {args.against} and now, see "
             "CHANGELOG; --against main compares with the same model)"
         )
+    )
+    peak = {
+        when: max(v["rss_mib"] for k, v in info.items() if k.endswith(when) or f"{when} (" in k)
+        for when in ("before", "now")
+    }
+    print_peak(
+        f"{peak['now']:,.0f} MiB now, {peak['before']:,.0f} MiB before (largest max RSS of "
+        "a command's process)"
     )
     print(f"re-run: python benchmarks/startup.py --repeat {args.repeat} --against {args.against}")
 

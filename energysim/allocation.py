@@ -258,7 +258,7 @@ def _normalised_keys(w: FloatArray) -> FloatArray:
 
 def _redistribute(
     g: FloatArray, d: FloatArray, shares: FloatArray, equal: bool, out: FloatArray
-) -> None:
+) -> FloatArray:
     """Exact re-division (water-filling) of every interval, written into ``out``.
 
     Parameters
@@ -274,6 +274,13 @@ def _redistribute(
     out : numpy.ndarray
         ``(n_steps, n_participants)`` receives ``a_p = min(D_p, w_p * lam)``.
 
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps,)`` export ``max(G - sum_p a_p, 0)`` [kWh], summed while the block is
+        in the cache: row by row the same sums as over ``out`` (a row given everyone's
+        keyed demand sums to that demand's total, one given nothing to 0).
+
     Notes
     -----
     Only intervals with some energy and less than the keyed demand need a level; the
@@ -285,6 +292,7 @@ def _redistribute(
     w_one = _normalised_keys(shares) if single else shares
     all_active = single and bool((w_one > 0).all())
     step = _block_rows(p)
+    export = np.empty(n)
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
         g_b, d_b = g[rows], d[rows]
@@ -294,11 +302,17 @@ def _redistribute(
         a_b = out[rows]
         # enough for all keyed demand: everyone is served; no energy (night): nothing
         np.copyto(a_b, d_act)
-        a_b[g_b <= 0] = 0.0
+        night = g_b <= 0
+        a_b[night] = 0.0
+        used = np.where(night, 0.0, total)  # each row's sum, but for the short ones
         short = np.flatnonzero((g_b > 0) & (g_b < total))
         if short.size:
             w_s = w_b if single else w_b[short]
-            a_b[short] = _fill_rows(g_b[short], d_act[short], w_s, equal)
+            a_s = _fill_rows(g_b[short], d_act[short], w_s, equal)
+            a_b[short] = a_s
+            used[short] = a_s.sum(axis=1)
+        np.maximum(g_b - used, 0.0, out=export[rows])
+    return export
 
 
 FILL_ROUNDS = 12
@@ -322,8 +336,12 @@ def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> Floa
     keys outside ``S``, set ``lam = rest / W`` and repeat until ``S`` stops growing. The
     level only rises, so this ends; it is Newton's method on the concave
     ``sum_p min(D_p, w_p lam) = G``, a few rounds in practice, each one pass over the
-    levels and masked sums (no sort). ``rest`` and ``W`` are summed afresh every round.
-    Then ``a_p = min(D_p, w_p lam)``. Intervals still growing after
+    levels and masked sums (no sort). ``rest`` and ``W`` are summed afresh every round,
+    so the result depends on the final ``S`` alone. An interval where nobody saturates
+    at the first level is done after one comparison: its ``S`` is empty, ``rest = G``
+    and ``W`` the sum of all keys, summed once as a round sums it. Saturated
+    participants are counted as bytes into a narrow integer (several times faster than
+    numpy's int64 sum of booleans). Then ``a_p = min(D_p, w_p lam)``. Intervals still growing after
     :data:`FILL_ROUNDS` rounds, or whose unsaturated keys sum below :data:`TINY_KEYS`
     (where ``lam`` could overflow or ``w_p lam`` lose precision), are solved by
     :func:`_water_fill_sorted` instead.
@@ -339,15 +357,25 @@ def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> Floa
         level = np.full((m, p), np.inf)  # no key: never saturates (and has no demand)
         with np.errstate(over="ignore"):
             np.divide(d, w, out=level, where=w > 0)
-    keys = np.full(m, float(p)) if equal else np.full(m, w.sum()) if single else w.sum(axis=1)
+    # the state "nobody saturated": rest = G, and the keys summed as a round sums them
+    nobody = np.ones((1 if single else m, p), dtype=bool)
+    if equal:
+        keys = np.full(m, float(p))
+        lam = g / keys
+    elif single:
+        keys = np.full(m, np.einsum("ij,j->i", nobody, w[0])[0])
+        lam = g / w.sum()
+    else:
+        keys = np.einsum("ij,ij->i", nobody, w)
+        lam = g / w.sum(axis=1)
     rest = g.copy()
-    lam = g / keys
-    n_sat = np.full(m, -1)
+    wide = np.uint16 if p < 2**16 else np.uint64
+    n_sat = np.zeros(m, dtype=wide)
     live = np.arange(m)
     for _ in range(FILL_ROUNDS):
         every = live.size == m  # views instead of copies while no interval has finished
         sat = (level if every else level[live]) <= lam[live, None]
-        count = sat.sum(axis=1, dtype=np.int64)
+        count = sat.view(np.uint8).sum(axis=1, dtype=wide)
         grew = count != n_sat[live]
         d_l = d if every else d[live]
         w_l = w if single or every else w[live]
@@ -362,7 +390,7 @@ def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> Floa
         # in one pass (x * 1 == x, x * 0 == 0 exactly), without BLAS
         rest[live] = g[live] - np.einsum("ij,ij->i", d_l, sat)
         if equal:
-            keys[live] = p - count[grew]
+            keys[live] = p - count[grew].astype(np.float64)
         elif single:
             keys[live] = np.einsum("ij,j->i", ~sat, w_l[0])
         else:
@@ -371,7 +399,11 @@ def _fill_rows(g: FloatArray, d: FloatArray, w: FloatArray, equal: bool) -> Floa
             lam[live] = np.maximum(rest[live], 0.0) / keys[live]
     # intervals left to the sorting method: still growing, or keys small enough that a
     # level times a key could underflow
-    hard = np.union1d(live, np.flatnonzero(keys < TINY_KEYS))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        lam = np.maximum(rest, 0.0) / keys  # of each interval's final set
+    hard = np.flatnonzero(keys < TINY_KEYS)
+    if live.size:
+        hard = np.union1d(live, hard)
     if hard.size:
         lam[hard] = 0.0  # a finite placeholder; their rows are replaced below
     # a_p = min(D_p, w_p lam): lam <= G / TINY_KEYS is finite and w_p <= 1
@@ -438,8 +470,7 @@ def _share_based(g: FloatArray, d: FloatArray, shares: FloatArray, variant: Vari
         return _finish(g, a)
     # one key for every interval, all equal and positive: count instead of summing keys
     equal = shares.shape[0] == 1 and bool((shares > 0).all() and (shares == shares[0, 0]).all())
-    _redistribute(g, d, shares, equal, a)
-    return _finish(g, a)
+    return Allocation(a, _redistribute(g, d, shares, equal, a))
 
 
 def allocate_static(

@@ -398,12 +398,11 @@ def _one_at_a_time(n_slow: int, n_big: int, g: float) -> np.ndarray:
 EQUAL_16 = np.full(16, 1 / 16)
 
 
-@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
-def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
+def _count_sorted_rows(monkeypatch) -> list[int]:
+    """The number of intervals of each call to the sorting method (spied on)."""
     import energysim.allocation as allocation
-    from tests.test_allocation_properties import reference_redistribute
 
-    sorted_rows = []
+    sorted_rows: list[int] = []
     by_sorting = allocation._water_fill_sorted
 
     def spy(g, d, w, equal):
@@ -411,6 +410,14 @@ def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monke
         return by_sorting(g, d, w, equal)
 
     monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
+    return sorted_rows
+
+
+@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
+    from tests.test_allocation_properties import reference_redistribute
+
+    sorted_rows = _count_sorted_rows(monkeypatch)
     d = np.tile(_one_at_a_time(14, 2, 100.0), (3, 1))
     g = np.array([100.0, 50.0, 0.0])
     a = allocate(g, d, key).allocated_kwh
@@ -435,7 +442,40 @@ def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
     results = []
     for block_bytes in (1, 64 * 1024, 1 << 30):  # 8 rows, 27 rows, BLOCK_STEPS rows
         monkeypatch.setattr(allocation, "BLOCK_BYTES", block_bytes)
-        results.append([allocate(g, d, k).allocated_kwh for k in keys])
+        results.append([allocate(g, d, k) for k in keys])
     for other in results[1:]:
         for a, b in zip(results[0], other, strict=True):
-            assert a.tobytes() == b.tobytes()
+            assert a.allocated_kwh.tobytes() == b.allocated_kwh.tobytes()
+            assert a.export_kwh.tobytes() == b.export_kwh.tobytes()
+
+
+@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
+    """Intervals needing many rounds at the last row of a block and the first of the
+    next, one needing FILL_ROUNDS (12, filled) and one more (13, sorted), between
+    intervals done at once, at night and with energy for all: each row as the
+    one-interval reference, the export its remainder, and only the 13-round interval
+    sorted."""
+    import energysim.allocation as allocation
+    from tests.test_allocation_properties import reference_redistribute
+
+    sorted_rows = _count_sorted_rows(monkeypatch)
+    monkeypatch.setattr(allocation, "BLOCK_BYTES", 1)  # blocks of 8 intervals
+    rng = np.random.default_rng(11)
+    n = 40
+    d = rng.gamma(1.5, 0.05, (n, 16))
+    g = d.sum(axis=1) * rng.uniform(0.1, 0.9, n)
+    g[[0, 9, 30]] = 0.0  # night
+    g[[1, 22]] = d[[1, 22]].sum(axis=1) * 2  # energy for all
+    slow = {7: _one_at_a_time(11, 5, 100.0), 8: _one_at_a_time(10, 6, 100.0)}
+    slow |= {15: _one_at_a_time(12, 4, 100.0), 16: _one_at_a_time(5, 11, 100.0)}
+    for t, row in slow.items():  # rows 7 | 8 and 15 | 16 straddle block edges
+        d[t], g[t] = row, 100.0
+    r = allocate(g, d, key)
+    for t in range(n):
+        ref = reference_redistribute(g[t], d[t], EQUAL_16)
+        np.testing.assert_allclose(r.allocated_kwh[t], ref, rtol=1e-12, atol=1e-15)
+    assert (r.allocated_kwh[[0, 9, 30]] == 0).all()
+    assert (r.allocated_kwh[[1, 22]] == d[[1, 22]]).all()
+    np.testing.assert_array_equal(r.export_kwh, np.maximum(g - r.allocated_kwh.sum(axis=1), 0))
+    assert sum(sorted_rows) == 1  # row 15: 13 rounds > FILL_ROUNDS

@@ -22,7 +22,13 @@ def test_storage_benchmark_with_one_worker_counts_this_process() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     cpu = [float(x) for x in re.findall(r"([\d.]+) s worker CPU", done.stdout)]
     assert len(cpu) == 2 and min(cpu) > 0.0, done.stdout
-    assert re.search(r"the battery adds: +[+-][\d.]+% wall +[+-][\d.]+% worker CPU", done.stdout)
+    ratio = r"^ratio +: the battery adds [+-][\d.]+% wall, [+-][\d.]+% worker CPU"
+    assert re.search(ratio, done.stdout, re.MULTILINE), done.stdout
+    # the four lines of every benchmark: baseline, checks that agree, ratio, peak memory
+    assert re.search(r"^baseline +: ", done.stdout, re.MULTILINE), done.stdout
+    checks = re.findall(r"^check +: .*: (agree|DIFFER)$", done.stdout, re.MULTILINE)
+    assert checks == ["agree", "agree"], done.stdout
+    assert re.search(r"^peak memory: [\d,]+ MiB this process", done.stdout, re.MULTILINE)
 
 
 def test_national_benchmark_prints_memory_and_no_scaling_without_dask() -> None:
