@@ -216,13 +216,23 @@ class Page:
     """A user's browser on the dashboard: find, type, choose, read, photograph."""
 
     def __init__(self, driver: Any, url: str, shots: Path) -> None:
+        from selenium.common.exceptions import (
+            NoSuchElementException,
+            StaleElementReferenceException,
+        )
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support.ui import WebDriverWait
 
         self.d, self.url, self.shots = driver, url, shots
         self.By, self.Keys = By, Keys
-        self.wait = WebDriverWait(driver, TIMEOUT_S, poll_frequency=POLL_S)
+        # a rerun replaces elements while a condition reads them: look again
+        self.wait = WebDriverWait(
+            driver,
+            TIMEOUT_S,
+            poll_frequency=POLL_S,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
 
     # ---- session and waiting
     def open(self) -> None:
@@ -404,8 +414,13 @@ def write(folder: Path, name: str, data: dict[str, Any] | bytes) -> Path:
 
 
 def results_shown(page: Page) -> dict[str, str]:
+    """The headline figures of Results, once the browser has drawn them.
+
+    The benefit heading can be drawn before the metrics under it (the browser draws a
+    rerun's elements over a few frames), so wait for the metrics themselves.
+    """
     page.page(T("nav.results"), T("results.benefit_heading"))
-    return page.metrics()
+    return page.until(page.metrics, "Results shows no headline figures")
 
 
 # --------------------------------------------------------------------------- journeys
