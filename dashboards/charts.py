@@ -151,7 +151,7 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
         "node": {
             "label": labels,
             "color": [COLORS[n] for n in nodes],
-            "pad": 18,
+            "pad": 34,  # two lines of 13 px text: labels of thin nodes do not overlap
             "thickness": 18,
             "line": {"width": 0},
         },
