@@ -43,7 +43,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import max_rss_mib, measure, module_at  # noqa: E402
 
-from energysim.allocation import (  # noqa: E402
+from energysim.sharing.allocation import (
     EqualKey,
     ProportionalKey,
     ScheduleKey,
@@ -233,7 +233,7 @@ def main() -> None:
 def scaling(n: int, sizes: list[int], args: argparse.Namespace) -> None:
     """Redistribute kernel against the bandwidth bound, the kernel at ``--against`` and
     the per-interval loop."""
-    before = module_at(args.against, "energysim/allocation.py", "allocation_before")
+    before = module_at(args.against, "energysim/sharing/allocation.py", "allocation_before")
     rows = np.linspace(0, n - 1, args.baseline_steps).astype(np.int64)
     scale = n / len(rows)
     print(

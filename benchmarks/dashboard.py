@@ -58,7 +58,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from energysim.sweep import set_path  # noqa: E402
+from energysim.batch.sweep import set_path  # noqa: E402
 from tests.helpers import results_figures  # noqa: E402
 from tests.test_dashboard_browser import (  # noqa: E402
     Page,

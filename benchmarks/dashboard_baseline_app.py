@@ -31,7 +31,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from energysim import run, scenario_from_dict, summary
-from energysim.result_tables import participants_table, timeseries_table
+from energysim.results.tables import participants_table, timeseries_table
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "rotterdam-galerijflat.toml"
 SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring"}

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, sparse
 
+from energysim.config.scenario import load_scenario
 from energysim.design import DesignOptions, design_scenario, prices
 from energysim.design import keys as key_design
-from energysim.scenario import load_scenario
 from energysim.simulate import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -35,9 +35,9 @@ import pvlib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import measure  # noqa: E402
 
-from energysim import weather as weather_module  # noqa: E402
-from energysim.generation import simulate_generation_kwh  # noqa: E402
-from energysim.weather import embedded_weather  # noqa: E402
+from energysim.inputs import weather as weather_module  # noqa: E402
+from energysim.inputs.generation import simulate_generation_kwh  # noqa: E402
+from energysim.inputs.weather import embedded_weather  # noqa: E402
 
 LAT, LON, TZ = 51.92, 4.48, "Europe/Amsterdam"
 
@@ -126,7 +126,7 @@ def fair_baseline(weather: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     # energysim computes the solar position in every run, as the baseline does: no
-    # persistent profile cache (energysim.profile_cache) for this benchmark
+    # persistent profile cache (energysim.inputs.profile_cache) for this benchmark
     os.environ["ENERGYSIM_NO_CACHE"] = "1"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--planes", type=int, default=1000)

@@ -2,7 +2,7 @@
 
 Generated in batches of 1,000 (each batch a (35,040 x 1,000) float64 array, 280 MB)
 and discarded, as a portfolio run would. Prints energysim's time and peak traced
-memory against a **fair baseline**: the same model (``energysim.demand``: the E1A day
+memory against a **fair baseline**: the same model (``energysim.inputs.demand``: the E1A day
 shape x archetype activity x shift, lognormal day factors, quarter-hour noise,
 appliance events of fixed power whose number follows the annual kWh, the connection
 cap, exact annual sums) as a competent numpy user writes it: float64 throughout, one
@@ -37,9 +37,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from energysim import demand  # noqa: E402
-from energysim.demand import draw_archetypes, household_profiles_kwh  # noqa: E402
-from energysim.timeindex import year_index  # noqa: E402
+from energysim.inputs import demand  # noqa: E402
+from energysim.inputs.demand import draw_archetypes, household_profiles_kwh  # noqa: E402
+from energysim.inputs.timeindex import year_index  # noqa: E402
 
 HOUSEHOLDS_PER_BLOCK = demand.HOUSEHOLDS_PER_BLOCK
 N_SHIFTS = 2 * demand.SHIFT_SLOTS + 1
@@ -149,7 +149,7 @@ def baseline_profiles(
     tables: dict[str, Any], annual_kwh: np.ndarray, kinds: list[str], seed: int
 ) -> np.ndarray:
     """Profiles of ``annual_kwh`` households with energysim's seeding (one generator per
-    block of 256, as energysim.demand seeds them)."""
+    block of 256, as energysim.inputs.demand seeds them)."""
     n = len(annual_kwh)
     out = np.empty((len(tables["routine"]), n))
     for start in range(0, n, HOUSEHOLDS_PER_BLOCK):

@@ -8,7 +8,7 @@ spread of wall time, user and system CPU time and the peak resident memory (max 
 the process), the ratios, and the check that both give the same results (every number
 of summary.json and every column of timeseries.parquet).
 
-A run this large keeps its consumption in float32 (``energysim.preflight.
+A run this large keeps its consumption in float32 (``energysim.inputs.preflight.
 consumption_dtype``); one more run of today's code with float64 consumption
 ("now-f64", once) shows what that changes: its peak, and the largest difference of
 every number of summary.json, participants.csv and timeseries.parquet.
@@ -50,7 +50,7 @@ print(json.dumps({"rc": rc, "user_s": use.ru_utime, "sys_s": use.ru_stime,
                   "rss_mib": use.ru_maxrss / 1024}))
 """
 PROBE_F64 = (
-    "import energysim.preflight as _p\n_p.SINGLE_PRECISION_FROM_BYTES = float('inf')\n"
+    "import energysim.inputs.preflight as _p\n_p.SINGLE_PRECISION_FROM_BYTES = float('inf')\n"
     + PROBE
 )
 DWELLINGS, PARTICIPATING, MEMBERS, ROOF_SCALE = 2_000, 1_500, 500, 25

@@ -27,7 +27,7 @@ warm (as on any run after the first), and prints:
   the pool, REV, ...), their CPU time per unit (user + system of the command and its
   workers).
 
-The households come from the batch's pool of household-years (energysim.household_pool;
+The households come from the batch's pool of household-years (energysim.inputs.household_pool;
 on for a portfolio batch), and the baseline draws them from the same pool;
 ``--no-household-pool`` generates every household in both.
 
@@ -67,8 +67,8 @@ from portfolio import (  # noqa: E402
     synthetic_portfolio,
 )
 
-from energysim import household_pool  # noqa: E402
-from energysim.batch import plan_batch, run_batch, run_unit  # noqa: E402
+from energysim.batch.runner import plan_batch, run_batch, run_unit  # noqa: E402
+from energysim.inputs import household_pool  # noqa: E402
 
 NATIONAL_COMPLEXES = 57_000
 NATIONAL_DWELLINGS = 2_300_000
@@ -270,7 +270,7 @@ def report(args, plan, timed, phases, dask, against) -> None:
         + (
             "every household generated (--no-household-pool)"
             if args.no_household_pool
-            else "from the batch's pool of household-years (energysim.household_pool), the "
+            else "from the batch's pool of household-years (energysim.inputs.household_pool), the "
             "baseline's from the same pool; --no-household-pool generates each"
         )
     )

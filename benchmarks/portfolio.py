@@ -11,7 +11,7 @@ number of processes:
 - the same model: the same weather year, PVWatts with pvlib's functions (solar
   position once per process, irradiance and cell temperature once per orientation,
   a per-kWp profile per roof shape reused across complexes, as energysim does), the
-  same household and common-installation profiles (energysim.demand, the model under
+  same household and common-installation profiles (energysim.inputs.demand, the model under
   comparison is the orchestration, allocation and money, not a simpler demand model;
   with the batch's pool of household-years, on by default for a portfolio, the
   baseline draws its households from the same pool: ``--no-household-pool`` for both
@@ -55,13 +55,13 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generation import fair_baseline  # noqa: E402
 
-from energysim import demand, household_pool  # noqa: E402
-from energysim.batch import plan_batch, run_batch  # noqa: E402
-from energysim.population import derive_seed, draw_annual_kwh  # noqa: E402
-from energysim.scenario import Scenario, scenario_from_dict  # noqa: E402
-from energysim.tariffs import resolve_tariffs  # noqa: E402
-from energysim.timeindex import year_index  # noqa: E402
-from energysim.weather import embedded_weather  # noqa: E402
+from energysim.batch.runner import plan_batch, run_batch  # noqa: E402
+from energysim.config.scenario import Scenario, scenario_from_dict  # noqa: E402
+from energysim.config.tariffs import resolve_tariffs  # noqa: E402
+from energysim.inputs import demand, household_pool  # noqa: E402
+from energysim.inputs.population import derive_seed, draw_annual_kwh  # noqa: E402
+from energysim.inputs.timeindex import year_index  # noqa: E402
+from energysim.inputs.weather import embedded_weather  # noqa: E402
 
 TEMPLATE = REPO / "scenarios" / "portfolio_template.toml"
 LAT, LON, TZ = 51.92, 4.48, "Europe/Amsterdam"

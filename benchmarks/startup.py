@@ -70,11 +70,11 @@ import numpy
 t = phase("import numpy", t)
 import pandas
 t = phase("import pandas (+ pyarrow)", t)
-import energysim.scenario
+import energysim.config.scenario
 t = phase("import pydantic + scenario model", t)
 from energysim import cli, outputs, result_tables, simulate
 t = phase("import the run's modules", t)
-scenario = energysim.scenario.load_scenario(sys.argv[1])
+scenario = energysim.config.scenario.load_scenario(sys.argv[1])
 t = phase("read the scenario", t)
 result = simulate.run(scenario)
 t = phase("run (warm profile cache)", t)

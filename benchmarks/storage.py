@@ -41,7 +41,7 @@ from _measure import (  # noqa: E402
 )
 from portfolio import TEMPLATE, synthetic_portfolio  # noqa: E402
 
-from energysim.batch import plan_batch, run_batch  # noqa: E402
+from energysim.batch.runner import plan_batch, run_batch  # noqa: E402
 
 BASE_SETS = ["buildings[0].members.count=0"]
 BATTERY_SETS = [

@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from energysim.config.scenario import Scenario, scenario_from_dict
+from energysim.core.errors import EnergysimError
 from energysim.design import Design, DesignOptions, design_scenario
 from energysim.design.plan import DESIGN_PARTS
 from energysim.design.prices import LEVER_FIELDS, LEVER_ORDER, PriceRange
 from energysim.design.report import recommendation_lines, summary_dict
-from energysim.errors import EnergysimError
-from energysim.scenario import Scenario, scenario_from_dict
 
 QUICK = DesignOptions(members_search=False, curve_points=11, size_factors=(0.5, 1.0, 1.5, 2.0))
 """The design the page runs by itself: four sizes, eleven prices per curve, no search for

@@ -4,7 +4,7 @@ Headers are words with units in the current language (``Opwek (kWh)``, not
 ``generation_kwh``): a column's words come from the catalogue's ``[col]`` section under
 the column's name. Values stay numbers (no thousands separators, full precision), so a
 spreadsheet can add them up. The CSV dialects are energysim's own
-(:mod:`energysim.csv_dialect`), the same as ``energysim run --csv-dialect nl`` writes.
+(:mod:`energysim.core.csv_dialect`), the same as ``energysim run --csv-dialect nl`` writes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import i18n
 import pandas as pd
 import streamlit as st
 
-from energysim.csv_dialect import csv_bytes
+from energysim.core.csv_dialect import csv_bytes
 
 FORMATS = ("xlsx", "csv", "csv_nl")
 """Download formats: Excel, standard CSV, CSV for a Dutch Excel (semicolon, decimal comma,

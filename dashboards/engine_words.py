@@ -1,7 +1,7 @@
 """The engine's messages and estimated figures in the page's language.
 
 The library writes its notes and warnings as English sentences that carry a stable
-code and their figures (:class:`energysim.messages.Message`). Here each becomes the
+code and their figures (:class:`energysim.core.messages.Message`). Here each becomes the
 catalogue's sentence ``msg.<code>`` with its figures written as the language writes
 them (``1.234 kWh``, ``€ 80``, ``21%``) and the scenario's field names replaced by the
 words the Scenario page uses (``figure.<name>``). A message without a code (an older

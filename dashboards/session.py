@@ -19,7 +19,7 @@ import state
 import streamlit as st
 from i18n import t
 
-from energysim.errors import EnergysimError
+from energysim.core.errors import EnergysimError
 
 
 def apology_text() -> str:

@@ -2,7 +2,7 @@
 
 The scenario being explored is ONE dict, the parsed TOML of an example or an upload,
 changed only by the form. Every widget shows one field of it and writes back to it;
-every page runs the :class:`~energysim.scenario.Scenario` validated from it. Fields the
+every page runs the :class:`~energysim.config.scenario.Scenario` validated from it. Fields the
 form does not edit stay as the file has them. Everything here is plain Python, testable
 without a browser; the rules stay in :mod:`energysim`.
 """
@@ -24,9 +24,9 @@ import pandas as pd
 from i18n import t
 from upload_files import refuse_server_files
 
-from energysim.errors import EnergysimError, ScenarioError
-from energysim.plausibility import plausibility_warnings, result_warnings
-from energysim.scenario import (
+from energysim.batch.sweep import get_path, set_path
+from energysim.config.plausibility import plausibility_warnings, result_warnings
+from energysim.config.scenario import (
     Allocation,
     Finance,
     Members,
@@ -38,8 +38,8 @@ from energysim.scenario import (
     scenario_from_dict,
     scenario_to_toml,
 )
+from energysim.core.errors import EnergysimError, ScenarioError
 from energysim.simulate import participants_table, resolve, run, summary, timeseries_table
-from energysim.sweep import get_path, set_path
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO / "scenarios"

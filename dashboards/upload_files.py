@@ -7,7 +7,7 @@ scenario could otherwise read any file the server can read (and a parser's messa
 would show its first line). An upload may name only files shipped with the examples
 (``scenarios/``, as the measured example does); a scenario with its own measured data
 runs with the command line. The path fields are those of the Scenario model
-(:func:`energysim.data_files.given_paths`), so a new path field is covered.
+(:func:`energysim.config.data_files.given_paths`), so a new path field is covered.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 from i18n import t
 
-from energysim.data_files import given_paths
-from energysim.errors import ScenarioError
+from energysim.config.data_files import given_paths
+from energysim.core.errors import ScenarioError
 
 
 def shipped(value: str, examples: Path) -> bool:

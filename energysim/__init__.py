@@ -16,17 +16,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from energysim.core.version import __version__
 
 _EXPORTS = {
     "run": "energysim.simulate",
-    "summary": "energysim.result_tables",
+    "summary": "energysim.results.tables",
     "check_inputs": "energysim.validate",
-    "load_scenario": "energysim.scenario",
-    "scenario_from_dict": "energysim.scenario",
-    "write_run": "energysim.outputs",
-    "plausibility_warnings": "energysim.plausibility",
-    "result_warnings": "energysim.plausibility",
+    "load_scenario": "energysim.config.scenario",
+    "scenario_from_dict": "energysim.config.scenario",
+    "write_run": "energysim.results.outputs",
+    "plausibility_warnings": "energysim.config.plausibility",
+    "result_warnings": "energysim.config.plausibility",
 }
 __all__ = ["__version__", *_EXPORTS]
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from energysim.errors import EnergysimError, ScenarioError
+from energysim.core.errors import EnergysimError, ScenarioError
 
 EXIT_BAD_INPUT = 2
 EXIT_UNITS_FAILED = 3
@@ -52,9 +52,9 @@ def _scenario_file(path: str) -> Iterator[None]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from energysim.outputs import write_run
-    from energysim.result_tables import summary
-    from energysim.scenario import load_scenario
+    from energysim.config.scenario import load_scenario
+    from energysim.results.outputs import write_run
+    from energysim.results.tables import summary
     from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
@@ -69,7 +69,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from energysim.batch import plan_batch, run_batch
+    from energysim.batch.runner import plan_batch, run_batch
 
     plan = plan_batch(
         args.scenario,
@@ -110,8 +110,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from energysim.compare import compare, format_comparison, write_comparison
-    from energysim.scenario import load_scenario
+    from energysim.batch.compare import compare, format_comparison, write_comparison
+    from energysim.config.scenario import load_scenario
 
     scenarios = [load_scenario(p) for p in args.scenarios]
     if args.years and len(scenarios) != 1:
@@ -124,9 +124,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_design(args: argparse.Namespace) -> int:
+    from energysim.config.scenario import load_scenario
     from energysim.design import DesignOptions, design_scenario
     from energysim.design.report import format_design, write_design
-    from energysim.scenario import load_scenario
 
     options = DesignOptions(
         lever=args.lever,
@@ -166,7 +166,7 @@ def _size_factors(text: str | None) -> tuple[float, ...]:
 
 
 def _register(path: str | None) -> Any:
-    from energysim.register import read_register
+    from energysim.ownership.register import read_register
 
     return read_register(Path(path)) if path is not None else None
 
@@ -189,7 +189,7 @@ def _fraction(low: float, high: float) -> Callable[[str], float]:
 
 
 def _share(text: str) -> float:
-    """argparse type: a target share in (0, 1], as :class:`energysim.ownership.OwnershipRules`
+    """argparse type: a target share in (0, 1], as :class:`energysim.ownership.rules.OwnershipRules`
     takes it (``ownership --target``)."""
     try:
         value = float(text)
@@ -201,8 +201,8 @@ def _share(text: str) -> float:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from energysim.result_tables import participant_audit
-    from energysim.scenario import load_scenario
+    from energysim.config.scenario import load_scenario
+    from energysim.results.tables import participant_audit
     from energysim.simulate import run
 
     scenario = load_scenario(args.scenario)
@@ -215,10 +215,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_ownership(args: argparse.Namespace) -> int:
-    from energysim import ownership
-    from energysim.ownership_output import format_report, write_report
-    from energysim.regions import load_region_table
-    from energysim.register import read_register
+    from energysim.ownership import rules as ownership
+    from energysim.ownership.regions import load_region_table
+    from energysim.ownership.register import read_register
+    from energysim.ownership.report import format_report, write_report
+    from energysim.ownership.tables import ownership_report
 
     overrides = []
     for item in args.local or []:
@@ -250,8 +251,8 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
     regions = load_region_table(args.regions) if args.regions else None
     register = read_register(register_path, regions)
     if args.add:
-        from energysim.result_tables import installation_register_rows
-        from energysim.scenario import load_scenario
+        from energysim.config.scenario import load_scenario
+        from energysim.results.tables import installation_register_rows
         from energysim.simulate import run
 
         for path in args.add:
@@ -260,7 +261,7 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
                 register = ownership.add_installations(register, rows, regions)
             except EnergysimError as exc:
                 raise EnergysimError(f"{path}: {exc}") from None
-    report = ownership.ownership_report(register, rules)
+    report = ownership_report(register, rules)
     print(format_report(report))
     written = write_report(
         report, Path(args.out) / f"{register_path.stem}-ownership", args.csv_dialect
@@ -270,14 +271,14 @@ def _cmd_ownership(args: argparse.Namespace) -> int:
 
 
 def _cmd_tariffs(args: argparse.Namespace) -> int:
-    from energysim.tariffs import format_tariff_table
+    from energysim.config.tariffs import format_tariff_table
 
     print(format_tariff_table(args.year))
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from energysim.scenario import load_scenario
+    from energysim.config.scenario import load_scenario
     from energysim.validate import check_inputs
 
     scenario = load_scenario(args.scenario)
@@ -334,7 +335,7 @@ def format_summary(s: dict[str, Any]) -> str:
 
 
 def _storage_lines(s: dict[str, Any]) -> list[str]:
-    """Batteries, heat pumps and EVs of a run, when it has them (issue 21)."""
+    """Batteries, heat pumps and EVs of a run, when it has them."""
     lines = []
     st = s.get("storage")
     if st:
@@ -353,7 +354,7 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
             f"(seasonal COP {el['seasonal_cop']:.2f})"
         )
     if el and el.get("ev_vehicles"):
-        from energysim.electrification import UNSERVED_KWH_SAID  # loaded by the run
+        from energysim.inputs.electrification import UNSERVED_KWH_SAID  # loaded by the run
 
         ev = f"  EV charging: {el['ev_vehicles']} vehicles, {el['ev_kwh']:,.0f} kWh"
         if el["ev_unserved_kwh"] >= UNSERVED_KWH_SAID:

@@ -4,20 +4,20 @@ Orchestration only: every physical, allocation and money rule lives in its own m
 (docs/architecture.md draws the pipeline). :func:`run` takes these steps:
 
 1. :func:`set_up`: the scenario with the rules year's tariffs, the simulation axis, the
-   participants (:func:`energysim.participants.participant_table`), the memory check;
-2. the inputs (:class:`~energysim.result.RunInputs`): generation per array
-   (:mod:`energysim.array_generation`) and consumption per participant
-   (:mod:`energysim.participants`), or those given;
+   participants (:func:`energysim.inputs.participants.participant_table`), the memory check;
+2. the inputs (:class:`~energysim.results.result.RunInputs`): generation per array
+   (:mod:`energysim.inputs.array_generation`) and consumption per participant
+   (:mod:`energysim.inputs.participants`), or those given;
 3. heat pumps and EV charging added to the dwellings' consumption
-   (:mod:`energysim.electrification`);
-4. per building, own strings and the waterfall (:mod:`energysim.waterfall`), then its
-   batteries (:mod:`energysim.storage`), written into one set of
-   :class:`~energysim.flows.Flows`;
-5. annual energy per participant (:func:`energysim.flows.annual_energy`) and per
+   (:mod:`energysim.inputs.electrification`);
+4. per building, own strings and the waterfall (:mod:`energysim.sharing.waterfall`), then its
+   batteries (:mod:`energysim.sharing.storage`), written into one set of
+   :class:`~energysim.sharing.flows.Flows`;
+5. annual energy per participant (:func:`energysim.sharing.flows.annual_energy`) and per
    building, then the money (:func:`money_accounts`);
-6. the :class:`~energysim.result.Result`, its energy balance checked, its warnings.
+6. the :class:`~energysim.results.result.Result`, its energy balance checked, its warnings.
 
-The tables made from a result live in :mod:`energysim.result_tables`; the checks of
+The tables made from a result live in :mod:`energysim.results.tables`; the checks of
 ``energysim validate`` in :mod:`energysim.validate`. ``Result``, ``RunInputs`` and the
 result tables stay importable from here.
 """
@@ -29,23 +29,21 @@ import os
 import numpy as np
 import pandas as pd
 
-from energysim import storage, storage_money
-from energysim.accounts import Accounts, build_accounts
-from energysim.array_generation import generation_kwh, load_weather
-from energysim.electrification import add_electric_loads, has_electric_loads
-from energysim.flows import Flows, annual_energy, check_balance, into_scheme_kwh
-from energysim.flows import check_energy_balance as check_energy_balance
-from energysim.io import read_schedule_csv
-from energysim.messages import Message
-from energysim.participants import consumption_with_notes, participant_table
-from energysim.plausibility import (
+from energysim.config.plausibility import (
     PRICE_EUR_PER_KWH_MIN,
     PRICE_MIN_REASON,
     limit_of,
     plausibility_warnings,
     result_warnings,
 )
-from energysim.preflight import (  # as_scenario, check_memory, resolve: re-exported
+from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.tariffs import TariffSet
+from energysim.core.messages import Message
+from energysim.core.series_csv import read_schedule_csv
+from energysim.inputs.array_generation import generation_kwh, load_weather
+from energysim.inputs.electrification import add_electric_loads, has_electric_loads
+from energysim.inputs.participants import consumption_with_notes, participant_table
+from energysim.inputs.preflight import (
     MIN_BYTES_PER_PARTICIPANT_STEP,
     Checked,
     as_scenario,
@@ -53,18 +51,21 @@ from energysim.preflight import (  # as_scenario, check_memory, resolve: re-expo
     check_scenario,
     resolve,
 )
-from energysim.result import Result, RunInputs, expect_result
-from energysim.result_tables import (
+from energysim.inputs.timeindex import year_index
+from energysim.money import batteries as storage_money
+from energysim.money.accounts import Accounts, build_accounts
+from energysim.results.result import Result, RunInputs, expect_result
+from energysim.results.tables import (
     installation_register_rows,
     participant_audit,
     participants_table,
     summary,
     timeseries_table,
 )
-from energysim.scenario import Building, Scenario, participant_ids
-from energysim.tariffs import TariffSet
-from energysim.timeindex import year_index
-from energysim.waterfall import BuildingAllocation, allocate_building, empty_flows
+from energysim.sharing import storage
+from energysim.sharing.flows import Flows, annual_energy, check_balance, into_scheme_kwh
+from energysim.sharing.flows import check_energy_balance as check_energy_balance
+from energysim.sharing.waterfall import BuildingAllocation, allocate_building, empty_flows
 
 __all__ = [
     "MIN_BYTES_PER_PARTICIPANT_STEP",
@@ -95,7 +96,7 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
     Parameters
     ----------
     scenario : Scenario or path
-        A validated scenario (see :func:`energysim.scenario.load_scenario`), or the path
+        A validated scenario (see :func:`energysim.config.scenario.load_scenario`), or the path
         of a scenario TOML file to load.
     inputs : RunInputs, optional
         Generation and consumption to use instead of simulating them (e.g. those of an
@@ -106,7 +107,7 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
     Result
         Time series, per-participant annual figures and money; ``messages`` holds the
         run's notes and the plausibility warnings of its inputs and results
-        (:mod:`energysim.plausibility`).
+        (:mod:`energysim.config.plausibility`).
 
     Raises
     ------
@@ -186,7 +187,7 @@ def _storage_and_loads(
     gen: pd.DataFrame,
 ) -> tuple[storage.StorageResult | None, pd.DataFrame]:
     """Heat pumps and EVs added to the dwellings' consumption, or None and ``cons`` as it
-    is when the scenario has no storage or electrification (issue 21)."""
+    is when the scenario has no storage or electrification."""
     has_batteries = any(
         b.battery is not None or b.home_batteries is not None for b in scenario.buildings
     )
@@ -223,7 +224,7 @@ def _share_buildings(
     shares: dict[str, BuildingAllocation] = {}
     for b in scenario.buildings:
         share = allocate_building(scenario, b, index, gen, cons, participants, flows)
-        if stored is not None:  # issue 21: batteries of the building
+        if stored is not None:  # the building's batteries
             stored.batteries += _building_batteries(
                 scenario, b, index, share, flows, price, tariffs
             )
@@ -241,7 +242,7 @@ def _building_batteries(
     tariffs: TariffSet,
 ) -> list[storage.BatteryRun]:
     """A building's home batteries (already run) and its shared battery, run on its
-    waterfall (issue 21); updates ``share``'s export series and the shared flows in place."""
+    waterfall; updates ``share``'s export series and the shared flows in place."""
     runs: list[storage.BatteryRun] = []
     if share.home_battery is not None:
         storage.add_received_value(share.home_battery, price)
@@ -348,14 +349,14 @@ def money_accounts(
     buildings: pd.DataFrame,
     stored: storage.StorageResult | None,
 ) -> Accounts:
-    """The money of a run's energy: :func:`energysim.accounts.build_accounts`, with the
-    batteries' money when there are batteries (issue 21).
+    """The money of a run's energy: :func:`energysim.money.accounts.build_accounts`, with the
+    batteries' money when there are batteries.
 
     Re-pricing a run (other fees, capex or owners; no kWh changed) calls this with the
     run's tables: the same money model as :func:`run`.
     """
     accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
-    if stored is not None:  # issue 21: battery money per household and owner
+    if stored is not None:  # battery money per household and owner
         accounts = storage_money.with_battery_money(
             scenario, tariffs, participants, annual, buildings, accounts, stored
         )
@@ -367,7 +368,7 @@ def set_up(
     scenario: Scenario | str | os.PathLike[str], caller: str
 ) -> tuple[Scenario, TariffSet, pd.DatetimeIndex, pd.DataFrame]:
     """The first steps of a run: every check that needs no file's contents
-    (:func:`energysim.preflight.check_scenario`: the scenario with the year's tariffs,
+    (:func:`energysim.inputs.preflight.check_scenario`: the scenario with the year's tariffs,
     the named files there, the households' draws, the memory), then
     :func:`with_axis`."""
     return with_axis(check_scenario(scenario, caller))

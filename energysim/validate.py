@@ -1,7 +1,7 @@
 """``energysim validate``: every input check of a run, without simulating.
 
 :func:`check_inputs` runs the checks a run makes before reading any file
-(:func:`energysim.preflight.check_scenario`, the first step of every run), then reads
+(:func:`energysim.inputs.preflight.check_scenario`, the first step of every run), then reads
 every file the scenario refers to with the functions :func:`energysim.simulate.run`
 reads them with, in the same order, so a bad input gives the same one-line error here
 as in a run. It mirrors the run's reads: a new input a run reads (a new CSV, a new
@@ -10,7 +10,7 @@ both give the same error).
 
 A scenario that names no data file (the default and most examples) has nothing to
 read: every reader of the run returns at once for it. Its check then stops after
-:func:`~energysim.preflight.check_scenario` and does not import pandas, pvlib or scipy,
+:func:`~energysim.inputs.preflight.check_scenario` and does not import pandas, pvlib or scipy,
 so ``validate`` answers quickly; ``tests/test_validate_fast.py`` checks that the reads
 it skips give nothing for such scenarios.
 """
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 
-from energysim.data_files import data_files
-from energysim.plausibility import plausibility_warnings
-from energysim.preflight import Checked, check_scenario
-from energysim.scenario import Scenario
+from energysim.config.data_files import data_files
+from energysim.config.plausibility import plausibility_warnings
+from energysim.config.scenario import Scenario
+from energysim.inputs.preflight import Checked, check_scenario
 
 
 def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
@@ -30,7 +30,7 @@ def check_inputs(scenario: Scenario | str | os.PathLike[str]) -> list[str]:
     referenced file, without simulating; return the plausibility warnings.
 
     The checks that need no file come first, as in a run
-    (:func:`energysim.preflight.check_scenario`); then the files are read by the same
+    (:func:`energysim.inputs.preflight.check_scenario`); then the files are read by the same
     functions, in the same order, as a run reads them (:func:`read_files`). So a bad
     input gives the same error here as in a run.
 
@@ -58,16 +58,20 @@ def read_files(checked: Checked) -> None:
     ScenarioError, DataError
         The first bad file, as a run would raise it.
     """
-    from energysim import storage
-    from energysim.array_generation import load_weather, measured_generation_kwh, needs_weather
-    from energysim.participants import (
+    from energysim.config.scenario import participant_ids
+    from energysim.inputs.array_generation import (
+        load_weather,
+        measured_generation_kwh,
+        needs_weather,
+    )
+    from energysim.inputs.participants import (
         measured_common_profiles_kwh,
         measured_consumption_kwh,
         meter_export_kwh,
     )
-    from energysim.scenario import participant_ids
+    from energysim.sharing import storage
+    from energysim.sharing.waterfall import tier_key
     from energysim.simulate import supply_price_eur_per_kwh, with_axis
-    from energysim.waterfall import tier_key
 
     scenario, tariffs, index, participants = with_axis(checked)
     measured_gen = measured_generation_kwh(scenario, index)

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from energysim.scenario import load_scenario, scenario_from_dict  # noqa: E402
+from energysim.config.scenario import load_scenario, scenario_from_dict  # noqa: E402
 from energysim.simulate import run, summary  # noqa: E402
 
 

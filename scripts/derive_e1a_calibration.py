@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from energysim.demand import day_types
+from energysim.inputs.demand import day_types
 
 
 def main() -> None:

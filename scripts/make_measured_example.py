@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energysim.array_generation import generation_kwh
-from energysim.participants import consumption_kwh, participant_table
-from energysim.scenario import load_scenario
-from energysim.timeindex import year_index
+from energysim.config.scenario import load_scenario
+from energysim.inputs.array_generation import generation_kwh
+from energysim.inputs.participants import consumption_kwh, participant_table
+from energysim.inputs.timeindex import year_index
 
 HERE = Path(__file__).resolve().parents[1] / "scenarios" / "measured"
 

@@ -297,7 +297,7 @@ field_case(
     lambda d: _b(d).update(home_batteries={"capacity_kwh": 10.0, "power_kw": 100.0}),
 )
 # file-less scenarios that load but break a rule checked before any file is read
-# (energysim.preflight): validate answers without pandas and must say what run says
+# (energysim.inputs.preflight): validate answers without pandas and must say what run says
 _COOPERATIVE = [{"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
 field_case(
     "postcoderoos-without-cooperative",

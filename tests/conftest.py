@@ -61,7 +61,7 @@ def profile_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 @pytest.fixture(scope="session")
 def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The dashboard's results folder (with a batch summary), screenshots, downloads, files."""
-    from energysim.batch import write_summary
+    from energysim.batch.runner import write_summary
     from tests.test_dashboard_browser import batch_summary
 
     out = {

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from energysim.timeindex import year_index
+from energysim.inputs.timeindex import year_index
 
 MINIMAL: dict[str, Any] = {
     "name": "mini",

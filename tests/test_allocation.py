@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim.allocation import (
+from energysim.sharing.allocation import (
     BLOCK_STEPS,
     EqualKey,
     ProportionalKey,
@@ -400,7 +400,7 @@ EQUAL_16 = np.full(16, 1 / 16)
 
 def _count_sorted_rows(monkeypatch) -> list[int]:
     """The number of intervals of each call to the sorting method (spied on)."""
-    import energysim.allocation as allocation
+    import energysim.sharing.allocation as allocation
 
     sorted_rows: list[int] = []
     by_sorting = allocation._water_fill_sorted
@@ -430,7 +430,7 @@ def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monke
 
 
 def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
-    import energysim.allocation as allocation
+    import energysim.sharing.allocation as allocation
 
     rng = np.random.default_rng(5)
     d = rng.gamma(1.5, 0.05, (3000, 300))
@@ -456,7 +456,7 @@ def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     intervals done at once, at night and with energy for all: each row as the
     one-interval reference, the export its remainder, and only the 13-round interval
     sorted."""
-    import energysim.allocation as allocation
+    import energysim.sharing.allocation as allocation
     from tests.test_allocation_properties import reference_redistribute
 
     sorted_rows = _count_sorted_rows(monkeypatch)

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from energysim.allocation import (
+from energysim.sharing.allocation import (
     EqualKey,
     ProportionalKey,
     ScheduleKey,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.allocation import EqualKey, ProportionalKey, Tier, allocate_waterfall
-from energysim.audit import monthly_audit
+from energysim.results.audit import monthly_audit
+from energysim.sharing.allocation import EqualKey, ProportionalKey, Tier, allocate_waterfall
 
 
 def year_index(year: int = 2025, freq: str = "15min") -> pd.DatetimeIndex:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from energysim.cli import main
-from energysim.errors import DataError, ScenarioError
+from energysim.core.errors import DataError, ScenarioError
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def test_scenario_name_that_is_not_a_folder_name_is_refused(
 
 
 def test_publish_refuses_a_folder_name_that_is_not_one(tmp_path: Path) -> None:
-    from energysim.io import publish_atomically
+    from energysim.core.publish import publish_atomically
 
     out = _results_with_neighbours(tmp_path)
     before = _tree(out)
@@ -392,7 +392,7 @@ def test_result_folder_holding_a_users_files_is_not_replaced(tmp_path: Path, cap
 
 # --------------------------------------------------------------------------- 11. Python API
 def test_run_says_what_it_expects(tmp_path: Path) -> None:
-    from energysim.scenario import load_scenario
+    from energysim.config.scenario import load_scenario
     from energysim.simulate import run
 
     path = write_scenario(tmp_path, minimal())
@@ -407,8 +407,8 @@ def test_run_says_what_it_expects(tmp_path: Path) -> None:
 
 def test_public_functions_say_what_they_expect(tmp_path: Path) -> None:
     import energysim
-    from energysim.outputs import write_run
-    from energysim.scenario import load_scenario, scenario_from_dict
+    from energysim.config.scenario import load_scenario, scenario_from_dict
+    from energysim.results.outputs import write_run
     from energysim.simulate import summary
 
     assert energysim.run is not None and energysim.load_scenario is load_scenario
@@ -477,9 +477,9 @@ def test_batch_template_name_must_be_a_folder_name(tmp_path: Path, capsys) -> No
 
 
 def test_other_public_functions_say_what_they_expect(tmp_path: Path) -> None:
-    from energysim.batch import run_batch
-    from energysim.compare import compare
-    from energysim.scenario import scenario_from_dict
+    from energysim.batch.compare import compare
+    from energysim.batch.runner import run_batch
+    from energysim.config.scenario import scenario_from_dict
 
     with pytest.raises(TypeError, match="compare\\(\\): expected a list of Scenario"):
         compare([scenario_from_dict(minimal()), minimal()])  # type: ignore[list-item]
@@ -506,7 +506,7 @@ def test_unusual_values_are_printed_and_kept_in_summary_messages(tmp_path: Path,
 
 
 def test_a_run_larger_than_memory_is_refused_before_it_starts(monkeypatch) -> None:
-    from energysim import preflight
+    from energysim.inputs import preflight
 
     monkeypatch.setattr(preflight, "_available_memory_bytes", lambda: 2 * 2**30)
     preflight.check_memory(35_040, 1_000)  # 0.5 GiB of 2

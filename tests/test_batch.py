@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from energysim.batch import plan_batch
+from energysim.batch.runner import plan_batch
+from energysim.batch.sweep import parse_value, set_path, split_values, sweep_points
 from energysim.cli import main
-from energysim.errors import DataError, ScenarioError
-from energysim.sweep import parse_value, set_path, split_values, sweep_points
+from energysim.core.errors import DataError, ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "scenarios" / "portfolio_template.toml"
@@ -244,7 +244,7 @@ def test_complexes_draw_their_own_households() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
 def test_workers_keep_freed_memory_on_linux() -> None:
-    from energysim.batch import retain_freed_memory
+    from energysim.batch.runner import retain_freed_memory
 
     # glibc accepts the thresholds (mallopt returns 1); the process pool and Dask
     # workers call this before their first unit
@@ -252,15 +252,15 @@ def test_workers_keep_freed_memory_on_linux() -> None:
 
 
 def test_docs_print_the_portfolio_column_table() -> None:
-    """docs/batch.md prints energysim.portfolio.COLUMNS, generated, between its markers."""
-    from energysim.portfolio import columns_markdown
+    """docs/batch.md prints energysim.batch.portfolio.COLUMNS, generated, between its markers."""
+    from energysim.batch.portfolio import columns_markdown
 
     page = (REPO / "docs" / "batch.md").read_text(encoding="utf-8")
     begin = page.index("<!-- portfolio columns: begin")
     begin = page.index("\n", begin) + 1
     end = page.index("<!-- portfolio columns: end -->")
     assert page[begin:end] == columns_markdown(), (
-        "docs/batch.md's portfolio table differs from energysim.portfolio.COLUMNS; paste:\n"
+        "docs/batch.md's portfolio table differs from energysim.batch.portfolio.COLUMNS; paste:\n"
         + columns_markdown()
     )
 
@@ -270,7 +270,7 @@ def test_a_direct_column_is_one_line_of_the_table(monkeypatch: pytest.MonkeyPatc
     limit and set at its path, with no other change."""
     import tomllib
 
-    from energysim import portfolio
+    from energysim.batch import portfolio
 
     lighting = portfolio.Column(
         "lighting_kwh_per_yr",

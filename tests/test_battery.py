@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from energysim.battery import (
+from energysim.inputs.timeindex import year_index
+from energysim.sharing.battery import (
     BatterySpec,
     battery_life,
     check_limits,
@@ -19,8 +20,7 @@ from energysim.battery import (
     dispatch,
     equivalent_full_cycles,
 )
-from energysim.dispatch import perfect_foresight, price_aware_discharge_room
-from energysim.timeindex import year_index
+from energysim.sharing.dispatch import perfect_foresight, price_aware_discharge_room
 
 energy = st.floats(min_value=0.0, max_value=50.0, allow_nan=False)
 

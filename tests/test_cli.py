@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from energysim.cli import main
-from energysim.outputs import OUTPUT_FILES
+from energysim.results.outputs import OUTPUT_FILES
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
 
@@ -199,7 +199,7 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
 
 
 def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -> None:
-    from energysim.scenario import load_scenario
+    from energysim.config.scenario import load_scenario
     from energysim.simulate import participant_audit, participants_table, run
 
     path = write_scenario(tmp_path, minimal())

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.batch import read_batch_summary, write_summary
+from energysim.batch.runner import read_batch_summary, write_summary
 from energysim.cli import main
-from energysim.csv_dialect import csv_bytes, csv_text, read_csv_file, sniff_dialect
-from energysim.errors import DataError
+from energysim.core.csv_dialect import csv_bytes, csv_text, read_csv_file, sniff_dialect
+from energysim.core.errors import DataError
 from tests.helpers import minimal, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,14 +21,14 @@ import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
-from energysim.batch import write_summary
-from energysim.compare import compare
-from energysim.csv_dialect import read_csv_file
-from energysim.ownership import ownership_report
-from energysim.register import read_register
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.batch.compare import compare
+from energysim.batch.runner import write_summary
+from energysim.batch.sweep import set_path
+from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.core.csv_dialect import read_csv_file
+from energysim.ownership.register import read_register
+from energysim.ownership.tables import ownership_report
 from energysim.simulate import participants_table, run, summary
-from energysim.sweep import set_path
 from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]

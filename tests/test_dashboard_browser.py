@@ -33,10 +33,10 @@ import pandas as pd
 import pytest
 import tomli_w
 
-from energysim.batch import write_summary
+from energysim.batch.runner import write_summary
+from energysim.batch.sweep import set_path
 from energysim.cli import main as energysim_main
-from energysim.csv_dialect import read_csv_file
-from energysim.sweep import set_path
+from energysim.core.csv_dialect import read_csv_file
 from tests.helpers import results_figures
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))

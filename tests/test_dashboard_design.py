@@ -23,10 +23,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from energysim.cli import main as energysim_main
+from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from energysim.design import design_scenario
 from energysim.design.plan import DESIGN_PARTS
 from energysim.design.report import recommendation_lines, summary_dict
-from energysim.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from tests.helpers import results_figures, storage_figures
 from tests.test_dashboard import RAW, visible_texts
 

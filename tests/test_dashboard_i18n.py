@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from energysim.csv_dialect import read_csv_file
-from energysim.messages import CODES, Message
+from energysim.core.csv_dialect import read_csv_file
+from energysim.core.messages import CODES, Message
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARDS = REPO / "dashboards"

@@ -19,10 +19,10 @@ import pytest
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
-from energysim.data_files import path_fields
-from energysim.errors import ScenarioError
-from energysim.scenario import Scenario
-from energysim.sweep import set_path
+from energysim.batch.sweep import set_path
+from energysim.config.data_files import path_fields
+from energysim.config.scenario import Scenario
+from energysim.core.errors import ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")

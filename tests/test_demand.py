@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.demand import (
+from energysim.inputs.demand import (
     ARCHETYPES,
     common_profiles_kwh,
     draw_archetypes,
     household_profiles_kwh,
 )
-from energysim.timeindex import year_index
+from energysim.inputs.timeindex import year_index
 
 TZ = "Europe/Amsterdam"
 IDX_2018 = year_index(2018, 15, TZ)
@@ -101,8 +101,8 @@ def test_diversity_of_50_households() -> None:
     # washing machine on top of the base load); the ratio of the group's peak to the sum of
     # individual peaks is therefore about 0.15-0.4 (e.g. Dickert & Schegner 2010; UK
     # ADMD tables for LV design). The band 15-50% follows.
-    from energysim.population import draw_annual_kwh
-    from energysim.scenario import ConsumptionDistribution
+    from energysim.config.scenario import ConsumptionDistribution
+    from energysim.inputs.population import draw_annual_kwh
 
     idx = year_index(2026, 15, TZ)
     annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=5), 50)
@@ -148,7 +148,7 @@ def test_bad_archetype() -> None:
 
 
 def _clear_calendar_caches() -> None:
-    from energysim import demand
+    from energysim.inputs import demand
 
     demand._index_parts_cached.cache_clear()
     demand._routines_cached.cache_clear()
@@ -168,7 +168,7 @@ def test_calendar_caches_keep_time_zones_apart() -> None:
 
 
 def test_peak_table_follows_each_day_also_for_part_days() -> None:
-    from energysim.demand import _routines
+    from energysim.inputs.demand import _routines
 
     # a week from a Tuesday noon to a Tuesday 11:45: the first and last days are halves
     idx = pd.date_range("2026-01-06 12:00", periods=7 * 96, freq="15min", tz=TZ)
@@ -184,8 +184,8 @@ def test_peak_table_follows_each_day_also_for_part_days() -> None:
 
 @pytest.fixture(scope="module")
 def two_hundred() -> tuple[np.ndarray, np.ndarray]:
-    from energysim.population import draw_annual_kwh
-    from energysim.scenario import ConsumptionDistribution
+    from energysim.config.scenario import ConsumptionDistribution
+    from energysim.inputs.population import draw_annual_kwh
 
     annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=5), 200)
     idx = year_index(2026, 15, TZ)
@@ -197,7 +197,7 @@ def test_household_peaks_like_real_households(two_hundred) -> None:
     # washing on top of the base load); appliance power does not grow with annual use,
     # how often appliances run does. The first model scaled every kW with the annual kWh:
     # lowest tenth 2 kW, highest tenth 6.7 kW, maximum 10.5 kW, correlation 0.95.
-    from energysim.demand import CONNECTION_KW
+    from energysim.inputs.demand import CONNECTION_KW
 
     annual, p = two_hundred
     peak_kw = p.max(axis=0) * 4

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import business, ownership
 from energysim.cli import main
+from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.core.errors import ScenarioError
 from energysim.design import DesignOptions, design_scenario, prices
 from energysim.design import keys as key_design
 from energysim.design.local import local_ownership, municipality_share_needed
@@ -19,8 +20,9 @@ from energysim.design.members import members_needed, with_members
 from energysim.design.money import households, reprice, with_finance
 from energysim.design.report import DESIGN_FILES
 from energysim.design.sizing import scale_roof, size_curve
-from energysim.errors import ScenarioError
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.money import business
+from energysim.ownership import rules as ownership
+from energysim.ownership.tables import ownership_report
 from energysim.simulate import RunInputs, run
 from tests.helpers import minimal, write_scenario
 
@@ -484,7 +486,7 @@ def test_municipality_share_needed_reaches_the_target(default_run) -> None:
         production,
         [("c", "resident_cooperative", 0.75), ("o", "other", 0.25)],
     )
-    report = ownership.ownership_report(ownership.add_installations(register, rows))
+    report = ownership_report(ownership.add_installations(register, rows))
     assert report.total["local_share_production_frac"] == pytest.approx(0.5)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import finance
-from energysim.tariffs import resolve_tariffs
+from energysim.config.tariffs import resolve_tariffs
+from energysim.money import finance
 
 
 def test_energy_tax_brackets() -> None:

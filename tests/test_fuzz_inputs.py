@@ -24,13 +24,13 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from energysim.errors import EnergysimError
-from energysim.meter import read_meter_export
-from energysim.plausibility import limit_violations, plausibility_warnings
-from energysim.portfolio import complex_scenario, read_portfolio
-from energysim.scenario import Scenario, load_scenario, scenario_from_dict
+from energysim.batch.portfolio import complex_scenario, read_portfolio
+from energysim.config.plausibility import limit_violations, plausibility_warnings
+from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict
+from energysim.core.errors import EnergysimError
+from energysim.inputs.meter import read_meter_export
+from energysim.inputs.weather import read_weather_csv
 from energysim.validate import check_inputs
-from energysim.weather import read_weather_csv
 from tests.helpers import minimal
 
 REPO = Path(__file__).resolve().parents[1]
@@ -204,7 +204,7 @@ def test_scenario_bytes_load_or_say_why(tmp_path: Path, data: bytes) -> None:
 @FUZZ
 @given(data=mutated_bytes(VALID_CSV))
 def test_measured_csv_bytes_read_or_say_why(tmp_path: Path, data: bytes) -> None:
-    from energysim.io import read_timeseries_csv
+    from energysim.core.series_csv import read_timeseries_csv
 
     path = tmp_path / "measured.csv"
     path.write_bytes(data)

@@ -8,8 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.generation import combine_losses_frac, simulate_generation_kwh, yield_p50_p90_kwh
-from energysim.weather import embedded_weather, read_epw, weather_for_year
+from energysim.inputs.generation import (
+    combine_losses_frac,
+    simulate_generation_kwh,
+    yield_p50_p90_kwh,
+)
+from energysim.inputs.weather import embedded_weather, read_epw, weather_for_year
 
 LAT, LON, TZ = 51.9244, 4.4777, "Europe/Amsterdam"
 
@@ -141,7 +145,7 @@ def test_p50_p90() -> None:
 def test_mounting_temperature_parameters_are_pvlib_s() -> None:
     import pvlib
 
-    from energysim.generation import MOUNTING_SAPM
+    from energysim.inputs.generation import MOUNTING_SAPM
 
     sapm = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
     assert MOUNTING_SAPM["open_rack"] == sapm["open_rack_glass_polymer"]

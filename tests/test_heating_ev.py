@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import ev, heating
-from energysim.timeindex import year_index
+from energysim.inputs import ev, heating
+from energysim.inputs.timeindex import year_index
 
 INDEX_15 = year_index(2026, 15, "Europe/Amsterdam")
 

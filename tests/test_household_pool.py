@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import household_pool
-from energysim.demand import CONNECTION_KW, draw_archetypes, household_profiles_kwh
-from energysim.household_pool import HouseholdPool, band_of, draw_members
-from energysim.population import draw_annual_kwh
-from energysim.scenario import ConsumptionDistribution
-from energysim.timeindex import year_index
+from energysim.config.scenario import ConsumptionDistribution
+from energysim.inputs import household_pool
+from energysim.inputs.demand import CONNECTION_KW, draw_archetypes, household_profiles_kwh
+from energysim.inputs.household_pool import HouseholdPool, band_of, draw_members
+from energysim.inputs.population import draw_annual_kwh
+from energysim.inputs.timeindex import year_index
 
 IDX = year_index(2026, 15, "Europe/Amsterdam")
 
@@ -128,7 +128,7 @@ def test_pool_chunks_are_the_same_from_the_cache_cold_warm_or_off(tmp_path, monk
 def test_a_portfolio_batch_uses_the_pool_and_says_so(tmp_path) -> None:
     from pathlib import Path
 
-    from energysim.batch import plan_batch, run_unit, scenario_hash
+    from energysim.batch.runner import plan_batch, run_unit, scenario_hash
 
     repo = Path(__file__).resolve().parents[1]
     template = repo / "scenarios" / "portfolio_template.toml"

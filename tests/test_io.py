@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.errors import DataError
-from energysim.io import publish_atomically, read_timeseries_csv
-from energysim.timeindex import year_index
+from energysim.core.errors import DataError
+from energysim.core.publish import publish_atomically
+from energysim.core.series_csv import read_timeseries_csv
+from energysim.inputs.timeindex import year_index
 from tests.helpers import write_measured_csv, year_frame
 
 INDEX_15 = year_index(2026, 15, "Europe/Amsterdam")
@@ -130,7 +131,7 @@ def test_publish_keeps_the_old_result_when_writing_fails(tmp_path: Path) -> None
 def test_hour_of_year_schedule_has_one_row_per_hour_at_any_step(
     tmp_path: Path, year: int, step_min: int, hours: int
 ) -> None:
-    from energysim.io import read_schedule_csv
+    from energysim.core.series_csv import read_schedule_csv
 
     index = year_index(year, step_min, "Europe/Amsterdam")
     path = tmp_path / "prices.csv"
@@ -158,7 +159,7 @@ def test_hour_of_year_schedule_has_one_row_per_hour_at_any_step(
 
 
 def test_hour_of_year_out_of_order_names_the_row(tmp_path: Path) -> None:
-    from energysim.io import read_schedule_csv
+    from energysim.core.series_csv import read_schedule_csv
 
     index = year_index(2026, 15, "Europe/Amsterdam")
     hours = np.arange(8760)

@@ -7,9 +7,9 @@ import pickle
 
 import pytest
 
-from energysim.messages import CODES, Message
-from energysim.plausibility import plausibility_warnings
-from energysim.scenario import scenario_from_dict
+from energysim.config.plausibility import plausibility_warnings
+from energysim.config.scenario import scenario_from_dict
+from energysim.core.messages import CODES, Message
 from tests.helpers import minimal
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.errors import DataError
-from energysim.meter import read_meter_export
+from energysim.core.errors import DataError
+from energysim.inputs.meter import read_meter_export
 
 TZ = "Europe/Amsterdam"
 

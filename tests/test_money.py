@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import business, subsidies
-from energysim.accounts import year_one_money
 from energysim.cli import main
-from energysim.finance import feed_in_cost_eur
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.config.tariffs import resolve_tariffs
+from energysim.money import business, subsidies
+from energysim.money.accounts import year_one_money
+from energysim.money.finance import feed_in_cost_eur
 from energysim.simulate import participants_table, run, summary
-from energysim.tariffs import resolve_tariffs
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]

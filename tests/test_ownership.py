@@ -12,17 +12,17 @@ import pandas as pd
 import pytest
 
 from energysim.cli import main
-from energysim.errors import DataError, EnergysimError
-from energysim.ownership import (
+from energysim.core.errors import DataError, EnergysimError
+from energysim.ownership.register import read_register
+from energysim.ownership.report import FILES, format_report, write_report
+from energysim.ownership.rules import (
     OwnershipRules,
     add_installations,
     installation_rows,
     local_share_frac,
     local_types,
-    ownership_report,
 )
-from energysim.ownership_output import FILES, format_report, write_report
-from energysim.register import read_register
+from energysim.ownership.tables import ownership_report
 
 HEADER = (
     "installation_id,municipality,technology,capacity_kw,production_kwh_per_yr,"
@@ -610,7 +610,7 @@ def test_csv_and_excel_read_the_same(tmp_path: Path) -> None:
 
 
 def test_every_run_reports_its_local_ownership() -> None:
-    from energysim.scenario import scenario_from_dict
+    from energysim.config.scenario import scenario_from_dict
     from energysim.simulate import run, summary
     from tests.helpers import minimal
 

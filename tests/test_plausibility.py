@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from energysim.plausibility import (
+from energysim.config.plausibility import (
     LIMITS,
     Limit,
     limit_violations,
@@ -19,7 +19,7 @@ from energysim.plausibility import (
     plausibility_warnings,
     result_warnings,
 )
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.config.scenario import load_scenario, scenario_from_dict
 from tests.helpers import minimal
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def test_money_limits_and_nothing_on_valid_scenarios() -> None:
 
 def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     """A limit whose pattern matches no field would check nothing: each must match one."""
-    from energysim.plausibility import _leaves
+    from energysim.config.plausibility import _leaves
 
     data = minimal()
     b = _building(data)
@@ -112,7 +112,7 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     )
     # storage and electrification: the renovated example has a shared battery, heat pumps
     # and EVs; home batteries come from their own model, so every name is the format's
-    from energysim.scenario import HomeBatteries
+    from energysim.config.scenario import HomeBatteries
 
     repo = Path(__file__).resolve().parents[1]
     renovated = load_scenario(repo / "scenarios" / "galerijflat-na-renovatie.toml").model_dump()

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim import profile_cache
-from energysim.scenario import load_scenario
+from energysim.config.scenario import load_scenario
+from energysim.inputs import profile_cache
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO / "scenarios" / "rotterdam-galerijflat.toml"
-FILES = ("profile_cache.py",)
+FILES = ("inputs/profile_cache.py",)
 
 
 @pytest.fixture()
@@ -124,7 +124,8 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
 
 def _fresh_run(scenario):
     """simulate.run with every in-process cache emptied (only the disk cache remains)."""
-    from energysim import array_generation, demand, simulate, weather
+    from energysim import simulate
+    from energysim.inputs import array_generation, demand, weather
 
     array_generation._embedded_per_kwp_kwh.cache_clear()
     array_generation._embedded_weather_cached.cache_clear()

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from energysim import io as eio
-from energysim.errors import DataError
+from energysim.core import publish as eio
+from energysim.core.errors import DataError
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = ("summary.json", "participants.csv", "timeseries.parquet")
@@ -31,7 +31,7 @@ WRITER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    import energysim.io as eio
+    import energysim.core.publish as eio
 
     target, tag, mode, repeat = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     if os.environ.get("NO_EXCHANGE"):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from energysim.errors import DataError
-from energysim.regions import load_region_table
+from energysim.core.errors import DataError
+from energysim.ownership.regions import load_region_table
 
 REPO = Path(__file__).resolve().parents[1]
 # Municipalities per province in the division of 1 January 2023 (CBS); 342 in all.

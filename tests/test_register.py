@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from energysim.cli import main
-from energysim.errors import EnergysimError
-from energysim.register import read_register
+from energysim.core.errors import EnergysimError
+from energysim.ownership.register import read_register
 from tests.test_ownership import FULL, HEADER, ROWS, write_register
 
 FUZZ_EXAMPLES = int(os.environ.get("ENERGYSIM_FUZZ_EXAMPLES", "150"))

@@ -1,4 +1,4 @@
-"""energysim.rootfind.brentq returns exactly what scipy.optimize.brentq returns."""
+"""energysim.money.rootfind.brentq returns exactly what scipy.optimize.brentq returns."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from energysim.business import irr_frac, npv_eur
-from energysim.rootfind import brentq
+from energysim.money.business import irr_frac, npv_eur
+from energysim.money.rootfind import brentq
 
 
 @settings(max_examples=300, deadline=None)

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import business, finance
 from energysim.cli import main
-from energysim.errors import ScenarioError
-from energysim.scenario import Finance, Tariffs, load_scenario, scenario_from_dict
+from energysim.config.scenario import Finance, Tariffs, load_scenario, scenario_from_dict
+from energysim.config.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
+from energysim.core.errors import ScenarioError
+from energysim.money import business, finance
 from energysim.simulate import participants_table, run, summary
-from energysim.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
 from tests.helpers import minimal, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ def test_without_fee_indexation_a_panel_fee_stays_the_same_for_25_years() -> Non
 def test_household_npv_adds_each_part_on_its_path() -> None:
     # a tenant with a panel fee: energy part x (1-d)^(y-1)(1+i)^(y-1), fee part constant;
     # 2027 (no net metering in any year), r = 4%
-    from energysim.accounts import year_one_parts
+    from energysim.money.accounts import year_one_parts
 
     data = minimal(year=2027)
     data["buildings"][0]["arrays"].append(

@@ -8,21 +8,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim import flows as flows_module
-from energysim import preflight as preflight_module
-from energysim.allocation import allocate_own_strings
-from energysim.flows import Flows as _Flows
-from energysim.flows import OwnStrings, block_rows, column_sums, sum_columns
-from energysim.flows import priced_grid_import_eur as _priced_grid_import_eur
-from energysim.preflight import consumption_dtype
-from energysim.scenario import load_scenario, participant_ids, scenario_from_dict
+from energysim.config.scenario import load_scenario, participant_ids, scenario_from_dict
+from energysim.inputs import preflight as preflight_module
+from energysim.inputs.preflight import consumption_dtype
+from energysim.sharing import flows as flows_module
+from energysim.sharing.allocation import allocate_own_strings
+from energysim.sharing.flows import Flows as _Flows
+from energysim.sharing.flows import OwnStrings, block_rows, column_sums, sum_columns
+from energysim.sharing.flows import priced_grid_import_eur as _priced_grid_import_eur
+from energysim.sharing.waterfall import allocate_building, empty_flows
 from energysim.simulate import (
     check_energy_balance,
     participants_table,
     run,
     timeseries_table,
 )
-from energysim.waterfall import allocate_building, empty_flows
 from tests.helpers import write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]
@@ -220,7 +220,7 @@ def test_a_float32_run_balances_and_differs_by_rounding_only(monkeypatch, defaul
 
 
 def test_the_memory_check_counts_single_precision_consumption(monkeypatch) -> None:
-    from energysim.errors import DataError
+    from energysim.core.errors import DataError
 
     monkeypatch.setattr(preflight_module, "_available_memory_bytes", lambda: int(1.3 * 2**30))
     preflight_module.check_memory(35_040, 3_000)  # 12 bytes a cell: 1.17 GiB (16: 1.57)

@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from energysim.errors import ScenarioError
-from energysim.scenario import load_scenario, participant_ids, scenario_from_dict, scenario_to_toml
+from energysim.config.scenario import (
+    load_scenario,
+    participant_ids,
+    scenario_from_dict,
+    scenario_to_toml,
+)
+from energysim.core.errors import ScenarioError
 from tests.helpers import minimal, write_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml"))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.simulate import participants_table, run, summary, timeseries_table
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
@@ -185,7 +185,7 @@ def test_sce_mode_feeds_the_members_tier_in_and_pays_by_certificates(tmp_path: P
 
 @pytest.mark.parametrize("layout", ["time", "hour_of_year"])
 def test_schedule_key_from_csv(tmp_path: Path, layout: str) -> None:
-    from energysim.timeindex import year_index
+    from energysim.inputs.timeindex import year_index
 
     index = year_index(2026, 60, "Europe/Amsterdam")
     if layout == "time":
@@ -209,7 +209,7 @@ def test_schedule_key_from_csv(tmp_path: Path, layout: str) -> None:
 
 
 def test_schedule_with_shares_above_one_is_rejected(tmp_path: Path) -> None:
-    from energysim.errors import DataError
+    from energysim.core.errors import DataError
 
     pd.DataFrame({"hour_of_year": np.arange(8760), "B1-T001": 0.75, "B1-T002": 0.5}).to_csv(
         tmp_path / "schedule.csv", index=False
@@ -246,7 +246,7 @@ def test_own_string_surplus_offered_to_the_next_tier(tmp_path: Path) -> None:
 
 
 def test_meter_export_and_measured_common_installation(tmp_path: Path) -> None:
-    from energysim.timeindex import year_index
+    from energysim.inputs.timeindex import year_index
 
     index = year_index(2026, 60, "Europe/Amsterdam")
     # a Dutch export: wall-clock times, ';' and decimal commas, one hour missing

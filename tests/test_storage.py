@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import heating
-from energysim.array_generation import load_weather
-from energysim.battery import check_limits
 from energysim.cli import main
-from energysim.errors import ScenarioError
-from energysim.outputs import write_run
-from energysim.scenario import load_scenario, scenario_from_dict
+from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.core.errors import ScenarioError
+from energysim.inputs import heating
+from energysim.inputs.array_generation import load_weather
+from energysim.inputs.timeindex import year_index
+from energysim.results.outputs import write_run
+from energysim.sharing.battery import check_limits
 from energysim.simulate import (
     check_energy_balance,
     participants_table,
@@ -24,7 +25,6 @@ from energysim.simulate import (
     summary,
     timeseries_table,
 )
-from energysim.timeindex import year_index
 from tests.helpers import minimal, write_measured_csv, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -336,7 +336,7 @@ def test_validate_reads_the_price_file_of_a_perfect_foresight_battery(tmp_path: 
     data = battery_scenario(dispatch="price_aware", foresight="perfect", price_csv="prices.csv")
     path = write_scenario(tmp_path, data)
     expected = f"{bad}: column 'hour_of_year': expected 0 ... 8759 in order, found 1 rows"
-    from energysim.errors import DataError
+    from energysim.core.errors import DataError
     from energysim.validate import check_inputs
 
     with pytest.raises(DataError) as err:
@@ -512,8 +512,8 @@ def test_home_batteries_in_no_dwelling_change_nothing() -> None:
 
 
 def test_a_portfolio_template_carries_batteries_and_electrification(tmp_path: Path) -> None:
-    from energysim.errors import DataError
-    from energysim.portfolio import complex_scenario
+    from energysim.batch.portfolio import complex_scenario
+    from energysim.core.errors import DataError
 
     template = minimal()
     template["buildings"][0].update(

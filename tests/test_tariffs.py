@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from energysim.errors import ScenarioError
-from energysim.tariffs import resolve_tariffs
+from energysim.config.tariffs import resolve_tariffs
+from energysim.core.errors import ScenarioError
 
 
 def test_2026_defaults_and_import_price() -> None:

@@ -1,7 +1,7 @@
 """``energysim validate`` of a scenario that names no data file: quick, and what a run says.
 
 Such a scenario (the default and most examples) has nothing to read, so validate stops
-after the checks a run makes before reading any file (:mod:`energysim.preflight`) and
+after the checks a run makes before reading any file (:mod:`energysim.inputs.preflight`) and
 imports neither pandas nor pyarrow, pvlib or scipy. These tests check the imports (in a
 fresh process, as a user runs it), that the reads validate skips would have found nothing,
 and that a refused scenario gets the same line from validate as from run (the catalogue
@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from energysim import preflight
 from energysim.cli import main
-from energysim.data_files import data_files
-from energysim.plausibility import plausibility_warnings
-from energysim.scenario import load_scenario, scenario_from_dict
-from energysim.timeindex import year_index
+from energysim.config.data_files import data_files
+from energysim.config.plausibility import plausibility_warnings
+from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.inputs import preflight
+from energysim.inputs.timeindex import year_index
 from energysim.validate import check_inputs, read_files
 from tests.helpers import minimal, write_scenario
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pvlib
 import pytest
 
-from energysim.errors import DataError
-from energysim.timeindex import year_index
-from energysim.weather import (
+from energysim.core.errors import DataError
+from energysim.inputs.timeindex import year_index
+from energysim.inputs.weather import (
     embedded_weather,
     read_epw,
     read_knmi_uurgeg,

@@ -13,7 +13,7 @@ import streamlit as st
 from engine_words import assumptions_table, said
 from i18n import t
 
-from energysim.errors import EnergysimError
+from energysim.core.errors import EnergysimError
 
 MAX_LISTED = 8
 

@@ -1,6 +1,6 @@
 """Compare page: the session's scenario under the rules of other years, or beside examples.
 
-The variants run through :func:`energysim.compare.compare`, the function behind
+The variants run through :func:`energysim.batch.compare.compare`, the function behind
 ``energysim compare``: "this scenario under the rules of 2026 and of 2027" is
 ``energysim compare FILE --years 2026 2027`` (same weather and households, each year's
 tariffs and net-metering rule), so every figure and difference here is the command's.
@@ -21,9 +21,9 @@ import streamlit as st
 from downloads import download_table
 from i18n import t
 
-from energysim.compare import compare
-from energysim.errors import EnergysimError
-from energysim.scenario import Scenario
+from energysim.batch.compare import compare
+from energysim.config.scenario import Scenario
+from energysim.core.errors import EnergysimError
 from views import common
 
 ROLES = ("tenant", "member")

@@ -1,6 +1,6 @@
 """Ownership page: the scenario's local ownership, and a register's areas against the target.
 
-Figures come from :func:`energysim.ownership.ownership_report` (as ``energysim
+Figures come from :func:`energysim.ownership.tables.ownership_report` (as ``energysim
 ownership`` prints and writes them); the chart is the report's ``chart_table`` per level
 (municipality, province, RES region), with and without this scenario's rooftop.
 """
@@ -18,9 +18,10 @@ import streamlit as st
 from downloads import download_table
 from i18n import t
 
-from energysim import ownership
-from energysim.errors import EnergysimError
-from energysim.register import read_register
+from energysim.core.errors import EnergysimError
+from energysim.ownership import rules as ownership
+from energysim.ownership.register import read_register
+from energysim.ownership.tables import OwnershipReport, ownership_report
 from energysim.simulate import installation_register_rows, run
 from views import common
 
@@ -48,7 +49,7 @@ MAIN_AREA_COLUMNS = {
 downloads."""
 
 
-def area_table(report: ownership.OwnershipReport, level: str, added: bool) -> pd.DataFrame:
+def area_table(report: OwnershipReport, level: str, added: bool) -> pd.DataFrame:
     """One row per area of a level: the report's figures, and the distance to the target
     in percentage points (share - target; negative: below it)."""
     rows = report.level(level).copy()
@@ -59,7 +60,7 @@ def area_table(report: ownership.OwnershipReport, level: str, added: bool) -> pd
     return out
 
 
-def chart_table(report: ownership.OwnershipReport, level: str) -> pd.DataFrame:
+def chart_table(report: OwnershipReport, level: str) -> pd.DataFrame:
     """The report's chart table of a level, with the series in words."""
     table = report.chart_table(level)
     return table.assign(
@@ -121,7 +122,7 @@ def page(checked: state.Check) -> None:
             register = ownership.add_installations(
                 register, installation_register_rows(run(checked.scenario), municipality)
             )
-        report = ownership.ownership_report(register)
+        report = ownership_report(register)
     except (EnergysimError, ValueError) as exc:
         st.error(t("ownership.register_error", message=str(exc)), icon=":material/error:")
         return

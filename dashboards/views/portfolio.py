@@ -18,9 +18,9 @@ import streamlit as st
 from downloads import download_table
 from i18n import t
 
-from energysim.batch import SUMMARY_NAME, SUMMARY_SUFFIXES, read_batch_summary
-from energysim.errors import DataError, EnergysimError
-from energysim.portfolio import read_portfolio
+from energysim.batch.portfolio import read_portfolio
+from energysim.batch.runner import SUMMARY_NAME, SUMMARY_SUFFIXES, read_batch_summary
+from energysim.core.errors import DataError, EnergysimError
 from views import common
 
 MAX_LISTED = 500

@@ -21,7 +21,7 @@ import state
 import streamlit as st
 from i18n import t
 
-from energysim.sweep import get_path, set_path
+from energysim.batch.sweep import get_path, set_path
 
 FEATURES = ("battery", "home_batteries", "heat_pumps", "ev_charging")
 """The building tables the switches edit, in the order shown."""

@@ -23,7 +23,7 @@ each household's energy ``e_h`` and benefit ``b_h`` as variables; ``e_h`` is bou
 tangents of ``E_h`` (Kelley's cutting planes: solve, add the tangents at the solution,
 solve again until the bound meets the true value), which is exact on the full 15-minute
 year with a small LP. The money ``b_h`` comes from the library's own money model
-(:func:`energysim.year_one.year_one_money`), sampled along each household's curve and
+(:func:`energysim.money.year_one.year_one_money`), sampled along each household's curve and
 bounded by the chords between samples: exact when the money is linear in the shared kWh
 (flat prices, one tax bracket, no net-metering kink), otherwise the reported error says
 how far the LP's figure is from the run's. scipy's HiGHS solves each LP.
@@ -42,13 +42,13 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
-from energysim import allocation as alloc
-from energysim.flows import NO_FLOW, Flows, annual_energy
-from energysim.result import Result, RunInputs
-from energysim.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
+from energysim.config.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
+from energysim.money.year_one import year_one_money
+from energysim.results.result import Result, RunInputs
+from energysim.sharing import allocation as alloc
+from energysim.sharing.flows import NO_FLOW, Flows, annual_energy
+from energysim.sharing.waterfall import building_waterfalls
 from energysim.simulate import run, supply_price_eur_per_kwh
-from energysim.waterfall import building_waterfalls
-from energysim.year_one import year_one_money
 
 Objective = Literal["total", "maxmin", "proportional"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
@@ -214,7 +214,7 @@ class TierProblem:
 
     def key_benefits(self, shares_frac: np.ndarray) -> np.ndarray:
         """Benefits under a static key (export variant), allocated by the library's
-        kernel :func:`energysim.allocation.allocate_static` [EUR/yr]."""
+        kernel :func:`energysim.sharing.allocation.allocate_static` [EUR/yr]."""
         allocated = [
             alloc.allocate_static(b.reach_kwh, b.demand_kwh, shares_frac, "export").allocated_kwh
             for b in self.buildings

@@ -2,12 +2,12 @@
 
 The Klimaatakkoord aims at 50% local ownership of production (Kamerbrief 5 September
 2022, kst-32813-1087), measured in kWh, of installations above 15 kW
-(:data:`energysim.ownership.SCOPE_ABOVE_KW`). A rooftop counts toward the target for the
+(:data:`energysim.ownership.rules.SCOPE_ABOVE_KW`). A rooftop counts toward the target for the
 share of its production that local owners (resident cooperative, tenants' collective,
-...; :func:`energysim.ownership.local_types`) hold, so for the rooftop itself to be at
+...; :func:`energysim.ownership.rules.local_types`) hold, so for the rooftop itself to be at
 the target, local owners must hold at least the target share. With a register of the
 municipality's installations, the share that brings the municipality to the target is
-found too (brentq on :func:`energysim.ownership.ownership_report`).
+found too (brentq on :func:`energysim.ownership.tables.ownership_report`).
 
 The new split raises the local owners' shares (in their current proportions) and
 lowers the others'; with no local owner, a resident cooperative is added. Its money —
@@ -23,10 +23,11 @@ from typing import Any
 import pandas as pd
 from scipy import optimize
 
-from energysim import ownership
+from energysim.config.scenario import Owner, Scenario
 from energysim.design.money import reprice, with_owners
-from energysim.result import Result
-from energysim.scenario import Owner, Scenario
+from energysim.ownership import rules as ownership
+from energysim.ownership.tables import ownership_report
+from energysim.results.result import Result
 
 NEW_LOCAL_OWNER = "local owners (energy cooperative)"
 
@@ -105,7 +106,7 @@ def municipality_share_needed(
         rows = ownership.installation_rows(
             f"{scenario.name}/design", municipality, "solar", capacity, production, owners
         )
-        report = ownership.ownership_report(ownership.add_installations(register, rows), rules)
+        report = ownership_report(ownership.add_installations(register, rows), rules)
         areas = report.areas.reset_index()
         row = areas[(areas["level"] == "municipality") & (areas["area"] == municipality)]
         if row.empty:

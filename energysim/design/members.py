@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from energysim.config.scenario import ConsumptionDistribution, Scenario, scenario_from_dict
+from energysim.core.errors import ScenarioError
 from energysim.design.prices import Lever, PriceTarget, price_range
-from energysim.errors import ScenarioError
-from energysim.scenario import ConsumptionDistribution, Scenario, scenario_from_dict
 from energysim.simulate import run
 
 MEMBERS_CEILING_FACTOR = 4

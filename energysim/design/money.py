@@ -1,6 +1,6 @@
 """Money of a design candidate, from the library's own money model.
 
-Every figure the design reports comes from :func:`energysim.accounts.build_accounts`
+Every figure the design reports comes from :func:`energysim.money.accounts.build_accounts`
 (the money of :func:`energysim.simulate.run`) on a run's energy: changing a price, the
 capex or the owners changes no kWh, so the design re-prices a run instead of running
 it again, and there is no second, simplified money model.
@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from energysim import business
-from energysim.accounts import Accounts
-from energysim.errors import ScenarioError
-from energysim.result import Result
-from energysim.scenario import Finance, Owner, Scenario
+from energysim.config.scenario import Finance, Owner, Scenario
+from energysim.core.errors import ScenarioError
+from energysim.money import business
+from energysim.money.accounts import Accounts
+from energysim.results.result import Result
 from energysim.simulate import money_accounts
 
 Criterion = Literal["every", "p10", "median"]

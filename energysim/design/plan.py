@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from energysim.config.scenario import Scenario
 from energysim.design.keys import (
     KeyChoice,
     Objective,
@@ -55,9 +56,8 @@ from energysim.design.prices import (
     what_is_needed,
 )
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
-from energysim.ownership import TARGET_FRAC
-from energysim.result import Result, RunInputs
-from energysim.scenario import Scenario
+from energysim.ownership.rules import TARGET_FRAC
+from energysim.results.result import Result, RunInputs
 from energysim.simulate import run
 
 DESIGN_PARTS: tuple[str, ...] = (
@@ -98,7 +98,7 @@ class DesignOptions:
     curve_points : int
         Prices per price curve.
     register : pandas.DataFrame, optional
-        Installations of the municipality (:func:`energysim.register.read_register`).
+        Installations of the municipality (:func:`energysim.ownership.register.read_register`).
     municipality : str, optional
         The municipality of the register to bring to the target.
     members_search : bool

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from energysim.accounts import panel_fee_by_period_eur_per_yr, panel_fee_limits_eur_per_yr
+from energysim.config.scenario import Scenario
 from energysim.design.money import (
     Criterion,
     benefit_figures,
@@ -38,8 +38,11 @@ from energysim.design.money import (
     statistic_eur,
     with_finance,
 )
-from energysim.result import Result
-from energysim.scenario import Scenario
+from energysim.money.accounts import (
+    panel_fee_by_period_eur_per_yr,
+    panel_fee_limits_eur_per_yr,
+)
+from energysim.results.result import Result
 
 Lever = Literal["uniform", "common", "tenants", "members", "panel_fee"]
 LEVERS: tuple[str, ...] = get_args(Lever)
@@ -109,7 +112,7 @@ def huurcommissie_limit_eur_per_yr(scenario: Scenario) -> float | None:
 
     The fee of year ``y`` is the year-1 fee times ``(1 + fee indexation)^(y-1)``; the
     highest fee of years 1-10 must stay within 10% of the investment per dwelling, the
-    highest after within 6% (the checks of :func:`energysim.accounts.build_accounts`).
+    highest after within 6% (the checks of :func:`energysim.money.accounts.build_accounts`).
     None when no building has participating tenants.
     """
     limits = panel_fee_limits_eur_per_yr(scenario)

@@ -4,7 +4,7 @@
 the LP statistics and the timings), ``prices.csv`` (one row per lever),
 ``price_curves.csv``, ``keys.csv``, ``key_shares.csv``, ``sizes.csv``, ``ownership.csv``
 and ``scenario.recommended.toml`` (the recommended design, ready to run); the folder
-appears only when every file is complete (:func:`energysim.io.publish_atomically`).
+appears only when every file is complete (:func:`energysim.core.publish.publish_atomically`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from energysim.config.scenario import scenario_to_toml
+from energysim.core.publish import publish_atomically, write_csv, write_json
 from energysim.design.keys import OBJECTIVE_WORDS, TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
-from energysim.io import publish_atomically, write_csv, write_json
-from energysim.result_tables import summary
-from energysim.scenario import scenario_to_toml
+from energysim.results.tables import summary
 
 DESIGN_FILES = (
     "design.json",
@@ -269,7 +269,7 @@ def _local_line(design: Design) -> str:
 
 def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -> Path:
     """Write a design under ``out_dir/<scenario name>/design/`` atomically (CSV files in
-    a dialect of :mod:`energysim.csv_dialect`).
+    a dialect of :mod:`energysim.core.csv_dialect`).
 
     Returns
     -------

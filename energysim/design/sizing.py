@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energysim.config.scenario import Scenario
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
-from energysim.result import Result, RunInputs
-from energysim.scenario import Scenario
+from energysim.results.result import Result, RunInputs
 from energysim.simulate import run
 
 DEFAULT_FACTORS: tuple[float, ...] = tuple(float(f) for f in np.linspace(0.25, 2.0, 15))

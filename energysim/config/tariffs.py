@@ -1,0 +1,352 @@
+"""Dutch electricity tariffs per year and regime, read from the package's data file.
+
+The figures live in ``energysim/data/tariffs.csv``, one row per figure and year: value,
+unit, VAT basis, status (``published`` or ``estimate``) and source, so that a yearly
+update is a data change anyone can review. A year after the last row of a figure
+carries that row forward and is an *estimate*; every estimate a run uses is listed in
+its ``messages`` and ``assumptions`` (domain.md section 4). Every figure is a default a
+scenario can override in ``[tariffs]``.
+
+VAT rule: every money figure says its VAT basis in its name (``_excl_vat`` or
+``_incl_vat``); the code adds VAT (``vat_frac``) to the ``_excl_vat`` figures a consumer
+pays and takes the ``_incl_vat`` ones as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from energysim.core.errors import ScenarioError
+
+NET_METERING_LAST_YEAR = 2026
+"""Net metering (salderingsregeling) ends on 1 January 2027 (Kamerstuk 36 611)."""
+
+FEED_IN_FLOOR_FRAC = 0.5
+FEED_IN_FLOOR_YEARS = range(2027, 2031)
+"""From 2027 until 2030 the feed-in compensation is at least 50% of the bare supply
+price (Kamerstukken 36 611, amendment Grinwis c.s. nr. 17)."""
+
+DATA_FILE = "data/tariffs.csv"
+VAT_BASES = ("excl", "incl", "none")
+STATUSES = ("published", "estimate")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of one year, as the data file gives it or carried forward.
+
+    Attributes
+    ----------
+    figure : str
+        Name (a :class:`TariffSet` field, or a yearly figure such as an SCE basisbedrag).
+    year : int
+        The year it is used for.
+    value : float
+        In ``unit``.
+    unit, vat, source : str
+        Unit, VAT basis (``excl``, ``incl``, ``none``) and source.
+    status : str
+        ``published`` or ``estimate``; a figure carried forward from an earlier year is
+        an estimate whatever its row says.
+    from_year : int
+        Year of the data-file row it comes from.
+    """
+
+    figure: str
+    year: int
+    value: float
+    unit: str
+    vat: str
+    status: str
+    source: str
+    from_year: int
+
+    @property
+    def is_estimate(self) -> bool:
+        """Whether the figure is an estimate (ours, or carried forward)."""
+        return self.status != "published"
+
+    def as_record(self) -> dict[str, Any]:
+        """The figure as a JSON-ready dict (``summary.json`` ``assumptions``)."""
+        return asdict(self)
+
+    def describe(self) -> str:
+        """Short text for messages: name, value, unit, VAT basis, why it is an estimate."""
+        vat = {"excl": " excl. VAT", "incl": " incl. VAT", "none": ""}[self.vat]
+        why = f"{self.from_year} carried forward" if self.from_year != self.year else "our estimate"
+        unit = "" if self.unit == "-" else f" {self.unit}"
+        return f"{self.figure} = {self.value:g}{unit}{vat} ({why})"
+
+
+@cache
+def tariff_table() -> tuple[dict[str, str], ...]:
+    """Rows of the bundled tariff data file, checked once.
+
+    Raises
+    ------
+    energysim.core.errors.DataError
+        When a row lacks a field, has an unknown VAT basis or status, or a value that is
+        not a number (the file is package data: this guards its yearly update).
+    """
+    from energysim.core.errors import DataError
+
+    text = resources.files("energysim").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    rows = tuple(csv.DictReader(text.splitlines()))
+    seen: set[tuple[str, str]] = set()
+    for i, row in enumerate(rows, start=2):
+        where = f"energysim/{DATA_FILE}: row {i}"
+        if any(not (row.get(k) or "").strip() for k in ("figure", "year", "value", "source")):
+            raise DataError(f"{where}: expected figure, year, value and source, found {row}")
+        if row["vat"] not in VAT_BASES or row["status"] not in STATUSES:
+            raise DataError(
+                f"{where}: column 'vat'/'status': expected one of {VAT_BASES} / {STATUSES}, "
+                f"found {row['vat']!r} / {row['status']!r}"
+            )
+        try:
+            float(row["value"]), int(row["year"])
+        except ValueError:
+            raise DataError(f"{where}: expected a number, found {row['value']!r}") from None
+        if (row["figure"], row["year"]) in seen:
+            raise DataError(f"{where}: {row['figure']} {row['year']} given twice")
+        seen.add((row["figure"], row["year"]))
+    return rows
+
+
+def figure_names() -> list[str]:
+    """Names of the figures in the data file, in file order."""
+    return list(dict.fromkeys(r["figure"] for r in tariff_table()))
+
+
+def yearly_figure(name: str, year: int) -> Figure:
+    """The figure ``name`` for ``year``: its row of that year, or the last earlier one.
+
+    Raises
+    ------
+    ScenarioError
+        When the data file has no row of ``name`` for ``year`` or before.
+    """
+    rows = [r for r in tariff_table() if r["figure"] == name]
+    if not rows:
+        raise ScenarioError(f"tariffs: unknown figure {name!r}")
+    earlier = [r for r in rows if int(r["year"]) <= year]
+    if not earlier:
+        first = min(int(r["year"]) for r in rows)
+        raise ScenarioError(
+            f"tariffs: no default figures for {year} ({name}: first year {first}); "
+            "give every [tariffs] field explicitly"
+        )
+    row = max(earlier, key=lambda r: int(r["year"]))
+    from_year = int(row["year"])
+    return Figure(
+        figure=name,
+        year=year,
+        value=float(row["value"]),
+        unit=row["unit"],
+        vat=row["vat"],
+        status=row["status"] if from_year == year else "estimate",
+        source=row["source"],
+        from_year=from_year,
+    )
+
+
+@dataclass(frozen=True)
+class TariffSet:
+    """The tariffs of one year, fully resolved.
+
+    Every money figure names its VAT basis (``_excl_vat`` / ``_incl_vat``);
+    ``net_metering`` is the annual netting of feed-in against consumption for small
+    connections. ``large_network_*`` is the capacity-based network tariff of a large
+    (> 3x80 A) common connection. ``estimates`` lists the figures that came from the data
+    file as estimates (a scenario's own figures are not listed).
+    """
+
+    year: int
+    supply_price_excl_vat_eur_per_kwh: float
+    energy_tax_excl_vat_eur_per_kwh: float
+    energy_tax_bracket2_excl_vat_eur_per_kwh: float
+    bracket1_limit_kwh: float
+    vat_frac: float
+    tax_rebate_excl_vat_eur_per_yr: float
+    network_charge_incl_vat_eur_per_yr: float
+    net_metering: bool
+    feed_in_compensation_excl_vat_eur_per_kwh: float
+    feed_in_cost_incl_vat_eur_per_kwh: float
+    large_network_fixed_excl_vat_eur_per_yr: float
+    large_network_contract_excl_vat_eur_per_kw_per_yr: float
+    large_network_peak_excl_vat_eur_per_kw_per_month: float
+    large_network_transport_excl_vat_eur_per_kwh: float
+    feed_in_cost_bands_incl_vat_eur_per_month: tuple[float, ...] | None = None
+    estimates: tuple[Figure, ...] = field(default=(), compare=False)
+
+    @property
+    def import_price_eur_per_kwh(self) -> float:
+        """Retail import price incl. VAT [EUR/kWh].
+
+        Notes
+        -----
+        ``(supply price + energy tax) * (1 + VAT)``; the network charge of a small
+        connection is fixed per connection and does not depend on kWh (domain.md
+        section 5).
+        """
+        return (self.supply_price_excl_vat_eur_per_kwh + self.energy_tax_excl_vat_eur_per_kwh) * (
+            1.0 + self.vat_frac
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the tariff figures as a plain dict (without ``year`` and ``estimates``)."""
+        out = {k: v for k, v in asdict(self).items() if k not in ("year", "estimates")}
+        return out
+
+
+_FIGURE_FIELDS = tuple(
+    f
+    for f in TariffSet.__dataclass_fields__
+    if f
+    not in (
+        "year",
+        "estimates",
+        "net_metering",
+        "feed_in_compensation_excl_vat_eur_per_kwh",
+        "feed_in_cost_bands_incl_vat_eur_per_month",
+    )
+)
+"""TariffSet fields whose default is a row of the data file."""
+
+
+def default_tariffs(year: int) -> dict[str, Any]:
+    """Return the default tariff figures of ``year`` (see :func:`resolve_tariffs`)."""
+    return resolve_tariffs(year, {}).as_dict()
+
+
+def resolve_tariffs(year: int, overrides: Mapping[str, Any]) -> TariffSet:
+    """Combine the year's figures from the data file with the scenario's overrides.
+
+    Parameters
+    ----------
+    year : int
+        Rules (tariff) year.
+    overrides : mapping
+        Scenario ``[tariffs]`` fields; ``None`` means "use the default".
+
+    Returns
+    -------
+    TariffSet
+        With ``estimates``: the data-file figures used that are estimates.
+
+    Notes
+    -----
+    Net metering applies up to and including 2026. The feed-in compensation defaults to
+    ``feed_in_compensation_frac_of_supply`` (0.5) times the bare supply price.
+
+    Raises
+    ------
+    ScenarioError
+        When a needed figure has no default, or the feed-in compensation is below the
+        legal floor of 50% of the bare supply price in 2027-2030.
+    """
+    given: dict[str, Any] = {
+        k: (tuple(v) if isinstance(v, list) else v)
+        for k, v in overrides.items()
+        if v is not None and k in TariffSet.__dataclass_fields__
+    }
+    figures: dict[str, Any] = {}
+    estimates: list[Figure] = []
+    for name in _FIGURE_FIELDS:
+        if name in given:
+            figures[name] = given[name]
+            continue
+        fig = yearly_figure(name, year)
+        figures[name] = fig.value
+        if fig.is_estimate:
+            estimates.append(fig)
+    figures["net_metering"] = given.get("net_metering", year <= NET_METERING_LAST_YEAR)
+    if "feed_in_compensation_excl_vat_eur_per_kwh" in given:
+        figures["feed_in_compensation_excl_vat_eur_per_kwh"] = given[
+            "feed_in_compensation_excl_vat_eur_per_kwh"
+        ]
+    else:
+        frac = yearly_figure("feed_in_compensation_frac_of_supply", year)
+        value = round(frac.value * figures["supply_price_excl_vat_eur_per_kwh"], 6)
+        figures["feed_in_compensation_excl_vat_eur_per_kwh"] = value
+        if frac.is_estimate:
+            estimates.append(
+                Figure(
+                    figure="feed_in_compensation_excl_vat_eur_per_kwh",
+                    year=year,
+                    value=value,
+                    unit="EUR/kWh fed in",
+                    vat="excl",
+                    status="estimate",
+                    source=f"{frac.value:g} x the bare supply price: {frac.source}",
+                    from_year=year,
+                )
+            )
+    figures["feed_in_cost_bands_incl_vat_eur_per_month"] = given.get(
+        "feed_in_cost_bands_incl_vat_eur_per_month"
+    )
+    tariffs = TariffSet(year=year, estimates=tuple(estimates), **figures)
+    if year in FEED_IN_FLOOR_YEARS and not tariffs.net_metering:
+        floor = FEED_IN_FLOOR_FRAC * tariffs.supply_price_excl_vat_eur_per_kwh
+        if tariffs.feed_in_compensation_excl_vat_eur_per_kwh < floor - 1e-12:
+            raise ScenarioError(
+                f"tariffs.feed_in_compensation_excl_vat_eur_per_kwh: expected at least "
+                f"{floor:.5f} (50% of the bare supply price in {year}, amendment Grinwis), "
+                f"found {tariffs.feed_in_compensation_excl_vat_eur_per_kwh}"
+            )
+    return tariffs
+
+
+def format_tariff_table(year: int | None = None) -> str:
+    """The tariff figures with their sources, for the terminal.
+
+    Parameters
+    ----------
+    year : int, optional
+        Show the figures a run of this year uses by default (carried forward where the
+        data file has no row of that year); without it, every row of the data file.
+    """
+    if year is None:
+        rows = [
+            (
+                r["figure"],
+                r["year"],
+                float(r["value"]),
+                r["unit"],
+                r["vat"],
+                r["status"],
+                r["source"],
+            )
+            for r in tariff_table()
+        ]
+        title = f"energysim/{DATA_FILE}: every row (a later year carries the last row forward)"
+    else:
+        rows = []
+        for name in figure_names():
+            fig = yearly_figure(name, year)
+            status = fig.status if fig.from_year == year else f"estimate ({fig.from_year})"
+            rows.append((name, str(year), fig.value, fig.unit, fig.vat, status, fig.source))
+        net = "yes" if year <= NET_METERING_LAST_YEAR else "no"
+        rows.append(
+            (
+                "net_metering",
+                str(year),
+                float(net == "yes"),
+                net,
+                "none",
+                "published",
+                "net metering ends 1 January 2027 (Kamerstuk 36 611)",
+            )
+        )
+        title = f"tariff figures for {year} (estimates are listed in every run's messages)"
+    width = max(len(r[0]) for r in rows)
+    lines = [title, ""]
+    for name, yr, value, unit, vat, status, source in rows:
+        vat_text = {"excl": "excl. VAT", "incl": "incl. VAT", "none": ""}[vat]
+        lines.append(f"{name:<{width}}  {yr}  {value:>10g}  {unit}  {vat_text}  [{status}]")
+        lines.append(f"{'':<{width}}  source: {source}")
+    return "\n".join(lines)

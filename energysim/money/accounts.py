@@ -1,0 +1,425 @@
+"""The money of a run: every household's bills and benefit, every stakeholder's case.
+
+Year one comes from :mod:`energysim.money.year_one` (account by account); this module runs it
+under each regime of the lifetime (net metering while it lasts), builds the owners' cash
+flows and the households' NPV, checks the scheme's rules (SCE, Huurcommissie, connection
+size) and lists the estimated figures a run used. Used by
+:func:`energysim.simulate.run`; pure given its inputs.
+
+The money balance holds by construction and is tested independently: in year 1, what
+all households gain plus the owners' net running cash flow equals the avoided import of
+every connection valued at its own bill, plus the feed-in value, plus subsidy and tax
+refunds, minus running costs; fees households pay to the owners cancel out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from energysim.config.scenario import Scenario
+from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
+from energysim.config.scheme_rules import uses_scheme as _uses_scheme
+from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
+from energysim.core.messages import Message
+from energysim.money import business, fairness, subsidies
+from energysim.money.year_one import (
+    BENEFIT_PATHS,
+    MONEY_COLUMNS,
+    members_mode,
+    sce_available,
+    sce_basisbedrag,
+    year_one_money,
+    year_one_parts,
+)
+
+__all__ = [
+    "BENEFIT_PATHS",
+    "HUURCOMMISSIE_FEE_FRAC",
+    "MONEY_COLUMNS",
+    "SCHEME_OWNER_TYPES",
+    "SMALL_CONNECTION_MAX_KVA",
+    "Accounts",
+    "build_accounts",
+    "check_scheme_rules",
+    "distribution",
+    "panel_fee_by_period_eur_per_yr",
+    "panel_fee_limits_eur_per_yr",
+    "sce_basisbedrag",
+    "year_one_money",
+    "year_one_parts",
+]
+
+HUURCOMMISSIE_FEE_FRAC = (0.10, 0.06)
+"""Panel usage fee at most 10% of the investment per year for the first 10 years, 6%
+after (Huurcommissie, beleidsboek servicekosten)."""
+
+
+@dataclass
+class Accounts:
+    """Money tables of a run.
+
+    Attributes
+    ----------
+    money : pandas.DataFrame
+        One row per participant (index ``participant_id``), EUR per year 1.
+    stakeholders : pandas.DataFrame
+        One row per owner: capex, year-1 revenue and opex, NPV, IRR, payback.
+    cashflows : pandas.DataFrame
+        One row per owner and year 0..lifetime.
+    scheme : dict
+        Year-1 totals of the scheme (revenues, subsidy, opex, ...) [EUR].
+    messages : list of str
+        Warnings (e.g. a panel fee above the Huurcommissie limit) and the estimated
+        figures the run used.
+    assumptions : list of dict
+        Every estimated figure the run used (value, unit, VAT basis, status, source):
+        ``summary.json``'s ``assumptions``.
+    """
+
+    money: pd.DataFrame
+    stakeholders: pd.DataFrame
+    cashflows: pd.DataFrame
+    scheme: dict[str, float]
+    messages: list[str] = field(default_factory=list)
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+SMALL_CONNECTION_MAX_KVA = 3 * 80 * 230 / 1000
+"""A small connection is at most 3x80 A: 55.2 kVA at 230 V (Elektriciteitswet 1998 art. 95a)."""
+
+
+def _connection_notes(scenario: Scenario) -> list[str]:
+    """Notes on common connections whose size does not fit the installation."""
+    out: list[str] = []
+    for b in scenario.buildings:
+        on_common = [a for a in b.arrays if a.setup == "common"]
+        ac_kw = sum(a.dc_capacity_kwp / a.dc_ac_ratio for a in on_common)
+        if b.common.connection == "small" and ac_kw > SMALL_CONNECTION_MAX_KVA:
+            out.append(
+                Message(
+                    f"{b.id}: {ac_kw:.1f} kW of inverters on the common connection exceed a "
+                    f"small connection (3x80 A = {SMALL_CONNECTION_MAX_KVA:.1f} kVA); such a "
+                    "connection is normally large (set buildings.common.connection = 'large': "
+                    "capacity-based network tariff, no net metering)",
+                    "common_connection_too_small",
+                    building=b.id,
+                    inverter_kw=ac_kw,
+                    max_kva=SMALL_CONNECTION_MAX_KVA,
+                )
+            )
+        if _uses_scheme(scenario) and members_mode(scenario) == "sce" and b.members.count:
+            kwp = sum(a.dc_capacity_kwp for a in on_common)
+            low, high = (15.0, 100.0) if b.common.connection == "small" else (15.0, 500.0)
+            if not low <= kwp <= high:
+                out.append(
+                    Message(
+                        f"{b.id}: the SCE category of a {b.common.connection} connection is "
+                        f"{low:g}-{high:g} kWp, found {kwp:.1f} kWp on the common connection",
+                        "sce_category_mismatch",
+                        building=b.id,
+                        connection=b.common.connection,
+                        low_kwp=low,
+                        high_kwp=high,
+                        kwp=kwp,
+                    )
+                )
+    return out
+
+
+def build_accounts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> Accounts:
+    """Year-1 money per participant and lifetime business cases per owner.
+
+    Notes
+    -----
+    Operating year ``y`` falls in calendar year ``scenario.rules_year + y - 1``: while that
+    is at most 2026 the year-1 figures under net metering apply, later ones are
+    recomputed without net metering (Kamerstuk 36 611). Each cash-flow item follows its
+    own path over the lifetime (:func:`energysim.money.business.item_paths`): kWh valued at
+    energy prices follow degradation ``(1 - d)^(y-1)`` and price indexation
+    ``(1 + i)^(y-1)``; the panel fee only the fee indexation; the sharing fee per kWh
+    degradation and the fee indexation; the SCE subsidy degradation for its 15 years;
+    running costs the price indexation. Capex and opex are split by the ownership shares.
+    """
+    fin = scenario.finance
+    check_scheme_rules(scenario)
+    money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    later_scheme, later_parts = scheme, parts
+    if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
+        after = replace(tariffs, net_metering=False)
+        _, later_scheme, later_parts = year_one_parts(
+            scenario, after, participants, annual, buildings
+        )
+    n = fin.lifetime_yr
+    calendar = scenario.rules_year + np.arange(n)
+    nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
+    degradation = _mean_degradation(scenario)
+    stakeholders, cashflows = _owners_cases(scenario, scheme, later_scheme, nm_years, degradation)
+    money["benefit_npv_eur"] = _households_npv_eur(
+        scenario, parts, later_parts, nm_years, degradation
+    )
+    assumptions = _assumptions(scenario, tariffs)
+    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    if assumptions:
+        messages.append(
+            Message(
+                f"estimated figures for {scenario.rules_year} (check them; summary.json "
+                "'assumptions' gives sources): "
+                + "; ".join(Figure(**a).describe() for a in assumptions),
+                "estimated_figures",
+                year=scenario.rules_year,
+                figures=[a["figure"] for a in assumptions],
+            )
+        )
+    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+
+
+def _owners_cases(
+    scenario: Scenario,
+    scheme: dict[str, float],
+    later_scheme: dict[str, float],
+    nm_years: np.ndarray,
+    degradation: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each owner's business case by its share: one row per owner (capex, year-1
+    revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
+
+    ``scheme`` and ``later_scheme`` are the year-1 totals under net metering and after;
+    ``nm_years`` says per operating year which applies.
+    """
+    fin = scenario.finance
+    n = fin.lifetime_yr
+
+    def by_year(key: str) -> np.ndarray:
+        return np.where(nm_years, scheme[key], later_scheme[key])
+
+    capacity = scenario.capacity_kwp
+    capex = capacity * fin.capex_eur_per_kwp
+    replacement = capacity * fin.inverter_replacement_eur_per_kwp
+    export_value = by_year("owners_export_value_eur")
+    panel_fees = by_year("panel_fees_eur")
+    # fees per kWh: members' and tenants' sharing fees, the common connection's price
+    sharing_fees = by_year("sharing_fees_eur") + by_year("common_fees_eur")
+    owner_opex = scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
+    stake_rows, flows = [], []
+    for o in scenario.ownership:
+        table = business.cash_flow_table(
+            capex_eur=capex * o.share_frac,
+            revenue_first_year_eur=export_value * o.share_frac,
+            fixed_fee_first_year_eur=panel_fees * o.share_frac,
+            per_kwh_fee_first_year_eur=sharing_fees * o.share_frac,
+            fee_indexation_frac_per_yr=fin.fee_indexation_frac_per_yr,
+            opex_first_year_eur=owner_opex * o.share_frac,
+            lifetime_yr=n,
+            degradation_frac_per_yr=degradation,
+            indexation_frac_per_yr=fin.price_indexation_frac_per_yr,
+            inverter_replacement_eur=replacement * o.share_frac,
+            inverter_replacement_year=fin.inverter_replacement_year,
+        )
+        cf = table["net_cash_flow_eur"].to_numpy()
+        stake_rows.append(
+            {
+                "owner": o.owner,
+                "owner_type": o.owner_type,
+                "share_frac": o.share_frac,
+                "capex_eur": capex * o.share_frac,
+                "revenue_year1_eur": float(table["revenue_eur"].iloc[1]),
+                "opex_year1_eur": owner_opex * o.share_frac,
+                "net_year1_eur": float(cf[1]),
+                "npv_eur": business.npv_eur(cf, fin.discount_rate_frac),
+                "irr_frac": business.irr_frac(cf),
+                "payback_yr": business.simple_payback_yr(cf),
+            }
+        )
+        flows.append(table)
+    columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
+    owners = pd.Index(columns.pop("owner"), name="owner")
+    stakeholders = pd.DataFrame(columns, index=owners)
+    years = [t.index.to_numpy() for t in flows]
+    cashflows = pd.DataFrame(
+        {
+            "owner": np.repeat(owners.to_numpy(dtype=object), [len(y) for y in years]),
+            "year": np.concatenate(years),
+            **{
+                name: np.concatenate([t[name].to_numpy() for t in flows])
+                for name in flows[0].columns
+            },
+        }
+    )
+    return stakeholders, cashflows
+
+
+def _households_npv_eur(
+    scenario: Scenario,
+    parts: pd.DataFrame,
+    later_parts: pd.DataFrame,
+    nm_years: np.ndarray,
+    degradation: float,
+) -> np.ndarray:
+    """Each household's lifetime NPV: each part of its benefit on its own path
+    (:func:`energysim.money.business.item_paths`), in the regime of its year [EUR]."""
+    fin = scenario.finance
+    n = fin.lifetime_yr
+    paths = business.item_paths(
+        n,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        fin.fee_indexation_frac_per_yr,
+        subsidy_years=subsidies.SCE_DURATION_YR,
+    )
+    discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
+    npv = np.zeros(len(parts))
+    for name in BENEFIT_PATHS:
+        per_year = np.where(
+            nm_years[:, None],
+            parts[name].to_numpy()[None, :],
+            later_parts[name].to_numpy()[None, :],
+        )
+        weight = paths[name].to_numpy() * discount
+        # elementwise sums, not BLAS: results must not depend on the thread count
+        npv += (per_year * weight[:, None]).sum(axis=0)
+    return npv
+
+
+def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:
+    """The estimated figures a run uses, as records (:meth:`Figure.as_record`).
+
+    The large-connection network tariff only when a common connection is large; the SCE
+    basisbedrag only when the SCE subsidy is paid; a large connection's contracted
+    capacity when the scenario left it at its default.
+    """
+    large = [b for b in scenario.buildings if b.common.connection == "large"]
+    used = [f for f in tariffs.estimates if large or not f.figure.startswith("large_network_")]
+    if _uses_scheme(scenario) and members_mode(scenario) == "sce" and sce_available(scenario):
+        for b in scenario.buildings:
+            fig = sce_basisbedrag(scenario, b)
+            if b.members.count and fig.is_estimate and fig not in used:
+                used.append(fig)
+    for b in large:
+        if "contracted_capacity_kw" not in b.common.model_fields_set:
+            used.append(
+                Figure(
+                    f"{b.id}.contracted_capacity_kw",
+                    scenario.rules_year,
+                    b.common.contracted_capacity_kw,
+                    "kW",
+                    "none",
+                    "estimate",
+                    "default contracted capacity of a large common connection (just above "
+                    "3x80 A = 55 kVA); set buildings.common.contracted_capacity_kw",
+                    scenario.rules_year,
+                )
+            )
+    return [f.as_record() for f in used]
+
+
+def _mean_degradation(scenario: Scenario) -> float:
+    arrays = [a for b in scenario.buildings for a in b.arrays]
+    kwp = np.array([a.dc_capacity_kwp for a in arrays])
+    return float(np.average([a.degradation_frac_per_yr for a in arrays], weights=kwp))
+
+
+def panel_fee_limits_eur_per_yr(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """Huurcommissie limits of the panel fee per participating dwelling [EUR/yr].
+
+    Returns
+    -------
+    dict
+        Per building with participating tenants: (limit in the first 10 years, limit
+        after), 10% and 6% of the investment per dwelling in the panels it uses (its own
+        strings, or else its part of the whole roof).
+
+    References
+    ----------
+    Huurcommissie, beleidsboek servicekosten: a removable installation may be charged
+    as a usage fee of at most 10% of the investment per year for 10 years, 6% after.
+    """
+    fin = scenario.finance
+    out: dict[str, tuple[float, float]] = {}
+    for b in scenario.buildings:
+        n = b.tenants.participating
+        if n == 0:
+            continue
+        strings = [a for a in b.arrays if a.setup == "per_dwelling"] or b.arrays
+        investment = sum(a.dc_capacity_kwp for a in strings) * fin.capex_eur_per_kwp / n
+        first, after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
+        out[b.id] = (first, after)
+    return out
+
+
+def panel_fee_by_period_eur_per_yr(scenario: Scenario) -> tuple[float, float]:
+    """The highest panel fee of years 1-10 and of the years after, with its indexation.
+
+    Returns
+    -------
+    tuple of float
+        (highest fee in years 1-10, highest fee after; 0 without such years) [EUR/yr].
+    """
+    fin = scenario.finance
+    fees = fin.panel_fee_eur_per_yr * (1.0 + fin.fee_indexation_frac_per_yr) ** np.arange(
+        fin.lifetime_yr
+    )
+    return float(fees[:10].max()), float(fees[10:].max(initial=0.0))
+
+
+def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
+    """Panel fee against the Huurcommissie limit of 10% of the investment per year."""
+    fin = scenario.finance
+    out: list[str] = []
+    if fin.panel_fee_eur_per_yr <= 0:
+        return out
+    # the fee of each year, with its indexation: the highest of years 1-10 and after
+    first, after = panel_fee_by_period_eur_per_yr(scenario)
+    for b_id, (limit_first, limit_after) in panel_fee_limits_eur_per_yr(scenario).items():
+        if first > limit_first + 1e-9:
+            out.append(
+                Message(
+                    f"{b_id}: panel fee up to EUR {first:.2f}/yr exceeds the "
+                    f"Huurcommissie limit of 10% of the investment per dwelling "
+                    f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)",
+                    "panel_fee_above_limit",
+                    building=b_id,
+                    fee_eur=first,
+                    limit_eur=limit_first,
+                    limit_after_eur=limit_after,
+                )
+            )
+        elif after > limit_after + 1e-9 and fin.lifetime_yr > 10:
+            out.append(
+                Message(
+                    f"{b_id}: panel fee up to EUR {after:.2f}/yr after the first 10 years "
+                    f"exceeds the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)",
+                    "panel_fee_above_limit_after",
+                    building=b_id,
+                    fee_eur=after,
+                    limit_after_eur=limit_after,
+                )
+            )
+    return out
+
+
+def distribution(
+    money: pd.DataFrame, participants: pd.DataFrame, consumption_kwh: pd.Series
+) -> dict[str, Any]:
+    """Per role: statistics of the benefit and the mean benefit per consumption quintile."""
+    out: dict[str, Any] = {}
+    for role in ("tenant", "member"):
+        sel = (participants["role"] == role).to_numpy()
+        if not sel.any():
+            continue
+        b = money["benefit_eur"].to_numpy()[sel]
+        stats: dict[str, Any] = dict(fairness.benefit_statistics(b))
+        stats["by_consumption_quintile"] = fairness.benefit_by_quintile(
+            b, consumption_kwh.to_numpy()[sel]
+        )
+        out[role] = stats
+    return out

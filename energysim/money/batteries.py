@@ -1,0 +1,284 @@
+"""The money of batteries: each household's battery benefit, the owners' battery case.
+
+Given a run's accounts (which already count every battery kWh a household received, as
+shared or own-string energy), this module
+
+- recomputes year 1 *without* the batteries' energy (the waterfall before the shared
+  battery's discharge is exactly the run without it; home batteries are taken off their
+  dwelling's own bill), so each household's ``battery_benefit_eur`` is the difference;
+- applies the open point of who pays energy tax on battery kWh shared with households
+  (``discharge_energy_tax_paid_by``: nobody, the owners, or the households);
+- adds the batteries' capex, running costs and replacements at end of life (from
+  throughput degradation) to the owners' cash flows, by the ownership shares, and
+  recomputes NPV, IRR and payback.
+
+The money balance of :mod:`energysim.money.accounts` keeps holding: battery running costs and
+the owners' energy tax are in ``scheme["opex_eur"]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from energysim.config.scenario import Scenario, SharedBattery
+from energysim.config.tariffs import TariffSet
+from energysim.core.messages import Message
+from energysim.money import business
+from energysim.money.accounts import Accounts
+from energysim.money.year_one import year_one_money
+from energysim.sharing.storage import BatteryRun, StorageResult
+
+FloatArray = NDArray[np.float64]
+
+
+def annual_without_batteries(
+    scenario: Scenario,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+    stored: StorageResult,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The annual energy table and building table as they would be without batteries.
+
+    Notes
+    -----
+    Shared battery kWh come off ``shared_kwh`` and go back onto the grid import (and
+    its supply cost at the interval's price); home battery kWh come off the own string;
+    what a home battery charged is fed in again when surplus strings feed in
+    (``per_dwelling_surplus = "export"``). Allocated kWh never exceed consumption in any
+    interval, so the annual sums stay exact.
+    """
+    n = len(annual)
+    shared = stored.per_participant(n, "shared", "received_kwh")
+    shared_value = stored.per_participant(n, "shared", "received_value_eur")
+    home = stored.per_participant(n, "home", "received_kwh")
+    home_value = stored.per_participant(n, "home", "received_value_eur")
+    charged = stored.per_participant(n, "home", "charged_kwh")
+    columns = {c: annual[c].to_numpy(dtype=np.float64) for c in annual.columns}
+    columns["shared_kwh"] = columns["shared_kwh"] - shared
+    columns["own_string_kwh"] = columns["own_string_kwh"] - home
+    columns["allocated_kwh"] = columns["allocated_kwh"] - shared - home
+    columns["grid_import_kwh"] = columns["grid_import_kwh"] + shared + home
+    columns["supply_cost_with_eur"] = columns["supply_cost_with_eur"] + shared_value + home_value
+    if scenario.allocation.per_dwelling_surplus == "export":
+        columns["own_export_kwh"] = columns["own_export_kwh"] + charged
+    out = pd.DataFrame(columns, index=annual.index)
+    common_export = buildings["common_export_kwh"].to_numpy(dtype=np.float64).copy()
+    export = buildings["export_kwh"].to_numpy(dtype=np.float64).copy()
+    row = {b: i for i, b in enumerate(buildings.index)}
+    for run in stored.batteries:
+        if run.kind == "shared":
+            i = row[run.building_id]
+            export[i] += run.common_export_without_kwh - common_export[i]
+            common_export[i] = run.common_export_without_kwh
+    bld = buildings.assign(common_export_kwh=common_export, export_kwh=export)
+    return out, bld
+
+
+def battery_costs(run: BatteryRun, lifetime_yr: int) -> tuple[float, float, FloatArray]:
+    """Capex, yearly running costs and replacement per operating year of a run [EUR].
+
+    Returns
+    -------
+    capex_eur, opex_eur_per_yr : float
+        At year-1 prices.
+    replacement_eur : numpy.ndarray
+        ``(lifetime_yr,)`` replacement cost in operating years 1..N at year-1 prices.
+    """
+    f = run.figures
+    kwh = run.nominal_capacity_kwh
+    per_kwh = (
+        f.replacement_eur_per_kwh if f.replacement_eur_per_kwh is not None else f.capex_eur_per_kwh
+    )
+    replacement = np.zeros(lifetime_yr)
+    for year in run.life.replacement_years:
+        replacement[year - 1] += per_kwh * kwh
+    return f.capex_eur_per_kwh * kwh, f.opex_eur_per_kwh_per_yr * kwh, replacement
+
+
+def _households_tax_kwh(
+    run: BatteryRun, roles: NDArray[np.object_]
+) -> tuple[NDArray[np.int64], FloatArray]:
+    """Positions and battery kWh of the households (not the common connection) of a run."""
+    keep = roles[run.columns] != "common"
+    return run.columns[keep], run.received_kwh[keep]
+
+
+def with_battery_money(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+    accounts: Accounts,
+    stored: StorageResult,
+) -> Accounts:
+    """Accounts with each household's battery benefit and the owners' battery case.
+
+    Returns the accounts unchanged when the run has no batteries (only electric loads).
+    """
+    if not stored.batteries:
+        return accounts
+    fin = scenario.finance
+    n_years = fin.lifetime_yr
+    roles = participants["role"].to_numpy(dtype=object)
+    household = roles != "common"
+    money = accounts.money.copy()
+    scheme = dict(accounts.scheme)
+    no_annual, no_buildings = annual_without_batteries(scenario, annual, buildings, stored)
+    money_without, _ = year_one_money(scenario, tariffs, participants, no_annual, no_buildings)
+
+    # energy tax on battery kWh shared with households (not settled: a parameter)
+    tax_households = np.zeros(len(money))
+    tax_owners = 0.0
+    for run in stored.batteries:
+        if run.kind != "shared" or not isinstance(run.figures, SharedBattery):
+            continue
+        payer = run.figures.discharge_energy_tax_paid_by
+        pos, kwh = _households_tax_kwh(run, roles)
+        if payer == "households":
+            tax = tariffs.energy_tax_excl_vat_eur_per_kwh * (1 + tariffs.vat_frac)
+            np.add.at(tax_households, pos, kwh * tax)
+        elif payer == "owners":
+            tax_owners += float(kwh.sum()) * tariffs.energy_tax_excl_vat_eur_per_kwh
+    if tax_households.any():
+        money["bill_with_eur"] = money["bill_with_eur"].to_numpy() + tax_households
+        money["benefit_eur"] = money["benefit_eur"].to_numpy() - tax_households
+        npv = money["benefit_npv_eur"].to_numpy()
+        money["benefit_npv_eur"] = npv - tax_households * _npv_factor(scenario)
+    money["battery_benefit_eur"] = np.where(
+        household, money["benefit_eur"].to_numpy() - money_without["benefit_eur"].to_numpy(), 0.0
+    )
+
+    capex, opex, replacement = 0.0, 0.0, np.zeros(n_years)
+    for run in stored.batteries:
+        c, o, r = battery_costs(run, n_years)
+        capex, opex, replacement = capex + c, opex + o, replacement + r
+    scheme["battery_capex_eur"] = capex
+    scheme["battery_opex_eur"] = opex
+    scheme["battery_energy_tax_eur"] = tax_owners
+    scheme["battery_energy_tax_households_eur"] = float(tax_households.sum())
+    scheme["opex_eur"] += opex + tax_owners
+    scheme["owners_net_running_eur"] -= opex + tax_owners
+    cashflows, stakeholders = _owners_with_batteries(
+        scenario, accounts, capex, opex + tax_owners, replacement
+    )
+    messages = list(accounts.messages) + battery_messages(scenario, stored)
+    return replace(
+        accounts,
+        money=money,
+        scheme=scheme,
+        cashflows=cashflows,
+        stakeholders=stakeholders,
+        messages=messages,
+    )
+
+
+def _npv_factor(scenario: Scenario) -> float:
+    """Present value of 1 EUR/yr on the ``energy`` path of households' benefits
+    (:func:`energysim.money.business.item_paths`) [EUR per EUR/yr]."""
+    fin = scenario.finance
+    arrays = [a for b in scenario.buildings for a in b.arrays]
+    degradation = float(
+        np.average(
+            [a.degradation_frac_per_yr for a in arrays],
+            weights=[a.dc_capacity_kwp for a in arrays],
+        )
+    )
+    paths = business.item_paths(fin.lifetime_yr, degradation, fin.price_indexation_frac_per_yr)
+    discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, fin.lifetime_yr + 1)
+    return float((paths["energy"].to_numpy() * discount).sum())
+
+
+def _owners_with_batteries(
+    scenario: Scenario,
+    accounts: Accounts,
+    capex_eur: float,
+    running_eur_per_yr: float,
+    replacement_eur: FloatArray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Owners' cash flows and key figures with the batteries' costs, by ownership share.
+
+    Running costs and replacements follow price indexation ``(1 + i)^(y - 1)``.
+    """
+    fin = scenario.finance
+    n = fin.lifetime_yr
+    price = (1.0 + fin.price_indexation_frac_per_yr) ** np.arange(n)
+    extra = {
+        "capex_eur": np.r_[capex_eur, np.zeros(n)],
+        "opex_eur": np.r_[0.0, running_eur_per_yr * price],
+        "replacement_eur": np.r_[0.0, replacement_eur * price],
+    }
+    flows = accounts.cashflows.copy()
+    stake = accounts.stakeholders.copy()
+    share = stake["share_frac"].reindex(flows["owner"]).to_numpy(dtype=np.float64)
+    years = flows["year"].to_numpy()
+    net = flows["net_cash_flow_eur"].to_numpy(dtype=np.float64).copy()
+    for column, amounts in extra.items():
+        added = share * amounts[years]
+        flows[column] = flows[column].to_numpy(dtype=np.float64) + added
+        net -= added
+    flows["net_cash_flow_eur"] = net
+    owner_of_row = flows["owner"].to_numpy()
+    cumulative = np.empty_like(net)
+    figures: dict[str, list[Any]] = {
+        k: [] for k in ("net_year1_eur", "npv_eur", "irr_frac", "payback_yr")
+    }
+    for owner in stake.index:
+        rows = owner_of_row == owner
+        cf = net[rows]
+        cumulative[rows] = np.cumsum(cf)
+        figures["net_year1_eur"].append(float(cf[1]))
+        figures["npv_eur"].append(business.npv_eur(cf, fin.discount_rate_frac))
+        figures["irr_frac"].append(business.irr_frac(cf))
+        figures["payback_yr"].append(business.simple_payback_yr(cf))
+    flows["cumulative_eur"] = cumulative
+    shares = stake["share_frac"].to_numpy(dtype=np.float64)
+    stake["capex_eur"] = stake["capex_eur"].to_numpy(dtype=np.float64) + shares * capex_eur
+    stake["opex_year1_eur"] = (
+        stake["opex_year1_eur"].to_numpy(dtype=np.float64) + shares * running_eur_per_yr
+    )
+    for column, values in figures.items():  # None where there is none, as accounts has it
+        stake[column] = pd.Series(
+            values, index=stake.index, dtype=object if None in values else None
+        )
+    return flows, stake
+
+
+def battery_messages(scenario: Scenario, stored: StorageResult) -> list[str]:
+    """What a user must know about the batteries' figures (estimates, approximations)."""
+    out: list[str] = []
+    for run in stored.batteries:
+        what = "shared battery" if run.kind == "shared" else f"{run.count} home batteries"
+        out.append(
+            Message(
+                f"{run.building_id}: {what} simulated at its mean state of health over "
+                f"{scenario.finance.lifetime_yr} years ({run.life.mean_soh_frac:.0%} of "
+                f"{run.figures.capacity_kwh:g} kWh each; {run.cycles_per_yr:.0f} full "
+                f"cycles/yr, replaced in year(s) {run.life.replacement_years or 'none'}); "
+                "degradation, cost and efficiency figures not set in the scenario are estimates",
+                "battery_state_of_health",
+                building=run.building_id,
+                kind=run.kind,
+                count=run.count,
+                lifetime_yr=scenario.finance.lifetime_yr,
+                soh_frac=float(run.life.mean_soh_frac),
+                capacity_kwh=float(run.figures.capacity_kwh),
+                cycles_per_yr=float(run.cycles_per_yr),
+                replacement_years=[int(y) for y in run.life.replacement_years],
+            )
+        )
+        if "perfect foresight" in run.dispatch_label:
+            out.append(
+                Message(
+                    f"{run.building_id}: the shared battery's dispatch uses perfect foresight "
+                    "of prices, surplus and demand: an upper bound, not achievable in operation",
+                    "battery_perfect_foresight",
+                    building=run.building_id,
+                )
+            )
+    return out

@@ -1,0 +1,207 @@
+"""Stakeholder business cases: cash flows over the lifetime, NPV, IRR, simple payback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from energysim.money.rootfind import brentq
+
+
+def npv_eur(cash_flows_eur: ArrayLike, discount_rate_frac: float) -> float:
+    """Net present value of yearly cash flows, year 0 first [EUR].
+
+    Notes
+    -----
+    ``NPV = sum_y CF_y / (1 + r)^y``.
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    years = np.arange(len(cf))
+    return float(np.sum(cf / (1.0 + discount_rate_frac) ** years))
+
+
+def irr_frac(cash_flows_eur: ArrayLike) -> float | None:
+    """Internal rate of return [-]: the rate at which the NPV is zero (Brent, as scipy).
+
+    Returns None when the cash flows do not change sign or no root lies in (-99%, 1000%).
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    if not (cf < 0).any() or not (cf > 0).any():
+        return None
+    low, high = -0.99, 10.0
+    f_low, f_high = npv_eur(cf, low), npv_eur(cf, high)
+    if np.sign(f_low) == np.sign(f_high):
+        return None
+    return float(brentq(lambda r: npv_eur(cf, r), low, high, xtol=1e-12))
+
+
+def simple_payback_yr(cash_flows_eur: ArrayLike) -> float | None:
+    """Years until the cumulative (undiscounted) cash flow turns non-negative [yr].
+
+    Interpolated within the year it happens; None when it never does.
+    """
+    cf = np.asarray(cash_flows_eur, dtype=np.float64)
+    cum = np.cumsum(cf)
+    if cum[0] >= 0:
+        return 0.0
+    after = np.flatnonzero(cum >= 0)
+    if not len(after):
+        return None
+    y = int(after[0])
+    return float(y - 1 + (-cum[y - 1]) / cf[y])
+
+
+PATHS = ("energy", "fixed_fee", "per_kwh_fee", "subsidy", "cost")
+"""How a cash-flow item moves over the lifetime (see :func:`item_paths`)."""
+
+
+def item_paths(
+    lifetime_yr: int,
+    degradation_frac_per_yr: float,
+    indexation_frac_per_yr: float,
+    fee_indexation_frac_per_yr: float = 0.0,
+    subsidy_years: int | None = None,
+) -> pd.DataFrame:
+    """Factor on the year-1 amount of each kind of cash-flow item, per operating year 1..N.
+
+    Parameters
+    ----------
+    lifetime_yr : int
+        Operating years.
+    degradation_frac_per_yr : float
+        Yield loss per year ``d`` [-].
+    indexation_frac_per_yr : float
+        Indexation of energy prices and running costs ``i`` [-/yr].
+    fee_indexation_frac_per_yr : float
+        Indexation of fees ``f`` [-/yr] (0: a fee fixed in the agreement).
+    subsidy_years : int, optional
+        Years a subsidy runs (SCE: 15); default the whole lifetime.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index year 1..N; one column per kind of :data:`PATHS`.
+
+    Notes
+    -----
+    With ``E_y = (1 - d)^(y-1)``, ``P_y = (1 + i)^(y-1)``, ``F_y = (1 + f)^(y-1)``:
+
+    - ``energy``: kWh valued at energy prices (export value, avoided import, market
+      revenue): ``E_y P_y``;
+    - ``fixed_fee``: a fee per dwelling or per year (panel fee): ``F_y``; it does not
+      shrink with the yield;
+    - ``per_kwh_fee``: a fee per kWh (sharing fee): ``E_y F_y``;
+    - ``subsidy``: a fixed amount per kWh (SCE): ``E_y`` while the subsidy runs, then 0;
+    - ``cost``: running costs (opex, replacement): ``P_y``.
+    """
+    years = np.arange(1, lifetime_yr + 1)
+    energy = (1.0 - degradation_frac_per_yr) ** (years - 1)
+    price = (1.0 + indexation_frac_per_yr) ** (years - 1)
+    fee = (1.0 + fee_indexation_frac_per_yr) ** (years - 1)
+    runs = lifetime_yr if subsidy_years is None else subsidy_years
+    return pd.DataFrame(
+        {
+            "energy": energy * price,
+            "fixed_fee": fee,
+            "per_kwh_fee": energy * fee,
+            "subsidy": np.where(years <= runs, energy, 0.0),
+            "cost": price,
+        },
+        index=pd.Index(years, name="year"),
+    )
+
+
+def yearly_factors(
+    lifetime_yr: int, degradation_frac_per_yr: float, indexation_frac_per_yr: float
+) -> pd.DataFrame:
+    """Per operating year 1..N: energy factor ``(1 - d)^(y-1)``, price factor ``(1 + i)^(y-1)``."""
+    years = np.arange(1, lifetime_yr + 1)
+    return pd.DataFrame(
+        {
+            "energy_factor": (1.0 - degradation_frac_per_yr) ** (years - 1),
+            "price_factor": (1.0 + indexation_frac_per_yr) ** (years - 1),
+        },
+        index=pd.Index(years, name="year"),
+    )
+
+
+def cash_flow_table(
+    *,
+    capex_eur: float,
+    revenue_first_year_eur: NDArray[np.float64] | float,
+    opex_first_year_eur: float,
+    lifetime_yr: int,
+    degradation_frac_per_yr: float,
+    indexation_frac_per_yr: float,
+    inverter_replacement_eur: float = 0.0,
+    inverter_replacement_year: int | None = None,
+    subsidy_by_year_eur: NDArray[np.float64] | None = None,
+    fixed_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
+    per_kwh_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
+    fee_indexation_frac_per_yr: float = 0.0,
+) -> pd.DataFrame:
+    """Yearly cash flows of an installation (or a share of one) [EUR].
+
+    Parameters
+    ----------
+    revenue_first_year_eur : float or array
+        Energy-linked revenue (kWh at energy prices) in operating year 1 at year-1
+        prices, or one value per operating year (e.g. when net metering ends after year
+        1); follows the ``energy`` path of :func:`item_paths`.
+    subsidy_by_year_eur : array, optional
+        Subsidy per operating year (not indexed; SCE amounts are fixed per kWh),
+        degradation already applied by the caller.
+    fixed_fee_first_year_eur : float or array
+        Fees per dwelling or per year (panel fees), year-1 amount or one per year;
+        ``fixed_fee`` path: only the fee indexation, no degradation.
+    per_kwh_fee_first_year_eur : float or array
+        Fees per kWh (sharing fees); ``per_kwh_fee`` path: degradation and fee indexation.
+    fee_indexation_frac_per_yr : float
+        Indexation of the fees [-/yr].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index year 0..N; columns ``capex_eur``, ``energy_revenue_eur``,
+        ``fee_revenue_eur``, ``revenue_eur`` (their sum), ``subsidy_eur``, ``opex_eur``,
+        ``replacement_eur``, ``net_cash_flow_eur``, ``cumulative_eur``.
+    """
+    paths = item_paths(
+        lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr
+    )
+
+    def per_year(value: NDArray[np.float64] | float) -> NDArray[np.float64]:
+        return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
+
+    capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
+    energy = np.r_[0.0, per_year(revenue_first_year_eur) * paths["energy"].to_numpy()]
+    fees = np.r_[
+        0.0,
+        per_year(fixed_fee_first_year_eur) * paths["fixed_fee"].to_numpy()
+        + per_year(per_kwh_fee_first_year_eur) * paths["per_kwh_fee"].to_numpy(),
+    ]
+    sub = np.zeros(lifetime_yr) if subsidy_by_year_eur is None else np.asarray(subsidy_by_year_eur)
+    subsidy = np.r_[0.0, sub]
+    cost = paths["cost"].to_numpy()
+    opex = np.r_[0.0, opex_first_year_eur * cost]
+    replacement = np.zeros(lifetime_yr + 1)
+    if inverter_replacement_year is not None and 1 <= inverter_replacement_year <= lifetime_yr:
+        replacement[inverter_replacement_year] = (
+            inverter_replacement_eur * cost[inverter_replacement_year - 1]
+        )
+    net = energy + fees + subsidy - capex - opex - replacement
+    return pd.DataFrame(
+        {
+            "capex_eur": capex,
+            "energy_revenue_eur": energy,
+            "fee_revenue_eur": fees,
+            "revenue_eur": energy + fees,
+            "subsidy_eur": subsidy,
+            "opex_eur": opex,
+            "replacement_eur": replacement,
+            "net_cash_flow_eur": net,
+            "cumulative_eur": np.cumsum(net),
+        },
+        index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"),
+    )

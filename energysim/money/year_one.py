@@ -1,0 +1,459 @@
+"""The money of year one, account by account: every participant's bills and benefit.
+
+Turns the annual energy of each participant (:func:`energysim.sharing.flows.annual_energy`) and
+of each building into euros under the year's regime (domain.md sections 4-5), one
+function per account, building by building, each to be checked against its rule in
+docs/finance.md ("Year one, account by account"): the running costs, the common
+connection, the dwellings, the members and their scheme; then the households' benefits
+and the owners' year-1 totals. :func:`energysim.money.accounts.build_accounts` carries these
+over the lifetime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.tariffs import Figure, TariffSet, yearly_figure
+from energysim.money import finance, subsidies
+
+MONEY_COLUMNS = (
+    "bill_without_eur",
+    "bill_with_eur",
+    "service_cost_saving_eur",
+    "fees_eur",
+    "payout_eur",
+    "tax_refund_eur",
+    "passed_to_service_costs_eur",
+)
+"""Year-1 money of a participant [EUR/yr], the columns of :attr:`Accounts.money`
+(before ``benefit_eur``)."""
+
+BENEFIT_PATHS = ("energy", "subsidy", "cost", "fixed_fee", "per_kwh_fee")
+"""The parts of a household's benefit by how they move over the lifetime
+(:func:`energysim.money.business.item_paths`): bill difference, service-cost saving, payouts
+from market revenue and tax refunds follow ``energy``; the SCE subsidy in a payout
+``subsidy``; the cooperative's running costs in a payout ``cost``; the panel fee
+``fixed_fee``; the fees per kWh (sharing fees, and the common connection's price in the
+service costs) ``per_kwh_fee``."""
+
+
+def members_mode(scenario: Scenario) -> str:
+    """How the neighbourhood members take part: ``sharing``, ``sce`` or ``postcoderoos``."""
+    return scenario.allocation.members.mode
+
+
+def sce_available(scenario: Scenario) -> bool:
+    """Whether the SCE subsidy is paid: the scenario's choice, else up to rules year 2026."""
+    fin = scenario.finance
+    if fin.sce_available is not None:
+        return fin.sce_available
+    # the regulation is recorded as lapsing 1 April 2026 (domain.md section 4)
+    return scenario.rules_year <= 2026
+
+
+def sce_basisbedrag(scenario: Scenario, building: Building) -> Figure:
+    """The SCE basisbedrag of a building's installation: the scenario's, or the data file's.
+
+    The data file's figure depends on the common connection's size (small / large) and
+    the rules year (later years carry the last published one forward: an estimate).
+    """
+    given = scenario.finance.sce_basisbedrag_eur_per_kwh
+    name = f"sce_basisbedrag_{building.common.connection}_eur_per_kwh"
+    if given is not None:
+        return Figure(
+            name,
+            scenario.rules_year,
+            given,
+            "EUR/kWh",
+            "none",
+            "published",
+            "scenario",
+            scenario.rules_year,
+        )
+    return yearly_figure(name, scenario.rules_year)
+
+
+def year_one_money(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Bills and benefits of every participant, and the scheme's totals, for one year.
+
+    See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
+    """
+    money, scheme, _ = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    return money, scheme
+
+
+def year_one_parts(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Bills and benefits of every participant, the scheme's totals, the benefits' parts.
+
+    Account by account (docs/finance.md, "Year one, account by account"), per building:
+    the running costs (:func:`_running_costs`), the common connection
+    (:func:`_common_connection_account`), the dwellings (:func:`_dwellings_account`),
+    the members and their scheme (:func:`_members_account`); then for everyone the
+    households' benefits and the owners' totals (:func:`_benefits_and_owners`).
+
+    Parameters
+    ----------
+    annual : pandas.DataFrame
+        Per participant: ``consumption_kwh``, ``grid_import_kwh``, ``shared_kwh``,
+        ``own_export_kwh``, ``supply_cost_without_eur``, ``supply_cost_with_eur``
+        (supply price times kWh, summed over intervals: dynamic prices allowed).
+    buildings : pandas.DataFrame
+        Per building: ``capacity_kwp``, ``generation_kwh``, ``common_export_kwh``,
+        ``sce_kwh`` (the cooperative scheme's fed-in energy); for a large common
+        connection ``common_monthly_peaks_without_kw`` and ``common_monthly_peaks_with_kw``
+        (sum over the months of the peak import [kW]).
+
+    Returns
+    -------
+    money : pandas.DataFrame
+        :data:`MONEY_COLUMNS` and ``benefit_eur`` per participant [EUR/yr].
+    scheme : dict
+        Year-1 totals [EUR/yr].
+    parts : pandas.DataFrame
+        Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
+    """
+    if not annual.index.equals(participants.index):
+        annual = annual.loc[participants.index]
+    year = _YearOne.start(scenario, tariffs, participants, annual)
+    for b in scenario.buildings:
+        ids = participant_ids(b)
+        bld = buildings.loc[b.id]
+        opex_scheme = _running_costs(year, b, bld)
+        saving, fee = _common_connection_account(year, b, ids, bld, annual.loc[ids["common"][0]])
+        _dwellings_account(year, b, ids, saving, fee)
+        _members_account(year, b, ids, bld, opex_scheme)
+    return _benefits_and_owners(year, participants)
+
+
+SCHEME_TOTALS = (
+    "owners_export_value_eur",
+    "scheme_market_revenue_eur",
+    "subsidy_eur",
+    "tax_refund_eur",
+    "opex_eur",
+    "opex_paid_by_cooperative_scheme_eur",
+    "panel_fees_eur",
+    "sharing_fees_eur",
+    "common_fees_eur",
+)
+"""Year-1 totals of the scheme that the accounts add to, building by building [EUR/yr]
+(``owners_revenue_eur`` and ``owners_net_running_eur`` follow from them)."""
+
+ANNUAL_COLUMNS = (
+    "consumption_kwh",
+    "grid_import_kwh",
+    "shared_kwh",
+    "own_export_kwh",
+    "supply_cost_without_eur",
+    "supply_cost_with_eur",
+)
+"""The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]."""
+
+
+@dataclass
+class _YearOne:
+    """The year-1 money of a run being filled in, account by account.
+
+    ``money`` holds :data:`MONEY_COLUMNS` and ``parts`` the parts of a benefit that do not
+    follow the energy path (:data:`BENEFIT_PATHS` but the first), one value per
+    participant in participant order; ``scheme`` the totals of :data:`SCHEME_TOTALS`.
+    """
+
+    scenario: Scenario
+    tariffs: TariffSet
+    annual: dict[str, np.ndarray]
+    participating: np.ndarray
+    position: dict[str, int]
+    money: dict[str, np.ndarray]
+    parts: dict[str, np.ndarray]
+    scheme: dict[str, float]
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        tariffs: TariffSet,
+        participants: pd.DataFrame,
+        annual: pd.DataFrame,
+    ) -> _YearOne:
+        """Every amount 0, the annual energy as arrays in participant order."""
+        n = len(participants.index)
+        return cls(
+            scenario=scenario,
+            tariffs=tariffs,
+            annual={name: annual[name].to_numpy(dtype=np.float64) for name in ANNUAL_COLUMNS},
+            participating=participants["participating"].to_numpy(dtype=bool),
+            position={pid: j for j, pid in enumerate(participants.index)},
+            money={name: np.zeros(n) for name in MONEY_COLUMNS},
+            parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
+            scheme={name: 0.0 for name in SCHEME_TOTALS},
+        )
+
+    def rows(self, ids: list[str]) -> list[int]:
+        """Positions of some participants."""
+        return [self.position[p] for p in ids]
+
+    def put(self, ids: list[str], **values: Any) -> None:
+        """Set money columns or benefit parts of some participants."""
+        rows = self.rows(ids)
+        for name, value in values.items():
+            (self.parts if name in self.parts else self.money)[name][rows] = value
+
+    def household_bills(self, rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Bills of some households without and with the scheme [EUR/yr]."""
+        ann, tariffs = self.annual, self.tariffs
+        without = finance.connection_bill_eur(
+            ann["consumption_kwh"][rows],
+            0.0,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_without_eur"][rows],
+        )
+        with_scheme = finance.connection_bill_eur(
+            ann["grid_import_kwh"][rows],
+            export_kwh,
+            tariffs,
+            supply_cost_eur=ann["supply_cost_with_eur"][rows],
+        )
+        return without, with_scheme
+
+
+def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
+    """The building's running costs, added to the scheme's totals; returns the part the
+    cooperative scheme's energy carries (its share of the generation) [EUR/yr]."""
+    opex = b.capacity_kwp * year.scenario.finance.opex_eur_per_kwp_per_yr
+    scheme_share = bld.sce_kwh / bld.generation_kwh if bld.generation_kwh > 0 else 0.0
+    opex_scheme = opex * scheme_share
+    year.scheme["opex_eur"] += opex
+    year.scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
+    return opex_scheme
+
+
+def _common_connection_account(
+    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: pd.Series, c: pd.Series
+) -> tuple[float, float]:
+    """The common connection: its bills without and with the scheme, its export value
+    (to the owners or into the service costs) and the fee it pays the owners per kWh.
+
+    Returns the saving on its bill (with the export value when that goes to the service
+    costs) and the fee [EUR/yr]; what is passed to the service costs is their difference.
+    """
+    fin, tariffs = year.scenario.finance, year.tariffs
+    large = b.common.connection == "large"
+    connection: dict[str, Any] = {
+        "rebate": False,
+        "connection": b.common.connection,
+        "contracted_kw": b.common.contracted_capacity_kw,
+    }
+    common_without = float(
+        finance.connection_bill_eur(
+            c.consumption_kwh,
+            0.0,
+            tariffs,
+            supply_cost_eur=c.supply_cost_without_eur,
+            monthly_peak_kw_sum=bld.common_monthly_peaks_without_kw if large else 0.0,
+            **connection,
+        )
+    )
+    with_scheme: dict[str, Any] = {
+        "supply_cost_eur": c.supply_cost_with_eur,
+        "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
+        **connection,
+    }
+    common_with = float(finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme))
+    common_saving = common_without - common_with
+    export_value = common_with - float(
+        finance.connection_bill_eur(
+            c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
+        )
+    )
+    if fin.export_revenue_to == "service_costs":
+        common_saving += export_value
+    else:
+        year.scheme["owners_export_value_eur"] += export_value
+    # the common connection pays the owners for the solar power it uses
+    common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
+    year.scheme["common_fees_eur"] += common_fee
+    year.put(
+        ids["common"],
+        bill_without_eur=common_without,
+        bill_with_eur=common_without - common_saving,
+        fees_eur=common_fee,
+        passed_to_service_costs_eur=common_saving - common_fee,
+    )
+    return common_saving, common_fee
+
+
+def _dwellings_account(
+    year: _YearOne,
+    b: Building,
+    ids: dict[str, list[str]],
+    common_saving: float,
+    common_fee: float,
+) -> None:
+    """Every dwelling: its bills (own strings' feed-in included), its share of the common
+    connection's saving less its fee in the service costs (per dwelling or by floor area),
+    and a participating tenant's panel fee and sharing fee per kWh."""
+    fin = year.scenario.finance
+    weights = (
+        np.asarray(b.floor_area_m2, dtype=np.float64)
+        if fin.service_cost_key == "floor_area" and b.floor_area_m2 is not None
+        else np.ones(b.dwellings)
+    )
+    service = finance.split_by_key(common_saving - common_fee, weights)
+    # the common connection's price per kWh reaches the tenants on the fee's path
+    service_fee = finance.split_by_key(common_fee, weights)
+    t = year.rows(ids["tenants"])
+    t_without, t_with = year.household_bills(t, year.annual["own_export_kwh"][t])
+    panel_fee = np.where(year.participating[t], fin.panel_fee_eur_per_yr, 0.0)
+    tenant_sharing_fee = year.annual["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
+    year.scheme["panel_fees_eur"] += float(panel_fee.sum())
+    year.scheme["sharing_fees_eur"] += float(tenant_sharing_fee.sum())
+    year.put(
+        ids["tenants"],
+        bill_without_eur=t_without,
+        bill_with_eur=t_with,
+        service_cost_saving_eur=service,
+        fees_eur=panel_fee + tenant_sharing_fee,
+        fixed_fee=-panel_fee,
+        per_kwh_fee=-(tenant_sharing_fee + service_fee),
+    )
+
+
+def _members_account(
+    year: _YearOne,
+    b: Building,
+    ids: dict[str, list[str]],
+    bld: pd.Series,
+    opex_scheme: float,
+) -> None:
+    """The neighbourhood members: their bills and sharing fee per kWh, and under the SCE
+    or postcoderoos the scheme's payout by certificates (:func:`_scheme_payout`)."""
+    m = year.rows(ids["members"])
+    if not m:
+        return
+    fin = year.scenario.finance
+    m_without, m_with = year.household_bills(m, 0.0)
+    sharing_fee = year.annual["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
+    year.scheme["sharing_fees_eur"] += float(sharing_fee.sum())
+    certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)
+    key = certificates / certificates.sum()
+    payout = np.zeros(len(m))
+    refund = np.zeros(len(m))
+    subsidy = 0.0
+    in_scheme = members_mode(year.scenario) in ("sce", "postcoderoos") and bld.sce_kwh > 0
+    if in_scheme:
+        payout, refund, subsidy = _scheme_payout(year, b, m, bld, key, opex_scheme)
+    year.put(
+        ids["members"],
+        bill_without_eur=m_without,
+        bill_with_eur=m_with,
+        fees_eur=sharing_fee,
+        payout_eur=payout,
+        tax_refund_eur=refund,
+        subsidy=subsidy * key,
+        cost=-opex_scheme * key if in_scheme else 0.0,
+        per_kwh_fee=-sharing_fee,
+    )
+
+
+def _scheme_payout(
+    year: _YearOne,
+    b: Building,
+    m: list[int],
+    bld: pd.Series,
+    key: np.ndarray,
+    opex_scheme: float,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The members' scheme (SCE or postcoderoos): the cooperative sells the fed-in kWh,
+    receives the SCE subsidy, pays its share of the running costs and pays out the rest
+    by certificates; under the postcoderoos each member also gets the energy tax back on
+    its share of the production, capped at its consumption.
+
+    Returns each member's payout and tax refund and the building's subsidy [EUR/yr].
+    """
+    scenario, tariffs = year.scenario, year.tariffs
+    fin = scenario.finance
+    mode = members_mode(scenario)
+    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
+    refund = np.zeros(len(m))
+    subsidy = 0.0
+    revenue = bld.sce_kwh * market
+    year.scheme["scheme_market_revenue_eur"] += revenue
+    if mode == "sce" and sce_available(scenario):
+        per_kwh = subsidies.sce_subsidy_eur_per_kwh(
+            sce_basisbedrag(scenario, b).value,
+            market,
+            fin.sce_basisenergieprijs_eur_per_kwh,
+        )
+        # the installation on the common connection (own strings are not part)
+        kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
+        subsidy = per_kwh * subsidies.sce_subsidised_kwh(bld.sce_kwh, kwp, b.common.connection)
+    year.scheme["subsidy_eur"] += subsidy
+    # the cooperative pays out its net running cash flow by certificates
+    payout = (revenue + subsidy - opex_scheme) * key
+    if mode == "postcoderoos":
+        _, refund = subsidies.postcoderoos_refund_eur(
+            bld.sce_kwh * key,
+            year.annual["consumption_kwh"][m],
+            tariffs.energy_tax_excl_vat_eur_per_kwh,
+            tariffs.vat_frac,
+        )
+        year.scheme["tax_refund_eur"] += float(refund.sum())
+    return payout, refund, subsidy
+
+
+def _benefits_and_owners(
+    year: _YearOne, participants: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Each household's benefit and its parts, and the owners' year-1 totals.
+
+    ``benefit = bill without - bill with + service-cost saving + payout + tax refund -
+    fees`` (0 for the common connection, whose saving reaches the dwellings through the
+    service costs); the owners' revenue is the export value and every fee, their net
+    running cash flow that less the running costs the scheme does not carry.
+    """
+    money = pd.DataFrame(year.money, index=participants.index)
+    household = (participants["role"] != "common").to_numpy()
+    money["benefit_eur"] = np.where(
+        household,
+        money.bill_without_eur
+        - money.bill_with_eur
+        + money.service_cost_saving_eur
+        + money.payout_eur
+        + money.tax_refund_eur
+        - money.fees_eur,
+        0.0,
+    )
+    scheme = year.scheme
+    scheme["owners_revenue_eur"] = (
+        scheme["owners_export_value_eur"]
+        + scheme["panel_fees_eur"]
+        + scheme["sharing_fees_eur"]
+        + scheme["common_fees_eur"]
+    )
+    scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
+        scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
+    )
+    parts = pd.DataFrame(
+        {name: np.where(household, values, 0.0) for name, values in year.parts.items()},
+        index=participants.index,
+    )
+    parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
+    return money, scheme, parts

@@ -1,0 +1,195 @@
+"""Local-ownership report for the terminal and as files (JSON and CSV).
+
+Every output says which rule decided who counts as local, the scope threshold and the
+target, so a figure copied into a policy report carries its definition along.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from energysim.core.publish import publish_atomically, write_csv, write_json
+from energysim.ownership.rules import TARGET_YEAR
+from energysim.ownership.tables import OwnershipReport
+
+LEVEL_TITLES = {
+    "municipality": "Per municipality",
+    "province": "Per province",
+    "res_region": "Per RES region",
+    "total": "Total",
+}
+FILES = (
+    "ownership.json",
+    "ownership_areas.csv",
+    "ownership_kinds.csv",
+    "ownership_progress.csv",
+    "ownership_installations.csv",
+)
+
+
+def _pct(value: float) -> str:
+    return (
+        "n/a"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{value:.2%}")
+    )
+
+
+def _num(value: float, fmt: str = ",.0f") -> str:
+    if isinstance(value, float) and math.isinf(value):
+        return "never"
+    return format(value, fmt)
+
+
+def _table(report: OwnershipReport, level: str) -> list[str]:
+    rows = report.level(level)
+    added = bool(report.installations["what_if"].any())
+    head = (
+        f"{LEVEL_TITLES[level]:<30}{'prod MWh':>11}{'local %':>9}"
+        + (f"{'w/o added':>10}{'change pp':>10}" if added else "")
+        + f"{'cap MW':>9}{'local %':>9}{'gap MWh':>10}{'kWp to close':>14}  target"
+    )
+    lines = [head]
+    for name, row in rows.iterrows():
+        verdict = "met" if row.target_met else ("n/a" if row.production_mwh == 0 else "not met")
+        lines.append(
+            f"{str(name)[:29]:<30}{row.production_mwh:>11,.0f}"
+            f"{_pct(row.local_share_production_frac):>9}"
+            + (
+                f"{_pct(row.local_share_production_without_added_frac):>10}"
+                f"{row.added_change_pp:>+10.3f}"
+                if added
+                else ""
+            )
+            + f"{row.capacity_mw:>9,.2f}{_pct(row.local_share_capacity_frac):>9}"
+            f"{_num(row.gap_mwh):>10}{_num(row.rooftop_kwp_to_close_gap):>14}  {verdict}"
+        )
+    return lines
+
+
+def format_report(report: OwnershipReport) -> str:
+    """The tables per level, kinds, progress, the verdict and the notes, for the terminal."""
+    r = report.rules
+    lines = [
+        f"Local owners counted: rule '{r.rule}'; target {r.target_frac:.0%} of production "
+        f"of wind and solar above {r.scope_above_kw:g} kW; current year {r.now_yr}.",
+        "",
+    ]
+    for level in ("municipality", "province", "res_region", "total"):
+        if (report.areas["level"] == level).any():
+            lines += [*_table(report, level), ""]
+    kinds = report.kinds[report.kinds["level"] == "total"]
+    if len(kinds):
+        lines.append(
+            "By kind (total): "
+            + "; ".join(
+                f"{k.kind} {_pct(k.local_share_production_frac)} of {k.production_mwh:,.0f} MWh"
+                for k in kinds.itertuples()
+            )
+        )
+    progress = report.progress[report.progress["level"] == "total"]
+    if len(progress):
+        history = progress[progress["basis"] == "operational"]
+        pipeline = progress[progress["basis"] != "operational"]
+        lines.append(
+            "Progress (total): "
+            + ", ".join(
+                f"{p.year} {_pct(p.local_share_production_frac)}" for p in history.itertuples()
+            )
+            + "".join(
+                f"; {TARGET_YEAR} with {p.basis.split('+', 1)[1]} "
+                f"{_pct(p.local_share_production_frac)}"
+                for p in pipeline.itertuples()
+            )
+        )
+    total = report.total
+    if total.production_mwh == 0:
+        verdict = "There is no operational production in scope: no local share to report."
+    elif total.target_met:
+        verdict = (
+            f"Local ownership by production is {_pct(total.local_share_production_frac)}: "
+            f"the {r.target_frac:.0%} target is met."
+        )
+    else:
+        verdict = (
+            f"Local ownership by production is {_pct(total.local_share_production_frac)}: the "
+            f"{r.target_frac:.0%} target is not met; "
+            + (
+                f"{total.additional_local_mwh:,.0f} MWh/yr of new, fully local production "
+                f"would close the gap: {total.rooftop_kwp_to_close_gap:,.0f} kWp of fully local "
+                f"rooftops at {r.specific_yield_kwh_per_kwp:,.0f} kWh/kWp."
+                if math.isfinite(total.additional_local_mwh)
+                else "adding local production alone can never close it."
+            )
+        )
+    lines += ["", verdict]
+    counted = report.installations[report.installations["carries_local_frac"] > 0].head(5)
+    if len(counted):
+        lines.append(
+            "Carried by: "
+            + ", ".join(f"{i} ({row.carries_local_frac:.0%})" for i, row in counted.iterrows())
+        )
+    lines += ["", *(f"note: {m}" for m in report.messages)]
+    return "\n".join(lines)
+
+
+def _with_rules(frame: pd.DataFrame, report: OwnershipReport) -> pd.DataFrame:
+    """Every CSV carries the rule, scope and target its figures were computed under."""
+    out = frame.copy()
+    out["local_rule"] = report.rules.rule
+    out["scope_above_kw"] = report.rules.scope_above_kw
+    out["target_frac"] = report.rules.target_frac
+    return out
+
+
+def report_json(report: OwnershipReport) -> dict[str, object]:
+    """The report as JSON-ready data (settings, notes, every table)."""
+
+    def by_area(level: str) -> dict[str, dict[str, object]]:
+        if not (report.areas["level"] == level).any():
+            return {}
+        return report.level(level).to_dict(orient="index")
+
+    return {
+        "rules": report.rules.describe(),
+        "regions_source": report.regions_source,
+        "messages": report.messages,
+        "total": report.total.to_dict(),
+        "municipalities": by_area("municipality"),
+        "provinces": by_area("province"),
+        "res_regions": by_area("res_region"),
+        "kinds": report.kinds.to_dict(orient="records"),
+        "progress": report.progress.to_dict(orient="records"),
+        "installations": report.installations.drop(columns="total").to_dict(orient="index"),
+    }
+
+
+def write_report(
+    report: OwnershipReport, out_dir: Path, csv_dialect: str = "standard"
+) -> list[Path]:
+    """Write :data:`FILES` into ``out_dir``, all at once or not at all (CSV files in a
+    dialect of :mod:`energysim.core.csv_dialect`).
+
+    ``ownership_areas.csv`` has one row per (level, area) with the what-if columns and
+    ``rooftop_kwp_to_close_gap``; ``ownership_kinds.csv`` per kind; ``ownership_progress.csv``
+    per year and pipeline basis; ``ownership_installations.csv`` per installation.
+    """
+
+    def write(folder: Path) -> None:
+        write_json(folder / FILES[0], report_json(report))
+        write_csv(folder / FILES[1], _with_rules(report.areas, report), dialect=csv_dialect)
+        write_csv(folder / FILES[2], _with_rules(report.kinds, report), dialect=csv_dialect)
+        write_csv(folder / FILES[3], _with_rules(report.progress, report), dialect=csv_dialect)
+        installations = report.installations.drop(columns="total")
+        write_csv(
+            folder / FILES[4],
+            _with_rules(installations, report),
+            index=True,
+            dialect=csv_dialect,
+        )
+
+    folder = publish_atomically(Path(out_dir), write)
+    return [folder / n for n in FILES]
