@@ -125,11 +125,12 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
 def _fresh_run(scenario):
     """simulate.run with every in-process cache emptied (only the disk cache remains)."""
     from energysim import simulate
-    from energysim.inputs import array_generation, demand, weather
+    from energysim.inputs import array_generation, demand
+    from energysim.inputs.weather import sun
 
     array_generation._embedded_per_kwp_kwh.cache_clear()
     array_generation._embedded_weather_cached.cache_clear()
-    weather._SOLAR_CACHE.clear()
+    sun._SOLAR_CACHE.clear()
     demand._index_parts_cached.cache_clear()
     demand._routines_cached.cache_clear()
     return simulate.run(scenario)
