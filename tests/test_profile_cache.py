@@ -155,7 +155,7 @@ def test_run_is_identical_cold_warm_and_uncached(
 
 PROBE = """
 import json, sys
-from energysim.cli import main
+from energysim.cli.main import main
 rc = main(sys.argv[1:])
 heavy = ("pvlib", "scipy.integrate", "scipy.optimize", "pandas", "holidays")
 print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules]}))
