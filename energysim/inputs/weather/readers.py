@@ -60,7 +60,7 @@ def read_epw(path: str | Path, year: int) -> pd.DataFrame:
     EPW labels each hour by its end; pvlib's index labels the start. The year column of
     some files is not the data's year (the KNMI Rotterdam 2018-2021 files say 1995), so
     the caller's year wins. A file without 29 February (8,760 rows) in a leap year keeps
-    that gap; :func:`weather_for_year` fills it.
+    that gap; :func:`energysim.inputs.weather.to_year.weather_for_year` fills it.
 
     Raises
     ------
