@@ -35,9 +35,9 @@ import pvlib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import measure  # noqa: E402
 
-from energysim.inputs import weather as weather_module  # noqa: E402
 from energysim.inputs.generation import simulate_generation_kwh  # noqa: E402
-from energysim.inputs.weather import embedded_weather  # noqa: E402
+from energysim.inputs.weather import sun as weather_sun  # noqa: E402
+from energysim.inputs.weather.embedded import embedded_weather  # noqa: E402
 
 LAT, LON, TZ = 51.92, 4.48, "Europe/Amsterdam"
 
@@ -142,7 +142,7 @@ def main() -> None:
     )
     runs = []
     for _ in range(args.repeat):
-        weather_module._SOLAR_CACHE.clear()  # every run computes the sun, as the baseline
+        weather_sun._SOLAR_CACHE.clear()  # every run computes the sun, as the baseline
         runs.append(measure(lambda: simulate_generation_kwh(weather, LAT, LON, 0.0, planes)))
     seconds, peak, gen = min(runs, key=lambda r: r[0])
     print(

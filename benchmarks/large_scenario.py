@@ -42,9 +42,12 @@ from _measure import (  # noqa: E402
 )
 
 PROBE = """
-import json, resource, sys
-from energysim.cli import main
-rc = main(sys.argv[1:])
+import json, resource, runpy, sys
+try:  # as `python -m energysim.cli` runs the command, in every revision
+    runpy.run_module("energysim.cli", run_name="__main__", alter_sys=True)
+    rc = 0
+except SystemExit as exc:
+    rc = exc.code
 use = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"rc": rc, "user_s": use.ru_utime, "sys_s": use.ru_stime,
                   "rss_mib": use.ru_maxrss / 1024}))

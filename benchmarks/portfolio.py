@@ -61,7 +61,7 @@ from energysim.config.tariffs import resolve_tariffs  # noqa: E402
 from energysim.inputs import demand, household_pool  # noqa: E402
 from energysim.inputs.population import derive_seed, draw_annual_kwh  # noqa: E402
 from energysim.inputs.timeindex import year_index  # noqa: E402
-from energysim.inputs.weather import embedded_weather  # noqa: E402
+from energysim.inputs.weather.embedded import embedded_weather  # noqa: E402
 
 TEMPLATE = REPO / "scenarios" / "portfolio_template.toml"
 LAT, LON, TZ = 51.92, 4.48, "Europe/Amsterdam"

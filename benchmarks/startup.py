@@ -48,10 +48,13 @@ from _measure import (  # noqa: E402
 SCENARIO = REPO / "scenarios" / "rotterdam-galerijflat.toml"
 
 PROBE = """
-import json, resource, sys, time
+import json, resource, runpy, sys, time
 start = time.perf_counter()
-from energysim.cli import main
-rc = main(sys.argv[1:])
+try:  # as `python -m energysim.cli` runs the command, in every revision
+    runpy.run_module("energysim.cli", run_name="__main__", alter_sys=True)
+    rc = 0
+except SystemExit as exc:
+    rc = exc.code
 heavy = ("pandas", "pyarrow", "scipy.optimize", "scipy.integrate", "pvlib", "holidays")
 use = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules],
@@ -72,7 +75,9 @@ import pandas
 t = phase("import pandas (+ pyarrow)", t)
 import energysim.config.scenario
 t = phase("import pydantic + scenario model", t)
-from energysim import cli, outputs, result_tables, simulate
+from energysim import simulate
+from energysim.cli.summary import format_summary
+from energysim.results import outputs, tables
 t = phase("import the run's modules", t)
 scenario = energysim.config.scenario.load_scenario(sys.argv[1])
 t = phase("read the scenario", t)
@@ -80,7 +85,7 @@ result = simulate.run(scenario)
 t = phase("run (warm profile cache)", t)
 outputs.write_run(result, Path(sys.argv[2]))
 t = phase("write the files", t)
-text = cli.format_summary(result_tables.summary(result))
+text = format_summary(tables.summary(result))
 t = phase("summary", t)
 print(json.dumps(out))
 """

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from energysim.inputs.weather import clear_sky_ghi, read_epw, solar_elevation_deg
+from energysim.inputs.weather.readers import read_epw
+from energysim.inputs.weather.sun import clear_sky_ghi, solar_elevation_deg
 
 YEARS = range(2018, 2025)
 LATITUDE, LONGITUDE = 51.9244, 4.4777  # KNMI Rotterdam (344), from the EPW header
@@ -115,7 +116,7 @@ def main() -> None:
         "daylight_elevation_deg": DAYLIGHT_ELEVATION_DEG,
         "elevation_bands_deg": list(ELEVATION_BANDS_DEG),
         "clear_sky_model": (
-            "pvlib ineichen, Linke turbidity 3.5 (energysim.inputs.weather.clear_sky_ghi)"
+            "pvlib ineichen, Linke turbidity 3.5 (energysim.inputs.weather.sun.clear_sky_ghi)"
         ),
         "quantile_levels": [round(float(v), 4) for v in QUANTILES],
         "months": months,

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 DEFAULT = "scenarios/rotterdam-galerijflat.toml"
 BATCH_SKIP = {"portfolio_template.toml"}
-ENTRY = "import sys; from energysim.cli import main; sys.exit(main())"
+ENTRY = "import sys; from energysim.cli.main import main; sys.exit(main())"
 
 
 def commands(out: Path) -> dict[str, list[str]]:

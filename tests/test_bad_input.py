@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.core.errors import DataError, ScenarioError
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 

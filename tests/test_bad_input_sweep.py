@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from tests.bad_inputs import CASES, BadInput
 from tests.helpers import minimal, write_scenario
 

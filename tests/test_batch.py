@@ -16,7 +16,7 @@ import pytest
 
 from energysim.batch.runner import plan_batch
 from energysim.batch.sweep import parse_value, set_path, split_values, sweep_points
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.core.errors import DataError, ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]

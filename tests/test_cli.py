@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.results.outputs import OUTPUT_FILES
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 

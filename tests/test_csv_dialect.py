@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from energysim.batch.runner import read_batch_summary, write_summary
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.core.csv_dialect import csv_bytes, csv_text, read_csv_file, sniff_dialect
 from energysim.core.errors import DataError
 from tests.helpers import minimal, write_scenario

@@ -35,7 +35,7 @@ import tomli_w
 
 from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
-from energysim.cli import main as energysim_main
+from energysim.cli.main import main as energysim_main
 from energysim.core.csv_dialect import read_csv_file
 from tests.helpers import results_figures
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from energysim.cli import main as energysim_main
+from energysim.cli.main import main as energysim_main
 from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from energysim.design import design_scenario
 from energysim.design.plan import DESIGN_PARTS

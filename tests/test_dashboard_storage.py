@@ -15,7 +15,7 @@ import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from energysim.batch.sweep import set_path
-from energysim.cli import main as energysim_main
+from energysim.cli.main import main as energysim_main
 from tests.helpers import results_figures, storage_figures
 from tests.test_dashboard_design import start
 

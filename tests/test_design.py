@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
 from energysim.design import DesignOptions, design_scenario, prices
@@ -585,7 +585,7 @@ def test_design_local_target_and_ownership_target_take_the_same_shares(
 
 
 def test_design_local_target_of_one_is_taken() -> None:
-    from energysim.cli import build_parser
+    from energysim.cli.main import build_parser
 
     args = build_parser().parse_args(["design", "x.toml", "--local-target", "1"])
     assert args.local_target == 1.0

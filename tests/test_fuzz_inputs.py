@@ -29,7 +29,7 @@ from energysim.config.plausibility import limit_violations, plausibility_warning
 from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict
 from energysim.core.errors import EnergysimError
 from energysim.inputs.meter import read_meter_export
-from energysim.inputs.weather import read_weather_csv
+from energysim.inputs.weather.readers import read_weather_csv
 from energysim.validate import check_inputs
 from tests.helpers import minimal
 

@@ -13,7 +13,9 @@ from energysim.inputs.generation import (
     simulate_generation_kwh,
     yield_p50_p90_kwh,
 )
-from energysim.inputs.weather import embedded_weather, read_epw, weather_for_year
+from energysim.inputs.weather.embedded import embedded_weather
+from energysim.inputs.weather.readers import read_epw
+from energysim.inputs.weather.to_year import weather_for_year
 
 LAT, LON, TZ = 51.9244, 4.4777, "Europe/Amsterdam"
 

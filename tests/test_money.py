@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import resolve_tariffs
 from energysim.money import business, subsidies

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.core.errors import DataError, EnergysimError
 from energysim.ownership.register import read_register
 from energysim.ownership.report import FILES, format_report, write_report

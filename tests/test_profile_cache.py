@@ -125,11 +125,12 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
 def _fresh_run(scenario):
     """simulate.run with every in-process cache emptied (only the disk cache remains)."""
     from energysim import simulate
-    from energysim.inputs import array_generation, demand, weather
+    from energysim.inputs import array_generation, demand
+    from energysim.inputs.weather import sun
 
     array_generation._embedded_per_kwp_kwh.cache_clear()
     array_generation._embedded_weather_cached.cache_clear()
-    weather._SOLAR_CACHE.clear()
+    sun._SOLAR_CACHE.clear()
     demand._index_parts_cached.cache_clear()
     demand._routines_cached.cache_clear()
     return simulate.run(scenario)
@@ -154,7 +155,7 @@ def test_run_is_identical_cold_warm_and_uncached(
 
 PROBE = """
 import json, sys
-from energysim.cli import main
+from energysim.cli.main import main
 rc = main(sys.argv[1:])
 heavy = ("pvlib", "scipy.integrate", "scipy.optimize", "pandas", "holidays")
 print(json.dumps({"rc": rc, "imported": [m for m in heavy if m in sys.modules]}))

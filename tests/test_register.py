@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.core.errors import EnergysimError
 from energysim.ownership.register import read_register
 from tests.test_ownership import FULL, HEADER, ROWS, write_register

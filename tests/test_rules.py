@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.config.scenario import Finance, Tariffs, load_scenario, scenario_from_dict
 from energysim.config.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
 from energysim.core.errors import ScenarioError

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
 from energysim.inputs import heating
@@ -440,7 +440,7 @@ def test_ev_charging_adds_to_the_dwelling() -> None:
 
 
 def test_ev_energy_that_cannot_be_charged_is_said(tmp_path: Path, capsys) -> None:
-    from energysim.cli import format_summary
+    from energysim.cli.summary import format_summary
 
     # 7.4 kW from 18:00 to 07:30 is at most 99.9 kWh a night: 200 kWh/day cannot be charged
     cars = {"vehicles": 2, "kwh_per_day": [5.0, 200.0], "charger_kw": 7.4}
@@ -482,7 +482,7 @@ def test_ev_energy_that_cannot_be_charged_is_said(tmp_path: Path, capsys) -> Non
 
 
 def test_ev_energy_that_can_be_charged_says_nothing() -> None:
-    from energysim.cli import format_summary
+    from energysim.cli.summary import format_summary
 
     # 40 kWh/day at 11 kW from 17:30 to 08:00 (159.5 kWh) is the bound itself: no warning
     cars = {"vehicles": 2, "kwh_per_day": [6.0, 40.0], "arrival_h": 17.5, "departure_h": 8.0}
@@ -537,7 +537,7 @@ def test_a_portfolio_template_carries_batteries_and_electrification(tmp_path: Pa
 
 
 def test_run_printout_shows_the_battery() -> None:
-    from energysim.cli import format_summary
+    from energysim.cli.summary import format_summary
 
     s = summary(run(scenario_from_dict(battery_scenario())))
     st = s["storage"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from energysim.cli import main
+from energysim.cli.main import main
 from energysim.config.data_files import data_files
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import load_scenario, scenario_from_dict
@@ -35,7 +35,7 @@ HEAVY = ("pandas", "pyarrow", "pvlib", "scipy", "holidays")
 
 PROBE = """
 import json, sys
-from energysim.cli import main
+from energysim.cli.main import main
 try:
     rc = main(sys.argv[1:])
 except SystemExit as exc:  # --help

@@ -11,16 +11,19 @@ import pvlib
 import pytest
 
 from energysim.core.errors import DataError
+from energysim.inputs import generation, profile_cache
 from energysim.inputs.timeindex import year_index
-from energysim.inputs.weather import (
-    embedded_weather,
+from energysim.inputs.weather import sun
+from energysim.inputs.weather.embedded import embedded_weather
+from energysim.inputs.weather.readers import (
     read_epw,
     read_knmi_uurgeg,
     read_pvgis_tmy,
     read_weather_csv,
-    solar_position,
-    weather_for_year,
 )
+from energysim.inputs.weather.sun import solar_position
+from energysim.inputs.weather.to_year import weather_for_year
+from tests.test_import_layers import PACKAGE, import_graph
 
 LAT, LON = 51.9244, 4.4777  # KNMI Rotterdam (344), from the EPW header
 TZ = "Europe/Amsterdam"
@@ -244,3 +247,37 @@ def test_weather_csv(tmp_path: Path) -> None:
     frame.to_csv(tmp_path / "nowind.csv", index=False)
     with pytest.raises(DataError, match="column 'wind_speed': required column is missing"):
         read_weather_csv(tmp_path / "nowind.csv")
+
+
+def _computing_files(*modules: str) -> set[str]:
+    """The package files of ``modules`` and of every module they import, the profile
+    cache's own machinery aside (its entries are keyed by its format and the version)."""
+    graph = import_graph(PACKAGE)
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module in seen or module == profile_cache.__name__:
+            continue
+        seen.add(module)
+        todo += graph[module]
+    return {m.removeprefix("energysim.").replace(".", "/") + ".py" for m in seen}
+
+
+def test_cached_weather_profiles_are_keyed_on_all_the_code_that_computes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An edit of any module that computes a cached array changes its key: the per-kWp
+    generation in the embedded year, and the solar position (else a stale entry is read)."""
+    sources = {f for f in generation.PROFILE_SOURCES if f.endswith(".py")}
+    assert sources == _computing_files(generation.__name__, embedded_weather.__module__)
+    keyed: list[tuple[str, ...]] = []
+
+    def record(kind, inputs, shape, compute, *, files, libraries) -> np.ndarray:
+        keyed.append(files)
+        return np.zeros(shape)
+
+    monkeypatch.setattr(profile_cache, "cached_array", record)
+    monkeypatch.setattr(sun, "_SOLAR_CACHE", {})  # leave the process's cache as it was
+    solar_position(pd.date_range("1990-01-01", periods=5, freq="h", tz="UTC"), 10.0, 20.0)
+    assert keyed == [tuple(sorted(_computing_files(solar_position.__module__)))]

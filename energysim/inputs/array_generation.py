@@ -19,8 +19,16 @@ import pandas as pd
 from energysim.config.plausibility import max_generation_kwh_per_interval
 from energysim.config.scenario import Scenario
 from energysim.core.series_csv import read_timeseries_csv
-from energysim.inputs import generation, profile_cache, weather
+from energysim.inputs import generation, profile_cache
 from energysim.inputs.timeindex import step_hours
+from energysim.inputs.weather.embedded import embedded_weather
+from energysim.inputs.weather.readers import (
+    read_epw,
+    read_knmi_uurgeg,
+    read_pvgis_tmy,
+    read_weather_csv,
+)
+from energysim.inputs.weather.to_year import weather_for_year
 
 
 @lru_cache(maxsize=4)
@@ -28,7 +36,7 @@ def _embedded_weather_cached(
     year: int, lat: float, lon: float, tz: str, step_min: int, seed: int, alt: float
 ) -> pd.DataFrame:
     """The embedded year of a site, generated once per process (many complexes share it)."""
-    return weather.embedded_weather(year, lat, lon, tz, step_min, seed=seed, altitude_m=alt)
+    return embedded_weather(year, lat, lon, tz, step_min, seed=seed, altitude_m=alt)
 
 
 def _embedded_weather_key(scenario: Scenario) -> tuple[int, float, float, str, int, int, float]:
@@ -52,13 +60,13 @@ def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
         return _embedded_weather_cached(*_embedded_weather_key(scenario))
     assert spec.path is not None
     readers = {
-        "epw": lambda p: weather.read_epw(p, scenario.year),
-        "pvgis": lambda p: weather.read_pvgis_tmy(p, scenario.year),
-        "knmi": weather.read_knmi_uurgeg,
-        "csv": weather.read_weather_csv,
+        "epw": lambda p: read_epw(p, scenario.year),
+        "pvgis": lambda p: read_pvgis_tmy(p, scenario.year),
+        "knmi": read_knmi_uurgeg,
+        "csv": read_weather_csv,
     }
     frame = readers[spec.source](spec.path)
-    return weather.weather_for_year(
+    return weather_for_year(
         frame,
         scenario.year,
         scenario.time_step_min,

@@ -550,7 +550,7 @@ def _common_shapes(
     """What the common installations' profiles share at a site and time axis (cached, a
     batch has one per year): the local hour of each interval, 1 where the sun is down at
     the interval's middle, and the residents' E1A activity (mean 1) the lift follows."""
-    from energysim.inputs.weather import solar_elevation_deg
+    from energysim.inputs.weather.sun import solar_elevation_deg
 
     index = pd.date_range(first, last, periods=n_steps)
     assert str(index.tz) == tz

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from energysim.inputs.weather import solar_position
+from energysim.inputs.weather.sun import solar_position
 
 # pvlib (and the scipy modules it pulls in) is imported inside the functions that use it:
 # a run whose profiles all come from energysim.inputs.profile_cache never needs it.
@@ -44,7 +44,8 @@ MOUNTING_SAPM: dict[str, dict[str, float]] = {
 PLANES_PER_BLOCK = 128
 PROFILE_SOURCES = (
     "inputs/generation.py",
-    "inputs/weather.py",
+    "inputs/weather/embedded.py",
+    "inputs/weather/sun.py",
     "inputs/timeindex.py",
     "data/knmi_weather_stats.json",
 )
@@ -289,10 +290,10 @@ def yield_p50_p90_kwh(
     """P50 and P90 annual yield of a roof from ``n`` stochastic weather years [kWh].
 
     Each year is drawn with the observed year-to-year spread of monthly irradiation
-    (:func:`energysim.inputs.weather.embedded_weather` with ``interannual_variability``).
+    (:func:`energysim.inputs.weather.embedded.embedded_weather` with ``interannual_variability``).
     P90 is the yield exceeded in 90% of years (the 10th percentile), as banks use it.
     """
-    from energysim.inputs.weather import embedded_weather
+    from energysim.inputs.weather.embedded import embedded_weather
 
     totals = []
     for k in range(n_years):

@@ -30,8 +30,8 @@ MONEY_COLUMNS = (
     "tax_refund_eur",
     "passed_to_service_costs_eur",
 )
-"""Year-1 money of a participant [EUR/yr], the columns of :attr:`Accounts.money`
-(before ``benefit_eur``)."""
+"""Year-1 money of a participant [EUR/yr], the columns of
+:attr:`energysim.money.accounts.Accounts.money` (before ``benefit_eur``)."""
 
 BENEFIT_PATHS = ("energy", "subsidy", "cost", "fixed_fee", "per_kwh_fee")
 """The parts of a household's benefit by how they move over the lifetime

@@ -1,0 +1,13 @@
+"""Command line: ``energysim run | validate | compare | design | explain | ownership | batch
+| tariffs``.
+
+Parses arguments, calls the library, prints. No logic lives here. Bad input (including
+bad arguments) ends with one line on stderr and exit status 2; nothing is written to the
+output folder. A batch in which any unit failed exits with status 3.
+
+- :mod:`energysim.cli.main`: the argument parser of every command and :func:`main`, the
+  console script's entry point (errors to exit statuses).
+- :mod:`energysim.cli.commands`: what each command does: call the library, print, write.
+- :mod:`energysim.cli.summary`: the text of a run's key figures.
+- ``python -m energysim.cli`` runs :func:`energysim.cli.main.main` (``__main__.py``).
+"""
