@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 from energysim.core.errors import DataError
-from energysim.core.publish import publish_atomically, write_csv, write_json
 from energysim.core.names import check_safe_name
+from energysim.core.publish import publish_atomically, write_csv, write_json
 from energysim.results.result import Result, expect_result
 from energysim.results.tables import participants_table, summary, timeseries_table
 

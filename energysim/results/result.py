@@ -16,11 +16,11 @@ import pandas as pd
 from energysim.core.errors import ScenarioError, expect_type
 
 if TYPE_CHECKING:
+    from energysim.config.scenario import Scenario
+    from energysim.config.tariffs import TariffSet
     from energysim.money.accounts import Accounts
     from energysim.sharing.flows import Flows
-    from energysim.config.scenario import Scenario
     from energysim.sharing.storage import StorageResult
-    from energysim.config.tariffs import TariffSet
 
 ROLE_NAMES = {"common": "common", "tenants": "tenant", "members": "member"}
 """A tier's name -> the role of its participants (``participants["role"]``)."""

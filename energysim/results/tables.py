@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energysim.core.errors import ScenarioError
+from energysim.money.accounts import distribution
 from energysim.ownership import rules as ownership
 from energysim.results import storage_report
-from energysim.money.accounts import distribution
-from energysim.core.errors import ScenarioError
-from energysim.sharing.flows import NO_FLOW, Flows, group_sums, result_flows
 from energysim.results.result import ROLE_NAMES, Result, expect_result
+from energysim.sharing.flows import NO_FLOW, Flows, group_sums, result_flows
 
 
 def summary(result: Result) -> dict[str, Any]:
