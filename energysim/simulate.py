@@ -133,25 +133,29 @@ def run(
     """
     context = set_up(scenario, "run", household_pool)
     scenario, index, participants = context.scenario, context.index, context.participants
+    if inputs is not None:  # given: they must fit the scenario before anything is read
+        inputs.check(context)
     files = read_run_files(context, physics=inputs is None)
-    inputs = _run_inputs(context, files, inputs)
+    inputs = inputs or _simulated_inputs(context, files)
     gen = inputs.generation_kwh
     # electric loads follow the generation given (solar-following EVs): added here
     cons, loads = _with_electric_loads(context, files, inputs)
+    sharing = files.sharing
+    del files  # the measured tables are in the inputs now: not kept twice
     messages: list[str] = plausibility_warnings(scenario) + list(inputs.notes)
     if loads is not None:
         messages += loads.messages  # EV energy that could not be charged
     cons_values = cons.to_numpy()
     shared = np.zeros(cons_values.shape)  # every building writes its participants' columns
     shares = [
-        share_building(context, b, gen, cons_values, files.sharing, shared)
+        share_building(context, b, gen, cons_values, sharing, shared)
         for b in scenario.buildings
     ]
     flows = Flows(_own_strings(context, shares, cons_values), shared)
     stored = _storage(context, shares, loads)
     messages += _other_supplier_notes(context)
     export = pd.DataFrame({s.building_id: s.export_kwh for s in shares}, index=index)
-    price = files.sharing.supply_price_eur_per_kwh
+    price = sharing.supply_price_eur_per_kwh
     annual = annual_energy(participants.index, cons_values, flows, price)
     buildings = _buildings_table(context, cons_values, flows, shares)
     accounts = money_accounts(scenario, context.tariffs, participants, annual, buildings, stored)
@@ -179,13 +183,9 @@ def run(
     return replace(result, messages=messages + result_warnings(result))
 
 
-def _run_inputs(context: RunContext, files: RunFiles, inputs: RunInputs | None) -> RunInputs:
-    """Generation per array and consumption per participant: those given (checked against
-    the scenario), else made from the files read and the models, with the notes of how
-    they were made."""
-    if inputs is not None:
-        inputs.check(context)
-        return inputs
+def _simulated_inputs(context: RunContext, files: RunFiles) -> RunInputs:
+    """Generation per array and consumption per participant made from the files read and
+    the models, with the notes of how they were made."""
     assert files.measured_generation_kwh is not None and files.consumption is not None
     gen = generation_kwh(
         context.scenario, context.index, files.measured_generation_kwh, files.weather_file

@@ -97,7 +97,7 @@ def test_one_string_broadcast_equals_one_per_dwelling() -> None:
         allocate_own_strings(s[:, None][:, [0, 0]], d)
 
 
-# --------------------------------------------------------------------------- issue 19 item 4
+# -------------------------------------------------------- own strings: one string per building
 def test_own_strings_are_computed_from_one_string_not_stored(default_result) -> None:
     r = default_result
     flows = r.flows

@@ -116,35 +116,32 @@ def share_building(
     """
     own = _own_strings(context, b, generation_kwh, consumption_kwh, files)
     keys = tier_keys(context, b, files.schedule_shares_frac)
-    gen = sum_columns(generation_kwh, [a.id for a in b.arrays])
-    homes = () if own.home is None else (own.home,)
+    battery: BatteryRun | None = None
     if b.battery is None and not one_pass:
         export, sce = waterfall_by_blocks(
             context, b, own.pool_kwh, consumption_kwh, own.strings, keys, out
         )
-        return BuildingSharing(
-            b.id, export + own.export_kwh + sce, export, sce, gen, own.strings, homes
+    else:
+        waterfall = waterfall_one_pass(
+            context, b, own.pool_kwh, consumption_kwh, own.strings, keys, out
         )
-    waterfall = waterfall_one_pass(
-        context, b, own.pool_kwh, consumption_kwh, own.strings, keys, out
-    )
-    if b.battery is None:
         export, sce = waterfall.export_kwh, waterfall.sce_kwh
-        return BuildingSharing(
-            b.id, export + own.export_kwh + sce, export, sce, gen, own.strings, homes
-        )
-    battery, discharge = shared_battery(context, b, waterfall, files)
-    add_discharge(out, discharge)
-    fed_in_change = battery.exported_kwh - battery.flows.charge_kwh
-    export, sce = waterfall.export_kwh, waterfall.sce_kwh
+        if b.battery is not None:
+            battery, discharge = shared_battery(context, b, waterfall, files)
+            add_discharge(out, discharge)
+    fed_in = export + own.export_kwh + sce
+    common_export = export
+    if battery is not None:  # what it charged is no longer fed in; what no tier took is
+        change = battery.exported_kwh - battery.flows.charge_kwh
+        fed_in, common_export = fed_in + change, np.maximum(export + change, 0.0)
     return BuildingSharing(
         building_id=b.id,
-        export_kwh=(export + own.export_kwh + sce) + fed_in_change,
-        common_export_kwh=np.maximum(export + fed_in_change, 0.0),
+        export_kwh=fed_in,
+        common_export_kwh=common_export,
         sce_kwh=sce,
-        generation_kwh=gen,
+        generation_kwh=sum_columns(generation_kwh, [a.id for a in b.arrays]),
         strings=own.strings,
-        batteries=(*homes, battery),
+        batteries=tuple(r for r in (own.home, battery) if r is not None),
     )
 
 
