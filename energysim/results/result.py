@@ -77,9 +77,11 @@ class Result:
     def own_string_kwh(self) -> pd.DataFrame:
         """What each dwelling used of the string behind its meter [kWh/interval].
 
-        Computed at every call from one string per building (``min(string,
-        consumption)``): a new ``(n_steps, n_participants)`` frame, zero for
-        participants without a string. One participant: ``flows.own_kwh(cols=j)``.
+        Read at every call from the run's own strings (``flows.own``: ``min(string,
+        consumption)`` of one string per building, or the arrays home batteries left):
+        a new ``(n_steps, n_participants)`` frame, zero for participants without a
+        string (read-only zeros when nobody has one). One participant:
+        ``flows.own_kwh(cols=j)``.
         """
         return self._frame(self.flows.own_kwh())
 
