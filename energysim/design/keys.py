@@ -49,7 +49,7 @@ from energysim.money.year_one import year_one_money
 from energysim.results.result import Result
 from energysim.sharing import allocation as alloc
 from energysim.sharing.flows import Flows, annual_energy
-from energysim.sharing.own_strings import StoredShare, own_strings
+from energysim.sharing.own_strings import given_strings
 from energysim.simulate import building_waterfalls, run
 
 Objective = Literal["total", "maxmin", "proportional"]
@@ -193,12 +193,7 @@ class TierProblem:
         for b, a in zip(self.buildings, allocated, strict=True):
             shared = np.zeros(b.consumption_kwh.shape)
             shared[b.steps] = a
-            strings = (
-                []
-                if b.own_kwh is None
-                else [StoredShare(slice(0, len(b.ids)), b.own_kwh, b.own_export_kwh)]
-            )
-            own = own_strings(strings, b.consumption_kwh, exported=True)
+            own = given_strings(b.own_kwh, b.own_export_kwh, b.consumption_kwh)
             rows = annual_energy(
                 b.index, b.consumption_kwh, Flows(own, shared), self.price_eur_per_kwh
             )

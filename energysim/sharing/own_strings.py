@@ -357,3 +357,15 @@ def own_strings(
         index[cols] = j
         offset[cols] = np.arange(len(cols))
     return StoredStrings(stored, index, offset, n_steps, exported)
+
+
+def given_strings(
+    used_kwh: np.ndarray | None, surplus_kwh: np.ndarray | None, consumption_kwh: np.ndarray
+) -> OwnStrings:
+    """Own strings given as arrays of every column of ``consumption_kwh``
+    (``(n_steps, n_participants)`` what each used and fed in [kWh/interval]); None: nobody
+    has a string, or nothing is fed in."""
+    if used_kwh is None:
+        return own_strings([], consumption_kwh, exported=False)
+    share = StoredShare(slice(0, used_kwh.shape[1]), used_kwh, surplus_kwh)
+    return own_strings([share], consumption_kwh, exported=surplus_kwh is not None)
