@@ -68,7 +68,6 @@ from portfolio import (  # noqa: E402
 )
 
 from energysim.batch.runner import plan_batch, run_batch, run_unit  # noqa: E402
-from energysim.inputs import household_pool  # noqa: E402
 
 NATIONAL_COMPLEXES = 57_000
 NATIONAL_DWELLINGS = 2_300_000
@@ -79,7 +78,7 @@ PHASES = {
     "household profiles (generated)": "demand.py:.*household_profiles_kwh",
     "household profiles (pool)": "household_pool.py:.*profiles_kwh",
     "common installations": "demand.py:.*common_profiles_kwh",
-    "own strings + waterfall": "waterfall.py:.*allocate_building",
+    "own strings + waterfall": "building.py:.*share_building",
     "bills, cash flows, accounts": "accounts.py:.*build_accounts",
     "summary": "result_tables.py:.*summary",
     "unit row written (JSON)": "batch.py:.*_write_atomic",
@@ -241,8 +240,7 @@ def main() -> None:
             if args.against
             else None
         )
-        with household_pool.using(pooled):
-            phases = profile_units(plan, tmp / "profile", args.profile_units)
+        phases = profile_units(plan, tmp / "profile", args.profile_units)  # pooled as planned
         one_rule = plan_batch(TEMPLATE, portfolio_path=portfolio, sets=SETS, household_pool=pooled)
         dask = dask_scaling(one_rule, tmp, args.dask_complexes) if args.dask_complexes else None
         timed["peak_self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

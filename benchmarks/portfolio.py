@@ -58,10 +58,14 @@ from generation import fair_baseline  # noqa: E402
 from energysim.batch.runner import plan_batch, run_batch  # noqa: E402
 from energysim.config.scenario import Scenario, scenario_from_dict  # noqa: E402
 from energysim.config.tariffs import resolve_tariffs  # noqa: E402
-from energysim.inputs import demand, household_pool  # noqa: E402
+from energysim.inputs import demand  # noqa: E402
+from energysim.inputs.household_pool import HouseholdPool  # noqa: E402
 from energysim.inputs.population import derive_seed, draw_annual_kwh  # noqa: E402
 from energysim.inputs.timeindex import year_index  # noqa: E402
 from energysim.inputs.weather.embedded import embedded_weather  # noqa: E402
+
+POOL = HouseholdPool()
+"""This process's pool of household-years, as a batch worker keeps one."""
 
 TEMPLATE = REPO / "scenarios" / "portfolio_template.toml"
 LAT, LON, TZ = 51.92, 4.48, "Europe/Amsterdam"
@@ -143,9 +147,7 @@ def baseline_complex(
     kinds = demand.draw_archetypes(n, derive_seed(b.tenants.profile_seed, 0, 7))
     seed = derive_seed(b.tenants.profile_seed, 0, 1)
     if pooled:
-        with household_pool.using() as pool:
-            assert pool is not None
-            households = pool.profiles_kwh(index, annual, kinds, seed)
+        households = POOL.profiles_kwh(index, annual, kinds, seed)
     else:
         households = demand.household_profiles_kwh(index, annual, kinds, seed)
     kinds_common = {k: v for k, v in b.common.annual_kwh().items() if v > 0}

@@ -16,20 +16,19 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import load_scenario
-from energysim.inputs.array_generation import generation_kwh
-from energysim.inputs.participants import consumption_kwh, participant_table
-from energysim.inputs.timeindex import year_index
+from energysim.inputs.context import RunInputs
+from energysim.simulate import run
 
 HERE = Path(__file__).resolve().parents[1] / "scenarios" / "measured"
 
 
 def main() -> None:
     model = load_scenario(HERE / "model-for-data.toml")
-    index = year_index(model.year, model.time_step_min, model.site.timezone)
+    inputs = RunInputs.of(run(model))  # the modelled generation and consumption
     rng = np.random.default_rng(2026)
-    gen = generation_kwh(model, index)
+    gen = inputs.generation_kwh
     gen = gen * rng.normal(1.0, 0.02, size=gen.shape).clip(0.9, 1.1)
-    cons = consumption_kwh(model, index, participant_table(model))
+    cons = inputs.consumption_kwh
     cons = cons * rng.normal(1.0, 0.05, size=cons.shape).clip(0.7, 1.3)
     for frame, name in ((gen, "generation.csv"), (cons, "consumption.csv")):
         out = frame.round(4)

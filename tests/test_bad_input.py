@@ -1,6 +1,6 @@
 """What a new user tried that used to destroy results, crash or pass as impossible numbers.
 
-One test per thing seen (issue 13): names that became paths (``.``, ``..``), non-UTF-8
+One test per thing seen: names that became paths (``.``, ``..``), non-UTF-8
 files, inf and NaN, numbers no roof can make, an unknown key inside a table, ``validate``
 missing what ``run`` rejects, portfolio rows, batch exit status, ``run --out`` onto a
 file, the Python API given the wrong thing, and the permissions of result folders.

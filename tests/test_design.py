@@ -20,10 +20,11 @@ from energysim.design.members import members_needed, with_members
 from energysim.design.money import households, reprice, with_finance
 from energysim.design.report import DESIGN_FILES
 from energysim.design.sizing import scale_roof, size_curve
+from energysim.inputs.context import RunInputs
 from energysim.money import business
 from energysim.ownership import rules as ownership
 from energysim.ownership.tables import ownership_report
-from energysim.simulate import RunInputs, run
+from energysim.simulate import run
 from tests.helpers import minimal, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]

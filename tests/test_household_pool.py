@@ -102,13 +102,19 @@ def test_pooled_after_diversity_peak_of_40_households(pooled) -> None:
     assert all(0.15 <= g.sum(axis=1).max() / g.max(axis=0).sum() <= 0.50 for g in groups)
 
 
-def test_the_pool_is_used_only_inside_using() -> None:
-    assert household_pool.active() is None
-    with household_pool.using() as pool:
-        assert household_pool.active() is pool is not None
-        with household_pool.using(False):
-            assert household_pool.active() is None
-    assert household_pool.active() is None
+def test_the_pool_is_used_only_when_passed() -> None:
+    from energysim.config.scenario import scenario_from_dict
+    from energysim.simulate import run
+    from tests.helpers import minimal
+
+    scenario = scenario_from_dict(minimal())
+    generated = run(scenario)
+    pool = HouseholdPool()
+    pooled = run(scenario, household_pool=pool)
+    codes = [[getattr(m, "code", "") for m in r.messages] for r in (generated, pooled)]
+    assert "household_pool" not in codes[0] and "household_pool" in codes[1]
+    assert pool.chunks  # drawn from the pool passed, nowhere else
+    assert run(scenario).consumption_kwh.equals(generated.consumption_kwh)
 
 
 def test_pool_chunks_are_the_same_from_the_cache_cold_warm_or_off(tmp_path, monkeypatch) -> None:
@@ -150,4 +156,3 @@ def test_a_portfolio_batch_uses_the_pool_and_says_so(tmp_path) -> None:
         rows[1]["consumption_kwh.tenants"], rel=1e-12
     )
     assert rows[0]["allocated_kwh.tenants"] != rows[1]["allocated_kwh.tenants"]
-    assert household_pool.active() is None  # switched off again after the unit

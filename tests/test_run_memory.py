@@ -10,15 +10,24 @@ import pytest
 
 from energysim.config.scenario import load_scenario, participant_ids, scenario_from_dict
 from energysim.inputs import preflight as preflight_module
+from energysim.inputs.context import RunContext
+from energysim.inputs.loading import read_sharing_files
 from energysim.inputs.preflight import consumption_dtype
-from energysim.sharing import flows as flows_module
+from energysim.results.balance import check_energy_balance
+from energysim.sharing import blocks as blocks_module
 from energysim.sharing.allocation import allocate_own_strings
-from energysim.sharing.flows import Flows as _Flows
-from energysim.sharing.flows import OwnStrings, block_rows, column_sums, sum_columns
+from energysim.sharing.blocks import block_rows, column_sums, sum_columns
+from energysim.sharing.building import share_building
+from energysim.sharing.flows import Flows
 from energysim.sharing.flows import priced_grid_import_eur as _priced_grid_import_eur
-from energysim.sharing.waterfall import allocate_building, empty_flows
+from energysim.sharing.own_strings import (
+    ComputedStrings,
+    StoredShare,
+    StoredStrings,
+    StringShare,
+    own_strings,
+)
 from energysim.simulate import (
-    check_energy_balance,
     participants_table,
     run,
     timeseries_table,
@@ -26,7 +35,6 @@ from energysim.simulate import (
 from tests.helpers import write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]
-NOTHING = np.broadcast_to(np.zeros(1), (1, 1))
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +42,16 @@ def default_result():
     return run(load_scenario(REPO / "scenarios" / "rotterdam-galerijflat.toml"))
 
 
-@pytest.mark.parametrize("own_strings", [True, False])
-def test_priced_import_by_blocks_equals_the_whole_sum(own_strings: bool) -> None:
+@pytest.mark.parametrize("with_strings", [True, False])
+def test_priced_import_by_blocks_equals_the_whole_sum(with_strings: bool) -> None:
     rng = np.random.default_rng(1)
     n, p = 5000, 23
     cons = rng.random((n, p))
-    own = rng.random((n, p)) * 0.3 if own_strings else np.broadcast_to(np.zeros(1), (n, p))
+    own = rng.random((n, p)) * 0.3 if with_strings else np.broadcast_to(np.zeros(1), (n, p))
     shared = rng.random((n, p)) * 0.3
     price = rng.random(n)
-    flows = _Flows(own, np.broadcast_to(np.zeros(1), (n, p)), shared)
+    parts = [StoredShare(slice(0, p), own, None)] if with_strings else []
+    flows = Flows(own_strings(parts, cons, exported=False), shared)
     whole = (np.maximum(cons - (own + shared), 0.0) * price[:, None]).sum(axis=0)
     assert _priced_grid_import_eur(cons, flows, price).tobytes() == whole.tobytes()
 
@@ -88,12 +97,12 @@ def test_one_string_broadcast_equals_one_per_dwelling() -> None:
         allocate_own_strings(s[:, None][:, [0, 0]], d)
 
 
-# --------------------------------------------------------------------------- issue 19 item 4
+# -------------------------------------------------------- own strings: one string per building
 def test_own_strings_are_computed_from_one_string_not_stored(default_result) -> None:
     r = default_result
     flows = r.flows
-    assert flows.strings is not None
-    assert flows.own.strides[0] == 0 and flows.own_export.strides[0] == 0  # no (T, P) arrays
+    assert isinstance(flows.own, ComputedStrings)  # no (T, P) arrays: one string a building
+    assert flows.own.string_kwh.shape == (len(r.index), 1)
     b = r.scenario.buildings[0]
     ids = participant_ids(b)["tenants"][: b.tenants.participating]
     cols = [r.participants.index.get_loc(p) for p in ids]
@@ -115,7 +124,7 @@ def test_own_strings_of_any_selection_equal_the_dense_arrays(exported: bool) -> 
     rng = np.random.default_rng(3)
     cons = rng.random((300, 9))
     s1, s2 = rng.random(300), rng.random(300)
-    strings = OwnStrings.none(cons, exported).with_string(s1, slice(1, 4)).with_string(s2, [6, 8])
+    strings = own_strings([StringShare(slice(1, 4), s1), StringShare([6, 8], s2)], cons, exported)
     used, surplus = np.zeros_like(cons), np.zeros_like(cons)
     for s, c in ((s1, [1, 2, 3]), (s2, [6, 8])):
         used[:, c] = np.minimum(s[:, None], cons[:, c])
@@ -126,15 +135,32 @@ def test_own_strings_of_any_selection_equal_the_dense_arrays(exported: bool) -> 
         want = np.ascontiguousarray(used[rows][:, pick])
         assert strings.used(rows, cols).tobytes() == want.tobytes()
         assert np.array_equal(strings.surplus(rows, cols), surplus[rows][:, pick])
-    flows = _Flows(NOTHING, NOTHING, rng.random((300, 9)), strings)
+    flows = Flows(strings, rng.random((300, 9)))
     assert flows.received().tobytes() == (used + flows.shared).tobytes()
+    # the same strings kept as arrays (as home batteries leave them) read the same
+    stored = own_strings(
+        [
+            StoredShare(slice(1, 4), used[:, 1:4], surplus[:, 1:4] if exported else None),
+            StoredShare([6, 8], used[:, [6, 8]], surplus[:, [6, 8]] if exported else None),
+        ],
+        cons,
+        exported,
+    )
+    assert isinstance(stored, StoredStrings)
+    for cols in (None, slice(2, 7), 3, 5, [8, 1, 6], np.array([0, 2, 3]), slice(6, 9)):
+        pick = slice(None) if cols is None else cols
+        assert stored.used(rows, cols).tobytes() == strings.used(rows, cols).tobytes()
+        assert np.array_equal(stored.surplus(rows, cols), surplus[rows][:, pick])
+    assert Flows(stored, flows.shared).received().tobytes() == flows.received().tobytes()
+    for a, b in zip(stored.annual_kwh(), strings.annual_kwh(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-15)
 
 
 def test_column_sums_by_blocks_equal_the_whole_sum(monkeypatch) -> None:
     x = np.random.default_rng(4).random((5000, 7))
     assert column_sums(lambda r: x[r], 5000, 7).tobytes() == x.sum(axis=0).tobytes()
-    monkeypatch.setattr(flows_module, "BLOCK_BYTES", 8 * 7 * 64)  # 64 rows a block
-    assert flows_module.block_rows(7) == 64
+    monkeypatch.setattr(blocks_module, "BLOCK_BYTES", 8 * 7 * 64)  # 64 rows a block
+    assert blocks_module.block_rows(7) == 64
     assert column_sums(lambda r: x[r], 5000, 7).tobytes() == x.sum(axis=0).tobytes()
 
 
@@ -175,18 +201,20 @@ def test_waterfall_block_by_block_equals_one_pass(key: dict | str, tmp_path: Pat
     r = run(load_scenario(write_scenario(tmp_path, data)))
     scenario, index, participants = r.scenario, r.index, r.participants
     assert block_rows(len(participants)) < len(index)  # several blocks
+    context = RunContext.make(scenario, r.tariffs, index, participants)
+    files = read_sharing_files(context)
+    cons = r.consumption_kwh.to_numpy()
     got = {}
     for one_pass in (False, True):
-        flows = empty_flows(scenario, r.consumption_kwh.to_numpy())
+        shared = np.zeros(cons.shape)
         shares = [
-            allocate_building(
-                scenario, b, index, r.generation_kwh, r.consumption_kwh, participants, flows,
-                keep_waterfall=one_pass,
+            share_building(
+                context, b, r.generation_kwh, cons, files, shared, one_pass=one_pass
             )
             for b in scenario.buildings
         ]  # fmt: skip
         got[one_pass] = (
-            flows.shared.tobytes(),
+            shared.tobytes(),
             [(s.export_kwh.tobytes(), s.sce_kwh.tobytes()) for s in shares],
         )
     assert got[False] == got[True]

@@ -16,10 +16,10 @@ from energysim.core.errors import ScenarioError
 from energysim.inputs import heating
 from energysim.inputs.array_generation import load_weather
 from energysim.inputs.timeindex import year_index
+from energysim.results.balance import check_energy_balance
 from energysim.results.outputs import write_run
 from energysim.sharing.battery import check_limits
 from energysim.simulate import (
-    check_energy_balance,
     participants_table,
     run,
     summary,

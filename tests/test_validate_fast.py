@@ -127,7 +127,7 @@ def test_memory_refusal_is_the_same_in_validate_and_run(
 @pytest.mark.parametrize("step_min", [15, 60])
 def test_interval_count_is_the_length_of_the_year_index(step_min: int) -> None:
     """preflight counts the intervals without pandas for the memory check; a run asserts
-    the same count (simulate.with_axis). Every zone, a leap year and a common one."""
+    the same count (inputs.context.run_context). Every zone, a leap year and a common one."""
     for zone in sorted(zoneinfo.available_timezones()):
         for year in (2024, 2027):
             expected = len(year_index(year, step_min, zone))

@@ -34,12 +34,16 @@ from energysim.core.errors import DataError, EnergysimError, ScenarioError, expe
 from energysim.core.names import check_safe_name, slugify
 from energysim.core.publish import ensure_output_dir, make_temp_file, write_text_atomically
 from energysim.core.textfile import read_text_file
-from energysim.inputs import household_pool
+from energysim.inputs.household_pool import HouseholdPool
 
 SUMMARY_NAME = "batch_summary"
 UNITS_DIR = "units"
 LOG_NAME = "computed.log"
 MAX_CHUNK = 20
+
+WORKER_POOL = HouseholdPool()
+"""This process's pool of household-years (:mod:`energysim.inputs.household_pool`): kept
+across the units a worker runs, passed to those that draw their households from it."""
 
 
 @dataclass(frozen=True)
@@ -233,8 +237,7 @@ def run_unit(
         scenario = scenario_from_dict(
             unit.scenario, base_dir=Path(unit.base_dir), source=unit.unit_id
         )
-        with household_pool.using(unit.household_pool):
-            result = run(scenario)
+        result = run(scenario, household_pool=WORKER_POOL if unit.household_pool else None)
         row = {**base, "status": "ok", "error": "", **flatten_summary(summary(result))}
         if detail:
             write_run(result, Path(out_dir) / UNITS_DIR / "detail", csv_dialect)

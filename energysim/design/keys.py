@@ -43,12 +43,14 @@ import pandas as pd
 from scipy import optimize, sparse
 
 from energysim.config.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
+from energysim.inputs.context import RunInputs
+from energysim.inputs.loading import supply_price_eur_per_kwh
 from energysim.money.year_one import year_one_money
-from energysim.results.result import Result, RunInputs
+from energysim.results.result import Result
 from energysim.sharing import allocation as alloc
-from energysim.sharing.flows import NO_FLOW, Flows, annual_energy
-from energysim.sharing.waterfall import building_waterfalls
-from energysim.simulate import run, supply_price_eur_per_kwh
+from energysim.sharing.flows import Flows, annual_energy
+from energysim.sharing.own_strings import given_strings
+from energysim.simulate import building_waterfalls, run
 
 Objective = Literal["total", "maxmin", "proportional"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
@@ -191,10 +193,9 @@ class TierProblem:
         for b, a in zip(self.buildings, allocated, strict=True):
             shared = np.zeros(b.consumption_kwh.shape)
             shared[b.steps] = a
-            own = NO_FLOW if b.own_kwh is None else b.own_kwh
-            own_export = NO_FLOW if b.own_export_kwh is None else b.own_export_kwh
+            own = given_strings(b.own_kwh, b.own_export_kwh, b.consumption_kwh)
             rows = annual_energy(
-                b.index, b.consumption_kwh, Flows(own, own_export, shared), self.price_eur_per_kwh
+                b.index, b.consumption_kwh, Flows(own, shared), self.price_eur_per_kwh
             )
             where = r.annual.columns.get_indexer(rows.columns)
             values[np.ix_(b.columns, where)] = rows.to_numpy()

@@ -56,8 +56,9 @@ from energysim.design.prices import (
     what_is_needed,
 )
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
+from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
-from energysim.results.result import Result, RunInputs
+from energysim.results.result import Result
 from energysim.simulate import run
 
 DESIGN_PARTS: tuple[str, ...] = (

@@ -26,7 +26,8 @@ import pandas as pd
 from energysim.config.scenario import Scenario
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
-from energysim.results.result import Result, RunInputs
+from energysim.inputs.context import RunInputs
+from energysim.results.result import Result
 from energysim.simulate import run
 
 DEFAULT_FACTORS: tuple[float, ...] = tuple(float(f) for f in np.linspace(0.25, 2.0, 15))

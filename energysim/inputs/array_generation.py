@@ -1,11 +1,12 @@
 """Generation per array of a scenario [kWh/interval]: measured columns, else pvlib.
 
 The scenario-facing side of :mod:`energysim.inputs.generation`: reads the weather the scenario
-names (:func:`load_weather`), takes the measured ``generation_csv`` columns where given
-(:func:`measured_generation_kwh`, each cell checked against the array's capacity) and
-simulates the other arrays per kWp of their plane, scaled by their capacity. With the
-embedded weather the per-kWp profile of a plane is computed once per process and kept in
-:mod:`energysim.inputs.profile_cache` on disk.
+names (:func:`load_weather`) and the measured ``generation_csv`` columns
+(:func:`measured_generation_kwh`, each cell checked against the array's capacity), which
+:mod:`energysim.inputs.loading` calls in a run's order; :func:`generation_kwh` takes the
+measured columns where given and simulates the other arrays per kWp of their plane,
+scaled by their capacity. With the embedded weather the per-kWp profile of a plane is
+computed once per process and kept in :mod:`energysim.inputs.profile_cache` on disk.
 """
 
 from __future__ import annotations
@@ -76,20 +77,26 @@ def load_weather(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
     )
 
 
-def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
+def generation_kwh(
+    scenario: Scenario,
+    index: pd.DatetimeIndex,
+    measured: pd.DataFrame,
+    weather_file: pd.DataFrame | None,
+) -> pd.DataFrame:
     """AC generation per array [kWh/interval]: measured columns where given, else pvlib.
 
-    Modelled arrays are simulated per kWp and scaled by their capacity (PVWatts is
-    linear in the capacity: the inverter's rating scales with it too). With the
-    embedded weather, the per-kWp profile of an orientation is computed once per process
-    and shared by every array and complex with the same site, year and plane.
+    ``measured`` is :func:`measured_generation_kwh`'s frame, ``weather_file`` the
+    scenario's weather file on the simulation axis (:func:`load_weather`; None with the
+    embedded weather, or when every array is measured). Modelled arrays are simulated
+    per kWp and scaled by their capacity (PVWatts is linear in the capacity: the
+    inverter's rating scales with it too). With the embedded weather, the per-kWp
+    profile of an orientation is computed once per process and shared by every array
+    and complex with the same site, year and plane.
     """
     arrays = [a for b in scenario.buildings for a in b.arrays]
     ids = [a.id for a in arrays]
     out = np.empty((len(index), len(arrays)))
-    measured = measured_generation_kwh(scenario, index)
     site, spec = scenario.site, scenario.weather
-    wx: pd.DataFrame | None = None
     for j, a in enumerate(arrays):
         if a.id in measured.columns:
             out[:, j] = measured[a.id].to_numpy(dtype=np.float64)
@@ -108,9 +115,13 @@ def generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.DataFrame:
         if spec.source == "embedded":
             per_kwp = _embedded_per_kwp_kwh(_embedded_weather_key(scenario), shape, len(index))
         else:
-            wx = load_weather(scenario, index) if wx is None else wx
+            assert weather_file is not None, "a modelled array reads the weather file"
             per_kwp = generation.simulate_generation_kwh(
-                wx, site.latitude_deg, site.longitude_deg, site.altitude_m, _unit_plane(shape)
+                weather_file,
+                site.latitude_deg,
+                site.longitude_deg,
+                site.altitude_m,
+                _unit_plane(shape),
             ).to_numpy()[:, 0]
         out[:, j] = per_kwp * a.dc_capacity_kwp
     return pd.DataFrame(out, index=index, columns=pd.Index(ids, name="id"), copy=False)

@@ -9,7 +9,7 @@ consumption of the common connection and the participating dwellings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,7 @@ from energysim.config.scenario import (
 )
 from energysim.core.messages import Message
 from energysim.inputs import ev, heating
+from energysim.inputs.context import RunContext
 
 FloatArray = NDArray[np.float64]
 
@@ -153,27 +154,33 @@ def ev_loads(
     )
 
 
-def add_electric_loads(
-    scenario: Scenario,
-    index: pd.DatetimeIndex,
-    participants: pd.DataFrame,
+def with_electric_loads(
+    context: RunContext,
     consumption_kwh: FloatArray,
     generation_kwh: pd.DataFrame,
     temp_air_degc: Callable[[], FloatArray],
-) -> ElectricLoads:
-    """Add heat-pump and EV electricity to the dwellings' consumption, in place.
+) -> tuple[FloatArray, ElectricLoads]:
+    """The consumption with heat-pump and EV electricity added to the dwellings', and
+    what was added.
 
     Parameters
     ----------
+    context : RunContext
     consumption_kwh : numpy.ndarray
-        ``(n_steps, n_participants)`` in participant order; changed in place.
+        ``(n_steps, n_participants)`` in participant order (not changed).
     generation_kwh : pandas.DataFrame
         Generation per array (for solar-following chargers).
     temp_air_degc : callable
         Returns the outdoor temperature on the simulation axis (read only when needed).
+
+    Returns
+    -------
+    numpy.ndarray, ElectricLoads
+        A new array of ``consumption_kwh``'s shape and precision [kWh/interval].
     """
+    scenario, index, column = context.scenario, context.index, context.column
+    consumption_kwh = consumption_kwh.copy()
     n_steps, n_part = consumption_kwh.shape
-    column = {pid: j for j, pid in enumerate(participants.index)}
     out = ElectricLoads(
         heat_kwh=np.zeros(n_part),
         heat_pump_kwh=np.zeros(n_part),
@@ -210,7 +217,7 @@ def add_electric_loads(
             counts["ev_vehicles"] = len(cols)
             out.messages += _unserved_messages(b.id, charge, unserved)
         out.buildings[b.id] = counts
-    return out
+    return consumption_kwh, out
 
 
 UNSERVED_KWH_SAID = 0.5
@@ -246,7 +253,7 @@ def _unserved_messages(
 def _pv_surplus_kwh(
     b: Building,
     ids: dict[str, list[str]],
-    column: dict[str, int],
+    column: Mapping[str, int],
     consumption_kwh: FloatArray,
     generation_kwh: pd.DataFrame,
 ) -> FloatArray:

@@ -36,17 +36,16 @@ anything else of the run). Within a complex the statistics the generator is test
 (15-minute peaks, their correlation with annual use, the after-diversity peak of 40
 households) stay within the same tolerances (``tests/test_household_pool.py``).
 
-The pool is used only when switched on (:func:`using`): `energysim batch` of a portfolio
-switches it on unless ``--no-household-pool`` is given; a single `energysim run` never
-uses it.
+A run draws from a pool only when its context holds one
+(:class:`energysim.inputs.context.RunContext`): `energysim batch` of a portfolio passes
+each worker process's pool to its units unless ``--no-household-pool`` is given; a single
+`energysim run` never uses one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -233,22 +232,3 @@ def note(households: int) -> Message:
         households=households,
         band_ratio=BAND_RATIO,
     )
-
-
-_POOL = HouseholdPool()
-_ACTIVE: ContextVar[HouseholdPool | None] = ContextVar("household_pool", default=None)
-
-
-def active() -> HouseholdPool | None:
-    """The pool households are drawn from now, or None (generated one by one)."""
-    return _ACTIVE.get()
-
-
-@contextmanager
-def using(enabled: bool = True) -> Iterator[HouseholdPool | None]:
-    """Draw households from this process's pool inside the block (when ``enabled``)."""
-    token = _ACTIVE.set(_POOL if enabled else None)
-    try:
-        yield _ACTIVE.get()
-    finally:
-        _ACTIVE.reset(token)

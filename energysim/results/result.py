@@ -1,8 +1,9 @@
-"""What a run takes and returns: :class:`RunInputs` and :class:`Result`.
+"""What a run returns: :class:`Result`.
 
-The data that passes between the steps of :func:`energysim.simulate.run` and the tables
-that are made from it (:mod:`energysim.results.tables`). Time series are
-``DataFrame(index=interval starts, columns=ids)`` in kWh per interval.
+Everything :func:`energysim.simulate.run` computed, from which the tables are made
+(:mod:`energysim.results.tables`). Time series are ``DataFrame(index=interval starts,
+columns=ids)`` in kWh per interval. What a run starts from is
+:mod:`energysim.inputs.context`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from energysim.core.errors import ScenarioError, expect_type
+from energysim.core.errors import expect_type
 
 if TYPE_CHECKING:
     from energysim.config.scenario import Scenario
     from energysim.config.tariffs import TariffSet
+    from energysim.inputs.context import RunInputs
     from energysim.money.accounts import Accounts
     from energysim.sharing.flows import Flows
     from energysim.sharing.storage import StorageResult
-
-ROLE_NAMES = {"common": "common", "tenants": "tenant", "members": "member"}
-"""A tier's name -> the role of its participants (``participants["role"]``)."""
 
 
 @dataclass
@@ -33,8 +32,10 @@ class Result:
     Time series are ``DataFrame(index=interval starts, columns=ids)`` in kWh per
     interval; ``participants`` has one row per participant (index ``participant_id``).
     ``consumption_kwh`` is float32 in large runs
-    (:func:`energysim.inputs.preflight.consumption_dtype`; sum it with ``dtype=np.float64``);
-    ``own_string_kwh`` and ``own_export_kwh`` are computed from ``flows`` at each call.
+    (:func:`energysim.inputs.preflight.consumption_dtype`; the sums of
+    :mod:`energysim.sharing.blocks` and :mod:`energysim.sharing.flows` read it in
+    float64); ``received_kwh``, ``own_string_kwh`` and ``own_export_kwh`` are computed
+    from ``flows`` at each call.
     """
 
     scenario: Scenario
@@ -43,8 +44,9 @@ class Result:
     generation_kwh: pd.DataFrame
     consumption_kwh: pd.DataFrame
     flows: Flows
-    """The participants' flows: own strings (computed from one string per building where
-    read, see :class:`~energysim.sharing.flows.OwnStrings`) and shared (``shared_kwh``)."""
+    """The participants' flows: own strings (one interface whatever form the run keeps
+    them in, :class:`~energysim.sharing.own_strings.OwnStrings`) and shared
+    (``shared_kwh``)."""
     shared_kwh: pd.DataFrame
     export_kwh: pd.DataFrame
     sce_kwh: pd.DataFrame
@@ -75,9 +77,11 @@ class Result:
     def own_string_kwh(self) -> pd.DataFrame:
         """What each dwelling used of the string behind its meter [kWh/interval].
 
-        Computed at every call from one string per building (``min(string,
-        consumption)``): a new ``(n_steps, n_participants)`` frame, zero for
-        participants without a string. One participant: ``flows.own_kwh(cols=j)``.
+        Read at every call from the run's own strings (``flows.own``: ``min(string,
+        consumption)`` of one string per building, or the arrays home batteries left):
+        a new ``(n_steps, n_participants)`` frame, zero for participants without a
+        string (read-only zeros when nobody has one). One participant:
+        ``flows.own_kwh(cols=j)``.
         """
         return self._frame(self.flows.own_kwh())
 
@@ -86,62 +90,6 @@ class Result:
         """What each dwelling's string fed in [kWh/interval]: ``string - used`` when the
         surplus is exported, else zeros; a new frame at every call."""
         return self._frame(self.flows.own_export_kwh())
-
-
-@dataclass(frozen=True)
-class RunInputs:
-    """The physics of a run: generation per array and consumption per participant.
-
-    Given to :func:`energysim.simulate.run`, they replace the weather, PV and household models, so a
-    scenario can be run again with other keys, fees, owners or a scaled roof at the cost
-    of the allocation and the money only.
-
-    Attributes
-    ----------
-    generation_kwh : pandas.DataFrame
-        Time x array id [kWh/interval].
-    consumption_kwh : pandas.DataFrame
-        Time x participant id [kWh/interval].
-    notes : tuple of str
-        Notes of how they were made (e.g. filled meter gaps), kept in the run's messages.
-    """
-
-    generation_kwh: pd.DataFrame
-    consumption_kwh: pd.DataFrame
-    notes: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, result: Result) -> RunInputs:
-        """The inputs a run used (consumption before heat pumps and EVs, which a run adds)."""
-        if result.inputs is None:
-            raise ValueError("run inputs: this result does not keep them")
-        return result.inputs
-
-    def scaled(self, factor: float) -> RunInputs:
-        """Every array's generation times ``factor`` (PVWatts is linear in capacity) [-]."""
-        gen = pd.DataFrame(
-            self.generation_kwh.to_numpy() * factor,
-            index=self.generation_kwh.index,
-            columns=self.generation_kwh.columns,
-            copy=False,
-        )
-        return RunInputs(gen, self.consumption_kwh, self.notes)
-
-    def check(
-        self, index: pd.DatetimeIndex, scenario: Scenario, participants: pd.DataFrame
-    ) -> None:
-        """Raise when the inputs do not fit the scenario's year, arrays or participants."""
-        arrays = [a.id for b in scenario.buildings for a in b.arrays]
-        for what, frame, expected in (
-            ("generation_kwh", self.generation_kwh, arrays),
-            ("consumption_kwh", self.consumption_kwh, list(participants.index)),
-        ):
-            if not frame.index.equals(index) or list(frame.columns) != expected:
-                raise ScenarioError(
-                    f"scenario '{scenario.name}': run inputs '{what}': expected the year "
-                    f"{scenario.year} at {scenario.time_step_min} min with columns "
-                    f"{expected[:3]}..., found {len(frame)} rows with {list(frame.columns)[:3]}..."
-                )
 
 
 def expect_result(result: object, caller: str) -> None:

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from energysim.core.errors import ScenarioError
+from energysim.inputs.participants import ROLE_NAMES
 from energysim.money.accounts import distribution
 from energysim.ownership import rules as ownership
 from energysim.results import storage_report
-from energysim.results.result import ROLE_NAMES, Result, expect_result
-from energysim.sharing.flows import NO_FLOW, Flows, group_sums, result_flows
+from energysim.results.result import Result, expect_result
+from energysim.sharing.blocks import group_sums, take_kwh
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -190,13 +191,14 @@ def participant_audit(result: Result, participant_id: str) -> pd.DataFrame:
     role = str(result.participants.loc[participant_id, "role"])
     tier = {"common": "common", "tenant": "tenants", "member": "members"}[role]
     received: dict[str, np.ndarray] = {}
-    own = result_flows(result).own_kwh(cols=result.participants.index.get_loc(participant_id))
+    column = result.participants.index.get_loc(participant_id)
+    own = result.flows.own_kwh(cols=column)
     if own.any():
         received["own_string"] = own
     received[tier] = result.shared_kwh[participant_id].to_numpy()
     return monthly_audit(
         result.index,
-        result.consumption_kwh[participant_id].to_numpy(dtype=np.float64),
+        take_kwh(result.consumption_kwh.to_numpy(), cols=column),
         received,
         tz=result.scenario.site.timezone,
     )
@@ -206,7 +208,7 @@ def timeseries_table(result: Result) -> pd.DataFrame:
     """Interval series of generation, allocation per role and export [kWh/interval]."""
     expect_result(result, "timeseries_table")
     roles = result.participants["role"].to_numpy()
-    flows = result_flows(result)
+    flows = result.flows
     consumption = result.consumption_kwh.to_numpy()
     out = pd.DataFrame(index=result.index)
     out["generation_kwh"] = result.generation_kwh.to_numpy().sum(axis=1)
@@ -219,9 +221,7 @@ def timeseries_table(result: Result) -> pd.DataFrame:
         mask = (roles == name) & result.participants["participating"].to_numpy(dtype=bool)
         cols = np.flatnonzero(mask)
         out[f"consumption_{key}_kwh"] = group_sums(
-            lambda r, c: Flows(NO_FLOW, NO_FLOW, consumption).received(r, c),
-            cols,
-            len(result.index),
+            lambda r, c: take_kwh(consumption, r, c), cols, len(result.index)
         )
     storage_report.add_timeseries_columns(out, result)
     out.index.name = "time"

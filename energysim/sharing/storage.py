@@ -17,6 +17,10 @@ throughput degradation (:func:`energysim.sharing.battery.battery_life`) the mean
 capacity, and a second pass runs at that capacity. Energy per interval balances:
 generation = received + fed in + charge - discharge, and charge - discharge = SoC
 change + losses.
+
+Each function returns what it made: a battery's run, what its dwellings use and leave
+with it (home), what each participant received from it (shared, which the building's
+sharing adds to the shared energy it was handed, :func:`add_discharge`).
 """
 
 from __future__ import annotations
@@ -26,14 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from energysim.config.plausibility import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
-from energysim.config.scenario import BatteryFigures, HomeBatteries, SharedBattery
-from energysim.config.tariffs import TariffSet
-from energysim.core.series_csv import read_schedule_csv
+from energysim.config.scenario import BatteryFigures, Building, HomeBatteries, SharedBattery
+from energysim.inputs.context import RunContext
 from energysim.inputs.electrification import ElectricLoads
+from energysim.inputs.loading import SharingFiles
+from energysim.inputs.participants import Columns
 from energysim.sharing import allocation as alloc
 from energysim.sharing import dispatch as strategies
 from energysim.sharing.battery import (
@@ -45,9 +48,9 @@ from energysim.sharing.battery import (
     dispatch,
     equivalent_full_cycles,
 )
+from energysim.sharing.waterfall import WaterfallPass
 
 FloatArray = NDArray[np.float64]
-Columns = slice | list[int]
 SCE_MODES = ("sce", "postcoderoos")
 
 
@@ -70,7 +73,7 @@ def battery_spec(figures: BatteryFigures) -> BatterySpec:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class BatteryRun:
     """One battery (or a group of identical home batteries) over the simulated year.
 
@@ -180,41 +183,54 @@ def _window(spec: BatterySpec) -> float:
 
 
 # --------------------------------------------------------------------------- home batteries
-def add_home_batteries(
+def home_batteries(
     figures: HomeBatteries,
     building_id: str,
     used_kwh: FloatArray,
     surplus_kwh: FloatArray,
     demand_kwh: FloatArray,
     columns: Columns,
-    step_h: float,
-    lifetime_yr: int,
-) -> BatteryRun:
+    context: RunContext,
+    supply_price_eur_per_kwh: FloatArray,
+) -> tuple[BatteryRun, FloatArray, FloatArray]:
     """Charge each dwelling's battery from its string's surplus, discharge into its demand.
 
-    ``used_kwh`` and ``surplus_kwh`` (``(n_steps, n_taking_part)``, from
-    :func:`energysim.sharing.allocation.allocate_own_strings`) are updated in place: the battery's
-    discharge is used behind the meter, its charge no longer fed in (or passed on).
+    Parameters
+    ----------
+    used_kwh, surplus_kwh : numpy.ndarray
+        ``(n_steps, n_taking_part)`` what the dwellings used of their strings and what
+        was left (:func:`energysim.sharing.allocation.allocate_own_strings`) [kWh].
+    demand_kwh : numpy.ndarray
+        ``(n_steps, n_taking_part)`` their consumption [kWh].
+    columns : slice or list of int
+        Their participant columns.
+    supply_price_eur_per_kwh : numpy.ndarray
+        ``(n_steps,)`` bare supply price, the value of what a battery gives [EUR/kWh].
+
+    Returns
+    -------
+    BatteryRun, numpy.ndarray, numpy.ndarray
+        The batteries' run, and what the first ``n`` dwellings (those with a battery) use
+        and leave with it, ``(n_steps, n)`` [kWh]: the discharge is used behind the meter,
+        the charge no longer fed in (or passed on).
     """
     n = used_kwh.shape[1] if figures.dwellings is None else figures.dwellings
     with_battery = slice(0, n)
+    step_h = context.step_h
     room_c = surplus_kwh[:, with_battery]
     room_d = np.maximum(demand_kwh[:, with_battery] - used_kwh[:, with_battery], 0.0)
     spec, flows, life, cycles = _aged_dispatch(
         figures,
-        lifetime_yr,
+        context.scenario.finance.lifetime_yr,
         step_h,
         lambda s: dispatch(s, room_c, room_d, step_h),
         (room_c, room_d),
     )
     # never more than the dwelling uses (the scan's rounding may add an ulp)
-    used_kwh[:, with_battery] = np.minimum(
-        used_kwh[:, with_battery] + flows.discharge_kwh, demand_kwh[:, with_battery]
-    )
-    surplus_kwh[:, with_battery] = np.maximum(room_c - flows.charge_kwh, 0.0)
+    used = np.minimum(used_kwh[:, with_battery] + flows.discharge_kwh, demand_kwh[:, with_battery])
+    left = np.maximum(room_c - flows.charge_kwh, 0.0)
     positions = np.arange(columns.start, columns.stop) if isinstance(columns, slice) else columns
-    zero = np.zeros(n)
-    return BatteryRun(
+    run = BatteryRun(
         building_id=building_id,
         kind="home",
         figures=figures,
@@ -224,71 +240,52 @@ def add_home_batteries(
         cycles_per_yr=cycles,
         columns=np.asarray(positions, dtype=np.int64)[:n],
         received_kwh=flows.discharge_kwh.sum(axis=0),
-        received_value_eur=zero,  # filled by add_received_value
+        received_value_eur=(flows.discharge_kwh * supply_price_eur_per_kwh[:, None]).sum(axis=0),
         charged_kwh=flows.charge_kwh.sum(axis=0),
     )
+    return run, used, left
 
 
 # --------------------------------------------------------------------------- shared battery
-def day_ahead_price_eur_per_kwh(
-    battery: SharedBattery, index: pd.DatetimeIndex, supply_price_eur_per_kwh: FloatArray
-) -> FloatArray:
-    """The price series a price-aware battery looks at [EUR/kWh]: its own CSV or supply."""
-    if battery.price_csv is None:
-        return supply_price_eur_per_kwh
-    column = "price_excl_vat_eur_per_kwh"
-    ceiling = limit_of(f"tariffs.supply_{column}")
-    assert ceiling is not None
-    return read_schedule_csv(
-        battery.price_csv,
-        expected_index=index,
-        participant_ids=[column],
-        max_row_sum=None,
-        max_values={column: (ceiling.max, ceiling.reason)},
-        min_values={column: (PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON)},
-        unit="EUR/kWh",
-    )[:, 0]
+@dataclass(frozen=True)
+class SharedDischarge:
+    """What the participants received from a shared battery, to add to the run's shared
+    energy (:func:`add_discharge`).
+
+    Attributes
+    ----------
+    rows : numpy.ndarray
+        The intervals the battery discharged in.
+    received : tuple of (columns, numpy.ndarray)
+        Per netting tier, its participant columns and what each received in those
+        intervals, ``(len(rows), n_columns)`` [kWh].
+    """
+
+    rows: NDArray[np.intp]
+    received: tuple[tuple[Columns, FloatArray], ...]
 
 
-def add_shared_battery(
-    battery: SharedBattery,
-    building_id: str,
-    index: pd.DatetimeIndex,
-    tiers: Sequence[alloc.Tier],
-    tier_columns: dict[str, Columns],
-    allocated_kwh: dict[str, FloatArray],
-    netting_allocated_kwh: FloatArray,
-    common_export_kwh: FloatArray,
-    shared_kwh: FloatArray,
-    supply_price_eur_per_kwh: FloatArray,
-    tariffs: TariffSet,
-    lifetime_yr: int,
-) -> BatteryRun:
-    """Run a shared battery on a building's waterfall and share its energy by the keys.
+def shared_battery(
+    context: RunContext, b: Building, waterfall: WaterfallPass, prices: SharingFiles
+) -> tuple[BatteryRun, SharedDischarge]:
+    """Run a building's shared battery on its waterfall and share its energy by the keys.
 
     Parameters
     ----------
-    battery : SharedBattery
-    tiers : sequence of Tier
-        The waterfall's tiers as allocated (SCE tier excluded by the caller).
-    tier_columns : dict
-        Participant columns of every netting tier in ``shared_kwh``.
-    allocated_kwh : dict
-        What each tier received from the generation [kWh/interval].
-    netting_allocated_kwh : numpy.ndarray
-        ``(n_steps,)`` what all of ``tiers`` received together [kWh].
-    common_export_kwh : numpy.ndarray
-        ``(n_steps,)`` what the common connection feeds in without the battery [kWh].
-    shared_kwh : numpy.ndarray
-        ``(n_steps, n_participants)`` the run's shared energy; the battery's energy is
-        added to it in place.
-    supply_price_eur_per_kwh : numpy.ndarray
-        ``(n_steps,)`` bare supply price [EUR/kWh].
+    context : RunContext
+    b : Building
+        With a ``battery``.
+    waterfall : WaterfallPass
+        The building's waterfall of the whole year, as allocated.
+    prices : SharingFiles
+        The supply price [EUR/kWh] (the value of the battery's energy) and the day-ahead
+        prices a price-aware battery looks at.
 
     Returns
     -------
-    BatteryRun
-        With ``exported_kwh`` the battery energy no tier took.
+    BatteryRun, SharedDischarge
+        The battery's run (``exported_kwh``: the battery energy no tier took), and what
+        each participant received from it.
 
     Notes
     -----
@@ -297,31 +294,39 @@ def add_shared_battery(
     discharge is shared tier after tier: tier ``i`` receives
     ``min(remaining, cap_frac * discharge, cap_kwh - a_i)`` and divides it with its key.
     """
+    battery = b.battery
+    assert battery is not None
+    n_steps = context.n_steps
+    tiers, allocated_kwh = waterfall.netting_tiers, waterfall.allocated_kwh
+    common_export_kwh = waterfall.export_kwh
     netting = [t for t in tiers if battery.discharge_counts_as_shared or t.name == "common"]
     # a <= D per participant, so the sums' difference is the demand left
-    demand = np.zeros(len(index))
+    demand = np.zeros(n_steps)
     for t in netting:
         demand += t.demand_kwh.sum(axis=1)
     if len(netting) == len(tiers):
-        taken = netting_allocated_kwh
+        taken = waterfall.netting_allocated_kwh
     else:
-        taken = sum((allocated_kwh[t.name].sum(axis=1) for t in netting), np.zeros(len(index)))
+        taken = sum((allocated_kwh[t.name].sum(axis=1) for t in netting), np.zeros(n_steps))
     room_d = np.maximum(demand - taken, 0.0)
-    step_h = float((index[1] - index[0]) / pd.Timedelta(hours=1))
+    supply = prices.supply_price_eur_per_kwh
     plan, label, room_d = _shared_plan(
-        battery, index, common_export_kwh, room_d, step_h, supply_price_eur_per_kwh, tariffs
+        battery, context, common_export_kwh, room_d, prices.day_ahead_price_eur_per_kwh(b.id)
     )
     greedy_rooms = None if battery.foresight == "perfect" else (common_export_kwh, room_d)
-    spec, flows, life, cycles = _aged_dispatch(battery, lifetime_yr, step_h, plan, greedy_rooms)
-    rows = np.flatnonzero(flows.discharge_kwh > 0.0)
-    received, remaining = _share_discharge(netting, rows, flows, allocated_kwh, tier_columns)
-    exported = np.zeros(len(index))
-    exported[rows] = remaining
-    positions, kwh, value_eur = _add_discharge(
-        received, rows, shared_kwh, supply_price_eur_per_kwh[rows]
+    lifetime_yr = context.scenario.finance.lifetime_yr
+    spec, flows, life, cycles = _aged_dispatch(
+        battery, lifetime_yr, context.step_h, plan, greedy_rooms
     )
-    return BatteryRun(
-        building_id=building_id,
+    rows = np.flatnonzero(flows.discharge_kwh > 0.0)
+    received, remaining = _share_discharge(
+        netting, rows, flows, allocated_kwh, waterfall.tier_columns
+    )
+    exported = np.zeros(n_steps)
+    exported[rows] = remaining
+    positions, kwh, value_eur = _received_per_participant(received, rows, supply[rows])
+    run = BatteryRun(
+        building_id=b.id,
         kind="shared",
         figures=battery,
         spec=spec,
@@ -335,31 +340,29 @@ def add_shared_battery(
         common_export_without_kwh=float(common_export_kwh.sum()),
         dispatch_label=label,
     )
+    return run, SharedDischarge(rows, tuple(received))
 
 
 def _shared_plan(
     battery: SharedBattery,
-    index: pd.DatetimeIndex,
+    context: RunContext,
     common_export_kwh: FloatArray,
     room_d: FloatArray,
-    step_h: float,
-    supply_price_eur_per_kwh: FloatArray,
-    tariffs: TariffSet,
+    day_ahead_price_eur_per_kwh: FloatArray,
 ) -> tuple[Callable[[BatterySpec], BatteryFlows], str, FloatArray]:
     """How the shared battery plans its year: its dispatch of a given spec, the label of
     its strategy, and the room to discharge it plans with (a price-aware battery keeps
     its energy for the dearer intervals) [kWh/interval].
 
-    A price-aware battery looks at its day-ahead prices
-    (:func:`day_ahead_price_eur_per_kwh`), with or without foresight; a self-consumption
-    one with perfect foresight at the supply price. A perfect-foresight plan values a
-    discharged kWh at that price plus energy tax, with VAT, and a charged kWh at the
-    feed-in compensation it forgoes.
+    A price-aware battery looks at its day-ahead prices (its own file's, else the supply
+    price), with or without foresight; a self-consumption one with perfect foresight at
+    the supply price (``day_ahead_price_eur_per_kwh`` is then the supply price). A
+    perfect-foresight plan values a discharged kWh at that price plus energy tax, with
+    VAT, and a charged kWh at the feed-in compensation it forgoes.
     """
     label: str = battery.dispatch
-    price = supply_price_eur_per_kwh
-    if battery.dispatch == "price_aware":
-        price = day_ahead_price_eur_per_kwh(battery, index, supply_price_eur_per_kwh)
+    tariffs, index, step_h = context.tariffs, context.index, context.step_h
+    price = day_ahead_price_eur_per_kwh
     if battery.foresight == "perfect":
         value = (price + tariffs.energy_tax_excl_vat_eur_per_kwh) * (1.0 + tariffs.vat_frac)
         label = f"{battery.dispatch}, perfect foresight (an upper bound, not achievable)"
@@ -417,27 +420,20 @@ def _share_discharge(
     return received, remaining
 
 
-def _add_discharge(
+def _received_per_participant(
     received: list[tuple[Columns, FloatArray]],
     rows: NDArray[np.intp],
-    shared_kwh: FloatArray,
     price_rows: FloatArray,
 ) -> tuple[list[NDArray[np.int64]], list[FloatArray], list[FloatArray]]:
-    """Add what each participant received from the battery to ``shared_kwh`` (in place);
-    per tier the participants' positions, annual kWh and its value at the supply price
-    ``price_rows`` of the intervals ``rows`` [kWh/yr, EUR/yr]."""
+    """Per tier the participants' positions, the annual kWh each received from the
+    battery and its value at the supply price ``price_rows`` of the intervals ``rows``
+    [kWh/yr, EUR/yr]."""
     positions: list[NDArray[np.int64]] = []
     kwh: list[FloatArray] = []
     value_eur: list[FloatArray] = []
     flat = bool((price_rows == price_rows[0]).all()) if len(rows) else True
     for cols, a in received:
-        if isinstance(cols, slice):
-            pos = np.arange(cols.start, cols.stop)
-            block = shared_kwh[:, cols]  # a view: the rows are added in place
-            block[rows] += a
-        else:
-            pos = np.asarray(cols)
-            shared_kwh[np.ix_(rows, pos)] += a
+        pos = np.arange(cols.start, cols.stop) if isinstance(cols, slice) else np.asarray(cols)
         positions.append(pos.astype(np.int64))
         received_kwh = a.sum(axis=0)
         kwh.append(received_kwh)
@@ -449,25 +445,32 @@ def _add_discharge(
     return positions, kwh, value_eur
 
 
-def add_received_value(run: BatteryRun, supply_price_eur_per_kwh: FloatArray) -> None:
-    """Fill a home battery run's ``received_value_eur`` (``sum_t d_t price_t``) [EUR]."""
-    d = run.flows.discharge_kwh
-    run.received_value_eur = (d * supply_price_eur_per_kwh[:, None]).sum(axis=0)
+def add_discharge(shared_kwh: FloatArray, discharge: SharedDischarge) -> None:
+    """Add what each participant received from a shared battery to ``shared_kwh``
+    (``(n_steps, n_participants)``, the run's shared energy the building's sharing was
+    handed), in place [kWh/interval]."""
+    rows = discharge.rows
+    for cols, a in discharge.received:
+        if isinstance(cols, slice):
+            block = shared_kwh[:, cols]  # a view: the rows are added in place
+            block[rows] += a
+        else:
+            shared_kwh[np.ix_(rows, np.asarray(cols))] += a
 
 
-@dataclass
+@dataclass(frozen=True)
 class StorageResult:
     """Batteries and electric loads of a run: absent from a run without them.
 
     Attributes
     ----------
-    batteries : list of BatteryRun
+    batteries : tuple of BatteryRun
         Shared and home batteries, building by building.
     loads : ElectricLoads or None
         Heat pumps and EV charging, when any building has them.
     """
 
-    batteries: list[BatteryRun]
+    batteries: tuple[BatteryRun, ...]
     loads: ElectricLoads | None = None
 
     def net_charge_kwh(self, n_steps: int) -> FloatArray:

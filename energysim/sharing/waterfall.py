@@ -1,55 +1,52 @@
-"""One building's sharing, set up from the scenario: own strings, then the waterfall.
+"""One building's waterfall, set up from the scenario: its tiers in order, then export.
 
-The kernels of :mod:`energysim.sharing.allocation` know nothing of scenarios; this module turns a
-building of a :class:`~energysim.config.scenario.Scenario` into their inputs (the pool, the
-tiers in the scenario's order with their demand, key and caps) and writes what they
-return into the run's :class:`~energysim.sharing.flows.Flows`, column by column of the
-building's participants.
+The kernels of :mod:`energysim.sharing.allocation` know nothing of scenarios; this module
+turns a building of a :class:`~energysim.config.scenario.Scenario` into their inputs (the
+tiers in the scenario's order with their demand, key and caps) and writes their
+allocation into the run's shared-energy array it is handed (``out``), column by column
+of the building's participants.
 
 Order within a building (domain.md section 3): the strings behind each participating
-dwelling's meter first (and home batteries behind them), then the common connection's
+dwelling's meter first (:mod:`energysim.sharing.building`), then the common connection's
 pool tier after tier (``allocation.order``), then export. A neighbourhood tier under the
 SCE or postcoderoos takes all that reaches it and feeds it in (no netting).
+
+Every step of the waterfall is decided per interval (caps are per interval), so it can
+be shared block by block of :func:`~energysim.sharing.blocks.block_rows` intervals
+(:func:`waterfall_by_blocks`: the tiers' demand exists for one block at a time, not as
+``(n_steps, n_participants)`` arrays) with every number the same as in one pass
+(:func:`waterfall_one_pass`, which keeps the tiers of the whole year for a shared battery
+and for :mod:`energysim.design.keys`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from energysim.config.scenario import (
     Building,
     EqualKey,
     MembersPolicy,
     ProportionalKey,
-    Scenario,
     ScheduleKey,
     StaticKey,
     TierPolicy,
     participant_ids,
 )
-from energysim.core.series_csv import read_schedule_csv
+from energysim.inputs.context import RunContext
+from energysim.inputs.participants import Columns
 from energysim.sharing import allocation as alloc
-from energysim.sharing import storage
-from energysim.sharing.flows import (
-    Columns,
-    Flows,
-    OwnStrings,
-    block_rows,
-    column_positions,
-    pick,
-    sum_columns,
-)
-
-if TYPE_CHECKING:
-    from energysim.results.result import Result
+from energysim.sharing.blocks import block_rows, pick
+from energysim.sharing.own_strings import BuildingStrings
 
 
-def tier_key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
-    """The allocation kernel's key of a tier; a schedule key reads its CSV."""
+def tier_key(policy: TierPolicy, shares_frac: np.ndarray | None = None) -> Any:
+    """The allocation kernel's key of a tier; a schedule key takes the shares its CSV
+    holds (``(n_steps, n_participants)``, read by :mod:`energysim.inputs.loading`)."""
     key = policy.key
     if isinstance(key, ProportionalKey):
         return alloc.ProportionalKey()
@@ -58,9 +55,21 @@ def tier_key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any
     if isinstance(key, EqualKey):
         return alloc.EqualKey(key.variant)
     if isinstance(key, ScheduleKey):
-        shares = read_schedule_csv(key.path, expected_index=index, participant_ids=ids)
-        return alloc.ScheduleKey(shares, key.variant)
+        assert shares_frac is not None, "a schedule key's shares are read before sharing"
+        return alloc.ScheduleKey(shares_frac, key.variant)
     raise AssertionError(f"unknown key {key!r}")
+
+
+def tier_keys(
+    context: RunContext, b: Building, schedules: Mapping[tuple[str, str], np.ndarray]
+) -> dict[str, Any]:
+    """The allocation key of each tier of the building that has participants
+    (``schedules``: the shares of its schedule keys, per (building id, tier))."""
+    policy = context.scenario.allocation
+    return {
+        role: tier_key(getattr(policy, role), schedules.get((b.id, role)))
+        for role in context.tier_ids(b)
+    }
 
 
 @dataclass(frozen=True)
@@ -87,224 +96,150 @@ class BuildingWaterfall:
     reach_kwh: dict[str, np.ndarray]
 
 
-@dataclass
-class BuildingAllocation:
-    """What sharing one building's generation gave (:func:`allocate_building`).
-
-    The participants' flows are written into the run's :class:`~energysim.sharing.flows.Flows`;
-    these are the building's own series [kWh/interval] and what a shared battery needs.
+@dataclass(frozen=True)
+class WaterfallPass:
+    """A building's waterfall over the whole year in one pass (:func:`waterfall_one_pass`).
 
     Attributes
     ----------
+    pool_kwh : numpy.ndarray
+        ``(n_steps,)`` what the waterfall shared [kWh/interval].
+    tiers : tuple of energysim.sharing.allocation.Tier
+        In order, as allocated (an SCE tier last).
+    tier_columns : dict of str to slice or list of int
+        Each netting tier's participant columns (no SCE tier).
+    allocated_kwh : dict of str to numpy.ndarray
+        What each tier received [kWh/interval] (for consecutive columns, a view of the
+        ``out`` the pass wrote into).
+    reach_kwh : dict of str to numpy.ndarray
+        What reached each tier [kWh/interval].
     export_kwh : numpy.ndarray
-        ``(n_steps,)`` everything fed in: the common connection's remainder, the own
-        strings' surplus and the SCE tier's energy.
-    common_export_kwh : numpy.ndarray
         ``(n_steps,)`` what the common connection feeds in after the waterfall.
     sce_kwh : numpy.ndarray
         ``(n_steps,)`` what the neighbourhood tier feeds in under the SCE (zeros without).
-    generation_kwh : numpy.ndarray
-        ``(n_steps,)`` the building's generation, all arrays.
-    netting_tiers : list of energysim.sharing.allocation.Tier
-        The tiers that net their energy, as allocated (no SCE tier); empty when the
-        building was shared block by block (it has no shared battery).
-    tier_columns : dict of str to slice or list of int
-        Each netting tier's participant columns.
-    tier_allocated_kwh : dict of str to numpy.ndarray
-        What each tier received from the pool; empty when shared block by block.
-    netting_allocated_kwh : numpy.ndarray
-        ``(n_steps,)`` what the netting tiers received together.
-    home_battery : energysim.sharing.storage.BatteryRun or None
-        The building's home batteries behind the meters, already run.
-    waterfall : BuildingWaterfall or None
-        Only when asked for (``keep_waterfall``).
     """
 
-    export_kwh: np.ndarray
-    common_export_kwh: np.ndarray
-    sce_kwh: np.ndarray
-    generation_kwh: np.ndarray
-    netting_tiers: list[alloc.Tier]
+    pool_kwh: np.ndarray
+    tiers: tuple[alloc.Tier, ...]
     tier_columns: dict[str, Columns]
-    tier_allocated_kwh: dict[str, np.ndarray]
-    netting_allocated_kwh: np.ndarray
-    home_battery: storage.BatteryRun | None
-    waterfall: BuildingWaterfall | None
+    allocated_kwh: dict[str, np.ndarray]
+    reach_kwh: dict[str, np.ndarray]
+    export_kwh: np.ndarray
+    sce_kwh: np.ndarray
 
+    @property
+    def netting_tiers(self) -> list[alloc.Tier]:
+        """The tiers that net their energy, as allocated (no SCE tier)."""
+        return [t for t in self.tiers if t.name in self.tier_columns]
 
-def allocate_building(
-    scenario: Scenario,
-    b: Building,
-    index: pd.DatetimeIndex,
-    gen: pd.DataFrame,
-    cons: pd.DataFrame,
-    participants: pd.DataFrame,
-    flows: Flows,
-    *,
-    keep_waterfall: bool = False,
-) -> BuildingAllocation:
-    """Own strings, then the waterfall of one building.
+    @property
+    def netting_allocated_kwh(self) -> np.ndarray:
+        """``(n_steps,)`` what the netting tiers received together [kWh/interval]."""
+        return self.pool_kwh - self.export_kwh - self.sce_kwh
 
-    Writes the building's columns of ``flows`` (own string, own-string export, shared)
-    and returns its series (:class:`BuildingAllocation`), with its waterfall when
-    ``keep_waterfall``.
-
-    Notes
-    -----
-    Every step of the waterfall is decided per interval (caps are per interval), so a
-    building without a shared battery is shared block by block of
-    :func:`~energysim.sharing.flows.block_rows` intervals: the tiers' demand exists
-    for one block at a time, not as ``(n_steps, n_participants)`` arrays, and every
-    number is the same as in one pass. A shared battery (which reads each tier's
-    allocation of the whole year) and ``keep_waterfall`` take one pass.
-    """
-    ids = participant_ids(b)
-    n_steps = len(index)
-    column = {pid: j for j, pid in enumerate(participants.index)}
-    cons_values = cons.to_numpy()
-    taking_part = column_positions(column, ids["tenants"][: b.tenants.participating])
-    per_dwelling = [a.id for a in b.arrays if a.setup == "per_dwelling"]
-    pool = sum_columns(gen, [a.id for a in b.arrays if a.setup == "common"])
-    own_export = np.zeros(n_steps)
-    home: storage.BatteryRun | None = None
-    if per_dwelling:  # the scenario ensures tenants.participating > 0
-        own_export, to_pool, home = _own_strings(
-            scenario, b, index, sum_columns(gen, per_dwelling), cons_values, taking_part, flows
+    def kept(self, context: RunContext, building_id: str) -> BuildingWaterfall:
+        """The waterfall to share again (:class:`BuildingWaterfall`)."""
+        ids = context.participants.index
+        return BuildingWaterfall(
+            building_id=building_id,
+            pool_kwh=self.pool_kwh,
+            tiers=tuple(replace(t, out=None) for t in self.tiers),
+            participant_ids={
+                name: [str(p) for p in ids[c]] for name, c in self.tier_columns.items()
+            },
+            reach_kwh=self.reach_kwh,
         )
-        if to_pool is not None:
-            pool = pool + to_pool
-    keys = _tier_keys(scenario, b, index, participants, column)
-    one_pass = keep_waterfall or b.battery is not None
-    step = n_steps if one_pass else block_rows(len(participants))
+
+
+def waterfall_one_pass(
+    context: RunContext,
+    b: Building,
+    pool_kwh: np.ndarray,
+    consumption_kwh: np.ndarray,
+    own: BuildingStrings | None,
+    keys: dict[str, Any],
+    out: np.ndarray | None,
+) -> WaterfallPass:
+    """Share a building's pool over its tiers, the whole year at once.
+
+    Parameters
+    ----------
+    pool_kwh : numpy.ndarray
+        ``(n_steps,)`` what the common connection shares [kWh/interval].
+    consumption_kwh : numpy.ndarray
+        ``(n_steps, n_participants)`` the run's consumption [kWh/interval].
+    own : StringShare or StoredShare or None
+        The building's own strings (their use comes off the tenants' demand).
+    keys : dict
+        Each tier's key (:func:`tier_keys`).
+    out : numpy.ndarray or None
+        ``(n_steps, n_participants)`` the run's shared energy: the building's columns
+        are written; None: the allocation is only returned.
+    """
+    rows = slice(0, context.n_steps)
+    tiers, tier_cols, sce_tier = _tiers(context, b, rows, consumption_kwh, own, pool_kwh, keys, out)
+    result = alloc.allocate_waterfall(pool_kwh, tiers)
+    _write(out, rows, tier_cols, result)
+    sce = result.allocated_kwh["members"][:, 0] if sce_tier else np.zeros(context.n_steps)
+    return WaterfallPass(
+        pool_kwh=pool_kwh,
+        tiers=tuple(tiers),
+        tier_columns=tier_cols,
+        allocated_kwh=dict(result.allocated_kwh),
+        reach_kwh=dict(result.reach_kwh),
+        export_kwh=result.export_kwh,
+        sce_kwh=sce,
+    )
+
+
+def waterfall_by_blocks(
+    context: RunContext,
+    b: Building,
+    pool_kwh: np.ndarray,
+    consumption_kwh: np.ndarray,
+    own: BuildingStrings | None,
+    keys: dict[str, Any],
+    out: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share a building's pool block by block of intervals, writing its participants'
+    columns of ``out``; the same numbers as :func:`waterfall_one_pass` (arguments as
+    there).
+
+    Returns
+    -------
+    export_kwh, sce_kwh : numpy.ndarray
+        ``(n_steps,)`` what the common connection feeds in after the waterfall, and
+        what the neighbourhood tier feeds in under the SCE (zeros without) [kWh/interval].
+    """
+    n_steps = context.n_steps
     export, sce = np.empty(n_steps), np.zeros(n_steps)
-    reach: dict[str, np.ndarray] = {}
+    step = block_rows(len(context.participants))
     for start in range(0, n_steps, step):
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
-            scenario, b, rows, cons_values, participants, column, bool(per_dwelling),
-            pool[rows], flows, keys,
-        )  # fmt: skip
-        result = alloc.allocate_waterfall(pool[rows], tiers)
+            context, b, rows, consumption_kwh, own, pool_kwh[rows], keys, out
+        )
+        result = alloc.allocate_waterfall(pool_kwh[rows], tiers)
+        _write(out, rows, tier_cols, result)
         export[rows] = result.export_kwh
-        for name, reach_b in result.reach_kwh.items():
-            reach.setdefault(name, np.empty(n_steps))[rows] = reach_b
-        for tier_name, tier_columns in tier_cols.items():
-            if not isinstance(tier_columns, slice):
-                flows.shared[rows, tier_columns] = result.allocated_kwh[tier_name]
         if sce_tier:
             sce[rows] = result.allocated_kwh["members"][:, 0]
-    one_pass = step >= n_steps
-    waterfall = (
-        BuildingWaterfall(
-            building_id=b.id,
-            pool_kwh=pool,
-            tiers=tuple(replace(t, out=None) for t in tiers),
-            participant_ids={
-                name: [str(p) for p in participants.index[c]] for name, c in tier_cols.items()
-            },
-            reach_kwh=reach,
-        )
-        if keep_waterfall
-        else None
-    )
-    return BuildingAllocation(
-        export_kwh=export + own_export + sce,
-        common_export_kwh=export,
-        sce_kwh=sce,
-        generation_kwh=sum_columns(gen, [a.id for a in b.arrays]),
-        netting_tiers=[t for t in tiers if t.name in tier_cols] if one_pass else [],
-        tier_columns=tier_cols,
-        tier_allocated_kwh=result.allocated_kwh if one_pass else {},
-        netting_allocated_kwh=pool - export - sce,
-        home_battery=home,
-        waterfall=waterfall,
-    )
+    return export, sce
 
 
-def _own_strings(
-    scenario: Scenario,
-    b: Building,
-    index: pd.DatetimeIndex,
-    strings_total_kwh: np.ndarray,
-    cons_values: np.ndarray,
-    taking_part: Columns,
-    flows: Flows,
-) -> tuple[np.ndarray, np.ndarray | None, storage.BatteryRun | None]:
-    """The strings behind each participating dwelling's meter, and home batteries.
-
-    Every dwelling's string is the same share of the per-dwelling arrays. Without home
-    batteries the string is kept in ``flows.strings`` (what each dwelling used and fed
-    in is computed from it where it is read); with them, what a dwelling uses is written
-    into ``flows.own`` and its surplus into ``flows.own_export`` when it is exported.
-    Returns the building's own-string export (zeros when the surplus goes to the
-    waterfall), the surplus for the waterfall's pool (None when exported) and the home
-    batteries' run (None without) [kWh/interval].
-    """
-    policy = scenario.allocation
-    n_taking_part = min(b.tenants.participating, len(participant_ids(b)["tenants"]))
-    # every dwelling's string is the same: broadcast one column
-    strings = strings_total_kwh / n_taking_part
-    exported = policy.per_dwelling_surplus == "export"
-    if flows.strings is not None:  # no (n_steps, n_dwellings) arrays: block by block
-        assert b.home_batteries is None, "home batteries change the own strings in place"
-        flows.strings = flows.strings.with_string(strings, taking_part)
-        surplus, step = np.empty(len(index)), block_rows(cons_values.shape[1])
-        for start in range(0, len(index), step):
-            rows = slice(start, start + step)
-            _, surplus_b = alloc.allocate_own_strings(
-                strings[rows, None], pick(cons_values, rows, taking_part)
-            )
-            surplus[rows] = surplus_b.sum(axis=1)
-        return (surplus, None, None) if exported else (np.zeros(len(index)), surplus, None)
-    in_place = isinstance(taking_part, slice)
-    used, own_surplus = alloc.allocate_own_strings(
-        strings[:, None],
-        cons_values[:, taking_part],
-        out=flows.own[:, taking_part] if in_place else None,
-        surplus_out=flows.own_export[:, taking_part] if in_place and exported else None,
-    )
-    home: storage.BatteryRun | None = None
-    if b.home_batteries is not None:  # behind each meter, before any sharing
-        home = storage.add_home_batteries(  # changes used and own_surplus in place
-            b.home_batteries,
-            b.id,
-            used,
-            own_surplus,
-            cons_values[:, taking_part],
-            taking_part,
-            float((index[1] - index[0]) / pd.Timedelta(hours=1)),
-            scenario.finance.lifetime_yr,
-        )
-    if not in_place:
-        flows.own[:, taking_part] = used
-        if exported:
-            flows.own_export[:, taking_part] = own_surplus
-    if exported:
-        return own_surplus.sum(axis=1), None, home
-    return np.zeros(len(index)), own_surplus.sum(axis=1), home
-
-
-def _tier_keys(
-    scenario: Scenario,
-    b: Building,
-    index: pd.DatetimeIndex,
-    participants: pd.DataFrame,
-    column: dict[str, int],
-) -> dict[str, Any]:
-    """The allocation key of each tier of the building that has participants (a
-    schedule key's CSV is read once, for every block of intervals)."""
-    ids = participant_ids(b)
-    policy = scenario.allocation
-    keys: dict[str, Any] = {}
-    for role in policy.order:
-        tp: TierPolicy = getattr(policy, role)
-        if role == "members" and getattr(tp, "mode", None) in ("sce", "postcoderoos"):
-            continue
-        chosen = ids[role][: b.tenants.participating] if role == "tenants" else ids[role]
-        tier_ids = [str(p) for p in participants.index[column_positions(column, chosen)]]
-        if tier_ids:
-            keys[role] = tier_key(tp, index, tier_ids)
-    return keys
+def _write(
+    out: np.ndarray | None,
+    rows: slice,
+    tier_cols: dict[str, Columns],
+    result: alloc.WaterfallResult,
+) -> None:
+    """Write the allocation of tiers whose columns are not consecutive into ``out``
+    (the kernel wrote the others in place)."""
+    if out is None:
+        return
+    for name, cols in tier_cols.items():
+        if not isinstance(cols, slice):
+            out[rows, cols] = result.allocated_kwh[name]
 
 
 def _key_rows(key: Any, rows: slice) -> Any:
@@ -315,16 +250,14 @@ def _key_rows(key: Any, rows: slice) -> Any:
 
 
 def _tiers(
-    scenario: Scenario,
+    context: RunContext,
     b: Building,
     rows: slice,
-    cons_values: np.ndarray,
-    participants: pd.DataFrame,
-    column: dict[str, int],
-    has_own_strings: bool,
+    consumption_kwh: np.ndarray,
+    own: BuildingStrings | None,
     pool: np.ndarray,
-    flows: Flows,
     keys: dict[str, Any],
+    out: np.ndarray | None,
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
     """The building's tiers in the scenario's order for the intervals ``rows``, their
     columns, and whether the last one is an SCE tier (it feeds in all that reaches it;
@@ -335,8 +268,8 @@ def _tiers(
     Consecutive columns get ``out``: the kernel writes their allocation in place.
     """
     ids = participant_ids(b)
-    policy = scenario.allocation
-    eligible = participants["sharing_eligible"].to_numpy(dtype=bool)
+    policy = context.scenario.allocation
+    eligible = context.participants["sharing_eligible"].to_numpy(dtype=bool)
     tiers: list[alloc.Tier] = []
     tier_cols: dict[str, Columns] = {}
     sce_tier = False
@@ -344,17 +277,17 @@ def _tiers(
         tp: TierPolicy = getattr(policy, role)
         cols: Columns
         if role == "common":
-            cols = column_positions(column, ids["common"])
-            d = pick(cons_values, rows, cols)
+            cols = context.columns(ids["common"])
+            d = pick(consumption_kwh, rows, cols)
         elif role == "tenants":
-            cols = column_positions(column, ids["tenants"][: b.tenants.participating])
-            d = pick(cons_values, rows, cols)
-            if has_own_strings:  # what the own string left
-                used = flows.own_kwh(rows, cols)
-                d = np.subtract(d, used, out=used if used.base is None else None)
+            cols = context.columns(ids["tenants"][: b.tenants.participating])
+            d = pick(consumption_kwh, rows, cols)
+            if own is not None:  # what the own string left
+                used = own.used(rows, consumption_kwh)
+                d = np.subtract(d, used, out=used)
             d = _sharing_demand(eligible, cols, d)
         else:
-            cols = column_positions(column, ids["members"])
+            cols = context.columns(ids["members"])
             assert isinstance(tp, MembersPolicy)
             if tp.mode in ("sce", "postcoderoos"):
                 # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
@@ -372,9 +305,8 @@ def _tiers(
                     )
                 )
                 continue
-            d = _sharing_demand(eligible, cols, pick(cons_values, rows, cols))
-        tier_ids = [str(p) for p in participants.index[cols]]
-        if not tier_ids:
+            d = _sharing_demand(eligible, cols, pick(consumption_kwh, rows, cols))
+        if not len(context.participants.index[cols]):
             continue
         tier_cols[role] = cols
         tiers.append(
@@ -385,24 +317,10 @@ def _tiers(
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
                 # consecutive columns: the allocation is written in place
-                out=flows.shared[rows, cols] if isinstance(cols, slice) else None,
+                out=out[rows, cols] if out is not None and isinstance(cols, slice) else None,
             )
         )
     return tiers, tier_cols, sce_tier
-
-
-def empty_flows(scenario: Scenario, cons_values: np.ndarray) -> Flows:
-    """The run's flows before sharing: shared energy zeros; own strings kept as one
-    string per building (:class:`~energysim.sharing.flows.OwnStrings`), or as full arrays when
-    home batteries change them in place."""
-    n_steps, n_participants = cons_values.shape
-    has_own = any(a.setup == "per_dwelling" for b in scenario.buildings for a in b.arrays)
-    exported = has_own and scenario.allocation.per_dwelling_surplus == "export"
-    if has_own and any(b.home_batteries is not None for b in scenario.buildings):
-        return Flows.zeros(n_steps, n_participants, own=True, own_export=exported)
-    flows = Flows.zeros(n_steps, n_participants, own=False, own_export=False)
-    flows.strings = OwnStrings.none(cons_values, exported) if has_own else None
-    return flows
 
 
 def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.ndarray:
@@ -411,27 +329,3 @@ def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.nd
     if not eligible[cols].all():  # another supplier: out of sharing (x 1.0 is exact)
         d = d * eligible[cols][None, :]
     return d
-
-
-def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
-    """The waterfall of each building of a run, on the run's generation and consumption.
-
-    For re-sharing the same energy with other keys (see :mod:`energysim.design.keys`)
-    without simulating weather, generation or households again.
-    """
-    scenario = result.scenario
-    flows = empty_flows(scenario, result.consumption_kwh.to_numpy())
-    waterfalls = [
-        allocate_building(
-            scenario,
-            b,
-            result.index,
-            result.generation_kwh,
-            result.consumption_kwh,
-            result.participants,
-            flows,
-            keep_waterfall=True,
-        ).waterfall
-        for b in scenario.buildings
-    ]
-    return [w for w in waterfalls if w is not None]
