@@ -25,7 +25,7 @@ from i18n import t
 from upload_files import refuse_server_files
 
 from energysim.batch.sweep import get_path, set_path
-from energysim.config.plausibility import plausibility_warnings, result_warnings
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import (
     Allocation,
     Finance,
@@ -39,6 +39,7 @@ from energysim.config.scenario import (
     scenario_to_toml,
 )
 from energysim.core.errors import EnergysimError, ScenarioError
+from energysim.results.warnings import result_warnings
 from energysim.simulate import participants_table, resolve, run, summary, timeseries_table
 
 REPO = Path(__file__).resolve().parents[1]

@@ -34,7 +34,6 @@ from energysim.config.plausibility import (
     PRICE_MIN_REASON,
     limit_of,
     plausibility_warnings,
-    result_warnings,
 )
 from energysim.config.scenario import Building, Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
@@ -62,6 +61,7 @@ from energysim.results.tables import (
     summary,
     timeseries_table,
 )
+from energysim.results.warnings import result_warnings
 from energysim.sharing import storage
 from energysim.sharing.flows import Flows, annual_energy, check_balance, into_scheme_kwh
 from energysim.sharing.flows import check_energy_balance as check_energy_balance

@@ -17,9 +17,9 @@ from energysim.config.plausibility import (
     max_generation_kwh_per_interval,
     max_household_kwh_per_interval,
     plausibility_warnings,
-    result_warnings,
 )
 from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.results.warnings import result_warnings
 from tests.helpers import minimal
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,11 +8,11 @@ Two kinds of check live here, each with its figure and the reason for it:
   use :func:`max_generation_kwh_per_interval`, :func:`max_household_kwh_per_interval` and
   :func:`max_common_kwh_per_interval` per cell.
 - **Warnings**: possible but unusual values (a household using 40,000 kWh a year, 8 kWp
-  per dwelling of a block of flats, a household gaining more than its whole bill).
-  :func:`plausibility_warnings` checks a scenario before a run and
-  :func:`result_warnings` a finished run; both return sentences for the user, which the
-  CLI prints and ``summary.json`` lists under ``messages``; each is a
-  :class:`energysim.core.messages.Message`, so the dashboard can say it in Dutch.
+  per dwelling of a block of flats). :func:`plausibility_warnings` checks a scenario
+  before a run (a finished run: :func:`energysim.results.warnings.result_warnings`); it
+  returns sentences for the user, which the CLI prints and ``summary.json`` lists under
+  ``messages``; each is a :class:`energysim.core.messages.Message`, so the dashboard can
+  say it in Dutch.
 
 The module is a table plus small pure functions; it reads no files and knows no screens,
 so the dashboard can show the same limits and warnings as the command line.
@@ -32,7 +32,6 @@ from energysim.core.messages import Message
 
 if TYPE_CHECKING:  # the scenario module imports this one: types only, no import cycle
     from energysim.config.scenario import Scenario
-    from energysim.results.result import Result
 
 __all__ = [
     "LIMITS",
@@ -44,7 +43,6 @@ __all__ = [
     "max_household_kwh_per_interval",
     "max_common_kwh_per_interval",
     "plausibility_warnings",
-    "result_warnings",
 ]
 
 HOURS_PER_YEAR_MAX = 8784.0
@@ -433,9 +431,6 @@ SCE_KWP_PER_MEMBER_MAX = 5.0
 SCE_LARGE_CONNECTION_KWP_MAX = 500.0
 """SCE: large connections up to 500 kWp (domain.md section 4)."""
 
-SPECIFIC_YIELD_USUAL = (600.0, 1_200.0)
-"""Dutch roofs yield about 750-1,000 kWh per kWp a year (domain.md section 7)."""
-
 EV_KWH_PER_DAY_USUAL_MAX = 40.0
 """A car charged at home rarely needs more than this a day [kWh/day per vehicle]. A
 Dutch passenger car drives about 13,000 km a year (CBS), 35 km a day: at 0.18-0.20
@@ -696,74 +691,4 @@ def _sce_warnings(where: str, b: Any) -> list[str]:
                 capacity_kwp=b.capacity_kwp,
             )
         )
-    return out
-
-
-def result_warnings(result: Result) -> list[str]:
-    """Unusual figures of a finished run, as sentences for the user.
-
-    Parameters
-    ----------
-    result : Result
-        A finished run.
-
-    Returns
-    -------
-    list of Message
-        Households gaining more a year than their whole electricity bill without the
-        scheme; a specific yield outside :data:`SPECIFIC_YIELD_USUAL`.
-
-    Raises
-    ------
-    TypeError
-        When ``result`` is not a Result.
-    """
-    from energysim.results.result import expect_result  # pandas: not for reading a scenario
-
-    expect_result(result, "result_warnings")
-    out: list[str] = []
-    money, roles = result.money, result.participants["role"]
-    household = (roles != "common").to_numpy()
-    benefit = money["benefit_eur"].to_numpy()
-    # the bill before the fixed energy-tax rebate: a small user's net bill is near zero or
-    # negative (the rebate is a fixed credit per connection), so a modest benefit can
-    # exceed it; what a household pays for electricity before that credit cannot be
-    # exceeded by a plausible scheme (payouts and service costs included)
-    t = result.tariffs
-    rebate = t.tax_rebate_excl_vat_eur_per_yr * (1.0 + t.vat_frac)
-    bill = money["bill_without_eur"].to_numpy() + rebate
-    above = household & (benefit > bill + 0.005)
-    if above.any():
-        first = int(above.nonzero()[0][0])
-        pid = result.participants.index[first]
-        out.append(
-            Message(
-                f"{int(above.sum())} household(s) gain more a year than their whole "
-                f"electricity bill without the scheme (before the energy-tax rebate), e.g. "
-                f"{pid}: benefit EUR {benefit[first]:,.0f}/yr, bill EUR {bill[first]:,.0f}/yr; "
-                "check consumption, capacity and payouts",
-                "benefit_above_bill",
-                count=int(above.sum()),
-                participant=str(pid),
-                benefit_eur=float(benefit[first]),
-                bill_eur=float(bill[first]),
-            )
-        )
-    capacity = result.scenario.capacity_kwp
-    generation = float(result.generation_kwh.to_numpy().sum())
-    if capacity > 0 and generation > 0:
-        specific = generation / capacity
-        low, high = SPECIFIC_YIELD_USUAL
-        if not low <= specific <= high:
-            out.append(
-                Message(
-                    f"specific yield {specific:,.0f} kWh/kWp is outside what Dutch roofs give "
-                    f"(about 750-1,000 kWh/kWp; {low:,.0f}-{high:,.0f} taken as usual); "
-                    "check capacity and measured generation",
-                    "specific_yield_unusual",
-                    specific_yield=specific,
-                    low=low,
-                    high=high,
-                )
-            )
     return out
