@@ -29,13 +29,14 @@ import os
 import numpy as np
 import pandas as pd
 
+from energysim.config.buildings import Building
 from energysim.config.plausibility import (
     PRICE_EUR_PER_KWH_MIN,
     PRICE_MIN_REASON,
     limit_of,
     plausibility_warnings,
 )
-from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
 from energysim.core.series_csv import read_schedule_csv

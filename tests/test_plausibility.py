@@ -112,7 +112,7 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     )
     # storage and electrification: the renovated example has a shared battery, heat pumps
     # and EVs; home batteries come from their own model, so every name is the format's
-    from energysim.config.scenario import HomeBatteries
+    from energysim.config.features import HomeBatteries
 
     repo = Path(__file__).resolve().parents[1]
     renovated = load_scenario(repo / "scenarios" / "galerijflat-na-renovatie.toml").model_dump()

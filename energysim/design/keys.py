@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
-from energysim.config.scenario import EqualKey, ProportionalKey, Scenario, StaticKey
+from energysim.config.allocation_policy import EqualKey, ProportionalKey, StaticKey
+from energysim.config.scenario import Scenario
 from energysim.money.year_one import year_one_money
 from energysim.results.result import Result, RunInputs
 from energysim.sharing import allocation as alloc

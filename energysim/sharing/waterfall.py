@@ -20,17 +20,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from energysim.config.scenario import (
-    Building,
+from energysim.config.allocation_policy import (
     EqualKey,
     MembersPolicy,
     ProportionalKey,
-    Scenario,
     ScheduleKey,
     StaticKey,
     TierPolicy,
-    participant_ids,
 )
+from energysim.config.buildings import Building
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.core.series_csv import read_schedule_csv
 from energysim.sharing import allocation as alloc
 from energysim.sharing import storage
