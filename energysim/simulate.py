@@ -30,12 +30,8 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.buildings import Building
-from energysim.config.plausibility import (
-    PRICE_EUR_PER_KWH_MIN,
-    PRICE_MIN_REASON,
-    limit_of,
-    plausibility_warnings,
-)
+from energysim.config.limits import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
@@ -108,7 +104,7 @@ def run(scenario: Scenario | str | os.PathLike[str], *, inputs: RunInputs | None
     Result
         Time series, per-participant annual figures and money; ``messages`` holds the
         run's notes and the plausibility warnings of its inputs and results
-        (:mod:`energysim.config.plausibility`).
+        (:mod:`energysim.config.plausibility`, :mod:`energysim.results.warnings`).
 
     Raises
     ------

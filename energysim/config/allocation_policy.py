@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from energysim.config.base_model import DataPath, Model
+from energysim.config.limits import bounds
 
 __all__ = [
     "Allocation",
@@ -39,7 +40,7 @@ class StaticKey(Model):
     """Fixed shares of the tier's energy (NL energiedeel-overeenkomst, AT statisch)."""
 
     method: Literal["static"] = "static"
-    shares_frac: list[Annotated[float, Field(ge=0, le=1)]]
+    shares_frac: list[Annotated[float, bounds("allocation.tenants.key.shares_frac[]")]]
     variant: Literal["export", "redistribute"] = "export"
 
     @field_validator("shares_frac")
@@ -72,11 +73,11 @@ class TierPolicy(Model):
     """How one tier of the waterfall shares what reaches it."""
 
     key: Key = Field(default_factory=ProportionalKey)
-    cap_frac: float | None = Field(
-        default=None, ge=0, le=1, description="At most this share of each interval's generation."
+    cap_frac: Annotated[float | None, bounds("allocation.tenants.cap_frac")] = Field(
+        default=None, description="At most this share of each interval's generation."
     )
-    cap_kwh: float | None = Field(
-        default=None, ge=0, description="At most this per interval [kWh]."
+    cap_kwh: Annotated[float | None, bounds("allocation.tenants.cap_kwh")] = Field(
+        default=None, description="At most this per interval [kWh]."
     )
 
 

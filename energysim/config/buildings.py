@@ -21,6 +21,7 @@ from pydantic import (
 
 from energysim.config.base_model import DataPath, Model, check_list_length
 from energysim.config.features import EvCharging, HeatPumps, HomeBatteries, SharedBattery
+from energysim.config.limits import bounds
 from energysim.config.site import RoofArray
 
 __all__ = [
@@ -38,10 +39,16 @@ class ConsumptionDistribution(Model):
     """Annual consumption drawn per household from a distribution [kWh/yr]."""
 
     distribution: Literal["lognormal", "normal", "uniform"] = "lognormal"
-    mean_kwh: float = Field(gt=0, description="Mean annual consumption [kWh/yr].")
-    sd_kwh: float = Field(ge=0, description="Standard deviation [kWh/yr] (half-width for uniform).")
-    min_kwh: float = Field(default=300.0, ge=0, description="Floor of a draw [kWh/yr].")
-    seed: int = Field(default=0, ge=0)
+    mean_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.mean_kwh")] = Field(
+        description="Mean annual consumption [kWh/yr]."
+    )
+    sd_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.sd_kwh")] = Field(
+        description="Standard deviation [kWh/yr] (half-width for uniform)."
+    )
+    min_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.min_kwh")] = Field(
+        default=300.0, description="Floor of a draw [kWh/yr]."
+    )
+    seed: Annotated[int, bounds("buildings[].tenants.annual_kwh.seed")] = 0
 
     @model_validator(mode="after")
     def _spread_of_households(self) -> ConsumptionDistribution:
@@ -64,7 +71,7 @@ def _consumption_kind(value: Any) -> str:
 
 
 ConsumptionSpec = Annotated[
-    Annotated[list[Annotated[float, Field(ge=0)]], Tag("~list")]
+    Annotated[list[Annotated[float, bounds("buildings[].tenants.annual_kwh[]")]], Tag("~list")]
     | Annotated[ConsumptionDistribution, Tag("~table")],
     Discriminator(_consumption_kind),
 ]
@@ -82,7 +89,9 @@ class Households(Model):
     archetypes: list[str] | Literal["mixed"] = Field(
         default="mixed", description="Per household, or 'mixed' for the default social-housing mix."
     )
-    profile_seed: int = Field(default=0, ge=0, description="Seed of the household profiles.")
+    profile_seed: Annotated[int, bounds("buildings[].tenants.profile_seed")] = Field(
+        default=0, description="Seed of the household profiles."
+    )
     suppliers: list[str] | None = Field(
         default=None, description="Supplier per household; sharing needs the scheme's supplier."
     )
@@ -91,13 +100,15 @@ class Households(Model):
 class Tenants(Households):
     """Dwellings of the complex that take part (the others still share the common saving)."""
 
-    participating: int = Field(ge=0, description="Dwellings taking part in direct use.")
+    participating: Annotated[int, bounds("buildings[].tenants.participating")] = Field(
+        description="Dwellings taking part in direct use."
+    )
 
 
 class Members(Households):
     """Neighbourhood members of the energy cooperative for this building's roof."""
 
-    count: int = Field(default=0, ge=0)
+    count: Annotated[int, bounds("buildings[].members.count")] = 0
     certificates: list[float] | None = Field(
         default=None, description="Certificates per member (SCE payout key); default equal."
     )
@@ -106,25 +117,32 @@ class Members(Households):
 class CommonInstallations(Model):
     """Common installations behind the complex's common connection [kWh/yr each]."""
 
-    lift_kwh_per_yr: float = Field(default=0.0, ge=0)
-    lighting_kwh_per_yr: float = Field(default=0.0, ge=0)
-    ventilation_kwh_per_yr: float = Field(default=0.0, ge=0)
-    pumps_kwh_per_yr: float = Field(default=0.0, ge=0)
-    other_kwh_per_yr: float = Field(default=0.0, ge=0)
+    lift_kwh_per_yr: Annotated[float, bounds("buildings[].common.lift_kwh_per_yr")] = 0.0
+    lighting_kwh_per_yr: Annotated[float, bounds("buildings[].common.lighting_kwh_per_yr")] = 0.0
+    ventilation_kwh_per_yr: Annotated[
+        float, bounds("buildings[].common.ventilation_kwh_per_yr")
+    ] = 0.0
+    pumps_kwh_per_yr: Annotated[float, bounds("buildings[].common.pumps_kwh_per_yr")] = 0.0
+    other_kwh_per_yr: Annotated[float, bounds("buildings[].common.other_kwh_per_yr")] = 0.0
     connection: Literal["small", "large"] = Field(
         default="small",
         description="Size of the common connection: small (kleinverbruik, up to 3x80 A: fixed "
         "network charge, net metering until 2026) or large (grootverbruik: capacity-based "
         "network tariff, never net metering, no tax rebate).",
     )
-    contracted_capacity_kw: float = Field(
+    contracted_capacity_kw: Annotated[
+        float, bounds("buildings[].common.contracted_capacity_kw")
+    ] = Field(
         default=60.0,
-        gt=0,
         description="Contracted transport capacity of a large common connection [kW] "
         "(estimate: just above 3x80 A = 55 kVA).",
     )
-    lighting_presence_dimming_frac: float = Field(default=0.0, ge=0, lt=1)
-    ventilation_night_setback_frac: float = Field(default=0.0, ge=0, lt=1)
+    lighting_presence_dimming_frac: Annotated[
+        float, bounds("buildings[].common.lighting_presence_dimming_frac")
+    ] = 0.0
+    ventilation_night_setback_frac: Annotated[
+        float, bounds("buildings[].common.ventilation_night_setback_frac")
+    ] = 0.0
     profiles_csv: DataPath | None = Field(
         default=None,
         description="Measured series replacing modelled installations: columns among lift, "
@@ -157,7 +175,7 @@ class Building(Model):
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.]+$")
     postcode: str = Field(pattern=r"^[1-9][0-9]{3}( ?[A-Z]{2})?$", description="Dutch postcode.")
-    dwellings: int = Field(gt=0)
+    dwellings: Annotated[int, bounds("buildings[].dwellings")]
     floor_area_m2: list[float] | None = Field(
         default=None, description="Floor area per dwelling [m2] (service-cost key 'floor_area')."
     )

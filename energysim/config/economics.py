@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from energysim.config.base_model import DataPath, Model
+from energysim.config.limits import bounds
 from energysim.config.owner_types import OwnerType
 
 __all__ = ["Finance", "Owner", "OwnershipPolicy", "Tariffs"]
@@ -34,29 +35,49 @@ class Tariffs(Model):
     (``vat_frac``) where a consumer pays them, ``_incl_vat`` ones are taken as they are.
     """
 
-    supply_price_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
-    energy_tax_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
-    energy_tax_bracket2_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
-    bracket1_limit_kwh: float | None = Field(default=None, gt=0)
-    vat_frac: float | None = Field(default=None, ge=0, le=1)
-    tax_rebate_excl_vat_eur_per_yr: float | None = Field(default=None, ge=0)
-    network_charge_incl_vat_eur_per_yr: float | None = Field(
-        default=None, ge=0, description="Network charge of a small connection, incl. VAT."
-    )
+    supply_price_excl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.supply_price_excl_vat_eur_per_kwh")
+    ] = None
+    energy_tax_excl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.energy_tax_excl_vat_eur_per_kwh")
+    ] = None
+    energy_tax_bracket2_excl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.energy_tax_bracket2_excl_vat_eur_per_kwh")
+    ] = None
+    bracket1_limit_kwh: Annotated[float | None, bounds("tariffs.bracket1_limit_kwh")] = None
+    vat_frac: Annotated[float | None, bounds("tariffs.vat_frac")] = None
+    tax_rebate_excl_vat_eur_per_yr: Annotated[
+        float | None, bounds("tariffs.tax_rebate_excl_vat_eur_per_yr")
+    ] = None
+    network_charge_incl_vat_eur_per_yr: Annotated[
+        float | None, bounds("tariffs.network_charge_incl_vat_eur_per_yr")
+    ] = Field(default=None, description="Network charge of a small connection, incl. VAT.")
     net_metering: bool | None = None
-    feed_in_compensation_excl_vat_eur_per_kwh: float | None = Field(
-        default=None, ge=0, description="Paid per kWh fed in (no VAT: small-business exemption)."
-    )
-    feed_in_cost_incl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
-    feed_in_cost_bands_incl_vat_eur_per_month: list[Annotated[float, Field(ge=0)]] | None = Field(
+    feed_in_compensation_excl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.feed_in_compensation_excl_vat_eur_per_kwh")
+    ] = Field(default=None, description="Paid per kWh fed in (no VAT: small-business exemption).")
+    feed_in_cost_incl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.feed_in_cost_incl_vat_eur_per_kwh")
+    ] = None
+    feed_in_cost_bands_incl_vat_eur_per_month: (
+        list[Annotated[float, bounds("tariffs.feed_in_cost_bands_incl_vat_eur_per_month[]")]] | None
+    ) = Field(
         default=None,
         description="Monthly feed-in fee incl. VAT by band of 250 kWh/yr fed in "
         "(band k: 250k-250(k+1)).",
     )
-    large_network_fixed_excl_vat_eur_per_yr: float | None = Field(default=None, ge=0)
-    large_network_contract_excl_vat_eur_per_kw_per_yr: float | None = Field(default=None, ge=0)
-    large_network_peak_excl_vat_eur_per_kw_per_month: float | None = Field(default=None, ge=0)
-    large_network_transport_excl_vat_eur_per_kwh: float | None = Field(default=None, ge=0)
+    large_network_fixed_excl_vat_eur_per_yr: Annotated[
+        float | None, bounds("tariffs.large_network_fixed_excl_vat_eur_per_yr")
+    ] = None
+    large_network_contract_excl_vat_eur_per_kw_per_yr: Annotated[
+        float | None, bounds("tariffs.large_network_contract_excl_vat_eur_per_kw_per_yr")
+    ] = None
+    large_network_peak_excl_vat_eur_per_kw_per_month: Annotated[
+        float | None, bounds("tariffs.large_network_peak_excl_vat_eur_per_kw_per_month")
+    ] = None
+    large_network_transport_excl_vat_eur_per_kwh: Annotated[
+        float | None, bounds("tariffs.large_network_transport_excl_vat_eur_per_kwh")
+    ] = None
     supply_price_csv: DataPath | None = Field(
         default=None,
         description="Dynamic contract: bare supply price excl. VAT per interval or hour of the "
@@ -84,63 +105,69 @@ class Finance(Model):
     subsidy, outside VAT.
     """
 
-    capex_eur_per_kwp: float = Field(default=750.0, ge=0, description="estimate: EUR 650-900/kWp")
-    opex_eur_per_kwp_per_yr: float = Field(default=15.0, ge=0, description="estimate: EUR 10-20")
-    lifetime_yr: int = Field(default=25, ge=1, le=60)
-    discount_rate_frac: float = Field(default=0.04, ge=-0.5, le=1)
+    capex_eur_per_kwp: Annotated[float, bounds("finance.capex_eur_per_kwp")] = Field(
+        default=750.0, description="estimate: EUR 650-900/kWp"
+    )
+    opex_eur_per_kwp_per_yr: Annotated[float, bounds("finance.opex_eur_per_kwp_per_yr")] = Field(
+        default=15.0, description="estimate: EUR 10-20"
+    )
+    lifetime_yr: Annotated[int, bounds("finance.lifetime_yr")] = 25
+    discount_rate_frac: Annotated[float, bounds("finance.discount_rate_frac")] = 0.04
     service_cost_key: Literal["per_dwelling", "floor_area"] = "per_dwelling"
-    panel_fee_eur_per_yr: float = Field(
-        default=0.0, ge=0, description="Usage fee per participating dwelling [EUR/yr]."
+    panel_fee_eur_per_yr: Annotated[float, bounds("finance.panel_fee_eur_per_yr")] = Field(
+        default=0.0, description="Usage fee per participating dwelling [EUR/yr]."
     )
-    sharing_fee_eur_per_kwh: float = Field(
-        default=0.0, ge=0, description="Fee members pay per shared kWh [EUR/kWh]."
+    sharing_fee_eur_per_kwh: Annotated[float, bounds("finance.sharing_fee_eur_per_kwh")] = Field(
+        default=0.0, description="Fee members pay per shared kWh [EUR/kWh]."
     )
-    tenant_sharing_fee_eur_per_kwh: float = Field(
+    tenant_sharing_fee_eur_per_kwh: Annotated[
+        float, bounds("finance.tenant_sharing_fee_eur_per_kwh")
+    ] = Field(
         default=0.0,
-        ge=0,
         description="Fee participating tenants pay per kWh shared from the waterfall "
         "(not their own string's, which the panel fee covers), incl. VAT [EUR/kWh].",
     )
-    common_fee_eur_per_kwh: float = Field(
+    common_fee_eur_per_kwh: Annotated[float, bounds("finance.common_fee_eur_per_kwh")] = Field(
         default=0.0,
-        ge=0,
         description="Price the common connection pays the owners per kWh of solar power "
         "it uses, charged to the tenants through the service costs, incl. VAT [EUR/kWh].",
     )
-    price_indexation_frac_per_yr: float = Field(
-        default=0.02,
-        ge=-0.1,
-        le=0.2,
-        description="Yearly indexation of energy prices and running costs (estimate).",
+    price_indexation_frac_per_yr: Annotated[
+        float, bounds("finance.price_indexation_frac_per_yr")
+    ] = Field(
+        default=0.02, description="Yearly indexation of energy prices and running costs (estimate)."
     )
-    fee_indexation_frac_per_yr: float = Field(
-        default=0.0,
-        ge=-0.1,
-        le=0.2,
-        description="Yearly indexation of the panel fee and the fees per kWh (members', "
-        "tenants', common connection's) (default 0: a fee fixed in the agreement).",
+    fee_indexation_frac_per_yr: Annotated[float, bounds("finance.fee_indexation_frac_per_yr")] = (
+        Field(
+            default=0.0,
+            description="Yearly indexation of the panel fee and the fees per kWh (members', "
+            "tenants', common connection's) (default 0: a fee fixed in the agreement).",
+        )
     )
-    inverter_replacement_eur_per_kwp: float = Field(
-        default=100.0, ge=0, description="Inverter replacement (estimate) [EUR/kWp]."
-    )
-    inverter_replacement_year: int | None = Field(default=13, ge=1)
+    inverter_replacement_eur_per_kwp: Annotated[
+        float, bounds("finance.inverter_replacement_eur_per_kwp")
+    ] = Field(default=100.0, description="Inverter replacement (estimate) [EUR/kWp].")
+    inverter_replacement_year: Annotated[
+        int | None, bounds("finance.inverter_replacement_year")
+    ] = 13
     sce_available: bool | None = Field(
         default=None,
         description="SCE subsidy for this project; default: only for years up to 2026 "
         "(the regulation is recorded as lapsing 1 April 2026).",
     )
-    sce_basisbedrag_eur_per_kwh: float | None = Field(
+    sce_basisbedrag_eur_per_kwh: Annotated[
+        float | None, bounds("finance.sce_basisbedrag_eur_per_kwh")
+    ] = Field(
         default=None,
-        ge=0,
         description="SCE basisbedrag; default from the tariff data file by the common "
         "connection's size (RVO 2024: small 0.124, large 0.109; later years carried forward).",
     )
-    sce_basisenergieprijs_eur_per_kwh: float = Field(
-        default=0.05, ge=0, description="SCE floor of the correctiebedrag (estimate)."
-    )
-    sce_market_value_eur_per_kwh: float | None = Field(
-        default=None, ge=0, description="Market value of fed-in kWh; default the supply price."
-    )
+    sce_basisenergieprijs_eur_per_kwh: Annotated[
+        float, bounds("finance.sce_basisenergieprijs_eur_per_kwh")
+    ] = Field(default=0.05, description="SCE floor of the correctiebedrag (estimate).")
+    sce_market_value_eur_per_kwh: Annotated[
+        float | None, bounds("finance.sce_market_value_eur_per_kwh")
+    ] = Field(default=None, description="Market value of fed-in kWh; default the supply price.")
 
     @model_validator(mode="before")
     @classmethod
@@ -164,7 +191,7 @@ class Owner(Model):
 
     owner: str = Field(min_length=1)
     owner_type: OwnerType
-    share_frac: float = Field(gt=0, le=1)
+    share_frac: Annotated[float, bounds("ownership[].share_frac")]
 
 
 class OwnershipPolicy(Model):

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from energysim.config.base_model import DataPath, Model, check_list_length
+from energysim.config.limits import bounds
 
 __all__ = ["BatteryFigures", "EvCharging", "HeatPumps", "HomeBatteries", "SharedBattery"]
 
@@ -18,40 +19,51 @@ __all__ = ["BatteryFigures", "EvCharging", "HeatPumps", "HomeBatteries", "Shared
 class BatteryFigures(Model):
     """Physical and money figures of a battery (estimates marked; excl. VAT)."""
 
-    capacity_kwh: float = Field(ge=0, description="Usable nominal capacity [kWh].")
-    power_kw: float = Field(ge=0, description="Charge and discharge power [kW].")
-    charge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
-    discharge_power_kw: float | None = Field(default=None, ge=0, description="Default power_kw.")
-    round_trip_efficiency_frac: float = Field(
+    capacity_kwh: Annotated[float, bounds("buildings[].battery.capacity_kwh")] = Field(
+        description="Usable nominal capacity [kWh]."
+    )
+    power_kw: Annotated[float, bounds("buildings[].battery.power_kw")] = Field(
+        description="Charge and discharge power [kW]."
+    )
+    charge_power_kw: Annotated[float | None, bounds("buildings[].battery.charge_power_kw")] = Field(
+        default=None, description="Default power_kw."
+    )
+    discharge_power_kw: Annotated[
+        float | None, bounds("buildings[].battery.discharge_power_kw")
+    ] = Field(default=None, description="Default power_kw.")
+    round_trip_efficiency_frac: Annotated[
+        float, bounds("buildings[].battery.round_trip_efficiency_frac")
+    ] = Field(
         default=0.90,
-        gt=0,
-        le=1,
         description="AC round trip, split equally per direction (estimate: LFP 0.85-0.92).",
     )
-    soc_min_frac: float = Field(default=0.05, ge=0, le=1)
-    soc_max_frac: float = Field(default=0.95, ge=0, le=1)
-    initial_soc_frac: float | None = Field(default=None, ge=0, le=1, description="Default min.")
-    capex_eur_per_kwh: float = Field(
-        default=600.0, ge=0, description="Installed cost (estimate) [EUR/kWh]."
+    soc_min_frac: Annotated[float, bounds("buildings[].battery.soc_min_frac")] = 0.05
+    soc_max_frac: Annotated[float, bounds("buildings[].battery.soc_max_frac")] = 0.95
+    initial_soc_frac: Annotated[float | None, bounds("buildings[].battery.initial_soc_frac")] = (
+        Field(default=None, description="Default min.")
     )
-    opex_eur_per_kwh_per_yr: float = Field(
-        default=6.0, ge=0, description="Running costs (estimate: 1% of capex) [EUR/kWh/yr]."
+    capex_eur_per_kwh: Annotated[float, bounds("buildings[].battery.capex_eur_per_kwh")] = Field(
+        default=600.0, description="Installed cost (estimate) [EUR/kWh]."
     )
-    fade_frac_per_cycle: float = Field(
-        default=0.2 / 6000,
-        ge=0,
-        lt=1,
-        description="Capacity lost per equivalent full cycle (estimate: LFP 6,000 cycles to 80%).",
+    opex_eur_per_kwh_per_yr: Annotated[
+        float, bounds("buildings[].battery.opex_eur_per_kwh_per_yr")
+    ] = Field(default=6.0, description="Running costs (estimate: 1% of capex) [EUR/kWh/yr].")
+    fade_frac_per_cycle: Annotated[float, bounds("buildings[].battery.fade_frac_per_cycle")] = (
+        Field(
+            default=0.2 / 6000,
+            description="Capacity lost per equivalent full cycle (estimate: LFP 6,000 cycles "
+            "to 80%).",
+        )
     )
-    calendar_fade_frac_per_yr: float = Field(
-        default=0.01, ge=0, lt=1, description="Capacity lost per year (estimate)."
+    calendar_fade_frac_per_yr: Annotated[
+        float, bounds("buildings[].battery.calendar_fade_frac_per_yr")
+    ] = Field(default=0.01, description="Capacity lost per year (estimate).")
+    end_of_life_frac: Annotated[float, bounds("buildings[].battery.end_of_life_frac")] = Field(
+        default=0.7, description="Replaced at this share of the nominal capacity."
     )
-    end_of_life_frac: float = Field(
-        default=0.7, gt=0, lt=1, description="Replaced at this share of the nominal capacity."
-    )
-    replacement_eur_per_kwh: float | None = Field(
-        default=None, ge=0, description="Replacement cost [EUR/kWh]; default capex."
-    )
+    replacement_eur_per_kwh: Annotated[
+        float | None, bounds("buildings[].battery.replacement_eur_per_kwh")
+    ] = Field(default=None, description="Replacement cost [EUR/kWh]; default capex.")
 
     @model_validator(mode="after")
     def _soc_window(self) -> BatteryFigures:
@@ -78,10 +90,10 @@ class SharedBattery(BatteryFigures):
         description="Day-ahead prices (column price_excl_vat_eur_per_kwh) for 'price_aware', "
         "causal or with perfect foresight; default the tariffs' supply_price_csv.",
     )
-    discharge_price_quantile_frac: float = Field(
+    discharge_price_quantile_frac: Annotated[
+        float, bounds("buildings[].battery.discharge_price_quantile_frac")
+    ] = Field(
         default=0.5,
-        ge=0,
-        le=1,
         description="price_aware: discharge at or above this quantile of the day's prices.",
     )
     discharge_counts_as_shared: bool = Field(
@@ -101,9 +113,8 @@ class SharedBattery(BatteryFigures):
 class HomeBatteries(BatteryFigures):
     """A battery behind each of the first dwellings' meters, charged by its own string."""
 
-    dwellings: int | None = Field(
+    dwellings: Annotated[int | None, bounds("buildings[].home_batteries.dwellings")] = Field(
         default=None,
-        ge=0,
         description="How many dwellings (the first ones); default every participating dwelling.",
     )
 
@@ -111,45 +122,61 @@ class HomeBatteries(BatteryFigures):
 class HeatPumps(Model):
     """Air-source heat pumps in the first dwellings (space heating and hot water)."""
 
-    dwellings: int | None = Field(default=None, ge=0, description="Default every dwelling.")
-    space_heat_kwh_per_yr: float | None = Field(
-        default=None, ge=0, description="Net space-heat demand per dwelling [kWh/yr]."
+    dwellings: Annotated[int | None, bounds("buildings[].heat_pumps.dwellings")] = Field(
+        default=None, description="Default every dwelling."
     )
-    space_heat_kwh_per_m2_per_yr: float | None = Field(
-        default=None, ge=0, description="Default: the Standaard voor woningisolatie."
-    )
+    space_heat_kwh_per_yr: Annotated[
+        float | None, bounds("buildings[].heat_pumps.space_heat_kwh_per_yr")
+    ] = Field(default=None, description="Net space-heat demand per dwelling [kWh/yr].")
+    space_heat_kwh_per_m2_per_yr: Annotated[
+        float | None, bounds("buildings[].heat_pumps.space_heat_kwh_per_m2_per_yr")
+    ] = Field(default=None, description="Default: the Standaard voor woningisolatie.")
     dwelling_type: Literal["apartment", "single_family"] = "apartment"
     built_before_1945: bool = False
-    compactness_als_ag: float = Field(default=1.0, gt=0, description="Als/Ag [-].")
-    floor_area_m2: float = Field(
-        default=65.0, gt=0, description="Per dwelling when the building gives none (estimate)."
+    compactness_als_ag: Annotated[float, bounds("buildings[].heat_pumps.compactness_als_ag")] = (
+        Field(default=1.0, description="Als/Ag [-].")
     )
-    heating_base_temp_degc: float = Field(default=18.0, ge=5, le=25)
+    floor_area_m2: Annotated[float, bounds("buildings[].heat_pumps.floor_area_m2")] = Field(
+        default=65.0, description="Per dwelling when the building gives none (estimate)."
+    )
+    heating_base_temp_degc: Annotated[
+        float, bounds("buildings[].heat_pumps.heating_base_temp_degc")
+    ] = 18.0
     emitter: Literal["radiator", "floor"] = "radiator"
-    cop_correction_frac: float = Field(default=0.85, gt=0, le=1.5)
-    hot_water_litres_per_day: float = Field(
-        default=80.0, ge=0, description="Per dwelling (estimate: 2 persons x 40 L)."
+    cop_correction_frac: Annotated[float, bounds("buildings[].heat_pumps.cop_correction_frac")] = (
+        0.85
     )
-    hot_water_temp_degc: float = Field(default=50.0, ge=30, le=80)
-    cold_water_temp_degc: float = Field(default=10.0, ge=0, le=25)
-    hot_water_reheat_hours: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+    hot_water_litres_per_day: Annotated[
+        float, bounds("buildings[].heat_pumps.hot_water_litres_per_day")
+    ] = Field(default=80.0, description="Per dwelling (estimate: 2 persons x 40 L).")
+    hot_water_temp_degc: Annotated[float, bounds("buildings[].heat_pumps.hot_water_temp_degc")] = (
+        50.0
+    )
+    cold_water_temp_degc: Annotated[
+        float, bounds("buildings[].heat_pumps.cold_water_temp_degc")
+    ] = 10.0
+    hot_water_reheat_hours: list[
+        Annotated[int, bounds("buildings[].heat_pumps.hot_water_reheat_hours[]")]
+    ] = Field(
         default_factory=lambda: [5, 6, 17, 18],
         min_length=1,
         description="Local hours in which the hot-water tank is reheated.",
     )
 
 
-HourOfDay = Annotated[float, Field(ge=0, lt=24)]
+HourOfDay = Annotated[float, bounds("buildings[].ev_charging.arrival_h")]
 
 
 class EvCharging(Model):
     """Electric vehicles of the first dwellings, charged at home once a day."""
 
-    vehicles: int = Field(ge=0)
-    kwh_per_day: float | list[Annotated[float, Field(ge=0)]] = Field(
-        default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh]."
+    vehicles: Annotated[int, bounds("buildings[].ev_charging.vehicles")]
+    kwh_per_day: float | list[Annotated[float, bounds("buildings[].ev_charging.kwh_per_day[]")]] = (
+        Field(default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh].")
     )
-    charger_kw: float | list[Annotated[float, Field(gt=0)]] = Field(default=11.0)
+    charger_kw: float | list[Annotated[float, bounds("buildings[].ev_charging.charger_kw[]")]] = (
+        Field(default=11.0)
+    )
     arrival_h: HourOfDay | list[HourOfDay] = 18.0
     departure_h: HourOfDay | list[HourOfDay] = 7.5
     control: Literal["uncontrolled", "solar_following"] = "uncontrolled"

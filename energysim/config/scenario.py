@@ -29,7 +29,7 @@ from energysim.config.allocation_policy import Allocation, StaticKey
 from energysim.config.base_model import DataPath, Model
 from energysim.config.buildings import Building
 from energysim.config.economics import Finance, Owner, OwnershipPolicy, Tariffs
-from energysim.config.plausibility import limit_violations
+from energysim.config.limits import bounds, limit_violations
 from energysim.config.site import Site, Weather
 from energysim.core.errors import ScenarioError
 from energysim.core.names import check_safe_name
@@ -54,7 +54,7 @@ class MeterExport(Model):
     kind: Literal["interval", "cumulative"] = "interval"
     label: Literal["start", "end"] = "start"
     time_column: str | None = None
-    fill_gaps_max_intervals: int = Field(default=0, ge=0)
+    fill_gaps_max_intervals: Annotated[int, bounds("meter_exports[].fill_gaps_max_intervals")] = 0
 
 
 class Scenario(Model):
@@ -64,13 +64,11 @@ class Scenario(Model):
         description="Names the result folder OUT/<name>/: a safe slug (energysim.core.names)."
     )
     description: str = ""
-    year: int = Field(
-        ge=2020, le=2060, description="Data year: weather, profiles and measured series."
+    year: Annotated[int, bounds("year")] = Field(
+        description="Data year: weather, profiles and measured series."
     )
-    tariff_year: int | None = Field(
+    tariff_year: Annotated[int | None, bounds("tariff_year")] = Field(
         default=None,
-        ge=2020,
-        le=2060,
         description="Rules year: tariffs, net metering, SCE availability and the first "
         "operating year; default the data year.",
     )
@@ -219,7 +217,7 @@ def scenario_from_dict(
     ScenarioError
         One line naming the source, the field, what was expected and what was found:
         a missing, unknown or mistyped field, a value out of its range, or one beyond
-        what is physically possible (:data:`energysim.config.plausibility.LIMITS`).
+        what is physically possible (:data:`energysim.config.limits.LIMITS`).
     TypeError
         When ``data`` is not a dict.
     """

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
+from energysim.config.limits import bounds
 
 __all__ = ["LossBreakdown", "RoofArray", "Site", "Weather"]
 
@@ -15,9 +16,15 @@ __all__ = ["LossBreakdown", "RoofArray", "Site", "Weather"]
 class Site(Model):
     """Where the buildings stand."""
 
-    latitude_deg: float = Field(ge=-90, le=90, description="Latitude [deg], north positive.")
-    longitude_deg: float = Field(ge=-180, le=180, description="Longitude [deg], east positive.")
-    altitude_m: float = Field(default=0.0, ge=-500, le=9000, description="Altitude [m].")
+    latitude_deg: Annotated[float, bounds("site.latitude_deg")] = Field(
+        description="Latitude [deg], north positive."
+    )
+    longitude_deg: Annotated[float, bounds("site.longitude_deg")] = Field(
+        description="Longitude [deg], east positive."
+    )
+    altitude_m: Annotated[float, bounds("site.altitude_m")] = Field(
+        default=0.0, description="Altitude [m]."
+    )
     timezone: str = Field(default="Europe/Amsterdam", description="IANA time zone.")
     municipality: str | None = Field(
         default=None, description="Municipality (for local-ownership registers)."
@@ -40,7 +47,9 @@ class Weather(Model):
 
     source: Literal["embedded", "epw", "pvgis", "knmi", "csv"] = "embedded"
     path: DataPath | None = Field(default=None, description="Weather file (not for 'embedded').")
-    seed: int = Field(default=0, ge=0, description="Seed of the embedded weather generator.")
+    seed: Annotated[int, bounds("weather.seed")] = Field(
+        default=0, description="Seed of the embedded weather generator."
+    )
 
     @model_validator(mode="after")
     def _path_when_needed(self) -> Weather:
@@ -54,16 +63,20 @@ class Weather(Model):
 class LossBreakdown(Model):
     """PVWatts loss breakdown [-]; combined multiplicatively (pvlib ``pvwatts_losses``)."""
 
-    soiling_frac: float = Field(default=0.02, ge=0, lt=1)
-    shading_frac: float = Field(default=0.03, ge=0, lt=1)
-    snow_frac: float = Field(default=0.0, ge=0, lt=1)
-    mismatch_frac: float = Field(default=0.02, ge=0, lt=1)
-    wiring_frac: float = Field(default=0.02, ge=0, lt=1)
-    connections_frac: float = Field(default=0.005, ge=0, lt=1)
-    lid_frac: float = Field(default=0.015, ge=0, lt=1)
-    nameplate_frac: float = Field(default=0.01, ge=0, lt=1)
-    age_frac: float = Field(default=0.0, ge=0, lt=1)
-    availability_frac: float = Field(default=0.03, ge=0, lt=1)
+    soiling_frac: Annotated[float, bounds("buildings[].arrays[].losses.soiling_frac")] = 0.02
+    shading_frac: Annotated[float, bounds("buildings[].arrays[].losses.shading_frac")] = 0.03
+    snow_frac: Annotated[float, bounds("buildings[].arrays[].losses.snow_frac")] = 0.0
+    mismatch_frac: Annotated[float, bounds("buildings[].arrays[].losses.mismatch_frac")] = 0.02
+    wiring_frac: Annotated[float, bounds("buildings[].arrays[].losses.wiring_frac")] = 0.02
+    connections_frac: Annotated[float, bounds("buildings[].arrays[].losses.connections_frac")] = (
+        0.005
+    )
+    lid_frac: Annotated[float, bounds("buildings[].arrays[].losses.lid_frac")] = 0.015
+    nameplate_frac: Annotated[float, bounds("buildings[].arrays[].losses.nameplate_frac")] = 0.01
+    age_frac: Annotated[float, bounds("buildings[].arrays[].losses.age_frac")] = 0.0
+    availability_frac: Annotated[float, bounds("buildings[].arrays[].losses.availability_frac")] = (
+        0.03
+    )
 
     def total_frac(self) -> float:
         """Return the combined loss fraction, ``1 - prod(1 - l_i)`` [-]."""
@@ -82,23 +95,31 @@ class RoofArray(Model):
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
-    capacity_kwp: float | None = Field(default=None, gt=0, description="DC capacity [kWp].")
-    area_m2: float | None = Field(default=None, gt=0, description="Roof area covered [m2].")
-    packing_kwp_per_m2: float = Field(
+    capacity_kwp: Annotated[float | None, bounds("buildings[].arrays[].capacity_kwp")] = Field(
+        default=None, description="DC capacity [kWp]."
+    )
+    area_m2: Annotated[float | None, bounds("buildings[].arrays[].area_m2")] = Field(
+        default=None, description="Roof area covered [m2]."
+    )
+    packing_kwp_per_m2: Annotated[float, bounds("buildings[].arrays[].packing_kwp_per_m2")] = Field(
         default=0.15,
-        gt=0,
-        le=0.25,
         description="kWp per m2 of roof (estimate: ~0.15 for east-west ballasted systems).",
     )
-    surface_tilt_deg: float = Field(default=10.0, ge=0, le=90)
-    surface_azimuth_deg: float = Field(default=180.0, ge=0, lt=360, description="180 = south.")
-    dc_ac_ratio: float = Field(default=1.1, gt=0.5, le=2.0, description="DC/AC ratio [-].")
+    surface_tilt_deg: Annotated[float, bounds("buildings[].arrays[].surface_tilt_deg")] = 10.0
+    surface_azimuth_deg: Annotated[float, bounds("buildings[].arrays[].surface_azimuth_deg")] = (
+        Field(default=180.0, description="180 = south.")
+    )
+    dc_ac_ratio: Annotated[float, bounds("buildings[].arrays[].dc_ac_ratio")] = Field(
+        default=1.1, description="DC/AC ratio [-]."
+    )
     mounting: Literal["open_rack", "close_mount"] = "open_rack"
-    losses_frac: float | None = Field(
-        default=None, ge=0, lt=1, description="Total system losses [-]; default from 'losses'."
+    losses_frac: Annotated[float | None, bounds("buildings[].arrays[].losses_frac")] = Field(
+        default=None, description="Total system losses [-]; default from 'losses'."
     )
     losses: LossBreakdown = Field(default_factory=LossBreakdown)
-    degradation_frac_per_yr: float = Field(default=0.005, ge=0, lt=0.1)
+    degradation_frac_per_yr: Annotated[
+        float, bounds("buildings[].arrays[].degradation_frac_per_yr")
+    ] = 0.005
     horizon_deg: list[float] | None = Field(
         default=None, description="Horizon elevation [deg] at equal azimuth steps from north."
     )

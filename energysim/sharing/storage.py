@@ -30,7 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from energysim.config.features import BatteryFigures, HomeBatteries, SharedBattery
-from energysim.config.plausibility import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
+from energysim.config.limits import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
 from energysim.config.tariffs import TariffSet
 from energysim.core.series_csv import read_schedule_csv
 from energysim.inputs.electrification import ElectricLoads
