@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.buildings import Building
-from energysim.config.limits import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
+from energysim.config.limits import limit_of
+from energysim.config.physics import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet

@@ -9,10 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from energysim.config.limits import (
-    LIMITS,
-    Limit,
-    limit_violations,
+from energysim.config.limits import LIMITS, Limit, limit_violations
+from energysim.config.physics import (
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
     max_household_kwh_per_interval,

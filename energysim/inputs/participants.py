@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.buildings import Building
-from energysim.config.limits import (
+from energysim.config.physics import (
     max_common_kwh_per_interval,
     max_household_kwh_per_interval,
 )

@@ -30,7 +30,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from energysim.config.features import BatteryFigures, HomeBatteries, SharedBattery
-from energysim.config.limits import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
+from energysim.config.limits import limit_of
+from energysim.config.physics import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON
 from energysim.config.tariffs import TariffSet
 from energysim.core.series_csv import read_schedule_csv
 from energysim.inputs.electrification import ElectricLoads
