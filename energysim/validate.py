@@ -70,7 +70,7 @@ def read_files(checked: Checked) -> None:
         meter_export_kwh,
     )
     from energysim.sharing import storage
-    from energysim.sharing.waterfall import tier_key
+    from energysim.sharing.waterfall import schedule_shares
     from energysim.simulate import supply_price_eur_per_kwh, with_axis
 
     scenario, tariffs, index, participants = with_axis(checked)
@@ -97,7 +97,7 @@ def read_files(checked: Checked) -> None:
         }
         for role in scenario.allocation.order:
             if tiers[role]:
-                tier_key(getattr(scenario.allocation, role), index, tiers[role])
+                schedule_shares(getattr(scenario.allocation, role), index, tiers[role])
         battery = b.battery
         if battery is not None and battery.dispatch == "price_aware":  # causal or perfect
             storage.day_ahead_price_eur_per_kwh(battery, index, price)

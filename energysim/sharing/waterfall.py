@@ -15,17 +15,15 @@ SCE or postcoderoos takes all that reaches it and feeds it in (no netting).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from energysim.config.allocation_policy import (
-    EqualKey,
     MembersPolicy,
     ProportionalKey,
     ScheduleKey,
-    StaticKey,
     TierPolicy,
 )
 from energysim.config.buildings import Building
@@ -47,19 +45,14 @@ if TYPE_CHECKING:
     from energysim.results.result import Result
 
 
-def tier_key(policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]) -> Any:
-    """The allocation kernel's key of a tier; a schedule key reads its CSV."""
+def schedule_shares(
+    policy: TierPolicy, index: pd.DatetimeIndex, ids: list[str]
+) -> np.ndarray | None:
+    """A tier's shares per interval when its key is a schedule (read from its CSV)."""
     key = policy.key
-    if isinstance(key, ProportionalKey):
-        return alloc.ProportionalKey()
-    if isinstance(key, StaticKey):
-        return alloc.StaticKey(np.asarray(key.shares_frac, dtype=np.float64), key.variant)
-    if isinstance(key, EqualKey):
-        return alloc.EqualKey(key.variant)
     if isinstance(key, ScheduleKey):
-        shares = read_schedule_csv(key.path, expected_index=index, participant_ids=ids)
-        return alloc.ScheduleKey(shares, key.variant)
-    raise AssertionError(f"unknown key {key!r}")
+        return read_schedule_csv(key.path, expected_index=index, participant_ids=ids)
+    return None
 
 
 @dataclass(frozen=True)
@@ -172,7 +165,7 @@ def allocate_building(
         )
         if to_pool is not None:
             pool = pool + to_pool
-    keys = _tier_keys(scenario, b, index, participants, column)
+    schedules = _tier_schedules(scenario, b, index, participants, column)
     one_pass = keep_waterfall or b.battery is not None
     step = n_steps if one_pass else block_rows(len(participants))
     export, sce = np.empty(n_steps), np.zeros(n_steps)
@@ -181,7 +174,7 @@ def allocate_building(
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
             scenario, b, rows, cons_values, participants, column, bool(per_dwelling),
-            pool[rows], flows, keys,
+            pool[rows], flows, schedules,
         )  # fmt: skip
         result = alloc.allocate_waterfall(pool[rows], tiers)
         export[rows] = result.export_kwh
@@ -283,18 +276,18 @@ def _own_strings(
     return np.zeros(len(index)), own_surplus.sum(axis=1), home
 
 
-def _tier_keys(
+def _tier_schedules(
     scenario: Scenario,
     b: Building,
     index: pd.DatetimeIndex,
     participants: pd.DataFrame,
     column: dict[str, int],
-) -> dict[str, Any]:
-    """The allocation key of each tier of the building that has participants (a
-    schedule key's CSV is read once, for every block of intervals)."""
+) -> dict[str, np.ndarray | None]:
+    """The schedule key's shares of each tier of the building that has participants
+    (None for other keys; a CSV is read once, for every block of intervals)."""
     ids = participant_ids(b)
     policy = scenario.allocation
-    keys: dict[str, Any] = {}
+    schedules: dict[str, np.ndarray | None] = {}
     for role in policy.order:
         tp: TierPolicy = getattr(policy, role)
         if role == "members" and getattr(tp, "mode", None) in ("sce", "postcoderoos"):
@@ -302,15 +295,13 @@ def _tier_keys(
         chosen = ids[role][: b.tenants.participating] if role == "tenants" else ids[role]
         tier_ids = [str(p) for p in participants.index[column_positions(column, chosen)]]
         if tier_ids:
-            keys[role] = tier_key(tp, index, tier_ids)
-    return keys
+            schedules[role] = schedule_shares(tp, index, tier_ids)
+    return schedules
 
 
-def _key_rows(key: Any, rows: slice) -> Any:
-    """A key for some intervals: a schedule key's rows; the others as they are."""
-    if isinstance(key, alloc.ScheduleKey):
-        return alloc.ScheduleKey(key.shares_frac[rows], key.variant)
-    return key
+def _schedule_rows(shares: np.ndarray | None, rows: slice) -> np.ndarray | None:
+    """A schedule key's shares for some intervals (None for other keys)."""
+    return None if shares is None else shares[rows]
 
 
 def _tiers(
@@ -323,7 +314,7 @@ def _tiers(
     has_own_strings: bool,
     pool: np.ndarray,
     flows: Flows,
-    keys: dict[str, Any],
+    schedules: dict[str, np.ndarray | None],
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
     """The building's tiers in the scenario's order for the intervals ``rows``, their
     columns, and whether the last one is an SCE tier (it feeds in all that reaches it;
@@ -365,7 +356,7 @@ def _tiers(
                     alloc.Tier(
                         name=role,
                         demand_kwh=pool[:, None].copy(),
-                        key=alloc.ProportionalKey(),
+                        key=ProportionalKey(),
                         cap_frac=tp.cap_frac,
                         cap_kwh=tp.cap_kwh,
                     )
@@ -380,7 +371,8 @@ def _tiers(
             alloc.Tier(
                 name=role,
                 demand_kwh=d,
-                key=_key_rows(keys[role], rows),
+                key=tp.key,
+                schedule_shares_frac=_schedule_rows(schedules[role], rows),
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
                 # consecutive columns: the allocation is written in place
