@@ -407,7 +407,7 @@ def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.nd
 def building_waterfalls(result: Result) -> list[BuildingWaterfall]:
     """The waterfall of each building of a run, on the run's generation and consumption.
 
-    For re-sharing the same energy with other keys (see :mod:`energysim.design.keys`)
+    For re-sharing the same energy with other keys (see :mod:`energysim.design.key_problem`)
     without simulating weather, generation or households again.
     """
     scenario = result.scenario
