@@ -70,7 +70,8 @@ Key = Annotated[ProportionalKey | StaticKey | EqualKey | ScheduleKey, Field(disc
 
 
 class TierPolicy(Model):
-    """How one tier of the waterfall shares what reaches it."""
+    """How one tier of the waterfall shares what reaches it (ranges as the tenants' rows of
+    the limits, which match every tier)."""
 
     key: Key = Field(default_factory=ProportionalKey)
     cap_frac: Annotated[float | None, bounds("allocation.tenants.cap_frac")] = Field(

@@ -36,7 +36,11 @@ __all__ = [
 
 
 class ConsumptionDistribution(Model):
-    """Annual consumption drawn per household from a distribution [kWh/yr]."""
+    """Annual consumption drawn per household from a distribution [kWh/yr].
+
+    Tenants' and members' have the same ranges and limits (the fields name the tenants'
+    rows of :data:`energysim.config.limits.LIMITS`, which match both).
+    """
 
     distribution: Literal["lognormal", "normal", "uniform"] = "lognormal"
     mean_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.mean_kwh")] = Field(
@@ -79,7 +83,8 @@ ConsumptionSpec = Annotated[
 
 
 class Households(Model):
-    """Households of one role: how their annual kWh and their profiles are made."""
+    """Households of one role: how their annual kWh and their profiles are made (ranges as
+    the tenants' rows of the limits, which match the members too)."""
 
     annual_kwh: ConsumptionSpec = Field(
         default_factory=lambda: ConsumptionDistribution(mean_kwh=2000.0, sd_kwh=700.0),

@@ -17,7 +17,12 @@ __all__ = ["BatteryFigures", "EvCharging", "HeatPumps", "HomeBatteries", "Shared
 
 
 class BatteryFigures(Model):
-    """Physical and money figures of a battery (estimates marked; excl. VAT)."""
+    """Physical and money figures of a battery (estimates marked; excl. VAT).
+
+    Shared and home batteries have the same ranges (their fields name the shared
+    battery's rows of :data:`energysim.config.limits.LIMITS`; ``tests/test_limits.py``
+    checks the home battery's rows agree); their physical limits differ by place.
+    """
 
     capacity_kwh: Annotated[float, bounds("buildings[].battery.capacity_kwh")] = Field(
         description="Usable nominal capacity [kWh]."
