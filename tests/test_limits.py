@@ -90,3 +90,19 @@ def test_lookups() -> None:
         bounds("buildings[].no_such_field")
     with pytest.raises(LookupError):
         usual_of("site.latitude_deg")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "tariffs.supply_price_eur_per_kwh",  # an old name: bounded by its unit
+        "tariffs.feed_in_cost_bands_eur_per_month[]",
+        "buildings[].battery.capex_eur_per_kwh",
+        "buildings[].no_such_seed",
+        "no_such_field",
+    ],
+)
+def test_the_look_up_finds_the_first_matching_row(extra: str) -> None:
+    for path in [*schema_number_paths(), extra]:
+        first = next((limit for limit in LIMITS if limit.matches(path)), None)
+        assert limit_of(path) is first, path

@@ -443,12 +443,26 @@ def limit_of(field_path: str) -> Limit | None:
     return _limit_for_pattern(_pattern_path(field_path))
 
 
+_EXACT: dict[str, int] = {}
+for _i, _limit in enumerate(LIMITS):
+    if "*" not in _limit.pattern:
+        _EXACT.setdefault(_limit.pattern, _i)
+_WILDCARD = [(i, limit) for i, limit in enumerate(LIMITS) if "*" in limit.pattern]
+"""The rows without ``*`` by their pattern, and those with one in order: a field's row is
+found with one look-up and a few pattern matches (every field of the schema is looked
+up on import)."""
+
+
 @lru_cache(maxsize=4096)
 def _limit_for_pattern(pattern_path: str) -> Limit | None:
-    for limit in LIMITS:
+    """The first row matching a pattern path: an exact row, or a ``*`` row before it."""
+    exact = _EXACT.get(pattern_path, len(LIMITS))
+    for i, limit in _WILDCARD:
+        if i > exact:
+            break
         if limit.matches(pattern_path):
             return limit
-    return None
+    return LIMITS[exact] if exact < len(LIMITS) else None
 
 
 def bounds(field_path: str) -> Interval:
