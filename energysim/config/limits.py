@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -94,6 +94,11 @@ class Limit:
     le: float | None = None
     lt: float | None = None
     usual: Usual | None = None
+    _parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the pattern's parts between ``*``, split once (every field is looked up)
+        object.__setattr__(self, "_parts", tuple(self.pattern.split("*")))
 
     def matches(self, pattern_path: str) -> bool:
         """Whether a field path (list positions as ``[]``) falls under this row.
@@ -102,7 +107,7 @@ class Limit:
         text: no regular expression is compiled, as reading a scenario checks every
         field against every row).
         """
-        first, *middle_last = self.pattern.split("*")
+        first, *middle_last = self._parts
         if not middle_last:
             return pattern_path == first
         *middle, last = middle_last
