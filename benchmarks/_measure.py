@@ -94,23 +94,39 @@ def export_revision(rev: str, dest: Path) -> Path:
     return dest
 
 
-def module_at(rev: str, path: str, name: str) -> Any:
-    """The self-contained module ``path`` (importing nothing of energysim) as it was at
-    ``rev``, imported under ``name``: to time an earlier kernel in the same process."""
-    import importlib.util
+def module_at(rev: str, *names: str) -> Any:
+    """The first of the ``energysim`` modules ``names`` that exists at ``rev`` (a module
+    that moved has one name per layout), imported in this process from that revision's
+    whole package, beside this checkout's: to time an earlier kernel interleaved with
+    today's. The module's own imports of ``energysim`` resolve to the revision's package;
+    afterwards ``energysim`` is this checkout's again."""
+    import importlib
     import tempfile
 
-    text = subprocess.run(
-        ["git", "-C", str(REPO), "show", f"{rev}:{path}"], capture_output=True, check=True
-    ).stdout
-    folder = Path(tempfile.mkdtemp(prefix="energysim-at-"))
-    (folder / f"{name}.py").write_bytes(text)
-    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    def exists(name: str) -> bool:
+        path = name.replace(".", "/") + ".py"
+        probe = ["git", "-C", str(REPO), "cat-file", "-e", f"{rev}:{path}"]
+        return subprocess.run(probe, capture_output=True).returncode == 0
+
+    name = next((n for n in names if exists(n)), None)
+    if name is None:
+        raise SystemExit(f"module_at: none of {', '.join(names)} exists at {rev}")
+    folder = export_revision(rev, Path(tempfile.mkdtemp(prefix="energysim-at-")))
+
+    def ours(key: str) -> bool:
+        return key == "energysim" or key.startswith("energysim.")
+
+    current = {k: m for k, m in sys.modules.items() if ours(k)}
+    for key in current:
+        del sys.modules[key]
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+        for key in [k for k in sys.modules if ours(k)]:
+            del sys.modules[key]
+        sys.modules.update(current)
 
 
 def numbers(path: Path) -> dict[str, float]:

@@ -43,15 +43,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import max_rss_mib, measure, module_at  # noqa: E402
 
+from energysim.config.allocation_policy import EqualKey, ProportionalKey, ScheduleKey, StaticKey
 from energysim.sharing.allocation import (
-    EqualKey,
-    ProportionalKey,
-    ScheduleKey,
-    StaticKey,
     Tier,
     allocate,
+    allocate_equal,
+    allocate_static,
     allocate_waterfall,
 )
+
+SCHEDULE_CSV = Path("schedule.csv")
+"""The CSV a schedule key names; the kernels take its shares as an array."""
 
 
 # --------------------------------------------------------------------------- baseline
@@ -108,18 +110,26 @@ def pure_python_interval(g: float, d: list[float], key: Any, w: list[float] | No
 
 
 def baseline(
-    g: np.ndarray, d: np.ndarray, key: Any, rows: np.ndarray, pure: bool = False
+    g: np.ndarray,
+    d: np.ndarray,
+    key: Any,
+    rows: np.ndarray,
+    pure: bool = False,
+    schedule: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Per-interval loop over ``rows``; returns their allocation."""
+    """Per-interval loop over ``rows``; returns their allocation (``schedule``: a
+    schedule key's shares per interval)."""
     n_p = d.shape[1]
     out = np.zeros((len(rows), n_p))
+    static = np.asarray(key.shares_frac) if isinstance(key, StaticKey) else None
     for i, t in enumerate(rows):
-        if isinstance(key, StaticKey):
-            w = key.shares_frac
+        if static is not None:
+            w = static
         elif isinstance(key, EqualKey):
             w = np.full(n_p, 1.0 / n_p)
         elif isinstance(key, ScheduleKey):
-            w = key.shares_frac[t]
+            assert schedule is not None
+            w = schedule[t]
         else:
             w = None
         if pure:
@@ -143,7 +153,7 @@ def baseline_waterfall(
         if tier.cap_kwh is not None:
             reach = np.minimum(reach, tier.cap_kwh)
         full[rows] = reach
-        a = baseline(full, tier.demand_kwh, tier.key, rows, pure)
+        a = baseline(full, tier.demand_kwh, tier.key, rows, pure, tier.schedule_shares_frac)
         left = np.maximum(left - a.sum(axis=1), 0.0)
         out.append(a)
     return out
@@ -187,7 +197,10 @@ def profiles(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 KERNEL_BEFORE = "76d3ac5"
 """main before the redistribute kernel's changes of 2026-11-30 (an interval where nobody
 saturates ends after one comparison, counts as bytes, export summed per block): the
-scaling table's comparison."""
+scaling table's comparison. Any revision will do: its kernels are found where they were
+(``energysim/allocation.py`` before the sub-packages, ``energysim/sharing/allocation.py``
+after) and called through ``allocate_equal`` and ``allocate_static``, whose signatures
+every revision shares."""
 
 
 def load() -> str:
@@ -217,7 +230,7 @@ def main() -> None:
     parser.add_argument(
         "--against",
         default=KERNEL_BEFORE,
-        help="git revision whose allocation.py the scaling table times alongside",
+        help="git revision whose allocation kernels the scaling table times alongside",
     )
     args = parser.parse_args()
     print(f"how to re-run: PYTHONPATH=. python {' '.join(sys.argv)}  (load: {load()})")
@@ -233,7 +246,7 @@ def main() -> None:
 def scaling(n: int, sizes: list[int], args: argparse.Namespace) -> None:
     """Redistribute kernel against the bandwidth bound, the kernel at ``--against`` and
     the per-interval loop."""
-    before = module_at(args.against, "energysim/sharing/allocation.py", "allocation_before")
+    before = module_at(args.against, "energysim.sharing.allocation", "energysim.allocation")
     rows = np.linspace(0, n - 1, args.baseline_steps).astype(np.int64)
     scale = n / len(rows)
     print(
@@ -252,19 +265,27 @@ def scaling(n: int, sizes: list[int], args: argparse.Namespace) -> None:
         shares = np.random.default_rng(1).dirichlet(np.ones(p)) * 0.95
         out = np.empty_like(d)
         bound = best_time(lambda d=d, out=out: np.copyto(out, d), args.repeat)
-        for name, key, key_before in (
-            ("equal", EqualKey("redistribute"), before.EqualKey("redistribute")),
-            ("static", StaticKey(shares, "redistribute"), before.StaticKey(shares, "redistribute")),
-        ):
+        kernels = (
+            (
+                "equal",
+                EqualKey(variant="redistribute"),
+                lambda g, d: allocate_equal(g, d, "redistribute"),
+                lambda g, d: before.allocate_equal(g, d, "redistribute"),
+            ),
+            (
+                "static",
+                StaticKey(shares_frac=shares, variant="redistribute"),
+                lambda g, d, w=shares: allocate_static(g, d, w, "redistribute"),
+                lambda g, d, w=shares: before.allocate_static(g, d, w, "redistribute"),
+            ),
+        )
+        for name, key, kernel, kernel_before in kernels:
             now_s = before_s = float("inf")
             for _ in range(args.repeat):  # interleaved: both see the same load
-                now_s = min(now_s, best_time(lambda k=key, g=g, d=d: allocate(g, d, k), 1))
-                before_s = min(
-                    before_s,
-                    best_time(lambda k=key_before, g=g, d=d: before.allocate(g, d, k), 1),
-                )
-            result = allocate(g, d, key)
-            old = before.allocate(g, d, key_before)
+                now_s = min(now_s, best_time(lambda k=kernel, g=g, d=d: k(g, d), 1))
+                before_s = min(before_s, best_time(lambda k=kernel_before, g=g, d=d: k(g, d), 1))
+            result = kernel(g, d)
+            old = kernel_before(g, d)
             apart = max(
                 float(np.abs(result.allocated_kwh - old.allocated_kwh).max(initial=0.0)),
                 float(np.abs(result.export_kwh - old.export_kwh).max(initial=0.0)),
@@ -332,22 +353,30 @@ def bench(n: int, p: int, args: argparse.Namespace) -> None:
         )
         return result
 
-    cases: list[tuple[str, np.ndarray, Any]] = [
-        ("proportional", g, ProportionalKey()),
-        ("static export", g, StaticKey(shares, "export")),
-        ("static redistribute", g, StaticKey(shares, "redistribute")),
-        ("equal export", g, EqualKey("export")),
-        ("equal redistribute", g, EqualKey("redistribute")),
-        ("schedule export", g, ScheduleKey(schedule, "export")),
-        ("schedule redistribute", g, ScheduleKey(schedule, "redistribute")),
-        ("static redistribute, every interval short", g_short, StaticKey(shares, "redistribute")),
-        ("equal redistribute, every interval short", g_short, EqualKey("redistribute")),
+    static = StaticKey(shares_frac=shares, variant="export")
+    static_r = StaticKey(shares_frac=shares, variant="redistribute")
+    equal_r = EqualKey(variant="redistribute")
+    cases: list[tuple[str, np.ndarray, Any, np.ndarray | None]] = [
+        ("proportional", g, ProportionalKey(), None),
+        ("static export", g, static, None),
+        ("static redistribute", g, static_r, None),
+        ("equal export", g, EqualKey(variant="export"), None),
+        ("equal redistribute", g, equal_r, None),
+        ("schedule export", g, ScheduleKey(path=SCHEDULE_CSV, variant="export"), schedule),
+        (
+            "schedule redistribute",
+            g,
+            ScheduleKey(path=SCHEDULE_CSV, variant="redistribute"),
+            schedule,
+        ),
+        ("static redistribute, every interval short", g_short, static_r, None),
+        ("equal redistribute, every interval short", g_short, equal_r, None),
     ]
-    for name, gen, key in cases:
+    for name, gen, key, by_step in cases:
         report(
             name[:38],
-            lambda gen=gen, key=key: allocate(gen, d, key),
-            lambda pure, gen=gen, key=key: [baseline(gen, d, key, rows, pure)],
+            lambda gen=gen, key=key, s=by_step: allocate(gen, d, key, schedule_shares_frac=s),
+            lambda pure, gen=gen, key=key, s=by_step: [baseline(gen, d, key, rows, pure, s)],
             lambda result: [result.allocated_kwh],
         )
 
@@ -358,10 +387,10 @@ def bench(n: int, p: int, args: argparse.Namespace) -> None:
         Tier(
             "tenants",
             d[:, 1 : 1 + n_tenants],
-            StaticKey(np.full(n_tenants, 1.0 / n_tenants), "redistribute"),
+            StaticKey(shares_frac=np.full(n_tenants, 1.0 / n_tenants), variant="redistribute"),
             cap_frac=0.7,
         ),
-        Tier("members", d[:, 1 + n_tenants :], EqualKey("redistribute"), cap_kwh=cap_kwh),
+        Tier("members", d[:, 1 + n_tenants :], equal_r, cap_kwh=cap_kwh),
     ]
     result = report(
         "waterfall: 3 tiers with caps",

@@ -10,7 +10,7 @@ answer and the ratio:
    the run's energy with the money model;
 2. the static key as the textbook LP with one variable per participant and interval
    (``a_pt <= w_p R_t``, ``a_pt <= D_pt``), solved by HiGHS at once, against the
-   cutting-plane LP of :mod:`energysim.design.keys` -- on the members' tier of the
+   cutting-plane LP of :mod:`energysim.design.key_lp` -- on the members' tier of the
    default scenario at 60 minutes (at 15 minutes the textbook LP has 400,000+
    variables per tier and takes minutes).
 
@@ -27,7 +27,7 @@ import numpy as np
 from scipy import optimize, sparse
 
 from energysim.config.scenario import load_scenario
-from energysim.design import DesignOptions, design_scenario, prices
+from energysim.design import DesignOptions, design_scenario, key_problem, prices
 from energysim.design import keys as key_design
 from energysim.simulate import run
 
@@ -99,8 +99,8 @@ def key_lp_baseline() -> None:
     scenario = load_scenario(SCENARIO).model_copy(update={"time_step_min": 60})
     base = run(scenario)
     tenants, after_tenants = key_design.optimise_tier(base, "tenants", "total", compare=False)
-    problem = key_design.tier_problem(after_tenants, "members")
-    assert isinstance(problem, key_design.TierProblem)
+    problem = key_problem.tier_problem(after_tenants, "members")
+    assert isinstance(problem, key_problem.TierProblem)
     start = time.perf_counter()
     ours, _ = key_design.optimise_tier(after_tenants, "members", "total", compare=False)
     ours_s = time.perf_counter() - start

@@ -25,20 +25,19 @@ from i18n import t
 from upload_files import refuse_server_files
 
 from energysim.batch.sweep import get_path, set_path
-from energysim.config.plausibility import plausibility_warnings, result_warnings
+from energysim.config.allocation_policy import Allocation, MembersPolicy, TierPolicy
+from energysim.config.buildings import Members
+from energysim.config.economics import Finance
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import (
-    Allocation,
-    Finance,
-    Members,
-    MembersPolicy,
-    RoofArray,
     Scenario,
-    TierPolicy,
     scenario_errors,
     scenario_from_dict,
     scenario_to_toml,
 )
+from energysim.config.site import RoofArray
 from energysim.core.errors import EnergysimError, ScenarioError
+from energysim.results.warnings import result_warnings
 from energysim.simulate import participants_table, resolve, run, summary, timeseries_table
 
 REPO = Path(__file__).resolve().parents[1]

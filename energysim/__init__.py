@@ -26,7 +26,7 @@ _EXPORTS = {
     "scenario_from_dict": "energysim.config.scenario",
     "write_run": "energysim.results.outputs",
     "plausibility_warnings": "energysim.config.plausibility",
-    "result_warnings": "energysim.config.plausibility",
+    "result_warnings": "energysim.results.warnings",
 }
 __all__ = ["__version__", *_EXPORTS]
 

@@ -37,7 +37,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from energysim.config.plausibility import plausibility_warnings, result_warnings
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
@@ -58,6 +58,7 @@ from energysim.money import batteries as storage_money
 from energysim.money.accounts import Accounts, build_accounts
 from energysim.results.balance import check_energy_balance
 from energysim.results.result import Result, expect_result
+from energysim.results.warnings import result_warnings
 from energysim.results.tables import (
     installation_register_rows,
     participant_audit,

@@ -6,15 +6,13 @@ point or compared to 1e-12.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from energysim.config.allocation_policy import EqualKey, ProportionalKey, ScheduleKey, StaticKey
 from energysim.sharing.allocation import (
-    BLOCK_STEPS,
-    EqualKey,
-    ProportionalKey,
-    ScheduleKey,
-    StaticKey,
     Tier,
     allocate,
     allocate_equal,
@@ -25,6 +23,10 @@ from energysim.sharing.allocation import (
     allocate_waterfall,
     expand_hourly_shares,
 )
+from energysim.sharing.kernel_inputs import BLOCK_STEPS
+
+# a schedule key names the CSV of its shares; the kernels take the shares read from it
+SCHEDULE_CSV = Path("schedule.csv")
 
 # three participants, three intervals
 G = np.array([6.0, 1.0, 0.0])
@@ -120,7 +122,7 @@ def test_waterfall_with_caps() -> None:
     tiers = [
         Tier("common", common),
         Tier("tenants", tenants, ProportionalKey(), cap_frac=0.5),
-        Tier("members", members, EqualKey("redistribute"), cap_kwh=3.0),
+        Tier("members", members, EqualKey(variant="redistribute"), cap_kwh=3.0),
     ]
     r = allocate_waterfall(g, tiers)
     # t0: common 1 -> 9 left. tenants capped at 0.5 * 10 = 5 < 6 wanted: ratio 5/6 ->
@@ -137,7 +139,11 @@ def test_waterfall_with_caps() -> None:
 def test_waterfall_static_export_share_flows_to_the_next_tier() -> None:
     g = np.array([4.0])
     tiers = [
-        Tier("tenants", np.array([[1.0, 5.0]]), StaticKey(np.array([0.5, 0.25]), "export")),
+        Tier(
+            "tenants",
+            np.array([[1.0, 5.0]]),
+            StaticKey(shares_frac=np.array([0.5, 0.25]), variant="export"),
+        ),
         Tier("members", np.array([[10.0]])),
     ]
     r = allocate_waterfall(g, tiers)
@@ -150,7 +156,14 @@ def test_waterfall_static_export_share_flows_to_the_next_tier() -> None:
 def test_schedule_key_in_a_waterfall() -> None:
     r = allocate_waterfall(
         np.array([2.0]),
-        [Tier("t", np.array([[5.0, 5.0]]), ScheduleKey(np.array([[0.25, 0.25]]), "export"))],
+        [
+            Tier(
+                "t",
+                np.array([[5.0, 5.0]]),
+                ScheduleKey(path=SCHEDULE_CSV, variant="export"),
+                schedule_shares_frac=np.array([[0.25, 0.25]]),
+            )
+        ],
     )
     close(r.allocated_kwh["t"], [[0.5, 0.5]])
     close(r.export_kwh, [1.0])
@@ -161,7 +174,9 @@ def test_clock_change_day_lengths(n_steps: int) -> None:
     rng = np.random.default_rng(n_steps)
     g = rng.uniform(0, 5, n_steps)
     d = rng.uniform(0, 2, (n_steps, 4))
-    r = allocate_waterfall(g, [Tier("a", d[:, :1]), Tier("b", d[:, 1:], EqualKey("redistribute"))])
+    r = allocate_waterfall(
+        g, [Tier("a", d[:, :1]), Tier("b", d[:, 1:], EqualKey(variant="redistribute"))]
+    )
     total = r.allocated_kwh["a"].sum(axis=1) + r.allocated_kwh["b"].sum(axis=1) + r.export_kwh
     close(total, g)
 
@@ -258,7 +273,7 @@ def test_waterfall_with_both_caps_reserving_roof_for_the_neighbourhood() -> None
         Tier(
             "tenants",
             np.array([[4.0, 1.0, 2.0], [1.0, 1.0, 1.0]]),
-            StaticKey(np.array([0.5, 0.25, 0.25]), "export"),
+            StaticKey(shares_frac=np.array([0.5, 0.25, 0.25]), variant="export"),
             cap_frac=0.5,
         ),
         Tier("members", np.array([[3.0, 1.0], [2.0, 2.0]]), ProportionalKey(), cap_kwh=3.0),
@@ -282,7 +297,9 @@ def test_waterfall_with_both_caps_reserving_roof_for_the_neighbourhood() -> None
 
 def test_waterfall_without_tiers_or_with_an_empty_tier_exports_everything() -> None:
     close(allocate_waterfall([1.0, 2.0], []).export_kwh, [1.0, 2.0])
-    r = allocate_waterfall([1.0], [Tier("members", np.zeros((1, 0)), EqualKey("redistribute"))])
+    r = allocate_waterfall(
+        [1.0], [Tier("members", np.zeros((1, 0)), EqualKey(variant="redistribute"))]
+    )
     assert r.allocated_kwh["members"].shape == (1, 0)
     close(r.export_kwh, [1.0])
     r = allocate_waterfall([1.0], [Tier("tenants", np.ones((1, 2)), cap_frac=0.0)])
@@ -331,28 +348,29 @@ def test_bad_waterfall_and_other_inputs(call, message: str) -> None:
     "key",
     [
         ProportionalKey(),
-        StaticKey(np.array([0.5, 0.3, 0.2]), "export"),
-        StaticKey(np.array([0.5, 0.3, 0.2]), "redistribute"),
-        EqualKey("redistribute"),
-        ScheduleKey(np.full((3, 3), 1.0 / 3.0), "export"),
+        StaticKey(shares_frac=np.array([0.5, 0.3, 0.2]), variant="export"),
+        StaticKey(shares_frac=np.array([0.5, 0.3, 0.2]), variant="redistribute"),
+        EqualKey(variant="redistribute"),
+        ScheduleKey(path=SCHEDULE_CSV, variant="export"),
     ],
 )
 def test_allocation_written_into_a_given_array(key) -> None:
-    plain = allocate(G, D, key)
+    shares = np.full((3, 3), 1.0 / 3.0) if isinstance(key, ScheduleKey) else None
+    plain = allocate(G, D, key, schedule_shares_frac=shares)
     buffer = np.full((3, 5), -1.0)
-    into = allocate(G, D, key, out=buffer[:, 1:4])
+    into = allocate(G, D, key, schedule_shares_frac=shares, out=buffer[:, 1:4])
     np.testing.assert_array_equal(into.allocated_kwh, plain.allocated_kwh)
     np.testing.assert_array_equal(into.export_kwh, plain.export_kwh)
     np.testing.assert_array_equal(buffer[:, 1:4], plain.allocated_kwh)
     assert (buffer[:, [0, 4]] == -1.0).all()  # nothing written outside the view
     with pytest.raises(ValueError, match="expected out of shape"):
-        allocate(G, D, key, out=np.zeros((3, 2)))
+        allocate(G, D, key, schedule_shares_frac=shares, out=np.zeros((3, 2)))
 
 
 def test_waterfall_tiers_written_into_one_array() -> None:
     tiers = [
         Tier("common", D[:, :1]),
-        Tier("tenants", D[:, 1:], key=EqualKey("redistribute"), cap_frac=0.5),
+        Tier("tenants", D[:, 1:], key=EqualKey(variant="redistribute"), cap_frac=0.5),
     ]
     plain = allocate_waterfall(G, tiers)
     table = np.zeros((3, 3))
@@ -400,20 +418,23 @@ EQUAL_16 = np.full(16, 1 / 16)
 
 def _count_sorted_rows(monkeypatch) -> list[int]:
     """The number of intervals of each call to the sorting method (spied on)."""
-    import energysim.sharing.allocation as allocation
+    import energysim.sharing.water_filling as water_filling
 
     sorted_rows: list[int] = []
-    by_sorting = allocation._water_fill_sorted
+    by_sorting = water_filling._water_fill_sorted
 
     def spy(g, d, w, equal):
         sorted_rows.append(len(g))
         return by_sorting(g, d, w, equal)
 
-    monkeypatch.setattr(allocation, "_water_fill_sorted", spy)
+    monkeypatch.setattr(water_filling, "_water_fill_sorted", spy)
     return sorted_rows
 
 
-@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+@pytest.mark.parametrize(
+    "key",
+    [EqualKey(variant="redistribute"), StaticKey(shares_frac=EQUAL_16, variant="redistribute")],
+)
 def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
     from tests.test_allocation_properties import reference_redistribute
 
@@ -430,37 +451,45 @@ def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monke
 
 
 def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
-    import energysim.sharing.allocation as allocation
+    import energysim.sharing.water_filling as water_filling
 
     rng = np.random.default_rng(5)
     d = rng.gamma(1.5, 0.05, (3000, 300))
     g = d.sum(axis=1) * rng.uniform(0.0, 1.2, 3000)
     shares = rng.dirichlet(np.ones(300))
     schedule = rng.dirichlet(np.ones(300), 3000)
-    keys = [EqualKey("redistribute"), StaticKey(shares, "redistribute")]
-    keys.append(ScheduleKey(schedule, "redistribute"))
+    keys = [EqualKey(variant="redistribute"), StaticKey(shares_frac=shares, variant="redistribute")]
+    keys.append(ScheduleKey(path=SCHEDULE_CSV, variant="redistribute"))
     results = []
     for block_bytes in (1, 64 * 1024, 1 << 30):  # 8 rows, 27 rows, BLOCK_STEPS rows
-        monkeypatch.setattr(allocation, "BLOCK_BYTES", block_bytes)
-        results.append([allocate(g, d, k) for k in keys])
+        monkeypatch.setattr(water_filling, "BLOCK_BYTES", block_bytes)
+        results.append(
+            [
+                allocate(g, d, k, schedule_shares_frac=schedule if k is keys[-1] else None)
+                for k in keys
+            ]
+        )
     for other in results[1:]:
         for a, b in zip(results[0], other, strict=True):
             assert a.allocated_kwh.tobytes() == b.allocated_kwh.tobytes()
             assert a.export_kwh.tobytes() == b.export_kwh.tobytes()
 
 
-@pytest.mark.parametrize("key", [EqualKey("redistribute"), StaticKey(EQUAL_16, "redistribute")])
+@pytest.mark.parametrize(
+    "key",
+    [EqualKey(variant="redistribute"), StaticKey(shares_frac=EQUAL_16, variant="redistribute")],
+)
 def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     """Intervals needing many rounds at the last row of a block and the first of the
     next, one needing FILL_ROUNDS (12, filled) and one more (13, sorted), between
     intervals done at once, at night and with energy for all: each row as the
     one-interval reference, the export its remainder, and only the 13-round interval
     sorted."""
-    import energysim.sharing.allocation as allocation
+    import energysim.sharing.water_filling as water_filling
     from tests.test_allocation_properties import reference_redistribute
 
     sorted_rows = _count_sorted_rows(monkeypatch)
-    monkeypatch.setattr(allocation, "BLOCK_BYTES", 1)  # blocks of 8 intervals
+    monkeypatch.setattr(water_filling, "BLOCK_BYTES", 1)  # blocks of 8 intervals
     rng = np.random.default_rng(11)
     n = 40
     d = rng.gamma(1.5, 0.05, (n, 16))
@@ -479,3 +508,10 @@ def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     assert (r.allocated_kwh[[1, 22]] == d[[1, 22]]).all()
     np.testing.assert_array_equal(r.export_kwh, np.maximum(g - r.allocated_kwh.sum(axis=1), 0))
     assert sum(sorted_rows) == 1  # row 15: 13 rounds > FILL_ROUNDS
+
+
+def test_a_schedule_key_takes_its_shares_and_no_other_key_does() -> None:
+    with pytest.raises(ValueError, match="expected schedule_shares_frac with a schedule key"):
+        allocate(G, D, ScheduleKey(path=SCHEDULE_CSV, variant="export"))
+    with pytest.raises(ValueError, match="and only then"):
+        allocate(G, D, EqualKey(variant="export"), schedule_shares_frac=np.full((3, 3), 0.1))

@@ -8,22 +8,17 @@ The redistribute variant is also compared with an independent per-interval refer
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from energysim.sharing.allocation import (
-    EqualKey,
-    ProportionalKey,
-    ScheduleKey,
-    StaticKey,
-    Tier,
-    allocate,
-    allocate_own_strings,
-    allocate_waterfall,
-)
+from energysim.config.allocation_policy import EqualKey, ProportionalKey, ScheduleKey, StaticKey
+from energysim.sharing.allocation import Tier, allocate, allocate_own_strings, allocate_waterfall
 
+SCHEDULE_CSV = Path("schedule.csv")  # the kernels take the shares read from it
 TOL = 1e-9  # relative to the interval's generation; rounding of sums of <= 7 terms
 energy = st.floats(min_value=0.0, max_value=50.0, allow_nan=False, allow_infinity=False)
 share = st.one_of(st.just(0.0), st.floats(0.0, 1.0), st.floats(1e-320, 1e-6))
@@ -52,9 +47,12 @@ def keys(shares, schedule):
     """Every key and variant, with the per-interval shares it stands for."""
     yield ProportionalKey(), None
     for variant in ("export", "redistribute"):
-        yield StaticKey(shares, variant), np.broadcast_to(shares, schedule.shape)
-        yield EqualKey(variant), np.full(schedule.shape, 1.0 / schedule.shape[1])
-        yield ScheduleKey(schedule, variant), schedule
+        yield (
+            StaticKey(shares_frac=shares, variant=variant),
+            np.broadcast_to(shares, schedule.shape),
+        )
+        yield EqualKey(variant=variant), np.full(schedule.shape, 1.0 / schedule.shape[1])
+        yield ScheduleKey(path=SCHEDULE_CSV, variant=variant), schedule
 
 
 def reference_redistribute(g: float, d: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -85,6 +83,7 @@ TINY = np.finfo(np.float64).tiny
 """Smallest normal float: below it (subnormal shares) products lose relative precision,
 so exact comparisons allow this much absolute difference."""
 
+
 @settings(max_examples=150, deadline=None)
 @given(cases())
 # found by hypothesis: subnormal keys made a participant without demand look unmet, so
@@ -110,7 +109,8 @@ def test_every_key_keeps_the_invariants(case) -> None:
     g, d, shares, schedule = case
     atol = TOL * max(1.0, g.max(initial=0))
     for key, w in keys(shares, schedule):
-        r = allocate(g, d, key)
+        schedule_shares = schedule if isinstance(key, ScheduleKey) else None
+        r = allocate(g, d, key, schedule_shares_frac=schedule_shares)
         a, x = r.allocated_kwh, r.export_kwh
         assert a.shape == d.shape and x.shape == g.shape
         check_balance(g, a, x)
@@ -143,7 +143,7 @@ def test_every_key_keeps_the_invariants(case) -> None:
 @given(cases())
 def test_equal_redistribute_is_max_min_fair(case) -> None:
     g, d, _, _ = case
-    a = allocate(g, d, EqualKey("redistribute")).allocated_kwh
+    a = allocate(g, d, EqualKey(variant="redistribute")).allocated_kwh
     atol = TOL * max(1.0, g.max(initial=0))
     # whoever gets less than another is fully served: nobody's share can be raised
     # without lowering someone who has less
@@ -163,9 +163,21 @@ def test_waterfall_keeps_the_invariants_and_caps(case, cap_frac, cap_kwh, varian
     g, d, shares, schedule = case
     tiers = [
         Tier("common", d[:, :1]),
-        Tier("tenants", d, StaticKey(shares, variant), cap_frac=cap_frac),
-        Tier("members", d[:, ::-1], ScheduleKey(schedule, variant), cap_kwh=cap_kwh),
-        Tier("neighbours", d[:, 1:] * 2, EqualKey(variant), cap_frac=cap_frac, cap_kwh=cap_kwh),
+        Tier("tenants", d, StaticKey(shares_frac=shares, variant=variant), cap_frac=cap_frac),
+        Tier(
+            "members",
+            d[:, ::-1],
+            ScheduleKey(path=SCHEDULE_CSV, variant=variant),
+            cap_kwh=cap_kwh,
+            schedule_shares_frac=schedule,
+        ),
+        Tier(
+            "neighbours",
+            d[:, 1:] * 2,
+            EqualKey(variant=variant),
+            cap_frac=cap_frac,
+            cap_kwh=cap_kwh,
+        ),
     ]
     r = allocate_waterfall(g, tiers)
     atol = TOL * max(1.0, g.max(initial=0))
@@ -197,7 +209,9 @@ def test_waterfall_on_clock_change_day_lengths(case, n_steps) -> None:
     demand = np.resize(d, (n_steps, d.shape[1]))
     tiers = [
         Tier("common", demand[:, :1]),
-        Tier("tenants", demand, StaticKey(shares, "redistribute"), cap_frac=0.6),
+        Tier(
+            "tenants", demand, StaticKey(shares_frac=shares, variant="redistribute"), cap_frac=0.6
+        ),
         Tier("members", demand * 3, ProportionalKey(), cap_kwh=2.0),
     ]
     r = allocate_waterfall(g, tiers)
@@ -223,7 +237,8 @@ def test_thousands_of_participants() -> None:
     shares = rng.dirichlet(np.ones(3000)) * 0.9
     schedule = rng.dirichlet(np.ones(3000), 96)
     for key, w in keys(shares, schedule):
-        r = allocate(g, d, key)
+        schedule_shares = schedule if isinstance(key, ScheduleKey) else None
+        r = allocate(g, d, key, schedule_shares_frac=schedule_shares)
         check_balance(g, r.allocated_kwh, r.export_kwh)
         assert (r.allocated_kwh <= d).all()
         if w is not None and key.variant == "redistribute":

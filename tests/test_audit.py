@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from energysim.config.allocation_policy import EqualKey, ProportionalKey
 from energysim.results.audit import monthly_audit
-from energysim.sharing.allocation import EqualKey, ProportionalKey, Tier, allocate_waterfall
+from energysim.sharing.allocation import Tier, allocate_waterfall
 
 
 def year_index(year: int = 2025, freq: str = "15min") -> pd.DatetimeIndex:
@@ -33,7 +34,7 @@ def test_monthly_sums_equal_the_annual_totals() -> None:
             Tier(
                 "members",
                 np.column_stack([consumption, other[:, 1]]),
-                EqualKey("redistribute"),
+                EqualKey(variant="redistribute"),
             ),
         ],
     )

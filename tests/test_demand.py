@@ -101,7 +101,7 @@ def test_diversity_of_50_households() -> None:
     # washing machine on top of the base load); the ratio of the group's peak to the sum of
     # individual peaks is therefore about 0.15-0.4 (e.g. Dickert & Schegner 2010; UK
     # ADMD tables for LV design). The band 15-50% follows.
-    from energysim.config.scenario import ConsumptionDistribution
+    from energysim.config.buildings import ConsumptionDistribution
     from energysim.inputs.population import draw_annual_kwh
 
     idx = year_index(2026, 15, TZ)
@@ -184,7 +184,7 @@ def test_peak_table_follows_each_day_also_for_part_days() -> None:
 
 @pytest.fixture(scope="module")
 def two_hundred() -> tuple[np.ndarray, np.ndarray]:
-    from energysim.config.scenario import ConsumptionDistribution
+    from energysim.config.buildings import ConsumptionDistribution
     from energysim.inputs.population import draw_annual_kwh
 
     annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=5), 200)

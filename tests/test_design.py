@@ -13,7 +13,7 @@ import pytest
 from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
-from energysim.design import DesignOptions, design_scenario, prices
+from energysim.design import DesignOptions, design_scenario, key_problem, prices
 from energysim.design import keys as key_design
 from energysim.design.local import local_ownership, municipality_share_needed
 from energysim.design.members import members_needed, with_members
@@ -267,8 +267,8 @@ def _check_optimum(result, objective: str, n_random: int = N_RANDOM_KEYS) -> Non
         tol = 1e-6 * max(1.0, abs(best))
         assert best >= table.loc["proportional (static)", "objective"] - tol
         assert best >= table.loc["equal (static)", "objective"] - tol
-        problem = key_design.tier_problem(current, d.tier)
-        assert isinstance(problem, key_design.TierProblem)
+        problem = key_problem.tier_problem(current, d.tier)
+        assert isinstance(problem, key_problem.TierProblem)
         has_battery = any(
             b.battery is not None or b.home_batteries is not None for b in result.scenario.buildings
         )
@@ -289,7 +289,7 @@ def _check_optimum(result, objective: str, n_random: int = N_RANDOM_KEYS) -> Non
         random = [problem.objective_of_key(objective, w) for w in keys]
         assert best >= max(random) - tol
         current = run(
-            key_design.with_key(current.scenario, d.tier, key_design.static_key(d.shares_frac)),
+            key_problem.with_key(current.scenario, d.tier, key_problem.static_key(d.shares_frac)),
             inputs=RunInputs.of(result),
         )
 
@@ -313,16 +313,16 @@ def test_fair_objectives_beat_the_other_static_keys(objective) -> None:
 def test_objective_values_by_hand() -> None:
     b = np.array([10.0, 30.0, 20.0])
     c = np.array([1000.0, 2000.0, 4000.0])
-    assert key_design.objective_value("total", b, c) == 60.0
-    assert key_design.objective_value("maxmin", b, c) == 10.0
-    assert key_design.objective_value("proportional", b, c) == pytest.approx(0.005)
+    assert key_problem.objective_value("total", b, c) == 60.0
+    assert key_problem.objective_value("maxmin", b, c) == 10.0
+    assert key_problem.objective_value("proportional", b, c) == pytest.approx(0.005)
     with pytest.raises(ValueError, match="objective"):
-        key_design.objective_value("nope", b, c)  # type: ignore[arg-type]
+        key_problem.objective_value("nope", b, c)  # type: ignore[arg-type]
 
 
 def test_energy_curve_of_a_share_by_hand() -> None:
     """E(w) = sum_t min(D_t, w R_t) and its right derivative, on three intervals."""
-    curve = key_design._Curves.of(np.array([10.0, 4.0, 2.0]), np.array([[1.0], [2.0], [2.0]]))
+    curve = key_problem._Curves.of(np.array([10.0, 4.0, 2.0]), np.array([[1.0], [2.0], [2.0]]))
     # w = 0.25: min(1, 2.5) + min(2, 1) + min(2, 0.5) = 2.5; slope R where w R < D: 4 + 2
     energy, slope = curve.at(np.array([0.25]))
     assert energy[0] == pytest.approx(2.5) and slope[0] == pytest.approx(6.0)
@@ -342,8 +342,8 @@ def test_keys_over_two_buildings_with_a_tier_that_moves_the_service_costs() -> N
     data["buildings"][0]["tenants"]["suppliers"] = ["X", "Y", "X"]  # B1-T002 may not share
     data["buildings"][1]["tenants"]["suppliers"] = ["X", "X", "X"]
     r = run(scenario_from_dict(data))
-    problem = key_design.tier_problem(r, "tenants")
-    assert isinstance(problem, key_design.TierProblem)
+    problem = key_problem.tier_problem(r, "tenants")
+    assert isinstance(problem, key_problem.TierProblem)
     assert not problem.exact and "service-cost" in problem.note
     assert "B1-T002" not in problem.household_ids and len(problem.household_ids) == 3
     design, _ = key_design.optimise_tier(r, "tenants", "total")
@@ -361,7 +361,9 @@ def test_recommended_keys_keep_a_better_dynamic_key_and_replace_a_static_one() -
     for c in choices:  # dynamic proportional sharing uses more energy: it stays
         assert c.key is None and "keeps its proportional key" in c.words
     n = r.scenario.buildings[0].tenants.participating
-    static = key_design.with_key(r.scenario, "tenants", key_design.static_key(np.full(n, 1.0 / n)))
+    static = key_problem.with_key(
+        r.scenario, "tenants", key_problem.static_key(np.full(n, 1.0 / n))
+    )
     choices, final = key_design.choose_keys(run(static, inputs=RunInputs.of(r)), "total")
     assert choices[0].key is not None and choices[0].key.method == "static"
     assert final.scenario.allocation.tenants.key == choices[0].key
@@ -370,16 +372,16 @@ def test_recommended_keys_keep_a_better_dynamic_key_and_replace_a_static_one() -
 def test_with_a_battery_the_recommended_static_key_is_the_best_static_key_run() -> None:
     r = run(hourly(REPO / "scenarios" / "galerijflat-na-renovatie.toml"))
     n = r.scenario.buildings[0].tenants.participating
-    equal = key_design.static_key(np.full(n, 1.0 / n))
-    static = run(key_design.with_key(r.scenario, "tenants", equal), inputs=RunInputs.of(r))
+    equal = key_problem.static_key(np.full(n, 1.0 / n))
+    static = run(key_problem.with_key(r.scenario, "tenants", equal), inputs=RunInputs.of(r))
     choices, final = key_design.choose_keys(static, "total")
     tenants = choices[0]
     assert tenants.tier == "tenants" and tenants.key is not None
-    problem = key_design.tier_problem(static, "tenants")
-    assert isinstance(problem, key_design.TierProblem) and not problem.exact
+    problem = key_problem.tier_problem(static, "tenants")
+    assert isinstance(problem, key_problem.TierProblem) and not problem.exact
     for _, _, key in key_design._candidate_keys(problem, np.full(n, 1.0 / n))[1:3]:
-        other = run(key_design.with_key(static.scenario, "tenants", key), inputs=RunInputs.of(r))
-        assert tenants.objective_eur >= key_design.run_objective(other, problem, "total") - 1e-6
+        other = run(key_problem.with_key(static.scenario, "tenants", key), inputs=RunInputs.of(r))
+        assert tenants.objective_eur >= key_problem.run_objective(other, problem, "total") - 1e-6
 
 
 def test_a_price_per_kwh_stops_at_the_import_price() -> None:
@@ -397,7 +399,7 @@ def test_tiers_without_a_key_say_why() -> None:
     data["allocation"] = {"order": ["members", "common", "tenants"], "members": {"mode": "sce"}}
     data["ownership"] = [{"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]
     r = run(scenario_from_dict(data))
-    problem = key_design.tier_problem(r, "members")
+    problem = key_problem.tier_problem(r, "members")
     assert isinstance(problem, str) and "sce" in problem
 
 

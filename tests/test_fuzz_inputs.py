@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from energysim.batch.portfolio import complex_scenario, read_portfolio
-from energysim.config.plausibility import limit_violations, plausibility_warnings
+from energysim.config.limits import limit_violations
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict
 from energysim.core.errors import EnergysimError
 from energysim.inputs.meter import read_meter_export

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim.config.scenario import ConsumptionDistribution
+from energysim.config.buildings import ConsumptionDistribution
 from energysim.inputs import household_pool
 from energysim.inputs.demand import CONNECTION_KW, draw_archetypes, household_profiles_kwh
 from energysim.inputs.household_pool import HouseholdPool, band_of, draw_members

@@ -9,18 +9,17 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from energysim.config.plausibility import (
-    LIMITS,
-    Limit,
-    limit_violations,
+from energysim.config.limits import LIMITS, Limit, limit_violations
+from energysim.config.physics import (
     max_common_kwh_per_interval,
     max_generation_kwh_per_interval,
     max_household_kwh_per_interval,
-    plausibility_warnings,
-    result_warnings,
 )
+from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import load_scenario, scenario_from_dict
+from energysim.results.warnings import result_warnings
 from tests.helpers import minimal
+from tests.test_limits import schema_number_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
@@ -96,7 +95,7 @@ def test_money_limits_and_nothing_on_valid_scenarios() -> None:
 
 def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     """A limit whose pattern matches no field would check nothing: each must match one."""
-    from energysim.config.plausibility import _leaves
+    from energysim.config.limits import _leaves
 
     data = minimal()
     b = _building(data)
@@ -112,7 +111,7 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     )
     # storage and electrification: the renovated example has a shared battery, heat pumps
     # and EVs; home batteries come from their own model, so every name is the format's
-    from energysim.config.scenario import HomeBatteries
+    from energysim.config.features import HomeBatteries
 
     repo = Path(__file__).resolve().parents[1]
     renovated = load_scenario(repo / "scenarios" / "galerijflat-na-renovatie.toml").model_dump()
@@ -127,6 +126,8 @@ def test_every_limit_bounds_a_field_of_the_scenario_format() -> None:
     renovated = load_scenario(REPO / "scenarios" / "galerijflat-na-renovatie.toml").model_dump()
     renovated["buildings"][0]["home_batteries"] = {"capacity_kwh": 5.0, "power_kw": 3.0}
     patterns |= {pattern for _, pattern, _ in _leaves(renovated)}
+    # and every other number of the format, read from its models
+    patterns |= set(schema_number_paths())
     for limit in LIMITS:
         assert any(limit.matches(p) for p in patterns), limit.pattern
 

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from energysim.cli.main import main
-from energysim.config.scenario import Finance, Tariffs, load_scenario, scenario_from_dict
+from energysim.config.economics import Finance, Tariffs
+from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
 from energysim.core.errors import ScenarioError
 from energysim.money import business, finance

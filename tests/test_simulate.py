@@ -97,7 +97,7 @@ def _measured_case(tmp_path: Path, *, year: int = 2027) -> Path:
     write_measured_csv(tmp_path / "generation.csv", gen)
     write_measured_csv(tmp_path / "consumption.csv", cons)
     data = minimal(year=year, generation_csv="generation.csv", consumption_csv="consumption.csv")
-    # 10 kWh in an hour needs at least 10 / 1.5 kWp (plausibility.IRRADIANCE_PEAK_FRAC)
+    # 10 kWh in an hour needs at least 10 / 1.5 kWp (physics.IRRADIANCE_PEAK_FRAC)
     data["buildings"][0]["arrays"][0]["capacity_kwp"] = 10.0
     return write_scenario(tmp_path, data)
 

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from energysim.batch.sweep import put_path
-from energysim.config.plausibility import limit_of
+from energysim.config.limits import limit_of
 from energysim.core.errors import DataError
 from energysim.core.series_csv import read_text_table
 from energysim.inputs.population import derive_seed
@@ -53,7 +53,7 @@ class Column:
         The value is set at ``path`` as read (else a step of :func:`complex_scenario`
         derives the field from it and other columns).
     limit : str
-        The scenario field whose physical limit (:mod:`energysim.config.plausibility`) bounds
+        The scenario field whose physical limit (:mod:`energysim.config.limits`) bounds
         a number; default ``path``.
     expected : str
         What a value out of range should have been, in the error (default by kind).

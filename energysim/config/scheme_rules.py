@@ -9,7 +9,20 @@ from __future__ import annotations
 from energysim.config.scenario import Scenario
 from energysim.core.errors import ScenarioError
 
-__all__ = ["SCHEME_OWNER_TYPES", "check_scheme_rules", "uses_scheme"]
+__all__ = [
+    "SCE_KWP_PER_MEMBER_MAX",
+    "SCE_LARGE_CONNECTION_KWP_MAX",
+    "SCHEME_OWNER_TYPES",
+    "check_scheme_rules",
+    "uses_scheme",
+]
+
+SCE_KWP_PER_MEMBER_MAX = 5.0
+"""SCE: at least one member per 5 kWp (domain.md section 4); below, a warning
+(:func:`energysim.config.plausibility.plausibility_warnings`)."""
+
+SCE_LARGE_CONNECTION_KWP_MAX = 500.0
+"""SCE: large connections up to 500 kWp (domain.md section 4); above, a warning."""
 
 SCHEME_OWNER_TYPES = ("resident_cooperative",)
 """Owner types that can hold an SCE or postcoderoos installation: a cooperative or an

@@ -28,7 +28,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "floor_area_unusual": ("building", "count", "low", "high", "example_m2"),
     "sce_members_few": ("building", "needed", "capacity_kwp", "members"),
     "sce_capacity_high": ("building", "capacity_kwp"),
-    # plausibility of a finished run (energysim.config.plausibility.result_warnings)
+    # plausibility of a finished run (energysim.results.warnings.result_warnings)
     "benefit_above_bill": ("count", "participant", "benefit_eur", "bill_eur"),
     "specific_yield_unusual": ("specific_yield", "low", "high"),
     "ev_kwh_per_day_high": ("building", "count", "usual_max", "example_kwh"),

@@ -90,7 +90,7 @@ def read_timeseries_csv(
         If given, any other data column is an error (catches misspelt ids).
     max_values : mapping of str to (float, str), optional
         Per column, the largest possible value per interval [``unit``] and why (see
-        :mod:`energysim.config.plausibility`); a cell above it is an error.
+        :mod:`energysim.config.physics`); a cell above it is an error.
     min_values : mapping of str to (float, str), optional
         Per column, the smallest possible value and why, for series that may be negative
         (day-ahead prices); every other column must be non-negative.

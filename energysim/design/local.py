@@ -23,7 +23,8 @@ from typing import Any
 import pandas as pd
 from scipy import optimize
 
-from energysim.config.scenario import Owner, Scenario
+from energysim.config.economics import Owner
+from energysim.config.scenario import Scenario
 from energysim.design.money import reprice, with_owners
 from energysim.ownership import rules as ownership
 from energysim.ownership.tables import ownership_report

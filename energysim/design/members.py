@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from energysim.config.scenario import ConsumptionDistribution, Scenario, scenario_from_dict
+from energysim.config.buildings import ConsumptionDistribution
+from energysim.config.scenario import Scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
 from energysim.design.prices import Lever, PriceTarget, price_range
 from energysim.simulate import run

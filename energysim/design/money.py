@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from energysim.config.scenario import Finance, Owner, Scenario
+from energysim.config.economics import Finance, Owner
+from energysim.config.scenario import Scenario
 from energysim.core.errors import ScenarioError
 from energysim.money import business
 from energysim.money.accounts import Accounts

@@ -26,14 +26,8 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
-from energysim.design.keys import (
-    KeyChoice,
-    Objective,
-    TierKeys,
-    choose_keys,
-    optimise_keys,
-    with_key,
-)
+from energysim.design.key_problem import Objective, with_key
+from energysim.design.keys import KeyChoice, TierKeys, choose_keys, optimise_keys
 from energysim.design.local import (
     LocalOwnership,
     local_ownership,

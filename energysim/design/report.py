@@ -16,7 +16,8 @@ from typing import Any
 
 from energysim.config.scenario import scenario_to_toml
 from energysim.core.publish import publish_atomically, write_csv, write_json
-from energysim.design.keys import OBJECTIVE_WORDS, TierKeys
+from energysim.design.key_problem import OBJECTIVE_WORDS
+from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
 from energysim.results.tables import summary

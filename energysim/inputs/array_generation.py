@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energysim.config.plausibility import max_generation_kwh_per_interval
+from energysim.config.physics import max_generation_kwh_per_interval
 from energysim.config.scenario import Scenario
 from energysim.core.series_csv import read_timeseries_csv
 from energysim.inputs import generation, profile_cache
@@ -131,7 +131,7 @@ def measured_generation_kwh(scenario: Scenario, index: pd.DatetimeIndex) -> pd.D
     """The scenario's measured generation per array id [kWh/interval] (empty without one).
 
     Each cell is at most what its array can produce in an interval
-    (:func:`energysim.config.plausibility.max_generation_kwh_per_interval`).
+    (:func:`energysim.config.physics.max_generation_kwh_per_interval`).
     """
     if scenario.generation_csv is None:
         return pd.DataFrame(index=index)

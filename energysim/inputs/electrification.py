@@ -16,13 +16,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from energysim.config.scenario import (
-    Building,
-    EvCharging,
-    HeatPumps,
-    Scenario,
-    participant_ids,
-)
+from energysim.config.buildings import Building
+from energysim.config.features import EvCharging, HeatPumps
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.core.messages import Message
 from energysim.inputs import ev, heating
 from energysim.inputs.context import RunContext

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from energysim.config.scenario import ConsumptionDistribution, ConsumptionSpec
+from energysim.config.buildings import ConsumptionDistribution, ConsumptionSpec
 
 
 def draw_annual_kwh(spec: ConsumptionSpec, n: int) -> NDArray[np.float64]:

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from energysim.config.buildings import ConsumptionSpec
 from energysim.config.data_files import check_data_files
-from energysim.config.plausibility import limit_of
-from energysim.config.scenario import ConsumptionSpec, Scenario, load_scenario, participant_ids
+from energysim.config.limits import limit_of
+from energysim.config.scenario import Scenario, load_scenario, participant_ids
 from energysim.config.scheme_rules import check_scheme_rules
 from energysim.config.tariffs import TariffSet, resolve_tariffs
 from energysim.core.errors import DataError, ScenarioError
@@ -155,7 +156,7 @@ def annual_kwh_draws(scenario: Scenario) -> AnnualKwh:
     ScenarioError
         ``field 'buildings[i].role.annual_kwh': household k draws ... kWh/yr``: a draw
         beyond what a household's connection can carry
-        (:mod:`energysim.config.plausibility`'s limit of ``annual_kwh[]``).
+        (:mod:`energysim.config.limits`' row of ``annual_kwh[]``).
     """
     out: AnnualKwh = []
     for b_idx, b in enumerate(scenario.buildings):

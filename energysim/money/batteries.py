@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from energysim.config.scenario import Scenario, SharedBattery
+from energysim.config.features import SharedBattery
+from energysim.config.scenario import Scenario
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
 from energysim.money import business

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.buildings import Building
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import Figure, TariffSet, yearly_figure
 from energysim.money import finance, subsidies
 

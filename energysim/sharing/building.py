@@ -27,7 +27,6 @@ from energysim.sharing.own_strings import BuildingStrings, StoredShare, StringSh
 from energysim.sharing.storage import BatteryRun, add_discharge, home_batteries, shared_battery
 from energysim.sharing.waterfall import (
     BuildingWaterfall,
-    tier_keys,
     waterfall_by_blocks,
     waterfall_one_pass,
 )
@@ -115,15 +114,15 @@ def share_building(
     each tier's allocation of the whole year, so its building takes one pass.
     """
     own = _own_strings(context, b, generation_kwh, consumption_kwh, files)
-    keys = tier_keys(context, b, files.schedule_shares_frac)
+    schedules = files.schedule_shares_frac
     battery: BatteryRun | None = None
     if b.battery is None and not one_pass:
         export, sce = waterfall_by_blocks(
-            context, b, own.pool_kwh, consumption_kwh, own.strings, keys, out
+            context, b, own.pool_kwh, consumption_kwh, own.strings, schedules, out
         )
     else:
         waterfall = waterfall_one_pass(
-            context, b, own.pool_kwh, consumption_kwh, own.strings, keys, out
+            context, b, own.pool_kwh, consumption_kwh, own.strings, schedules, out
         )
         export, sce = waterfall.export_kwh, waterfall.sce_kwh
         if b.battery is not None:
@@ -156,9 +155,9 @@ def building_waterfall(
     home batteries first; arguments as :func:`share_building`), to share the same energy
     again with other keys (:mod:`energysim.design.keys`)."""
     own = _own_strings(context, b, generation_kwh, consumption_kwh, files)
-    keys = tier_keys(context, b, files.schedule_shares_frac)
+    schedules = files.schedule_shares_frac
     waterfall = waterfall_one_pass(
-        context, b, own.pool_kwh, consumption_kwh, own.strings, keys, None
+        context, b, own.pool_kwh, consumption_kwh, own.strings, schedules, None
     )
     return waterfall.kept(context, b.id)
 

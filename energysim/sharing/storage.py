@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from energysim.config.scenario import BatteryFigures, Building, HomeBatteries, SharedBattery
+from energysim.config.buildings import Building
+from energysim.config.features import BatteryFigures, HomeBatteries, SharedBattery
 from energysim.inputs.context import RunContext
 from energysim.inputs.electrification import ElectricLoads
 from energysim.inputs.loading import SharingFiles
@@ -410,11 +411,9 @@ def _share_discharge(
         if t.cap_kwh is not None:
             used = allocated_kwh[t.name][rows].sum(axis=1)
             reach = np.minimum(reach, np.maximum(t.cap_kwh - used, 0.0))
-        key = t.key
-        if isinstance(key, alloc.ScheduleKey):
-            key = alloc.ScheduleKey(key.shares_frac[rows], key.variant)
+        schedule = None if t.schedule_shares_frac is None else t.schedule_shares_frac[rows]
         residual = np.maximum(t.demand_kwh[rows] - allocated_kwh[t.name][rows], 0.0)
-        share = alloc.allocate(reach, residual, key)
+        share = alloc.allocate(reach, residual, t.key, schedule_shares_frac=schedule)
         remaining = np.maximum(remaining - share.allocated_kwh.sum(axis=1), 0.0)
         received.append((tier_columns[t.name], share.allocated_kwh))
     return received, remaining

@@ -23,53 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
-from energysim.config.scenario import (
-    Building,
-    EqualKey,
-    MembersPolicy,
-    ProportionalKey,
-    ScheduleKey,
-    StaticKey,
-    TierPolicy,
-    participant_ids,
-)
+from energysim.config.allocation_policy import MembersPolicy, ProportionalKey, TierPolicy
+from energysim.config.buildings import Building
+from energysim.config.scenario import participant_ids
 from energysim.inputs.context import RunContext
 from energysim.inputs.participants import Columns
 from energysim.sharing import allocation as alloc
 from energysim.sharing.blocks import block_rows, pick
 from energysim.sharing.own_strings import BuildingStrings
-
-
-def tier_key(policy: TierPolicy, shares_frac: np.ndarray | None = None) -> Any:
-    """The allocation kernel's key of a tier; a schedule key takes the shares its CSV
-    holds (``(n_steps, n_participants)``, read by :mod:`energysim.inputs.loading`)."""
-    key = policy.key
-    if isinstance(key, ProportionalKey):
-        return alloc.ProportionalKey()
-    if isinstance(key, StaticKey):
-        return alloc.StaticKey(np.asarray(key.shares_frac, dtype=np.float64), key.variant)
-    if isinstance(key, EqualKey):
-        return alloc.EqualKey(key.variant)
-    if isinstance(key, ScheduleKey):
-        assert shares_frac is not None, "a schedule key's shares are read before sharing"
-        return alloc.ScheduleKey(shares_frac, key.variant)
-    raise AssertionError(f"unknown key {key!r}")
-
-
-def tier_keys(
-    context: RunContext, b: Building, schedules: Mapping[tuple[str, str], np.ndarray]
-) -> dict[str, Any]:
-    """The allocation key of each tier of the building that has participants
-    (``schedules``: the shares of its schedule keys, per (building id, tier))."""
-    policy = context.scenario.allocation
-    return {
-        role: tier_key(getattr(policy, role), schedules.get((b.id, role)))
-        for role in context.tier_ids(b)
-    }
 
 
 @dataclass(frozen=True)
@@ -157,7 +121,7 @@ def waterfall_one_pass(
     pool_kwh: np.ndarray,
     consumption_kwh: np.ndarray,
     own: BuildingStrings | None,
-    keys: dict[str, Any],
+    schedules: Mapping[tuple[str, str], np.ndarray],
     out: np.ndarray | None,
 ) -> WaterfallPass:
     """Share a building's pool over its tiers, the whole year at once.
@@ -170,14 +134,17 @@ def waterfall_one_pass(
         ``(n_steps, n_participants)`` the run's consumption [kWh/interval].
     own : StringShare or StoredShare or None
         The building's own strings (their use comes off the tenants' demand).
-    keys : dict
-        Each tier's key (:func:`tier_keys`).
+    schedules : mapping of (str, str) to numpy.ndarray
+        The shares of each schedule key, per (building id, tier) ``(n_steps,
+        n_tier_participants)`` (read by :mod:`energysim.inputs.loading`).
     out : numpy.ndarray or None
         ``(n_steps, n_participants)`` the run's shared energy: the building's columns
         are written; None: the allocation is only returned.
     """
     rows = slice(0, context.n_steps)
-    tiers, tier_cols, sce_tier = _tiers(context, b, rows, consumption_kwh, own, pool_kwh, keys, out)
+    tiers, tier_cols, sce_tier = _tiers(
+        context, b, rows, consumption_kwh, own, pool_kwh, schedules, out
+    )
     result = alloc.allocate_waterfall(pool_kwh, tiers)
     _write(out, rows, tier_cols, result)
     sce = result.allocated_kwh["members"][:, 0] if sce_tier else np.zeros(context.n_steps)
@@ -198,7 +165,7 @@ def waterfall_by_blocks(
     pool_kwh: np.ndarray,
     consumption_kwh: np.ndarray,
     own: BuildingStrings | None,
-    keys: dict[str, Any],
+    schedules: Mapping[tuple[str, str], np.ndarray],
     out: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Share a building's pool block by block of intervals, writing its participants'
@@ -217,7 +184,7 @@ def waterfall_by_blocks(
     for start in range(0, n_steps, step):
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
-            context, b, rows, consumption_kwh, own, pool_kwh[rows], keys, out
+            context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out
         )
         result = alloc.allocate_waterfall(pool_kwh[rows], tiers)
         _write(out, rows, tier_cols, result)
@@ -242,11 +209,9 @@ def _write(
             out[rows, cols] = result.allocated_kwh[name]
 
 
-def _key_rows(key: Any, rows: slice) -> Any:
-    """A key for some intervals: a schedule key's rows; the others as they are."""
-    if isinstance(key, alloc.ScheduleKey):
-        return alloc.ScheduleKey(key.shares_frac[rows], key.variant)
-    return key
+def _schedule_rows(shares: np.ndarray | None, rows: slice) -> np.ndarray | None:
+    """A schedule key's shares for some intervals (None for other keys)."""
+    return None if shares is None else shares[rows]
 
 
 def _tiers(
@@ -256,7 +221,7 @@ def _tiers(
     consumption_kwh: np.ndarray,
     own: BuildingStrings | None,
     pool: np.ndarray,
-    keys: dict[str, Any],
+    schedules: Mapping[tuple[str, str], np.ndarray],
     out: np.ndarray | None,
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
     """The building's tiers in the scenario's order for the intervals ``rows``, their
@@ -299,7 +264,7 @@ def _tiers(
                     alloc.Tier(
                         name=role,
                         demand_kwh=pool[:, None].copy(),
-                        key=alloc.ProportionalKey(),
+                        key=ProportionalKey(),
                         cap_frac=tp.cap_frac,
                         cap_kwh=tp.cap_kwh,
                     )
@@ -313,7 +278,8 @@ def _tiers(
             alloc.Tier(
                 name=role,
                 demand_kwh=d,
-                key=_key_rows(keys[role], rows),
+                key=tp.key,
+                schedule_shares_frac=_schedule_rows(schedules.get((b.id, role)), rows),
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
                 # consecutive columns: the allocation is written in place

@@ -1,0 +1,249 @@
+"""A building: its dwellings and households, common installations and roof.
+
+The households of each role (tenants of the dwellings, neighbourhood members) with
+their annual consumption, the common installations behind the common connection, and
+the :class:`Building` that holds them with its roof arrays and optional features
+(:mod:`energysim.config.features`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
+
+from energysim.config.base_model import DataPath, Model, check_list_length
+from energysim.config.features import EvCharging, HeatPumps, HomeBatteries, SharedBattery
+from energysim.config.limits import bounds
+from energysim.config.site import RoofArray
+
+__all__ = [
+    "Building",
+    "CommonInstallations",
+    "ConsumptionDistribution",
+    "ConsumptionSpec",
+    "Households",
+    "Members",
+    "Tenants",
+]
+
+
+class ConsumptionDistribution(Model):
+    """Annual consumption drawn per household from a distribution [kWh/yr].
+
+    Tenants' and members' have the same ranges and limits (the fields name the tenants'
+    rows of :data:`energysim.config.limits.LIMITS`, which match both).
+    """
+
+    distribution: Literal["lognormal", "normal", "uniform"] = "lognormal"
+    mean_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.mean_kwh")] = Field(
+        description="Mean annual consumption [kWh/yr]."
+    )
+    sd_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.sd_kwh")] = Field(
+        description="Standard deviation [kWh/yr] (half-width for uniform)."
+    )
+    min_kwh: Annotated[float, bounds("buildings[].tenants.annual_kwh.min_kwh")] = Field(
+        default=300.0, description="Floor of a draw [kWh/yr]."
+    )
+    seed: Annotated[int, bounds("buildings[].tenants.annual_kwh.seed")] = 0
+
+    @model_validator(mode="after")
+    def _spread_of_households(self) -> ConsumptionDistribution:
+        if self.sd_kwh > MAX_CONSUMPTION_SPREAD * self.mean_kwh:
+            raise ValueError(
+                f"sd_kwh: expected at most {MAX_CONSUMPTION_SPREAD:g} x mean_kwh "
+                f"({MAX_CONSUMPTION_SPREAD * self.mean_kwh:.6g} kWh/yr; households spread "
+                f"with about 0.3-0.5 x the mean), found {self.sd_kwh:.6g}"
+            )
+        return self
+
+
+MAX_CONSUMPTION_SPREAD = 10.0
+"""Largest ``sd_kwh / mean_kwh`` of a household distribution [-]."""
+
+
+def _consumption_kind(value: Any) -> str:
+    """A table is a distribution, anything else is read as a list (and says so)."""
+    return "~table" if isinstance(value, dict | ConsumptionDistribution) else "~list"
+
+
+ConsumptionSpec = Annotated[
+    Annotated[list[Annotated[float, bounds("buildings[].tenants.annual_kwh[]")]], Tag("~list")]
+    | Annotated[ConsumptionDistribution, Tag("~table")],
+    Discriminator(_consumption_kind),
+]
+"""One annual kWh per household, or a table describing their distribution."""
+
+
+class Households(Model):
+    """Households of one role: how their annual kWh and their profiles are made (ranges as
+    the tenants' rows of the limits, which match the members too)."""
+
+    annual_kwh: ConsumptionSpec = Field(
+        default_factory=lambda: ConsumptionDistribution(mean_kwh=2000.0, sd_kwh=700.0),
+        description="A list (one per household) or a distribution [kWh/yr]. Default: CBS "
+        "apartments 1,930-2,070 kWh (domain.md section 7).",
+    )
+    archetypes: list[str] | Literal["mixed"] = Field(
+        default="mixed", description="Per household, or 'mixed' for the default social-housing mix."
+    )
+    profile_seed: Annotated[int, bounds("buildings[].tenants.profile_seed")] = Field(
+        default=0, description="Seed of the household profiles."
+    )
+    suppliers: list[str] | None = Field(
+        default=None, description="Supplier per household; sharing needs the scheme's supplier."
+    )
+
+
+class Tenants(Households):
+    """Dwellings of the complex that take part (the others still share the common saving)."""
+
+    participating: Annotated[int, bounds("buildings[].tenants.participating")] = Field(
+        description="Dwellings taking part in direct use."
+    )
+
+
+class Members(Households):
+    """Neighbourhood members of the energy cooperative for this building's roof."""
+
+    count: Annotated[int, bounds("buildings[].members.count")] = 0
+    certificates: list[float] | None = Field(
+        default=None, description="Certificates per member (SCE payout key); default equal."
+    )
+
+
+class CommonInstallations(Model):
+    """Common installations behind the complex's common connection [kWh/yr each]."""
+
+    lift_kwh_per_yr: Annotated[float, bounds("buildings[].common.lift_kwh_per_yr")] = 0.0
+    lighting_kwh_per_yr: Annotated[float, bounds("buildings[].common.lighting_kwh_per_yr")] = 0.0
+    ventilation_kwh_per_yr: Annotated[
+        float, bounds("buildings[].common.ventilation_kwh_per_yr")
+    ] = 0.0
+    pumps_kwh_per_yr: Annotated[float, bounds("buildings[].common.pumps_kwh_per_yr")] = 0.0
+    other_kwh_per_yr: Annotated[float, bounds("buildings[].common.other_kwh_per_yr")] = 0.0
+    connection: Literal["small", "large"] = Field(
+        default="small",
+        description="Size of the common connection: small (kleinverbruik, up to 3x80 A: fixed "
+        "network charge, net metering until 2026) or large (grootverbruik: capacity-based "
+        "network tariff, never net metering, no tax rebate).",
+    )
+    contracted_capacity_kw: Annotated[
+        float, bounds("buildings[].common.contracted_capacity_kw")
+    ] = Field(
+        default=60.0,
+        description="Contracted transport capacity of a large common connection [kW] "
+        "(estimate: just above 3x80 A = 55 kVA).",
+    )
+    lighting_presence_dimming_frac: Annotated[
+        float, bounds("buildings[].common.lighting_presence_dimming_frac")
+    ] = 0.0
+    ventilation_night_setback_frac: Annotated[
+        float, bounds("buildings[].common.ventilation_night_setback_frac")
+    ] = 0.0
+    profiles_csv: DataPath | None = Field(
+        default=None,
+        description="Measured series replacing modelled installations: columns among lift, "
+        "lighting, ventilation, pumps, other [kWh/interval], the measured-CSV format.",
+    )
+
+    def annual_kwh(self) -> dict[str, float]:
+        """Annual consumption per installation kind [kWh/yr]."""
+        return {
+            "lift": self.lift_kwh_per_yr,
+            "lighting": self.lighting_kwh_per_yr,
+            "ventilation": self.ventilation_kwh_per_yr,
+            "pumps": self.pumps_kwh_per_yr,
+            "other": self.other_kwh_per_yr,
+        }
+
+    @property
+    def total_kwh_per_yr(self) -> float:
+        """Sum of all installations [kWh/yr]."""
+        return float(sum(self.annual_kwh().values()))
+
+
+FEATURE_FIELDS = ("battery", "home_batteries", "heat_pumps", "ev_charging")
+"""Optional building fields (batteries, heat pumps, EV charging), left out of a dump when
+absent."""
+
+
+class Building(Model):
+    """One apartment complex with its roof, common installations, tenants and members."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.]+$")
+    postcode: str = Field(pattern=r"^[1-9][0-9]{3}( ?[A-Z]{2})?$", description="Dutch postcode.")
+    dwellings: Annotated[int, bounds("buildings[].dwellings")]
+    floor_area_m2: list[float] | None = Field(
+        default=None, description="Floor area per dwelling [m2] (service-cost key 'floor_area')."
+    )
+    arrays: list[RoofArray] = Field(min_length=1)
+    common: CommonInstallations = Field(default_factory=CommonInstallations)
+    tenants: Tenants
+    members: Members = Field(default_factory=Members)
+    battery: SharedBattery | None = None
+    home_batteries: HomeBatteries | None = None
+    heat_pumps: HeatPumps | None = None
+    ev_charging: EvCharging | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_features(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in FEATURE_FIELDS:
+            if isinstance(data, dict) and data.get(name, 0) is None:
+                del data[name]
+        return data
+
+    @model_validator(mode="after")
+    def _features_fit(self) -> Building:
+        hp, cars, home = self.heat_pumps, self.ev_charging, self.home_batteries
+        limits = {
+            "heat_pumps.dwellings": (hp and hp.dwellings, self.dwellings),
+            "ev_charging.vehicles": (cars and cars.vehicles, self.dwellings),
+            "home_batteries.dwellings": (home and home.dwellings, self.tenants.participating),
+        }
+        for name, (value, most) in limits.items():
+            if value and value > most:
+                raise ValueError(f"{name}: expected at most {most}, found {value}")
+        if self.home_batteries is not None and not any(
+            a.setup == "per_dwelling" for a in self.arrays
+        ):
+            raise ValueError(
+                "home_batteries: expected an array with setup = 'per_dwelling' (a home "
+                "battery charges from the dwelling's own string), found none"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Building:
+        if self.tenants.participating == 0 and any(a.setup == "per_dwelling" for a in self.arrays):
+            raise ValueError("arrays: per_dwelling strings need tenants.participating > 0, found 0")
+        if self.tenants.participating > self.dwellings:
+            raise ValueError(
+                f"tenants.participating: expected at most dwellings={self.dwellings}, "
+                f"found {self.tenants.participating}"
+            )
+        check_list_length("tenants.annual_kwh", self.tenants.annual_kwh, self.dwellings)
+        check_list_length("tenants.archetypes", self.tenants.archetypes, self.dwellings)
+        check_list_length("tenants.suppliers", self.tenants.suppliers, self.dwellings)
+        check_list_length("members.annual_kwh", self.members.annual_kwh, self.members.count)
+        check_list_length("members.archetypes", self.members.archetypes, self.members.count)
+        check_list_length("members.suppliers", self.members.suppliers, self.members.count)
+        check_list_length("members.certificates", self.members.certificates, self.members.count)
+        check_list_length("floor_area_m2", self.floor_area_m2, self.dwellings)
+        ids = [a.id for a in self.arrays]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"arrays: expected unique ids, found {ids}")
+        return self
+
+    @property
+    def capacity_kwp(self) -> float:
+        """Total DC capacity of the building's arrays [kWp]."""
+        return float(sum(a.dc_capacity_kwp for a in self.arrays))
