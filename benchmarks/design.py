@@ -27,8 +27,9 @@ import numpy as np
 from scipy import optimize, sparse
 
 from energysim.config.scenario import load_scenario
-from energysim.design import DesignOptions, design_scenario, key_problem, prices
+from energysim.design import key_problem, prices
 from energysim.design import keys as key_design
+from energysim.design.plan import DesignOptions, design_scenario
 from energysim.simulate import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -19,8 +19,7 @@ import pandas as pd
 
 from energysim.config.scenario import Scenario, scenario_from_dict
 from energysim.core.errors import EnergysimError
-from energysim.design import Design, DesignOptions, design_scenario
-from energysim.design.plan import DESIGN_PARTS
+from energysim.design.plan import DESIGN_PARTS, Design, DesignOptions, design_scenario
 from energysim.design.prices import LEVER_FIELDS, LEVER_ORDER, PriceRange
 from energysim.design.report import recommendation_lines, summary_dict
 

@@ -37,8 +37,10 @@ from energysim.config.scenario import (
 )
 from energysim.config.site import RoofArray
 from energysim.core.errors import EnergysimError, ScenarioError
+from energysim.inputs.preflight import resolve
+from energysim.results.tables import participants_table, summary, timeseries_table
 from energysim.results.warnings import result_warnings
-from energysim.simulate import participants_table, resolve, run, summary, timeseries_table
+from energysim.simulate import run
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO / "scenarios"

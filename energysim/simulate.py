@@ -58,7 +58,6 @@ from energysim.money import batteries as storage_money
 from energysim.money.accounts import Accounts, build_accounts
 from energysim.results.balance import check_energy_balance
 from energysim.results.result import Result, expect_result
-from energysim.results.warnings import result_warnings
 from energysim.results.tables import (
     installation_register_rows,
     participant_audit,
@@ -66,6 +65,7 @@ from energysim.results.tables import (
     summary,
     timeseries_table,
 )
+from energysim.results.warnings import result_warnings
 from energysim.sharing.blocks import take_kwh
 from energysim.sharing.building import (
     BuildingSharing,

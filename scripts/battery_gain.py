@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from energysim.config.scenario import load_scenario, scenario_from_dict  # noqa: E402
-from energysim.simulate import run, summary  # noqa: E402
+from energysim.results.tables import summary  # noqa: E402
+from energysim.simulate import run  # noqa: E402
 
 
 def main() -> None:

@@ -409,7 +409,7 @@ def test_public_functions_say_what_they_expect(tmp_path: Path) -> None:
     import energysim
     from energysim.config.scenario import load_scenario, scenario_from_dict
     from energysim.results.outputs import write_run
-    from energysim.simulate import summary
+    from energysim.results.tables import summary
 
     assert energysim.run is not None and energysim.load_scenario is load_scenario
     with pytest.raises(TypeError, match="expected a dict"):

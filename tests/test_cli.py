@@ -200,7 +200,8 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
 
 def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -> None:
     from energysim.config.scenario import load_scenario
-    from energysim.simulate import participant_audit, participants_table, run
+    from energysim.results.tables import participant_audit, participants_table
+    from energysim.simulate import run
 
     path = write_scenario(tmp_path, minimal())
     assert main(["explain", str(path), "B1-M002"]) == 0

@@ -28,7 +28,8 @@ from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.csv_dialect import read_csv_file
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
-from energysim.simulate import participants_table, run, summary
+from energysim.results.tables import participants_table, summary
+from energysim.simulate import run
 from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]

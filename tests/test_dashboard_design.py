@@ -24,8 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from energysim.cli.main import main as energysim_main
 from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
-from energysim.design import design_scenario
-from energysim.design.plan import DESIGN_PARTS
+from energysim.design.plan import DESIGN_PARTS, design_scenario
 from energysim.design.report import recommendation_lines, summary_dict
 from tests.helpers import results_figures, storage_figures
 from tests.test_dashboard import RAW, visible_texts

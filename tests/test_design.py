@@ -13,11 +13,12 @@ import pytest
 from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
-from energysim.design import DesignOptions, design_scenario, key_problem, prices
+from energysim.design import key_problem, prices
 from energysim.design import keys as key_design
 from energysim.design.local import local_ownership, municipality_share_needed
 from energysim.design.members import members_needed, with_members
 from energysim.design.money import households, reprice, with_finance
+from energysim.design.plan import DesignOptions, design_scenario
 from energysim.design.report import DESIGN_FILES
 from energysim.design.sizing import scale_roof, size_curve
 from energysim.inputs.context import RunInputs

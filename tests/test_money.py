@@ -13,9 +13,10 @@ from energysim.cli.main import main
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import resolve_tariffs
 from energysim.money import business, subsidies
-from energysim.money.accounts import year_one_money
 from energysim.money.finance import feed_in_cost_eur
-from energysim.simulate import participants_table, run, summary
+from energysim.money.year_one import year_one_money
+from energysim.results.tables import participants_table, summary
+from energysim.simulate import run
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]

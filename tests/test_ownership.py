@@ -611,7 +611,8 @@ def test_csv_and_excel_read_the_same(tmp_path: Path) -> None:
 
 def test_every_run_reports_its_local_ownership() -> None:
     from energysim.config.scenario import scenario_from_dict
-    from energysim.simulate import run, summary
+    from energysim.results.tables import summary
+    from energysim.simulate import run
     from tests.helpers import minimal
 
     data = minimal()

@@ -20,7 +20,8 @@ from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import figure_names, resolve_tariffs, tariff_table, yearly_figure
 from energysim.core.errors import ScenarioError
 from energysim.money import business, finance
-from energysim.simulate import participants_table, run, summary
+from energysim.results.tables import participants_table, summary
+from energysim.simulate import run
 from tests.helpers import minimal, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def test_without_fee_indexation_a_panel_fee_stays_the_same_for_25_years() -> Non
 def test_household_npv_adds_each_part_on_its_path() -> None:
     # a tenant with a panel fee: energy part x (1-d)^(y-1)(1+i)^(y-1), fee part constant;
     # 2027 (no net metering in any year), r = 4%
-    from energysim.money.accounts import year_one_parts
+    from energysim.money.year_one import year_one_parts
 
     data = minimal(year=2027)
     data["buildings"][0]["arrays"].append(

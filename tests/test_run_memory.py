@@ -14,6 +14,7 @@ from energysim.inputs.context import RunContext
 from energysim.inputs.loading import read_sharing_files
 from energysim.inputs.preflight import consumption_dtype
 from energysim.results.balance import check_energy_balance
+from energysim.results.tables import participants_table, timeseries_table
 from energysim.sharing import blocks as blocks_module
 from energysim.sharing.allocation import allocate_own_strings
 from energysim.sharing.blocks import block_rows, column_sums, sum_columns
@@ -27,11 +28,7 @@ from energysim.sharing.own_strings import (
     StringShare,
     own_strings,
 )
-from energysim.simulate import (
-    participants_table,
-    run,
-    timeseries_table,
-)
+from energysim.simulate import run
 from tests.helpers import write_measured_csv, write_scenario, year_frame
 
 REPO = Path(__file__).resolve().parents[1]

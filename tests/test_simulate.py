@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from energysim.config.scenario import load_scenario, scenario_from_dict
-from energysim.simulate import participants_table, run, summary, timeseries_table
+from energysim.results.tables import participants_table, summary, timeseries_table
+from energysim.simulate import run
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml"))

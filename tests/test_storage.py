@@ -18,13 +18,9 @@ from energysim.inputs.array_generation import load_weather
 from energysim.inputs.timeindex import year_index
 from energysim.results.balance import check_energy_balance
 from energysim.results.outputs import write_run
+from energysim.results.tables import participants_table, summary, timeseries_table
 from energysim.sharing.battery import check_limits
-from energysim.simulate import (
-    participants_table,
-    run,
-    summary,
-    timeseries_table,
-)
+from energysim.simulate import run
 from tests.helpers import minimal, write_measured_csv, write_scenario
 
 REPO = Path(__file__).resolve().parents[1]

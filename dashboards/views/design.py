@@ -22,8 +22,7 @@ import streamlit as st
 from i18n import t
 
 from energysim.core.errors import EnergysimError
-from energysim.design import DesignOptions
-from energysim.design.plan import DESIGN_PARTS
+from energysim.design.plan import DESIGN_PARTS, DesignOptions
 from views import common, design_tabs
 from views import design_words as words
 

@@ -22,7 +22,8 @@ from energysim.core.errors import EnergysimError
 from energysim.ownership import rules as ownership
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import OwnershipReport, ownership_report
-from energysim.simulate import installation_register_rows, run
+from energysim.results.tables import installation_register_rows
+from energysim.simulate import run
 from views import common
 
 SOURCES = ("none", "example", "upload")

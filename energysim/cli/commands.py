@@ -111,7 +111,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_design(args: argparse.Namespace) -> int:
     """``energysim design``: what makes a scenario work (prices, key, size, ownership)."""
     from energysim.config.scenario import load_scenario
-    from energysim.design import DesignOptions, design_scenario
+    from energysim.design.plan import DesignOptions, design_scenario
     from energysim.design.report import format_design, write_design
 
     options = DesignOptions(

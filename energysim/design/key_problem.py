@@ -32,9 +32,9 @@ import pandas as pd
 
 from energysim.config.allocation_policy import StaticKey
 from energysim.config.scenario import Scenario
-from energysim.money.year_one import year_one_money
 from energysim.inputs.context import RunInputs
 from energysim.inputs.loading import supply_price_eur_per_kwh
+from energysim.money.year_one import year_one_money
 from energysim.results.result import Result
 from energysim.sharing import allocation as alloc
 from energysim.sharing.flows import Flows, annual_energy

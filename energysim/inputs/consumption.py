@@ -17,11 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from energysim.config.plausibility import (
-    max_common_kwh_per_interval,
-    max_household_kwh_per_interval,
-)
-from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.buildings import Building
+from energysim.config.physics import max_common_kwh_per_interval, max_household_kwh_per_interval
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.core.errors import DataError, ScenarioError
 from energysim.core.messages import Message
 from energysim.core.series_csv import read_timeseries_csv

@@ -17,7 +17,8 @@ from typing import Protocol
 
 import pandas as pd
 
-from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.buildings import Building
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.core.errors import ScenarioError
 from energysim.inputs.household_pool import HouseholdPool

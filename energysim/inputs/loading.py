@@ -21,8 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from energysim.config.plausibility import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON, limit_of
-from energysim.config.scenario import Scenario, ScheduleKey, SharedBattery
+from energysim.config.allocation_policy import ScheduleKey
+from energysim.config.features import SharedBattery
+from energysim.config.limits import limit_of
+from energysim.config.physics import PRICE_EUR_PER_KWH_MIN, PRICE_MIN_REASON
+from energysim.config.scenario import Scenario
 from energysim.config.tariffs import TariffSet
 from energysim.core.series_csv import read_schedule_csv
 from energysim.inputs.array_generation import load_weather, measured_generation_kwh, needs_weather

@@ -40,10 +40,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from energysim.config.owner_types import OWNER_TYPES
 from energysim.core.errors import DataError
 from energysim.core.series_csv import read_text_table
 from energysim.ownership.regions import CODE_PATTERN, RegionTable, load_region_table
-from energysim.ownership.rules import OWNER_TYPES, installation_kind
+from energysim.ownership.rules import installation_kind
 
 REQUIRED_COLUMNS = (
     "installation_id",

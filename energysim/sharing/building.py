@@ -18,7 +18,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from energysim.config.scenario import Building, Scenario, participant_ids
+from energysim.config.buildings import Building
+from energysim.config.scenario import Scenario, participant_ids
 from energysim.inputs.context import RunContext
 from energysim.inputs.loading import SharingFiles
 from energysim.sharing import allocation as alloc
