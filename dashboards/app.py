@@ -1,9 +1,12 @@
 """energysim dashboard: explore a scenario, see who gains what, compare, check ownership.
 
-    streamlit run dashboards/app.py [-- --results-dir DIR]
+    python -m streamlit run dashboards/app.py [-- --results-dir DIR]
 
-Widgets and charts only: every figure comes from :mod:`energysim`. The session holds
-one scenario (see ``session.py``); every page shows and runs exactly that scenario.
+from the repository root (``python -m`` puts it on ``sys.path``, so ``dashboards`` is a
+package; ``streamlit run`` alone puts only this folder there). Widgets and charts only:
+every figure comes from :mod:`energysim`. The session holds one scenario (see
+``shared/session.py``); every page shows and runs exactly that scenario; each page is a
+folder beside this script (``scenario/``, ``results/``, ...) with its ``view.page``.
 ``--results-dir`` (or the environment variable ``ENERGYSIM_RESULTS_DIR``) is the one
 folder the Portfolio page may read batch summaries from.
 """
@@ -12,17 +15,18 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import i18n  # noqa: E402
-import session  # noqa: E402
-import state  # noqa: E402
-from i18n import t  # noqa: E402
-from views import compare, design, ownership, portfolio, results, scenario  # noqa: E402
+from dashboards.compare import view as compare
+from dashboards.design import view as design
+from dashboards.ownership import view as ownership
+from dashboards.portfolio import view as portfolio
+from dashboards.portfolio.state import results_dir
+from dashboards.results import view as results
+from dashboards.scenario import view as scenario
+from dashboards.shared import i18n, session, state
+from dashboards.shared.i18n import t
 
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
@@ -67,7 +71,7 @@ def main() -> None:
     session.ensure()
     chosen = sidebar()
     if chosen == "portfolio":
-        session.guarded(lambda: portfolio.page(state.results_dir(sys.argv[1:], os.environ)))
+        session.guarded(lambda: portfolio.page(results_dir(sys.argv[1:], os.environ)))
         return
     checked = session.check()
     view = {
