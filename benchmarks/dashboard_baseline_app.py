@@ -16,7 +16,7 @@ and streamlit's own tables. No translation, no engine words, no downloads.
 Its headline figures print the summary's numbers with Python's own formatting (the
 benchmark parses them and checks them against ``energysim run``).
 
-    streamlit run benchmarks/dashboard_baseline_app.py
+    python -m streamlit run benchmarks/dashboard_baseline_app.py
 """
 
 from __future__ import annotations

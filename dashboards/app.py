@@ -1,83 +1,27 @@
-"""energysim dashboard: explore a scenario, see who gains what, compare, check ownership.
+"""The script streamlit runs: the energysim dashboard (:mod:`dashboards.main`).
 
-    streamlit run dashboards/app.py [-- --results-dir DIR]
+    python -m streamlit run dashboards/app.py [-- --results-dir DIR]
 
-Widgets and charts only: every figure comes from :mod:`energysim`. The session holds
-one scenario (see ``session.py``); every page shows and runs exactly that scenario.
-``--results-dir`` (or the environment variable ``ENERGYSIM_RESULTS_DIR``) is the one
-folder the Portfolio page may read batch summaries from.
+from the repository root: ``python -m`` puts the root on ``sys.path``, so the dashboard's
+modules import each other as the package ``dashboards``. ``streamlit run`` alone puts
+only this folder there; the page then says, in Dutch and English, how to start it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+import importlib.util
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import i18n  # noqa: E402
-import session  # noqa: E402
-import state  # noqa: E402
-from i18n import t  # noqa: E402
-from views import compare, design, ownership, portfolio, results, scenario  # noqa: E402
-
-# The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
-# bare strings at the top level of this script: streamlit would print them on the page.
-PAGES = ("scenario", "results", "design", "compare", "ownership", "portfolio")
-HIDE_UPLOAD_LIMIT_CSS = "[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}"
-
-
-def sidebar() -> str:
-    """Language, page choice and where the scenario comes from; returns the page."""
-    st.sidebar.title("energysim")
-    i18n.language_switch()
-    chosen = st.sidebar.radio(
-        t("nav.page"), PAGES, format_func=i18n.shown_as(PAGES, lambda p: t(f"nav.{p}")), key="page"
+if importlib.util.find_spec("dashboards") is None:
+    st.error(
+        "Start het dashboard vanuit de map van energysim met "
+        "`python -m streamlit run dashboards/app.py` (niet met `streamlit run`).\n\n"
+        "Start the dashboard from the energysim folder with "
+        "`python -m streamlit run dashboards/app.py` (not with `streamlit run`)."
     )
-    st.sidebar.divider()
-    st.sidebar.markdown(t("session.scenario", title=session.title()))
-    st.sidebar.selectbox(
-        t("nav.example"),
-        list(state.examples()),
-        index=None,
-        placeholder=t("nav.example_placeholder"),
-        key="example",
-        on_change=session.choose_example,
-    )
-    st.sidebar.file_uploader(
-        t("nav.upload"),
-        type=["toml"],
-        key=session.upload_key(),
-        on_change=session.take_upload,
-        help=t("nav.upload_help"),
-    )
-    return str(chosen)
+    st.stop()
+else:
+    from dashboards.main import main
 
-
-def main() -> None:
-    st.set_option("client.toolbarMode", "viewer")
-    st.set_option("client.showErrorDetails", "none")
-    st.set_page_config(page_title="energysim", layout="wide")
-    # streamlit writes "200MB per file" under every upload field in English only; the
-    # labels say which files are meant
-    st.html(f"<style>{HIDE_UPLOAD_LIMIT_CSS}</style>")
-    session.ensure()
-    chosen = sidebar()
-    if chosen == "portfolio":
-        session.guarded(lambda: portfolio.page(state.results_dir(sys.argv[1:], os.environ)))
-        return
-    checked = session.check()
-    view = {
-        "scenario": scenario.page,
-        "results": results.page,
-        "design": design.page,
-        "compare": compare.page,
-        "ownership": ownership.page,
-    }[chosen]
-    session.guarded(lambda: view(checked))
-
-
-main()
+    main()

@@ -77,7 +77,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def server(folders: dict[str, Path]) -> Iterator[str]:
-    """``streamlit run dashboards/app.py`` on a free port; its URL once it answers."""
+    """``python -m streamlit run dashboards/app.py`` on a free port; its URL once it answers."""
     from tests.test_dashboard_browser import streamlit_server
 
     env = dict(os.environ)

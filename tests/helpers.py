@@ -63,13 +63,8 @@ def year_frame(year: int, step_min: int, columns: dict[str, float]) -> pd.DataFr
 def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
     """The dashboard's Results page headline metrics for a run summary, as displayed in
     a language (the dashboard's catalogue gives the labels)."""
-    import sys
-
-    dashboards = str(Path(__file__).resolve().parents[1] / "dashboards")
-    if dashboards not in sys.path:
-        sys.path.insert(0, dashboards)
-    import formatting as fmt
-    import i18n
+    from dashboards.shared import formatting as fmt
+    from dashboards.shared import i18n
 
     def label(key: str) -> str:
         return i18n.text(lang, f"results.{key}")
@@ -86,13 +81,8 @@ def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
 def storage_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
     """The Results page's storage and electrification metrics for a run summary, as
     displayed in a language (none when the run has no batteries, heat pumps or EVs)."""
-    import sys
-
-    dashboards = str(Path(__file__).resolve().parents[1] / "dashboards")
-    if dashboards not in sys.path:
-        sys.path.insert(0, dashboards)
-    import formatting as fmt
-    import i18n
+    from dashboards.shared import formatting as fmt
+    from dashboards.shared import i18n
 
     def label(key: str) -> str:
         return i18n.text(lang, f"storage.results.{key}")

@@ -8,7 +8,6 @@ import base64
 import io
 import json
 import re
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,11 @@ import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
+from dashboards.ownership.state import EXAMPLE_REGISTER
+from dashboards.portfolio.state import results_dir
+from dashboards.results import state as results_state
+from dashboards.shared import engine_words, form, i18n, session, state
+from dashboards.shared import formatting as fmt
 from energysim.batch.compare import compare
 from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
@@ -34,12 +38,6 @@ from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
-sys.path.insert(0, str(REPO / "dashboards"))
-import engine_words  # noqa: E402
-import formatting as fmt  # noqa: E402
-import i18n  # noqa: E402
-import session  # noqa: E402
-import state  # noqa: E402
 
 EXAMPLES = list(state.examples())
 RUNS = i18n.text("nl", "scenario.runs").split(":")[0]  # "Dit scenario rekent"
@@ -510,7 +508,7 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
     assert top.startswith(CANNOT) and message in top and name in top
     assert name in at.markdown[0].value
     if field_path is not None:
-        fields = {f.path: f for f in state.form_fields(at.session_state["scenario"])}
+        fields = {f.path: f for f in form.form_fields(at.session_state["scenario"])}
         checked = state.check(at.session_state["scenario"], at.session_state["source"])
         assert field_path in checked.at_field
         assert any(e.value == checked.at_field[field_path] for e in at.error[1:])
@@ -635,9 +633,9 @@ def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
 
 def test_results_dir_argument_wins_over_the_environment(tmp_path: Path) -> None:
     env = {"ENERGYSIM_RESULTS_DIR": str(tmp_path / "env")}
-    assert state.results_dir(["--results-dir", str(tmp_path / "arg")], env) == tmp_path / "arg"
-    assert state.results_dir(["--server.port", "1"], env) == tmp_path / "env"
-    assert state.results_dir([], {}) is None
+    assert results_dir(["--results-dir", str(tmp_path / "arg")], env) == tmp_path / "arg"
+    assert results_dir(["--server.port", "1"], env) == tmp_path / "env"
+    assert results_dir([], {}) is None
 
 
 def test_streamlit_is_configured_for_end_users() -> None:
@@ -648,7 +646,7 @@ def test_streamlit_is_configured_for_end_users() -> None:
 
 # --------------------------------------------------------------------------- state, pure
 def test_error_field_finds_the_form_field_of_a_library_message() -> None:
-    paths = [f.path for f in state.form_fields(example_dict("rotterdam-galerijflat"))]
+    paths = [f.path for f in form.form_fields(example_dict("rotterdam-galerijflat"))]
     cases = {
         "x.toml: field 'buildings[0].dwellings': Input should be greater than 0; found 0": (
             "buildings[0].dwellings"
@@ -669,7 +667,7 @@ def test_error_field_finds_the_form_field_of_a_library_message() -> None:
 
 def test_not_in_form_keeps_everything_else() -> None:
     data = example_dict("rotterdam-galerijflat")
-    rest = state.not_in_form(data)
+    rest = form.not_in_form(data)
     assert rest["site"] == data["site"] and rest["ownership"] == data["ownership"]
     assert "dwellings" not in rest["buildings"][0]
     assert rest["buildings"][0]["arrays"][0] == {
@@ -888,7 +886,7 @@ def test_results_charts_are_the_runs_numbers() -> None:
     )
     assert values(months[0]["x"])[0] == "jan" and values(months[0]["x"])[-1] == "dec"
     days = chart(at, "chart_days")["layout"]["annotations"]
-    assert [a["text"] for a in days[:4]] == [T(f"season.{x}") for x in state.SEASONS]
+    assert [a["text"] for a in days[:4]] == [T(f"season.{x}") for x in results_state.SEASONS]
     benefit = chart(at, "chart_benefit")["layout"]
     bands = [(shape["x0"], shape["x1"]) for shape in benefit["shapes"] if shape["type"] == "rect"]
     lines = [shape["x0"] for shape in benefit["shapes"] if shape["type"] == "line"]
@@ -904,7 +902,7 @@ def test_results_charts_are_the_runs_numbers() -> None:
 def test_energy_flows_balance_for_every_example(name: str) -> None:
     result = run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
     s = summary(result)
-    flows = state.energy_flows(s, participants_table(result))
+    flows = results_state.energy_flows(s, participants_table(result))
     out_of_roof = flows.loc[flows["source"] == "roof", "energy_kwh"].sum()
     assert out_of_roof == pytest.approx(s["generation_kwh"], rel=1e-9)
     through = flows.loc[flows["source"] == "own_strings", "energy_kwh"].sum()
@@ -918,7 +916,7 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     goto(at, "ownership")
     at.radio(key="register_source").set_value("example").run()
     at.radio(key="ownership_level").set_value("res_region").run()
-    report = ownership_report(read_register(state.EXAMPLE_REGISTER))
+    report = ownership_report(read_register(EXAMPLE_REGISTER))
     expected = report.chart_table("res_region")
     figure = chart(at, "chart_ownership")
     (bars,) = figure["data"]
@@ -947,17 +945,17 @@ def test_portfolio_pairs_each_complex_and_names_it() -> None:
 
 def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents() -> None:
     data = example_dict("rotterdam-galerijflat")
-    fields = {f.path: f for f in state.form_fields(data)}
+    fields = {f.path: f for f in form.form_fields(data)}
     area = fields["buildings[0].arrays[0].area_m2"]
     fee = fields["finance.panel_fee_eur_per_yr"]
     dwellings = fields["buildings[0].dwellings"]
-    assert state.number_format(area, 250.0) == "%.0f"  # 250, not 250.00
-    assert state.number_format(area, 250.5) == "%.1f"
-    assert state.number_format(area, 0.125) == "%.3f"
-    assert state.number_format(fee, 20.0) == "%.0f"  # whole euros
-    assert state.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
-    assert state.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
-    assert state.number_format(dwellings, 80) is None  # an integer widget: 80
+    assert form.number_format(area, 250.0) == "%.0f"  # 250, not 250.00
+    assert form.number_format(area, 250.5) == "%.1f"
+    assert form.number_format(area, 0.125) == "%.3f"
+    assert form.number_format(fee, 20.0) == "%.0f"  # whole euros
+    assert form.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
+    assert form.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
+    assert form.number_format(dwellings, 80) is None  # an integer widget: 80
     at = start()
     shown = {w.label: w.proto.format for w in at.number_input}
     assert shown[T("form.area", name="GF1-east")] == "%.0f"

@@ -1,6 +1,6 @@
 """End to end: the dashboard served by streamlit, driven in headless Chromium.
 
-Walks the journeys of issue 14 as a user would and checks what the page shows against
+Walks the dashboard as a user would and checks what the page shows against
 ``energysim run`` of the same scenario file: an edit survives leaving the page, an
 example or an upload replaces the scenario whole and is what runs, bad files and
 refused values give a message at the top (inside a 1366x768 screen) and no traceback,
@@ -33,14 +33,12 @@ import pandas as pd
 import pytest
 import tomli_w
 
+from dashboards.shared import i18n
 from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
 from energysim.cli.main import main as energysim_main
 from energysim.core.csv_dialect import read_csv_file
 from tests.helpers import results_figures
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
-import i18n  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
@@ -107,11 +105,12 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    app: Path, args: list[str], env: dict[str, str]
+    app: Path, args: list[str], env: dict[str, str], cwd: Path = REPO
 ) -> Iterator[tuple[str, int]]:
-    """``streamlit run APP -- ARGS`` headless on a free port; its URL once it answers,
-    and the server's process id (``benchmarks/dashboard.py`` serves its apps this way
-    and reads the server's memory)."""
+    """``python -m streamlit run APP -- ARGS`` headless on a free port, started in ``cwd``
+    (``python -m`` puts that folder on ``sys.path``: the repository root, where the
+    ``dashboards`` package is); its URL once it answers, and the server's process id
+    (``benchmarks/dashboard.py`` serves its apps this way and reads the server's memory)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -131,7 +130,7 @@ def streamlit_server(
             "--",
             *args,
         ],
-        cwd=REPO,
+        cwd=cwd,
         env={**env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -13,7 +13,6 @@ answer. The apply step reuses the same session.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from energysim.cli.main import main as energysim_main
+from dashboards.design import state as ds
+from dashboards.design import view as page_design
+from dashboards.design import words
+from dashboards.shared import formatting as fmt
+from dashboards.shared import i18n, state
+from dashboards.shared.i18n import t
+from energysim.cli import main as energysim_main
 from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from energysim.design.plan import DESIGN_PARTS, design_scenario
 from energysim.design.report import recommendation_lines, summary_dict
@@ -31,14 +36,6 @@ from tests.test_dashboard import RAW, visible_texts
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
-sys.path.insert(0, str(REPO / "dashboards"))
-import design_state as ds  # noqa: E402
-import formatting as fmt  # noqa: E402
-import i18n  # noqa: E402
-import state  # noqa: E402
-from i18n import t  # noqa: E402
-from views import design as page_design  # noqa: E402
-from views import design_words as words  # noqa: E402
 
 EXAMPLES = list(state.examples())
 INFEASIBLE = "galerijflat-na-renovatie"

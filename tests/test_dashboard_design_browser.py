@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
+from dashboards.shared.i18n import t
 from tests.helpers import results_figures
 from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this module's too
     HEIGHT,
@@ -29,8 +29,6 @@ from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this mo
 )
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "dashboards"))
-from i18n import t  # noqa: E402
 
 KEEP = "ENERGYSIM_SCREENSHOT"
 """The folder screenshots are copied to; when set, each tab of the Design page too."""

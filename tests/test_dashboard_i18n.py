@@ -6,23 +6,19 @@ from __future__ import annotations
 import io
 import re
 import string
-import sys
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from dashboards.shared import downloads, engine_words, i18n
+from dashboards.shared import formatting as fmt
 from energysim.core.csv_dialect import read_csv_file
 from energysim.core.messages import CODES, Message
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARDS = REPO / "dashboards"
-sys.path.insert(0, str(DASHBOARDS))
-import downloads  # noqa: E402
-import engine_words  # noqa: E402
-import formatting as fmt  # noqa: E402
-import i18n  # noqa: E402
 
 KEY_CALL = re.compile(r"""\b(?:t|i18n\.t|has|i18n\.has)\(\s*(f?)(["'])(.+?)\2""")
 

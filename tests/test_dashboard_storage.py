@@ -5,7 +5,6 @@ each switch writes its fields into the session's scenario dict, and Results then
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,9 @@ import pytest
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
+from dashboards.scenario.state import has_own_strings, starting_table, switched
+from dashboards.shared import state
+from dashboards.shared.i18n import t
 from energysim.batch.sweep import set_path
 from energysim.cli.main import main as energysim_main
 from tests.helpers import results_figures, storage_figures
@@ -21,10 +23,6 @@ from tests.test_dashboard_design import start
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
-sys.path.insert(0, str(REPO / "dashboards"))
-import state  # noqa: E402
-from i18n import t  # noqa: E402
-from views import storage  # noqa: E402
 
 RENOVATED = "galerijflat-na-renovatie"
 
@@ -80,7 +78,7 @@ SWITCHES = {
 def test_each_switch_runs_the_file_with_its_fields(feature: str, tmp_path: Path) -> None:
     at = start(state.DEFAULT_EXAMPLE)
     switch(at, feature, SWITCHES[feature])
-    table = {**storage.starting_table(feature, example(state.DEFAULT_EXAMPLE)), **SWITCHES[feature]}
+    table = {**starting_table(feature, example(state.DEFAULT_EXAMPLE)), **SWITCHES[feature]}
     data = set_path(example(state.DEFAULT_EXAMPLE), f"buildings[0].{feature}", table)
     assert at.session_state["scenario"] == data
     expected = energysim_run(data, tmp_path)
@@ -121,16 +119,14 @@ def test_what_a_switch_cannot_do_is_said_at_the_switch() -> None:
 
 def test_switched_dicts_are_pure() -> None:
     data = example(RENOVATED)
-    off = storage.switched(data, data, "battery", False)
+    off = switched(data, data, "battery", False)
     assert "battery" not in off["buildings"][0] and "battery" in data["buildings"][0]
-    assert storage.switched(off, data, "battery", True) == data
+    assert switched(off, data, "battery", True) == data
     plain = example(state.DEFAULT_EXAMPLE)
-    on = storage.switched(plain, plain, "ev_charging", True)
+    on = switched(plain, plain, "ev_charging", True)
     assert on["buildings"][0]["ev_charging"] == {
         "vehicles": 10,
         "kwh_per_day": 6.0,
         "control": "uncontrolled",
     }
-    assert storage.has_own_strings(plain) and not storage.has_own_strings(
-        example("measured-complex")
-    )
+    assert has_own_strings(plain) and not has_own_strings(example("measured-complex"))

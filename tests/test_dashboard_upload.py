@@ -10,7 +10,6 @@ the measured example must still upload and run).
 from __future__ import annotations
 
 import os
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
+from dashboards.shared import i18n, state
 from energysim.batch.sweep import set_path
 from energysim.config.data_files import path_fields
 from energysim.config.scenario import Scenario
@@ -26,9 +26,6 @@ from energysim.core.errors import ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
-sys.path.insert(0, str(REPO / "dashboards"))
-import i18n  # noqa: E402
-import state  # noqa: E402
 
 GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 MEASURED = state.SCENARIO_DIR / "measured-complex.toml"

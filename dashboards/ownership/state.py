@@ -1,0 +1,53 @@
+"""The Ownership page's state as plain Python: the example register and the tables shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards.shared.i18n import t
+from dashboards.shared.state import SCENARIO_DIR
+from energysim.ownership.tables import OwnershipReport
+
+EXAMPLE_REGISTER = SCENARIO_DIR / "register_example.csv"
+AREA_COLUMNS = [
+    "installations",
+    "production_mwh",
+    "local_production_mwh",
+    "local_share_production_frac",
+    "local_share_capacity_frac",
+    "to_target_pp",
+    "gap_mwh",
+    "rooftop_kwp_to_close_gap",
+    "target_met",
+]
+ADDED_COLUMNS = ["local_share_production_without_added_frac", "added_change_pp"]
+MAIN_AREA_COLUMNS = {
+    "production_mwh",
+    "local_share_production_frac",
+    "to_target_pp",
+    "rooftop_kwp_to_close_gap",
+    *ADDED_COLUMNS,
+}
+"""What the page's table shows (readable at 1366 px); the full table folds away and
+downloads."""
+
+
+def area_table(report: OwnershipReport, level: str, added: bool) -> pd.DataFrame:
+    """One row per area of a level: the report's figures, and the distance to the target
+    in percentage points (share - target; negative: below it)."""
+    rows = report.level(level).copy()
+    rows["to_target_pp"] = (rows["local_share_production_frac"] - report.target_frac) * 100
+    columns = AREA_COLUMNS[:4] + (ADDED_COLUMNS if added else []) + AREA_COLUMNS[4:]
+    out = rows[columns]
+    out.index.name = level
+    return out
+
+
+def chart_table(report: OwnershipReport, level: str) -> pd.DataFrame:
+    """The report's chart table of a level, with the series in words."""
+    table = report.chart_table(level)
+    return table.assign(
+        series_words=table["series"].map(
+            lambda s: t(f"ownership.series_{str(s).replace(' ', '_')}")
+        )
+    )

@@ -1,0 +1,1 @@
+"""The Portfolio page: a batch summary of ``energysim batch``, filtered and sorted."""

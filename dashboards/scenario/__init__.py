@@ -1,0 +1,1 @@
+"""The Scenario page: the form, the storage and electrification switches, the download."""

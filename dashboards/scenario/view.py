@@ -1,0 +1,132 @@
+"""Scenario page: the session's scenario as a form, what the form does not edit, download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboards.scenario import switches
+from dashboards.shared import banner, form, i18n, session
+from dashboards.shared import formatting as fmt
+from dashboards.shared.i18n import t
+from dashboards.shared.state import Check, to_toml
+
+SECTIONS = ("roof", "people", "rules")
+AS_IN_FILE = " (as in the file)"
+
+
+def option_label(kind: str, value: Any) -> str:
+    """What a select box shows for one of its values, in the current language.
+
+    The values stay the form's own (``members -> tenants -> common``, ``equal
+    (export)``, ``sce``); only what is shown is translated.
+    """
+    shown = str(value)
+    if shown.endswith(AS_IN_FILE):
+        inner = shown.removesuffix(AS_IN_FILE)
+        name = t(f"key.{inner}") if kind == "key" and i18n.has(f"key.{inner}") else inner
+        return f"{name} {t('form.as_in_file')}"
+    if kind == "order":
+        roles = shown.split(" -> ")  # a refused file's unknown tier is shown as written
+        return " → ".join(t(f"role_short.{r}") if i18n.has(f"role_short.{r}") else r for r in roles)
+    if kind == "key":
+        return t(f"key.{form.KEY_IDS[shown]}")
+    if kind == "mode":
+        return t(f"mode.{shown}")
+    return shown
+
+
+def _widget(f: form.FormField, checked: Check) -> None:
+    data, original = session.data(), st.session_state["original"]
+    value = form.widget_value(data, f)
+    lock = form.locked(data, f)
+    label = session.field_label(f)
+    common_args = {
+        "key": session.widget_key(f.path),
+        "on_change": session.commit_field,
+        "args": (f,),
+        "disabled": lock is not None,
+        "help": t(f.help) if f.help else None,
+    }
+    if f.kind in ("int", "float"):
+        shown = form.number_format(f, value)
+        st.number_input(label, value=value, step=f.step, format=shown, **common_args)
+    else:
+        choices = form.options(data, original, f)
+        index = choices.index(value) if value in choices else None
+        st.selectbox(
+            label,
+            choices,
+            index=index,
+            format_func=i18n.shown_as(choices, lambda v, kind=f.kind: option_label(kind, v)),
+            **common_args,
+        )
+    if lock:
+        st.caption(lock)
+    area = form.area_capacity(data, f)
+    if area is not None:
+        st.caption(
+            t("form.area_capacity", capacity=fmt.kwp(area[0]), packing=fmt.number(area[1], 2))
+        )
+    if f.path in checked.at_field:
+        st.error(checked.at_field[f.path], icon=":material/error:")
+
+
+def how_this_works() -> None:
+    """A short explanation of what the simulator does, for a members' evening."""
+    with st.expander(t("scenario.how_title"), icon=":material/help:"):
+        st.markdown(t("scenario.how_text"))
+
+
+def page(checked: Check) -> None:
+    """Render the Scenario page."""
+    st.header(t("nav.scenario"))
+    out = banner.banner(checked)
+    if out is not None and checked.scenario is not None:
+        scenario = checked.scenario
+        st.success(
+            t(
+                "scenario.runs",
+                capacity=fmt.kwp(scenario.capacity_kwp),
+                dwellings=fmt.count(sum(b.dwellings for b in scenario.buildings)),
+                year=scenario.year,
+            ),
+            icon=":material/check_circle:",
+        )
+        banner.engine_messages(out["warnings"], [])
+    if session.edited():
+        st.button(t("scenario.undo"), on_click=session.reset, key="reset")
+    how_this_works()
+
+    data = session.data()
+    fields = form.form_fields(data)
+    buildings = data.get("buildings") if isinstance(data.get("buildings"), list) else []
+    first = buildings[0].get("id", "1") if buildings and isinstance(buildings[0], dict) else None
+    if first is None:
+        st.info(t("scenario.no_buildings"))
+    elif len(buildings) > 1:
+        st.info(t("scenario.more_buildings", count=len(buildings), first=first))
+    columns = st.columns(3)
+    for column, section in zip(columns, SECTIONS, strict=True):
+        with column:
+            st.subheader(t(f"scenario.section_{section}"))
+            for f in fields:
+                if f.section == section:
+                    _widget(f, checked)
+
+    switches.switches(checked)
+
+    rest = form.not_in_form(data)
+    with st.expander(t("scenario.rest_title")):
+        st.caption(t("scenario.rest_text"))
+        st.code(form.toml_text(rest) if rest else t("scenario.rest_nothing"), language="toml")
+    if out is not None and checked.scenario is not None:
+        st.download_button(
+            t("scenario.download"),
+            to_toml(checked.scenario),
+            file_name=f"{checked.scenario.name}.toml",
+            mime="application/toml",
+            key="download_toml",
+            help=t("scenario.download_help"),
+        )

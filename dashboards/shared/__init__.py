@@ -1,0 +1,1 @@
+"""What every page uses: words, numbers, the session's scenario, downloads, engine messages."""

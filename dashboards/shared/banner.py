@@ -1,0 +1,86 @@
+"""What every scenario page shows first: which scenario, whether it runs, the run's messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from dashboards.shared import session, state
+from dashboards.shared.engine_words import assumptions_table, said
+from dashboards.shared.i18n import t
+from energysim.core.errors import EnergysimError
+
+MAX_LISTED = 8
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_run(scenario_json: str) -> dict[str, Any]:
+    """A run's summary and tables, cached by the scenario's JSON."""
+    return state.simulate(scenario_json)
+
+
+def run(scenario: Any) -> dict[str, Any]:
+    """Run a scenario (cached) with a spinner."""
+    with st.spinner(t("common.running")):
+        return cached_run(state.scenario_key(scenario))
+
+
+def listed(lines: Sequence[str]) -> str:
+    """Messages as a markdown list (at most :data:`MAX_LISTED`, then how many more)."""
+    shown = "\n".join(f"- {m}" for m in lines[:MAX_LISTED])
+    more = len(lines) - MAX_LISTED
+    return shown + (f"\n- {t('common.and_more', count=more)}" if more > 0 else "")
+
+
+def engine_messages(
+    warnings: Sequence[str], notes: Sequence[str], lead: str = "common.notes_lead"
+) -> None:
+    """The library's warnings and notes of a run, in the page's language (each by its
+    code, :mod:`~dashboards.shared.engine_words`), after a lead-in that says what they are."""
+    if warnings:
+        st.warning(
+            f"{t('common.warnings_lead')}\n{listed(said(warnings))}", icon=":material/warning:"
+        )
+    if notes:
+        st.info(f"{t(lead)}\n{listed(said(notes))}", icon=":material/info:")
+
+
+def estimates(assumptions: Sequence[dict[str, Any]]) -> None:
+    """The run's estimated figures as a small table (folded away; the notes name them)."""
+    if not assumptions:
+        return
+    with st.expander(t("estimates.title", count=len(assumptions)), icon=":material/info:"):
+        st.caption(t("estimates.caption"))
+        st.dataframe(assumptions_table(assumptions), hide_index=True, key="estimates_table")
+
+
+def cannot_run(errors: Sequence[str]) -> None:
+    """Why the scenario cannot run, at the top of the page."""
+    if len(errors) == 1:
+        st.error(t("common.cannot_run_one", message=errors[0]), icon=":material/error:")
+    else:
+        st.error(f"{t('common.cannot_run_many')}\n{listed(errors)}", icon=":material/error:")
+
+
+def banner(checked: state.Check) -> dict[str, Any] | None:
+    """Name the scenario, show what stops it from running, and run it.
+
+    Returns the run's outputs, or None (with the reason at the top of the page) when
+    the scenario cannot run.
+    """
+    st.markdown(t("session.scenario", title=session.title()))
+    session.show_load_error()
+    if not checked.ok:
+        cannot_run(checked.errors)
+        return None
+    assert checked.scenario is not None
+    try:
+        return run(checked.scenario)
+    except EnergysimError as exc:
+        cannot_run([state.named(str(exc), session.source())])
+        return None
+    except Exception:  # noqa: BLE001 - the form stays usable; no traceback on the page
+        session.apologise()
+        return None

@@ -1,0 +1,207 @@
+"""The session's one source of truth: the scenario dict, where it came from, its checks.
+
+``st.session_state`` holds the scenario dict being explored (``scenario``), the file it
+came from (``source``) and that file's dict as loaded (``original``). Widgets never hold
+the truth: each is seeded from the dict when it appears and writes back through
+:func:`commit_field`; choosing an example or uploading a file replaces the dict whole
+and gives the form fresh widgets (``rev``). Callbacks run before the page and must not
+raise: what goes wrong is kept in ``load_error`` and shown at the top of the page.
+Uploaded registers and portfolios are saved in the session's own temporary folder
+(``_upload_dir``).
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from dashboards.shared import form, state
+from dashboards.shared.i18n import t
+from energysim.core.errors import EnergysimError
+
+
+def apology_text() -> str:
+    """The apology for an unexpected failure, in the current language."""
+    return t("session.apology")
+
+
+def replace(data: dict[str, Any], source: state.Source) -> None:
+    """Make ``data`` the scenario of the session, whole: every page runs it from now."""
+    ss = st.session_state
+    ss["scenario"] = data
+    ss["original"] = copy.deepcopy(data)
+    ss["source"] = source
+    ss["rev"] = ss.get("rev", 0) + 1
+    ss["load_error"] = None
+
+
+def ensure() -> None:
+    """Start a new session with the default example."""
+    if "scenario" not in st.session_state:
+        data, source = state.load_example(state.DEFAULT_EXAMPLE)
+        replace(data, source)
+        st.session_state["example"] = state.DEFAULT_EXAMPLE
+
+
+def data() -> dict[str, Any]:
+    """The scenario dict of the session."""
+    return st.session_state["scenario"]
+
+
+def source() -> state.Source:
+    """Where the session's scenario came from."""
+    return st.session_state["source"]
+
+
+def edited() -> bool:
+    """Whether the form changed the scenario since it was loaded."""
+    return bool(st.session_state["scenario"] != st.session_state["original"])
+
+
+def title() -> str:
+    """Which scenario the page shows, as a user names it: file, origin, edited."""
+    src = source()
+    kind = t("session.example") if src.kind == "example" else t("session.uploaded")
+    state_ = f", {t('session.edited')}" if edited() else ""
+    return f"**{src.name}** ({kind}{state_})"
+
+
+def field_label(f: form.FormField) -> str:
+    """A form field's label in the current language (``name``: its roof array)."""
+    return t(f.label, name=f.name) if f.name is not None else t(f.label)
+
+
+def check() -> state.Check:
+    """The session's scenario validated through the library."""
+    return state.check(data(), source())
+
+
+def widget_key(path: str) -> str:
+    """The key of a form widget: new keys for every scenario loaded, so a loaded file's
+    values are shown and not the previous widgets' leftovers."""
+    return f"form{st.session_state['rev']}:{path}"
+
+
+def saved_upload(upload: Any) -> Path:
+    """An uploaded file saved in the session's private temporary folder (the library
+    reads registers and portfolios from files); returns its path."""
+    folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-")))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    return path
+
+
+def remember_error(message: str, detail: str | None = None) -> None:
+    """Keep a callback's failure for the top of the page."""
+    st.session_state["load_error"] = (message, detail)
+
+
+# --------------------------------------------------------------------------- callbacks
+def commit_field(f: form.FormField) -> None:
+    """on_change of a form widget: write its value into the scenario dict."""
+    ss = st.session_state
+    try:
+        ss["scenario"] = form.commit(ss["scenario"], ss["original"], f, ss[widget_key(f.path)])
+        ss["load_error"] = None
+        return
+    except EnergysimError as exc:
+        remember_error(f"{field_label(f)}: {exc}")
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        remember_error(apology_text(), traceback.format_exc())
+    ss["rev"] += 1  # the value was not taken: show the scenario's value again
+
+
+def edit(
+    change: Callable[[dict[str, Any]], dict[str, Any]], what: str, fresh: bool = False
+) -> None:
+    """Change the scenario dict with ``change`` (given a copy, returns the new dict),
+    keeping where it came from: the title then says "edited" and Undo goes back to the
+    file. ``fresh``: every widget shows the new dict's values (a change of many fields,
+    such as applying a design). For callbacks of widgets that are not one form field."""
+    ss = st.session_state
+    try:
+        ss["scenario"] = change(copy.deepcopy(ss["scenario"]))
+        ss["load_error"] = None
+        if fresh:
+            ss["rev"] += 1
+    except EnergysimError as exc:
+        remember_error(f"{what}: {exc}")
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        remember_error(apology_text(), traceback.format_exc())
+
+
+def choose_example() -> None:
+    """on_change of the example selector: the example replaces the scenario."""
+    name = st.session_state.get("example")
+    if not name:
+        return
+    try:
+        replace(*state.load_example(name))
+    except Exception:  # noqa: BLE001 - an example that cannot be read is our bug
+        remember_error(apology_text(), traceback.format_exc())
+
+
+def upload_key() -> str:
+    """The key of the scenario uploader (a fresh one after each file is taken in)."""
+    return f"upload{st.session_state.get('upload_rev', 0)}"
+
+
+def take_upload() -> None:
+    """on_change of the uploader: the file replaces the scenario, whatever it holds.
+
+    A file that is not TOML is refused (the scenario stays); any TOML table becomes the
+    scenario, and what is wrong with it is shown at the top and at the field.
+    """
+    ss = st.session_state
+    upload = ss.get(upload_key())
+    if upload is None:
+        return
+    ss["upload_rev"] = ss.get("upload_rev", 0) + 1  # an empty uploader for the next file
+    try:
+        replace(*state.parse_upload(upload.getvalue(), upload.name))
+        ss["example"] = None
+    except EnergysimError as exc:
+        remember_error(t("session.upload_refused", message=str(exc)))
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        remember_error(apology_text(), traceback.format_exc())
+
+
+def reset() -> None:
+    """Button: discard the form's edits (the file's values again)."""
+    replace(copy.deepcopy(st.session_state["original"]), source())
+
+
+# --------------------------------------------------------------------------- messages
+def show_load_error() -> None:
+    """The last callback's failure, if any, at the top of the page."""
+    failure = st.session_state.get("load_error")
+    if failure:
+        message, detail = failure
+        st.error(message, icon=":material/error:")
+        if detail:
+            with st.expander(t("session.details")):
+                st.code(detail, language=None)
+
+
+def apologise() -> None:
+    """For an exception nobody expected: a short apology, the traceback folded away."""
+    st.error(apology_text(), icon=":material/error:")
+    with st.expander(t("session.details")):
+        st.code(traceback.format_exc(), language=None)
+
+
+def guarded(page: Any) -> None:
+    """Run a page; a library error shows its one-line message, anything else an apology
+    with the detail folded away. No traceback reaches the page."""
+    try:
+        page()
+    except EnergysimError as exc:
+        st.error(t("session.library_error", message=str(exc)), icon=":material/error:")
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        apologise()
