@@ -25,8 +25,7 @@ what it needs and returning what it made:
 7. the :class:`~energysim.results.result.Result`, its energy balance checked, its warnings.
 
 The tables made from a result live in :mod:`energysim.results.tables`; the checks of
-``energysim validate`` in :mod:`energysim.validate`. The result tables stay importable
-from here.
+``energysim validate`` in :mod:`energysim.validate`.
 """
 
 from __future__ import annotations
@@ -48,23 +47,12 @@ from energysim.inputs.electrification import ElectricLoads, has_electric_loads, 
 from energysim.inputs.household_pool import HouseholdPool
 from energysim.inputs.loading import RunFiles, read_run_files, read_sharing_files
 from energysim.inputs.preflight import (
-    MIN_BYTES_PER_PARTICIPANT_STEP,
-    as_scenario,
-    check_memory,
     check_scenario,
-    resolve,
 )
 from energysim.money import batteries as storage_money
 from energysim.money.accounts import Accounts, build_accounts
 from energysim.results.balance import check_energy_balance
-from energysim.results.result import Result, expect_result
-from energysim.results.tables import (
-    installation_register_rows,
-    participant_audit,
-    participants_table,
-    summary,
-    timeseries_table,
-)
+from energysim.results.result import Result
 from energysim.results.warnings import result_warnings
 from energysim.sharing.blocks import take_kwh
 from energysim.sharing.building import (
@@ -78,21 +66,10 @@ from energysim.sharing.storage import StorageResult
 from energysim.sharing.waterfall import BuildingWaterfall
 
 __all__ = [
-    "MIN_BYTES_PER_PARTICIPANT_STEP",
-    "Result",
-    "as_scenario",
     "building_waterfalls",
-    "check_memory",
-    "expect_result",
-    "installation_register_rows",
     "money_accounts",
-    "participant_audit",
-    "participants_table",
-    "resolve",
     "run",
     "set_up",
-    "summary",
-    "timeseries_table",
 ]
 
 

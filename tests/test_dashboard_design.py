@@ -1,11 +1,11 @@
 """The Design page through streamlit's AppTest: on every example it shows the library's
-own design (:func:`energysim.design.design_scenario` with the page's quick options), says
+own design (:func:`energysim.design.plan.design_scenario` with the page's quick options), says
 in plain words whether a price works and what would be needed when none does, and
 "apply this design" makes every page run the recommended scenario: Results then equal
 ``energysim run`` of it.
 
 The design is the heavy part (3-15 s per example), so each example is designed once, by
-the page: a spy on :func:`energysim.design.design_scenario` records what the page asked
+the page: a spy on :func:`energysim.design.plan.design_scenario` records what the page asked
 of the library and what the library answered, and the test checks the page against that
 answer. The apply step reuses the same session.
 """

@@ -182,7 +182,8 @@ def _embedded_per_kwp_kwh(
         inputs,
         (n_steps,),
         compute,
-        files=generation.PROFILE_SOURCES,
+        # this module shapes the unit plane and the weather it is computed on
+        files=(*generation.PROFILE_SOURCES, "inputs/array_generation.py"),
         libraries=generation.PROFILE_LIBRARIES,
     )
 

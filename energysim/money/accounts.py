@@ -21,36 +21,27 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
-from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
+from energysim.config.scheme_rules import check_scheme_rules
 from energysim.config.scheme_rules import uses_scheme as _uses_scheme
 from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, fairness, subsidies
 from energysim.money.year_one import (
     BENEFIT_PATHS,
-    MONEY_COLUMNS,
     members_mode,
     sce_available,
     sce_basisbedrag,
-    year_one_money,
     year_one_parts,
 )
 
 __all__ = [
-    "BENEFIT_PATHS",
     "HUURCOMMISSIE_FEE_FRAC",
-    "MONEY_COLUMNS",
-    "SCHEME_OWNER_TYPES",
     "SMALL_CONNECTION_MAX_KVA",
     "Accounts",
     "build_accounts",
-    "check_scheme_rules",
     "distribution",
     "panel_fee_by_period_eur_per_yr",
     "panel_fee_limits_eur_per_yr",
-    "sce_basisbedrag",
-    "year_one_money",
-    "year_one_parts",
 ]
 
 HUURCOMMISSIE_FEE_FRAC = (0.10, 0.06)
