@@ -49,7 +49,7 @@ def max_rss_children_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-# The four lines every benchmark prints (issue 19): what it is compared with, the check
+# The four lines every benchmark prints: what it is compared with, the check
 # that both agree, the ratio and the peak memory, in the same words in every script.
 def print_baseline(text: str) -> None:
     """``baseline   : text`` (what energysim is compared with, and its figure)."""
@@ -79,7 +79,7 @@ def print_peak(text: str | None = None) -> None:
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_AGAINST = "134504a"
-"""main when issue 19 started: the revision the A/B benchmarks compare with."""
+"""main before the memory and start-up work: the revision the A/B benchmarks compare with."""
 
 
 def export_revision(rev: str, dest: Path) -> Path:

@@ -241,11 +241,13 @@ def browser_cpu_s(profile: Path) -> float:
 
 
 def earlier_dashboard(rev: str, dest: Path) -> Path:
-    """The ``app.py`` of revision ``rev``'s dashboard, unpacked under ``dest`` (with this
-    checkout's example scenarios beside it, where the dashboard looks for them); serve
-    it from ``dest``, so that ``dashboards`` is that revision's package."""
+    """The ``app.py`` of revision ``rev``'s dashboard, unpacked under ``dest`` with that
+    revision's ``energysim`` (and this checkout's example scenarios beside it, where the
+    dashboard looks for them); serve it from ``dest``, so that ``dashboards`` and
+    ``energysim`` are that revision's packages (``python -m`` puts ``dest`` first on the
+    path)."""
     data = subprocess.run(
-        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "dashboards"],
+        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "dashboards", "energysim"],
         capture_output=True,
         check=True,
     ).stdout

@@ -3,17 +3,18 @@
 The default scenario scaled up (2,000 dwellings of which 1,500 take part, 500
 neighbourhood members, roofs x25, per-dwelling strings): ``energysim run`` as a fresh
 process, alternating with the same run of an earlier revision (``--against``, default:
-main before issue 19), so both see the same load. Prints, per revision, the median and
-spread of wall time, user and system CPU time and the peak resident memory (max RSS of
-the process), the ratios, and the check that both give the same results (every number
-of summary.json and every column of timeseries.parquet).
+main before the memory and start-up work, ``134504a``), so both see the same load.
+Prints, per revision, the median and spread of wall time, user and system CPU time and
+the peak resident memory (max RSS of the process), the ratios, and the check that both
+give the same results (every number of summary.json and every column of
+timeseries.parquet).
 
 A run this large keeps its consumption in float32 (``energysim.inputs.preflight.
 consumption_dtype``); one more run of today's code with float64 consumption
 ("now-f64", once) shows what that changes: its peak, and the largest difference of
 every number of summary.json, participants.csv and timeseries.parquet.
 
-Targets (issue 19): peak under 1.5 GB and under half the earlier time.
+Targets: peak under 1.5 GB and under half the earlier time.
 
     python benchmarks/large_scenario.py [--repeat 3] [--against REV]
 """

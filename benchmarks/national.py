@@ -325,19 +325,24 @@ def report(args, plan, timed, phases, dask, against) -> None:
                 f"  {name:<26}CPU {seconds / n * 1000:6.1f} ms per unit "
                 f"({seconds / first:.2f} x of {args.against})"
             )
-        frames = list(against["summaries"].values())
-        old, new = (f.drop(columns="scenario_hash") for f in (frames[0], frames[-1]))
-        differ = [c for c in old.columns if c not in new or not old[c].equals(new[c])]
-        differ += [c for c in new.columns if c not in old]
-        print(
-            f"  batch summaries of {args.against} and {list(against['summaries'])[-1]}: "
-            + (
-                "identical (but for scenario_hash)"
-                if not differ
-                else f"DIFFER in {len(differ)} column(s), e.g. {differ[:3]} (expected only where "
-                "the model changed since that revision)"
+        # the earlier revision ran as its own default (with or without a pool, as it had
+        # one or not): its summary is compared with each of this tree's arms
+        (old_name, old_frame), *mine = against["summaries"].items()
+        old = old_frame.drop(columns="scenario_hash")
+        for name, frame in mine:
+            new = frame.drop(columns="scenario_hash")
+            differ = [c for c in old.columns if c not in new or not old[c].equals(new[c])]
+            differ += [c for c in new.columns if c not in old]
+            print(
+                f"  batch summaries of {old_name} and {name}: "
+                + (
+                    "identical (but for scenario_hash)"
+                    if not differ
+                    else f"differ in {len(differ)} column(s), e.g. {differ[:3]} (expected "
+                    "where the model changed since that revision, or the households were "
+                    "drawn otherwise)"
+                )
             )
-        )
     print(f"one unit's time by phase (in-process, mean of {args.profile_units - 1} units):")
     for name, seconds in phases.items():
         print(f"  {name:<36}{seconds * 1000:8.1f} ms")

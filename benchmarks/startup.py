@@ -1,8 +1,9 @@
 """Benchmark what a user waits for: `energysim validate` and `run` of the default scenario.
 
 Each command is run as a fresh process (as a user runs it), alternating with the same
-command of an earlier revision (``--against``, default: main before issue 19), so both
-see the same load; every figure is the median of ``--repeat`` runs with its spread.
+command of an earlier revision (``--against``, default: main before the memory and
+start-up work, ``134504a``), so both see the same load; every figure is the median of
+``--repeat`` runs with its spread.
 Cases: ``validate``; ``run`` cold (empty profile cache: pvlib computes the weather,
 solar position and per-kWp profiles); ``run`` warm (profiles from the cache); the
 default earlier revision has no persistent cache, so its every run is cold (a later one
@@ -13,7 +14,7 @@ command cost, less inflated than wall time when other jobs share the machine) an
 peak memory (max RSS). Both revisions run with their modules compiled to bytecode, as
 an installed package is (the environment's ``PYTHONDONTWRITEBYTECODE`` is dropped).
 
-Targets (ratio to the earlier revision measured in the same run, issue 19): warm
+Targets (ratio to the earlier revision measured in the same run): warm
 ``run`` <= 0.6 s where the earlier took 1.6 s (ratio <= 0.375), ``validate`` <= 0.4 s
 where it took 1.0 s (ratio <= 0.4). After each warm run, a fresh process times the warm
 run phase by phase (importing numpy, pandas with pyarrow, pydantic with the scenario

@@ -245,3 +245,15 @@ def test_thousands_of_participants() -> None:
             for t in range(0, 96, 7):
                 ref = reference_redistribute(g[t], d[t], w[t])
                 np.testing.assert_allclose(r.allocated_kwh[t], ref, rtol=1e-9, atol=1e-9)
+
+
+def test_the_invariants_cover_every_key_of_the_schema() -> None:
+    """Each key a scenario can name (the ``Key`` union) is one of :func:`keys`: a new key
+    gets its invariants checked here."""
+    from typing import get_args
+
+    from energysim.config.allocation_policy import Key
+
+    union = {cls.__name__ for cls in get_args(get_args(Key)[0])}
+    covered = {type(key).__name__ for key, _ in keys([0.5, 0.5], np.full((2, 2), 0.5))}
+    assert union == covered

@@ -15,6 +15,8 @@ from energysim.cli.main import main
 from energysim.results.outputs import OUTPUT_FILES
 from tests.helpers import minimal, write_measured_csv, write_scenario, year_frame
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def _snapshot(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
@@ -219,3 +221,25 @@ def test_explain_monthly_sums_equal_the_annual_figures(tmp_path: Path, capsys) -
     assert months["grid_import_kwh"].sum() == pytest.approx(table.loc["B1-M002", "grid_import_kwh"])
     assert main(["explain", str(path), "B1-X999"]) == 2
     assert "participant 'B1-X999': not in scenario" in capsys.readouterr().err
+
+
+def test_every_command_is_in_the_readme_and_the_package_docstring() -> None:
+    """The parser's commands, the README's table of commands and the docstring of
+    ``energysim.cli`` name the same commands."""
+    import argparse
+
+    import energysim.cli
+    from energysim.cli.main import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    commands = set(sub.choices)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Commands") :].split("\n\n")[1]
+    in_readme = {
+        line.split("`energysim ")[1].split()[0].rstrip("`")
+        for line in table.splitlines()
+        if line.startswith("| `energysim ")
+    }
+    assert in_readme == commands
+    doc = energysim.cli.__doc__ or ""
+    assert all(f" {c} " in doc.replace("|", " ").replace("``", " ") for c in commands)

@@ -4,6 +4,7 @@ Portfolio page's files. Figures are compared with energysim's own run."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import io
 import json
@@ -20,6 +21,7 @@ import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
+from dashboards.main import PAGES
 from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
 from dashboards.results import state as results_state
@@ -731,6 +733,7 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     shown["ownership"] = visible_texts(at)
     open_paired_portfolio(at)
     shown["portfolio"] = visible_texts(at)
+    assert set(shown) == set(PAGES) - {"design"}, "a page of the sidebar that this walk misses"
     return shown
 
 
@@ -960,3 +963,15 @@ def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents(
     shown = {w.label: w.proto.format for w in at.number_input}
     assert shown[T("form.area", name="GF1-east")] == "%.0f"
     assert shown[T("form.panel_fee")] == "%.0f"
+
+
+def test_every_page_of_the_sidebar_is_a_folder_with_its_view() -> None:
+    """A page is ``dashboards/<page>/view.py`` with ``page()``, named in the sidebar
+    (``dashboards.main.PAGES``); the Design page's tests are tests/test_dashboard_design*.py,
+    every other page is walked here (:func:`walk_every_page`) and in the browser
+    (tests/test_dashboard_browser.py ``PAGES``)."""
+    folders = sorted(p.parent.name for p in (REPO / "dashboards").glob("*/view.py"))
+    assert sorted(PAGES) == folders
+    browser = (REPO / "tests" / "test_dashboard_browser.py").read_text(encoding="utf-8")
+    walked = browser.split("\nPAGES = ", 1)[1].split("\n", 1)[0]
+    assert {p for p in PAGES if p != "design"} == set(ast.literal_eval(walked))

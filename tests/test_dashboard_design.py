@@ -27,7 +27,7 @@ from dashboards.design import words
 from dashboards.shared import formatting as fmt
 from dashboards.shared import i18n, state
 from dashboards.shared.i18n import t
-from energysim.cli import main as energysim_main
+from energysim.cli.main import main as energysim_main
 from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from energysim.design.plan import DESIGN_PARTS, design_scenario
 from energysim.design.report import recommendation_lines, summary_dict

@@ -361,3 +361,14 @@ def test_scenario_file_with_tariff_year_and_connection(tmp_path: Path) -> None:
     data["buildings"][0]["common"]["connection"] = "large"
     s = load_scenario(write_scenario(tmp_path, data))
     assert s.rules_year == 2028 and s.buildings[0].common.connection == "large"
+
+
+def test_every_tariff_figure_can_be_given_in_a_scenario() -> None:
+    """A figure of the year's TariffSet that the scenario's ``[tariffs]`` lacks would be
+    left out of ``scenario.resolved.json``; a ``[tariffs]`` field the TariffSet lacks would
+    drop the user's figure. Both name the same figures (the scenario also names the file of
+    dynamic prices)."""
+    from energysim.config.tariffs import TariffSet
+
+    figures = set(TariffSet.__dataclass_fields__) - {"year", "estimates"}
+    assert figures == set(Tariffs.model_fields) - {"supply_price_csv"}

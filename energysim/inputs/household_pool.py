@@ -22,10 +22,11 @@ held in each worker process:
   other workers read it instead of generating it.
 - **Draws.** A complex's households of one bin are drawn *without replacement* among the
   bin's first ``max(MIN_MEMBERS, CHUNK x ceil(count / CHUNK))`` members, with the
-  complex's own seed: a complex never holds the same household-year twice (a household
-  more in a bin than the pool holds only makes the bin larger), and its households are
-  as independent of one another as the generator's. Households of different complexes
-  may share a household-year (up to its scale): that is what the pool saves.
+  group's own seed: a building's tenants (or its members) never hold the same
+  household-year twice (a household more in a bin than the pool holds only makes the bin
+  larger), and they are as independent of one another as the generator's. A tenant and a
+  member of the same building, and households of different complexes, may share a
+  household-year (up to its scale).
 - **Exact.** A drawn household's profile is the member's unscaled profile
   (:func:`energysim.inputs.demand.unscaled_household_profiles`) times its annual kWh over the
   member's float64 sum: the same arithmetic as the generator's last step, so it sums to
