@@ -135,7 +135,7 @@ def run(
     export = pd.DataFrame({s.building_id: s.export_kwh for s in shares}, index=index)
     price = sharing.supply_price_eur_per_kwh
     annual = annual_energy(participants.index, cons_values, flows, price)
-    buildings = _buildings_table(context, cons_values, flows, shares)
+    buildings = _buildings_table(context, cons_values, flows, shares, price)
     accounts = money_accounts(scenario, context.tariffs, participants, annual, buildings, stored)
     messages += accounts.messages
     result = Result(
@@ -236,9 +236,12 @@ def _buildings_table(
     cons_values: np.ndarray,
     flows: Flows,
     shares: list[BuildingSharing],
+    price_eur_per_kwh: np.ndarray,
 ) -> pd.DataFrame:
     """One row per building: capacity [kWp], annual generation, export, the common
-    connection's export, SCE feed-in [kWh/yr] and its monthly peaks [kW]."""
+    connection's export, SCE feed-in [kWh/yr], the common connection's export at the
+    interval supply prices (what a dynamic contract pays for it) [EUR/yr, excl. VAT] and
+    its monthly peaks [kW]."""
     blds = context.scenario.buildings
     return pd.DataFrame(
         {
@@ -246,6 +249,9 @@ def _buildings_table(
             "generation_kwh": [float(s.generation_kwh.sum()) for s in shares],
             "export_kwh": [float(s.export_kwh.sum()) for s in shares],
             "common_export_kwh": [float(s.common_export_kwh.sum()) for s in shares],
+            "common_export_value_eur": [
+                float((s.common_export_kwh * price_eur_per_kwh).sum()) for s in shares
+            ],
             "sce_kwh": [float(s.sce_kwh.sum()) for s in shares],
             **_common_peaks_kw(context, cons_values, flows),
         },

@@ -23,23 +23,126 @@ REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 
 
+def energy_tax(kwh: float, t) -> float:
+    """Hand formula: energy tax excl. VAT by bracket (10,000 kWh)."""
+    first = min(kwh, t.bracket1_limit_kwh)
+    rest = max(0.0, kwh - t.bracket1_limit_kwh)
+    return (
+        t.energy_tax_excl_vat_eur_per_kwh * first
+        + t.energy_tax_bracket2_excl_vat_eur_per_kwh * rest
+    )
+
+
 def variable_cost(kwh: float, t) -> float:
     """Hand formula: (supply + bracketed energy tax) x (1 + VAT)."""
-    tax = t.energy_tax_excl_vat_eur_per_kwh * min(
-        kwh, t.bracket1_limit_kwh
-    ) + t.energy_tax_bracket2_excl_vat_eur_per_kwh * max(0.0, kwh - t.bracket1_limit_kwh)
-    return (t.supply_price_excl_vat_eur_per_kwh * kwh + tax) * (1 + t.vat_frac)
+    return (t.supply_price_excl_vat_eur_per_kwh * kwh + energy_tax(kwh, t)) * (1 + t.vat_frac)
 
 
-def feed_in_value(export: float, import_after: float, t) -> float:
-    """Value of feed-in on a connection: netted at the import price up to 2026, else paid."""
-    netted = min(export, import_after) if t.net_metering else 0.0
-    return (
-        variable_cost(import_after, t)
-        - variable_cost(import_after - netted, t)
-        + (export - netted) * t.feed_in_compensation_excl_vat_eur_per_kwh
-        - export * t.feed_in_cost_incl_vat_eur_per_kwh
-    )
+def bill_saving(
+    row,
+    t,
+    *,
+    metered: float,
+    shared: float,
+    export: float,
+    untaxed: float,
+    dynamic: float | None = None,
+) -> float:
+    """What a connection's electricity bill falls by with the scheme, by hand [EUR/yr].
+
+    Without: all consumption at supply price and energy tax. With: energy tax on the
+    metered offtake less the untaxed kWh and the netted own feed-in (2026); the supply
+    price on the offtake less the shared kWh and the netted feed-in; the rest of the
+    feed-in at the compensation (a dynamic contract: each kWh at its interval's price,
+    netted in money while net metering lasts), feed-in costs per kWh fed in.
+    """
+    v, nm = 1 + t.vat_frac, t.net_metering
+    supply_kwh = metered - shared
+    taxed = metered - untaxed
+    tax_with = energy_tax(taxed - (min(export, taxed) if nm else 0.0), t)
+    sup = row.supply_cost_with_eur  # sum_t kWh_t x price_t of what the supplier delivers
+    if dynamic is None:
+        netted = min(export, supply_kwh) if nm else 0.0
+        supply = sup * (supply_kwh - netted) / supply_kwh if supply_kwh > 0 else 0.0
+        paid = (export - netted) * t.feed_in_compensation_excl_vat_eur_per_kwh
+    elif nm:
+        supply, paid = max(sup - dynamic, 0.0), max(dynamic - sup, 0.0)
+    else:
+        supply, paid = sup, dynamic
+    without = (row.supply_cost_without_eur + energy_tax(row.consumption_kwh, t)) * v
+    with_scheme = (supply + tax_with) * v - paid + export * t.feed_in_cost_incl_vat_eur_per_kwh
+    return without - with_scheme
+
+
+def untaxed_kwh(r, table) -> pd.Series:
+    """Per household, the shared kWh its bill leaves without energy tax: all of them under
+    the what-if 'exempt', else the shared battery's kWh whose tax nobody or the owners
+    pay (``discharge_energy_tax_paid_by``)."""
+    reading = r.scenario.tariffs.shared_energy_tax
+    out = table["shared_kwh"] * (reading == "exempt")
+    for b in r.scenario.buildings:
+        if b.battery is None:
+            continue
+        payer = b.battery.energy_tax_payer(reading)
+        mine = (table.building_id == b.id) & (table.role != "common")
+        kwh = table["battery_kwh"].where(mine, 0.0)
+        if reading == "charged" and payer != "households":
+            out = out + kwh
+        elif reading == "exempt" and payer == "households":
+            out = out - kwh
+    return out
+
+
+def assert_money_balances(r) -> None:
+    """Households' gains plus the owners' net running cash flow equal the connections'
+    bill savings, plus scheme revenue, subsidy and tax refunds, minus running costs.
+
+    Since energy tax is due on kWh shared over the grid (Wbm art. 50; domain.md section
+    4) a shared kWh saves its recipient the supply price only: its energy tax stays on
+    the bill, and that of a common connection's roof power bought per kWh
+    (``common_fee_energy_tax_eur``) is paid to the state: neither is a gain of anyone.
+    """
+    t = r.tariffs
+    table = participants_table(r).set_index("participant_id")
+    annual = r.annual
+    scheme = r.accounts.scheme
+    dynamic = r.scenario.tariffs.supply_price_csv is not None
+    untaxed = untaxed_kwh(r, table)
+    lhs = table["benefit_eur"].sum() + scheme["owners_net_running_eur"]
+    rhs = 0.0
+    for pid, row in table.iterrows():
+        a = annual.loc[pid]
+        if row.role == "common":  # its own use of the roof is behind its meter
+            building = r.buildings.loc[row.building_id]
+            value = building.common_export_value_eur if dynamic else None
+            metered = row.consumption_kwh - row.shared_kwh
+            rhs += bill_saving(
+                a,
+                t,
+                metered=metered,
+                shared=0.0,
+                export=building.common_export_kwh,
+                untaxed=0.0,
+                dynamic=value,
+            )
+        else:
+            value = a.own_export_value_eur if dynamic else None
+            rhs += bill_saving(
+                a,
+                t,
+                metered=row.consumption_kwh - row.own_string_kwh,
+                shared=row.shared_kwh,
+                export=row.own_export_kwh,
+                untaxed=untaxed[pid],
+                dynamic=value,
+            )
+    rhs -= scheme["common_fee_energy_tax_eur"]
+    rhs += scheme["scheme_market_revenue_eur"] + scheme["subsidy_eur"] + scheme["tax_refund_eur"]
+    rhs -= scheme["opex_eur"]
+    assert lhs == pytest.approx(rhs, abs=1e-6)
+    # and what households gain adds up to the summary's benefits by source
+    s = summary(r)
+    assert table["benefit_eur"].sum() == pytest.approx(sum(s["benefit_eur"].values()))
 
 
 def _uses_measured_data(path: Path) -> bool:
@@ -64,28 +167,7 @@ def regime_run(request):
 
 
 def test_money_balances(regime_run) -> None:
-    r = regime_run
-    t = r.tariffs
-    table = participants_table(r).set_index("participant_id")
-    scheme = r.accounts.scheme
-    lhs = table["benefit_eur"].sum() + scheme["owners_net_running_eur"]
-    # right-hand side from the kWh, by hand: allocated kWh at each recipient's avoided price,
-    # feed-in at its value, scheme revenue and subsidy, minus running costs
-    rhs = 0.0
-    for _, row in table.iterrows():
-        if row.role == "common":
-            rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
-            building = r.buildings.loc[row.building_id]
-            rhs += feed_in_value(building.common_export_kwh, row.grid_import_kwh, t)
-        else:
-            rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
-            rhs += feed_in_value(row.own_export_kwh, row.grid_import_kwh, t)
-    rhs += scheme["scheme_market_revenue_eur"] + scheme["subsidy_eur"] + scheme["tax_refund_eur"]
-    rhs -= scheme["opex_eur"]
-    assert lhs == pytest.approx(rhs, abs=1e-6)
-    # and what households gain adds up to the summary's benefits by source
-    s = summary(r)
-    assert table["benefit_eur"].sum() == pytest.approx(sum(s["benefit_eur"].values()))
+    assert_money_balances(regime_run)
 
 
 def test_postcoderoos_worked_example() -> None:

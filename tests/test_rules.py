@@ -367,8 +367,9 @@ def test_every_tariff_figure_can_be_given_in_a_scenario() -> None:
     """A figure of the year's TariffSet that the scenario's ``[tariffs]`` lacks would be
     left out of ``scenario.resolved.json``; a ``[tariffs]`` field the TariffSet lacks would
     drop the user's figure. Both name the same figures (the scenario also names the file of
-    dynamic prices)."""
+    dynamic prices, and its reading of energy tax on shared kWh, which the money reads from
+    the scenario: a rule, not a figure)."""
     from energysim.config.tariffs import TariffSet
 
     figures = set(TariffSet.__dataclass_fields__) - {"year", "estimates"}
-    assert figures == set(Tariffs.model_fields) - {"supply_price_csv"}
+    assert figures == set(Tariffs.model_fields) - {"supply_price_csv", "shared_energy_tax"}

@@ -125,12 +125,15 @@ def test_measured_data_hand_calculation(tmp_path: Path) -> None:
     s = summary(r)
     assert s["generation_kwh"] == pytest.approx(17.0)
     assert s["export_kwh"] == pytest.approx(3.5)
-    # money (2027, no net metering, import price p): a member's bill falls by its kWh * p,
-    # minus no sharing fee (default 0); the common saving 2.0 kWh * p is split over 3 dwellings.
+    # money (2027, no net metering): a kWh shared over the grid saves a member or tenant the
+    # supply price with VAT, s = 0.115 x 1.21 (its energy tax stays due, Wbm art. 50), minus
+    # no sharing fee (default 0); the common connection's 2.0 kWh are behind its meter and
+    # save the import price p = (0.115 + 0.0916) x 1.21, split over 3 dwellings.
     p = r.tariffs.import_price_eur_per_kwh
-    assert table.loc["B1-M002", "benefit_eur"] == pytest.approx(2.55 * p)
+    s_kwh = r.tariffs.supply_price_excl_vat_eur_per_kwh * (1 + r.tariffs.vat_frac)
+    assert table.loc["B1-M002", "benefit_eur"] == pytest.approx(2.55 * s_kwh)
     assert table.loc["B1-T003", "benefit_eur"] == pytest.approx(2.0 * p / 3)
-    assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * p + 2.0 * p / 3)
+    assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * s_kwh + 2.0 * p / 3)
     # the owners receive the feed-in compensation for the 3.5 kWh exported
     assert s["owners_revenue_eur"] == pytest.approx(
         3.5 * r.tariffs.feed_in_compensation_excl_vat_eur_per_kwh

@@ -53,6 +53,13 @@ class Tariffs(Model):
         float | None, bounds("tariffs.network_charge_incl_vat_eur_per_yr")
     ] = Field(default=None, description="Network charge of a small connection, incl. VAT.")
     net_metering: bool | None = None
+    shared_energy_tax: Literal["charged", "exempt"] = Field(
+        default="charged",
+        description="Energy tax on kWh shared over the grid and on kWh the owners sell "
+        "behind a meter per kWh: 'charged' (the law: Wbm art. 50 taxes all offtake, only "
+        "the connection's own feed-in is netted; the Energiewet has no exemption) or "
+        "'exempt' (a what-if: shared kWh save the whole retail price).",
+    )
     feed_in_compensation_excl_vat_eur_per_kwh: Annotated[
         float | None, bounds("tariffs.feed_in_compensation_excl_vat_eur_per_kwh")
     ] = Field(default=None, description="Paid per kWh fed in (no VAT: small-business exemption).")

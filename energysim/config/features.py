@@ -107,12 +107,21 @@ class SharedBattery(BatteryFigures):
         "settled; default yes, as EU Directive 2024/1711 art. 15a covers stored energy); "
         "false: it serves the common installations only.",
     )
-    discharge_energy_tax_paid_by: Literal["nobody", "owners", "households"] = Field(
-        default="nobody",
-        description="Energy tax on battery kWh shared with households (not settled): "
-        "'nobody' nets them like any shared kWh; 'owners' pay it; 'households' pay it "
-        "on their bill.",
+    discharge_energy_tax_paid_by: Literal["nobody", "owners", "households"] | None = Field(
+        default=None,
+        description="Energy tax on battery kWh delivered to households over the grid: "
+        "default as any shared kWh ([tariffs] shared_energy_tax: 'charged' -> "
+        "'households', on their bill, as Wbm art. 50 has it; 'exempt' -> 'nobody'); "
+        "'owners' pay it instead (a what-if).",
     )
+
+    def energy_tax_payer(self, shared_energy_tax: str) -> str:
+        """Who pays energy tax on the battery kWh households receive: the field, else as
+        any kWh shared over the grid (``"households"`` while ``shared_energy_tax`` is
+        ``"charged"``, ``"nobody"`` under the what-if ``"exempt"``)."""
+        if self.discharge_energy_tax_paid_by is not None:
+            return self.discharge_energy_tax_paid_by
+        return "households" if shared_energy_tax == "charged" else "nobody"
 
 
 class HomeBatteries(BatteryFigures):

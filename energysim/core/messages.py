@@ -46,6 +46,10 @@ CODES: dict[str, tuple[str, ...]] = {
     "common_connection_too_small": ("building", "inverter_kw", "max_kva"),
     "sce_category_mismatch": ("building", "connection", "low_kwp", "high_kwp", "kwp"),
     "estimated_figures": ("year", "figures"),
+    # readings of the law the bills apply (energysim.money.readings)
+    "shared_energy_tax_charged": ("shared_kwh", "tax_eur"),
+    "shared_energy_tax_exempt": ("shared_kwh",),
+    "common_fee_energy_tax": ("tax_eur",),
     # inputs (energysim.simulate, energysim.inputs.participants)
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),

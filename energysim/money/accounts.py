@@ -26,6 +26,7 @@ from energysim.config.scheme_rules import uses_scheme as _uses_scheme
 from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, fairness, subsidies
+from energysim.money.readings import reading_notes, reading_records
 from energysim.money.year_one import (
     BENEFIT_PATHS,
     members_mode,
@@ -159,7 +160,9 @@ def build_accounts(
         scenario, parts, later_parts, nm_years, degradation
     )
     assumptions = _assumptions(scenario, tariffs)
+    assumptions += reading_records(scenario, tariffs, participants, annual)
     messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     if assumptions:
         messages.append(
             Message(

@@ -6,8 +6,9 @@ shared or own-string energy), this module
 - recomputes year 1 *without* the batteries' energy (the waterfall before the shared
   battery's discharge is exactly the run without it; home batteries are taken off their
   dwelling's own bill), so each household's ``battery_benefit_eur`` is the difference;
-- applies the open point of who pays energy tax on battery kWh shared with households
-  (``discharge_energy_tax_paid_by``: nobody, the owners, or the households);
+- applies who pays energy tax on battery kWh households receive over the grid
+  (``discharge_energy_tax_paid_by``; by default as any shared kWh: on the households'
+  bills while ``[tariffs] shared_energy_tax = "charged"``, Wbm art. 50);
 - adds the batteries' capex, running costs and replacements at end of life (from
   throughput degradation) to the owners' cash flows, by the ownership shares, and
   recomputes NPV, IRR and payback.
@@ -29,7 +30,7 @@ from energysim.config.features import SharedBattery
 from energysim.config.scenario import Scenario
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
-from energysim.money import business
+from energysim.money import business, finance
 from energysim.money.accounts import Accounts
 from energysim.money.year_one import year_one_money
 from energysim.sharing.storage import BatteryRun, StorageResult
@@ -50,8 +51,9 @@ def annual_without_batteries(
     Shared battery kWh come off ``shared_kwh`` and go back onto the grid import (and
     its supply cost at the interval's price); home battery kWh come off the own string;
     what a home battery charged is fed in again when surplus strings feed in
-    (``per_dwelling_surplus = "export"``). Allocated kWh never exceed consumption in any
-    interval, so the annual sums stay exact.
+    (``per_dwelling_surplus = "export"``), at its interval prices for a dynamic contract;
+    the common connection's feed-in (and its value) is that without the shared battery.
+    Allocated kWh never exceed consumption in any interval, so the annual sums stay exact.
     """
     n = len(annual)
     shared = stored.per_participant(n, "shared", "received_kwh")
@@ -67,16 +69,23 @@ def annual_without_batteries(
     columns["supply_cost_with_eur"] = columns["supply_cost_with_eur"] + shared_value + home_value
     if scenario.allocation.per_dwelling_surplus == "export":
         columns["own_export_kwh"] = columns["own_export_kwh"] + charged
+        if "own_export_value_eur" in columns:
+            value = stored.per_participant(n, "home", "charged_value_eur")
+            columns["own_export_value_eur"] = columns["own_export_value_eur"] + value
     out = pd.DataFrame(columns, index=annual.index)
     common_export = buildings["common_export_kwh"].to_numpy(dtype=np.float64).copy()
     export = buildings["export_kwh"].to_numpy(dtype=np.float64).copy()
+    export_value = buildings["common_export_value_eur"].to_numpy(dtype=np.float64).copy()
     row = {b: i for i, b in enumerate(buildings.index)}
     for run in stored.batteries:
         if run.kind == "shared":
             i = row[run.building_id]
             export[i] += run.common_export_without_kwh - common_export[i]
             common_export[i] = run.common_export_without_kwh
-    bld = buildings.assign(common_export_kwh=common_export, export_kwh=export)
+            export_value[i] = run.common_export_without_value_eur
+    bld = buildings.assign(
+        common_export_kwh=common_export, export_kwh=export, common_export_value_eur=export_value
+    )
     return out, bld
 
 
@@ -109,6 +118,70 @@ def _households_tax_kwh(
     return run.columns[keep], run.received_kwh[keep]
 
 
+def battery_energy_tax_eur(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    stored: StorageResult,
+) -> tuple[FloatArray, float, float]:
+    """What the payer of energy tax on shared battery kWh changes in year 1 [EUR/yr].
+
+    Returns
+    -------
+    credit : numpy.ndarray
+        Per participant, what its bill with the scheme is lower incl. VAT (negative:
+        higher) than in the accounts, which tax every shared kWh of a household while
+        ``shared_energy_tax = "charged"`` and none under ``"exempt"``.
+    owners : float
+        The energy tax the owners pay, excl. VAT (payer ``owners``).
+    households : float
+        The energy tax households pay on battery kWh, incl. VAT (payer ``households``).
+
+    Notes
+    -----
+    A battery kWh delivered to a household over the grid is offtake of its connection,
+    taxed at the recipient like any shared kWh (Wet belastingen op milieugrondslag art.
+    50); one used by the common connection is behind its meter and untaxed. For each
+    household the tax on its battery kWh ``b`` is ``energy_tax(T_with) -
+    energy_tax(T_without)``, its taxed kWh (:func:`energysim.money.finance.taxed_offtake_kwh`:
+    metered offtake less the netted own feed-in) with ``b`` taxed and untaxed, by bracket;
+    ``households`` pay it with VAT on their bill, ``owners`` excl. VAT as a running cost,
+    ``nobody`` leaves it untaxed (``discharge_energy_tax_paid_by``; default as any shared
+    kWh).
+    """
+    roles = participants["role"].to_numpy(dtype=object)
+    offtake = (annual["consumption_kwh"] - annual["own_string_kwh"]).to_numpy(np.float64)
+    own_export = annual["own_export_kwh"].to_numpy(np.float64)
+    charged = scenario.tariffs.shared_energy_tax == "charged"
+    shared_untaxed = np.zeros(len(roles)) if charged else annual["shared_kwh"].to_numpy(np.float64)
+    credit = np.zeros(len(roles))
+    owners, households = 0.0, 0.0
+    for run in stored.batteries:
+        if run.kind != "shared" or not isinstance(run.figures, SharedBattery):
+            continue
+        payer = run.figures.energy_tax_payer(scenario.tariffs.shared_energy_tax)
+        pos, kwh = _households_tax_kwh(run, roles)
+        if not len(pos):
+            continue
+
+        def tax(untaxed: FloatArray, pos: NDArray[np.int64] = pos) -> FloatArray:
+            m, e = offtake[pos], own_export[pos]
+            return finance.energy_tax_eur(
+                finance.taxed_offtake_kwh(m, e, tariffs, "small", untaxed), tariffs
+            )
+
+        untaxed = shared_untaxed[pos]
+        tax_kwh = tax(np.maximum(untaxed - kwh, 0.0)) - tax(np.maximum(untaxed, kwh))
+        in_accounts = tax_kwh if charged else 0.0
+        on_bill = tax_kwh if payer == "households" else 0.0
+        np.add.at(credit, pos, (in_accounts - on_bill) * (1.0 + tariffs.vat_frac))
+        households += float(np.sum(on_bill)) * (1.0 + tariffs.vat_frac)
+        if payer == "owners":
+            owners += float(tax_kwh.sum())
+    return credit, owners, households
+
+
 def with_battery_money(
     scenario: Scenario,
     tariffs: TariffSet,
@@ -133,24 +206,15 @@ def with_battery_money(
     no_annual, no_buildings = annual_without_batteries(scenario, annual, buildings, stored)
     money_without, _ = year_one_money(scenario, tariffs, participants, no_annual, no_buildings)
 
-    # energy tax on battery kWh shared with households (not settled: a parameter)
-    tax_households = np.zeros(len(money))
-    tax_owners = 0.0
-    for run in stored.batteries:
-        if run.kind != "shared" or not isinstance(run.figures, SharedBattery):
-            continue
-        payer = run.figures.discharge_energy_tax_paid_by
-        pos, kwh = _households_tax_kwh(run, roles)
-        if payer == "households":
-            tax = tariffs.energy_tax_excl_vat_eur_per_kwh * (1 + tariffs.vat_frac)
-            np.add.at(tax_households, pos, kwh * tax)
-        elif payer == "owners":
-            tax_owners += float(kwh.sum()) * tariffs.energy_tax_excl_vat_eur_per_kwh
-    if tax_households.any():
-        money["bill_with_eur"] = money["bill_with_eur"].to_numpy() + tax_households
-        money["benefit_eur"] = money["benefit_eur"].to_numpy() - tax_households
+    # energy tax on battery kWh households receive: on their bills, the owners' or none
+    credit, tax_owners, tax_households = battery_energy_tax_eur(
+        scenario, tariffs, participants, annual, stored
+    )
+    if credit.any():
+        money["bill_with_eur"] = money["bill_with_eur"].to_numpy() - credit
+        money["benefit_eur"] = money["benefit_eur"].to_numpy() + credit
         npv = money["benefit_npv_eur"].to_numpy()
-        money["benefit_npv_eur"] = npv - tax_households * _npv_factor(scenario)
+        money["benefit_npv_eur"] = npv + credit * _npv_factor(scenario)
     money["battery_benefit_eur"] = np.where(
         household, money["benefit_eur"].to_numpy() - money_without["benefit_eur"].to_numpy(), 0.0
     )
@@ -162,7 +226,7 @@ def with_battery_money(
     scheme["battery_capex_eur"] = capex
     scheme["battery_opex_eur"] = opex
     scheme["battery_energy_tax_eur"] = tax_owners
-    scheme["battery_energy_tax_households_eur"] = float(tax_households.sum())
+    scheme["battery_energy_tax_households_eur"] = tax_households
     scheme["opex_eur"] += opex + tax_owners
     scheme["owners_net_running_eur"] -= opex + tax_owners
     cashflows, stakeholders = _owners_with_batteries(

@@ -112,12 +112,13 @@ def large_network_cost_eur(
 def settle_feed_in(
     import_kwh: ArrayLike, export_kwh: ArrayLike, tariffs: TariffSet, connection: str = "small"
 ) -> tuple[FloatArray, FloatArray]:
-    """Apply the year's regime to a connection's annual import and feed-in.
+    """Apply the year's regime to the kWh a supplier delivers and a connection's feed-in.
 
     Parameters
     ----------
     import_kwh, export_kwh : array_like
-        Annual grid import and feed-in of each connection [kWh/yr].
+        Annual kWh the supplier delivers (the metered offtake less what was shared to
+        the connection) and the connection's own feed-in [kWh/yr].
     tariffs : TariffSet
         With ``net_metering`` true (up to and including 2026), feed-in is netted
         against import over the year (Kamerstuk 36 611).
@@ -127,7 +128,9 @@ def settle_feed_in(
     Returns
     -------
     billed_import_kwh, compensated_export_kwh : numpy.ndarray
-        Import left to pay for, and feed-in left to be paid the feed-in compensation.
+        Import left to pay the supply price for, and feed-in left to be paid the
+        feed-in compensation: the supplier nets feed-in against the kWh it delivers
+        (Elektriciteitswet 1998 art. 31c), so what it cannot net is compensated.
     """
     imp = np.asarray(import_kwh, dtype=np.float64)
     exp = np.asarray(export_kwh, dtype=np.float64)
@@ -135,6 +138,87 @@ def settle_feed_in(
         netted = np.minimum(imp, exp)
         return imp - netted, exp - netted
     return imp.copy(), exp.copy()
+
+
+def taxed_offtake_kwh(
+    offtake_kwh: ArrayLike,
+    export_kwh: ArrayLike,
+    tariffs: TariffSet,
+    connection: str = "small",
+    untaxed_kwh: ArrayLike = 0.0,
+) -> FloatArray:
+    """The kWh a connection pays energy tax on in a year [kWh/yr].
+
+    Parameters
+    ----------
+    offtake_kwh : array_like
+        Metered offtake: everything the connection took from the grid, shared kWh
+        included; what it used behind its meter (own strings, the common connection's
+        own use of its roof) is not offtake [kWh/yr].
+    export_kwh : array_like
+        The connection's own feed-in [kWh/yr].
+    tariffs : TariffSet
+        ``net_metering``: up to 2026 a small connection's feed-in is netted.
+    connection : {"small", "large"}
+        A large connection never nets.
+    untaxed_kwh : array_like
+        kWh of the offtake left untaxed: the shared kWh under the what-if reading
+        ``shared_energy_tax = "exempt"``, else 0 [kWh/yr].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``max(0, X - netted)``, ``X = offtake - untaxed``, ``netted = min(feed-in, X)``
+        under net metering (small connection) and 0 after [kWh/yr].
+
+    References
+    ----------
+    Wet belastingen op milieugrondslag art. 50 lid 1: the tax is levied on the supply via
+    a connection to the consumer; lid 2: only feed-in via the *same* connection is
+    netted (while Elektriciteitswet 1998 art. 31c applies). No article exempts kWh
+    shared over the grid, and the Energiewet adds none: the recipient's supplier bills
+    energy tax on all offtake (domain.md section 4).
+    """
+    x = np.maximum(
+        np.asarray(offtake_kwh, dtype=np.float64) - np.asarray(untaxed_kwh, dtype=np.float64),
+        0.0,
+    )
+    if tariffs.net_metering and connection == "small":
+        return x - np.minimum(np.asarray(export_kwh, dtype=np.float64), x)
+    return x
+
+
+def behind_meter_supply_tax_eur(
+    taxed_kwh: ArrayLike, supplied_kwh: ArrayLike, tariffs: TariffSet
+) -> FloatArray:
+    """Energy tax and its VAT on kWh a third party supplies behind a connection's meter
+    for a price per kWh [EUR/yr].
+
+    Parameters
+    ----------
+    taxed_kwh : array_like
+        What the connection already pays energy tax on (:func:`taxed_offtake_kwh`) [kWh/yr].
+    supplied_kwh : array_like
+        The kWh supplied behind its meter for a price per kWh [kWh/yr].
+    tariffs : TariffSet
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(energy_tax(taxed + supplied) - energy_tax(taxed)) x (1 + VAT)``: the supplied
+        kWh sit on top of the offtake in the brackets (one consumer's consumption in a
+        year; a reading: the law sets the brackets per connection).
+
+    References
+    ----------
+    Wet belastingen op milieugrondslag art. 50 lid 4 onder a: consumption of electricity
+    obtained other than by a supply via a connection counts as a supply; lid 5 onder a
+    exempts only the consumer that generated the renewable electricity itself. A price
+    per kWh makes the owners a supplier (domain.md section 4, "VAT of the owners").
+    """
+    base = np.asarray(taxed_kwh, dtype=np.float64)
+    more = energy_tax_eur(base + np.asarray(supplied_kwh, dtype=np.float64), tariffs)
+    return (more - energy_tax_eur(base, tariffs)) * (1.0 + tariffs.vat_frac)
 
 
 def feed_in_cost_eur(export_kwh: ArrayLike, tariffs: TariffSet) -> FloatArray:
@@ -158,28 +242,45 @@ def feed_in_cost_eur(export_kwh: ArrayLike, tariffs: TariffSet) -> FloatArray:
 
 
 def connection_bill_eur(
-    import_kwh: ArrayLike,
+    offtake_kwh: ArrayLike,
     export_kwh: ArrayLike,
     tariffs: TariffSet,
     *,
+    shared_kwh: ArrayLike = 0.0,
+    untaxed_kwh: ArrayLike = 0.0,
     rebate: bool = True,
     supply_cost_eur: ArrayLike | None = None,
+    export_value_eur: ArrayLike | None = None,
     connection: str = "small",
     monthly_peak_kw_sum: ArrayLike = 0.0,
     contracted_kw: float = 0.0,
 ) -> FloatArray:
-    """Annual bill of connections with the given import and feed-in, incl. VAT [EUR/yr].
+    """Annual bill of connections with the given offtake and feed-in, incl. VAT [EUR/yr].
 
     Parameters
     ----------
-    import_kwh, export_kwh : array_like
-        Annual grid import and feed-in [kWh/yr].
+    offtake_kwh : array_like
+        Metered offtake ``M``: what the connection took from the grid, shared kWh
+        included; its use behind its own meter is not offtake [kWh/yr].
+    export_kwh : array_like
+        Its own feed-in ``E`` [kWh/yr].
     tariffs : TariffSet
+    shared_kwh : array_like
+        ``S``: kWh of the offtake shared to the connection over the grid (energy sharing,
+        a roof on another connection, a shared battery); they replace the supply price
+        only: the sharing price is paid to the producer outside this bill [kWh/yr].
+    untaxed_kwh : array_like
+        kWh of the offtake without energy tax (:func:`taxed_offtake_kwh`) [kWh/yr].
     rebate : bool
         Whether the connection gets the tax rebate (dwellings do, common connections not).
     supply_cost_eur : array_like, optional
-        Supply cost of the import excl. VAT when prices vary by interval
-        (``sum_t import_t * price_t``) [EUR/yr]; default ``import * flat price``.
+        Supply cost of the kWh the supplier delivers, ``M - S``, excl. VAT, when prices
+        vary by interval (``sum_t (M_t - S_t) * price_t``) [EUR/yr]; default
+        ``(M - S) * flat price``.
+    export_value_eur : array_like, optional
+        A dynamic contract's feed-in, every kWh at its interval's price excl. VAT
+        (``sum_t E_t * price_t``; negative prices cost money) [EUR/yr]; default the flat
+        feed-in compensation.
     connection : {"small", "large"}
         A small connection pays the fixed network charge (and nets feed-in while net
         metering lasts); a large one the capacity-based tariff
@@ -190,32 +291,63 @@ def connection_bill_eur(
 
     Notes
     -----
-    ``(supply(billed) + energy_tax(billed)) * (1 + VAT) - feed-in compensation *
-    compensated feed-in + feed-in costs + network costs``, where billed import and
-    compensated feed-in follow :func:`settle_feed_in`; with interval prices the netted
-    kWh reduce the supply cost in proportion. The feed-in compensation is paid as is
-    (excl. VAT: households use the VAT small-business exemption for their panels).
+    ``(supply(billed) + energy_tax(taxed)) * (1 + VAT) - feed-in paid + feed-in costs +
+    network costs``: ``taxed`` is :func:`taxed_offtake_kwh` (``M`` less the netted own
+    feed-in), ``billed`` and the compensated feed-in follow :func:`settle_feed_in` on
+    ``M - S`` (so the supply price is paid on ``max(0, M - S - netted)``). With interval
+    prices the netted kWh reduce the supply cost in proportion. A dynamic contract
+    (``export_value_eur``) pays every fed-in kWh its interval's price; under net metering
+    it nets the supply in money over the year (consumption and feed-in each at their
+    interval's price; energy tax netted in kWh, Frank Energie, "Saldering bij dynamische
+    contracten"), a positive balance with VAT, a negative one paid as is. The feed-in
+    paid is without VAT (households use the VAT small-business exemption for their
+    panels). Network charges and the rebate do not depend on kWh shared.
     """
     if connection not in CONNECTIONS:
         raise ValueError(f"connection: expected one of {CONNECTIONS}, found {connection!r}")
-    imp = np.asarray(import_kwh, dtype=np.float64)
-    billed, compensated = settle_feed_in(imp, export_kwh, tariffs, connection)
+    offtake = np.asarray(offtake_kwh, dtype=np.float64)
+    imp = np.maximum(offtake - np.asarray(shared_kwh, dtype=np.float64), 0.0)
+    taxed = taxed_offtake_kwh(offtake, export_kwh, tariffs, connection, untaxed_kwh)
+    supply, feed_in_paid = _supply_and_feed_in_eur(
+        imp, export_kwh, tariffs, connection, supply_cost_eur, export_value_eur
+    )
+    variable = (supply + energy_tax_eur(taxed, tariffs)) * (1.0 + tariffs.vat_frac)
+    if connection == "large":
+        network = large_network_cost_eur(offtake, monthly_peak_kw_sum, contracted_kw, tariffs)
+    else:
+        network = np.asarray(fixed_cost_eur(tariffs, rebate=rebate))
+    return variable - feed_in_paid + feed_in_cost_eur(export_kwh, tariffs) + network
+
+
+def _supply_and_feed_in_eur(
+    import_kwh: FloatArray,
+    export_kwh: ArrayLike,
+    tariffs: TariffSet,
+    connection: str,
+    supply_cost_eur: ArrayLike | None,
+    export_value_eur: ArrayLike | None,
+) -> tuple[FloatArray, FloatArray]:
+    """The supply part of a bill excl. VAT and the feed-in paid (no VAT) [EUR/yr]
+    (:func:`connection_bill_eur`, Notes)."""
+    nets = tariffs.net_metering and connection == "small"
+    if export_value_eur is not None:  # dynamic: every kWh at its interval's price
+        if supply_cost_eur is None:
+            raise ValueError("export_value_eur: a dynamic contract needs supply_cost_eur too")
+        full = np.asarray(supply_cost_eur, dtype=np.float64)
+        value = np.asarray(export_value_eur, dtype=np.float64)
+        if not nets:
+            return full, value
+        balance = full - value
+        return np.maximum(balance, 0.0), np.maximum(-balance, 0.0)
+    billed, compensated = settle_feed_in(import_kwh, export_kwh, tariffs, connection)
     if supply_cost_eur is None:
         supply = billed * tariffs.supply_price_excl_vat_eur_per_kwh
     else:
         full = np.asarray(supply_cost_eur, dtype=np.float64)
-        supply = full * np.divide(billed, imp, out=np.zeros_like(billed), where=imp > 0)
-    variable = (supply + energy_tax_eur(billed, tariffs)) * (1.0 + tariffs.vat_frac)
-    if connection == "large":
-        network = large_network_cost_eur(imp, monthly_peak_kw_sum, contracted_kw, tariffs)
-    else:
-        network = np.asarray(fixed_cost_eur(tariffs, rebate=rebate))
-    return (
-        variable
-        - compensated * tariffs.feed_in_compensation_excl_vat_eur_per_kwh
-        + feed_in_cost_eur(export_kwh, tariffs)
-        + network
-    )
+        supply = full * np.divide(
+            billed, import_kwh, out=np.zeros_like(billed), where=import_kwh > 0
+        )
+    return supply, compensated * tariffs.feed_in_compensation_excl_vat_eur_per_kwh
 
 
 def split_by_key(amount_eur: float, weights: ArrayLike) -> FloatArray:

@@ -21,6 +21,7 @@ from energysim.config.buildings import Building
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import Figure, TariffSet, yearly_figure
 from energysim.money import finance, subsidies
+from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -112,14 +113,16 @@ def year_one_parts(
     Parameters
     ----------
     annual : pandas.DataFrame
-        Per participant: ``consumption_kwh``, ``grid_import_kwh``, ``shared_kwh``,
-        ``own_export_kwh``, ``supply_cost_without_eur``, ``supply_cost_with_eur``
-        (supply price times kWh, summed over intervals: dynamic prices allowed).
+        Per participant: :data:`ANNUAL_COLUMNS` (``consumption_kwh``,
+        ``own_string_kwh``, ``shared_kwh``, ``own_export_kwh``, ``supply_cost_without_eur``,
+        ``supply_cost_with_eur``: supply price times kWh, summed over intervals, dynamic
+        prices allowed), and with a dynamic contract ``own_export_value_eur``.
     buildings : pandas.DataFrame
         Per building: ``capacity_kwp``, ``generation_kwh``, ``common_export_kwh``,
         ``sce_kwh`` (the cooperative scheme's fed-in energy); for a large common
         connection ``common_monthly_peaks_without_kw`` and ``common_monthly_peaks_with_kw``
-        (sum over the months of the peak import [kW]).
+        (sum over the months of the peak import [kW]); with a dynamic contract
+        ``common_export_value_eur`` (its feed-in at the interval prices [EUR/yr]).
 
     Returns
     -------
@@ -153,19 +156,22 @@ SCHEME_TOTALS = (
     "panel_fees_eur",
     "sharing_fees_eur",
     "common_fees_eur",
+    "common_fee_energy_tax_eur",
 )
 """Year-1 totals of the scheme that the accounts add to, building by building [EUR/yr]
 (``owners_revenue_eur`` and ``owners_net_running_eur`` follow from them)."""
 
 ANNUAL_COLUMNS = (
     "consumption_kwh",
-    "grid_import_kwh",
+    "own_string_kwh",
     "shared_kwh",
     "own_export_kwh",
     "supply_cost_without_eur",
     "supply_cost_with_eur",
 )
-"""The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]."""
+"""The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]; a
+dynamic contract also reads ``own_export_value_eur``
+(:func:`energysim.money.readings.dynamic_feed_in`)."""
 
 
 @dataclass
@@ -185,6 +191,8 @@ class _YearOne:
     money: dict[str, np.ndarray]
     parts: dict[str, np.ndarray]
     scheme: dict[str, float]
+    taxed: bool = True
+    dynamic: bool = False
 
     @classmethod
     def start(
@@ -196,15 +204,19 @@ class _YearOne:
     ) -> _YearOne:
         """Every amount 0, the annual energy as arrays in participant order."""
         n = len(participants.index)
+        dynamic = dynamic_feed_in(scenario)
+        names = ANNUAL_COLUMNS + (("own_export_value_eur",) if dynamic else ())
         return cls(
             scenario=scenario,
             tariffs=tariffs,
-            annual={name: annual[name].to_numpy(dtype=np.float64) for name in ANNUAL_COLUMNS},
+            annual={name: annual[name].to_numpy(dtype=np.float64) for name in names},
             participating=participants["participating"].to_numpy(dtype=bool),
             position={pid: j for j, pid in enumerate(participants.index)},
             money={name: np.zeros(n) for name in MONEY_COLUMNS},
             parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
             scheme={name: 0.0 for name in SCHEME_TOTALS},
+            taxed=shared_kwh_taxed(scenario),
+            dynamic=dynamic,
         )
 
     def rows(self, ids: list[str]) -> list[int]:
@@ -217,8 +229,15 @@ class _YearOne:
         for name, value in values.items():
             (self.parts if name in self.parts else self.money)[name][rows] = value
 
-    def household_bills(self, rows: list[int], export_kwh: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Bills of some households without and with the scheme [EUR/yr]."""
+    def household_bills(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Bills of some households without and with the scheme [EUR/yr].
+
+        With the scheme the meter records ``consumption - own string`` (the kWh shared
+        over the grid included) and the household's own feed-in: energy tax on that
+        offtake less the netted feed-in, the supply price on what is not shared
+        (:func:`energysim.money.finance.connection_bill_eur`); under the what-if
+        ``shared_energy_tax = "exempt"`` the shared kWh are untaxed.
+        """
         ann, tariffs = self.annual, self.tariffs
         without = finance.connection_bill_eur(
             ann["consumption_kwh"][rows],
@@ -226,11 +245,15 @@ class _YearOne:
             tariffs,
             supply_cost_eur=ann["supply_cost_without_eur"][rows],
         )
+        shared = ann["shared_kwh"][rows]
         with_scheme = finance.connection_bill_eur(
-            ann["grid_import_kwh"][rows],
-            export_kwh,
+            ann["consumption_kwh"][rows] - ann["own_string_kwh"][rows],
+            ann["own_export_kwh"][rows],
             tariffs,
+            shared_kwh=shared,
+            untaxed_kwh=0.0 if self.taxed else shared,
             supply_cost_eur=ann["supply_cost_with_eur"][rows],
+            export_value_eur=ann["own_export_value_eur"][rows] if self.dynamic else None,
         )
         return without, with_scheme
 
@@ -252,6 +275,13 @@ def _common_connection_account(
     """The common connection: its bills without and with the scheme, its export value
     (to the owners or into the service costs) and the fee it pays the owners per kWh.
 
+    Its own use of the roof is behind its meter: with the scheme the meter records
+    ``consumption - shared`` (this tier's kWh) and its feed-in. A price per kWh for that
+    use is a supply by the owners: while ``shared_energy_tax = "charged"`` the energy tax
+    and VAT on those kWh come on its bill
+    (:func:`energysim.money.finance.behind_meter_supply_tax_eur`) and reach the service
+    costs at actual cost.
+
     Returns the saving on its bill (with the export value when that goes to the service
     costs) and the fee [EUR/yr]; what is passed to the service costs is their difference.
     """
@@ -272,24 +302,31 @@ def _common_connection_account(
             **connection,
         )
     )
+    offtake = max(float(c.consumption_kwh - c.shared_kwh), 0.0)
     with_scheme: dict[str, Any] = {
         "supply_cost_eur": c.supply_cost_with_eur,
         "monthly_peak_kw_sum": bld.common_monthly_peaks_with_kw if large else 0.0,
         **connection,
     }
-    common_with = float(finance.connection_bill_eur(c.grid_import_kwh, 0.0, tariffs, **with_scheme))
-    common_saving = common_without - common_with
+    common_with = float(finance.connection_bill_eur(offtake, 0.0, tariffs, **with_scheme))
+    export_kwh = float(bld.common_export_kwh)
+    if year.dynamic:
+        with_scheme["export_value_eur"] = float(bld.common_export_value_eur)
     export_value = common_with - float(
-        finance.connection_bill_eur(
-            c.grid_import_kwh, float(bld.common_export_kwh), tariffs, **with_scheme
-        )
+        finance.connection_bill_eur(offtake, export_kwh, tariffs, **with_scheme)
     )
+    # the common connection pays the owners for the solar power it uses
+    common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
+    if common_fee > 0 and year.taxed:
+        taxed = finance.taxed_offtake_kwh(offtake, export_kwh, tariffs, b.common.connection)
+        fee_tax = float(finance.behind_meter_supply_tax_eur(taxed, c.shared_kwh, tariffs))
+        common_with += fee_tax
+        year.scheme["common_fee_energy_tax_eur"] += fee_tax
+    common_saving = common_without - common_with
     if fin.export_revenue_to == "service_costs":
         common_saving += export_value
     else:
         year.scheme["owners_export_value_eur"] += export_value
-    # the common connection pays the owners for the solar power it uses
-    common_fee = float(c.shared_kwh) * fin.common_fee_eur_per_kwh
     year.scheme["common_fees_eur"] += common_fee
     year.put(
         ids["common"],
@@ -321,7 +358,7 @@ def _dwellings_account(
     # the common connection's price per kWh reaches the tenants on the fee's path
     service_fee = finance.split_by_key(common_fee, weights)
     t = year.rows(ids["tenants"])
-    t_without, t_with = year.household_bills(t, year.annual["own_export_kwh"][t])
+    t_without, t_with = year.household_bills(t)
     panel_fee = np.where(year.participating[t], fin.panel_fee_eur_per_yr, 0.0)
     tenant_sharing_fee = year.annual["shared_kwh"][t] * fin.tenant_sharing_fee_eur_per_kwh
     year.scheme["panel_fees_eur"] += float(panel_fee.sum())
@@ -350,7 +387,7 @@ def _members_account(
     if not m:
         return
     fin = year.scenario.finance
-    m_without, m_with = year.household_bills(m, 0.0)
+    m_without, m_with = year.household_bills(m)
     sharing_fee = year.annual["shared_kwh"][m] * fin.sharing_fee_eur_per_kwh
     year.scheme["sharing_fees_eur"] += float(sharing_fee.sum())
     certificates = np.asarray(b.members.certificates or np.ones(len(m)), dtype=np.float64)

@@ -19,6 +19,7 @@ import pandas as pd
 from energysim.core.errors import ScenarioError
 from energysim.inputs.participants import ROLE_NAMES
 from energysim.money.accounts import distribution
+from energysim.money.readings import metered_offtake_kwh
 from energysim.ownership import rules as ownership
 from energysim.results import storage_report
 from energysim.results.result import Result, expect_result
@@ -160,6 +161,8 @@ def participants_table(result: Result) -> pd.DataFrame:
     out["shared_kwh"] = annual["shared_kwh"]
     out["allocated_kwh"] = out.own_string_kwh + out.shared_kwh
     out["grid_import_kwh"] = (out.consumption_kwh - out.allocated_kwh).clip(lower=0.0)
+    # what the meter records (shared kWh come over the grid): the base of the energy tax
+    out["metered_offtake_kwh"] = metered_offtake_kwh(annual, p["role"])
     out["own_export_kwh"] = annual["own_export_kwh"]
     for col in result.money.columns:
         out[col] = result.money[col]

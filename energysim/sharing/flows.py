@@ -95,9 +95,18 @@ def annual_energy(
     pandas.DataFrame
         ``consumption_kwh``, ``own_string_kwh``, ``shared_kwh``, ``own_export_kwh``,
         ``allocated_kwh``, ``grid_import_kwh``, ``supply_cost_without_eur``,
-        ``supply_cost_with_eur`` [kWh/yr, EUR/yr], the input of
+        ``supply_cost_with_eur``, ``own_export_value_eur`` [kWh/yr, EUR/yr], the input of
         :func:`energysim.money.accounts.build_accounts`. Sums are float64 whatever the
         arrays' precision.
+
+    Notes
+    -----
+    ``grid_import = consumption - own string - shared`` is what the supplier delivers;
+    the meter records ``consumption - own string`` (shared kWh come over the grid), which
+    the money derives (:func:`energysim.money.year_one.metered_offtake_kwh`). The supply
+    costs are ``sum_t kWh_t x price_t`` of the consumption (without) and of the grid
+    import (with); ``own_export_value_eur = sum_t own feed-in_t x price_t``, what a
+    dynamic contract pays for the own strings' feed-in (excl. VAT).
     """
     n = len(participant_ids)
     n_steps = len(price_eur_per_kwh)
@@ -109,9 +118,15 @@ def annual_energy(
     price = price_eur_per_kwh
     if (price == price[0]).all():  # flat: price x kWh (allocated <= consumed per interval)
         cost_without, cost_with = consumption * price[0], grid_import * price[0]
+        export_value = own_export * price[0]
     else:  # interval prices; elementwise sums, not BLAS: the same whatever the threads
         cost_without = column_sums(lambda r: consumption_kwh[r] * price[r, None], n_steps, n)
         cost_with = priced_grid_import_eur(consumption_kwh, flows, price)  # no (T, P) copy
+        export_value = (
+            column_sums(lambda r: flows.own_export_kwh(r) * price[r, None], n_steps, n)
+            if own_export.any()
+            else np.zeros(n)
+        )
     return pd.DataFrame(
         {
             "consumption_kwh": consumption,
@@ -122,6 +137,7 @@ def annual_energy(
             "grid_import_kwh": grid_import,
             "supply_cost_without_eur": cost_without,
             "supply_cost_with_eur": cost_with,
+            "own_export_value_eur": export_value,
         },
         index=participant_ids,
     )

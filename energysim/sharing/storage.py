@@ -98,10 +98,15 @@ class BatteryRun:
         ``sum_t received * supply price`` of each [EUR/yr], excl. VAT.
     charged_kwh : numpy.ndarray
         Annual energy each home battery took from its string [kWh/yr] (home only).
+    charged_value_eur : numpy.ndarray
+        ``sum_t charged * supply price`` of each home battery [EUR/yr], excl. VAT (home
+        only): what a dynamic contract would have paid for it fed in.
     exported_kwh : numpy.ndarray
         ``(n_steps,)`` battery energy no tier took, fed in [kWh] (shared only).
     common_export_without_kwh : float
         The common connection's feed-in without the battery [kWh/yr] (shared only).
+    common_export_without_value_eur : float
+        That feed-in at the interval supply prices [EUR/yr], excl. VAT (shared only).
     dispatch_label : str
         Strategy, and "perfect foresight" when asked for.
     """
@@ -117,8 +122,10 @@ class BatteryRun:
     received_kwh: FloatArray
     received_value_eur: FloatArray
     charged_kwh: FloatArray = field(default_factory=lambda: np.zeros(0))
+    charged_value_eur: FloatArray = field(default_factory=lambda: np.zeros(0))
     exported_kwh: FloatArray = field(default_factory=lambda: np.zeros(0))
     common_export_without_kwh: float = 0.0
+    common_export_without_value_eur: float = 0.0
     dispatch_label: str = "self_consumption"
 
     @property
@@ -243,6 +250,7 @@ def home_batteries(
         received_kwh=flows.discharge_kwh.sum(axis=0),
         received_value_eur=(flows.discharge_kwh * supply_price_eur_per_kwh[:, None]).sum(axis=0),
         charged_kwh=flows.charge_kwh.sum(axis=0),
+        charged_value_eur=(flows.charge_kwh * supply_price_eur_per_kwh[:, None]).sum(axis=0),
     )
     return run, used, left
 
@@ -339,6 +347,7 @@ def shared_battery(
         received_value_eur=np.concatenate(value_eur) if value_eur else np.zeros(0),
         exported_kwh=exported,
         common_export_without_kwh=float(common_export_kwh.sum()),
+        common_export_without_value_eur=float((common_export_kwh * supply).sum()),
         dispatch_label=label,
     )
     return run, SharedDischarge(rows, tuple(received))
@@ -358,14 +367,20 @@ def _shared_plan(
     A price-aware battery looks at its day-ahead prices (its own file's, else the supply
     price), with or without foresight; a self-consumption one with perfect foresight at
     the supply price (``day_ahead_price_eur_per_kwh`` is then the supply price). A
-    perfect-foresight plan values a discharged kWh at that price plus energy tax, with
-    VAT, and a charged kWh at the feed-in compensation it forgoes.
+    perfect-foresight plan values a discharged kWh at that price with VAT, plus the energy
+    tax it saves where that is so: when the battery serves the common installations only
+    (behind their meter) or the households' battery kWh are untaxed (payer ``nobody``);
+    kWh delivered to households over the grid carry energy tax at the recipient (Wbm art.
+    50). A charged kWh is valued at the feed-in compensation it forgoes.
     """
     label: str = battery.dispatch
     tariffs, index, step_h = context.tariffs, context.index, context.step_h
     price = day_ahead_price_eur_per_kwh
     if battery.foresight == "perfect":
-        value = (price + tariffs.energy_tax_excl_vat_eur_per_kwh) * (1.0 + tariffs.vat_frac)
+        payer = battery.energy_tax_payer(context.scenario.tariffs.shared_energy_tax)
+        saves_tax = not battery.discharge_counts_as_shared or payer == "nobody"
+        tax = tariffs.energy_tax_excl_vat_eur_per_kwh if saves_tax else 0.0
+        value = (price + tax) * (1.0 + tariffs.vat_frac)
         label = f"{battery.dispatch}, perfect foresight (an upper bound, not achievable)"
 
         def perfect(spec: BatterySpec) -> BatteryFlows:
@@ -480,8 +495,9 @@ class StorageResult:
         return net
 
     def per_participant(self, n_participants: int, kind: str, what: str) -> FloatArray:
-        """``(n_participants,)`` annual ``received_kwh``, ``received_value_eur`` or
-        ``charged_kwh`` of the batteries of a kind ("shared" or "home")."""
+        """``(n_participants,)`` annual ``received_kwh``, ``received_value_eur``,
+        ``charged_kwh`` or ``charged_value_eur`` of the batteries of a kind ("shared" or
+        "home")."""
         out = np.zeros(n_participants)
         for run in self.batteries:
             if run.kind == kind:
