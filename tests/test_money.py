@@ -257,18 +257,46 @@ def test_net_metering_hits_own_strings_not_shared_kwh() -> None:
     strings = tenants & (annual.own_export_kwh > 0)
     # direction: tenants with own strings lose when net metering ends
     assert (delta[strings] > 0).all() and strings.sum() == 60
-    # size by hand: each netted kWh (min(own feed-in, import)) drops from the import price
-    # to the feed-in compensation; the service-cost share is the same in both regimes
-    netted = np.minimum(annual.own_export_kwh, annual.grid_import_kwh)[strings]
-    p_imp = (t26.supply_price_excl_vat_eur_per_kwh + t26.energy_tax_excl_vat_eur_per_kwh) * (
-        1 + t26.vat_frac
+    # size by hand: two nettings end. The energy tax nets the own feed-in against the
+    # metered offtake M = consumption - own string (Wbm art. 50 lid 2): min(E, M) kWh lose
+    # tax x (1 + VAT). The supplier nets it against what it delivers, M - shared: min(E,
+    # M - shared) kWh drop from the supply price with VAT to the feed-in compensation.
+    # (Everybody is in bracket 1.) The service-cost share is the same in both regimes.
+    v = 1 + t26.vat_frac
+    metered = (annual.consumption_kwh - annual.own_string_kwh)[strings]
+    export = annual.own_export_kwh[strings]
+    tax_netted = np.minimum(export, metered)
+    supply_netted = np.minimum(export, metered - annual.shared_kwh[strings])
+    expected = tax_netted * t26.energy_tax_excl_vat_eur_per_kwh * v + supply_netted * (
+        t26.supply_price_excl_vat_eur_per_kwh * v - t26.feed_in_compensation_excl_vat_eur_per_kwh
     )
-    expected = netted * (p_imp - t26.feed_in_compensation_excl_vat_eur_per_kwh)
     np.testing.assert_allclose(delta[strings], expected, atol=1e-6)
     # members (shared kWh only) and non-participating dwellings: no effect
     members = annual.role == "member"
     assert np.abs(delta[members]).max() < 1e-9
     assert np.abs(delta[tenants & ~annual.participating]).max() < 1e-9
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+@pytest.mark.parametrize("reading", ["charged", "exempt"])
+def test_money_balances_with_own_strings_and_a_dynamic_contract(
+    tmp_path: Path, year: int, reading: str
+) -> None:
+    """The balance with own strings, a shared battery and interval prices that go negative
+    at sunny noons: every fed-in kWh at its interval's price, under both readings."""
+    price = year_frame(year, 60, {"supply_price_excl_vat_eur_per_kwh": 0.12})
+    sunny = price.index.month.isin([5, 6, 7]) & (price.index.hour >= 11) & (price.index.hour < 15)
+    price.loc[sunny, "supply_price_excl_vat_eur_per_kwh"] = -0.04
+    write_measured_csv(tmp_path / "price.csv", price)
+    data = minimal(year=year)
+    data["buildings"][0]["arrays"].append(
+        {"id": "strings", "capacity_kwp": 3.0, "setup": "per_dwelling"}
+    )
+    data["buildings"][0]["battery"] = {"capacity_kwh": 5.0, "power_kw": 2.0}
+    data["tariffs"] = {"supply_price_csv": "price.csv", "shared_energy_tax": reading}
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    assert r.annual["own_export_kwh"].sum() > 0 and (price.to_numpy() < 0).any()
+    assert_money_balances(r)
 
 
 def test_feed_in_cost_bands() -> None:

@@ -373,3 +373,136 @@ def test_every_tariff_figure_can_be_given_in_a_scenario() -> None:
 
     figures = set(TariffSet.__dataclass_fields__) - {"year", "estimates"}
     assert figures == set(Tariffs.model_fields) - {"supply_price_csv", "shared_energy_tax"}
+
+
+# --------------------------------------------------------------------------- 6. energy tax, fees
+# explicit figures, so that the hand calculations hold whatever the data file says
+FIGURES = {
+    "supply_price_excl_vat_eur_per_kwh": 0.115,
+    "energy_tax_excl_vat_eur_per_kwh": 0.0916,
+    "energy_tax_bracket2_excl_vat_eur_per_kwh": 0.06937,
+    "bracket1_limit_kwh": 10_000.0,
+    "vat_frac": 0.21,
+    "feed_in_compensation_excl_vat_eur_per_kwh": 0.0575,
+    "feed_in_cost_incl_vat_eur_per_kwh": 0.0,
+}
+
+
+def _noon_roof(tmp_path: Path, **changes) -> dict:  # noqa: ANN003
+    """2027, hourly: the roof gives 4.0 kWh at 12:00 every day (365 h) and the common
+    connection uses 4.0 kWh then and 1.5 kWh in each of the other 8,395 hours: 14,052.5
+    kWh, 1,460 of them from its roof behind its meter. Dwellings use 0.2 kWh an hour."""
+    from tests.helpers import write_measured_csv, year_frame
+
+    cons = year_frame(2027, 60, {"B1-common": 1.5} | {p: 0.2 for p in _HOUSEHOLDS})
+    noon = cons.index.hour == 12
+    cons.loc[noon, "B1-common"] = 4.0
+    gen = year_frame(2027, 60, {"roof": 0.0})
+    gen.loc[noon, "roof"] = 4.0
+    write_measured_csv(tmp_path / "generation.csv", gen)
+    write_measured_csv(tmp_path / "consumption.csv", cons)
+    data = minimal(year=2027, generation_csv="generation.csv", consumption_csv="consumption.csv")
+    data["tariffs"] = dict(FIGURES)
+    data.update(changes)
+    return data
+
+
+_HOUSEHOLDS = ("B1-T001", "B1-T002", "B1-T003", "B1-M001", "B1-M002")
+
+
+def test_common_connection_above_the_bracket_and_its_roof_bought_per_kwh(tmp_path: Path) -> None:
+    # Without the scheme the common connection's meter records 14,052.5 kWh, with it
+    # 12,592.5: both in bracket 2, so its 1,460 kWh behind the meter save the bracket-2 tax:
+    # (1,460 x 0.115 + 1,460 x 0.06937) x 1.21 = 269.1802 x 1.21 = 325.71 a year, passed to
+    # the 3 dwellings' service costs (108.57 each).
+    path = write_scenario(tmp_path, _noon_roof(tmp_path))
+    r = run(load_scenario(path))
+    table = participants_table(r).set_index("participant_id")
+    assert table.loc["B1-common", "metered_offtake_kwh"] == pytest.approx(12_592.5)
+    assert round(table.loc["B1-common", "passed_to_service_costs_eur"], 2) == 325.71
+    assert round(table.loc["B1-T003", "service_cost_saving_eur"], 2) == 108.57
+    # A price of 0.05 EUR/kWh to the owners makes those kWh a supply (Wbm art. 50 lid 4-5):
+    # energy tax on top of the 12,592.5 taxed kWh, all bracket 2, with VAT:
+    # 1,460 x 0.06937 x 1.21 = 122.55; the fee 1,460 x 0.05 = 73.00. The service costs get
+    # the saving at actual cost: 325.71 - 122.55 - 73.00 = 130.16 (43.39 per dwelling)
+    data = _noon_roof(tmp_path)
+    data["finance"] = {"common_fee_eur_per_kwh": 0.05}
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    common = r.money.loc["B1-common"]
+    assert round(r.accounts.scheme["common_fee_energy_tax_eur"], 2) == 122.55
+    assert round(common.fees_eur, 2) == 73.00
+    assert round(common.passed_to_service_costs_eur, 2) == 130.16
+    assert round(r.money.loc["B1-T003", "service_cost_saving_eur"], 2) == 43.39
+    assert r.accounts.scheme["common_fees_eur"] == pytest.approx(73.0)  # owners: the fee only
+    assert any(m.code == "common_fee_energy_tax" for m in r.messages)
+    # the what-if 'exempt' leaves the fee untaxed: 325.71 - 73.00 = 252.71
+    data["tariffs"]["shared_energy_tax"] = "exempt"
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    assert round(r.money.loc["B1-common", "passed_to_service_costs_eur"], 2) == 252.71
+
+
+def test_the_default_example_with_energy_tax_on_shared_kwh() -> None:
+    """The issue's figures: members' mean benefit about EUR 123 -> 64, tenants' about EUR
+    133 -> 108 (2027, 15-minute run; this test runs hourly, within a euro of them)."""
+    path = REPO / "scenarios" / "rotterdam-galerijflat.toml"
+    scenario = load_scenario(path).model_copy(update={"time_step_min": 60})
+    charged = run(scenario)
+    tariffs = scenario.tariffs.model_copy(update={"shared_energy_tax": "exempt"})
+    exempt = run(scenario.model_copy(update={"tariffs": tariffs}))
+    t = charged.tariffs
+    table = participants_table(charged).set_index("participant_id")
+    households = table.role != "common"
+    # 2027, no netting, everybody in bracket 1: each shared kWh keeps 0.0916 x 1.21 =
+    # 0.110836 EUR of energy tax on its recipient's bill
+    lost = exempt.money.benefit_eur - charged.money.benefit_eur
+    tax = t.energy_tax_excl_vat_eur_per_kwh * (1 + t.vat_frac)
+    np.testing.assert_allclose(lost[households], table.shared_kwh[households] * tax, atol=1e-9)
+    s_charged, s_exempt = summary(charged), summary(exempt)
+    mean = {
+        (who, reading): s["household_benefit_eur"][who]["mean_eur"]
+        for reading, s in (("charged", s_charged), ("exempt", s_exempt))
+        for who in ("tenant", "member")
+    }
+    assert mean["member", "exempt"] == pytest.approx(123, abs=1.0)
+    assert mean["member", "charged"] == pytest.approx(64, abs=1.0)
+    assert mean["tenant", "exempt"] == pytest.approx(133, abs=2.0)
+    assert mean["tenant", "charged"] == pytest.approx(108, abs=1.0)
+    # the run says which reading it used, with its source
+    record = {a["figure"]: a for a in s_charged["assumptions"]}[
+        "shared_energy_tax_excl_vat_eur_per_kwh"
+    ]
+    assert record["value"] == t.energy_tax_excl_vat_eur_per_kwh and "art. 50" in record["source"]
+    assert record["status"] == "reading"
+    what_if = {a["figure"]: a for a in s_exempt["assumptions"]}
+    assert what_if["shared_energy_tax_excl_vat_eur_per_kwh"]["value"] == 0.0
+    assert "what-if" in what_if["shared_energy_tax_excl_vat_eur_per_kwh"]["source"]
+    codes = {getattr(m, "code", None) for m in charged.messages}
+    assert "shared_energy_tax_charged" in codes
+    assert "shared_energy_tax_exempt" in {getattr(m, "code", None) for m in exempt.messages}
+
+
+def test_a_dynamic_contract_values_the_common_export_per_interval(tmp_path: Path) -> None:
+    # The roof of _noon_roof gives 6.0 kWh at noon on 1 and 2 June only; the common
+    # connection uses 4.0 then, and the 2 participating tenants and 2 members 0.2 each
+    # (T003 does not take part), so 6.0 - 4.0 - 4 x 0.2 = 1.2 kWh is fed in each of those
+    # hours. The price is 0.10 EUR/kWh, except -0.20 at noon on 1 June. Owners' export
+    # value (2027, no netting): each fed-in kWh at its hour's price:
+    # 1.2 x -0.20 + 1.2 x 0.10 = -0.24 + 0.12 = -0.12 EUR (flat: 2.4 x 0.0575 = 0.138).
+    from tests.helpers import write_measured_csv, year_frame
+
+    data = _noon_roof(tmp_path)
+    gen = year_frame(2027, 60, {"roof": 0.0})
+    days = [pd.Timestamp(f"2027-06-0{d} 12:00", tz="Europe/Amsterdam") for d in (1, 2)]
+    gen.loc[days, "roof"] = 6.0
+    write_measured_csv(tmp_path / "generation.csv", gen)
+    price = year_frame(2027, 60, {"supply_price_excl_vat_eur_per_kwh": 0.10})
+    price.loc[days[0], "supply_price_excl_vat_eur_per_kwh"] = -0.20
+    write_measured_csv(tmp_path / "price.csv", price)
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    assert r.buildings.loc["B1", "common_export_kwh"] == pytest.approx(2.4)
+    assert r.accounts.scheme["owners_export_value_eur"] == pytest.approx(0.138)
+    data["tariffs"]["supply_price_csv"] = "price.csv"
+    r = run(load_scenario(write_scenario(tmp_path, data)))
+    assert r.accounts.scheme["owners_export_value_eur"] == pytest.approx(-0.12)
+    record = {a["figure"]: a for a in summary(r)["assumptions"]}["dynamic_feed_in_price_frac"]
+    assert record["value"] == 1.0 and "Frank Energie" in record["source"]
