@@ -204,6 +204,8 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     rows = (REPO / "energysim" / "data" / "tariffs.csv").read_text(encoding="utf-8")
     names = {line.split(",")[0] for line in rows.splitlines()[1:] if line}
     names |= {"feed_in_compensation_excl_vat_eur_per_kwh", "contracted_capacity_kw"}
+    # the readings a run records (energysim.money.readings)
+    names |= {"shared_energy_tax_excl_vat_eur_per_kwh", "dynamic_feed_in_price_frac"}
     for name in names:
         assert i18n.has(f"figure.{name}"), name
     record = {"figure": "B1.contracted_capacity_kw", "year": 2027, "value": 56.0}
@@ -223,3 +225,6 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
         "eigen schatting",
     ]
     assert table_nl.iloc[1, 1] == "21%" and table_nl.iloc[1, 3] == "cijfer van 2026 doorgetrokken"
+    reading = {"figure": "dynamic_feed_in_price_frac", "year": 2027, "value": 1.0}
+    row = engine_words.assumptions_table([{**reading, "from_year": 2027, "status": "reading"}])
+    assert row.iloc[0].tolist()[1:] == ["100%", "2027", i18n.text("nl", "estimates.reading")]

@@ -100,14 +100,17 @@ def said(messages: Iterable[str]) -> list[str]:
 
 def assumptions_table(assumptions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """The run's estimated figures (``summary.json`` ``assumptions``) with headers in
-    words: which figure, its value, the year it is for and why it is an estimate."""
+    words: which figure, its value, the year it is for and why it is an estimate (a
+    reading of the law or of a contract says so)."""
     rows = [
         {
             t("estimates.figure"): figure_words(a["figure"]),
             t("estimates.value"): figure_value(a["value"], a["figure"]),
             t("estimates.year"): str(a["year"]),
             t("estimates.why"): (
-                t("estimates.carried_forward", year=a["from_year"])
+                t("estimates.reading")
+                if a.get("status") == "reading"
+                else t("estimates.carried_forward", year=a["from_year"])
                 if a["from_year"] != a["year"]
                 else t("estimates.our_estimate")
             ),
