@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -97,12 +98,17 @@ def test_prices_per_kwh_for_tenants_and_common_move_money_from_households_to_own
     household = (roles != "common").to_numpy()
     lost = r.money["benefit_eur"][household].sum() - after.money["benefit_eur"][household].sum()
     gained = after.accounts.scheme["owners_revenue_eur"] - r.accounts.scheme["owners_revenue_eur"]
-    assert lost == pytest.approx(paid, rel=1e-12)
+    # a price per kWh for the common connection's roof power makes it a supply: its energy
+    # tax and VAT (Wbm art. 50 lid 4-5) reach the households through the service costs
+    # too, and go to the state, not to the owners
+    tax = after.accounts.scheme["common_fee_energy_tax_eur"]
+    assert tax > 0 and r.accounts.scheme["common_fee_energy_tax_eur"] == 0.0
+    assert lost == pytest.approx(paid + tax, rel=1e-12)
     assert gained == pytest.approx(paid, rel=1e-12)
     assert after.accounts.scheme["common_fees_eur"] == pytest.approx(0.07 * common_kwh)
     common = r.participants.index[roles == "common"][0]
     assert after.money.loc[common, "passed_to_service_costs_eur"] == pytest.approx(
-        r.money.loc[common, "passed_to_service_costs_eur"] - 0.07 * common_kwh
+        r.money.loc[common, "passed_to_service_costs_eur"] - 0.07 * common_kwh - tax
     )
 
 
@@ -224,7 +230,9 @@ def test_households_worse_off_at_any_price_say_so() -> None:
 def test_members_needed_is_the_smallest_count_that_opens_the_range(monkeypatch) -> None:
     monkeypatch.setattr("energysim.design.members.MEMBERS_CEILING_MIN", 12)  # fewer runs
     data = minimal(year=2027)
-    data["finance"] = {"capex_eur_per_kwp": 1200.0}
+    # a shared kWh saves a member the supply price only (its energy tax stays on the
+    # bill): at EUR 1,200/kWp no price up to that opens the range for 12 members or fewer
+    data["finance"] = {"capex_eur_per_kwp": 800.0}
     data["buildings"][0]["members"] = {
         "count": 2,
         "annual_kwh": {"mean_kwh": 2000, "sd_kwh": 500, "seed": 3},
@@ -385,13 +393,22 @@ def test_with_a_battery_the_recommended_static_key_is_the_best_static_key_run() 
         assert tenants.objective_eur >= key_problem.run_objective(other, problem, "total") - 1e-6
 
 
-def test_a_price_per_kwh_stops_at_the_import_price() -> None:
+def test_a_price_per_kwh_stops_at_what_a_shared_kwh_saves() -> None:
     """Few shared kWh and big own-string gains: households' totals would bear far more
-    per kWh than a kWh saves; the range stops at the import price."""
+    per kWh than a kWh saves; the range stops at what a shared kWh saves its receiver."""
     r = run(hourly(REPO / "scenarios" / "walkup-portiekflat.toml"))
     rng = prices.price_range(r, "uniform", TARGET)
-    assert rng.households_max > r.tariffs.import_price_eur_per_kwh
-    assert rng.limit == r.tariffs.import_price_eur_per_kwh and rng.top == rng.limit
+    # 2026: a shared kWh keeps its energy tax on the bill (Wbm art. 50 lid 2) and saves the
+    # supply price with VAT: 0.115 x 1.21 = EUR 0.13915/kWh
+    assert rng.limit == pytest.approx(0.13915, abs=1e-12)
+    assert rng.households_max > rng.limit and rng.top == rng.limit
+    # the what-if without that tax: the import price, (0.115 + 0.0916) x 1.21 = 0.249986
+    exempt = r.scenario.model_copy(
+        update={"tariffs": r.scenario.tariffs.model_copy(update={"shared_energy_tax": "exempt"})}
+    )
+    assert prices.price_limit(replace(r, scenario=exempt), "uniform") == pytest.approx(
+        0.249986, abs=1e-12
+    )
 
 
 def test_tiers_without_a_key_say_why() -> None:
@@ -421,19 +438,41 @@ def test_size_curve_is_monotone_where_theory_says(path) -> None:
 
 
 def test_total_net_benefit_does_not_depend_on_prices(default_run) -> None:
-    """Fees move money between households and owners: the lifetime sum stays."""
+    """Fees move money between households and owners: the lifetime sum stays. A price
+    per kWh for the common connection's roof power makes that use a supply, whose energy
+    tax goes to the state (Wbm art. 50 lid 4-5): it lowers the sum once, by the same
+    whatever the price, and not at all under the what-if without that tax."""
 
-    def total(scenario) -> float:
-        accounts = reprice(default_run, scenario)
+    def total_of(r, scenario) -> float:
+        accounts = reprice(r, scenario)
         return float(
-            households(default_run, accounts)["benefit_npv_eur"].sum()
+            households(r, accounts)["benefit_npv_eur"].sum()
             + accounts.stakeholders["npv_eur"].sum()
         )
 
-    base = total(default_run.scenario)
-    for lever, price in (("uniform", 0.12), ("panel_fee", 60.0), ("members", 0.2)):
-        assert total(prices.set_price(default_run.scenario, lever, price)) == pytest.approx(
+    def total(scenario) -> float:
+        return total_of(default_run, scenario)
+
+    base_scenario = default_run.scenario
+    base = total(base_scenario)
+    for lever, price in (("tenants", 0.12), ("panel_fee", 60.0), ("members", 0.2)):
+        assert total(prices.set_price(base_scenario, lever, price)) == pytest.approx(
             base, abs=1e-6
+        )
+    taxed = total(prices.set_price(base_scenario, "common", 0.05))
+    assert taxed < base - 1.0
+    for lever, price in (("common", 0.12), ("uniform", 0.12), ("uniform", 0.2)):
+        assert total(prices.set_price(base_scenario, lever, price)) == pytest.approx(
+            taxed, abs=1e-6
+        )
+    exempt = base_scenario.model_copy(
+        update={"tariffs": base_scenario.tariffs.model_copy(update={"shared_energy_tax": "exempt"})}
+    )
+    what_if = run(exempt, inputs=RunInputs.of(default_run))  # the same kWh, another reading
+    untaxed = total_of(what_if, exempt)
+    for lever, price in (("uniform", 0.12), ("common", 0.2)):
+        assert total_of(what_if, prices.set_price(exempt, lever, price)) == pytest.approx(
+            untaxed, abs=1e-6
         )
 
 

@@ -7,7 +7,8 @@ kWh for all three, or the panel fee per participating dwelling. For a lever, the
 discount rate (or at a target IRR); the **households' maximum** is the highest price at
 which the household the user watches (every household, the p10 or the median one) is
 not worse off over the lifetime; the Huurcommissie limit caps the panel fee, and the
-import price a price per shared kWh (above it each shared kWh is a loss to its receiver).
+what a shared kWh saves a price per shared kWh (above it each shared kWh is a loss to its
+receiver).
 Between the two lies the range where everybody gains. Both ends are found with scipy's
 ``brentq`` on the library's own money model (:func:`energysim.design.money.reprice`).
 
@@ -42,6 +43,7 @@ from energysim.money.accounts import (
     panel_fee_by_period_eur_per_yr,
     panel_fee_limits_eur_per_yr,
 )
+from energysim.money.readings import shared_kwh_saving_eur_per_kwh
 from energysim.results.result import Result
 
 Lever = Literal["uniform", "common", "tenants", "members", "panel_fee"]
@@ -133,13 +135,16 @@ def price_limit(result: Result, lever: Lever) -> float | None:
     """The highest price a lever may take whatever households' totals say [EUR].
 
     The panel fee: the Huurcommissie limit (:func:`huurcommissie_limit_eur_per_yr`). A
-    price per shared kWh: the year-1 retail import price incl. VAT, what the kWh saves
-    its receiver; above it every shared kWh is a loss to whoever receives it, even when
-    other gains (e.g. own strings) keep the household's total positive.
+    price per shared kWh: what the kWh saves its receiver in year 1, incl. VAT
+    (:func:`energysim.money.readings.shared_kwh_saving_eur_per_kwh`: the supply price, as
+    its energy tax stays on the receiver's bill; the import price under the what-if
+    ``shared_energy_tax = "exempt"``); above it every shared kWh is a loss to whoever
+    receives it, even when other gains (e.g. own strings) keep the household's total
+    positive.
     """
     if lever == "panel_fee":
         return huurcommissie_limit_eur_per_yr(result.scenario)
-    return result.tariffs.import_price_eur_per_kwh
+    return shared_kwh_saving_eur_per_kwh(result.scenario, result.tariffs)
 
 
 def owners_goal_eur(result: Result, scenario: Scenario, target: PriceTarget) -> float:
@@ -187,8 +192,8 @@ class PriceRange:
         Highest price at which the watched household is not worse off (``inf``: the
         lever does not touch it); None when it is worse off even at price 0.
     limit : float or None
-        The Huurcommissie limit (panel fee) or the import price (a price per kWh), see
-        :func:`price_limit`.
+        The Huurcommissie limit (panel fee) or what a shared kWh saves (a price per
+        kWh), see :func:`price_limit`.
     top : float or None
         ``min(households_max, limit)``: the top of the range.
     feasible : bool
@@ -312,7 +317,7 @@ def price_range(result: Result, lever: Lever, target: PriceTarget) -> PriceRange
             cap = (
                 "the Huurcommissie limit allows"
                 if lever == "panel_fee"
-                else "a shared kWh saves (the import price)"
+                else "a shared kWh saves its receiver"
             )
         else:
             cap = f"the {_who(target)} household accepts"

@@ -114,8 +114,8 @@ def _top_words(r: PriceRange, who: str, short: bool = False) -> str:
         if r.lever == "panel_fee":
             return "Huurcommissie limit" if short else "the Huurcommissie limit"
         if short:
-            return "import price"
-        return "the import price: above it a shared kWh costs more than it saves"
+            return "what a shared kWh saves"
+        return "what a shared kWh saves its receiver: above it, it costs more than it saves"
     return who if short else f"{who} is still not worse off up to there"
 
 

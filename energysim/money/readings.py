@@ -62,6 +62,19 @@ def dynamic_feed_in(scenario: Scenario) -> bool:
     return scenario.tariffs.supply_price_csv is not None
 
 
+def shared_kwh_saving_eur_per_kwh(scenario: Scenario, tariffs: TariffSet) -> float:
+    """What a kWh shared over the grid, or sold behind a meter for a price per kWh, saves
+    its receiver in year 1, incl. VAT [EUR/kWh].
+
+    The supply price with VAT while ``shared_energy_tax = "charged"`` (its energy tax stays
+    on the receiver's bill: Wbm art. 50 lid 2, lid 4-5); the retail import price (supply
+    price and energy tax, with VAT) under the what-if ``"exempt"``. A price per kWh above
+    it makes every such kWh a loss to whoever receives it.
+    """
+    tax = 0.0 if shared_kwh_taxed(scenario) else tariffs.energy_tax_excl_vat_eur_per_kwh
+    return (tariffs.supply_price_excl_vat_eur_per_kwh + tax) * (1.0 + tariffs.vat_frac)
+
+
 def metered_offtake_kwh(annual: pd.DataFrame, roles: pd.Series) -> pd.Series:
     """What each participant's meter records taken from the grid in the year [kWh/yr].
 

@@ -103,7 +103,7 @@ def annual_energy(
     -----
     ``grid_import = consumption - own string - shared`` is what the supplier delivers;
     the meter records ``consumption - own string`` (shared kWh come over the grid), which
-    the money derives (:func:`energysim.money.year_one.metered_offtake_kwh`). The supply
+    the money derives (:func:`energysim.money.readings.metered_offtake_kwh`). The supply
     costs are ``sum_t kWh_t x price_t`` of the consumption (without) and of the grid
     import (with); ``own_export_value_eur = sum_t own feed-in_t x price_t``, what a
     dynamic contract pays for the own strings' feed-in (excl. VAT).
