@@ -478,6 +478,8 @@ def test_the_default_example_with_energy_tax_on_shared_kwh() -> None:
     assert "what-if" in what_if["shared_energy_tax_excl_vat_eur_per_kwh"]["source"]
     codes = {getattr(m, "code", None) for m in charged.messages}
     assert "shared_energy_tax_charged" in codes
+    estimated = next(m for m in charged.messages if getattr(m, "code", None) == "estimated_figures")
+    assert "shared_energy_tax_excl_vat_eur_per_kwh" not in estimated  # a reading, not an estimate
     assert "shared_energy_tax_exempt" in {getattr(m, "code", None) for m in exempt.messages}
 
 
@@ -506,3 +508,7 @@ def test_a_dynamic_contract_values_the_common_export_per_interval(tmp_path: Path
     assert r.accounts.scheme["owners_export_value_eur"] == pytest.approx(-0.12)
     record = {a["figure"]: a for a in summary(r)["assumptions"]}["dynamic_feed_in_price_frac"]
     assert record["value"] == 1.0 and "Frank Energie" in record["source"]
+    # a reading has a note of its own, not a place among the estimated figures
+    notes = {getattr(m, "code", None): m for m in r.messages}
+    assert "dynamic_feed_in" in notes
+    assert "dynamic_feed_in_price_frac" not in notes["estimated_figures"].params["figures"]

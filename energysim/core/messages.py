@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "shared_energy_tax_charged": ("shared_kwh", "tax_eur"),
     "shared_energy_tax_exempt": ("shared_kwh",),
     "common_fee_energy_tax": ("tax_eur",),
+    "dynamic_feed_in": (),
     # inputs (energysim.simulate, energysim.inputs.participants)
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),

@@ -160,9 +160,7 @@ def build_accounts(
         scenario, parts, later_parts, nm_years, degradation
     )
     assumptions = _assumptions(scenario, tariffs)
-    assumptions += reading_records(scenario, tariffs, participants, annual)
     messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
-    messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     if assumptions:
         messages.append(
             Message(
@@ -174,6 +172,10 @@ def build_accounts(
                 figures=[a["figure"] for a in assumptions],
             )
         )
+    # the readings of the law the bills applied: records, and notes of their own (they
+    # are not estimated figures)
+    assumptions += reading_records(scenario, tariffs, participants, annual)
+    messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
 
 

@@ -157,9 +157,10 @@ def reading_notes(
     annual: pd.DataFrame,
     scheme: dict[str, float],
 ) -> list[str]:
-    """What the run says of its reading of energy tax on shared kWh: the tax the shared
-    kWh carry (or that the what-if leaves them untaxed), and the tax on a common
-    connection's roof power bought per kWh (``scheme["common_fee_energy_tax_eur"]``)."""
+    """What the run says of its readings: the energy tax the shared kWh carry (or that
+    the what-if leaves them untaxed), a dynamic contract's feed-in at the interval prices,
+    and the tax on a common connection's roof power bought per kWh
+    (``scheme["common_fee_energy_tax_eur"]``)."""
     rows, shared = _households_shared(annual, participants)
     out: list[str] = []
     if shared > 0 and shared_kwh_taxed(scenario):
@@ -184,6 +185,17 @@ def reading_notes(
                 "(Wbm art. 50 lid 2: only a connection's own feed-in is netted)",
                 "shared_energy_tax_exempt",
                 shared_kwh=shared,
+            )
+        )
+    if dynamic_feed_in(scenario):
+        out.append(
+            Message(
+                "a dynamic contract (supply_price_csv): every kWh fed in (own strings, the "
+                "common connection) is paid its interval's price excl. VAT, so negative "
+                "prices cost money (Frank Energie, 'Saldering bij dynamische contracten'); "
+                "while net metering lasts the supply is netted in money, the energy tax "
+                "in kWh",
+                "dynamic_feed_in",
             )
         )
     fee_tax = scheme.get("common_fee_energy_tax_eur", 0.0)
