@@ -317,6 +317,11 @@ field_case(
     lambda d: d.update(year=2027, tariffs={"feed_in_compensation_excl_vat_eur_per_kwh": 0.0}),
 )
 field_case(
+    "shared-energy-tax-unknown-reading",
+    "field 'tariffs.shared_energy_tax': Input should be 'charged' or 'exempt'; found 'yes'",
+    lambda d: d.update(tariffs={"shared_energy_tax": "yes"}),
+)
+field_case(
     "tariff-year-without-defaults",
     "tariffs: no default figures for 2020",
     lambda d: d.update(tariff_year=2020),
