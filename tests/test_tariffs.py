@@ -296,6 +296,10 @@ def test_which_network_tariff_figures_a_run_lists() -> None:
     listed = [f for f in later.estimates if f.figure in LARGE_NETWORK_FIELDS]
     assert {(f.status, f.from_year) for f in listed} == {("estimate", 2026)}
     assert later.large_network_fixed_excl_vat_eur_per_yr == 612.84
+    # before an operator's first year (a scenario giving 2023's other figures itself):
+    # its first year's figures, an estimate, not an error
+    early = large_network_tariff(STEDIN, 2023, {})
+    assert (early.from_year, early.status, early.category) == (2025, "estimate", "MS/LS")
     own = resolve_tariffs(2027, {"large_network_fixed_excl_vat_eur_per_yr": 500.0})
     assert own.large_network_fixed_excl_vat_eur_per_yr == 500.0
     assert "large_network_fixed_excl_vat_eur_per_yr" not in {f.figure for f in own.estimates}

@@ -292,21 +292,20 @@ def choose_grid_operator(grid_operator: str | None, municipality: str | None) ->
 def _category_row(operator: str, year: int, kw: float) -> dict[str, str]:
     """The operator's row for contracted capacity ``kw`` [kW] in the latest year <= ``year``.
 
+    Before the operator's first year its first year's rows are used (an estimate, as
+    the caller marks it).
+
     Raises
     ------
     ScenarioError
-        No row of that year or before, or ``kw`` above every category's upper bound.
+        ``kw`` above every category's upper bound.
     """
     rows = [r for r in operator_table() if r["operator"] == operator]
     years = [int(r["year"]) for r in rows if int(r["year"]) <= year]
-    if not years:
-        first = min(int(r["year"]) for r in rows)
-        raise ScenarioError(
-            f"tariffs: no default figures for {year} (large_network_* of "
-            f"{_operator_name(operator)}: first year {first}); give them in [tariffs]"
-        )
+    # before the operator's first row: its first year's figures (an estimate)
+    used_year = max(years) if years else min(int(r["year"]) for r in rows)
     used = sorted(
-        (r for r in rows if int(r["year"]) == max(years)),
+        (r for r in rows if int(r["year"]) == used_year),
         key=lambda r: float(r["max_contracted_kw"]),
     )
     for row in used:
@@ -363,7 +362,7 @@ def large_network_tariff(
             )
         rows.append(next(iter(by_building.values())))
     values = {f: sum(float(r[f]) for r in rows) / len(rows) for f in LARGE_NETWORK_FIELDS}
-    from_year = min(int(r["year"]) for r in rows)
+    from_year = min(int(r["year"]) for r in rows)  # != year: carried over, an estimate
     if choice.operator is None:
         parts = ", ".join(f"{r['name']} {r['category']} {r['year']}" for r in rows)
         return OperatorTariff(
@@ -405,8 +404,8 @@ def format_operator_table(year: int | None = None) -> str:
         for operator in operator_ids():
             own = [r for r in operator_table() if r["operator"] == operator]
             years = [int(r["year"]) for r in own if int(r["year"]) <= year]
-            if years:
-                rows += [r for r in own if int(r["year"]) == max(years)]
+            used = max(years) if years else min(int(r["year"]) for r in own)
+            rows += [r for r in own if int(r["year"]) == used]
     title = (
         "large-connection network tariffs by grid operator (excl. VAT; "
         f"energysim/{OPERATORS_FILE}): fixed EUR/yr, EUR per contracted kW per yr, "

@@ -200,9 +200,7 @@ def format_supplier_table() -> str:
         terms = f"feed-in costs {cost:g} EUR/kWh incl. VAT"
         if bands:
             terms += f" + bands {bands.replace(';', ', ')} EUR/month incl. VAT"
-        lines.append(
-            f"{r['supplier']:<12}  from {r['valid_from']}  {terms}; compensation {paid}"
-        )
+        lines.append(f"{r['supplier']:<12}  from {r['valid_from']}  {terms}; compensation {paid}")
         lines.append(f"{'':<12}  {r['name']}, {r['contract']}; read {r['read']}")
         lines.append(f"{'':<12}  source: {r['source']}")
     return "\n".join(lines)

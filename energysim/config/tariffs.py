@@ -108,7 +108,8 @@ class Figure:
     def describe(self) -> str:
         """Short text for messages: name, value, unit, VAT basis, why it is listed."""
         vat = {"excl": " excl. VAT", "incl": " incl. VAT", "none": ""}[self.vat]
-        carried = f"{self.from_year} carried forward" if self.from_year != self.year else ""
+        way = "forward" if self.from_year < self.year else "back"
+        carried = f"{self.from_year} carried {way}" if self.from_year != self.year else ""
         why = {
             "": carried or "our estimate",
             "supplier": f"{self.party}'s terms" + (f", {carried}" if carried else ""),
