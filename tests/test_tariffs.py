@@ -190,6 +190,41 @@ def test_a_run_names_the_suppliers_terms_in_its_assumptions() -> None:
     assert "(Greenchoice's terms)" in note
 
 
+def test_a_suppliers_monthly_bands_reach_the_bill(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No complete band table was found to ship (docs/finance.md), so this supplier is made
+    # up for the test: bands of 250 kWh/yr at 0, 4.07, 8.13 and 12.18 EUR a month incl.
+    # VAT (the last for 750 kWh and more), no per-kWh costs, compensation 0.06 per kWh.
+    row = {
+        "supplier": "bands_example",
+        "name": "Bands Example",
+        "contract": "variable",
+        "valid_from": "2027-01-01",
+        "feed_in_cost_incl_vat_eur_per_kwh": "",
+        "feed_in_cost_bands_incl_vat_eur_per_month": "0;4.07;8.13;12.18",
+        "feed_in_compensation_excl_vat_eur_per_kwh": "0.06",
+        "source": "made up for a test",
+        "read": "2026-12-07",
+    }
+    monkeypatch.setattr("energysim.config.suppliers.supplier_table", lambda: (row,))
+    t = resolve_tariffs(2027, {"supplier": "bands_example"})
+    assert t.feed_in_cost_bands_incl_vat_eur_per_month == (0.0, 4.07, 8.13, 12.18)
+    assert t.feed_in_cost_incl_vat_eur_per_kwh == 0.0
+    # 0.06 >= the floor 0.5 x 0.115 = 0.0575: it stands
+    assert t.feed_in_compensation_excl_vat_eur_per_kwh == 0.06
+    listed = {f.figure: f for f in t.estimates}
+    bands = listed["feed_in_cost_bands_incl_vat_eur_per_month"]
+    assert (bands.value, bands.basis, bands.status) == (12.18, "supplier", "published")
+    assert "highest of 4 bands" in bands.unit
+    # 2027, 2,000 kWh imported. 600 kWh fed in: band 600 // 250 = 2, 8.13 a month, 97.56 a
+    # year; compensation 600 x 0.06 = 36.00: feeding in costs 97.56 - 36.00 = 61.56 EUR.
+    # 1,000 kWh: the last band, 12.18 x 12 = 146.16, less 60.00 = 86.16 EUR.
+    # 200 kWh: band 0, no fee; 12.00 EUR earned.
+    base = finance.connection_bill_eur(2000.0, 0.0, t)
+    for fed_in, extra in ((600.0, 61.56), (1000.0, 86.16), (200.0, -12.00)):
+        cost = finance.connection_bill_eur(2000.0, fed_in, t) - base
+        assert float(cost) == pytest.approx(extra, abs=0.005), fed_in
+
+
 def test_the_supplier_data_file() -> None:
     rows = supplier_table()
     assert {r["supplier"] for r in rows} == set(supplier_ids()) == {"eneco", "greenchoice"}
