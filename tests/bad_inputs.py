@@ -322,6 +322,32 @@ field_case(
     lambda d: d.update(tariffs={"shared_energy_tax": "yes"}),
 )
 field_case(
+    "feed-in-below-the-2029-floor",
+    "tariffs.feed_in_compensation_excl_vat_eur_per_kwh: expected at least 0.05750 (50% of "
+    "the bare supply price in 2029",
+    lambda d: d.update(year=2029, tariffs={"feed_in_compensation_excl_vat_eur_per_kwh": 0.05}),
+)
+field_case(
+    "supplier-unknown",
+    "field 'tariffs.supplier': expected one of 'eneco', 'greenchoice', found 'vattenfall'",
+    lambda d: d.update(tariffs={"supplier": "vattenfall"}),
+)
+field_case(
+    "grid-operator-unknown",
+    "field 'site.grid_operator': expected one of 'stedin', 'liander', 'enexis', "
+    "'westland_infra', found 'tennet'",
+    lambda d: d["site"].update(grid_operator="tennet"),
+)
+field_case(
+    "contracted-capacity-above-the-operators-categories",
+    "buildings.common.contracted_capacity_kw: expected at most 1500 kW for the tariff "
+    "categories of Stedin in the data file, found 5000",
+    lambda d: (
+        d["site"].update(municipality="Rotterdam"),
+        _b(d)["common"].update(connection="large", contracted_capacity_kw=5000.0),
+    ),
+)
+field_case(
     "tariff-year-without-defaults",
     "tariffs: no default figures for 2020",
     lambda d: d.update(tariff_year=2020),

@@ -14,6 +14,7 @@ import pytest
 
 from dashboards.shared import downloads, engine_words, i18n
 from dashboards.shared import formatting as fmt
+from energysim.config.grid_operators import LARGE_NETWORK_FIELDS
 from energysim.core.csv_dialect import read_csv_file
 from energysim.core.messages import CODES, Message
 
@@ -206,6 +207,8 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     names |= {"feed_in_compensation_excl_vat_eur_per_kwh", "contracted_capacity_kw"}
     # the readings a run records (energysim.money.readings)
     names |= {"shared_energy_tax_excl_vat_eur_per_kwh", "dynamic_feed_in_price_frac"}
+    # a supplier's bands and a grid operator's network tariff come from their own files
+    names |= {"feed_in_cost_bands_incl_vat_eur_per_month", *LARGE_NETWORK_FIELDS}
     for name in names:
         assert i18n.has(f"figure.{name}"), name
     record = {"figure": "B1.contracted_capacity_kw", "year": 2027, "value": 56.0}
@@ -228,3 +231,28 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     reading = {"figure": "dynamic_feed_in_price_frac", "year": 2027, "value": 1.0}
     row = engine_words.assumptions_table([{**reading, "from_year": 2027, "status": "reading"}])
     assert row.iloc[0].tolist()[1:] == ["100%", "2027", i18n.text("nl", "estimates.reading")]
+    # a supplier's terms and a grid operator's tariff say where they come from
+    based = engine_words.assumptions_table(
+        [
+            {
+                **record,
+                "figure": "feed_in_cost_incl_vat_eur_per_kwh",
+                "value": 0.05184,
+                "from_year": 2027,
+                "basis": "supplier",
+                "party": "Greenchoice",
+            },
+            {
+                **record,
+                "figure": "large_network_fixed_excl_vat_eur_per_yr",
+                "value": 612.84,
+                "from_year": 2026,
+                "basis": "grid_operator",
+                "party": "Stedin",
+            },
+        ]
+    )
+    assert based.iloc[:, 3].tolist() == [
+        "gepubliceerde voorwaarden van Greenchoice (vanaf 2027)",
+        "nettarief 2026 van netbeheerder Stedin",
+    ]

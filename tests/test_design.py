@@ -193,15 +193,28 @@ def test_an_empty_range_says_so_and_what_would_open_it(default_run) -> None:
     assert "Huurcommissie" in rng.message
     needed = prices.what_is_needed(default_run, rng, TARGET)
     assert needed.price == rng.limit
+    # 2027's feed-in costs (EUR 0.05184 per kWh fed in, the default estimate) leave the
+    # owners so little of their feed-in that not even a free roof pays at this fee: no
+    # capex closes the gap and the subsidy needed exceeds the whole investment
+    assert needed.capex_eur_per_kwp is None and needed.subsidy_frac_of_capex > 1.0
+    # with a supplier that charges no feed-in costs a capex does close it
+    tariffs = default_run.scenario.tariffs.model_copy(
+        update={"feed_in_cost_incl_vat_eur_per_kwh": 0.0}
+    )
+    free = run(
+        default_run.scenario.model_copy(update={"tariffs": tariffs}),
+        inputs=RunInputs.of(default_run),
+    )
+    rng = prices.price_range(free, "panel_fee", TARGET)
+    needed = prices.what_is_needed(free, rng, TARGET)
+    assert needed.price == rng.limit and needed.capex_eur_per_kwp is not None
     # at the capex found, the owners just reach NPV = 0 at the households' top price
-    cheaper = with_finance(default_run.scenario, capex_eur_per_kwp=needed.capex_eur_per_kwp)
+    cheaper = with_finance(free.scenario, capex_eur_per_kwp=needed.capex_eur_per_kwp)
     at_top = prices.set_price(cheaper, "panel_fee", needed.price)
-    npv = run(at_top, inputs=RunInputs.of(default_run)).accounts.stakeholders["npv_eur"]
+    npv = run(at_top, inputs=RunInputs.of(free)).accounts.stakeholders["npv_eur"]
     assert np.abs(npv.to_numpy()).max() < 1.0
     # a subsidy in year 0 is the same as the capex cut
-    cut = (
-        needed.capex_now_eur_per_kwp - needed.capex_eur_per_kwp
-    ) * default_run.scenario.capacity_kwp
+    cut = (needed.capex_now_eur_per_kwp - needed.capex_eur_per_kwp) * free.scenario.capacity_kwp
     assert needed.subsidy_eur == pytest.approx(cut, rel=1e-6)
 
 

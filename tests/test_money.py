@@ -300,8 +300,13 @@ def test_money_balances_with_own_strings_and_a_dynamic_contract(
 
 
 def test_feed_in_cost_bands() -> None:
+    # bands only: 2027's default per-kWh feed-in costs (0.05184) set to 0
     t = resolve_tariffs(
-        2027, {"feed_in_cost_bands_incl_vat_eur_per_month": [4.07, 8.0, 12.0, 20.32]}
+        2027,
+        {
+            "feed_in_cost_bands_incl_vat_eur_per_month": [4.07, 8.0, 12.0, 20.32],
+            "feed_in_cost_incl_vat_eur_per_kwh": 0.0,
+        },
     )
     assert float(feed_in_cost_eur(0.0, t)) == 0.0
     assert float(feed_in_cost_eur(100.0, t)) == pytest.approx(12 * 4.07)

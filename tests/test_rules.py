@@ -211,11 +211,13 @@ def test_default_scenario_2027_lists_its_estimates(tmp_path: Path) -> None:
     for name in (
         "energy_tax_excl_vat_eur_per_kwh = 0.0916",
         "tax_rebate_excl_vat_eur_per_yr = 519.8",
-        "feed_in_cost_incl_vat_eur_per_kwh = 0",
+        "feed_in_cost_incl_vat_eur_per_kwh = 0.05184 EUR/kWh fed in incl. VAT (our estimate)",
     ):
         assert name in note
     records = {a["figure"]: a for a in s["assumptions"]}
     assert records["energy_tax_excl_vat_eur_per_kwh"]["from_year"] == 2026
+    # 2027's feed-in costs: Greenchoice's published figure, with the range in the source
+    assert "Greenchoice" in records["feed_in_cost_incl_vat_eur_per_kwh"]["source"]
     assert "Eneco" in records["feed_in_cost_incl_vat_eur_per_kwh"]["source"]
     assert not any(n.startswith("large_network_") for n in records)  # small connection
     json.dumps(s)  # JSON-ready
@@ -226,9 +228,15 @@ def test_tariffs_command_prints_the_table_with_sources(capsys) -> None:
     out = capsys.readouterr().out
     assert "energy_tax_excl_vat_eur_per_kwh" in out and "[estimate (2026)]" in out
     assert "selectra.nl" in out and "net_metering" in out
+    assert "feed_in_compensation_floor_frac" in out and "2027-2029" in out
+    # the suppliers' terms and the grid operators' network tariffs follow
+    assert "greenchoice   from 2027-01-01  feed-in costs 0.05184 EUR/kWh incl. VAT" in out
+    assert "stedin          MS/LS  <=    150 kW  2026" in out and "[estimate (2026)]" in out
+    assert "province     Zuid-Holland   stedin" in out
     assert main(["tariffs"]) == 0
     out = capsys.readouterr().out
     assert all(name in out for name in figure_names())
+    assert "eneco" in out and "westland_infra" in out and "2025" in out
 
 
 # --------------------------------------------------------------------------- 4. rules year
@@ -315,9 +323,14 @@ def test_sce_on_a_large_connection_subsidises_only_fed_in_kwh() -> None:
 
 def test_large_common_connection_by_hand() -> None:
     # 2026: a small connection nets its feed-in (import price), a large one never does
-    # and pays the capacity tariff: (441 + 60 x 29.4355 + sum_m peak_m x 1.8101
-    # + 0.012 x kWh) x 1.21, no rebate
+    # and pays its grid operator's capacity tariff. Rotterdam lies in Zuid-Holland, whose
+    # main operator is Stedin; 60 kW contracted is Stedin's category MS/LS (50-150 kW).
+    # Stedin 2026, excl. VAT: fixed 441.00 (vastrecht transportdienst) + 171.84
+    # (periodieke aansluitvergoeding up to 175 kVA) = 612.84; 47.169 per kW contracted:
+    # 60 x 47.169 = 2,830.14; 3.0966 per kW of each month's peak; 0.0198 per kWh.
+    # Bill = (612.84 + 2,830.14 + sum_m peak_m x 3.0966 + 0.0198 x kWh) x 1.21, no rebate
     data = minimal(year=2026)
+    data["site"]["municipality"] = "Rotterdam"
     data["buildings"][0]["common"] = {"lighting_kwh_per_yr": 3000.0, "connection": "large"}
     r = run(scenario_from_dict(data))
     t, b = r.tariffs, r.buildings.loc["B1"]
@@ -332,7 +345,7 @@ def test_large_common_connection_by_hand() -> None:
 
     def bill(kwh: float, peaks: float) -> float:
         variable = (0.115 + 0.0916) * kwh * 1.21
-        network = (441 + 60 * 29.4355 + peaks * 1.8101 + 0.012 * kwh) * 1.21
+        network = (612.84 + 2830.14 + peaks * 3.0966 + 0.0198 * kwh) * 1.21
         return variable + network
 
     saving = bill(c.consumption_kwh, peaks_without) - bill(c.grid_import_kwh, peaks_with)
@@ -347,6 +360,11 @@ def test_large_common_connection_by_hand() -> None:
         b.common_export_kwh * t.feed_in_compensation_excl_vat_eur_per_kwh
     )
     assert t.net_metering  # 2026: a small connection would have netted it
+    # the run names the operator's figures and how the operator was found
+    records = {a["figure"]: a for a in summary(r)["assumptions"]}
+    fixed = records["large_network_fixed_excl_vat_eur_per_yr"]
+    assert (fixed["value"], fixed["party"], fixed["status"]) == (612.84, "Stedin", "published")
+    assert "main operator of Zuid-Holland, where Rotterdam lies" in fixed["source"]
 
 
 def test_too_much_inverter_power_for_a_small_connection_is_said() -> None:

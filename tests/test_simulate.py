@@ -134,10 +134,14 @@ def test_measured_data_hand_calculation(tmp_path: Path) -> None:
     assert table.loc["B1-M002", "benefit_eur"] == pytest.approx(2.55 * s_kwh)
     assert table.loc["B1-T003", "benefit_eur"] == pytest.approx(2.0 * p / 3)
     assert table.loc["B1-T001", "benefit_eur"] == pytest.approx(2.7 * s_kwh + 2.0 * p / 3)
-    # the owners receive the feed-in compensation for the 3.5 kWh exported
+    # the owners receive the feed-in compensation for the 3.5 kWh exported and pay the
+    # supplier's feed-in costs on them (2027 default, incl. VAT): 3.5 x (0.0575 - 0.05184)
+    # = 3.5 x 0.00566 = 0.01981 EUR
+    t = r.tariffs
     assert s["owners_revenue_eur"] == pytest.approx(
-        3.5 * r.tariffs.feed_in_compensation_excl_vat_eur_per_kwh
+        3.5 * (t.feed_in_compensation_excl_vat_eur_per_kwh - t.feed_in_cost_incl_vat_eur_per_kwh)
     )
+    assert s["owners_revenue_eur"] == pytest.approx(0.01981, abs=1e-9)
 
 
 def test_scenario_year_2026_nets_common_export_for_the_owners(tmp_path: Path) -> None:

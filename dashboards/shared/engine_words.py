@@ -98,22 +98,34 @@ def said(messages: Iterable[str]) -> list[str]:
     return [say(m) for m in messages]
 
 
+def _why(record: Mapping[str, Any]) -> str:
+    """Where an assumed figure comes from, in words: a supplier's terms, the legal floor,
+    a grid operator's tariff (``basis``, :class:`energysim.config.tariffs.Figure`), a
+    reading of the law or of a contract (status ``reading``), else a figure carried
+    forward or our own estimate."""
+    if record.get("status") == "reading":
+        return t("estimates.reading")
+    if record.get("basis"):
+        return t(
+            f"estimates.basis_{record['basis']}",
+            party=record.get("party", ""),
+            year=str(record["from_year"]),
+        )
+    if record["from_year"] != record["year"]:
+        return t("estimates.carried_forward", year=record["from_year"])
+    return t("estimates.our_estimate")
+
+
 def assumptions_table(assumptions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The run's estimated figures (``summary.json`` ``assumptions``) with headers in
-    words: which figure, its value, the year it is for and why it is an estimate (a
-    reading of the law or of a contract says so)."""
+    """The run's assumed and estimated figures (``summary.json`` ``assumptions``) with
+    headers in words: which figure, its value, the year it is for and where it comes from
+    (a reading of the law or of a contract says so)."""
     rows = [
         {
             t("estimates.figure"): figure_words(a["figure"]),
             t("estimates.value"): figure_value(a["value"], a["figure"]),
             t("estimates.year"): str(a["year"]),
-            t("estimates.why"): (
-                t("estimates.reading")
-                if a.get("status") == "reading"
-                else t("estimates.carried_forward", year=a["from_year"])
-                if a["from_year"] != a["year"]
-                else t("estimates.our_estimate")
-            ),
+            t("estimates.why"): _why(a),
         }
         for a in assumptions
     ]

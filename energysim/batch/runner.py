@@ -461,6 +461,9 @@ def write_summary(
     """Write ``batch_summary.csv`` (in a dialect of :mod:`energysim.core.csv_dialect`),
     ``.parquet`` and ``.xlsx``, each atomically."""
     out_dir = Path(out_dir)
+    # an owner's IRR is None where it is undefined; a column without any IRR is still one
+    # of numbers (NaN, as the CSV reads back), not of nulls without a type, in the Parquet
+    summary = summary.astype({c: "float64" for c in summary.columns if c.startswith("irr_frac[")})
     paths = []
     for suffix, writer in (
         (".csv", lambda f, p: write_csv_file(p, f, csv_dialect)),

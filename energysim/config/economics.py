@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
 from energysim.config.limits import bounds
 from energysim.config.owner_types import OwnerType
+from energysim.config.suppliers import supplier_ids
 
 __all__ = ["Finance", "Owner", "OwnershipPolicy", "Tariffs"]
 
@@ -35,6 +36,11 @@ class Tariffs(Model):
     (``vat_frac``) where a consumer pays them, ``_incl_vat`` ones are taken as they are.
     """
 
+    supplier: str | None = Field(
+        default=None,
+        description="A supplier of energysim/data/suppliers.csv (eneco, greenchoice): its "
+        "published feed-in terms replace the year's default feed-in costs and compensation.",
+    )
     supply_price_excl_vat_eur_per_kwh: Annotated[
         float | None, bounds("tariffs.supply_price_excl_vat_eur_per_kwh")
     ] = None
@@ -90,6 +96,14 @@ class Tariffs(Model):
         description="Dynamic contract: bare supply price excl. VAT per interval or hour of the "
         "year (column supply_price_excl_vat_eur_per_kwh); replaces the flat price.",
     )
+
+    @field_validator("supplier")
+    @classmethod
+    def _known_supplier(cls, value: str | None) -> str | None:
+        if value is not None and value not in supplier_ids():
+            known = ", ".join(repr(s) for s in supplier_ids())
+            raise ValueError(f"expected one of {known}, found {value!r}")
+        return value
 
     @model_validator(mode="before")
     @classmethod

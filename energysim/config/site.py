@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
+from energysim.config.grid_operators import operator_ids
 from energysim.config.limits import bounds
 
 __all__ = ["LossBreakdown", "RoofArray", "Site", "Weather"]
@@ -27,8 +28,23 @@ class Site(Model):
     )
     timezone: str = Field(default="Europe/Amsterdam", description="IANA time zone.")
     municipality: str | None = Field(
-        default=None, description="Municipality (for local-ownership registers)."
+        default=None,
+        description="Municipality, by name or CBS code (for local-ownership registers; "
+        "without grid_operator it gives the grid operator: its province's main one).",
     )
+    grid_operator: str | None = Field(
+        default=None,
+        description="Grid operator of the site (stedin, liander, enexis, westland_infra): "
+        "its network tariff for large connections; default from the municipality.",
+    )
+
+    @field_validator("grid_operator")
+    @classmethod
+    def _known_grid_operator(cls, value: str | None) -> str | None:
+        if value is not None and value not in operator_ids():
+            known = ", ".join(repr(o) for o in operator_ids())
+            raise ValueError(f"expected one of {known}, found {value!r}")
+        return value
 
     @field_validator("timezone")
     @classmethod

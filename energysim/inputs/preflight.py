@@ -23,6 +23,7 @@ import numpy as np
 
 from energysim.config.buildings import ConsumptionSpec
 from energysim.config.data_files import check_data_files
+from energysim.config.grid_operators import choose_grid_operator
 from energysim.config.limits import limit_of
 from energysim.config.scenario import Scenario, load_scenario, participant_ids
 from energysim.config.scheme_rules import check_scheme_rules
@@ -105,10 +106,28 @@ def resolve(scenario: Scenario) -> tuple[Scenario, TariffSet]:
     ------
     ScenarioError
         A scheme the regulation does not allow
-        (:func:`energysim.config.scheme_rules.check_scheme_rules`), a rules year without tariffs.
+        (:func:`energysim.config.scheme_rules.check_scheme_rules`), a rules year without tariffs,
+        large common connections in different network-tariff categories.
+
+    Notes
+    -----
+    The network tariff of large common connections is the site's grid operator's
+    (:func:`energysim.config.grid_operators.choose_grid_operator`: ``[site] grid_operator``,
+    else derived from the municipality), in the category of their contracted capacity.
     """
     check_scheme_rules(scenario)
-    tariffs = resolve_tariffs(scenario.rules_year, scenario.tariffs.model_dump())
+    operator = choose_grid_operator(scenario.site.grid_operator, scenario.site.municipality)
+    large = {
+        b.id: b.common.contracted_capacity_kw
+        for b in scenario.buildings
+        if b.common.connection == "large"
+    }
+    tariffs = resolve_tariffs(
+        scenario.rules_year,
+        scenario.tariffs.model_dump(),
+        grid_operator=operator,
+        contracted_kw=large,
+    )
     filled = scenario.tariffs.model_copy(update=tariffs.as_dict())
     return scenario.model_copy(update={"tariffs": filled}), tariffs
 
