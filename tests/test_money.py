@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from energysim.cli.main import main
+from energysim.config.owner_types import DEFAULT_VAT_REGIME
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import resolve_tariffs
 from energysim.money import business, subsidies
@@ -42,6 +43,29 @@ def feed_in_value(export: float, import_after: float, t) -> float:
     )
 
 
+def owners_vat_eur(r, table: pd.DataFrame) -> float:  # noqa: ANN001
+    """VAT that leaves the scheme in year 1, by hand from the scenario: an owner exempt
+    from VAT pays it on its running costs (its share of the opex the members' scheme does
+    not carry; the scheme's share when its cooperative is exempt), a taxable owner remits
+    VAT / (1 + VAT) of its share of every fee households and the common connection pay."""
+    v, fin = r.tariffs.vat_frac, r.scenario.finance
+    fees = table["fees_eur"].sum()
+    opex = scheme_opex = 0.0
+    for b in r.scenario.buildings:
+        row = r.buildings.loc[b.id]
+        opex += b.capacity_kwp * fin.opex_eur_per_kwp_per_yr
+        share = row.sce_kwh / row.generation_kwh if row.generation_kwh > 0 else 0.0
+        scheme_opex += b.capacity_kwp * fin.opex_eur_per_kwp_per_yr * share
+    vat = coop = coop_exempt = 0.0
+    for o in r.scenario.ownership:
+        exempt = (o.vat or DEFAULT_VAT_REGIME[o.owner_type]) == "exempt"
+        vat += o.share_frac * ((opex - scheme_opex) * v if exempt else fees * v / (1 + v))
+        if o.owner_type == "resident_cooperative":
+            coop += o.share_frac
+            coop_exempt += o.share_frac * exempt
+    return vat + (scheme_opex * v * coop_exempt / coop if coop else 0.0)
+
+
 def _uses_measured_data(path: Path) -> bool:
     scenario = load_scenario(path)
     return scenario.generation_csv is not None or scenario.consumption_csv is not None
@@ -55,15 +79,46 @@ REGIME_CASES = [
 ]
 
 
-@pytest.fixture(scope="module", params=REGIME_CASES, ids=lambda py: f"{py[0].stem}-{py[1]}")
+def _sce_large_exempt_cooperative():  # noqa: ANN202
+    """An SCE scheme on a large connection (own use subsidised too), its cooperative set
+    VAT-exempt beside a taxable corporation, fees of every kind and paid certificates."""
+    data = minimal(year=2026, time_step_min=60)
+    data["ownership"] = [
+        {"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 0.7, "vat": "exempt"},
+        {"owner": "Corp", "owner_type": "housing_corporation", "share_frac": 0.3, "vat": "taxable"},
+    ]
+    data["allocation"] = {"order": ["common", "tenants", "members"], "members": {"mode": "sce"}}
+    data["buildings"][0]["common"] = {"ventilation_kwh_per_yr": 2000.0, "connection": "large"}
+    data["finance"] = {
+        "panel_fee_eur_per_yr": 20.0,
+        "tenant_sharing_fee_eur_per_kwh": 0.03,
+        "common_fee_eur_per_kwh": 0.05,
+        "certificate_price_eur": 200.0,
+    }
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[*REGIME_CASES, (None, 2026)],
+    ids=lambda py: f"{py[0].stem if py[0] else 'sce-large-exempt-cooperative'}-{py[1]}",
+)
 def regime_run(request):
     path, year = request.param
+    if path is None:
+        return run(_sce_large_exempt_cooperative())
     scenario = load_scenario(path)
     updates = {"year": year} if _uses_measured_data(path) else {"year": year, "time_step_min": 60}
     return run(scenario.model_copy(update=updates))
 
 
 def test_money_balances(regime_run) -> None:
+    """Year 1: what households gain plus the owners' net running cash flow equals the
+    avoided import of every connection at its own bill, plus the feed-in value, plus the
+    scheme's market revenue, subsidy and tax refunds, minus running costs, minus the VAT
+    that leaves the scheme: owners exempt from VAT (a housing corporation letting the
+    panels with the dwelling) pay it on their running costs, taxable owners (a
+    cooperative) remit it on the fees they receive (:func:`owners_vat_eur`)."""
     r = regime_run
     t = r.tariffs
     table = participants_table(r).set_index("participant_id")
@@ -72,16 +127,32 @@ def test_money_balances(regime_run) -> None:
     # right-hand side from the kWh, by hand: allocated kWh at each recipient's avoided price,
     # feed-in at its value, scheme revenue and subsidy, minus running costs
     rhs = 0.0
+    building_of = {b.id: b for b in r.scenario.buildings}
     for _, row in table.iterrows():
         if row.role == "common":
             rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
             building = r.buildings.loc[row.building_id]
-            rhs += feed_in_value(building.common_export_kwh, row.grid_import_kwh, t)
+            large = building_of[row.building_id].common.connection == "large"
+            # a large connection never nets its feed-in; it also saves transport per kWh
+            # and the capacity charge of the monthly peaks its own use shaves
+            regime = replace(t, net_metering=False) if large else t
+            rhs += feed_in_value(building.common_export_kwh, row.grid_import_kwh, regime)
+            if large:
+                saved_kwh = row.consumption_kwh - row.grid_import_kwh
+                saved_kw = building.common_monthly_peaks_without_kw - (
+                    building.common_monthly_peaks_with_kw
+                )
+                rhs += (1 + t.vat_frac) * (
+                    saved_kwh * t.large_network_transport_excl_vat_eur_per_kwh
+                    + saved_kw * t.large_network_peak_excl_vat_eur_per_kw_per_month
+                )
         else:
             rhs += variable_cost(row.consumption_kwh, t) - variable_cost(row.grid_import_kwh, t)
             rhs += feed_in_value(row.own_export_kwh, row.grid_import_kwh, t)
     rhs += scheme["scheme_market_revenue_eur"] + scheme["subsidy_eur"] + scheme["tax_refund_eur"]
     rhs -= scheme["opex_eur"]
+    # VAT owners cannot deduct on costs or remit on fees leaves the scheme (owner_vat)
+    rhs -= owners_vat_eur(r, table)
     assert lhs == pytest.approx(rhs, abs=1e-6)
     # and what households gain adds up to the summary's benefits by source
     s = summary(r)

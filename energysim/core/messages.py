@@ -46,6 +46,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "common_connection_too_small": ("building", "inverter_kw", "max_kva"),
     "sce_category_mismatch": ("building", "connection", "low_kwp", "high_kwp", "kwp"),
     "estimated_figures": ("year", "figures"),
+    "sce_closed": ("year", "rules_year"),
     # inputs (energysim.simulate, energysim.inputs.participants)
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),

@@ -140,6 +140,7 @@ def cash_flow_table(
     fixed_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
     per_kwh_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
     fee_indexation_frac_per_yr: float = 0.0,
+    certificates_eur: float = 0.0,
 ) -> pd.DataFrame:
     """Yearly cash flows of an installation (or a share of one) [EUR].
 
@@ -159,13 +160,17 @@ def cash_flow_table(
         Fees per kWh (sharing fees); ``per_kwh_fee`` path: degradation and fee indexation.
     fee_indexation_frac_per_yr : float
         Indexation of the fees [-/yr].
+    certificates_eur : float
+        What members paid the (cooperative) owner for their certificates, received in
+        year 0 [EUR].
 
     Returns
     -------
     pandas.DataFrame
-        Index year 0..N; columns ``capex_eur``, ``energy_revenue_eur``,
-        ``fee_revenue_eur``, ``revenue_eur`` (their sum), ``subsidy_eur``, ``opex_eur``,
-        ``replacement_eur``, ``net_cash_flow_eur``, ``cumulative_eur``.
+        Index year 0..N; columns ``capex_eur``, ``certificates_eur``,
+        ``energy_revenue_eur``, ``fee_revenue_eur``, ``revenue_eur`` (their sum),
+        ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``,
+        ``cumulative_eur``.
     """
     paths = item_paths(
         lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr
@@ -175,6 +180,7 @@ def cash_flow_table(
         return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
 
     capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
+    certificates = np.r_[certificates_eur, np.zeros(lifetime_yr)]
     energy = np.r_[0.0, per_year(revenue_first_year_eur) * paths["energy"].to_numpy()]
     fees = np.r_[
         0.0,
@@ -190,10 +196,11 @@ def cash_flow_table(
         replacement[inverter_replacement_year] = (
             inverter_replacement_eur * cost[inverter_replacement_year - 1]
         )
-    net = energy + fees + subsidy - capex - opex - replacement
+    net = certificates + energy + fees + subsidy - capex - opex - replacement
     return pd.DataFrame(
         {
             "capex_eur": capex,
+            "certificates_eur": certificates,
             "energy_revenue_eur": energy,
             "fee_revenue_eur": fees,
             "revenue_eur": energy + fees,
