@@ -204,6 +204,7 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     rows = (REPO / "energysim" / "data" / "tariffs.csv").read_text(encoding="utf-8")
     names = {line.split(",")[0] for line in rows.splitlines()[1:] if line}
     names |= {"feed_in_compensation_excl_vat_eur_per_kwh", "contracted_capacity_kw"}
+    names |= {"sce_decision_year", "certificate_price_eur", "owner_cost_vat_frac"}
     for name in names:
         assert i18n.has(f"figure.{name}"), name
     record = {"figure": "B1.contracted_capacity_kw", "year": 2027, "value": 56.0}
@@ -223,3 +224,5 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
         "eigen schatting",
     ]
     assert table_nl.iloc[1, 1] == "21%" and table_nl.iloc[1, 3] == "cijfer van 2026 doorgetrokken"
+    decided = {"figure": "sce_decision_year", "year": 2027, "value": 2026.0, "from_year": 2027}
+    assert engine_words.assumptions_table([decided]).iloc[0, 1] == "2026"  # not "2.026"

@@ -9,7 +9,9 @@ size) and lists the estimated figures a run used. Used by
 The money balance holds by construction and is tested independently: in year 1, what
 all households gain plus the owners' net running cash flow equals the avoided import of
 every connection valued at its own bill, plus the feed-in value, plus subsidy and tax
-refunds, minus running costs; fees households pay to the owners cancel out.
+refunds, minus running costs, minus the VAT that leaves the scheme (exempt owners' VAT on
+running costs, taxable owners' output VAT on fees, :mod:`energysim.money.owner_vat`);
+fees households pay to the owners cancel out.
 """
 
 from __future__ import annotations
@@ -132,8 +134,12 @@ def build_accounts(
     own path over the lifetime (:func:`energysim.money.business.item_paths`): kWh valued at
     energy prices follow degradation ``(1 - d)^(y-1)`` and price indexation
     ``(1 + i)^(y-1)``; the panel fee only the fee indexation; the sharing fee per kWh
-    degradation and the fee indexation; the SCE subsidy degradation for its 15 years;
-    running costs the price indexation. Capex and opex are split by the ownership shares.
+    degradation and the fee indexation; the SCE subsidy is computed year by year
+    (:func:`energysim.money.subsidies.sce_subsidy_by_year_eur`: 15 years from the decision,
+    a fixed basisbedrag against indexed market values); running costs the price
+    indexation. Capex and opex are split by the ownership shares and paid as each
+    owner's VAT regime says (:mod:`energysim.money.owner_vat`); members' lifetime NPV
+    counts what they paid for their certificates.
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
