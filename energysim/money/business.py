@@ -76,7 +76,7 @@ def item_paths(
     fee_indexation_frac_per_yr : float
         Indexation of fees ``f`` [-/yr] (0: a fee fixed in the agreement).
     subsidy_years : int, optional
-        Years a subsidy runs (SCE: 15); default the whole lifetime.
+        Years a subsidy runs; default the whole lifetime.
 
     Returns
     -------
@@ -92,7 +92,9 @@ def item_paths(
     - ``fixed_fee``: a fee per dwelling or per year (panel fee): ``F_y``; it does not
       shrink with the yield;
     - ``per_kwh_fee``: a fee per kWh (sharing fee): ``E_y F_y``;
-    - ``subsidy``: a fixed amount per kWh (SCE): ``E_y`` while the subsidy runs, then 0;
+    - ``subsidy``: a fixed amount per kWh: ``E_y`` while the subsidy runs, then 0 (the
+      SCE's is not: it runs from its decision year against indexed market values and is
+      computed year by year, :func:`energysim.money.subsidies.sce_subsidy_by_year_eur`);
     - ``cost``: running costs (opex, replacement): ``P_y``.
     """
     years = np.arange(1, lifetime_yr + 1)
