@@ -296,6 +296,36 @@ field_case(
     "field 'buildings[0].home_batteries.power_kw': expected at most 55.2 kW",
     lambda d: _b(d).update(home_batteries={"capacity_kwh": 10.0, "power_kw": 100.0}),
 )
+# the owners' VAT and the SCE's decision (energysim.money.owner_vat, energysim.money.subsidies)
+field_case(
+    "owner-vat-unknown",
+    "field 'ownership[0].vat': Input should be 'exempt' or 'taxable'; found 'zero'",
+    lambda d: d.update(
+        ownership=[
+            {"owner": "c", "owner_type": "housing_corporation", "share_frac": 1.0, "vat": "zero"}
+        ]
+    ),
+)
+field_case(
+    "sce-decision-before-the-sce",
+    "field 'finance.sce_decision_year': Input should be greater than or equal to 2021",
+    lambda d: d.update(finance={"sce_decision_year": 2019}),
+)
+field_case(
+    "sce-decision-after-the-first-year",
+    "finance.sce_decision_year: expected at most the first operating year (2025",
+    lambda d: d.update(
+        year=2025,
+        finance={"sce_decision_year": 2026},
+        allocation={"members": {"mode": "sce"}},
+        ownership=[{"owner": "c", "owner_type": "resident_cooperative", "share_frac": 1.0}],
+    ),
+)
+field_case(
+    "certificate-price-negative",
+    "field 'finance.certificate_price_eur': Input should be greater than or equal to 0",
+    lambda d: d.update(finance={"certificate_price_eur": -5.0}),
+)
 # file-less scenarios that load but break a rule checked before any file is read
 # (energysim.inputs.preflight): validate answers without pandas and must say what run says
 _COOPERATIVE = [{"owner": "coop", "owner_type": "resident_cooperative", "share_frac": 1.0}]

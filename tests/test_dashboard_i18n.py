@@ -209,6 +209,7 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     names |= {"shared_energy_tax_excl_vat_eur_per_kwh", "dynamic_feed_in_price_frac"}
     # a supplier's bands and a grid operator's network tariff come from their own files
     names |= {"feed_in_cost_bands_incl_vat_eur_per_month", *LARGE_NETWORK_FIELDS}
+    names |= {"sce_decision_year", "certificate_price_eur", "owner_cost_vat_frac"}
     for name in names:
         assert i18n.has(f"figure.{name}"), name
     record = {"figure": "B1.contracted_capacity_kw", "year": 2027, "value": 56.0}
@@ -256,3 +257,5 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
         "gepubliceerde voorwaarden van Greenchoice (vanaf 2027)",
         "nettarief 2026 van netbeheerder Stedin",
     ]
+    decided = {"figure": "sce_decision_year", "year": 2027, "value": 2026.0, "from_year": 2027}
+    assert engine_words.assumptions_table([decided]).iloc[0, 1] == "2026"  # not "2.026"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from energysim.cli.main import main
+from energysim.config.owner_types import DEFAULT_VAT_REGIME
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.config.tariffs import resolve_tariffs
 from energysim.money import business, subsidies
@@ -101,6 +102,9 @@ def assert_money_balances(r) -> None:
     4) a shared kWh saves its recipient the supply price only: its energy tax stays on
     the bill, and that of a common connection's roof power bought per kWh
     (``common_fee_energy_tax_eur``) is paid to the state: neither is a gain of anyone.
+    Nor is the VAT that leaves the scheme: owners exempt from VAT (a housing corporation
+    letting the panels with the dwelling) pay it on their running costs, taxable owners (a
+    cooperative) remit it on the fees they receive (:func:`owners_vat_eur`).
     """
     t = r.tariffs
     table = participants_table(r).set_index("participant_id")
@@ -139,10 +143,35 @@ def assert_money_balances(r) -> None:
     rhs -= scheme["common_fee_energy_tax_eur"]
     rhs += scheme["scheme_market_revenue_eur"] + scheme["subsidy_eur"] + scheme["tax_refund_eur"]
     rhs -= scheme["opex_eur"]
+    # VAT owners cannot deduct on costs or remit on fees leaves the scheme (owner_vat)
+    rhs -= owners_vat_eur(r, table)
     assert lhs == pytest.approx(rhs, abs=1e-6)
     # and what households gain adds up to the summary's benefits by source
     s = summary(r)
     assert table["benefit_eur"].sum() == pytest.approx(sum(s["benefit_eur"].values()))
+
+
+def owners_vat_eur(r, table: pd.DataFrame) -> float:  # noqa: ANN001
+    """VAT that leaves the scheme in year 1, by hand from the scenario: an owner exempt
+    from VAT pays it on its running costs (its share of the opex the members' scheme does
+    not carry; the scheme's share when its cooperative is exempt), a taxable owner remits
+    VAT / (1 + VAT) of its share of every fee households and the common connection pay."""
+    v, fin = r.tariffs.vat_frac, r.scenario.finance
+    fees = table["fees_eur"].sum()
+    opex = scheme_opex = 0.0
+    for b in r.scenario.buildings:
+        row = r.buildings.loc[b.id]
+        opex += b.capacity_kwp * fin.opex_eur_per_kwp_per_yr
+        share = row.sce_kwh / row.generation_kwh if row.generation_kwh > 0 else 0.0
+        scheme_opex += b.capacity_kwp * fin.opex_eur_per_kwp_per_yr * share
+    vat = coop = coop_exempt = 0.0
+    for o in r.scenario.ownership:
+        exempt = (o.vat or DEFAULT_VAT_REGIME[o.owner_type]) == "exempt"
+        vat += o.share_frac * ((opex - scheme_opex) * v if exempt else fees * v / (1 + v))
+        if o.owner_type == "resident_cooperative":
+            coop += o.share_frac
+            coop_exempt += o.share_frac * exempt
+    return vat + (scheme_opex * v * coop_exempt / coop if coop else 0.0)
 
 
 def _uses_measured_data(path: Path) -> bool:
@@ -158,9 +187,34 @@ REGIME_CASES = [
 ]
 
 
-@pytest.fixture(scope="module", params=REGIME_CASES, ids=lambda py: f"{py[0].stem}-{py[1]}")
+def _sce_large_exempt_cooperative():  # noqa: ANN202
+    """An SCE scheme on a large connection (own use subsidised too), its cooperative set
+    VAT-exempt beside a taxable corporation, fees of every kind and paid certificates."""
+    data = minimal(year=2026, time_step_min=60)
+    data["ownership"] = [
+        {"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 0.7, "vat": "exempt"},
+        {"owner": "Corp", "owner_type": "housing_corporation", "share_frac": 0.3, "vat": "taxable"},
+    ]
+    data["allocation"] = {"order": ["common", "tenants", "members"], "members": {"mode": "sce"}}
+    data["buildings"][0]["common"] = {"ventilation_kwh_per_yr": 2000.0, "connection": "large"}
+    data["finance"] = {
+        "panel_fee_eur_per_yr": 20.0,
+        "tenant_sharing_fee_eur_per_kwh": 0.03,
+        "common_fee_eur_per_kwh": 0.05,
+        "certificate_price_eur": 200.0,
+    }
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[*REGIME_CASES, (None, 2026)],
+    ids=lambda py: f"{py[0].stem if py[0] else 'sce-large-exempt-cooperative'}-{py[1]}",
+)
 def regime_run(request):
     path, year = request.param
+    if path is None:
+        return run(_sce_large_exempt_cooperative())
     scenario = load_scenario(path)
     updates = {"year": year} if _uses_measured_data(path) else {"year": year, "time_step_min": 60}
     return run(scenario.model_copy(update=updates))

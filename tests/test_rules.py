@@ -295,30 +295,127 @@ def test_sce_on_a_small_connection_feeds_everything_in() -> None:
     r = run(scenario_from_dict(_sce()))
     s = summary(r)
     assert s["sce_kwh"] == pytest.approx(s["generation_kwh"])
-    # subsidy per kWh (0.124 - max(0.115, 0.05)) = 0.009 on at most 5 kWp x 900 h = 4,500 kWh
-    # (the embedded year gives ~960 kWh/kWp: the cap binds): 0.009 x 4,500 = 40.50
+    # 2026 data: the decision year defaults to 2026. Its basisbedrag is 2024's 0.124
+    # (carried forward), its basisenergieprijs 0.048; the market value is RVO's
+    # correctiebedrag, our 2025 estimate 0.055 carried forward (not the retail 0.115).
+    # Subsidy per kWh 0.124 - max(0.055, 0.048) = 0.069 on at most 5 kWp x 900 h = 4,500
+    # kWh (the embedded year gives ~960 kWh/kWp: the cap binds): 0.069 x 4,500 = 310.50
     assert s["sce_kwh"] > 4500.0
-    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(40.50)
+    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(310.50, abs=0.005)
+    # the cooperative sells every kWh at the market value: 0.055 x sce_kwh
+    assert r.accounts.scheme["scheme_market_revenue_eur"] == pytest.approx(0.055 * s["sce_kwh"])
+    records = {a["figure"]: a for a in s["assumptions"]}
+    assert records["sce_decision_year"]["value"] == 2026
+    assert records["sce_correctiebedrag_small_eur_per_kwh"]["from_year"] == 2025
+    assert records["sce_basisbedrag_small_eur_per_kwh"]["from_year"] == 2024
+    assert records["certificate_price_eur"]["value"] == 0.0
 
 
-def test_sce_on_a_large_connection_subsidises_only_fed_in_kwh() -> None:
+def test_sce_on_a_large_connection_subsidises_fed_in_kwh_and_own_use() -> None:
     data = _sce()
     data["allocation"]["order"] = ["common", "tenants", "members"]
-    data["buildings"][0]["common"]["connection"] = "large"
+    # ventilation runs day and night: the common connection uses the roof's power itself
+    data["buildings"][0]["common"] = {"ventilation_kwh_per_yr": 2000.0, "connection": "large"}
     r = run(scenario_from_dict(data))
     s = summary(r)
-    assert 0 < s["sce_kwh"] < s["generation_kwh"]
-    # large connection 2024 basisbedrag 0.109 carried forward: 0.109 - 0.115 < 0 -> 0; with
-    # a lower market value 0.06: (0.109 - 0.06) x fed-in kWh, capped at 5 kWp x 800 h
-    assert r.accounts.scheme["subsidy_eur"] == 0.0
-    data["finance"] = {"sce_market_value_eur_per_kwh": 0.06}
+    fed_in = s["sce_kwh"]
+    own_use = participants_table(r).set_index("participant_id").loc["B1-common", "shared_kwh"]
+    assert 0 < fed_in < s["generation_kwh"] and own_use > 0
+    # large connection, decision 2026: basisbedrag 0.109 (2024 carried forward).
+    # fed in (netlevering): 0.109 - max(0.055, 0.048) = 0.054 per kWh;
+    # own use behind the meter (niet-netlevering): 0.109 - max(0.090, 0.082) = 0.019;
+    # both capped together at 5 kWp x 800 h = 4,000 kWh, pro rata
+    scale = min(1.0, 4000.0 / (fed_in + own_use))
+    expected = scale * (0.054 * fed_in + 0.019 * own_use)
+    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(expected)
+    # a market value above the basisbedrag: fed-in kWh get nothing, own use still 0.019
+    data["finance"] = {"sce_market_value_eur_per_kwh": 0.12}
     r = run(scenario_from_dict(data))
-    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(
-        0.049 * min(summary(r)["sce_kwh"], 5 * 800.0)
+    assert r.accounts.scheme["subsidy_eur"] == pytest.approx(scale * 0.019 * own_use)
+    figures = {a["figure"] for a in summary(r)["assumptions"]}
+    assert {"sce_basisbedrag_large_eur_per_kwh", "sce_correctiebedrag_own_use_eur_per_kwh"} <= (
+        figures
     )
-    assert any(
-        a["figure"] == "sce_basisbedrag_large_eur_per_kwh" for a in summary(r)["assumptions"]
-    )
+    assert "sce_correctiebedrag_large_eur_per_kwh" not in figures  # the scenario's own
+
+
+def _terms(decision: int, connection: str = "small"):  # noqa: ANN202
+    from energysim.config.tariffs import Figure
+    from energysim.money.subsidies import SceTerms
+
+    def fig(value: float) -> Figure:
+        return Figure("f", decision, value, "EUR/kWh", "none", "published", "test", decision)
+
+    # basisbedrag 0.124, floors 0.048 / 0.082, market values 0.055 / 0.090
+    values = (0.124, 0.048, 0.082, 0.055, 0.090)
+    return SceTerms(decision, connection, 5.0, tuple(fig(v) for v in values))
+
+
+def test_sce_subsidy_runs_15_years_from_the_decision_fixed_in_nominal_euros() -> None:
+    from energysim.money.subsidies import sce_subsidy_by_year_eur
+
+    # decision 2025, first operating year 2027, 4,000 kWh fed in (under the cap of
+    # 5 kWp x 900 h = 4,500), d = 0.5%, i = 2%, 25 years. The subsidy runs in calendar
+    # years 2025-2039: operating years 1-13. Year 1: (0.124 - max(0.055, 0.048)) x 4,000
+    # = 0.069 x 4,000 = 276.00. Year 13: the market value follows prices, 0.055 x
+    # 1.02^12 = 0.055 x 1.268242 = 0.069753, so 0.124 - 0.069753 = 0.054247 per kWh (the
+    # basisbedrag stays 0.124: nominal) on 4,000 x 0.995^12 = 4,000 x 0.941623 =
+    # 3,766.49 kWh: 204.32. Year 14 (2040): 0.
+    by_year = sce_subsidy_by_year_eur(_terms(2025), 4000.0, 0.0, 2027, 25, 0.005, 0.02)
+    assert by_year[0] == pytest.approx(276.00, abs=0.005)
+    assert by_year[12] == pytest.approx(204.32, abs=0.005)
+    assert (by_year[13:] == 0).all() and (by_year[:13] > 0).all()
+    # a market value rising above the basisbedrag ends the subsidy early: at i = 10%,
+    # 0.055 x 1.1^8 = 0.1179 < 0.124 still pays in year 9, 0.055 x 1.1^9 = 0.1297 not
+    fast = sce_subsidy_by_year_eur(_terms(2025), 4000.0, 0.0, 2027, 25, 0.0, 0.10)
+    assert fast[8] > 0 and fast[9] == 0.0
+    # the cap: 6,000 kWh fed in are capped at 4,500 in year 1: 0.069 x 4,500 = 310.50
+    capped = sce_subsidy_by_year_eur(_terms(2025), 6000.0, 0.0, 2027, 1)
+    assert capped[0] == pytest.approx(310.50)
+
+
+def test_a_2027_run_of_a_scheme_decided_in_2025_keeps_its_subsidy() -> None:
+    data = _sce(year=2027)
+    assert run(scenario_from_dict(data)).accounts.scheme["subsidy_eur"] == 0.0  # closed
+    data["finance"] = {"sce_decision_year": 2025}
+    early = run(scenario_from_dict(data))
+    # the basisbedrag is the decision year's (2025: 2024's 0.124 carried forward): year 1
+    # 0.069 x 4,500 = 310.50, as above
+    assert early.accounts.scheme["subsidy_eur"] == pytest.approx(310.50, abs=0.005)
+    assert "sce_decision_year" not in {a["figure"] for a in summary(early)["assumptions"]}
+    # decided in 2026 it runs one year longer (to 2040, operating year 14): each of the
+    # two members (one certificate each) gains half of year 14's subsidy, discounted:
+    # (0.124 - 0.055 x 1.02^13) x min(sce_kwh x 0.995^13, 4,500) / 2 / 1.04^14
+    data["finance"] = {"sce_decision_year": 2026}
+    late = run(scenario_from_dict(data))
+    kwh = min(summary(late)["sce_kwh"] * 0.995**13, 4500.0)
+    year14 = (0.124 - 0.055 * 1.02**13) * kwh / 2 / 1.04**14
+    gain = late.money.benefit_npv_eur - early.money.benefit_npv_eur
+    assert gain["B1-M001"] == pytest.approx(year14) and gain["B1-M002"] == pytest.approx(year14)
+    # a decision after the first operating year is refused
+    data["finance"] = {"sce_decision_year": 2026}
+    data["tariff_year"] = 2025
+    data["year"] = 2025
+    with pytest.raises(ScenarioError, match="finance.sce_decision_year: expected at most"):
+        run(scenario_from_dict(data))
+
+
+def test_members_npv_counts_what_they_paid_for_their_certificates() -> None:
+    data = _sce()
+    data["buildings"][0]["members"]["certificates"] = [1.0, 3.0]
+    free = run(scenario_from_dict(data))
+    data["finance"] = {"certificate_price_eur": 250.0}
+    paid = run(scenario_from_dict(data))
+    # members paid 250 x 1 and 250 x 3 in year 0 (not discounted); the cooperative owner
+    # received 250 x 4 = 1,000 then: its NPV is 1,000 higher, year 1 unchanged
+    delta = paid.money.benefit_npv_eur - free.money.benefit_npv_eur
+    assert delta["B1-M001"] == pytest.approx(-250.0) and delta["B1-M002"] == pytest.approx(-750.0)
+    assert (paid.money.benefit_eur == free.money.benefit_eur).all()
+    npv = paid.accounts.stakeholders.npv_eur - free.accounts.stakeholders.npv_eur
+    assert npv["Coop"] == pytest.approx(1000.0)
+    flows = paid.accounts.cashflows.set_index("year")
+    assert flows.loc[0, "certificates_eur"] == 1000.0
+    assert "certificate_price_eur" not in {a["figure"] for a in summary(paid)["assumptions"]}
 
 
 def test_large_common_connection_by_hand() -> None:
@@ -530,3 +627,64 @@ def test_a_dynamic_contract_values_the_common_export_per_interval(tmp_path: Path
     notes = {getattr(m, "code", None): m for m in r.messages}
     assert "dynamic_feed_in" in notes
     assert "dynamic_feed_in_price_frac" not in notes["estimated_figures"].params["figures"]
+
+
+# --------------------------------------------------------------------------- 7. VAT of the owners
+TWO_OWNERS = [
+    {"owner": "Corp", "owner_type": "housing_corporation", "share_frac": 0.5},
+    {"owner": "Coop", "owner_type": "resident_cooperative", "share_frac": 0.5},
+]
+
+
+def test_each_owner_pays_vat_as_its_regime_says() -> None:
+    # 2027, 5 kWp at EUR 750/kWp and EUR 15/kWp a year, a panel fee of EUR 30 from each of
+    # the 2 participating tenants (EUR 60, incl. VAT). Corp (housing corporation, exempt
+    # by default) and Coop (cooperative, taxable by default) own half each.
+    data = minimal(year=2027, ownership=TWO_OWNERS)
+    data["finance"] = {"panel_fee_eur_per_yr": 30.0}
+    r = run(scenario_from_dict(data))
+    st, scheme = r.accounts.stakeholders, r.accounts.scheme
+    export = scheme["owners_export_value_eur"]
+    assert list(st.vat) == ["exempt", "taxable"]
+    # investment: 0.5 x 5 x 750 = 1,875 each; the exempt one pays the VAT on supplying
+    # and installing panels on dwellings, 0% since 2023: 1,875 x 1.00
+    assert st.capex_eur.tolist() == pytest.approx([1875.0, 1875.0])
+    # running costs 0.5 x 75 = 37.50 each; exempt: x 1.21 = 45.375
+    assert st.opex_year1_eur.tolist() == pytest.approx([45.375, 37.50])
+    # fees: exempt keeps its EUR 30 as received; taxable remits 21/121: 30 / 1.21 = 24.79
+    assert st.revenue_year1_eur["Corp"] == pytest.approx(0.5 * export + 30.0)
+    assert st.revenue_year1_eur["Coop"] == pytest.approx(0.5 * export + 30.0 / 1.21)
+    assert scheme["output_vat_eur"] == pytest.approx(30.0 * 0.21 / 1.21)  # 5.21
+    assert scheme["input_vat_eur"] == pytest.approx(37.50 * 0.21)  # 7.875
+    # inverter replacement in year 13: 0.5 x 5 x 100 = 250, x 1.02^12 = 317.06, exempt x 1.21
+    flows = r.accounts.cashflows.set_index(["owner", "year"])
+    assert flows.loc[("Corp", 13), "replacement_eur"] == pytest.approx(250 * 1.02**12 * 1.21)
+    assert flows.loc[("Coop", 13), "replacement_eur"] == pytest.approx(250 * 1.02**12)
+    # the defaults are readings of the law: each said, with its source
+    records = {a["figure"]: a for a in summary(r)["assumptions"]}
+    assert records["Corp.owner_cost_vat_frac"]["value"] == 0.21
+    assert "BDO, 5 April 2019" in records["Corp.owner_cost_vat_frac"]["source"]
+    assert records["Coop.owner_cost_vat_frac"]["value"] == 0.0
+    assert records["solar_installation_vat_frac"]["from_year"] == 2023
+    # a corporation letting the panels as a separate taxable service (vat = "taxable")
+    data["ownership"][0]["vat"] = "taxable"
+    taxable = run(scenario_from_dict(data)).accounts
+    assert taxable.stakeholders.opex_year1_eur["Corp"] == pytest.approx(37.50)
+    assert "Corp.owner_cost_vat_frac" not in {a["figure"] for a in taxable.assumptions}
+
+
+def test_huurcommissie_limit_counts_the_vat_an_exempt_owner_paid(monkeypatch) -> None:
+    from energysim.config.tariffs import Figure
+    from energysim.money import owner_vat
+    from energysim.money.accounts import panel_fee_limits_eur_per_yr
+
+    # the default example: 30 kWp of strings at EUR 700/kWp for 60 tenants: EUR 350 per
+    # dwelling; panels on dwellings carry 0% VAT since 2023: 10% = 35.00, 6% = 21.00
+    scenario = load_scenario(REPO / "scenarios" / "rotterdam-galerijflat.toml")
+    assert panel_fee_limits_eur_per_yr(scenario)["GF1"] == pytest.approx((35.0, 21.0))
+    # bought at 21% VAT (before 2023): the 60% exempt corporation could not deduct its
+    # VAT, the taxable cooperative could: 350 x (1 + 0.21 x 0.6) = 394.10 -> 39.41, 23.65
+    rate = Figure("solar_installation_vat_frac", 2027, 0.21, "-", "none", "published", "t", 2022)
+    monkeypatch.setattr(owner_vat, "installation_vat", lambda s: rate)
+    first, after = panel_fee_limits_eur_per_yr(scenario)["GF1"]
+    assert (first, after) == (pytest.approx(39.41), pytest.approx(23.646))

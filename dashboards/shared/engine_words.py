@@ -44,6 +44,8 @@ def figure_value(value: float, name: str) -> str:
     """A figure's value: a share as %, others with as many decimals as they have."""
     if name.endswith("_frac"):
         return fmt.percent(value, 0)
+    if name.endswith("_year"):  # a year, written without a thousands separator
+        return str(int(value))
     return format_decimal(float(value), "#,##0.#####", locale=fmt.LOCALES[i18n.language()])
 
 

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
 from energysim.config.limits import bounds
-from energysim.config.owner_types import OwnerType
+from energysim.config.owner_types import OwnerType, VatRegime
 from energysim.config.suppliers import supplier_ids
 
 __all__ = ["Finance", "Owner", "OwnershipPolicy", "Tariffs"]
@@ -121,9 +121,10 @@ class Finance(Model):
     """Investment and lifetime figures (estimates from domain.md section 7).
 
     VAT rule of this section: the owners' costs (capex, opex, inverter replacement) are
-    excl. VAT (as domain.md gives them; an owner that cannot deduct VAT adds it); fees
-    (panel fee, sharing fee) are what a household pays, VAT included; SCE amounts are
-    subsidy, outside VAT.
+    given excl. VAT (as domain.md gives them); an owner that cannot deduct VAT
+    (``[[ownership]] vat = "exempt"``) pays them incl. VAT in its business case; fees
+    (panel fee, sharing fee) are what a household pays, VAT included, and reach a taxable
+    owner net of output VAT; SCE amounts are subsidy, outside VAT.
     """
 
     capex_eur_per_kwp: Annotated[float, bounds("finance.capex_eur_per_kwp")] = Field(
@@ -173,22 +174,48 @@ class Finance(Model):
     ] = 13
     sce_available: bool | None = Field(
         default=None,
-        description="SCE subsidy for this project; default: only for years up to 2026 "
-        "(the regulation is recorded as lapsing 1 April 2026).",
+        description="SCE subsidy for this project: false switches it off; true without a "
+        "decision year assumes one in the rules year (a what-if: the SCE closed to new "
+        "applications on 1 April 2026); default: as sce_decision_year says.",
+    )
+    sce_decision_year: Annotated[int | None, bounds("finance.sce_decision_year")] = Field(
+        default=None,
+        description="Year of the SCE decision (beschikking): the subsidy runs 15 years from "
+        "it and its basisbedrag and basisenergieprijs are that year's; default the data "
+        "year when it lies in 2021-2026 and not after the rules year, else the rules year "
+        "when it does, else none (no subsidy).",
     )
     sce_basisbedrag_eur_per_kwh: Annotated[
         float | None, bounds("finance.sce_basisbedrag_eur_per_kwh")
     ] = Field(
         default=None,
         description="SCE basisbedrag; default from the tariff data file by the common "
-        "connection's size (RVO 2024: small 0.124, large 0.109; later years carried forward).",
+        "connection's size and the decision year (RVO 2024: small 0.124, large 0.109; "
+        "later years carried forward).",
     )
     sce_basisenergieprijs_eur_per_kwh: Annotated[
-        float, bounds("finance.sce_basisenergieprijs_eur_per_kwh")
-    ] = Field(default=0.05, description="SCE floor of the correctiebedrag (estimate).")
+        float | None, bounds("finance.sce_basisenergieprijs_eur_per_kwh")
+    ] = Field(
+        default=None,
+        description="SCE floor of the correctiebedrag of fed-in kWh; default from the tariff "
+        "data file by the decision year (RVO: 0.048).",
+    )
     sce_market_value_eur_per_kwh: Annotated[
         float | None, bounds("finance.sce_market_value_eur_per_kwh")
-    ] = Field(default=None, description="Market value of fed-in kWh; default the supply price.")
+    ] = Field(
+        default=None,
+        description="What a supplier pays the cooperative per fed-in kWh in the first "
+        "operating year (RVO's correctiebedrag, set from wholesale prices); default from "
+        "the tariff data file by the common connection's size and the rules year.",
+    )
+    certificate_price_eur: Annotated[float | None, bounds("finance.certificate_price_eur")] = (
+        Field(
+            default=None,
+            description="What a member paid per certificate of the SCE or postcoderoos "
+            "scheme, in year 0 of its lifetime NPV, to the cooperative [EUR]; default 0 "
+            "(assumed, listed in the run's assumptions).",
+        )
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -213,6 +240,13 @@ class Owner(Model):
     owner: str = Field(min_length=1)
     owner_type: OwnerType
     share_frac: Annotated[float, bounds("ownership[].share_frac")]
+    vat: VatRegime | None = Field(
+        default=None,
+        description="How the owner pays VAT: 'exempt' (costs incl. VAT, fees as received) "
+        "or 'taxable' (costs excl. VAT, fees and sales net of output VAT); default by "
+        "owner type: exempt for a housing corporation, taxable for a cooperative "
+        "(energysim.config.owner_types).",
+    )
 
 
 class OwnershipPolicy(Model):

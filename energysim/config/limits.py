@@ -375,6 +375,17 @@ LIMITS: tuple[Limit, ...] = (
     Limit("finance.discount_rate_frac", ge=-0.5, le=1),
     Limit("finance.*_indexation_frac_per_yr", ge=-0.1, le=0.2),
     Limit("finance.inverter_replacement_year", ge=1),
+    # the SCE took applications from 1 April 2021 until 1 April 2026 (RVO): no decision
+    # outside those years (energysim.config.scheme_rules.SCE_DECISION_YEARS)
+    Limit("finance.sce_decision_year", unit="year", ge=2021, le=2026),
+    Limit(
+        "finance.certificate_price_eur",
+        1_000_000.0,
+        "EUR per certificate",
+        "a million euros is no household's share of one roof (certificates cost EUR 50-500; "
+        "Opgewekt Houten EUR 300 for 300 kWh/yr)",
+        ge=0,
+    ),
     Limit("ownership[].share_frac", gt=0, le=1),
     Limit("meter_exports[].fill_gaps_max_intervals", ge=0),
     # ---------------------------------------------------------------- money, by its unit

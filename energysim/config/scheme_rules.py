@@ -10,6 +10,7 @@ from energysim.config.scenario import Scenario
 from energysim.core.errors import ScenarioError
 
 __all__ = [
+    "SCE_DECISION_YEARS",
     "SCE_KWP_PER_MEMBER_MAX",
     "SCE_LARGE_CONNECTION_KWP_MAX",
     "SCHEME_OWNER_TYPES",
@@ -23,6 +24,11 @@ SCE_KWP_PER_MEMBER_MAX = 5.0
 
 SCE_LARGE_CONNECTION_KWP_MAX = 500.0
 """SCE: large connections up to 500 kWp (domain.md section 4); above, a warning."""
+
+SCE_DECISION_YEARS = range(2021, 2027)
+"""Years an SCE decision can fall in: the regulation took applications from 1 April 2021
+(Staatscourant 2020) until it closed to new applications on 1 April 2026 (domain.md
+section 4); the range of ``finance.sce_decision_year`` (:mod:`energysim.config.limits`)."""
 
 SCHEME_OWNER_TYPES = ("resident_cooperative",)
 """Owner types that can hold an SCE or postcoderoos installation: a cooperative or an
@@ -47,7 +53,9 @@ def check_scheme_rules(scenario: Scenario) -> None:
           the installation (SCE; domain.md section 4);
         - the SCE on a small common connection with common installations or tenants
           taking energy before the members' tier: on a small connection (up to 3x80 A)
-          the SCE requires 100% feed-in.
+          the SCE requires 100% feed-in;
+        - an SCE decision after the first operating year: the SCE is for installations
+          not yet in use when the cooperative applies (RVO).
     """
     if not uses_scheme(scenario):
         return
@@ -61,6 +69,13 @@ def check_scheme_rules(scenario: Scenario) -> None:
         )
     if mode != "sce":
         return
+    decided = scenario.finance.sce_decision_year
+    if decided is not None and decided > scenario.rules_year:
+        raise ScenarioError(
+            f"finance.sce_decision_year: expected at most the first operating year "
+            f"({scenario.rules_year}, the rules year: the SCE subsidises an installation "
+            f"not yet in use when its cooperative applies), found {decided}"
+        )
     order = scenario.allocation.order
     before = order[: order.index("members")]
     for b in scenario.buildings:

@@ -51,6 +51,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "shared_energy_tax_exempt": ("shared_kwh",),
     "common_fee_energy_tax": ("tax_eur",),
     "dynamic_feed_in": (),
+    "sce_closed": ("year", "rules_year"),
     # inputs (energysim.simulate, energysim.inputs.participants)
     "other_supplier_left_out": ("count", "supplier", "households"),
     "meter_gap_filled": ("participant", "column", "intervals", "start", "energy_kwh"),

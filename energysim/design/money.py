@@ -8,6 +8,7 @@ it again, and there is no second, simplified money model.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -58,6 +59,19 @@ def with_owners(scenario: Scenario, owners: list[Owner]) -> Scenario:
     if not np.isclose(total, 1.0, atol=1e-6):
         raise ScenarioError(f"ownership: expected shares summing to 1, found {total:.6g}")
     return scenario.model_copy(update={"ownership": list(owners)})
+
+
+def with_owners_result(result: Result, owners: list[Owner]) -> Result:
+    """The run under another ownership split: its scenario's owners changed and its
+    money re-priced (:func:`reprice`; no kWh change).
+
+    Owners can differ in more than their share (their VAT regime:
+    :mod:`energysim.money.owner_vat`), so a price that pays one split need not pay
+    another: a price is found on the owners that will hold the roof.
+    """
+    scenario = with_owners(result.scenario, owners)
+    accounts = reprice(result, scenario)
+    return replace(result, scenario=scenario, accounts=accounts, money=accounts.money)
 
 
 def reprice(result: Result, scenario: Scenario) -> Accounts:

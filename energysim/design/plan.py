@@ -35,7 +35,7 @@ from energysim.design.local import (
     owners_with_local_share,
 )
 from energysim.design.members import members_needed
-from energysim.design.money import Criterion, with_owners
+from energysim.design.money import Criterion, with_owners, with_owners_result
 from energysim.design.prices import (
     LEVER_ORDER,
     LEVER_WORDS,
@@ -237,7 +237,11 @@ def recommend(
     options: DesignOptions,
     factor: float,
 ) -> tuple[Scenario, Result, list[str], list[KeyChoice]]:
-    """Compose the recommended scenario: size, keys, price, owners; and run it.
+    """Compose the recommended scenario: size, keys, owners, price; and run it.
+
+    The owners come before the price: owners that pay VAT differently
+    (:mod:`energysim.money.owner_vat`) need different prices, so the break-even price is
+    found on the owners that will hold the roof.
 
     Returns
     -------
@@ -258,6 +262,12 @@ def recommend(
         if choice.key is not None:
             out = with_key(out, choice.tier, choice.key)
         changes.append(choice.words)
+    # the owners first: owners paying VAT differently need different prices
+    local_owners = local_share(out) < options.local_target_frac - 1e-12
+    if local_owners:
+        owners = owners_with_local_share(out, options.local_target_frac)
+        out = with_owners(out, owners)
+        keyed = with_owners_result(keyed, owners)
     rng = price_range(keyed, options.lever, options.target)
     if not rng.feasible:  # another price may work: the first that does, in LEVERS order
         for other in [x for x in LEVER_ORDER if x != options.lever]:
@@ -275,9 +285,7 @@ def recommend(
         changes.append(f"{LEVER_WORDS[rng.lever]}: {_price_words(price, rng.unit)} (break-even)")
     else:
         changes.append(f"prices unchanged: {rng.message}")
-    if local_share(out) < options.local_target_frac - 1e-12:
-        owners = owners_with_local_share(out, options.local_target_frac)
-        out = with_owners(out, owners)
+    if local_owners:
         changes.append(f"local owners hold {options.local_target_frac:.0%}")
     final = run(out, inputs=scaled_inputs)
     return out, final, changes, choices

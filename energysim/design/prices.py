@@ -407,8 +407,11 @@ def what_is_needed(result: Result, rng: PriceRange, target: PriceTarget) -> Need
     Notes
     -----
     The capex is found with brentq on ``min_o NPV_o(capex) = 0`` at the lever's price;
-    a one-off subsidy ``S`` in year 0 raises the owners' NPV by exactly ``S``, so the
-    subsidy needed is minus their NPV (and equals the capex cut times the capacity).
+    a one-off subsidy in year 0 raises an owner's NPV by exactly what it receives, so the
+    subsidy needed is what each owner lacks, ``sum_o max(0, -NPV_o)``. It equals the
+    capex cut times the capacity when the owners' NPVs are proportional to their shares;
+    owners that pay VAT differently (:mod:`energysim.money.owner_vat`) are not, and the
+    cut, shared by the shares, then also pays the owner that needed less.
     """
     scenario = result.scenario
     lever = rng.lever
@@ -437,9 +440,10 @@ def what_is_needed(result: Result, rng: PriceRange, target: PriceTarget) -> Need
         if target.target_irr_frac is not None
         else scenario.finance.discount_rate_frac
     )
-    npv = float(owners_npv_eur(reprice(result, priced), rate).sum())
+    by_owner = owners_npv_eur(reprice(result, priced), rate)
+    npv = float(by_owner.sum())
     total_capex = capex_now * scenario.capacity_kwp
-    subsidy = max(0.0, -npv)
+    subsidy = float((-by_owner).clip(lower=0.0).sum())
     return Needed(
         lever=lever,
         price=price,

@@ -9,7 +9,9 @@ size) and lists the estimated figures a run used. Used by
 The money balance holds by construction and is tested independently: in year 1, what
 all households gain plus the owners' net running cash flow equals the avoided import of
 every connection valued at its own bill, plus the feed-in value, plus subsidy and tax
-refunds, minus running costs; fees households pay to the owners cancel out.
+refunds, minus running costs, minus the VAT that leaves the scheme (exempt owners' VAT on
+running costs, taxable owners' output VAT on fees, :mod:`energysim.money.owner_vat`);
+fees households pay to the owners cancel out.
 """
 
 from __future__ import annotations
@@ -21,19 +23,13 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
-from energysim.config.scheme_rules import check_scheme_rules
+from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
 from energysim.config.scheme_rules import uses_scheme as _uses_scheme
 from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
-from energysim.money import business, fairness, subsidies
+from energysim.money import business, fairness, owner_vat, subsidies
 from energysim.money.readings import reading_notes, reading_records
-from energysim.money.year_one import (
-    BENEFIT_PATHS,
-    members_mode,
-    sce_available,
-    sce_basisbedrag,
-    year_one_parts,
-)
+from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_parts
 
 __all__ = [
     "HUURCOMMISSIE_FEE_FRAC",
@@ -139,28 +135,43 @@ def build_accounts(
     own path over the lifetime (:func:`energysim.money.business.item_paths`): kWh valued at
     energy prices follow degradation ``(1 - d)^(y-1)`` and price indexation
     ``(1 + i)^(y-1)``; the panel fee only the fee indexation; the sharing fee per kWh
-    degradation and the fee indexation; the SCE subsidy degradation for its 15 years;
-    running costs the price indexation. Capex and opex are split by the ownership shares.
+    degradation and the fee indexation; the SCE subsidy is computed year by year
+    (:func:`energysim.money.subsidies.sce_subsidy_by_year_eur`: 15 years from the decision,
+    a fixed basisbedrag against indexed market values); running costs the price
+    indexation. Capex and opex are split by the ownership shares and paid as each
+    owner's VAT regime says (:mod:`energysim.money.owner_vat`); members' lifetime NPV
+    counts what they paid for their certificates.
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
     money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
         _, later_scheme, later_parts = year_one_parts(
             scenario, after, participants, annual, buildings
         )
+        later_scheme = owner_vat.with_owners_vat(scenario, after, later_scheme)
     n = fin.lifetime_yr
     calendar = scenario.rules_year + np.arange(n)
     nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
     degradation = _mean_degradation(scenario)
-    stakeholders, cashflows = _owners_cases(scenario, scheme, later_scheme, nm_years, degradation)
-    money["benefit_npv_eur"] = _households_npv_eur(
-        scenario, parts, later_parts, nm_years, degradation
+    stakeholders, cashflows = _owners_cases(
+        scenario, tariffs, scheme, later_scheme, nm_years, degradation
     )
+    subsidy = subsidies.members_subsidy_by_year_eur(
+        scenario, participants, annual, buildings, degradation
+    )
+    money["benefit_npv_eur"] = _households_npv_eur(
+        scenario, parts, later_parts, nm_years, degradation, subsidy
+    ) - subsidies.certificates_paid_eur(scenario, participants)
     assumptions = _assumptions(scenario, tariffs)
-    messages = _huurcommissie_warnings(scenario) + _connection_notes(scenario)
+    messages = (
+        _huurcommissie_warnings(scenario)
+        + _connection_notes(scenario)
+        + subsidies.sce_notes(scenario)
+    )
     if assumptions:
         messages.append(
             Message(
@@ -181,16 +192,19 @@ def build_accounts(
 
 def _owners_cases(
     scenario: Scenario,
+    tariffs: TariffSet,
     scheme: dict[str, float],
     later_scheme: dict[str, float],
     nm_years: np.ndarray,
     degradation: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each owner's business case by its share: one row per owner (capex, year-1
-    revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
+    """Each owner's business case by its share: one row per owner (VAT regime, capex,
+    year-1 revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
 
     ``scheme`` and ``later_scheme`` are the year-1 totals under net metering and after;
-    ``nm_years`` says per operating year which applies.
+    ``nm_years`` says per operating year which applies. Each owner's costs and fees are
+    as its VAT regime pays them (:func:`energysim.money.owner_vat.owner_terms`); a
+    cooperative owner receives what members paid for their certificates in year 0.
     """
     fin = scenario.finance
     n = fin.lifetime_yr
@@ -206,19 +220,29 @@ def _owners_cases(
     # fees per kWh: members' and tenants' sharing fees, the common connection's price
     sharing_fees = by_year("sharing_fees_eur") + by_year("common_fees_eur")
     owner_opex = scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
+    certificates = subsidies.certificates_total_eur(scenario)
+    cooperative_share = sum(
+        o.share_frac for o in scenario.ownership if o.owner_type in SCHEME_OWNER_TYPES
+    )
     stake_rows, flows = [], []
     for o in scenario.ownership:
+        vat = owner_vat.owner_terms(scenario, tariffs, o)
+        share = o.share_frac
+        received = (
+            certificates * share / cooperative_share if o.owner_type in SCHEME_OWNER_TYPES else 0.0
+        )
         table = business.cash_flow_table(
-            capex_eur=capex * o.share_frac,
-            revenue_first_year_eur=export_value * o.share_frac,
-            fixed_fee_first_year_eur=panel_fees * o.share_frac,
-            per_kwh_fee_first_year_eur=sharing_fees * o.share_frac,
+            capex_eur=capex * share * vat["capex"],
+            certificates_eur=received,
+            revenue_first_year_eur=export_value * share,
+            fixed_fee_first_year_eur=panel_fees * share * vat["fees"],
+            per_kwh_fee_first_year_eur=sharing_fees * share * vat["fees"],
             fee_indexation_frac_per_yr=fin.fee_indexation_frac_per_yr,
-            opex_first_year_eur=owner_opex * o.share_frac,
+            opex_first_year_eur=owner_opex * share * vat["running"],
             lifetime_yr=n,
             degradation_frac_per_yr=degradation,
             indexation_frac_per_yr=fin.price_indexation_frac_per_yr,
-            inverter_replacement_eur=replacement * o.share_frac,
+            inverter_replacement_eur=replacement * share * vat["running"],
             inverter_replacement_year=fin.inverter_replacement_year,
         )
         cf = table["net_cash_flow_eur"].to_numpy()
@@ -226,10 +250,11 @@ def _owners_cases(
             {
                 "owner": o.owner,
                 "owner_type": o.owner_type,
-                "share_frac": o.share_frac,
-                "capex_eur": capex * o.share_frac,
+                "share_frac": share,
+                "vat": owner_vat.regime(o),
+                "capex_eur": capex * share * vat["capex"],
                 "revenue_year1_eur": float(table["revenue_eur"].iloc[1]),
-                "opex_year1_eur": owner_opex * o.share_frac,
+                "opex_year1_eur": owner_opex * share * vat["running"],
                 "net_year1_eur": float(cf[1]),
                 "npv_eur": business.npv_eur(cf, fin.discount_rate_frac),
                 "irr_frac": business.irr_frac(cf),
@@ -260,27 +285,29 @@ def _households_npv_eur(
     later_parts: pd.DataFrame,
     nm_years: np.ndarray,
     degradation: float,
+    subsidy_by_year: np.ndarray,
 ) -> np.ndarray:
-    """Each household's lifetime NPV: each part of its benefit on its own path
-    (:func:`energysim.money.business.item_paths`), in the regime of its year [EUR]."""
+    """Each household's lifetime NPV of its benefit: each part on its own path
+    (:func:`energysim.money.business.item_paths`), in the regime of its year; the SCE
+    subsidy in a payout year by year (``subsidy_by_year``, operating year x participant,
+    :func:`energysim.money.subsidies.members_subsidy_by_year_eur`) [EUR]."""
     fin = scenario.finance
     n = fin.lifetime_yr
     paths = business.item_paths(
-        n,
-        degradation,
-        fin.price_indexation_frac_per_yr,
-        fin.fee_indexation_frac_per_yr,
-        subsidy_years=subsidies.SCE_DURATION_YR,
+        n, degradation, fin.price_indexation_frac_per_yr, fin.fee_indexation_frac_per_yr
     )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
     npv = np.zeros(len(parts))
     for name in BENEFIT_PATHS:
-        per_year = np.where(
-            nm_years[:, None],
-            parts[name].to_numpy()[None, :],
-            later_parts[name].to_numpy()[None, :],
-        )
-        weight = paths[name].to_numpy() * discount
+        if name == "subsidy":
+            per_year, weight = subsidy_by_year, discount
+        else:
+            per_year = np.where(
+                nm_years[:, None],
+                parts[name].to_numpy()[None, :],
+                later_parts[name].to_numpy()[None, :],
+            )
+            weight = paths[name].to_numpy() * discount
         # elementwise sums, not BLAS: results must not depend on the thread count
         npv += (per_year * weight[:, None]).sum(axis=0)
     return npv
@@ -289,17 +316,16 @@ def _households_npv_eur(
 def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:
     """The estimated figures a run uses, as records (:meth:`Figure.as_record`).
 
-    The large-connection network tariff only when a common connection is large; the SCE
-    basisbedrag only when the SCE subsidy is paid; a large connection's contracted
-    capacity when the scenario left it at its default.
+    The large-connection network tariff only when a common connection is large; the
+    members' scheme's figures when it runs (:func:`energysim.money.subsidies.sce_assumptions`);
+    each owner's default VAT regime (:func:`energysim.money.owner_vat.vat_assumptions`); a
+    large connection's contracted capacity when the scenario left it at its default.
     """
     large = [b for b in scenario.buildings if b.common.connection == "large"]
     used = [f for f in tariffs.estimates if large or not f.figure.startswith("large_network_")]
-    if _uses_scheme(scenario) and members_mode(scenario) == "sce" and sce_available(scenario):
-        for b in scenario.buildings:
-            fig = sce_basisbedrag(scenario, b)
-            if b.members.count and fig.is_estimate and fig not in used:
-                used.append(fig)
+    for fig in subsidies.sce_assumptions(scenario) + owner_vat.vat_assumptions(scenario, tariffs):
+        if fig not in used:
+            used.append(fig)
     for b in large:
         if "contracted_capacity_kw" not in b.common.model_fields_set:
             used.append(
@@ -332,7 +358,10 @@ def panel_fee_limits_eur_per_yr(scenario: Scenario) -> dict[str, tuple[float, fl
     dict
         Per building with participating tenants: (limit in the first 10 years, limit
         after), 10% and 6% of the investment per dwelling in the panels it uses (its own
-        strings, or else its part of the whole roof).
+        strings, or else its part of the whole roof), as the owners paid it: with the
+        VAT on the installation that VAT-exempt owners cannot deduct
+        (:func:`energysim.money.owner_vat.investment_paid_frac`; 0% on panels on
+        dwellings since 2023).
 
     References
     ----------
@@ -346,7 +375,12 @@ def panel_fee_limits_eur_per_yr(scenario: Scenario) -> dict[str, tuple[float, fl
         if n == 0:
             continue
         strings = [a for a in b.arrays if a.setup == "per_dwelling"] or b.arrays
-        investment = sum(a.dc_capacity_kwp for a in strings) * fin.capex_eur_per_kwp / n
+        investment = (
+            sum(a.dc_capacity_kwp for a in strings)
+            * fin.capex_eur_per_kwp
+            * owner_vat.investment_paid_frac(scenario)
+            / n
+        )
         first, after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
         out[b.id] = (first, after)
     return out

@@ -76,7 +76,7 @@ def item_paths(
     fee_indexation_frac_per_yr : float
         Indexation of fees ``f`` [-/yr] (0: a fee fixed in the agreement).
     subsidy_years : int, optional
-        Years a subsidy runs (SCE: 15); default the whole lifetime.
+        Years a subsidy runs; default the whole lifetime.
 
     Returns
     -------
@@ -92,7 +92,9 @@ def item_paths(
     - ``fixed_fee``: a fee per dwelling or per year (panel fee): ``F_y``; it does not
       shrink with the yield;
     - ``per_kwh_fee``: a fee per kWh (sharing fee): ``E_y F_y``;
-    - ``subsidy``: a fixed amount per kWh (SCE): ``E_y`` while the subsidy runs, then 0;
+    - ``subsidy``: a fixed amount per kWh: ``E_y`` while the subsidy runs, then 0 (the
+      SCE's is not: it runs from its decision year against indexed market values and is
+      computed year by year, :func:`energysim.money.subsidies.sce_subsidy_by_year_eur`);
     - ``cost``: running costs (opex, replacement): ``P_y``.
     """
     years = np.arange(1, lifetime_yr + 1)
@@ -140,6 +142,7 @@ def cash_flow_table(
     fixed_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
     per_kwh_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
     fee_indexation_frac_per_yr: float = 0.0,
+    certificates_eur: float = 0.0,
 ) -> pd.DataFrame:
     """Yearly cash flows of an installation (or a share of one) [EUR].
 
@@ -159,13 +162,17 @@ def cash_flow_table(
         Fees per kWh (sharing fees); ``per_kwh_fee`` path: degradation and fee indexation.
     fee_indexation_frac_per_yr : float
         Indexation of the fees [-/yr].
+    certificates_eur : float
+        What members paid the (cooperative) owner for their certificates, received in
+        year 0 [EUR].
 
     Returns
     -------
     pandas.DataFrame
-        Index year 0..N; columns ``capex_eur``, ``energy_revenue_eur``,
-        ``fee_revenue_eur``, ``revenue_eur`` (their sum), ``subsidy_eur``, ``opex_eur``,
-        ``replacement_eur``, ``net_cash_flow_eur``, ``cumulative_eur``.
+        Index year 0..N; columns ``capex_eur``, ``certificates_eur``,
+        ``energy_revenue_eur``, ``fee_revenue_eur``, ``revenue_eur`` (their sum),
+        ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``,
+        ``cumulative_eur``.
     """
     paths = item_paths(
         lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr
@@ -175,6 +182,7 @@ def cash_flow_table(
         return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
 
     capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
+    certificates = np.r_[certificates_eur, np.zeros(lifetime_yr)]
     energy = np.r_[0.0, per_year(revenue_first_year_eur) * paths["energy"].to_numpy()]
     fees = np.r_[
         0.0,
@@ -190,10 +198,11 @@ def cash_flow_table(
         replacement[inverter_replacement_year] = (
             inverter_replacement_eur * cost[inverter_replacement_year - 1]
         )
-    net = energy + fees + subsidy - capex - opex - replacement
+    net = certificates + energy + fees + subsidy - capex - opex - replacement
     return pd.DataFrame(
         {
             "capex_eur": capex,
+            "certificates_eur": certificates,
             "energy_revenue_eur": energy,
             "fee_revenue_eur": fees,
             "revenue_eur": energy + fees,

@@ -19,8 +19,8 @@ import pandas as pd
 
 from energysim.config.buildings import Building
 from energysim.config.scenario import Scenario, participant_ids
-from energysim.config.tariffs import Figure, TariffSet, yearly_figure
-from energysim.money import finance, subsidies
+from energysim.config.tariffs import TariffSet
+from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
 
 MONEY_COLUMNS = (
@@ -47,37 +47,6 @@ service costs) ``per_kwh_fee``."""
 def members_mode(scenario: Scenario) -> str:
     """How the neighbourhood members take part: ``sharing``, ``sce`` or ``postcoderoos``."""
     return scenario.allocation.members.mode
-
-
-def sce_available(scenario: Scenario) -> bool:
-    """Whether the SCE subsidy is paid: the scenario's choice, else up to rules year 2026."""
-    fin = scenario.finance
-    if fin.sce_available is not None:
-        return fin.sce_available
-    # the regulation is recorded as lapsing 1 April 2026 (domain.md section 4)
-    return scenario.rules_year <= 2026
-
-
-def sce_basisbedrag(scenario: Scenario, building: Building) -> Figure:
-    """The SCE basisbedrag of a building's installation: the scenario's, or the data file's.
-
-    The data file's figure depends on the common connection's size (small / large) and
-    the rules year (later years carry the last published one forward: an estimate).
-    """
-    given = scenario.finance.sce_basisbedrag_eur_per_kwh
-    name = f"sce_basisbedrag_{building.common.connection}_eur_per_kwh"
-    if given is not None:
-        return Figure(
-            name,
-            scenario.rules_year,
-            given,
-            "EUR/kWh",
-            "none",
-            "published",
-            "scenario",
-            scenario.rules_year,
-        )
-    return yearly_figure(name, scenario.rules_year)
 
 
 def year_one_money(
@@ -157,9 +126,12 @@ SCHEME_TOTALS = (
     "sharing_fees_eur",
     "common_fees_eur",
     "common_fee_energy_tax_eur",
+    "input_vat_eur",
+    "output_vat_eur",
 )
 """Year-1 totals of the scheme that the accounts add to, building by building [EUR/yr]
-(``owners_revenue_eur`` and ``owners_net_running_eur`` follow from them)."""
+(``owners_revenue_eur`` and ``owners_net_running_eur`` follow from them; the owners' VAT
+is added by :func:`energysim.money.owner_vat.with_owners_vat`)."""
 
 ANNUAL_COLUMNS = (
     "consumption_kwh",
@@ -259,14 +231,18 @@ class _YearOne:
 
 
 def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
-    """The building's running costs, added to the scheme's totals; returns the part the
-    cooperative scheme's energy carries (its share of the generation) [EUR/yr]."""
+    """The building's running costs (excl. VAT), added to the scheme's totals; returns
+    the part the cooperative scheme's energy carries (its share of the generation), with
+    the VAT on it when the cooperative cannot deduct it
+    (:func:`energysim.money.owner_vat.cooperative_scheme_vat_frac`) [EUR/yr]."""
     opex = b.capacity_kwp * year.scenario.finance.opex_eur_per_kwp_per_yr
     scheme_share = bld.sce_kwh / bld.generation_kwh if bld.generation_kwh > 0 else 0.0
     opex_scheme = opex * scheme_share
     year.scheme["opex_eur"] += opex
     year.scheme["opex_paid_by_cooperative_scheme_eur"] += opex_scheme
-    return opex_scheme
+    vat = opex_scheme * owner_vat.cooperative_scheme_vat_frac(year.scenario, year.tariffs)
+    year.scheme["input_vat_eur"] += vat
+    return opex_scheme + vat
 
 
 def _common_connection_account(
@@ -419,30 +395,33 @@ def _scheme_payout(
     key: np.ndarray,
     opex_scheme: float,
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """The members' scheme (SCE or postcoderoos): the cooperative sells the fed-in kWh,
-    receives the SCE subsidy, pays its share of the running costs and pays out the rest
-    by certificates; under the postcoderoos each member also gets the energy tax back on
-    its share of the production, capped at its consumption.
+    """The members' scheme (SCE or postcoderoos): the cooperative sells the fed-in kWh at
+    what a supplier pays for them (RVO's correctiebedrag,
+    :func:`energysim.money.subsidies.sce_market_value`), receives the SCE subsidy while its
+    decision runs (:func:`energysim.money.subsidies.sce_subsidy_by_year_eur`; on a large
+    connection also on the common connection's own use of the roof), pays its share of
+    the running costs and pays out the rest by certificates; under the postcoderoos each
+    member also gets the energy tax back on its share of the production, capped at its
+    consumption.
 
     Returns each member's payout and tax refund and the building's subsidy [EUR/yr].
     """
     scenario, tariffs = year.scenario, year.tariffs
-    fin = scenario.finance
     mode = members_mode(scenario)
-    market = fin.sce_market_value_eur_per_kwh or tariffs.supply_price_excl_vat_eur_per_kwh
+    market = subsidies.sce_market_value(scenario, b).value
     refund = np.zeros(len(m))
     subsidy = 0.0
     revenue = bld.sce_kwh * market
     year.scheme["scheme_market_revenue_eur"] += revenue
-    if mode == "sce" and sce_available(scenario):
-        per_kwh = subsidies.sce_subsidy_eur_per_kwh(
-            sce_basisbedrag(scenario, b).value,
-            market,
-            fin.sce_basisenergieprijs_eur_per_kwh,
+    decided, _ = subsidies.sce_decision_year(scenario)
+    if mode == "sce" and decided is not None:
+        terms = subsidies.sce_terms(scenario, b, decided)
+        # own use behind a large common connection: what its tier took from the roof
+        own_use = year.annual["shared_kwh"][year.position[participant_ids(b)["common"][0]]]
+        first = subsidies.sce_subsidy_by_year_eur(
+            terms, float(bld.sce_kwh), float(own_use), scenario.rules_year, 1
         )
-        # the installation on the common connection (own strings are not part)
-        kwp = sum(a.dc_capacity_kwp for a in b.arrays if a.setup == "common")
-        subsidy = per_kwh * subsidies.sce_subsidised_kwh(bld.sce_kwh, kwp, b.common.connection)
+        subsidy = float(first[0])
     year.scheme["subsidy_eur"] += subsidy
     # the cooperative pays out its net running cash flow by certificates
     payout = (revenue + subsidy - opex_scheme) * key
