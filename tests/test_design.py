@@ -189,7 +189,19 @@ def test_households_maximum_is_where_the_watched_household_stops_gaining(
 
 
 def test_range_of_the_default_scenario(default_run) -> None:
+    """In 2027 no price per shared kWh pays for the default roof: the owners need more
+    than a shared kWh saves its receiver, the supply price with VAT (0.115 x 1.21 =
+    EUR 0.13915; its energy tax stays on the bill). At a capex of EUR 400/kWp a range
+    opens, and at its break-even the owner it binds on is at NPV 0."""
     uniform = prices.price_range(default_run, "uniform", TARGET)
+    assert not uniform.feasible and uniform.break_even > uniform.top
+    assert uniform.top == pytest.approx(0.13915, abs=1e-9)
+    assert "a shared kWh saves its receiver at most EUR 0.1391/kWh" in uniform.message
+    cheaper = run(
+        with_finance(default_run.scenario, capex_eur_per_kwp=400.0),
+        inputs=RunInputs.of(default_run),
+    )
+    uniform = prices.price_range(cheaper, "uniform", TARGET)
     assert uniform.feasible and uniform.break_even < uniform.top
     assert "everybody gains" in uniform.message
     at_be = uniform.at_break_even
@@ -265,6 +277,8 @@ def test_members_needed_is_the_smallest_count_that_opens_the_range(monkeypatch) 
     # a shared kWh saves a member the supply price only (its energy tax stays on the
     # bill): at EUR 1,200/kWp no price up to that opens the range for 12 members or fewer
     data["finance"] = {"capex_eur_per_kwp": 800.0}
+    # and with 2027's feed-in costs on the rest of the roof not even that: without them
+    data["tariffs"] = {"feed_in_cost_incl_vat_eur_per_kwh": 0.0}
     data["buildings"][0]["members"] = {
         "count": 2,
         "annual_kwh": {"mean_kwh": 2000, "sd_kwh": 500, "seed": 3},
@@ -618,7 +632,12 @@ def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> No
 
 def test_design_falls_back_to_a_price_that_works() -> None:
     data = minimal(year=2027)
-    data["finance"] = {"capex_eur_per_kwp": 1100.0}  # the panel fee needs more than allowed
+    # the panel fee needs more than the worst-off household accepts, a price per shared
+    # kWh does not: with 2027's feed-in costs (EUR 0.05184 per kWh fed in) and the
+    # corporation's VAT on running costs no price of any kind pays for this roof, so the
+    # fallback is shown without feed-in costs
+    data["finance"] = {"capex_eur_per_kwp": 900.0}
+    data["tariffs"] = {"feed_in_cost_incl_vat_eur_per_kwh": 0.0}
     d = design_scenario(
         scenario_from_dict(data),
         DesignOptions(lever="panel_fee", size_factors=(1.0,), members_search=False, curve_points=3),

@@ -96,7 +96,9 @@ def untaxed_kwh(r, table) -> pd.Series:
 
 def assert_money_balances(r) -> None:
     """Households' gains plus the owners' net running cash flow equal the connections'
-    bill savings, plus scheme revenue, subsidy and tax refunds, minus running costs.
+    bill savings (a large common connection's also in transport per kWh and in the
+    capacity charge of the monthly peaks its own use shaves), plus scheme revenue,
+    subsidy and tax refunds, minus running costs.
 
     Since energy tax is due on kWh shared over the grid (Wbm art. 50; domain.md section
     4) a shared kWh saves its recipient the supply price only: its energy tax stays on
@@ -112,6 +114,7 @@ def assert_money_balances(r) -> None:
     scheme = r.accounts.scheme
     dynamic = r.scenario.tariffs.supply_price_csv is not None
     untaxed = untaxed_kwh(r, table)
+    building_of = {b.id: b for b in r.scenario.buildings}
     lhs = table["benefit_eur"].sum() + scheme["owners_net_running_eur"]
     rhs = 0.0
     for pid, row in table.iterrows():
@@ -120,15 +123,27 @@ def assert_money_balances(r) -> None:
             building = r.buildings.loc[row.building_id]
             value = building.common_export_value_eur if dynamic else None
             metered = row.consumption_kwh - row.shared_kwh
+            large = building_of[row.building_id].common.connection == "large"
+            # a large connection never nets its feed-in; it also saves transport per kWh
+            # and the capacity charge of the monthly peaks its own use shaves
+            regime = replace(t, net_metering=False) if large else t
             rhs += bill_saving(
                 a,
-                t,
+                regime,
                 metered=metered,
                 shared=0.0,
                 export=building.common_export_kwh,
                 untaxed=0.0,
                 dynamic=value,
             )
+            if large:
+                saved_kw = building.common_monthly_peaks_without_kw - (
+                    building.common_monthly_peaks_with_kw
+                )
+                rhs += (1 + t.vat_frac) * (
+                    row.shared_kwh * t.large_network_transport_excl_vat_eur_per_kwh
+                    + saved_kw * t.large_network_peak_excl_vat_eur_per_kw_per_month
+                )
         else:
             value = a.own_export_value_eur if dynamic else None
             rhs += bill_saving(

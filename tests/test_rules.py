@@ -557,10 +557,16 @@ def test_common_connection_above_the_bracket_and_its_roof_bought_per_kwh(tmp_pat
 
 
 def test_the_default_example_with_energy_tax_on_shared_kwh() -> None:
-    """The issue's figures: members' mean benefit about EUR 123 -> 64, tenants' about EUR
-    133 -> 108 (2027, 15-minute run; this test runs hourly, within a euro of them)."""
+    """Members' mean benefit about EUR 123 -> 64, tenants' about EUR 133 -> 108 on the
+    default example (2027, 15-minute run; this test runs hourly, within a euro of them).
+    Those figures were taken without the 2027 feed-in costs, which lower the tenants' own
+    strings' feed-in value: they are set to 0 here to isolate the energy tax."""
     path = REPO / "scenarios" / "rotterdam-galerijflat.toml"
     scenario = load_scenario(path).model_copy(update={"time_step_min": 60})
+    no_feed_in_costs = scenario.tariffs.model_copy(
+        update={"feed_in_cost_incl_vat_eur_per_kwh": 0.0}
+    )
+    scenario = scenario.model_copy(update={"tariffs": no_feed_in_costs})
     charged = run(scenario)
     tariffs = scenario.tariffs.model_copy(update={"shared_energy_tax": "exempt"})
     exempt = run(scenario.model_copy(update={"tariffs": tariffs}))
