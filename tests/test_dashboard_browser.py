@@ -667,7 +667,9 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
                 page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]"
             ).click()
             page.idle()
-        page.until(lambda: words("ownership.series_with_added_rooftops") in page.main_text())
+        page.until(
+            lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text()
+        )
     if name == "portfolio":
         page.choose(
             words("portfolio.pick", folder=str(folders["results"])),

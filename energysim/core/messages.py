@@ -69,6 +69,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "ownership_target": ("target_frac", "scope_kw"),
     "ownership_regions": ("source",),
     "ownership_small_outside_scope": ("count", "scope_kw", "capacity_kw"),
+    "ownership_mounting_unspecified": ("count",),
     "ownership_undated_counted": ("count",),
     "ownership_pipeline": ("count", "undated", "late", "target_year"),
     "ownership_target_full": (),
