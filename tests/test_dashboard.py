@@ -739,7 +739,7 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     """Visit every page with everything drawn: a register with the rooftop added, a batch
     summary with names and two sweep points. Returns the visible texts per page."""
     shown = {}
-    for page in ("scenario", "results", "compare"):
+    for page in ("scenario", "results", "compare", "routes"):
         goto(at, page)
         assert_no_traceback(at)
         shown[page] = visible_texts(at)
