@@ -21,7 +21,12 @@ from energysim.batch.route_law import REQUIREMENTS, ROUTE_REQUIREMENTS, ROUTES
 from energysim.batch.route_scenarios import route_scenario, routes_of
 from energysim.batch.routes import format_routes, run_routes
 from energysim.cli.main import main
-from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict
+from energysim.config.scenario import (
+    Scenario,
+    load_scenario,
+    scenario_from_dict,
+    scenario_to_toml,
+)
 from energysim.config.scheme_rules import SCE_KWP_PER_MEMBER_MAX, check_scheme_rules
 from energysim.core.csv_dialect import read_csv_file
 from energysim.inputs.participants import participant_table
@@ -159,6 +164,23 @@ def test_the_postcoderoos_route_applies_to_an_existing_scheme_only(default: Scen
     assert route_scenario(existing.model_copy(update={"tariff_year": 2035}), "postcoderoos").applies
 
 
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_every_route_that_applies_keeps_the_rules_of_its_scheme(
+    default: Scenario, year: int
+) -> None:
+    # the library's own check of the schemes holds for every route's scenario, and the
+    # members of a cooperative route number at least ceil(105 / 5) = 21 (the default has 30)
+    for route in routes_of(rules_of(default, year)):
+        if route.scenario is None:
+            continue
+        check_scheme_rules(route.scenario)
+        if route.scenario.allocation.members.mode == "sce":
+            assert route.route == "sce" and sce_available(route.scenario)
+            assert route.scenario.buildings[0].members.count >= 21
+    applying = {r.route for r in routes_of(rules_of(default, year)) if r.applies}
+    assert ("sce" in applying) == (year == 2026)  # closed to new applications after 1 April 2026
+
+
 # ---------------------------------------------------------------- why a route cannot apply
 def test_routes_the_buildings_cannot_take_say_why(default: Scenario) -> None:
     # the default's rules year is 2027: the SCE closed to new applications on 1 April 2026
@@ -255,6 +277,26 @@ def test_the_table_is_energysim_run_of_each_routes_scenario(tmp_path: Path, caps
     assert table.loc["as_given", "tenant_median_eur"] == pytest.approx(
         s["household_benefit_eur"]["tenant"]["median_eur"], abs=0.005
     )
+
+
+def test_the_sce_route_of_2026_is_energysim_run_of_its_scenario(tmp_path: Path, capsys) -> None:
+    # in 2026 the SCE is open: its row is the run of sce.toml, to the cent
+    given = tmp_path / "given.toml"
+    given.write_text(scenario_to_toml(rules_of(load_scenario(DEFAULT), 2026)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["routes", str(given), "--out", str(out)]) == 0
+    folder = out / "rotterdam-galerijflat" / "routes"
+    row = pd.read_csv(folder / "routes.csv").set_index("route").loc["sce"]
+    assert row["applies"] and row["scenario_file"] == "sce.toml"
+    assert main(["run", str(folder / "sce.toml"), "--out", str(tmp_path / "run")]) == 0
+    s = json.loads((tmp_path / "run" / "rotterdam-galerijflat-sce" / "summary.json").read_text())
+    members = s["household_benefit_eur"]["member"]
+    assert row["member_median_eur"] == pytest.approx(members["median_eur"], abs=0.005)
+    assert row["member_p10_eur"] == pytest.approx(members["p10_eur"], abs=0.005)
+    (coop,) = s["stakeholders"]
+    assert row[f"npv_eur[{coop['owner']}]"] == pytest.approx(coop["npv_eur"], abs=0.005)
+    assert row["local_ownership_frac"] == pytest.approx(s["local_ownership_frac"], abs=1e-12)
+    capsys.readouterr()
 
 
 def test_routes_in_the_dutch_dialect_and_a_later_run_keeps_them(tmp_path: Path, capsys) -> None:
