@@ -28,7 +28,9 @@ ENERGIEWET_FROM_YEAR = 2026
 
 POSTCODEROOS_LAST_YEAR = 2035
 """The postcoderoos scheme took no new schemes after 1 April 2021 and runs 15 years from a
-scheme's start: none runs beyond 2035 (Regeling verlaagd tarief; its replacement, the SCE)."""
+scheme's start, so every scheme ends by 1 April 2036; a rules year after 2035 (with at most
+a quarter of a scheme's term left) is taken as past them all, an estimate (Regeling
+verlaagd tarief; its replacement, the SCE; docs/routes.md)."""
 
 REQUIREMENTS: dict[str, str] = {
     "sharing_agreement": "An energy-sharing agreement registered with the grid operator "
