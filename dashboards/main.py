@@ -1,4 +1,5 @@
-"""energysim dashboard: explore a scenario, see who gains what, compare, check ownership.
+"""energysim dashboard: explore a scenario, see who gains what, compare, take a legal route,
+check ownership.
 
 The app that ``dashboards/app.py`` starts (``python -m streamlit run dashboards/app.py
 [-- --results-dir DIR]`` from the repository root). Widgets and charts only:
@@ -22,13 +23,14 @@ from dashboards.ownership import view as ownership
 from dashboards.portfolio import view as portfolio
 from dashboards.portfolio.state import results_dir
 from dashboards.results import view as results
+from dashboards.routes import view as routes
 from dashboards.scenario import view as scenario
 from dashboards.shared import i18n, session, state
 from dashboards.shared.i18n import t
 
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
-PAGES = ("scenario", "results", "design", "compare", "ownership", "portfolio")
+PAGES = ("scenario", "results", "design", "compare", "routes", "ownership", "portfolio")
 HIDE_UPLOAD_LIMIT_CSS = "[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}"
 
 
@@ -77,6 +79,7 @@ def main() -> None:
         "results": results.page,
         "design": design.page,
         "compare": compare.page,
+        "routes": routes.page,
         "ownership": ownership.page,
     }[chosen]
     session.guarded(lambda: view(checked))

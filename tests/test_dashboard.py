@@ -241,16 +241,33 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
         "Schouwen-Duiveland",
         "Voorne aan Zee",
     }
+    # the headline (the Participatiemonitor's scope: wind and solar on land) first, the
+    # share with rooftops beside it
+    report = ownership_report(read_register(EXAMPLE_REGISTER))
+    shown = metrics(at)
+    assert shown[T("ownership.headline")] == fmt.percent(
+        report.total["local_share_production_frac"], lang="nl"
+    )
+    assert shown[T("ownership.incl_rooftops")] == fmt.percent(
+        report.total["local_share_production_incl_rooftops_frac"], lang="nl"
+    )
     before = chart(at, "chart_ownership")["data"]
-    assert [trace["name"] for trace in before] == [T("ownership.series_register")]
+    assert [trace["name"] for trace in before] == [
+        T("ownership.series_monitor_scope"),
+        T("ownership.series_incl_rooftops"),
+    ]
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)
     after = chart(at, "chart_ownership")["data"]
     assert [trace["name"] for trace in after] == [
-        T("ownership.series_without_added_rooftops"),
-        T("ownership.series_with_added_rooftops"),
+        T("ownership.series_monitor_scope"),
+        T("ownership.series_incl_rooftops_without_added"),
+        T("ownership.series_incl_rooftops_with_added"),
     ]
+    # a rooftop never moves the headline; the share with rooftops without it is the one
+    # shown before it was added
     assert values(after[0]["y"]) == pytest.approx(values(before[0]["y"]))
+    assert values(after[1]["y"]) == pytest.approx(values(before[1]["y"]))
 
     goto(at, "Portfolio")
     assert_no_traceback(at)
@@ -722,7 +739,7 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     """Visit every page with everything drawn: a register with the rooftop added, a batch
     summary with names and two sweep points. Returns the visible texts per page."""
     shown = {}
-    for page in ("scenario", "results", "compare"):
+    for page in ("scenario", "results", "compare", "routes"):
         goto(at, page)
         assert_no_traceback(at)
         shown[page] = visible_texts(at)
@@ -922,9 +939,13 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     report = ownership_report(read_register(EXAMPLE_REGISTER))
     expected = report.chart_table("res_region")
     figure = chart(at, "chart_ownership")
-    (bars,) = figure["data"]
-    assert values(bars["x"]) == list(expected["area"])
-    assert values(bars["y"]) == pytest.approx(list(expected["local_share_production_frac"] * 100))
+    assert [b["name"] for b in figure["data"]] == [
+        T("ownership.series_monitor_scope"),
+        T("ownership.series_incl_rooftops"),
+    ]
+    for bars, (_, part) in zip(figure["data"], expected.groupby("series", sort=False), strict=True):
+        assert values(bars["x"]) == list(part["area"])
+        assert values(bars["y"]) == pytest.approx(list(part["local_share_production_frac"] * 100))
     (target,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
     assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
     labels = [a["text"] for a in figure["layout"]["annotations"]]

@@ -581,8 +581,8 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 
 
 # --------------------------------------------------------------------------- words, pictures
-PAGES = ("scenario", "results", "compare", "ownership", "portfolio")
-CHARTED = ("results", "compare", "ownership", "portfolio")
+PAGES = ("scenario", "results", "compare", "routes", "ownership", "portfolio")
+CHARTED = ("results", "compare", "routes", "ownership", "portfolio")
 """The pages that draw charts, once ``show_everything`` has filled them in."""
 GALLERY = bool(os.environ.get("ENERGYSIM_SCREENSHOT"))
 """Whether to photograph every page at every size too (``scripts/screenshots.py``)."""
@@ -657,6 +657,7 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
         "scenario": words("scenario.section_rules"),
         "results": words("results.households_heading"),
         "compare": words("compare.table_heading"),
+        "routes": words("routes.law_heading"),
         "ownership": words("ownership.this_scenario"),
         "portfolio": words("portfolio.upload"),
     }[name]
@@ -667,7 +668,9 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
                 page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]"
             ).click()
             page.idle()
-        page.until(lambda: words("ownership.series_with_added_rooftops") in page.main_text())
+        page.until(
+            lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text()
+        )
     if name == "portfolio":
         page.choose(
             words("portfolio.pick", folder=str(folders["results"])),

@@ -588,7 +588,11 @@ def test_municipality_share_needed_reaches_the_target(default_run) -> None:
         [("c", "resident_cooperative", 0.75), ("o", "other", 0.25)],
     )
     report = ownership_report(ownership.add_installations(register, rows))
-    assert report.total["local_share_production_frac"] == pytest.approx(0.5)
+    # the added rooftop counts in the share with rooftops, beside the headline, whose scope
+    # (the monitor's: wind and solar on land) holds the register's two rows without a
+    # mounting only: 0.5 P local of 1.5 P
+    assert report.total["local_share_production_incl_rooftops_frac"] == pytest.approx(0.5)
+    assert report.total["local_share_production_frac"] == pytest.approx(1 / 3)
 
 
 # --------------------------------------------------------------------------- whole design, CLI

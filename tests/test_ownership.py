@@ -96,8 +96,13 @@ def test_closing_the_gap_with_the_computed_rooftops_meets_the_target(tmp_path: P
         "NEW", "Noord", "solar", kwp, kwp * 900.0, [("Coop", "resident_cooperative", 1.0)]
     )
     after = ownership_report(add_installations(register, rows), OwnershipRules(now_yr=NOW)).total
-    assert after.local_share_production_frac == pytest.approx(0.5, abs=1e-9)
-    assert after.target_met
+    # rooftops close the gap of the share with rooftops, the figure beside the headline;
+    # the headline (the monitor's scope: wind and solar on land) counts no rooftop and
+    # stays at 0.32 (the register's rows give no mounting: counted as on land)
+    assert after.local_share_production_incl_rooftops_frac == pytest.approx(0.5, abs=1e-9)
+    assert after.target_met_incl_rooftops
+    assert after.local_share_production_frac == pytest.approx(0.32)
+    assert not after.target_met
     # a met target needs nothing
     met = report_of(tmp_path, ROWS, target_frac=0.3).total
     assert met.rooftop_kwp_to_close_gap == 0.0 and met.target_met
@@ -280,23 +285,37 @@ REGION_ROWS = [
 
 def test_totals_per_municipality_province_and_res_region(tmp_path: Path) -> None:
     report = report_of(tmp_path, REGION_ROWS, FULL)
-    # Zuid-Holland: 900,000 + 450,000 + 4,000,000 = 5,350,000; local 900,000 + 1,000,000
-    assert area(report, "province", "Zuid-Holland").local_share_production_frac == pytest.approx(
-        1_900_000 / 5_350_000
-    )
-    assert area(report, "province", "Utrecht").local_share_production_frac == 1.0
-    # RES Rotterdam Den Haag: 900,000 of 1,350,000; Midden-Holland 1,000,000 of 4,000,000
+    # the headline counts wind and solar on land (the monitor's scope): Delft's and
+    # Utrecht's rooftops stand beside it, in the share incl. rooftops
+    # Zuid-Holland on land: 900,000 + 4,000,000 = 4,900,000; local 900,000 + 1,000,000;
+    # with Delft's rooftop: 5,350,000, the same 1,900,000 local
+    zh = area(report, "province", "Zuid-Holland")
+    assert zh.local_share_production_frac == pytest.approx(1_900_000 / 4_900_000)
+    assert zh.local_share_production_incl_rooftops_frac == pytest.approx(1_900_000 / 5_350_000)
+    assert zh.rooftop_production_mwh == pytest.approx(450.0)
+    # Utrecht has only a rooftop: no headline figure, 100% with it
+    utrecht = area(report, "province", "Utrecht")
+    assert utrecht.production_mwh == 0.0 and pd.isna(utrecht.local_share_production_frac)
+    assert not utrecht.target_met
+    assert utrecht.local_share_production_incl_rooftops_frac == 1.0
+    # RES Rotterdam Den Haag: on land 900,000 of 900,000; with Delft's roof 900,000 of 1,350,000
     rdh = area(report, "res_region", "Rotterdam Den Haag")
-    assert rdh.local_share_production_frac == pytest.approx(2 / 3)
-    assert rdh.target_met and rdh.rooftop_kwp_to_close_gap == 0.0
+    assert rdh.local_share_production_frac == 1.0
+    assert rdh.local_share_production_incl_rooftops_frac == pytest.approx(2 / 3)
+    assert rdh.target_met_incl_rooftops and rdh.rooftop_kwp_to_close_gap == 0.0
+    # Midden-Holland (wind only): 1,000,000 of 4,000,000 either way
     mh = area(report, "res_region", "Midden-Holland")
     assert mh.local_share_production_frac == pytest.approx(0.25)
     # gap 0.5 x 4,000 - 1,000 = 1,000 MWh; new local 2,000 MWh = 2,222.2 kWp at 900 kWh/kWp
     assert mh.gap_mwh == pytest.approx(1000.0)
+    assert mh.additional_local_mwh == pytest.approx(2000.0)
     assert mh.rooftop_kwp_to_close_gap == pytest.approx(2_000_000 / 900)
-    assert area(report, "res_region", "U16").local_share_production_frac == 1.0
-    # total 5,620,000; local 2,170,000
-    assert report.total.local_share_production_frac == pytest.approx(2_170_000 / 5_620_000)
+    assert area(report, "res_region", "U16").local_share_production_incl_rooftops_frac == 1.0
+    # total on land 4,900,000, local 1,900,000; with the rooftops 5,620,000, local 2,170,000
+    assert report.total.local_share_production_frac == pytest.approx(1_900_000 / 4_900_000)
+    assert report.total.local_share_production_incl_rooftops_frac == pytest.approx(
+        2_170_000 / 5_620_000
+    )
     # the code-only row carries the official name; codes are kept per municipality
     assert report.municipalities.loc["Utrecht", "code"] == "GM0344"
     assert set(report.municipalities.index) == {"Rotterdam", "Delft", "Gouda", "Utrecht"}
@@ -396,8 +415,10 @@ def test_wind_ground_and_rooftop_solar_separately(tmp_path: Path) -> None:
     assert share["solar_ground"] == 1.0
     assert share["solar_rooftop"] == 0.0
     assert share["solar_unspecified"] == 1.0
-    # what the monitor covers, wind and ground solar: 3,900,000 of 6,900,000
-    assert share["monitor_scope"] == pytest.approx(3.9 / 6.9)
+    # what the monitor covers, wind and solar on land, with the solar whose mounting is not
+    # given counted as on land (the headline's kinds): 3,985,000 of 6,985,000
+    assert share["monitor_scope"] == pytest.approx(3.985 / 6.985)
+    assert report.total.local_share_production_frac == pytest.approx(3.985 / 6.985)
     # all: 3,985,000 of 7,325,000
     assert share["all"] == pytest.approx(3_985_000 / 7_325_000)
     assert kinds.loc["wind", "production_mwh"] == pytest.approx(6000.0)
@@ -409,6 +430,78 @@ def test_wind_ground_and_rooftop_solar_separately(tmp_path: Path) -> None:
         "monitor_scope",
         "all",
     ]
+
+
+HEADLINE_ROWS = [
+    # wind 2,000 kW x 3,000 h = 6,000,000 kWh, half cooperative -> 3,000,000 local
+    "W,,Noord,wind,,2000,,3000,,,Coop,resident_cooperative,0.5",
+    "W,,Noord,wind,,2000,,3000,,,Fund,non_local_investor,0.5",
+    # ground-mounted solar 900,000 kWh, non-local
+    "G,,Noord,solar,ground,1000,900000,,,,Fund,non_local_investor,1",
+    # rooftop solar above 15 kW: 340,000 kWh, all cooperative
+    "R,,Noord,solar,rooftop,400,340000,,,,Coop,resident_cooperative,1",
+    # a 10 kW rooftop: outside the target's scope, reported as small
+    "S,,Noord,solar,rooftop,10,9000,,,,Coop,resident_cooperative,1",
+]
+
+
+def test_the_headline_follows_the_monitors_scope_and_rooftops_stand_beside_it(
+    tmp_path: Path, capsys
+) -> None:
+    # The Participatiemonitor counts wind and solar on land, not on buildings: the
+    # headline is W and G; R (a rooftop above 15 kW) is shown beside it, labelled.
+    report = report_of(tmp_path, HEADLINE_ROWS, FULL)
+    total = report.total
+    # headline: 3,000,000 local of 6,000,000 + 900,000 = 6,900,000 -> 0.434783
+    assert total.production_mwh == pytest.approx(6900.0)
+    assert total.local_share_production_frac == pytest.approx(3.0 / 6.9)
+    # gap 0.5 x 6,900 - 3,000 = 450 MWh; new local production on land 450 / 0.5 = 900 MWh
+    assert total.gap_mwh == pytest.approx(450.0)
+    assert total.additional_local_mwh == pytest.approx(900.0)
+    assert not total.target_met
+    # beside it: the rooftop, and the share with it: 3,340,000 of 7,240,000 -> 0.461326
+    assert total.rooftop_installations == 1
+    assert total.rooftop_production_mwh == pytest.approx(340.0)
+    assert total.rooftop_local_production_mwh == pytest.approx(340.0)
+    assert total.local_share_production_incl_rooftops_frac == pytest.approx(3.34 / 7.24)
+    # its gap 0.5 x 7,240 - 3,340 = 280 MWh -> 560 MWh of fully local rooftops at
+    # 900 kWh/kWp = 622.2 kWp
+    assert total.gap_incl_rooftops_mwh == pytest.approx(280.0)
+    assert total.rooftop_kwp_to_close_gap == pytest.approx(560_000 / 900)
+    # the 10 kW roof is outside both, as before
+    assert total.small_installations == 1
+    # the same in the progress table and the chart table
+    now = report.progress[(report.progress["level"] == "total") & (report.progress["year"] == NOW)]
+    assert now["local_share_production_frac"].iloc[0] == pytest.approx(3.0 / 6.9)
+    assert now["local_share_production_incl_rooftops_frac"].iloc[0] == pytest.approx(3.34 / 7.24)
+    chart = report.chart_table("municipality").set_index("series")
+    assert chart.loc["monitor_scope", "local_share_production_frac"] == pytest.approx(3.0 / 6.9)
+    # the printout says the headline first, then the figure beside it, labelled
+    text = format_report(report)
+    verdict = text.index("Local ownership by production (the Participatiemonitor's scope")
+    beside = text.index("Beside it, incl. rooftop solar above 15 kW (340 MWh; not the monitor's")
+    assert verdict < beside
+    assert "is 43.48%: the 50% target is not met; 900 MWh/yr" in text
+    assert "not the monitor's scope): 46.13%; 622 kWp of fully local rooftops" in text
+    # JSON: the headline first, with its scope; CSV: the headline's kinds on every row
+    write_report(report, tmp_path / "o")
+    data = json.loads((tmp_path / "o" / "ownership.json").read_text())
+    assert next(iter(data)) == "headline"
+    assert data["headline"]["local_share_production_frac"] == pytest.approx(3.0 / 6.9)
+    assert data["headline"]["kinds"] == ["wind", "solar_ground", "solar_unspecified"]
+    beside_json = data["headline"]["beside"]
+    assert beside_json["local_share_production_incl_rooftops_frac"] == pytest.approx(3.34 / 7.24)
+    areas = pd.read_csv(tmp_path / "o" / "ownership_areas.csv")
+    assert set(areas["headline_kinds"]) == {"wind solar_ground solar_unspecified"}
+    assert not any("without a mounting" in m for m in report.messages)
+    # solar without a mounting counts as on land, and a note says how many
+    unspecified = report_of(tmp_path, KIND_ROWS, FULL)
+    assert any(
+        m.startswith(
+            "1 solar installation(s) in scope without a mounting are counted in the headline"
+        )
+        for m in unspecified.messages
+    )
 
 
 # --------------------------------------------------------------------------- rule 6: progress
@@ -474,18 +567,22 @@ def test_what_if_effect_is_written_and_visible(tmp_path: Path, capsys) -> None:
     )
     report = ownership_report(add_installations(register, added), OwnershipRules(now_yr=NOW))
     noord = report.municipalities.loc["Noord"]
+    # the added rooftop changes the share incl. rooftops, beside the headline:
     # 486,000 / 990,000 = 0.490909..., a change of -0.909 percentage points
-    assert noord.local_share_production_without_added_frac == 0.5
-    assert noord.local_share_production_frac == pytest.approx(486 / 990)
-    assert noord.added_change_pp == pytest.approx(100 * (486 / 990 - 0.5))
+    assert noord.local_share_production_incl_rooftops_without_added_frac == 0.5
+    assert noord.local_share_production_incl_rooftops_frac == pytest.approx(486 / 990)
+    assert noord.added_change_incl_rooftops_pp == pytest.approx(100 * (486 / 990 - 0.5))
+    # the headline (the monitor's scope, X counted as on land) does not move
+    assert noord.local_share_production_frac == 0.5 and noord.added_change_pp == 0.0
     # met without it; with it the gap is 495,000 - 486,000 = 9,000 kWh -> 18,000 kWh new
     # local production -> 20 kWp of fully local rooftops
     assert noord.rooftop_kwp_to_close_gap_without_added == 0.0
     assert noord.rooftop_kwp_to_close_gap == pytest.approx(20.0)
     write_report(report, tmp_path / "o")
     areas = pd.read_csv(tmp_path / "o" / "ownership_areas.csv").set_index(["level", "area"])
-    assert areas.loc[("municipality", "Noord"), "added_change_pp"] == pytest.approx(-0.90909, 1e-4)
-    assert areas.loc[("municipality", "Noord"), "rooftop_kwp_to_close_gap"] == pytest.approx(20.0)
+    noord_csv = areas.loc[("municipality", "Noord")]
+    assert noord_csv["added_change_incl_rooftops_pp"] == pytest.approx(-0.90909, 1e-4)
+    assert noord_csv["rooftop_kwp_to_close_gap"] == pytest.approx(20.0)
     text = format_report(report)
     assert "-0.909" in text and "49.09%" in text and "50.00%" in text
     installations = pd.read_csv(tmp_path / "o" / "ownership_installations.csv", index_col=0)
@@ -499,7 +596,8 @@ def test_chart_table_per_region_with_and_without_the_rooftop(tmp_path: Path) -> 
     ]
     register = read_register(write_register(tmp_path, rows))
     plain = ownership_report(register, OwnershipRules(now_yr=NOW)).chart_table("municipality")
-    assert list(plain["series"]) == ["register"]
+    # the headline (the monitor's scope) and, beside it, the share incl. rooftops
+    assert list(plain["series"]) == ["monitor_scope", "incl_rooftops"]
     added = installation_rows(
         "flat",
         "Noord",
@@ -510,8 +608,9 @@ def test_chart_table_per_region_with_and_without_the_rooftop(tmp_path: Path) -> 
     )
     report = ownership_report(add_installations(register, added), OwnershipRules(now_yr=NOW))
     chart = report.chart_table("municipality").set_index("series")
-    assert chart.loc["without added rooftops", "local_share_production_frac"] == 0.5
-    assert chart.loc["with added rooftops", "local_share_production_frac"] == pytest.approx(
+    assert chart.loc["monitor_scope", "local_share_production_frac"] == 0.5
+    assert chart.loc["incl_rooftops_without_added", "local_share_production_frac"] == 0.5
+    assert chart.loc["incl_rooftops_with_added", "local_share_production_frac"] == pytest.approx(
         486 / 990
     )
     assert set(chart["target_frac"]) == {0.5}
@@ -545,19 +644,21 @@ def test_cli_adds_the_default_gallery_flat_and_shows_its_effect(tmp_path: Path, 
     folder = tmp_path / "register_example-ownership"
     areas = pd.read_csv(folder / "ownership_areas.csv").set_index(["level", "area"])
     rotterdam = areas.loc[("municipality", "Rotterdam")]
-    # the flat is 40% local, Rotterdam's register share far above that: the share drops
+    # the flat is 40% local, Rotterdam's register share incl. rooftops far above that: that
+    # share drops; the headline (the monitor's scope) counts no rooftop and stays
     assert rotterdam["added_installations"] == 1
     assert (
-        rotterdam["local_share_production_frac"]
-        < rotterdam["local_share_production_without_added_frac"]
+        rotterdam["local_share_production_incl_rooftops_frac"]
+        < rotterdam["local_share_production_incl_rooftops_without_added_frac"]
     )
-    assert rotterdam["added_change_pp"] < 0
+    assert rotterdam["added_change_incl_rooftops_pp"] < 0
+    assert rotterdam["added_change_pp"] == 0.0
     # over the whole register the effect is small, yet printed, not rounded away
-    change = areas.loc[("total", "total"), "added_change_pp"]
+    change = areas.loc[("total", "total"), "added_change_incl_rooftops_pp"]
     assert -0.05 < change < 0
     total_line = next(line for line in out.splitlines() if line.startswith("total "))
     assert f"{change:+.3f}" in total_line
-    assert "What-if: 1 added rooftop(s) change the local share of Rotterdam" in out
+    assert "What-if: 1 added rooftop(s) change the local share incl. rooftops of Rotterdam" in out
     data = json.loads((folder / "ownership.json").read_text())
     added = [k for k, v in data["installations"].items() if v["what_if"]]
     assert added and added[0].startswith("rotterdam-galerijflat/")

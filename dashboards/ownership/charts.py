@@ -21,14 +21,16 @@ def target_label(target_frac: float) -> str:
 
 
 def ownership_shares(chart: pd.DataFrame, target_frac: float, title: str) -> go.Figure:
-    """Local share per area in %, one bar per series (with / without the added rooftop)
-    side by side, the target as a labelled line."""
+    """Local share per area in %, one bar per series side by side (the headline, the
+    Participatiemonitor's scope, first; beside it the share with rooftops, with and without
+    the added rooftop), the target as a labelled line. An area without production on land
+    has no headline bar."""
     fig = go.Figure()
     for i, (series, part) in enumerate(chart.groupby("series", sort=False)):
         fig.add_bar(
             x=part["area"],
             y=part["local_share_production_frac"] * 100,
-            name=t(f"ownership.series_{str(series).replace(' ', '_')}"),
+            name=t(f"ownership.series_{series}"),
             marker_color=style.PALETTE[i % len(style.PALETTE)],
             text=[fmt.percent(v) for v in part["local_share_production_frac"]],
             textposition="outside",
@@ -47,7 +49,7 @@ def ownership_shares(chart: pd.DataFrame, target_frac: float, title: str) -> go.
         showarrow=False,
         align="left",
     )
-    top = max(100.0, float((chart["local_share_production_frac"] * 100).max()) + 10)
+    top = max(100.0, float((chart["local_share_production_frac"] * 100).fillna(0).max()) + 10)
     fig.update_yaxes(title_text=t("ownership.share_axis"), range=[0, top], ticksuffix="%")
     fig.update_layout(barmode="group")
     return style.apply_layout(fig, title, height=420).update_layout(margin_r=TARGET_LABEL_WIDTH_PX)

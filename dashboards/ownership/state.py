@@ -17,15 +17,25 @@ AREA_COLUMNS = [
     "local_share_capacity_frac",
     "to_target_pp",
     "gap_mwh",
-    "rooftop_kwp_to_close_gap",
     "target_met",
+    "rooftop_production_mwh",
+    "local_share_production_incl_rooftops_frac",
+    "rooftop_kwp_to_close_gap",
+    "target_met_incl_rooftops",
 ]
-ADDED_COLUMNS = ["local_share_production_without_added_frac", "added_change_pp"]
+"""The headline's figures (the Participatiemonitor's scope: wind and solar on land), then
+beside them the rooftops above 15 kW and the share with them."""
+ADDED_COLUMNS = [
+    "local_share_production_incl_rooftops_without_added_frac",
+    "added_change_incl_rooftops_pp",
+]
+"""With this scenario's rooftop added: the share with rooftops without it, and the change."""
 MAIN_AREA_COLUMNS = {
     "production_mwh",
     "local_share_production_frac",
     "to_target_pp",
-    "rooftop_kwp_to_close_gap",
+    "rooftop_production_mwh",
+    "local_share_production_incl_rooftops_frac",
     *ADDED_COLUMNS,
 }
 """What the page's table shows (readable at 1366 px); the full table folds away and
@@ -33,11 +43,12 @@ downloads."""
 
 
 def area_table(report: OwnershipReport, level: str, added: bool) -> pd.DataFrame:
-    """One row per area of a level: the report's figures, and the distance to the target
-    in percentage points (share - target; negative: below it)."""
+    """One row per area of a level: the report's figures, and the headline's distance to
+    the target in percentage points (share - target; negative: below it)."""
     rows = report.level(level).copy()
     rows["to_target_pp"] = (rows["local_share_production_frac"] - report.target_frac) * 100
-    columns = AREA_COLUMNS[:4] + (ADDED_COLUMNS if added else []) + AREA_COLUMNS[4:]
+    at = AREA_COLUMNS.index("local_share_production_incl_rooftops_frac") + 1
+    columns = AREA_COLUMNS[:at] + (ADDED_COLUMNS if added else []) + AREA_COLUMNS[at:]
     out = rows[columns]
     out.index.name = level
     return out
@@ -46,8 +57,4 @@ def area_table(report: OwnershipReport, level: str, added: bool) -> pd.DataFrame
 def chart_table(report: OwnershipReport, level: str) -> pd.DataFrame:
     """The report's chart table of a level, with the series in words."""
     table = report.chart_table(level)
-    return table.assign(
-        series_words=table["series"].map(
-            lambda s: t(f"ownership.series_{str(s).replace(' ', '_')}")
-        )
-    )
+    return table.assign(series_words=table["series"].map(lambda s: t(f"ownership.series_{s}")))

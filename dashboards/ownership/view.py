@@ -1,8 +1,10 @@
 """Ownership page: the scenario's local ownership, and a register's areas against the target.
 
 Figures come from :func:`energysim.ownership.tables.ownership_report` (as ``energysim
-ownership`` prints and writes them); the chart is the report's ``chart_table`` per level
-(municipality, province, RES region), with and without this scenario's rooftop.
+ownership`` prints and writes them). The headline is the share in the Participatiemonitor's
+scope (wind and solar on land, not on buildings); the share with rooftop solar above 15 kW
+stands beside it, labelled. The chart is the report's ``chart_table`` per level
+(municipality, province, RES region): both, and with and without this scenario's rooftop.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dashboards.shared.state import Check
 from energysim.core.errors import EnergysimError
 from energysim.ownership import rules as ownership
 from energysim.ownership.register import read_register
-from energysim.ownership.tables import ownership_report
+from energysim.ownership.tables import OwnershipReport, ownership_report
 from energysim.results.tables import installation_register_rows
 from energysim.simulate import run
 
@@ -85,6 +87,7 @@ def page(checked: Check) -> None:
     except (EnergysimError, ValueError) as exc:
         st.error(t("ownership.register_error", message=str(exc)), icon=":material/error:")
         return
+    _headline(report)
     levels = [
         lv for lv in ("municipality", "province", "res_region") if lv in set(report.areas["level"])
     ]
@@ -116,12 +119,31 @@ def page(checked: Check) -> None:
     with st.expander(t("ownership.all_columns")):
         st.dataframe(fmt.readable(table), hide_index=True, key="areas_table_all")
     download_table(table, f"ownership_{level}", "ownership_areas")
-    total = report.total
-    st.caption(
-        t(
-            "ownership.total",
-            share=fmt.percent(total["local_share_production_frac"]),
-            pp=fmt.pp((total["local_share_production_frac"] - report.target_frac) * 100),
-        )
-    )
     banner.engine_messages([], report.messages, lead="ownership.notes_lead")
+
+
+def _headline(report: OwnershipReport) -> None:
+    """The register's headline share (the Participatiemonitor's scope: wind and solar on
+    land) against the target, and beside it, labelled, the share with rooftops."""
+    total = report.total
+    head, beside = st.columns(2)
+    head.metric(
+        t("ownership.headline"),
+        fmt.percent(total["local_share_production_frac"]),
+        t(
+            "ownership.vs_target",
+            pp=fmt.pp((total["local_share_production_frac"] - report.target_frac) * 100),
+        ),
+        help=t("help.ownership_headline"),
+    )
+    beside.metric(
+        t("ownership.incl_rooftops"),
+        fmt.percent(total["local_share_production_incl_rooftops_frac"]),
+        t(
+            "ownership.rooftops_mwh",
+            mwh=fmt.number(total["rooftop_production_mwh"], 0),
+        ),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("help.ownership_incl_rooftops"),
+    )

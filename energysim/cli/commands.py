@@ -229,6 +229,20 @@ def cmd_ownership(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_routes(args: argparse.Namespace) -> int:
+    """``energysim routes``: the scenario's roof under each legal route, side by side."""
+    from energysim.batch.routes import format_routes, run_routes, write_routes
+    from energysim.config.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    with _scenario_file(args.scenario):
+        result = run_routes(scenario)
+    folder = write_routes(result, Path(args.out), args.csv_dialect)
+    print(format_routes(result))
+    print(f"\nwritten: {folder}")
+    return 0
+
+
 def cmd_tariffs(args: argparse.Namespace) -> int:
     """``energysim tariffs``: the tariff figures of a year, with their sources."""
     from energysim.config.tariffs import format_tariff_table

@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_design(sub)
     _add_explain(sub)
     _add_ownership(sub)
+    _add_routes(sub)
     _add_tariffs(sub)
     _add_validate(sub)
     return parser
@@ -263,6 +264,19 @@ def _add_ownership(sub: Any) -> None:
     p.add_argument("--out", default="results", help="output folder (default: results)")
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_ownership)
+
+
+def _add_routes(sub: Any) -> None:
+    """The ``energysim routes`` command's arguments."""
+    p = sub.add_parser(
+        "routes",
+        help="the scenario's roof under each legal route (energy sharing, strings per "
+        "dwelling, common connection, SCE, postcoderoos) side by side",
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    _csv_dialect_option(p)
+    p.set_defaults(func=commands.cmd_routes)
 
 
 def _add_tariffs(sub: Any) -> None:

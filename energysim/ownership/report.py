@@ -1,7 +1,9 @@
 """Local-ownership report for the terminal and as files (JSON and CSV).
 
-Every output says which rule decided who counts as local, the scope threshold and the
-target, so a figure copied into a policy report carries its definition along.
+Every output says which rule decided who counts as local, the scope threshold, the
+target and the headline's scope (the Participatiemonitor's: wind and solar on land, not
+on buildings; rooftop solar above the threshold is the labelled figure beside it), so a
+figure copied into a policy report carries its definition along.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from energysim.core.publish import publish_atomically, write_csv, write_json
 from energysim.ownership.rules import TARGET_YEAR
-from energysim.ownership.tables import OwnershipReport
+from energysim.ownership.tables import HEADLINE_KINDS, OwnershipReport
 
 LEVEL_TITLES = {
     "municipality": "Per municipality",
@@ -44,38 +46,103 @@ def _num(value: float, fmt: str = ",.0f") -> str:
     return format(value, fmt)
 
 
+def _verdict_word(met: bool, production_mwh: float) -> str:
+    return "met" if met else ("n/a" if production_mwh == 0 else "not met")
+
+
 def _table(report: OwnershipReport, level: str) -> list[str]:
+    """One level's table: the headline (the monitor's scope) left, the figures with the
+    rooftops above the threshold right of the bar, labelled."""
     rows = report.level(level)
     added = bool(report.installations["what_if"].any())
-    head = (
-        f"{LEVEL_TITLES[level]:<30}{'prod MWh':>11}{'local %':>9}"
+    left = f"{'prod MWh':>10}{'local %':>9}{'cap %':>8}{'gap MWh':>10}{'target':>9}"
+    right = (
+        f"{'roofs MWh':>10}{'local %':>9}"
         + (f"{'w/o added':>10}{'change pp':>10}" if added else "")
-        + f"{'cap MW':>9}{'local %':>9}{'gap MWh':>10}{'kWp to close':>14}  target"
+        + f"{'kWp to close':>13}{'target':>9}"
     )
-    lines = [head]
+    scope = f"above {report.rules.scope_above_kw:g} kW"
+    lines = [
+        f"{'':<26}{'monitor scope: wind, solar on land':^46} | incl. rooftop solar {scope}",
+        f"{LEVEL_TITLES[level]:<26}{left} |{right}",
+    ]
     for name, row in rows.iterrows():
-        verdict = "met" if row.target_met else ("n/a" if row.production_mwh == 0 else "not met")
         lines.append(
-            f"{str(name)[:29]:<30}{row.production_mwh:>11,.0f}"
+            f"{str(name)[:25]:<26}{row.production_mwh:>10,.0f}"
             f"{_pct(row.local_share_production_frac):>9}"
+            f"{_pct(row.local_share_capacity_frac):>8}{_num(row.gap_mwh):>10}"
+            f"{_verdict_word(row.target_met, row.production_mwh):>9} |"
+            f"{row.rooftop_production_mwh:>10,.0f}"
+            f"{_pct(row.local_share_production_incl_rooftops_frac):>9}"
             + (
-                f"{_pct(row.local_share_production_without_added_frac):>10}"
-                f"{row.added_change_pp:>+10.3f}"
+                f"{_pct(row.local_share_production_incl_rooftops_without_added_frac):>10}"
+                f"{row.added_change_incl_rooftops_pp:>+10.3f}"
                 if added
                 else ""
             )
-            + f"{row.capacity_mw:>9,.2f}{_pct(row.local_share_capacity_frac):>9}"
-            f"{_num(row.gap_mwh):>10}{_num(row.rooftop_kwp_to_close_gap):>14}  {verdict}"
+            + f"{_num(row.rooftop_kwp_to_close_gap):>13}"
+            f"{_verdict_word(row.target_met_incl_rooftops, row.production_incl_rooftops_mwh):>9}"
         )
     return lines
 
 
+def _verdict(report: OwnershipReport) -> list[str]:
+    """The headline sentence (the monitor's scope), then the figure with rooftops."""
+    r, total = report.rules, report.total
+    scope = (
+        f"the Participatiemonitor's scope: wind and solar on land, not on buildings, above "
+        f"{r.scope_above_kw:g} kW"
+    )
+    if total.production_mwh == 0:
+        head = f"Local ownership by production ({scope}): no operational production in scope."
+    elif total.target_met:
+        head = (
+            f"Local ownership by production ({scope}) is "
+            f"{_pct(total.local_share_production_frac)}: the {r.target_frac:.0%} target is met."
+        )
+    else:
+        head = (
+            f"Local ownership by production ({scope}) is "
+            f"{_pct(total.local_share_production_frac)}: the {r.target_frac:.0%} target is not "
+            "met; "
+            + (
+                f"{total.additional_local_mwh:,.0f} MWh/yr of new, fully local wind or solar on "
+                "land would close the gap."
+                if math.isfinite(total.additional_local_mwh)
+                else "adding local production alone can never close it."
+            )
+        )
+    if total.production_incl_rooftops_mwh == 0:
+        return [head]
+    beside = (
+        f"Beside it, incl. rooftop solar above {r.scope_above_kw:g} kW "
+        f"({total.rooftop_production_mwh:,.0f} MWh; not the monitor's scope): "
+        f"{_pct(total.local_share_production_incl_rooftops_frac)}"
+    )
+    if total.target_met_incl_rooftops:
+        beside += f", the {r.target_frac:.0%} target met."
+    elif math.isfinite(total.rooftop_kwp_to_close_gap):
+        beside += (
+            f"; {total.rooftop_kwp_to_close_gap:,.0f} kWp of fully local rooftops at "
+            f"{r.specific_yield_kwh_per_kwp:,.0f} kWh/kWp would close that gap."
+        )
+    else:
+        beside += "; adding local production alone can never close that gap."
+    return [head, beside]
+
+
 def format_report(report: OwnershipReport) -> str:
-    """The tables per level, kinds, progress, the verdict and the notes, for the terminal."""
+    """The tables per level, kinds, progress, the verdict and the notes, for the terminal.
+
+    The headline is the share in the Participatiemonitor's scope (wind and solar on land,
+    not on buildings); the share with rooftop solar above the threshold stands beside it,
+    labelled, in every table and sentence.
+    """
     r = report.rules
     lines = [
         f"Local owners counted: rule '{r.rule}'; target {r.target_frac:.0%} of production "
-        f"of wind and solar above {r.scope_above_kw:g} kW; current year {r.now_yr}.",
+        f"of wind and solar above {r.scope_above_kw:g} kW; headline: the Participatiemonitor's "
+        f"scope (on land, not on buildings), rooftops beside it; current year {r.now_yr}.",
         "",
     ]
     for level in ("municipality", "province", "res_region", "total"):
@@ -95,41 +162,24 @@ def format_report(report: OwnershipReport) -> str:
         history = progress[progress["basis"] == "operational"]
         pipeline = progress[progress["basis"] != "operational"]
         lines.append(
-            "Progress (total): "
+            "Progress (total, monitor scope; incl. rooftops in brackets): "
             + ", ".join(
-                f"{p.year} {_pct(p.local_share_production_frac)}" for p in history.itertuples()
+                f"{p.year} {_pct(p.local_share_production_frac)} "
+                f"({_pct(p.local_share_production_incl_rooftops_frac)})"
+                for p in history.itertuples()
             )
             + "".join(
                 f"; {TARGET_YEAR} with {p.basis.split('+', 1)[1]} "
-                f"{_pct(p.local_share_production_frac)}"
+                f"{_pct(p.local_share_production_frac)} "
+                f"({_pct(p.local_share_production_incl_rooftops_frac)})"
                 for p in pipeline.itertuples()
             )
         )
-    total = report.total
-    if total.production_mwh == 0:
-        verdict = "There is no operational production in scope: no local share to report."
-    elif total.target_met:
-        verdict = (
-            f"Local ownership by production is {_pct(total.local_share_production_frac)}: "
-            f"the {r.target_frac:.0%} target is met."
-        )
-    else:
-        verdict = (
-            f"Local ownership by production is {_pct(total.local_share_production_frac)}: the "
-            f"{r.target_frac:.0%} target is not met; "
-            + (
-                f"{total.additional_local_mwh:,.0f} MWh/yr of new, fully local production "
-                f"would close the gap: {total.rooftop_kwp_to_close_gap:,.0f} kWp of fully local "
-                f"rooftops at {r.specific_yield_kwh_per_kwp:,.0f} kWh/kWp."
-                if math.isfinite(total.additional_local_mwh)
-                else "adding local production alone can never close it."
-            )
-        )
-    lines += ["", verdict]
+    lines += ["", *_verdict(report)]
     counted = report.installations[report.installations["carries_local_frac"] > 0].head(5)
     if len(counted):
         lines.append(
-            "Carried by: "
+            "Carried by (incl. rooftops): "
             + ", ".join(f"{i} ({row.carries_local_frac:.0%})" for i, row in counted.iterrows())
         )
     lines += ["", *(f"note: {m}" for m in report.messages)]
@@ -142,6 +192,7 @@ def _with_rules(frame: pd.DataFrame, report: OwnershipReport) -> pd.DataFrame:
     out["local_rule"] = report.rules.rule
     out["scope_above_kw"] = report.rules.scope_above_kw
     out["target_frac"] = report.rules.target_frac
+    out["headline_kinds"] = " ".join(HEADLINE_KINDS)
     return out
 
 
@@ -153,11 +204,28 @@ def report_json(report: OwnershipReport) -> dict[str, object]:
             return {}
         return report.level(level).to_dict(orient="index")
 
+    total = report.total
     return {
+        "headline": {
+            "local_share_production_frac": total["local_share_production_frac"],
+            "scope": "wind and solar on land, not on buildings (the Participatiemonitor's "
+            f"scope), above {report.rules.scope_above_kw:g} kW",
+            "kinds": list(HEADLINE_KINDS),
+            "target_frac": report.rules.target_frac,
+            "target_met": bool(total["target_met"]),
+            "beside": {
+                "label": f"incl. rooftop solar above {report.rules.scope_above_kw:g} kW (not "
+                "the monitor's scope)",
+                "local_share_production_incl_rooftops_frac": total[
+                    "local_share_production_incl_rooftops_frac"
+                ],
+                "target_met_incl_rooftops": bool(total["target_met_incl_rooftops"]),
+            },
+        },
         "rules": report.rules.describe(),
         "regions_source": report.regions_source,
         "messages": report.messages,
-        "total": report.total.to_dict(),
+        "total": total.to_dict(),
         "municipalities": by_area("municipality"),
         "provinces": by_area("province"),
         "res_regions": by_area("res_region"),

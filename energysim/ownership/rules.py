@@ -19,7 +19,8 @@ and docs/ownership.md names each with its source.
 3. **Regions**: totals per municipality, province and RES region from CBS municipality
    codes (:mod:`energysim.ownership.regions`).
 4. **Kinds**: wind, ground-mounted and rooftop solar separately; the monitor itself covers
-   wind and non-building solar only (the ``monitor_scope`` rows).
+   wind and non-building solar only (the ``monitor_scope`` rows), and so does the headline
+   share (:data:`energysim.ownership.tables.HEADLINE_KINDS`); rooftops stand beside it.
 5. **Progress**: the share per commissioning year up to now and, with the permitted and
    planned pipeline, in 2030.
 6. **What-if**: rooftops added to a register (:func:`add_installations`) are reported with
@@ -297,14 +298,20 @@ def add_installations(
     if clash:
         raise EnergysimError(f"installation_id: {clash[0]!r} is already in the register")
     new = rows.copy()
-    for column, default in REGISTER_DEFAULTS.items():
-        if column not in new.columns:
-            new[column] = default
+    # a register made by hand may lack the optional columns: the added rows keep their
+    # mounting (a rooftop is reported beside the headline, never in it)
+    base = register.copy()
+    for frame in (new, base):
+        for column, default in REGISTER_DEFAULTS.items():
+            if column not in frame.columns:
+                frame[column] = default
+    if "kind" not in base.columns:
+        base["kind"] = installation_kind(base["technology"], base["mounting"])
     new["what_if"] = True
     new["kind"] = installation_kind(new["technology"], new["mounting"])
     if "municipality_code" in register.columns and (register["municipality_code"] != "").all():
         _place(register, new, regions)
-    out = pd.concat([register, new[register.columns.intersection(new.columns)]], ignore_index=True)
+    out = pd.concat([base, new[base.columns.intersection(new.columns)]], ignore_index=True)
     out.attrs = dict(register.attrs)
     return out
 

@@ -5,6 +5,11 @@ applies them. Levels: municipality, province, RES region (when the register has 
 municipality codes) and total. Only operational installations above the scope threshold
 count toward today's share; smaller ones are reported beside it; permitted and planned
 installations enter the 2030 figures only.
+
+The headline share follows the Participatiemonitor's scope: wind and solar on land, not on
+buildings (:data:`HEADLINE_KINDS`). Rooftop solar above the threshold is reported beside
+it, labelled: its own production and the share including it (``..._incl_rooftops_...``
+columns), which is what added rooftops change and what rooftops could close.
 """
 
 from __future__ import annotations
@@ -15,17 +20,38 @@ import numpy as np
 import pandas as pd
 
 from energysim.core.errors import DataError, EnergysimError
-from energysim.core.messages import Message
+from energysim.ownership.notes import report_notes
 from energysim.ownership.rules import (
     KINDS,
     LEVELS,
-    LOCAL_RULES,
     PIPELINE,
     REGISTER_DEFAULTS,
     TARGET_YEAR,
     OwnershipRules,
     installation_kind,
 )
+
+HEADLINE_KINDS = ("wind", "solar_ground", "solar_unspecified")
+"""The kinds the headline share counts: the Participatiemonitor's scope, wind and solar on
+land, not on buildings (Monitor participatie hernieuwbare energie op land, RVO/EZK).
+Solar whose ``mounting`` is not given counts as not on a building (a note says how many);
+rooftop solar is reported beside the headline, never in it."""
+
+INCL_ROOFTOPS = {
+    "production_mwh": "production_incl_rooftops_mwh",
+    "local_production_mwh": "local_production_incl_rooftops_mwh",
+    "capacity_mw": "capacity_incl_rooftops_mw",
+    "local_capacity_mw": "local_capacity_incl_rooftops_mw",
+    "local_share_production_frac": "local_share_production_incl_rooftops_frac",
+    "local_share_capacity_frac": "local_share_capacity_incl_rooftops_frac",
+    "gap_mwh": "gap_incl_rooftops_mwh",
+    "additional_local_mwh": "additional_local_incl_rooftops_mwh",
+    "rooftop_kwp_to_close_gap": "rooftop_kwp_to_close_gap",
+    "target_met": "target_met_incl_rooftops",
+}
+"""The figures of all installations in scope, rooftops included: the labelled second
+figure, by the names of :func:`area_figures` (the rooftop kWp that closes a gap is of this
+figure only: rooftops are outside the headline's scope)."""
 
 
 @dataclass(frozen=True)
@@ -42,19 +68,25 @@ class OwnershipReport:
         sorted by local production.
     areas : pandas.DataFrame
         One row per (``level``, ``area``), levels :data:`LEVELS` (province and RES region
-        only when the register has municipality codes): operational installations in
-        scope (see :func:`area_figures`), the same without the what-if rooftops
-        (``..._without_added``), ``added_change_pp`` (signed change of the local share by
-        the added rooftops, in percentage points), ``rooftop_kwp_to_close_gap`` and the
-        installations at or below the scope threshold (``small_...``).
+        only when the register has municipality codes). The headline figures (see
+        :func:`area_figures`) count the operational installations in scope of
+        :data:`HEADLINE_KINDS`, the Participatiemonitor's scope; beside them: the rooftop
+        solar in scope (``rooftop_...``), the figures with it (the ``..._incl_rooftops_...``
+        names of :data:`INCL_ROOFTOPS`, and ``rooftop_kwp_to_close_gap``), each share
+        without the what-if rooftops (``..._without_added_frac``) and the signed change the
+        added ones make in percentage points (``added_change_pp``,
+        ``added_change_incl_rooftops_pp``), and the installations at or below the scope
+        threshold (``small_...``).
     kinds : pandas.DataFrame
         One row per (``level``, ``area``, ``kind``), kinds ``wind``, ``solar_ground``,
-        ``solar_rooftop``, ``solar_unspecified`` present, plus ``monitor_scope`` (wind and
-        ground solar, what the monitor covers) and ``all``.
+        ``solar_rooftop``, ``solar_unspecified`` present, plus ``monitor_scope`` (the
+        headline's :data:`HEADLINE_KINDS`, what the monitor covers) and ``all``.
     progress : pandas.DataFrame
         One row per (``level``, ``area``, ``year``, ``basis``): ``basis`` is
         ``operational`` for each year up to ``now_yr``, and ``operational+permitted`` and
-        ``operational+permitted+planned`` for 2030.
+        ``operational+permitted+planned`` for 2030; the headline's figures and, beside
+        them, ``production_incl_rooftops_mwh``,
+        ``local_share_production_incl_rooftops_frac`` and ``target_met_incl_rooftops``.
     rules : OwnershipRules
     regions_source : str
         Where the province and RES-region figures come from, or why there are none.
@@ -103,18 +135,21 @@ class OwnershipReport:
         Returns
         -------
         pandas.DataFrame
-            Columns ``area``, ``series`` ("without added rooftops", "with added
-            rooftops"; only "register" when nothing was added),
-            ``local_share_production_frac`` and ``target_frac``.
+            Columns ``area``, ``series``, ``local_share_production_frac`` and
+            ``target_frac``. The series are ``monitor_scope`` (the headline: wind and solar
+            on land, not on buildings) and, beside it, ``incl_rooftops`` (with rooftop solar
+            above the threshold); with added rooftops ``incl_rooftops_without_added`` and
+            ``incl_rooftops_with_added`` instead of the latter.
         """
         rows = self.level(level).reset_index().rename(columns={level: "area"})
+        series = {"monitor_scope": "local_share_production_frac"}
         if not self.installations["what_if"].any():
-            series = {"register": "local_share_production_frac"}
+            series["incl_rooftops"] = "local_share_production_incl_rooftops_frac"
         else:
-            series = {
-                "without added rooftops": "local_share_production_without_added_frac",
-                "with added rooftops": "local_share_production_frac",
-            }
+            series["incl_rooftops_without_added"] = (
+                "local_share_production_incl_rooftops_without_added_frac"
+            )
+            series["incl_rooftops_with_added"] = "local_share_production_incl_rooftops_frac"
         parts = [
             pd.DataFrame(
                 {
@@ -237,7 +272,7 @@ def build_report(register: pd.DataFrame, rules: OwnershipRules) -> OwnershipRepo
         else "no province or RES-region totals: the register has no municipality_code column "
         "(or not for every installation)"
     )
-    messages = _messages(register, inst, areas, rules, coded, regions_source)
+    messages = report_notes(register, inst, areas, rules, regions_source)
     return OwnershipReport(inst, areas, kinds, progress, rules, regions_source, messages)
 
 
@@ -302,23 +337,40 @@ def _stack(frames: dict[str, pd.DataFrame], extra: list[str] | None = None) -> p
 
 def _areas(operational: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> pd.DataFrame:
     scope = operational[operational["in_scope"]]
+    headline = scope[scope["kind"].isin(HEADLINE_KINDS)]
+    rooftops = scope[~scope["kind"].isin(HEADLINE_KINDS)]
     small = operational[~operational["in_scope"]]
-    base = scope[~scope["what_if"]]
     frames = {}
     for level in levels:
         names = pd.Index(sorted(operational[level].unique()), name=level)
-        figures = area_figures(scope, [level], rules).reindex(names)
+        figures = area_figures(headline, [level], rules).reindex(names)
+        figures = figures.drop(columns="rooftop_kwp_to_close_gap")
+        _what_if(figures, headline, level, names, rules, "local_share_production", "added_change")
+        roofs = rooftops.groupby(level)
+        figures["rooftop_installations"] = roofs.size().reindex(names).fillna(0).astype(int)
+        for column in ("production", "local_production"):
+            figures[f"rooftop_{column}_mwh"] = (
+                (roofs[f"{column}_kwh"].sum() / 1000).reindex(names).fillna(0.0)
+            )
+        figures["rooftop_capacity_mw"] = (roofs["capacity_kw"].sum() / 1000).reindex(names)
+        figures["rooftop_capacity_mw"] = figures["rooftop_capacity_mw"].fillna(0.0)
+        incl = area_figures(scope, [level], rules).reindex(names)
+        for column, name in INCL_ROOFTOPS.items():
+            figures[name] = incl[column]
+        _what_if(
+            figures,
+            scope,
+            level,
+            names,
+            rules,
+            "local_share_production_incl_rooftops",
+            "added_change_incl_rooftops",
+        )
+        base = scope[~scope["what_if"]]
         without = area_figures(base, [level], rules).reindex(names)
-        figures["local_share_production_without_added_frac"] = without[
-            "local_share_production_frac"
-        ]
         figures["rooftop_kwp_to_close_gap_without_added"] = without["rooftop_kwp_to_close_gap"]
         figures["added_installations"] = (
             scope[scope["what_if"]].groupby(level).size().reindex(names).fillna(0).astype(int)
-        )
-        figures["added_change_pp"] = 100 * (
-            figures["local_share_production_frac"].fillna(0.0)
-            - figures["local_share_production_without_added_frac"].fillna(0.0)
         )
         sm = small.groupby(level)
         figures["small_installations"] = sm.size().reindex(names).fillna(0).astype(int)
@@ -330,8 +382,10 @@ def _areas(operational: pd.DataFrame, levels: list[str], rules: OwnershipRules) 
             (sm["local_production_kwh"].sum() / 1000).reindex(names).fillna(0.0)
         )
         figures["installations"] = figures["installations"].fillna(0).astype(int)
-        figures["target_met"] = figures["target_met"].fillna(False).astype(bool)
+        for met in ("target_met", "target_met_incl_rooftops"):
+            figures[met] = figures[met].fillna(False).astype(bool)
         sums = ["production_mwh", "local_production_mwh", "capacity_mw", "local_capacity_mw"]
+        sums += [INCL_ROOFTOPS[c] for c in sums]
         figures[sums] = figures[sums].fillna(0.0)
         codes = operational.groupby(level)["municipality_code"].first().reindex(names)
         figures.insert(0, "code", codes if level == "municipality" else "")
@@ -339,8 +393,27 @@ def _areas(operational: pd.DataFrame, levels: list[str], rules: OwnershipRules) 
     return _stack(frames)
 
 
+def _what_if(
+    figures: pd.DataFrame,
+    counted: pd.DataFrame,
+    level: str,
+    names: pd.Index,
+    rules: OwnershipRules,
+    share: str,
+    change: str,
+) -> None:
+    """Add ``<share>_without_added_frac`` (the share of ``counted`` without the what-if
+    installations) and ``<change>_pp``, the signed change the added ones make, in
+    percentage points (0 where they are outside what ``counted`` holds)."""
+    without = area_figures(counted[~counted["what_if"]], [level], rules).reindex(names)
+    figures[f"{share}_without_added_frac"] = without["local_share_production_frac"]
+    figures[f"{change}_pp"] = 100 * (
+        figures[f"{share}_frac"].fillna(0.0) - without["local_share_production_frac"].fillna(0.0)
+    )
+
+
 def _kinds(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> pd.DataFrame:
-    monitor = scope[scope["kind"].isin(["wind", "solar_ground"])]
+    monitor = scope[scope["kind"].isin(HEADLINE_KINDS)]
     frames = {}
     for level in levels:
         parts = [area_figures(scope, [level, "kind"], rules).reset_index("kind")]
@@ -376,10 +449,42 @@ def _level_key(column: pd.Series) -> pd.Series:
 
 
 def _progress(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> pd.DataFrame:
+    """The share per year and in 2030: the headline's (:data:`HEADLINE_KINDS`), and beside
+    it the share with rooftops, over the same years (from the first commissioning year of
+    any installation in scope)."""
+    year = scope["commissioning_year"]
+    known = year[(scope["status"] == "operational") & year.notna() & ~scope["what_if"]]
+    first_yr = int(known.min()) if len(known) else rules.now_yr
+    keys = ["level", "area", "year", "basis"]
+    incl = _progress_of(scope, levels, rules, first_yr)
+    head = _progress_of(scope[scope["kind"].isin(HEADLINE_KINDS)], levels, rules, first_yr)
+    out = head.merge(
+        incl[[*keys, "production_mwh", "local_share_production_frac", "target_met"]].rename(
+            columns={
+                "production_mwh": "production_incl_rooftops_mwh",
+                "local_share_production_frac": "local_share_production_incl_rooftops_frac",
+                "target_met": "target_met_incl_rooftops",
+            }
+        ),
+        on=keys,
+        how="right",
+    )
+    filled = {"installations": 0, "production_mwh": 0.0, "local_production_mwh": 0.0}
+    out = out.fillna(filled)
+    out["installations"] = out["installations"].astype(int)
+    out["target_met"] = out["target_met"].astype("boolean").fillna(False).astype(bool)
+    return out
+
+
+def _progress_of(
+    scope: pd.DataFrame, levels: list[str], rules: OwnershipRules, first_yr: int
+) -> pd.DataFrame:
+    columns = ["level", "area", "year", "basis", "installations", "production_mwh"]
+    columns += ["local_production_mwh", "local_share_production_frac", "target_met"]
+    if scope.empty:
+        return pd.DataFrame(columns=columns)
     year = scope["commissioning_year"]
     operational = scope["status"] == "operational"
-    known = year[operational & year.notna() & ~scope["what_if"]]
-    first_yr = int(known.min()) if len(known) else rules.now_yr
     snapshots: list[tuple[int, str, pd.Series]] = []
     for yr in range(min(first_yr, rules.now_yr), rules.now_yr + 1):
         present = operational & (year.isna() | (year <= yr))
@@ -392,9 +497,7 @@ def _progress(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> 
     amounts = {
         "installations": present,
         "production_mwh": present * scope["production_kwh"].to_numpy()[:, None] / 1000,
-        "local_production_mwh": present
-        * scope["local_production_kwh"].to_numpy()[:, None]
-        / 1000,
+        "local_production_mwh": present * scope["local_production_kwh"].to_numpy()[:, None] / 1000,
     }
     parts = []
     for level in levels:
@@ -412,125 +515,4 @@ def _progress(scope: pd.DataFrame, levels: list[str], rules: OwnershipRules) -> 
     out.insert(3, "basis", [snapshots[i][1] for i in out["snapshot"]])
     out["installations"] = out["installations"].round().astype(int)
     out = derive_figures(out.drop(columns="snapshot"), rules)
-    columns = ["level", "area", "year", "basis", "installations", "production_mwh"]
-    columns += ["local_production_mwh", "local_share_production_frac", "target_met"]
     return out[columns].reset_index(drop=True)
-
-
-def _messages(
-    register: pd.DataFrame,
-    inst: pd.DataFrame,
-    areas: pd.DataFrame,
-    rules: OwnershipRules,
-    coded: bool,
-    regions_source: str,
-) -> list[str]:
-    msgs: list[str] = [
-        Message(
-            f"Local owners counted: {LOCAL_RULES[rules.rule]} (rule '{rules.rule}'); owner "
-            f"types counted as local: {', '.join(sorted(rules.local))}.",
-            "ownership_local_rule",
-            rule=rules.rule,
-            owner_types=sorted(rules.local),
-        ),
-        Message(
-            f"Target {rules.target_frac:.0%} of production of wind and solar above "
-            f"{rules.scope_above_kw:g} kW; only operational installations count today.",
-            "ownership_target",
-            target_frac=rules.target_frac,
-            scope_kw=rules.scope_above_kw,
-        ),
-        Message(f"Regions: {regions_source}.", "ownership_regions", source=regions_source),
-    ]
-    if "code_note" in register.columns:
-        msgs += sorted({str(n) for n in register["code_note"] if n})
-    small = inst[~inst["in_scope"] & (inst["status"] == "operational")]
-    if len(small):
-        msgs.append(
-            Message(
-                f"{len(small)} installation(s) of {rules.scope_above_kw:g} kW or less "
-                f"({small['capacity_kw'].sum():,.1f} kW) are outside the target's scope and "
-                "reported separately (small_... columns).",
-                "ownership_small_outside_scope",
-                count=len(small),
-                scope_kw=rules.scope_above_kw,
-                capacity_kw=float(small["capacity_kw"].sum()),
-            )
-        )
-    msgs += _dating_messages(inst)
-    if rules.target_frac >= 1:
-        msgs.append(
-            Message(
-                "With a target of 100%, adding local production never closes a gap while any "
-                "non-local production remains: additional_local_mwh and "
-                "rooftop_kwp_to_close_gap are infinite (null in JSON) wherever the target is "
-                "not met.",
-                "ownership_target_full",
-            )
-        )
-    msgs.append(
-        Message(
-            f"rooftop_kwp_to_close_gap assumes new, fully local rooftops yielding "
-            f"{rules.specific_yield_kwh_per_kwp:,.0f} kWh/kWp/yr (an estimate).",
-            "ownership_rooftop_yield",
-            specific_yield=rules.specific_yield_kwh_per_kwp,
-        )
-    )
-    added = inst[inst["what_if"]]
-    if len(added):
-        rows = areas[(areas["level"] == "municipality") & (areas["added_installations"] > 0)]
-        for _, row in rows.iterrows():
-            msgs.append(
-                Message(
-                    f"What-if: {row['added_installations']} added rooftop(s) change the local "
-                    f"share of {row['area']} from "
-                    f"{row['local_share_production_without_added_frac']:.2%} "
-                    f"to {row['local_share_production_frac']:.2%} "
-                    f"({row['added_change_pp']:+.3f} percentage points).",
-                    "ownership_what_if",
-                    count=int(row["added_installations"]),
-                    area=str(row["area"]),
-                    without_frac=float(row["local_share_production_without_added_frac"]),
-                    with_frac=float(row["local_share_production_frac"]),
-                    change_pp=float(row["added_change_pp"]),
-                )
-            )
-    return msgs
-
-
-def _dating_messages(inst: pd.DataFrame) -> list[str]:
-    """Operational installations without a year; the pipeline's permitted and planned."""
-    msgs: list[str] = []
-    in_scope = inst[inst["in_scope"]]
-    undated = in_scope[
-        (in_scope["status"] == "operational")
-        & in_scope["commissioning_year"].isna()
-        & ~in_scope["what_if"]
-    ]
-    if len(undated) and len(undated) < len(in_scope):
-        msgs.append(
-            Message(
-                f"Assumption: {len(undated)} operational installation(s) without "
-                "commissioning_year are counted in every year of the history.",
-                "ownership_undated_counted",
-                count=len(undated),
-            )
-        )
-    pipeline = in_scope[in_scope["status"] != "operational"]
-    if len(pipeline):
-        undated_pipe = int(pipeline["commissioning_year"].isna().sum())
-        late = int((pipeline["commissioning_year"] > TARGET_YEAR).sum())
-        msgs.append(
-            Message(
-                f"Pipeline: {len(pipeline)} permitted or planned installation(s) in scope; "
-                f"{undated_pipe} without a year are assumed built by {TARGET_YEAR}, {late} "
-                f"expected after {TARGET_YEAR} are left out of the {TARGET_YEAR} figures "
-                "(an estimate: not every planned project is built).",
-                "ownership_pipeline",
-                count=len(pipeline),
-                undated=undated_pipe,
-                late=late,
-                target_year=TARGET_YEAR,
-            )
-        )
-    return msgs

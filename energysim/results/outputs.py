@@ -28,8 +28,9 @@ nothing else (a user's file, or a folder such as the output folder itself, is ne
 replaced), so a new output file must be added here."""
 
 
-KEEP_DIR = "design"
-"""The subfolder of ``energysim design``, kept when the run is written again."""
+KEEP_DIRS = ("design", "routes")
+"""The subfolders of ``energysim design`` and ``energysim routes``, kept when the run is
+written again."""
 
 
 def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> Path:
@@ -60,9 +61,10 @@ def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> P
     final = Path(out_dir) / name
 
     def write(folder: Path) -> None:
-        # a design written earlier (energysim design) lives inside: keep it
-        if (final / KEEP_DIR).is_dir():
-            shutil.copytree(final / KEEP_DIR, folder / KEEP_DIR)
+        # a design or routes written earlier (energysim design, routes) live inside: keep them
+        for kept in KEEP_DIRS:
+            if (final / kept).is_dir():
+                shutil.copytree(final / kept, folder / kept)
         write_json(folder / "summary.json", summary(result))
         write_csv(folder / "participants.csv", participants_table(result), dialect=csv_dialect)
         # no dictionary encoding: a year of 15-minute floats repeats few values, so
@@ -73,4 +75,4 @@ def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> P
         write_csv(folder / "cashflows.csv", result.accounts.cashflows, dialect=csv_dialect)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
-    return publish_atomically(final, write, owned=(*OUTPUT_FILES, KEEP_DIR))
+    return publish_atomically(final, write, owned=(*OUTPUT_FILES, *KEEP_DIRS))
