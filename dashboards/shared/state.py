@@ -25,6 +25,7 @@ from energysim.config.scenario import (
     scenario_to_toml,
 )
 from energysim.core.errors import EnergysimError, ScenarioError
+from energysim.core.textfile import parse_toml
 from energysim.inputs.preflight import resolve
 from energysim.results.tables import participants_table, summary, timeseries_table
 from energysim.results.warnings import result_warnings
@@ -66,11 +67,10 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     the server is refused (:mod:`dashboards.shared.upload_files`).
     """
     try:
-        parsed = tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{name}: not a text file in UTF-8; expected a TOML scenario") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
+    parsed = parse_toml(text, name, ScenarioError)
     refuse_server_files(parsed, name, SCENARIO_DIR)
     return parsed, Source(name, "upload", SCENARIO_DIR)
 
