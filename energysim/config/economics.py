@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
 from energysim.config.limits import bounds
@@ -64,7 +64,7 @@ class Tariffs(Model):
     ) = Field(
         default=None,
         description="Monthly feed-in fee incl. VAT by band of 250 kWh/yr fed in "
-        "(band k: 250k-250(k+1)).",
+        "(band k: 250k-250(k+1)); an empty list is none (no monthly fee).",
     )
     large_network_fixed_excl_vat_eur_per_yr: Annotated[
         float | None, bounds("tariffs.large_network_fixed_excl_vat_eur_per_yr")
@@ -83,6 +83,12 @@ class Tariffs(Model):
         description="Dynamic contract: bare supply price excl. VAT per interval or hour of the "
         "year (column supply_price_excl_vat_eur_per_kwh); replaces the flat price.",
     )
+
+    @field_validator("feed_in_cost_bands_incl_vat_eur_per_month")
+    @classmethod
+    def _no_bands_is_none(cls, value: list[float] | None) -> list[float] | None:
+        """No bands and no field mean the same: no monthly fee (kept as none, one form)."""
+        return value or None
 
     @model_validator(mode="before")
     @classmethod
