@@ -291,7 +291,7 @@ def _near(old: Any) -> st.SearchStrategy[Any]:
     if isinstance(old, bool):
         return st.sampled_from([True, False, 1, "yes"])
     if isinstance(old, int | float):
-        top = 3 * abs(old) + 1
+        top = 3 * abs(old) + 1 if math.isfinite(old) else 1.0  # an earlier edit: inf, nan
         return st.one_of(
             st.sampled_from([old, 0, 1, -old, str(old), True, math.inf, math.nan]),
             st.integers(0, int(top)),
