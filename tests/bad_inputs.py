@@ -784,3 +784,11 @@ def _deep_toml_parsed(folder: Path) -> Path:
     path = write_scenario(folder, minimal())  # tomllib reads it; energysim refuses it
     path.write_text(path.read_text() + "deep = " + "[" * 33 + "]" * 33 + "\n")
     return path
+
+# A timestamp with a year before 1 (found by the fuzzing of tests/test_fuzz_inputs.py):
+# pandas reads it, and naming it in the message raised NotImplementedError.
+csv_case(
+    "year-before-1",
+    "generation.csv: column 'time': gap after -2026-01-01T",
+    lambda lines: lines.__setitem__(10, "-" + lines[10]),
+)

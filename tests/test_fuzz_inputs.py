@@ -330,6 +330,30 @@ def edited_csv(draw: st.DrawFn, valid: bytes) -> bytes:
     return "\n".join(lines).encode()
 
 
+class Folder(dict[str, bytes]):
+    """A fuzzed folder's files, shown by what differs from the valid files (a failing
+    example of a 270 kB measured CSV would otherwise print whole)."""
+
+    kind = ""
+    BASES = {"scenario.toml": MINIMAL_TOML, "generation.csv": MEASURED_CSV}
+
+    def __repr__(self) -> str:
+        shown = []
+        for name, content in self.items():
+            base = self.BASES[name]
+            at = next(
+                (i for i, (a, b) in enumerate(zip(content, base, strict=False)) if a != b), None
+            )
+            if at is None and len(content) == len(base):
+                shown.append(f"{name}: valid")
+                continue
+            at = min(len(content), len(base)) if at is None else at
+            shown.append(
+                f"{name}: {len(content)} bytes, from byte {at}: {content[at : at + 120]!r}"
+            )
+        return f"Folder({self.kind}; {'; '.join(shown)})"
+
+
 @st.composite
 def scenario_folders(draw: st.DrawFn) -> tuple[str, dict[str, bytes]]:
     """What is fuzzed, and the files of a scenario folder: ``scenario.toml`` and what it
@@ -353,7 +377,9 @@ def scenario_folders(draw: st.DrawFn) -> tuple[str, dict[str, bytes]]:
             files["scenario.toml"] = tomli_w.dumps(_drop_none(data)).encode()
         except (TypeError, ValueError):  # not representable as TOML: the base itself
             pass
-    return kind, files
+    folder = Folder(files)
+    folder.kind = kind
+    return kind, folder
 
 
 def _finite_json(text: str) -> Any:

@@ -65,7 +65,10 @@ def read_csv_text(
 
 
 def _fmt_ts(ts: pd.Timestamp) -> str:
-    return ts.isoformat()
+    try:
+        return ts.isoformat()
+    except (NotImplementedError, ValueError, OverflowError):  # a year before 1 (-2026)
+        return f"{ts.year}-{ts.month:02d}-{ts.day:02d}T{ts.hour:02d}:{ts.minute:02d}"
 
 
 def read_timeseries_csv(
