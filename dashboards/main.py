@@ -25,8 +25,10 @@ from dashboards.portfolio.state import results_dir
 from dashboards.results import view as results
 from dashboards.routes import view as routes
 from dashboards.scenario import view as scenario
+from dashboards.shared import formatting as fmt
 from dashboards.shared import i18n, session, state
 from dashboards.shared.i18n import t
+from dashboards.shared.upload_files import MAX_SCENARIO_BYTES, MB
 
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
@@ -56,7 +58,9 @@ def sidebar() -> str:
         type=["toml"],
         key=session.upload_key(),
         on_change=session.take_upload,
-        help=t("nav.upload_help"),
+        help=t("nav.upload_help")
+        + " "
+        + t("upload.limit_help", limit=fmt.number(MAX_SCENARIO_BYTES / MB)),
     )
     return str(chosen)
 

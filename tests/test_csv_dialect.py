@@ -4,6 +4,7 @@ the library and the command line reads back to the same numbers as the standard 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,13 @@ import pytest
 
 from energysim.batch.runner import read_batch_summary, write_summary
 from energysim.cli.main import main
-from energysim.core.csv_dialect import csv_bytes, csv_text, read_csv_file, sniff_dialect
+from energysim.core.csv_dialect import (
+    csv_bytes,
+    csv_text,
+    read_csv_file,
+    read_number,
+    sniff_dialect,
+)
 from energysim.core.errors import DataError
 from tests.helpers import minimal, write_scenario
 
@@ -133,3 +140,51 @@ def test_cli_refuses_an_unknown_dialect(tmp_path: Path, capsys) -> None:
         main(["run", str(path), "--csv-dialect", "excel"])
     assert exit_.value.code == 2
     assert "--csv-dialect" in capsys.readouterr().err
+
+
+# read_number: the forms of energysim.core.csv_dialect's table, accepted and refused
+@pytest.mark.parametrize(
+    ("dialect", "text", "number"),
+    [
+        ("standard", "3000", 3000.0),
+        ("standard", "1250.5", 1250.5),
+        ("standard", "0.125", 0.125),
+        ("standard", ".5", 0.5),
+        ("standard", "-2", -2.0),
+        ("standard", "1e6", 1e6),
+        ("nl", "3000", 3000.0),
+        ("nl", "1250,5", 1250.5),
+        ("nl", "1,250", 1.25),
+        ("nl", "3.000", 3000.0),
+        ("nl", "1.250.000", 1_250_000.0),
+        ("nl", "1.250,5", 1250.5),
+        ("nl", "-0,5", -0.5),
+    ],
+)
+def test_read_number_accepts_what_the_dialect_makes_unambiguous(
+    dialect: str, text: str, number: float
+) -> None:
+    assert read_number(text, dialect) == number
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text", "says"),
+    [
+        ("standard", "3.000", "3.000 is 3 with a decimal point, 3,000 with a thousands"),
+        ("standard", "12.500", "write 12.5 or 12500"),
+        ("standard", "1.250.000", "write 1250000"),
+        ("standard", "1,250", "1,250 is 1.25 with a decimal comma, 1250 with a thousands"),
+        ("standard", "1,5", "a decimal comma: write 1.5"),
+        ("standard", "1 000", "no thousands separators"),
+        ("nl", "12.5", "a decimal comma and points only between groups of three digits"),
+        ("nl", "0.125", "a decimal comma"),
+        ("nl", "3.00", "points only between groups of three digits"),
+        ("nl", "1,250.5", "points only between groups of three digits"),
+        ("nl", "1 000", "a decimal comma"),
+    ],
+)
+def test_read_number_refuses_what_the_dialect_leaves_in_doubt(
+    dialect: str, text: str, says: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        read_number(text, dialect)

@@ -482,7 +482,7 @@ INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (an
     ),
     "eighty.toml": (
         replaced("dwellings = 80", 'dwellings = "eighty"'),
-        "valid integer",
+        "expected a whole number, found 'eighty' (a text)",
         "buildings[0].dwellings",
     ),
     "year1999.toml": (replaced("year = 2027", "year = 1999"), "found 1999", "year"),

@@ -542,6 +542,34 @@ def test_bad_files_and_refused_values_say_so_at_the_top_without_a_traceback(
     assert RUNS not in page.main_text()
 
 
+def test_uploads_above_the_limits_are_refused_in_dutch(
+    browser: Page, folders: dict[str, Path]
+) -> None:
+    """A scenario too large to run quickly, and a file above its kind's size limit: a
+    Dutch message at the top, the scenario kept (screenshots upload-too-*)."""
+    good = (SCENARIOS / "rotterdam-galerijflat.toml").read_text(encoding="utf-8")
+    slow = good.replace("dwellings = 80", "dwellings = 8000").encode()
+    huge = good.encode() + b"# " + b"x" * 1_100_000 + b"\n"
+    files = {
+        "groot.toml": (slow, "groot.toml is te groot om in het dashboard vlot door te rekenen"),
+        "enorm.toml": (huge, "het dashboard neemt een bestand van dit soort aan tot 1 MB"),
+    }
+    page = browser
+    page.open()
+    page.choose(T("nav.example"), "rotterdam-galerijflat")
+    page.until(lambda: RUNS in page.main_text())
+    for name, (content, message) in files.items():
+        page.upload(write(folders["files"], name, content))
+        errors = page.until(lambda: page.alerts("error"), f"{name}: no error shown")
+        assert message in errors[0].text and T("session.upload_refused", message="") in (
+            errors[0].text + " "
+        )
+        assert page.in_first_screen(errors[0])
+        assert "Traceback" not in page.text()
+        page.shot(f"upload-too-{'slow' if name == 'groot.toml' else 'large'}")
+    assert page.number(T("form.dwellings")) == "80"  # the example stays
+
+
 def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     page = browser
     page.open()

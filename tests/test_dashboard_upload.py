@@ -19,10 +19,17 @@ import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from dashboards.shared import i18n, state
+from dashboards.shared.upload_files import (
+    MAX_SCENARIO_BYTES,
+    MAX_SUMMARY_BYTES,
+    MAX_TABLE_BYTES,
+    refuse_large_file,
+)
 from energysim.batch.sweep import set_path
 from energysim.config.data_files import path_fields
 from energysim.config.scenario import Scenario
-from energysim.core.errors import ScenarioError
+from energysim.core.errors import EnergysimError, ScenarioError
+from tests.helpers import minimal
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -210,3 +217,70 @@ def test_the_upload_is_refused_on_the_page_and_the_scenario_stays(secret: Path) 
     shown = " ".join(str(e.value) for e in at.error)
     assert "evil.toml" in shown and "'generation_csv'" in shown and SECRET not in shown
     assert i18n.text("nl", "session.upload_refused", message="").strip(". ") in shown
+
+
+# --------------------------------------------------------------------------- upload limits
+def test_streamlit_refuses_nothing_a_limit_of_ours_would_not_say_in_dutch() -> None:
+    config = tomllib.loads((REPO / "dashboards" / ".streamlit" / "config.toml").read_text())
+    hard_mb = config["server"]["maxUploadSize"]
+    assert hard_mb < 200  # not Streamlit's default
+    ours = (MAX_SCENARIO_BYTES, MAX_TABLE_BYTES, MAX_SUMMARY_BYTES)
+    assert all(limit <= hard_mb * 1024 * 1024 for limit in ours)
+
+
+def test_a_scenario_file_above_its_limit_is_refused_in_dutch() -> None:
+    data = toml_bytes(good()) + b"# " + b"x" * MAX_SCENARIO_BYTES + b"\n"
+    with pytest.raises(EnergysimError) as info:
+        state.parse_upload(data, "groot.toml")
+    size = f"{len(data) / 1_000_000:.1f}".replace(".", ",")  # 1,0: a decimal comma in Dutch
+    assert str(info.value) == (
+        f"groot.toml is {size} MB; het dashboard neemt een bestand van dit soort aan tot "
+        "1 MB: reken grotere bestanden door met de opdrachtregel (energysim)"
+    )
+
+
+def test_a_register_above_its_limit_is_refused_before_it_is_saved() -> None:
+    with pytest.raises(EnergysimError) as info:
+        refuse_large_file(MAX_TABLE_BYTES + 1, "register.csv", MAX_TABLE_BYTES)
+    assert str(info.value).startswith("register.csv is 5,0 MB; het dashboard neemt")
+    refuse_large_file(MAX_TABLE_BYTES, "register.csv", MAX_TABLE_BYTES)  # at the limit
+
+
+@pytest.mark.parametrize(
+    ("dwellings", "step_min", "refused_too"),
+    [(2_000, 15, False), (2_001, 15, True), (8_000, 60, False), (8_000, 15, True)],
+)
+def test_a_scenario_too_large_to_run_quickly_is_refused(
+    dwellings: int, step_min: int, refused_too: bool
+) -> None:
+    data = minimal(time_step_min=step_min)
+    building = data["buildings"][0]
+    building.update(dwellings=dwellings, tenants={"participating": 1})
+    del building["members"]
+    if not refused_too:
+        state.parse_upload(toml_bytes(data), "complex.toml")
+        return
+    message = refused(data, "complex.toml")
+    limit = "2.000" if step_min == 15 else "8.000"
+    assert message == (
+        f"complex.toml is te groot om in het dashboard vlot door te rekenen: "
+        f"{dwellings:,} huishoudens in stappen van {step_min} minuten, en het dashboard rekent "
+        f"bij die stap tot {limit} huishoudens (een berekening van enkele seconden). Reken dit "
+        "scenario door met de opdrachtregel: energysim run complex.toml"
+    ).replace(",", ".", 1)
+
+
+def test_the_page_says_the_limit_and_refuses_a_slow_scenario_in_dutch() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    uploader = at.sidebar.file_uploader[0]
+    assert "Ten hoogste 1 MB." in uploader.help
+    before = at.session_state["scenario"]
+    data = good()
+    data["buildings"][0]["dwellings"] = 8_000
+    uploader.upload("groot.toml", toml_bytes(data), "application/toml").run()
+    assert not at.exception
+    assert at.session_state["scenario"] == before
+    shown = " ".join(str(e.value) for e in at.error)
+    assert "groot.toml is te groot om in het dashboard vlot door te rekenen" in shown
+    assert "energysim run groot.toml" in shown and "Het scenario is niet veranderd." in shown

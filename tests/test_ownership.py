@@ -13,6 +13,7 @@ import pytest
 
 from energysim.cli.main import main
 from energysim.core.errors import DataError, EnergysimError
+from energysim.ownership.regions import load_region_table
 from energysim.ownership.register import read_register
 from energysim.ownership.report import FILES, format_report, write_report
 from energysim.ownership.rules import (
@@ -36,11 +37,11 @@ FULL = (
 # B: solar 4,000 kW, 3,600,000 kWh measured, all non-local
 # C: solar 1,000 kW, 900,000 kWh, corporation 0.6 + municipality 0.4 -> 360,000 local, 400 kW
 ROWS = [
-    "A,Noord,wind,2000,,3000,Coop,resident_cooperative,0.5",
-    "A,Noord,wind,2000,,3000,Fund,non_local_investor,0.5",
-    "B,Noord,solar,4000,3600000,,Fund,non_local_investor,1",
-    "C,Zuid,solar,1000,900000,,Woonco,housing_corporation,0.6",
-    "C,Zuid,solar,1000,900000,,Gemeente,municipality,0.4",
+    "A,Delft,wind,2000,,3000,Coop,resident_cooperative,0.5",
+    "A,Delft,wind,2000,,3000,Fund,non_local_investor,0.5",
+    "B,Delft,solar,4000,3600000,,Fund,non_local_investor,1",
+    "C,Utrecht,solar,1000,900000,,Woonco,housing_corporation,0.6",
+    "C,Utrecht,solar,1000,900000,,Gemeente,municipality,0.4",
 ]
 REPO = Path(__file__).resolve().parents[1]
 NOW = 2026
@@ -78,12 +79,12 @@ def test_shares_by_production_and_capacity_differ(tmp_path: Path) -> None:
     # fully local rooftops at 900 kWh/kWp: 3,780,000 / 900 = 4,200 kWp
     assert total.rooftop_kwp_to_close_gap == pytest.approx(4200.0)
     assert not total.target_met
-    # per municipality: Noord 3,000 / 9,600 = 0.3125; Zuid 360 / 900 = 0.40
+    # per municipality: Delft 3,000 / 9,600 = 0.3125; Utrecht 360 / 900 = 0.40
     m = report.municipalities
-    assert m.loc["Noord", "local_share_production_frac"] == pytest.approx(0.3125)
-    assert m.loc["Zuid", "local_share_production_frac"] == pytest.approx(0.40)
-    # Zuid needs (0.5 * 900 - 360) / 0.5 = 180 MWh -> 200 kWp
-    assert m.loc["Zuid", "rooftop_kwp_to_close_gap"] == pytest.approx(200.0)
+    assert m.loc["Delft", "local_share_production_frac"] == pytest.approx(0.3125)
+    assert m.loc["Utrecht", "local_share_production_frac"] == pytest.approx(0.40)
+    # Utrecht needs (0.5 * 900 - 360) / 0.5 = 180 MWh -> 200 kWp
+    assert m.loc["Utrecht", "rooftop_kwp_to_close_gap"] == pytest.approx(200.0)
     # the installation that carries the local production comes first: A (3,000,000 kWh)
     assert report.installations.index[0] == "A"
     assert report.installations.loc["A", "carries_local_frac"] == pytest.approx(3000 / 3360)
@@ -93,7 +94,7 @@ def test_closing_the_gap_with_the_computed_rooftops_meets_the_target(tmp_path: P
     register = read_register(write_register(tmp_path))
     kwp = ownership_report(register, OwnershipRules(now_yr=NOW)).total.rooftop_kwp_to_close_gap
     rows = installation_rows(
-        "NEW", "Noord", "solar", kwp, kwp * 900.0, [("Coop", "resident_cooperative", 1.0)]
+        "NEW", "Delft", "solar", kwp, kwp * 900.0, [("Coop", "resident_cooperative", 1.0)]
     )
     after = ownership_report(add_installations(register, rows), OwnershipRules(now_yr=NOW)).total
     # rooftops close the gap of the share with rooftops, the figure beside the headline;
@@ -127,11 +128,11 @@ def test_local_share_of_one_installation() -> None:
 
 # --------------------------------------------------------------------------- rule 1: scope
 SCOPE_ROWS = [
-    "BIG,Noord,solar,1000,900000,,Fund,non_local_investor,1",
-    "P10,Noord,solar,10,9000,,Coop,resident_cooperative,1",
-    "P12,Noord,solar,12,10800,,Coop,resident_cooperative,1",
-    "P15,Noord,solar,15,13500,,Coop,resident_cooperative,1",
-    "P16,Noord,solar,15.5,13950,,Coop,resident_cooperative,1",
+    "BIG,Delft,solar,1000,900000,,Fund,non_local_investor,1",
+    "P10,Delft,solar,10,9000,,Coop,resident_cooperative,1",
+    "P12,Delft,solar,12,10800,,Coop,resident_cooperative,1",
+    "P15,Delft,solar,15,13500,,Coop,resident_cooperative,1",
+    "P16,Delft,solar,15.5,13950,,Coop,resident_cooperative,1",
 ]
 
 
@@ -164,17 +165,17 @@ def test_scope_threshold_is_an_option(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- rule 2: who is local
 RULE_ROWS = [
     # farmer's turbine: 2,000 kW x 2,500 h = 5,000,000 kWh, one local party
-    "FARM,Noord,wind,2000,,2500,Boer,local_business,1",
+    "FARM,Delft,wind,2000,,2500,Boer,local_business,1",
     # cooperative half of 900,000 kWh -> 450,000
-    "COOP,Noord,solar,1000,900000,,Coop,resident_cooperative,0.5",
-    "COOP,Noord,solar,1000,900000,,Fund,non_local_investor,0.5",
+    "COOP,Delft,solar,1000,900000,,Coop,resident_cooperative,0.5",
+    "COOP,Delft,solar,1000,900000,,Fund,non_local_investor,0.5",
     # crowdfunding with local priority 40% of 450,000 -> 180,000
-    "CROWD,Noord,solar,500,450000,,Crowd,local_crowdfunding,0.4",
-    "CROWD,Noord,solar,500,450000,,Fund,non_local_investor,0.6",
+    "CROWD,Delft,solar,500,450000,,Crowd,local_crowdfunding,0.4",
+    "CROWD,Delft,solar,500,450000,,Fund,non_local_investor,0.6",
     # one citizen's 100 kW barn roof: 90,000 kWh
-    "CITIZEN,Noord,solar,100,90000,,Jan,resident,1",
+    "CITIZEN,Delft,solar,100,90000,,Jan,resident,1",
     # the municipality's 200 kW: 180,000 kWh
-    "GEM,Noord,solar,200,180000,,Gemeente,municipality,1",
+    "GEM,Delft,solar,200,180000,,Gemeente,municipality,1",
 ]
 # total production 5,000,000 + 900,000 + 450,000 + 90,000 + 180,000 = 6,620,000 kWh
 
@@ -255,9 +256,17 @@ def test_header_only_register_is_an_error(tmp_path: Path, capsys) -> None:
 def test_a_municipality_called_total_is_not_the_total(tmp_path: Path) -> None:
     rows = [
         "T1,total,solar,100,90000,,Coop,resident_cooperative,1",
-        "Z1,Zuid,solar,100,90000,,Fund,non_local_investor,1",
+        "Z1,Utrecht,solar,100,90000,,Fund,non_local_investor,1",
     ]
-    report = report_of(tmp_path, rows)
+    # names are matched against the region table: a user's table may hold a "total"
+    table = tmp_path / "regions.csv"
+    table.write_text(
+        "municipality_code,municipality,province_code,province,res_region\n"
+        "GM9998,total,PV26,Utrecht,U16\nGM9999,Utrecht,PV26,Utrecht,U16\n",
+        encoding="utf-8",
+    )
+    register = read_register(write_register(tmp_path, rows), load_region_table(table))
+    report = ownership_report(register, OwnershipRules(now_yr=NOW))
     assert report.municipalities.loc["total", "local_share_production_frac"] == 1.0
     assert report.total.local_share_production_frac == 0.5  # 90,000 of 180,000
     write_report(report, tmp_path / "o")
@@ -396,14 +405,14 @@ def test_without_codes_only_municipalities_and_total(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- rule 5: kinds
 KIND_ROWS = [
     # wind 2,000 kW x 3,000 h = 6,000,000 kWh, half cooperative -> 3,000,000 local
-    "W,,Noord,wind,,2000,,3000,,,Coop,resident_cooperative,0.5",
-    "W,,Noord,wind,,2000,,3000,,,Fund,non_local_investor,0.5",
+    "W,,Delft,wind,,2000,,3000,,,Coop,resident_cooperative,0.5",
+    "W,,Delft,wind,,2000,,3000,,,Fund,non_local_investor,0.5",
     # ground-mounted solar 900,000 kWh, water board -> all local
-    "G,,Noord,solar,ground,1000,900000,,,,Waterschap,water_board,1",
+    "G,,Delft,solar,ground,1000,900000,,,,Waterschap,water_board,1",
     # rooftop solar 340,000 kWh, non-local
-    "R,,Noord,solar,rooftop,400,340000,,,,Fund,non_local_investor,1",
+    "R,,Delft,solar,rooftop,400,340000,,,,Fund,non_local_investor,1",
     # solar without mounting 85,000 kWh, cooperative
-    "U,,Noord,solar,,100,85000,,,,Coop,resident_cooperative,1",
+    "U,,Delft,solar,,100,85000,,,,Coop,resident_cooperative,1",
 ]
 
 
@@ -434,14 +443,14 @@ def test_wind_ground_and_rooftop_solar_separately(tmp_path: Path) -> None:
 
 HEADLINE_ROWS = [
     # wind 2,000 kW x 3,000 h = 6,000,000 kWh, half cooperative -> 3,000,000 local
-    "W,,Noord,wind,,2000,,3000,,,Coop,resident_cooperative,0.5",
-    "W,,Noord,wind,,2000,,3000,,,Fund,non_local_investor,0.5",
+    "W,,Delft,wind,,2000,,3000,,,Coop,resident_cooperative,0.5",
+    "W,,Delft,wind,,2000,,3000,,,Fund,non_local_investor,0.5",
     # ground-mounted solar 900,000 kWh, non-local
-    "G,,Noord,solar,ground,1000,900000,,,,Fund,non_local_investor,1",
+    "G,,Delft,solar,ground,1000,900000,,,,Fund,non_local_investor,1",
     # rooftop solar above 15 kW: 340,000 kWh, all cooperative
-    "R,,Noord,solar,rooftop,400,340000,,,,Coop,resident_cooperative,1",
+    "R,,Delft,solar,rooftop,400,340000,,,,Coop,resident_cooperative,1",
     # a 10 kW rooftop: outside the target's scope, reported as small
-    "S,,Noord,solar,rooftop,10,9000,,,,Coop,resident_cooperative,1",
+    "S,,Delft,solar,rooftop,10,9000,,,,Coop,resident_cooperative,1",
 ]
 
 
@@ -506,16 +515,16 @@ def test_the_headline_follows_the_monitors_scope_and_rooftops_stand_beside_it(
 
 # --------------------------------------------------------------------------- rule 6: progress
 PROGRESS_ROWS = [
-    "A,,Noord,solar,,1000,1000000,,2019,operational,Fund,non_local_investor,1",
-    "B,,Noord,solar,,500,500000,,2021,,Coop,resident_cooperative,1",
-    "C,,Noord,solar,,1000,1000000,,2024,operational,Coop,resident_cooperative,0.5",
-    "C,,Noord,solar,,1000,1000000,,2024,operational,Fund,non_local_investor,0.5",
-    "D,,Noord,solar,,200,200000,,,operational,Fund,non_local_investor,1",
-    "E,,Noord,solar,,1000,1000000,,2028,permitted,Coop,resident_cooperative,1",
-    "F,,Noord,solar,,2000,2000000,,2029,planned,Coop,resident_cooperative,0.5",
-    "F,,Noord,solar,,2000,2000000,,2029,planned,Fund,non_local_investor,0.5",
-    "G,,Noord,solar,,500,500000,,2032,planned,Coop,resident_cooperative,1",
-    "H,,Noord,solar,,100,100000,,,planned,Coop,resident_cooperative,1",
+    "A,,Delft,solar,,1000,1000000,,2019,operational,Fund,non_local_investor,1",
+    "B,,Delft,solar,,500,500000,,2021,,Coop,resident_cooperative,1",
+    "C,,Delft,solar,,1000,1000000,,2024,operational,Coop,resident_cooperative,0.5",
+    "C,,Delft,solar,,1000,1000000,,2024,operational,Fund,non_local_investor,0.5",
+    "D,,Delft,solar,,200,200000,,,operational,Fund,non_local_investor,1",
+    "E,,Delft,solar,,1000,1000000,,2028,permitted,Coop,resident_cooperative,1",
+    "F,,Delft,solar,,2000,2000000,,2029,planned,Coop,resident_cooperative,0.5",
+    "F,,Delft,solar,,2000,2000000,,2029,planned,Fund,non_local_investor,0.5",
+    "G,,Delft,solar,,500,500000,,2032,planned,Coop,resident_cooperative,1",
+    "H,,Delft,solar,,100,100000,,,planned,Coop,resident_cooperative,1",
 ]
 
 
@@ -543,7 +552,7 @@ def test_share_per_year_and_in_2030_with_the_pipeline(tmp_path: Path) -> None:
 
 
 def test_operational_after_the_current_year_is_an_error(tmp_path: Path) -> None:
-    rows = ["A,,Noord,solar,,1000,1000000,,2027,operational,Coop,resident_cooperative,1"]
+    rows = ["A,,Delft,solar,,1000,1000000,,2027,operational,Coop,resident_cooperative,1"]
     with pytest.raises(DataError, match="'A': status 'operational' with commissioning_year 2027"):
         report_of(tmp_path, rows, FULL)
 
@@ -552,21 +561,21 @@ def test_operational_after_the_current_year_is_an_error(tmp_path: Path) -> None:
 def test_what_if_effect_is_written_and_visible(tmp_path: Path, capsys) -> None:
     # X: 900,000 kWh, half cooperative -> exactly 50% local
     rows = [
-        "X,Noord,solar,1000,900000,,Coop,resident_cooperative,0.5",
-        "X,Noord,solar,1000,900000,,Fund,non_local_investor,0.5",
+        "X,Delft,solar,1000,900000,,Coop,resident_cooperative,0.5",
+        "X,Delft,solar,1000,900000,,Fund,non_local_investor,0.5",
     ]
     register = read_register(write_register(tmp_path, rows))
     # a gallery flat: 100 kWp, 90,000 kWh, 60% corporation, 40% cooperative -> 36,000 local
     added = installation_rows(
         "flat",
-        "Noord",
+        "Delft",
         "solar",
         100.0,
         90_000.0,
         [("Woonco", "housing_corporation", 0.6), ("Coop", "resident_cooperative", 0.4)],
     )
     report = ownership_report(add_installations(register, added), OwnershipRules(now_yr=NOW))
-    noord = report.municipalities.loc["Noord"]
+    noord = report.municipalities.loc["Delft"]
     # the added rooftop changes the share incl. rooftops, beside the headline:
     # 486,000 / 990,000 = 0.490909..., a change of -0.909 percentage points
     assert noord.local_share_production_incl_rooftops_without_added_frac == 0.5
@@ -580,7 +589,7 @@ def test_what_if_effect_is_written_and_visible(tmp_path: Path, capsys) -> None:
     assert noord.rooftop_kwp_to_close_gap == pytest.approx(20.0)
     write_report(report, tmp_path / "o")
     areas = pd.read_csv(tmp_path / "o" / "ownership_areas.csv").set_index(["level", "area"])
-    noord_csv = areas.loc[("municipality", "Noord")]
+    noord_csv = areas.loc[("municipality", "Delft")]
     assert noord_csv["added_change_incl_rooftops_pp"] == pytest.approx(-0.90909, 1e-4)
     assert noord_csv["rooftop_kwp_to_close_gap"] == pytest.approx(20.0)
     text = format_report(report)
@@ -591,8 +600,8 @@ def test_what_if_effect_is_written_and_visible(tmp_path: Path, capsys) -> None:
 
 def test_chart_table_per_region_with_and_without_the_rooftop(tmp_path: Path) -> None:
     rows = [
-        "X,Noord,solar,1000,900000,,Coop,resident_cooperative,0.5",
-        "X,Noord,solar,1000,900000,,Fund,non_local_investor,0.5",
+        "X,Delft,solar,1000,900000,,Coop,resident_cooperative,0.5",
+        "X,Delft,solar,1000,900000,,Fund,non_local_investor,0.5",
     ]
     register = read_register(write_register(tmp_path, rows))
     plain = ownership_report(register, OwnershipRules(now_yr=NOW)).chart_table("municipality")
@@ -600,7 +609,7 @@ def test_chart_table_per_region_with_and_without_the_rooftop(tmp_path: Path) -> 
     assert list(plain["series"]) == ["monitor_scope", "incl_rooftops"]
     added = installation_rows(
         "flat",
-        "Noord",
+        "Delft",
         "solar",
         100.0,
         90_000.0,
@@ -674,13 +683,13 @@ def test_cli_adds_a_scenario_needs_a_municipality(tmp_path: Path, capsys) -> Non
     args = ["ownership", str(register), "--add", str(scenario), "--out", str(tmp_path / "o")]
     assert main(args) == 2
     assert "site.municipality" in capsys.readouterr().err
-    assert main([*args, "--municipality", "Zuid"]) == 0
+    assert main([*args, "--municipality", "Utrecht"]) == 0
     written = json.loads((tmp_path / "o" / "register-ownership" / "ownership.json").read_text())
     added = written["installations"]["mini/B1"]
-    assert added["local_frac"] == 1.0 and added["municipality"] == "Zuid"
+    assert added["local_frac"] == 1.0 and added["municipality"] == "Utrecht"
     # the minimal scenario's roof is 5 kWp: outside the target's scope, reported beside it
     assert added["in_scope"] is False
-    zuid = written["municipalities"]["Zuid"]
+    zuid = written["municipalities"]["Utrecht"]
     assert zuid["local_share_production_frac"] == zuid["local_share_production_without_added_frac"]
     assert zuid["small_installations"] == 1 and zuid["small_capacity_mw"] == 0.005
 

@@ -102,7 +102,7 @@ FULL_ROW = (
         (
             replace_in(ROWS, 2, ",1", ',"0,5"'),
             HEADER,
-            "row 4, column 'share_frac': expected a decimal point",
+            "row 4, column 'share_frac': expected a number with a decimal point and no thousands",
         ),
         (
             replace_in(ROWS, 2, "solar", "coal"),
@@ -110,12 +110,12 @@ FULL_ROW = (
             "row 4, column 'technology': expected one of solar, wind, found 'coal'",
         ),
         (
-            replace_in(ROWS, 2, "Noord", ""),
+            replace_in(ROWS, 2, "Delft", ""),
             HEADER,
             "row 4, column 'municipality': empty cell",
         ),
         (
-            [r.replace("Noord,", "").replace("Zuid,", "") for r in ROWS],
+            [r.replace("Delft,", "").replace("Utrecht,", "") for r in ROWS],
             HEADER.replace("municipality,", ""),
             "columns 'municipality'/'municipality_code': expected at least one, found neither",
         ),
@@ -190,7 +190,7 @@ def test_bad_register_exit_2_and_nothing_written(tmp_path: Path, capsys) -> None
 
 def test_non_utf8_register_names_the_byte(tmp_path: Path, capsys) -> None:
     # "Café" written by a Latin-1 spreadsheet: é is the single byte 0xe9
-    row = "A,Noord,solar,100,90000,,Café Noord,resident_cooperative,1"
+    row = "A,Delft,solar,100,90000,,Café Noord,resident_cooperative,1"
     data = (HEADER + "\n" + row + "\n").encode("latin-1")
     path = tmp_path / "latin1.csv"
     path.write_bytes(data)
@@ -259,3 +259,141 @@ def test_random_bytes_load_or_fail_with_one_line(tmp_path: Path, data: bytes) ->
     else:
         assert len(register) > 0
         assert (register.groupby("installation_id")["share_frac"].sum() - 1).abs().max() < 1e-6
+
+
+# Municipality names without codes are matched against the region table (CBS division).
+NAMED = "A,{name},solar,100,90000,,Coop,resident_cooperative,1"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "Roterdam",
+            "row 2, column 'municipality': expected a municipality of the region table "
+            "(municipal division of 1 January 2023 (342 municipalities)), found 'Roterdam'; "
+            "did you mean Rotterdam",
+        ),
+        ("Atlantis", "found 'Atlantis'; "),
+        ("Bergen", "found 'Bergen', the name of Bergen (L.) and Bergen (NH.): write the name"),
+        ("Haaren", "found 'Haaren'; was split between several municipalities"),
+    ],
+)
+def test_an_unknown_municipality_name_is_refused_with_the_closest(
+    tmp_path: Path, name: str, expected: str
+) -> None:
+    with pytest.raises(EnergysimError) as info:
+        read_register(write_register(tmp_path, [NAMED.format(name=name)]))
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_names_as_people_write_them_count_as_one_municipality(tmp_path: Path) -> None:
+    rows = [
+        NAMED.format(name="rotterdam").replace("A,", "A1,"),
+        NAMED.format(name="Rotterdam").replace("A,", "A2,"),
+        NAMED.format(name="Den Haag").replace("A,", "A3,"),
+        NAMED.format(name="Weesp").replace("A,", "A4,"),  # merged into Amsterdam in 2022
+        NAMED.format(name="Bergen (NH)").replace("A,", "A5,"),
+    ]
+    register = read_register(write_register(tmp_path, rows))
+    assert list(register["municipality"]) == [
+        "Rotterdam",
+        "Rotterdam",
+        "'s-Gravenhage",
+        "Amsterdam",
+        "Bergen (NH.)",
+    ]
+    assert (register["municipality_code"] == "").all()  # names place no province
+
+
+# Thousands separators: refused where the dialect leaves them ambiguous.
+@pytest.mark.parametrize(
+    ("capacity", "expected"),
+    [
+        (
+            "3.000",
+            "row 2, column 'capacity_kw': expected a number without thousands separators "
+            "(3.000 is 3 with a decimal point, 3,000 with a thousands separator: write 3 or "
+            "3000), found '3.000'",
+        ),
+        ("1.250.000", "expected a number without thousands separators (write 1250000)"),
+        (
+            '"1,250"',
+            "expected a number with a decimal point and no thousands separators (standard "
+            "dialect, ',' between cells; 1,250 is 1.25 with a decimal comma, 1250 with a "
+            "thousands separator: write 1.25 or 1250;",
+        ),
+        ("1 000", "expected a number with a decimal point and no thousands separators"),
+    ],
+)
+def test_thousands_separators_in_a_standard_csv_are_refused(
+    tmp_path: Path, capacity: str, expected: str
+) -> None:
+    row = f"A,Delft,wind,{capacity},,3000,Coop,resident_cooperative,1"
+    with pytest.raises(EnergysimError) as info:
+        read_register(write_register(tmp_path, [row]))
+    assert expected in str(info.value)
+
+
+def test_the_nl_dialect_reads_thousands_points_and_decimal_commas(tmp_path: Path) -> None:
+    header = HEADER.replace(",", ";")
+    rows = [
+        "A;Delft;wind;3.000;;2.500;Coop;resident_cooperative;0,5",
+        "A;Delft;wind;3.000;;2.500;Fund;non_local_investor;0,5",
+        "B;Delft;solar;1.250,5;1.100.000;;Fund;non_local_investor;1",
+    ]
+    register = read_register(write_register(tmp_path, rows, header))
+    assert list(register["capacity_kw"]) == [3000.0, 3000.0, 1250.5]
+    assert list(register["share_frac"]) == [0.5, 0.5, 1.0]
+    assert register["production_kwh"].tolist() == [7_500_000.0, 7_500_000.0, 1_100_000.0]
+    bad = [rows[2].replace("1.250,5", "12.5")]
+    with pytest.raises(EnergysimError) as info:
+        read_register(write_register(tmp_path, bad, header))
+    assert (
+        "row 2, column 'capacity_kw': expected a number with a decimal comma and points only "
+        "between groups of three digits (nl dialect: ';' between cells), found '12.5'"
+    ) in str(info.value)
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [HEADER.split(","), *rows]:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_excel_numbers_are_numbers_and_text_cells_read_as_standard(tmp_path: Path) -> None:
+    # a number cell 3.125 is 3.125 kW, never 3,125: Excel holds it as a number
+    good = [["A", "Delft", "solar", 3.125, 2800, None, "Coop", "resident_cooperative", 1]]
+    register = read_register(_workbook(tmp_path / "good.xlsx", good))
+    assert register["capacity_kw"].tolist() == [3.125]
+    text = [["A", "Delft", "wind", "3.000", None, 3000, "Coop", "resident_cooperative", 1]]
+    path = _workbook(tmp_path / "text.xlsx", text)
+    with pytest.raises(EnergysimError) as info:
+        read_register(path)
+    assert (
+        f"{path}: row 2, column 'capacity_kw': expected a number without thousands separators "
+        "(3.000 is 3 with a decimal point, 3,000 with a thousands separator: write 3 or 3000) "
+        "(a text cell, read as in a standard CSV), found '3.000'"
+    ) == str(info.value)
+
+
+def test_an_excel_formula_without_a_saved_value_is_named(tmp_path: Path, capsys) -> None:
+    # openpyxl, like some exports, writes the formula and no cached result
+    rows = [["A", "Delft", "solar", 100, "=D2*900", None, "Coop", "resident_cooperative", 1]]
+    path = _workbook(tmp_path / "formula.xlsx", rows)
+    with pytest.raises(EnergysimError) as info:
+        read_register(path)
+    assert str(info.value) == (
+        f"{path}: row 2, column 'production_kwh_per_yr' (cell E2): expected a value, found the "
+        "formula =D2*900 without a saved value (open and save the workbook in Excel or "
+        "LibreOffice so the result is stored, or type the value)"
+    )
+    assert main(["ownership", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "formula =D2*900 without a saved value" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -30,7 +30,7 @@ from energysim.config.scenario import (
 from energysim.config.scheme_rules import SCE_KWP_PER_MEMBER_MAX, check_scheme_rules
 from energysim.core.csv_dialect import read_csv_file
 from energysim.inputs.participants import participant_table
-from energysim.money.year_one import sce_available
+from energysim.money.subsidies import sce_decision_year
 from tests.bad_inputs import CASES, BadInput
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def test_the_sce_route_is_a_cooperative_feeding_everything_in(default: Scenario)
     ]
     # at least one member per 5 kWp: ceil(105 / 5) = 21 <= 30
     assert s.buildings[0].members.count >= math.ceil(105.0 / SCE_KWP_PER_MEMBER_MAX)
-    assert sce_available(s)
+    assert sce_decision_year(s)[0] is not None
 
 
 def test_a_cooperative_route_adds_a_cooperative_when_the_scenario_has_none() -> None:
@@ -175,7 +175,7 @@ def test_every_route_that_applies_keeps_the_rules_of_its_scheme(
             continue
         check_scheme_rules(route.scenario)
         if route.scenario.allocation.members.mode == "sce":
-            assert route.route == "sce" and sce_available(route.scenario)
+            assert route.route == "sce" and sce_decision_year(route.scenario)[0] is not None
             assert route.scenario.buildings[0].members.count >= 21
     applying = {r.route for r in routes_of(rules_of(default, year)) if r.applies}
     assert ("sce" in applying) == (year == 2026)  # closed to new applications after 1 April 2026

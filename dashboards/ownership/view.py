@@ -21,6 +21,7 @@ from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
+from dashboards.shared.upload_files import MAX_TABLE_BYTES, MB
 from energysim.core.errors import EnergysimError
 from energysim.ownership import rules as ownership
 from energysim.ownership.register import read_register
@@ -43,10 +44,19 @@ def _register_path() -> Path | None:
     if source == "example":
         return EXAMPLE_REGISTER
     if source == "upload":
-        up = st.file_uploader(t("ownership.upload"), type=["csv", "xlsx"], key="register_upload")
+        up = st.file_uploader(
+            t("ownership.upload"),
+            type=["csv", "xlsx"],
+            key="register_upload",
+            help=t("upload.limit_help", limit=fmt.number(MAX_TABLE_BYTES / MB)),
+        )
         if up is None:
             return None
-        return session.saved_upload(up)
+        try:
+            return session.saved_upload(up)
+        except EnergysimError as exc:  # above the size limit: said in the user's language
+            st.error(str(exc), icon=":material/error:")
+            return None
     return None
 
 

@@ -30,6 +30,7 @@ from dashboards.shared import i18n, session
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
 from dashboards.shared.i18n import t
+from dashboards.shared.upload_files import MAX_SUMMARY_BYTES, MAX_TABLE_BYTES, MB, refuse_large_file
 from energysim.batch.portfolio import read_portfolio
 from energysim.batch.runner import SUMMARY_SUFFIXES, read_batch_summary
 from energysim.core.errors import DataError, EnergysimError
@@ -42,8 +43,10 @@ def _open(results_dir: Path | None) -> tuple[pd.DataFrame, str] | None:
         t("portfolio.upload"),
         type=[s.lstrip(".") for s in SUMMARY_SUFFIXES],
         key="portfolio_upload",
+        help=t("upload.limit_help", limit=fmt.number(MAX_SUMMARY_BYTES / MB)),
     )
     if up is not None:
+        refuse_large_file(len(up.getvalue()), up.name, MAX_SUMMARY_BYTES)
         return read_batch_summary(up.getvalue(), up.name), up.name
     if results_dir is None:
         st.caption(t("portfolio.no_folder"))
@@ -81,7 +84,12 @@ def _portfolio_names() -> pd.DataFrame | None:
     if source == "example":
         path = EXAMPLE_PORTFOLIO
     elif source == "upload":
-        up = st.file_uploader(t("portfolio.portfolio_upload"), type=["csv"], key="portfolio_csv")
+        up = st.file_uploader(
+            t("portfolio.portfolio_upload"),
+            type=["csv"],
+            key="portfolio_csv",
+            help=t("upload.limit_help", limit=fmt.number(MAX_TABLE_BYTES / MB)),
+        )
         if up is None:
             return None
         path = session.saved_upload(up)

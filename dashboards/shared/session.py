@@ -23,6 +23,7 @@ import streamlit as st
 
 from dashboards.shared import form, state
 from dashboards.shared.i18n import t
+from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file
 from energysim.core.errors import EnergysimError
 
 
@@ -90,7 +91,9 @@ def widget_key(path: str) -> str:
 
 def saved_upload(upload: Any) -> Path:
     """An uploaded file saved in the session's private temporary folder (the library
-    reads registers and portfolios from files); returns its path."""
+    reads registers and portfolios from files); returns its path. A file above
+    :data:`~dashboards.shared.upload_files.MAX_TABLE_BYTES` is refused (DataError)."""
+    refuse_large_file(len(upload.getvalue()), upload.name, MAX_TABLE_BYTES)
     folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="energysim-")))
     path = folder / Path(upload.name).name
     path.write_bytes(upload.getvalue())

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dashboards.shared.form import form_fields
-from dashboards.shared.upload_files import refuse_server_files
+from dashboards.shared.upload_files import (
+    MAX_SCENARIO_BYTES,
+    refuse_large_file,
+    refuse_server_files,
+    refuse_slow_scenario,
+)
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import (
     Scenario,
@@ -25,6 +30,7 @@ from energysim.config.scenario import (
     scenario_to_toml,
 )
 from energysim.core.errors import EnergysimError, ScenarioError
+from energysim.core.textfile import parse_toml
 from energysim.inputs.preflight import resolve
 from energysim.results.tables import participants_table, summary, timeseries_table
 from energysim.results.warnings import result_warnings
@@ -59,19 +65,21 @@ def load_example(name: str) -> tuple[dict[str, Any], Source]:
 
 
 def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
-    """Parse an uploaded TOML file; a one-line ScenarioError when it is not TOML.
+    """Parse an uploaded TOML file; a one-line ScenarioError when it is not TOML, larger
+    than 1 MB, or too large to run quickly (:mod:`dashboards.shared.upload_files`).
 
     Relative paths in an upload resolve against the examples folder, so a copy of an
     example with measured data still finds its CSV files; a path to any other file on
     the server is refused (:mod:`dashboards.shared.upload_files`).
     """
+    refuse_large_file(len(data), name, MAX_SCENARIO_BYTES)
     try:
-        parsed = tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{name}: not a text file in UTF-8; expected a TOML scenario") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
+    parsed = parse_toml(text, name, ScenarioError)
     refuse_server_files(parsed, name, SCENARIO_DIR)
+    refuse_slow_scenario(parsed, name)
     return parsed, Source(name, "upload", SCENARIO_DIR)
 
 

@@ -8,6 +8,15 @@ would show its first line). An upload may name only files shipped with the examp
 (``scenarios/``, as the measured example does); a scenario with its own measured data
 runs with the command line. The path fields are those of the Scenario model
 (:func:`energysim.config.data_files.given_paths`), so a new path field is covered.
+
+Uploads are also bounded, so one user cannot tie up the server: Streamlit refuses any file
+above ``server.maxUploadSize`` (``dashboards/.streamlit/config.toml``, 25 MB, in its own
+English words), and before that each kind of file has its own limit, said in the
+uploader's help and in the refusal in the user's language: a scenario 1 MB (a large one is
+a few kB), a register or portfolio 5 MB (about 40,000 rows), a batch summary 20 MB. A
+scenario with more households than the dashboard computes in a few seconds (2,000 at
+15-minute steps, 8,000 at hourly steps; 8,000 at 15 minutes took 36 s) is refused with the
+command that runs it.
 """
 
 from __future__ import annotations
@@ -15,9 +24,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from energysim.config.data_files import given_paths
-from energysim.core.errors import ScenarioError
+from energysim.core.errors import DataError, ScenarioError
+
+MB = 1_000_000
+MAX_SCENARIO_BYTES = 1 * MB
+MAX_TABLE_BYTES = 5 * MB
+"""A register or a portfolio: about 40,000 rows of a register."""
+MAX_SUMMARY_BYTES = 20 * MB
+"""A batch summary (CSV, Parquet or Excel): tens of thousands of complexes."""
+MAX_HOUSEHOLD_INTERVALS = 2_000 * 35_040
+"""Households x intervals of a year the dashboard runs: 2,000 households at 15-minute
+steps (about 6 s on a shared 2-core machine), 8,000 at hourly steps."""
 
 
 def shipped(value: str, examples: Path) -> bool:
@@ -36,3 +56,54 @@ def refuse_server_files(data: dict[str, Any], name: str, examples: Path) -> None
     for at, value in given_paths(data).items():
         if isinstance(value, str) and not shipped(value, examples):
             raise ScenarioError(t("upload.server_file", name=name, field=at, path=value))
+
+
+def refuse_large_file(size_bytes: int, name: str, limit_bytes: int) -> None:
+    """Raise a one-line :class:`DataError` naming the upload, its size and the limit of its
+    kind when it is larger than ``limit_bytes`` [bytes]."""
+    if size_bytes > limit_bytes:
+        raise DataError(
+            t(
+                "upload.too_large",
+                name=name,
+                size=fmt.number(size_bytes / MB, 1),
+                limit=fmt.number(limit_bytes / MB),
+            )
+        )
+
+
+def households(data: dict[str, Any]) -> int:
+    """Dwellings plus neighbourhood members of a scenario dict (what the run computes per
+    interval); values of a wrong type count as none (the schema names them)."""
+    total = 0
+    buildings = data.get("buildings")
+    for building in buildings if isinstance(buildings, list) else []:
+        if not isinstance(building, dict):
+            continue
+        dwellings = building.get("dwellings")
+        members = building.get("members")
+        count = members.get("count") if isinstance(members, dict) else None
+        for n in (dwellings, count):
+            if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                total += n
+    return total
+
+
+def refuse_slow_scenario(data: dict[str, Any], name: str) -> None:
+    """Raise a one-line :class:`ScenarioError` when the uploaded scenario has more
+    households than the dashboard computes in a few seconds at its time step
+    (:data:`MAX_HOUSEHOLD_INTERVALS`), saying the command that runs it."""
+    step = data.get("time_step_min", 15)
+    step_min = step if isinstance(step, int) and step in (15, 60) else 15
+    limit = MAX_HOUSEHOLD_INTERVALS // (365 * 24 * 60 // step_min)
+    found = households(data)
+    if found > limit:
+        raise ScenarioError(
+            t(
+                "upload.too_many_households",
+                name=name,
+                households=fmt.count(found),
+                step=step_min,
+                limit=fmt.count(limit),
+            )
+        )

@@ -327,6 +327,24 @@ def read_row(row: pd.Series, portfolio_path: Path, base: dict[str, Any]) -> dict
     return values
 
 
+def _template_number(
+    table: dict[str, Any], key: str, default: float, *, whole: bool = False, low: float = 0.0
+) -> Any:
+    """A number of the template's building that a complex's figures are made from, as
+    the template gives it (``default`` when absent), at least ``low``: a string, a
+    boolean or a fraction where a whole number belongs is refused here, not converted
+    (scenario files are typed), and so is a value out of range."""
+    value = table.get(key, default)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or (whole and not isinstance(value, int)) or not value >= low:
+        kind = "a whole number" if whole else "a number"
+        raise DataError(
+            f"portfolio template: field '{key}' of buildings[0] or its tables: expected "
+            f"{kind} of at least {low:g}, found {value!r}"
+        )
+    return value
+
+
 def _template_array(base: dict[str, Any]) -> dict[str, Any]:
     """The template building's first array on the common connection (or nothing)."""
     template_arrays = [a for a in base.get("arrays", []) if a.get("setup", "common") == "common"]
@@ -335,7 +353,7 @@ def _template_array(base: dict[str, Any]) -> dict[str, Any]:
 
 def _roof_kwp(values: dict[str, Any], base: dict[str, Any]) -> float:
     """The complex's PV capacity: as given, or the roof area x the template's packing."""
-    packing = float(_template_array(base).get("packing_kwp_per_m2", 0.15))
+    packing = float(_template_number(_template_array(base), "packing_kwp_per_m2", 0.15))
     kwp = values["capacity_kwp"]
     return kwp if kwp is not None else float(values["roof_area_m2"] or 0.0) * packing
 
@@ -378,10 +396,18 @@ def complex_scenario(
         Naming the portfolio file, the row and the column of a bad value.
     """
     path = Path(portfolio_path)
-    base = copy.deepcopy(template["buildings"][0])
+    buildings = template.get("buildings")
+    if not (isinstance(buildings, list) and buildings and isinstance(buildings[0], dict)):
+        raise DataError(
+            "portfolio template: field 'buildings': expected a [[buildings]] table (the "
+            f"building every complex is made from), found {buildings!r}"
+        )
+    base = copy.deepcopy(buildings[0])
     values = read_row(row, path, base)
     cid: str = values["complex_id"]
-    ratio = values["dwellings"] / float(base.get("dwellings", values["dwellings"]))
+    ratio = values["dwellings"] / _template_number(
+        base, "dwellings", values["dwellings"], whole=True, low=1
+    )
     building: dict[str, Any] = {
         "id": cid,
         "arrays": _arrays(values, base),
@@ -451,8 +477,8 @@ def _common(values: dict[str, Any], base: dict[str, Any], ratio: float) -> dict[
     common = dict(base.get("common", {}))
     for key in COMMON_SCALED:
         if key in common:
-            common[key] = float(common[key]) * ratio
-    template_lift = float(common.get("lift_kwh_per_yr", 0.0))
+            common[key] = float(_template_number(common, key, 0.0)) * ratio
+    template_lift = float(_template_number(common, "lift_kwh_per_yr", 0.0))
     common["lift_kwh_per_yr"] = (template_lift or DEFAULT_LIFT_KWH) if values["lift"] else 0.0
     return common
 
@@ -462,7 +488,9 @@ def _tenants(values: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     tenants = dict(base.get("tenants", {}))
     frac = values["participation_frac"]
     if frac is None:
-        frac = float(tenants.get("participating", 0)) / float(base.get("dwellings", 1))
+        frac = _template_number(tenants, "participating", 0, whole=True) / _template_number(
+            base, "dwellings", 1, whole=True, low=1
+        )
     tenants["participating"] = int(round(min(frac, 1.0) * values["dwellings"]))
     for key in ("archetypes", "suppliers"):
         if isinstance(tenants.get(key), list):
@@ -491,10 +519,12 @@ def _own_seeds(building: dict[str, Any], complex_id: str) -> None:
     complex id."""
     salt = zlib.crc32(complex_id.encode())
     for group in (building["tenants"], building["members"]):
-        group["profile_seed"] = derive_seed(int(group.get("profile_seed", 0)), salt)
+        seed = _template_number(group, "profile_seed", 0, whole=True)
+        group["profile_seed"] = derive_seed(seed, salt)
         spec = group.get("annual_kwh")
         if isinstance(spec, dict):
-            group["annual_kwh"] = {**spec, "seed": derive_seed(int(spec.get("seed", 0)), salt)}
+            seed = _template_number(spec, "seed", 0, whole=True)
+            group["annual_kwh"] = {**spec, "seed": derive_seed(seed, salt)}
 
 
 FEATURE_COUNTS = {
@@ -526,7 +556,7 @@ def _features(base: dict[str, Any], ratio: float, path: Path, complex_id: str) -
             continue
         table = copy.deepcopy(table)
         if table.get(count) is not None:
-            scaled = int(round(float(table[count]) * ratio))
+            scaled = int(round(_template_number(table, count, 0, whole=True) * ratio))
             lists = [
                 k for k, v in table.items() if isinstance(v, list) and k != "hot_water_reheat_hours"
             ]

@@ -49,7 +49,7 @@ from energysim.config.scheme_rules import (
 from energysim.core.errors import EnergysimError
 from energysim.core.messages import Message
 from energysim.money.accounts import SMALL_CONNECTION_MAX_KVA
-from energysim.money.year_one import sce_available
+from energysim.money.subsidies import sce_decision_year
 
 COOPERATIVE_NAME = "energy cooperative (route)"
 """The owner a cooperative route adds when the scenario names no resident cooperative."""
@@ -405,12 +405,12 @@ def _cooperative(
 
 def _sce(data: dict[str, Any], scenario: Scenario) -> tuple[list[str], list[str]]:
     reasons, changes = _cooperative(data, scenario, "sce")
-    if not reasons and not sce_available(_validated(data, scenario)):
+    if not reasons and sce_decision_year(_validated(data, scenario))[0] is None:
         reasons.append(
             Message(
                 f"The SCE closed to new applications on 1 April 2026 (rules year "
                 f"{scenario.rules_year}); a scheme granted before keeps its 15 years (set "
-                "finance.sce_available = true).",
+                "finance.sce_decision_year to the year of its decision).",
                 "route_sce_closed",
                 year=scenario.rules_year,
             )

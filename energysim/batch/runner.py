@@ -18,7 +18,6 @@ import json
 import math
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from energysim.core.csv_dialect import read_csv_file, sniff_dialect, write_csv_f
 from energysim.core.errors import DataError, EnergysimError, ScenarioError, expect_type
 from energysim.core.names import check_safe_name, slugify
 from energysim.core.publish import ensure_output_dir, make_temp_file, write_text_atomically
-from energysim.core.textfile import read_text_file
+from energysim.core.textfile import parse_toml, read_text_file
 from energysim.inputs.household_pool import HouseholdPool
 
 SUMMARY_NAME = "batch_summary"
@@ -122,10 +121,7 @@ def plan_batch(
     """
     template_path = Path(template_path)
     text = read_text_file(template_path, "scenario file", ScenarioError)
-    try:
-        template = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{template_path}: not valid TOML: {exc}") from None
+    template = parse_toml(text, template_path, ScenarioError)
     for item in sets:
         key, value = parse_assignment(item)
         template = set_path(template, key, parse_value(value))

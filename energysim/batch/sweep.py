@@ -116,12 +116,29 @@ def split_values(text: str) -> list[Any]:
 
 
 def sweep_points(sweeps: list[str]) -> list[dict[str, Any]]:
-    """The product of all ``key=v1,v2`` sweeps, as ``{key: value}`` dicts (one if none)."""
+    """The product of all ``key=v1,v2`` sweeps, as ``{key: value}`` dicts (one if none).
+
+    Raises
+    ------
+    ScenarioError
+        A sweep without values, a value given twice in a sweep (``year=2026,2026``) or a
+        key swept twice: each sweep point is a unit of its own, named by its values.
+    """
     axes = []
+    keys: list[str] = []
     for item in sweeps:
         key, values = parse_assignment(item, "--sweep", "KEY=V1,V2,...")
         vals = split_values(values)
         if not vals:
             raise ScenarioError(f"--sweep {item}: expected at least one value")
+        if key in keys:
+            raise ScenarioError(f"--sweep {key}: expected each key in one --sweep, found it twice")
+        keys.append(key)
+        typed = [(type(v).__name__, repr(v)) for v in vals]
+        twice = [v for i, v in enumerate(vals) if typed[i] in typed[:i]]
+        if twice:
+            raise ScenarioError(
+                f"--sweep {item}: expected each value once, found {twice[0]!r} twice"
+            )
         axes.append([(key, v) for v in vals])
     return [dict(combo) for combo in itertools.product(*axes)] if axes else [{}]

@@ -68,6 +68,54 @@ def _share(text: str) -> float:
     return value
 
 
+def _finite(text: str) -> float:
+    """argparse type: a finite number (``design --min-benefit``; not ``nan`` or ``inf``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
+    return value
+
+
+def _rules_year(text: str) -> int:
+    """argparse type: a year whose rules a scenario can take, the range of the scenario's
+    ``tariff_year`` (:data:`energysim.config.limits.LIMITS`)."""
+    from energysim.config.limits import limit_of
+
+    row = limit_of("tariff_year")
+    assert row is not None and row.ge is not None and row.le is not None
+    low, high = int(row.ge), int(row.le)
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"expected a year from {low} to {high}, found {text!r}")
+    return value
+
+
+class _Distinct(argparse.Action):
+    """argparse action of a list option whose values must differ (``compare --years``:
+    each value names a result of its own)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        listed = list(values)
+        twice = [v for i, v in enumerate(listed) if v in listed[:i]]
+        if twice:
+            parser.error(
+                f"argument {option_string}: expected each value once, found {twice[0]} twice"
+            )
+        setattr(namespace, self.dest, listed)
+
+
 def _csv_dialect_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csv-dialect",
@@ -141,7 +189,13 @@ def _add_compare(sub: Any) -> None:
         "compare", help="side-by-side benefits of scenarios or of tariff years (regimes)"
     )
     p.add_argument("scenarios", nargs="+", help="scenario TOML file(s)")
-    p.add_argument("--years", nargs="+", type=int, help="years to compare (one scenario)")
+    p.add_argument(
+        "--years",
+        nargs="+",
+        type=_rules_year,
+        action=_Distinct,
+        help="rules years to compare, each once (one scenario)",
+    )
     p.add_argument("--out", default="results", help="output folder (default: results)")
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_compare)
@@ -169,7 +223,7 @@ def _add_design(sub: Any) -> None:
     )
     p.add_argument(
         "--min-benefit",
-        type=float,
+        type=_finite,
         default=0.0,
         help="lifetime benefit that household must keep, EUR (default 0)",
     )
@@ -314,4 +368,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("energysim: interrupted", file=sys.stderr)
         return 130
-

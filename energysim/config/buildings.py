@@ -8,7 +8,7 @@ the :class:`Building` that holds them with its roof arrays and optional features
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     Discriminator,
@@ -25,6 +25,8 @@ from energysim.config.limits import bounds
 from energysim.config.site import RoofArray
 
 __all__ = [
+    "ARCHETYPES",
+    "Archetype",
     "Building",
     "CommonInstallations",
     "ConsumptionDistribution",
@@ -33,6 +35,13 @@ __all__ = [
     "Members",
     "Tenants",
 ]
+
+
+Archetype = Literal["retired_single", "working_single", "working_couple", "family"]
+"""A household's daily routine, which shapes its load profile
+(:mod:`energysim.inputs.demand`)."""
+ARCHETYPES: tuple[str, ...] = get_args(Archetype)
+"""The archetypes by name, in the order of the demand model's tables."""
 
 
 class ConsumptionDistribution(Model):
@@ -91,7 +100,7 @@ class Households(Model):
         description="A list (one per household) or a distribution [kWh/yr]. Default: CBS "
         "apartments 1,930-2,070 kWh (domain.md section 7).",
     )
-    archetypes: list[str] | Literal["mixed"] = Field(
+    archetypes: list[Archetype] | Literal["mixed"] = Field(
         default="mixed", description="Per household, or 'mixed' for the default social-housing mix."
     )
     profile_seed: Annotated[int, bounds("buildings[].tenants.profile_seed")] = Field(
@@ -114,8 +123,11 @@ class Members(Households):
     """Neighbourhood members of the energy cooperative for this building's roof."""
 
     count: Annotated[int, bounds("buildings[].members.count")] = 0
-    certificates: list[float] | None = Field(
-        default=None, description="Certificates per member (SCE payout key); default equal."
+    certificates: list[Annotated[float, bounds("buildings[].members.certificates[]")]] | None = (
+        Field(
+            default=None,
+            description="Certificates per member (SCE payout key), each above 0; default equal.",
+        )
     )
 
 
@@ -181,7 +193,7 @@ class Building(Model):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.]+$")
     postcode: str = Field(pattern=r"^[1-9][0-9]{3}( ?[A-Z]{2})?$", description="Dutch postcode.")
     dwellings: Annotated[int, bounds("buildings[].dwellings")]
-    floor_area_m2: list[float] | None = Field(
+    floor_area_m2: list[Annotated[float, bounds("buildings[].floor_area_m2[]")]] | None = Field(
         default=None, description="Floor area per dwelling [m2] (service-cost key 'floor_area')."
     )
     arrays: list[RoofArray] = Field(min_length=1)

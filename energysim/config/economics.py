@@ -77,7 +77,7 @@ class Tariffs(Model):
     ) = Field(
         default=None,
         description="Monthly feed-in fee incl. VAT by band of 250 kWh/yr fed in "
-        "(band k: 250k-250(k+1)).",
+        "(band k: 250k-250(k+1)); an empty list is none (no monthly fee).",
     )
     large_network_fixed_excl_vat_eur_per_yr: Annotated[
         float | None, bounds("tariffs.large_network_fixed_excl_vat_eur_per_yr")
@@ -104,6 +104,12 @@ class Tariffs(Model):
             known = ", ".join(repr(s) for s in supplier_ids())
             raise ValueError(f"expected one of {known}, found {value!r}")
         return value
+
+    @field_validator("feed_in_cost_bands_incl_vat_eur_per_month")
+    @classmethod
+    def _no_bands_is_none(cls, value: list[float] | None) -> list[float] | None:
+        """No bands and no field mean the same: no monthly fee (kept as none, one form)."""
+        return value or None
 
     @model_validator(mode="before")
     @classmethod

@@ -185,12 +185,14 @@ class EvCharging(Model):
     """Electric vehicles of the first dwellings, charged at home once a day."""
 
     vehicles: Annotated[int, bounds("buildings[].ev_charging.vehicles")]
-    kwh_per_day: float | list[Annotated[float, bounds("buildings[].ev_charging.kwh_per_day[]")]] = (
-        Field(default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh].")
-    )
-    charger_kw: float | list[Annotated[float, bounds("buildings[].ev_charging.charger_kw[]")]] = (
-        Field(default=11.0)
-    )
+    kwh_per_day: (
+        Annotated[float, bounds("buildings[].ev_charging.kwh_per_day")]
+        | list[Annotated[float, bounds("buildings[].ev_charging.kwh_per_day[]")]]
+    ) = Field(default=6.0, description="Per vehicle (estimate: 12,000 km/yr x 0.18 kWh/km) [kWh].")
+    charger_kw: (
+        Annotated[float, bounds("buildings[].ev_charging.charger_kw")]
+        | list[Annotated[float, bounds("buildings[].ev_charging.charger_kw[]")]]
+    ) = Field(default=11.0)
     arrival_h: HourOfDay | list[HourOfDay] = 18.0
     departure_h: HourOfDay | list[HourOfDay] = 7.5
     control: Literal["uncontrolled", "solar_following"] = "uncontrolled"

@@ -44,8 +44,11 @@ from energysim.config.physics import (
 
 __all__ = [
     "COMMON_KWH_PER_DWELLING_USUAL",
+    "DUTCH_TIMEZONE",
     "KWP_PER_DWELLING_USUAL",
     "LIMITS",
+    "NETHERLANDS",
+    "Area",
     "SPECIFIC_YIELD_USUAL",
     "Limit",
     "Usual",
@@ -213,6 +216,7 @@ LIMITS: tuple[Limit, ...] = (
         2_000,
         "m2 per dwelling",
         _APARTMENT,
+        gt=0,  # a dwelling has a floor; the service-cost key divides by their sum
         usual=Usual(15.0, 300.0, "from a studio to a large family home"),
     ),
     Limit("buildings[].tenants.participating", ge=0),
@@ -229,6 +233,9 @@ LIMITS: tuple[Limit, ...] = (
         1_000_000,
         "certificates per member",
         "a million certificates is no household's share of one roof",
+        # a member of the roof's scheme holds a share of it: the payout key divides by
+        # their sum (a neighbour without certificates is not one of the members)
+        gt=0,
     ),
     Limit(
         "buildings[].*.annual_kwh[]",
@@ -346,7 +353,13 @@ LIMITS: tuple[Limit, ...] = (
         _SMALL_CONNECTION,
         gt=0,
     ),
-    Limit("buildings[].ev_charging.charger_kw", HOUSEHOLD_CONNECTION_KW, "kW", _SMALL_CONNECTION),
+    Limit(
+        "buildings[].ev_charging.charger_kw",
+        HOUSEHOLD_CONNECTION_KW,
+        "kW",
+        _SMALL_CONNECTION,
+        gt=0,
+    ),
     Limit(
         "buildings[].ev_charging.kwh_per_day[]",
         24 * HOUSEHOLD_CONNECTION_KW,
@@ -360,6 +373,7 @@ LIMITS: tuple[Limit, ...] = (
         24 * HOUSEHOLD_CONNECTION_KW,
         "kWh per day per vehicle",
         _A_DAY_OF_SMALL,
+        ge=0,
         usual=EV_KWH_PER_DAY_USUAL,
     ),
     Limit("buildings[].ev_charging.*_h*", unit="h", ge=0, lt=24),  # arrival and departure
@@ -426,6 +440,35 @@ LIMITS: tuple[Limit, ...] = (
     ),
 )
 """What is known of each scenario field's values; the first matching pattern applies."""
+
+
+# --------------------------------------------------------------------------- where
+class Area(NamedTuple):
+    """Where a site may stand: latitude and longitude ranges [deg], and why."""
+
+    south_deg: float
+    north_deg: float
+    west_deg: float
+    east_deg: float
+    reason: str
+
+
+NETHERLANDS = Area(
+    50.70,
+    53.60,
+    3.30,
+    7.30,
+    "the European Netherlands: the tariffs, rules and embedded weather are Dutch",
+)
+"""A site outside this box is refused: its results would apply Dutch tariffs, rules and
+weather to a place they do not hold (:class:`energysim.config.site.Site`). The box holds
+the country's extreme points with 0.05 deg to spare: 50.75 N (Vaals), 53.56 N
+(Rottumerplaat), 3.36 E (Cadzand), 7.23 E (Bad Nieuweschans)."""
+
+DUTCH_TIMEZONE = "Europe/Amsterdam"
+"""The one time zone of a site: tariff calendars, household routines and the year's
+intervals are Dutch local time (a measured series may use any UTC offset)."""
+
 
 # --------------------------------------------------------------------------- derived
 # Usual ranges of quantities no single field holds: figures per dwelling of a building,

@@ -19,7 +19,7 @@ dwellings (tenants), ``<building>-M001`` ... for neighbourhood members.
 from __future__ import annotations
 
 import math
-import tomllib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,7 +33,7 @@ from energysim.config.limits import bounds, limit_violations
 from energysim.config.site import Site, Weather
 from energysim.core.errors import ScenarioError
 from energysim.core.names import check_safe_name
-from energysim.core.textfile import read_text_file
+from energysim.core.textfile import parse_toml, read_text_file
 
 __all__ = [
     "Scenario",
@@ -161,26 +161,63 @@ def participant_ids(building: Building) -> dict[str, list[str]]:
 
 
 # --------------------------------------------------------------------------- loading
+_NOT_A_FIELD = re.compile(
+    r"^(?:function-.*|~.*|float|int|str|bool|none|constrained-\w+|(?:list|dict|literal)\[.*\])$"
+)
+"""Parts of a pydantic error location that name a validator or a member of a union (the
+``float`` of ``float | list[float]``), not a field of the scenario."""
+
+
 def _format_location(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif not _NOT_A_FIELD.match(str(part)):
             out += ("." if out else "") + str(part)
     return out or "(top level)"
 
 
+_EXPECTED_TYPE = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a text in quotes",
+    "list_type": "a list [...]",
+    "model_type": "a table",
+    "dict_type": "a table",
+    "model_attributes_type": "a table",
+}
+"""What a field of each pydantic type error expects, in the words of a TOML file."""
+
+
+def _toml_value(value: Any) -> str:
+    """A value as a TOML file shows it, with its type where the type is the fault:
+    ``'2027' (a text)``, ``true (a boolean)``, ``80.5``, ``a table``, ``a list``."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return f"{value!r} (a text)"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value!r} (a decimal number)"
+    return repr(value)
+
+
 def _error_line(source: str, err: Any) -> str:
-    """One pydantic error as the project's one line: source, field, what was found."""
-    loc = _format_location(
-        tuple(p for p in err["loc"] if not str(p).startswith(("function-", "~")))
-    )
+    """One pydantic error as the project's one line: source, field, expected, found."""
+    loc = _format_location(tuple(err["loc"]))
     kind = err["type"]
     if kind == "missing":
         what = "required field is missing"
     elif kind == "extra_forbidden":
         what = "unknown key (not part of the scenario format)"
+    elif kind in _EXPECTED_TYPE:
+        what = f"expected {_EXPECTED_TYPE[kind]}, found {_toml_value(err.get('input'))}"
     else:
         msg = err["msg"].removeprefix("Value error, ")
         found = err.get("input")
@@ -190,10 +227,11 @@ def _error_line(source: str, err: Any) -> str:
 
 
 def _first_error_line(source: str, exc: ValidationError) -> str:
-    # an unknown key first: it is usually a misspelt field that is reported missing too
+    # an unknown key first: it is usually a misspelt field that is reported missing too;
+    # a value that fits no member of a union is one error, however many members say so
     errors = exc.errors(include_url=False)
     err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
-    more = len(errors) - 1
+    more = len({_format_location(tuple(e["loc"])) for e in errors}) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
     return _error_line(source, err) + suffix
 
@@ -269,8 +307,8 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not UTF-8 text, is not valid TOML, or fails
-        validation.
+        If the file is missing, is not UTF-8 text, is not valid TOML (or nests deeper
+        than any scenario), or fails validation.
     TypeError
         When ``path`` is not a path.
     """
@@ -281,10 +319,7 @@ def load_scenario(path: str | Path) -> Scenario:
         )
     path = Path(path)
     text = read_text_file(path, "scenario file", ScenarioError)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    data = parse_toml(text, path, ScenarioError)
     return scenario_from_dict(data, base_dir=path.resolve().parent, source=str(path))
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model
 from energysim.config.grid_operators import operator_ids
-from energysim.config.limits import bounds
+from energysim.config.limits import DUTCH_TIMEZONE, NETHERLANDS, bounds
 
 __all__ = ["LossBreakdown", "RoofArray", "Site", "Weather"]
 
 
 class Site(Model):
-    """Where the buildings stand."""
+    """Where the buildings stand: in the European Netherlands, in its time zone.
+
+    Tariffs, rules, the embedded weather and the household routines are Dutch, so a site
+    elsewhere (Sydney; 0, 0) or another time zone is refused rather than simulated with
+    figures that do not hold there.
+    """
 
     latitude_deg: Annotated[float, bounds("site.latitude_deg")] = Field(
         description="Latitude [deg], north positive."
@@ -26,7 +31,9 @@ class Site(Model):
     altitude_m: Annotated[float, bounds("site.altitude_m")] = Field(
         default=0.0, description="Altitude [m]."
     )
-    timezone: str = Field(default="Europe/Amsterdam", description="IANA time zone.")
+    timezone: str = Field(
+        default=DUTCH_TIMEZONE, description="IANA time zone: Europe/Amsterdam, the only one."
+    )
     municipality: str | None = Field(
         default=None,
         description="Municipality, by name or CBS code (for local-ownership registers; "
@@ -48,13 +55,34 @@ class Site(Model):
 
     @field_validator("timezone")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
+    def _dutch_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"expected an IANA time zone such as 'Europe/Amsterdam', found {value!r}"
+                f"expected an IANA time zone such as {DUTCH_TIMEZONE!r}, found {value!r}"
             ) from None
+        if value != DUTCH_TIMEZONE:
+            raise ValueError(
+                f"expected {DUTCH_TIMEZONE!r} (tariff calendars, household routines and the "
+                f"year's intervals are Dutch local time), found {value!r}"
+            )
+        return value
+
+    @field_validator("latitude_deg", "longitude_deg")
+    @classmethod
+    def _in_the_netherlands(cls, value: float, info: ValidationInfo) -> float:
+        """A site in the European Netherlands (:data:`energysim.config.limits.NETHERLANDS`)."""
+        area = NETHERLANDS
+        low, high, what = (
+            (area.south_deg, area.north_deg, "N")
+            if info.field_name == "latitude_deg"
+            else (area.west_deg, area.east_deg, "E")
+        )
+        if not low <= value <= high:
+            raise ValueError(
+                f"expected {low:g}-{high:g} deg {what} ({area.reason}), found {value:g}"
+            )
         return value
 
 
@@ -145,6 +173,11 @@ class RoofArray(Model):
     def _capacity_given_once(self) -> RoofArray:
         if (self.capacity_kwp is None) == (self.area_m2 is None):
             raise ValueError("give exactly one of 'capacity_kwp' or 'area_m2'")
+        if self.horizon_deg == []:
+            raise ValueError(
+                "'horizon_deg': expected at least one elevation (at equal azimuth steps from "
+                "north), found an empty list"
+            )
         if self.horizon_deg is not None and any(not (0 <= h < 90) for h in self.horizon_deg):
             raise ValueError("'horizon_deg': expected elevations in [0, 90) degrees")
         return self

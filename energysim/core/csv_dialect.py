@@ -10,12 +10,35 @@ stays the default: scripts read it.
 
 Both the command line (``--csv-dialect nl``) and the dashboard's downloads use this
 module, so a table looks the same from either.
+
+A number in a user's table (a register) is read by :func:`read_number`, in the dialect
+the file was written in: only the forms that dialect makes unambiguous are numbers. A
+thousands separator is never guessed: ``3.000`` kW is 3 kW to a script and 3,000 kW to a
+Dutch reader, so the standard dialect refuses it rather than drop a 3 MW turbine.
+
+==============  ==============================  =====================================
+dialect         accepted                        refused (with what was meant in doubt)
+==============  ==============================  =====================================
+``standard``    ``3000``, ``1250.5``, ``0.125``, ``3.000``, ``12.500`` (a point and exactly
+(``,`` between  ``-2``, ``1e6``, ``.5``          three digits after a first group of 1-3
+cells)                                          digits: 3 or 3,000?), ``1.250.000``,
+                                                any comma (``1,250``, ``1,5``), ``1 000``
+``nl``          ``3000``, ``1250,5``, ``0,125``, ``12.5``, ``0.125`` (a decimal point),
+(``;`` between  ``1,250`` (= 1.25), ``3.000`` and   ``1.25.0``, ``3.00`` (points not in
+cells)          ``1.250.000`` (points between   groups of three), ``1,250.5``, ``1 000``
+                groups of three: thousands),
+                ``1.250,5``, ``1e6``
+==============  ==============================  =====================================
+
+``inf`` and ``nan`` are read as numbers; the caller refuses what is not finite.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -142,3 +165,75 @@ def sniff_dialect(head: bytes) -> str:
     header is split by semicolons and holds no comma, else ``standard``."""
     first = head.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
     return "nl" if ";" in first and "," not in first else "standard"
+
+
+_STANDARD_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPS = r"[1-9]\d{0,2}(?:\.\d{3})+"
+"""Digits in groups of three after a first group of 1-3, joined by points: 3.000, 1.250.000."""
+_STANDARD_GROUPED = re.compile(r"[+-]?" + _GROUPS)
+_NL_NUMBER = re.compile(r"[+-]?(?:\d+|" + _GROUPS + r")(?:,\d+)?(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?\d+,\d+")
+_NOT_FINITE = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def read_number(text: str, dialect: str = "standard") -> float:
+    """A number as written in a cell of a table in a dialect (see the table above).
+
+    Parameters
+    ----------
+    text : str
+        The cell, stripped.
+    dialect : str
+        ``standard`` or ``nl`` (:data:`CSV_DIALECTS`).
+
+    Returns
+    -------
+    float
+        The number (``inf`` or ``nan`` when written so: the caller checks finiteness).
+
+    Raises
+    ------
+    ValueError
+        What the cell should have been, without "expected" (``a number with a decimal
+        point and no thousands separators ...``), for the caller's message that names the
+        file, row and column and what was found.
+    """
+    d = csv_dialect(dialect)
+    shown = text.lower().replace("infinity", "inf")
+    if shown in _NOT_FINITE:
+        return _NOT_FINITE[shown]
+    if d.name == "nl":
+        if _NL_NUMBER.fullmatch(text):
+            return float(text.replace(".", "").replace(",", "."))
+        raise ValueError(
+            "a number with a decimal comma and points only between groups of three digits "
+            "(nl dialect: ';' between cells)"
+        )
+    if _STANDARD_GROUPED.fullmatch(text):
+        whole = text.replace(".", "")
+        if text.count(".") > 1:
+            raise ValueError(f"a number without thousands separators (write {whole})")
+        raise ValueError(
+            f"a number without thousands separators ({text} is {float(text):g} with a "
+            f"decimal point, {int(whole):,} with a thousands separator: write {float(text):g} "
+            f"or {whole})"
+        )
+    if _STANDARD_NUMBER.fullmatch(text):
+        return float(text)
+    if _COMMA_NUMBER.fullmatch(text):
+        point = f"{float(text.replace(',', '.')):g}"
+        meant = (
+            f"{text} is {point} with a decimal comma, {text.replace(',', '')} with a thousands "
+            f"separator: write {point} or {text.replace(',', '')}"
+            if re.fullmatch(r"[+-]?[1-9]\d{0,2},\d{3}", text)
+            else f"a decimal comma: write {point}"
+        )
+        raise ValueError(
+            "a number with a decimal point and no thousands separators (standard dialect, "
+            f"',' between cells; {meant}; or save the file with ';' between cells, the nl "
+            "dialect)"
+        )
+    raise ValueError(
+        "a number with a decimal point and no thousands separators (standard dialect: ',' "
+        "between cells)"
+    )

@@ -13,14 +13,17 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
+from energysim.core.csv_dialect import csv_dialect, sniff_dialect
 from energysim.core.errors import DataError
 from energysim.core.textfile import file_kind, read_text_file
+from energysim.core.workbook import read_workbook_text
 
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
@@ -51,7 +54,7 @@ def read_csv_text(
     try:
         raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
-        hint = " (a decimal comma such as 1,5 splits a value in two; use 1.5)"
+        hint = " (a decimal comma such as 1,5 splits a value in two; use 1.5)" if sep == "," else ""
         message = " ".join(str(exc).split())
         raise DataError(f"{path}: cannot parse {what}: {message}{hint}") from None
     except pd.errors.EmptyDataError:
@@ -62,7 +65,10 @@ def read_csv_text(
 
 
 def _fmt_ts(ts: pd.Timestamp) -> str:
-    return ts.isoformat()
+    try:
+        return ts.isoformat()
+    except (NotImplementedError, ValueError, OverflowError):  # a year before 1 (-2026)
+        return f"{ts.year}-{ts.month:02d}-{ts.day:02d}T{ts.hour:02d}:{ts.minute:02d}"
 
 
 def read_timeseries_csv(
@@ -405,7 +411,47 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
     """Read a user's table (CSV, or the first sheet of an .xlsx) with every cell as text.
 
     Column names and cells are stripped; nothing is converted, so the caller can name
-    the row and column of a bad value.
+    the row and column of a bad value. A CSV is comma-separated.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or cannot be parsed.
+    """
+    return read_user_table(path, what, sniff=False).cells
+
+
+@dataclass(frozen=True)
+class UserTable:
+    """A user's table as text, with what tells how its numbers are written.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        Every cell a stripped string; stripped column names.
+    dialect : str
+        ``standard`` or ``nl`` (a CSV's :mod:`energysim.core.csv_dialect`), or ``excel``.
+    numbers : pandas.DataFrame or None
+        Excel only: True where the workbook holds a number (not text).
+    """
+
+    cells: pd.DataFrame
+    dialect: str
+    numbers: pd.DataFrame | None = None
+
+
+def read_user_table(path: Path, what: str, *, sniff: bool = True) -> UserTable:
+    """Read a user's table (CSV in either dialect, or an .xlsx's first sheet) as text.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    what : str
+        What the table is, for messages.
+    sniff : bool
+        Tell a CSV's dialect from its header (:func:`~energysim.core.csv_dialect.sniff_dialect`:
+        ``;`` between cells and no comma is ``nl``); otherwise every CSV is ``standard``.
 
     Raises
     ------
@@ -418,19 +464,18 @@ def read_text_table(path: Path, what: str) -> pd.DataFrame:
             raise DataError(f"{path}: {what} file not found")
         raise DataError(f"{path}: expected a {what} file (CSV or Excel), found {file_kind(path)}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            raw = pd.read_excel(path, dtype=str, keep_default_na=False)
-        except Exception as exc:  # a corrupt workbook raises whatever openpyxl meets first
-            # pandas and openpyxl messages may span lines: the user gets one
-            message = " ".join(str(exc).split())
-            raise DataError(
-                f"{path}: cannot read {what} as an Excel workbook ({type(exc).__name__}: "
-                f"{message})"
-            ) from None
+        book = read_workbook_text(path, what)
+        raw, dialect, numbers = book.cells, "excel", book.numbers
     else:
-        raw = read_csv_text(path, what)
+        text = read_text_file(path, what)
+        dialect = sniff_dialect(text[:4096].encode()) if sniff else "standard"
+        raw = read_csv_text(path, what, sep=csv_dialect(dialect).sep, text=text)
+        numbers = None
     raw.columns = [str(c).strip() for c in raw.columns]
-    return raw.apply(lambda col: col.str.strip())
+    cells = raw.apply(lambda col: col.str.strip())
+    if numbers is not None:
+        numbers.columns = cells.columns
+    return UserTable(cells, dialect, numbers)
 
 
 def _too_many_cells(text: str) -> str:

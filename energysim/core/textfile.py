@@ -2,16 +2,20 @@
 
 A scenario, a CSV, a register or a weather file is read through :func:`read_text_file`,
 so a missing file, a folder, a binary file or bytes that are not UTF-8 all give one line
-naming the file (and the byte offset). Pandas-free, so that reading a scenario
-(:mod:`energysim.config.scenario`) and ``energysim validate`` of a scenario without data files
-do not import pandas; :mod:`energysim.core.series_csv` re-exports these functions.
+naming the file (and the byte offset); a TOML text is parsed by :func:`parse_toml`, so
+text that is not TOML, or TOML nested deeper than any scenario, gives one line too.
+Pandas-free, so that reading a scenario (:mod:`energysim.config.scenario`) and
+``energysim validate`` of a scenario without data files do not import pandas;
+:mod:`energysim.core.series_csv` re-exports the readers of text.
 """
 
 from __future__ import annotations
 
 import codecs
 import stat
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from energysim.core.errors import DataError, EnergysimError
 
@@ -56,8 +60,7 @@ def decode_utf8(
                 "(a binary file?)"
             ) from None
         raise error(
-            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} "
-            f"({hint})"
+            f"{path}: byte {offset}: expected UTF-8 text, found byte 0x{data[offset]:02x} ({hint})"
         ) from None
     if nul >= 0:
         raise error(
@@ -82,9 +85,7 @@ def file_kind(path: Path) -> str:
     return next((words for test, words in kinds if test(mode)), "no regular file")
 
 
-def read_text_file(
-    path: str | Path, what: str, error: type[EnergysimError] = DataError
-) -> str:
+def read_text_file(path: str | Path, what: str, error: type[EnergysimError] = DataError) -> str:
     """Read a user's text file as UTF-8, with one-line errors naming the file.
 
     Raises
@@ -102,3 +103,54 @@ def read_text_file(
     except OSError as exc:
         raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     return decode_utf8(data, path, what, error)
+
+
+TOML_DEPTH_MAX = 32
+"""Most levels of arrays and tables a TOML file may nest. A scenario nests six at most
+(``buildings[0].arrays[0].losses.soiling_frac``); deeper nesting is refused before any
+reader walks it (and far before Python's own recursion limit, which ``tomllib`` hits at
+about 400 levels)."""
+
+
+def _depth(value: Any) -> int:
+    """How many levels of arrays and tables a parsed TOML value nests (without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > TOML_DEPTH_MAX:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_toml(
+    text: str, path: str | Path, error: type[EnergysimError] = DataError
+) -> dict[str, Any]:
+    """Parse a user's TOML text (a scenario, a template), with one-line errors naming the file.
+
+    Raises
+    ------
+    DataError (or ``error``)
+        Text that is not TOML (with ``tomllib``'s line and column), or arrays and tables
+        nested more than :data:`TOML_DEPTH_MAX` levels deep.
+    """
+    too_deep = (
+        f"{path}: expected a scenario (at most 6 levels of arrays and tables), found "
+        f"arrays or tables nested more than {TOML_DEPTH_MAX} levels deep"
+    )
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level
+        raise error(too_deep) from None
+    if _depth(data) > TOML_DEPTH_MAX:
+        raise error(too_deep)
+    return data

@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from energysim.config.buildings import ARCHETYPES
 from energysim.inputs import profile_cache
 
 FloatArray = NDArray[np.float64]
 
-ARCHETYPES: tuple[str, ...] = ("retired_single", "working_single", "working_couple", "family")
 DEFAULT_MIX: tuple[float, ...] = (0.30, 0.30, 0.20, 0.20)
 """Default archetype mix of a Dutch social-housing complex (*estimate*: many one-person
 households and elderly tenants; AEDES/CBS tenant statistics put one-person households at

@@ -14,6 +14,7 @@ the same format can be given instead (:func:`load_region_table` with a path).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ class RegionTable:
     former: pd.DataFrame
     source: str
 
+    @property
+    def division(self) -> str:
+        """Which division the table is, short, for messages."""
+        return SHIPPED_DIVISION if self.source.startswith(SHIPPED_DIVISION) else self.source
+
     def resolve(self, code: str) -> tuple[str, str]:
         """Return the current code for ``code`` and a note when it was a former one.
 
@@ -96,6 +102,33 @@ class RegionTable:
         formers = self.former[self.former["successor_code"] == code]["former_name"]
         names.update(normalise_name(str(n)) for n in formers)
         return normalise_name(written) in names or _bare(normalise_name(written)) in names
+
+    def codes_by_name(self) -> dict[str, set[str]]:
+        """Every name a register may write for a municipality, normalised, -> current codes.
+
+        The official name with and without its province suffix (``bergen`` is Bergen (L.)
+        and Bergen (NH.)), Den Haag and Den Bosch, and the names of former municipalities
+        merged into one (a split one, Haaren, has none).
+        """
+        names: dict[str, set[str]] = {}
+        for code, official in self.municipalities["municipality"].items():
+            written = normalise_name(str(official))
+            for name in {written, _bare(written), *_ALIASES.get(written, ())}:
+                names.setdefault(name, set()).add(str(code))
+        for former in self.former.itertuples():
+            if former.successor_code:
+                names.setdefault(normalise_name(str(former.former_name)), set()).add(
+                    str(former.successor_code)
+                )
+        return names
+
+    def closest_names(self, written: str, n: int = 3) -> list[str]:
+        """Up to ``n`` official names closest to ``written`` (difflib), best first."""
+        by_name = self.codes_by_name()
+        close = difflib.get_close_matches(normalise_name(written), list(by_name), n=2 * n)
+        official = self.municipalities["municipality"]
+        shown = [str(official[code]) for name in close for code in sorted(by_name[name])]
+        return list(dict.fromkeys(shown))[:n]
 
     def code_for_name(self, written: str) -> str | None:
         """The current code of a municipality written by name; None when unknown or ambiguous."""

@@ -26,7 +26,9 @@ share_frac             the owner's share of the installation; per installation  
                        the shares sum to 1
 =====================  ==========================================================  =========
 
-Errors name the file, the row as a spreadsheet shows it (header = row 1) and the column.
+Without codes each ``municipality`` must be a name of the region table (the official name
+replaces it). Errors name the file, the row as a spreadsheet shows it (header = row 1) and
+the column.
 Numbers must be finite and physically possible: production at most capacity times the
 hours of a (leap) year, full-load hours at most 8,784.
 """
@@ -34,6 +36,7 @@ hours of a (leap) year, full-load hours at most 8,784.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from pathlib import Path
 
@@ -41,9 +44,15 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.owner_types import OWNER_TYPES
+from energysim.core.csv_dialect import read_number
 from energysim.core.errors import DataError
-from energysim.core.series_csv import read_text_table
-from energysim.ownership.regions import CODE_PATTERN, RegionTable, load_region_table
+from energysim.core.series_csv import UserTable, read_user_table
+from energysim.ownership.regions import (
+    CODE_PATTERN,
+    RegionTable,
+    load_region_table,
+    normalise_name,
+)
 from energysim.ownership.rules import installation_kind
 
 REQUIRED_COLUMNS = (
@@ -113,10 +122,15 @@ def read_register(path: str | Path, regions: RegionTable | None = None) -> pd.Da
     Parameters
     ----------
     path : str or Path
-        ``.csv`` (UTF-8, comma-separated, decimal point) or ``.xlsx`` (first sheet).
+        ``.csv`` (UTF-8; standard: ``,`` between cells and a decimal point, or ``nl``:
+        ``;`` and a decimal comma, told from the header) or ``.xlsx`` (first sheet).
+        Numbers as :func:`energysim.core.csv_dialect.read_number` reads them in the
+        file's dialect (a thousands separator only where the dialect makes it
+        unambiguous); a workbook's number cells as they are, its text cells as in a
+        standard CSV.
     regions : RegionTable, optional
-        Municipality -> province and RES region; default the shipped table. Used only
-        when the register has a ``municipality_code`` column.
+        Municipality -> province and RES region; default the shipped table. Without a
+        ``municipality_code`` column the names are matched against it.
 
     Returns
     -------
@@ -134,12 +148,15 @@ def read_register(path: str | Path, regions: RegionTable | None = None) -> pd.Da
     DataError
         A one-line message naming the file, row and column: a file that is not UTF-8
         (with the byte offset), a header without rows, a missing column, an empty,
-        non-numeric, non-finite or impossible number, an unknown choice, a municipality
-        code not in the region table, shares not summing to 1 per installation,
+        non-numeric, non-finite or impossible number, a thousands separator the dialect
+        leaves ambiguous, a workbook formula without a saved value, an unknown choice, a
+        municipality code not in the region table, a municipality name not in it (with
+        the closest names) or the name of several, shares not summing to 1 per installation,
         attributes that differ between the rows of one installation.
     """
     path = Path(path)
-    raw = read_text_table(path, "register")
+    table = read_user_table(path, "register")
+    raw = table.cells
     if raw.empty:
         raise DataError(f"{path}: expected one row per owner of an installation, found none")
     _check_columns(path, raw)
@@ -161,11 +178,10 @@ def read_register(path: str | Path, regions: RegionTable | None = None) -> pd.Da
             f"(ground or rooftop is for solar), found {reg.loc[i, 'mounting']!r}"
         )
     out = reg.copy()
-    out["capacity_kw"] = _numbers(path, reg, "capacity_kw", allow_empty=False)
-    out["share_frac"] = _numbers(path, reg, "share_frac", allow_empty=False)
-    out["production_kwh_per_yr"] = _numbers(path, reg, "production_kwh_per_yr", allow_empty=True)
-    out["full_load_h"] = _numbers(path, reg, "full_load_h", allow_empty=True)
-    out["commissioning_year"] = _numbers(path, reg, "commissioning_year", allow_empty=True)
+    for column in ("capacity_kw", "share_frac"):
+        out[column] = _numbers(path, table, reg, column, allow_empty=False)
+    for column in ("production_kwh_per_yr", "full_load_h", "commissioning_year"):
+        out[column] = _numbers(path, table, reg, column, allow_empty=True)
     _check_bounds(path, reg, out)
     out["status"] = out["status"].where(out["status"] != "", "operational")
     _locate(path, out, regions)
@@ -229,28 +245,33 @@ def _check_choice(path: Path, reg: pd.DataFrame, column: str, allowed: tuple[str
         )
 
 
-def _numbers(path: Path, reg: pd.DataFrame, column: str, *, allow_empty: bool) -> pd.Series:
+def _numbers(
+    path: Path, table: UserTable, reg: pd.DataFrame, column: str, *, allow_empty: bool
+) -> pd.Series:
+    """A column's numbers as the file's dialect writes them (:func:`read_number`); a
+    workbook's number cells as they are, its text cells as in a standard CSV."""
     text = reg[column]
-    empty = text == ""
-    if empty.any() and not allow_empty:
-        i = reg.index[empty][0]
-        raise DataError(
-            f"{path}: row {i + 2}, column '{column}': expected a number, found an empty cell"
-        )
-    comma = text.str.fullmatch(r"-?\d+,\d+")
-    if comma.any():
-        i = reg.index[comma][0]
-        raise DataError(
-            f"{path}: row {i + 2}, column '{column}': expected a decimal point, found {text[i]!r}"
-        )
-    values = pd.to_numeric(text.where(~empty, None), errors="coerce").astype(np.float64)
-    bad = ~empty & ~np.isfinite(values.fillna(0.0))
-    bad |= values.isna() & ~empty
-    if bad.any():
-        i = reg.index[bad][0]
-        raise DataError(
-            f"{path}: row {i + 2}, column '{column}': expected a finite number, found {text[i]!r}"
-        )
+    typed = (
+        table.numbers[column]
+        if table.numbers is not None and column in table.numbers.columns
+        else pd.Series(False, index=text.index)
+    )
+    dialect = "standard" if table.dialect == "excel" else table.dialect
+    values = pd.Series(np.nan, index=text.index, dtype=np.float64)
+    for i, cell in text.items():
+        row = f"{path}: row {int(i) + 2}, column '{column}'"
+        if cell == "":
+            if not allow_empty:
+                raise DataError(f"{row}: expected a number, found an empty cell")
+            continue
+        try:
+            value = float(cell) if typed[i] else read_number(cell, dialect)
+        except ValueError as exc:
+            held = " (a text cell, read as in a standard CSV)" if table.dialect == "excel" else ""
+            raise DataError(f"{row}: expected {exc}{held}, found {cell!r}") from None
+        if not math.isfinite(value):
+            raise DataError(f"{row}: expected a finite number, found {cell!r}")
+        values[i] = value
     return values
 
 
@@ -313,6 +334,7 @@ def _locate(path: Path, out: pd.DataFrame, regions: RegionTable | None) -> None:
     out["code_note"] = ""
     codes = out["municipality_code"]
     if not (codes != "").any():
+        _match_names(path, out, regions or load_region_table())
         return
     _no_empty(path, out, "municipality_code", codes == "")
     malformed = ~codes.str.fullmatch(CODE_PATTERN.pattern)
@@ -348,6 +370,38 @@ def _locate(path: Path, out: pd.DataFrame, regions: RegionTable | None) -> None:
     out["municipality"] = places["municipality"].to_numpy()
     out["province"] = places["province"].to_numpy()
     out["res_region"] = places["res_region"].to_numpy()
+
+
+def _match_names(path: Path, out: pd.DataFrame, table: RegionTable) -> None:
+    """Put the official name in place of each written one (in place); refuse a name that is
+    no municipality of the table, with the closest names, or the name of several."""
+    by_name = table.codes_by_name()
+    official = table.municipalities["municipality"]
+    split = {normalise_name(str(n)) for n in table.former.query("successor_code == ''").former_name}
+    names: dict[str, str] = {}
+    for written in out["municipality"].unique():
+        key = normalise_name(written)
+        codes = by_name.get(key) or by_name.get(re.sub(r"\(.*\)", "", key), set())
+        i = out.index[out["municipality"] == written][0]
+        where = f"{path}: row {i + 2}, column 'municipality'"
+        if len(codes) > 1:
+            several = " and ".join(sorted(str(official[c]) for c in codes))
+            raise DataError(
+                f"{where}: expected the name of one municipality, found {written!r}, the name "
+                f"of {several}: write the name with its province suffix or add municipality_code"
+            )
+        if not codes:
+            if key in split:
+                hint = "was split between several municipalities: write the one it lies in now"
+            else:
+                close = table.closest_names(written)
+                hint = f"did you mean {', '.join(close)}?" if close else "check the spelling"
+            raise DataError(
+                f"{where}: expected a municipality of the region table ({table.division}), "
+                f"found {written!r}; {hint}"
+            )
+        names[written] = str(official[next(iter(codes))])
+    out["municipality"] = out["municipality"].map(names)
 
 
 def _check_installations(path: Path, out: pd.DataFrame) -> None:
