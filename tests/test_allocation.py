@@ -142,7 +142,7 @@ def test_waterfall_static_export_share_flows_to_the_next_tier() -> None:
         Tier(
             "tenants",
             np.array([[1.0, 5.0]]),
-            StaticKey(shares_frac=np.array([0.5, 0.25]), variant="export"),
+            StaticKey(shares_frac=[0.5, 0.25], variant="export"),
         ),
         Tier("members", np.array([[10.0]])),
     ]
@@ -273,7 +273,7 @@ def test_waterfall_with_both_caps_reserving_roof_for_the_neighbourhood() -> None
         Tier(
             "tenants",
             np.array([[4.0, 1.0, 2.0], [1.0, 1.0, 1.0]]),
-            StaticKey(shares_frac=np.array([0.5, 0.25, 0.25]), variant="export"),
+            StaticKey(shares_frac=[0.5, 0.25, 0.25], variant="export"),
             cap_frac=0.5,
         ),
         Tier("members", np.array([[3.0, 1.0], [2.0, 2.0]]), ProportionalKey(), cap_kwh=3.0),
@@ -348,8 +348,8 @@ def test_bad_waterfall_and_other_inputs(call, message: str) -> None:
     "key",
     [
         ProportionalKey(),
-        StaticKey(shares_frac=np.array([0.5, 0.3, 0.2]), variant="export"),
-        StaticKey(shares_frac=np.array([0.5, 0.3, 0.2]), variant="redistribute"),
+        StaticKey(shares_frac=[0.5, 0.3, 0.2], variant="export"),
+        StaticKey(shares_frac=[0.5, 0.3, 0.2], variant="redistribute"),
         EqualKey(variant="redistribute"),
         ScheduleKey(path=SCHEDULE_CSV, variant="export"),
     ],
@@ -433,7 +433,10 @@ def _count_sorted_rows(monkeypatch) -> list[int]:
 
 @pytest.mark.parametrize(
     "key",
-    [EqualKey(variant="redistribute"), StaticKey(shares_frac=EQUAL_16, variant="redistribute")],
+    [
+        EqualKey(variant="redistribute"),
+        StaticKey(shares_frac=np.asarray(EQUAL_16).tolist(), variant="redistribute"),
+    ],
 )
 def test_redistribute_needing_many_rounds_matches_progressive_filling(key, monkeypatch) -> None:
     from tests.test_allocation_properties import reference_redistribute
@@ -458,7 +461,10 @@ def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
     g = d.sum(axis=1) * rng.uniform(0.0, 1.2, 3000)
     shares = rng.dirichlet(np.ones(300))
     schedule = rng.dirichlet(np.ones(300), 3000)
-    keys = [EqualKey(variant="redistribute"), StaticKey(shares_frac=shares, variant="redistribute")]
+    keys = [
+        EqualKey(variant="redistribute"),
+        StaticKey(shares_frac=np.asarray(shares).tolist(), variant="redistribute"),
+    ]
     keys.append(ScheduleKey(path=SCHEDULE_CSV, variant="redistribute"))
     results = []
     for block_bytes in (1, 64 * 1024, 1 << 30):  # 8 rows, 27 rows, BLOCK_STEPS rows
@@ -477,7 +483,10 @@ def test_redistribute_does_not_depend_on_the_block_size(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     "key",
-    [EqualKey(variant="redistribute"), StaticKey(shares_frac=EQUAL_16, variant="redistribute")],
+    [
+        EqualKey(variant="redistribute"),
+        StaticKey(shares_frac=np.asarray(EQUAL_16).tolist(), variant="redistribute"),
+    ],
 )
 def test_redistribute_many_rounds_at_block_edges(key, monkeypatch) -> None:
     """Intervals needing many rounds at the last row of a block and the first of the

@@ -48,7 +48,7 @@ def keys(shares, schedule):
     yield ProportionalKey(), None
     for variant in ("export", "redistribute"):
         yield (
-            StaticKey(shares_frac=shares, variant=variant),
+            StaticKey(shares_frac=np.asarray(shares).tolist(), variant=variant),
             np.broadcast_to(shares, schedule.shape),
         )
         yield EqualKey(variant=variant), np.full(schedule.shape, 1.0 / schedule.shape[1])
@@ -163,7 +163,12 @@ def test_waterfall_keeps_the_invariants_and_caps(case, cap_frac, cap_kwh, varian
     g, d, shares, schedule = case
     tiers = [
         Tier("common", d[:, :1]),
-        Tier("tenants", d, StaticKey(shares_frac=shares, variant=variant), cap_frac=cap_frac),
+        Tier(
+            "tenants",
+            d,
+            StaticKey(shares_frac=np.asarray(shares).tolist(), variant=variant),
+            cap_frac=cap_frac,
+        ),
         Tier(
             "members",
             d[:, ::-1],
@@ -210,7 +215,10 @@ def test_waterfall_on_clock_change_day_lengths(case, n_steps) -> None:
     tiers = [
         Tier("common", demand[:, :1]),
         Tier(
-            "tenants", demand, StaticKey(shares_frac=shares, variant="redistribute"), cap_frac=0.6
+            "tenants",
+            demand,
+            StaticKey(shares_frac=np.asarray(shares).tolist(), variant="redistribute"),
+            cap_frac=0.6,
         ),
         Tier("members", demand * 3, ProportionalKey(), cap_kwh=2.0),
     ]
