@@ -119,8 +119,9 @@ def _output_error(place: Path, exc: OSError) -> DataError:
     )
 
 
-def expect_folder_path(value: object, caller: str, argument: str) -> Path:
-    """``value`` as a :class:`Path`, or a :class:`TypeError` naming ``caller``'s argument.
+def expect_folder_path(value: object, caller: str, argument: str, what: str = "folder") -> Path:
+    """``value`` as a :class:`Path`, or a :class:`TypeError` naming ``caller``'s argument
+    (``what`` it should name: a ``"folder"``, a ``"file"``).
 
     Raises
     ------
@@ -130,7 +131,7 @@ def expect_folder_path(value: object, caller: str, argument: str) -> Path:
     if isinstance(value, str | os.PathLike):
         return Path(value)
     raise TypeError(
-        f"{caller}(): {argument}: expected a folder path (str or pathlib.Path), found "
+        f"{caller}(): {argument}: expected a {what} path (str or pathlib.Path), found "
         f"{type(value).__name__}"
     )
 
@@ -440,6 +441,21 @@ def _write_error(exc: OSError, tmp: Path, final_dir: Path) -> OSError:
     )
 
 
+def _swap_in_whole(
+    tmp: Path, final_dir: Path, keep: Collection[str], allowed: Collection[str], nested: bool
+) -> None:
+    """The step of :func:`publish_atomically` under its lock: carry ``keep`` over from
+    ``final_dir``, check it may be replaced, swap ``tmp`` in."""
+    if nested:
+        ensure_output_dir(final_dir.parent)  # an outer result swapped in meanwhile is fine
+    try:
+        _carry_over(final_dir, tmp, keep)
+    except OSError as exc:
+        raise _write_error(exc, tmp, final_dir) from exc
+    _check_replaceable(final_dir, allowed)
+    _swap_into_place(tmp, final_dir)
+
+
 def publish_atomically(
     final_dir: Path,
     write: Callable[[Path], None],
@@ -520,14 +536,7 @@ def publish_atomically(
             raise _write_error(exc, tmp, final_dir) from exc
         allowed = {p.name for p in tmp.iterdir()} | set(owned or ()) | set(keep) | OS_LITTER
         with _swap_lock(stage):
-            if within is not None:
-                ensure_output_dir(parent)  # an outer result swapped in meanwhile is fine
-            try:
-                _carry_over(final_dir, tmp, keep)
-            except OSError as exc:
-                raise _write_error(exc, tmp, final_dir) from exc
-            _check_replaceable(final_dir, allowed)
-            _swap_into_place(tmp, final_dir)
+            _swap_in_whole(tmp, final_dir, keep, allowed, nested=within is not None)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
