@@ -477,3 +477,98 @@ def test_runs_and_designs_published_in_a_loop_never_drop_the_design(
         "summary.json",
     ]
     _no_leftovers(out)
+
+
+# --------------------------------------------------------------------------- a full disk
+# pyarrow and openpyxl report a full disk as an OSError without errno or file name
+ARROW_FULL = "Error writing bytes to file. Detail: [errno 28] No space left on device"
+
+
+def _full_disk(*args: object, **kwargs: object) -> None:
+    raise OSError(ARROW_FULL)
+
+
+def test_a_full_disk_names_the_results_file_not_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_result
+) -> None:
+    import pandas as pd
+
+    from energysim.results.outputs import write_run
+
+    out = tmp_path / "results"
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _full_disk)
+    with pytest.raises(OSError) as parquet:
+        write_run(mini_result, out)
+    assert parquet.value.filename == str(out / "mini" / "timeseries.parquet")
+    assert parquet.value.strerror == (
+        "No space left on device; the result was not published (an earlier one there is kept)"
+    )
+    monkeypatch.undo()
+
+    def full_text(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")  # what a write() of Python raises
+
+    monkeypatch.setattr(Path, "write_text", full_text)
+    with pytest.raises(OSError) as summary:
+        write_run(mini_result, out)
+    assert summary.value.filename == str(out / "mini" / "summary.json")
+    assert list(out.iterdir()) == []  # nothing published, no temporary folder left
+
+
+def test_a_full_disk_is_one_line_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    from energysim.cli.main import main
+    from tests.helpers import minimal, write_scenario
+
+    scenario = write_scenario(tmp_path, minimal())
+    out = tmp_path / "results"
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _full_disk)
+    assert main(["run", str(scenario), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"energysim: error: {out / 'mini' / 'timeseries.parquet'}: No space left on device; "
+        "the result was not published (an earlier one there is kept)\n"
+    )
+
+
+def test_a_full_disk_in_an_atomic_text_write_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_text(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(self))  # names the temporary
+
+    monkeypatch.setattr(Path, "write_text", full_text)
+    target = tmp_path / "units" / "C001.json"
+    target.parent.mkdir()
+    with pytest.raises(OSError) as info:
+        eio.write_text_atomically(target, "{}")
+    assert (info.value.filename, info.value.strerror) == (
+        str(target),
+        "No space left on device",
+    )
+    assert list(target.parent.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the API's errors
+def test_api_errors_name_the_functions_arguments_not_cli_flags(
+    tmp_path: Path, mini_result, publish_design
+) -> None:
+    from energysim.results.outputs import write_run
+
+    expected = "expected one of 'standard', 'nl', found"
+    with pytest.raises(TypeError, match=r"^write_run\(\): out_dir: expected a folder path"):
+        write_run(mini_result, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=rf"^write_run\(\): csv_dialect: {expected} list \["):
+        write_run(mini_result, tmp_path, ["nl"])  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=rf"^write_run\(\): csv_dialect: {expected} 'excel'$"):
+        write_run(mini_result, tmp_path, "excel")
+    with pytest.raises(TypeError, match=r"^write_design\(\): out_dir: expected a folder path"):
+        publish_design(mini_result, 3, "tag")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DataError) as info:
+        write_run(mini_result, tmp_path / "a-file")
+    assert "--out" not in str(info.value) and "a-file" in str(info.value)
