@@ -384,7 +384,8 @@ def test_a_killed_worker_names_its_unit_and_how_to_resume(tmp_path: Path) -> Non
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("energysim: error: batch stopped: "), stderr
     assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
-    assert unit and (f"unit(s) {unit}" in lines[0] or f", {unit}" in lines[0]), lines[0]
+    # the unit of the worker that died, not those the pool stopped in the other worker
+    assert unit and f" while computing unit(s) {unit}; " in lines[0], lines[0]
     assert "--resume to compute the rest" in lines[0], lines[0]
     assert stdout == "" and not (out / "batch_summary.csv").exists()
     assert list((out / "units").glob(".*.running")) == []

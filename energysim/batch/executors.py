@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -88,11 +89,25 @@ def end_with_parent() -> bool:
     return True
 
 
-def start_worker() -> None:
-    """Set up a worker process of a batch: :func:`retain_freed_memory` and
-    :func:`end_with_parent`."""
+def on_terminate(clean_up: Callable[[], None]) -> None:
+    """When this worker is terminated (``SIGTERM``: the pool stops its workers because
+    another one died), call ``clean_up`` and end as ``SIGTERM`` ends a process."""
+
+    def handler(signum: int, frame: Any) -> None:
+        clean_up()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def start_worker(clean_up: Callable[[], None] | None = None) -> None:
+    """Set up a worker process of a batch: :func:`retain_freed_memory`,
+    :func:`end_with_parent` and, given ``clean_up``, :func:`on_terminate`."""
     retain_freed_memory()
     end_with_parent()
+    if clean_up is not None:
+        on_terminate(clean_up)
 
 
 def run_in_processes(
@@ -101,9 +116,11 @@ def run_in_processes(
     args: tuple[Any, ...],
     workers: int,
     on_done: Callable[[int], None],
+    clean_up: Callable[[], None] | None = None,
 ) -> None:
     """Run ``task(chunk, *args)`` for every chunk, in this process (one worker) or in a
     pool of ``workers`` local processes; ``on_done(n)`` after each chunk of ``n`` units.
+    A worker the pool stops (because another died) calls ``clean_up`` first.
 
     Raises
     ------
@@ -119,7 +136,9 @@ def run_in_processes(
             on_done(len(task(chunk, *args)))
         return
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=start_worker) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=start_worker, initargs=(clean_up,)
+        ) as pool:
             futures = [pool.submit(task, chunk, *args) for chunk in chunks]
             for fut in as_completed(futures):
                 on_done(len(fut.result()))

@@ -35,10 +35,12 @@ from energysim.batch.portfolio import complex_scenario, read_portfolio
 from energysim.batch.sweep import parse_assignment, parse_value, set_path, sweep_points
 from energysim.batch.unit_files import (
     clear_markers,
+    forget_running,
     interrupted,
     mark_running,
     row_path,
     units_to_compute,
+    unmark_running,
 )
 from energysim.core.csv_dialect import read_csv_file, sniff_dialect, write_csv_file
 from energysim.core.errors import DataError, EnergysimError, ScenarioError, expect_type
@@ -302,7 +304,8 @@ def run_unit(
     """Run one unit, write its row atomically, log it; failures become rows too.
 
     While it runs, ``units/.<unit_id>.running`` (holding this process's id) says so: what
-    a worker that dies leaves names the units it was computing (:func:`run_batch`).
+    a worker that dies leaves names the units it was computing
+    (:mod:`energysim.batch.unit_files`).
     """
     from energysim.config.scenario import scenario_from_dict
     from energysim.results.outputs import write_run
@@ -329,7 +332,7 @@ def run_unit(
         kind = "" if isinstance(exc, EnergysimError) else f"{type(exc).__name__}: "
         row = {**base, "status": "failed", "error": f"{kind}{exc}"}
     write_text_atomically(row_path(units, unit.unit_id), json.dumps(row, allow_nan=True))
-    running.unlink(missing_ok=True)
+    unmark_running(running)
     with open(Path(out_dir) / LOG_NAME, "a", encoding="utf-8") as log:
         log.write(unit.unit_id + "\n")
     return row
@@ -463,7 +466,8 @@ def _compute(
     if executor == "dask":
         run_in_dask(run_chunk, chunks, options, jobs, scheduler, on_done)
     else:
-        run_in_processes(run_chunk, chunks, tuple(options.values()), jobs, on_done)
+        args = tuple(options.values())
+        run_in_processes(run_chunk, chunks, args, jobs, on_done, clean_up=forget_running)
 
 
 def _expect_counts(jobs: object, chunk_size: object) -> None:

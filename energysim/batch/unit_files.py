@@ -34,11 +34,30 @@ def row_path(units_dir: Path, unit_id: str) -> Path:
     return units_dir / f"{unit_id}.json"
 
 
+_RUNNING: list[Path] = []
+"""The marker of the unit this process computes (none or one)."""
+
+
 def mark_running(units_dir: Path, unit_id: str) -> Path:
     """Write the marker of ``unit_id`` being computed by this process; returns it."""
     marker = units_dir / f".{unit_id}{RUNNING_SUFFIX}"
     marker.write_text(str(os.getpid()), encoding="utf-8")
+    _RUNNING[:] = [marker]
     return marker
+
+
+def unmark_running(marker: Path) -> None:
+    """Remove the marker of a unit whose row is written."""
+    _RUNNING.clear()
+    marker.unlink(missing_ok=True)
+
+
+def forget_running() -> None:
+    """Remove this process's marker: a worker stopped by its pool (because another
+    worker died) does so, so the batch's error names the units of the one that died."""
+    for marker in _RUNNING:
+        with contextlib.suppress(OSError):
+            marker.unlink()
 
 
 def clear_markers(units_dir: Path) -> list[str]:
@@ -94,7 +113,7 @@ def interrupted(units_dir: Path, unit_ids: Iterable[str], cause: str) -> BatchIn
     flying = [u for u in clear_markers(units_dir) if u in ids]
     flying = [u for u in flying if not row_path(units_dir, u).exists()]
     written = sum(row_path(units_dir, u).exists() for u in ids)
-    where = f" while unit(s) {', '.join(flying)} were being computed" if flying else ""
+    where = f" while computing unit(s) {', '.join(flying)}" if flying else ""
     return BatchInterrupted(
         f"batch stopped: {cause}{where}; {written} of {len(ids)} unit(s) are written and "
         "kept: run the same command with --resume to compute the rest"
