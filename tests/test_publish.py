@@ -567,6 +567,22 @@ def test_api_errors_name_the_functions_arguments_not_cli_flags(
         write_run(mini_result, tmp_path, "excel")
     with pytest.raises(TypeError, match=r"^write_design\(\): out_dir: expected a folder path"):
         publish_design(mini_result, 3, "tag")
+    import pandas as pd
+
+    from energysim.batch.compare import write_comparison
+    from energysim.batch.runner import write_summary
+    from energysim.ownership.report import write_report
+
+    table = pd.DataFrame({"unit_id": ["u"]})
+    for call, name in (
+        (lambda out, dialect: write_comparison(table, table, out, dialect), "write_comparison"),
+        (lambda out, dialect: write_report(None, out, dialect), "write_report"),
+        (lambda out, dialect: write_summary(table, out, dialect), "write_summary"),
+    ):
+        with pytest.raises(TypeError, match=rf"^{name}\(\): out_dir: expected a folder path"):
+            call(None, "standard")
+        with pytest.raises(TypeError, match=rf"^{name}\(\): csv_dialect: {expected} list"):
+            call(tmp_path, ["nl"])
     assert list(tmp_path.iterdir()) == []
     (tmp_path / "a-file").write_text("")
     with pytest.raises(DataError) as info:

@@ -502,8 +502,9 @@ def write_summary(
     summary: pd.DataFrame, out_dir: Path, csv_dialect: str = "standard"
 ) -> list[Path]:
     """Write ``batch_summary.csv`` (in a dialect of :mod:`energysim.core.csv_dialect`),
-    ``.parquet`` and ``.xlsx``, each atomically."""
-    out_dir = Path(out_dir)
+    ``.parquet`` and ``.xlsx``, each atomically (a wrong argument is named)."""
+    out_dir = expect_folder_path(out_dir, "write_summary", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "write_summary")
     paths = []
     for suffix, writer in (
         (".csv", lambda f, p: write_csv_file(p, f, csv_dialect)),
