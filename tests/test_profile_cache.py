@@ -119,6 +119,8 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
     assert all(r == expected for r in results)
     (path,) = entries(cache)
     assert np.load(path).tobytes() == expected
+    whole = profile_cache._read(path, (200_000,))  # its checksum holds
+    assert whole is not None and whole.tobytes() == expected
     assert [p for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
 
 
