@@ -4,7 +4,9 @@ A worker process sets itself up (:func:`start_worker`): it keeps freed memory fo
 next unit and ends itself when the process that started it is gone (killed with
 ``kill -9``, or crashed), so a killed batch leaves no workers behind. A worker that dies
 (killed, out of memory) stops the batch with :class:`WorkerDied`, not a traceback: the
-units already written are kept and a resumed batch computes the rest.
+units already written are kept and a resumed batch computes the rest. The pool then
+stops its other workers; each cleans up first (:func:`on_terminate`), so what is left
+names the work of the one that died.
 """
 
 from __future__ import annotations
