@@ -298,12 +298,18 @@ def _summary(out: Path):
 
 def test_batch_exits_3_when_a_unit_failed_and_counts_units(tmp_path: Path, capsys) -> None:
     args = ["batch", str(TEMPLATE), "--portfolio", str(EXAMPLE), *FAST]
+    # a unit's scenario refused is bad input (exit 2, nothing written); with --keep-going
+    # it is a failed unit (exit 3)
     out = tmp_path / "set"
-    assert main([*args, "--set", "nonexistent.key=3", "--out", str(out)]) == 3
+    assert main([*args, "--set", "nonexistent.key=3", "--out", str(out)]) == 2
+    assert "C001: field 'nonexistent': unknown key" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*args, "--set", "nonexistent.key=3", "--keep-going", "--out", str(out)]) == 3
     assert "0 unit(s) ok, 4 failed" in capsys.readouterr().out
     assert (_summary(out).status == "failed").all()
     out = tmp_path / "sweep"
-    assert main([*args, "--sweep", "year=1900,2027", "--out", str(out)]) == 3
+    assert main([*args, "--sweep", "year=1900,2027", "--out", str(out)]) == 2
+    assert main([*args, "--sweep", "year=1900,2027", "--keep-going", "--out", str(out)]) == 3
     assert "4 unit(s) ok, 4 failed" in capsys.readouterr().out
     # a bad row under --keep-going stands for as many units as there are sweep points
     bad = tmp_path / "portfolio.csv"

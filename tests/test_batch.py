@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -150,17 +151,18 @@ def test_bad_row_fails_or_is_skipped_with_keep_going(tmp_path: Path, capsys) -> 
 
 
 def test_failing_unit_is_recorded_and_the_rest_go_on(tmp_path: Path, capsys) -> None:
-    # participating > dwellings only for the small complex: its unit fails validation
-    assert (
-        batch(
-            tmp_path / "o",
-            "--set",
-            "buildings[0].tenants.participating=30",
-            "--sweep",
-            "buildings[0].tenants.participating=10,30",
-        )
-        == 3  # some units failed
+    # participating > dwellings only for the small complexes: their units are refused,
+    # before any unit runs (bad input), or with --keep-going recorded as failed rows
+    sets = ["--set", "buildings[0].tenants.participating=30"]
+    sweep = ["--sweep", "buildings[0].tenants.participating=10,30"]
+    assert batch(tmp_path / "refused", *sets, *sweep) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "energysim: error: C002__buildings_0_.tenants.participating-30: field 'buildings[0]': "
+        "tenants.participating: expected at most dwellings=24, found 30\n"
     )
+    assert not (tmp_path / "refused").exists()
+    assert batch(tmp_path / "o", *sets, *sweep, "--keep-going") == 3  # some units failed
     table = pd.read_csv(tmp_path / "o" / "batch_summary.csv")
     failed = table[table.status == "failed"]
     assert set(failed.complex_id) == {"C002", "C004"}
@@ -244,7 +246,7 @@ def test_complexes_draw_their_own_households() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
 def test_workers_keep_freed_memory_on_linux() -> None:
-    from energysim.batch.runner import retain_freed_memory
+    from energysim.batch.executors import retain_freed_memory
 
     # glibc accepts the thresholds (mallopt returns 1); the process pool and Dask
     # workers call this before their first unit
@@ -297,3 +299,219 @@ def test_a_direct_column_is_one_line_of_the_table(monkeypatch: pytest.MonkeyPatc
     assert given["buildings"][0]["common"]["lighting_kwh_per_yr"] == 1234.5
     with pytest.raises(DataError, match=r"row 2, column 'lighting_kwh_per_yr': expected at most"):
         portfolio.complex_scenario(template, with_lighting("1e12"), EXAMPLE)
+
+
+# --------------------------------------------------------------------------- workers that die
+def _batch_process(out: Path, *extra: str) -> subprocess.Popen[str]:
+    """A batch of twelve 15-minute units (about a second each) in two worker processes,
+    in a session of its own (so a test can end what is left)."""
+    args = [sys.executable, "-m", "energysim.cli", "batch", str(TEMPLATE), "--portfolio"]
+    return subprocess.Popen(
+        [*args, str(EXAMPLE), "--set", "buildings[0].members.count=4", "--jobs", "2"]
+        + ["--sweep", "year=2026,2027,2028"]
+        + ["--chunk-size", "1", "--out", str(out), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _workers(proc: subprocess.Popen[str], out: Path, count: int) -> list[int]:
+    """Wait until the batch ``proc`` has ``count`` worker processes (children running its
+    command line) and has written a unit; their process ids."""
+
+    def children() -> set[int]:
+        found: set[int] = set()
+        try:  # read now: just after it started, the process may not yet run python
+            command = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        except OSError:
+            return found
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+                same = (stat.parent / "cmdline").read_bytes() == command
+            except (OSError, ValueError, IndexError):  # ended meanwhile
+                continue
+            if ppid == proc.pid and same:
+                found.add(int(stat.parent.name))
+        return found
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        workers = children()
+        if len(workers) >= count and any((out / "units").glob("*.json")):
+            time.sleep(0.3)  # a unit is written: the workers are inside their next ones
+            workers &= children()  # not a fork on its way to run another program
+            if len(workers) >= count:
+                return sorted(workers)
+        time.sleep(0.05)
+    raise AssertionError(f"the batch did not start {count} workers within 2 minutes")
+
+
+def _computing(out: Path) -> dict[int, str]:
+    """The units being computed now, by worker process id (their markers)."""
+    found = {}
+    for marker in (out / "units").glob(".*.running"):
+        with contextlib.suppress(OSError, ValueError):  # removed, or not written yet
+            found[int(marker.read_text())] = marker.name[1 : -len(".running")]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_worker_names_its_unit_and_how_to_resume(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    proc = _batch_process(out)
+    try:
+        pid = _workers(proc, out, count=2)[0]
+        os.kill(pid, signal.SIGKILL)
+        unit = _computing(out).get(pid, "")  # before the batch clears what it left
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)  # closes the pipes
+    assert proc.returncode == 3, stderr  # not bad input: data intact, the batch resumable
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("energysim: error: batch stopped: "), stderr
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+    # the unit of the worker that died, not those the pool stopped in the other worker
+    assert unit and f" while computing unit(s) {unit}; " in lines[0], lines[0]
+    assert "--resume to compute the rest" in lines[0], lines[0]
+    assert stdout == "" and not (out / "batch_summary.csv").exists()
+    assert list((out / "units").glob(".*.running")) == []
+    resumed = _batch_process(out, "--resume")
+    stdout, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, stderr
+    assert "12 unit(s) ok, 0 failed" in stdout
+    log = (out / "computed.log").read_text().split()
+    assert len(set(log)) == len(log) == 12  # the unit of the killed worker once
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_batch_is_killed(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    proc = _batch_process(out)
+    try:
+        workers = _workers(proc, out, count=2)
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9` does
+        proc.wait(timeout=30)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "orphaned workers still running"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)  # closes the pipes
+    assert not (out / "batch_summary.csv").exists()
+
+
+def test_a_cut_short_unit_file_is_computed_again_on_resume(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "o"
+    assert batch(out) == 0
+    summary = (out / "batch_summary.csv").read_bytes()
+    unit = out / "units" / "C002.json"
+    unit.write_bytes(unit.read_bytes()[: unit.stat().st_size // 2])  # a copy cut short
+    (out / "units" / "C003.json").write_bytes(b"")  # a full disk's empty file
+    capsys.readouterr()
+    assert batch(out, "--resume") == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"energysim: note: {unit}: cannot be read (cut short or damaged); unit C002 is "
+        "computed again",
+        f"energysim: note: {out / 'units' / 'C003.json'}: cannot be read (cut short or "
+        "damaged); unit C003 is computed again",
+    ]
+    assert (out / "batch_summary.csv").read_bytes() == summary
+    assert json.loads(unit.read_text())["status"] == "ok"
+    assert (out / "computed.log").read_text().split().count("C002") == 2
+
+
+# --------------------------------------------------------------------------- bad input: exit 2
+def _portfolio_naming(folder: Path, csv_name: str) -> Path:
+    """The example portfolio with C002's consumption read from ``csv_name``."""
+    lines = EXAMPLE.read_text().splitlines()
+    lines = [lines[0] + ",consumption_csv"] + [line + "," for line in lines[1:]]
+    lines[2] += csv_name
+    path = folder / "portfolio.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            ["--set", "bogus=1"],
+            "C001: field 'bogus': unknown key (not part of the scenario format) "
+            "(set by --set bogus=1)",
+        ),
+        (["--set", "year=abc"], "C001: field 'year': Input should be a valid integer"),
+        (["--sweep", "year=2026,abc"], "C001__year-abc: field 'year': Input should be a valid"),
+        (["missing-csv"], "C002: {folder}/missing.csv: file not found (field 'consumption_csv')"),
+    ],
+    ids=["unknown-key", "not-a-year", "sweep-not-a-year", "row-names-a-missing-csv"],
+)
+def test_bad_input_to_a_batch_is_one_line_and_exit_2(
+    tmp_path: Path, capsys, extra: list[str], expected: str
+) -> None:
+    portfolio = EXAMPLE
+    if extra == ["missing-csv"]:
+        portfolio, extra = _portfolio_naming(tmp_path, "missing.csv"), []
+    assert batch(tmp_path / "o", *extra, portfolio=portfolio) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("energysim: error: " + expected.format(folder=tmp_path)), err
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+
+
+def test_a_unit_refused_with_keep_going_is_a_failed_row(tmp_path: Path, capsys) -> None:
+    portfolio = _portfolio_naming(tmp_path, "missing.csv")
+    assert batch(tmp_path / "o", "--keep-going", portfolio=portfolio) == 3  # a unit failed
+    out, err = capsys.readouterr()
+    assert "energysim: skipped C002: C002: " in err and "failed C002" in out
+    table = pd.read_csv(tmp_path / "o" / "batch_summary.csv")
+    assert list(table.complex_id) == ["C001", "C002", "C003", "C004"]
+    assert list(table.status) == ["ok", "failed", "ok", "ok"]
+
+
+def test_a_full_disk_names_the_summary_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError("Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    assert batch(tmp_path / "o") == 2
+    err = capsys.readouterr().err
+    target = tmp_path / "o" / "batch_summary.parquet"
+    assert err == f"energysim: error: {target}: No space left on device\n"
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.startswith(".")]
+
+
+def test_api_errors_name_the_functions_arguments(tmp_path: Path) -> None:
+    from energysim.batch.runner import run_batch
+
+    plan = plan_batch(TEMPLATE, portfolio_path=EXAMPLE, sets=FAST[1::2])
+    with pytest.raises(TypeError, match=r"^plan_batch\(\): template_path: expected a file path"):
+        plan_batch(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^plan_batch\(\): sets: expected a list of 'KEY="):
+        plan_batch(TEMPLATE, sets="year=2027")
+    with pytest.raises(TypeError, match=r"^run_batch\(\): out_dir: expected a folder path"):
+        run_batch(plan, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^run_batch\(\): csv_dialect: expected one of"):
+        run_batch(plan, tmp_path, csv_dialect=["nl"])  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=r"^run_batch\(\): jobs: expected at least 1 worker"):
+        run_batch(plan, tmp_path, jobs=0)
+    with pytest.raises(TypeError, match=r"^run_batch\(\): jobs: expected an int, found '2'"):
+        run_batch(plan, tmp_path, jobs="2")  # type: ignore[arg-type]
+    assert not any(tmp_path.iterdir())

@@ -119,6 +119,8 @@ def test_concurrent_writers_leave_one_whole_entry(cache: Path) -> None:
     assert all(r == expected for r in results)
     (path,) = entries(cache)
     assert np.load(path).tobytes() == expected
+    whole = profile_cache._read(path, (200_000,))  # its checksum holds
+    assert whole is not None and whole.tobytes() == expected
     assert [p for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
 
 
@@ -188,3 +190,99 @@ def test_warm_run_imports_neither_pvlib_nor_scipy(tmp_path: Path) -> None:
     assert cold["rc"] == 0 and "pvlib" in cold["imported"]  # the first run computes
     warm = _probe(args, tmp_path / "cache")
     assert warm == {"rc": 0, "imported": ["pandas"]}
+
+
+# --------------------------------------------------------------------------- damaged in place
+def _data_offset(path: Path) -> int:
+    """Where the array's values start in an entry (after the .npy header)."""
+    with open(path, "rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        reader = {(1, 0): np.lib.format.read_array_header_1_0}[version]
+        reader(handle)
+        return handle.tell()
+
+
+def _zero_fill_values(path: Path) -> None:
+    """Zeros over the values, the file's size unchanged (what a crash of the file
+    system leaves: the issue's zero-filled per_kwp_generation entries)."""
+    data = bytearray(path.read_bytes())
+    start = _data_offset(path)
+    end = start + 8 * int(np.prod(np.load(path).shape))
+    data[start:end] = bytes(end - start)
+    path.write_bytes(bytes(data))
+
+
+def _flip_bit(path: Path, where: str) -> None:
+    data = bytearray(path.read_bytes())
+    at = {"value": _data_offset(path) + 13, "header": 20, "trailer": len(data) - 2}[where]
+    data[at] ^= 0x10
+    path.write_bytes(bytes(data))
+
+
+DAMAGES = {
+    "values-zero-filled": _zero_fill_values,
+    "file-zero-filled": lambda p: p.write_bytes(bytes(p.stat().st_size)),
+    "bit-in-a-value": lambda p: _flip_bit(p, "value"),
+    "bit-in-the-header": lambda p: _flip_bit(p, "header"),
+    "bit-in-the-checksum": lambda p: _flip_bit(p, "trailer"),
+    "random-bytes": lambda p: p.write_bytes(np.random.default_rng(1).bytes(p.stat().st_size)),
+    "plain-npy-without-checksum": lambda p: np.save(p, np.load(p)),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_an_entry_damaged_in_place_is_computed_again_and_replaced(cache: Path, damage: str) -> None:
+    values = np.random.default_rng(3).random((4, 500))
+    calls, compute = counting(values)
+    profile_cache.cached_array("demo", {"a": 1}, values.shape, compute, files=FILES)
+    (path,) = entries(cache)
+    good = path.read_bytes()
+    DAMAGES[damage](path)
+    assert path.read_bytes() != good
+    got = profile_cache.cached_array("demo", {"a": 1}, values.shape, compute, files=FILES)
+    assert len(calls) == 2  # not used: computed again
+    assert got.tobytes() == values.tobytes()
+    assert path.read_bytes() == good  # and replaced by a whole entry
+    again = profile_cache.cached_array("demo", {"a": 1}, values.shape, compute, files=FILES)
+    assert len(calls) == 2 and again.tobytes() == values.tobytes()
+    assert [p for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+@pytest.mark.parametrize("damage", ["values-zero-filled", "bit-in-a-value"])
+def test_a_run_over_damaged_entries_is_the_run_of_a_cold_cache(
+    cache: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    scenario = load_scenario(DEFAULT)
+    cold = _fresh_run(scenario)
+    written = {p: p.read_bytes() for p in entries(cache)}
+    kinds = {"per_kwp_generation", "solar_position", "day_types"}
+    damaged = [p for p in written if p.parent.name in kinds]
+    assert {p.parent.name for p in damaged} == kinds
+    for path in damaged:
+        DAMAGES[damage](path)
+    again = _fresh_run(scenario)  # warnings are errors in the tests: none either
+    assert again.generation_kwh.equals(cold.generation_kwh)
+    assert again.consumption_kwh.equals(cold.consumption_kwh)
+    assert again.money.equals(cold.money)
+    assert {p: p.read_bytes() for p in written} == written  # every entry whole again
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_damaged_chunk_of_the_household_pool_is_generated_again(
+    cache: Path,
+) -> None:
+    from energysim.config.buildings import ConsumptionDistribution
+    from energysim.inputs.household_pool import HouseholdPool
+    from energysim.inputs.population import draw_annual_kwh
+    from energysim.inputs.timeindex import year_index
+
+    index = year_index(2026, 60, "Europe/Amsterdam")
+    annual = draw_annual_kwh(ConsumptionDistribution(mean_kwh=2000, sd_kwh=700, seed=4), 6)
+    kinds = ["family"] * 6
+    cold = HouseholdPool().profiles_kwh(index, annual, kinds, 4)
+    chunks = [p for p in entries(cache) if p.parent.name == "household_pool"]
+    assert chunks
+    for path in chunks:
+        _zero_fill_values(path)
+    again = HouseholdPool().profiles_kwh(index, annual, kinds, 4)
+    assert np.array_equal(cold, again)

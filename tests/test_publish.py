@@ -5,19 +5,25 @@ of the publish (and at random moments), two or more processes publishing the sam
 result at once, on the atomic-exchange path (Linux) and on the rename-aside fallback.
 After each, the files beside the result are byte-for-byte what they were, the result
 folder is a complete old or new result (never a mix, never missing on the exchange
-path), and the next publish clears what a killed writer left.
+path), and the next publish clears what a killed writer left. A design published into
+a run's folder while the run is written (or swapped in) is never dropped.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -249,3 +255,336 @@ def test_a_file_or_a_users_folder_in_the_way_is_not_replaced(tmp_path: Path) -> 
     assert (target / "analysis.xlsx").read_text() == "mine"
     assert _leftovers(target) == []
     assert _neighbours(target) == neighbours
+
+
+# --------------------------------------------------------------------------- a run and its design
+# A run's folder holds the design of `energysim design` (design/), which is that command's
+# own. Each test widens the window where a run and a design publish at the same time:
+# the design published meanwhile must be in the run's folder afterwards, whole.
+def _design_tag(run_folder: Path) -> str:
+    """The tag of the design in a run's folder (asserts it is whole)."""
+    from energysim.design.report import DESIGN_FILES
+
+    folder = run_folder / "design"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(DESIGN_FILES)
+    return json.loads((folder / "design.json").read_text())["tag"]
+
+
+def _run_files(run_folder: Path) -> list[str]:
+    return sorted(p.name for p in run_folder.iterdir() if p.name != "design")
+
+
+@pytest.fixture(scope="module")
+def mini_result():
+    from energysim.config.scenario import scenario_from_dict
+    from energysim.simulate import run
+    from tests.helpers import minimal
+
+    return run(scenario_from_dict(minimal()))
+
+
+@pytest.fixture()
+def publish_design(monkeypatch: pytest.MonkeyPatch):
+    """write_design of a stand-in design (its tables, a tag in design.json): a real
+    design takes seconds, and only its publishing is under test."""
+    import pandas as pd
+
+    from energysim.design import report
+
+    monkeypatch.setattr(report, "summary_dict", lambda d: {"tag": d.tag})
+
+    def publish(result, out: Path, tag: str) -> Path:
+        table = pd.DataFrame({"tag": [tag]})
+        design = SimpleNamespace(
+            tag=tag,
+            scenario=result.scenario,
+            recommended=result.scenario,
+            prices_table=table,
+            price_curves=table,
+            keys_table=table,
+            key_shares=table,
+            sizes=SimpleNamespace(curve=table),
+            local=SimpleNamespace(money=table),
+        )
+        return report.write_design(design, out)  # type: ignore[arg-type]
+
+    return publish
+
+
+def _paused(
+    monkeypatch: pytest.MonkeyPatch, module: object, attribute: str, when: Callable[..., bool]
+) -> tuple[threading.Event, threading.Event]:
+    """Make ``module.attribute`` stop where ``when(*args)`` holds until resumed."""
+    paused, resume = threading.Event(), threading.Event()
+    real = getattr(module, attribute)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if when(*args):
+            paused.set()
+            assert resume.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, attribute, wrapper)
+    return paused, resume
+
+
+def _in_thread(
+    func: Callable[..., Any], *args: Any
+) -> tuple[threading.Thread, list[BaseException]]:
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            func(*args)
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, errors
+
+
+def _no_leftovers(out: Path) -> None:
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in (out / "mini").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("earlier_design", [True, False], ids=["earlier-design", "first-design"])
+def test_a_design_published_while_a_run_is_written_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_result, publish_design, earlier_design
+) -> None:
+    from energysim.results import outputs
+
+    out = tmp_path / "results"
+    if earlier_design:
+        publish_design(mini_result, out, "earlier")
+    paused, resume = _paused(
+        monkeypatch, outputs, "write_csv", lambda path, *a: path.name == "cashflows.csv"
+    )
+    run, errors = _in_thread(outputs.write_run, mini_result, out)
+    assert paused.wait(60)  # the run is half-written
+    publish_design(mini_result, out, "meanwhile")  # `energysim design` prints "written:"
+    assert _design_tag(out / "mini") == "meanwhile"
+    resume.set()
+    run.join(60)
+    assert errors == []
+    assert _run_files(out / "mini") == sorted(outputs.OUTPUT_FILES)
+    assert _design_tag(out / "mini") == "meanwhile"
+    _no_leftovers(out)
+
+
+def test_a_run_published_while_a_design_is_written_keeps_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_result, publish_design
+) -> None:
+    from energysim.design import report
+    from energysim.results import outputs
+
+    out = tmp_path / "results"
+    outputs.write_run(mini_result, out)
+    paused, resume = _paused(
+        monkeypatch, report, "write_csv", lambda path, *a: path.name == "keys.csv"
+    )
+    design, errors = _in_thread(publish_design, mini_result, out, "slow")
+    assert paused.wait(60)  # the design is half-written
+    outputs.write_run(mini_result, out)  # neither refused nor moving the design's files
+    resume.set()
+    design.join(60)
+    assert errors == []
+    assert _run_files(out / "mini") == sorted(outputs.OUTPUT_FILES)
+    assert _design_tag(out / "mini") == "slow"
+    _no_leftovers(out)
+
+
+def test_a_design_waits_while_a_run_swaps_its_folder_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_result, publish_design
+) -> None:
+    from energysim.results import outputs
+
+    out = tmp_path / "results"
+    publish_design(mini_result, out, "earlier")
+    # the run stops at the last step of publishing: its folder complete, about to swap
+    paused, resume = _paused(
+        monkeypatch, eio, "_swap_into_place", lambda tmp, final: final.name == "mini"
+    )
+    run, run_errors = _in_thread(outputs.write_run, mini_result, out)
+    assert paused.wait(60)
+    design, design_errors = _in_thread(publish_design, mini_result, out, "meanwhile")
+    time.sleep(0.5)
+    resume.set()
+    run.join(60)
+    design.join(60)
+    assert run_errors == design_errors == []
+    assert _run_files(out / "mini") == sorted(outputs.OUTPUT_FILES)
+    assert _design_tag(out / "mini") == "meanwhile"
+    _no_leftovers(out)
+
+
+LOOPS = textwrap.dedent(
+    """
+    import json, os, sys
+    from pathlib import Path
+    import energysim.core.publish as eio
+
+    out, role, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    if os.environ.get("NO_EXCHANGE"):
+        eio._RENAMEAT2 = None
+    run_folder = out / "mini"
+    for i in range(count):
+        if role == "run":
+            def write(folder):
+                for name in ("summary.json", "participants.csv"):
+                    (folder / name).write_text(f"run {i}\\n" + "x" * 20000)
+            eio.publish_atomically(run_folder, write, keep=("design",))
+        else:
+            def write(folder):
+                (folder / "design.json").write_text(json.dumps({"tag": i}))
+                (folder / "prices.csv").write_text(f"{i}\\n" + "y" * 20000)
+            eio.publish_atomically(run_folder / "design", write, within=run_folder)
+            if not os.environ.get("NO_EXCHANGE"):  # no instant without the folder
+                assert json.loads((run_folder / "design" / "design.json").read_text()) == {
+                    "tag": i
+                }, i
+    """
+)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "rename-aside"])
+def test_runs_and_designs_published_in_a_loop_never_drop_the_design(
+    tmp_path: Path, exchange: bool
+) -> None:
+    script = tmp_path / "loops.py"
+    script.write_text(LOOPS)
+    out = tmp_path / "results"
+    count = 60
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(out), role, str(count)],
+            env=_env(exchange),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for role in ("run", "design", "run")
+    ]
+    errors = [proc.communicate(timeout=300)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], errors
+    design = out / "mini" / "design"
+    assert json.loads((design / "design.json").read_text()) == {"tag": count - 1}
+    assert (design / "prices.csv").read_text().startswith(f"{count - 1}\n")
+    assert sorted(p.name for p in (out / "mini").iterdir()) == [
+        "design",
+        "participants.csv",
+        "summary.json",
+    ]
+    _no_leftovers(out)
+
+
+# --------------------------------------------------------------------------- a full disk
+# pyarrow and openpyxl report a full disk as an OSError without errno or file name
+ARROW_FULL = "Error writing bytes to file. Detail: [errno 28] No space left on device"
+
+
+def _full_disk(*args: object, **kwargs: object) -> None:
+    raise OSError(ARROW_FULL)
+
+
+def test_a_full_disk_names_the_results_file_not_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_result
+) -> None:
+    import pandas as pd
+
+    from energysim.results.outputs import write_run
+
+    out = tmp_path / "results"
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _full_disk)
+    with pytest.raises(OSError) as parquet:
+        write_run(mini_result, out)
+    assert parquet.value.filename == str(out / "mini" / "timeseries.parquet")
+    assert parquet.value.strerror == (
+        "No space left on device; the result was not published (an earlier one there is kept)"
+    )
+    monkeypatch.undo()
+
+    def full_text(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")  # what a write() of Python raises
+
+    monkeypatch.setattr(Path, "write_text", full_text)
+    with pytest.raises(OSError) as summary:
+        write_run(mini_result, out)
+    assert summary.value.filename == str(out / "mini" / "summary.json")
+    assert list(out.iterdir()) == []  # nothing published, no temporary folder left
+
+
+def test_a_full_disk_is_one_line_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    from energysim.cli.main import main
+    from tests.helpers import minimal, write_scenario
+
+    scenario = write_scenario(tmp_path, minimal())
+    out = tmp_path / "results"
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _full_disk)
+    assert main(["run", str(scenario), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"energysim: error: {out / 'mini' / 'timeseries.parquet'}: No space left on device; "
+        "the result was not published (an earlier one there is kept)\n"
+    )
+
+
+def test_a_full_disk_in_an_atomic_text_write_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_text(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(self))  # names the temporary
+
+    monkeypatch.setattr(Path, "write_text", full_text)
+    target = tmp_path / "units" / "C001.json"
+    target.parent.mkdir()
+    with pytest.raises(OSError) as info:
+        eio.write_text_atomically(target, "{}")
+    assert (info.value.filename, info.value.strerror) == (
+        str(target),
+        "No space left on device",
+    )
+    assert list(target.parent.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the API's errors
+def test_api_errors_name_the_functions_arguments_not_cli_flags(
+    tmp_path: Path, mini_result, publish_design
+) -> None:
+    from energysim.results.outputs import write_run
+
+    expected = "expected one of 'standard', 'nl', found"
+    with pytest.raises(TypeError, match=r"^write_run\(\): out_dir: expected a folder path"):
+        write_run(mini_result, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=rf"^write_run\(\): csv_dialect: {expected} list \["):
+        write_run(mini_result, tmp_path, ["nl"])  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=rf"^write_run\(\): csv_dialect: {expected} 'excel'$"):
+        write_run(mini_result, tmp_path, "excel")
+    with pytest.raises(TypeError, match=r"^write_design\(\): out_dir: expected a folder path"):
+        publish_design(mini_result, 3, "tag")
+    import pandas as pd
+
+    from energysim.batch.compare import write_comparison
+    from energysim.batch.runner import write_summary
+    from energysim.ownership.report import write_report
+
+    table = pd.DataFrame({"unit_id": ["u"]})
+    for call, name in (
+        (lambda out, dialect: write_comparison(table, table, out, dialect), "write_comparison"),
+        (lambda out, dialect: write_report(None, out, dialect), "write_report"),
+        (lambda out, dialect: write_summary(table, out, dialect), "write_summary"),
+    ):
+        with pytest.raises(TypeError, match=rf"^{name}\(\): out_dir: expected a folder path"):
+            call(None, "standard")
+        with pytest.raises(TypeError, match=rf"^{name}\(\): csv_dialect: {expected} list"):
+            call(tmp_path, ["nl"])
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DataError) as info:
+        write_run(mini_result, tmp_path / "a-file")
+    assert "--out" not in str(info.value) and "a-file" in str(info.value)

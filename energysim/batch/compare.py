@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from energysim.config.scenario import Scenario
-from energysim.core.publish import publish_atomically, write_csv
+from energysim.core.publish import (
+    expect_csv_dialect,
+    expect_folder_path,
+    publish_atomically,
+    write_csv,
+)
 from energysim.results.tables import participants_table, summary
 from energysim.simulate import run
 
@@ -113,10 +118,12 @@ def write_comparison(
     table: pd.DataFrame, households: pd.DataFrame, out_dir: Path, csv_dialect: str = "standard"
 ) -> Path:
     """Write ``compare/comparison.csv`` and ``compare/households.csv`` atomically, in a
-    CSV dialect of :mod:`energysim.core.csv_dialect`."""
+    CSV dialect of :mod:`energysim.core.csv_dialect` (a wrong argument is named)."""
+    out_dir = expect_folder_path(out_dir, "write_comparison", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "write_comparison")
 
     def write(folder: Path) -> None:
         write_csv(folder / "comparison.csv", table, index=True, dialect=csv_dialect)
         write_csv(folder / "households.csv", households, index=True, dialect=csv_dialect)
 
-    return publish_atomically(Path(out_dir) / "compare", write)
+    return publish_atomically(out_dir / "compare", write)

@@ -206,4 +206,6 @@ def write_routes(result: RoutesResult, out_dir: Path, csv_dialect: str = "standa
                 )
 
     owned = ["routes.csv", *(route_file(r) for r in ROUTES)]
-    return publish_atomically(Path(out_dir) / result.scenario.name / "routes", write, owned=owned)
+    # nested in the run's folder, staged beside it: a run written meanwhile keeps it
+    run_folder = Path(out_dir) / result.scenario.name
+    return publish_atomically(run_folder / "routes", write, owned=owned, within=run_folder)

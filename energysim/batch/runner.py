@@ -4,34 +4,54 @@ A *unit* is one complex at one sweep point: a complete scenario. Units are run i
 by an executor (serial, local processes, or a Dask distributed cluster); each finished
 unit's row is written atomically to ``OUT/units/<unit_id>.json`` by the worker that ran
 it, so an interrupted batch loses only the units in flight and ``resume`` skips every
-unit already written. A failing unit is recorded with its error and the others go on.
-Results do not depend on the executor or the number of workers: every unit's seeds come
-from its scenario, rows are assembled in unit order, and floats survive JSON exactly.
+unit already written (:mod:`energysim.batch.unit_files`: a unit file that cannot be read
+counts as not computed). Every unit's scenario is checked before any unit runs, so bad
+input stops the batch before it writes anything; a unit failing while it runs is
+recorded with its error and the others go on. A worker process that dies stops the batch
+with :class:`~energysim.batch.unit_files.BatchInterrupted`, naming the units it was
+computing (:mod:`energysim.batch.executors`). Results do not depend on the executor or
+the number of workers: every unit's seeds come from its scenario, rows are assembled in
+unit order, and floats survive JSON exactly.
 """
 
 from __future__ import annotations
 
-import ctypes
+import errno
 import hashlib
 import io
 import json
 import math
 import os
-import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from energysim.batch.executors import WorkerDied, run_in_dask, run_in_processes
 from energysim.batch.portfolio import complex_scenario, read_portfolio
 from energysim.batch.sweep import parse_assignment, parse_value, set_path, sweep_points
+from energysim.batch.unit_files import (
+    clear_markers,
+    forget_running,
+    interrupted,
+    mark_running,
+    row_path,
+    units_to_compute,
+    unmark_running,
+)
 from energysim.core.csv_dialect import read_csv_file, sniff_dialect, write_csv_file
 from energysim.core.errors import DataError, EnergysimError, ScenarioError, expect_type
 from energysim.core.names import check_safe_name, slugify
-from energysim.core.publish import ensure_output_dir, make_temp_file, write_text_atomically
+from energysim.core.publish import (
+    ensure_output_dir,
+    expect_csv_dialect,
+    expect_folder_path,
+    make_temp_file,
+    os_reason,
+    write_text_atomically,
+)
 from energysim.core.textfile import parse_toml, read_text_file
 from energysim.inputs.household_pool import HouseholdPool
 
@@ -39,7 +59,6 @@ SUMMARY_NAME = "batch_summary"
 UNITS_DIR = "units"
 LOG_NAME = "computed.log"
 MAX_CHUNK = 20
-
 WORKER_POOL = HouseholdPool()
 """This process's pool of household-years (:mod:`energysim.inputs.household_pool`): kept
 across the units a worker runs, passed to those that draw their households from it."""
@@ -109,7 +128,8 @@ def plan_batch(
     sweeps : sequence of str
         ``key=v1,v2,...``; the product of all sweeps makes the sweep points.
     keep_going : bool
-        With a portfolio: record a bad row as a failure and go on; else raise.
+        Record a bad portfolio row, or a unit whose scenario is refused, as a failure and
+        go on; else raise.
     household_pool : bool, optional
         Draw households from a pool of household-years (:mod:`energysim.inputs.household_pool`);
         default: with a portfolio only (a single scenario's units give ``run``'s results).
@@ -117,14 +137,14 @@ def plan_batch(
     Raises
     ------
     ScenarioError, DataError
-        Bad template, override, sweep, or (without ``keep_going``) portfolio row.
+        Bad template, override, sweep, or (without ``keep_going``) portfolio row or unit:
+        every unit's scenario is checked as a run checks it before reading files
+        (:func:`energysim.inputs.preflight.check_scenario`: fields, rules, the files it
+        names), so bad input stops the batch before any unit runs.
+    TypeError
+        An argument of the wrong type, named.
     """
-    template_path = Path(template_path)
-    text = read_text_file(template_path, "scenario file", ScenarioError)
-    template = parse_toml(text, template_path, ScenarioError)
-    for item in sets:
-        key, value = parse_assignment(item)
-        template = set_path(template, key, parse_value(value))
+    template_path, template = _read_template(template_path, sets, sweeps)
     points = sweep_points(list(sweeps))
     pooled = portfolio_path is not None if household_pool is None else household_pool
     base_dir = str(template_path.resolve().parent)
@@ -173,7 +193,67 @@ def plan_batch(
             data = dict(data)
             data["name"] = uid
             plan.units.append(Unit(uid, cid, point, data, base_dir, pooled))
+    _check_units(plan, sets, keep_going)
     return plan
+
+
+def _read_template(
+    template_path: object, sets: Sequence[str], sweeps: Sequence[str]
+) -> tuple[Path, dict[str, Any]]:
+    """The template's path and its TOML with the ``--set`` values (arguments checked)."""
+    path = expect_folder_path(template_path, "plan_batch", "template_path", "file")
+    for argument, items in (("sets", sets), ("sweeps", sweeps)):
+        if isinstance(items, str) or not all(isinstance(item, str) for item in items):
+            raise TypeError(
+                f"plan_batch(): {argument}: expected a list of 'KEY=VALUE' strings, found "
+                f"{type(items).__name__} {items!r}"[:200]
+            )
+    text = read_text_file(path, "scenario file", ScenarioError)
+    template = parse_toml(text, path, ScenarioError)
+    for item in sets:
+        key, value = parse_assignment(item)
+        template = set_path(template, key, parse_value(value))
+    return path, template
+
+
+def _check_units(plan: Plan, sets: Sequence[str], keep_going: bool) -> None:
+    """Check every unit's scenario before any runs (a refused one stops the batch, or
+    with ``keep_going`` becomes a failed row and is not run)."""
+    from energysim.config.scenario import scenario_from_dict
+    from energysim.inputs.preflight import check_scenario
+
+    kept = []
+    for unit in plan.units:
+        try:
+            scenario = scenario_from_dict(
+                unit.scenario, base_dir=Path(unit.base_dir), source=unit.unit_id
+            )
+            check_scenario(scenario, "plan_batch")
+        except EnergysimError as exc:
+            message = _unit_error(unit, str(exc), sets)
+            if not keep_going:
+                raise type(exc)(message) from None
+            row = {"unit_id": unit.unit_id, "complex_id": unit.complex_id}
+            row.update({f"sweep.{k}": v for k, v in unit.point.items()})
+            plan.failures.append({**row, "status": "failed", "error": message})
+        else:
+            kept.append(unit)
+    plan.units = kept
+
+
+def _unit_error(unit: Unit, message: str, sets: Sequence[str]) -> str:
+    """A unit's refusal naming the unit, and the ``--set`` or ``--sweep`` value that set
+    the field it names."""
+    if not message.startswith(f"{unit.unit_id}: "):
+        message = f"{unit.unit_id}: {message}"
+    for item in sets:
+        key = item.partition("=")[0].strip()
+        if f"field '{key}'" in message:
+            return f"{message} (set by --set {item})"
+    for key, value in unit.point.items():
+        if f"field '{key}'" in message:
+            return f"{message} (set by --sweep {key}={value})"
+    return message
 
 
 def _shared_id(
@@ -217,7 +297,12 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
 def run_unit(
     unit: Unit, out_dir: str, detail: bool = False, csv_dialect: str = "standard"
 ) -> dict[str, Any]:
-    """Run one unit, write its row atomically, log it; failures become rows too."""
+    """Run one unit, write its row atomically, log it; failures become rows too.
+
+    While it runs, ``units/.<unit_id>.running`` (holding this process's id) says so: what
+    a worker that dies leaves names the units it was computing
+    (:mod:`energysim.batch.unit_files`).
+    """
     from energysim.config.scenario import scenario_from_dict
     from energysim.results.outputs import write_run
     from energysim.results.tables import summary
@@ -229,6 +314,8 @@ def run_unit(
         "scenario_hash": scenario_hash(unit),
     }
     base.update({f"sweep.{k}": v for k, v in unit.point.items()})
+    units = Path(out_dir) / UNITS_DIR
+    running = mark_running(units, unit.unit_id)
     try:
         scenario = scenario_from_dict(
             unit.scenario, base_dir=Path(unit.base_dir), source=unit.unit_id
@@ -240,8 +327,8 @@ def run_unit(
     except Exception as exc:  # a failing unit is recorded; the rest of the batch goes on
         kind = "" if isinstance(exc, EnergysimError) else f"{type(exc).__name__}: "
         row = {**base, "status": "failed", "error": f"{kind}{exc}"}
-    units = Path(out_dir) / UNITS_DIR
-    write_text_atomically(units / f"{unit.unit_id}.json", json.dumps(row, allow_nan=True))
+    write_text_atomically(row_path(units, unit.unit_id), json.dumps(row, allow_nan=True))
+    unmark_running(running)
     with open(Path(out_dir) / LOG_NAME, "a", encoding="utf-8") as log:
         log.write(unit.unit_id + "\n")
     return row
@@ -254,29 +341,7 @@ def run_chunk(
     return [run_unit(u, out_dir, detail, csv_dialect) for u in units]
 
 
-def retain_freed_memory() -> bool:
-    """Let a worker's glibc keep freed large arrays for reuse (returns whether it could).
-
-    A unit allocates arrays of about 10 MiB (a year of quarter-hours x 40 households).
-    By default glibc serves blocks that large with ``mmap`` and returns them to the
-    system when they are freed, so every unit page-faults on fresh memory again (about
-    a tenth of a unit's time, measured). Raising ``M_MMAP_THRESHOLD`` to glibc's maximum
-    (32 MiB) and ``M_TRIM_THRESHOLD`` to 1 GiB keeps them in the worker's heap: its
-    memory stays at its peak (about 0.25 GiB) instead. Results do not change. Without
-    glibc (macOS, Windows, musl) nothing is done.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    return bool(mallopt(m_mmap_threshold, 32 * 1024 * 1024) and mallopt(m_trim_threshold, 1 << 30))
-
-
-# --------------------------------------------------------------------------- executors
+# --------------------------------------------------------------------------- the batch
 Executor = Literal["processes", "dask"]
 
 
@@ -292,6 +357,7 @@ def run_batch(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     csv_dialect: str = "standard",
+    note: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Run every unit not yet done and write the batch summary.
 
@@ -307,7 +373,8 @@ def run_batch(
     scheduler : str, optional
         Address of an existing Dask scheduler (``tcp://HOST:PORT``).
     resume : bool
-        Skip units already written; without it an existing ``units/`` is an error.
+        Skip units already written; without it an existing ``units/`` is an error. A
+        unit file that cannot be read (cut short) counts as not computed.
     detail : bool
         Also write every unit's full run outputs under ``units/detail/``.
     chunk_size : int, optional
@@ -317,6 +384,9 @@ def run_batch(
     csv_dialect : {"standard", "nl"}
         How the summary's and the details' CSV files are written
         (:mod:`energysim.core.csv_dialect`).
+    note : callable, optional
+        Called with a line for the user when a resumed batch computes a unit again
+        whose file could not be read.
 
     Returns
     -------
@@ -328,15 +398,18 @@ def run_batch(
     DataError
         ``jobs`` or ``chunk_size`` below 1, an output folder that cannot be written or
         holds another batch (without ``resume``), or a resumed batch that changed.
+    BatchInterrupted
+        A worker process died (killed, out of memory): names the units it was
+        computing; the units written are kept and ``resume`` computes the rest.
+    TypeError
+        An argument of the wrong type, named.
     """
     expect_type(plan, Plan, "run_batch", "a Plan of energysim.batch.runner.plan_batch()")
-    if jobs < 1:
-        raise DataError(f"--jobs: expected at least 1 worker, found {jobs}")
-    if chunk_size is not None and chunk_size < 1:
-        raise DataError(f"--chunk-size: expected at least 1 unit per task, found {chunk_size}")
-    out = Path(out_dir)
+    out = expect_folder_path(out_dir, "run_batch", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "run_batch")
+    _expect_counts(jobs, chunk_size)
     units_dir = out / UNITS_DIR
-    todo = _units_to_run(plan, out, units_dir, resume)
+    todo = _units_to_run(plan, out, units_dir, resume, note)
     total = len(plan.units)
     finished = total - len(todo)
     if progress:
@@ -347,116 +420,87 @@ def run_batch(
         # and keeps the progress bar moving
         size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (jobs * 4))))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        if executor == "dask":
-            _run_dask(
-                chunks, str(out), detail, jobs, scheduler, progress, finished, total, csv_dialect
-            )
-        else:
-            _run_processes(chunks, str(out), detail, jobs, progress, finished, total, csv_dialect)
-    rows = [json.loads((units_dir / f"{u.unit_id}.json").read_text()) for u in plan.units]
+        done = [finished]
+
+        def on_done(n_units: int) -> None:
+            done[0] += n_units
+            if progress:
+                progress(done[0], total)
+
+        options = {"out_dir": str(out), "detail": detail, "csv_dialect": csv_dialect}
+        try:
+            _compute(chunks, options, executor, jobs, scheduler, on_done)
+        except WorkerDied as exc:
+            raise interrupted(units_dir, [u.unit_id for u in plan.units], str(exc)) from None
+    summary = _assemble(plan, units_dir)
+    write_summary(summary, out, csv_dialect)
+    return summary
+
+
+def _assemble(plan: Plan, units_dir: Path) -> pd.DataFrame:
+    """The batch summary: the failed rows of the plan and every unit's row, in
+    portfolio order."""
+    rows = [json.loads(row_path(units_dir, u.unit_id).read_text()) for u in plan.units]
     summary = pd.DataFrame(plan.failures + rows)
     if plan.complex_order and len(summary):
         rank = {cid: i for i, cid in enumerate(plan.complex_order)}
         summary = summary.sort_values(
             "complex_id", key=lambda s: s.map(rank), kind="stable"
         ).reset_index(drop=True)
-    write_summary(summary, out, csv_dialect)
     return summary
 
 
-def _units_to_run(plan: Plan, out: Path, units_dir: Path, resume: bool) -> list[Unit]:
-    """The units not written yet; refuses an earlier batch's folder without ``resume``
-    and a written unit computed from another scenario (fingerprint check)."""
-    if units_dir.is_dir() and any(units_dir.glob("*.json")) and not resume:
-        raise DataError(f"{out}: holds results of an earlier batch; use --resume or another --out")
-    ensure_output_dir(units_dir)
-    done = {p.stem for p in units_dir.glob("*.json")}
-    for unit in plan.units:
-        if unit.unit_id in done:
-            stored = json.loads((units_dir / f"{unit.unit_id}.json").read_text())
-            if stored.get("scenario_hash") != scenario_hash(unit):
-                raise DataError(
-                    f"{units_dir / (unit.unit_id + '.json')}: computed from another scenario than "
-                    "this batch's unit (template, --set or --sweep changed); use another --out"
-                )
-    return [u for u in plan.units if u.unit_id not in done]
-
-
-def _run_processes(
+def _compute(
     chunks: list[list[Unit]],
-    out: str,
-    detail: bool,
-    workers: int,
-    progress: Callable[[int, int], None] | None,
-    finished: int,
-    total: int,
-    csv_dialect: str = "standard",
-) -> int:
-    """Run the chunks in this process (one worker) or a local process pool; returns the
-    number of units done."""
-    if workers == 1:
-        # this process is the worker: the same memory setting as the pool's workers
-        # (without it every unit page-faults its arrays afresh)
-        retain_freed_memory()
-        for chunk in chunks:
-            finished += len(run_chunk(chunk, out, detail, csv_dialect))
-            if progress:
-                progress(finished, total)
-        return finished
-    with ProcessPoolExecutor(max_workers=workers, initializer=retain_freed_memory) as pool:
-        futures = [pool.submit(run_chunk, c, out, detail, csv_dialect) for c in chunks]
-        for fut in as_completed(futures):
-            finished += len(fut.result())
-            if progress:
-                progress(finished, total)
-    return finished
-
-
-def _run_dask(
-    chunks: list[list[Unit]],
-    out: str,
-    detail: bool,
-    workers: int,
+    options: dict[str, Any],
+    executor: Executor,
+    jobs: int,
     scheduler: str | None,
-    progress: Callable[[int, int], None] | None,
-    finished: int,
-    total: int,
-    csv_dialect: str = "standard",
-) -> int:
-    from distributed import Client, LocalCluster
-    from distributed import as_completed as dask_completed
-
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
+    on_done: Callable[[int], None],
+) -> None:
+    """Run every chunk on ``executor`` (:mod:`energysim.batch.executors`)."""
+    if executor == "dask":
+        run_in_dask(run_chunk, chunks, options, jobs, scheduler, on_done)
     else:
-        client = Client(scheduler)
-    try:
-        if cluster is not None:  # our own workers; a shared cluster keeps its settings
-            client.run(retain_freed_memory)
-        futures = client.map(
-            run_chunk, chunks, out_dir=out, detail=detail, csv_dialect=csv_dialect, pure=False
+        args = tuple(options.values())
+        run_in_processes(run_chunk, chunks, args, jobs, on_done, clean_up=forget_running)
+
+
+def _expect_counts(jobs: object, chunk_size: object) -> None:
+    """``run_batch``'s ``jobs`` and ``chunk_size``: whole numbers of at least 1."""
+    for argument, value in (("jobs", jobs), ("chunk_size", chunk_size)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise TypeError(f"run_batch(): {argument}: expected an int, found {value!r}"[:200])
+    if isinstance(jobs, int) and jobs < 1:
+        raise DataError(f"run_batch(): jobs: expected at least 1 worker, found {jobs}")
+    if isinstance(chunk_size, int) and chunk_size < 1:
+        raise DataError(
+            f"run_batch(): chunk_size: expected at least 1 unit per task, found {chunk_size}"
         )
-        for fut in dask_completed(futures):
-            finished += len(fut.result())
-            if progress:
-                progress(finished, total)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return finished
+
+
+def _units_to_run(
+    plan: Plan, out: Path, units_dir: Path, resume: bool, note: Callable[[str], None] | None
+) -> list[Unit]:
+    """The units not written yet (:func:`energysim.batch.unit_files.units_to_compute`);
+    refuses an earlier batch's folder without ``resume``."""
+    if units_dir.is_dir() and any(units_dir.glob("*.json")) and not resume:
+        raise DataError(
+            f"{out}: holds results of an earlier batch; resume it or choose another output folder"
+        )
+    ensure_output_dir(units_dir)
+    clear_markers(units_dir)  # left by a batch that stopped
+    todo = units_to_compute(units_dir, {u.unit_id: scenario_hash(u) for u in plan.units}, note)
+    return [u for u in plan.units if u.unit_id in todo]
 
 
 def write_summary(
     summary: pd.DataFrame, out_dir: Path, csv_dialect: str = "standard"
 ) -> list[Path]:
     """Write ``batch_summary.csv`` (in a dialect of :mod:`energysim.core.csv_dialect`),
-    ``.parquet`` and ``.xlsx``, each atomically."""
-    out_dir = Path(out_dir)
+    ``.parquet`` and ``.xlsx``, each atomically (a wrong argument is named)."""
+    out_dir = expect_folder_path(out_dir, "write_summary", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "write_summary")
     # an owner's IRR is None where it is undefined; a column without any IRR is still one
     # of numbers (NaN, as the CSV reads back), not of nulls without a type, in the Parquet
     summary = summary.astype({c: "float64" for c in summary.columns if c.startswith("irr_frac[")})
@@ -471,8 +515,11 @@ def write_summary(
         try:
             writer(summary, tmp)
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):  # a full disk names the summary, not the temp
+                code, reason = os_reason(exc)
+                raise OSError(code or errno.EIO, reason, str(target)) from exc
             raise
         paths.append(target)
     return paths

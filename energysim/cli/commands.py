@@ -19,7 +19,7 @@ from energysim.cli.summary import format_summary, years_words
 from energysim.core.errors import EnergysimError, ScenarioError
 
 EXIT_UNITS_FAILED = 3
-"""Exit status of a batch in which any unit failed."""
+"""Exit status of a batch in which any unit failed, or that a dying worker stopped."""
 
 
 @contextmanager
@@ -54,6 +54,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from energysim.batch.runner import plan_batch, run_batch
+    from energysim.batch.unit_files import BatchInterrupted
 
     plan = plan_batch(
         args.scenario,
@@ -83,9 +84,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             progress=progress,
             csv_dialect=args.csv_dialect,
+            note=lambda line: print(f"energysim: note: {line}", file=sys.stderr),
         )
+    except BatchInterrupted as exc:  # not bad input: the units written are kept
+        stopped: BatchInterrupted | None = exc
+    else:
+        stopped = None
     finally:
         bar.close()
+    if stopped is not None:
+        print(f"energysim: error: {stopped}", file=sys.stderr)
+        return EXIT_UNITS_FAILED
     failed = summary[summary["status"] != "ok"]
     print(f"{len(summary) - len(failed)} unit(s) ok, {len(failed)} failed; summary in {args.out}")
     for _, row in failed.iterrows():

@@ -5,6 +5,8 @@ the LP statistics and the timings), ``prices.csv`` (one row per lever),
 ``price_curves.csv``, ``keys.csv``, ``key_shares.csv``, ``sizes.csv``, ``ownership.csv``
 and ``scenario.recommended.toml`` (the recommended design, ready to run); the folder
 appears only when every file is complete (:func:`energysim.core.publish.publish_atomically`).
+It is this command's own: it is staged beside the run's folder, and a run of the
+scenario written at the same time carries it over (:mod:`energysim.results.outputs`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from energysim.config.scenario import scenario_to_toml
-from energysim.core.publish import publish_atomically, write_csv, write_json
+from energysim.core.errors import DataError
+from energysim.core.names import check_safe_name
+from energysim.core.publish import (
+    expect_csv_dialect,
+    expect_folder_path,
+    naming_errors,
+    publish_atomically,
+    write_csv,
+    write_json,
+)
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
+from energysim.results.outputs import KEEP_DIR
 from energysim.results.tables import summary
 
 DESIGN_FILES = (
@@ -272,11 +284,29 @@ def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -
     """Write a design under ``out_dir/<scenario name>/design/`` atomically (CSV files in
     a dialect of :mod:`energysim.core.csv_dialect`).
 
+    The folder is the design's own: staged beside ``out_dir/<scenario name>/`` and
+    swapped in whole; a run of the scenario keeps it (see :mod:`energysim.results.outputs`).
+
     Returns
     -------
     Path
         The design folder.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``out_dir`` not a path, ``csv_dialect`` not a dialect's name (naming the argument).
+    DataError
+        An output place that cannot be written.
+    OSError
+        A file that cannot be written (a full disk), naming it.
     """
+    out_dir = expect_folder_path(out_dir, "write_design", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "write_design")
+    try:  # validated with the scenario; checked again as it becomes a folder name
+        name = check_safe_name(design.scenario.name)
+    except ValueError as exc:
+        raise DataError(f"scenario field 'name': {exc}") from None
 
     def write(folder: Path) -> None:
         write_json(folder / "design.json", summary_dict(design))
@@ -286,11 +316,13 @@ def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -
         write_csv(folder / "key_shares.csv", design.key_shares, dialect=csv_dialect)
         write_csv(folder / "sizes.csv", design.sizes.curve, dialect=csv_dialect)
         write_csv(folder / "ownership.csv", design.local.money, dialect=csv_dialect)
-        (folder / "scenario.recommended.toml").write_text(
-            scenario_to_toml(design.recommended), encoding="utf-8"
-        )
+        with naming_errors(folder / "scenario.recommended.toml"):
+            (folder / "scenario.recommended.toml").write_text(
+                scenario_to_toml(design.recommended), encoding="utf-8"
+            )
 
-    return publish_atomically(Path(out_dir) / design.scenario.name / "design", write)
+    run_folder = out_dir / name
+    return publish_atomically(run_folder / KEEP_DIR, write, within=run_folder)
 
 
 def format_design(design: Design) -> str:

@@ -13,6 +13,15 @@ and pvlib, and a fingerprint of the source of the modules and data files that co
 (so editing the model invalidates the cache, released or not). Values are stored exactly
 (float64 ``.npy``), so a result is the same whether it came from the cache or not.
 
+Every entry carries a checksum of its bytes (:data:`TRAILER`: the CRC-32 of the ``.npy``
+bytes, after them), checked on every read: an entry damaged without changing its size
+(zero-filled by a crash of the file system, one flipped bit) is computed again and
+replaced, like a truncated one, and the run goes on as if it had not been cached. The
+check reads nothing more than the entry and costs about 0.2 ms per 0.3 MB entry (a year
+of quarter-hours), 0.3-0.5 ms for a 1.1 MB chunk of the household pool (zlib's CRC-32,
+1-3 GB/s; measured on the 2-core test machine), against 0.2 s for a warm run of the
+default example.
+
 Where: ``$ENERGYSIM_CACHE_DIR`` if set, else the platform's user cache folder
 (``platformdirs``: ``~/.cache/energysim`` on Linux, ``~/Library/Caches/energysim`` on
 macOS, ``%LOCALAPPDATA%\\energysim\\Cache`` on Windows). Switched off when
@@ -30,9 +39,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import struct
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import metadata
@@ -48,8 +60,11 @@ CACHE_DIR_ENV = "ENERGYSIM_CACHE_DIR"
 """Environment variable naming the cache folder (overrides the platform default)."""
 NO_CACHE_ENV = "ENERGYSIM_NO_CACHE"
 """Environment variable that switches the cache off (any value but ``""`` and ``"0"``)."""
-FORMAT_VERSION = 1
-"""Bumped when the layout of entries changes."""
+FORMAT_VERSION = 2
+"""Bumped when the layout of entries changes (2: the checksum trailer)."""
+TRAILER = struct.Struct("<8sI")
+"""What follows an entry's ``.npy`` bytes: :data:`MAGIC` and the CRC-32 of those bytes."""
+MAGIC = b"escrc32\n"
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -168,15 +183,47 @@ def cached_array(
     return values
 
 
+_HEADER_MAX_BYTES = 10 + 65535
+"""The longest header of a version 1.0 ``.npy`` file (what :func:`numpy.save` writes for
+any array that is not a record of very many fields)."""
+
+
 def _read(path: Path, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
+    """The entry at ``path`` when it is whole: its checksum right and its array float64
+    of ``shape``; else None (absent, truncated, damaged or of another layout)."""
     try:
-        values = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError):  # absent, truncated or not an array
+        data = path.read_bytes()
+    except OSError:  # absent or unreadable
         return None
-    if values.shape != shape or values.dtype != np.float64:
+    if len(data) < TRAILER.size:
         return None
-    values.flags.writeable = False
-    return values
+    magic, crc = TRAILER.unpack_from(data, len(data) - TRAILER.size)
+    payload = memoryview(data)[: len(data) - TRAILER.size]
+    if magic != MAGIC or zlib.crc32(payload) != crc:
+        return None
+    try:  # the header from its bytes only (a copy of the whole entry would double the read)
+        stream = io.BytesIO(payload[:_HEADER_MAX_BYTES])
+        if np.lib.format.read_magic(stream) != (1, 0):
+            return None
+        header = np.lib.format.read_array_header_1_0(stream)
+    except (ValueError, OSError, EOFError, SyntaxError):
+        return None
+    stored_shape, fortran_order, dtype = header
+    count = int(np.prod(shape))
+    if stored_shape != shape or fortran_order or dtype != np.float64:
+        return None
+    if len(payload) - stream.tell() != count * 8:
+        return None
+    values = np.frombuffer(data, np.float64, count, offset=stream.tell()).reshape(shape)
+    return values  # read-only: a view of the file's bytes
+
+
+def _entry_bytes(values: NDArray[np.float64]) -> bytes:
+    """The ``.npy`` bytes of ``values`` followed by :data:`TRAILER`."""
+    stream = io.BytesIO()
+    np.save(stream, values, allow_pickle=False)
+    payload = stream.getvalue()
+    return payload + TRAILER.pack(MAGIC, zlib.crc32(payload))
 
 
 def _write(path: Path, values: NDArray[np.float64]) -> None:
@@ -188,7 +235,7 @@ def _write(path: Path, values: NDArray[np.float64]) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.save(handle, values, allow_pickle=False)
+            handle.write(_entry_bytes(values))
         os.replace(tmp, path)
     except BaseException as exc:  # never leave a temporary file behind
         with contextlib.suppress(OSError):

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from energysim.core.publish import publish_atomically, write_csv, write_json
+from energysim.core.publish import (
+    expect_csv_dialect,
+    expect_folder_path,
+    publish_atomically,
+    write_csv,
+    write_json,
+)
 from energysim.ownership.rules import TARGET_YEAR
 from energysim.ownership.tables import HEADLINE_KINDS, OwnershipReport
 
@@ -243,8 +249,11 @@ def write_report(
 
     ``ownership_areas.csv`` has one row per (level, area) with the what-if columns and
     ``rooftop_kwp_to_close_gap``; ``ownership_kinds.csv`` per kind; ``ownership_progress.csv``
-    per year and pipeline basis; ``ownership_installations.csv`` per installation.
+    per year and pipeline basis; ``ownership_installations.csv`` per installation. A
+    wrong ``out_dir`` or ``csv_dialect`` is named in the error.
     """
+    out_dir = expect_folder_path(out_dir, "write_report", "out_dir")
+    csv_dialect = expect_csv_dialect(csv_dialect, "write_report")
 
     def write(folder: Path) -> None:
         write_json(folder / FILES[0], report_json(report))
@@ -259,5 +268,5 @@ def write_report(
             dialect=csv_dialect,
         )
 
-    folder = publish_atomically(Path(out_dir), write)
+    folder = publish_atomically(out_dir, write)
     return [folder / n for n in FILES]
