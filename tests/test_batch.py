@@ -456,8 +456,14 @@ def _portfolio_naming(folder: Path, csv_name: str) -> Path:
             "C001: field 'bogus': unknown key (not part of the scenario format) "
             "(set by --set bogus=1)",
         ),
-        (["--set", "year=abc"], "C001: field 'year': Input should be a valid integer"),
-        (["--sweep", "year=2026,abc"], "C001__year-abc: field 'year': Input should be a valid"),
+        (
+            ["--set", "year=abc"],
+            "C001: field 'year': expected a whole number, found 'abc' (a text)",
+        ),
+        (
+            ["--sweep", "year=2026,abc"],
+            "C001__year-abc: field 'year': expected a whole number, found 'abc' (a text)",
+        ),
         (["missing-csv"], "C002: {folder}/missing.csv: file not found (field 'consumption_csv')"),
     ],
     ids=["unknown-key", "not-a-year", "sweep-not-a-year", "row-names-a-missing-csv"],
