@@ -199,6 +199,12 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     assert list(money[t("design.col.npv_eur")]) == [fmt.eur(v) for v in design.local.money.npv_eur]
     assert [c.value for c in at.code] == ["\n".join(recommendation_lines(design))]
 
+    if design.recommended == example_scenario(example):
+        # a scenario that is already the design (rotterdam-galerijflat-ontwerp, designed
+        # so): nothing to apply, and the page says so
+        assert at.button(key="design_apply").disabled
+        assert t("design.already") in [c.value for c in at.caption]
+        return
     # apply: the session runs exactly the recommended design, said to be edited
     at.button(key="design_apply").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
