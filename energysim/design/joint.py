@@ -332,7 +332,7 @@ def _tidy(prices: np.ndarray) -> np.ndarray:
     )
 
 
-def joint_prices(result: Result, target: PriceTarget) -> JointPrices:
+def joint_prices(result: Result, target: PriceTarget, capex_search: bool = True) -> JointPrices:
     """The four prices chosen together under every legal limit (see the module notes).
 
     Parameters
@@ -342,6 +342,9 @@ def joint_prices(result: Result, target: PriceTarget) -> JointPrices:
     target : PriceTarget
         The owners' rate (discount rate, or a target IRR) and the lifetime benefit every
         household must keep.
+    capex_search : bool
+        Find the capex that closes a shortfall (brentq, a dozen re-pricings); without
+        it ``capex_eur_per_kwp`` is None when the prices do not pay.
 
     Returns
     -------
@@ -373,7 +376,10 @@ def joint_prices(result: Result, target: PriceTarget) -> JointPrices:
     shortfall = 0.0 if pays else float(np.clip(-owners, 0.0, None).sum())
     priced = with_prices(scenario, prices)
     capex_now = priced.finance.capex_eur_per_kwp
-    capex = capex_now if pays else _capex_closing(result, priced, target)
+    if pays:
+        capex: float | None = capex_now
+    else:
+        capex = _capex_closing(result, priced, target) if capex_search else None
     total_capex = capex_now * scenario.capacity_kwp
     out = JointPrices(
         prices={lv: float(p) for lv, p in zip(JOINT_LEVERS, prices, strict=True)},
@@ -424,9 +430,14 @@ JOINT_WORDS: dict[str, str] = {
 }
 
 
+def listed_prices(prices: dict[str, float]) -> str:
+    """The four prices in words: ``panel fee EUR 45.00/yr, common connection ...``."""
+    return ", ".join(f"{JOINT_WORDS[lv]} {price_words(lv, prices[lv])}" for lv in JOINT_LEVERS)
+
+
 def _with_message(j: JointPrices) -> JointPrices:
     """The answer in plain words."""
-    listed = ", ".join(f"{JOINT_WORDS[lv]} {price_words(lv, j.prices[lv])}" for lv in JOINT_LEVERS)
+    listed = listed_prices(j.prices)
     if j.pays:
         text = (
             f"legal prices pay for the roof: {listed} (each within its limit); the worst-off "

@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
-from energysim.design.joint import JOINT_LEVERS, JointPrices, joint_prices, with_prices
+from energysim.design.joint import (
+    JOINT_LEVERS,
+    JointPrices,
+    joint_prices,
+    listed_prices,
+    with_prices,
+)
 from energysim.design.key_problem import Objective, with_key
 from energysim.design.keys import KeyChoice, TierKeys, choose_keys, optimise_keys
 from energysim.design.local import (
@@ -267,7 +273,12 @@ def recommend(
         keyed = with_owners_result(keyed, owners)
     joint = joint_prices(keyed, options.target)
     out = with_prices(out, np.array([joint.prices[lv] for lv in JOINT_LEVERS]))
-    changes.append(f"prices chosen together: {joint.message}")
+    changes.append(
+        f"prices chosen together: {listed_prices(joint.prices)}"
+        if joint.pays
+        else f"prices chosen together, the legal ones closest to paying: "
+        f"{listed_prices(joint.prices)} (the owners fall short by EUR {joint.shortfall_eur:,.0f})"
+    )
     if local_owners:
         changes.append(f"local owners hold {options.local_target_frac:.0%}")
     final = run(out, inputs=scaled_inputs)
