@@ -209,7 +209,7 @@ class JointPrices:
     households_npv_min_eur, households_npv_total_eur : float
         The worst-off household's and all households' lifetime benefit [EUR].
     linear_error_eur : float
-        The largest gap between the linear model and the money model at these prices [EUR].
+        The largest gap between the linear model and the money model at the LP's prices [EUR].
     message : str
         The answer in plain words.
     """
@@ -263,18 +263,37 @@ def with_prices(scenario: Scenario, prices: np.ndarray) -> Scenario:
     )
 
 
-def _money_at(
-    result: Result, prices: np.ndarray, rate_frac: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Owners' NPVs and households' lifetime benefits at the prices (the money model)."""
-    accounts = reprice(result, with_prices(result.scenario, prices))
-    owners = owners_npv_eur(accounts, rate_frac).to_numpy()
-    house = households(result, accounts)["benefit_npv_eur"].to_numpy()
-    return owners, house
+class MoneyAt:
+    """Owners' NPVs and households' lifetime benefits of a run at given prices, from the
+    money model (:func:`energysim.design.money.reprice`), each price vector re-priced once.
+
+    Parameters
+    ----------
+    result : Result
+        The run whose kWh are priced.
+    rate_frac : float
+        The owners' rate [-] (discount rate or target IRR).
+    """
+
+    def __init__(self, result: Result, rate_frac: float) -> None:
+        self.result, self.rate_frac = result, rate_frac
+        self.owner_names: list[str] = []
+        self._seen: dict[tuple[float, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """NPV per owner and lifetime benefit per household at the prices [EUR]."""
+        key = tuple(float(p) for p in prices)
+        if key not in self._seen:
+            accounts = reprice(self.result, with_prices(self.result.scenario, prices))
+            npv = owners_npv_eur(accounts, self.rate_frac)
+            self.owner_names = [str(o) for o in npv.index]
+            house = households(self.result, accounts)["benefit_npv_eur"].to_numpy()
+            self._seen[key] = (npv.to_numpy(), house)
+        return self._seen[key]
 
 
 def linear_money(
-    result: Result, limits: np.ndarray, rate_frac: float, at: np.ndarray | None = None
+    money_at: MoneyAt, limits: np.ndarray, at: np.ndarray | None = None
 ) -> LinearMoney:
     """Measure the affine money model by re-pricing the run.
 
@@ -285,7 +304,7 @@ def linear_money(
     """
     n = len(JOINT_LEVERS)
     origin = np.zeros(n) if at is None else np.asarray(at, dtype=np.float64)
-    owners0, house0 = _money_at(result, origin, rate_frac)
+    owners0, house0 = money_at(origin)
     owner_cols, house_cols = [], []
     for i in range(n):
         step = float(limits[i]) if limits[i] > 0 else 1.0
@@ -293,7 +312,7 @@ def linear_money(
             step *= 0.01 if origin[i] + 0.01 * step <= limits[i] else -0.01
         p = origin.copy()
         p[i] += step
-        owners, house = _money_at(result, p, rate_frac)
+        owners, house = money_at(p)
         owner_cols.append((owners - owners0) / step)
         house_cols.append((house - house0) / step)
     owner_slope, house_slope = np.column_stack(owner_cols), np.column_stack(house_cols)
@@ -302,11 +321,9 @@ def linear_money(
     )
 
 
-def _model_error_eur(
-    result: Result, model: LinearMoney, prices: np.ndarray, rate_frac: float
-) -> float:
+def _model_error_eur(money_at: MoneyAt, model: LinearMoney, prices: np.ndarray) -> float:
     """The largest gap between the linear model and the money model at the prices [EUR]."""
-    owners, house = _money_at(result, prices, rate_frac)
+    owners, house = money_at(prices)
     return float(
         max(
             np.abs(owners - model.owners_eur(prices)).max(initial=0.0),
@@ -318,12 +335,13 @@ def _model_error_eur(
 def _rounded(prices: np.ndarray, limits: np.ndarray) -> np.ndarray:
     """Each price rounded up to its step when that stays within its limit."""
     steps = np.array([JOINT_STEPS[lv] for lv in JOINT_LEVERS])
-    up = np.ceil(prices / steps - 1e-9) * steps
+    up = np.ceil(prices / steps - 1e-3) * steps  # LP noise below a thousandth of a step: down
     return np.where(up <= limits + 1e-12, _tidy(up), prices)
 
 
 def _tidy(prices: np.ndarray) -> np.ndarray:
-    """Prices on their steps without binary noise (13.12, not 13.120000000000001)."""
+    """Prices on their steps without binary noise (13.12, not 13.120000000000001; 0, not
+    -0, which a scenario file would not keep)."""
     return np.array(
         [
             round(float(p), 2 if lv == "panel_fee" else 4)
@@ -357,21 +375,23 @@ def joint_prices(result: Result, target: PriceTarget, capex_search: bool = True)
         else scenario.finance.discount_rate_frac
     )
     limits = joint_limits(result)
-    model = linear_money(result, limits, rate)
+    money_at = MoneyAt(result, rate)
+    model = linear_money(money_at, limits)
     sol = solve_joint(model, limits, target.threshold_eur)
     for _ in range(REFINE_ROUNDS):  # piecewise linear: solve again on the tangent model
-        if _model_error_eur(result, model, np.clip(sol.prices, 0.0, limits), rate) < 0.5:
+        if _model_error_eur(money_at, model, np.clip(sol.prices, 0.0, limits)) < 0.5:
             break
-        model = linear_money(result, limits, rate, at=np.clip(sol.prices, 0.0, limits))
+        model = linear_money(money_at, limits, at=np.clip(sol.prices, 0.0, limits))
         sol = solve_joint(model, limits, target.threshold_eur)
     prices = np.clip(sol.prices, 0.0, limits)
+    error = _model_error_eur(money_at, model, prices)
     if sol.pays:
         up = _rounded(prices, limits)
-        owners_up, house_up = _money_at(result, up, rate)
+        owners_up, house_up = money_at(up)
         if owners_up.min() >= 0 and house_up.min() >= target.threshold_eur - 0.005:
             prices = up
-    owners, house = _money_at(result, prices, rate)
-    error = _model_error_eur(result, model, prices, rate)
+    prices = prices + 0.0  # no -0
+    owners, house = money_at(prices)
     pays = bool(sol.pays and owners.min() >= -PAYS_TOL_EUR)
     shortfall = 0.0 if pays else float(np.clip(-owners, 0.0, None).sum())
     priced = with_prices(scenario, prices)
@@ -389,10 +409,7 @@ def joint_prices(result: Result, target: PriceTarget, capex_search: bool = True)
         shortfall_frac_of_capex=shortfall / total_capex if total_capex > 0 else math.inf,
         capex_now_eur_per_kwp=capex_now,
         capex_eur_per_kwp=capex,
-        owners_npv_eur={
-            str(o): float(v)
-            for o, v in zip(reprice(result, priced).stakeholders.index, owners, strict=True)
-        },
+        owners_npv_eur={o: float(v) for o, v in zip(money_at.owner_names, owners, strict=True)},
         households_npv_min_eur=float(house.min()),
         households_npv_total_eur=float(house.sum()),
         households_ok=sol.households_ok,
