@@ -30,6 +30,7 @@ from dashboards.shared.i18n import t
 from energysim.cli.main import main as energysim_main
 from energysim.config.scenario import Scenario, scenario_from_dict, scenario_to_toml
 from energysim.design.plan import DESIGN_PARTS, design_scenario
+from energysim.design.prices import LEVER_UNITS
 from energysim.design.report import recommendation_lines, summary_dict
 from tests.helpers import results_figures, storage_figures
 from tests.test_dashboard import RAW, visible_texts
@@ -137,15 +138,25 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     assert not at.error, [e.value for e in at.error]
     assert {k for k in i18n.missing if k.startswith(("design.", "storage."))} == set()
 
-    # the answer in plain words, with the library's prices
+    # the answer in plain words: the prices chosen together, each with its limit
+    joint = design.joint
+    shown_joint = [m.value for m in (at.success if joint.pays else at.warning)]
+    (answer,) = [v for v in shown_joint if v.startswith(words.joint_lines(view)[0])]
+    for lever, value in joint.prices.items():
+        assert words.price(value, LEVER_UNITS[lever]) in answer
+    if not joint.pays:
+        assert fmt.eur(joint.shortfall_eur) in answer  # by how much it falls short
+    if example == "walkup-portiekflat":
+        assert not joint.pays  # this branch is exercised
+    # one price at a time, the others as in the scenario, folded below it
     chosen = design.chosen
     if chosen.feasible:
-        (verdict,) = [s.value for s in at.success]
+        (verdict,) = [s.value for s in at.info if s.value == words.range_words(view, chosen)]
         assert words.price(chosen.break_even, chosen.unit) in verdict
         assert words.price(chosen.top, chosen.unit) in verdict
     else:
         reason = words.range_words(view, view.chosen)
-        (verdict,) = [w.value for w in at.warning if w.value.startswith(reason)]
+        (verdict,) = [w.value for w in at.info if w.value.startswith(reason)]
         needed = design.needed
         assert needed is not None
         assert fmt.eur(needed.subsidy_eur) in verdict
@@ -259,7 +270,7 @@ def test_options_change_the_design_and_the_full_design_is_asked_for(spy: Spy) ->
     goto(at, "design")
     assert at.selectbox(key="design_w_lever").value == "panel_fee"
     cap = t("design.reason.cap_huurcommissie", lever="\0", need="", top="").split("\0")[0]
-    assert any(w.value.startswith(cap) for w in at.warning)
+    assert any(w.value.startswith(cap) for w in at.info)
     # the choice is kept when the user leaves the page and comes back
     goto(at, "results")
     goto(at, "design")

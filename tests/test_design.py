@@ -615,7 +615,8 @@ def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> No
     recommended = load_scenario(folder / "scenario.recommended.toml")
     assert recommended.tariffs.energy_tax_excl_vat_eur_per_kwh is None  # defaults stay defaults
     fin = recommended.finance
-    assert fin.common_fee_eur_per_kwh == fin.sharing_fee_eur_per_kwh > 0
+    assert summary["joint_prices"]["pays"]  # legal prices chosen together
+    assert fin.common_fee_eur_per_kwh + fin.sharing_fee_eur_per_kwh > 0
     # the optimised static key, unless the scenario's own (dynamic) key does better
     changes = summary["recommended"]["changes"]
     for tier in ("tenants", "members"):
@@ -634,7 +635,7 @@ def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> No
     assert (folder / "design.json").is_file()
 
 
-def test_design_falls_back_to_a_price_that_works() -> None:
+def test_design_shows_a_price_that_works_and_recommends_all_together() -> None:
     data = minimal(year=2027)
     # the panel fee needs more than the worst-off household accepts, a price per shared
     # kWh does not: with 2027's feed-in costs (EUR 0.05184 per kWh fed in) and the
@@ -647,8 +648,10 @@ def test_design_falls_back_to_a_price_that_works() -> None:
         DesignOptions(lever="panel_fee", size_factors=(1.0,), members_search=False, curve_points=3),
     )
     assert not d.chosen.feasible and d.needed is not None
-    assert "instead" in d.changes[0] and "panel fee" in d.changes[0]
-    assert d.recommended_result.accounts.stakeholders["npv_eur"].min() > -1.0
+    assert d.paying.feasible and d.paying.lever != "panel_fee"  # another price works alone
+    # the recommendation chooses every price together: legal ones that pay
+    assert d.joint.pays and any(c.startswith("prices chosen together") for c in d.changes)
+    assert d.recommended_result.accounts.stakeholders["npv_eur"].min() >= 0.0
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,8 @@ def size(view: ds.DesignView) -> None:
             "owners_npv_eur_per_kwp": eur,
             "total_net_benefit_eur": eur,
             "feasible": yes_no,
+            "joint_pays": yes_no,
+            "joint_shortfall_eur": eur,
         },
         "design-sizes",
         "sizes",

@@ -85,10 +85,24 @@ def design(scenario_json: str, options: DesignOptions) -> ds.DesignView:
 
 
 def verdict(view: ds.DesignView) -> None:
-    """The plain-words answer: does a price pay for the roof while households gain?"""
+    """The plain-words answer: do legal prices, chosen together, pay for the roof while
+    households gain? Then, folded, what one price at a time would do."""
+    head, *prices = words.joint_lines(view)
+    text = head + "\n\n" + "\n".join(f"- {line}" for line in prices)
+    if view.figures["joint_prices"]["pays"]:
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.warning(text, icon=":material/warning:")
+    with st.expander(t("design.joint.one_lever")):
+        one_lever(view)
+
+
+def one_lever(view: ds.DesignView) -> None:
+    """The chosen lever's range with the other prices as in the scenario, what would
+    open it, and whether another price works alone."""
     chosen, paying = view.chosen, view.paying
     if chosen.feasible:
-        st.success(words.range_words(view, chosen), icon=":material/check_circle:")
+        st.info(words.range_words(view, chosen), icon=":material/check_circle:")
         return
     parts = [words.range_words(view, chosen)]
     needed = words.needed_lines(view)
@@ -98,7 +112,7 @@ def verdict(view: ds.DesignView) -> None:
         parts.append(t("design.other_lever", words=words.range_words(view, paying)))
     else:
         parts.append(t("design.no_lever"))
-    st.warning("\n\n".join(parts), icon=":material/warning:")
+    st.info("\n\n".join(parts), icon=":material/info:")
 
 
 # --------------------------------------------------------------------------- recommendation

@@ -13,6 +13,7 @@ import math
 from dashboards.design import state as ds
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
+from energysim.design.joint import JOINT_LEVERS
 from energysim.design.prices import LEVER_UNITS, PriceRange
 
 
@@ -130,6 +131,42 @@ def needed_lines(view: ds.DesignView) -> list[str]:
     elif not view.full:
         lines.append(t("design.needed.members_full"))
     return [t("design.needed.intro", price=price(n["price"], unit))] + lines
+
+
+def joint_lines(view: ds.DesignView) -> list[str]:
+    """The prices chosen together within every legal limit: the answer in one sentence,
+    then one line per price with its limit."""
+    j = view.figures["joint_prices"]
+    if j["pays"]:
+        head = t("design.joint.pays", goal=goal(view), worst=fmt.eur(j["households_npv_min_eur"]))
+    elif not j["households_ok"]:
+        head = t("design.joint.worse", shortfall=fmt.eur(j["shortfall_eur"]))
+    else:
+        capex = (
+            t(
+                "design.joint.capex",
+                capex=fmt.eur(j["capex_eur_per_kwp"]),
+                now=fmt.eur(j["capex_now_eur_per_kwp"]),
+            )
+            if j["capex_eur_per_kwp"] is not None
+            else t("design.joint.no_capex")
+        )
+        head = t(
+            "design.joint.short",
+            shortfall=fmt.eur(j["shortfall_eur"]),
+            frac=fmt.percent(j["shortfall_frac_of_capex"], 0),
+            capex=capex,
+        )
+    lines = [
+        t(
+            "design.joint.price",
+            lever=t(f"design.choice.lever.{lever}"),
+            price=price(j["prices"][lever], LEVER_UNITS[lever]),
+            limit=price(j["limits"][lever], LEVER_UNITS[lever]),
+        )
+        for lever in JOINT_LEVERS
+    ]
+    return [head, *lines]
 
 
 def change_lines(view: ds.DesignView) -> list[str]:

@@ -10,9 +10,10 @@
 4. local ownership (:mod:`~energysim.design.local`) at the prices of part 1;
 
 each on the scenario as given, and composes the **recommended design**: the best size,
-its optimised keys, the chosen lever's break-even price at that size (rounded up to a
-tenth of a cent per kWh or a cent per year, when that stays in the range) and the local
-share the target needs, checked by a final :func:`energysim.simulate.run`.
+its optimised keys, the local share the target needs and the four prices chosen together
+under every legal limit at that size (:mod:`~energysim.design.joint`; when none pay, those
+that come closest, with the shortfall stated), checked by a final
+:func:`energysim.simulate.run`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
+from energysim.design.joint import (
+    JOINT_LEVERS,
+    JointPrices,
+    joint_prices,
+    listed_prices,
+    with_prices,
+)
 from energysim.design.key_problem import Objective, with_key
 from energysim.design.keys import KeyChoice, TierKeys, choose_keys, optimise_keys
 from energysim.design.local import (
@@ -38,7 +46,6 @@ from energysim.design.members import members_needed
 from energysim.design.money import Criterion, with_owners, with_owners_result
 from energysim.design.prices import (
     LEVER_ORDER,
-    LEVER_WORDS,
     Lever,
     Needed,
     PriceRange,
@@ -65,8 +72,6 @@ DESIGN_PARTS: tuple[str, ...] = (
     "recommended",
 )
 """The parts of a design, in the order :func:`design_scenario` does them."""
-PRICE_STEP = {"EUR/kWh": 1e-4, "EUR/yr": 0.01}
-"""Recommended prices are rounded up to these steps (when still in the range)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,9 @@ class Design:
         The recommended design (size, keys, price, owners) as a scenario to run or save.
     recommended_result : Result
         Its run.
+    joint : JointPrices
+        The recommended design's prices, chosen together under every legal limit, and
+        whether they pay (else by how much the owners fall short).
     """
 
     scenario: Scenario
@@ -180,6 +188,7 @@ class Design:
     local: LocalOwnership
     recommended: Scenario
     recommended_result: Result
+    joint: JointPrices
     changes: list[str]
     timings_s: dict[str, float]
     cpu_s: dict[str, float] = field(default_factory=dict)
@@ -220,34 +229,28 @@ class Design:
         return pd.DataFrame([p.as_row() for p in self.prices])
 
 
-def _price_words(value: float, unit: str) -> str:
-    return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
-
-
-def _round_up(value: float, step: float, top: float | None) -> float:
-    """``value`` rounded up to ``step`` when that stays at or below ``top``."""
-    up = math.ceil(value / step - 1e-9) * step
-    return up if top is None or up <= top else value
-
-
 def recommend(
     scenario: Scenario,
     base: Result,
     inputs: RunInputs,
     options: DesignOptions,
     factor: float,
-) -> tuple[Scenario, Result, list[str], list[KeyChoice]]:
-    """Compose the recommended scenario: size, keys, owners, price; and run it.
+) -> tuple[Scenario, Result, list[str], list[KeyChoice], JointPrices]:
+    """Compose the recommended scenario: size, keys, owners, prices; and run it.
 
-    The owners come before the price: owners that pay VAT differently
-    (:mod:`energysim.money.owner_vat`) need different prices, so the break-even price is
-    found on the owners that will hold the roof.
+    The owners come before the prices: owners that pay VAT differently
+    (:mod:`energysim.money.owner_vat`) need different prices, so the prices are found on
+    the owners that will hold the roof. The four prices are chosen together under every
+    legal limit at the recommended size (:func:`energysim.design.joint.joint_prices`);
+    when no legal prices pay, the recommended design has those that come closest and
+    the answer says by how much the owners fall short.
 
     Returns
     -------
-    Scenario, Result, list of str, list of KeyChoice
+    Scenario, Result, list of str, list of KeyChoice, JointPrices
         The recommended scenario (built on the scenario as given, so defaults stay
-        defaults), its run, the changes in plain words, the keys chosen at that size.
+        defaults), its run, the changes in plain words, the keys chosen at that size,
+        the prices chosen together.
     """
     changes: list[str] = []
     scaled_inputs = inputs.scaled(factor) if factor != 1.0 else inputs
@@ -268,27 +271,18 @@ def recommend(
         owners = owners_with_local_share(out, options.local_target_frac)
         out = with_owners(out, owners)
         keyed = with_owners_result(keyed, owners)
-    rng = price_range(keyed, options.lever, options.target)
-    if not rng.feasible:  # another price may work: the first that does, in LEVERS order
-        for other in [x for x in LEVER_ORDER if x != options.lever]:
-            alternative = price_range(keyed, other, options.target)
-            if alternative.feasible:
-                changes.append(
-                    f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({rng.message}): "
-                    f"{LEVER_WORDS[other]} instead"
-                )
-                rng = alternative
-                break
-    if rng.feasible and rng.break_even is not None:
-        price = _round_up(rng.break_even, PRICE_STEP[rng.unit], rng.top)
-        out = set_price(out, rng.lever, price)
-        changes.append(f"{LEVER_WORDS[rng.lever]}: {_price_words(price, rng.unit)} (break-even)")
-    else:
-        changes.append(f"prices unchanged: {rng.message}")
+    joint = joint_prices(keyed, options.target)
+    out = with_prices(out, np.array([joint.prices[lv] for lv in JOINT_LEVERS]))
+    changes.append(
+        f"prices chosen together: {listed_prices(joint.prices)}"
+        if joint.pays
+        else f"prices chosen together, the legal ones closest to paying: "
+        f"{listed_prices(joint.prices)} (the owners fall short by EUR {joint.shortfall_eur:,.0f})"
+    )
     if local_owners:
         changes.append(f"local owners hold {options.local_target_frac:.0%}")
     final = run(out, inputs=scaled_inputs)
-    return out, final, changes, choices
+    return out, final, changes, choices, joint
 
 
 def design_scenario(
@@ -345,15 +339,9 @@ def design_scenario(
     watch.lap("local")
 
     factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
-    recommended, final, changes, _ = recommend(
+    recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
-    if working != options.lever:
-        changes.insert(
-            0,
-            f"{LEVER_WORDS[options.lever]} cannot pay for the roof ({chosen.message}): "
-            f"{LEVER_WORDS[working]} instead",
-        )
     watch.lap("recommended")
     timings, cpu = watch.totals()
     return Design(
@@ -368,6 +356,7 @@ def design_scenario(
         local=local,
         recommended=recommended,
         recommended_result=final,
+        joint=joint,
         changes=changes,
         timings_s=timings,
         cpu_s=cpu,

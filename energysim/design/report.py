@@ -79,6 +79,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
         "now": _owners(design.base),
         "prices": [p.as_row() for p in design.prices],
         "needed": asdict(design.needed) if design.needed is not None else None,
+        "joint_prices": design.joint.as_dict(),
         "keys": [
             {"tier": k.tier, "note": k.note, "lp": k.lp, "objective": k.objective}
             for k in design.keys
@@ -180,15 +181,20 @@ def _price_lines(design: Design) -> list[str]:
         if opts.target_irr_frac is not None
         else f"NPV = 0 at their discount rate of {design.scenario.finance.discount_rate_frac:.1%}"
     )
-    lines = []
+    j = design.joint
+    lines = [
+        "Prices, chosen together within every legal limit at the recommended design (the "
+        f"Huurcommissie limit, what a shared kWh saves): {j.message}.",
+        "One price at a time, the others as in the scenario:",
+    ]
     if chosen.feasible and chosen.break_even is not None:
         lines.append(
-            f"Prices: with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
+            f"  with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
             f"the owners reach {goal}; the top is {_price(chosen.top, chosen.unit)} "
             f"({_top_words(chosen, who)}). Between these prices everybody gains."
         )
     else:
-        lines.append(f"Prices: {chosen.message}.")
+        lines.append(f"  {LEVER_WORDS[chosen.lever]}: {chosen.message}.")
     others = [r for r in design.prices[1:]]
     lines += ["  " + _range_line(r, who) for r in others]
     n = design.needed
@@ -210,7 +216,8 @@ def _price_lines(design: Design) -> list[str]:
         elif n.members_note:
             parts.append(f"more members: {n.members_note}")
         lines.append(
-            f"What would be needed at {_price(n.price, chosen.unit)}: " + "; or ".join(parts) + "."
+            f"  what would open this price's range at {_price(n.price, chosen.unit)} (the "
+            "others as in the scenario): " + "; or ".join(parts) + "."
         )
     return lines
 

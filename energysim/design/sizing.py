@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
+from energysim.design.joint import joint_prices
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
 from energysim.inputs.context import RunInputs
@@ -68,6 +69,7 @@ def size_row(result: Result, factor: float, lever: Lever, target: PriceTarget) -
     owners_npv = float(stake["npv_eur"].sum())
     households_npv = float(table["benefit_npv_eur"].sum())
     rng = price_range(result, lever, target)
+    joint = joint_prices(result, target, capex_search=False)
     return {
         "factor": factor,
         "capacity_kwp": capacity,
@@ -89,6 +91,9 @@ def size_row(result: Result, factor: float, lever: Lever, target: PriceTarget) -
         "break_even": rng.break_even,
         "top": rng.top,
         "feasible": rng.feasible,
+        "joint_pays": joint.pays,
+        "joint_shortfall_eur": joint.shortfall_eur,
+        **{f"joint_{lv}": price for lv, price in joint.prices.items()},
     }
 
 
@@ -100,10 +105,13 @@ class SizeDesign:
     ----------
     curve : pandas.DataFrame
         One row per size (see :func:`size_row`); ``break_even`` and ``top`` are the
-        chosen lever's range at that size.
+        chosen lever's range at that size, ``joint_pays``, ``joint_shortfall_eur`` and
+        ``joint_<lever>`` the prices chosen together there, on the scenario's keys and
+        owners (the recommended design chooses them again on its own).
     recommended_factor : float or None
-        The size with the highest total net benefit among the feasible ones; None when
-        no size is feasible.
+        The size with the highest total net benefit among those where legal prices,
+        chosen together (:func:`energysim.design.joint.joint_prices`), pay for the roof
+        while every household gains (``joint_pays``); None when at no size they do.
     message : str
     """
 
@@ -146,20 +154,22 @@ def size_curve(
         r = result if f == 1.0 else run(scale_roof(result.scenario, f), inputs=inputs.scaled(f))
         rows.append(size_row(r, f, lever, target))
     curve = pd.DataFrame(rows)
-    feasible = curve[curve["feasible"]]
-    if len(feasible):
-        best = feasible.loc[feasible["total_net_benefit_eur"].idxmax()]
+    paying = curve[curve["joint_pays"]]
+    if len(paying):
+        best = paying.loc[paying["total_net_benefit_eur"].idxmax()]
         factor = float(best["factor"])
         message = (
             f"{best['capacity_kwp']:,.1f} kWp ({factor:g}x) gives the highest total net "
             f"benefit, EUR {best['total_net_benefit_eur']:,.0f} over the lifetime, with "
-            "prices that pay for the roof"
+            "legal prices that pay for the roof"
         )
         return SizeDesign(curve, lever, factor, message)
     best = curve.loc[curve["total_net_benefit_eur"].idxmax()]
+    least = curve.loc[curve["joint_shortfall_eur"].idxmin()]
     message = (
-        "at no size does a price of this kind pay for the roof while households gain; "
-        f"the highest total net benefit is at {best['capacity_kwp']:,.1f} kWp "
-        f"(EUR {best['total_net_benefit_eur']:,.0f})"
+        "at no size do legal prices pay for the roof while every household gains (the "
+        f"shortfall is smallest at {least['capacity_kwp']:,.1f} kWp: "
+        f"EUR {least['joint_shortfall_eur']:,.0f}); the highest total net benefit is at "
+        f"{best['capacity_kwp']:,.1f} kWp (EUR {best['total_net_benefit_eur']:,.0f})"
     )
     return SizeDesign(curve, lever, None, message)
