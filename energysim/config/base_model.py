@@ -15,12 +15,13 @@ as ``base_dir`` in the validation context).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, ValidationInfo
 
-__all__ = ["DataPath", "Model", "check_list_length"]
+__all__ = ["DataPath", "Model", "check_list_length", "check_one_of"]
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -49,3 +50,12 @@ def check_list_length(field: str, value: Any, expected: int) -> None:
     """Refuse a list (one value per dwelling, member or vehicle) of the wrong length."""
     if isinstance(value, list) and len(value) != expected:
         raise ValueError(f"{field}: expected a list of {expected} values, found {len(value)}")
+
+
+def check_one_of(value: str | None, known: Sequence[str]) -> str | None:
+    """Refuse a name that is not among ``known`` (a supplier, a grid operator: names kept
+    in the package's data files), listing the known ones; none passes."""
+    if value is not None and value not in known:
+        names = ", ".join(repr(k) for k in known)
+        raise ValueError(f"expected one of {names}, found {value!r}")
+    return value

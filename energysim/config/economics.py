@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from energysim.config.base_model import DataPath, Model
+from energysim.config.base_model import DataPath, Model, check_one_of
 from energysim.config.limits import bounds
 from energysim.config.owner_types import OwnerType, VatRegime
 from energysim.config.suppliers import supplier_ids
@@ -100,10 +100,7 @@ class Tariffs(Model):
     @field_validator("supplier")
     @classmethod
     def _known_supplier(cls, value: str | None) -> str | None:
-        if value is not None and value not in supplier_ids():
-            known = ", ".join(repr(s) for s in supplier_ids())
-            raise ValueError(f"expected one of {known}, found {value!r}")
-        return value
+        return check_one_of(value, supplier_ids())
 
     @field_validator("feed_in_cost_bands_incl_vat_eur_per_month")
     @classmethod

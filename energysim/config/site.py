@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from energysim.config.base_model import DataPath, Model
+from energysim.config.base_model import DataPath, Model, check_one_of
 from energysim.config.grid_operators import operator_ids
 from energysim.config.limits import DUTCH_TIMEZONE, NETHERLANDS, bounds
 
@@ -48,10 +48,7 @@ class Site(Model):
     @field_validator("grid_operator")
     @classmethod
     def _known_grid_operator(cls, value: str | None) -> str | None:
-        if value is not None and value not in operator_ids():
-            known = ", ".join(repr(o) for o in operator_ids())
-            raise ValueError(f"expected one of {known}, found {value!r}")
-        return value
+        return check_one_of(value, operator_ids())
 
     @field_validator("timezone")
     @classmethod
