@@ -159,15 +159,15 @@ def downloaded_toml(at: AppTest) -> str:
 def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -> None:
     at = start()
     strings = "buildings[0].arrays[2].capacity_kwp"
-    at.number_input(key=key(at, strings)).set_value(60.0).run()
+    at.text_input(key=key(at, strings)).input("60").run()
     expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 60.0))
     assert expected["capacity_kwp"] == pytest.approx(135.0)
     assert_results_are(at, expected)
     assert T("session.edited") in at.markdown[0].value
     goto(at, "Scenario")
-    assert at.number_input(key=key(at, strings)).value == 60.0
+    assert at.text_input(key=key(at, strings)).value == "60"
     # a second edit adds to the first instead of simulating the reverted roof
-    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    at.text_input(key=key(at, "buildings[0].members.count")).input("12").run()
     both = set_path(example_dict("rotterdam-galerijflat"), strings, 60.0)
     both = set_path(both, "buildings[0].members.count", 12)
     expected = summary_of_dict(both)
@@ -180,15 +180,15 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
 
 def test_an_example_replaces_the_scenario_whole() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
     assert_no_traceback(at)
     assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
-    shown = {n.label: n.value for n in at.number_input}
-    assert shown[T("form.dwellings")] == 24
-    assert shown[T("form.participating")] == 24
-    assert shown[T("form.members")] == 0
-    assert shown[T("form.panel_fee")] == 72.0
+    shown = {n.label: n.value for n in at.text_input}
+    assert shown[T("form.dwellings")] == "24"
+    assert shown[T("form.participating")] == "24"
+    assert shown[T("form.members")] == "0"
+    assert shown[T("form.panel_fee")] == "72"
     assert at.selectbox(key=key(at, "year")).value == 2026
     assert "walkup-portiekflat.toml" in at.markdown[0].value
     assert T("session.edited") not in at.markdown[0].value
@@ -278,7 +278,7 @@ def test_compare_years_of_the_edited_scenario() -> None:
     """The Compare page's default is the edited scenario under the rules of 2026 and of
     2027: its chart's means and per-household differences are energysim compare's."""
     at = start()
-    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    at.text_input(key=key(at, "buildings[0].members.count")).input("12").run()
     goto(at, "Compare")
     assert_no_traceback(at)
     assert at.multiselect[0].value == ["rules:2026", "rules:2027"]
@@ -353,7 +353,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     assert not at.error, [e.value for e in at.error]
     assert any(T("scenario.more_buildings", count=2, first="GF1") in i.value for i in at.info)
     assert at.selectbox(key=key(at, "allocation.members.key")).value == "static (as in the file)"
-    at.number_input(key=key(at, "buildings[0].tenants.participating")).set_value(50).run()
+    at.text_input(key=key(at, "buildings[0].tenants.participating")).input("50").run()
     kept = at.session_state["scenario"]
     assert kept["buildings"][1] == second
     assert kept["allocation"]["tenants"]["cap_frac"] == 0.5
@@ -382,9 +382,9 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
 def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
     at = start()
     tilt = "buildings[0].arrays[2].surface_tilt_deg"
-    at.number_input(key=key(at, tilt)).set_value(20.0).run()
+    at.text_input(key=key(at, tilt)).input("20").run()
     assert T("session.edited") in at.markdown[0].value
-    at.number_input(key=key(at, tilt)).set_value(10.0).run()
+    at.text_input(key=key(at, tilt)).input("10").run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
     assert T("session.edited") not in at.markdown[0].value
     # a field the file does not give comes back as absent, not as the default written in
@@ -398,10 +398,10 @@ def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
 
 def test_undo_button_brings_back_the_file() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     at.button(key="reset").click().run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
-    assert at.number_input(key=key(at, "buildings[0].dwellings")).value == 80
+    assert at.text_input(key=key(at, "buildings[0].dwellings")).value == "80"
 
 
 @pytest.mark.parametrize(
@@ -426,13 +426,14 @@ def test_undo_button_brings_back_the_file() -> None:
 def test_a_refused_value_clears_the_valid_state(path, value, label, expected) -> None:
     at = start()
     assert at.success
-    at.number_input(key=key(at, path)).set_value(value).run()
+    typed = str(value).replace(".", ",")  # the Dutch form
+    at.text_input(key=key(at, path)).input(typed).run()
     assert_no_traceback(at)
     assert not at.success  # no "This scenario runs" for a scenario that cannot run
     top = at.error[0].value
     assert top.startswith(CANNOT) and expected in top
     assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])
-    assert at.number_input(key=key(at, path)).value == value  # shown as typed, not replaced
+    assert at.text_input(key=key(at, path)).value == typed  # shown as typed, not replaced
     goto(at, "Results")
     assert not at.metric and at.error[0].value.startswith(CANNOT)
     assert not at.download_button
@@ -440,7 +441,7 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
 
 def test_implausible_roof_is_warned_about() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).set_value(100_000.0).run()
+    at.text_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).input("100000").run()
     assert_no_traceback(at)
     assert at.success  # possible, so it runs, but the user is told
     warnings = [w.value for w in at.warning]
@@ -506,7 +507,7 @@ INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (an
 def test_an_upload_that_is_not_toml_is_refused_and_changes_nothing(name: str) -> None:
     content, message = REFUSED[name]
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     before = at.session_state["scenario"]
     upload(at, name, content)
     assert_no_traceback(at)
@@ -554,10 +555,10 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
         raise RuntimeError("an unexpected bug")
 
     monkeypatch.setattr(state, "simulate", broken)
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("81").run()  # new cache key
     assert not at.exception
     assert at.error[0].value == session.apology_text() == T("session.apology")
-    assert at.number_input  # the form stays, so the user can go on
+    assert at.text_input  # the form stays, so the user can go on
     (details,) = [e for e in at.expander if e.label == T("session.details")]
     assert "an unexpected bug" in details.code[0].value
 
@@ -710,7 +711,7 @@ def visible_texts(at: AppTest) -> list[str]:
     out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
-    for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
+    for kind in ("text_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
         out += [str(w.label) for w in getattr(at, kind)]
     for kind in ("selectbox", "radio", "multiselect"):
         for w in getattr(at, kind):
@@ -810,12 +811,12 @@ def test_no_page_shows_a_raw_identifier_and_every_key_exists(lang: str) -> None:
 
 def test_the_language_switch_changes_the_page_and_keeps_the_scenario() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     assert at.radio(key="lang").value == "nl"
-    assert T("form.dwellings") in [n.label for n in at.number_input]
+    assert T("form.dwellings") in [n.label for n in at.text_input]
     at.radio(key="lang").set_value("en").run()
     assert_no_traceback(at)
-    assert i18n.text("en", "form.dwellings") in [n.label for n in at.number_input]
+    assert i18n.text("en", "form.dwellings") in [n.label for n in at.text_input]
     assert at.session_state["scenario"]["buildings"][0]["dwellings"] == 90
     goto(at, "results")
     s = summary_of_dict(
@@ -980,10 +981,15 @@ def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents(
     assert form.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
     assert form.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
     assert form.number_format(dwellings, 80) is None  # an integer widget: 80
+    # shown with the language's decimal mark and no thousands separator (it reads back)
+    assert form.number_text(fee, 72.5, "nl") == "72,50"
+    assert form.number_text(fee, 72.5, "en") == "72.50"
+    assert form.number_text(area, 1250.0, "nl") == "1250"
+    assert form.number_text(dwellings, 1250, "nl") == "1250"
     at = start()
-    shown = {w.label: w.proto.format for w in at.number_input}
-    assert shown[T("form.area", name="GF1-east")] == "%.0f"
-    assert shown[T("form.panel_fee")] == "%.0f"
+    shown = {w.label: w.value for w in at.text_input}
+    assert shown[T("form.area", name="GF1-east")] == "250"
+    assert shown[T("form.panel_fee")] == "20"
 
 
 def test_every_page_of_the_sidebar_is_a_folder_with_its_view() -> None:
