@@ -274,6 +274,31 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     assert not at.error
 
 
+def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() -> None:
+    """The table "Wie het minst voordeel heeft" promises the lowest per group: the tenants
+    who do not take part (the default example's 20, EUR 19 a year through the service
+    costs) are a group of their own beside the tenants taking part and the members."""
+    at = start()
+    goto(at, "Results")
+    assert_no_traceback(at)
+    (least,) = [d.value for d in at.dataframe if T("col.participating") in d.value.columns]
+    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
+    table = participants_table(run(load_scenario(default)))
+    households = table[table["role"] != "common"]
+    groups = list(zip(least[T("col.role")], least[T("col.participating")], strict=True))
+    expected_groups = []
+    for (role, taking_part), group in households.groupby(["role", "participating"]):
+        lowest = group.nsmallest(results_state.LEAST, "benefit_eur")
+        shown = (T(f"role.{role}"), T("common.yes" if taking_part else "common.no"))
+        assert groups.count(shown) == len(lowest), shown
+        rows = least[[g == shown for g in groups]]
+        assert list(rows[T("col.participant_id")]) == list(lowest["participant_id"])
+        assert list(rows[T("col.benefit_eur")]) == [fmt.number(v) for v in lowest["benefit_eur"]]
+        expected_groups.append(shown)
+    assert (T("role.tenant"), T("common.no")) in expected_groups
+    assert groups[0] == (T("role.tenant"), T("common.yes"))  # tenants taking part first
+
+
 def test_compare_years_of_the_edited_scenario() -> None:
     """The Compare page's default is the edited scenario under the rules of 2026 and of
     2027: its chart's means and per-household differences are energysim compare's."""

@@ -652,6 +652,36 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     page.shot("numbers-ambiguous")
 
 
+def test_who_gains_least_names_the_tenants_who_do_not_take_part(browser: Page) -> None:
+    """Results' "Wie het minst voordeel heeft" in Dutch: the default example's tenants who
+    do not take part are a group of the table ("Doet mee": nee), EUR 19 a year each."""
+    page = browser
+    page.open()
+    page.page(T("nav.results"), T("results.least_heading"))
+    heading = page.find(
+        page.By.XPATH, f"//*[normalize-space(text())={xq(T('results.least_heading'))}]"
+    )
+    page.d.execute_script("arguments[0].scrollIntoView();", heading)
+    # the table after the heading: the grid's cells as its accessible table gives them
+    after = f"[preceding::*[normalize-space(text())={xq(T('results.least_heading'))}]]"
+    grid = page.find(page.By.XPATH, f"//*[@data-testid='stDataFrame']{after}")
+
+    def cells() -> list[str]:
+        return [str(c.get_attribute("textContent")) for c in grid.find_elements("tag name", "td")]
+
+    page.until(cells, "the table of least benefit shows no cells")
+    assert T("col.participating") in grid.get_attribute("textContent")
+    shown = cells()
+    assert shown.count(T("common.no")) == 5  # five tenants who do not take part
+    assert shown.count(T("common.yes")) == 10  # five tenants taking part, five members
+    assert "19" in shown
+    path = page.shots / "results-least.png"
+    page.d.save_screenshot(str(path))
+    keep = os.environ.get("ENERGYSIM_SCREENSHOT")
+    if keep:
+        shutil.copy(path, Path(keep) / path.name)
+
+
 def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str, Path]) -> None:
     page = browser
     page.open()
