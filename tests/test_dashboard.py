@@ -22,6 +22,7 @@ import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from dashboards.main import PAGES
+from dashboards.ownership import state as ownership_state
 from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
 from dashboards.results import state as results_state
@@ -257,6 +258,12 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
         T("ownership.series_incl_rooftops"),
     ]
     at.checkbox(key="add_rooftop").check().run()
+    assert_no_traceback(at)
+    # the example names no municipality (no table from postcode to municipality ships):
+    # nothing is added until the user says where the roof lies
+    assert at.selectbox(key="muni").value is None
+    assert len(chart(at, "chart_ownership")["data"]) == 2
+    at.selectbox(key="muni").set_value("Rotterdam").run()
     assert_no_traceback(at)
     after = chart(at, "chart_ownership")["data"]
     assert [trace["name"] for trace in after] == [
@@ -772,6 +779,7 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     goto(at, "ownership")
     at.radio(key="register_source").set_value("example").run()
     at.checkbox(key="add_rooftop").check().run()
+    at.selectbox(key="muni").set_value("Rotterdam").run()
     assert_no_traceback(at)
     shown["ownership"] = visible_texts(at)
     open_paired_portfolio(at)
@@ -976,6 +984,49 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     assert target["y0"] == target["y1"] == pytest.approx(report.target_frac * 100)
     labels = [a["text"] for a in figure["layout"]["annotations"]]
     assert T("ownership.target_line", value="50%").replace(": ", ":<br>") in labels
+
+
+PLACES = ["Goeree-Overflakkee", "Rotterdam", "Schouwen-Duiveland", "Voorne aan Zee"]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, None),  # no municipality: the page asks, it does not guess
+        ("Rotterdam", "Rotterdam"),
+        ("GM0599", "Rotterdam"),  # Rotterdam's CBS code, as the register writes it
+        ("rotterdam", "Rotterdam"),
+        ("Den Haag", "'s-Gravenhage"),  # not in the register: its official name
+    ],
+)
+def test_the_added_rooftop_lies_in_the_scenarios_own_municipality(given, expected) -> None:
+    assert ownership_state.scenario_municipality(given, PLACES) == expected
+
+
+def test_adding_the_rooftop_of_a_scenario_with_a_municipality_picks_it() -> None:
+    """A scenario that names its municipality (by CBS code) adds its rooftop there, not in
+    the first municipality of the list; one that names none is asked for it."""
+    data = example_dict("rotterdam-galerijflat")
+    data["site"]["municipality"] = "GM0599"
+    at = start()
+    upload(at, "rotterdam-code.toml", toml_bytes(data))
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert_no_traceback(at)
+    assert at.selectbox(key="muni").value == "Rotterdam"
+    assert T("ownership.municipality_ask", postcode="3074") not in [c.value for c in at.caption]
+    rows = at.dataframe[0].value.set_index(T("col.municipality"))
+    changed = T("col.added_change_incl_rooftops_pp")
+    assert rows.loc["Rotterdam", changed] != fmt.number(0, 2, sign=True)
+    assert rows.loc["Goeree-Overflakkee", changed] == fmt.number(0, 2, sign=True)
+
+    at = start()
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert at.selectbox(key="muni").value is None
+    assert T("ownership.municipality_ask", postcode="3074") in [c.value for c in at.caption]
 
 
 def test_portfolio_pairs_each_complex_and_names_it() -> None:

@@ -682,6 +682,26 @@ def test_who_gains_least_names_the_tenants_who_do_not_take_part(browser: Page) -
         shutil.copy(path, Path(keep) / path.name)
 
 
+def test_the_added_rooftop_asks_for_its_municipality(browser: Page) -> None:
+    """Ownership in Dutch: the default example names no municipality, so adding its
+    rooftop asks where it lies (no first-of-the-list guess); Rotterdam then shows it."""
+    page = browser
+    page.open()
+    page.page(T("nav.ownership"), T("ownership.this_scenario"))
+    for label in (T("ownership.source_example"), T("ownership.add")):
+        page.find(page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]").click()
+        page.idle()
+    ask = T("ownership.municipality_ask", postcode="3074")
+    page.until(lambda: ask in page.main_text(), "the page did not ask for the municipality")
+    assert T("ownership.series_incl_rooftops_with_added") not in page.main_text()
+    assert page.selected(T("ownership.municipality")) == ""
+    page.shot("ownership-add-ask")
+    page.choose(T("ownership.municipality"), "Rotterdam")
+    page.until(lambda: T("ownership.series_incl_rooftops_with_added") in page.main_text())
+    assert ask not in page.main_text()
+    page.shot("ownership-add-rotterdam")
+
+
 def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str, Path]) -> None:
     page = browser
     page.open()
@@ -795,9 +815,9 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
                 page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]"
             ).click()
             page.idle()
-        page.until(
-            lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text()
-        )
+        # the default example names no municipality: the page asks where the roof lies
+        page.choose(words("ownership.municipality"), "Rotterdam")
+        page.until(lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text())
     if name == "portfolio":
         page.choose(
             words("portfolio.pick", folder=str(folders["results"])),
