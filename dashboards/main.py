@@ -12,6 +12,7 @@ folder the Portfolio page may read batch summaries from.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -39,7 +40,7 @@ HIDE_UPLOAD_LIMIT_CSS = "[data-testid='stFileUploaderDropzoneInstructions'] {dis
 def sidebar() -> str:
     """Language, page choice and where the scenario comes from; returns the page."""
     st.sidebar.title("energysim")
-    i18n.language_switch()
+    i18n.language_switch(then=session.fresh_widgets)
     chosen = st.sidebar.radio(
         t("nav.page"), PAGES, format_func=i18n.shown_as(PAGES, lambda p: t(f"nav.{p}")), key="page"
     )
@@ -69,11 +70,17 @@ def main() -> None:
     st.set_option("client.toolbarMode", "viewer")
     st.set_option("client.showErrorDetails", "none")
     st.set_page_config(page_title="energysim", layout="wide")
-    # streamlit writes "200MB per file" under every upload field in English only; the
-    # labels say which files are meant
-    st.html(f"<style>{HIDE_UPLOAD_LIMIT_CSS}</style>")
     session.ensure()
     chosen = sidebar()
+    # streamlit writes "200MB per file" under every upload field in English only (the
+    # labels say which files are meant); it serves <html lang="en"> and has no option
+    # for the page's language, which screen readers and the browser's spelling use. One
+    # element for both: each element adds a gap above the page's title.
+    st.html(
+        f"<style>{HIDE_UPLOAD_LIMIT_CSS}</style>"
+        f"<script>document.documentElement.lang = {json.dumps(i18n.language())};</script>",
+        unsafe_allow_javascript=True,
+    )
     if chosen == "portfolio":
         session.guarded(lambda: portfolio.page(results_dir(sys.argv[1:], os.environ)))
         return

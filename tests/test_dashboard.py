@@ -22,6 +22,7 @@ import tomli_w
 from streamlit.testing.v1 import AppTest
 
 from dashboards.main import PAGES
+from dashboards.ownership import state as ownership_state
 from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
 from dashboards.results import state as results_state
@@ -159,15 +160,15 @@ def downloaded_toml(at: AppTest) -> str:
 def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -> None:
     at = start()
     strings = "buildings[0].arrays[2].capacity_kwp"
-    at.number_input(key=key(at, strings)).set_value(60.0).run()
+    at.text_input(key=key(at, strings)).input("60").run()
     expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 60.0))
     assert expected["capacity_kwp"] == pytest.approx(135.0)
     assert_results_are(at, expected)
     assert T("session.edited") in at.markdown[0].value
     goto(at, "Scenario")
-    assert at.number_input(key=key(at, strings)).value == 60.0
+    assert at.text_input(key=key(at, strings)).value == "60"
     # a second edit adds to the first instead of simulating the reverted roof
-    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    at.text_input(key=key(at, "buildings[0].members.count")).input("12").run()
     both = set_path(example_dict("rotterdam-galerijflat"), strings, 60.0)
     both = set_path(both, "buildings[0].members.count", 12)
     expected = summary_of_dict(both)
@@ -180,15 +181,15 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
 
 def test_an_example_replaces_the_scenario_whole() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     at.sidebar.selectbox(key="example").set_value("walkup-portiekflat").run()
     assert_no_traceback(at)
     assert at.session_state["scenario"] == example_dict("walkup-portiekflat")
-    shown = {n.label: n.value for n in at.number_input}
-    assert shown[T("form.dwellings")] == 24
-    assert shown[T("form.participating")] == 24
-    assert shown[T("form.members")] == 0
-    assert shown[T("form.panel_fee")] == 72.0
+    shown = {n.label: n.value for n in at.text_input}
+    assert shown[T("form.dwellings")] == "24"
+    assert shown[T("form.participating")] == "24"
+    assert shown[T("form.members")] == "0"
+    assert shown[T("form.panel_fee")] == "72"
     assert at.selectbox(key=key(at, "year")).value == 2026
     assert "walkup-portiekflat.toml" in at.markdown[0].value
     assert T("session.edited") not in at.markdown[0].value
@@ -258,6 +259,12 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     ]
     at.checkbox(key="add_rooftop").check().run()
     assert_no_traceback(at)
+    # the example names no municipality (no table from postcode to municipality ships):
+    # nothing is added until the user says where the roof lies
+    assert at.selectbox(key="muni").value is None
+    assert len(chart(at, "chart_ownership")["data"]) == 2
+    at.selectbox(key="muni").set_value("Rotterdam").run()
+    assert_no_traceback(at)
     after = chart(at, "chart_ownership")["data"]
     assert [trace["name"] for trace in after] == [
         T("ownership.series_monitor_scope"),
@@ -274,11 +281,36 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     assert not at.error
 
 
+def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() -> None:
+    """The table "Wie het minst voordeel heeft" promises the lowest per group: the tenants
+    who do not take part (the default example's 20, EUR 19 a year through the service
+    costs) are a group of their own beside the tenants taking part and the members."""
+    at = start()
+    goto(at, "Results")
+    assert_no_traceback(at)
+    (least,) = [d.value for d in at.dataframe if T("col.participating") in d.value.columns]
+    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
+    table = participants_table(run(load_scenario(default)))
+    households = table[table["role"] != "common"]
+    groups = list(zip(least[T("col.role")], least[T("col.participating")], strict=True))
+    expected_groups = []
+    for (role, taking_part), group in households.groupby(["role", "participating"]):
+        lowest = group.nsmallest(results_state.LEAST, "benefit_eur")
+        shown = (T(f"role.{role}"), T("common.yes" if taking_part else "common.no"))
+        assert groups.count(shown) == len(lowest), shown
+        rows = least[[g == shown for g in groups]]
+        assert list(rows[T("col.participant_id")]) == list(lowest["participant_id"])
+        assert list(rows[T("col.benefit_eur")]) == [fmt.number(v) for v in lowest["benefit_eur"]]
+        expected_groups.append(shown)
+    assert (T("role.tenant"), T("common.no")) in expected_groups
+    assert groups[0] == (T("role.tenant"), T("common.yes"))  # tenants taking part first
+
+
 def test_compare_years_of_the_edited_scenario() -> None:
     """The Compare page's default is the edited scenario under the rules of 2026 and of
     2027: its chart's means and per-household differences are energysim compare's."""
     at = start()
-    at.number_input(key=key(at, "buildings[0].members.count")).set_value(12).run()
+    at.text_input(key=key(at, "buildings[0].members.count")).input("12").run()
     goto(at, "Compare")
     assert_no_traceback(at)
     assert at.multiselect[0].value == ["rules:2026", "rules:2027"]
@@ -353,7 +385,7 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     assert not at.error, [e.value for e in at.error]
     assert any(T("scenario.more_buildings", count=2, first="GF1") in i.value for i in at.info)
     assert at.selectbox(key=key(at, "allocation.members.key")).value == "static (as in the file)"
-    at.number_input(key=key(at, "buildings[0].tenants.participating")).set_value(50).run()
+    at.text_input(key=key(at, "buildings[0].tenants.participating")).input("50").run()
     kept = at.session_state["scenario"]
     assert kept["buildings"][1] == second
     assert kept["allocation"]["tenants"]["cap_frac"] == 0.5
@@ -382,9 +414,9 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
 def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
     at = start()
     tilt = "buildings[0].arrays[2].surface_tilt_deg"
-    at.number_input(key=key(at, tilt)).set_value(20.0).run()
+    at.text_input(key=key(at, tilt)).input("20").run()
     assert T("session.edited") in at.markdown[0].value
-    at.number_input(key=key(at, tilt)).set_value(10.0).run()
+    at.text_input(key=key(at, tilt)).input("10").run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
     assert T("session.edited") not in at.markdown[0].value
     # a field the file does not give comes back as absent, not as the default written in
@@ -398,10 +430,10 @@ def test_a_value_set_back_to_the_file_is_not_an_edit() -> None:
 
 def test_undo_button_brings_back_the_file() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     at.button(key="reset").click().run()
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
-    assert at.number_input(key=key(at, "buildings[0].dwellings")).value == 80
+    assert at.text_input(key=key(at, "buildings[0].dwellings")).value == "80"
 
 
 @pytest.mark.parametrize(
@@ -426,13 +458,14 @@ def test_undo_button_brings_back_the_file() -> None:
 def test_a_refused_value_clears_the_valid_state(path, value, label, expected) -> None:
     at = start()
     assert at.success
-    at.number_input(key=key(at, path)).set_value(value).run()
+    typed = str(value).replace(".", ",")  # the Dutch form
+    at.text_input(key=key(at, path)).input(typed).run()
     assert_no_traceback(at)
     assert not at.success  # no "This scenario runs" for a scenario that cannot run
     top = at.error[0].value
     assert top.startswith(CANNOT) and expected in top
     assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])
-    assert at.number_input(key=key(at, path)).value == value  # shown as typed, not replaced
+    assert at.text_input(key=key(at, path)).value == typed  # shown as typed, not replaced
     goto(at, "Results")
     assert not at.metric and at.error[0].value.startswith(CANNOT)
     assert not at.download_button
@@ -440,7 +473,7 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
 
 def test_implausible_roof_is_warned_about() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).set_value(100_000.0).run()
+    at.text_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).input("100000").run()
     assert_no_traceback(at)
     assert at.success  # possible, so it runs, but the user is told
     warnings = [w.value for w in at.warning]
@@ -506,7 +539,7 @@ INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (an
 def test_an_upload_that_is_not_toml_is_refused_and_changes_nothing(name: str) -> None:
     content, message = REFUSED[name]
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     before = at.session_state["scenario"]
     upload(at, name, content)
     assert_no_traceback(at)
@@ -554,10 +587,10 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
         raise RuntimeError("an unexpected bug")
 
     monkeypatch.setattr(state, "simulate", broken)
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(81).run()  # new cache key
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("81").run()  # new cache key
     assert not at.exception
     assert at.error[0].value == session.apology_text() == T("session.apology")
-    assert at.number_input  # the form stays, so the user can go on
+    assert at.text_input  # the form stays, so the user can go on
     (details,) = [e for e in at.expander if e.label == T("session.details")]
     assert "an unexpected bug" in details.code[0].value
 
@@ -710,7 +743,7 @@ def visible_texts(at: AppTest) -> list[str]:
     out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
-    for kind in ("number_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
+    for kind in ("text_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
         out += [str(w.label) for w in getattr(at, kind)]
     for kind in ("selectbox", "radio", "multiselect"):
         for w in getattr(at, kind):
@@ -746,6 +779,7 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     goto(at, "ownership")
     at.radio(key="register_source").set_value("example").run()
     at.checkbox(key="add_rooftop").check().run()
+    at.selectbox(key="muni").set_value("Rotterdam").run()
     assert_no_traceback(at)
     shown["ownership"] = visible_texts(at)
     open_paired_portfolio(at)
@@ -810,12 +844,12 @@ def test_no_page_shows_a_raw_identifier_and_every_key_exists(lang: str) -> None:
 
 def test_the_language_switch_changes_the_page_and_keeps_the_scenario() -> None:
     at = start()
-    at.number_input(key=key(at, "buildings[0].dwellings")).set_value(90).run()
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("90").run()
     assert at.radio(key="lang").value == "nl"
-    assert T("form.dwellings") in [n.label for n in at.number_input]
+    assert T("form.dwellings") in [n.label for n in at.text_input]
     at.radio(key="lang").set_value("en").run()
     assert_no_traceback(at)
-    assert i18n.text("en", "form.dwellings") in [n.label for n in at.number_input]
+    assert i18n.text("en", "form.dwellings") in [n.label for n in at.text_input]
     assert at.session_state["scenario"]["buildings"][0]["dwellings"] == 90
     goto(at, "results")
     s = summary_of_dict(
@@ -952,6 +986,49 @@ def test_ownership_chart_is_the_reports_chart_table() -> None:
     assert T("ownership.target_line", value="50%").replace(": ", ":<br>") in labels
 
 
+PLACES = ["Goeree-Overflakkee", "Rotterdam", "Schouwen-Duiveland", "Voorne aan Zee"]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, None),  # no municipality: the page asks, it does not guess
+        ("Rotterdam", "Rotterdam"),
+        ("GM0599", "Rotterdam"),  # Rotterdam's CBS code, as the register writes it
+        ("rotterdam", "Rotterdam"),
+        ("Den Haag", "'s-Gravenhage"),  # not in the register: its official name
+    ],
+)
+def test_the_added_rooftop_lies_in_the_scenarios_own_municipality(given, expected) -> None:
+    assert ownership_state.scenario_municipality(given, PLACES) == expected
+
+
+def test_adding_the_rooftop_of_a_scenario_with_a_municipality_picks_it() -> None:
+    """A scenario that names its municipality (by CBS code) adds its rooftop there, not in
+    the first municipality of the list; one that names none is asked for it."""
+    data = example_dict("rotterdam-galerijflat")
+    data["site"]["municipality"] = "GM0599"
+    at = start()
+    upload(at, "rotterdam-code.toml", toml_bytes(data))
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert_no_traceback(at)
+    assert at.selectbox(key="muni").value == "Rotterdam"
+    assert T("ownership.municipality_ask", postcode="3074") not in [c.value for c in at.caption]
+    rows = at.dataframe[0].value.set_index(T("col.municipality"))
+    changed = T("col.added_change_incl_rooftops_pp")
+    assert rows.loc["Rotterdam", changed] != fmt.number(0, 2, sign=True)
+    assert rows.loc["Goeree-Overflakkee", changed] == fmt.number(0, 2, sign=True)
+
+    at = start()
+    goto(at, "ownership")
+    at.radio(key="register_source").set_value("example").run()
+    at.checkbox(key="add_rooftop").check().run()
+    assert at.selectbox(key="muni").value is None
+    assert T("ownership.municipality_ask", postcode="3074") in [c.value for c in at.caption]
+
+
 def test_portfolio_pairs_each_complex_and_names_it() -> None:
     at = start()
     open_paired_portfolio(at)
@@ -980,10 +1057,15 @@ def test_number_fields_show_whole_numbers_without_decimals_and_money_with_cents(
     assert form.number_format(fee, 72.5) == "%.2f"  # 72.50: money with cents
     assert form.number_format(fields["finance.sharing_fee_eur_per_kwh"], 0.02) == "%.3f"
     assert form.number_format(dwellings, 80) is None  # an integer widget: 80
+    # shown with the language's decimal mark and no thousands separator (it reads back)
+    assert form.number_text(fee, 72.5, "nl") == "72,50"
+    assert form.number_text(fee, 72.5, "en") == "72.50"
+    assert form.number_text(area, 1250.0, "nl") == "1250"
+    assert form.number_text(dwellings, 1250, "nl") == "1250"
     at = start()
-    shown = {w.label: w.proto.format for w in at.number_input}
-    assert shown[T("form.area", name="GF1-east")] == "%.0f"
-    assert shown[T("form.panel_fee")] == "%.0f"
+    shown = {w.label: w.value for w in at.text_input}
+    assert shown[T("form.area", name="GF1-east")] == "250"
+    assert shown[T("form.panel_fee")] == "20"
 
 
 def test_every_page_of_the_sidebar_is_a_folder_with_its_view() -> None:

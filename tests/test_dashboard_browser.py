@@ -33,12 +33,13 @@ import pandas as pd
 import pytest
 import tomli_w
 
+from dashboards.scenario.state import starting_table
 from dashboards.shared import i18n
 from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
 from energysim.cli.main import main as energysim_main
 from energysim.core.csv_dialect import read_csv_file
-from tests.helpers import results_figures
+from tests.helpers import results_figures, storage_figures
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
@@ -336,7 +337,7 @@ class Page:
             f"//div[@data-testid='stSelectbox'][.//label[normalize-space(.)={xq(label)}]]",
         )
 
-    def type_number(self, label: str, value: float) -> None:
+    def type_number(self, label: str, value: float | str) -> None:
         field = self._number(label)
         field.send_keys(self.Keys.CONTROL, "a")
         field.send_keys(str(value), self.Keys.ENTER)
@@ -583,6 +584,124 @@ def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     page.shot("implausible")
 
 
+NUMBER_FIELDS = (
+    # (label, scenario field, Dutch form, English form, value): every kind of number field
+    (T("form.sharing_fee"), "finance.sharing_fee_eur_per_kwh", "0,05", "0.05", 0.05),
+    (T("form.capacity", name="GF1-strings"), "buildings[0].arrays[2].capacity_kwp", "24,5",
+     "24.5", 24.5),
+    (T("form.members"), "buildings[0].members.count", "1.250", "1,250", 1250),
+    (T("form.azimuth", name="GF1-east"), "buildings[0].arrays[0].surface_azimuth_deg", "92,5",
+     "92.5", 92.5),
+    (T("storage.battery.capacity_kwh"), "buildings[0].battery.capacity_kwh", "1.250,5",
+     "1,250.5", 1250.5),
+)  # fmt: skip
+
+
+def type_every_number_field(page: Page, form: int) -> None:
+    """Switch the shared battery on and type the Dutch (``form`` 2) or English (3) form
+    of each of :data:`NUMBER_FIELDS`."""
+    page.find(
+        page.By.XPATH,
+        f"//label[.//*[normalize-space(text())={xq(T('storage.battery.title'))}]]",
+    ).click()
+    page.idle()
+    for field in NUMBER_FIELDS:
+        page.type_number(field[0], str(field[form]))
+        page.until(lambda: not page.alerts("error"), f"{field[form]} refused")
+
+
+def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
+    browser: Page, tmp_path: Path
+) -> None:
+    """A Dutch page (``lang="nl"``): ``0,05`` is five cents, ``1.250`` members are 1250;
+    the English forms give the same scenario; Results equal ``energysim run`` of it; an
+    ambiguous ``1.250`` kWp is refused in one Dutch line and the roof stays."""
+    page = browser
+    page.open()
+    assert page.d.execute_script("return document.documentElement.lang") == "nl"
+    assert page.number(T("form.sharing_fee")) == "0,020"  # the Dutch decimal comma
+    data = example("rotterdam-galerijflat")
+    data = set_path(data, "buildings[0].battery", starting_table("battery", data))
+    for _, path, _, _, value in NUMBER_FIELDS:
+        data = set_path(data, path, value)
+    expected = energysim_run(write(tmp_path, "typed.toml", data), tmp_path / "run")
+    expected_shown = results_figures(expected) | storage_figures(expected)
+    for form in (2, 3):  # the Dutch forms, then the English ones from the file again
+        type_every_number_field(page, form)
+        if form == 2:
+            page.shot("numbers-dutch")
+        assert results_shown(page) == expected_shown
+        page.page(T("nav.scenario"), T("scenario.section_roof"))
+        # back on the page, each field shows the scenario's value the Dutch way
+        assert page.number(T("form.sharing_fee")) == "0,050"
+        assert page.number(T("form.members")) == "1250"
+        assert page.number(T("storage.battery.capacity_kwh")) == "1250,5"
+        if form == 2:
+            undo = f"//button[.//*[normalize-space(text())={xq(T('scenario.undo'))}]]"
+            page.find(page.By.XPATH, undo).click()
+            page.until(lambda: page.number(T("form.sharing_fee")) == "0,020", "no undo")
+
+    kwp = T("form.capacity", name="GF1-strings")
+    page.type_number(kwp, "1.250")
+    errors = page.until(lambda: page.alerts("error"), "an ambiguous 1.250 kWp was taken")
+    reason = T("numbers.ambiguous", text="1.250", decimal="1,25", thousands="1250")
+    said = [e for e in errors if T("numbers.refused", field=kwp, reason=reason) in e.text]
+    assert len(said) == 2  # at the top, and at the field, where the user is
+    assert page.in_first_screen(said[-1])
+    assert page.number(kwp) == "24,5"  # the scenario's roof, unchanged
+    page.shot("numbers-ambiguous")
+
+
+def test_who_gains_least_names_the_tenants_who_do_not_take_part(browser: Page) -> None:
+    """Results' "Wie het minst voordeel heeft" in Dutch: the default example's tenants who
+    do not take part are a group of the table ("Doet mee": nee), EUR 19 a year each."""
+    page = browser
+    page.open()
+    page.page(T("nav.results"), T("results.least_heading"))
+    heading = page.find(
+        page.By.XPATH, f"//*[normalize-space(text())={xq(T('results.least_heading'))}]"
+    )
+    page.d.execute_script("arguments[0].scrollIntoView();", heading)
+    # the table after the heading: the grid's cells as its accessible table gives them
+    after = f"[preceding::*[normalize-space(text())={xq(T('results.least_heading'))}]]"
+    grid = page.find(page.By.XPATH, f"//*[@data-testid='stDataFrame']{after}")
+
+    def cells() -> list[str]:
+        return [str(c.get_attribute("textContent")) for c in grid.find_elements("tag name", "td")]
+
+    page.until(cells, "the table of least benefit shows no cells")
+    assert T("col.participating") in grid.get_attribute("textContent")
+    shown = cells()
+    assert shown.count(T("common.no")) == 5  # five tenants who do not take part
+    assert shown.count(T("common.yes")) == 10  # five tenants taking part, five members
+    assert "19" in shown
+    path = page.shots / "results-least.png"
+    page.d.save_screenshot(str(path))
+    keep = os.environ.get("ENERGYSIM_SCREENSHOT")
+    if keep:
+        shutil.copy(path, Path(keep) / path.name)
+
+
+def test_the_added_rooftop_asks_for_its_municipality(browser: Page) -> None:
+    """Ownership in Dutch: the default example names no municipality, so adding its
+    rooftop asks where it lies (no first-of-the-list guess); Rotterdam then shows it."""
+    page = browser
+    page.open()
+    page.page(T("nav.ownership"), T("ownership.this_scenario"))
+    for label in (T("ownership.source_example"), T("ownership.add")):
+        page.find(page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]").click()
+        page.idle()
+    ask = T("ownership.municipality_ask", postcode="3074")
+    page.until(lambda: ask in page.main_text(), "the page did not ask for the municipality")
+    assert T("ownership.series_incl_rooftops_with_added") not in page.main_text()
+    assert page.selected(T("ownership.municipality")) == ""
+    page.shot("ownership-add-ask")
+    page.choose(T("ownership.municipality"), "Rotterdam")
+    page.until(lambda: T("ownership.series_incl_rooftops_with_added") in page.main_text())
+    assert ask not in page.main_text()
+    page.shot("ownership-add-rotterdam")
+
+
 def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str, Path]) -> None:
     page = browser
     page.open()
@@ -696,9 +815,9 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
                 page.By.XPATH, f"//label[.//*[normalize-space(text())={xq(label)}]]"
             ).click()
             page.idle()
-        page.until(
-            lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text()
-        )
+        # the default example names no municipality: the page asks where the roof lies
+        page.choose(words("ownership.municipality"), "Rotterdam")
+        page.until(lambda: words("ownership.series_incl_rooftops_with_added") in page.main_text())
     if name == "portfolio":
         page.choose(
             words("portfolio.pick", folder=str(folders["results"])),

@@ -106,16 +106,17 @@ def test_a_template_without_a_building_is_refused() -> None:
 
 @pytest.mark.parametrize("name", sorted(examples()))
 def test_the_forms_widgets_write_their_fields_types(name: str) -> None:
-    """A number widget returns an int for a whole-number field and a float otherwise
-    (streamlit's number_input follows the type of its value and step): a changed value
-    committed to the dict is of the type its field asks for."""
+    """A number field's text, shown and typed back, is read as an int for a whole-number
+    field and a float otherwise: a changed value committed to the dict is of the type
+    its field asks for."""
     data, source = load_example(name)
     for f in form.form_fields(data):
         if f.kind not in ("int", "float"):
             continue
         shown = form.widget_value(data, f)
         assert shown is None or type(shown) is (int if f.kind == "int" else float), f.path
-        changed = form.commit(data, data, f, (shown or 0) + f.step)
+        typed = form.number_text(f, (shown or 0) + f.step, "nl")
+        changed = form.commit(data, data, f, form.typed_number(f, typed, "nl"))
         type_errors = [
             e
             for e in scenario_errors(changed, base_dir=source.base_dir, source=name)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboards.shared.i18n import t
 from dashboards.shared.state import SCENARIO_DIR
+from energysim.ownership.regions import CODE_PATTERN, load_region_table
 from energysim.ownership.tables import OwnershipReport
 
 EXAMPLE_REGISTER = SCENARIO_DIR / "register_example.csv"
@@ -58,3 +59,26 @@ def chart_table(report: OwnershipReport, level: str) -> pd.DataFrame:
     """The report's chart table of a level, with the series in words."""
     table = report.chart_table(level)
     return table.assign(series_words=table["series"].map(lambda s: t(f"ownership.series_{s}")))
+
+
+def scenario_municipality(given: str | None, places: list[str]) -> str | None:
+    """The municipality to add the scenario's rooftop in: the scenario's own
+    (``[site] municipality``, a name or a CBS code) as the register writes it, or its
+    official name when the register has none there; None when the scenario gives none.
+
+    energysim ships no table from postcode to municipality (the region table goes from
+    municipality to province and RES region), so a scenario without a municipality is
+    not placed by guess: the page asks.
+    """
+    if not given:
+        return None
+    if given in places:
+        return given
+    regions = load_region_table()
+    code = given if CODE_PATTERN.fullmatch(given) else regions.code_for_name(given)
+    if code is None or code not in regions.municipalities.index:
+        return given  # unknown: adding it says so (add_installations' message)
+    for place in places:
+        if regions.names_match(code, place):
+            return place
+    return str(regions.municipalities.loc[code, "municipality"])

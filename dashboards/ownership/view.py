@@ -11,10 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.ownership import charts
-from dashboards.ownership.state import EXAMPLE_REGISTER, MAIN_AREA_COLUMNS, area_table, chart_table
+from dashboards.ownership.state import (
+    EXAMPLE_REGISTER,
+    MAIN_AREA_COLUMNS,
+    area_table,
+    chart_table,
+    scenario_municipality,
+)
 from dashboards.shared import banner, i18n, session
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -22,6 +29,7 @@ from dashboards.shared.downloads import download_table
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
 from dashboards.shared.upload_files import MAX_TABLE_BYTES, MB
+from energysim.config.scenario import Scenario
 from energysim.core.errors import EnergysimError
 from energysim.ownership import rules as ownership
 from energysim.ownership.register import read_register
@@ -81,15 +89,9 @@ def page(checked: Check) -> None:
     try:
         register = read_register(path)
         add = st.checkbox(t("ownership.add"), key="add_rooftop", help=t("help.add_rooftop"))
+        municipality = _municipality(checked.scenario, register) if add else None
+        add = municipality is not None
         if add:
-            places = sorted(register.municipality.unique())
-            own = checked.scenario.site.municipality
-            municipality = st.selectbox(
-                t("ownership.municipality"),
-                places,
-                index=places.index(own) if own in places else 0,
-                key="muni",
-            )
             register = ownership.add_installations(
                 register, installation_register_rows(run(checked.scenario), municipality)
             )
@@ -130,6 +132,25 @@ def page(checked: Check) -> None:
         st.dataframe(fmt.readable(table), hide_index=True, key="areas_table_all")
     download_table(table, f"ownership_{level}", "ownership_areas")
     banner.engine_messages([], report.messages, lead="ownership.notes_lead")
+
+
+def _municipality(scenario: Scenario, register: pd.DataFrame) -> str | None:
+    """Where the added rooftop lies: the scenario's own municipality, chosen for the user
+    (:func:`~dashboards.ownership.state.scenario_municipality`); without one the user
+    picks it (None until then), as no table from postcode to municipality ships."""
+    places = sorted(register.municipality.unique())
+    own = scenario_municipality(scenario.site.municipality, places)
+    choices = places + ([own] if own is not None and own not in places else [])
+    chosen = st.selectbox(
+        t("ownership.municipality"),
+        choices,
+        index=choices.index(own) if own is not None else None,
+        placeholder=t("ownership.municipality_pick"),
+        key="muni",
+    )
+    if chosen is None:
+        st.caption(t("ownership.municipality_ask", postcode=scenario.buildings[0].postcode))
+    return None if chosen is None else str(chosen)
 
 
 def _headline(report: OwnershipReport) -> None:

@@ -136,12 +136,20 @@ def shown_stats(stats: pd.DataFrame) -> pd.DataFrame:
 
 
 def least(households: pd.DataFrame) -> pd.DataFrame:
-    """The households that gain least (lowest benefit first), per role."""
-    columns = ["participant_id", "role", "consumption_kwh", "allocated_kwh", "benefit_eur"]
-    parts = [
-        part.nsmallest(LEAST, "benefit_eur")[columns]
-        for _, part in households[households["participating"]].groupby("role", sort=False)
+    """The households that gain least (lowest benefit first), per group: tenants taking
+    part, tenants not taking part (they gain through the common installations' service
+    costs, often least of all), members."""
+    columns = [
+        "participant_id",
+        "role",
+        "participating",
+        "consumption_kwh",
+        "allocated_kwh",
+        "benefit_eur",
     ]
+    groups = households.groupby(["role", "participating"], sort=False)
+    order = sorted(groups.groups, key=lambda g: (g[0] != "tenant", not g[1]))
+    parts = [groups.get_group(g).nsmallest(LEAST, "benefit_eur")[columns] for g in order]
     return pd.concat(parts, ignore_index=True) if parts else households[columns].head(0)
 
 

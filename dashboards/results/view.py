@@ -83,7 +83,12 @@ def page(checked: Check) -> None:
 
     st.subheader(t("results.least_heading"), help=t("help.least"))
     lowest = state.least(households)
-    st.dataframe(fmt.readable(state.with_role_words(lowest)), hide_index=True, key="least_table")
+    st.dataframe(  # every group's rows at once (three groups: more than ten rows)
+        fmt.readable(state.with_role_words(lowest)),
+        hide_index=True,
+        height="content",
+        key="least_table",
+    )
 
     st.subheader(t("results.households_heading"))
     st.caption(t("results.households_caption"))

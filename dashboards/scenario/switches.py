@@ -23,7 +23,7 @@ from dashboards.scenario.state import (
     locked,
     switched,
 )
-from dashboards.shared import form, session
+from dashboards.shared import form, i18n, session
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
 from energysim.batch.sweep import get_path
@@ -60,17 +60,17 @@ def _figure(data: dict[str, Any], feature: str, figure: Figure) -> None:
             **args,
         )
     else:
-        low = 0.0 if figure.kind == "float" else 0
-        st.number_input(
+        st.text_input(
             session.field_label(f),
-            value=value,
-            step=f.step,
-            format=form.number_format(f, value),
-            min_value=low,
+            value=form.number_text(f, value, i18n.language()),
+            autocomplete="off",
             **args,
         )
     if args["disabled"]:
         st.caption(t("storage.ev_charging.lists"))
+    refused = session.refused_at(f.path)
+    if refused:
+        st.error(refused, icon=":material/error:")
 
 
 def _feature(data: dict[str, Any], checked: Check, feature: str) -> None:

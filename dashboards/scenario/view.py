@@ -37,6 +37,13 @@ def option_label(kind: str, value: Any) -> str:
     return shown
 
 
+def number_field(label: str, text: str, args: dict[str, Any]) -> None:
+    """A number field: a text field the Dutch or the English way (``0,05``, ``1.250``),
+    read when it is committed (:mod:`dashboards.shared.numbers`); a browser's number
+    field would read ``0,05`` as 5."""
+    st.text_input(label, value=text, autocomplete="off", **args)
+
+
 def _widget(f: form.FormField, checked: Check) -> None:
     data, original = session.data(), st.session_state["original"]
     value = form.widget_value(data, f)
@@ -50,8 +57,7 @@ def _widget(f: form.FormField, checked: Check) -> None:
         "help": t(f.help) if f.help else None,
     }
     if f.kind in ("int", "float"):
-        shown = form.number_format(f, value)
-        st.number_input(label, value=value, step=f.step, format=shown, **common_args)
+        number_field(label, form.number_text(f, value, i18n.language()), common_args)
     else:
         choices = form.options(data, original, f)
         index = choices.index(value) if value in choices else None
@@ -64,6 +70,9 @@ def _widget(f: form.FormField, checked: Check) -> None:
         )
     if lock:
         st.caption(lock)
+    refused = session.refused_at(f.path)
+    if refused:
+        st.error(refused, icon=":material/error:")
     area = form.area_capacity(data, f)
     if area is not None:
         st.caption(

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from dashboards.shared import numbers
 from dashboards.shared.i18n import t
 from energysim.batch.sweep import get_path, set_path
 from energysim.config.allocation_policy import Allocation, MembersPolicy, TierPolicy
@@ -259,6 +260,21 @@ def number_format(f: FormField, value: Any) -> str | None:
         return "%.2f"
     digits = next((d for d in (1, 2) if round(float(value), d) == float(value)), 3)
     return f"%.{digits}f"
+
+
+def number_text(f: FormField, value: Any, lang: str) -> str:
+    """What a number field shows: :func:`number_format`'s decimals in the language's
+    decimal mark (``0,020``, ``72,50``, ``250``), no thousands separator (see
+    :func:`dashboards.shared.numbers.shown`)."""
+    shown = number_format(f, value)
+    digits = int(shown[2:-1]) if shown else 0
+    return numbers.shown(value, digits, lang)
+
+
+def typed_number(f: FormField, text: str, lang: str) -> float | int:
+    """The number a text typed into a number field stands for (raises
+    :class:`~dashboards.shared.numbers.NumberRefused` for one the form does not take)."""
+    return numbers.parse(text, f.path, f.kind == "int", lang)
 
 
 def widget_value(data: dict[str, Any], f: FormField) -> Any:

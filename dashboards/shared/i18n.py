@@ -144,16 +144,19 @@ def start_language() -> None:
         st.session_state[STATE_KEY] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _keep_in_url() -> None:
+def _keep_in_url(then: Callable[[], None] | None = None) -> None:
     import streamlit as st
 
     st.query_params[STATE_KEY] = st.session_state[STATE_KEY]
+    if then is not None:
+        then()
 
 
-def language_switch() -> str:
+def language_switch(then: Callable[[], None] | None = None) -> str:
     """The language switch (in the sidebar); returns the language chosen.
 
-    The choice is kept in the URL (``?lang=en``), so a reload or a shared link keeps it.
+    The choice is kept in the URL (``?lang=en``), so a reload or a shared link keeps it;
+    ``then`` is called after a change (the form's fresh widgets).
     """
     import streamlit as st
 
@@ -165,5 +168,6 @@ def language_switch() -> str:
         horizontal=True,
         key=STATE_KEY,
         on_change=_keep_in_url,
+        args=(then,),
     )
     return language()

@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.shared import form, state
+from dashboards.shared import form, i18n, numbers, state
 from dashboards.shared.i18n import t
 from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file
 from energysim.core.errors import EnergysimError
@@ -103,16 +103,50 @@ def saved_upload(upload: Any) -> Path:
 def remember_error(message: str, detail: str | None = None) -> None:
     """Keep a callback's failure for the top of the page."""
     st.session_state["load_error"] = (message, detail)
+    st.session_state["refused_field"] = None
 
 
 # --------------------------------------------------------------------------- callbacks
+def refused_text(f: form.FormField, refused: numbers.NumberRefused) -> str:
+    """One line on a typed number the form did not take: the field, why, and that the
+    scenario keeps its value."""
+    reason = {
+        "ambiguous": t("numbers.ambiguous", **refused.fill),
+        "whole": t("numbers.whole", **refused.fill),
+    }.get(refused.reason, t("numbers.unreadable"))
+    return t("numbers.refused", field=field_label(f), reason=reason)
+
+
+def refused_at(path: str) -> str | None:
+    """The message on a number just refused at this field, if any (shown beside it)."""
+    failure = st.session_state.get("load_error")
+    if failure and st.session_state.get("refused_field") == path:
+        return str(failure[0])
+    return None
+
+
+def fresh_widgets() -> None:
+    """Give the form new widgets (they show the scenario's values again): after a
+    change of language, so numbers are shown with the new language's decimal mark."""
+    if "rev" in st.session_state:
+        st.session_state["rev"] += 1
+
+
 def commit_field(f: form.FormField) -> None:
-    """on_change of a form widget: write its value into the scenario dict."""
+    """on_change of a form widget: write its value into the scenario dict; a number
+    field's text is read the Dutch or English way (:mod:`dashboards.shared.numbers`), and
+    a text it cannot read for sure leaves the scenario as it was, saying why."""
     ss = st.session_state
     try:
-        ss["scenario"] = form.commit(ss["scenario"], ss["original"], f, ss[widget_key(f.path)])
+        shown = ss[widget_key(f.path)]
+        if f.kind in ("int", "float"):
+            shown = form.typed_number(f, str(shown), i18n.language())
+        ss["scenario"] = form.commit(ss["scenario"], ss["original"], f, shown)
         ss["load_error"] = None
         return
+    except numbers.NumberRefused as refused:
+        remember_error(refused_text(f, refused))
+        ss["refused_field"] = f.path  # said at the field too, where the user typed
     except EnergysimError as exc:
         remember_error(f"{field_label(f)}: {exc}")
     except Exception:  # noqa: BLE001 - never a traceback on the page
