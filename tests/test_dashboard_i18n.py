@@ -206,7 +206,11 @@ def test_every_estimated_figure_has_words_and_the_table_dutch_headers() -> None:
     names = {line.split(",")[0] for line in rows.splitlines()[1:] if line}
     names |= {"feed_in_compensation_excl_vat_eur_per_kwh", "contracted_capacity_kw"}
     # the readings a run records (energysim.money.readings)
-    names |= {"shared_energy_tax_excl_vat_eur_per_kwh", "dynamic_feed_in_price_frac"}
+    names |= {
+        "shared_energy_tax_excl_vat_eur_per_kwh",
+        "dynamic_feed_in_price_frac",
+        "owner_sales_vat_kept_frac",
+    }
     # a supplier's bands and a grid operator's network tariff come from their own files
     names |= {"feed_in_cost_bands_incl_vat_eur_per_month", *LARGE_NETWORK_FIELDS}
     names |= {"sce_decision_year", "certificate_price_eur", "owner_cost_vat_frac"}

@@ -672,6 +672,13 @@ def test_each_owner_pays_vat_as_its_regime_says() -> None:
     assert "BDO, 5 April 2019" in records["Corp.owner_cost_vat_frac"]["source"]
     assert records["Coop.owner_cost_vat_frac"]["value"] == 0.0
     assert records["solar_installation_vat_frac"]["from_year"] == 2023
+    # sales of electricity count excl. VAT for both regimes (0.5 x export each, above):
+    # a reading (the seller of its installation's output is a taxable person for it)
+    sales = records["owner_sales_vat_kept_frac"]
+    assert sales["value"] == 0.0 and sales["status"] == "reading"
+    assert "C-219/12" in sales["source"]
+    note = next(m for m in r.messages if getattr(m, "code", None) == "estimated_figures")
+    assert "owner_sales_vat_kept_frac" not in note.params["figures"]
     # a corporation letting the panels as a separate taxable service (vat = "taxable")
     data["ownership"][0]["vat"] = "taxable"
     taxable = run(scenario_from_dict(data)).accounts

@@ -186,6 +186,7 @@ def build_accounts(
     # the readings of the law the bills applied: records, and notes of their own (they
     # are not estimated figures)
     assumptions += reading_records(scenario, tariffs, participants, annual)
+    assumptions.append(owner_vat.sales_vat_reading(scenario).as_record())
     messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
 

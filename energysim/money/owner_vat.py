@@ -142,3 +142,30 @@ def investment_paid_frac(scenario: Scenario) -> float:
     """The investment as the owners paid it, as a fraction of the figure excl. VAT: ``1 +
     installation VAT x exempt share`` (the VAT exempt owners could not deduct) [-]."""
     return 1.0 + installation_vat(scenario).value * exempt_share_frac(scenario)
+
+
+SALES_VAT_SOURCE = (
+    "the owners' sales of electricity (feed-in compensation, the SCE's market revenue) "
+    "are taken excl. VAT whatever an owner's regime: whoever sells the electricity of its "
+    "installation to a supplier is an entrepreneur for those sales (HvJ EU 20 June 2013, "
+    "C-219/12, Fuchs), charges VAT on top, remits it and the supplier deducts it; an owner "
+    "under the small-business scheme (KOR) would keep it; a reading"
+)
+"""Why sales of electricity count excl. VAT, for the run's ``assumptions``."""
+
+
+def sales_vat_reading(scenario: Scenario) -> Figure:
+    """The reading that the owners keep no VAT on their sales of electricity: a record
+    for the run's ``assumptions`` (status ``reading``), value 0 (the share of VAT kept).
+
+    Notes
+    -----
+    Feed-in compensation and the SCE market value are excl. VAT in the money model for an
+    exempt and a taxable owner alike (:func:`owner_terms` nets only fees): selling the
+    output of a solar installation to the grid makes its owner a taxable person for those
+    sales (HvJ EU C-219/12, Fuchs), so the VAT it charges the supplier is remitted.
+    """
+    year = scenario.rules_year
+    return Figure(
+        "owner_sales_vat_kept_frac", year, 0.0, "-", "none", "reading", SALES_VAT_SOURCE, year
+    )
