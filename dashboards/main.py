@@ -54,6 +54,15 @@ def sidebar() -> str:
         key="example",
         on_change=session.choose_example,
     )
+    if session.source().kind == "example" and session.edited():
+        # choosing the example again: a select box does not call back for the value it
+        # already has, so the offer to start again stands where the example is chosen
+        st.sidebar.button(
+            t("session.example_again"),
+            on_click=session.reset,
+            key="example_again",
+            help=t("session.example_again_help"),
+        )
     st.sidebar.file_uploader(
         t("nav.upload"),
         type=["toml"],
@@ -72,6 +81,7 @@ def main() -> None:
     st.set_page_config(page_title="energysim", layout="wide")
     session.ensure()
     chosen = sidebar()
+    session.keep()  # after the sidebar's callbacks: a reload finds the session as it is now
     # streamlit writes "200MB per file" under every upload field in English only (the
     # labels say which files are meant); it serves <html lang="en"> and has no option
     # for the page's language, which screen readers and the browser's spelling use. One

@@ -34,14 +34,18 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def profile_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Keep energysim's persistent profile cache in a temporary folder for the session.
+    """Keep energysim's persistent profile cache and the dashboard's kept sessions in
+    temporary folders for the test session.
 
     Tests (and the CLI and dashboard processes they start, which inherit the
     environment) never write to the user's real cache folder.
     """
     folder = tmp_path_factory.mktemp("energysim-cache")
-    saved = {k: os.environ.get(k) for k in ("ENERGYSIM_CACHE_DIR", "ENERGYSIM_NO_CACHE")}
+    names = ("ENERGYSIM_CACHE_DIR", "ENERGYSIM_NO_CACHE", "ENERGYSIM_SESSION_DIR")
+    saved = {k: os.environ.get(k) for k in names}
     os.environ["ENERGYSIM_CACHE_DIR"] = str(folder)
+    # the dashboard keeps its sessions there too (dashboards/shared/saved_session.py)
+    os.environ["ENERGYSIM_SESSION_DIR"] = str(tmp_path_factory.mktemp("dashboard-sessions"))
     os.environ.pop("ENERGYSIM_NO_CACHE", None)
     yield folder
     for key, value in saved.items():

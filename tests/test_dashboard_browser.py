@@ -452,6 +452,26 @@ def test_an_edit_stays_after_leaving_the_page_and_the_download_runs_the_same(
     assert results_figures(again) == results_figures(expected)
 
 
+def test_a_reload_keeps_the_edited_scenario_and_the_page(browser: Page) -> None:
+    """Streamlit forgets a session on a reload; the address's token brings it back."""
+    page = browser
+    page.open()
+    page.type_number(T("form.capacity", name="GF1-strings"), "60,5")
+    page.until(lambda: "135,5 kWp" in page.main_text(), "the edit did not apply")
+    page.page(T("nav.results"), T("results.benefit_heading"))
+    assert "sessie=" in page.d.current_url
+    page.d.refresh()
+    page.until(lambda: T("results.benefit_heading") in page.main_text(), "not back on Results")
+    assert "rotterdam-galerijflat.toml (voorbeeld, aangepast)" in page.text()
+    page.page(T("nav.scenario"), T("scenario.section_roof"))
+    assert page.number(T("form.capacity", name="GF1-strings")) == "60,5"
+    page.shot("scenario-after-reload")
+    again = T("session.example_again")
+    page.find(page.By.XPATH, f"//button[normalize-space(.)={xq(again)}]").click()
+    page.until(lambda: "(voorbeeld)" in page.text(), "the example did not come back")
+    assert page.number(T("form.capacity", name="GF1-strings")) == "30"
+
+
 def test_an_example_replaces_the_scenario_and_the_measured_one_runs(
     browser: Page, tmp_path: Path
 ) -> None:

@@ -7,7 +7,9 @@ the truth: each is seeded from the dict when it appears and writes back through
 and gives the form fresh widgets (``rev``). Callbacks run before the page and must not
 raise: what goes wrong is kept in ``load_error`` and shown at the top of the page.
 Uploaded registers and portfolios are saved in the session's own temporary folder
-(``_upload_dir``).
+(``_upload_dir``). The scenario, where it came from and the page shown are also kept on
+the server under the token in the page's address (:mod:`dashboards.shared.saved_session`),
+so a reload of the page picks up where the user was.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.shared import form, i18n, numbers, state
+from dashboards.shared import form, i18n, numbers, saved_session, state
 from dashboards.shared.i18n import t
 from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file
 from energysim.core.errors import EnergysimError
@@ -43,11 +45,77 @@ def replace(data: dict[str, Any], source: state.Source) -> None:
 
 
 def ensure() -> None:
-    """Start a new session with the default example."""
-    if "scenario" not in st.session_state:
+    """Start a session: the one the page's address names (a reload, a copied address),
+    else a new one with the default example; the address then names this session."""
+    ss = st.session_state
+    if "scenario" in ss:
+        return
+    token = st.query_params.get(saved_session.URL_KEY)
+    record = saved_session.load(token)
+    if record is None or not _restored(record):
         data, source = state.load_example(state.DEFAULT_EXAMPLE)
         replace(data, source)
-        st.session_state["example"] = state.DEFAULT_EXAMPLE
+        ss["example"] = state.DEFAULT_EXAMPLE
+        token = saved_session.new_token()
+        saved_session.remove_old()
+    ss["session_token"] = token
+    st.query_params[saved_session.URL_KEY] = str(token)
+
+
+def _record() -> dict[str, Any]:
+    """What a reload needs of this session (TOML-able)."""
+    ss = st.session_state
+    src = source()
+    return {
+        "format": 1,
+        "source": {"name": src.name, "kind": src.kind, "base_dir": str(src.base_dir)},
+        "example": ss.get("example") or "",
+        "page": ss.get("page") or "",
+        "scenario": ss["scenario"],
+        "original": ss["original"],
+    }
+
+
+def _restored(record: dict[str, Any]) -> bool:
+    """Make a kept record the session (False, and nothing changed, when it is not one this
+    version wrote, or its example or folder is gone)."""
+    try:
+        src = record["source"]
+        if record.get("format") != 1 or src["kind"] not in ("example", "upload"):
+            return False
+        source = state.Source(str(src["name"]), src["kind"], Path(src["base_dir"]))
+        scenario, original = record["scenario"], record["original"]
+        if not (isinstance(scenario, dict) and isinstance(original, dict)):
+            return False
+    except (KeyError, TypeError):
+        return False
+    if not source.base_dir.is_dir():
+        return False
+    ss = st.session_state
+    ss["scenario"], ss["original"], ss["source"] = scenario, original, source
+    ss["rev"], ss["load_error"] = 1, None
+    example = record.get("example")
+    ss["example"] = example if example in state.examples() else None
+    if record.get("page"):
+        ss["page"] = record["page"]
+    ss["_kept"] = copy.deepcopy(record)
+    return True
+
+
+def keep() -> None:
+    """Keep the session on the server when it changed since it was last kept (after the
+    callbacks of a rerun, before the page is drawn). A record that cannot be written is
+    said once at the top: the page works on, but a reload would lose the edits."""
+    ss = st.session_state
+    record = _record()
+    if ss.get("_kept") == record:
+        return
+    try:
+        saved_session.save(str(ss["session_token"]), record)
+    except (OSError, TypeError, ValueError) as exc:
+        st.warning(t("session.not_kept", error=type(exc).__name__), icon=":material/warning:")
+        return
+    ss["_kept"] = copy.deepcopy(record)
 
 
 def data() -> dict[str, Any]:
@@ -210,7 +278,8 @@ def take_upload() -> None:
 
 
 def reset() -> None:
-    """Button: discard the form's edits (the file's values again)."""
+    """Button: discard the form's edits (the file's values again; for an example, the
+    example as it ships)."""
     replace(copy.deepcopy(st.session_state["original"]), source())
 
 
