@@ -748,6 +748,32 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
 
 
 # --------------------------------------------------------------------------- words, pictures
+def test_a_portfolio_is_computed_in_the_browser_and_opened(browser: Page) -> None:
+    """The example portfolio under both rules: started, its progress, its result."""
+    page = browser
+    page.open()
+    page.page(T("nav.portfolio"), T("portfolio_run.heading"))
+    heading = T("portfolio_run.heading")
+    page.find(page.By.XPATH, f"//summary[.//*[normalize-space(text())={xq(heading)}]]").click()
+    start = f"//button[normalize-space(.)={xq(T('portfolio_run.start'))}]"
+    page.until(lambda: page.find(page.By.XPATH, start).is_displayed(), "no start button")
+    page.shot("portfolio-run-form")
+    page.find(page.By.XPATH, start).click()
+    stop = f"//button[normalize-space(.)={xq(T('portfolio_run.stop'))}]"
+    page.until(lambda: page.find(page.By.XPATH, stop).is_displayed(), "no progress shown")
+    assert T("portfolio_run.heading") in page.main_text()
+    page.shot("portfolio-run-progress")
+    total = 2 * (len((SCENARIOS / "portfolio_example.csv").read_text().splitlines()) - 1)
+    page.until(lambda: T("portfolio_run.done", total=str(total)) in page.main_text(), "not done")
+    page.until(lambda: page.metrics().get(T("portfolio.units_shown")) == str(total))
+    assert (
+        T("portfolio.opened", name=T("portfolio_run.result_name"), count=total).replace("**", "")
+        in page.main_text()
+    )
+    page.shot("portfolio-computed")
+    assert not page.alerts("error")
+
+
 PAGES = ("scenario", "results", "compare", "routes", "ownership", "portfolio")
 CHARTED = ("results", "compare", "routes", "ownership", "portfolio")
 """The pages that draw charts, once ``show_everything`` has filled them in."""

@@ -1,8 +1,9 @@
-"""Portfolio page: a batch summary of `energysim batch`, filtered and sorted.
+"""Portfolio page: a batch computed here or by `energysim batch`, filtered and sorted.
 
-It reads an uploaded file, or a batch summary under the results folder the dashboard
-was started with (``--results-dir`` or ``ENERGYSIM_RESULTS_DIR``); never any other
-path on the server.
+A portfolio can be computed in the browser (:mod:`dashboards.portfolio.run_view`).
+Else the page reads an uploaded batch summary, or one under the results folder the
+dashboard was started with (``--results-dir`` or ``ENERGYSIM_RESULTS_DIR``); never any
+other path on the server.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboards.portfolio import charts
+from dashboards.portfolio import charts, run_view
 from dashboards.portfolio.state import (
     BENEFIT,
     EXAMPLE_PORTFOLIO,
@@ -104,8 +105,11 @@ def page(results_dir: Path | None) -> None:
     st.header(t("nav.portfolio"))
     st.caption(t("portfolio.intro"))
     try:
-        opened = _open(results_dir)
-        names = _portfolio_names()
+        ran = run_view.section()
+        if ran is not None:  # the batch computed here, with its portfolio's names
+            opened, names = ran[:2], ran[2]
+        else:
+            opened, names = _open(results_dir), _portfolio_names()
     except (DataError, EnergysimError) as exc:
         st.error(str(exc), icon=":material/error:")
         return
