@@ -144,3 +144,53 @@ def test_the_renovation_examples_morning_peak_is_the_cars_and_the_page_says_so()
     assert text is not None
     assert "08:00" in text and fmt.number(fleet_kw) in text and "17:30" in text
     assert ev_note.note(load_scenario(DEFAULT)) is None
+
+
+def test_a_bar_just_under_the_target_has_its_label_inside_not_on_the_line() -> None:
+    from dashboards.ownership.charts import LABEL_HEIGHT_PP, label_positions, ownership_shares
+
+    shares = pd.Series([0.479, 0.5, 0.62, 0.1, float("nan")])
+    positions = label_positions(shares, 0.5)
+    assert positions == ["inside", "outside", "outside", "outside", "outside"]
+    # a label above a bar ends LABEL_HEIGHT_PP above it: above a bar inside the window it
+    # would cross the line; outside the window it cannot
+    for share, where in zip(shares.fillna(0), positions, strict=True):
+        crosses = share * 100 < 50 < share * 100 + LABEL_HEIGHT_PP
+        assert (where == "inside") == crosses
+    chart = pd.DataFrame(
+        {
+            "area": ["A", "B"],
+            "series": ["headline"] * 2,
+            "local_share_production_frac": [0.479, 0.2],
+        }
+    )
+    (bar,) = ownership_shares(chart, 0.5, "t").data[:1]
+    assert list(bar.textposition) == ["inside", "outside"]
+
+
+def test_the_sankey_leaves_room_below_for_the_bottom_nodes_label() -> None:
+    from dashboards.results import charts
+
+    flows = pd.DataFrame(
+        {
+            "source": ["roof", "roof", "roof"],
+            "target": ["tenants", "grid", "battery_losses"],
+            "energy_kwh": [60_000.0, 30_000.0, 1_300.0],
+        }
+    )
+    layout = charts.sankey(flows).layout
+    font_px = charts.sankey(flows).data[0].textfont.size
+    assert layout.margin.b >= font_px * 2  # a two-line label, centred on a thin node
+
+
+def test_the_region_note_names_the_shipped_table_in_words_not_its_path() -> None:
+    from dashboards.ownership.state import shown_notes
+    from energysim.core.messages import Message
+    from energysim.ownership.regions import SHIPPED_DIVISION, SHIPPED_SOURCE
+
+    source = f"{SHIPPED_DIVISION}, {SHIPPED_SOURCE}"
+    shipped = Message(f"Regions: {source}.", "ownership_regions", source=source)
+    own = Message("Regions: my table.", "ownership_regions", source="my table")
+    shown = shown_notes([shipped, own])
+    assert shown[0] == i18n.t("ownership.regions_shipped") and "energysim/" not in shown[0]
+    assert shown[1] is own
