@@ -719,6 +719,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
         T("portfolio.pick", folder=str(folders["results"])), "portfolio-2026/batch_summary.csv"
     )
     page.until(lambda: "3 eenheden" in page.main_text(), "summary not opened")
+    assert str(folders["results"]) not in page.text()  # no server folder on screen
     page.choose(T("portfolio.filter"), T("portfolio.sweep_column", name=T("setting.year")))
     page.choose(T("portfolio.equal_to"), "2027")
     page.until(lambda: page.metrics().get(T("portfolio.units_shown")) == "1", "filter not exact")

@@ -160,6 +160,10 @@ def test_downloads_show_shares_as_percentages_and_months_by_name(lang: str) -> N
     assert list(out.iloc[:, 1]) == [100.0, 45.7]
     assert out.columns[1].endswith("(%)") and out.columns[2] == "Fed in (%)"
     assert list(out.iloc[:, 2]) == [25.0, 50.0]
+    gaps = pd.DataFrame({"irr_frac": pd.Series([0.0512, None], dtype=object)})  # no IRR
+    shown = downloads.labelled(gaps, {"irr_frac": "IRR"})
+    assert shown.columns[0] == "IRR (%)" and shown.iloc[0, 0] == 5.1
+    assert pd.isna(shown.iloc[1, 0])
     pd.testing.assert_frame_equal(as_is, raw)  # raw names: a table for scripts, untouched
 
 

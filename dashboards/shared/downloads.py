@@ -80,11 +80,19 @@ def readable_values(column: pd.Series, name: str) -> pd.Series:
         if i18n.language() != "nl":
             return column
         return column.map(lambda b: i18n.t("common.yes" if b else "common.no"))
-    if not pd.api.types.is_float_dtype(column):
+    if column.dtype == object:  # numbers with gaps (None): numbers still
+        present = column.dropna()
+        if len(present) and all(_is_number(v) for v in present):
+            column = column.astype(float)
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
         return column
     if name.endswith("_frac"):
-        column = column * 100
-    return column.round(_decimals(name))
+        column = column.astype(float) * 100
+    return column.round(_decimals(name)) if pd.api.types.is_float_dtype(column) else column
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -101,8 +109,10 @@ def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
         name = str(c)
         header = given[name] if name in given else column_label(c)
         if header != name:
-            out.isetitem(i, readable_values(out.iloc[:, i], name))
-            if name.endswith("_frac") and "%" not in header:
+            values = readable_values(out.iloc[:, i], name)
+            out.isetitem(i, values)
+            as_percent = pd.api.types.is_float_dtype(values) and name.endswith("_frac")
+            if as_percent and "%" not in header:
                 header = f"{header} (%)"
         headers.append(header)
     out.columns = headers
