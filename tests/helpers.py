@@ -74,7 +74,7 @@ def results_figures(s: dict[str, Any], lang: str = "nl") -> dict[str, str]:
         label("self_consumption"): fmt.percent(s["self_consumption_frac"], lang=lang),
         label("self_sufficiency"): fmt.percent(s["self_sufficiency_frac"], lang=lang),
         label("local_ownership"): fmt.percent(s["local_ownership_frac"], lang=lang),
-        label("benefit_total"): fmt.number(s["household_benefit_total_eur"], lang=lang),
+        label("benefit_total"): fmt.eur(s["household_benefit_total_eur"], lang=lang),
     }
 
 

@@ -134,8 +134,11 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     benefits = [parse_number(v) for v in households[T("col_per_year.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
-    # every note and warning said in the page's words (estimates named, in a table too)
-    assert all(engine_words.say(message) in shown for message in s["messages"])
+    # every note and warning said in the page's words; the estimated figures one click
+    # away, in the table of estimates under a one-line title
+    told = [m for m in s["messages"] if getattr(m, "code", None) != "estimated_figures"]
+    assert all(engine_words.say(message) in shown for message in told)
+    assert all(engine_words.say(m) not in shown for m in s["messages"] if m not in told)
     if s["assumptions"]:
         (estimates,) = [d.value for d in at.dataframe if T("estimates.figure") in d.value]
         assert len(estimates) == len(s["assumptions"])
@@ -617,15 +620,25 @@ def test_portfolio_filters_by_column_and_exact_value() -> None:
         "batch_summary.csv", batch_summary().to_csv(index=False).encode(), "text/csv"
     ).run()
     assert_no_traceback(at)
-    unit = T("col.unit_id")
-    assert list(at.dataframe[-1].value[unit]) == ["a-2026", "a-2027", "b-2026", "b-2027"]
+    # each unit in words: its complex and its point of the sweep, not the batch's id
+    a26, a27, b26, b27 = (
+        f"{c}, {T('portfolio.unit_year', year=y)}" for c in "ab" for y in (2026, 2027)
+    )
+    assert T("portfolio.unit_year", year=2026) == "regels van 2026"
+
+    def units() -> list[str]:
+        return list(at.table[-1].value.index)
+
+    assert units() == [a26, a27, b26, b27]
+    assert at.table[-1].value.index.name == T("portfolio.unit")
     at.selectbox(key="portfolio_sort").set_value("generation_kwh").run()
-    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2026", "a-2026", "b-2027"]
+    assert units() == [a27, b26, a26, b27]
     assert any(T("portfolio.failed", count=1) in w.value for w in at.warning)
+    assert "tariffs: bad" in at.table[-1].value[T("col.error")].tolist()  # a unit failed
     at.selectbox(key="portfolio_column").set_value("sweep.year").run()
     at.selectbox(key="portfolio_value:sweep.year").set_value(2027).run()
     # 812.2027 contains the digits 2027 but is not the year 2027
-    assert list(at.dataframe[-1].value[unit]) == ["a-2027", "b-2027"]
+    assert units() == [a27, b27]
     assert metrics(at)[T("portfolio.units_shown")] == "2"
 
 
@@ -672,15 +685,18 @@ def test_portfolio_reads_only_under_the_configured_folder(tmp_path: Path, monkey
         results.resolve() / "run1" / "batch_summary.parquet"
     ).run()
     assert_no_traceback(at)
-    assert len(at.dataframe[-1].value) == 4
+    assert len(at.table[-1].value) == 4  # the units, drawn whole
+    shown = " ".join(texts(at)) + " ".join(str(s.label) for s in at.selectbox)
+    assert str(tmp_path) not in shown  # no server path on the page
 
 
 def test_portfolio_without_a_configured_folder_says_how(monkeypatch) -> None:
     monkeypatch.delenv("ENERGYSIM_RESULTS_DIR", raising=False)
     at = start()
     goto(at, "Portfolio")
-    assert any("--results-dir" in c.value for c in at.caption)
-    assert not at.main.selectbox and not at.dataframe
+    assert any(T("portfolio.no_folder") in c.value for c in at.caption)
+    assert not any("--" in c.value for c in at.caption)  # no command-line flags on screen
+    assert not at.main.selectbox and not at.dataframe and not at.table
 
 
 def test_results_dir_argument_wins_over_the_environment(tmp_path: Path) -> None:
@@ -872,19 +888,19 @@ def test_every_download_on_every_page_opens(monkeypatch) -> None:
     walk_every_page(at)
     names = {name for name, _ in served}
     for expected in (
-        "energy_flows.xlsx",
-        "typical_days.csv",
-        "months-nl.csv",
-        "benefit_per_household.xlsx",
-        "households-nl.csv",
-        "comparison.xlsx",
-        "comparison_households-nl.csv",
-        "ownership_chart_municipality.xlsx",
-        "ownership_municipality-nl.csv",
-        "portfolio_totals.xlsx",
-        "portfolio_pairs-nl.csv",
-        "portfolio.csv",
-        "batch_summary.xlsx",
+        "energiestromen.xlsx",  # Dutch names in Dutch
+        "gemiddelde-dag-per-seizoen.csv",
+        "per-maand-nl.csv",
+        "voordeel-per-huishouden.xlsx",
+        "huishoudens-nl.csv",
+        "vergelijking.xlsx",
+        "vergelijking-per-huishouden-nl.csv",
+        "lokaal-eigendom-grafiek-gemeente.xlsx",
+        "lokaal-eigendom-gemeente-nl.csv",
+        "portefeuille-totalen.xlsx",
+        "portefeuille-twee-varianten-nl.csv",
+        "portefeuille.csv",
+        "batchoverzicht.xlsx",
     ):
         assert expected in names, expected
     for name, data in served:
@@ -905,7 +921,7 @@ def test_every_download_on_every_page_opens(monkeypatch) -> None:
             frame = pd.read_csv(io.BytesIO(content))
         assert len(frame) > 0 and len(frame.columns) > 1, name
         headers = " ".join(str(c) for c in frame.columns)
-        if not name.startswith("batch_summary"):  # the whole summary keeps energysim's names
+        if not name.startswith("batchoverzicht"):  # the whole summary keeps energysim's names
             assert not RAW.search(headers), (name, headers)
 
 
@@ -1038,8 +1054,13 @@ def test_portfolio_pairs_each_complex_and_names_it() -> None:
         "Portiekflat Oud-Charlois (C002)",
     ]
     assert values(difference["x"]) == pytest.approx([-40.0, -40.0])
-    table = at.dataframe[-1].value
+    table = at.table[-1].value
     assert list(table[T("col.postcode")]) == ["3085", "3085", "3082", "3082"]
+    assert list(table.index) == [
+        f"{name}, {T('portfolio.unit_year', year=year)}"
+        for name in ("Galerijflat Zuidwijk (C001)", "Portiekflat Oud-Charlois (C002)")
+        for year in (2026, 2027)
+    ]
     totals = at.table[0].value
     assert list(totals[T("col.complexes")]) == ["2", "2"]
 

@@ -119,23 +119,76 @@ def test_every_download_format_reads_back_with_headers_in_words(lang: str) -> No
     for header in headers:
         assert not re.search(r"_(kwh|eur|frac)\b", header) and "col." not in header
     assert "(kWh" in headers[2] and "(€" in headers[3]
+    # one form of yes and no in every format: ja/nee in Dutch, booleans in English
+    no = "nee" if lang == "nl" else False
     wb = openpyxl.load_workbook(io.BytesIO(downloads.file_bytes(frame, "xlsx", "households")))
     rows = list(wb.active.iter_rows(values_only=True))
     assert list(rows[0]) == headers
-    assert rows[1][2] == pytest.approx(1909.786501) and rows[2][1] is False
+    # rounded by unit: tenths of a kWh, cents
+    assert rows[1][2] == 1909.8 and rows[1][3] == 168.55 and rows[2][1] == no
     back = pd.read_excel(io.BytesIO(downloads.file_bytes(frame, "xlsx")))
     pd.testing.assert_frame_equal(back, frame, check_dtype=False)
     plain = pd.read_csv(io.BytesIO(downloads.file_bytes(frame, "csv")))
     pd.testing.assert_frame_equal(plain, frame, check_dtype=False)
+    assert plain.iloc[1, 1] == no
     dutch = downloads.file_bytes(frame, "csv_nl")
     assert dutch.startswith(b"\xef\xbb\xbf")  # so Excel reads the UTF-8 (coöp)
     text = dutch.decode("utf-8-sig")
-    assert text.splitlines()[1] == "GF1-T001;ja;1909,786501;168,547946"
-    assert '"coöp;1";ja;0,0;0,125' in text
+    assert text.splitlines()[1] == "GF1-T001;ja;1909,8;168,55"
+    assert '"coöp;1";ja;0,0;0,12' in text  # 0.125 to even cents
     back_nl = read_csv_file(dutch, "nl")
-    pd.testing.assert_frame_equal(back_nl, frame, check_dtype=False)
+    yes_no = frame.assign(**{headers[1]: table()["participating"]})
+    pd.testing.assert_frame_equal(back_nl, yes_no, check_dtype=False)
     nl_by_pandas = pd.read_csv(io.BytesIO(dutch), sep=";", decimal=",", encoding="utf-8-sig")
     assert nl_by_pandas.iloc[:, 3].sum() == pytest.approx(frame.iloc[:, 3].sum())
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_downloads_show_shares_as_percentages_and_months_by_name(lang: str) -> None:
+    raw = pd.DataFrame(
+        {"month": [1, 12], "better_off_frac": [1.0, 0.45678], "export_frac": [0.25, 0.5]}
+    )
+    i18n.set_language(lang)
+    try:
+        out = downloads.labelled(raw, {"export_frac": "Fed in"})
+        as_is = downloads.labelled(raw, {c: c for c in raw.columns})
+    finally:
+        i18n.set_language("nl")
+    assert list(out.iloc[:, 0]) == (
+        ["januari", "december"] if lang == "nl" else ["January", "December"]
+    )
+    assert list(out.iloc[:, 1]) == [100.0, 45.7]
+    assert out.columns[1].endswith("(%)") and out.columns[2] == "Fed in (%)"
+    assert list(out.iloc[:, 2]) == [25.0, 50.0]
+    gaps = pd.DataFrame({"irr_frac": pd.Series([0.0512, None], dtype=object)})  # no IRR
+    shown = downloads.labelled(gaps, {"irr_frac": "IRR"})
+    assert shown.columns[0] == "IRR (%)" and shown.iloc[0, 0] == 5.1
+    assert pd.isna(shown.iloc[1, 0])
+    pd.testing.assert_frame_equal(as_is, raw)  # raw names: a table for scripts, untouched
+
+
+@pytest.mark.parametrize(
+    ("name", "nl", "en"),
+    [
+        ("energy_flows", "energiestromen", "energy_flows"),
+        ("ownership_chart_municipality", "lokaal-eigendom-grafiek-gemeente", None),
+        ("ownership_res_region", "lokaal-eigendom-res-regio", None),
+        ("design-keys-tenants", "ontwerp-verdeelsleutels-huurders", None),
+        ("not_in_the_catalogue", "not_in_the_catalogue", None),
+    ],
+)
+def test_files_and_sheets_have_dutch_names_in_dutch(name: str, nl: str, en: str | None) -> None:
+    try:
+        assert downloads.file_name(name, "xlsx") == f"{nl}.xlsx"
+        assert downloads.file_name(name, "csv_nl") == f"{nl}-nl.csv"
+        i18n.set_language("en")
+        assert downloads.file_name(name, "csv") == f"{en or name}.csv"  # English as it was
+    finally:
+        i18n.set_language("nl")
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(downloads.file_bytes(pd.DataFrame({"a": [1]}), "xlsx", nl))
+    ).sheetnames
+    assert sheet == [nl[:31]]
 
 
 def test_a_named_index_becomes_the_first_column() -> None:

@@ -20,6 +20,18 @@ def target_label(target_frac: float) -> str:
     return t("ownership.target_line", value=fmt.percent(target_frac, 0)).replace(": ", ":<br>", 1)
 
 
+LABEL_HEIGHT_PP = 7.0
+"""How many percentage points of the chart's axis a bar's label takes (13 px text on
+the chart's 0-100% axis, about 2.5 px a point, and some room)."""
+
+
+def label_positions(shares_frac: pd.Series, target_frac: float) -> list[str]:
+    """Where each bar's label goes: above the bar, or inside its top when a label above
+    it would sit on the target line (a bar just under the target, ``47,9%`` under 50%)."""
+    below = (target_frac - shares_frac.fillna(0.0)) * 100
+    return ["inside" if 0 < gap < LABEL_HEIGHT_PP else "outside" for gap in below]
+
+
 def ownership_shares(chart: pd.DataFrame, target_frac: float, title: str) -> go.Figure:
     """Local share per area in %, one bar per series side by side (the headline, the
     Participatiemonitor's scope, first; beside it the share with rooftops, with and without
@@ -33,7 +45,8 @@ def ownership_shares(chart: pd.DataFrame, target_frac: float, title: str) -> go.
             name=t(f"ownership.series_{series}"),
             marker_color=style.PALETTE[i % len(style.PALETTE)],
             text=[fmt.percent(v) for v in part["local_share_production_frac"]],
-            textposition="outside",
+            textposition=label_positions(part["local_share_production_frac"], target_frac),
+            insidetextfont={"color": "white"},
             hovertemplate="%{x}: %{text}<extra></extra>",
         )
     fig.add_hline(y=target_frac * 100, line={"color": TARGET_COLOR, "width": 2, "dash": "dash"})

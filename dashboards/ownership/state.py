@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboards.shared.i18n import t
 from dashboards.shared.state import SCENARIO_DIR
-from energysim.ownership.regions import CODE_PATTERN, load_region_table
+from energysim.ownership.regions import CODE_PATTERN, SHIPPED_SOURCE, load_region_table
 from energysim.ownership.tables import OwnershipReport
 
 EXAMPLE_REGISTER = SCENARIO_DIR / "register_example.csv"
@@ -82,3 +82,15 @@ def scenario_municipality(given: str | None, places: list[str]) -> str | None:
         if regions.names_match(code, place):
             return place
     return str(regions.municipalities.loc[code, "municipality"])
+
+
+def shown_notes(messages: list[str]) -> list[str]:
+    """The report's notes as the page shows them: the one naming the region table that
+    ships with energysim says what it is in words, not where it lies in the package."""
+    return [
+        t("ownership.regions_shipped")
+        if getattr(m, "code", None) == "ownership_regions"
+        and SHIPPED_SOURCE in str(getattr(m, "params", {}).get("source", ""))
+        else m
+        for m in messages
+    ]

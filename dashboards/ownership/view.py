@@ -21,6 +21,7 @@ from dashboards.ownership.state import (
     area_table,
     chart_table,
     scenario_municipality,
+    shown_notes,
 )
 from dashboards.shared import banner, i18n, session
 from dashboards.shared import formatting as fmt
@@ -131,7 +132,7 @@ def page(checked: Check) -> None:
     with st.expander(t("ownership.all_columns")):
         st.dataframe(fmt.readable(table), hide_index=True, key="areas_table_all")
     download_table(table, f"ownership_{level}", "ownership_areas")
-    banner.engine_messages([], report.messages, lead="ownership.notes_lead")
+    banner.engine_messages([], shown_notes(report.messages), lead="ownership.notes_lead")
 
 
 def _municipality(scenario: Scenario, register: pd.DataFrame) -> str | None:

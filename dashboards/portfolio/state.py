@@ -73,12 +73,31 @@ def complex_label(row: pd.Series) -> str:
     return f"{row['name']} ({row['complex_id']})" if row.get("name") else str(row["complex_id"])
 
 
+def unit_words(row: pd.Series, sweep: Sequence[str]) -> str:
+    """A unit of the batch as people say it: its complex (:func:`complex_label`) and
+    its sweep point in words (``Galerijflat Zuidwijk (C001), regels van 2026``), not the
+    batch's id (``C001__year-2026``)."""
+    point = []
+    for column in sweep:
+        value = row[column]
+        if column == "sweep.year" and not pd.isna(value):
+            point.append(t("portfolio.unit_year", year=int(value)))
+        else:
+            point.append(f"{setting_words(column)} {value}")
+    return ", ".join([complex_label(row), *point])
+
+
+def setting_words(column: str) -> str:
+    """A sweep column's setting in words (``sweep.allocation.order`` -> "volgorde van
+    verdelen"), or its name when the catalogue has no words for it."""
+    name = column.removeprefix("sweep.")
+    return t(f"setting.{name}") if i18n.has(f"setting.{name}") else name
+
+
 def column_words(column: str) -> str:
     """A batch summary column in words (a sweep column by its setting)."""
     if column.startswith("sweep."):
-        name = column.removeprefix("sweep.")
-        words = t(f"setting.{name}") if i18n.has(f"setting.{name}") else name
-        return t("portfolio.sweep_column", name=words)
+        return t("portfolio.sweep_column", name=setting_words(column))
     if i18n.has(f"col.{column}"):
         return t(f"col.{column}")
     return column

@@ -24,6 +24,7 @@ from dashboards.portfolio.state import (
     pairs,
     summaries_under,
     totals,
+    unit_words,
     with_names,
 )
 from dashboards.shared import formatting as fmt
@@ -53,14 +54,14 @@ def _open(results_dir: Path | None) -> tuple[pd.DataFrame, str] | None:
         st.caption(t("portfolio.no_folder"))
         return None
     if not results_dir.is_dir():
-        raise DataError(t("portfolio.folder_missing", folder=str(results_dir)))
+        raise DataError(t("portfolio.folder_missing"))
     files = summaries_under(results_dir)
     if not files:
-        st.caption(t("portfolio.none_yet", folder=str(results_dir)))
+        st.caption(t("portfolio.none_yet"))
         return None
     root = results_dir.resolve()
     chosen = st.selectbox(
-        t("portfolio.pick", folder=str(results_dir)),
+        t("portfolio.pick"),
         files,
         index=None,
         format_func=lambda p: str(p.relative_to(root)),
@@ -142,18 +143,14 @@ def page(results_dir: Path | None) -> None:
         ["unit_id", "complex_id", "name", "postcode", *sweep, *[c for c in FIGURES if c in frame]]
     ]
     labels = {c: column_words(c) for c in shown.columns if c.startswith("sweep.")}
-    # at 1366 px: the complex's id is in the unit's, and the unit and name stay in view
-    # while the figures scroll
-    on_screen = shown.drop(columns="complex_id") if shown["name"].any() else shown
-    st.dataframe(
-        fmt.readable(on_screen, labels),
-        hide_index=True,
-        key="portfolio_table",
-        column_config={
-            i18n.column("unit_id"): st.column_config.Column(pinned=True),
-            i18n.column("name"): st.column_config.Column(pinned=True, width="medium"),
-        },
-    )
+    # on screen: the unit in words (complex and sweep point), the figures beside it, the
+    # status and error only when a unit failed; headers wrap, so nothing is cut off
+    words = frame.apply(lambda row: unit_words(row, sweep), axis=1).rename("unit")
+    figures = [c for c in FIGURES if c in frame and c not in ("status", "error")]
+    figures += ["status", "error"] if failed else []
+    on_screen = pd.concat([words, frame[["postcode", *figures]]], axis=1)
+    on_screen = on_screen.drop(columns="postcode") if not frame["postcode"].any() else on_screen
+    wide_table(fmt.readable(on_screen, {"unit": t("portfolio.unit")}), "portfolio_table")
     download_table(shown, "portfolio", "portfolio", labels=labels)
     download_table(
         frame.drop(columns=["label"]),
@@ -162,6 +159,21 @@ def page(results_dir: Path | None) -> None:
         labels={c: c for c in frame.columns},
         title=t("portfolio.download_all"),
     )
+
+
+TABLE_ROWS_MAX = 300
+"""Up to this many rows a table is drawn whole (headers wrap, nothing cut off at 1366 px)
+in a box that scrolls down; a longer one is a data grid that loads rows as it scrolls."""
+TABLE_HEIGHT_PX = 480
+
+
+def wide_table(shown: pd.DataFrame, key: str) -> None:
+    """A table of words (from :func:`fmt.readable`) that fits the page's width."""
+    if len(shown) > TABLE_ROWS_MAX:
+        st.dataframe(shown, hide_index=True, key=key)
+        return
+    with st.container(height=TABLE_HEIGHT_PX if len(shown) > 10 else "content", key=key):
+        st.table(shown.set_index(shown.columns[0]))
 
 
 def _two_charts(benefit: pd.DataFrame, share: pd.DataFrame) -> None:
@@ -228,7 +240,7 @@ def _paired(frame: pd.DataFrame, swept: list[str]) -> None:
     both = both.join(
         share.set_axis([f"{i18n.column(SELF_CONSUMPTION)}: {c}" for c in share.columns], axis=1)
     )
-    st.dataframe(fmt.readable(benefit.rename_axis("complex")), hide_index=True, key="pairs_table")
+    wide_table(fmt.readable(benefit.rename_axis("complex")), "pairs_table")
     download_table(both, "portfolio_pairs", "pairs")
 
 

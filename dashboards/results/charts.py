@@ -57,9 +57,11 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
             "hovertemplate": "%{customdata}: %{value}<extra></extra>",
         },
     }
-    return style.figure(
-        [trace], style.layout_spec(t("results.flows_title"), height=360, legend=False)
-    )
+    layout = style.layout_spec(t("results.flows_title"), height=380, legend=False)
+    # a thin node at the bottom (battery losses) has its two-line label centred on it:
+    # half of it below the plot, inside this margin rather than cut off
+    layout["margin"] = {**layout["margin"], "b": 30}
+    return style.figure([trace], layout)
 
 
 def typical_days(days: pd.DataFrame, seasons: Sequence[str]) -> go.Figure:

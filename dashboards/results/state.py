@@ -110,7 +110,7 @@ def headline(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
         ),
         "results.local_ownership": (fmt.percent(s["local_ownership_frac"]), "help.local_ownership"),
         "results.benefit_total": (
-            fmt.number(s["household_benefit_total_eur"]),
+            fmt.eur(s["household_benefit_total_eur"]),
             "help.benefit_total",
         ),
     }

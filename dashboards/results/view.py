@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import charts, state, storage
+from dashboards.results import answer, charts, ev_note, owners, state, storage
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -35,12 +35,16 @@ def page(checked: Check) -> None:
         st.info(t("results.fix_first"))
         return
     s, table, ts = out["summary"], out["participants"], out["timeseries"]
+    answer.show(table)
     figures = state.headline(s)
     columns = st.columns(len(figures))
     for column, (label, (value, help_key)) in zip(columns, figures.items(), strict=True):
         column.metric(t(label), value, help=t(help_key))
-    banner.engine_messages(out["warnings"], out["notes"])
     banner.estimates(s["assumptions"])
+    notes = answer.without_estimates(out["notes"])
+    banner.engine_messages(out["warnings"], notes, lead="answer.notes_lead")
+    assert checked.scenario is not None  # the banner ran it
+    owners.show(checked.scenario, s, table)
 
     storage.results(s)
 
@@ -57,6 +61,8 @@ def page(checked: Check) -> None:
     with left:
         days = state.typical_days(ts)
         st.plotly_chart(charts.typical_days(days, state.SEASONS), config=CONFIG, key="chart_days")
+        if peak := ev_note.note(checked.scenario):
+            st.caption(peak)
         download_table(
             days.assign(season=days["season"].map(lambda x: t(f"season.{x}"))),
             "typical_days",
