@@ -445,6 +445,12 @@ def _message(front: pd.DataFrame, rec: dict[str, float]) -> str:
     return text
 
 
+def point_scenario(scenario: Scenario, point: dict[str, Any]) -> Scenario:
+    """The scenario with a point's four prices (a row of :attr:`Tradeoff.points`, or its
+    ``design.json`` record) [EUR/yr, EUR/kWh]."""
+    return with_prices(scenario, np.array([float(point[JOINT_FIELDS[lv]]) for lv in JOINT_LEVERS]))
+
+
 def tradeoff_lines(trade: Tradeoff) -> list[str]:
     """The trade-off for the terminal: the curve in a sentence, then its break-even, middle
     and last points with their prices."""
