@@ -179,7 +179,7 @@ class _Front:
 
     Parameters
     ----------
-    money_at : MoneyAt
+    money_at : _Money
         The money model of the run at given prices.
     limits : numpy.ndarray
         The legal limits of :data:`~energysim.design.joint.JOINT_LEVERS`.
@@ -187,7 +187,7 @@ class _Front:
         The lifetime benefit every household keeps [EUR].
     """
 
-    def __init__(self, money_at: MoneyAt, limits: np.ndarray, floor_eur: float) -> None:
+    def __init__(self, money_at: _Money, limits: np.ndarray, floor_eur: float) -> None:
         self.money_at, self.limits, self.floor_eur = money_at, limits, floor_eur
         zero = JOINT_LEVERS.index(ZERO_REGIME_LEVER)
         bounds = [(0.0, float(u)) for u in limits]
@@ -253,21 +253,47 @@ def _bound(
     return [new if j == i else b for j, b in enumerate(bounds)]
 
 
-def _figures(result: Result, prices: np.ndarray, rate_frac: float) -> dict[str, float]:
-    """The money model's figures at the prices: owners' NPV, households' benefits."""
-    accounts = reprice(result, with_prices(result.scenario, prices))
-    owners = owners_npv_eur(accounts, rate_frac).to_numpy()
-    table = households(result, accounts)
-    npv, year1 = table["benefit_npv_eur"].to_numpy(), table["benefit_eur"].to_numpy()
-    return {
-        "owners_npv_eur": float(owners.sum()),
-        "owners_npv_min_eur": float(owners.min()),
-        "households_npv_total_eur": float(npv.sum()),
-        "households_npv_min_eur": float(npv.min()),
-        "households_benefit_total_eur": float(year1.sum()),
-        "households_benefit_min_eur": float(year1.min()),
-        **{JOINT_FIELDS[lv]: float(p) for lv, p in zip(JOINT_LEVERS, prices, strict=True)},
-    }
+class _Money(MoneyAt):
+    """The money model at given prices, each price vector re-priced once: owners' NPVs
+    and households' lifetime benefits (as :class:`~energysim.design.joint.MoneyAt`), and
+    the figures a point reports (:meth:`figures`)."""
+
+    def __init__(self, result: Result, rate_frac: float) -> None:
+        super().__init__(result, rate_frac)
+        self._figures: dict[tuple[float, ...], dict[str, float]] = {}
+
+    def __call__(self, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """NPV per owner and lifetime benefit per household at the prices [EUR]."""
+        figures = self.figures(prices)
+        return figures["_owners"], figures["_households"]  # type: ignore[return-value]
+
+    def figures(self, prices: np.ndarray) -> dict[str, Any]:
+        """Owners' NPV (total, lowest), households' lifetime and year-one benefit (total,
+        lowest) and the prices [EUR, EUR/yr, EUR/kWh]; ``_owners`` and ``_households``
+        hold the arrays."""
+        key = tuple(float(p) for p in prices)
+        if key not in self._figures:
+            accounts = reprice(self.result, with_prices(self.result.scenario, prices))
+            owners = owners_npv_eur(accounts, self.rate_frac)
+            self.owner_names = [str(o) for o in owners.index]
+            table = households(self.result, accounts)
+            npv, year1 = table["benefit_npv_eur"].to_numpy(), table["benefit_eur"].to_numpy()
+            self._figures[key] = {
+                "owners_npv_eur": float(owners.sum()),
+                "owners_npv_min_eur": float(owners.min()),
+                "households_npv_total_eur": float(npv.sum()),
+                "households_npv_min_eur": float(npv.min()),
+                "households_benefit_total_eur": float(year1.sum()),
+                "households_benefit_min_eur": float(year1.min()),
+                **{JOINT_FIELDS[lv]: p for lv, p in zip(JOINT_LEVERS, key, strict=True)},
+                "_owners": owners.to_numpy(),
+                "_households": npv,
+            }
+        return self._figures[key]
+
+    def reported(self, prices: np.ndarray) -> dict[str, float]:
+        """The figures a point reports (without the arrays)."""
+        return {k: v for k, v in self.figures(prices).items() if not k.startswith("_")}
 
 
 def _linear_error_eur(model: LinearMoney, prices: np.ndarray, figures: dict[str, float]) -> float:
@@ -327,7 +353,7 @@ def best_households_eur(
     benefit legal prices give with the owners' total at least ``owners_npv_eur`` [EUR]
     (on the linear money models); NaN when none do."""
     floor = target.threshold_eur if floor_eur is None else floor_eur
-    money_at = MoneyAt(result, _rate_frac(result.scenario, target))
+    money_at = _Money(result, _rate_frac(result.scenario, target))
     return _Front(money_at, joint_limits(result), floor).value_eur(owners_npv_eur)
 
 
@@ -340,7 +366,7 @@ def _front(
     floor = target.threshold_eur if floor_eur is None else floor_eur
     rate = _rate_frac(result.scenario, target)
     limits = joint_limits(result)
-    money_at = MoneyAt(result, rate)
+    money_at = _Money(result, rate)
     front = _Front(money_at, limits, floor)
     first, last = front.first(), front.last()
     if first is None or last is None:  # no legal prices pay (the joint prices say by how much)
@@ -354,7 +380,7 @@ def _front(
         if chosen is None:  # pragma: no cover - a level between two feasible ends is feasible
             continue
         prices, model = _point(money_at, limits, chosen[0], chosen[1], level)
-        figures = _figures(result, prices, rate)
+        figures = money_at.reported(prices)
         rows.append(
             {"point": len(rows) + 1, "required_owners_npv_eur": float(level)}
             | figures
@@ -364,7 +390,7 @@ def _front(
 
 
 def _point(
-    money_at: MoneyAt, limits: np.ndarray, branch: _Branch, prices: np.ndarray, level: float
+    money_at: _Money, limits: np.ndarray, branch: _Branch, prices: np.ndarray, level: float
 ) -> tuple[np.ndarray, LinearMoney]:
     """A point's prices: re-solved on tangent models while the linear model is off by
     more than :data:`LINEAR_TOL_EUR`, then rounded up to the written steps when every
@@ -406,10 +432,9 @@ def tradeoff(result: Result, target: PriceTarget, points: int = FRONT_POINTS) ->
     Tradeoff
     """
     front, problem = _front(result, target, points, None)
-    rate = _rate_frac(result.scenario, target)
     fin = result.scenario.finance
     prices = np.array([getattr(fin, JOINT_FIELDS[lv]) for lv in JOINT_LEVERS])
-    rec: dict[str, float] = _figures(result, prices, rate)
+    rec: dict[str, float] = problem.money_at.reported(prices)
     if len(front):
         on_front = problem.value_eur(rec["owners_npv_eur"])
         if np.isfinite(on_front):  # NaN: the design's prices do not pay
