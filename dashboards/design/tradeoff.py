@@ -70,6 +70,15 @@ def chart(view: ds.DesignView, chosen: int) -> go.Figure:
         hovertext=hover,
         hoverinfo="text",
     )
+    fig.add_scatter(
+        x=[x[chosen]],
+        y=[y[chosen]],
+        mode="markers",
+        name=t("design.tradeoff.chosen"),
+        marker={"color": CHOSEN, "size": 14, "symbol": "circle"},
+        hovertext=[hover[chosen]],
+        hoverinfo="text",
+    )
     rec = (view.figures.get("tradeoff") or {}).get("recommended") or {}
     if "owners_npv_eur" in rec:
         fig.add_scatter(
@@ -85,15 +94,6 @@ def chart(view: ds.DesignView, chosen: int) -> go.Figure:
             },
             hoverinfo="name",
         )
-    fig.add_scatter(
-        x=[x[chosen]],
-        y=[y[chosen]],
-        mode="markers",
-        name=t("design.tradeoff.chosen"),
-        marker={"color": CHOSEN, "size": 14, "symbol": "circle"},
-        hovertext=[hover[chosen]],
-        hoverinfo="text",
-    )
     prefix = "€ " if i18n.language() == "nl" else "€"
     axis = {"tickprefix": prefix, "tickformat": ",.0f"}
     fig.update_xaxes(title=t("design.tradeoff.x"), **axis)
