@@ -13,7 +13,8 @@ each on the scenario as given, and composes the **recommended design**: the best
 its optimised keys, the local share the target needs and the four prices chosen together
 under every legal limit at that size (:mod:`~energysim.design.joint`; when none pay, those
 that come closest, with the shortfall stated), checked by a final
-:func:`energysim.simulate.run`.
+:func:`energysim.simulate.run`; and what households give up for the owners over those
+prices (:mod:`~energysim.design.tradeoff`).
 """
 
 from __future__ import annotations
