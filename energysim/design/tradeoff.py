@@ -24,18 +24,32 @@ their legal limits ``0 <= p <= u`` (:func:`~energysim.design.joint.joint_limits`
 - between them, for each required total ``N`` evenly spaced from ``N_lo`` to ``N_hi``,
   ``max sum(H p + h0)`` subject to ``sum(A p + a0) >= N`` (scipy ``linprog``, HiGHS).
 
-The front ``F(N)`` of a linear program whose right-hand side moves is concave and
-piecewise linear, so every point is Pareto-optimal in (owners' total NPV, households'
-total benefit): no legal prices give both more. Each point's prices are rounded up to
-the steps a board writes prices in when that keeps every constraint, and its figures
-are the money model's at those prices (a run of the point's scenario gives the same to
-the cent); ``linear_error_eur`` is the largest gap to the linear model, and a tangent
-model is measured where it exceeds EUR 0.50 (an owner's VAT regime changing with its
-revenue), as the joint prices do.
+One price is not linear at 0 (:data:`ZERO_REGIME_LEVER`): a common-connection fee above
+0 carries energy tax, so the money jumps between a fee of 0 and the smallest fee. The
+LPs are solved in both regimes, each on a model measured where it holds (the fee fixed
+at 0; the fee from its smallest step up), and at each ``N`` the better is taken.
+
+Within a regime the front ``F(N)`` of a linear program whose right-hand side moves is
+concave and piecewise linear; taken over both it is still non-increasing, so every point
+is Pareto-optimal in (owners' total NPV, households' total benefit): no legal prices
+give both more. Each point's prices are rounded up to the steps a board writes prices in
+when that keeps every constraint, and its figures are the money model's at those prices
+(a run of the point's scenario gives the same to the cent); ``linear_error_eur`` is the
+largest gap to the linear model, and a tangent model is measured where it exceeds EUR
+0.50 (an owner's VAT regime changing with its revenue), as the joint prices do.
 
 The recommended design maximises the worst-off household first and the total second,
 so it may lie below this curve: ``below_front_eur`` says by how much, which is what
 lifting the worst-off household costs the others.
+
+References
+----------
+Wet belastingen op milieugrondslag art. 50 lid 4 onder a: electricity consumed that was
+obtained other than via a connection counts as supplied, so a per-kWh fee for the roof's
+power used behind the common connection's meter makes it a taxed supply; lid 5 onder a
+exempts only a consumer's own generation (docs/finance.md, "Per-kWh fees"). The legal
+limits of the prices are those of :mod:`~energysim.design.joint` (Huurcommissie,
+beleidsboek servicekosten).
 """
 
 from __future__ import annotations
@@ -85,8 +99,9 @@ POINT_COLUMNS: tuple[str, ...] = (
     "linear_error_eur",
 )
 """The columns of :attr:`Tradeoff.points`: per point, the owners' NPV (total and the
-lowest owner's), the households' lifetime benefit and year-one benefit (total and the
-worst-off household's) [EUR, EUR/yr] and the four prices [EUR/yr, EUR/kWh]."""
+lowest owner's; at the target IRR when the design has one), the households' lifetime
+and year-one benefit (total and the worst-off household's) [EUR, EUR/yr] and the four
+prices [EUR/yr, EUR/kWh]."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +114,8 @@ class Tradeoff:
         One row per point of the front (:data:`POINT_COLUMNS`), owners' NPV increasing;
         empty when no legal prices pay for the roof.
     recommended : dict of str to float
-        The recommended design's figures (the same columns but ``point``), with
+        The recommended design's figures (the columns of :data:`POINT_COLUMNS` but
+        ``point``, ``required_owners_npv_eur`` and ``linear_error_eur``), with
         ``front_households_npv_total_eur`` (the curve at its owners' NPV) and
         ``below_front_eur`` (how far below the curve it lies, >= 0).
     message : str
