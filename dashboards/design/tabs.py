@@ -1,4 +1,4 @@
-"""The Design page's tabs: prices, keys, size, local ownership, and the full report.
+"""The Design page's tabs: prices, the trade-off, keys, size, local ownership, and the full report.
 
 Every figure is the library's design (:class:`dashboards.design.state.DesignView`);
 tables are shown in the page's language and downloadable as they are (numbers, full
