@@ -188,7 +188,8 @@ def applied(checked: state.Check) -> bool:
     if not done or checked.scenario is None or done["to"] != state.scenario_key(checked.scenario):
         return False
     st.success(t("design.applied", title=session.title()), icon=":material/check_circle:")
-    st.markdown("\n".join(f"- {line}" for line in words.change_lines(done["view"])))
+    lines = done.get("lines") or words.change_lines(done["view"])  # a point of the trade-off
+    st.markdown("\n".join(f"- {line}" for line in lines))
     if st.session_state.get("design_again"):
         return False
     st.button(

@@ -13,7 +13,8 @@ each on the scenario as given, and composes the **recommended design**: the best
 its optimised keys, the local share the target needs and the four prices chosen together
 under every legal limit at that size (:mod:`~energysim.design.joint`; when none pay, those
 that come closest, with the shortfall stated), checked by a final
-:func:`energysim.simulate.run`.
+:func:`energysim.simulate.run`; and what households give up for the owners over those
+prices (:mod:`~energysim.design.tradeoff`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from energysim.design.prices import (
     what_is_needed,
 )
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
+from energysim.design.tradeoff import Tradeoff, tradeoff
 from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
 from energysim.results.result import Result
@@ -194,6 +196,9 @@ class Design:
     cpu_s: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     """The scenario run's notes (estimated figures among them) and the design's own."""
+    tradeoff: Tradeoff | None = None
+    """The owners' NPV against the households' benefit over the recommended design's
+    legal prices (:mod:`~energysim.design.tradeoff`)."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -342,6 +347,7 @@ def design_scenario(
     recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
+    trade = tradeoff(final, target)
     watch.lap("recommended")
     timings, cpu = watch.totals()
     return Design(
@@ -361,6 +367,7 @@ def design_scenario(
         timings_s=timings,
         cpu_s=cpu,
         messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+        tradeoff=trade,
     )
 
 

@@ -31,6 +31,7 @@ from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
+from energysim.design.tradeoff import tradeoff_lines
 from energysim.results.outputs import KEEP_DIR
 from energysim.results.tables import summary
 
@@ -80,6 +81,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
         "prices": [p.as_row() for p in design.prices],
         "needed": asdict(design.needed) if design.needed is not None else None,
         "joint_prices": design.joint.as_dict(),
+        "tradeoff": design.tradeoff.as_dict() if design.tradeoff is not None else None,
         "keys": [
             {"tier": k.tier, "note": k.note, "lp": k.lp, "objective": k.objective}
             for k in design.keys
@@ -164,6 +166,8 @@ def recommendation_lines(design: Design) -> list[str]:
         + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
         f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
     )
+    if design.tradeoff is not None:
+        lines += tradeoff_lines(design.tradeoff)
     return lines
 
 
