@@ -162,6 +162,17 @@ class Finance(Model):
     ] = Field(
         default=0.02, description="Yearly indexation of energy prices and running costs (estimate)."
     )
+    late_price_indexation_frac_per_yr: Annotated[
+        float | None, bounds("finance.late_price_indexation_frac_per_yr")
+    ] = Field(
+        default=None,
+        description="Yearly indexation of energy prices (not running costs) from calendar "
+        "year late_prices_from_year on: another path for later prices, e.g. a low one "
+        "(default: price_indexation_frac_per_yr throughout).",
+    )
+    late_prices_from_year: Annotated[int, bounds("finance.late_prices_from_year")] = Field(
+        default=2031, description="First calendar year of the late price path."
+    )
     fee_indexation_frac_per_yr: Annotated[float, bounds("finance.fee_indexation_frac_per_yr")] = (
         Field(
             default=0.0,
@@ -211,13 +222,11 @@ class Finance(Model):
         "operating year (RVO's correctiebedrag, set from wholesale prices); default from "
         "the tariff data file by the common connection's size and the rules year.",
     )
-    certificate_price_eur: Annotated[float | None, bounds("finance.certificate_price_eur")] = (
-        Field(
-            default=None,
-            description="What a member paid per certificate of the SCE or postcoderoos "
-            "scheme, in year 0 of its lifetime NPV, to the cooperative [EUR]; default 0 "
-            "(assumed, listed in the run's assumptions).",
-        )
+    certificate_price_eur: Annotated[float | None, bounds("finance.certificate_price_eur")] = Field(
+        default=None,
+        description="What a member paid per certificate of the SCE or postcoderoos "
+        "scheme, in year 0 of its lifetime NPV, to the cooperative [EUR]; default 0 "
+        "(assumed, listed in the run's assumptions).",
     )
 
     @model_validator(mode="before")
