@@ -277,4 +277,3 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"  warning: {warning}")
     return 0
-

@@ -13,7 +13,9 @@ each on the scenario as given, and composes the **recommended design**: the best
 its optimised keys, the local share the target needs and the four prices chosen together
 under every legal limit at that size (:mod:`~energysim.design.joint`; when none pay, those
 that come closest, with the shortfall stated), checked by a final
-:func:`energysim.simulate.run`.
+:func:`energysim.simulate.run`; then its risks: prices with a margin for a stated downside
+(:mod:`~energysim.design.margin`) and its sensitivity, factor by factor
+(:mod:`~energysim.design.sensitivity`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from energysim.design.local import (
     local_share,
     owners_with_local_share,
 )
+from energysim.design.margin import Margin, margin_prices
 from energysim.design.members import members_needed
 from energysim.design.money import Criterion, with_owners, with_owners_result
 from energysim.design.prices import (
@@ -56,6 +59,7 @@ from energysim.design.prices import (
     set_price,
     what_is_needed,
 )
+from energysim.design.sensitivity import sensitivity_table
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
@@ -70,6 +74,7 @@ DESIGN_PARTS: tuple[str, ...] = (
     "sizes",
     "local",
     "recommended",
+    "risk",
 )
 """The parts of a design, in the order :func:`design_scenario` does them."""
 
@@ -194,6 +199,10 @@ class Design:
     cpu_s: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     """The scenario run's notes (estimated figures among them) and the design's own."""
+    margin: Margin | None = None
+    """The recommended design's prices with a margin for a stated downside."""
+    sensitivity: pd.DataFrame | None = None
+    """The recommended design's owners and median household, factor by factor."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -343,6 +352,9 @@ def design_scenario(
         scenario, base, inputs, replace(options, lever=working), factor
     )
     watch.lap("recommended")
+    margin = margin_prices(final, joint, replace(options, lever=working).target)
+    sensitivity = sensitivity_table(final)
+    watch.lap("risk")
     timings, cpu = watch.totals()
     return Design(
         scenario=scenario,
@@ -361,6 +373,8 @@ def design_scenario(
         timings_s=timings,
         cpu_s=cpu,
         messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+        margin=margin,
+        sensitivity=sensitivity,
     )
 
 

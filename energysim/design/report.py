@@ -31,6 +31,7 @@ from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
+from energysim.design.sensitivity import sensitivity_lines, table_records
 from energysim.results.outputs import KEEP_DIR
 from energysim.results.tables import summary
 
@@ -105,6 +106,10 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "capacity_kwp": rec_summary["capacity_kwp"],
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
+        "margin": design.margin.as_dict() if design.margin is not None else None,
+        "sensitivity": (
+            table_records(design.sensitivity) if design.sensitivity is not None else None
+        ),
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
@@ -164,6 +169,15 @@ def recommendation_lines(design: Design) -> list[str]:
         + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
         f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
     )
+    if design.margin is not None:
+        lines.append(f"Margin: {design.margin.message}.")
+        lines += [
+            f"  downside {row['figure']}: {row['downside']} (scenario: {row['scenario']}; "
+            f"{row['source']})"
+            for row in design.margin.downside
+        ]
+    if design.sensitivity is not None:
+        lines += sensitivity_lines(design.sensitivity)
     return lines
 
 

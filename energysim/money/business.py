@@ -80,9 +80,9 @@ def energy_price_factors(finance: Finance, first_year: int) -> NDArray[np.float6
     years = np.arange(1, finance.lifetime_yr + 1)
     i, j = finance.price_indexation_frac_per_yr, finance.late_price_indexation_frac_per_yr
     if j is None:
-        return (1.0 + i) ** (years - 1)
+        return np.asarray((1.0 + i) ** (years - 1), dtype=np.float64)
     rates = np.where(first_year + years - 1 >= finance.late_prices_from_year, j, i)
-    return np.cumprod(np.r_[1.0, 1.0 + rates[1:]])
+    return np.asarray(np.cumprod(np.r_[1.0, 1.0 + rates[1:]]), dtype=np.float64)
 
 
 PATHS = ("energy", "fixed_fee", "per_kwh_fee", "subsidy", "cost")

@@ -1,0 +1,242 @@
+"""How the recommended design fares when a figure is lower or higher than assumed.
+
+One factor at a time, each with a stated low and high case, the design's scenario is
+changed (:mod:`~energysim.design.downside` for the yield, the capex and the late price
+path) and its money computed again: by re-pricing the design's run where only money
+changes (:func:`energysim.design.money.reprice`: capex, discount rate, prices after
+2030 -- exact, the kWh are the same) and by a run of the changed scenario where the
+energy changes (yield, participation) or the tariffs do (feed-in costs). The prices
+stay the design's: the question is how far its owners and households move.
+
+The cases (each value in ``sensitivity.csv`` and ``design.json``):
+
+- yield: P90 and P10 of the KNMI weather years (:func:`~energysim.design.downside.yield_spread`);
+- capex: -15% and +15% (the domain's EUR 650-900/kWp around EUR 750);
+- discount rate: 2 percentage points lower and higher;
+- energy prices after 2030: flat (0%/yr) and 4%/yr from 2031 (*estimates*, ours);
+- feed-in costs: none, and EUR 0.12705/kWh (Greenchoice's 2024 fixed contracts, the
+  highest per-kWh figure of ``energysim/data/suppliers.csv``);
+- participation: tenants taking part 20 percentage points of the dwellings fewer and
+  more (at least one where strings are wired behind their meters, at most every
+  dwelling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from energysim.config.scenario import Scenario
+from energysim.design.downside import (
+    LATE_HIGH_FRAC_PER_YR,
+    LATE_LOW_FRAC_PER_YR,
+    with_capex,
+    with_late_prices,
+    with_yield,
+    yield_spread,
+)
+from energysim.design.money import households, reprice, with_finance
+from energysim.results.result import Result
+from energysim.simulate import run
+
+CAPEX_SWING_FRAC = 0.15
+"""Capex lower and higher by this share [-]."""
+RATE_SWING_FRAC = 0.02
+"""Discount rate lower and higher by this much [-]."""
+FEED_IN_COST_HIGH_EUR_PER_KWH = 0.12705
+"""Feed-in costs in the high case, incl. VAT [EUR/kWh]: Greenchoice, 2- and 3-year fixed
+contracts from 20 June 2024 (energysim/data/suppliers.csv)."""
+PARTICIPATION_SWING_FRAC = 0.20
+"""Tenants taking part: this share of the dwellings fewer and more [-]."""
+FACTORS: tuple[str, ...] = (
+    "yield",
+    "capex",
+    "discount_rate",
+    "late_prices",
+    "feed_in_cost",
+    "participation",
+)
+"""The factors of the table, in its order."""
+COLUMNS: tuple[str, ...] = (
+    "factor",
+    "case",
+    "value",
+    "method",
+    "owners_npv_eur",
+    "owners_npv_change_eur",
+    "household_median_eur",
+    "household_median_change_eur",
+    "household_median_npv_eur",
+    "household_median_npv_change_eur",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One changed scenario: its factor, ``low`` or ``high``, its value in words."""
+
+    factor: str
+    case: str
+    value: str
+    scenario: Scenario
+
+
+def _with_feed_in_cost(scenario: Scenario, eur_per_kwh: float) -> Scenario:
+    """The scenario with a feed-in cost per kWh and no monthly bands."""
+    tariffs = scenario.tariffs.model_copy(
+        update={
+            "feed_in_cost_incl_vat_eur_per_kwh": eur_per_kwh,
+            "feed_in_cost_bands_incl_vat_eur_per_month": None,
+        }
+    )
+    return scenario.model_copy(update={"tariffs": tariffs})
+
+
+def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario, str]:
+    """The scenario with each building's participating tenants moved by ``swing_frac``
+    of its dwellings, and the counts in words."""
+    buildings, words = [], []
+    for b in scenario.buildings:
+        strings = any(a.setup == "per_dwelling" for a in b.arrays)
+        low = min(1, b.tenants.participating) if strings else 0
+        count = int(
+            np.clip(round(b.tenants.participating + swing_frac * b.dwellings), low, b.dwellings)
+        )
+        words.append(f"{b.id} {count} of {b.dwellings}")
+        buildings.append(
+            b.model_copy(update={"tenants": b.tenants.model_copy(update={"participating": count})})
+        )
+    return scenario.model_copy(
+        update={"buildings": buildings}
+    ), "tenants taking part: " + ", ".join(words)
+
+
+def cases(result: Result) -> list[Case]:
+    """The low and high case of every factor of :data:`FACTORS` for a run's scenario."""
+    s = result.scenario
+    fin = s.finance
+    out: list[Case] = []
+    if s.generation_csv is None:
+        spread = yield_spread(result)
+        out += [
+            Case(
+                "yield", "low", f"P90: x{spread.p90_factor:.4f}", with_yield(s, spread.p90_factor)
+            ),
+            Case(
+                "yield", "high", f"P10: x{spread.p10_factor:.4f}", with_yield(s, spread.p10_factor)
+            ),
+        ]
+    for case, sign in (("low", -1.0), ("high", 1.0)):
+        factor = 1.0 + sign * CAPEX_SWING_FRAC
+        out.append(
+            Case(
+                "capex",
+                case,
+                f"EUR {fin.capex_eur_per_kwp * factor:,.0f}/kWp ({sign * CAPEX_SWING_FRAC:+.0%})",
+                with_capex(s, factor),
+            )
+        )
+    for case, sign in (("low", -1.0), ("high", 1.0)):
+        rate = fin.discount_rate_frac + sign * RATE_SWING_FRAC
+        out.append(
+            Case("discount_rate", case, f"{rate:.1%}", with_finance(s, discount_rate_frac=rate))
+        )
+    for case, frac in (("low", LATE_LOW_FRAC_PER_YR), ("high", LATE_HIGH_FRAC_PER_YR)):
+        out.append(
+            Case("late_prices", case, f"{frac:+.1%}/yr from 2031", with_late_prices(s, frac))
+        )
+    for case, cost in (("low", 0.0), ("high", FEED_IN_COST_HIGH_EUR_PER_KWH)):
+        out.append(Case("feed_in_cost", case, f"EUR {cost:.4f}/kWh", _with_feed_in_cost(s, cost)))
+    for case, sign in (("low", -1.0), ("high", 1.0)):
+        changed, words = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
+        out.append(Case("participation", case, words, changed))
+    return out
+
+
+def _figures(result: Result, accounts: Any) -> dict[str, float]:
+    """Owners' NPV and the median household's year-one and lifetime benefit [EUR]."""
+    table = households(result, accounts)
+    return {
+        "owners_npv_eur": float(accounts.stakeholders["npv_eur"].sum()),
+        "household_median_eur": float(np.median(table["benefit_eur"])),
+        "household_median_npv_eur": float(np.median(table["benefit_npv_eur"])),
+    }
+
+
+def evaluate(result: Result, scenario: Scenario) -> tuple[dict[str, float], str]:
+    """The figures of a changed scenario: re-priced when only money changes, else run.
+
+    Returns
+    -------
+    dict of str to float, str
+        ``owners_npv_eur``, ``household_median_eur``, ``household_median_npv_eur``, and
+        how they were found (``re-priced`` or ``run``).
+    """
+    try:
+        accounts = reprice(result, scenario)
+    except ValueError:  # kWh or tariffs change: a run
+        changed = run(scenario)
+        return _figures(changed, changed.accounts), "run"
+    return _figures(result, accounts), "re-priced"
+
+
+def sensitivity_table(
+    result: Result,
+    evaluate_case: Callable[[Result, Scenario], tuple[dict[str, float], str]] = evaluate,
+) -> pd.DataFrame:
+    """The sensitivity of a design's run: one row per factor and case, the base first.
+
+    Parameters
+    ----------
+    result : Result
+        The run of the recommended design.
+    evaluate_case : callable
+        How a changed scenario's figures are found (default :func:`evaluate`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; changes against the base row [EUR].
+    """
+    base = _figures(result, result.accounts)
+    rows = [{"factor": "base", "case": "base", "value": "as designed", "method": "run", **base}]
+    for c in cases(result):
+        figures, method = evaluate_case(result, c.scenario)
+        rows.append(
+            {"factor": c.factor, "case": c.case, "value": c.value, "method": method, **figures}
+        )
+    table = pd.DataFrame(rows)
+    for name in ("owners_npv_eur", "household_median_eur", "household_median_npv_eur"):
+        table[name.replace("_eur", "_change_eur")] = table[name] - base[name]
+    return table.loc[:, list(COLUMNS)]
+
+
+def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table as plain records for ``design.json``."""
+    return [
+        {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
+
+
+def sensitivity_lines(table: pd.DataFrame) -> list[str]:
+    """The table in words, one line per case, for the terminal."""
+    lines = ["Sensitivity of the recommended design (owners' NPV; median household, year one):"]
+    for row in table.itertuples(index=False):
+        if row.factor == "base":
+            lines.append(
+                f"  as designed: owners' NPV EUR {row.owners_npv_eur:,.0f}; median household "
+                f"EUR {row.household_median_eur:,.0f}/yr"
+            )
+            continue
+        lines.append(
+            f"  {row.factor} {row.case} ({row.value}; {row.method}): owners' NPV "
+            f"EUR {row.owners_npv_eur:,.0f} ({row.owners_npv_change_eur:+,.0f}); median "
+            f"household EUR {row.household_median_eur:,.2f}/yr "
+            f"({row.household_median_change_eur:+,.2f})"
+        )
+    return lines
