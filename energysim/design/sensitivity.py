@@ -32,6 +32,7 @@ import pandas as pd
 
 from energysim.config.scenario import Scenario
 from energysim.design.downside import (
+    LATE_FROM_YEAR,
     LATE_HIGH_FRAC_PER_YR,
     LATE_LOW_FRAC_PER_YR,
     with_capex,
@@ -65,6 +66,7 @@ COLUMNS: tuple[str, ...] = (
     "factor",
     "case",
     "value",
+    "setting",
     "method",
     "owners_npv_eur",
     "owners_npv_change_eur",
@@ -77,11 +79,14 @@ COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Case:
-    """One changed scenario: its factor, ``low`` or ``high``, its value in words."""
+    """One changed scenario: its factor, ``low`` or ``high``, its value in words and as a
+    number (``setting``: the yield factor [-], capex [EUR/kWp], discount rate [-], late
+    indexation [-/yr], feed-in cost [EUR/kWh] or the share of dwellings taking part [-])."""
 
     factor: str
     case: str
     value: str
+    setting: float
     scenario: Scenario
 
 
@@ -96,10 +101,10 @@ def _with_feed_in_cost(scenario: Scenario, eur_per_kwh: float) -> Scenario:
     return scenario.model_copy(update={"tariffs": tariffs})
 
 
-def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario, str]:
+def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario, str, float]:
     """The scenario with each building's participating tenants moved by ``swing_frac``
-    of its dwellings, and the counts in words."""
-    buildings, words = [], []
+    of its dwellings, the counts in words and the share of all dwellings taking part."""
+    buildings, words, taking_part = [], [], 0
     for b in scenario.buildings:
         strings = any(a.setup == "per_dwelling" for a in b.arrays)
         low = min(1, b.tenants.participating) if strings else 0
@@ -107,12 +112,13 @@ def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario
             np.clip(round(b.tenants.participating + swing_frac * b.dwellings), low, b.dwellings)
         )
         words.append(f"{b.id} {count} of {b.dwellings}")
+        taking_part += count
         buildings.append(
             b.model_copy(update={"tenants": b.tenants.model_copy(update={"participating": count})})
         )
-    return scenario.model_copy(
-        update={"buildings": buildings}
-    ), "tenants taking part: " + ", ".join(words)
+    dwellings = sum(b.dwellings for b in scenario.buildings)
+    changed = scenario.model_copy(update={"buildings": buildings})
+    return changed, "tenants taking part: " + ", ".join(words), taking_part / dwellings
 
 
 def cases(result: Result) -> list[Case]:
@@ -122,38 +128,35 @@ def cases(result: Result) -> list[Case]:
     out: list[Case] = []
     if s.generation_csv is None:
         spread = yield_spread(result)
-        out += [
-            Case(
-                "yield", "low", f"P90: x{spread.p90_factor:.4f}", with_yield(s, spread.p90_factor)
-            ),
-            Case(
-                "yield", "high", f"P10: x{spread.p10_factor:.4f}", with_yield(s, spread.p10_factor)
-            ),
-        ]
+        for case, name, factor in (
+            ("low", "P90", spread.p90_factor),
+            ("high", "P10", spread.p10_factor),
+        ):
+            out.append(Case("yield", case, f"{name}: x{factor:.4f}", factor, with_yield(s, factor)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
-        factor = 1.0 + sign * CAPEX_SWING_FRAC
-        out.append(
-            Case(
-                "capex",
-                case,
-                f"EUR {fin.capex_eur_per_kwp * factor:,.0f}/kWp ({sign * CAPEX_SWING_FRAC:+.0%})",
-                with_capex(s, factor),
-            )
-        )
+        capex = fin.capex_eur_per_kwp * (1.0 + sign * CAPEX_SWING_FRAC)
+        words = f"EUR {capex:,.0f}/kWp ({sign * CAPEX_SWING_FRAC:+.0%})"
+        out.append(Case("capex", case, words, capex, with_capex(s, 1.0 + sign * CAPEX_SWING_FRAC)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
         rate = fin.discount_rate_frac + sign * RATE_SWING_FRAC
         out.append(
-            Case("discount_rate", case, f"{rate:.1%}", with_finance(s, discount_rate_frac=rate))
+            Case(
+                "discount_rate",
+                case,
+                f"{rate:.1%}",
+                rate,
+                with_finance(s, discount_rate_frac=rate),
+            )
         )
     for case, frac in (("low", LATE_LOW_FRAC_PER_YR), ("high", LATE_HIGH_FRAC_PER_YR)):
-        out.append(
-            Case("late_prices", case, f"{frac:+.1%}/yr from 2031", with_late_prices(s, frac))
-        )
+        words = f"{frac:+.1%}/yr from {LATE_FROM_YEAR}"
+        out.append(Case("late_prices", case, words, frac, with_late_prices(s, frac)))
     for case, cost in (("low", 0.0), ("high", FEED_IN_COST_HIGH_EUR_PER_KWH)):
-        out.append(Case("feed_in_cost", case, f"EUR {cost:.4f}/kWh", _with_feed_in_cost(s, cost)))
+        words = f"EUR {cost:.4f}/kWh"
+        out.append(Case("feed_in_cost", case, words, cost, _with_feed_in_cost(s, cost)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
-        changed, words = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
-        out.append(Case("participation", case, words, changed))
+        changed, words, share = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
+        out.append(Case("participation", case, words, share, changed))
     return out
 
 
@@ -203,11 +206,27 @@ def sensitivity_table(
         Columns :data:`COLUMNS`; changes against the base row [EUR].
     """
     base = _figures(result, result.accounts)
-    rows = [{"factor": "base", "case": "base", "value": "as designed", "method": "run", **base}]
+    rows = [
+        {
+            "factor": "base",
+            "case": "base",
+            "value": "as designed",
+            "setting": float("nan"),
+            "method": "run",
+            **base,
+        }
+    ]
     for c in cases(result):
         figures, method = evaluate_case(result, c.scenario)
         rows.append(
-            {"factor": c.factor, "case": c.case, "value": c.value, "method": method, **figures}
+            {
+                "factor": c.factor,
+                "case": c.case,
+                "value": c.value,
+                "setting": c.setting,
+                "method": method,
+                **figures,
+            }
         )
     table = pd.DataFrame(rows)
     for name in ("owners_npv_eur", "household_median_eur", "household_median_npv_eur"):
@@ -216,11 +235,14 @@ def sensitivity_table(
 
 
 def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The table as plain records for ``design.json``."""
-    return [
-        {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()}
-        for row in table.to_dict(orient="records")
-    ]
+    """The table as plain records for ``design.json`` (no setting: null)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, (float, np.floating)):
+            return float(value) if np.isfinite(value) else None
+        return value
+
+    return [{k: plain(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
 def sensitivity_lines(table: pd.DataFrame) -> list[str]:
