@@ -215,13 +215,8 @@ def cash_flow_table(
         ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``,
         ``cumulative_eur``.
     """
-    paths = item_paths(
-        lifetime_yr,
-        degradation_frac_per_yr,
-        indexation_frac_per_yr,
-        fee_indexation_frac_per_yr,
-        energy_price_factor=energy_price_factor,
-    )
+    rates = (degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr)
+    paths = item_paths(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
 
     def per_year(value: NDArray[np.float64] | float) -> NDArray[np.float64]:
         return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
