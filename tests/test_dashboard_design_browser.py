@@ -89,7 +89,7 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
     for width, _ in SIZES if os.environ.get(KEEP) else ():  # the whole page, to look at
         full_shot(page, f"design-nl-{width}", width)
     set_size(page, WIDTH, HEIGHT)
-    for tab in ("prices", "keys", "size", "ownership") if os.environ.get(KEEP) else ():
+    for tab in ("prices", "keys", "size", "ownership", "risk") if os.environ.get(KEEP) else ():
         label = t(f"design.tab.{tab}")
         tab_button = page.d.find_element(
             page.By.XPATH, f"//*[@role='tab'][.//*[normalize-space(text())='{label}']]"

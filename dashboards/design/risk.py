@@ -181,7 +181,7 @@ def tab(view: ds.DesignView) -> None:
         "owners_npv_change_eur": lambda v: fmt.eur(v, sign=True),
         "household_median_eur": lambda v: fmt.eur(v, cents=True),
         "household_median_npv_eur": fmt.eur,
-        "method": lambda m: t(f"design.risk.method.{m}"),
+        "method": lambda m: t(f"design.risk.method.{m.replace(' ', '_')}"),
     }
     shown = pd.DataFrame({t(f"design.risk.col.{c}"): table[c].map(f) for c, f in formats.items()})
     shown.insert(

@@ -23,6 +23,7 @@ The cases (each value in ``sensitivity.csv`` and ``design.json``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energysim.config.allocation_policy import StaticKey
 from energysim.config.scenario import Scenario
 from energysim.design.downside import (
     LATE_FROM_YEAR,
@@ -87,7 +89,8 @@ class Case:
     case: str
     value: str
     setting: float
-    scenario: Scenario
+    scenario: Scenario | None
+    """None when the scenario cannot take the case (``value`` says why)."""
 
 
 def _with_feed_in_cost(scenario: Scenario, eur_per_kwh: float) -> Scenario:
@@ -118,7 +121,41 @@ def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario
         )
     dwellings = sum(b.dwellings for b in scenario.buildings)
     changed = scenario.model_copy(update={"buildings": buildings})
+    changed = _static_key_resized(changed, [b.tenants.participating for b in buildings])
+    changed = Scenario.model_validate(changed.model_dump())  # the scenario's own checks
     return changed, "tenants taking part: " + ", ".join(words), taking_part / dwellings
+
+
+def _static_key_resized(scenario: Scenario, counts: list[int]) -> Scenario:
+    """A static key of the tenants for another number of tenants: the first keep their
+    shares (the last ones leave), those who join get the average share, all scaled to the
+    key's total (an agreement redrawn for who takes part).
+
+    Raises
+    ------
+    ValueError
+        When the buildings would need different numbers of shares (one static key holds
+        one list for every building).
+    """
+    key = scenario.allocation.tenants.key
+    if not isinstance(key, StaticKey):
+        return scenario
+    if len(set(counts)) != 1:
+        raise ValueError(
+            "participation case: a static key of the tenants needs as many tenants in every "
+            f"building, found {counts}"
+        )
+    old = np.asarray(key.shares_frac, dtype=np.float64)
+    n = counts[0]
+    mean = float(old.mean()) if len(old) else 0.0
+    new = np.r_[old[:n], np.full(max(0, n - len(old)), mean)]
+    if new.sum() > 0:
+        new = new * (old.sum() / new.sum())
+    tenants = scenario.allocation.tenants.model_copy(
+        update={"key": key.model_copy(update={"shares_frac": [float(w) for w in new]})}
+    )
+    allocation = scenario.allocation.model_copy(update={"tenants": tenants})
+    return scenario.model_copy(update={"allocation": allocation})
 
 
 def cases(result: Result) -> list[Case]:
@@ -155,7 +192,11 @@ def cases(result: Result) -> list[Case]:
         words = f"EUR {cost:.4f}/kWh"
         out.append(Case("feed_in_cost", case, words, cost, _with_feed_in_cost(s, cost)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
-        changed, words, share = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
+        try:
+            changed, words, share = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
+        except ValueError as exc:  # the scenario's checks refuse it (ValidationError too)
+            out.append(Case("participation", case, f"not computed: {exc}", math.nan, None))
+            continue
         out.append(Case("participation", case, words, share, changed))
     return out
 
@@ -217,7 +258,11 @@ def sensitivity_table(
         }
     ]
     for c in cases(result):
-        figures, method = evaluate_case(result, c.scenario)
+        if c.scenario is None:
+            names = ("owners_npv_eur", "household_median_eur", "household_median_npv_eur")
+            figures, method = dict.fromkeys(names, math.nan), "not computed"
+        else:
+            figures, method = evaluate_case(result, c.scenario)
         rows.append(
             {
                 "factor": c.factor,
