@@ -5,6 +5,7 @@ margin.py, sensitivity.py)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,9 +14,11 @@ import pandas as pd
 import pytest
 
 from energysim.cli.main import main
+from energysim.config.allocation_policy import StaticKey
 from energysim.config.scenario import load_scenario
 from energysim.design import downside, sensitivity
 from energysim.design.joint import JOINT_LEVERS, joint_prices, with_prices
+from energysim.design.key_problem import with_key
 from energysim.design.margin import margin_prices
 from energysim.design.money import households, with_finance
 from energysim.design.prices import PriceTarget
@@ -209,3 +212,21 @@ def test_design_json_carries_the_margin_and_the_sensitivity(tmp_path: Path, caps
     assert all(f["source"] for f in margin["downside"])
     assert margin["message"] in " ".join(summary["recommendation"])
     assert "Sensitivity of the recommended design" in printed and "Margin:" in printed
+
+
+def test_a_static_key_follows_the_participation_case(ontwerp) -> None:
+    """The first tenants keep their shares, newcomers get the average, the total stays."""
+    result, _ = ontwerp
+    n = result.scenario.buildings[0].tenants.participating
+    shares = list(np.linspace(1.0, 2.0, n) / (2.0 * n))  # total 0.75
+    static = with_key(result.scenario, "tenants", StaticKey(shares_frac=shares))
+    cases = sensitivity.cases(replace(result, scenario=static))
+    for case in ("low", "high"):
+        c = next(x for x in cases if x.factor == "participation" and x.case == case)
+        assert c.scenario is not None
+        m = c.scenario.buildings[0].tenants.participating
+        got = np.asarray(c.scenario.allocation.tenants.key.shares_frac)
+        assert len(got) == m and got.sum() == pytest.approx(sum(shares))
+        kept = min(m, n)
+        np.testing.assert_allclose(got[:kept] / got[0], np.asarray(shares[:kept]) / shares[0])
+        assert run(c.scenario).accounts.stakeholders["npv_eur"].notna().all()  # it runs
