@@ -96,9 +96,9 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
         )
         page.d.execute_script("arguments[0].click();", tab_button)
         page.idle()
-        shot_of(page, f"design-{tab}", label)
         if tab == "risk":  # the tornado chart, below the margin
             shot_of(page, "design-risk-tornado", t("design.risk.sensitivity"))
+        shot_of(page, f"design-{tab}", label)
 
     click_button(page, t("design.apply"))
     prefix = t("design.applied", title="\0").split("\0")[0].strip()

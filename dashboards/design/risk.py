@@ -97,7 +97,10 @@ def tornado(view: ds.DesignView) -> go.Figure:
         )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(tickprefix="€ " if i18n.language() == "nl" else "€", tickformat=",.0f")
-    return design_charts.layout(fig, 120 + 45 * len(order))
+    fig = design_charts.layout(fig, 150 + 45 * len(order))
+    # two-line titles below the chart's toolbar (top right), not under it
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
 
 
 def margin_lines(view: ds.DesignView) -> list[str]:
