@@ -126,7 +126,8 @@ def run(
     cons_values = cons.to_numpy()
     shared = np.zeros(cons_values.shape)  # every building writes its participants' columns
     shares = [
-        share_building(context, b, gen, cons_values, sharing, shared) for b in scenario.buildings
+        share_building(context, b, gen, cons_values, sharing, shared)
+        for b in scenario.buildings
     ]
     flows = Flows(_own_strings(context, shares, cons_values), shared)
     stored = _storage(context, shares, loads)

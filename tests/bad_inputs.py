@@ -846,7 +846,6 @@ def _deep_toml_parsed(folder: Path) -> Path:
     path.write_text(path.read_text() + "deep = " + "[" * 33 + "]" * 33 + "\n")
     return path
 
-
 # A timestamp with a year before 1 (found by the fuzzing of tests/test_fuzz_inputs.py):
 # pandas reads it, and naming it in the message raised NotImplementedError.
 csv_case(

@@ -363,9 +363,9 @@ class Page:
         self.until(lambda: expect in self.main_text(), f"{name}: {expect!r} not shown")
 
     def upload(self, path: Path, where: str = "stSidebar") -> None:
-        self.find(self.By.CSS_SELECTOR, f"[data-testid='{where}'] input[type='file']").send_keys(
-            str(path)
-        )
+        self.find(
+            self.By.CSS_SELECTOR, f"[data-testid='{where}'] input[type='file']"
+        ).send_keys(str(path))
         self.until(lambda: path.name in self.text(), f"{path.name} not taken in")
 
     def download(self, folder: Path) -> Path:

@@ -99,6 +99,8 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
         if tab == "risk":  # the tornado chart, below the margin
             shot_of(page, "design-risk-tornado", t("design.risk.sensitivity"))
         shot_of(page, f"design-{tab}", label)
+    if os.environ.get(KEEP):  # back to the top: the apply button is not under the header
+        page.d.execute_script("for (const e of document.querySelectorAll('*')) e.scrollTop = 0;")
 
     click_button(page, t("design.apply"))
     prefix = t("design.applied", title="\0").split("\0")[0].strip()

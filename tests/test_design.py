@@ -514,7 +514,9 @@ def test_total_net_benefit_does_not_depend_on_prices(default_run) -> None:
     base_scenario = default_run.scenario
     base = total(base_scenario)
     for lever, price in (("tenants", 0.12), ("panel_fee", 60.0), ("members", 0.2)):
-        assert total(prices.set_price(base_scenario, lever, price)) == pytest.approx(base, abs=1e-6)
+        assert total(prices.set_price(base_scenario, lever, price)) == pytest.approx(
+            base, abs=1e-6
+        )
     taxed = total(prices.set_price(base_scenario, "common", 0.05))
     assert taxed < base - 1.0
     for lever, price in (("common", 0.12), ("uniform", 0.12), ("uniform", 0.2)):

@@ -169,5 +169,6 @@ def test_hour_of_year_out_of_order_names_the_row(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         read_schedule_csv(path, expected_index=index, participant_ids=["p"], max_row_sum=None)
     assert str(err.value) == (
-        f"{path}: column 'hour_of_year', row 7: expected 5 (hours 0 ... 8759 in order), found '6'"
+        f"{path}: column 'hour_of_year', row 7: expected 5 (hours 0 ... 8759 in order), "
+        "found '6'"
     )

@@ -55,7 +55,9 @@ def compare(
     variants: list[tuple[str, Scenario]] = []
     if years:
         base = scenarios[0]
-        variants = [(f"{base.name}@{y}", base.model_copy(update={"tariff_year": y})) for y in years]
+        variants = [
+            (f"{base.name}@{y}", base.model_copy(update={"tariff_year": y})) for y in years
+        ]
     else:
         variants = [(s.name, s) for s in scenarios]
     names = [n for n, _ in variants]

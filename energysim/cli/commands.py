@@ -277,3 +277,4 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"  warning: {warning}")
     return 0
+

@@ -72,3 +72,4 @@ def _storage_lines(s: dict[str, Any]) -> list[str]:
             ev += f" charged, {el['ev_unserved_kwh']:,.0f} kWh asked could not be charged"
         lines.append(ev)
     return lines
+

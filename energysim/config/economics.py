@@ -222,11 +222,13 @@ class Finance(Model):
         "operating year (RVO's correctiebedrag, set from wholesale prices); default from "
         "the tariff data file by the common connection's size and the rules year.",
     )
-    certificate_price_eur: Annotated[float | None, bounds("finance.certificate_price_eur")] = Field(
-        default=None,
-        description="What a member paid per certificate of the SCE or postcoderoos "
-        "scheme, in year 0 of its lifetime NPV, to the cooperative [EUR]; default 0 "
-        "(assumed, listed in the run's assumptions).",
+    certificate_price_eur: Annotated[float | None, bounds("finance.certificate_price_eur")] = (
+        Field(
+            default=None,
+            description="What a member paid per certificate of the SCE or postcoderoos "
+            "scheme, in year 0 of its lifetime NPV, to the cooperative [EUR]; default 0 "
+            "(assumed, listed in the run's assumptions).",
+        )
     )
 
     @model_validator(mode="before")

@@ -352,7 +352,7 @@ def design_scenario(
         scenario, base, inputs, replace(options, lever=working), factor
     )
     watch.lap("recommended")
-    margin = margin_prices(final, joint, replace(options, lever=working).target)
+    margin = margin_prices(final, joint, options.target)
     sensitivity = sensitivity_table(final)
     watch.lap("risk")
     timings, cpu = watch.totals()

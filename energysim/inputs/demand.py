@@ -278,15 +278,12 @@ def _unscaled_blocks(
     tables = _routines(index, step_min)
     for start in range(0, n, HOUSEHOLDS_PER_BLOCK):
         stop = min(start + HOUSEHOLDS_PER_BLOCK, n)
-        yield (
-            start,
-            _household_block(
-                tables,
-                step_min,
-                list(archetypes[start:stop]),
-                annual[start:stop],
-                np.random.default_rng([seed, start // HOUSEHOLDS_PER_BLOCK]),
-            ),
+        yield start, _household_block(
+            tables,
+            step_min,
+            list(archetypes[start:stop]),
+            annual[start:stop],
+            np.random.default_rng([seed, start // HOUSEHOLDS_PER_BLOCK]),
         )
 
 
@@ -451,9 +448,9 @@ def _household_block(
     # the smooth part carries what the events leave of the annual kWh (at least half)
     smooth_sum = smooth.sum(axis=0, dtype=np.float64)
     left = np.maximum(annual_kwh - peaks_kwh, 0.5 * annual_kwh)
-    smooth *= np.divide(left, smooth_sum, out=np.zeros(n), where=smooth_sum > 0).astype(np.float32)[
-        None, :
-    ]
+    smooth *= np.divide(left, smooth_sum, out=np.zeros(n), where=smooth_sum > 0).astype(
+        np.float32
+    )[None, :]
     if total:
         flat = smooth.reshape(-1)  # a view: smooth is C-contiguous
         for k in range(APPLIANCE_MAX_QUARTERS):

@@ -61,7 +61,9 @@ def solar_position(
     def compute() -> NDArray[np.float64]:
         import pvlib
 
-        pos = pvlib.solarposition.get_solarposition(times, latitude_deg, longitude_deg, altitude_m)
+        pos = pvlib.solarposition.get_solarposition(
+            times, latitude_deg, longitude_deg, altitude_m
+        )
         names = ("zenith", "apparent_zenith", "apparent_elevation", "azimuth")
         return np.stack([pos[c].to_numpy(dtype=np.float64) for c in names])
 
