@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.design import risk, words
 from dashboards.design import state as ds
 from dashboards.design import view as page_design
-from dashboards.design import words
 from dashboards.shared import formatting as fmt
 from dashboards.shared import i18n, state
 from dashboards.shared.i18n import t
@@ -209,6 +209,28 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     (money,) = frame_with(at, t("design.col.npv_eur"))
     assert list(money[t("design.col.npv_eur")]) == [fmt.eur(v) for v in design.local.money.npv_eur]
     assert [c.value for c in at.code] == ["\n".join(recommendation_lines(design))]
+    # the risks: the library's sensitivity, as a table and as the tornado's bars
+    table = design.sensitivity
+    assert table is not None
+    (sens,) = frame_with(at, t("design.risk.col.owners_npv_change_eur"))
+    assert list(sens[t("design.risk.col.owners_npv_eur")]) == [
+        fmt.eur(v) for v in table.owners_npv_eur
+    ]
+    # each bar ends at the figure of its case: owners' NPV (left), median household (right)
+    traces = risk.tornado(view).data
+    assert len(traces) == 2 * len(risk.PANELS)
+    rows = table.set_index(["factor", "case"])
+    names = {t(f"design.risk.factor.{f}"): f for f in rows.index.get_level_values(0)}
+    for i, trace in enumerate(traces):
+        column, case = risk.PANELS[i // 2][0], ("low", "high")[i % 2]
+        assert trace.name == t(f"design.risk.case.{case}")
+        ends = [trace.base + x for x in trace.x]
+        expected = [rows.loc[(names[y], case), column] for y in trace.y]
+        assert ends == pytest.approx(expected, abs=1e-6)
+    margin = design.margin
+    assert margin is not None
+    shown_margin = [m.value for m in (at.success if margin.pays else at.warning)]
+    assert any(v.startswith(risk.margin_lines(view)[0]) for v in shown_margin)
 
     if design.recommended == example_scenario(example):
         # a scenario that is already the design (rotterdam-galerijflat-ontwerp, designed

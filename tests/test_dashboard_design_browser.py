@@ -89,14 +89,18 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
     for width, _ in SIZES if os.environ.get(KEEP) else ():  # the whole page, to look at
         full_shot(page, f"design-nl-{width}", width)
     set_size(page, WIDTH, HEIGHT)
-    for tab in ("prices", "keys", "size", "ownership") if os.environ.get(KEEP) else ():
+    for tab in ("prices", "keys", "size", "ownership", "risk") if os.environ.get(KEEP) else ():
         label = t(f"design.tab.{tab}")
         tab_button = page.d.find_element(
             page.By.XPATH, f"//*[@role='tab'][.//*[normalize-space(text())='{label}']]"
         )
         page.d.execute_script("arguments[0].click();", tab_button)
         page.idle()
+        if tab == "risk":  # the tornado chart, below the margin
+            shot_of(page, "design-risk-tornado", t("design.risk.sensitivity"))
         shot_of(page, f"design-{tab}", label)
+    if os.environ.get(KEEP):  # back to the top: the apply button is not under the header
+        page.d.execute_script("for (const e of document.querySelectorAll('*')) e.scrollTop = 0;")
 
     click_button(page, t("design.apply"))
     prefix = t("design.applied", title="\0").split("\0")[0].strip()

@@ -1,4 +1,5 @@
-"""The Design page's tabs: prices, the trade-off, keys, size, local ownership, and the full report.
+"""The Design page's tabs: prices, the trade-off, keys, size, local ownership, risks, and the
+full report.
 
 Every figure is the library's design (:class:`dashboards.design.state.DesignView`);
 tables are shown in the page's language and downloadable as they are (numbers, full
@@ -14,9 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.design import charts as design_charts
+from dashboards.design import risk, words
 from dashboards.design import state as ds
 from dashboards.design import tradeoff as design_tradeoff
-from dashboards.design import words
 from dashboards.shared import banner, downloads
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -24,11 +25,11 @@ from dashboards.shared.i18n import t
 
 
 def tabs(view: ds.DesignView) -> None:
-    """The six tabs of a design."""
-    names = ("prices", "tradeoff", "keys", "size", "ownership", "report")
+    """The seven tabs of a design."""
+    names = ("prices", "tradeoff", "keys", "size", "ownership", "risk", "report")
     for tab, show in zip(
         st.tabs([t(f"design.tab.{n}") for n in names]),
-        (prices, design_tradeoff.tab, keys, size, ownership, report),
+        (prices, design_tradeoff.tab, keys, size, ownership, risk.tab, report),
         strict=True,
     ):
         with tab:

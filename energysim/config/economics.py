@@ -162,6 +162,17 @@ class Finance(Model):
     ] = Field(
         default=0.02, description="Yearly indexation of energy prices and running costs (estimate)."
     )
+    late_price_indexation_frac_per_yr: Annotated[
+        float | None, bounds("finance.late_price_indexation_frac_per_yr")
+    ] = Field(
+        default=None,
+        description="Yearly indexation of energy prices (not running costs) from calendar "
+        "year late_prices_from_year on: another path for later prices, e.g. a low one "
+        "(default: price_indexation_frac_per_yr throughout).",
+    )
+    late_prices_from_year: Annotated[int, bounds("finance.late_prices_from_year")] = Field(
+        default=2031, description="First calendar year of the late price path."
+    )
     fee_indexation_frac_per_yr: Annotated[float, bounds("finance.fee_indexation_frac_per_yr")] = (
         Field(
             default=0.0,

@@ -389,6 +389,7 @@ LIMITS: tuple[Limit, ...] = (
     Limit("finance.discount_rate_frac", ge=-0.5, le=1),
     Limit("finance.*_indexation_frac_per_yr", ge=-0.1, le=0.2),
     Limit("finance.inverter_replacement_year", ge=1),
+    Limit("finance.late_prices_from_year", unit="year", ge=2020, le=2100),
     # the SCE took applications from 1 April 2021 until 1 April 2026 (RVO): no decision
     # outside those years (energysim.config.scheme_rules.SCE_DECISION_YEARS)
     Limit("finance.sce_decision_year", unit="year", ge=2021, le=2026),

@@ -13,8 +13,10 @@ each on the scenario as given, and composes the **recommended design**: the best
 its optimised keys, the local share the target needs and the four prices chosen together
 under every legal limit at that size (:mod:`~energysim.design.joint`; when none pay, those
 that come closest, with the shortfall stated), checked by a final
-:func:`energysim.simulate.run`; and what households give up for the owners over those
-prices (:mod:`~energysim.design.tradeoff`).
+:func:`energysim.simulate.run`; what households give up for the owners over those
+prices (:mod:`~energysim.design.tradeoff`); then its risks: prices with a margin for a
+stated downside (:mod:`~energysim.design.margin`) and its sensitivity, factor by factor
+(:mod:`~energysim.design.sensitivity`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from energysim.design.local import (
     local_share,
     owners_with_local_share,
 )
+from energysim.design.margin import Margin, margin_prices
 from energysim.design.members import members_needed
 from energysim.design.money import Criterion, with_owners, with_owners_result
 from energysim.design.prices import (
@@ -57,6 +60,7 @@ from energysim.design.prices import (
     set_price,
     what_is_needed,
 )
+from energysim.design.sensitivity import sensitivity_table
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.design.tradeoff import Tradeoff, tradeoff
 from energysim.inputs.context import RunInputs
@@ -72,6 +76,7 @@ DESIGN_PARTS: tuple[str, ...] = (
     "sizes",
     "local",
     "recommended",
+    "risk",
 )
 """The parts of a design, in the order :func:`design_scenario` does them."""
 
@@ -199,6 +204,10 @@ class Design:
     tradeoff: Tradeoff | None = None
     """The owners' NPV against the households' benefit over the recommended design's
     legal prices (:mod:`~energysim.design.tradeoff`)."""
+    margin: Margin | None = None
+    """The recommended design's prices with a margin for a stated downside."""
+    sensitivity: pd.DataFrame | None = None
+    """The recommended design's owners and median household, factor by factor."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -349,6 +358,9 @@ def design_scenario(
     )
     trade = tradeoff(final, target)
     watch.lap("recommended")
+    margin = margin_prices(final, joint, options.target)
+    sensitivity = sensitivity_table(final)
+    watch.lap("risk")
     timings, cpu = watch.totals()
     return Design(
         scenario=scenario,
@@ -368,6 +380,8 @@ def design_scenario(
         cpu_s=cpu,
         messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
         tradeoff=trade,
+        margin=margin,
+        sensitivity=sensitivity,
     )
 
 

@@ -31,6 +31,7 @@ from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
+from energysim.design.sensitivity import sensitivity_lines, table_records
 from energysim.design.tradeoff import tradeoff_lines
 from energysim.results.outputs import KEEP_DIR
 from energysim.results.tables import summary
@@ -107,6 +108,10 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "capacity_kwp": rec_summary["capacity_kwp"],
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
+        "margin": design.margin.as_dict() if design.margin is not None else None,
+        "sensitivity": (
+            table_records(design.sensitivity) if design.sensitivity is not None else None
+        ),
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
@@ -168,6 +173,15 @@ def recommendation_lines(design: Design) -> list[str]:
     )
     if design.tradeoff is not None:
         lines += tradeoff_lines(design.tradeoff)
+    if design.margin is not None:
+        lines.append(f"Margin: {design.margin.message}.")
+        lines += [
+            f"  downside {row['figure']}: {row['downside']} (scenario: {row['scenario']}; "
+            f"{row['source']})"
+            for row in design.margin.downside
+        ]
+    if design.sensitivity is not None:
+        lines += sensitivity_lines(design.sensitivity)
     return lines
 
 

@@ -222,6 +222,7 @@ def _owners_cases(
     sharing_fees = by_year("sharing_fees_eur") + by_year("common_fees_eur")
     owner_opex = scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     certificates = subsidies.certificates_total_eur(scenario)
+    energy_prices = business.energy_price_factors(fin, scenario.rules_year)
     cooperative_share = sum(
         o.share_frac for o in scenario.ownership if o.owner_type in SCHEME_OWNER_TYPES
     )
@@ -243,6 +244,7 @@ def _owners_cases(
             lifetime_yr=n,
             degradation_frac_per_yr=degradation,
             indexation_frac_per_yr=fin.price_indexation_frac_per_yr,
+            energy_price_factor=energy_prices,
             inverter_replacement_eur=replacement * share * vat["running"],
             inverter_replacement_year=fin.inverter_replacement_year,
         )
@@ -295,7 +297,11 @@ def _households_npv_eur(
     fin = scenario.finance
     n = fin.lifetime_yr
     paths = business.item_paths(
-        n, degradation, fin.price_indexation_frac_per_yr, fin.fee_indexation_frac_per_yr
+        n,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        fin.fee_indexation_frac_per_yr,
+        energy_price_factor=business.energy_price_factors(fin, scenario.rules_year),
     )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
     npv = np.zeros(len(parts))

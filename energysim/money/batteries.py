@@ -254,7 +254,12 @@ def _npv_factor(scenario: Scenario) -> float:
             weights=[a.dc_capacity_kwp for a in arrays],
         )
     )
-    paths = business.item_paths(fin.lifetime_yr, degradation, fin.price_indexation_frac_per_yr)
+    paths = business.item_paths(
+        fin.lifetime_yr,
+        degradation,
+        fin.price_indexation_frac_per_yr,
+        energy_price_factor=business.energy_price_factors(fin, scenario.rules_year),
+    )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, fin.lifetime_yr + 1)
     return float((paths["energy"].to_numpy() * discount).sum())
 

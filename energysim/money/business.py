@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from energysim.config.economics import Finance
 from energysim.money.rootfind import brentq
 
 
@@ -52,6 +53,38 @@ def simple_payback_yr(cash_flows_eur: ArrayLike) -> float | None:
     return float(y - 1 + (-cum[y - 1]) / cf[y])
 
 
+def energy_price_factors(finance: Finance, first_year: int) -> NDArray[np.float64]:
+    """Factor on year-1 energy prices per operating year 1..N [-].
+
+    Parameters
+    ----------
+    finance : Finance
+        ``price_indexation_frac_per_yr`` ``i``, and the late path when given:
+        ``late_price_indexation_frac_per_yr`` ``j`` from calendar year
+        ``late_prices_from_year`` ``c*`` on.
+    first_year : int
+        Calendar year of operating year 1 (the rules year).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P_y``, shape ``(N,)``.
+
+    Notes
+    -----
+    One path: ``P_y = (1 + i)^(y-1)``. With a late path, each year's step is
+    ``P_y = P_(y-1) (1 + r_c)`` with ``r_c = j`` when its calendar year ``c = first_year
+    + y - 1 >= c*``, else ``i``: prices rise by ``i`` until ``c* - 1`` and by ``j`` after.
+    Running costs keep ``i`` (the ``cost`` path of :func:`item_paths`).
+    """
+    years = np.arange(1, finance.lifetime_yr + 1)
+    i, j = finance.price_indexation_frac_per_yr, finance.late_price_indexation_frac_per_yr
+    if j is None:
+        return np.asarray((1.0 + i) ** (years - 1), dtype=np.float64)
+    rates = np.where(first_year + years - 1 >= finance.late_prices_from_year, j, i)
+    return np.asarray(np.cumprod(np.r_[1.0, 1.0 + rates[1:]]), dtype=np.float64)
+
+
 PATHS = ("energy", "fixed_fee", "per_kwh_fee", "subsidy", "cost")
 """How a cash-flow item moves over the lifetime (see :func:`item_paths`)."""
 
@@ -62,6 +95,7 @@ def item_paths(
     indexation_frac_per_yr: float,
     fee_indexation_frac_per_yr: float = 0.0,
     subsidy_years: int | None = None,
+    energy_price_factor: NDArray[np.float64] | None = None,
 ) -> pd.DataFrame:
     """Factor on the year-1 amount of each kind of cash-flow item, per operating year 1..N.
 
@@ -77,6 +111,9 @@ def item_paths(
         Indexation of fees ``f`` [-/yr] (0: a fee fixed in the agreement).
     subsidy_years : int, optional
         Years a subsidy runs; default the whole lifetime.
+    energy_price_factor : numpy.ndarray, optional
+        ``P_y`` of the ``energy`` path when energy prices follow another path than
+        running costs (:func:`energy_price_factors`); default ``(1 + i)^(y-1)``.
 
     Returns
     -------
@@ -102,9 +139,10 @@ def item_paths(
     price = (1.0 + indexation_frac_per_yr) ** (years - 1)
     fee = (1.0 + fee_indexation_frac_per_yr) ** (years - 1)
     runs = lifetime_yr if subsidy_years is None else subsidy_years
+    energy_price = price if energy_price_factor is None else np.asarray(energy_price_factor)
     return pd.DataFrame(
         {
-            "energy": energy * price,
+            "energy": energy * energy_price,
             "fixed_fee": fee,
             "per_kwh_fee": energy * fee,
             "subsidy": np.where(years <= runs, energy, 0.0),
@@ -143,6 +181,7 @@ def cash_flow_table(
     per_kwh_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
     fee_indexation_frac_per_yr: float = 0.0,
     certificates_eur: float = 0.0,
+    energy_price_factor: NDArray[np.float64] | None = None,
 ) -> pd.DataFrame:
     """Yearly cash flows of an installation (or a share of one) [EUR].
 
@@ -165,6 +204,8 @@ def cash_flow_table(
     certificates_eur : float
         What members paid the (cooperative) owner for their certificates, received in
         year 0 [EUR].
+    energy_price_factor : numpy.ndarray, optional
+        ``P_y`` of the ``energy`` path (:func:`item_paths`).
 
     Returns
     -------
@@ -174,9 +215,8 @@ def cash_flow_table(
         ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``,
         ``cumulative_eur``.
     """
-    paths = item_paths(
-        lifetime_yr, degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr
-    )
+    rates = (degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr)
+    paths = item_paths(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
 
     def per_year(value: NDArray[np.float64] | float) -> NDArray[np.float64]:
         return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))

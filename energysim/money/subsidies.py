@@ -32,6 +32,7 @@ from energysim.config.scheme_rules import SCE_DECISION_YEARS
 from energysim.config.tariffs import Figure, yearly_figure
 from energysim.core.errors import ScenarioError
 from energysim.core.messages import Message
+from energysim.money import business
 
 SCE_FULL_LOAD_H = {"small": 900.0, "large": 800.0}
 """Full-load hours that cap the subsidised production: small connection 15-100 kWp with
@@ -202,6 +203,7 @@ def sce_subsidy_by_year_eur(
     lifetime_yr: int,
     degradation_frac_per_yr: float = 0.0,
     indexation_frac_per_yr: float = 0.0,
+    price_factor: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """The SCE subsidy of one installation in each operating year 1..N [EUR].
 
@@ -218,6 +220,9 @@ def sce_subsidy_by_year_eur(
         Operating years N.
     degradation_frac_per_yr, indexation_frac_per_yr : float
         ``d`` and ``i`` of :func:`energysim.money.business.item_paths` [-/yr].
+    price_factor : numpy.ndarray, optional
+        ``P_y`` when energy prices follow another path than ``(1 + i)^(y-1)``
+        (:func:`energysim.money.business.energy_price_factors`) [-].
 
     Notes
     -----
@@ -233,7 +238,11 @@ def sce_subsidy_by_year_eur(
     own = own_use_kwh if terms.connection == "large" else 0.0
     years = np.arange(1, lifetime_yr + 1)
     energy = (1.0 - degradation_frac_per_yr) ** (years - 1)
-    price = (1.0 + indexation_frac_per_yr) ** (years - 1)
+    price = (
+        (1.0 + indexation_frac_per_yr) ** (years - 1)
+        if price_factor is None
+        else np.asarray(price_factor)
+    )
     per_grid = np.maximum(0.0, basis - np.maximum(grid_market * price, grid_floor))
     per_own = np.maximum(0.0, basis - np.maximum(own_market * price, own_floor))
     total = (fed_in_kwh + own) * energy
@@ -299,6 +308,7 @@ def members_subsidy_by_year_eur(
             fin.lifetime_yr,
             degradation_frac_per_yr,
             fin.price_indexation_frac_per_yr,
+            price_factor=business.energy_price_factors(fin, scenario.rules_year),
         )
         columns = [position[p] for p in ids["members"]]
         out[:, columns] = by_year[:, None] * certificate_keys(b)[None, :]
