@@ -9,11 +9,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict
+from energysim.config.scenario import Scenario, load_scenario, scenario_from_dict, scenario_to_toml
+from energysim.design.cliffs import battery_cliffs
+from energysim.design.members import with_members
+from energysim.design.plan import DesignOptions, recommend
+from energysim.design.report import _owners as owners_figures
 from energysim.design.sizing import scale_roof
 from energysim.inputs.context import RunInputs
 from energysim.money.batteries import battery_costs
 from energysim.results.result import Result
+from energysim.results.tables import summary
 from energysim.sharing.battery import BatterySpec, battery_life, dispatch
 from energysim.simulate import run
 
@@ -68,9 +73,7 @@ def _with_fade(scenario: Scenario, fade_frac_per_cycle: float) -> Scenario:
 
 
 @pytest.mark.parametrize("years", [25, 24])
-def test_the_owners_npv_has_no_jump_where_the_replacement_changes_year(
-    renovated, years
-) -> None:
+def test_the_owners_npv_has_no_jump_where_the_replacement_changes_year(renovated, years) -> None:
     """The fade at which the battery lives exactly ``years`` years, and 1e-6 either side:
     at 25 (the lifetime) the replacement drops out, at 24 it moves a year."""
     scenario, base, inputs = renovated
@@ -119,3 +122,72 @@ def test_the_residual_value_by_hand() -> None:
     once = battery_life(0.0, 0.0, 0.01, 0.6, 25)  # 40 years: 25 used, 15 left
     battery = SimpleNamespace(figures=figures, nominal_capacity_kwh=100.0, life=once)
     assert battery_costs(battery, 25)[3] == pytest.approx(50_000.0 * 15 / 40)  # type: ignore[arg-type]
+
+
+def test_members_owners_npv_has_no_jump_where_the_replacement_drops_out(renovated) -> None:
+    """More members use the battery less: somewhere between 48 and 66 members its life
+    passes the lifetime and the replacement drops out; the owners' NPV keeps its pace."""
+    scenario, _, _ = renovated
+
+    def at(count: int) -> tuple[float, bool]:
+        r = run(with_members(scenario, count))
+        return owners_npv(r), bool(r.storage.batteries[0].life.replacement_times_yr)
+
+    low, high = 48, 66
+    (npv_low, replaced_low), (npv_high, replaced_high) = at(low), at(high)
+    assert replaced_low and not replaced_high
+    pace = abs(npv_high - npv_low) / (high - low)  # EUR per member on average
+    while high - low > 1:
+        mid = (low + high) // 2
+        npv_mid, replaced = at(mid)
+        low, high, npv_low, npv_high = (
+            (mid, high, npv_mid, npv_high) if replaced else (low, mid, npv_low, npv_mid)
+        )
+    # one member more, and no new battery: a step of the usual size, not a battery's worth
+    battery_eur = scenario.buildings[0].battery.capex_eur_per_kwh * 150.0
+    assert abs(npv_high - npv_low) < 3.0 * pace < 0.05 * battery_eur
+
+
+def test_the_recommended_design_written_and_run_again_gives_its_figures(
+    renovated, tmp_path: Path
+) -> None:
+    """A recommended design at another size: its TOML read back and run from scratch
+    (pvlib generation of the scaled roof) gives the figures design.json reports."""
+    scenario, base, inputs = renovated
+    out, final, _, _, _ = recommend(scenario, base, inputs, DesignOptions(), 1.75)
+    path = tmp_path / "scenario.recommended.toml"
+    path.write_text(scenario_to_toml(out), encoding="utf-8")
+    again = run(load_scenario(path))
+    for key, value in owners_figures(final).items():
+        assert owners_figures(again)[key] == pytest.approx(value, abs=0.005), key
+    for a, b in zip(summary(final)["stakeholders"], summary(again)["stakeholders"], strict=True):
+        assert a["npv_eur"] == pytest.approx(b["npv_eur"], abs=0.005)
+    np.testing.assert_allclose(
+        again.money["benefit_eur"].to_numpy(), final.money["benefit_eur"].to_numpy(), atol=0.005
+    )
+
+
+def test_design_json_names_the_battery_replacement_the_advice_hinges_on(renovated) -> None:
+    _, base, _ = renovated
+    cliffs = battery_cliffs(base)
+    (cliff,) = cliffs
+    life = base.storage.batteries[0].life
+    assert cliff["replacement_years"] == life.replacement_years == [23]
+    # the net present cost by hand: the replacement's share in years 22 and 23, less the
+    # residual value in year 25, indexed and discounted as the owners' cash flows
+    fin = base.scenario.finance
+    f = base.storage.batteries[0].figures
+    cost = f.capex_eur_per_kwh * f.capacity_kwh  # no replacement price: the capex
+    t = life.replacement_times_yr[0]
+    i, r = fin.price_indexation_frac_per_yr, fin.discount_rate_frac
+    lo = int(t)
+    pv = cost * (1 - (t - lo)) * (1 + i) ** (lo - 1) / (1 + r) ** lo + cost * (t - lo) * (
+        1 + i
+    ) ** lo / (1 + r) ** (lo + 1)
+    residual = cost * (1 - (25 - t) / life.life_yr) * (1 + i) ** 24 / (1 + r) ** 25
+    assert cliff["net_present_cost_eur"] == pytest.approx(pv - residual, rel=1e-9)
+    assert "hinges" in cliff["words"] and "year(s) 23 of 25" in cliff["words"]
+    flows = base.accounts.cashflows
+    assert flows.groupby("year")["residual_value_eur"].sum().loc[25] == pytest.approx(
+        cost * (1 - (25 - t) / life.life_yr) * (1 + i) ** 24
+    )

@@ -27,6 +27,7 @@ from energysim.core.publish import (
     write_csv,
     write_json,
 )
+from energysim.design.cliffs import design_cliffs
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
@@ -105,6 +106,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "capacity_kwp": rec_summary["capacity_kwp"],
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
+        "cliffs": design_cliffs(design.recommended_result, design.needed),
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
@@ -164,6 +166,10 @@ def recommendation_lines(design: Design) -> list[str]:
         + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
         f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
     )
+    lines += [
+        f"The advice hinges on a whole step: {c['words']}."
+        for c in design_cliffs(design.recommended_result, design.needed)
+    ]
     return lines
 
 
