@@ -76,6 +76,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "objective": opts.objective,
             "size_factors": list(opts.size_factors),
             "local_target_frac": opts.local_target_frac,
+            "static_keys_only": opts.static_keys_only,
         },
         "now": _owners(design.base),
         "prices": [p.as_row() for p in design.prices],
@@ -107,6 +108,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
         "cliffs": design_cliffs(design.recommended_result, design.needed),
+        "static_keys_only": design.static_keys.as_dict() if design.static_keys else None,
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
@@ -166,6 +168,8 @@ def recommendation_lines(design: Design) -> list[str]:
         + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
         f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
     )
+    if design.static_keys is not None:
+        lines.append(design.static_keys.words() + ".")
     lines += [
         f"The advice hinges on a whole step: {c['words']}."
         for c in design_cliffs(design.recommended_result, design.needed)
