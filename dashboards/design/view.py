@@ -226,7 +226,7 @@ def chosen_options() -> DesignOptions:
     """The user's lever, criterion, objective and quick/full choice (kept per session)."""
     values: dict[str, Any] = {}
     choices = {"lever": ds.LEVERS, "criterion": ds.CRITERIA, "objective": ds.OBJECTIVES}
-    columns = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
+    columns = st.columns([3, 2, 3, 2.5], vertical_alignment="bottom")
     for column, (name, options) in zip(columns, choices.items(), strict=False):
         current = st.session_state.get(f"design_{name}", OPTION_DEFAULTS[name])
         values[name] = column.selectbox(

@@ -223,8 +223,14 @@ def change_lines(view: ds.DesignView) -> list[str]:
 def static_keys_words(view: ds.DesignView) -> str:
     """Why only static keys, and what that safety costs, in one paragraph."""
     block = view.figures["static_keys_only"]
+
+    def tiers_of(names: list[str]) -> str:  # within a sentence: "huurders, leden"
+        return ", ".join(
+            t(f"design.tier.{x}")[:1].lower() + t(f"design.tier.{x}")[1:] for x in names
+        )
+
     if block["not_static"]:
-        tiers = ", ".join(t(f"design.tier.{x}") for x in block["not_static"])
+        tiers = tiers_of(block["not_static"])
         return t("design.static.not_static", tiers=tiers)
     if not block["dynamic_tiers"]:
         return t("design.static.reason") + " " + t("design.static.free")
@@ -234,7 +240,7 @@ def static_keys_words(view: ds.DesignView) -> str:
         + " "
         + t(
             "design.static.cost",
-            tiers=", ".join(t(f"design.tier.{x}") for x in block["dynamic_tiers"]),
+            tiers=tiers_of(block["dynamic_tiers"]),
             households=fmt.eur(cost["households_benefit_total_eur"]),
             owners=fmt.eur(cost["owners_npv_eur"]),
         )
