@@ -13,6 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 from energysim.inputs.timeindex import year_index
 from energysim.sharing.battery import (
+    ROOM_TOL_KWH,
     BatterySpec,
     battery_life,
     check_limits,
@@ -33,6 +34,7 @@ def sequential_soc(spec: BatterySpec, room_c, room_d, step_h: float) -> np.ndarr
     out = []
     for c_room, d_room in zip(room_c, room_d, strict=True):
         c = min(c_room, spec.charge_power_kw * step_h)
+        c = c if c > ROOM_TOL_KWH else 0.0  # a rounding remainder is no surplus
         d = 0.0 if c > 0 else min(d_room, spec.discharge_power_kw * step_h)
         s = min(max(s + eta_c * c - d / eta_d, lo), hi)
         out.append(s)

@@ -307,6 +307,28 @@ def test_options_change_the_design_and_the_full_design_is_asked_for(spy: Spy) ->
     ]
 
 
+def test_static_keys_only_asks_the_library_and_shows_what_the_safety_costs(spy: Spy) -> None:
+    """The switch asks for the legally safe variant; the page says why and shows the cost
+    of static keys against the design with the scenario's own keys, as the library has it."""
+    at = start("walkup-portiekflat")
+    at.session_state["design_static"] = True  # as switched on earlier in the session
+    goto(at, "design")
+    assert at.toggle(key="design_w_static").value is True
+    ((_, options, _, design),) = spy.calls
+    assert options == replace(ds.QUICK, static_keys_only=True)
+    view = ds.view_of(design, full=False)
+    assert not at.error and {k for k in i18n.missing if k.startswith("design.")} == set()
+    (said,) = [i.value for i in at.info if i.value == words.static_keys_words(view)]
+    assert said.startswith(t("design.static.reason"))
+    cost = design.static_keys
+    assert cost is not None and cost.dynamic_tiers  # the walk-up's own key does better
+    assert fmt.eur(cost.cost["owners_npv_eur"]) in said
+    (table,) = frame_with(at, t("design.static.col.cost"))
+    rows = dict(zip(table.index, table[t("design.static.col.cost")], strict=True))
+    for figure, value in cost.cost.items():
+        assert rows[t(f"design.static.row.{figure}")] == fmt.eur(value, cents=True)
+
+
 # --------------------------------------------------------------------------- pure parts
 def test_applying_keeps_the_files_form_and_falls_back_to_the_whole_scenario(
     monkeypatch: pytest.MonkeyPatch,

@@ -47,11 +47,19 @@ PART_SHARE = {
 assert set(PART_SHARE) == set(DESIGN_PARTS)
 
 
-def design_options(lever: str, criterion: str, objective: str, full: bool) -> DesignOptions:
+def design_options(
+    lever: str, criterion: str, objective: str, full: bool, static_only: bool = False
+) -> DesignOptions:
     """The options of the page's design: the user's lever, criterion and objective on
-    the quick or the full set."""
+    the quick or the full set, and whether only static keys may be recommended."""
     base = FULL if full else QUICK
-    return replace(base, lever=lever, criterion=criterion, objective=objective)  # type: ignore[arg-type]
+    return replace(
+        base,
+        lever=lever,  # type: ignore[arg-type]
+        criterion=criterion,  # type: ignore[arg-type]
+        objective=objective,  # type: ignore[arg-type]
+        static_keys_only=static_only,
+    )
 
 
 def options_key(options: DesignOptions) -> str:
@@ -64,8 +72,31 @@ def options_key(options: DesignOptions) -> str:
             "sizes": list(options.size_factors),
             "points": options.curve_points,
             "members": options.members_search,
+            "static": options.static_keys_only,
         },
         sort_keys=True,
+    )
+
+
+STATIC_FIGURES: tuple[str, ...] = (
+    "owners_npv_eur",
+    "households_benefit_total_eur",
+    "households_benefit_min_eur",
+    "households_benefit_median_eur",
+    "households_npv_total_eur",
+)
+"""The figures of the static-keys-only design the page sets beside the dynamic one's."""
+
+
+def static_keys_table(figures: dict[str, Any]) -> pd.DataFrame | None:
+    """The static-keys-only design against the dynamic-key one: one row per figure,
+    columns ``static``, ``dynamic``, ``cost`` [EUR, EUR/yr] (None without the variant)."""
+    block = figures.get("static_keys_only")
+    if not block:
+        return None
+    return pd.DataFrame(
+        {c: [block[c][f] for f in STATIC_FIGURES] for c in ("static", "dynamic", "cost")},
+        index=pd.Index(STATIC_FIGURES, name="figure"),
     )
 
 

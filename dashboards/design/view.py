@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.design import state as ds
@@ -34,6 +35,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "criterion": "every",
     "objective": "total",
     "full": False,
+    "static": False,
 }
 
 
@@ -152,6 +154,7 @@ def recommendation(view: ds.DesignView, now: dict[str, Any]) -> None:
     figures(view, now)
     changes = words.change_lines(view)
     st.markdown("\n".join(f"- {line}" for line in changes))
+    static_cost(view)
     unchanged = view.scenario == view.recommended
     st.button(
         t("design.apply"),
@@ -165,6 +168,21 @@ def recommendation(view: ds.DesignView, now: dict[str, Any]) -> None:
     )
     if unchanged:
         st.caption(t("design.already"))
+
+
+def static_cost(view: ds.DesignView) -> None:
+    """With "static keys only": why, and what that safety costs against dynamic keys."""
+    table = ds.static_keys_table(view.figures)
+    if table is None:
+        return
+    st.info(words.static_keys_words(view), icon=":material/gavel:")
+    if not view.figures["static_keys_only"]["dynamic_tiers"]:
+        return
+    shown = pd.DataFrame(
+        {t(f"design.static.col.{c}"): [fmt.eur(v, cents=True) for v in table[c]] for c in table},
+        index=[t(f"design.static.row.{f}") for f in table.index],
+    )
+    st.dataframe(shown, width="stretch")
 
 
 def apply(view: ds.DesignView) -> None:
@@ -209,7 +227,7 @@ def chosen_options() -> DesignOptions:
     """The user's lever, criterion, objective and quick/full choice (kept per session)."""
     values: dict[str, Any] = {}
     choices = {"lever": ds.LEVERS, "criterion": ds.CRITERIA, "objective": ds.OBJECTIVES}
-    columns = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
+    columns = st.columns([3, 2, 3, 2.5], vertical_alignment="bottom")
     for column, (name, options) in zip(columns, choices.items(), strict=False):
         current = st.session_state.get(f"design_{name}", OPTION_DEFAULTS[name])
         values[name] = column.selectbox(
@@ -222,16 +240,17 @@ def chosen_options() -> DesignOptions:
             args=(name,),
             help=t(f"design.option.{name}_help"),
         )
-    values["full"] = columns[3].toggle(
-        t("design.option.full"),
-        value=st.session_state.get("design_full", False),
-        key="design_w_full",
-        on_change=_keep_option,
-        args=("full",),
-        help=t("design.option.full_help"),
-    )
+    for column, name in ((columns[3], "full"), (columns[3], "static")):
+        values[name] = column.toggle(
+            t(f"design.option.{name}"),
+            value=st.session_state.get(f"design_{name}", False),
+            key=f"design_w_{name}",
+            on_change=_keep_option,
+            args=(name,),
+            help=t(f"design.option.{name}_help"),
+        )
     return ds.design_options(
-        values["lever"], values["criterion"], values["objective"], values["full"]
+        values["lever"], values["criterion"], values["objective"], values["full"], values["static"]
     )
 
 

@@ -205,6 +205,8 @@ def change_lines(view: ds.DesignView) -> list[str]:
             lines.append(
                 t("design.change.key_kept", tier=tier, method=t(f"design.method.{method}"))
             )
+    if scenario.allocation.common.key != recommended.allocation.common.key:
+        lines.append(t("design.change.common_static"))
     lines += price_lines(view)
     if [o.model_dump() for o in scenario.ownership] != [
         o.model_dump() for o in recommended.ownership
@@ -216,6 +218,33 @@ def change_lines(view: ds.DesignView) -> list[str]:
             )
         )
     return [sentence(line) for line in lines]
+
+
+def static_keys_words(view: ds.DesignView) -> str:
+    """Why only static keys, and what that safety costs, in one paragraph."""
+    block = view.figures["static_keys_only"]
+
+    def tiers_of(names: list[str]) -> str:  # within a sentence: "huurders, leden"
+        return ", ".join(
+            t(f"design.tier.{x}")[:1].lower() + t(f"design.tier.{x}")[1:] for x in names
+        )
+
+    if block["not_static"]:
+        tiers = tiers_of(block["not_static"])
+        return t("design.static.not_static", tiers=tiers)
+    if not block["dynamic_tiers"]:
+        return t("design.static.reason") + " " + t("design.static.free")
+    cost = block["cost"]
+    return (
+        t("design.static.reason")
+        + " "
+        + t(
+            "design.static.cost",
+            tiers=tiers_of(block["dynamic_tiers"]),
+            households=fmt.eur(cost["households_benefit_total_eur"]),
+            owners=fmt.eur(cost["owners_npv_eur"]),
+        )
+    )
 
 
 FIELD_LEVER = {

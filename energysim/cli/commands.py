@@ -134,6 +134,7 @@ def cmd_design(args: argparse.Namespace) -> int:
         register=_register(args.register),
         municipality=args.municipality,
         members_search=not args.no_members_search,
+        static_keys_only=args.static_keys_only,
     )
     scenario = load_scenario(args.scenario)
     design = design_scenario(scenario, options)

@@ -253,6 +253,12 @@ def _add_design(sub: Any) -> None:
         action="store_true",
         help="do not look for the member count that would make prices work (saves runs)",
     )
+    p.add_argument(
+        "--static-keys-only",
+        action="store_true",
+        help="recommend static keys for every tier (legally safe: whether consumption-linked "
+        "keys are allowed under energy sharing is not settled) and show what that costs",
+    )
     p.add_argument("--out", default="results", help="output folder (default: results)")
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_design)

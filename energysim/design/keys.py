@@ -202,13 +202,18 @@ class KeyChoice:
 
 
 def choose_keys(
-    result: Result, objective: Objective, inputs: RunInputs | None = None
+    result: Result,
+    objective: Objective,
+    inputs: RunInputs | None = None,
+    static_only: bool = False,
 ) -> tuple[list[KeyChoice], Result]:
     """The keys of a recommended design, tier by tier in waterfall order.
 
     The optimised static key replaces the scenario's key when that is static too, or when
     it does at least as well on the objective; a scenario's dynamic or schedule key that
-    does better stays (the scenario assumes it is allowed: not settled for energy sharing).
+    does better stays (the scenario assumes it is allowed: not settled for energy sharing)
+    unless ``static_only`` asks for static keys whatever they cost
+    (:mod:`energysim.design.static_keys`).
     Where the LP is approximate (:attr:`TierProblem.exact` false), the static keys by
     consumption and equal are run too and the best static key by ``run`` is taken.
 
@@ -238,7 +243,12 @@ def choose_keys(
         own = getattr(current.scenario.allocation, tier).key
         mine = run_objective(current, problem, objective)
         tol = 1e-9 * max(1.0, abs(mine))
-        if isinstance(own, StaticKey) or best >= mine - tol:
+        if isinstance(own, StaticKey) or best >= mine - tol or static_only:
+            if static_only and not (isinstance(own, StaticKey) or best >= mine - tol):
+                words += (
+                    f" (static keys only: {_fmt_objective(objective, best)} against "
+                    f"{_fmt_objective(objective, mine)} for its {own.method} key)"
+                )
             choices.append(KeyChoice(tier, chosen_key, best, words))
             current = with_best
         else:

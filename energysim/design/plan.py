@@ -62,6 +62,7 @@ from energysim.design.prices import (
 )
 from energysim.design.sensitivity import sensitivity_table
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
+from energysim.design.static_keys import StaticKeysCost, common_tier_static, static_keys_cost
 from energysim.design.tradeoff import Tradeoff, tradeoff
 from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
@@ -110,6 +111,9 @@ class DesignOptions:
         The municipality of the register to bring to the target.
     members_search : bool
         Look for the member count that opens an empty range (a run per candidate).
+    static_keys_only : bool
+        Recommend the legally safe variant: static keys for every tier
+        (:mod:`energysim.design.static_keys`), beside the design with dynamic keys.
     """
 
     lever: Lever = "uniform"
@@ -123,6 +127,7 @@ class DesignOptions:
     register: pd.DataFrame | None = field(default=None, compare=False)
     municipality: str | None = None
     members_search: bool = True
+    static_keys_only: bool = False
 
     def __post_init__(self) -> None:
         """Refuse options no design can meet, as the CLI does (``--local-target`` in (0, 1])."""
@@ -208,6 +213,9 @@ class Design:
     """The recommended design's prices with a margin for a stated downside."""
     sensitivity: pd.DataFrame | None = None
     """The recommended design's owners and median household, factor by factor."""
+    static_keys: StaticKeysCost | None = None
+    """With ``static_keys_only``: the recommended (static) design against the one with
+    dynamic keys."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -249,8 +257,12 @@ def recommend(
     inputs: RunInputs,
     options: DesignOptions,
     factor: float,
+    static_only: bool = False,
 ) -> tuple[Scenario, Result, list[str], list[KeyChoice], JointPrices]:
     """Compose the recommended scenario: size, keys, owners, prices; and run it.
+
+    With ``static_only`` every tier shares by a static key, whatever it costs
+    (:mod:`energysim.design.static_keys`).
 
     The owners come before the prices: owners that pay VAT differently
     (:mod:`energysim.money.owner_vat`) need different prices, so the prices are found on
@@ -274,11 +286,15 @@ def recommend(
             f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:g}x)"
         )
     sized = run(out, inputs=scaled_inputs) if factor != 1.0 else base
-    choices, keyed = choose_keys(sized, options.objective, scaled_inputs)
+    choices, keyed = choose_keys(sized, options.objective, scaled_inputs, static_only)
     for choice in choices:
         if choice.key is not None:
             out = with_key(out, choice.tier, choice.key)
         changes.append(choice.words)
+    if static_only and common_tier_static(out) is not out:
+        out = common_tier_static(out)
+        keyed = run(common_tier_static(keyed.scenario), inputs=scaled_inputs)
+        changes.append("common installations: a static key of the whole generation")
     # the owners first: owners paying VAT differently need different prices
     local_owners = local_share(out) < options.local_target_frac - 1e-12
     if local_owners:
@@ -356,6 +372,13 @@ def design_scenario(
     recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
+    static = None
+    if options.static_keys_only:  # the legally safe variant is the recommendation
+        dynamic = final
+        recommended, final, changes, _, joint = recommend(
+            scenario, base, inputs, replace(options, lever=working), factor, static_only=True
+        )
+        static = static_keys_cost(final, dynamic)
     trade = tradeoff(final, target)
     watch.lap("recommended")
     margin = margin_prices(final, joint, options.target)
@@ -382,6 +405,7 @@ def design_scenario(
         tradeoff=trade,
         margin=margin,
         sensitivity=sensitivity,
+        static_keys=static,
     )
 
 

@@ -27,6 +27,7 @@ from energysim.core.publish import (
     write_csv,
     write_json,
 )
+from energysim.design.cliffs import design_cliffs
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
@@ -77,6 +78,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "objective": opts.objective,
             "size_factors": list(opts.size_factors),
             "local_target_frac": opts.local_target_frac,
+            "static_keys_only": opts.static_keys_only,
         },
         "now": _owners(design.base),
         "prices": [p.as_row() for p in design.prices],
@@ -112,6 +114,8 @@ def summary_dict(design: Design) -> dict[str, Any]:
         "sensitivity": (
             table_records(design.sensitivity) if design.sensitivity is not None else None
         ),
+        "cliffs": design_cliffs(design.recommended_result, design.needed),
+        "static_keys_only": design.static_keys.as_dict() if design.static_keys else None,
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
@@ -182,6 +186,12 @@ def recommendation_lines(design: Design) -> list[str]:
         ]
     if design.sensitivity is not None:
         lines += sensitivity_lines(design.sensitivity)
+    if design.static_keys is not None:
+        lines.append(design.static_keys.words() + ".")
+    lines += [
+        f"The advice hinges on a whole step: {c['words']}."
+        for c in design_cliffs(design.recommended_result, design.needed)
+    ]
     return lines
 
 

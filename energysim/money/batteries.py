@@ -89,25 +89,40 @@ def annual_without_batteries(
     return out, bld
 
 
-def battery_costs(run: BatteryRun, lifetime_yr: int) -> tuple[float, float, FloatArray]:
-    """Capex, yearly running costs and replacement per operating year of a run [EUR].
+def battery_costs(run: BatteryRun, lifetime_yr: int) -> tuple[float, float, FloatArray, float]:
+    """Capex, yearly running costs, replacements and residual value of a run [EUR].
 
     Returns
     -------
     capex_eur, opex_eur_per_yr : float
         At year-1 prices.
     replacement_eur : numpy.ndarray
-        ``(lifetime_yr,)`` replacement cost in operating years 1..N at year-1 prices.
+        ``(lifetime_yr,)`` replacement cost in operating years 1..N at year-1 prices,
+        each replacement split between the two years around its date
+        (:meth:`energysim.sharing.battery.BatteryLife.replacement_weights`).
+    residual_value_eur : float
+        What the battery in use at the end of the lifetime is still worth, at year-1
+        prices: its cost (the replacement's, or the capex when it was never replaced)
+        times the share of its life left.
+
+    Notes
+    -----
+    The residual value is the straight-line depreciation of the last investment in a
+    component to the end of the calculation period, as the EU's cost-optimal
+    methodology has it (Commission Delegated Regulation (EU) No 244/2012, Annex I,
+    "residual value"; EN 15459-1:2017 "final value"). It makes a replacement late in
+    the lifetime cost only the life it uses within the lifetime: a battery replaced in
+    the last year no longer weighs a whole battery against one that just lasts.
     """
     f = run.figures
     kwh = run.nominal_capacity_kwh
     per_kwh = (
         f.replacement_eur_per_kwh if f.replacement_eur_per_kwh is not None else f.capex_eur_per_kwh
     )
-    replacement = np.zeros(lifetime_yr)
-    for year in run.life.replacement_years:
-        replacement[year - 1] += per_kwh * kwh
-    return f.capex_eur_per_kwh * kwh, f.opex_eur_per_kwh_per_yr * kwh, replacement
+    replacement = per_kwh * kwh * run.life.replacement_weights()
+    last_cost = per_kwh if run.life.replacement_times_yr else f.capex_eur_per_kwh
+    residual = last_cost * kwh * run.life.residual_frac
+    return f.capex_eur_per_kwh * kwh, f.opex_eur_per_kwh_per_yr * kwh, replacement, residual
 
 
 def _households_tax_kwh(
@@ -219,10 +234,10 @@ def with_battery_money(
         household, money["benefit_eur"].to_numpy() - money_without["benefit_eur"].to_numpy(), 0.0
     )
 
-    capex, opex, replacement = 0.0, 0.0, np.zeros(n_years)
+    capex, opex, replacement, residual = 0.0, 0.0, np.zeros(n_years), 0.0
     for run in stored.batteries:
-        c, o, r = battery_costs(run, n_years)
-        capex, opex, replacement = capex + c, opex + o, replacement + r
+        c, o, r, v = battery_costs(run, n_years)
+        capex, opex, replacement, residual = capex + c, opex + o, replacement + r, residual + v
     scheme["battery_capex_eur"] = capex
     scheme["battery_opex_eur"] = opex
     scheme["battery_energy_tax_eur"] = tax_owners
@@ -230,7 +245,7 @@ def with_battery_money(
     scheme["opex_eur"] += opex + tax_owners
     scheme["owners_net_running_eur"] -= opex + tax_owners
     cashflows, stakeholders = _owners_with_batteries(
-        scenario, accounts, capex, opex + tax_owners, replacement
+        scenario, accounts, capex, opex + tax_owners, replacement, residual
     )
     messages = list(accounts.messages) + battery_messages(scenario, stored)
     return replace(
@@ -270,10 +285,12 @@ def _owners_with_batteries(
     capex_eur: float,
     running_eur_per_yr: float,
     replacement_eur: FloatArray,
+    residual_value_eur: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Owners' cash flows and key figures with the batteries' costs, by ownership share.
 
-    Running costs and replacements follow price indexation ``(1 + i)^(y - 1)``.
+    Running costs, replacements and the residual value (received in the last year)
+    follow price indexation ``(1 + i)^(y - 1)``.
     """
     fin = scenario.finance
     n = fin.lifetime_yr
@@ -283,6 +300,8 @@ def _owners_with_batteries(
         "opex_eur": np.r_[0.0, running_eur_per_yr * price],
         "replacement_eur": np.r_[0.0, replacement_eur * price],
     }
+    residual = np.zeros(n + 1)
+    residual[n] = residual_value_eur * price[n - 1]
     flows = accounts.cashflows.copy()
     stake = accounts.stakeholders.copy()
     share = stake["share_frac"].reindex(flows["owner"]).to_numpy(dtype=np.float64)
@@ -292,6 +311,9 @@ def _owners_with_batteries(
         added = share * amounts[years]
         flows[column] = flows[column].to_numpy(dtype=np.float64) + added
         net -= added
+    received = share * residual[years]
+    flows["residual_value_eur"] = flows["residual_value_eur"].to_numpy(np.float64) + received
+    net += received
     flows["net_cash_flow_eur"] = net
     owner_of_row = flows["owner"].to_numpy()
     cumulative = np.empty_like(net)

@@ -212,8 +212,10 @@ def cash_flow_table(
     pandas.DataFrame
         Index year 0..N; columns ``capex_eur``, ``certificates_eur``,
         ``energy_revenue_eur``, ``fee_revenue_eur``, ``revenue_eur`` (their sum),
-        ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``net_cash_flow_eur``,
-        ``cumulative_eur``.
+        ``subsidy_eur``, ``opex_eur``, ``replacement_eur``, ``residual_value_eur`` (what
+        the owners' equipment is still worth at the end, received in year N: a
+        battery's, :func:`energysim.money.batteries.battery_costs`; 0 here),
+        ``net_cash_flow_eur``, ``cumulative_eur``.
     """
     rates = (degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr)
     paths = item_paths(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
@@ -249,6 +251,7 @@ def cash_flow_table(
             "subsidy_eur": subsidy,
             "opex_eur": opex,
             "replacement_eur": replacement,
+            "residual_value_eur": np.zeros(lifetime_yr + 1),
             "net_cash_flow_eur": net,
             "cumulative_eur": np.cumsum(net),
         },

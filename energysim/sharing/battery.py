@@ -51,6 +51,18 @@ FloatArray = NDArray[np.float64]
 LIMIT_TOL_KWH = 1e-9
 """Tolerance of the power and energy limit checks [kWh] (rounding of the prefix scan)."""
 
+ROOM_TOL_KWH = 1e-9
+"""A charge room at or below this is none [kWh/interval].
+
+The room a battery may charge is what a waterfall leaves, a difference of sums
+(``x = G - sum_p a_p``): where the tiers take all of the generation it is zero up to the
+rounding of those sums (about 1e-16 of the interval's generation, 1e-15 kWh for a
+roof of 100 kWp). Counting such a rounding remainder as a surplus would stop the battery
+discharging in that interval (it only charges while it may), so that a change of
+1e-12 kWp in the roof moved tens of kWh of discharge. One microwatt-hour per interval
+is far above that rounding and far below any real surplus.
+"""
+
 
 @dataclass(frozen=True)
 class BatterySpec:
@@ -266,9 +278,7 @@ def dispatch(
     s_min = spec.soc_min_frac * spec.capacity_kwh
     s_max = spec.soc_max_frac * spec.capacity_kwh
     s0 = spec.initial_soc_frac * spec.capacity_kwh
-    c_max = np.minimum(np.maximum(room_c, 0.0), spec.charge_power_kw * step_h)
-    d_max = np.minimum(np.maximum(room_d, 0.0), spec.discharge_power_kw * step_h)
-    d_max = np.where(c_max > 0.0, 0.0, d_max)
+    c_max, d_max = charge_and_discharge_room(spec, room_c, room_d, step_h)
     soc = clamped_cumsum(eta_c * c_max - d_max / eta_d, s0, s_min, s_max)
     prev = np.empty_like(soc)
     prev[0] = s0
@@ -280,6 +290,24 @@ def dispatch(
     loss = charge - discharge - step
     initial = np.full(soc.shape[1:], s0) if soc.ndim == 2 else np.asarray(s0)
     return BatteryFlows(charge, discharge, soc, loss, initial)
+
+
+def charge_and_discharge_room(
+    spec: BatterySpec, room_c: FloatArray, room_d: FloatArray, step_h: float
+) -> tuple[FloatArray, FloatArray]:
+    """What the battery may charge and discharge in each interval, within its power [kWh].
+
+    Notes
+    -----
+    ``c_max = min(room_c, P_c dt)`` where that exceeds :data:`ROOM_TOL_KWH` (else 0: a
+    rounding remainder is no surplus), ``d_max = min(room_d, P_d dt)`` where the battery
+    may not charge (else 0: in an interval with both rooms it only charges).
+    """
+    c_max = np.minimum(np.maximum(room_c, 0.0), spec.charge_power_kw * step_h)
+    charging = c_max > ROOM_TOL_KWH
+    c_max = np.where(charging, c_max, 0.0)
+    d_max = np.minimum(np.maximum(room_d, 0.0), spec.discharge_power_kw * step_h)
+    return c_max, np.where(charging, 0.0, d_max)
 
 
 def check_limits(spec: BatterySpec, flows: BatteryFlows, step_h: float) -> None:
@@ -335,18 +363,51 @@ class BatteryLife:
     soh_frac : numpy.ndarray
         Capacity at the start of each operating year 1..N, a share of the nominal [-].
     replacement_years : list of int
-        Operating years at whose start the battery is replaced (SoH back to 1).
+        Operating years in which the battery is replaced (SoH back to 1): year ``y``
+        holds the times ``[y - 1, y)`` since the start of operation.
     life_yr : float
         Years from new to ``end_of_life_frac`` at the simulated use; ``inf`` if unused
         and not ageing.
     mean_soh_frac : float
-        Mean of the yearly mean SoH over the operating years [-].
+        Mean SoH over the operating years [-].
+    replacement_times_yr : tuple of float
+        When each replacement happens, in years since the start of operation [yr]:
+        ``k L`` for ``k = 1, 2, ...`` while ``k L < N``.
+    residual_frac : float
+        Share of its life the battery in use at the end of the lifetime still has,
+        ``1 - age / L`` [-] (straight-line depreciation; 1 for a battery that does not
+        age).
     """
 
     soh_frac: FloatArray
     replacement_years: list[int]
     life_yr: float
     mean_soh_frac: float
+    replacement_times_yr: tuple[float, ...] = ()
+    residual_frac: float = 0.0
+
+    def replacement_weights(self) -> FloatArray:
+        """How many replacements each operating year's cash flow carries, ``(N,)`` [-].
+
+        Notes
+        -----
+        A replacement at time ``t`` (years since the start of operation; cash-flow year
+        ``y`` is paid at time ``y``) is split between the years around it,
+        ``1 - (t - floor t)`` to year ``floor t`` and ``t - floor t`` to the next (linear
+        interpolation of its date; before the end of year 1 it counts in year 1). So
+        the cost moves continuously with the battery's life instead of jumping a whole
+        year's discount when the life crosses a whole number of years.
+        """
+        n = len(self.soh_frac)
+        weights = np.zeros(n)
+        for t in self.replacement_times_yr:
+            p = min(max(t, 1.0), float(n))
+            lo = int(math.floor(p))
+            frac = p - lo
+            weights[lo - 1] += 1.0 - frac
+            if frac > 0.0:
+                weights[lo] += frac
+        return weights
 
 
 def battery_life(
@@ -373,22 +434,34 @@ def battery_life(
 
     Notes
     -----
-    Linear fade ``SoH(t) = 1 - (fade * EFC + calendar) * t`` (t in years since the last
-    replacement); life ``L = (1 - EoL) / (fade * EFC + calendar)``. The battery is
-    replaced at the start of the first operating year that would begin at or below end
-    of life (age >= L).
+    Linear fade ``SoH(t) = 1 - r a(t)`` with ``r = fade * EFC + calendar`` and ``a(t)``
+    the years since the last replacement; life ``L = (1 - EoL) / r``. The battery is
+    replaced when it reaches end of life, at ``t = k L`` (``k = 1, 2, ...``, while
+    ``k L < N``), so ``SoH`` is a saw-tooth and its mean over the lifetime,
+    ``(1 / N) sum_segments (len - r len^2 / 2)``, and the residual share
+    ``1 - a(N) / L`` move continuously with the use: a battery that reaches end of life
+    shortly before the end is replaced and keeps almost all of its value
+    (:meth:`BatteryLife.replacement_weights`; its residual value,
+    :func:`energysim.money.batteries.battery_costs`).
     """
     rate = fade_frac_per_cycle * cycles_per_yr + calendar_fade_frac_per_yr
     life = (1.0 - end_of_life_frac) / rate if rate > 0 else math.inf
-    soh = np.empty(lifetime_yr)
-    mean_in_year = np.empty(lifetime_yr)
-    replacements: list[int] = []
-    age = 0.0
-    for y in range(lifetime_yr):
-        if age > 0 and age >= life - 1e-9:  # reached end of life: a new battery this year
-            replacements.append(y + 1)
-            age = 0.0
-        soh[y] = 1.0 - rate * age
-        mean_in_year[y] = 1.0 - rate * (age + 0.5)
-        age += 1.0
-    return BatteryLife(soh, replacements, life, float(np.mean(mean_in_year)))
+    n = lifetime_yr
+    times: list[float] = []
+    if math.isfinite(life) and life > 0:
+        k = 1
+        while k * life < n - 1e-9:  # at the very end a battery need not be replaced
+            times.append(k * life)
+            k += 1
+    starts = np.r_[0.0, times]
+    ends = np.r_[times, float(n)]
+    lengths = ends - starts
+    mean = float(np.sum(lengths - rate * lengths**2 / 2.0) / n) if n else 1.0
+    year_starts = np.arange(n, dtype=np.float64)
+    # the last replacement at or before each year's start (1e-9 yr: rounding of k L)
+    last = starts[np.searchsorted(starts, year_starts + 1e-9, side="right") - 1]
+    soh = 1.0 - rate * (year_starts - last)
+    age_at_end = n - starts[-1]
+    residual = 1.0 - age_at_end / life if math.isfinite(life) else 1.0
+    years = [int(math.floor(t + 1e-9)) + 1 for t in times]
+    return BatteryLife(soh, years, life, mean, tuple(times), float(max(residual, 0.0)))

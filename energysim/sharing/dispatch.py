@@ -30,7 +30,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from energysim.sharing.battery import BatteryFlows, BatterySpec, dispatch
+from energysim.sharing.battery import (
+    BatteryFlows,
+    BatterySpec,
+    charge_and_discharge_room,
+    dispatch,
+)
 
 FloatArray = NDArray[np.float64]
 Strategy = Literal["self_consumption", "price_aware"]
@@ -121,9 +126,7 @@ def perfect_foresight(
     room_d = np.asarray(discharge_room_kwh, dtype=np.float64)
     n = room_c.shape[0]
     eta_c, eta_d = spec.charge_efficiency_frac, spec.discharge_efficiency_frac
-    c_max = np.minimum(np.maximum(room_c, 0.0), spec.charge_power_kw * step_h)
-    d_max = np.minimum(np.maximum(room_d, 0.0), spec.discharge_power_kw * step_h)
-    d_max = np.where(c_max > 0.0, 0.0, d_max)
+    c_max, d_max = charge_and_discharge_room(spec, room_c, room_d, step_h)
     s_min = spec.soc_min_frac * spec.capacity_kwh
     s_max = spec.soc_max_frac * spec.capacity_kwh
     s0 = spec.initial_soc_frac * spec.capacity_kwh
