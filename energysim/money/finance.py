@@ -378,7 +378,7 @@ def connection_bill_lines_eur(
     else:
         network = np.asarray(tariffs.network_charge_incl_vat_eur_per_yr)
         credit = fixed_cost_eur(tariffs, rebate=False) - fixed_cost_eur(tariffs, rebate=rebate)
-    lines = {
+    lines: dict[str, ArrayLike] = {
         "supply": supply,
         "energy_tax": tax,
         "vat": (supply + tax) * tariffs.vat_frac,
@@ -388,7 +388,7 @@ def connection_bill_lines_eur(
         "feed_in_cost": feed_in_cost_eur(export_kwh, tariffs),
     }
     shape = np.broadcast_shapes(*(np.shape(v) for v in lines.values()))
-    return {name: zero + np.broadcast_to(value, shape) for name, value in lines.items()}
+    return {name: zero + np.broadcast_to(np.asarray(v), shape) for name, v in lines.items()}
 
 
 def _variable_parts_eur(

@@ -104,6 +104,7 @@ def statement_pdf(row: Mapping[str, Any], header: StatementHeader, lang: str) ->
         title=w["title"].format(year=header.year),
         author="energysim",
         subject=f"{header.scenario}/{row['participant_id']} v{header.version}",
+        invariant=True,  # the same run gives the same bytes (no creation time, fixed id)
     )
     doc.build(_story(row, header, lang, doc.width))
     return buffer.getvalue()
