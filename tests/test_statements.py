@@ -52,7 +52,7 @@ def _nl(value: float, decimals: int) -> str:
 
 
 def _euro_nl(value: float) -> str:
-    return f"€ {'-' if round(value, 2) < 0 else ''}{_nl(abs(value), 2)}"
+    return f"{'-' if round(value, 2) < 0 else ''}€ {_nl(abs(value), 2)}"
 
 
 def _pdf_text(path: Path) -> tuple[int, str]:

@@ -179,10 +179,11 @@ def number(value: float, decimals: int, lang: str) -> str:
 
 
 def euro(value: float, lang: str) -> str:
-    """An amount in euros with cents: ``€ 1.234,56`` / ``€ -5,00`` (nl), ``-€1,234.56`` (en)."""
+    """An amount in euros with cents, the sign first as the dashboard writes it: ``€ 1.234,56``
+    / ``-€ 5,00`` (nl), ``-€1,234.56`` (en)."""
     sign = "-" if round(value, 2) < 0 else ""
     body = number(abs(value), 2, lang)
-    return f"€ {sign}{body}" if lang == "nl" else f"{sign}€{body}"
+    return f"{sign}€ {body}" if lang == "nl" else f"{sign}€{body}"
 
 
 def percent(frac: float, lang: str) -> str:

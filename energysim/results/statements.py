@@ -36,8 +36,11 @@ TIER = {"common": "common", "tenant": "tenants", "member": "members"}
 """The waterfall tier of each role."""
 
 
-def content_hash(result: Result) -> str:
+def content_hash(result: Result, participants: pd.DataFrame | None = None) -> str:
     """The run's content hash: 16 hex digits of SHA-256 over what a statement rests on.
+
+    ``participants`` is the run's :func:`~energysim.results.tables.participants_table`
+    when the caller has made it already.
 
     Notes
     -----
@@ -50,12 +53,16 @@ def content_hash(result: Result) -> str:
     digest = hashlib.sha256(f"energysim {__version__}\n".encode())
     scenario = result.scenario.model_dump(mode="json")
     digest.update(json.dumps(scenario, sort_keys=True, default=str).encode())
-    digest.update(participants_table(result).to_csv(index=False, float_format="%.17g").encode())
+    table = participants_table(result) if participants is None else participants
+    digest.update(table.to_csv(index=False, float_format="%.17g").encode())
     return digest.hexdigest()[:16]
 
 
-def statement_table(result: Result) -> pd.DataFrame:
+def statement_table(result: Result, participants: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every participant's statement figures, one row each (``statements.csv``).
+
+    ``participants`` is the run's :func:`~energysim.results.tables.participants_table`
+    when the caller has made it already.
 
     Returns
     -------
@@ -80,7 +87,9 @@ def statement_table(result: Result) -> pd.DataFrame:
         :data:`LINES_TOL_EUR` (the accounts and this table would disagree).
     """
     expect_result(result, "statement_table")
-    table = participants_table(result).set_index("participant_id")
+    table = (participants_table(result) if participants is None else participants).set_index(
+        "participant_id"
+    )
     out = table[["building_id", "role", "participating"]].copy()
     out["key"] = [_key_method(result, role) for role in out["role"]]
     _shares(result, table, out)
