@@ -8,6 +8,8 @@ Shares the session's streamlit server and browser (``tests/conftest.py``); needs
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -79,6 +81,9 @@ def test_one_household_shows_its_year_and_downloads_its_statement(
     path = page.shots / "results-household-nl-1366x768.png"
     page.d.save_screenshot(str(path))
     print(f"screenshot: {path}")
+    keep = os.environ.get("ENERGYSIM_SCREENSHOT")
+    if keep:  # scripts/screenshots.py's gallery
+        shutil.copy(path, Path(keep) / path.name)
 
     downloads = folders["downloads"]
     for old in downloads.iterdir():

@@ -268,3 +268,16 @@ def test_energysim_run_never_loads_reportlab(tmp_path: Path) -> None:
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"rc": 0, "reportlab": False}
     assert not (tmp_path / "out" / "mini" / "statements").exists()
+
+
+def test_a_bad_scenario_is_one_line_status_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = minimal()
+    data["buildings"][0]["dwellings"] = 0
+    path = write_scenario(tmp_path, data)
+    out = tmp_path / "out"
+    assert main(["statements", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "dwellings" in err
+    assert not out.exists() or not any(out.iterdir())
