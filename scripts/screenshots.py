@@ -22,7 +22,11 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TESTS = ("tests/test_dashboard_browser.py", "tests/test_dashboard_design_browser.py")
+TESTS = (
+    "tests/test_dashboard_browser.py",
+    "tests/test_dashboard_design_browser.py",
+    "tests/test_dashboard_household_browser.py",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -901,6 +901,7 @@ def test_every_download_on_every_page_opens(monkeypatch) -> None:
         "portefeuille-twee-varianten-nl.csv",
         "portefeuille.csv",
         "batchoverzicht.xlsx",
+        "GF1-T001_nl.pdf",
     ):
         assert expected in names, expected
     for name, data in served:
@@ -908,6 +909,13 @@ def test_every_download_on_every_page_opens(monkeypatch) -> None:
         content = content.encode() if isinstance(content, str) else content
         if name.endswith(".toml"):
             assert tomllib.loads(content.decode())["buildings"]
+            continue
+        if name.endswith(".pdf"):  # a household's statement: one A4 page
+            import pypdfium2 as pdfium
+
+            pdf = pdfium.PdfDocument(content)
+            assert len(pdf) == 1
+            pdf.close()
             continue
         if name.endswith(".xlsx"):
             frame = pd.read_excel(io.BytesIO(content))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import answer, charts, ev_note, owners, state, storage
+from dashboards.results import answer, charts, ev_note, household, owners, state, storage
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -95,6 +95,8 @@ def page(checked: Check) -> None:
         height="content",
         key="least_table",
     )
+
+    household.show(out)
 
     st.subheader(t("results.households_heading"))
     st.caption(t("results.households_caption"))

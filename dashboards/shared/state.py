@@ -32,6 +32,8 @@ from energysim.config.scenario import (
 from energysim.core.errors import EnergysimError, ScenarioError
 from energysim.core.textfile import parse_toml
 from energysim.inputs.preflight import resolve
+from energysim.results.statement_files import statement_header
+from energysim.results.statements import content_hash, statement_table
 from energysim.results.tables import participants_table, summary, timeseries_table
 from energysim.results.warnings import result_warnings
 from energysim.simulate import run
@@ -170,16 +172,22 @@ def simulate(scenario_json: str) -> dict[str, Any]:
 
     ``warnings``: the library's plausibility warnings on the scenario and its results
     (kWp per dwelling, a household gaining more than its whole bill, ...); ``notes``:
-    the run's other messages (estimated figures, households left out, ...).
+    the run's other messages (estimated figures, households left out, ...);
+    ``statements`` and ``statement_header``: every participant's statement figures and
+    what its page names (version 1 of this run, as ``energysim statements`` writes it into
+    a new folder).
     """
     scenario = Scenario.model_validate_json(scenario_json)
     result = run(scenario)
     s = summary(result)
     warnings = list(dict.fromkeys(plausibility_warnings(scenario) + result_warnings(result)))
+    participants = participants_table(result)
     return {
         "summary": s,
         "warnings": warnings,
         "notes": [m for m in s["messages"] if m not in warnings],
-        "participants": participants_table(result),
+        "participants": participants,
         "timeseries": timeseries_table(result),
+        "statements": statement_table(result, participants),
+        "statement_header": statement_header(result, 1, content_hash(result, participants)),
     }

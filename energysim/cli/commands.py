@@ -253,6 +253,26 @@ def cmd_routes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_statements(args: argparse.Namespace) -> int:
+    """``energysim statements``: the run written, then every participant's statement."""
+    from energysim.config.scenario import load_scenario
+    from energysim.results.outputs import write_run
+    from energysim.results.statement_files import write_statements
+    from energysim.simulate import run
+
+    scenario = load_scenario(args.scenario)
+    with _scenario_file(args.scenario):
+        result = run(scenario)
+    folder = write_run(result, Path(args.out), args.csv_dialect)
+    written = write_statements(result, Path(args.out), args.lang)
+    print(
+        f"{written.n_statements} statements, version {written.version} "
+        f"(run {written.content_hash}), beside the run in {folder}"
+    )
+    print(f"\nwritten: {written.folder}")
+    return 0
+
+
 def cmd_tariffs(args: argparse.Namespace) -> int:
     """``energysim tariffs``: the tariff figures of a year, with their sources."""
     from energysim.config.tariffs import format_tariff_table

@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_explain(sub)
     _add_ownership(sub)
     _add_routes(sub)
+    _add_statements(sub)
     _add_tariffs(sub)
     _add_validate(sub)
     return parser
@@ -337,6 +338,20 @@ def _add_routes(sub: Any) -> None:
     p.add_argument("--out", default="results", help="output folder (default: results)")
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_routes)
+
+
+def _add_statements(sub: Any) -> None:
+    """The ``energysim statements`` command's arguments."""
+    p = sub.add_parser(
+        "statements", help="each participant's statement of the year (PDF) and one table"
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    p.add_argument(
+        "--lang", choices=("nl", "en"), default="nl", help="language of the PDFs (default nl)"
+    )
+    _csv_dialect_option(p)
+    p.set_defaults(func=commands.cmd_statements)
 
 
 def _add_tariffs(sub: Any) -> None:

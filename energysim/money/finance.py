@@ -303,6 +303,106 @@ def connection_bill_eur(
     paid is without VAT (households use the VAT small-business exemption for their
     panels). Network charges and the rebate do not depend on kWh shared.
     """
+    supply, tax, feed_in_paid = _variable_parts_eur(
+        offtake_kwh,
+        export_kwh,
+        tariffs,
+        shared_kwh,
+        untaxed_kwh,
+        supply_cost_eur,
+        export_value_eur,
+        connection,
+    )
+    variable = (supply + tax) * (1.0 + tariffs.vat_frac)
+    if connection == "large":
+        network = large_network_cost_eur(offtake_kwh, monthly_peak_kw_sum, contracted_kw, tariffs)
+    else:
+        network = np.asarray(fixed_cost_eur(tariffs, rebate=rebate))
+    return variable - feed_in_paid + feed_in_cost_eur(export_kwh, tariffs) + network
+
+
+BILL_LINES = (
+    "supply",
+    "energy_tax",
+    "vat",
+    "network",
+    "rebate",
+    "feed_in",
+    "feed_in_cost",
+)
+"""The lines of a bill (:func:`connection_bill_lines_eur`), in the order a bill shows them."""
+
+
+def connection_bill_lines_eur(
+    offtake_kwh: ArrayLike,
+    export_kwh: ArrayLike,
+    tariffs: TariffSet,
+    *,
+    shared_kwh: ArrayLike = 0.0,
+    untaxed_kwh: ArrayLike = 0.0,
+    rebate: bool = True,
+    supply_cost_eur: ArrayLike | None = None,
+    export_value_eur: ArrayLike | None = None,
+    connection: str = "small",
+    monthly_peak_kw_sum: ArrayLike = 0.0,
+    contracted_kw: float = 0.0,
+) -> dict[str, FloatArray]:
+    """The bill of :func:`connection_bill_eur` line by line [EUR/yr].
+
+    Parameters are those of :func:`connection_bill_eur`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        :data:`BILL_LINES`: ``supply`` (excl. VAT), ``energy_tax`` (excl. VAT), ``vat``
+        (on both), ``network`` (the small connection's charge, published incl. VAT, or a
+        large connection's tariff with its VAT), ``rebate`` (the tax rebate credited with
+        VAT, <= 0), ``feed_in`` (the compensation paid, <= 0; a dynamic contract's feed-in
+        value), ``feed_in_cost`` (incl. VAT). They add up to :func:`connection_bill_eur`
+        (to rounding).
+    """
+    supply, tax, feed_in_paid = _variable_parts_eur(
+        offtake_kwh,
+        export_kwh,
+        tariffs,
+        shared_kwh,
+        untaxed_kwh,
+        supply_cost_eur,
+        export_value_eur,
+        connection,
+    )
+    zero = np.zeros_like(supply)
+    if connection == "large":
+        network = large_network_cost_eur(offtake_kwh, monthly_peak_kw_sum, contracted_kw, tariffs)
+        credit = 0.0
+    else:
+        network = np.asarray(tariffs.network_charge_incl_vat_eur_per_yr)
+        credit = fixed_cost_eur(tariffs, rebate=False) - fixed_cost_eur(tariffs, rebate=rebate)
+    lines: dict[str, ArrayLike] = {
+        "supply": supply,
+        "energy_tax": tax,
+        "vat": (supply + tax) * tariffs.vat_frac,
+        "network": network,
+        "rebate": -credit,
+        "feed_in": -feed_in_paid,
+        "feed_in_cost": feed_in_cost_eur(export_kwh, tariffs),
+    }
+    shape = np.broadcast_shapes(*(np.shape(v) for v in lines.values()))
+    return {name: zero + np.broadcast_to(np.asarray(v), shape) for name, v in lines.items()}
+
+
+def _variable_parts_eur(
+    offtake_kwh: ArrayLike,
+    export_kwh: ArrayLike,
+    tariffs: TariffSet,
+    shared_kwh: ArrayLike,
+    untaxed_kwh: ArrayLike,
+    supply_cost_eur: ArrayLike | None,
+    export_value_eur: ArrayLike | None,
+    connection: str,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The supply and the energy tax excl. VAT, and the feed-in paid, of a bill [EUR/yr]
+    (:func:`connection_bill_eur`, Notes)."""
     if connection not in CONNECTIONS:
         raise ValueError(f"connection: expected one of {CONNECTIONS}, found {connection!r}")
     offtake = np.asarray(offtake_kwh, dtype=np.float64)
@@ -311,12 +411,7 @@ def connection_bill_eur(
     supply, feed_in_paid = _supply_and_feed_in_eur(
         imp, export_kwh, tariffs, connection, supply_cost_eur, export_value_eur
     )
-    variable = (supply + energy_tax_eur(taxed, tariffs)) * (1.0 + tariffs.vat_frac)
-    if connection == "large":
-        network = large_network_cost_eur(offtake, monthly_peak_kw_sum, contracted_kw, tariffs)
-    else:
-        network = np.asarray(fixed_cost_eur(tariffs, rebate=rebate))
-    return variable - feed_in_paid + feed_in_cost_eur(export_kwh, tariffs) + network
+    return supply, energy_tax_eur(taxed, tariffs), feed_in_paid
 
 
 def _supply_and_feed_in_eur(

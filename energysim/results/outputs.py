@@ -37,9 +37,9 @@ nothing else (a user's file, or a folder such as the output folder itself, is ne
 replaced), so a new output file must be added here."""
 
 
-KEEP_DIRS = ("design", "routes")
-"""The subfolders of ``energysim design`` and ``energysim routes``, carried over when the
-run is written again."""
+KEEP_DIRS = ("design", "routes", "statements")
+"""The subfolders of ``energysim design``, ``energysim routes`` and ``energysim
+statements``, carried over when the run is written again."""
 
 KEEP_DIR = KEEP_DIRS[0]
 """The subfolder of ``energysim design``."""
