@@ -11,6 +11,7 @@ from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
+from energysim.results.flows import energy_flows
 
 HOUSEHOLD_COLUMNS = [
     "participant_id",
@@ -45,7 +46,7 @@ def page(checked: Check) -> None:
     storage.results(s)
 
     st.subheader(t("results.flows_heading"), help=t("help.flows"))
-    flows = state.energy_flows(s, table)
+    flows = energy_flows(s, table)
     st.plotly_chart(charts.sankey(flows), config=CONFIG, key="chart_flows")
     shown_flows = flows.assign(
         source=flows["source"].map(lambda n: t(f"flow.{n}")),
