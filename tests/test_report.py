@@ -115,3 +115,20 @@ def test_run_does_not_import_the_report_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_results_page_makes_the_report_to_download() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py"))
+    at.default_timeout = 300
+    at.run()
+    at.sidebar.radio(key="page").set_value("results").run()
+    assert not at.exception
+    assert "report_pdf" not in at.session_state  # made on request, not on every rerun
+    at.button(key="report_make").click().run()
+    key, pdf = at.session_state["report_pdf"]
+    assert key[1:] == ("nl", False) and pdf.startswith(b"%PDF")
+    text = " ".join(" ".join(pages_text(pdf)[0]).split())
+    assert "Het antwoord in het kort" in text and "Niet opgenomen in dit rapport" in text
+    assert [b for b in at.get("download_button") if b.proto.label == "Download het rapport (PDF)"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import charts, state, storage
+from dashboards.results import charts, report_download, state, storage
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -99,3 +99,4 @@ def page(checked: Check) -> None:
     with st.container(height=HOUSEHOLDS_HEIGHT_PX):  # headers wrap: no sideways scrolling
         st.table(table)
     download_table(state.with_role_words(shown), "households", "households")
+    report_download.offer(checked.scenario)
