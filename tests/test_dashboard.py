@@ -35,6 +35,7 @@ from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.csv_dialect import read_csv_file
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
+from energysim.results.flows import energy_flows
 from energysim.results.tables import participants_table, summary
 from energysim.simulate import run
 from tests.helpers import results_figures, storage_figures
@@ -980,7 +981,7 @@ def test_results_charts_are_the_runs_numbers() -> None:
 def test_energy_flows_balance_for_every_example(name: str) -> None:
     result = run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
     s = summary(result)
-    flows = results_state.energy_flows(s, participants_table(result))
+    flows = energy_flows(s, participants_table(result))
     out_of_roof = flows.loc[flows["source"] == "roof", "energy_kwh"].sum()
     assert out_of_roof == pytest.approx(s["generation_kwh"], rel=1e-9)
     through = flows.loc[flows["source"] == "own_strings", "energy_kwh"].sum()

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ownership",),
     ("results",),
     ("simulate", "validate"),
-    ("batch", "design"),
+    ("batch", "design", "report"),
     ("cli",),
 )
 """The layers from the bottom up: sub-packages and top-level modules of ``energysim``."""

@@ -21,7 +21,7 @@ from dashboards.shared.i18n import t
 
 def sankey(flows: pd.DataFrame) -> go.Figure:
     """The year's energy from the roof to where it went (the flows of
-    :func:`dashboards.results.state.energy_flows`)."""
+    :func:`energysim.results.flows.energy_flows`)."""
     nodes = list(dict.fromkeys([*flows["source"], *flows["target"]]))
     totals = {
         n: max(

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import answer, charts, ev_note, household, owners, state, storage
+from dashboards.results import (
+    answer,
+    charts,
+    ev_note,
+    household,
+    owners,
+    report_download,
+    state,
+    storage,
+)
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
+from energysim.results.flows import energy_flows
 
 HOUSEHOLD_COLUMNS = [
     "participant_id",
@@ -49,7 +59,7 @@ def page(checked: Check) -> None:
     storage.results(s)
 
     st.subheader(t("results.flows_heading"), help=t("help.flows"))
-    flows = state.energy_flows(s, table)
+    flows = energy_flows(s, table)
     st.plotly_chart(charts.sankey(flows), config=CONFIG, key="chart_flows")
     shown_flows = flows.assign(
         source=flows["source"].map(lambda n: t(f"flow.{n}")),
@@ -106,3 +116,4 @@ def page(checked: Check) -> None:
     with st.container(height=HOUSEHOLDS_HEIGHT_PX):  # headers wrap: no sideways scrolling
         st.table(table)
     download_table(state.with_role_words(shown), "households", "households")
+    report_download.offer(checked.scenario)

@@ -54,13 +54,18 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All strings of one language, by dotted key (``results.generation``)."""
+    """All strings of one language, by dotted key (``results.generation``); the names of
+    a run's assumed figures (``figure.<name>``) are the library's, which the board report
+    shares (:mod:`energysim.results.figure_words`)."""
+    from energysim.results.figure_words import figure_catalogue
+
     path = LOCALES / f"{lang}.toml"
     with path.open("rb") as handle:
         try:
-            return _flatten(tomllib.load(handle))
+            words = _flatten(tomllib.load(handle))
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path}: not valid TOML ({exc})") from None
+    return words | {f"figure.{k}": v for k, v in figure_catalogue(lang).items()}
 
 
 def _session() -> Any | None:

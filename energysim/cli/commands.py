@@ -273,6 +273,29 @@ def cmd_statements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``energysim report``: the scenario's report for a board, one PDF."""
+    from energysim.config.scenario import load_scenario
+    from energysim.core.publish import ensure_output_dir, write_bytes_atomically
+    from energysim.report.board import design_part, report_name, report_pdf
+    from energysim.simulate import run
+
+    scenario = load_scenario(args.scenario)
+    with _scenario_file(args.scenario):
+        result = run(scenario)
+    design = None
+    if not args.no_design:
+        from energysim.design.plan import design_scenario
+
+        with _scenario_file(args.scenario):
+            design = design_part(design_scenario(scenario))
+    folder = ensure_output_dir(Path(args.out))
+    path = folder / report_name(scenario.name, args.lang)
+    write_bytes_atomically(path, report_pdf(result, args.lang, design))
+    print(f"written: {path}")
+    return 0
+
+
 def cmd_tariffs(args: argparse.Namespace) -> int:
     """``energysim tariffs``: the tariff figures of a year, with their sources."""
     from energysim.config.tariffs import format_tariff_table

@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ownership(sub)
     _add_routes(sub)
     _add_statements(sub)
+    _add_report(sub)
     _add_tariffs(sub)
     _add_validate(sub)
     return parser
@@ -352,6 +353,22 @@ def _add_statements(sub: Any) -> None:
     )
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_statements)
+
+
+def _add_report(sub: Any) -> None:
+    """The ``energysim report`` command's arguments."""
+    p = sub.add_parser("report", help="the scenario's report for a board (PDF, A4)")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    p.add_argument(
+        "--lang", choices=("nl", "en"), default="nl", help="language of the report (default nl)"
+    )
+    p.add_argument(
+        "--no-design",
+        action="store_true",
+        help="leave the design advice out (it takes about half a minute)",
+    )
+    p.set_defaults(func=commands.cmd_report)
 
 
 def _add_tariffs(sub: Any) -> None:

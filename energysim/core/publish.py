@@ -214,7 +214,14 @@ def make_temp_file(parent: Path, prefix: str, suffix: str = "") -> Path:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file completely under a temporary name, then rename it into place.
+    """Write a text file (UTF-8) completely under a temporary name, then rename it into
+    place (:func:`write_bytes_atomically`)."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write a file completely under a temporary name, then rename it into place: a
+    reader sees the old file or the new one, never half of one.
 
     Raises
     ------
@@ -227,7 +234,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise OSError(exc.errno or errno.EIO, os_reason(exc)[1], str(path)) from exc
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
