@@ -92,41 +92,47 @@ def _value(text: str, fields: Mapping[str, str]) -> str:
     return _ENGLISH_NUMBER.sub(lambda m: m.group(0).replace(".", ","), text)
 
 
-def _best(message: str) -> tuple[str, re.Match[str], list[str]] | None:
-    """The template that reads a message best: of those that match it, the one whose
-    first placeholder ends earliest (it found the message's structure soonest: the file
-    before ``: field ...``), then the one with the most literal text."""
-    best: tuple[tuple[int, int], str, re.Match[str], list[str]] | None = None
+def _unread(part: str) -> int:
+    """What a part a template could not read costs: its length, and much more for each
+    ``": "`` in it (a part that swallowed a message's structure, as ``file: row 3`` would
+    in ``{where}, column ...``)."""
+    return 0 if part in words() else len(part) + 1000 * part.count(": ")
+
+
+@cache
+def _read(message: str, fields: tuple[tuple[str, str], ...], depth: int) -> tuple[int, str] | None:
+    """A message in Dutch and what of it stayed unread, by the template that reads the
+    most of it (its parts read in turn); None when no template matches it."""
+    more = _MORE.search(message)
+    if more:
+        inner = _read(message[: more.start()], fields, depth)
+        cost, text = inner if inner else (more.start(), message[: more.start()])
+        n = more.group(1)
+        return cost, text + f" (en nog {n} {'fout' if n == '1' else 'fouten'})"
+    named = dict(fields)
+    best: tuple[int, str] | None = None
     for template, pattern, names in _patterns():
         match = pattern.fullmatch(message)
         if match is None:
             continue
-        key = (match.end("g0") if names else 0, -len(_PLACEHOLDER.sub("", template)))
-        if best is None or key < best[0]:
-            best = (key, template, match, names)
-    return None if best is None else best[1:]
-
-
-def _dutch(message: str, fields: Mapping[str, str], depth: int = 0) -> str | None:
-    """A message in Dutch, or None when no template matches it."""
-    more = _MORE.search(message)
-    if more:
-        inner = _dutch(message[: more.start()], fields, depth) or message[: more.start()]
-        return inner + f" (en nog {more.group(1)} {'fout' if more.group(1) == '1' else 'fouten'})"
-    found = _best(message)
-    if found is None:
-        return None
-    template, match, names = found
-    filled: dict[str, str] = {}
-    for i, name in enumerate(names):
-        part = match.group(f"g{i}")
-        if name in _FIELD_NAMES and part in fields:
-            filled[name] = fields[part]
-            continue
-        inner = _dutch(part, fields, depth + 1) if depth < _DEPTH and part else None
-        filled[name] = inner if inner is not None else _value(part, fields)
-    dutch = catalogue()[template]
-    return _PLACEHOLDER.sub(lambda m: filled.get(m.group(1), m.group(0)), dutch)
+        cost, filled = 0, {}
+        for i, name in enumerate(names):
+            part = match.group(f"g{i}")
+            inner = _read(part, fields, depth + 1) if depth < _DEPTH and part else None
+            if name in _FIELD_NAMES and part in named:
+                filled[name] = named[part]
+            elif inner is not None:
+                cost += inner[0]
+                filled[name] = inner[1]
+            else:
+                cost += _unread(part)
+                filled[name] = _value(part, named)
+        if best is None or cost < best[0]:
+            dutch = _PLACEHOLDER.sub(
+                lambda m: filled.get(m.group(1), m.group(0)), catalogue()[template]
+            )
+            best = (cost, dutch)
+    return best
 
 
 def say_error(message: object, fields: Mapping[str, str] | None = None) -> str:
@@ -143,4 +149,5 @@ def say_error(message: object, fields: Mapping[str, str] | None = None) -> str:
     text = without_server_paths(str(message))
     if i18n.language() != "nl":
         return text
-    return _dutch(text, fields or {}) or text
+    said = _read(text, tuple(sorted((fields or {}).items())), 0)
+    return text if said is None else said[1]
