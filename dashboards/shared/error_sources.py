@@ -13,9 +13,12 @@ prints the templates the catalogue lacks.
 
 What counts as a message:
 
-- the first argument of ``raise ScenarioError(...)``, ``DataError(...)`` or
-  ``EnergysimError(...)`` anywhere in ``energysim/``, and of ``raise ValueError(...)`` in
-  ``energysim/config/`` (a scenario model's own checks, which pydantic passes on);
+- the first argument of every ``ScenarioError(...)``, ``DataError(...)``,
+  ``EnergysimError(...)`` or error class derived from one made anywhere in ``energysim/``
+  (raised or returned; ``error(...)`` too, the parameter of a reader that raises either),
+  a variable given as that argument by the literal it is assigned, and the first
+  argument of ``raise ValueError(...)`` in ``energysim/config/`` (a scenario model's own
+  checks, which pydantic passes on);
 - every string in the functions of :data:`MESSAGE_FUNCTIONS`, which compose messages
   that a raise site passes on as a variable (:data:`COMPOSED` names those sites).
 
@@ -40,7 +43,7 @@ VALUE_ERROR_FOLDERS = ("config",)
 MESSAGE_FUNCTIONS = {
     "config/scenario.py": ("_error_line",),
     "config/limits.py": ("limit_violations", "message"),
-    "batch/runner.py": ("_shared_id",),
+    "batch/runner.py": ("_shared_id", "_unit_error"),
 }
 """Functions (by module, relative to ``energysim/``) whose f-strings are messages."""
 
@@ -105,14 +108,44 @@ def _called(node: ast.expr) -> str:
     return node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else ""
 
 
-def _raise_sites(tree: ast.Module, module: str) -> Iterator[tuple[ast.Raise, ast.expr]]:
+def _error_classes(trees: dict[str, ast.Module]) -> set[str]:
+    """The engine's error classes: :data:`ERRORS` and every class derived from one."""
+    known = set(ERRORS)
+    while True:
+        more = {
+            node.name
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            and any(isinstance(b, ast.Name) and b.id in known for b in node.bases)
+        }
+        if more <= known:
+            return known
+        known |= more
+
+
+def _error_calls(tree: ast.Module, module: str, classes: set[str]) -> Iterator[ast.Call]:
+    """Every error made in a module (raised or returned): a call of an error class, of
+    ``error`` (a parameter holding one), or in :data:`VALUE_ERROR_FOLDERS` a raised
+    ``ValueError``."""
+    makers = classes | {"error"}
     value_errors = module.split("/")[0] in VALUE_ERROR_FOLDERS
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
-            continue
-        kind = node.exc.func.id if isinstance(node.exc.func, ast.Name) else ""
-        if (kind in ERRORS or (kind == "ValueError" and value_errors)) and node.exc.args:
-            yield node, node.exc.args[0]
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and value_errors:
+            if _called(node.exc) == "ValueError" and node.exc.args:
+                yield node.exc
+        elif isinstance(node, ast.Call) and _called(node) in makers and node.args:
+            yield node
+
+
+def _assigned(tree: ast.Module, name: str) -> list[ast.expr]:
+    """The values a module assigns to ``name``."""
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ]
 
 
 def _strings(function: ast.FunctionDef) -> Iterator[ast.expr]:
@@ -126,16 +159,21 @@ def _strings(function: ast.FunctionDef) -> Iterator[ast.expr]:
 
 
 def templates(package: Path = PACKAGE) -> tuple[list[Template], list[str]]:
-    """Every message template of the engine, and the raise sites whose message is
-    neither a literal nor composed by a known function (``module:line``)."""
+    """Every message template of the engine, and the errors whose message is neither a
+    literal (or a variable assigned one) nor composed by a known function
+    (``module:line``)."""
+    trees = {
+        path.relative_to(package).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted(package.rglob("*.py"))
+    }
+    classes = _error_classes(trees)
     found: list[Template] = []
     unknown: list[str] = []
-    for path in sorted(package.rglob("*.py")):
-        module = path.relative_to(package).as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node, arg in _raise_sites(tree, module):
-            where = f"{module}:{node.lineno}"
-            texts = _texts(arg)
+    for module, tree in trees.items():
+        for call in _error_calls(tree, module, classes):
+            arg, where = call.args[0], f"{module}:{call.lineno}"
+            values = _assigned(tree, arg.id) if isinstance(arg, ast.Name) else [arg]
+            texts = [text for value in values for text in _texts(value)]
             if texts:
                 found += [Template(text, where) for text in texts]
             elif (module, _called(arg)) not in COMPOSED:
