@@ -99,6 +99,11 @@ def _unread(part: str) -> int:
     return 0 if part in words() else len(part) + 1000 * part.count(": ")
 
 
+def _fill(template: str, filled: Mapping[str, str]) -> str:
+    """A template with its placeholders filled in (one it was not given stays)."""
+    return _PLACEHOLDER.sub(lambda m: filled.get(m.group(1), m.group(0)), template)
+
+
 @cache
 def _read(message: str, fields: tuple[tuple[str, str], ...], depth: int) -> tuple[int, str] | None:
     """A message in Dutch and what of it stayed unread, by the template that reads the
@@ -128,9 +133,7 @@ def _read(message: str, fields: tuple[tuple[str, str], ...], depth: int) -> tupl
                 cost += _unread(part)
                 filled[name] = _value(part, named)
         if best is None or cost < best[0]:
-            dutch = _PLACEHOLDER.sub(
-                lambda m: filled.get(m.group(1), m.group(0)), catalogue()[template]
-            )
+            dutch = _fill(catalogue()[template], filled)
             best = (cost, dutch)
     return best
 

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dashboards.shared.form import form_fields
+from dashboards.shared.i18n import t
 from dashboards.shared.upload_files import (
     MAX_SCENARIO_BYTES,
     refuse_large_file,
     refuse_server_files,
     refuse_slow_scenario,
+    refuse_wrong_type,
 )
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import (
@@ -72,11 +74,12 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     example with measured data still finds its CSV files; a path to any other file on
     the server is refused (:mod:`dashboards.shared.upload_files`).
     """
+    refuse_wrong_type(name, (".toml",))
     refuse_large_file(len(data), name, MAX_SCENARIO_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScenarioError(f"{name}: not a text file in UTF-8; expected a TOML scenario") from None
+        raise ScenarioError(t("upload.not_utf8", name=name)) from None
     parsed = parse_toml(text, name, ScenarioError)
     refuse_server_files(parsed, name, SCENARIO_DIR)
     refuse_slow_scenario(parsed, name)
