@@ -16,7 +16,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 from pydantic_core._pydantic_core import list_all_errors
+from streamlit.testing.v1 import AppTest
 
 from dashboards.shared import i18n
 from dashboards.shared.engine_errors import CATALOGUE, catalogue, say_error
@@ -25,7 +27,9 @@ from energysim.config.scenario import Scenario, scenario_errors, scenario_from_d
 from energysim.core.errors import DataError
 from energysim.ownership.register import read_register
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "scenarios"
+APP = str(REPO / "dashboards" / "app.py")
 TABLES = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
 ENGLISH = re.compile(r"\b(expected|found|field|column|row|missing|Input should|should)\b")
 """English words of the engine's messages that a Dutch text never holds."""
@@ -105,7 +109,9 @@ def test_every_pydantic_message_the_schema_can_give_has_a_dutch_text() -> None:
     by_type = {e["type"]: e["message_template_python"] for e in list_all_errors()}
     used = _schema_error_types()
     assert {"greater_than", "literal_error", "union_tag_invalid"} <= used  # the schema's own
-    missing = [f"{kind}: {by_type[kind]}" for kind in used if by_type[kind] not in TABLES["pydantic"]]
+    missing = [
+        f"{kind}: {by_type[kind]}" for kind in used if by_type[kind] not in TABLES["pydantic"]
+    ]
     assert not missing, missing
 
 
@@ -116,9 +122,9 @@ def test_each_message_is_read_back_as_itself() -> None:
     for english, dutch in TABLES["engine"].items():
         names = PLACEHOLDER.findall(english)
         fill = {name: f"x{i}" for i, name in enumerate(names)}
-        message = PLACEHOLDER.sub(lambda m: fill[m.group(1)], english)
+        message = PLACEHOLDER.sub(lambda m, fill=fill: fill[m.group(1)], english)
         message = message.replace("{{", "{").replace("}}", "}")
-        expected = PLACEHOLDER.sub(lambda m: fill[m.group(1)], dutch)
+        expected = PLACEHOLDER.sub(lambda m, fill=fill: fill[m.group(1)], dutch)
         if say_error(message) != expected:
             wrong.append((message, say_error(message), expected))
     assert not wrong, wrong
@@ -182,3 +188,22 @@ def test_english_pages_show_the_engines_own_words() -> None:
     i18n.set_language("en")
     message = "mijn.toml: field 'year': expected a whole number, found 2.5"
     assert say_error(message) == message
+
+
+def test_the_page_refuses_a_wrong_file_and_says_a_bad_value_in_dutch(example) -> None:
+    """Streamlit takes any file; ours refuses a text file in Dutch, and an uploaded
+    scenario with a bad value shows its error fully in Dutch, the field in its words."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    before = at.session_state["scenario"]
+    at.sidebar.file_uploader[0].upload("notities.txt", b"hallo", "text/plain").run()
+    assert not at.exception and at.session_state["scenario"] == before
+    shown = " ".join(str(e.value) for e in at.error)
+    assert "notities.txt is geen bestand van het soort dat hier past: verwacht .toml" in shown
+    data = copy.deepcopy(example)
+    data["buildings"][0]["arrays"][0]["capacity_kwp"] = -1
+    at.sidebar.file_uploader[0].upload("mijn.toml", tomli_w.dumps(data).encode(), "text/plain")
+    at.run()
+    errors = [str(e.value) for e in at.error]
+    assert any("moet groter zijn dan 0; gevonden -1" in e for e in errors), errors
+    assert not [e for e in errors if ENGLISH.search(e.replace("mijn.toml", ""))], errors

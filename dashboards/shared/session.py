@@ -24,7 +24,7 @@ import streamlit as st
 from dashboards.shared import form, i18n, numbers, state
 from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
-from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file
+from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file, refuse_wrong_type
 from energysim.core.errors import EnergysimError
 
 
@@ -213,6 +213,7 @@ def take_upload() -> None:
         return
     ss["upload_rev"] = ss.get("upload_rev", 0) + 1  # an empty uploader for the next file
     try:
+        refuse_wrong_type(upload.name, (".toml",))
         replace(*state.parse_upload(upload.getvalue(), upload.name))
         ss["example"] = None
     except EnergysimError as exc:

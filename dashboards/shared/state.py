@@ -22,7 +22,6 @@ from dashboards.shared.upload_files import (
     refuse_large_file,
     refuse_server_files,
     refuse_slow_scenario,
-    refuse_wrong_type,
 )
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import (
@@ -74,7 +73,6 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     example with measured data still finds its CSV files; a path to any other file on
     the server is refused (:mod:`dashboards.shared.upload_files`).
     """
-    refuse_wrong_type(name, (".toml",))
     refuse_large_file(len(data), name, MAX_SCENARIO_BYTES)
     try:
         text = data.decode("utf-8-sig")
