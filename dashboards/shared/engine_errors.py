@@ -46,6 +46,20 @@ def catalogue() -> dict[str, str]:
 
 
 @cache
+def _templates() -> dict[str, str]:
+    """The catalogue, and each message that names its field first (``name: expected
+    ...``) also without that name, as a field of the form shows it
+    (:func:`dashboards.shared.state.field_message`)."""
+    out = dict(catalogue())
+    for english, dutch in catalogue().items():
+        name, sep, rest = english.partition(": ")
+        dutch_rest = dutch.partition(": ")[2]
+        if sep and rest and dutch_rest and " " not in name and rest not in out:
+            out[rest] = dutch_rest
+    return out
+
+
+@cache
 def words() -> dict[str, str]:
     """English words the engine fills into its messages -> Dutch."""
     with CATALOGUE.open("rb") as handle:
@@ -70,7 +84,7 @@ def _pattern(template: str) -> re.Pattern[str]:
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str], list[str]]]:
     """(template, its pattern, its placeholder names), the most literal text first."""
-    rows = [(t, _pattern(t), _PLACEHOLDER.findall(t)) for t in catalogue()]
+    rows = [(t, _pattern(t), _PLACEHOLDER.findall(t)) for t in _templates()]
     return sorted(rows, key=lambda row: -len(_PLACEHOLDER.sub("", row[0])))
 
 
@@ -133,8 +147,12 @@ def _read(message: str, fields: tuple[tuple[str, str], ...], depth: int) -> tupl
                 cost += _unread(part)
                 filled[name] = _value(part, named)
         if best is None or cost < best[0]:
-            dutch = _fill(catalogue()[template], filled)
+            dutch = _fill(_templates()[template], filled)
             best = (cost, dutch)
+    if best is None and depth == 0:  # a message the dashboard prefixed with the file
+        name, sep, rest = message.partition(": ")
+        inner = _read(rest, fields, 1) if sep and " " not in name else None
+        best = None if inner is None else (inner[0], f"{name}: {inner[1]}")
     return best
 
 
