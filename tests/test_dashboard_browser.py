@@ -611,6 +611,13 @@ def test_errors_are_dutch_without_server_paths(browser: Page, folders: dict[str,
     assert not ENGLISH.search(error.text) and "Engels" not in error.text, error.text
     page.shot("error-register")
 
+    # above Streamlit's own limit (server.maxUploadSize): its refusal, in Dutch
+    huge = write(folders["files"], "groot.csv", b"x" * 26_000_000)
+    page.upload(huge, "stMain")
+    said = T("upload.streamlit_too_large", limit="|").split("|")[0]  # "Het bestand mag hooguit"
+    page.until(lambda: "or smaller" not in page.text() and said in page.text(), "English")
+    page.shot("error-streamlit-limit")
+
 
 def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     page = browser

@@ -86,17 +86,19 @@ def refuse_wrong_type(name: str, suffixes: Sequence[str]) -> None:
 
 def streamlit_words_script() -> str:
     """JavaScript that says Streamlit's own refusal of a file above its hard limit
-    (``server.maxUploadSize``; "File must be 25.0MB or smaller.", written by its page in
-    English only) in the page's language, as the page shows it."""
-    said = json.dumps(t("upload.streamlit_too_large", limit="$1"))
+    (``server.maxUploadSize``; "Error: File must be 25.0MB or smaller.", written by its
+    page in English only) in the page's language, as the page shows it."""
+    said = json.dumps(t("upload.streamlit_too_large", limit="$2"))
     return (
-        f"window.esTooLarge = {said};"
+        f"window.esTooLarge = {said}; window.esError = {json.dumps(t('upload.streamlit_error'))};"
         "if (!window.esUploadWords) {"
-        " const fix = () => document.querySelectorAll('[data-testid=stFileUploader] *')"
-        "  .forEach(el => { const n = el.firstChild;"
-        "   if (el.childNodes.length !== 1 || !n || n.nodeType !== 3) return;"
-        "   const s = n.nodeValue.replace(/^File must be (.+) or smaller\\.$/, window.esTooLarge);"
-        "   if (s !== n.nodeValue) n.nodeValue = s; });"
+        " const fix = () => document.querySelectorAll('[data-testid=stFileUploader]')"
+        "  .forEach(box => { const w = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);"
+        "   for (let n = w.nextNode(); n; n = w.nextNode()) {"
+        "    const s = n.nodeValue.replace("
+        "     /(Error: )?File must be (.+?) or smaller\\./, window.esTooLarge);"
+        "    const e = n.nodeValue === 'Error: ' ? window.esError : s;"
+        "    if (e !== n.nodeValue) n.nodeValue = e; } });"
         " window.esUploadWords = new MutationObserver(fix);"
         " window.esUploadWords.observe(document.body,"
         "  {childList: true, subtree: true, characterData: true}); fix(); }"
