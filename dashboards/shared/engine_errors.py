@@ -32,6 +32,7 @@ _MORE = re.compile(r" \(and (\d+) more errors?\)$")
 """The end of a scenario's first error when it has more (config/scenario.py)."""
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _ENGLISH_NUMBER = re.compile(r"-?\d+\.\d+")
+_FILE_NAME = re.compile(r"\.[A-Za-z]\w{1,4}\b")
 _FIELD_NAMES = ("loc", "field")
 """Placeholders that hold a scenario field's path (``buildings[0].dwellings``)."""
 _DEPTH = 4
@@ -103,6 +104,8 @@ def _value(text: str, fields: Mapping[str, str]) -> str:
     for english, dutch in words().items():
         if english.startswith(" ") and english in text:
             text = text.replace(english, dutch)
+    if _FILE_NAME.search(text):  # a file's name keeps its dots (meter_15.5.csv)
+        return text
     return _ENGLISH_NUMBER.sub(lambda m: m.group(0).replace(".", ","), text)
 
 
