@@ -642,11 +642,11 @@ def test_portfolio_filters_by_column_and_exact_value() -> None:
         (
             "register.csv",
             (state.SCENARIO_DIR / "register_example.csv").read_bytes(),
-            "not a batch summary",
+            "geen samenvatting van een portefeuilleberekening",
         ),
-        ("garbage.parquet", b"\x00\x01garbage", "cannot read this .parquet file"),
-        ("garbage.xlsx", b"PK\x03\x04garbage", "cannot read this .xlsx file"),
-        ("run.csv", b"\x89PNG\x00\x00garbage", "cannot read this .csv file"),
+        ("garbage.parquet", b"\x00\x01garbage", "dit .parquet-bestand is niet te lezen"),
+        ("garbage.xlsx", b"PK\x03\x04garbage", "dit .xlsx-bestand is niet te lezen"),
+        ("run.csv", b"\x89PNG\x00\x00garbage", "dit .csv-bestand is niet te lezen"),
     ],
 )
 def test_portfolio_refuses_what_is_not_a_batch_summary(
