@@ -29,7 +29,7 @@ from dashboards.scenario import view as scenario
 from dashboards.shared import formatting as fmt
 from dashboards.shared import i18n, session, state
 from dashboards.shared.i18n import t
-from dashboards.shared.upload_files import MAX_SCENARIO_BYTES, MB
+from dashboards.shared.upload_files import MAX_SCENARIO_BYTES, MB, streamlit_words_script
 
 # The pages, in the sidebar's order (their names are nav.<page> in the catalogue). No
 # bare strings at the top level of this script: streamlit would print them on the page.
@@ -65,7 +65,6 @@ def sidebar() -> str:
         )
     st.sidebar.file_uploader(
         t("nav.upload"),
-        type=["toml"],
         key=session.upload_key(),
         on_change=session.take_upload,
         help=t("nav.upload_help")
@@ -88,7 +87,8 @@ def main() -> None:
     # element for both: each element adds a gap above the page's title.
     st.html(
         f"<style>{HIDE_UPLOAD_LIMIT_CSS}</style>"
-        f"<script>document.documentElement.lang = {json.dumps(i18n.language())};</script>",
+        f"<script>document.documentElement.lang = {json.dumps(i18n.language())};"
+        f"{streamlit_words_script()}</script>",
         unsafe_allow_javascript=True,
     )
     if chosen == "portfolio":

@@ -28,6 +28,7 @@ from dashboards.portfolio.state import results_dir
 from dashboards.results import state as results_state
 from dashboards.shared import engine_words, form, i18n, session, state
 from dashboards.shared import formatting as fmt
+from dashboards.shared.engine_errors import say_error
 from energysim.batch.compare import compare
 from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
@@ -443,20 +444,25 @@ def test_undo_button_brings_back_the_file() -> None:
 @pytest.mark.parametrize(
     ("path", "value", "label", "expected"),
     [
-        ("buildings[0].dwellings", 0, "Dwellings", "greater than 0"),
+        ("buildings[0].dwellings", 0, "Dwellings", "moet groter zijn dan 0"),
         (
             "buildings[0].arrays[2].capacity_kwp",
             -5.0,
             "GF1-strings: capacity (kWp)",
-            "greater than 0",
+            "moet groter zijn dan 0",
         ),
         (
             "buildings[0].tenants.participating",
             500,
             "Dwellings taking part",
-            "at most dwellings=80",
+            "hooguit het aantal woningen (80)",
         ),
-        ("buildings[0].arrays[0].surface_azimuth_deg", 400.0, "GF1-east: azimuth", "less than 360"),
+        (
+            "buildings[0].arrays[0].surface_azimuth_deg",
+            400.0,
+            "GF1-east: azimuth",
+            "moet kleiner zijn dan 360",
+        ),
     ],
 )
 def test_a_refused_value_clears_the_valid_state(path, value, label, expected) -> None:
@@ -502,8 +508,8 @@ def replaced(old: str, new: str) -> bytes:
 
 
 REFUSED = {  # not TOML at all: refused, the scenario stays
-    "latin1.toml": ("name = 'caf\xe9'".encode("latin-1"), "not a text file in UTF-8"),
-    "broken.toml": (b"name = ", "not valid TOML"),
+    "latin1.toml": ("name = 'caf\xe9'".encode("latin-1"), "geen tekstbestand in UTF-8"),
+    "broken.toml": (b"name = ", "geen geldige TOML"),
     # a file that is not one of the examples' (tests/test_dashboard_upload.py)
     "no-csv.toml": (
         replaced("time_step_min = 15", 'time_step_min = 15\ngeneration_csv = "absent.csv"'),
@@ -511,19 +517,19 @@ REFUSED = {  # not TOML at all: refused, the scenario stays
     ),
 }
 INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (and field)
-    "empty.toml": (b"", "field 'buildings': required field is missing", None),
+    "empty.toml": (b"", "veld 'buildings': dit verplichte veld ontbreekt", None),
     "typo.toml": (
         replaced("dwellings = 80", "dwelings = 80"),
-        "field 'buildings[0].dwelings': unknown key",
+        "veld 'buildings[0].dwelings': onbekende sleutel",
         "buildings[0].dwellings",
     ),
     "eighty.toml": (
         replaced("dwellings = 80", 'dwellings = "eighty"'),
-        "expected a whole number, found 'eighty' (a text)",
+        "verwacht een geheel getal, gevonden 'eighty' (een tekst)",
         "buildings[0].dwellings",
     ),
-    "year1999.toml": (replaced("year = 2027", "year = 1999"), "found 1999", "year"),
-    "year2021.toml": (replaced("year = 2027", "year = 2021"), "no default figures", "year"),
+    "year1999.toml": (replaced("year = 2027", "year = 1999"), "gevonden 1999", "year"),
+    "year2021.toml": (replaced("year = 2027", "year = 2021"), "geen standaardbedragen", "year"),
     "neighbours.toml": (
         replaced('order = ["common", "tenants", "members"]', 'order = ["common", "neighbours"]'),
         "allocation.order",
@@ -534,7 +540,7 @@ INVALID = {  # TOML: becomes the scenario; what is wrong is shown at the top (an
         "tenants.participating",
         "buildings[0].tenants.participating",
     ),
-    "weather.toml": (replaced('source = "embedded"', 'source = "epw"'), "needs a 'path'", None),
+    "weather.toml": (replaced('source = "embedded"', 'source = "epw"'), "vraagt een 'path'", None),
     "buildings-text.toml": (b'name = "x"\nyear = 2027\nbuildings = "none"', "buildings", None),
 }
 
@@ -567,7 +573,8 @@ def test_an_invalid_upload_says_what_is_wrong_on_every_page(name: str) -> None:
         fields = {f.path: f for f in form.form_fields(at.session_state["scenario"])}
         checked = state.check(at.session_state["scenario"], at.session_state["source"])
         assert field_path in checked.at_field
-        assert any(e.value == checked.at_field[field_path] for e in at.error[1:])
+        said = say_error(checked.at_field[field_path])  # in Dutch, as the field shows it
+        assert any(e.value == said for e in at.error[1:])
         assert field_path in fields
     for page in ("Results", "Compare", "Ownership"):
         goto(at, page)
@@ -649,11 +656,11 @@ def test_portfolio_filters_by_column_and_exact_value() -> None:
         (
             "register.csv",
             (state.SCENARIO_DIR / "register_example.csv").read_bytes(),
-            "not a batch summary",
+            "geen samenvatting van een portefeuilleberekening",
         ),
-        ("garbage.parquet", b"\x00\x01garbage", "cannot read this .parquet file"),
-        ("garbage.xlsx", b"PK\x03\x04garbage", "cannot read this .xlsx file"),
-        ("run.csv", b"\x89PNG\x00\x00garbage", "cannot read this .csv file"),
+        ("garbage.parquet", b"\x00\x01garbage", "dit .parquet-bestand is niet te lezen"),
+        ("garbage.xlsx", b"PK\x03\x04garbage", "dit .xlsx-bestand is niet te lezen"),
+        ("run.csv", b"\x89PNG\x00\x00garbage", "dit .csv-bestand is niet te lezen"),
     ],
 )
 def test_portfolio_refuses_what_is_not_a_batch_summary(

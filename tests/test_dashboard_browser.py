@@ -524,11 +524,11 @@ def test_bad_files_and_refused_values_say_so_at_the_top_without_a_traceback(
 ) -> None:
     good = (SCENARIOS / "rotterdam-galerijflat.toml").read_text(encoding="utf-8")
     files = {
-        "year1999.toml": (good.replace("year = 2027", "year = 1999").encode(), "found 1999"),
-        "empty.toml": (b"", "field 'buildings': required field is missing"),
+        "year1999.toml": (good.replace("year = 2027", "year = 1999").encode(), "gevonden 1999"),
+        "empty.toml": (b"", "veld 'buildings': dit verplichte veld ontbreekt"),
         "typo.toml": (
             good.replace("dwellings = 80", "dwelings = 80").encode(),
-            "field 'buildings[0].dwelings': unknown key",
+            "veld 'buildings[0].dwelings': onbekende sleutel",
         ),
     }
     page = browser
@@ -554,8 +554,8 @@ def test_bad_files_and_refused_values_say_so_at_the_top_without_a_traceback(
     page.type_number(T("form.dwellings"), 0)
     errors = page.until(lambda: page.alerts("error"), "0 dwellings accepted")
     assert RUNS not in page.main_text()
-    assert "buildings[0].dwellings" in errors[0].text and page.in_first_screen(errors[0])
-    assert any("greater than 0" in e.text for e in errors[1:])
+    assert f"veld '{T('form.dwellings')}'" in errors[0].text and page.in_first_screen(errors[0])
+    assert any("moet groter zijn dan 0" in e.text for e in errors[1:])
     page.shot("refused-value")
     page.type_number(T("form.dwellings"), 80)
     page.type_number(T("form.capacity", name="GF1-strings"), -5)
@@ -589,6 +589,54 @@ def test_uploads_above_the_limits_are_refused_in_dutch(
         assert "Traceback" not in page.text()
         page.shot(f"upload-too-{'slow' if name == 'groot.toml' else 'large'}")
     assert page.number(T("form.dwellings")) == "80"  # the example stays
+
+
+ENGLISH = re.compile(r"\b(expected|found|field|column|row|missing|should|not allowed)\b")
+"""Words of the engine's (and Streamlit's) English messages."""
+
+
+def test_errors_are_dutch_without_server_paths(browser: Page, folders: dict[str, Path]) -> None:
+    """A refused value, a register the engine refuses and a file of the wrong kind: each
+    said in Dutch, naming the user's file and never the server's folder (screenshots
+    error-*)."""
+    page = browser
+    page.open()
+    page.type_number(T("form.dwellings"), 0)
+    errors = page.until(lambda: page.alerts("error"), "0 dwellings accepted")
+    assert "moet groter zijn dan 0" in errors[0].text
+    assert not [e.text for e in errors if ENGLISH.search(e.text)]
+    page.shot("error-value")
+    page.type_number(T("form.dwellings"), 80)
+    page.until(lambda: RUNS in page.main_text())
+
+    page.upload(write(folders["files"], "notities.txt", b"hallo"))
+    error = page.until(lambda: page.alerts("error"), "a text file taken in")[0]
+    assert T("upload.wrong_type", name="notities.txt", expected=".toml") in error.text
+    assert "not allowed" not in page.text()
+    page.shot("error-wrong-file")
+
+    page.page(T("nav.ownership"), T("ownership.this_scenario"))
+    page.d.find_element(
+        page.By.XPATH,
+        f"//label[.//*[normalize-space(text())={xq(T('ownership.source_upload'))}]]",
+    ).click()
+    page.idle()
+    page.upload(write(folders["files"], "eigenaren.csv", b"installation_id,owner\n1,a\n"), "stMain")
+    error = page.until(
+        lambda: [e for e in page.alerts("error") if "eigenaren.csv" in e.text],
+        "a bad register taken in",
+    )[0]
+    assert "kolom" in error.text
+    assert "/tmp" not in page.text() and "energysim-" not in page.text()
+    assert not ENGLISH.search(error.text) and "Engels" not in error.text, error.text
+    page.shot("error-register")
+
+    # above Streamlit's own limit (server.maxUploadSize): its refusal, in Dutch
+    huge = write(folders["files"], "groot.csv", b"x" * 26_000_000)
+    page.upload(huge, "stMain")
+    said = T("upload.streamlit_too_large", limit="|").split("|")[0]  # "Het bestand mag hooguit"
+    page.until(lambda: "or smaller" not in page.text() and said in page.text(), "English")
+    page.shot("error-streamlit-limit")
 
 
 def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
@@ -745,7 +793,7 @@ def test_compare_ownership_and_portfolio_pages(browser: Page, folders: dict[str,
     page.until(lambda: page.metrics().get(T("portfolio.units_shown")) == "1", "filter not exact")
     page.upload(SCENARIOS / "register_example.csv", where="stMain")
     error = page.until(lambda: page.alerts("error"), "a register shown as units")[0]
-    assert "not a batch summary" in error.text
+    assert "geen samenvatting van een portefeuilleberekening" in error.text
 
 
 # --------------------------------------------------------------------------- words, pictures

@@ -29,6 +29,7 @@ from dashboards.shared import banner, form, i18n, session, state
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
 from energysim.batch.compare import compare
 from energysim.config.scenario import Scenario
@@ -77,10 +78,10 @@ def page(checked: state.Check) -> None:
                 tuple(json.dumps(s.model_dump(mode="json"), sort_keys=True) for s in scenarios)
             )
     except EnergysimError as exc:
-        st.error(t("compare.cannot_run", message=str(exc)), icon=":material/error:")
+        st.error(t("compare.cannot_run", message=say_error(exc)), icon=":material/error:")
         return
     except ValueError as exc:  # two variants with one name
-        st.error(t("compare.cannot_run", message=str(exc)), icon=":material/error:")
+        st.error(t("compare.cannot_run", message=say_error(exc)), icon=":material/error:")
         return
     names = {s.name: variant_short(o) for s, o in zip(scenarios, chosen, strict=True)}
     diff = differences(table)

@@ -22,6 +22,7 @@ from dashboards.design import tabs as design_tabs
 from dashboards.design import words
 from dashboards.shared import banner, session, state
 from dashboards.shared import formatting as fmt
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
 from energysim.core.errors import EnergysimError
 from energysim.design.plan import DESIGN_PARTS, DesignOptions
@@ -269,7 +270,7 @@ def page(checked: state.Check) -> None:
     try:
         view = design(state.scenario_key(checked.scenario), options)
     except (EnergysimError, ValueError) as exc:
-        st.error(t("design.failed", message=str(exc)), icon=":material/error:")
+        st.error(t("design.failed", message=say_error(exc)), icon=":material/error:")
         return
     st.caption(t("design.quick" if not view.full else "design.full"))
     verdict(view)

@@ -27,9 +27,10 @@ from dashboards.shared import banner, i18n, session
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
-from dashboards.shared.upload_files import MAX_TABLE_BYTES, MB
+from dashboards.shared.upload_files import MAX_TABLE_BYTES, MB, refuse_wrong_type
 from energysim.config.scenario import Scenario
 from energysim.core.errors import EnergysimError
 from energysim.ownership import rules as ownership
@@ -55,16 +56,16 @@ def _register_path() -> Path | None:
     if source == "upload":
         up = st.file_uploader(
             t("ownership.upload"),
-            type=["csv", "xlsx"],
             key="register_upload",
             help=t("upload.limit_help", limit=fmt.number(MAX_TABLE_BYTES / MB)),
         )
         if up is None:
             return None
         try:
+            refuse_wrong_type(up.name, (".csv", ".xlsx"))
             return session.saved_upload(up)
         except EnergysimError as exc:  # above the size limit: said in the user's language
-            st.error(str(exc), icon=":material/error:")
+            st.error(say_error(exc), icon=":material/error:")
             return None
     return None
 
@@ -98,7 +99,7 @@ def page(checked: Check) -> None:
             )
         report = ownership_report(register)
     except (EnergysimError, ValueError) as exc:
-        st.error(t("ownership.register_error", message=str(exc)), icon=":material/error:")
+        st.error(t("ownership.register_error", message=say_error(exc)), icon=":material/error:")
         return
     _headline(report)
     levels = [

@@ -31,8 +31,15 @@ from dashboards.shared import formatting as fmt
 from dashboards.shared import i18n, session
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
-from dashboards.shared.upload_files import MAX_SUMMARY_BYTES, MAX_TABLE_BYTES, MB, refuse_large_file
+from dashboards.shared.upload_files import (
+    MAX_SUMMARY_BYTES,
+    MAX_TABLE_BYTES,
+    MB,
+    refuse_large_file,
+    refuse_wrong_type,
+)
 from energysim.batch.portfolio import read_portfolio
 from energysim.batch.runner import SUMMARY_SUFFIXES, read_batch_summary
 from energysim.core.errors import DataError, EnergysimError
@@ -43,11 +50,11 @@ NAME_SOURCES = ("none", "example", "upload")
 def _open(results_dir: Path | None) -> tuple[pd.DataFrame, str] | None:
     up = st.file_uploader(
         t("portfolio.upload"),
-        type=[s.lstrip(".") for s in SUMMARY_SUFFIXES],
         key="portfolio_upload",
         help=t("upload.limit_help", limit=fmt.number(MAX_SUMMARY_BYTES / MB)),
     )
     if up is not None:
+        refuse_wrong_type(up.name, SUMMARY_SUFFIXES)
         refuse_large_file(len(up.getvalue()), up.name, MAX_SUMMARY_BYTES)
         return read_batch_summary(up.getvalue(), up.name), up.name
     if results_dir is None:
@@ -88,12 +95,12 @@ def _portfolio_names() -> pd.DataFrame | None:
     elif source == "upload":
         up = st.file_uploader(
             t("portfolio.portfolio_upload"),
-            type=["csv"],
             key="portfolio_csv",
             help=t("upload.limit_help", limit=fmt.number(MAX_TABLE_BYTES / MB)),
         )
         if up is None:
             return None
+        refuse_wrong_type(up.name, (".csv",))
         path = session.saved_upload(up)
     if path is None:
         return None
@@ -112,7 +119,7 @@ def page(results_dir: Path | None) -> None:
         else:
             opened, names = _open(results_dir), _portfolio_names()
     except (DataError, EnergysimError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(say_error(exc), icon=":material/error:")
         return
     if opened is None:
         return

@@ -23,6 +23,7 @@ from dashboards.routes.state import (
 from dashboards.shared import banner, engine_words
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.downloads import download_table
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check
 from energysim.batch.routes import RoutesResult, run_routes
@@ -49,7 +50,7 @@ def page(checked: Check) -> None:
         with st.spinner(t("routes.running")):
             result = cached_routes(scenario_json)
     except EnergysimError as exc:
-        st.error(t("routes.cannot_run", message=str(exc)), icon=":material/error:")
+        st.error(t("routes.cannot_run", message=say_error(exc)), icon=":material/error:")
         return
     table = result.table.set_index("route")
     names = {str(r): route_label(str(r)) for r in table.index}

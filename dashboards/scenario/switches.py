@@ -93,7 +93,7 @@ def _feature(data: dict[str, Any], checked: Check, feature: str) -> None:
         if feature == "battery" and not has_price_series(data):
             st.caption(t("storage.battery.price_aware_needs"))
     for message in errors_about(checked, feature):
-        st.error(message, icon=":material/error:")
+        st.error(session.said(message), icon=":material/error:")
 
 
 def switches(checked: Check) -> None:

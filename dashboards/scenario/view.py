@@ -79,7 +79,7 @@ def _widget(f: form.FormField, checked: Check) -> None:
             t("form.area_capacity", capacity=fmt.kwp(area[0]), packing=fmt.number(area[1], 2))
         )
     if f.path in checked.at_field:
-        st.error(checked.at_field[f.path], icon=":material/error:")
+        st.error(session.said(checked.at_field[f.path]), icon=":material/error:")
 
 
 def how_this_works() -> None:

@@ -58,6 +58,7 @@ def estimates(assumptions: Sequence[dict[str, Any]]) -> None:
 
 def cannot_run(errors: Sequence[str]) -> None:
     """Why the scenario cannot run, at the top of the page."""
+    errors = [session.said(e) for e in errors]
     if len(errors) == 1:
         st.error(t("common.cannot_run_one", message=errors[0]), icon=":material/error:")
     else:

@@ -24,8 +24,9 @@ from typing import Any
 import streamlit as st
 
 from dashboards.shared import form, i18n, numbers, saved_session, state
+from dashboards.shared.engine_errors import say_error
 from dashboards.shared.i18n import t
-from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file
+from dashboards.shared.upload_files import MAX_TABLE_BYTES, refuse_large_file, refuse_wrong_type
 from energysim.core.errors import EnergysimError
 
 
@@ -146,6 +147,17 @@ def field_label(f: form.FormField) -> str:
     return t(f.label, name=f.name) if f.name is not None else t(f.label)
 
 
+def said(message: object) -> str:
+    """An engine error in the page's language, a scenario field named in the form's
+    words, without server paths (:mod:`dashboards.shared.engine_errors`)."""
+    fields = (
+        {f.path: field_label(f) for f in form.form_fields(data())}
+        if "scenario" in st.session_state
+        else {}
+    )
+    return say_error(message, fields)
+
+
 def check() -> state.Check:
     """The session's scenario validated through the library."""
     return state.check(data(), source())
@@ -216,7 +228,7 @@ def commit_field(f: form.FormField) -> None:
         remember_error(refused_text(f, refused))
         ss["refused_field"] = f.path  # said at the field too, where the user typed
     except EnergysimError as exc:
-        remember_error(f"{field_label(f)}: {exc}")
+        remember_error(f"{field_label(f)}: {said(exc)}")
     except Exception:  # noqa: BLE001 - never a traceback on the page
         remember_error(apology_text(), traceback.format_exc())
     ss["rev"] += 1  # the value was not taken: show the scenario's value again
@@ -236,7 +248,7 @@ def edit(
         if fresh:
             ss["rev"] += 1
     except EnergysimError as exc:
-        remember_error(f"{what}: {exc}")
+        remember_error(f"{what}: {said(exc)}")
     except Exception:  # noqa: BLE001 - never a traceback on the page
         remember_error(apology_text(), traceback.format_exc())
 
@@ -269,10 +281,11 @@ def take_upload() -> None:
         return
     ss["upload_rev"] = ss.get("upload_rev", 0) + 1  # an empty uploader for the next file
     try:
+        refuse_wrong_type(upload.name, (".toml",))
         replace(*state.parse_upload(upload.getvalue(), upload.name))
         ss["example"] = None
     except EnergysimError as exc:
-        remember_error(t("session.upload_refused", message=str(exc)))
+        remember_error(t("session.upload_refused", message=said(exc)))
     except Exception:  # noqa: BLE001 - never a traceback on the page
         remember_error(apology_text(), traceback.format_exc())
 
@@ -308,6 +321,6 @@ def guarded(page: Any) -> None:
     try:
         page()
     except EnergysimError as exc:
-        st.error(t("session.library_error", message=str(exc)), icon=":material/error:")
+        st.error(t("session.library_error", message=said(exc)), icon=":material/error:")
     except Exception:  # noqa: BLE001 - never a traceback on the page
         apologise()

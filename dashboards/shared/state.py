@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dashboards.shared.form import form_fields
+from dashboards.shared.i18n import t
 from dashboards.shared.upload_files import (
     MAX_SCENARIO_BYTES,
     refuse_large_file,
@@ -78,7 +79,7 @@ def parse_upload(data: bytes, name: str) -> tuple[dict[str, Any], Source]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScenarioError(f"{name}: not a text file in UTF-8; expected a TOML scenario") from None
+        raise ScenarioError(t("upload.not_utf8", name=name)) from None
     parsed = parse_toml(text, name, ScenarioError)
     refuse_server_files(parsed, name, SCENARIO_DIR)
     refuse_slow_scenario(parsed, name)

@@ -21,6 +21,8 @@ command that runs it.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,37 @@ def refuse_large_file(size_bytes: int, name: str, limit_bytes: int) -> None:
                 limit=fmt.number(limit_bytes / MB),
             )
         )
+
+
+def refuse_wrong_type(name: str, suffixes: Sequence[str]) -> None:
+    """Raise a one-line :class:`DataError` naming the upload and the kinds of file the
+    field takes when the file's name does not end in one of ``suffixes`` (``.csv``).
+
+    The upload fields take any file (no ``type=``): Streamlit would otherwise refuse it
+    itself, in English only ("text/plain files are not allowed")."""
+    if Path(name).suffix.lower() not in {s.lower() for s in suffixes}:
+        raise DataError(t("upload.wrong_type", name=name, expected=", ".join(suffixes)))
+
+
+def streamlit_words_script() -> str:
+    """JavaScript that says Streamlit's own refusal of a file above its hard limit
+    (``server.maxUploadSize``; "Error: File must be 25.0MB or smaller.", written by its
+    page in English only) in the page's language, as the page shows it."""
+    said = json.dumps(t("upload.streamlit_too_large", limit="$2"))
+    return (
+        f"window.esTooLarge = {said}; window.esError = {json.dumps(t('upload.streamlit_error'))};"
+        "if (!window.esUploadWords) {"
+        " const fix = () => document.querySelectorAll('[data-testid=stFileUploader]')"
+        "  .forEach(box => { const w = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);"
+        "   for (let n = w.nextNode(); n; n = w.nextNode()) {"
+        "    const s = n.nodeValue.replace("
+        "     /(Error: )?File must be (.+?) or smaller\\./, window.esTooLarge);"
+        "    const e = n.nodeValue === 'Error: ' ? window.esError : s;"
+        "    if (e !== n.nodeValue) n.nodeValue = e; } });"
+        " window.esUploadWords = new MutationObserver(fix);"
+        " window.esUploadWords.observe(document.body,"
+        "  {childList: true, subtree: true, characterData: true}); fix(); }"
+    )
 
 
 def households(data: dict[str, Any]) -> int:
