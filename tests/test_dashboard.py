@@ -35,7 +35,7 @@ from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.csv_dialect import read_csv_file
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
-from energysim.results.tables import participants_table, summary
+from energysim.results.tables import participants_table, service_costs_table, summary
 from energysim.simulate import run
 from tests.helpers import results_figures, storage_figures
 
@@ -304,6 +304,25 @@ def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() 
         expected_groups.append(shown)
     assert (T("role.tenant"), T("common.no")) in expected_groups
     assert groups[0] == (T("role.tenant"), T("common.yes"))  # tenants taking part first
+
+
+def test_results_show_the_service_cost_rules_of_the_run() -> None:
+    """Results' "Servicekosten: de regels van de Huurcommissie" is the run's
+    service_costs.csv in words: one row per rule, whether it holds, what was assumed."""
+    at = start()
+    goto(at, "Results")
+    assert_no_traceback(at)
+    (shown,) = [tb.value for tb in at.table if T("service_costs.col.rule") in tb.value.columns]
+    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
+    table = service_costs_table(run(load_scenario(default)))
+    assert list(shown[T("service_costs.col.rule")]) == [
+        T(f"service_costs.rule.{r}") for r in table["rule"]
+    ]
+    assert list(shown[T("service_costs.col.holds")]) == [
+        T("service_costs.holds" if h else "service_costs.broken") for h in table["holds"]
+    ]
+    assert T("service_costs.all_hold") in [str(e.value) for e in at.success]
+    assert T("service_costs.assumed.panels_removable") in set(shown[T("service_costs.col.assumed")])
 
 
 def test_compare_years_of_the_edited_scenario() -> None:

@@ -1,10 +1,11 @@
-"""Results page: where the energy goes, typical days, months, benefit per household."""
+"""Results page: where the energy goes, typical days, months, the Huurcommissie's
+service-cost rules, benefit per household."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import charts, state, storage
+from dashboards.results import charts, service_costs, state, storage
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -66,6 +67,8 @@ def page(checked: Check) -> None:
         monthly = state.monthly(ts)
         st.plotly_chart(charts.months(monthly), config=CONFIG, key="chart_months")
         download_table(monthly.reset_index(), "months", "months")
+
+    service_costs.section(out["service_costs"])
 
     st.subheader(t("results.benefit_heading"), help=t("help.benefit_distribution"))
     households = table[table.role != "common"]

@@ -32,7 +32,12 @@ from energysim.config.scenario import (
 from energysim.core.errors import EnergysimError, ScenarioError
 from energysim.core.textfile import parse_toml
 from energysim.inputs.preflight import resolve
-from energysim.results.tables import participants_table, summary, timeseries_table
+from energysim.results.tables import (
+    participants_table,
+    service_costs_table,
+    summary,
+    timeseries_table,
+)
 from energysim.results.warnings import result_warnings
 from energysim.simulate import run
 
@@ -182,4 +187,5 @@ def simulate(scenario_json: str) -> dict[str, Any]:
         "notes": [m for m in s["messages"] if m not in warnings],
         "participants": participants_table(result),
         "timeseries": timeseries_table(result),
+        "service_costs": service_costs_table(result),
     }
