@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from energysim.config.allocation_policy import IncomeClass
 from energysim.config.base_model import DataPath, Model, check_list_length
 from energysim.config.features import EvCharging, HeatPumps, HomeBatteries, SharedBattery
 from energysim.config.limits import bounds
@@ -110,6 +111,16 @@ class Households(Model):
     suppliers: list[str] | None = Field(
         default=None, description="Supplier per household; sharing needs the scheme's supplier."
     )
+    energy_poor: bool | list[bool] | None = Field(
+        default=None,
+        description="Energy-poor households, served first by a priority key: one flag for "
+        "the whole group or one per household.",
+    )
+    income_class: IncomeClass | list[IncomeClass] | None = Field(
+        default=None,
+        description="Income class (low, middle, high), for a priority key by income: one "
+        "for the whole group or one per household.",
+    )
 
 
 class Tenants(Households):
@@ -193,12 +204,10 @@ class ServiceCostTerms(Model):
         description="The panels the fee pays for can be taken off without damage (on "
         "frames or ballast, not built into the roof); default: assumed true.",
     )
-    nom_dwellings: Annotated[int | None, bounds("buildings[].service_costs.nom_dwellings")] = (
-        Field(
-            default=None,
-            description="Participating dwellings that are near-zero-energy (nul-op-de-meter, "
-            "NOM) with an energy performance fee (EPV); default: assumed 0.",
-        )
+    nom_dwellings: Annotated[int | None, bounds("buildings[].service_costs.nom_dwellings")] = Field(
+        default=None,
+        description="Participating dwellings that are near-zero-energy (nul-op-de-meter, "
+        "NOM) with an energy performance fee (EPV); default: assumed 0.",
     )
     panel_fee_maintenance_eur_per_yr: Annotated[
         float | None, bounds("buildings[].service_costs.panel_fee_maintenance_eur_per_yr")
@@ -276,6 +285,12 @@ class Building(Model):
         check_list_length("members.annual_kwh", self.members.annual_kwh, self.members.count)
         check_list_length("members.archetypes", self.members.archetypes, self.members.count)
         check_list_length("members.suppliers", self.members.suppliers, self.members.count)
+        for role, n in (("tenants", self.dwellings), ("members", self.members.count)):
+            group = getattr(self, role)
+            for name in ("energy_poor", "income_class"):
+                value = getattr(group, name)
+                if isinstance(value, list):
+                    check_list_length(f"{role}.{name}", value, n)
         check_list_length("members.certificates", self.members.certificates, self.members.count)
         check_list_length("floor_area_m2", self.floor_area_m2, self.dwellings)
         nom = self.service_costs and self.service_costs.nom_dwellings
