@@ -325,6 +325,28 @@ def test_results_show_the_service_cost_rules_of_the_run() -> None:
     assert T("service_costs.assumed.panels_removable") in set(shown[T("service_costs.col.assumed")])
 
 
+def test_results_compare_the_sharing_keys_on_fairness() -> None:
+    """Results' "Welke verdeelsleutel is het eerlijkst?" is energysim keys when switched
+    on: a row per key, the chart's bars the gains of compare_keys."""
+    from energysim.batch.key_fairness import compare_keys
+
+    at = start()
+    goto(at, "Results")
+    assert not [tb for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
+    at.toggle(key="fair_keys_show").set_value(True).run()
+    assert_no_traceback(at)
+    (shown,) = [tb.value for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
+    expected = compare_keys(load_scenario(state.SCENARIO_DIR / "rotterdam-galerijflat.toml"))
+    assert list(shown.index) == [T(f"fair_keys.key.{k}") for k in expected["key"]]
+    smallest = shown[T("fair_keys.col.min_gain_eur")]
+    assert list(smallest) == [fmt.eur(v) for v in expected["min_gain_eur"]]
+    bars = chart(at, "chart_fair_keys")["data"]  # the bars' labels: their values
+    assert [b["text"] for b in bars] == [
+        [fmt.eur(v) for v in expected[c]]
+        for c in ("median_gain_eur", "p10_gain_eur", "min_gain_eur")
+    ]
+
+
 def test_compare_years_of_the_edited_scenario() -> None:
     """The Compare page's default is the edited scenario under the rules of 2026 and of
     2027: its chart's means and per-household differences are energysim compare's."""

@@ -1,11 +1,11 @@
 """Results page: where the energy goes, typical days, months, the Huurcommissie's
-service-cost rules, benefit per household."""
+service-cost rules, benefit per household, the sharing keys compared on fairness."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.results import charts, service_costs, state, storage
+from dashboards.results import charts, keys, service_costs, state, storage
 from dashboards.shared import banner, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
@@ -101,3 +101,6 @@ def page(checked: Check) -> None:
     with st.container(height=HOUSEHOLDS_HEIGHT_PX):  # headers wrap: no sideways scrolling
         st.table(table)
     download_table(state.with_role_words(shown), "households", "households")
+
+    assert checked.scenario is not None  # the banner ran it
+    keys.section(checked.scenario)
