@@ -122,6 +122,14 @@ class Households(Model):
         "for the whole group or one per household.",
     )
 
+    @model_serializer(mode="wrap")
+    def _omit_absent_flags(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in ("energy_poor", "income_class"):
+            if isinstance(data, dict) and name in data and data[name] is None:
+                del data[name]
+        return data
+
 
 class Tenants(Households):
     """Dwellings of the complex that take part (the others still share the common saving)."""
