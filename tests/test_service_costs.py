@@ -194,3 +194,16 @@ def test_the_design_bound_is_the_rules_own_limit(base: Any) -> None:
     data = copy.deepcopy(minimal())
     data["buildings"][0]["tenants"]["participating"] = 0
     assert panel_fee_limit_eur_per_yr(scenario_from_dict(data)) is None
+
+
+def test_the_joint_design_never_offers_a_fee_a_rule_forbids() -> None:
+    """energysim design chooses its prices within joint_limits: the panel fee's bound is
+    0 for panels that are not removable (the other prices keep theirs)."""
+    from energysim.design.joint import JOINT_LEVERS, joint_limits
+
+    fee = JOINT_LEVERS.index("panel_fee")
+    allowed = joint_limits(run(scheme()))
+    forbidden = joint_limits(run(scheme(terms={"panels_removable": False})))
+    assert allowed[fee] > 0 and forbidden[fee] == 0
+    others = [i for i in range(len(JOINT_LEVERS)) if i != fee]
+    assert list(forbidden[others]) == list(allowed[others])
