@@ -116,6 +116,12 @@ def test_the_maxmin_key_by_hand() -> None:
     energy, _ = households_kwh(g, d, w)
     np.testing.assert_allclose(w, [0.8, 0.2], atol=1e-7)
     np.testing.assert_allclose(energy, [8.0, 4.0], atol=1e-6)
+    # a gain from elsewhere moves the level: B already has 3 EUR, A none, 1 EUR/kWh
+    w = maxmin_shares(g, d, base_eur=[0.0, 3.0])
+    gains = [0.0, 3.0] + households_kwh(g, d, w)[0]
+    assert gains.min() == pytest.approx(7.0, abs=1e-6)  # B at most 3 + 4; A reaches 7
+    with pytest.raises(ValueError, match="positive values per kWh"):
+        maxmin_shares(g, d, value_eur_per_kwh=[0.0, 1.0])
 
 
 # ----------------------------------------------------------------------------- in a run

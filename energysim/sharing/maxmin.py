@@ -64,6 +64,11 @@ def maxmin_shares(
     numpy.ndarray
         ``(n_participants,)`` shares [-], non-negative, summing to at most 1.
 
+    Raises
+    ------
+    ValueError
+        On shapes, non-finite or negative energy, a value per kWh not above 0.
+
     Notes
     -----
     A household's energy under a static key (export variant), ``E_p(w_p) = sum_t
@@ -91,6 +96,11 @@ def maxmin_shares(
         return np.zeros(0)
     v = np.ones(n) if value_eur_per_kwh is None else np.asarray(value_eur_per_kwh, float)
     c = np.zeros(n) if base_eur is None else np.asarray(base_eur, float)
+    if v.shape != (n,) or c.shape != (n,) or not (v > 0).all() or not np.isfinite(c).all():
+        raise ValueError(
+            f"max-min key: expected {n} positive values per kWh and {n} finite gains, "
+            f"found shapes {v.shape} and {c.shape}"
+        )
     curves = _Curves(r, d)
     top = c + v * curves.energy_at_one
     low, high = float(c.min()), float(top.min())
