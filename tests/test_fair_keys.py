@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -85,6 +85,9 @@ def smallest_gain(
 
 @settings(max_examples=8, deadline=None)
 @given(st.integers(0, 2**32 - 1))
+# found by hypothesis: breakpoints beyond a share of 1 were clipped into the curve, so the
+# inverse near the top came out short and a random key beat the max-min key by 3e-4
+@example(seed=1482400)
 def test_no_static_key_has_a_larger_smallest_gain_than_the_maxmin_key(seed: int) -> None:
     """Against the equal key, the key proportional to annual consumption and 200 random
     static keys (Dirichlet, some with zeros): gains are each household's shared kWh at

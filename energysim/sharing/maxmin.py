@@ -17,6 +17,8 @@ __all__ = ["households_kwh", "maxmin_shares"]
 
 MAX_ROUNDS = 20
 """Cutting-plane rounds of the LP that hands out the leftover share."""
+B_MAX = 1e6
+"""Breakpoints beyond this share are held at it (no share above 1 reaches them)."""
 REL_TOL = 1e-9
 """The LP stops when its bound is within this share of the households' largest value."""
 
@@ -120,35 +122,39 @@ class _Curves:
     """Each household's energy curve ``E_p(w)`` at its breakpoints, to invert it."""
 
     def __init__(self, r: FloatArray, d: FloatArray) -> None:
-        # breakpoint of each interval: saturated from w = D / R (never within [0, 1]
-        # when nothing reaches it: 2); sorted per household
+        # an interval nothing reaches never gives energy; the others saturate from
+        # w = D / R (beyond 1 held at B_MAX: no share above 1 reaches it); sorted
+        d = np.where(r[:, None] > 0, d, 0.0)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            b = np.where(d > 0, np.where(r[:, None] > 0, d / r[:, None], 2.0), 0.0)
-        b = np.minimum(b, 2.0)
+            b = np.where(d > 0, d / np.where(r > 0, r, 1.0)[:, None], 0.0)
+        b = np.minimum(b, B_MAX)
         order = np.argsort(b, axis=0, kind="stable")
         b = np.take_along_axis(b, order, axis=0)
         d_sorted = np.take_along_axis(d, order, axis=0)
         r_sorted = np.where(d_sorted > 0, r[order], 0.0)
-        tail_r = r_sorted[::-1].cumsum(axis=0)[::-1] - r_sorted  # sum over later ones
-        energy = d_sorted.cumsum(axis=0) + b * tail_r
+        tail_r = r_sorted[::-1].cumsum(axis=0)[::-1] - r_sorted  # over the later ones
         zero = np.zeros((1, d.shape[1]))
         self.w = np.vstack([zero, b])
-        self.e = np.vstack([zero, energy])
+        self.e = np.vstack([zero, d_sorted.cumsum(axis=0) + b * tail_r])
+        # the slope of E just above each breakpoint: what still grows with the share
+        self.slope = np.vstack([r_sorted.sum(axis=0, keepdims=True), tail_r])
         self.energy_at_one = households_kwh(r, d, np.ones(d.shape[1]))[0]
 
     def least_shares(self, energy_kwh: FloatArray) -> FloatArray:
         """The least share that gives each household ``energy_kwh`` (at most its energy
-        at a share of 1) [-]."""
+        at a share of 1) [-]: on the segment after the last breakpoint below the target,
+        ``w = w_k + (e - E_k) / E'_k``."""
         target = np.minimum(energy_kwh, self.energy_at_one)
         out = np.empty(len(target))
+        last = len(self.e) - 1
         for p, e in enumerate(target):
             k = int(np.searchsorted(self.e[:, p], e, side="left"))
             if k == 0:
                 out[p] = 0.0
-                continue
-            e0, e1 = self.e[k - 1, p], self.e[min(k, len(self.e) - 1), p]
-            w0, w1 = self.w[k - 1, p], self.w[min(k, len(self.w) - 1), p]
-            out[p] = w0 if e1 <= e0 else w0 + (w1 - w0) * (e - e0) / (e1 - e0)
+            elif k > last or self.slope[k - 1, p] <= 0:
+                out[p] = self.w[min(k, last), p]
+            else:
+                out[p] = self.w[k - 1, p] + (e - self.e[k - 1, p]) / self.slope[k - 1, p]
         return np.minimum(out, 1.0)
 
 
