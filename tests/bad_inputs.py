@@ -700,6 +700,29 @@ field_case(
     "field 'buildings[0].members.certificates[0]': Input should be greater than 0; found -2.0",
     lambda d: _b(d)["members"].update(certificates=[-2.0, 5.0]),
 )
+# the Huurcommissie's terms of a building and the households' flags of the fair keys
+field_case(
+    "nom-dwellings-above-participating",
+    "service_costs.nom_dwellings: expected at most tenants.participating=2, found 3",
+    lambda d: _b(d).update(service_costs={"nom_dwellings": 3}),
+)
+field_case(
+    "panel-fee-maintenance-negative",
+    "field 'buildings[0].service_costs.panel_fee_maintenance_eur_per_yr': Input should be "
+    "greater than or equal to 0; found -1.0",
+    lambda d: _b(d).update(service_costs={"panel_fee_maintenance_eur_per_yr": -1.0}),
+)
+field_case(
+    "energy-poor-list-length",
+    "tenants.energy_poor: expected a list of 3 values, found 1",
+    lambda d: _b(d)["tenants"].update(energy_poor=[True]),
+)
+field_case(
+    "income-class-unknown",
+    "field 'buildings[0].members.income_class': Input should be 'low', 'middle' or 'high'; "
+    "found 'poor'",
+    lambda d: _b(d)["members"].update(income_class="poor"),
+)
 _FLOOR_KEY = {"service_cost_key": "floor_area"}
 field_case(
     "floor-area-negative",

@@ -15,7 +15,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from energysim.config.allocation_policy import EqualKey, ProportionalKey, ScheduleKey, StaticKey
+from energysim.config.allocation_policy import (
+    EqualKey,
+    MaxMinKey,
+    PriorityKey,
+    ProportionalKey,
+    ScheduleKey,
+    StaticKey,
+)
 from energysim.sharing.allocation import Tier, allocate, allocate_own_strings, allocate_waterfall
 
 SCHEDULE_CSV = Path("schedule.csv")  # the kernels take the shares read from it
@@ -44,7 +51,8 @@ def cases(draw):
 
 
 def keys(shares, schedule):
-    """Every key and variant, with the per-interval shares it stands for."""
+    """Every key and variant, with the per-interval shares it stands for ("fair": the
+    priority and max-min keys, whose own properties tests/test_fair_keys.py checks)."""
     yield ProportionalKey(), None
     for variant in ("export", "redistribute"):
         yield (
@@ -53,6 +61,9 @@ def keys(shares, schedule):
         )
         yield EqualKey(variant=variant), np.full(schedule.shape, 1.0 / schedule.shape[1])
         yield ScheduleKey(path=SCHEDULE_CSV, variant=variant), schedule
+        yield MaxMinKey(variant=variant), "fair"
+    for base in ("proportional", "equal"):
+        yield PriorityKey(base=base), "fair"
 
 
 def reference_redistribute(g: float, d: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -110,11 +121,14 @@ def test_every_key_keeps_the_invariants(case) -> None:
     atol = TOL * max(1.0, g.max(initial=0))
     for key, w in keys(shares, schedule):
         schedule_shares = schedule if isinstance(key, ScheduleKey) else None
-        r = allocate(g, d, key, schedule_shares_frac=schedule_shares)
+        first = np.arange(d.shape[1]) % 2 == 0 if isinstance(key, PriorityKey) else None
+        r = allocate(g, d, key, schedule_shares_frac=schedule_shares, priority_first=first)
         a, x = r.allocated_kwh, r.export_kwh
         assert a.shape == d.shape and x.shape == g.shape
         check_balance(g, a, x)
         assert (a <= d).all(), key  # exactly: every key caps with min() or scales by <= 1
+        if isinstance(w, str):
+            continue
         if w is None:
             # proportional: a_p = D_p * min(1, G / sum D)
             total = d.sum(axis=1)
@@ -246,10 +260,11 @@ def test_thousands_of_participants() -> None:
     schedule = rng.dirichlet(np.ones(3000), 96)
     for key, w in keys(shares, schedule):
         schedule_shares = schedule if isinstance(key, ScheduleKey) else None
-        r = allocate(g, d, key, schedule_shares_frac=schedule_shares)
+        first = np.arange(3000) % 7 == 0 if isinstance(key, PriorityKey) else None
+        r = allocate(g, d, key, schedule_shares_frac=schedule_shares, priority_first=first)
         check_balance(g, r.allocated_kwh, r.export_kwh)
         assert (r.allocated_kwh <= d).all()
-        if w is not None and key.variant == "redistribute":
+        if isinstance(w, np.ndarray) and key.variant == "redistribute":
             for t in range(0, 96, 7):
                 ref = reference_redistribute(g[t], d[t], w[t])
                 np.testing.assert_allclose(r.allocated_kwh[t], ref, rtol=1e-9, atol=1e-9)

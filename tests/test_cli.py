@@ -243,3 +243,30 @@ def test_every_command_is_in_the_readme_and_the_package_docstring() -> None:
     assert in_readme == commands
     doc = energysim.cli.__doc__ or ""
     assert all(f" {c} " in doc.replace("|", " ").replace("``", " ") for c in commands)
+
+
+def test_keys_prints_every_allowed_key_and_writes_its_table(tmp_path: Path, capsys) -> None:
+    """``energysim keys``: a row per key the set-up allows (the priority keys because
+    households are flagged), the figures of the library's comparison."""
+    from energysim.batch.key_fairness import FAIRNESS_COLUMNS, compare_keys
+    from energysim.config.scenario import load_scenario
+
+    data = minimal()
+    data["buildings"][0]["tenants"]["energy_poor"] = [True, False, False]
+    data["buildings"][0]["members"]["income_class"] = ["low", "high"]
+    path = write_scenario(tmp_path, data)
+    out_csv = tmp_path / "keys.csv"
+    assert main(["keys", str(path), "--out", str(out_csv)]) == 0
+    out = capsys.readouterr().out
+    written = pd.read_csv(out_csv)
+    assert list(written.columns) == list(FAIRNESS_COLUMNS)
+    names = ["proportional", "equal", "maxmin", "priority_energy_poor", "priority_income"]
+    assert list(written["key"]) == names
+    for name in names:
+        assert f"\n{name} " in out
+    expected = compare_keys(load_scenario(path))
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    # the energy-poor are the flagged tenant and the low-income member
+    assert written["energy_poor_benefit_frac"].between(0, 1).all()
+    assert (written["min_gain_eur"] <= written["p10_gain_eur"] + 1e-9).all()
+    assert main(["keys", str(tmp_path / "missing.toml")]) == 2

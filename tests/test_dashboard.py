@@ -37,7 +37,7 @@ from energysim.core.csv_dialect import read_csv_file
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
 from energysim.results.flows import energy_flows
-from energysim.results.tables import participants_table, summary
+from energysim.results.tables import participants_table, service_costs_table, summary
 from energysim.simulate import run
 from tests.helpers import results_figures, storage_figures
 
@@ -309,6 +309,47 @@ def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() 
         expected_groups.append(shown)
     assert (T("role.tenant"), T("common.no")) in expected_groups
     assert groups[0] == (T("role.tenant"), T("common.yes"))  # tenants taking part first
+
+
+def test_results_show_the_service_cost_rules_of_the_run() -> None:
+    """Results' "Servicekosten: de regels van de Huurcommissie" is the run's
+    service_costs.csv in words: one row per rule, whether it holds, what was assumed."""
+    at = start()
+    goto(at, "Results")
+    assert_no_traceback(at)
+    (shown,) = [tb.value for tb in at.table if T("service_costs.col.rule") in tb.value.columns]
+    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
+    table = service_costs_table(run(load_scenario(default)))
+    assert list(shown[T("service_costs.col.rule")]) == [
+        T(f"service_costs.rule.{r}") for r in table["rule"]
+    ]
+    assert list(shown[T("service_costs.col.holds")]) == [
+        T("service_costs.holds" if h else "service_costs.broken") for h in table["holds"]
+    ]
+    assert T("service_costs.all_hold") in [str(e.value) for e in at.success]
+    assert T("service_costs.assumed.panels_removable") in set(shown[T("service_costs.col.assumed")])
+
+
+def test_results_compare_the_sharing_keys_on_fairness() -> None:
+    """Results' "Welke verdeelsleutel is het eerlijkst?" is energysim keys when switched
+    on: a row per key, the chart's bars the gains of compare_keys."""
+    from energysim.batch.key_fairness import compare_keys
+
+    at = start()
+    goto(at, "Results")
+    assert not [tb for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
+    at.toggle(key="fair_keys_show").set_value(True).run()
+    assert_no_traceback(at)
+    (shown,) = [tb.value for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
+    expected = compare_keys(load_scenario(state.SCENARIO_DIR / "rotterdam-galerijflat.toml"))
+    assert list(shown.index) == [T(f"fair_keys.key.{k}") for k in expected["key"]]
+    smallest = shown[T("fair_keys.col.min_gain_eur")]
+    assert list(smallest) == [fmt.eur(v) for v in expected["min_gain_eur"]]
+    bars = chart(at, "chart_fair_keys")["data"]  # the bars' labels: their values
+    assert [b["text"] for b in bars] == [
+        [fmt.eur(v) for v in expected[c]]
+        for c in ("median_gain_eur", "p10_gain_eur", "min_gain_eur")
+    ]
 
 
 def test_compare_years_of_the_edited_scenario() -> None:

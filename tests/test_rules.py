@@ -689,7 +689,7 @@ def test_each_owner_pays_vat_as_its_regime_says() -> None:
 def test_huurcommissie_limit_counts_the_vat_an_exempt_owner_paid(monkeypatch) -> None:
     from energysim.config.tariffs import Figure
     from energysim.money import owner_vat
-    from energysim.money.accounts import panel_fee_limits_eur_per_yr
+    from energysim.money.service_costs import panel_fee_limits_eur_per_yr
 
     # the default example: 30 kWp of strings at EUR 700/kWp for 60 tenants: EUR 350 per
     # dwelling; panels on dwellings carry 0% VAT since 2023: 10% = 35.00, 6% = 21.00

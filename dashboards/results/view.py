@@ -1,4 +1,5 @@
-"""Results page: where the energy goes, typical days, months, benefit per household."""
+"""Results page: where the energy goes, typical days, months, the Huurcommissie's
+service-cost rules, benefit per household, the sharing keys compared on fairness."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dashboards.results import (
     charts,
     ev_note,
     household,
+    keys,
     owners,
     report_download,
+    service_costs,
     state,
     storage,
 )
@@ -83,6 +86,8 @@ def page(checked: Check) -> None:
         st.plotly_chart(charts.months(monthly), config=CONFIG, key="chart_months")
         download_table(monthly.reset_index(), "months", "months")
 
+    service_costs.section(out["service_costs"])
+
     st.subheader(t("results.benefit_heading"), help=t("help.benefit_distribution"))
     households = table[table.role != "common"]
     stats = state.benefit_stats(s)
@@ -116,4 +121,6 @@ def page(checked: Check) -> None:
     with st.container(height=HOUSEHOLDS_HEIGHT_PX):  # headers wrap: no sideways scrolling
         st.table(table)
     download_table(state.with_role_words(shown), "households", "households")
+
+    keys.section(checked.scenario)
     report_download.offer(checked.scenario)

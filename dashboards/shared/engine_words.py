@@ -103,10 +103,11 @@ def said(messages: Iterable[str]) -> list[str]:
 def _why(record: Mapping[str, Any]) -> str:
     """Where an assumed figure comes from, in words: a supplier's terms, the legal floor,
     a grid operator's tariff (``basis``, :class:`energysim.config.tariffs.Figure`), a
-    reading of the law or of a contract (status ``reading``), else a figure carried
+    reading of the law or of a contract (status ``reading``), a default the scenario
+    leaves to be assumed (status ``assumption``), else a figure carried
     forward or our own estimate."""
-    if record.get("status") == "reading":
-        return t("estimates.reading")
+    if record.get("status") in ("reading", "assumption"):
+        return t(f"estimates.{record['status']}")
     if record.get("basis"):
         return t(
             f"estimates.basis_{record['basis']}",

@@ -34,11 +34,15 @@ KEYS: dict[str, dict[str, str]] = {
     "proportional": {"method": "proportional"},
     "equal (redistribute)": {"method": "equal", "variant": "redistribute"},
     "equal (export)": {"method": "equal", "variant": "export"},
+    "max-min": {"method": "maxmin"},
+    "priority": {"method": "priority"},
 }
 KEY_IDS = {
     "proportional": "proportional",
     "equal (redistribute)": "equal_redistribute",
     "equal (export)": "equal_export",
+    "max-min": "maxmin",
+    "priority": "priority",
 }
 """Key preset -> its name in the catalogue (``key.<id>``)."""
 MODES = ["sharing", "sce", "postcoderoos"]

@@ -35,7 +35,12 @@ from energysim.core.textfile import parse_toml
 from energysim.inputs.preflight import resolve
 from energysim.results.statement_files import statement_header
 from energysim.results.statements import content_hash, statement_table
-from energysim.results.tables import participants_table, summary, timeseries_table
+from energysim.results.tables import (
+    participants_table,
+    service_costs_table,
+    summary,
+    timeseries_table,
+)
 from energysim.results.warnings import result_warnings
 from energysim.simulate import run
 
@@ -191,4 +196,5 @@ def simulate(scenario_json: str) -> dict[str, Any]:
         "timeseries": timeseries_table(result),
         "statements": statement_table(result, participants),
         "statement_header": statement_header(result, 1, content_hash(result, participants)),
+        "service_costs": service_costs_table(result),
     }

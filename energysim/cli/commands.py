@@ -182,6 +182,39 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """``energysim keys``: every key the set-up allows, compared on fairness."""
+    from energysim.batch.key_fairness import LOW_GAIN_EUR, compare_keys
+    from energysim.config.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    with _scenario_file(args.scenario):
+        table = compare_keys(scenario)
+    print(
+        f"Sharing keys for {scenario.name}, {scenario.year}: the participating households' "
+        f"year-1 gain [EUR/yr]; 'below {LOW_GAIN_EUR:.0f}' counts households gaining less, "
+        "'energy-poor share' is their part of the total gain, 'sharing' the mean number of "
+        "households receiving shared energy per interval"
+    )
+    shown = table.rename(
+        columns={
+            "median_gain_eur": "median",
+            "p10_gain_eur": "p10",
+            "min_gain_eur": "smallest",
+            "households_below_25_eur": f"below {LOW_GAIN_EUR:.0f}",
+            "energy_poor_benefit_frac": "energy-poor share",
+            "sharing_participants_mean": "sharing",
+        }
+    ).set_index("key")
+    print(shown.to_string(float_format=lambda v: f"{v:,.2f}", na_rep="-"))
+    if args.out:
+        from energysim.core.publish import write_csv
+
+        write_csv(Path(args.out), table)
+        print(f"written: {args.out}")
+    return 0
+
+
 def cmd_ownership(args: argparse.Namespace) -> int:
     """``energysim ownership``: local ownership of a register against its target."""
     from energysim.ownership import rules as ownership

@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compare(sub)
     _add_design(sub)
     _add_explain(sub)
+    _add_keys(sub)
     _add_ownership(sub)
     _add_routes(sub)
     _add_statements(sub)
@@ -274,6 +275,16 @@ def _add_explain(sub: Any) -> None:
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("participant_id", help="e.g. GF1-T001 or GF1-M003")
     p.set_defaults(func=commands.cmd_explain)
+
+
+def _add_keys(sub: Any) -> None:
+    """The ``energysim keys`` command's arguments."""
+    p = sub.add_parser(
+        "keys", help="every sharing key the set-up allows, compared on fairness (gains, Gini)"
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", help="also write the comparison as CSV to this file")
+    p.set_defaults(func=commands.cmd_keys)
 
 
 def _add_ownership(sub: Any) -> None:

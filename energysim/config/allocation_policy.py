@@ -1,8 +1,9 @@
 """How a building's generation is shared: the waterfall's order, each tier's key and caps.
 
-The four keys (:class:`ProportionalKey`, :class:`StaticKey`, :class:`EqualKey`,
-:class:`ScheduleKey`) are the one set of key classes: the scenario names them and the
-kernels of :mod:`energysim.sharing.allocation` take them.
+The keys (:class:`ProportionalKey`, :class:`StaticKey`, :class:`EqualKey`,
+:class:`ScheduleKey`, and the fair keys :class:`PriorityKey` and :class:`MaxMinKey`) are
+the one set of key classes: the scenario names them and the kernels of
+:mod:`energysim.sharing.allocation` take them.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from energysim.config.limits import bounds
 __all__ = [
     "Allocation",
     "EqualKey",
+    "IncomeClass",
     "Key",
+    "MaxMinKey",
     "MembersPolicy",
+    "PriorityKey",
     "ProportionalKey",
     "ScheduleKey",
     "StaticKey",
@@ -66,7 +70,43 @@ class ScheduleKey(Model):
     variant: Literal["export", "redistribute"] = "export"
 
 
-Key = Annotated[ProportionalKey | StaticKey | EqualKey | ScheduleKey, Field(discriminator="method")]
+IncomeClass = Literal["low", "middle", "high"]
+"""A household's income class, as a scenario may give it (``buildings[].tenants.income_class``)."""
+
+
+def _low_income() -> list[IncomeClass]:
+    return ["low"]
+
+
+class PriorityKey(Model):
+    """The flagged households' need covered first in every interval, pro rata to their
+    consumption; the rest shared among the others by ``base`` (proportional, or equal
+    with the unused re-divided)."""
+
+    method: Literal["priority"] = "priority"
+    first: Literal["energy_poor", "income_class"] = Field(
+        default="energy_poor",
+        description="Who comes first: households flagged energy_poor, or those whose "
+        "income_class is one of income_classes.",
+    )
+    income_classes: list[IncomeClass] = Field(
+        default_factory=_low_income, description="The income classes served first."
+    )
+    base: Literal["proportional", "equal"] = "proportional"
+
+
+class MaxMinKey(Model):
+    """The static key whose smallest household gain (its shared kWh) is the largest of
+    all static keys: a linear programme on the energy that reaches the tier."""
+
+    method: Literal["maxmin"] = "maxmin"
+    variant: Literal["export", "redistribute"] = "export"
+
+
+Key = Annotated[
+    ProportionalKey | StaticKey | EqualKey | ScheduleKey | PriorityKey | MaxMinKey,
+    Field(discriminator="method"),
+]
 
 
 class TierPolicy(Model):

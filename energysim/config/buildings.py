@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from energysim.config.allocation_policy import IncomeClass
 from energysim.config.base_model import DataPath, Model, check_list_length
 from energysim.config.features import EvCharging, HeatPumps, HomeBatteries, SharedBattery
 from energysim.config.limits import bounds
@@ -33,6 +34,7 @@ __all__ = [
     "ConsumptionSpec",
     "Households",
     "Members",
+    "ServiceCostTerms",
     "Tenants",
 ]
 
@@ -109,6 +111,24 @@ class Households(Model):
     suppliers: list[str] | None = Field(
         default=None, description="Supplier per household; sharing needs the scheme's supplier."
     )
+    energy_poor: bool | list[bool] | None = Field(
+        default=None,
+        description="Energy-poor households, served first by a priority key: one flag for "
+        "the whole group or one per household.",
+    )
+    income_class: IncomeClass | list[IncomeClass] | None = Field(
+        default=None,
+        description="Income class (low, middle, high), for a priority key by income: one "
+        "for the whole group or one per household.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_flags(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for name in ("energy_poor", "income_class"):
+            if isinstance(data, dict) and name in data and data[name] is None:
+                del data[name]
+        return data
 
 
 class Tenants(Households):
@@ -182,6 +202,30 @@ class CommonInstallations(Model):
         return float(sum(self.annual_kwh().values()))
 
 
+class ServiceCostTerms(Model):
+    """What the Huurcommissie's service-cost rules ask of a building's scheme that the rest
+    of the scenario does not say. A field left out takes its default, and every run lists
+    it among its assumptions (:mod:`energysim.money.service_costs`)."""
+
+    panels_removable: bool | None = Field(
+        default=None,
+        description="The panels the fee pays for can be taken off without damage (on "
+        "frames or ballast, not built into the roof); default: assumed true.",
+    )
+    nom_dwellings: Annotated[int | None, bounds("buildings[].service_costs.nom_dwellings")] = Field(
+        default=None,
+        description="Participating dwellings that are near-zero-energy (nul-op-de-meter, "
+        "NOM) with an energy performance fee (EPV); default: assumed 0.",
+    )
+    panel_fee_maintenance_eur_per_yr: Annotated[
+        float | None, bounds("buildings[].service_costs.panel_fee_maintenance_eur_per_yr")
+    ] = Field(
+        default=None,
+        description="The part of the panel fee per dwelling that pays for maintenance "
+        "[EUR/yr]; default: assumed 0 (maintenance is in the owners' running costs).",
+    )
+
+
 FEATURE_FIELDS = ("battery", "home_batteries", "heat_pumps", "ev_charging")
 """Optional building fields (batteries, heat pumps, EV charging), left out of a dump when
 absent."""
@@ -204,11 +248,12 @@ class Building(Model):
     home_batteries: HomeBatteries | None = None
     heat_pumps: HeatPumps | None = None
     ev_charging: EvCharging | None = None
+    service_costs: ServiceCostTerms | None = None
 
     @model_serializer(mode="wrap")
     def _omit_absent_features(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
-        for name in FEATURE_FIELDS:
+        for name in (*FEATURE_FIELDS, "service_costs"):
             if isinstance(data, dict) and data.get(name, 0) is None:
                 del data[name]
         return data
@@ -248,8 +293,20 @@ class Building(Model):
         check_list_length("members.annual_kwh", self.members.annual_kwh, self.members.count)
         check_list_length("members.archetypes", self.members.archetypes, self.members.count)
         check_list_length("members.suppliers", self.members.suppliers, self.members.count)
+        for role, n in (("tenants", self.dwellings), ("members", self.members.count)):
+            group = getattr(self, role)
+            for name in ("energy_poor", "income_class"):
+                value = getattr(group, name)
+                if isinstance(value, list):
+                    check_list_length(f"{role}.{name}", value, n)
         check_list_length("members.certificates", self.members.certificates, self.members.count)
         check_list_length("floor_area_m2", self.floor_area_m2, self.dwellings)
+        nom = self.service_costs and self.service_costs.nom_dwellings
+        if nom and nom > self.tenants.participating:
+            raise ValueError(
+                "service_costs.nom_dwellings: expected at most tenants.participating="
+                f"{self.tenants.participating}, found {nom}"
+            )
         ids = [a.id for a in self.arrays]
         if len(set(ids)) != len(ids):
             raise ValueError(f"arrays: expected unique ids, found {ids}")

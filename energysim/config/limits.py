@@ -220,6 +220,7 @@ LIMITS: tuple[Limit, ...] = (
         usual=Usual(15.0, 300.0, "from a studio to a large family home"),
     ),
     Limit("buildings[].tenants.participating", ge=0),
+    Limit("buildings[].service_costs.nom_dwellings", ge=0),
     Limit(
         "buildings[].members.count",
         10_000,

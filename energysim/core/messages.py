@@ -43,6 +43,11 @@ CODES: dict[str, tuple[str, ...]] = {
     # money and connections (energysim.money.accounts)
     "panel_fee_above_limit": ("building", "fee_eur", "limit_eur", "limit_after_eur"),
     "panel_fee_above_limit_after": ("building", "fee_eur", "limit_after_eur"),
+    # the Huurcommissie's service-cost rules (energysim.money.service_costs)
+    "service_cost_removable": ("building", "fee_eur"),
+    "service_cost_no_maintenance": ("building", "maintenance_eur"),
+    "service_cost_not_nom": ("building", "dwellings"),
+    "service_cost_common_actual_cost": ("building", "charged_eur", "actual_eur"),
     "common_connection_too_small": ("building", "inverter_kw", "max_kva"),
     "sce_category_mismatch": ("building", "connection", "low_kwp", "high_kwp", "kwp"),
     "estimated_figures": ("year", "figures"),

@@ -39,11 +39,8 @@ from energysim.design.money import (
     statistic_eur,
     with_finance,
 )
-from energysim.money.accounts import (
-    panel_fee_by_period_eur_per_yr,
-    panel_fee_limits_eur_per_yr,
-)
 from energysim.money.readings import shared_kwh_saving_eur_per_kwh
+from energysim.money.service_costs import panel_fee_limit_eur_per_yr
 from energysim.results.result import Result
 
 Lever = Literal["uniform", "common", "tenants", "members", "panel_fee"]
@@ -110,25 +107,13 @@ def current_price(scenario: Scenario, lever: Lever) -> float | None:
 
 
 def huurcommissie_limit_eur_per_yr(scenario: Scenario) -> float | None:
-    """The highest year-1 panel fee within the Huurcommissie limits [EUR/yr].
-
-    The fee of year ``y`` is the year-1 fee times ``(1 + fee indexation)^(y-1)``; the
-    highest fee of years 1-10 must stay within 10% of the investment per dwelling, the
-    highest after within 6% (the checks of :func:`energysim.money.accounts.build_accounts`).
-    None when no building has participating tenants.
+    """The highest year-1 panel fee within the Huurcommissie's rules [EUR/yr], the one
+    rule code of the run's check (:func:`energysim.money.service_costs.panel_fee_limit_eur_per_yr`):
+    the indexed fee within 10% of the investment per dwelling in years 1-10 and 6% after,
+    0 where no fee may be charged (panels not removable, NOM dwellings, maintenance in the
+    fee). None when no building has participating tenants.
     """
-    limits = panel_fee_limits_eur_per_yr(scenario)
-    if not limits:
-        return None
-    first_factor, after_factor = panel_fee_by_period_eur_per_yr(
-        with_finance(scenario, panel_fee_eur_per_yr=1.0)
-    )
-    out = math.inf
-    for first, after in limits.values():
-        out = min(out, first / first_factor)
-        if scenario.finance.lifetime_yr > 10 and after_factor > 0:
-            out = min(out, after / after_factor)
-    return out
+    return panel_fee_limit_eur_per_yr(scenario)
 
 
 def price_limit(result: Result, lever: Lever) -> float | None:

@@ -27,23 +27,16 @@ from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
 from energysim.config.scheme_rules import uses_scheme as _uses_scheme
 from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
-from energysim.money import business, fairness, owner_vat, subsidies
+from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_parts
 
 __all__ = [
-    "HUURCOMMISSIE_FEE_FRAC",
     "SMALL_CONNECTION_MAX_KVA",
     "Accounts",
     "build_accounts",
     "distribution",
-    "panel_fee_by_period_eur_per_yr",
-    "panel_fee_limits_eur_per_yr",
 ]
-
-HUURCOMMISSIE_FEE_FRAC = (0.10, 0.06)
-"""Panel usage fee at most 10% of the investment per year for the first 10 years, 6%
-after (Huurcommissie, beleidsboek servicekosten)."""
 
 
 @dataclass
@@ -167,8 +160,9 @@ def build_accounts(
         scenario, parts, later_parts, nm_years, degradation, subsidy
     ) - subsidies.certificates_paid_eur(scenario, participants)
     assumptions = _assumptions(scenario, tariffs)
+    compliance = service_costs.compliance_table(scenario, money, participants)
     messages = (
-        _huurcommissie_warnings(scenario)
+        service_costs.compliance_warnings(compliance)
         + _connection_notes(scenario)
         + subsidies.sce_notes(scenario)
     )
@@ -187,6 +181,7 @@ def build_accounts(
     # are not estimated figures)
     assumptions += reading_records(scenario, tariffs, participants, annual)
     assumptions.append(owner_vat.sales_vat_reading(scenario).as_record())
+    assumptions += service_costs.service_cost_assumptions(scenario)
     messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
 
@@ -355,93 +350,6 @@ def _mean_degradation(scenario: Scenario) -> float:
     arrays = [a for b in scenario.buildings for a in b.arrays]
     kwp = np.array([a.dc_capacity_kwp for a in arrays])
     return float(np.average([a.degradation_frac_per_yr for a in arrays], weights=kwp))
-
-
-def panel_fee_limits_eur_per_yr(scenario: Scenario) -> dict[str, tuple[float, float]]:
-    """Huurcommissie limits of the panel fee per participating dwelling [EUR/yr].
-
-    Returns
-    -------
-    dict
-        Per building with participating tenants: (limit in the first 10 years, limit
-        after), 10% and 6% of the investment per dwelling in the panels it uses (its own
-        strings, or else its part of the whole roof), as the owners paid it: with the
-        VAT on the installation that VAT-exempt owners cannot deduct
-        (:func:`energysim.money.owner_vat.investment_paid_frac`; 0% on panels on
-        dwellings since 2023).
-
-    References
-    ----------
-    Huurcommissie, beleidsboek servicekosten: a removable installation may be charged
-    as a usage fee of at most 10% of the investment per year for 10 years, 6% after.
-    """
-    fin = scenario.finance
-    out: dict[str, tuple[float, float]] = {}
-    for b in scenario.buildings:
-        n = b.tenants.participating
-        if n == 0:
-            continue
-        strings = [a for a in b.arrays if a.setup == "per_dwelling"] or b.arrays
-        investment = (
-            sum(a.dc_capacity_kwp for a in strings)
-            * fin.capex_eur_per_kwp
-            * owner_vat.investment_paid_frac(scenario)
-            / n
-        )
-        first, after = (f * investment for f in HUURCOMMISSIE_FEE_FRAC)
-        out[b.id] = (first, after)
-    return out
-
-
-def panel_fee_by_period_eur_per_yr(scenario: Scenario) -> tuple[float, float]:
-    """The highest panel fee of years 1-10 and of the years after, with its indexation.
-
-    Returns
-    -------
-    tuple of float
-        (highest fee in years 1-10, highest fee after; 0 without such years) [EUR/yr].
-    """
-    fin = scenario.finance
-    fees = fin.panel_fee_eur_per_yr * (1.0 + fin.fee_indexation_frac_per_yr) ** np.arange(
-        fin.lifetime_yr
-    )
-    return float(fees[:10].max()), float(fees[10:].max(initial=0.0))
-
-
-def _huurcommissie_warnings(scenario: Scenario) -> list[str]:
-    """Panel fee against the Huurcommissie limit of 10% of the investment per year."""
-    fin = scenario.finance
-    out: list[str] = []
-    if fin.panel_fee_eur_per_yr <= 0:
-        return out
-    # the fee of each year, with its indexation: the highest of years 1-10 and after
-    first, after = panel_fee_by_period_eur_per_yr(scenario)
-    for b_id, (limit_first, limit_after) in panel_fee_limits_eur_per_yr(scenario).items():
-        if first > limit_first + 1e-9:
-            out.append(
-                Message(
-                    f"{b_id}: panel fee up to EUR {first:.2f}/yr exceeds the "
-                    f"Huurcommissie limit of 10% of the investment per dwelling "
-                    f"(EUR {limit_first:.2f}/yr; EUR {limit_after:.2f}/yr after 10 years)",
-                    "panel_fee_above_limit",
-                    building=b_id,
-                    fee_eur=first,
-                    limit_eur=limit_first,
-                    limit_after_eur=limit_after,
-                )
-            )
-        elif after > limit_after + 1e-9 and fin.lifetime_yr > 10:
-            out.append(
-                Message(
-                    f"{b_id}: panel fee up to EUR {after:.2f}/yr after the first 10 years "
-                    f"exceeds the Huurcommissie limit of 6% then (EUR {limit_after:.2f}/yr)",
-                    "panel_fee_above_limit_after",
-                    building=b_id,
-                    fee_eur=after,
-                    limit_after_eur=limit_after,
-                )
-            )
-    return out
 
 
 def distribution(

@@ -1,7 +1,9 @@
 """The files a run writes, all at once or not at all.
 
 ``DIR/<scenario name>/`` holds ``summary.json``, ``participants.csv``,
-``timeseries.parquet``, ``cashflows.csv`` and ``scenario.resolved.json``; the folder
+``timeseries.parquet``, ``cashflows.csv``, ``service_costs.csv`` (the Huurcommissie's
+rules, :func:`energysim.results.tables.service_costs_table`) and
+``scenario.resolved.json``; the folder
 appears only when every file is complete (see :func:`energysim.core.publish.publish_atomically`).
 A design of the scenario (``design/``, :func:`energysim.design.report.write_design`) is
 its own command's: a run carries it over into its new folder at the moment of the swap,
@@ -23,13 +25,19 @@ from energysim.core.publish import (
     write_json,
 )
 from energysim.results.result import Result, expect_result
-from energysim.results.tables import participants_table, summary, timeseries_table
+from energysim.results.tables import (
+    participants_table,
+    service_costs_table,
+    summary,
+    timeseries_table,
+)
 
 OUTPUT_FILES = (
     "summary.json",
     "participants.csv",
     "timeseries.parquet",
     "cashflows.csv",
+    "service_costs.csv",
     "scenario.resolved.json",
 )
 """Every file a result folder may hold. A later run replaces a folder only when it holds
@@ -92,6 +100,7 @@ def write_run(result: Result, out_dir: Path, csv_dialect: str = "standard") -> P
         with naming_errors(folder / "timeseries.parquet"):
             timeseries_table(result).to_parquet(folder / "timeseries.parquet", use_dictionary=False)
         write_csv(folder / "cashflows.csv", result.accounts.cashflows, dialect=csv_dialect)
+        write_csv(folder / "service_costs.csv", service_costs_table(result), dialect=csv_dialect)
         write_json(folder / "scenario.resolved.json", result.scenario.model_dump(mode="json"))
 
     return publish_atomically(out_dir / name, write, owned=OUTPUT_FILES, keep=KEEP_DIRS)

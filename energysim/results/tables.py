@@ -5,7 +5,9 @@ What ``energysim run`` writes and the dashboard shows: the key figures
 (:func:`participants_table`, ``participants.csv``), the interval series per role
 (:func:`timeseries_table`, ``timeseries.parquet``), one participant's months
 (:func:`participant_audit`, ``energysim explain``) and register rows of the rooftops
-(:func:`installation_register_rows`, ``energysim ownership --add``). Each reads the
+(:func:`installation_register_rows`, ``energysim ownership --add``) and the scheme
+against the Huurcommissie's service-cost rules (:func:`service_costs_table`,
+``service_costs.csv``). Each reads the
 result and computes nothing a run did not already decide.
 """
 
@@ -20,6 +22,7 @@ from energysim.core.errors import ScenarioError
 from energysim.inputs.participants import ROLE_NAMES
 from energysim.money.accounts import distribution
 from energysim.money.readings import metered_offtake_kwh
+from energysim.money.service_costs import compliance_table
 from energysim.ownership import rules as ownership
 from energysim.results import storage_report
 from energysim.results.result import Result, expect_result
@@ -142,6 +145,13 @@ def installation_register_rows(result: Result, municipality: str | None = None) 
         for b, row in result.buildings.iterrows()
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def service_costs_table(result: Result) -> pd.DataFrame:
+    """The scheme against the Huurcommissie's service-cost rules, one row per building
+    and rule (:func:`energysim.money.service_costs.compliance_table`)."""
+    expect_result(result, "service_costs_table")
+    return compliance_table(result.scenario, result.money, result.participants)
 
 
 def participants_table(result: Result) -> pd.DataFrame:

@@ -37,6 +37,8 @@ from numpy.typing import ArrayLike
 from energysim.config.allocation_policy import (
     EqualKey,
     Key,
+    MaxMinKey,
+    PriorityKey,
     ProportionalKey,
     ScheduleKey,
     StaticKey,
@@ -50,6 +52,7 @@ from energysim.sharing.kernel_inputs import (
     check_shares,
     out_for,
 )
+from energysim.sharing.maxmin import maxmin_shares
 from energysim.sharing.water_filling import redistribute
 
 
@@ -270,12 +273,56 @@ def allocate_schedule(
     return _share_based(g, d, shares, variant)
 
 
+def allocate_priority(
+    generation_kwh: ArrayLike,
+    demand_kwh: ArrayLike,
+    first: ArrayLike,
+    base: str = "proportional",
+) -> Allocation:
+    """Cover the flagged participants' need first, then share the rest by a base key.
+
+    Parameters: ``generation_kwh``, ``demand_kwh`` as in :func:`allocate_proportional`
+    [kWh]; ``first`` ``(n_participants,)`` bool, who is served first; ``base``
+    (``proportional`` | ``equal``) how the others share what the flagged leave: pro rata
+    to consumption, or equal shares with the unused re-divided. Returns an
+    :class:`Allocation`; raises ValueError on shapes, bad energy or an unknown base.
+
+    Notes
+    -----
+    Flagged ``f``: ``a_f = D_f min(1, G / sum_f D_f)``; the rest ``G' = G - sum_f a_f``
+    goes to the others by the base key; ``x = G' - sum_o a_o``.
+
+    References
+    ----------
+    Directive (EU) 2024/1711 art. 15a (energy sharing, with vulnerable and energy-poor
+    households in view).
+    """
+    g, d = as_inputs(generation_kwh, demand_kwh)
+    mask = np.asarray(first, dtype=bool)
+    if mask.shape != (d.shape[1],):
+        raise ValueError(f"allocation: expected {d.shape[1]} priority flags, found {mask.shape}")
+    if base not in ("proportional", "equal"):
+        raise ValueError(f"allocation: expected base 'proportional' or 'equal', found {base!r}")
+    a = np.zeros_like(d)
+    served = allocate_proportional(g, d[:, mask])
+    a[:, mask] = served.allocated_kwh
+    if (~mask).any():
+        others = (
+            allocate_proportional(served.export_kwh, d[:, ~mask])
+            if base == "proportional"
+            else allocate_equal(served.export_kwh, d[:, ~mask], "redistribute")
+        )
+        a[:, ~mask] = others.allocated_kwh
+    return Allocation(a, np.maximum(g - a.sum(axis=1), 0.0))
+
+
 def allocate(
     generation_kwh: ArrayLike,
     demand_kwh: ArrayLike,
     key: Key,
     *,
     schedule_shares_frac: ArrayLike | None = None,
+    priority_first: ArrayLike | None = None,
     out: FloatArray | None = None,
 ) -> Allocation:
     """Allocate with ``key`` (dispatch on its type).
@@ -284,12 +331,17 @@ def allocate(
     ----------
     generation_kwh, demand_kwh : array_like
         As in :func:`allocate_proportional` [kWh].
-    key : ProportionalKey, StaticKey, EqualKey or ScheduleKey
-        A key of :mod:`energysim.config.allocation_policy`.
+    key : Key
+        A key of :mod:`energysim.config.allocation_policy`. A :class:`MaxMinKey` is solved
+        on the intervals given (:func:`energysim.sharing.maxmin.maxmin_shares`), then
+        shared as a static key: a run resolves it on the whole year before sharing
+        (:mod:`energysim.sharing.waterfall`).
     schedule_shares_frac : array_like, optional
         ``(n_steps, n_participants)`` a :class:`ScheduleKey`'s shares of each interval
         [-], as read from its CSV (:func:`energysim.core.series_csv.read_schedule_csv`);
         for a schedule key only.
+    priority_first : array_like of bool, optional
+        ``(n_participants,)`` who a :class:`PriorityKey` serves first; for it only.
     out : numpy.ndarray, optional
         Array (or view) of the demand's shape that receives the allocation.
 
@@ -300,10 +352,16 @@ def allocate(
     Raises
     ------
     TypeError
-        If ``key`` is none of the four.
+        If ``key`` is none of the keys.
     ValueError
-        A schedule key without its shares, or shares with another key.
+        A schedule key without its shares, or shares with another key; a priority key
+        without its flags, or flags with another key.
     """
+    if isinstance(key, PriorityKey) != (priority_first is not None):
+        raise ValueError(
+            "allocation: expected priority_first with a priority key and only then, "
+            f"found key {key!r}"
+        )
     if isinstance(key, ScheduleKey) != (schedule_shares_frac is not None):
         raise ValueError(
             "allocation: expected schedule_shares_frac with a schedule key and only then, "
@@ -319,6 +377,12 @@ def allocate(
     elif isinstance(key, ScheduleKey):
         assert schedule_shares_frac is not None
         result = allocate_schedule(generation_kwh, demand_kwh, schedule_shares_frac, key.variant)
+    elif isinstance(key, PriorityKey):
+        assert priority_first is not None
+        result = allocate_priority(generation_kwh, demand_kwh, priority_first, key.base)
+    elif isinstance(key, MaxMinKey):
+        g, d = as_inputs(generation_kwh, demand_kwh)
+        result = allocate_static(g, d, maxmin_shares(g, d), key.variant)
     else:
         raise TypeError(f"allocation: unknown key {key!r}")
     if out is None:
@@ -434,6 +498,8 @@ class Tier:
         Array (or view) of the demand's shape that receives the tier's allocation.
     schedule_shares_frac : numpy.ndarray, optional
         ``(n_steps, n_participants)`` a schedule key's shares of each interval [-].
+    priority_first : numpy.ndarray, optional
+        ``(n_participants,)`` bool: who a priority key serves first.
     """
 
     name: str
@@ -443,6 +509,7 @@ class Tier:
     cap_kwh: float | None = None
     out: FloatArray | None = None
     schedule_shares_frac: FloatArray | None = None
+    priority_first: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -517,6 +584,7 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             tier.demand_kwh,
             tier.key,
             schedule_shares_frac=tier.schedule_shares_frac,
+            priority_first=tier.priority_first,
             out=tier.out,
         )
         out[tier.name] = result.allocated_kwh

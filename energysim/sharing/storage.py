@@ -428,7 +428,13 @@ def _share_discharge(
             reach = np.minimum(reach, np.maximum(t.cap_kwh - used, 0.0))
         schedule = None if t.schedule_shares_frac is None else t.schedule_shares_frac[rows]
         residual = np.maximum(t.demand_kwh[rows] - allocated_kwh[t.name][rows], 0.0)
-        share = alloc.allocate(reach, residual, t.key, schedule_shares_frac=schedule)
+        share = alloc.allocate(
+            reach,
+            residual,
+            t.key,
+            schedule_shares_frac=schedule,
+            priority_first=t.priority_first,
+        )
         remaining = np.maximum(remaining - share.allocated_kwh.sum(axis=1), 0.0)
         received.append((tier_columns[t.name], share.allocated_kwh))
     return received, remaining

@@ -26,13 +26,22 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from energysim.config.allocation_policy import MembersPolicy, ProportionalKey, TierPolicy
+from energysim.config.allocation_policy import (
+    Key,
+    MaxMinKey,
+    MembersPolicy,
+    PriorityKey,
+    ProportionalKey,
+    StaticKey,
+    TierPolicy,
+)
 from energysim.config.buildings import Building
 from energysim.config.scenario import participant_ids
 from energysim.inputs.context import RunContext
 from energysim.inputs.participants import Columns
 from energysim.sharing import allocation as alloc
 from energysim.sharing.blocks import block_rows, pick
+from energysim.sharing.maxmin import maxmin_shares
 from energysim.sharing.own_strings import BuildingStrings
 
 
@@ -142,8 +151,9 @@ def waterfall_one_pass(
         are written; None: the allocation is only returned.
     """
     rows = slice(0, context.n_steps)
+    keys = _maxmin_keys(context, b, pool_kwh, consumption_kwh, own, schedules)
     tiers, tier_cols, sce_tier = _tiers(
-        context, b, rows, consumption_kwh, own, pool_kwh, schedules, out
+        context, b, rows, consumption_kwh, own, pool_kwh, schedules, out, keys
     )
     result = alloc.allocate_waterfall(pool_kwh, tiers)
     _write(out, rows, tier_cols, result)
@@ -181,10 +191,11 @@ def waterfall_by_blocks(
     n_steps = context.n_steps
     export, sce = np.empty(n_steps), np.zeros(n_steps)
     step = block_rows(len(context.participants))
+    keys = _maxmin_keys(context, b, pool_kwh, consumption_kwh, own, schedules)
     for start in range(0, n_steps, step):
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
-            context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out
+            context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out, keys
         )
         result = alloc.allocate_waterfall(pool_kwh[rows], tiers)
         _write(out, rows, tier_cols, result)
@@ -223,6 +234,7 @@ def _tiers(
     pool: np.ndarray,
     schedules: Mapping[tuple[str, str], np.ndarray],
     out: np.ndarray | None,
+    keys: Mapping[str, Key],
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
     """The building's tiers in the scenario's order for the intervals ``rows``, their
     columns, and whether the last one is an SCE tier (it feeds in all that reaches it;
@@ -230,7 +242,9 @@ def _tiers(
 
     A tier's demand is its participants' consumption, less what their own strings gave
     (tenants), with households of another supplier than the sharing one left out.
-    Consecutive columns get ``out``: the kernel writes their allocation in place.
+    Consecutive columns get ``out``: the kernel writes their allocation in place. A tier
+    named in ``keys`` shares by that key (a max-min key solved on the whole year,
+    :func:`_maxmin_keys`); a priority key gets its households' flags.
     """
     ids = participant_ids(b)
     policy = context.scenario.allocation
@@ -274,12 +288,16 @@ def _tiers(
         if not len(context.participants.index[cols]):
             continue
         tier_cols[role] = cols
+        key = keys.get(role, tp.key)
         tiers.append(
             alloc.Tier(
                 name=role,
                 demand_kwh=d,
-                key=tp.key,
+                key=key,
                 schedule_shares_frac=_schedule_rows(schedules.get((b.id, role)), rows),
+                priority_first=priority_first(b, role, key)
+                if isinstance(key, PriorityKey)
+                else None,
                 cap_frac=tp.cap_frac,
                 cap_kwh=tp.cap_kwh,
                 # consecutive columns: the allocation is written in place
@@ -287,6 +305,56 @@ def _tiers(
             )
         )
     return tiers, tier_cols, sce_tier
+
+
+def priority_first(b: Building, role: str, key: PriorityKey) -> np.ndarray:
+    """Who a priority key serves first among a tier's participants: households flagged
+    ``energy_poor``, or of one of the key's income classes (a flag given once holds for
+    the whole group); the common connection never. ``(n_tier_participants,)`` bool."""
+    if role == "common":
+        return np.zeros(1, dtype=bool)
+    group = b.tenants if role == "tenants" else b.members
+    n = b.tenants.participating if role == "tenants" else b.members.count
+    if key.first == "energy_poor":
+        given: object = group.energy_poor
+        flags = [bool(f) for f in given] if isinstance(given, list) else [bool(given)] * n
+    else:
+        classes = group.income_class
+        listed = classes if isinstance(classes, list) else [classes] * n
+        flags = [c in key.income_classes for c in listed]
+    return np.asarray(flags[:n], dtype=bool)
+
+
+def _maxmin_keys(
+    context: RunContext,
+    b: Building,
+    pool_kwh: np.ndarray,
+    consumption_kwh: np.ndarray,
+    own: BuildingStrings | None,
+    schedules: Mapping[tuple[str, str], np.ndarray],
+) -> dict[str, Key]:
+    """Each max-min tier's static key, solved on the whole year: on what reaches the
+    tier under the tiers before it (:func:`energysim.sharing.maxmin.maxmin_shares`), so
+    that a waterfall shared block by block, or again with a battery, uses one key."""
+    policy = context.scenario.allocation
+    keys: dict[str, Key] = {}
+    rows = slice(0, context.n_steps)
+    for role in policy.order:
+        key = getattr(policy, role).key
+        if not isinstance(key, MaxMinKey):
+            continue
+        placeholder = keys | {role: ProportionalKey()}
+        tiers, _, _ = _tiers(
+            context, b, rows, consumption_kwh, own, pool_kwh, schedules, None, placeholder
+        )
+        names = [t.name for t in tiers]
+        if role not in names:
+            continue
+        upto = tiers[: names.index(role) + 1]
+        reach = alloc.allocate_waterfall(pool_kwh, upto).reach_kwh[role]
+        shares = maxmin_shares(reach, upto[-1].demand_kwh)
+        keys[role] = StaticKey(shares_frac=shares.tolist(), variant=key.variant)
+    return keys
 
 
 def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.ndarray:
