@@ -56,6 +56,7 @@ from energysim.design.prices import (
     set_price,
     what_is_needed,
 )
+from energysim.design.roof import fit_connection
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
@@ -257,9 +258,11 @@ def recommend(
     out = scale_roof(scenario, factor) if factor != 1.0 else scenario
     if factor != 1.0:
         changes.append(
-            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:g}x)"
+            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:.3g}x)"
         )
-    sized = run(out, inputs=scaled_inputs) if factor != 1.0 else base
+    out, connection = fit_connection(out)
+    changes += connection
+    sized = run(out, inputs=scaled_inputs) if out is not scenario else base
     choices, keyed = choose_keys(sized, options.objective, scaled_inputs)
     for choice in choices:
         if choice.key is not None:
@@ -360,7 +363,9 @@ def design_scenario(
         changes=changes,
         timings_s=timings,
         cpu_s=cpu,
-        messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+        messages=list(base.messages)
+        + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note]
+        + list(sizes.roof.notes),
     )
 
 

@@ -88,6 +88,9 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "recommended_factor": design.sizes.recommended_factor,
             "recommended": design.sizes.recommended,
             "message": design.sizes.message,
+            "roof_max_factor": design.sizes.roof.max_factor,
+            "roofs": design.sizes.roof.rows,
+            "roof_notes": list(design.sizes.roof.notes),
         },
         "local_ownership": {
             "target_frac": design.local.target_frac,
@@ -152,10 +155,7 @@ def recommendation_lines(design: Design) -> list[str]:
         *[_key_line(design, k) for k in design.keys],
         f"Size: {design.sizes.message}.",
     ]
-    if design.sizes.recommended_factor is not None and design.sizes.recommended_factor == max(
-        design.options.size_factors
-    ):
-        lines.append("  (the largest size tried: a larger roof may be better still)")
+    lines += _roof_lines(design)
     lines.append(_local_line(design))
     rec = _owners(design.recommended_result)
     lines.append(
@@ -165,6 +165,26 @@ def recommendation_lines(design: Design) -> list[str]:
         f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
     )
     return lines
+
+
+def _roof_lines(design: Design) -> list[str]:
+    """Whether the recommended size is the largest tried or the largest the roofs carry,
+    and the roofs' notes (an area missing, a roof already full)."""
+    factor = design.sizes.recommended_factor
+    room = design.sizes.roof
+    lines = []
+    largest = max(design.options.size_factors)
+    if factor is not None and math.isclose(factor, room.max_factor) and factor < largest:
+        roofs = [
+            f"{r['building']}: {r['usable_roof_m2']:,.0f} m2 usable of {r['roof_area_m2']:,.0f} m2"
+            for r in room.rows
+            if r["usable_roof_m2"] is not None
+        ]
+        where = "; ".join(roofs) if roofs else "the roof's area is not given"
+        lines.append(f"  (the largest size the stated roofs carry; {where})")
+    elif factor is not None and factor == largest:
+        lines.append("  (the largest size tried: a larger roof may be better still)")
+    return lines + [f"  {note}." for note in room.notes]
 
 
 def _price_lines(design: Design) -> list[str]:
