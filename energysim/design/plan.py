@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
+from energysim.design.financing import Financing, FinancingTerms, cooperative_financing
 from energysim.design.joint import (
     JOINT_LEVERS,
     JointPrices,
@@ -38,6 +39,7 @@ from energysim.design.key_problem import Objective, with_key
 from energysim.design.keys import KeyChoice, TierKeys, choose_keys, optimise_keys
 from energysim.design.local import (
     LocalOwnership,
+    at_proposal,
     local_ownership,
     local_share,
     owners_with_local_share,
@@ -104,6 +106,9 @@ class DesignOptions:
         The municipality of the register to bring to the target.
     members_search : bool
         Look for the member count that opens an empty range (a run per candidate).
+    financing : FinancingTerms
+        How the cooperative pays for its part of the recommended design: member
+        capital, a loan (rate, term), a subsidy (:mod:`energysim.design.financing`).
     """
 
     lever: Lever = "uniform"
@@ -117,6 +122,7 @@ class DesignOptions:
     register: pd.DataFrame | None = field(default=None, compare=False)
     municipality: str | None = None
     members_search: bool = True
+    financing: FinancingTerms = field(default_factory=FinancingTerms)
 
     def __post_init__(self) -> None:
         """Refuse options no design can meet, as the CLI does (``--local-target`` in (0, 1])."""
@@ -195,6 +201,8 @@ class Design:
     cpu_s: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     """The scenario run's notes (estimated figures among them) and the design's own."""
+    financing: Financing | None = None
+    """The cooperative's financing plan at the recommended design (None: no cooperative)."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -345,6 +353,8 @@ def design_scenario(
     recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
+    local = at_proposal(local, base, final)  # the local owners' figures of the proposal
+    financing = cooperative_financing(final, options.financing)
     watch.lap("recommended")
     timings, cpu = watch.totals()
     return Design(
@@ -366,6 +376,7 @@ def design_scenario(
         messages=list(base.messages)
         + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note]
         + list(sizes.roof.notes),
+        financing=financing,
     )
 
 

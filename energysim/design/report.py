@@ -27,6 +27,7 @@ from energysim.core.publish import (
     write_csv,
     write_json,
 )
+from energysim.design.financing import financing_line
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
@@ -108,11 +109,24 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "capacity_kwp": rec_summary["capacity_kwp"],
             "self_consumption_frac": rec_summary["self_consumption_frac"],
         },
+        "financing": _financing(design),
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
         "timings_s": design.timings_s,
         "cpu_s": design.cpu_s,
+    }
+
+
+def _financing(design: Design) -> dict[str, Any] | None:
+    """The cooperative's financing plan: its figures, members' cash flows and assumptions."""
+    plan = design.financing
+    if plan is None:
+        return None
+    return {
+        **plan.figures,
+        "cashflows": plan.cashflows.to_dict(orient="records"),
+        "assumptions": plan.assumptions,
     }
 
 
@@ -157,6 +171,7 @@ def recommendation_lines(design: Design) -> list[str]:
     ]
     lines += _roof_lines(design)
     lines.append(_local_line(design))
+    lines.append(financing_line(design.financing))
     rec = _owners(design.recommended_result)
     lines.append(
         "Recommended design: "
@@ -269,32 +284,26 @@ def _key_line(design: Design, k: TierKeys) -> str:
 
 
 def _local_line(design: Design) -> str:
-    """The local share the 50% target needs, its capex and the local owners' NPV."""
+    """The local share the target needs, and what the local owners invest and earn in
+    the recommended design (its run: batteries and a connection upgrade included)."""
     loc = design.local
+    fig = loc.figures
     line = (
         f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
         f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
     )
-    if not loc.figures["in_scope"]:
+    if not fig["in_scope"]:
         line += (
-            f" -- but at {design.scenario.capacity_kwp:,.1f} kWp the rooftop is not above the "
-            "15 kW the target counts from"
+            f" -- but at {fig['capacity_kwp']:,.1f} kWp the recommended rooftop is not above "
+            "the 15 kW the target counts from"
         )
-    capex = loc.figures["local_capex_eur"]
-    line += f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
-    if loc.figures.get("capex_per_member_eur"):
-        line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
-    npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
-    paying = design.paying
-    words = {
-        "break_even": f"at the break-even {LEVER_WORDS[paying.lever]} "
-        f"({_price(paying.break_even, paying.unit)})",
-        "top": f"at the top of its range ({_price(paying.top, paying.unit)})",
-        "scenario": "at today's prices",
-    }
-    line += "; their NPV is " + ", ".join(
-        f"EUR {value:,.0f} {words[label]}" for label, value in npv.items()
+    line += (
+        f"; in the recommended design they hold {fig['local_share_frac']:.0%} and invest "
+        f"EUR {fig['local_capex_eur']:,.0f} (today's roof: EUR {fig['local_capex_now_eur']:,.0f})"
     )
+    if fig.get("capex_per_member_eur"):
+        line += f", EUR {fig['capex_per_member_eur']:,.0f} per member"
+    line += f"; their NPV there is EUR {fig['local_npv_eur']:,.0f}"
     town = design.options.municipality or design.scenario.site.municipality
     if design.options.register is not None:
         share = loc.municipality_needed_frac
