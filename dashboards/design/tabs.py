@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.design import charts as design_charts
+from dashboards.design import financing as design_financing
 from dashboards.design import state as ds
 from dashboards.design import words
-from dashboards.shared import banner, downloads
+from dashboards.shared import banner, downloads, engine_words
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.i18n import t
@@ -204,7 +205,11 @@ def size(view: ds.DesignView) -> None:
             )
         )
         if rec["factor"] == max(view.sizes_curve["factor"]):
-            st.caption(t("design.size.largest"))
+            roof = rec["factor"] < max(view.figures["options"]["size_factors"])
+            st.caption(t("design.size.roof_largest" if roof else "design.size.largest"))
+    for note in view.messages:
+        if getattr(note, "code", "").startswith("design_roof_"):
+            st.info(engine_words.say(note), icon=":material/roofing:")
     st.plotly_chart(design_charts.size_curves(view), config=CONFIG, key="design_chart_sizes")
     table(
         view.sizes_curve,
@@ -214,6 +219,7 @@ def size(view: ds.DesignView) -> None:
             "export_frac": fmt.percent,
             "benefit_per_household_eur": eur,
             "owners_npv_eur": eur,
+            "roof_m2": lambda v: fmt.number(v),
             "owners_npv_eur_per_kwp": eur,
             "total_net_benefit_eur": eur,
             "feasible": yes_no,
@@ -241,6 +247,7 @@ def ownership(view: ds.DesignView) -> None:
         st.markdown(t("design.ownership.per_member", capex=fmt.eur(loc["capex_per_member_eur"])))
     if not loc["in_scope"]:
         st.warning(t("design.ownership.out_of_scope"), icon=":material/warning:")
+    design_financing.financing(view)
     money = view.ownership_money.assign(
         prices=view.ownership_money["prices"].map(lambda p: t(f"design.prices_label.{p}")),
         owner_type=view.ownership_money["owner_type"].map(lambda o: t(f"design.owner_type.{o}")),

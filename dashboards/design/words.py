@@ -205,6 +205,7 @@ def change_lines(view: ds.DesignView) -> list[str]:
             lines.append(
                 t("design.change.key_kept", tier=tier, method=t(f"design.method.{method}"))
             )
+    lines += connection_lines(view)
     lines += price_lines(view)
     if [o.model_dump() for o in scenario.ownership] != [
         o.model_dump() for o in recommended.ownership
@@ -216,6 +217,21 @@ def change_lines(view: ds.DesignView) -> list[str]:
             )
         )
     return [sentence(line) for line in lines]
+
+
+def connection_lines(view: ds.DesignView) -> list[str]:
+    """A common connection the recommended design makes large, with its upgrade."""
+    before = {b.id: b.common for b in view.scenario.buildings}
+    return [
+        t(
+            "design.change.connection",
+            building=b.id,
+            contracted=fmt.number(b.common.contracted_capacity_kw),
+            upgrade=fmt.eur(b.common.connection_upgrade_eur or 0.0),
+        )
+        for b in view.recommended.buildings
+        if b.common.connection == "large" and before[b.id].connection == "small"
+    ]
 
 
 FIELD_LEVER = {
