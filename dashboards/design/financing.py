@@ -30,7 +30,7 @@ def members_chart(plan: dict[str, Any]) -> go.Figure:
         go.Bar(x=years, y=flows, name=t("design.financing.members_flow"), marker_color=MEMBERS)
     )
     fig.update_xaxes(title_text=t("design.financing.year"))
-    fig.update_yaxes(title_text=t("design.financing.eur"))
+    fig.update_yaxes(title_text=t("design.financing.eur"), tickformat=",.0f")
     return design_charts.layout(fig, 300)
 
 
@@ -89,7 +89,9 @@ def sentence(plan: dict[str, Any]) -> str:
         rate=fmt.percent(plan["loan_rate_frac"], 1),
         term=plan["loan_term_yr"],
         annuity=fmt.eur(plan["annuity_eur_per_yr"]),
-        subsidy=fmt.eur(plan["subsidy_eur"]),
+        subsidy=t("design.financing.subsidy", subsidy=fmt.eur(plan["subsidy_eur"]))
+        if plan["subsidy_eur"] > 0
+        else t("design.financing.no_subsidy"),
         npv=fmt.eur(plan["members_npv_eur"]),
     )
     words += " " + (

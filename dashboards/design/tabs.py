@@ -247,7 +247,6 @@ def ownership(view: ds.DesignView) -> None:
         st.markdown(t("design.ownership.per_member", capex=fmt.eur(loc["capex_per_member_eur"])))
     if not loc["in_scope"]:
         st.warning(t("design.ownership.out_of_scope"), icon=":material/warning:")
-    design_financing.financing(view)
     money = view.ownership_money.assign(
         prices=view.ownership_money["prices"].map(lambda p: t(f"design.prices_label.{p}")),
         owner_type=view.ownership_money["owner_type"].map(lambda o: t(f"design.owner_type.{o}")),
@@ -267,6 +266,7 @@ def ownership(view: ds.DesignView) -> None:
         "design-ownership",
         "ownership",
     )
+    design_financing.financing(view)
 
 
 # --------------------------------------------------------------------------- report
