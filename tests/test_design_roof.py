@@ -3,6 +3,8 @@ roof area is asked for, and a size above a small connection pays its upgrade."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from helpers import minimal
@@ -114,3 +116,24 @@ def test_the_size_curve_evaluates_a_size_above_a_small_connection_as_large() -> 
     assert large["capex_eur"] == pytest.approx(
         60.0 * scenario.finance.capex_eur_per_kwp + CONNECTION_UPGRADE_ESTIMATE_EUR
     )
+
+
+def test_the_advice_asks_for_a_missing_roof_area_in_words_and_on_the_page() -> None:
+    from dashboards.design import state as ds
+    from dashboards.design import words
+    from energysim.design.plan import design_scenario
+    from energysim.design.report import recommendation_lines
+
+    options = replace(ds.QUICK, size_factors=(0.5, 1.5), curve_points=3)
+    design = design_scenario(scenario_with(None), options)
+    assert design.recommended.capacity_kwp <= 5.0 + 1e-9  # not above the scenario's size
+    lines = recommendation_lines(design)
+    assert any("does not give the roof's area" in line for line in lines)
+    view = ds.view_of(design, full=False)
+    try:
+        for lang, word in (("nl", "dakoppervlakte"), ("en", "roof's area")):
+            i18n.set_language(lang)
+            (note,) = words.roof_notes(view)
+            assert word in note
+    finally:
+        i18n.set_language("nl")

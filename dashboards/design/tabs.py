@@ -17,7 +17,7 @@ from dashboards.design import charts as design_charts
 from dashboards.design import financing as design_financing
 from dashboards.design import state as ds
 from dashboards.design import words
-from dashboards.shared import banner, downloads, engine_words
+from dashboards.shared import banner, downloads
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.i18n import t
@@ -207,9 +207,8 @@ def size(view: ds.DesignView) -> None:
         if rec["factor"] == max(view.sizes_curve["factor"]):
             roof = rec["factor"] < max(view.figures["options"]["size_factors"])
             st.caption(t("design.size.roof_largest" if roof else "design.size.largest"))
-    for note in view.messages:
-        if getattr(note, "code", "").startswith("design_roof_"):
-            st.info(engine_words.say(note), icon=":material/roofing:")
+    for note in words.roof_notes(view):
+        st.info(note, icon=":material/roofing:")
     st.plotly_chart(design_charts.size_curves(view), config=CONFIG, key="design_chart_sizes")
     table(
         view.sizes_curve,

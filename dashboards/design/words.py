@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from dashboards.design import state as ds
+from dashboards.shared import engine_words
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from energysim.design.joint import JOINT_LEVERS
@@ -217,6 +218,16 @@ def change_lines(view: ds.DesignView) -> list[str]:
             )
         )
     return [sentence(line) for line in lines]
+
+
+def roof_notes(view: ds.DesignView) -> list[str]:
+    """The design's notes on the roofs (an area not given, a roof already full), in the
+    page's language."""
+    return [
+        engine_words.say(note)
+        for note in view.messages
+        if str(getattr(note, "code", "")).startswith("design_roof_")
+    ]
 
 
 def connection_lines(view: ds.DesignView) -> list[str]:
