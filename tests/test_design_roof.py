@@ -137,3 +137,15 @@ def test_the_advice_asks_for_a_missing_roof_area_in_words_and_on_the_page() -> N
             assert word in note
     finally:
         i18n.set_language("nl")
+
+
+def test_a_roof_already_full_is_brought_within_its_usable_area() -> None:
+    from dashboards.design import state as ds
+    from energysim.design.plan import design_scenario
+
+    # 40 m2 x 0.7 = 28 m2 usable, less than the 33.3 m2 today's 5 kWp take
+    options = replace(ds.QUICK, size_factors=(1.0, 1.5), curve_points=3)
+    design = design_scenario(scenario_with(40.0), options)
+    (b,) = design.recommended.buildings
+    assert b.arrays_roof_m2 == pytest.approx(28.0)  # paying or not, it fits
+    assert [n.code for n in design.sizes.roof.notes] == ["design_roof_full"]  # type: ignore[attr-defined]

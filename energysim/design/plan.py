@@ -349,7 +349,9 @@ def design_scenario(
     local = _local_at_prices(base, ranges, working, options)
     watch.lap("local")
 
-    factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
+    # no size pays: the scenario's own size, or the largest the stated roofs carry
+    fallback = min(1.0, sizes.roof.max_factor)
+    factor = sizes.recommended_factor if sizes.recommended_factor is not None else fallback
     recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
