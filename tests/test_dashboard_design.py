@@ -231,6 +231,18 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     assert margin is not None
     shown_margin = [m.value for m in (at.success if margin.pays else at.warning)]
     assert any(v.startswith(risk.margin_lines(view)[0]) for v in shown_margin)
+    # the cooperative's own money: the library's plan at the recommended design
+    plan = figures["financing"]
+    if plan is None:
+        assert t("design.financing.none") in [i.value for i in at.info]
+    else:
+        assert shown[t("design.financing.investment")] == fmt.eur(plan["investment_eur"])
+        assert shown[t("design.financing.member_capital")] == fmt.eur(plan["member_capital_eur"])
+        assert shown[t("design.financing.loan")] == fmt.eur(plan["loan_eur"])
+        irr = plan["members_irr_frac"]
+        assert shown[t("design.financing.irr")] == (
+            fmt.percent(irr, 1) if irr is not None else t("design.none")
+        )
 
     if design.recommended == example_scenario(example):
         # a scenario that is already the design (rotterdam-galerijflat-ontwerp, designed

@@ -597,7 +597,9 @@ def test_municipality_share_needed_reaches_the_target(default_run) -> None:
 
 # --------------------------------------------------------------------------- whole design, CLI
 def test_design_of_a_small_scenario_and_its_recommendation(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, minimal(year=2027))
+    data = minimal(year=2027)
+    data["buildings"][0]["roof_area_m2"] = 100.0  # 70 m2 usable: room for 2x the 5 kWp
+    path = write_scenario(tmp_path, data)
     out = str(tmp_path / "out")
     code = main(["design", str(path), "--out", out, "--sizes", "0.5,1,1.5", "--no-members-search"])
     assert code == 0

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.design import charts as design_charts
+from dashboards.design import financing as design_financing
 from dashboards.design import risk, words
 from dashboards.design import state as ds
 from dashboards.design import tradeoff as design_tradeoff
@@ -206,7 +207,10 @@ def size(view: ds.DesignView) -> None:
             )
         )
         if rec["factor"] == max(view.sizes_curve["factor"]):
-            st.caption(t("design.size.largest"))
+            roof = rec["factor"] < max(view.figures["options"]["size_factors"])
+            st.caption(t("design.size.roof_largest" if roof else "design.size.largest"))
+    for note in words.roof_notes(view):
+        st.info(note, icon=":material/roofing:")
     st.plotly_chart(design_charts.size_curves(view), config=CONFIG, key="design_chart_sizes")
     table(
         view.sizes_curve,
@@ -216,6 +220,7 @@ def size(view: ds.DesignView) -> None:
             "export_frac": fmt.percent,
             "benefit_per_household_eur": eur,
             "owners_npv_eur": eur,
+            "roof_m2": lambda v: fmt.number(v),
             "owners_npv_eur_per_kwp": eur,
             "total_net_benefit_eur": eur,
             "feasible": yes_no,
@@ -262,6 +267,7 @@ def ownership(view: ds.DesignView) -> None:
         "design-ownership",
         "ownership",
     )
+    design_financing.financing(view)
 
 
 # --------------------------------------------------------------------------- report

@@ -156,6 +156,8 @@ def recommendation(view: ds.DesignView, now: dict[str, Any]) -> None:
     changes = words.change_lines(view)
     st.markdown("\n".join(f"- {line}" for line in changes))
     static_cost(view)
+    for note in words.roof_notes(view):  # a roof area missing or a roof already full
+        st.info(note, icon=":material/roofing:")
     unchanged = view.scenario == view.recommended
     st.button(
         t("design.apply"),

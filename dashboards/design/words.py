@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from dashboards.design import state as ds
+from dashboards.shared import engine_words
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from energysim.design.joint import JOINT_LEVERS
@@ -207,6 +208,7 @@ def change_lines(view: ds.DesignView) -> list[str]:
             )
     if scenario.allocation.common.key != recommended.allocation.common.key:
         lines.append(t("design.change.common_static"))
+    lines += connection_lines(view)
     lines += price_lines(view)
     if [o.model_dump() for o in scenario.ownership] != [
         o.model_dump() for o in recommended.ownership
@@ -245,6 +247,31 @@ def static_keys_words(view: ds.DesignView) -> str:
             owners=fmt.eur(cost["owners_npv_eur"]),
         )
     )
+
+
+def roof_notes(view: ds.DesignView) -> list[str]:
+    """The design's notes on the roofs (an area not given, a roof already full), in the
+    page's language."""
+    return [
+        engine_words.say(note)
+        for note in view.messages
+        if str(getattr(note, "code", "")).startswith("design_roof_")
+    ]
+
+
+def connection_lines(view: ds.DesignView) -> list[str]:
+    """A common connection the recommended design makes large, with its upgrade."""
+    before = {b.id: b.common for b in view.scenario.buildings}
+    return [
+        t(
+            "design.change.connection",
+            building=b.id,
+            contracted=fmt.number(b.common.contracted_capacity_kw),
+            upgrade=fmt.eur(b.common.connection_upgrade_eur or 0.0),
+        )
+        for b in view.recommended.buildings
+        if b.common.connection == "large" and before[b.id].connection == "small"
+    ]
 
 
 FIELD_LEVER = {

@@ -135,6 +135,7 @@ def cmd_design(args: argparse.Namespace) -> int:
         municipality=args.municipality,
         members_search=not args.no_members_search,
         static_keys_only=args.static_keys_only,
+        financing=_financing_terms(args),
     )
     scenario = load_scenario(args.scenario)
     design = design_scenario(scenario, options)
@@ -142,6 +143,23 @@ def cmd_design(args: argparse.Namespace) -> int:
     print(format_design(design))
     print(f"\nwritten: {folder}")
     return 0
+
+
+def _financing_terms(args: argparse.Namespace) -> Any:
+    """``--member-capital``, ``--loan-rate``, ``--loan-term``, ``--subsidy``: the
+    cooperative's financing, each left out at its estimated default."""
+    from energysim.design.financing import FinancingTerms
+
+    given = {
+        "member_capital_frac": args.member_capital,
+        "loan_rate_frac": args.loan_rate,
+        "loan_term_yr": args.loan_term,
+        "subsidy_frac": args.subsidy,
+    }
+    try:
+        return FinancingTerms(**{k: v for k, v in given.items() if v is not None})
+    except ValueError as exc:
+        raise EnergysimError(f"--member-capital/--subsidy: {exc}") from None
 
 
 def _size_factors(text: str | None) -> tuple[float, ...]:
@@ -354,4 +372,3 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"  warning: {warning}")
     return 0
-

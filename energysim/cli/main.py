@@ -262,6 +262,23 @@ def _add_design(sub: Any) -> None:
         help="recommend static keys for every tier (legally safe: whether consumption-linked "
         "keys are allowed under energy sharing is not settled) and show what that costs",
     )
+    money = p.add_argument_group("the cooperative's financing (estimates by default)")
+    money.add_argument(
+        "--member-capital",
+        type=_fraction(0.0, 1.0),
+        help="share of its investment the members pay in (default 0.5)",
+    )
+    money.add_argument(
+        "--loan-rate", type=_fraction(-0.5, 1.0), help="the loan's interest rate (default 0.05)"
+    )
+    money.add_argument(
+        "--loan-term", type=_at_least_one, help="the loan's term in years (default 15)"
+    )
+    money.add_argument(
+        "--subsidy",
+        type=_fraction(0.0, 1.0),
+        help="share of its investment a municipal or provincial fund pays (default 0)",
+    )
     p.add_argument("--out", default="results", help="output folder (default: results)")
     _csv_dialect_option(p)
     p.set_defaults(func=commands.cmd_design)

@@ -27,6 +27,8 @@ from energysim.config.site import RoofArray
 
 __all__ = [
     "ARCHETYPES",
+    "CONNECTION_UPGRADE_ESTIMATE_EUR",
+    "ROOF_USABLE_FRAC",
     "Archetype",
     "Building",
     "CommonInstallations",
@@ -174,6 +176,14 @@ class CommonInstallations(Model):
         description="Contracted transport capacity of a large common connection [kW] "
         "(estimate: just above 3x80 A = 55 kVA).",
     )
+    connection_upgrade_eur: Annotated[
+        float | None, bounds("buildings[].common.connection_upgrade_eur")
+    ] = Field(
+        default=None,
+        description="One-off cost of making the common connection large, paid by the owners "
+        "in year 0 with the installation [EUR, excl. VAT]; none when left out. `energysim "
+        "design` puts in its estimate (CONNECTION_UPGRADE_ESTIMATE_EUR) when a size needs it.",
+    )
     lighting_presence_dimming_frac: Annotated[
         float, bounds("buildings[].common.lighting_presence_dimming_frac")
     ] = 0.0
@@ -226,6 +236,26 @@ class ServiceCostTerms(Model):
     )
 
 
+ROOF_USABLE_FRAC = 0.7
+"""Default share of a flat roof's area that can carry arrays [-] (*estimate*).
+
+A flat roof keeps an edge zone free (wind loads are highest at edges and corners,
+NEN-EN 1991-1-4; work within 2 m of an unprotected edge needs fall protection,
+Arbobesluit art. 3.16), plus walkways to service the arrays and room for roof
+installations (ventilation units, a lift's machine room, hatches). On the 12 m deep roof
+of a gallery flat a 1.5 m edge zone alone leaves (12 - 3) / 12 = 75% of the width; 70%
+allows for walkways and installations. A roof survey gives the real figure:
+``buildings[].roof_usable_frac``."""
+
+CONNECTION_UPGRADE_ESTIMATE_EUR = 15_000.0
+"""One-off cost of turning a small common connection (up to 3x80 A) into a large one
+[EUR, excl. VAT] (*estimate*): the grid operator's one-off connection fee for a larger
+low-voltage connection (regulated by the ACM, quoted per case: ACM, "Hoe kom ik aan een
+nieuwe aansluiting voor elektriciteit?") plus a new main switchboard and the metering of
+a large connection by the installer. Not a published figure: replace it with the grid
+operator's quote (``buildings[].common.connection_upgrade_eur``)."""
+
+
 FEATURE_FIELDS = ("battery", "home_batteries", "heat_pumps", "ev_charging")
 """Optional building fields (batteries, heat pumps, EV charging), left out of a dump when
 absent."""
@@ -241,6 +271,17 @@ class Building(Model):
         default=None, description="Floor area per dwelling [m2] (service-cost key 'floor_area')."
     )
     arrays: list[RoofArray] = Field(min_length=1)
+    roof_area_m2: Annotated[float | None, bounds("buildings[].roof_area_m2")] = Field(
+        default=None,
+        description="Gross area of the roof the arrays stand on [m2] (flat roof: the "
+        "building's footprint). `energysim design` proposes no size whose arrays need more "
+        "than roof_area_m2 x roof_usable_frac; without it, no size above the scenario's.",
+    )
+    roof_usable_frac: Annotated[float, bounds("buildings[].roof_usable_frac")] = Field(
+        default=ROOF_USABLE_FRAC,
+        description="Share of the roof that can carry arrays [-] (estimate 0.7: edge zones, "
+        "walkways, roof installations).",
+    )
     common: CommonInstallations = Field(default_factory=CommonInstallations)
     tenants: Tenants
     members: Members = Field(default_factory=Members)
@@ -316,3 +357,23 @@ class Building(Model):
     def capacity_kwp(self) -> float:
         """Total DC capacity of the building's arrays [kWp]."""
         return float(sum(a.dc_capacity_kwp for a in self.arrays))
+
+    @property
+    def arrays_roof_m2(self) -> float:
+        """Roof area the arrays take [m2]: each array's ``area_m2``, or its ``capacity_kwp``
+        over its ``packing_kwp_per_m2`` (kWp per m2 of roof, module rows and their spacing
+        included; 0.15 for east-west ballasted systems)."""
+        return float(
+            sum(
+                a.area_m2 if a.area_m2 is not None else a.dc_capacity_kwp / a.packing_kwp_per_m2
+                for a in self.arrays
+            )
+        )
+
+    @property
+    def usable_roof_m2(self) -> float | None:
+        """Roof area that can carry arrays, ``roof_area_m2 x roof_usable_frac`` [m2];
+        None when the scenario does not give the roof's area."""
+        if self.roof_area_m2 is None:
+            return None
+        return self.roof_area_m2 * self.roof_usable_frac

@@ -143,6 +143,7 @@ _MEDIUM_VOLTAGE = "the upper end of a connection to the medium-voltage grid, 10 
 _SMALL_CONNECTION = "a dwelling's small connection, at most 3x80 A = 55.2 kW"
 _A_DAY_OF_SMALL = "a day of a dwelling's small connection, 55.2 kW, at full power"
 _APARTMENT = "larger than any apartment"
+_LARGEST_ROOF = "1 km2, about twice the largest building roofs in the world"
 _STORAGE_EUR = "20 x what batteries cost: 300-1,000 EUR/kWh"
 
 HOUSEHOLD_KWH_PER_YR_USUAL = Usual(
@@ -181,13 +182,7 @@ LIMITS: tuple[Limit, ...] = (
         "a 1 km2 roof, about twice the largest in the world, fully covered at 0.25 kWp/m2",
         gt=0,
     ),
-    Limit(
-        "buildings[].arrays[].area_m2",
-        ROOF_AREA_M2_MAX,
-        "m2",
-        "1 km2, about twice the largest building roofs in the world",
-        gt=0,
-    ),
+    Limit("buildings[].arrays[].area_m2", ROOF_AREA_M2_MAX, "m2", _LARGEST_ROOF, gt=0),
     Limit(
         "buildings[].arrays[].packing_kwp_per_m2",
         MODULE_KWP_PER_M2_MAX,
@@ -202,6 +197,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("buildings[].arrays[].dc_ac_ratio", gt=0.5, le=2.0),
     Limit("buildings[].arrays[].losses*_frac", ge=0, lt=1),
     Limit("buildings[].arrays[].degradation_frac_per_yr", ge=0, lt=0.1),
+    Limit("buildings[].roof_area_m2", ROOF_AREA_M2_MAX, "m2", _LARGEST_ROOF, gt=0),
+    Limit("buildings[].roof_usable_frac", gt=0, le=1),
     # ---------------------------------------------------------------- dwellings and households
     Limit(
         "buildings[].dwellings",
@@ -277,6 +274,7 @@ LIMITS: tuple[Limit, ...] = (
         gt=0,
     ),
     Limit("buildings[].common.*_frac", ge=0, lt=1),
+    Limit("buildings[].common.connection_upgrade_eur", unit="EUR", ge=0),
     # ---------------------------------------------------------------- batteries
     Limit(
         "buildings[].battery.capacity_kwh",

@@ -86,6 +86,23 @@ CODES: dict[str, tuple[str, ...]] = {
     "ownership_target_full": (),
     "ownership_rooftop_yield": ("specific_yield",),
     "ownership_what_if": ("count", "area", "without_frac", "with_frac", "change_pp"),
+    # a roof and a connection that exist (energysim.design.roof)
+    "design_roof_area_missing": ("building", "capacity_kwp", "arrays_m2"),
+    "design_roof_full": (
+        "building",
+        "arrays_m2",
+        "usable_m2",
+        "usable_frac",
+        "roof_m2",
+        "factor",
+    ),
+    "design_connection_large": (
+        "building",
+        "inverter_kw",
+        "max_kva",
+        "contracted_kw",
+        "upgrade_eur",
+    ),
     # the legal routes of a roof: why one cannot apply, what one changed (energysim.batch.routes)
     "route_sharing_not_in_force": ("year",),
     "route_nobody_to_share": (),

@@ -400,7 +400,7 @@ def joint_prices(result: Result, target: PriceTarget, capex_search: bool = True)
         capex: float | None = capex_now
     else:
         capex = _capex_closing(result, priced, target) if capex_search else None
-    total_capex = capex_now * scenario.capacity_kwp
+    total_capex = float(result.accounts.stakeholders["capex_eur"].sum())  # batteries too
     out = JointPrices(
         prices={lv: float(p) for lv, p in zip(JOINT_LEVERS, prices, strict=True)},
         limits={lv: float(u) for lv, u in zip(JOINT_LEVERS, limits, strict=True)},

@@ -17,7 +17,7 @@ of :mod:`energysim.design.prices`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -218,3 +218,57 @@ def local_ownership(
         "capex_per_participating_dwelling_eur": capex / dwellings if dwellings else None,
     }
     return LocalOwnership(target_frac, current, needed, in_town, owners, money, figures)
+
+
+def at_proposal(local: LocalOwnership, base: Result, proposal: Result) -> LocalOwnership:
+    """The local owners' figures of the proposal: what they invest and earn in the
+    recommended design's run, battery and connection upgrade included.
+
+    ``money`` gains the rows ``prices = "recommended"`` (every owner of the proposal, from
+    its run); ``figures`` become the proposal's: ``local_capex_eur`` (what the local
+    owners invest, as the run's stakeholders pay it: arrays, batteries, a connection
+    upgrade, VAT they cannot deduct), per member and per participating dwelling, their
+    NPV, and ``local_capex_now_eur``, the same in the run of the scenario as given.
+
+    Parameters
+    ----------
+    local : LocalOwnership
+        The local share needed, from :func:`local_ownership` on the scenario as given.
+    base, proposal : Result
+        The runs of the scenario as given and of the recommended design.
+    """
+    scenario = proposal.scenario
+    kinds = local_kinds(scenario)
+    stake = proposal.accounts.stakeholders
+    rows = pd.DataFrame(
+        {
+            "prices": "recommended",
+            "owner": stake.index,
+            "owner_type": stake["owner_type"].to_numpy(),
+            "local": [t in kinds for t in stake["owner_type"]],
+            "share_frac": stake["share_frac"].to_numpy(),
+            "capex_eur": stake["capex_eur"].to_numpy(),
+            "net_year1_eur": stake["net_year1_eur"].to_numpy(),
+            "npv_eur": stake["npv_eur"].to_numpy(),
+            "irr_frac": stake["irr_frac"].to_numpy(),
+        }
+    )
+    local_rows = rows[rows["local"]]
+    now = base.accounts.stakeholders
+    members = sum(b.members.count for b in scenario.buildings)
+    dwellings = sum(b.tenants.participating for b in scenario.buildings)
+    capex = float(local_rows["capex_eur"].sum())
+    figures = {
+        "in_scope": scenario.capacity_kwp > ownership.SCOPE_ABOVE_KW,
+        "capacity_kwp": scenario.capacity_kwp,
+        "local_share_frac": local_share(scenario),
+        "local_capex_eur": capex,
+        "local_capex_now_eur": float(
+            now.loc[now["owner_type"].isin(local_kinds(base.scenario)), "capex_eur"].sum()
+        ),
+        "local_npv_eur": float(local_rows["npv_eur"].sum()),
+        "capex_per_member_eur": capex / members if members else None,
+        "capex_per_participating_dwelling_eur": capex / dwellings if dwellings else None,
+    }
+    money = pd.concat([local.money, rows], ignore_index=True)
+    return replace(local, money=money, figures=figures)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario
+from energysim.design.financing import Financing, FinancingTerms, cooperative_financing
 from energysim.design.joint import (
     JOINT_LEVERS,
     JointPrices,
@@ -41,6 +42,7 @@ from energysim.design.key_problem import Objective, with_key
 from energysim.design.keys import KeyChoice, TierKeys, choose_keys, optimise_keys
 from energysim.design.local import (
     LocalOwnership,
+    at_proposal,
     local_ownership,
     local_share,
     owners_with_local_share,
@@ -60,6 +62,7 @@ from energysim.design.prices import (
     set_price,
     what_is_needed,
 )
+from energysim.design.roof import fit_connection
 from energysim.design.sensitivity import sensitivity_table
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.design.static_keys import StaticKeysCost, common_tier_static, static_keys_cost
@@ -114,6 +117,9 @@ class DesignOptions:
     static_keys_only : bool
         Recommend the legally safe variant: static keys for every tier
         (:mod:`energysim.design.static_keys`), beside the design with dynamic keys.
+    financing : FinancingTerms
+        How the cooperative pays for its part of the recommended design: member
+        capital, a loan (rate, term), a subsidy (:mod:`energysim.design.financing`).
     """
 
     lever: Lever = "uniform"
@@ -128,6 +134,7 @@ class DesignOptions:
     municipality: str | None = None
     members_search: bool = True
     static_keys_only: bool = False
+    financing: FinancingTerms = field(default_factory=FinancingTerms)
 
     def __post_init__(self) -> None:
         """Refuse options no design can meet, as the CLI does (``--local-target`` in (0, 1])."""
@@ -216,6 +223,8 @@ class Design:
     static_keys: StaticKeysCost | None = None
     """With ``static_keys_only``: the recommended (static) design against the one with
     dynamic keys."""
+    financing: Financing | None = None
+    """The cooperative's financing plan at the recommended design (None: no cooperative)."""
 
     @property
     def chosen(self) -> PriceRange:
@@ -283,9 +292,11 @@ def recommend(
     out = scale_roof(scenario, factor) if factor != 1.0 else scenario
     if factor != 1.0:
         changes.append(
-            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:g}x)"
+            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:.3g}x)"
         )
-    sized = run(out, inputs=scaled_inputs) if factor != 1.0 else base
+    out, connection = fit_connection(out)
+    changes += connection
+    sized = run(out, inputs=scaled_inputs) if out is not scenario else base
     choices, keyed = choose_keys(sized, options.objective, scaled_inputs, static_only)
     for choice in choices:
         if choice.key is not None:
@@ -368,7 +379,9 @@ def design_scenario(
     local = _local_at_prices(base, ranges, working, options)
     watch.lap("local")
 
-    factor = sizes.recommended_factor if sizes.recommended_factor is not None else 1.0
+    # no size pays: the scenario's own size, or the largest the stated roofs carry
+    fallback = min(1.0, sizes.roof.max_factor)
+    factor = sizes.recommended_factor if sizes.recommended_factor is not None else fallback
     recommended, final, changes, _, joint = recommend(
         scenario, base, inputs, replace(options, lever=working), factor
     )
@@ -379,6 +392,8 @@ def design_scenario(
             scenario, base, inputs, replace(options, lever=working), factor, static_only=True
         )
         static = static_keys_cost(final, dynamic)
+    local = at_proposal(local, base, final)  # the local owners' figures of the proposal
+    financing = cooperative_financing(final, options.financing)
     trade = tradeoff(final, target)
     watch.lap("recommended")
     margin = margin_prices(final, joint, options.target)
@@ -401,11 +416,14 @@ def design_scenario(
         changes=changes,
         timings_s=timings,
         cpu_s=cpu,
-        messages=list(base.messages) + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note],
+        messages=list(base.messages)
+        + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note]
+        + list(sizes.roof.notes),
         tradeoff=trade,
         margin=margin,
         sensitivity=sensitivity,
         static_keys=static,
+        financing=financing,
     )
 
 

@@ -425,9 +425,11 @@ def what_is_needed(result: Result, rng: PriceRange, target: PriceTarget) -> Need
         if target.target_irr_frac is not None
         else scenario.finance.discount_rate_frac
     )
-    by_owner = owners_npv_eur(reprice(result, priced), rate)
+    accounts = reprice(result, priced)
+    by_owner = owners_npv_eur(accounts, rate)
     npv = float(by_owner.sum())
-    total_capex = capex_now * scenario.capacity_kwp
+    # what the owners invest as they pay it: arrays, batteries, a connection upgrade, VAT
+    total_capex = float(accounts.stakeholders["capex_eur"].sum())
     subsidy = float((-by_owner).clip(lower=0.0).sum())
     return Needed(
         lever=lever,

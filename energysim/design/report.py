@@ -28,6 +28,7 @@ from energysim.core.publish import (
     write_json,
 )
 from energysim.design.cliffs import design_cliffs
+from energysim.design.financing import financing_line
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
@@ -93,6 +94,9 @@ def summary_dict(design: Design) -> dict[str, Any]:
             "recommended_factor": design.sizes.recommended_factor,
             "recommended": design.sizes.recommended,
             "message": design.sizes.message,
+            "roof_max_factor": design.sizes.roof.max_factor,
+            "roofs": design.sizes.roof.rows,
+            "roof_notes": list(design.sizes.roof.notes),
         },
         "local_ownership": {
             "target_frac": design.local.target_frac,
@@ -116,11 +120,24 @@ def summary_dict(design: Design) -> dict[str, Any]:
         ),
         "cliffs": design_cliffs(design.recommended_result, design.needed),
         "static_keys_only": design.static_keys.as_dict() if design.static_keys else None,
+        "financing": _financing(design),
         "recommendation": recommendation_lines(design),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
         "timings_s": design.timings_s,
         "cpu_s": design.cpu_s,
+    }
+
+
+def _financing(design: Design) -> dict[str, Any] | None:
+    """The cooperative's financing plan: its figures, members' cash flows and assumptions."""
+    plan = design.financing
+    if plan is None:
+        return None
+    return {
+        **plan.figures,
+        "cashflows": plan.cashflows.to_dict(orient="records"),
+        "assumptions": plan.assumptions,
     }
 
 
@@ -163,11 +180,9 @@ def recommendation_lines(design: Design) -> list[str]:
         *[_key_line(design, k) for k in design.keys],
         f"Size: {design.sizes.message}.",
     ]
-    if design.sizes.recommended_factor is not None and design.sizes.recommended_factor == max(
-        design.options.size_factors
-    ):
-        lines.append("  (the largest size tried: a larger roof may be better still)")
+    lines += _roof_lines(design)
     lines.append(_local_line(design))
+    lines.append(financing_line(design.financing))
     rec = _owners(design.recommended_result)
     lines.append(
         "Recommended design: "
@@ -193,6 +208,26 @@ def recommendation_lines(design: Design) -> list[str]:
         for c in design_cliffs(design.recommended_result, design.needed)
     ]
     return lines
+
+
+def _roof_lines(design: Design) -> list[str]:
+    """Whether the recommended size is the largest tried or the largest the roofs carry,
+    and the roofs' notes (an area missing, a roof already full)."""
+    factor = design.sizes.recommended_factor
+    room = design.sizes.roof
+    lines = []
+    largest = max(design.options.size_factors)
+    if factor is not None and math.isclose(factor, room.max_factor) and factor < largest:
+        roofs = [
+            f"{r['building']}: {r['usable_roof_m2']:,.0f} m2 usable of {r['roof_area_m2']:,.0f} m2"
+            for r in room.rows
+            if r["usable_roof_m2"] is not None
+        ]
+        where = "; ".join(roofs) if roofs else "the roof's area is not given"
+        lines.append(f"  (the largest size the stated roofs carry; {where})")
+    elif factor is not None and factor == largest:
+        lines.append("  (the largest size tried: a larger roof may be better still)")
+    return lines + [f"  {note}." for note in room.notes]
 
 
 def _price_lines(design: Design) -> list[str]:
@@ -277,32 +312,26 @@ def _key_line(design: Design, k: TierKeys) -> str:
 
 
 def _local_line(design: Design) -> str:
-    """The local share the 50% target needs, its capex and the local owners' NPV."""
+    """The local share the target needs, and what the local owners invest and earn in
+    the recommended design (its run: batteries and a connection upgrade included)."""
     loc = design.local
+    fig = loc.figures
     line = (
         f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
         f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
     )
-    if not loc.figures["in_scope"]:
+    if not fig["in_scope"]:
         line += (
-            f" -- but at {design.scenario.capacity_kwp:,.1f} kWp the rooftop is not above the "
-            "15 kW the target counts from"
+            f" -- but at {fig['capacity_kwp']:,.1f} kWp the recommended rooftop is not above "
+            "the 15 kW the target counts from"
         )
-    capex = loc.figures["local_capex_eur"]
-    line += f": a capex of EUR {capex:,.0f} (now EUR {loc.figures['local_capex_now_eur']:,.0f})"
-    if loc.figures.get("capex_per_member_eur"):
-        line += f", EUR {loc.figures['capex_per_member_eur']:,.0f} per member"
-    npv = loc.money[loc.money["local"]].groupby("prices", sort=False)["npv_eur"].sum()
-    paying = design.paying
-    words = {
-        "break_even": f"at the break-even {LEVER_WORDS[paying.lever]} "
-        f"({_price(paying.break_even, paying.unit)})",
-        "top": f"at the top of its range ({_price(paying.top, paying.unit)})",
-        "scenario": "at today's prices",
-    }
-    line += "; their NPV is " + ", ".join(
-        f"EUR {value:,.0f} {words[label]}" for label, value in npv.items()
+    line += (
+        f"; in the recommended design they hold {fig['local_share_frac']:.0%} and invest "
+        f"EUR {fig['local_capex_eur']:,.0f} (today's roof: EUR {fig['local_capex_now_eur']:,.0f})"
     )
+    if fig.get("capex_per_member_eur"):
+        line += f", EUR {fig['capex_per_member_eur']:,.0f} per member"
+    line += f"; their NPV there is EUR {fig['local_npv_eur']:,.0f}"
     town = design.options.municipality or design.scenario.site.municipality
     if design.options.register is not None:
         share = loc.municipality_needed_frac

@@ -7,6 +7,12 @@ generation the measured series is scaled, i.e. a bigger array with the same yiel
 profile). Households' consumption is the same at every size. Each size is run by
 :func:`energysim.simulate.run` (allocation and money) on those inputs.
 
+Only sizes the stated roofs carry are tried (:func:`energysim.design.roof.roof_room`:
+none above the scenario's own size when a building does not give its roof's area), and
+the largest the roofs carry is tried too when it lies below the largest asked. A size
+whose inverters outgrow a small common connection is evaluated as a large connection,
+with its tariffs and its one-off upgrade (:func:`energysim.design.roof.fit_connection`).
+
 The recommendation maximises the **total net benefit**, the lifetime NPV of all
 households' benefits plus the owners' NPV. Fees move money between households and
 owners and cancel in that sum, so it does not depend on the prices; among the sizes
@@ -17,7 +23,7 @@ the highest total is recommended.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,7 +33,9 @@ from energysim.config.scenario import Scenario
 from energysim.design.joint import joint_prices
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
+from energysim.design.roof import RoofRoom, fit_connection, roof_room
 from energysim.inputs.context import RunInputs
+from energysim.money.accounts import connection_upgrade_eur
 from energysim.results.result import Result
 from energysim.simulate import run
 
@@ -57,6 +65,27 @@ def scale_roof(scenario: Scenario, factor: float) -> Scenario:
     return scenario.model_copy(update={"buildings": buildings})
 
 
+def sized(scenario: Scenario, factor: float) -> Scenario:
+    """The scenario at a size: every array times ``factor``
+    (:func:`scale_roof`) and every small common connection its inverters outgrow made
+    large, with its upgrade (:func:`energysim.design.roof.fit_connection`)."""
+    out = scale_roof(scenario, factor) if factor != 1.0 else scenario
+    return fit_connection(out)[0]
+
+
+def size_factors(
+    scenario: Scenario, factors: tuple[float, ...]
+) -> tuple[tuple[float, ...], RoofRoom]:
+    """The sizes to try: those the stated roofs carry, plus the largest they carry when
+    it lies below the largest asked (:func:`energysim.design.roof.roof_room`)."""
+    room = roof_room(scenario)
+    cap = room.max_factor
+    kept = [f for f in factors if f <= cap * (1 + 1e-9)]
+    if cap < max(factors) and not any(np.isclose(f, cap) for f in kept):
+        kept.append(cap)
+    return tuple(sorted(set(kept))), room
+
+
 def size_row(result: Result, factor: float, lever: Lever, target: PriceTarget) -> dict[str, Any]:
     """The figures of one size (one row of the curve)."""
     s = result.scenario
@@ -80,7 +109,10 @@ def size_row(result: Result, factor: float, lever: Lever, target: PriceTarget) -
         if generation > 0
         else 0.0,
         "export_frac": export / generation if generation > 0 else 0.0,
-        "capex_eur": capacity * fin.capex_eur_per_kwp,
+        "roof_m2": float(sum(b.arrays_roof_m2 for b in s.buildings)),
+        "large_connections": sum(b.common.connection == "large" for b in s.buildings),
+        "connection_upgrade_eur": connection_upgrade_eur(s),
+        "capex_eur": capacity * fin.capex_eur_per_kwp + connection_upgrade_eur(s),
         "households_benefit_year1_eur": float(table["benefit_eur"].sum()),
         "benefit_per_household_eur": float(table["benefit_eur"].mean()),
         "households_npv_eur": households_npv,
@@ -119,6 +151,7 @@ class SizeDesign:
     lever: str
     recommended_factor: float | None
     message: str
+    roof: RoofRoom = field(default_factory=lambda: RoofRoom(1.0))
 
     @property
     def recommended(self) -> dict[str, Any] | None:
@@ -149,9 +182,12 @@ def size_curve(
         Capacities relative to the scenario's [-].
     """
     inputs = inputs or RunInputs.of(result)
+    tried, room = size_factors(result.scenario, factors)
     rows = []
-    for f in sorted(set(factors)):
-        r = result if f == 1.0 else run(scale_roof(result.scenario, f), inputs=inputs.scaled(f))
+    for f in tried:
+        scenario = sized(result.scenario, f)
+        same = f == 1.0 and scenario is result.scenario
+        r = result if same else run(scenario, inputs=inputs.scaled(f) if f != 1.0 else inputs)
         rows.append(size_row(r, f, lever, target))
     curve = pd.DataFrame(rows)
     paying = curve[curve["joint_pays"]]
@@ -159,11 +195,11 @@ def size_curve(
         best = paying.loc[paying["total_net_benefit_eur"].idxmax()]
         factor = float(best["factor"])
         message = (
-            f"{best['capacity_kwp']:,.1f} kWp ({factor:g}x) gives the highest total net "
+            f"{best['capacity_kwp']:,.1f} kWp ({factor:.3g}x) gives the highest total net "
             f"benefit, EUR {best['total_net_benefit_eur']:,.0f} over the lifetime, with "
             "legal prices that pay for the roof"
         )
-        return SizeDesign(curve, lever, factor, message)
+        return SizeDesign(curve, lever, factor, message, room)
     best = curve.loc[curve["total_net_benefit_eur"].idxmax()]
     least = curve.loc[curve["joint_shortfall_eur"].idxmin()]
     message = (
@@ -172,4 +208,4 @@ def size_curve(
         f"EUR {least['joint_shortfall_eur']:,.0f}); the highest total net benefit is at "
         f"{best['capacity_kwp']:,.1f} kWp (EUR {best['total_net_benefit_eur']:,.0f})"
     )
-    return SizeDesign(curve, lever, None, message)
+    return SizeDesign(curve, lever, None, message, room)

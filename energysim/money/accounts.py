@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energysim.config.buildings import CONNECTION_UPGRADE_ESTIMATE_EUR
 from energysim.config.scenario import Scenario
 from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
 from energysim.config.scheme_rules import uses_scheme as _uses_scheme
@@ -35,6 +36,7 @@ __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
     "Accounts",
     "build_accounts",
+    "connection_upgrade_eur",
     "distribution",
 ]
 
@@ -209,7 +211,7 @@ def _owners_cases(
         return np.where(nm_years, scheme[key], later_scheme[key])
 
     capacity = scenario.capacity_kwp
-    capex = capacity * fin.capex_eur_per_kwp
+    capex = capacity * fin.capex_eur_per_kwp + connection_upgrade_eur(scenario)
     replacement = capacity * fin.inverter_replacement_eur_per_kwp
     export_value = by_year("owners_export_value_eur")
     panel_fees = by_year("panel_fees_eur")
@@ -315,6 +317,12 @@ def _households_npv_eur(
     return npv
 
 
+def connection_upgrade_eur(scenario: Scenario) -> float:
+    """The one-off cost of making common connections large, part of the owners' capex
+    in year 0 (``buildings[].common.connection_upgrade_eur``) [EUR, excl. VAT]."""
+    return float(sum(b.common.connection_upgrade_eur or 0.0 for b in scenario.buildings))
+
+
 def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]:
     """The estimated figures a run uses, as records (:meth:`Figure.as_record`).
 
@@ -340,6 +348,23 @@ def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]
                     "estimate",
                     "default contracted capacity of a large common connection (just above "
                     "3x80 A = 55 kVA); set buildings.common.contracted_capacity_kw",
+                    scenario.rules_year,
+                )
+            )
+    for b in scenario.buildings:
+        if b.common.connection_upgrade_eur == CONNECTION_UPGRADE_ESTIMATE_EUR:
+            used.append(
+                Figure(
+                    f"{b.id}.connection_upgrade_eur",
+                    scenario.rules_year,
+                    CONNECTION_UPGRADE_ESTIMATE_EUR,
+                    "EUR one-off",
+                    "excl",
+                    "estimate",
+                    "one-off cost of making the common connection large: the grid operator's "
+                    "connection fee above 3x80 A (ACM-regulated, quoted per case) plus a new "
+                    "main switchboard and metering; replace it with the grid operator's quote "
+                    "(buildings.common.connection_upgrade_eur)",
                     scenario.rules_year,
                 )
             )
