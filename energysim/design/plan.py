@@ -357,10 +357,7 @@ def design_scenario(
     watch.lap("run")
 
     ranges, curves = _price_ranges(base, options)
-    chosen = ranges[0]
-    needed = None
-    if not chosen.feasible:
-        needed = what_is_needed(base, chosen, target)
+    needed = None if ranges[0].feasible else what_is_needed(base, ranges[0], target)
     watch.lap("prices")
     if needed is not None and options.members_search:
         count, note = members_needed(base.scenario, options.lever, target)
@@ -382,16 +379,9 @@ def design_scenario(
     # no size pays: the scenario's own size, or the largest the stated roofs carry
     fallback = min(1.0, sizes.roof.max_factor)
     factor = sizes.recommended_factor if sizes.recommended_factor is not None else fallback
-    recommended, final, changes, _, joint = recommend(
+    recommended, final, changes, joint, static = _recommendation(
         scenario, base, inputs, replace(options, lever=working), factor
     )
-    static = None
-    if options.static_keys_only:  # the legally safe variant is the recommendation
-        dynamic = final
-        recommended, final, changes, _, joint = recommend(
-            scenario, base, inputs, replace(options, lever=working), factor, static_only=True
-        )
-        static = static_keys_cost(final, dynamic)
     local = at_proposal(local, base, final)  # the local owners' figures of the proposal
     financing = cooperative_financing(final, options.financing)
     trade = tradeoff(final, target)
@@ -425,6 +415,22 @@ def design_scenario(
         static_keys=static,
         financing=financing,
     )
+
+
+def _recommendation(
+    scenario: Scenario, base: Result, inputs: RunInputs, options: DesignOptions, factor: float
+) -> tuple[Scenario, Result, list[str], JointPrices, StaticKeysCost | None]:
+    """The recommended design at ``factor`` (:func:`recommend`); with
+    ``options.static_keys_only`` its legally safe variant (static keys for every tier),
+    with what that safety costs against the dynamic-key design."""
+    recommended, final, changes, _, joint = recommend(scenario, base, inputs, options, factor)
+    if not options.static_keys_only:
+        return recommended, final, changes, joint, None
+    dynamic = final
+    recommended, final, changes, _, joint = recommend(
+        scenario, base, inputs, options, factor, static_only=True
+    )
+    return recommended, final, changes, joint, static_keys_cost(final, dynamic)
 
 
 class _Stopwatch:

@@ -166,6 +166,11 @@ def yearly_factors(
     )
 
 
+def _per_year(value: NDArray[np.float64] | float, lifetime_yr: int) -> NDArray[np.float64]:
+    """A year-1 amount, or one per operating year, as one value per operating year."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
+
+
 def cash_flow_table(
     *,
     capex_eur: float,
@@ -220,16 +225,13 @@ def cash_flow_table(
     rates = (degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr)
     paths = item_paths(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
 
-    def per_year(value: NDArray[np.float64] | float) -> NDArray[np.float64]:
-        return np.broadcast_to(np.asarray(value, dtype=np.float64), (lifetime_yr,))
-
     capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
     certificates = np.r_[certificates_eur, np.zeros(lifetime_yr)]
-    energy = np.r_[0.0, per_year(revenue_first_year_eur) * paths["energy"].to_numpy()]
+    energy = np.r_[0.0, _per_year(revenue_first_year_eur, lifetime_yr) * paths["energy"].to_numpy()]
     fees = np.r_[
         0.0,
-        per_year(fixed_fee_first_year_eur) * paths["fixed_fee"].to_numpy()
-        + per_year(per_kwh_fee_first_year_eur) * paths["per_kwh_fee"].to_numpy(),
+        _per_year(fixed_fee_first_year_eur, lifetime_yr) * paths["fixed_fee"].to_numpy()
+        + _per_year(per_kwh_fee_first_year_eur, lifetime_yr) * paths["per_kwh_fee"].to_numpy(),
     ]
     sub = np.zeros(lifetime_yr) if subsidy_by_year_eur is None else np.asarray(subsidy_by_year_eur)
     subsidy = np.r_[0.0, sub]
