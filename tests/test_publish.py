@@ -541,6 +541,7 @@ def test_a_full_disk_in_an_atomic_text_write_names_the_file(
         raise OSError(28, "No space left on device", str(self))  # names the temporary
 
     monkeypatch.setattr(Path, "write_text", full_text)
+    monkeypatch.setattr(Path, "write_bytes", full_text)  # the text is written as its bytes
     target = tmp_path / "units" / "C001.json"
     target.parent.mkdir()
     with pytest.raises(OSError) as info:

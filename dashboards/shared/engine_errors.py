@@ -50,12 +50,14 @@ def catalogue() -> dict[str, str]:
 def _templates() -> dict[str, str]:
     """The catalogue, and each message that names its field first (``name: expected
     ...``) also without that name, as a field of the form shows it
-    (:func:`dashboards.shared.state.field_message`)."""
+    (:func:`dashboards.shared.state.field_message`); a rest that is placeholders only is
+    not taken, as it would match any message."""
     out = dict(catalogue())
     for english, dutch in catalogue().items():
         name, sep, rest = english.partition(": ")
         dutch_rest = dutch.partition(": ")[2]
-        if sep and rest and dutch_rest and " " not in name and rest not in out:
+        literal = _PLACEHOLDER.sub("", rest).strip()  # "{exc}" alone would read anything
+        if sep and literal and dutch_rest and " " not in name and rest not in out:
             out[rest] = dutch_rest
     return out
 

@@ -1,5 +1,5 @@
 """Command line: ``energysim run | validate | compare | design | explain | ownership | routes |
-batch | statements | tariffs | keys``.
+batch | statements | report | tariffs | keys``.
 
 Parses arguments, calls the library, prints. No logic lives here. Bad input (including
 bad arguments) ends with one line on stderr and exit status 2; nothing is written to the
