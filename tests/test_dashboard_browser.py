@@ -88,9 +88,14 @@ pytestmark = [
         CHROMIUM is None or CHROMEDRIVER is None,
         reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
     ),
-    # one worker runs every browser test under ``-n``: they share its server and browser
+    # under ``-n`` a worker runs every browser test of a group: they share its server and
+    # browser; the longest tests are in a second group (BROWSER_2), so both workers share
+    # the browser's work
     pytest.mark.xdist_group("browser"),
 ]
+BROWSER_2 = pytest.mark.xdist_group("browser2")
+"""The second group of browser tests (its own server and browser, on the other worker):
+with the module's mark, xdist names the group ``browser_browser2``."""
 
 
 def xq(text: str) -> str:
@@ -657,11 +662,12 @@ NUMBER_FIELDS = (
     (T("form.sharing_fee"), "finance.sharing_fee_eur_per_kwh", "0,05", "0.05", 0.05),
     (T("form.capacity", name="GF1-strings"), "buildings[0].arrays[2].capacity_kwp", "24,5",
      "24.5", 24.5),
-    (T("form.members"), "buildings[0].members.count", "1.250", "1,250", 1250),
     (T("form.azimuth", name="GF1-east"), "buildings[0].arrays[0].surface_azimuth_deg", "92,5",
      "92.5", 92.5),
     (T("storage.battery.capacity_kwh"), "buildings[0].battery.capacity_kwh", "1.250,5",
      "1,250.5", 1250.5),
+    # last: 1,250 members make every run after it a large one
+    (T("form.members"), "buildings[0].members.count", "1.250", "1,250", 1250),
 )  # fmt: skip
 
 
@@ -678,6 +684,7 @@ def type_every_number_field(page: Page, form: int) -> None:
         page.until(lambda: not page.alerts("error"), f"{field[form]} refused")
 
 
+@BROWSER_2
 def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     browser: Page, tmp_path: Path
 ) -> None:
