@@ -7,7 +7,7 @@ them by :mod:`energysim.results.statement_words` (``€ 1.234,56`` / ``€1,234.
 
 from __future__ import annotations
 
-LANGUAGES = ("nl", "en")
+from energysim.results.statement_words import expect_language
 
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
@@ -183,13 +183,5 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(lang: str) -> dict[str, str]:
-    """The report's words in ``lang``.
-
-    Raises
-    ------
-    ValueError
-        Another language.
-    """
-    if lang not in LANGUAGES:
-        raise ValueError(f"--lang: expected one of {', '.join(LANGUAGES)}, found {lang!r}")
-    return WORDS[lang]
+    """The report's words in ``lang`` (``nl`` or ``en``; another raises ValueError)."""
+    return WORDS[expect_language(lang)]

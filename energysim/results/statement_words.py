@@ -157,17 +157,23 @@ FIGURES: dict[str, dict[str, str]] = {
 name."""
 
 
-def words(lang: str) -> dict[str, str]:
-    """The words of a statement in ``lang`` (``nl`` or ``en``).
+def expect_language(lang: str) -> str:
+    """``lang`` when it is a language energysim writes its papers in (:data:`LANGUAGES`:
+    statements and the board report).
 
     Raises
     ------
     ValueError
-        Another language.
+        Another language, named as the ``--lang`` option.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"--lang: expected one of {', '.join(LANGUAGES)}, found {lang!r}")
-    return WORDS[lang]
+    return lang
+
+
+def words(lang: str) -> dict[str, str]:
+    """The words of a statement in ``lang`` (``nl`` or ``en``; another raises ValueError)."""
+    return WORDS[expect_language(lang)]
 
 
 def number(value: float, decimals: int, lang: str) -> str:
