@@ -85,14 +85,20 @@ def test_batch_summaries_are_byte_identical_to_the_golden_files(tmp_path: Path) 
         # the lines' ends and everything but the hash, byte for byte
         assert path.read_bytes().count(b"\n") == golden.read_bytes().count(b"\n"), name
         if got != want:
-            lines = zip(got.splitlines(), want.splitlines(), strict=True)
-            first = next(i for i, (a, b) in enumerate(lines) if a != b)
-            header = want.splitlines()[0].split(",")
-            cells = list(
-                zip(got.splitlines()[first].split(","), want.splitlines()[first].split(","))
-            )
-            differ = [header[i] for i, (a, b) in enumerate(cells) if a != b][:5]
-            pytest.fail(f"{name}: line {first} differs from {golden.name}, e.g. in {differ}")
+            pytest.fail(f"{name}: differs from {golden.name}: {first_difference(got, want)}")
+
+
+def first_difference(got: str, want: str) -> str:
+    """The first row that differs and (up to five of) its columns that do."""
+    got_rows = list(csv.reader(io.StringIO(got, newline="")))
+    want_rows = list(csv.reader(io.StringIO(want, newline="")))
+    if len(got_rows) != len(want_rows) or got_rows[0] != want_rows[0]:
+        return f"{len(got_rows)} rows, columns {got_rows[0][:5]}... (want {len(want_rows)})"
+    at = next(i for i, (a, b) in enumerate(zip(got_rows, want_rows, strict=True)) if a != b)
+    header = want_rows[0]
+    cells = zip(got_rows[at], want_rows[at], strict=True)
+    differ = [f"{header[i]}: {a} != {b}" for i, (a, b) in enumerate(cells) if a != b]
+    return f"row {at}: {'; '.join(differ[:5])}"
 
 
 def test_the_golden_batches_cover_what_they_claim() -> None:
