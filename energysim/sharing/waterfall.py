@@ -192,10 +192,11 @@ def waterfall_by_blocks(
     export, sce = np.empty(n_steps), np.zeros(n_steps)
     step = block_rows(len(context.participants))
     keys = _maxmin_keys(context, b, pool_kwh, consumption_kwh, own, schedules)
+    specs = _tier_specs(context, b, keys, own is not None)  # the same in every block
     for start in range(0, n_steps, step):
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
-            context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out, keys
+            context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out, keys, specs
         )
         result = alloc.allocate_waterfall(pool_kwh[rows], tiers)
         _write(out, rows, tier_cols, result)
@@ -225,6 +226,69 @@ def _schedule_rows(shares: np.ndarray | None, rows: slice) -> np.ndarray | None:
     return None if shares is None else shares[rows]
 
 
+@dataclass(frozen=True)
+class _TierSpec:
+    """What one tier of a building is, the same in every block of intervals: its
+    participants' columns, key, caps and flags (:func:`_tier_specs`)."""
+
+    role: str
+    cols: Columns | None  # None: an SCE tier (no participants; its demand is the pool)
+    key: Key
+    cap_frac: float | None
+    cap_kwh: float | None
+    priority_first: np.ndarray | None
+    eligible: np.ndarray | None  # (n_tier_participants,) bool; None: all of them share
+    own_strings: bool  # tenants: what their own strings gave comes off their demand
+
+
+def _tier_specs(
+    context: RunContext, b: Building, keys: Mapping[str, Key], own: bool
+) -> list[_TierSpec]:
+    """The building's tiers in the scenario's order, as far as they do not depend on the
+    intervals: made once per building and used for every block (:func:`_tiers`).
+
+    A tier without participants is left out; an SCE (or postcoderoos) members' tier is
+    kept when the building has members. ``own``: the building has own strings.
+    """
+    ids = participant_ids(b)
+    policy = context.scenario.allocation
+    eligible = context.participants["sharing_eligible"].to_numpy(dtype=bool)
+    specs: list[_TierSpec] = []
+    for role in policy.order:
+        tp: TierPolicy = getattr(policy, role)
+        if role == "members":
+            assert isinstance(tp, MembersPolicy)
+            if tp.mode in ("sce", "postcoderoos"):
+                if b.members.count:
+                    sce = _TierSpec(
+                        role, None, ProportionalKey(), tp.cap_frac, tp.cap_kwh, None, None, False
+                    )
+                    specs.append(sce)
+                continue
+        chosen = ids[role][: b.tenants.participating] if role == "tenants" else ids[role]
+        cols: Columns = context.columns(chosen)
+        if not len(chosen):
+            continue
+        key = keys.get(role, tp.key)
+        flags = priority_first(b, role, key) if isinstance(key, PriorityKey) else None
+        # households of another supplier share nothing (Energiewet: one supplier per
+        # sharing group); the common connection always shares
+        mask = eligible[cols] if role != "common" else None
+        specs.append(
+            _TierSpec(
+                role,
+                cols,
+                key,
+                tp.cap_frac,
+                tp.cap_kwh,
+                flags,
+                None if mask is None or mask.all() else mask,
+                role == "tenants" and own,
+            )
+        )
+    return specs
+
+
 def _tiers(
     context: RunContext,
     b: Building,
@@ -235,6 +299,7 @@ def _tiers(
     schedules: Mapping[tuple[str, str], np.ndarray],
     out: np.ndarray | None,
     keys: Mapping[str, Key],
+    specs: list[_TierSpec] | None = None,
 ) -> tuple[list[alloc.Tier], dict[str, Columns], bool]:
     """The building's tiers in the scenario's order for the intervals ``rows``, their
     columns, and whether the last one is an SCE tier (it feeds in all that reaches it;
@@ -244,62 +309,48 @@ def _tiers(
     (tenants), with households of another supplier than the sharing one left out.
     Consecutive columns get ``out``: the kernel writes their allocation in place. A tier
     named in ``keys`` shares by that key (a max-min key solved on the whole year,
-    :func:`_maxmin_keys`); a priority key gets its households' flags.
+    :func:`_maxmin_keys`); a priority key gets its households' flags. ``specs``: the
+    building's :func:`_tier_specs` for these ``keys``, made once for many blocks
+    (made here when not given).
     """
-    ids = participant_ids(b)
-    policy = context.scenario.allocation
-    eligible = context.participants["sharing_eligible"].to_numpy(dtype=bool)
+    if specs is None:
+        specs = _tier_specs(context, b, keys, own is not None)
     tiers: list[alloc.Tier] = []
     tier_cols: dict[str, Columns] = {}
     sce_tier = False
-    for role in policy.order:
-        tp: TierPolicy = getattr(policy, role)
-        cols: Columns
-        if role == "common":
-            cols = context.columns(ids["common"])
-            d = pick(consumption_kwh, rows, cols)
-        elif role == "tenants":
-            cols = context.columns(ids["tenants"][: b.tenants.participating])
-            d = pick(consumption_kwh, rows, cols)
-            if own is not None:  # what the own string left
-                used = own.used(rows, consumption_kwh)
-                d = np.subtract(d, used, out=used)
-            d = _sharing_demand(eligible, cols, d)
-        else:
-            cols = context.columns(ids["members"])
-            assert isinstance(tp, MembersPolicy)
-            if tp.mode in ("sce", "postcoderoos"):
-                # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
-                # its "demand" is the whole pool, an upper bound of what can reach it.
-                if not b.members.count:
-                    continue
-                sce_tier = True
-                tiers.append(
-                    alloc.Tier(
-                        name=role,
-                        demand_kwh=pool[:, None].copy(),
-                        key=ProportionalKey(),
-                        cap_frac=tp.cap_frac,
-                        cap_kwh=tp.cap_kwh,
-                    )
+    for spec in specs:
+        role, cols = spec.role, spec.cols
+        if cols is None:
+            # SCE: the tier takes all that reaches it and feeds it in (no kWh netting);
+            # its "demand" is the whole pool, an upper bound of what can reach it.
+            sce_tier = True
+            tiers.append(
+                alloc.Tier(
+                    name=role,
+                    demand_kwh=pool[:, None].copy(),
+                    key=spec.key,
+                    cap_frac=spec.cap_frac,
+                    cap_kwh=spec.cap_kwh,
                 )
-                continue
-            d = _sharing_demand(eligible, cols, pick(consumption_kwh, rows, cols))
-        if not len(context.participants.index[cols]):
+            )
             continue
+        d = pick(consumption_kwh, rows, cols)
+        if spec.own_strings:  # what the own string left
+            assert own is not None
+            used = own.used(rows, consumption_kwh)
+            d = np.subtract(d, used, out=used)
+        if spec.eligible is not None:  # another supplier: out of sharing (x 1.0 is exact)
+            d = d * spec.eligible[None, :]
         tier_cols[role] = cols
-        key = keys.get(role, tp.key)
         tiers.append(
             alloc.Tier(
                 name=role,
                 demand_kwh=d,
-                key=key,
+                key=spec.key,
                 schedule_shares_frac=_schedule_rows(schedules.get((b.id, role)), rows),
-                priority_first=priority_first(b, role, key)
-                if isinstance(key, PriorityKey)
-                else None,
-                cap_frac=tp.cap_frac,
-                cap_kwh=tp.cap_kwh,
+                priority_first=spec.priority_first,
+                cap_frac=spec.cap_frac,
+                cap_kwh=spec.cap_kwh,
                 # consecutive columns: the allocation is written in place
                 out=out[rows, cols] if out is not None and isinstance(cols, slice) else None,
             )
@@ -355,11 +406,3 @@ def _maxmin_keys(
         shares = maxmin_shares(reach, upto[-1].demand_kwh)
         keys[role] = StaticKey(shares_frac=shares.tolist(), variant=key.variant)
     return keys
-
-
-def _sharing_demand(eligible: np.ndarray, cols: Columns, d: np.ndarray) -> np.ndarray:
-    """A tier's demand with households of another supplier set to 0 (Energiewet: one
-    supplier per sharing group)."""
-    if not eligible[cols].all():  # another supplier: out of sharing (x 1.0 is exact)
-        d = d * eligible[cols][None, :]
-    return d
