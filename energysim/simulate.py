@@ -266,15 +266,16 @@ def _common_peaks_kw(
 
     Only a large connection pays for its monthly peak (kW max); small ones get 0.
     """
-    index = context.index
-    local = index.tz_convert(context.scenario.site.timezone)
-    starts = np.flatnonzero(np.r_[True, np.diff(local.month.to_numpy()) != 0])
+    starts = None  # the first interval of each local month, when a building needs it
     without, with_scheme = [], []
     for b in context.scenario.buildings:
         if b.common.connection != "large":
             without.append(0.0)
             with_scheme.append(0.0)
             continue
+        if starts is None:
+            local = context.index.tz_convert(context.scenario.site.timezone)
+            starts = np.flatnonzero(np.r_[True, np.diff(local.month.to_numpy()) != 0])
         c = context.column[participant_ids(b)["common"][0]]
         use = take_kwh(consumption, cols=c)
         grid = flows.grid_import_kwh(consumption, cols=c)
