@@ -170,14 +170,20 @@ def check_balance(
     with batteries, generation less what they stored net.
     """
     worst, over = 0.0, 0.0
-    # in blocks of rows: the temporaries stay in the CPU cache
+    # in blocks of rows: the temporaries stay in the CPU cache; without own strings what
+    # a participant received is its shared energy (+ 0.0), read in place, and the
+    # excess goes into one buffer for every block
     step = block_rows(consumption.shape[1])
+    shared = flows.shared
+    in_place = not flows.own.any and shared.dtype == np.float64 and shared.flags.c_contiguous
+    scratch = np.empty((min(step, len(gen)), consumption.shape[1])) if in_place else None
     for start in range(0, len(gen), step):
         rows = slice(start, start + step)
-        block = flows.received(rows)
+        block = shared[rows] if in_place else flows.received(rows)
         lhs = block.sum(axis=1) + export[rows]
         worst = max(worst, float(np.max(np.abs(lhs - gen[rows]))))
-        excess = np.subtract(block, consumption[rows], out=block)  # block is ours
+        into = block if scratch is None else scratch[: len(block)]  # never the shared array
+        excess = np.subtract(block, consumption[rows], out=into)
         over = max(over, float(np.max(excess, initial=0.0)))
     if worst > BALANCE_TOL_KWH * max(1.0, float(np.max(gen, initial=0.0))):
         raise AssertionError(
