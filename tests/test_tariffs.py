@@ -349,3 +349,19 @@ def test_the_grid_operator_data_files() -> None:
     assert len(provinces) == 12  # every province has its main operator
     default = CommonInstallations.model_fields["contracted_capacity_kw"].default
     assert DEFAULT_CONTRACTED_KW == default
+
+
+def test_as_dict_is_asdict_without_year_and_estimates() -> None:
+    """TariffSet.as_dict gives what dataclasses.asdict gives (without ``year`` and
+    ``estimates``), key order included: both rules years, with feed-in cost bands."""
+    from dataclasses import asdict, replace
+
+    from energysim.config.tariffs import resolve_tariffs
+
+    for year in (2026, 2027):
+        plain = resolve_tariffs(year, {})
+        banded = replace(plain, feed_in_cost_bands_incl_vat_eur_per_month=(0.5, 1.5))
+        for tariffs in (plain, banded):
+            want = {k: v for k, v in asdict(tariffs).items() if k not in ("year", "estimates")}
+            got = tariffs.as_dict()
+            assert list(got) == list(want) and got == want

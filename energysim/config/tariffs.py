@@ -240,10 +240,17 @@ class TariffSet:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the tariff figures as a plain dict (without ``year`` and ``estimates``)."""
-        out = {k: v for k, v in asdict(self).items() if k not in ("year", "estimates")}
-        return out
+        """Return the tariff figures as a plain dict (without ``year`` and ``estimates``).
 
+        Every figure is a number, a flag, a text or a tuple of numbers (immutable), so the
+        values are given as they are: what ``dataclasses.asdict`` gives, without its deep
+        copy of the estimates left out (every run resolves its tariffs).
+        """
+        return {k: getattr(self, k) for k in _AS_DICT_FIELDS}
+
+
+_AS_DICT_FIELDS = tuple(f for f in TariffSet.__dataclass_fields__ if f not in ("year", "estimates"))
+"""The fields :meth:`TariffSet.as_dict` gives, in their order."""
 
 _FIGURE_FIELDS = tuple(
     f
