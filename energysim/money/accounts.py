@@ -30,7 +30,7 @@ from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
-from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_parts
+from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_arrays
 
 __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
@@ -139,12 +139,12 @@ def build_accounts(
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
-    money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    money, scheme, parts = year_one_arrays(scenario, tariffs, participants, annual, buildings)
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
-        _, later_scheme, later_parts = year_one_parts(
+        _, later_scheme, later_parts = year_one_arrays(
             scenario, after, participants, annual, buildings
         )
         later_scheme = owner_vat.with_owners_vat(scenario, after, later_scheme)
@@ -230,7 +230,7 @@ def _owners_cases(
         received = (
             certificates * share / cooperative_share if o.owner_type in SCHEME_OWNER_TYPES else 0.0
         )
-        table = business.cash_flow_table(
+        table = business.cash_flow_arrays(
             capex_eur=capex * share * vat["capex"],
             certificates_eur=received,
             revenue_first_year_eur=export_value * share,
@@ -245,7 +245,7 @@ def _owners_cases(
             inverter_replacement_eur=replacement * share * vat["running"],
             inverter_replacement_year=fin.inverter_replacement_year,
         )
-        cf = table["net_cash_flow_eur"].to_numpy()
+        cf = table["net_cash_flow_eur"]
         stake_rows.append(
             {
                 "owner": o.owner,
@@ -253,7 +253,7 @@ def _owners_cases(
                 "share_frac": share,
                 "vat": owner_vat.regime(o),
                 "capex_eur": capex * share * vat["capex"],
-                "revenue_year1_eur": float(table["revenue_eur"].iloc[1]),
+                "revenue_year1_eur": float(table["revenue_eur"][1]),
                 "opex_year1_eur": owner_opex * share * vat["running"],
                 "net_year1_eur": float(cf[1]),
                 "npv_eur": business.npv_eur(cf, fin.discount_rate_frac),
@@ -265,14 +265,14 @@ def _owners_cases(
     columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
     owners = pd.Index(columns.pop("owner"), name="owner")
     stakeholders = pd.DataFrame(columns, index=owners)
-    years = [t.index.to_numpy() for t in flows]
+    years = np.arange(0, n + 1)
     cashflows = pd.DataFrame(
         {
-            "owner": np.repeat(owners.to_numpy(dtype=object), [len(y) for y in years]),
-            "year": np.concatenate(years),
+            "owner": np.repeat(owners.to_numpy(dtype=object), len(years)),
+            "year": np.tile(years, len(flows)),
             **{
-                name: np.concatenate([t[name].to_numpy() for t in flows])
-                for name in flows[0].columns
+                name: np.concatenate([t[name] for t in flows])
+                for name in business.CASH_FLOW_COLUMNS
             },
         }
     )
@@ -281,8 +281,8 @@ def _owners_cases(
 
 def _households_npv_eur(
     scenario: Scenario,
-    parts: pd.DataFrame,
-    later_parts: pd.DataFrame,
+    parts: dict[str, np.ndarray],
+    later_parts: dict[str, np.ndarray],
     nm_years: np.ndarray,
     degradation: float,
     subsidy_by_year: np.ndarray,
@@ -293,7 +293,7 @@ def _households_npv_eur(
     :func:`energysim.money.subsidies.members_subsidy_by_year_eur`) [EUR]."""
     fin = scenario.finance
     n = fin.lifetime_yr
-    paths = business.item_paths(
+    paths = business.item_path_arrays(
         n,
         degradation,
         fin.price_indexation_frac_per_yr,
@@ -301,17 +301,17 @@ def _households_npv_eur(
         energy_price_factor=business.energy_price_factors(fin, scenario.rules_year),
     )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    npv = np.zeros(len(parts))
+    npv = np.zeros(len(parts["energy"]))
     for name in BENEFIT_PATHS:
         if name == "subsidy":
             per_year, weight = subsidy_by_year, discount
         else:
             per_year = np.where(
                 nm_years[:, None],
-                parts[name].to_numpy()[None, :],
-                later_parts[name].to_numpy()[None, :],
+                parts[name][None, :],
+                later_parts[name][None, :],
             )
-            weight = paths[name].to_numpy() * discount
+            weight = paths[name] * discount
         # elementwise sums, not BLAS: results must not depend on the thread count
         npv += (per_year * weight[:, None]).sum(axis=0)
     return npv

@@ -60,7 +60,7 @@ def year_one_money(
 
     See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
     """
-    money, scheme, _ = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    money, scheme, _ = year_one_arrays(scenario, tariffs, participants, annual, buildings)
     return money, scheme
 
 
@@ -102,6 +102,20 @@ def year_one_parts(
     parts : pandas.DataFrame
         Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
     """
+    money, scheme, parts = year_one_arrays(scenario, tariffs, participants, annual, buildings)
+    return money, scheme, pd.DataFrame(parts, index=participants.index)
+
+
+def year_one_arrays(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, np.ndarray]]:
+    """:func:`year_one_parts` with the benefits' parts as one array per path of
+    :data:`BENEFIT_PATHS` (participant order), not a frame: what the lifetime sums of
+    :func:`energysim.money.accounts.build_accounts` read."""
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
     year = _YearOne.start(scenario, tariffs, participants, annual)
@@ -438,7 +452,7 @@ def _scheme_payout(
 
 def _benefits_and_owners(
     year: _YearOne, participants: pd.DataFrame
-) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, np.ndarray]]:
     """Each household's benefit and its parts, and the owners' year-1 totals.
 
     ``benefit = bill without - bill with + service-cost saving + payout + tax refund -
@@ -446,16 +460,17 @@ def _benefits_and_owners(
     service costs); the owners' revenue is the export value and every fee, their net
     running cash flow that less the running costs the scheme does not carry.
     """
-    money = pd.DataFrame(year.money, index=participants.index)
+    m = year.money
+    money = pd.DataFrame(m, index=participants.index)
     household = (participants["role"] != "common").to_numpy()
     money["benefit_eur"] = np.where(
         household,
-        money.bill_without_eur
-        - money.bill_with_eur
-        + money.service_cost_saving_eur
-        + money.payout_eur
-        + money.tax_refund_eur
-        - money.fees_eur,
+        m["bill_without_eur"]
+        - m["bill_with_eur"]
+        + m["service_cost_saving_eur"]
+        + m["payout_eur"]
+        + m["tax_refund_eur"]
+        - m["fees_eur"],
         0.0,
     )
     scheme = year.scheme
@@ -468,9 +483,18 @@ def _benefits_and_owners(
     scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     )
-    parts = pd.DataFrame(
-        {name: np.where(household, values, 0.0) for name, values in year.parts.items()},
-        index=participants.index,
-    )
-    parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
+    others = np.stack([np.where(household, values, 0.0) for values in year.parts.values()])
+    parts = {"energy": money["benefit_eur"].to_numpy() - _column_sums(others)}
+    parts.update(zip(year.parts, others, strict=True))
     return money, scheme, parts
+
+
+def _column_sums(rows: np.ndarray) -> np.ndarray:
+    """Each participant's sum over the parts (rows of a parts x participants array)
+    [EUR/yr].
+
+    Numpy's reduction over the first axis of a C-ordered array: part after part, in
+    order, for every participant at once; a NaN counts as 0 (``nansum``, as a pandas sum
+    skips it).
+    """
+    return np.nansum(rows, axis=0)
