@@ -86,21 +86,38 @@ def metered_offtake_kwh(annual: pd.DataFrame, roles: pd.Series) -> pd.Series:
     return (annual["consumption_kwh"] - behind).clip(lower=0.0)
 
 
-def _households_shared(
-    annual: pd.DataFrame, participants: pd.DataFrame
-) -> tuple[pd.DataFrame, float]:
-    """The households' rows of the annual table and their shared kWh [kWh/yr]."""
-    rows = annual.loc[participants.index[participants["role"] != "common"]]
-    return rows, float(rows["shared_kwh"].sum())
+def _household_rows(annual: pd.DataFrame, participants: pd.DataFrame) -> np.ndarray:
+    """Positions in ``annual`` of the households (every participant but the common
+    connections), in participant order."""
+    household = (participants["role"] != "common").to_numpy()
+    if annual.index.equals(participants.index):
+        return np.flatnonzero(household)
+    return annual.index.get_indexer(participants.index[household])
+
+
+def _households_shared_kwh(annual: pd.DataFrame, participants: pd.DataFrame) -> float:
+    """The kWh shared over the grid to households in the year [kWh/yr] (NaN counts 0,
+    as in a pandas sum)."""
+    shared = annual["shared_kwh"].to_numpy(np.float64)[_household_rows(annual, participants)]
+    return float(np.nansum(shared))
 
 
 def shared_tax_eur(annual: pd.DataFrame, tariffs: TariffSet) -> float:
     """Energy tax incl. VAT the households' shared kWh carry in year 1 [EUR/yr]: each
     household's tax on its taxed kWh (:func:`energysim.money.finance.taxed_offtake_kwh`)
     with its shared kWh taxed less that without."""
-    offtake = (annual["consumption_kwh"] - annual["own_string_kwh"]).to_numpy(np.float64)
-    export = annual["own_export_kwh"].to_numpy(np.float64)
-    shared = annual["shared_kwh"].to_numpy(np.float64)
+    return _shared_tax_eur(annual, np.arange(len(annual)), tariffs)
+
+
+def _shared_tax_eur(annual: pd.DataFrame, rows: np.ndarray, tariffs: TariffSet) -> float:
+    """:func:`shared_tax_eur` of the rows ``rows`` (positions) of ``annual`` [EUR/yr]."""
+
+    def column(name: str) -> np.ndarray:
+        return annual[name].to_numpy(np.float64)[rows]
+
+    offtake = column("consumption_kwh") - column("own_string_kwh")
+    export = column("own_export_kwh")
+    shared = column("shared_kwh")
     with_tax = finance.taxed_offtake_kwh(offtake, export, tariffs)
     without = finance.taxed_offtake_kwh(offtake, export, tariffs, untaxed_kwh=shared)
     tax = finance.energy_tax_eur(with_tax, tariffs) - finance.energy_tax_eur(without, tariffs)
@@ -116,7 +133,7 @@ def reading_records(
     kWh; a dynamic contract's feed-in as a share of the interval price."""
     year = scenario.rules_year
     out: list[dict[str, Any]] = []
-    _, shared = _households_shared(annual, participants)
+    shared = _households_shared_kwh(annual, participants)
     if shared > 0 or scenario.finance.common_fee_eur_per_kwh > 0:
         tax = tariffs.energy_tax_excl_vat_eur_per_kwh if shared_kwh_taxed(scenario) else 0.0
         reading = scenario.tariffs.shared_energy_tax
@@ -161,10 +178,10 @@ def reading_notes(
     the what-if leaves them untaxed), a dynamic contract's feed-in at the interval prices,
     and the tax on a common connection's roof power bought per kWh
     (``scheme["common_fee_energy_tax_eur"]``)."""
-    rows, shared = _households_shared(annual, participants)
+    shared = _households_shared_kwh(annual, participants)
     out: list[str] = []
     if shared > 0 and shared_kwh_taxed(scenario):
-        tax = shared_tax_eur(rows, tariffs)
+        tax = _shared_tax_eur(annual, _household_rows(annual, participants), tariffs)
         out.append(
             Message(
                 f"energy tax is due on the {shared:,.0f} kWh shared to households over the "
