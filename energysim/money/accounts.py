@@ -30,6 +30,7 @@ from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
+from energysim.money.records import figure_record
 from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_arrays
 
 __all__ = [
@@ -182,7 +183,7 @@ def build_accounts(
     # the readings of the law the bills applied: records, and notes of their own (they
     # are not estimated figures)
     assumptions += reading_records(scenario, tariffs, participants, annual)
-    assumptions.append(owner_vat.sales_vat_reading(scenario).as_record())
+    assumptions.append(figure_record(owner_vat.sales_vat_reading(scenario)))
     assumptions += service_costs.service_cost_assumptions(scenario)
     messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
@@ -368,7 +369,7 @@ def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]
                     scenario.rules_year,
                 )
             )
-    return [f.as_record() for f in used]
+    return [figure_record(f) for f in used]
 
 
 def _mean_degradation(scenario: Scenario) -> float:

@@ -34,6 +34,7 @@ from energysim.config.scenario import Scenario
 from energysim.config.tariffs import Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import finance
+from energysim.money.records import figure_record
 
 SHARED_TAX_SOURCE = (
     "Wet belastingen op milieugrondslag art. 50: energy tax on all a connection takes from "
@@ -138,31 +139,35 @@ def reading_records(
         tax = tariffs.energy_tax_excl_vat_eur_per_kwh if shared_kwh_taxed(scenario) else 0.0
         reading = scenario.tariffs.shared_energy_tax
         out.append(
-            Figure(
-                "shared_energy_tax_excl_vat_eur_per_kwh",
-                year,
-                tax,
-                "EUR/kWh shared",
-                "excl",
-                "reading",
-                f"shared_energy_tax = '{reading}'"
-                + (" (a what-if, not the law)" if reading == "exempt" else "")
-                + f": {SHARED_TAX_SOURCE}",
-                year,
-            ).as_record()
+            figure_record(
+                Figure(
+                    "shared_energy_tax_excl_vat_eur_per_kwh",
+                    year,
+                    tax,
+                    "EUR/kWh shared",
+                    "excl",
+                    "reading",
+                    f"shared_energy_tax = '{reading}'"
+                    + (" (a what-if, not the law)" if reading == "exempt" else "")
+                    + f": {SHARED_TAX_SOURCE}",
+                    year,
+                )
+            )
         )
     if dynamic_feed_in(scenario):
         out.append(
-            Figure(
-                "dynamic_feed_in_price_frac",
-                year,
-                1.0,
-                "-",
-                "none",
-                "reading",
-                DYNAMIC_FEED_IN_SOURCE,
-                year,
-            ).as_record()
+            figure_record(
+                Figure(
+                    "dynamic_feed_in_price_frac",
+                    year,
+                    1.0,
+                    "-",
+                    "none",
+                    "reading",
+                    DYNAMIC_FEED_IN_SOURCE,
+                    year,
+                )
+            )
         )
     return out
 

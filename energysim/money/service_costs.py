@@ -31,6 +31,7 @@ from energysim.config.scenario import Scenario
 from energysim.config.tariffs import Figure
 from energysim.core.messages import Message
 from energysim.money import owner_vat
+from energysim.money.records import figure_record
 
 __all__ = [
     "COMPLIANCE_COLUMNS",
@@ -461,15 +462,17 @@ def service_cost_assumptions(scenario: Scenario) -> list[dict[str, Any]]:
         for name in assumed:
             unit = {"panels_removable": "-", "nom_dwellings": "dwellings"}.get(name, "EUR/yr")
             out.append(
-                Figure(
-                    f"{b.id}.{name}",
-                    year,
-                    float(terms[name]),
-                    unit,
-                    "none",
-                    "assumption",
-                    ASSUMED_SOURCE[name],
-                    year,
-                ).as_record()
+                figure_record(
+                    Figure(
+                        f"{b.id}.{name}",
+                        year,
+                        float(terms[name]),
+                        unit,
+                        "none",
+                        "assumption",
+                        ASSUMED_SOURCE[name],
+                        year,
+                    )
+                )
             )
     return out
