@@ -383,8 +383,9 @@ def distribution(
 ) -> dict[str, Any]:
     """Per role: statistics of the benefit and the mean benefit per consumption quintile."""
     out: dict[str, Any] = {}
+    roles = participants["role"].to_numpy()
     for role in ("tenant", "member"):
-        sel = (participants["role"] == role).to_numpy()
+        sel = roles == role
         if not sel.any():
             continue
         b = money["benefit_eur"].to_numpy()[sel]

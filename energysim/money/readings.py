@@ -90,7 +90,7 @@ def metered_offtake_kwh(annual: pd.DataFrame, roles: pd.Series) -> pd.Series:
 def _household_rows(annual: pd.DataFrame, participants: pd.DataFrame) -> np.ndarray:
     """Positions in ``annual`` of the households (every participant but the common
     connections), in participant order."""
-    household = (participants["role"] != "common").to_numpy()
+    household = participants["role"].to_numpy() != "common"
     if annual.index.equals(participants.index):
         return np.flatnonzero(household)
     return annual.index.get_indexer(participants.index[household])

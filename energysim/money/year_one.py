@@ -12,6 +12,7 @@ over the lifetime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -119,11 +120,16 @@ def year_one_arrays(
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
     year = _YearOne.start(scenario, tariffs, participants, annual)
-    for b in scenario.buildings:
+    columns = [str(name) for name in buildings.columns]
+    values = buildings.to_numpy()
+    at = buildings.index.get_indexer([b.id for b in scenario.buildings])
+    for b, j in zip(scenario.buildings, at, strict=True):
+        if j < 0:
+            raise KeyError(b.id)  # as buildings.loc[b.id] would
         ids = participant_ids(b)
-        bld = buildings.loc[b.id]
+        bld = _Row(**dict(zip(columns, values[j], strict=True)))
         opex_scheme = _running_costs(year, b, bld)
-        saving, fee = _common_connection_account(year, b, ids, bld, annual.loc[ids["common"][0]])
+        saving, fee = _common_connection_account(year, b, ids, bld, year.row(ids["common"][0]))
         _dwellings_account(year, b, ids, saving, fee)
         _members_account(year, b, ids, bld, opex_scheme)
     return _benefits_and_owners(year, participants)
@@ -158,6 +164,14 @@ ANNUAL_COLUMNS = (
 """The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]; a
 dynamic contract also reads ``own_export_value_eur``
 (:func:`energysim.money.readings.dynamic_feed_in`)."""
+
+
+class _Row(SimpleNamespace):
+    """One row of a table as attributes, values as the table holds them (numpy scalars):
+    a building of the buildings table, a participant's annual energy."""
+
+    def __getattr__(self, name: str) -> Any:  # for mypy: the columns are attributes
+        raise AttributeError(name)
 
 
 @dataclass
@@ -197,13 +211,18 @@ class _YearOne:
             tariffs=tariffs,
             annual={name: annual[name].to_numpy(dtype=np.float64) for name in names},
             participating=participants["participating"].to_numpy(dtype=bool),
-            position={pid: j for j, pid in enumerate(participants.index)},
+            position={pid: j for j, pid in enumerate(participants.index.to_numpy().tolist())},
             money={name: np.zeros(n) for name in MONEY_COLUMNS},
             parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
             scheme={name: 0.0 for name in SCHEME_TOTALS},
             taxed=shared_kwh_taxed(scenario),
             dynamic=dynamic,
         )
+
+    def row(self, pid: str) -> _Row:
+        """One participant's annual energy (:data:`ANNUAL_COLUMNS`) as attributes."""
+        j = self.position[pid]
+        return _Row(**{name: values[j] for name, values in self.annual.items()})
 
     def rows(self, ids: list[str]) -> list[int]:
         """Positions of some participants."""
@@ -244,7 +263,7 @@ class _YearOne:
         return without, with_scheme
 
 
-def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
+def _running_costs(year: _YearOne, b: Building, bld: _Row) -> float:
     """The building's running costs (excl. VAT), added to the scheme's totals; returns
     the part the cooperative scheme's energy carries (its share of the generation), with
     the VAT on it when the cooperative cannot deduct it
@@ -260,7 +279,7 @@ def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
 
 
 def _common_connection_account(
-    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: pd.Series, c: pd.Series
+    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: _Row, c: _Row
 ) -> tuple[float, float]:
     """The common connection: its bills without and with the scheme, its export value
     (to the owners or into the service costs) and the fee it pays the owners per kWh.
@@ -368,7 +387,7 @@ def _members_account(
     year: _YearOne,
     b: Building,
     ids: dict[str, list[str]],
-    bld: pd.Series,
+    bld: _Row,
     opex_scheme: float,
 ) -> None:
     """The neighbourhood members: their bills and sharing fee per kWh, and under the SCE
@@ -405,7 +424,7 @@ def _scheme_payout(
     year: _YearOne,
     b: Building,
     m: list[int],
-    bld: pd.Series,
+    bld: _Row,
     key: np.ndarray,
     opex_scheme: float,
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -462,7 +481,7 @@ def _benefits_and_owners(
     """
     m = year.money
     money = pd.DataFrame(m, index=participants.index)
-    household = (participants["role"] != "common").to_numpy()
+    household = participants["role"].to_numpy() != "common"
     money["benefit_eur"] = np.where(
         household,
         m["bill_without_eur"]
