@@ -31,7 +31,7 @@ from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.records import figure_record
-from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_arrays
+from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
 
 __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
@@ -140,7 +140,10 @@ def build_accounts(
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
-    money, scheme, parts = year_one_arrays(scenario, tariffs, participants, annual, buildings)
+    money_by_column, scheme, parts = year_one_arrays(
+        scenario, tariffs, participants, annual, buildings
+    )
+    money = money_frame(money_by_column, participants.index)
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
@@ -163,9 +166,16 @@ def build_accounts(
         scenario, parts, later_parts, nm_years, degradation, subsidy
     ) - subsidies.certificates_paid_eur(scenario, participants)
     assumptions = _assumptions(scenario, tariffs)
-    compliance = service_costs.compliance_table(scenario, money, participants)
+    compliance = service_costs.compliance_rows(scenario, money, participants)
+    broken = not all(row["holds"] for row in compliance)
     messages = (
-        service_costs.compliance_warnings(compliance)
+        (
+            service_costs.compliance_warnings(
+                pd.DataFrame(compliance, columns=list(service_costs.COMPLIANCE_COLUMNS))
+            )
+            if broken
+            else []
+        )
         + _connection_notes(scenario)
         + subsidies.sce_notes(scenario)
     )

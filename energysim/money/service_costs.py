@@ -37,6 +37,7 @@ __all__ = [
     "COMPLIANCE_COLUMNS",
     "HUURCOMMISSIE_FEE_FRAC",
     "RULES",
+    "compliance_rows",
     "compliance_table",
     "compliance_warnings",
     "panel_fee_by_period_eur_per_yr",
@@ -371,6 +372,15 @@ def compliance_table(
     Huurcommissie, beleidsboek servicekosten; Besluit servicekosten; Besluit
     energieprestatievergoeding huur.
     """
+    rows = compliance_rows(scenario, money, participants)
+    return pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
+
+
+def compliance_rows(
+    scenario: Scenario, money: pd.DataFrame, participants: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """The rows of :func:`compliance_table` as dicts (the same arguments): what a run
+    checks before it makes a table of them."""
     if not money.index.equals(participants.index):
         money = money.loc[participants.index]
     amounts = {
@@ -383,7 +393,7 @@ def compliance_table(
     for b in scenario.buildings:
         charged, passed = _common_amounts(b, amounts, building_ids, roles)
         rows += _building_rows(scenario, b, charged, passed)
-    return pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
+    return rows
 
 
 def compliance_warnings(table: pd.DataFrame) -> list[str]:

@@ -62,7 +62,7 @@ def year_one_money(
     See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
     """
     money, scheme, _ = year_one_arrays(scenario, tariffs, participants, annual, buildings)
-    return money, scheme
+    return money_frame(money, participants.index), scheme
 
 
 def year_one_parts(
@@ -104,7 +104,16 @@ def year_one_parts(
         Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
     """
     money, scheme, parts = year_one_arrays(scenario, tariffs, participants, annual, buildings)
-    return money, scheme, pd.DataFrame(parts, index=participants.index)
+    index = participants.index
+    return money_frame(money, index), scheme, pd.DataFrame(parts, index=index)
+
+
+def money_frame(money: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+    """The year-1 money of :func:`year_one_arrays` as a frame: :data:`MONEY_COLUMNS`, then
+    ``benefit_eur`` [EUR/yr]."""
+    frame = pd.DataFrame({name: money[name] for name in MONEY_COLUMNS}, index=index)
+    frame["benefit_eur"] = money["benefit_eur"]
+    return frame
 
 
 def year_one_arrays(
@@ -113,10 +122,11 @@ def year_one_arrays(
     participants: pd.DataFrame,
     annual: pd.DataFrame,
     buildings: pd.DataFrame,
-) -> tuple[pd.DataFrame, dict[str, float], dict[str, np.ndarray]]:
-    """:func:`year_one_parts` with the benefits' parts as one array per path of
-    :data:`BENEFIT_PATHS` (participant order), not a frame: what the lifetime sums of
-    :func:`energysim.money.accounts.build_accounts` read."""
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
+    """:func:`year_one_parts` as arrays in participant order, not frames: the money by
+    column (:data:`MONEY_COLUMNS` and ``benefit_eur``, :func:`money_frame` makes the
+    frame) and the benefits' parts by path of :data:`BENEFIT_PATHS`; what
+    :func:`energysim.money.accounts.build_accounts` computes with."""
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
     year = _YearOne.start(scenario, tariffs, participants, annual)
@@ -471,7 +481,7 @@ def _scheme_payout(
 
 def _benefits_and_owners(
     year: _YearOne, participants: pd.DataFrame
-) -> tuple[pd.DataFrame, dict[str, float], dict[str, np.ndarray]]:
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
     """Each household's benefit and its parts, and the owners' year-1 totals.
 
     ``benefit = bill without - bill with + service-cost saving + payout + tax refund -
@@ -480,8 +490,8 @@ def _benefits_and_owners(
     running cash flow that less the running costs the scheme does not carry.
     """
     m = year.money
-    money = pd.DataFrame(m, index=participants.index)
     household = participants["role"].to_numpy() != "common"
+    money = dict(m)
     money["benefit_eur"] = np.where(
         household,
         m["bill_without_eur"]
@@ -503,7 +513,7 @@ def _benefits_and_owners(
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     )
     others = np.stack([np.where(household, values, 0.0) for values in year.parts.values()])
-    parts = {"energy": money["benefit_eur"].to_numpy() - _column_sums(others)}
+    parts = {"energy": money["benefit_eur"] - _column_sums(others)}
     parts.update(zip(year.parts, others, strict=True))
     return money, scheme, parts
 
