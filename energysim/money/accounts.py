@@ -31,6 +31,7 @@ from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
 from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
 
 __all__ = [
@@ -389,19 +390,22 @@ def _mean_degradation(scenario: Scenario) -> float:
 
 
 def distribution(
-    money: pd.DataFrame, participants: pd.DataFrame, consumption_kwh: pd.Series
+    money: pd.DataFrame,
+    participants: pd.DataFrame,
+    consumption_kwh: pd.Series | np.ndarray,
 ) -> dict[str, Any]:
-    """Per role: statistics of the benefit and the mean benefit per consumption quintile."""
+    """Per role: statistics of the benefit and the mean benefit per consumption quintile
+    (``consumption_kwh`` per participant, in participant order [kWh/yr])."""
     out: dict[str, Any] = {}
     roles = participants["role"].to_numpy()
+    benefit = float_columns(money, ["benefit_eur"])["benefit_eur"]
+    consumption = np.asarray(consumption_kwh)
     for role in ("tenant", "member"):
         sel = roles == role
         if not sel.any():
             continue
-        b = money["benefit_eur"].to_numpy()[sel]
+        b = benefit[sel]
         stats: dict[str, Any] = dict(fairness.benefit_statistics(b))
-        stats["by_consumption_quintile"] = fairness.benefit_by_quintile(
-            b, consumption_kwh.to_numpy()[sel]
-        )
+        stats["by_consumption_quintile"] = fairness.benefit_by_quintile(b, consumption[sel])
         out[role] = stats
     return out

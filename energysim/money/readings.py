@@ -35,6 +35,7 @@ from energysim.config.tariffs import Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import finance
 from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
 
 SHARED_TAX_SOURCE = (
     "Wet belastingen op milieugrondslag art. 50: energy tax on all a connection takes from "
@@ -99,7 +100,8 @@ def _household_rows(annual: pd.DataFrame, participants: pd.DataFrame) -> np.ndar
 def _households_shared_kwh(annual: pd.DataFrame, participants: pd.DataFrame) -> float:
     """The kWh shared over the grid to households in the year [kWh/yr] (NaN counts 0,
     as in a pandas sum)."""
-    shared = annual["shared_kwh"].to_numpy(np.float64)[_household_rows(annual, participants)]
+    shared = float_columns(annual, ["shared_kwh"])["shared_kwh"]
+    shared = shared[_household_rows(annual, participants)]
     return float(np.nansum(shared))
 
 
@@ -113,12 +115,11 @@ def shared_tax_eur(annual: pd.DataFrame, tariffs: TariffSet) -> float:
 def _shared_tax_eur(annual: pd.DataFrame, rows: np.ndarray, tariffs: TariffSet) -> float:
     """:func:`shared_tax_eur` of the rows ``rows`` (positions) of ``annual`` [EUR/yr]."""
 
-    def column(name: str) -> np.ndarray:
-        return annual[name].to_numpy(np.float64)[rows]
-
-    offtake = column("consumption_kwh") - column("own_string_kwh")
-    export = column("own_export_kwh")
-    shared = column("shared_kwh")
+    names = ("consumption_kwh", "own_string_kwh", "own_export_kwh", "shared_kwh")
+    column = {name: values[rows] for name, values in float_columns(annual, names).items()}
+    offtake = column["consumption_kwh"] - column["own_string_kwh"]
+    export = column["own_export_kwh"]
+    shared = column["shared_kwh"]
     with_tax = finance.taxed_offtake_kwh(offtake, export, tariffs)
     without = finance.taxed_offtake_kwh(offtake, export, tariffs, untaxed_kwh=shared)
     tax = finance.energy_tax_eur(with_tax, tariffs) - finance.energy_tax_eur(without, tariffs)

@@ -32,6 +32,7 @@ from energysim.config.tariffs import Figure
 from energysim.core.messages import Message
 from energysim.money import owner_vat
 from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
 
 __all__ = [
     "COMPLIANCE_COLUMNS",
@@ -383,10 +384,7 @@ def compliance_rows(
     checks before it makes a table of them."""
     if not money.index.equals(participants.index):
         money = money.loc[participants.index]
-    amounts = {
-        name: money[name].to_numpy(np.float64)
-        for name in ("passed_to_service_costs_eur", "service_cost_saving_eur")
-    }
+    amounts = float_columns(money, ("passed_to_service_costs_eur", "service_cost_saving_eur"))
     building_ids = participants["building_id"].to_numpy()
     roles = participants["role"].to_numpy()
     rows: list[dict[str, Any]] = []

@@ -23,6 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
+from energysim.money.table_columns import float_columns
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -132,12 +133,10 @@ def year_one_arrays(
     year = _YearOne.start(scenario, tariffs, participants, annual)
     columns = [str(name) for name in buildings.columns]
     values = buildings.to_numpy()
-    at = buildings.index.get_indexer([b.id for b in scenario.buildings])
-    for b, j in zip(scenario.buildings, at, strict=True):
-        if j < 0:
-            raise KeyError(b.id)  # as buildings.loc[b.id] would
+    at = {bid: j for j, bid in enumerate(buildings.index.to_numpy().tolist())}
+    for b in scenario.buildings:
         ids = participant_ids(b)
-        bld = _Row(**dict(zip(columns, values[j], strict=True)))
+        bld = _Row(**dict(zip(columns, values[at[b.id]], strict=True)))
         opex_scheme = _running_costs(year, b, bld)
         saving, fee = _common_connection_account(year, b, ids, bld, year.row(ids["common"][0]))
         _dwellings_account(year, b, ids, saving, fee)
@@ -219,7 +218,7 @@ class _YearOne:
         return cls(
             scenario=scenario,
             tariffs=tariffs,
-            annual={name: annual[name].to_numpy(dtype=np.float64) for name in names},
+            annual=float_columns(annual, names),
             participating=participants["participating"].to_numpy(dtype=bool),
             position={pid: j for j, pid in enumerate(participants.index.to_numpy().tolist())},
             money={name: np.zeros(n) for name in MONEY_COLUMNS},
