@@ -142,7 +142,7 @@ def test_docs_finance_names_every_step_of_the_money() -> None:
     reader can check them one by one."""
     section = (REPO / "docs" / "finance.md").read_text(encoding="utf-8")
     money = PACKAGE / "money"
-    steps = _private_calls(money / "year_one.py", ("year_one_parts", "_members_account"))
+    steps = _private_calls(money / "year_one.py", ("year_one_arrays", "_members_account"))
     steps |= _private_calls(money / "accounts.py", ("build_accounts",))
     steps -= {"_huurcommissie_warnings", "_connection_notes", "_assumptions", "_mean_degradation"}
     assert {"_common_connection_account", "_dwellings_account", "_members_account"} <= steps

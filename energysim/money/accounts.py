@@ -30,7 +30,9 @@ from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
-from energysim.money.year_one import BENEFIT_PATHS, members_mode, year_one_parts
+from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
+from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
 
 __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
@@ -139,12 +141,15 @@ def build_accounts(
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
-    money, scheme, parts = year_one_parts(scenario, tariffs, participants, annual, buildings)
+    money_by_column, scheme, parts = year_one_arrays(
+        scenario, tariffs, participants, annual, buildings
+    )
+    money = money_frame(money_by_column, participants.index)
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
-        _, later_scheme, later_parts = year_one_parts(
+        _, later_scheme, later_parts = year_one_arrays(
             scenario, after, participants, annual, buildings
         )
         later_scheme = owner_vat.with_owners_vat(scenario, after, later_scheme)
@@ -162,9 +167,16 @@ def build_accounts(
         scenario, parts, later_parts, nm_years, degradation, subsidy
     ) - subsidies.certificates_paid_eur(scenario, participants)
     assumptions = _assumptions(scenario, tariffs)
-    compliance = service_costs.compliance_table(scenario, money, participants)
+    compliance = service_costs.compliance_rows(scenario, money, participants)
+    broken = not all(row["holds"] for row in compliance)
     messages = (
-        service_costs.compliance_warnings(compliance)
+        (
+            service_costs.compliance_warnings(
+                pd.DataFrame(compliance, columns=list(service_costs.COMPLIANCE_COLUMNS))
+            )
+            if broken
+            else []
+        )
         + _connection_notes(scenario)
         + subsidies.sce_notes(scenario)
     )
@@ -182,7 +194,7 @@ def build_accounts(
     # the readings of the law the bills applied: records, and notes of their own (they
     # are not estimated figures)
     assumptions += reading_records(scenario, tariffs, participants, annual)
-    assumptions.append(owner_vat.sales_vat_reading(scenario).as_record())
+    assumptions.append(figure_record(owner_vat.sales_vat_reading(scenario)))
     assumptions += service_costs.service_cost_assumptions(scenario)
     messages += reading_notes(scenario, tariffs, participants, annual, scheme)
     return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
@@ -230,7 +242,7 @@ def _owners_cases(
         received = (
             certificates * share / cooperative_share if o.owner_type in SCHEME_OWNER_TYPES else 0.0
         )
-        table = business.cash_flow_table(
+        table = business.cash_flow_arrays(
             capex_eur=capex * share * vat["capex"],
             certificates_eur=received,
             revenue_first_year_eur=export_value * share,
@@ -245,7 +257,7 @@ def _owners_cases(
             inverter_replacement_eur=replacement * share * vat["running"],
             inverter_replacement_year=fin.inverter_replacement_year,
         )
-        cf = table["net_cash_flow_eur"].to_numpy()
+        cf = table["net_cash_flow_eur"]
         stake_rows.append(
             {
                 "owner": o.owner,
@@ -253,7 +265,7 @@ def _owners_cases(
                 "share_frac": share,
                 "vat": owner_vat.regime(o),
                 "capex_eur": capex * share * vat["capex"],
-                "revenue_year1_eur": float(table["revenue_eur"].iloc[1]),
+                "revenue_year1_eur": float(table["revenue_eur"][1]),
                 "opex_year1_eur": owner_opex * share * vat["running"],
                 "net_year1_eur": float(cf[1]),
                 "npv_eur": business.npv_eur(cf, fin.discount_rate_frac),
@@ -265,14 +277,14 @@ def _owners_cases(
     columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
     owners = pd.Index(columns.pop("owner"), name="owner")
     stakeholders = pd.DataFrame(columns, index=owners)
-    years = [t.index.to_numpy() for t in flows]
+    years = np.arange(0, n + 1)
     cashflows = pd.DataFrame(
         {
-            "owner": np.repeat(owners.to_numpy(dtype=object), [len(y) for y in years]),
-            "year": np.concatenate(years),
+            "owner": np.repeat(owners.to_numpy(dtype=object), len(years)),
+            "year": np.tile(years, len(flows)),
             **{
-                name: np.concatenate([t[name].to_numpy() for t in flows])
-                for name in flows[0].columns
+                name: np.concatenate([t[name] for t in flows])
+                for name in business.CASH_FLOW_COLUMNS
             },
         }
     )
@@ -281,8 +293,8 @@ def _owners_cases(
 
 def _households_npv_eur(
     scenario: Scenario,
-    parts: pd.DataFrame,
-    later_parts: pd.DataFrame,
+    parts: dict[str, np.ndarray],
+    later_parts: dict[str, np.ndarray],
     nm_years: np.ndarray,
     degradation: float,
     subsidy_by_year: np.ndarray,
@@ -293,7 +305,7 @@ def _households_npv_eur(
     :func:`energysim.money.subsidies.members_subsidy_by_year_eur`) [EUR]."""
     fin = scenario.finance
     n = fin.lifetime_yr
-    paths = business.item_paths(
+    paths = business.item_path_arrays(
         n,
         degradation,
         fin.price_indexation_frac_per_yr,
@@ -301,17 +313,17 @@ def _households_npv_eur(
         energy_price_factor=business.energy_price_factors(fin, scenario.rules_year),
     )
     discount = (1.0 + fin.discount_rate_frac) ** -np.arange(1, n + 1)
-    npv = np.zeros(len(parts))
+    npv = np.zeros(len(parts["energy"]))
     for name in BENEFIT_PATHS:
         if name == "subsidy":
             per_year, weight = subsidy_by_year, discount
         else:
             per_year = np.where(
                 nm_years[:, None],
-                parts[name].to_numpy()[None, :],
-                later_parts[name].to_numpy()[None, :],
+                parts[name][None, :],
+                later_parts[name][None, :],
             )
-            weight = paths[name].to_numpy() * discount
+            weight = paths[name] * discount
         # elementwise sums, not BLAS: results must not depend on the thread count
         npv += (per_year * weight[:, None]).sum(axis=0)
     return npv
@@ -368,7 +380,7 @@ def _assumptions(scenario: Scenario, tariffs: TariffSet) -> list[dict[str, Any]]
                     scenario.rules_year,
                 )
             )
-    return [f.as_record() for f in used]
+    return [figure_record(f) for f in used]
 
 
 def _mean_degradation(scenario: Scenario) -> float:
@@ -378,18 +390,22 @@ def _mean_degradation(scenario: Scenario) -> float:
 
 
 def distribution(
-    money: pd.DataFrame, participants: pd.DataFrame, consumption_kwh: pd.Series
+    money: pd.DataFrame,
+    participants: pd.DataFrame,
+    consumption_kwh: pd.Series | np.ndarray,
 ) -> dict[str, Any]:
-    """Per role: statistics of the benefit and the mean benefit per consumption quintile."""
+    """Per role: statistics of the benefit and the mean benefit per consumption quintile
+    (``consumption_kwh`` per participant, in participant order [kWh/yr])."""
     out: dict[str, Any] = {}
+    roles = participants["role"].to_numpy()
+    benefit = float_columns(money, ["benefit_eur"])["benefit_eur"]
+    consumption = np.asarray(consumption_kwh)
     for role in ("tenant", "member"):
-        sel = (participants["role"] == role).to_numpy()
+        sel = roles == role
         if not sel.any():
             continue
-        b = money["benefit_eur"].to_numpy()[sel]
+        b = benefit[sel]
         stats: dict[str, Any] = dict(fairness.benefit_statistics(b))
-        stats["by_consumption_quintile"] = fairness.benefit_by_quintile(
-            b, consumption_kwh.to_numpy()[sel]
-        )
+        stats["by_consumption_quintile"] = fairness.benefit_by_quintile(b, consumption[sel])
         out[role] = stats
     return out

@@ -135,21 +135,42 @@ def item_paths(
     - ``cost``: running costs (opex, replacement): ``P_y``.
     """
     years = np.arange(1, lifetime_yr + 1)
+    return pd.DataFrame(
+        item_path_arrays(
+            lifetime_yr,
+            degradation_frac_per_yr,
+            indexation_frac_per_yr,
+            fee_indexation_frac_per_yr,
+            subsidy_years,
+            energy_price_factor,
+        ),
+        index=pd.Index(years, name="year"),
+    )
+
+
+def item_path_arrays(
+    lifetime_yr: int,
+    degradation_frac_per_yr: float,
+    indexation_frac_per_yr: float,
+    fee_indexation_frac_per_yr: float = 0.0,
+    subsidy_years: int | None = None,
+    energy_price_factor: NDArray[np.float64] | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """:func:`item_paths` as one array per kind of :data:`PATHS` (operating years 1..N),
+    without a frame: for callers that only compute with the factors [-]."""
+    years = np.arange(1, lifetime_yr + 1)
     energy = (1.0 - degradation_frac_per_yr) ** (years - 1)
     price = (1.0 + indexation_frac_per_yr) ** (years - 1)
     fee = (1.0 + fee_indexation_frac_per_yr) ** (years - 1)
     runs = lifetime_yr if subsidy_years is None else subsidy_years
     energy_price = price if energy_price_factor is None else np.asarray(energy_price_factor)
-    return pd.DataFrame(
-        {
-            "energy": energy * energy_price,
-            "fixed_fee": fee,
-            "per_kwh_fee": energy * fee,
-            "subsidy": np.where(years <= runs, energy, 0.0),
-            "cost": price,
-        },
-        index=pd.Index(years, name="year"),
-    )
+    return {
+        "energy": energy * energy_price,
+        "fixed_fee": fee,
+        "per_kwh_fee": energy * fee,
+        "subsidy": np.where(years <= runs, energy, 0.0),
+        "cost": price,
+    }
 
 
 def yearly_factors(
@@ -222,20 +243,75 @@ def cash_flow_table(
         battery's, :func:`energysim.money.batteries.battery_costs`; 0 here),
         ``net_cash_flow_eur``, ``cumulative_eur``.
     """
+    flows = cash_flow_arrays(
+        capex_eur=capex_eur,
+        revenue_first_year_eur=revenue_first_year_eur,
+        opex_first_year_eur=opex_first_year_eur,
+        lifetime_yr=lifetime_yr,
+        degradation_frac_per_yr=degradation_frac_per_yr,
+        indexation_frac_per_yr=indexation_frac_per_yr,
+        inverter_replacement_eur=inverter_replacement_eur,
+        inverter_replacement_year=inverter_replacement_year,
+        subsidy_by_year_eur=subsidy_by_year_eur,
+        fixed_fee_first_year_eur=fixed_fee_first_year_eur,
+        per_kwh_fee_first_year_eur=per_kwh_fee_first_year_eur,
+        fee_indexation_frac_per_yr=fee_indexation_frac_per_yr,
+        certificates_eur=certificates_eur,
+        energy_price_factor=energy_price_factor,
+    )
+    return pd.DataFrame(flows, index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"))
+
+
+CASH_FLOW_COLUMNS = (
+    "capex_eur",
+    "certificates_eur",
+    "energy_revenue_eur",
+    "fee_revenue_eur",
+    "revenue_eur",
+    "subsidy_eur",
+    "opex_eur",
+    "replacement_eur",
+    "residual_value_eur",
+    "net_cash_flow_eur",
+    "cumulative_eur",
+)
+"""The columns of :func:`cash_flow_table`, in order."""
+
+
+def cash_flow_arrays(
+    *,
+    capex_eur: float,
+    revenue_first_year_eur: NDArray[np.float64] | float,
+    opex_first_year_eur: float,
+    lifetime_yr: int,
+    degradation_frac_per_yr: float,
+    indexation_frac_per_yr: float,
+    inverter_replacement_eur: float = 0.0,
+    inverter_replacement_year: int | None = None,
+    subsidy_by_year_eur: NDArray[np.float64] | None = None,
+    fixed_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
+    per_kwh_fee_first_year_eur: NDArray[np.float64] | float = 0.0,
+    fee_indexation_frac_per_yr: float = 0.0,
+    certificates_eur: float = 0.0,
+    energy_price_factor: NDArray[np.float64] | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """:func:`cash_flow_table` as one array per column of :data:`CASH_FLOW_COLUMNS` (years
+    0..N), without a frame: the owners' cases of a run compute with these and make one
+    frame of all owners (:func:`energysim.money.accounts.build_accounts`) [EUR]."""
     rates = (degradation_frac_per_yr, indexation_frac_per_yr, fee_indexation_frac_per_yr)
-    paths = item_paths(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
+    paths = item_path_arrays(lifetime_yr, *rates, energy_price_factor=energy_price_factor)
 
     capex = np.r_[capex_eur, np.zeros(lifetime_yr)]
     certificates = np.r_[certificates_eur, np.zeros(lifetime_yr)]
-    energy = np.r_[0.0, _per_year(revenue_first_year_eur, lifetime_yr) * paths["energy"].to_numpy()]
+    energy = np.r_[0.0, _per_year(revenue_first_year_eur, lifetime_yr) * paths["energy"]]
     fees = np.r_[
         0.0,
-        _per_year(fixed_fee_first_year_eur, lifetime_yr) * paths["fixed_fee"].to_numpy()
-        + _per_year(per_kwh_fee_first_year_eur, lifetime_yr) * paths["per_kwh_fee"].to_numpy(),
+        _per_year(fixed_fee_first_year_eur, lifetime_yr) * paths["fixed_fee"]
+        + _per_year(per_kwh_fee_first_year_eur, lifetime_yr) * paths["per_kwh_fee"],
     ]
     sub = np.zeros(lifetime_yr) if subsidy_by_year_eur is None else np.asarray(subsidy_by_year_eur)
     subsidy = np.r_[0.0, sub]
-    cost = paths["cost"].to_numpy()
+    cost = paths["cost"]
     opex = np.r_[0.0, opex_first_year_eur * cost]
     replacement = np.zeros(lifetime_yr + 1)
     if inverter_replacement_year is not None and 1 <= inverter_replacement_year <= lifetime_yr:
@@ -243,19 +319,16 @@ def cash_flow_table(
             inverter_replacement_eur * cost[inverter_replacement_year - 1]
         )
     net = certificates + energy + fees + subsidy - capex - opex - replacement
-    return pd.DataFrame(
-        {
-            "capex_eur": capex,
-            "certificates_eur": certificates,
-            "energy_revenue_eur": energy,
-            "fee_revenue_eur": fees,
-            "revenue_eur": energy + fees,
-            "subsidy_eur": subsidy,
-            "opex_eur": opex,
-            "replacement_eur": replacement,
-            "residual_value_eur": np.zeros(lifetime_yr + 1),
-            "net_cash_flow_eur": net,
-            "cumulative_eur": np.cumsum(net),
-        },
-        index=pd.Index(np.arange(0, lifetime_yr + 1), name="year"),
-    )
+    return {
+        "capex_eur": capex,
+        "certificates_eur": certificates,
+        "energy_revenue_eur": energy,
+        "fee_revenue_eur": fees,
+        "revenue_eur": energy + fees,
+        "subsidy_eur": subsidy,
+        "opex_eur": opex,
+        "replacement_eur": replacement,
+        "residual_value_eur": np.zeros(lifetime_yr + 1),
+        "net_cash_flow_eur": net,
+        "cumulative_eur": np.cumsum(net),
+    }

@@ -34,6 +34,8 @@ from energysim.config.scenario import Scenario
 from energysim.config.tariffs import Figure, TariffSet
 from energysim.core.messages import Message
 from energysim.money import finance
+from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
 
 SHARED_TAX_SOURCE = (
     "Wet belastingen op milieugrondslag art. 50: energy tax on all a connection takes from "
@@ -86,21 +88,38 @@ def metered_offtake_kwh(annual: pd.DataFrame, roles: pd.Series) -> pd.Series:
     return (annual["consumption_kwh"] - behind).clip(lower=0.0)
 
 
-def _households_shared(
-    annual: pd.DataFrame, participants: pd.DataFrame
-) -> tuple[pd.DataFrame, float]:
-    """The households' rows of the annual table and their shared kWh [kWh/yr]."""
-    rows = annual.loc[participants.index[participants["role"] != "common"]]
-    return rows, float(rows["shared_kwh"].sum())
+def _household_rows(annual: pd.DataFrame, participants: pd.DataFrame) -> np.ndarray:
+    """Positions in ``annual`` of the households (every participant but the common
+    connections), in participant order."""
+    household = participants["role"].to_numpy() != "common"
+    if annual.index.equals(participants.index):
+        return np.flatnonzero(household)
+    return annual.index.get_indexer(participants.index[household])
+
+
+def _households_shared_kwh(annual: pd.DataFrame, participants: pd.DataFrame) -> float:
+    """The kWh shared over the grid to households in the year [kWh/yr] (NaN counts 0,
+    as in a pandas sum)."""
+    shared = float_columns(annual, ["shared_kwh"])["shared_kwh"]
+    shared = shared[_household_rows(annual, participants)]
+    return float(np.nansum(shared))
 
 
 def shared_tax_eur(annual: pd.DataFrame, tariffs: TariffSet) -> float:
     """Energy tax incl. VAT the households' shared kWh carry in year 1 [EUR/yr]: each
     household's tax on its taxed kWh (:func:`energysim.money.finance.taxed_offtake_kwh`)
     with its shared kWh taxed less that without."""
-    offtake = (annual["consumption_kwh"] - annual["own_string_kwh"]).to_numpy(np.float64)
-    export = annual["own_export_kwh"].to_numpy(np.float64)
-    shared = annual["shared_kwh"].to_numpy(np.float64)
+    return _shared_tax_eur(annual, np.arange(len(annual)), tariffs)
+
+
+def _shared_tax_eur(annual: pd.DataFrame, rows: np.ndarray, tariffs: TariffSet) -> float:
+    """:func:`shared_tax_eur` of the rows ``rows`` (positions) of ``annual`` [EUR/yr]."""
+
+    names = ("consumption_kwh", "own_string_kwh", "own_export_kwh", "shared_kwh")
+    column = {name: values[rows] for name, values in float_columns(annual, names).items()}
+    offtake = column["consumption_kwh"] - column["own_string_kwh"]
+    export = column["own_export_kwh"]
+    shared = column["shared_kwh"]
     with_tax = finance.taxed_offtake_kwh(offtake, export, tariffs)
     without = finance.taxed_offtake_kwh(offtake, export, tariffs, untaxed_kwh=shared)
     tax = finance.energy_tax_eur(with_tax, tariffs) - finance.energy_tax_eur(without, tariffs)
@@ -116,36 +135,40 @@ def reading_records(
     kWh; a dynamic contract's feed-in as a share of the interval price."""
     year = scenario.rules_year
     out: list[dict[str, Any]] = []
-    _, shared = _households_shared(annual, participants)
+    shared = _households_shared_kwh(annual, participants)
     if shared > 0 or scenario.finance.common_fee_eur_per_kwh > 0:
         tax = tariffs.energy_tax_excl_vat_eur_per_kwh if shared_kwh_taxed(scenario) else 0.0
         reading = scenario.tariffs.shared_energy_tax
         out.append(
-            Figure(
-                "shared_energy_tax_excl_vat_eur_per_kwh",
-                year,
-                tax,
-                "EUR/kWh shared",
-                "excl",
-                "reading",
-                f"shared_energy_tax = '{reading}'"
-                + (" (a what-if, not the law)" if reading == "exempt" else "")
-                + f": {SHARED_TAX_SOURCE}",
-                year,
-            ).as_record()
+            figure_record(
+                Figure(
+                    "shared_energy_tax_excl_vat_eur_per_kwh",
+                    year,
+                    tax,
+                    "EUR/kWh shared",
+                    "excl",
+                    "reading",
+                    f"shared_energy_tax = '{reading}'"
+                    + (" (a what-if, not the law)" if reading == "exempt" else "")
+                    + f": {SHARED_TAX_SOURCE}",
+                    year,
+                )
+            )
         )
     if dynamic_feed_in(scenario):
         out.append(
-            Figure(
-                "dynamic_feed_in_price_frac",
-                year,
-                1.0,
-                "-",
-                "none",
-                "reading",
-                DYNAMIC_FEED_IN_SOURCE,
-                year,
-            ).as_record()
+            figure_record(
+                Figure(
+                    "dynamic_feed_in_price_frac",
+                    year,
+                    1.0,
+                    "-",
+                    "none",
+                    "reading",
+                    DYNAMIC_FEED_IN_SOURCE,
+                    year,
+                )
+            )
         )
     return out
 
@@ -161,10 +184,10 @@ def reading_notes(
     the what-if leaves them untaxed), a dynamic contract's feed-in at the interval prices,
     and the tax on a common connection's roof power bought per kWh
     (``scheme["common_fee_energy_tax_eur"]``)."""
-    rows, shared = _households_shared(annual, participants)
+    shared = _households_shared_kwh(annual, participants)
     out: list[str] = []
     if shared > 0 and shared_kwh_taxed(scenario):
-        tax = shared_tax_eur(rows, tariffs)
+        tax = _shared_tax_eur(annual, _household_rows(annual, participants), tariffs)
         out.append(
             Message(
                 f"energy tax is due on the {shared:,.0f} kWh shared to households over the "

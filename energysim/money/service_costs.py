@@ -31,11 +31,14 @@ from energysim.config.scenario import Scenario
 from energysim.config.tariffs import Figure
 from energysim.core.messages import Message
 from energysim.money import owner_vat
+from energysim.money.records import figure_record
+from energysim.money.table_columns import float_columns
 
 __all__ = [
     "COMPLIANCE_COLUMNS",
     "HUURCOMMISSIE_FEE_FRAC",
     "RULES",
+    "compliance_rows",
     "compliance_table",
     "compliance_warnings",
     "panel_fee_by_period_eur_per_yr",
@@ -238,16 +241,19 @@ def panel_fee_limit_eur_per_yr(scenario: Scenario) -> float | None:
 
 
 def _common_amounts(
-    b: Building, money: pd.DataFrame, participants: pd.DataFrame
+    b: Building, amounts: dict[str, np.ndarray], building_ids: np.ndarray, roles: np.ndarray
 ) -> tuple[float, float]:
     """What the building's dwellings' service costs change by, and the common
-    connection's actual net cost change passed on [EUR/yr]."""
-    rows = participants["building_id"] == b.id
-    common = participants.index[rows & (participants["role"] == "common")]
-    dwellings = participants.index[rows & (participants["role"] == "tenant")]
-    passed = float(money.loc[common, "passed_to_service_costs_eur"].sum())
-    charged = float(money.loc[dwellings, "service_cost_saving_eur"].sum())
-    return charged, passed
+    connection's actual net cost change passed on [EUR/yr].
+
+    ``amounts`` holds ``passed_to_service_costs_eur`` and ``service_cost_saving_eur`` per
+    participant, ``building_ids`` and ``roles`` each participant's building and role (all
+    in participant order); NaN counts as 0, as in a pandas sum.
+    """
+    rows = building_ids == b.id
+    passed = amounts["passed_to_service_costs_eur"][rows & (roles == "common")]
+    charged = amounts["service_cost_saving_eur"][rows & (roles == "tenant")]
+    return float(np.nansum(charged)), float(np.nansum(passed))
 
 
 def _agreed_key_used(scenario: Scenario, b: Building) -> bool:
@@ -256,7 +262,7 @@ def _agreed_key_used(scenario: Scenario, b: Building) -> bool:
 
 
 def _building_rows(
-    scenario: Scenario, b: Building, money: pd.DataFrame, participants: pd.DataFrame
+    scenario: Scenario, b: Building, charged: float, passed: float
 ) -> list[dict[str, Any]]:
     """The six rows of one building (see :func:`compliance_table`)."""
     terms, assumed = terms_of(b)
@@ -266,7 +272,6 @@ def _building_rows(
         first = after = 0.0
     limit_first, limit_after = panel_fee_limits_eur_per_yr(scenario).get(b.id, (0.0, 0.0))
     has_after = scenario.finance.lifetime_yr > 10
-    charged, passed = _common_amounts(b, money, participants)
     rows: list[tuple[str, float, float, str, bool, list[str]]] = [
         (
             "removable",
@@ -368,15 +373,32 @@ def compliance_table(
     Huurcommissie, beleidsboek servicekosten; Besluit servicekosten; Besluit
     energieprestatievergoeding huur.
     """
+    rows = compliance_rows(scenario, money, participants)
+    return pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
+
+
+def compliance_rows(
+    scenario: Scenario, money: pd.DataFrame, participants: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """The rows of :func:`compliance_table` as dicts (the same arguments): what a run
+    checks before it makes a table of them."""
+    if not money.index.equals(participants.index):
+        money = money.loc[participants.index]
+    amounts = float_columns(money, ("passed_to_service_costs_eur", "service_cost_saving_eur"))
+    building_ids = participants["building_id"].to_numpy()
+    roles = participants["role"].to_numpy()
     rows: list[dict[str, Any]] = []
     for b in scenario.buildings:
-        rows += _building_rows(scenario, b, money, participants)
-    return pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
+        charged, passed = _common_amounts(b, amounts, building_ids, roles)
+        rows += _building_rows(scenario, b, charged, passed)
+    return rows
 
 
 def compliance_warnings(table: pd.DataFrame) -> list[str]:
     """A run's message for every rule of :func:`compliance_table` that is broken."""
     out: list[str] = []
+    if table["holds"].to_numpy(dtype=bool).all():
+        return out
     for row in table.itertuples(index=False):
         if row.holds:
             continue
@@ -448,15 +470,17 @@ def service_cost_assumptions(scenario: Scenario) -> list[dict[str, Any]]:
         for name in assumed:
             unit = {"panels_removable": "-", "nom_dwellings": "dwellings"}.get(name, "EUR/yr")
             out.append(
-                Figure(
-                    f"{b.id}.{name}",
-                    year,
-                    float(terms[name]),
-                    unit,
-                    "none",
-                    "assumption",
-                    ASSUMED_SOURCE[name],
-                    year,
-                ).as_record()
+                figure_record(
+                    Figure(
+                        f"{b.id}.{name}",
+                        year,
+                        float(terms[name]),
+                        unit,
+                        "none",
+                        "assumption",
+                        ASSUMED_SOURCE[name],
+                        year,
+                    )
+                )
             )
     return out

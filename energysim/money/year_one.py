@@ -12,6 +12,7 @@ over the lifetime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
+from energysim.money.table_columns import float_columns
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -60,8 +62,8 @@ def year_one_money(
 
     See :func:`year_one_parts` (which also splits each benefit by its lifetime path).
     """
-    money, scheme, _ = year_one_parts(scenario, tariffs, participants, annual, buildings)
-    return money, scheme
+    money, scheme, _ = year_one_arrays(scenario, tariffs, participants, annual, buildings)
+    return money_frame(money, participants.index), scheme
 
 
 def year_one_parts(
@@ -102,14 +104,41 @@ def year_one_parts(
     parts : pandas.DataFrame
         Each household's ``benefit_eur`` split by :data:`BENEFIT_PATHS` (columns sum to it).
     """
+    money, scheme, parts = year_one_arrays(scenario, tariffs, participants, annual, buildings)
+    index = participants.index
+    return money_frame(money, index), scheme, pd.DataFrame(parts, index=index)
+
+
+def money_frame(money: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+    """The year-1 money of :func:`year_one_arrays` as a frame: :data:`MONEY_COLUMNS`, then
+    ``benefit_eur`` [EUR/yr]."""
+    frame = pd.DataFrame({name: money[name] for name in MONEY_COLUMNS}, index=index)
+    frame["benefit_eur"] = money["benefit_eur"]
+    return frame
+
+
+def year_one_arrays(
+    scenario: Scenario,
+    tariffs: TariffSet,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
+    """:func:`year_one_parts` as arrays in participant order, not frames: the money by
+    column (:data:`MONEY_COLUMNS` and ``benefit_eur``, :func:`money_frame` makes the
+    frame) and the benefits' parts by path of :data:`BENEFIT_PATHS`; what
+    :func:`energysim.money.accounts.build_accounts` computes with."""
     if not annual.index.equals(participants.index):
         annual = annual.loc[participants.index]
     year = _YearOne.start(scenario, tariffs, participants, annual)
+    columns = [str(name) for name in buildings.columns]
+    values = buildings.to_numpy()
+    at = {bid: j for j, bid in enumerate(buildings.index.to_numpy().tolist())}
     for b in scenario.buildings:
         ids = participant_ids(b)
-        bld = buildings.loc[b.id]
+        bld = _Row(**dict(zip(columns, values[at[b.id]], strict=True)))
         opex_scheme = _running_costs(year, b, bld)
-        saving, fee = _common_connection_account(year, b, ids, bld, annual.loc[ids["common"][0]])
+        saving, fee = _common_connection_account(year, b, ids, bld, year.row(ids["common"][0]))
         _dwellings_account(year, b, ids, saving, fee)
         _members_account(year, b, ids, bld, opex_scheme)
     return _benefits_and_owners(year, participants)
@@ -144,6 +173,14 @@ ANNUAL_COLUMNS = (
 """The columns of the annual energy table the year-1 money reads [kWh/yr, EUR/yr]; a
 dynamic contract also reads ``own_export_value_eur``
 (:func:`energysim.money.readings.dynamic_feed_in`)."""
+
+
+class _Row(SimpleNamespace):
+    """One row of a table as attributes, values as the table holds them (numpy scalars):
+    a building of the buildings table, a participant's annual energy."""
+
+    def __getattr__(self, name: str) -> Any:  # for mypy: the columns are attributes
+        raise AttributeError(name)
 
 
 @dataclass
@@ -181,15 +218,20 @@ class _YearOne:
         return cls(
             scenario=scenario,
             tariffs=tariffs,
-            annual={name: annual[name].to_numpy(dtype=np.float64) for name in names},
+            annual=float_columns(annual, names),
             participating=participants["participating"].to_numpy(dtype=bool),
-            position={pid: j for j, pid in enumerate(participants.index)},
+            position={pid: j for j, pid in enumerate(participants.index.to_numpy().tolist())},
             money={name: np.zeros(n) for name in MONEY_COLUMNS},
             parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
             scheme={name: 0.0 for name in SCHEME_TOTALS},
             taxed=shared_kwh_taxed(scenario),
             dynamic=dynamic,
         )
+
+    def row(self, pid: str) -> _Row:
+        """One participant's annual energy (:data:`ANNUAL_COLUMNS`) as attributes."""
+        j = self.position[pid]
+        return _Row(**{name: values[j] for name, values in self.annual.items()})
 
     def rows(self, ids: list[str]) -> list[int]:
         """Positions of some participants."""
@@ -230,7 +272,7 @@ class _YearOne:
         return without, with_scheme
 
 
-def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
+def _running_costs(year: _YearOne, b: Building, bld: _Row) -> float:
     """The building's running costs (excl. VAT), added to the scheme's totals; returns
     the part the cooperative scheme's energy carries (its share of the generation), with
     the VAT on it when the cooperative cannot deduct it
@@ -246,7 +288,7 @@ def _running_costs(year: _YearOne, b: Building, bld: pd.Series) -> float:
 
 
 def _common_connection_account(
-    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: pd.Series, c: pd.Series
+    year: _YearOne, b: Building, ids: dict[str, list[str]], bld: _Row, c: _Row
 ) -> tuple[float, float]:
     """The common connection: its bills without and with the scheme, its export value
     (to the owners or into the service costs) and the fee it pays the owners per kWh.
@@ -354,7 +396,7 @@ def _members_account(
     year: _YearOne,
     b: Building,
     ids: dict[str, list[str]],
-    bld: pd.Series,
+    bld: _Row,
     opex_scheme: float,
 ) -> None:
     """The neighbourhood members: their bills and sharing fee per kWh, and under the SCE
@@ -391,7 +433,7 @@ def _scheme_payout(
     year: _YearOne,
     b: Building,
     m: list[int],
-    bld: pd.Series,
+    bld: _Row,
     key: np.ndarray,
     opex_scheme: float,
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -438,7 +480,7 @@ def _scheme_payout(
 
 def _benefits_and_owners(
     year: _YearOne, participants: pd.DataFrame
-) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
     """Each household's benefit and its parts, and the owners' year-1 totals.
 
     ``benefit = bill without - bill with + service-cost saving + payout + tax refund -
@@ -446,16 +488,17 @@ def _benefits_and_owners(
     service costs); the owners' revenue is the export value and every fee, their net
     running cash flow that less the running costs the scheme does not carry.
     """
-    money = pd.DataFrame(year.money, index=participants.index)
-    household = (participants["role"] != "common").to_numpy()
+    m = year.money
+    household = participants["role"].to_numpy() != "common"
+    money = dict(m)
     money["benefit_eur"] = np.where(
         household,
-        money.bill_without_eur
-        - money.bill_with_eur
-        + money.service_cost_saving_eur
-        + money.payout_eur
-        + money.tax_refund_eur
-        - money.fees_eur,
+        m["bill_without_eur"]
+        - m["bill_with_eur"]
+        + m["service_cost_saving_eur"]
+        + m["payout_eur"]
+        + m["tax_refund_eur"]
+        - m["fees_eur"],
         0.0,
     )
     scheme = year.scheme
@@ -468,9 +511,18 @@ def _benefits_and_owners(
     scheme["owners_net_running_eur"] = scheme["owners_revenue_eur"] - (
         scheme["opex_eur"] - scheme["opex_paid_by_cooperative_scheme_eur"]
     )
-    parts = pd.DataFrame(
-        {name: np.where(household, values, 0.0) for name, values in year.parts.items()},
-        index=participants.index,
-    )
-    parts.insert(0, "energy", money["benefit_eur"] - parts.sum(axis=1))
+    others = np.stack([np.where(household, values, 0.0) for values in year.parts.values()])
+    parts = {"energy": money["benefit_eur"] - _column_sums(others)}
+    parts.update(zip(year.parts, others, strict=True))
     return money, scheme, parts
+
+
+def _column_sums(rows: np.ndarray) -> np.ndarray:
+    """Each participant's sum over the parts (rows of a parts x participants array)
+    [EUR/yr].
+
+    Numpy's reduction over the first axis of a C-ordered array: part after part, in
+    order, for every participant at once; a NaN counts as 0 (``nansum``, as a pandas sum
+    skips it).
+    """
+    return np.nansum(rows, axis=0)

@@ -23,6 +23,7 @@ from energysim.inputs.participants import ROLE_NAMES
 from energysim.money.accounts import distribution
 from energysim.money.readings import metered_offtake_kwh
 from energysim.money.service_costs import compliance_table
+from energysim.money.table_columns import float_columns
 from energysim.ownership import rules as ownership
 from energysim.results import storage_report
 from energysim.results.result import Result, expect_result
@@ -33,8 +34,8 @@ def summary(result: Result) -> dict[str, Any]:
     """The key figures of a run, as written to ``summary.json``."""
     expect_result(result, "summary")
     p = result.participants
-    annual_recv = result.annual["allocated_kwh"]
-    cons = result.annual["consumption_kwh"]
+    energy = float_columns(result.annual, ("allocated_kwh", "consumption_kwh"))
+    annual_recv, cons = energy["allocated_kwh"], energy["consumption_kwh"]
     money = result.money
     gen_total = float(result.generation_kwh.to_numpy().sum())
     export_total = float(result.export_kwh.to_numpy().sum())
@@ -43,8 +44,7 @@ def summary(result: Result) -> dict[str, Any]:
 
     roles = p["role"].to_numpy()
 
-    def by_role(values: pd.Series, mask: pd.Series | None = None) -> dict[str, float]:
-        v = values.to_numpy()
+    def by_role(v: np.ndarray, mask: pd.Series | None = None) -> dict[str, float]:
         keep = np.ones(len(v), dtype=bool) if mask is None else mask.to_numpy(dtype=bool)
         return {key: float(v[keep & (roles == name)].sum()) for key, name in ROLE_NAMES.items()}
 
@@ -52,8 +52,8 @@ def summary(result: Result) -> dict[str, Any]:
     allocated_total = sum(allocated.values())
     consumption = by_role(cons, in_scheme)
     household = roles != "common"
-    gain = money["benefit_eur"].to_numpy()
-    service = money["service_cost_saving_eur"].to_numpy()
+    amounts = float_columns(money, ("benefit_eur", "service_cost_saving_eur"))
+    gain, service = amounts["benefit_eur"], amounts["service_cost_saving_eur"]
     benefit = {
         "common": float(service[household].sum()),
         "tenants": float((gain - service)[roles == "tenant"].sum()),
@@ -90,7 +90,7 @@ def summary(result: Result) -> dict[str, Any]:
         "household_benefit_eur": stats,
         "owners_revenue_eur": result.accounts.scheme["owners_revenue_eur"],
         "scheme_eur": result.accounts.scheme,
-        "stakeholders": _records(result.accounts.stakeholders.reset_index()),
+        "stakeholders": _records(result.accounts.stakeholders, index=True),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "local_ownership_rule": {
             "rule": policy.rule,
@@ -102,9 +102,13 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts of Python values (JSON-ready; None where missing)."""
+def _records(frame: pd.DataFrame, index: bool = False) -> list[dict[str, Any]]:
+    """Rows as plain dicts of Python values (JSON-ready; None where missing); with
+    ``index`` the index first, as a column of its name (as ``frame.reset_index()`` has
+    it)."""
     columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    if index:
+        columns = {frame.index.name: frame.index.to_numpy(dtype=object), **columns}
     return [
         {
             c: (v.item() if isinstance(v, np.generic) else v)
