@@ -3,7 +3,8 @@
 A warm run (profiles from the cache) imports what it uses (numpy, pandas with the pyarrow
 it brings, pydantic for the scenario, pyarrow.parquet for ``timeseries.parquet``) and none
 of the libraries other commands need: the reports' PDF and chart libraries, the
-dashboard's, Excel's, Dask, pvlib and scipy (the profiles are cached), so that none can
+dashboard's, Excel's, Dask, pvlib and scipy (the profiles are cached), nor the battery
+modules (the default scenario has no battery), so that none can
 creep into the start of every run unnoticed (benchmarks/startup.py times it). The modules
 are read from ``python -X importtime``'s report of the command as a user runs it.
 
@@ -47,8 +48,11 @@ NOT_FOR_A_RUN = (
     "energysim.design",
     "energysim.report",
     "energysim.ownership.register",
+    "energysim.sharing.storage",
+    "energysim.money.batteries",
 )
-"""Top-level packages (or energysim sub-packages) a plain run has no use for."""
+"""Packages and modules a run of the default scenario has no use for (it has no battery,
+heat pump or EV: the battery modules are imported where a run has one)."""
 
 USED_BY_A_RUN = ("numpy", "pandas", "pyarrow", "pyarrow.parquet", "pydantic")
 
