@@ -446,12 +446,14 @@ def console() -> NoReturn:
     Runs :func:`main` and ends the process with its exit status. After ``run`` or
     ``validate`` the process ends at once (``os._exit``) once stdout and stderr are
     flushed: every file they write is closed by then (written whole and renamed into
-    place, :mod:`energysim.core.publish`) and neither leaves a thread, a child process or
-    an ``atexit`` task behind, so what Python's teardown would still do is free the
-    objects of some 700 modules (numpy, pandas, pyarrow, pydantic) one by one, memory the
-    system takes back anyway: about 0.1-0.2 s of CPU, a tenth of a warm run
-    (benchmarks/startup.py, "the rest"). Every other command ends normally, as a batch on
-    Dask or a process pool must; so does :func:`main` when called from Python.
+    place, :mod:`energysim.core.publish`), and neither leaves a thread, a child process
+    or an ``atexit`` task of its own (the libraries' have nothing to do: energysim sets
+    up no log handler for ``logging.shutdown`` to flush and opens no S3 file for
+    pyarrow's finaliser). What Python's teardown would still do is free the objects of
+    some 700 modules (numpy, pandas, pyarrow, pydantic) one by one, memory the system
+    takes back anyway: about 0.2 s of CPU, a tenth of a warm run (docs/speed.md). Every
+    other command ends normally, as a batch on Dask or a process pool must; so does
+    :func:`main` when called from Python.
 
     Notes
     -----
