@@ -9,6 +9,7 @@ import resource
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -49,8 +50,9 @@ def max_rss_children_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-# The four lines every benchmark prints: what it is compared with, the check
-# that both agree, the ratio and the peak memory, in the same words in every script.
+# The lines every benchmark prints: what it is compared with, the check that both
+# agree, the ratio, the peak memory and each target met or not (how far off), in the
+# same words in every script.
 def print_baseline(text: str) -> None:
     """``baseline   : text`` (what energysim is compared with, and its figure)."""
     print(f"baseline   : {text}")
@@ -77,6 +79,44 @@ def print_peak(text: str | None = None) -> None:
     print(f"peak memory: {text or f'{max_rss_mib():,.0f} MiB (this process, max RSS)'}")
 
 
+def print_target(
+    what: str, value: float, limit: float, unit: str = "", *, at_least: bool = False
+) -> bool:
+    """``target     : what value (<= limit): met`` or ``NOT met (how far off)``.
+
+    Parameters
+    ----------
+    what : str
+        The target's name, e.g. ``"CPU per unit per core"``.
+    value : float
+        The measured figure [unit].
+    limit : float
+        The target's limit [unit]: at most (default) or, with ``at_least``, at least.
+    unit : str
+        The unit printed after both figures (``" ms"``, ``"x"``, ``" MiB"``).
+    at_least : bool
+        The figure must be at least ``limit`` (a speed-up, a scaling efficiency).
+
+    Returns
+    -------
+    bool
+        Whether the target is met. How far off is the ratio of the figure to the limit
+        (at most) or of the limit to the figure (at least), and their difference.
+    """
+    met = value >= limit if at_least else value <= limit
+    sign = ">=" if at_least else "<="
+    head = f"target     : {what} {value:,.2f}{unit} ({sign} {limit:,.2f}{unit}): "
+    if met:
+        print(head + "met")
+        return met
+    if at_least:
+        off = f"{limit / value:.1f}x short, {limit - value:,.2f}{unit} to go" if value > 0 else ""
+    else:
+        off = f"{value / limit:.1f}x the limit, {value - limit:,.2f}{unit} over"
+    print(head + f"NOT met ({off})")
+    return met
+
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_AGAINST = "134504a"
 """main before the memory and start-up work: the revision the A/B benchmarks compare with."""
@@ -91,6 +131,18 @@ def export_revision(rev: str, dest: Path) -> Path:
     ).stdout
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
+    return dest
+
+
+def file_at(rev: str, path: str, dest: Path) -> Path:
+    """The file ``path`` (relative to the repository) as it was at ``rev``, written to
+    ``dest``: an earlier revision runs its own example scenario, since today's may hold
+    fields it does not know."""
+    data = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{rev}:{path}"], capture_output=True, check=True
+    ).stdout
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)
     return dest
 
 
@@ -184,6 +236,65 @@ def run_probe(
     if done.returncode != 0:
         raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_command(src: Path, args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run ``python -m energysim.cli ARGS`` with the ``energysim`` of ``src`` as a fresh
+    process, as a user runs the command, its output discarded.
+
+    Returns
+    -------
+    dict
+        ``wall_s`` [s]; the process's own ``user_s``, ``sys_s`` and ``cpu_s`` (their sum)
+        [s] and ``rss_mib`` (max RSS) [MiB], from ``os.wait4``: the whole process, its
+        start and its exit included.
+
+    Raises
+    ------
+    SystemExit
+        When the command fails (its exit status is not 0), with the end of its stderr.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "energysim.cli", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**env, "PYTHONPATH": str(src)},
+            cwd=src,
+        )
+        _, status, use = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            text = err.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{src}: energysim {' '.join(args)} failed:\n{text}")
+    return {
+        "wall_s": wall,
+        "user_s": use.ru_utime,
+        "sys_s": use.ru_stime,
+        "cpu_s": use.ru_utime + use.ru_stime,
+        "rss_mib": use.ru_maxrss / 1024,
+    }
+
+
+def imported_by(src: Path, args: list[str], env: dict[str, str], names: tuple[str, ...]) -> list:
+    """Which of the modules ``names`` the command ``energysim ARGS`` imports (from
+    ``python -X importtime``'s report, so the command runs unchanged)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "energysim.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(src)},
+        cwd=src,
+    )
+    seen = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    return [name for name in names if name in seen]
 
 
 def ab_arguments(doc: str, repeat: int) -> argparse.Namespace:

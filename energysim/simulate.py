@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,6 @@ from energysim.inputs.loading import RunFiles, read_run_files, read_sharing_file
 from energysim.inputs.preflight import (
     check_scenario,
 )
-from energysim.money import batteries as storage_money
 from energysim.money.accounts import Accounts, build_accounts
 from energysim.results.balance import check_energy_balance
 from energysim.results.result import Result
@@ -62,8 +62,10 @@ from energysim.sharing.building import (
 )
 from energysim.sharing.flows import Flows, annual_energy
 from energysim.sharing.own_strings import OwnStrings, own_strings
-from energysim.sharing.storage import StorageResult
 from energysim.sharing.waterfall import BuildingWaterfall
+
+if TYPE_CHECKING:  # imported where a run has batteries or electric loads: most have neither
+    from energysim.sharing.storage import StorageResult
 
 __all__ = [
     "building_waterfalls",
@@ -208,6 +210,8 @@ def _storage(
     )
     if not (has_batteries or loads is not None):
         return None
+    from energysim.sharing.storage import StorageResult
+
     return StorageResult(tuple(run for s in shares for run in s.batteries), loads)
 
 
@@ -300,6 +304,8 @@ def money_accounts(
     """
     accounts = build_accounts(scenario, tariffs, participants, annual, buildings)
     if stored is not None:  # battery money per household and owner
+        from energysim.money import batteries as storage_money
+
         accounts = storage_money.with_battery_money(
             scenario, tariffs, participants, annual, buildings, accounts, stored
         )

@@ -13,7 +13,7 @@ finished :class:`BuildingSharing`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,12 +25,14 @@ from energysim.inputs.loading import SharingFiles
 from energysim.sharing import allocation as alloc
 from energysim.sharing.blocks import block_rows, pick, sum_columns
 from energysim.sharing.own_strings import BuildingStrings, StoredShare, StringShare
-from energysim.sharing.storage import BatteryRun, add_discharge, home_batteries, shared_battery
 from energysim.sharing.waterfall import (
     BuildingWaterfall,
     waterfall_by_blocks,
     waterfall_one_pass,
 )
+
+if TYPE_CHECKING:  # imported where a building has batteries: most have none
+    from energysim.sharing.storage import BatteryRun
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def share_building(
         )
         export, sce = waterfall.export_kwh, waterfall.sce_kwh
         if b.battery is not None:
+            from energysim.sharing.storage import add_discharge, shared_battery
+
             battery, discharge = shared_battery(context, b, waterfall, files)
             add_discharge(out, discharge)
     fed_in = export + own.export_kwh + sce
@@ -214,6 +218,8 @@ def _own_strings(
         demand = consumption_kwh[:, taking_part]
         used, left = alloc.allocate_own_strings(strings[:, None], demand)
         if b.home_batteries is not None:  # behind each meter, before any sharing
+            from energysim.sharing.storage import home_batteries
+
             home, used_b, left_b = home_batteries(
                 b.home_batteries,
                 b.id,
