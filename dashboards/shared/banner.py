@@ -21,6 +21,13 @@ def cached_run(scenario_json: str) -> dict[str, Any]:
     return state.simulate(scenario_json)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_statements(scenario_json: str) -> dict[str, Any]:
+    """Every participant's statement of a run (:func:`state.statements`), cached by the
+    scenario's JSON: made only when a page asks for them."""
+    return state.statements(scenario_json)
+
+
 def run(scenario: Any) -> dict[str, Any]:
     """Run a scenario (cached) with a spinner."""
     with st.spinner(t("common.running")):
