@@ -25,6 +25,7 @@ from dashboards.main import PAGES
 from dashboards.ownership import state as ownership_state
 from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
+from dashboards.results import sections
 from dashboards.results import state as results_state
 from dashboards.shared import engine_words, form, i18n, session, state
 from dashboards.shared import formatting as fmt
@@ -118,6 +119,13 @@ def assert_no_traceback(at: AppTest) -> None:
         assert word not in shown
 
 
+def open_sections(at: AppTest, *names: str) -> AppTest:
+    """Open Results' folded sections (:mod:`dashboards.results.sections`) and rerun."""
+    for name in names:
+        at.session_state[sections.widget_key(name)] = True
+    return at.run()
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -132,7 +140,10 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s) | storage_figures(s)
-    households = at.table[-1].value  # all households, in whole euros as shown
+    open_sections(at, "households")
+    (households,) = [  # all households, in whole euros as shown
+        tb.value for tb in at.table if T("col_per_year.benefit_eur") in tb.value.columns
+    ]
     benefits = [parse_number(v) for v in households[T("col_per_year.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
@@ -292,6 +303,8 @@ def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() 
     costs) are a group of their own beside the tenants taking part and the members."""
     at = start()
     goto(at, "Results")
+    assert not [d for d in at.dataframe if T("col.participating") in d.value.columns]  # folded
+    open_sections(at, "least")
     assert_no_traceback(at)
     (least,) = [d.value for d in at.dataframe if T("col.participating") in d.value.columns]
     default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
@@ -316,6 +329,7 @@ def test_results_show_the_service_cost_rules_of_the_run() -> None:
     service_costs.csv in words: one row per rule, whether it holds, what was assumed."""
     at = start()
     goto(at, "Results")
+    open_sections(at, "service_costs")
     assert_no_traceback(at)
     (shown,) = [tb.value for tb in at.table if T("service_costs.col.rule") in tb.value.columns]
     default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
@@ -337,6 +351,7 @@ def test_results_compare_the_sharing_keys_on_fairness() -> None:
 
     at = start()
     goto(at, "Results")
+    open_sections(at, "keys")
     assert not [tb for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
     at.toggle(key="fair_keys_show").set_value(True).run()
     assert_no_traceback(at)
@@ -988,6 +1003,8 @@ def test_results_charts_are_the_runs_numbers() -> None:
     summary's median and p10-p90 band."""
     at = start()
     goto(at, "results")
+    assert not at.get("plotly_chart")  # drawn when their sections are opened
+    open_sections(at, "flows", "benefit")
     s = summary(run(load_scenario(GALERIJFLAT)))
     sankey = chart(at, "chart_flows")["data"][0]
     labels = [str(x).split("<br>")[0] for x in sankey["node"]["label"]]

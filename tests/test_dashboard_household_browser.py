@@ -46,6 +46,7 @@ def test_one_household_shows_its_year_and_downloads_its_statement(
     page = browser
     page.open()
     page.page(T("nav.results"), T("household.heading"))
+    page.open_section(T("household.heading"))
     heading = page.find(page.By.XPATH, f"//*[normalize-space(text())={xq(T('household.heading'))}]")
     page.d.execute_script("arguments[0].scrollIntoView();", heading)
     # look the member up by typing its id (the list holds 111 participants)
