@@ -1,13 +1,14 @@
 """Results' folded sections: each one drawn only while its reader has it open.
 
 Under the first screen (the answer per household, the headline figures, the owners)
-Results lists its details as folded sections: where the energy goes, the benefit per
-household, who gains least, one household, every household, the service-cost rules, the
-sharing keys. A folded section is an expander whose content streamlit runs only while
-it is open (``on_change="rerun"``): a closed section costs the server nothing and the
-browser one line, so a change of the scenario is on screen as soon as the first screen
-is. Which sections are open is kept for the session (:data:`OPEN_KEY`), so after a
-change on the Scenario page Results shows again what its reader had opened.
+Results lists its details as folded sections, in the page's order
+(:func:`dashboards.results.view.page`): where the energy goes, the service-cost rules,
+the benefit per household, who gains least, one household, every household, the sharing
+keys. A folded section is an expander whose content streamlit runs only while it is
+open (``on_change="rerun"``): a closed section costs the server nothing and the browser
+one line, so a change of the scenario is on screen as soon as the first screen is.
+Which sections are open is kept for the session (:data:`OPEN_KEY`), so after a change
+on the Scenario page Results shows again what its reader had opened.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Results page: first what the scheme brings each household and its owners, then, each
 in a folded section drawn only when opened, where the energy goes (typical days,
-months), the benefit per household, who gains least, one household, every household,
-the Huurcommissie's service-cost rules and the sharing keys compared on fairness."""
+months), the Huurcommissie's service-cost rules, the benefit per household, who gains
+least, one household, every household and the sharing keys compared on fairness."""
 
 from __future__ import annotations
 
@@ -85,6 +85,12 @@ def _sections(scenario: Scenario, out: dict[str, Any]) -> None:
     with sections.folded("flows", t("results.flows_heading")) as shown:
         if shown:
             _flows(scenario, s, table, out["timeseries"])
+    service = out["service_costs"]
+    holds = bool(service["holds"].astype(bool).all())
+    icon = ":material/check_circle:" if holds else ":material/warning:"
+    with sections.folded("service_costs", t("service_costs.heading"), icon=icon) as shown:
+        if shown:
+            service_costs.section(service)
     households = table[table.role != "common"]
     stats = state.benefit_stats(s)
     if households.empty or stats.empty:
@@ -111,12 +117,6 @@ def _sections(scenario: Scenario, out: dict[str, Any]) -> None:
         with sections.folded("households", t("results.households_heading")) as shown:
             if shown:
                 _households(households)
-    service = out["service_costs"]
-    holds = bool(service["holds"].astype(bool).all())
-    icon = ":material/check_circle:" if holds else ":material/warning:"
-    with sections.folded("service_costs", t("service_costs.heading"), icon=icon) as shown:
-        if shown:
-            service_costs.section(service)
     with sections.folded("keys", t("fair_keys.heading")) as shown:
         if shown:
             keys.section(scenario)
