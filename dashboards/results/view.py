@@ -85,12 +85,9 @@ def _sections(scenario: Scenario, out: dict[str, Any]) -> None:
     with sections.folded("flows", t("results.flows_heading")) as shown:
         if shown:
             _flows(scenario, s, table, out["timeseries"])
-    service = out["service_costs"]
-    holds = bool(service["holds"].astype(bool).all())
-    icon = ":material/check_circle:" if holds else ":material/warning:"
-    with sections.folded("service_costs", t("service_costs.heading"), icon=icon) as shown:
+    with sections.folded("service_costs", t("service_costs.heading")) as shown:
         if shown:
-            service_costs.section(service)
+            service_costs.section(out["service_costs"])
     households = table[table.role != "common"]
     stats = state.benefit_stats(s)
     if households.empty or stats.empty:
