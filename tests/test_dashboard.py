@@ -119,6 +119,18 @@ def assert_no_traceback(at: AppTest) -> None:
         assert word not in shown
 
 
+RESULTS_SECTIONS = (
+    "flows",
+    "service_costs",
+    "benefit",
+    "least",
+    "household",
+    "households",
+    "keys",
+)
+"""Results' folded sections (:mod:`dashboards.results.sections`), in the page's order."""
+
+
 def open_sections(at: AppTest, *names: str) -> AppTest:
     """Open Results' folded sections (:mod:`dashboards.results.sections`) and rerun."""
     for name in names:
@@ -825,6 +837,7 @@ def visible_texts(at: AppTest) -> list[str]:
     it)."""
     out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
+    out += [e.label for e in at.expander]  # folded sections say what they hold
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     for kind in ("text_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
         out += [str(w.label) for w in getattr(at, kind)]
@@ -857,6 +870,9 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     shown = {}
     for page in ("scenario", "results", "compare", "routes"):
         goto(at, page)
+        if page == "results":  # every folded section open, and the estimated figures
+            at.session_state["estimates_open"] = True
+            open_sections(at, *RESULTS_SECTIONS)
         assert_no_traceback(at)
         shown[page] = visible_texts(at)
     goto(at, "ownership")
