@@ -8,10 +8,12 @@ widgets whose values are kept in the session, and the scenario validated by the
 library (``scenario_from_dict``) with its capacity shown. **Results**: the library's
 run, cached on the scenario (``st.cache_data``, the scenario dict is the key) together
 with the tables the page draws (monthly sums, mean day per season, the households),
-then the same content as the dashboard's Results page: the five headline figures, the
-energy flows, the typical days, the months, the benefit per household with its
-statistics, the households that gain least and every household, with plotly charts
-and streamlit's own tables. No translation, no engine words, no downloads.
+then the same content as the dashboard's Results page, laid out the same way: first the
+five headline figures, the statistics of the benefit per household and the owners'
+figures; then, each in a section drawn only when opened (streamlit's lazy expander, as
+the dashboard's), the energy flows, the typical days and the months, the spread of the
+benefit per household, the households that gain least and every household, with plotly
+charts and streamlit's own tables. No translation, no engine words, no downloads.
 
 Its headline figures print the summary's numbers with Python's own formatting (the
 benchmark parses them and checks them against ``energysim run``).
@@ -22,6 +24,7 @@ benchmark parses them and checks them against ``energysim run``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,26 +130,16 @@ def scenario_page() -> None:
     st.success(f"The scenario is valid: {scenario.capacity_kwp:.1f} kWp")
 
 
-def results_page() -> None:
-    st.header("Results")
-    out = results(scenario_dict())
-    s, households = out["summary"], out["households"]
-    for column, (label, value) in zip(
-        st.columns(5),
-        {
-            "generation (kWh)": f"{s['generation_kwh']:,.0f}",
-            "self-consumption": f"{s['self_consumption_frac']:.1%}",
-            "self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
-            "local ownership": f"{s['local_ownership_frac']:.1%}",
-            "benefit to households (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
-        }.items(),
-        strict=True,
-    ):
-        column.metric(label, value)
-    for message in s["messages"]:
-        st.info(message)
+def folded(title: str, draw: Callable[[], None]) -> None:
+    """A section drawn only while it is open (streamlit's lazy expander)."""
+    box = st.expander(title, key=f"open_{title}", on_change="rerun")
+    with box:
+        if box.open:
+            draw()
 
-    st.subheader("Where the energy goes")
+
+def flows_days_months(out: dict[str, Any]) -> None:
+    s = out["summary"]
     places = ["roof", "common", "tenants", "members", "grid"]
     flows = [*s["allocated_kwh"].values(), s["export_kwh"]]
     st.plotly_chart(
@@ -171,19 +164,46 @@ def results_page() -> None:
     )
     right.plotly_chart(px.bar(out["months"], title="Months (kWh)"))
 
+
+def results_page() -> None:
+    st.header("Results")
+    out = results(scenario_dict())
+    s, households = out["summary"], out["households"]
+    for column, (label, value) in zip(
+        st.columns(5),
+        {
+            "generation (kWh)": f"{s['generation_kwh']:,.0f}",
+            "self-consumption": f"{s['self_consumption_frac']:.1%}",
+            "self-sufficiency": f"{s['self_sufficiency_frac']:.1%}",
+            "local ownership": f"{s['local_ownership_frac']:.1%}",
+            "benefit to households (EUR/yr)": f"{s['household_benefit_total_eur']:,.0f}",
+        }.items(),
+        strict=True,
+    ):
+        column.metric(label, value)
+    for message in s["messages"]:
+        st.info(message)
     st.subheader("Benefit per household")
-    st.plotly_chart(
-        px.histogram(households, x="benefit_eur", facet_row="role", nbins=30, height=540)
-    )
     st.dataframe(pd.DataFrame(s["household_benefit_eur"]).T)
-    st.subheader("Households that gain least")
-    st.dataframe(
-        households[households.participating].groupby("role").apply(
-            lambda part: part.nsmallest(5, "benefit_eur"), include_groups=False
-        )[["participant_id", "consumption_kwh", "allocated_kwh", "benefit_eur"]]
+    st.subheader("Owners")
+    st.dataframe(pd.DataFrame(s["stakeholders"])[["owner", "capex_eur", "npv_eur", "irr_frac"]])
+
+    folded("Where the energy goes", lambda: flows_days_months(out))
+    folded(
+        "Benefit per household, spread",
+        lambda: st.plotly_chart(
+            px.histogram(households, x="benefit_eur", facet_row="role", nbins=30, height=540)
+        ),
     )
-    st.subheader("Every household")
-    st.dataframe(households, height=480)
+    folded(
+        "Households that gain least",
+        lambda: st.dataframe(
+            households[households.participating].groupby("role").apply(
+                lambda part: part.nsmallest(5, "benefit_eur"), include_groups=False
+            )[["participant_id", "consumption_kwh", "allocated_kwh", "benefit_eur"]]
+        ),
+    )
+    folded("Every household", lambda: st.dataframe(households, height=480))
 
 
 if "inputs" not in st.session_state:

@@ -25,6 +25,7 @@ from dashboards.main import PAGES
 from dashboards.ownership import state as ownership_state
 from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
+from dashboards.results import sections
 from dashboards.results import state as results_state
 from dashboards.shared import engine_words, form, i18n, session, state
 from dashboards.shared import formatting as fmt
@@ -118,6 +119,25 @@ def assert_no_traceback(at: AppTest) -> None:
         assert word not in shown
 
 
+RESULTS_SECTIONS = (
+    "flows",
+    "service_costs",
+    "benefit",
+    "least",
+    "household",
+    "households",
+    "keys",
+)
+"""Results' folded sections (:mod:`dashboards.results.sections`), in the page's order."""
+
+
+def open_sections(at: AppTest, *names: str) -> AppTest:
+    """Open Results' folded sections (:mod:`dashboards.results.sections`) and rerun."""
+    for name in names:
+        at.session_state[sections.widget_key(name)] = True
+    return at.run()
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -132,7 +152,10 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     goto(at, "Results")
     assert_no_traceback(at)
     assert metrics(at) == results_figures(s) | storage_figures(s)
-    households = at.table[-1].value  # all households, in whole euros as shown
+    open_sections(at, "households")
+    (households,) = [  # all households, in whole euros as shown
+        tb.value for tb in at.table if T("col_per_year.benefit_eur") in tb.value.columns
+    ]
     benefits = [parse_number(v) for v in households[T("col_per_year.benefit_eur")]]
     assert sum(benefits) == pytest.approx(s["household_benefit_total_eur"], abs=0.5 * len(benefits))
     shown = " ".join(e.value for e in [*at.info, *at.warning])
@@ -141,7 +164,10 @@ def assert_results_are(at: AppTest, s: dict[str, Any]) -> None:
     told = [m for m in s["messages"] if getattr(m, "code", None) != "estimated_figures"]
     assert all(engine_words.say(message) in shown for message in told)
     assert all(engine_words.say(m) not in shown for m in s["messages"] if m not in told)
-    if s["assumptions"]:
+    if s["assumptions"]:  # drawn once its expander is opened
+        assert not [d for d in at.dataframe if T("estimates.figure") in d.value]
+        at.session_state["estimates_open"] = True
+        at.run()
         (estimates,) = [d.value for d in at.dataframe if T("estimates.figure") in d.value]
         assert len(estimates) == len(s["assumptions"])
 
@@ -292,6 +318,8 @@ def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() 
     costs) are a group of their own beside the tenants taking part and the members."""
     at = start()
     goto(at, "Results")
+    assert not [d for d in at.dataframe if T("col.participating") in d.value.columns]  # folded
+    open_sections(at, "least")
     assert_no_traceback(at)
     (least,) = [d.value for d in at.dataframe if T("col.participating") in d.value.columns]
     default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
@@ -316,6 +344,7 @@ def test_results_show_the_service_cost_rules_of_the_run() -> None:
     service_costs.csv in words: one row per rule, whether it holds, what was assumed."""
     at = start()
     goto(at, "Results")
+    open_sections(at, "service_costs")
     assert_no_traceback(at)
     (shown,) = [tb.value for tb in at.table if T("service_costs.col.rule") in tb.value.columns]
     default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
@@ -337,6 +366,7 @@ def test_results_compare_the_sharing_keys_on_fairness() -> None:
 
     at = start()
     goto(at, "Results")
+    open_sections(at, "keys")
     assert not [tb for tb in at.table if T("fair_keys.col.gini") in tb.value.columns]
     at.toggle(key="fair_keys_show").set_value(True).run()
     assert_no_traceback(at)
@@ -807,6 +837,7 @@ def visible_texts(at: AppTest) -> list[str]:
     it)."""
     out = [t for t in texts(at) if t not in {c.value for c in at.code}]
     out += [h.value for h in [*at.title, *at.header, *at.subheader]]
+    out += [e.label for e in at.expander]  # folded sections say what they hold
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     for kind in ("text_input", "selectbox", "radio", "checkbox", "multiselect", "button"):
         out += [str(w.label) for w in getattr(at, kind)]
@@ -839,6 +870,9 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
     shown = {}
     for page in ("scenario", "results", "compare", "routes"):
         goto(at, page)
+        if page == "results":  # every folded section open, and the estimated figures
+            at.session_state["estimates_open"] = True
+            open_sections(at, *RESULTS_SECTIONS)
         assert_no_traceback(at)
         shown[page] = visible_texts(at)
     goto(at, "ownership")
@@ -988,6 +1022,8 @@ def test_results_charts_are_the_runs_numbers() -> None:
     summary's median and p10-p90 band."""
     at = start()
     goto(at, "results")
+    assert not at.get("plotly_chart")  # drawn when their sections are opened
+    open_sections(at, "flows", "benefit")
     s = summary(run(load_scenario(GALERIJFLAT)))
     sankey = chart(at, "chart_flows")["data"][0]
     labels = [str(x).split("<br>")[0] for x in sankey["node"]["label"]]

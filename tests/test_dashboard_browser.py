@@ -367,6 +367,18 @@ class Page:
         ).click()
         self.until(lambda: expect in self.main_text(), f"{name}: {expect!r} not shown")
 
+    def open_section(self, label: str) -> None:
+        """Open one of Results' folded sections (:mod:`dashboards.results.sections`) by a
+        click on its label, and wait for the run that draws it (an open one stays open)."""
+        summary = self.find(
+            self.By.XPATH,
+            f"//*[@data-testid='stExpander']//summary[contains(normalize-space(.), {xq(label)})]",
+        )
+        details = summary.find_element(self.By.XPATH, "./ancestor::details[1]")
+        if details.get_attribute("open") is None:
+            summary.click()
+            self.idle()
+
     def upload(self, path: Path, where: str = "stSidebar") -> None:
         self.find(self.By.CSS_SELECTOR, f"[data-testid='{where}'] input[type='file']").send_keys(
             str(path)
@@ -733,6 +745,7 @@ def test_who_gains_least_names_the_tenants_who_do_not_take_part(browser: Page) -
     page = browser
     page.open()
     page.page(T("nav.results"), T("results.least_heading"))
+    page.open_section(T("results.least_heading"))
     heading = page.find(
         page.By.XPATH, f"//*[normalize-space(text())={xq(T('results.least_heading'))}]"
     )
@@ -911,6 +924,17 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
         "portfolio": words("portfolio.upload"),
     }[name]
     page.page(words(f"nav.{name}"), expect)
+    if name == "results":  # every folded section open: all its words and pictures
+        for section in (
+            "results.flows_heading",
+            "results.benefit_heading",
+            "results.least_heading",
+            "household.heading",
+            "results.households_heading",
+            "service_costs.heading",
+            "fair_keys.heading",
+        ):
+            page.open_section(words(section))
     if name == "ownership":
         for label in (words("ownership.source_example"), words("ownership.add")):
             page.d.find_element(
@@ -987,6 +1011,7 @@ def test_the_households_download_opens_in_a_dutch_excel(
     page = browser
     page.open()
     page.page(T("nav.results"), T("results.households_heading"))
+    page.open_section(T("results.households_heading"))
     for old in folders["downloads"].iterdir():
         old.unlink()
     buttons = [

@@ -81,9 +81,14 @@ def statement_bytes(row: pd.Series, header: Any, lang: str) -> bytes:
 
 
 def show(out: dict[str, Any]) -> None:
-    """The household block: pick an id, see its year, download its statement."""
+    """The household block: pick an id, see its year, download its statement (under the
+    section's heading, :func:`dashboards.results.view.page`).
+
+    ``out``: the run's ``statements`` and ``statement_header``
+    (:func:`dashboards.shared.state.statements`).
+    """
     table: pd.DataFrame = out["statements"]
-    st.subheader(t("household.heading"), help=t("household.help"))
+    st.caption(t("household.help"))
     ids = list(table["participant_id"])
     roles = dict(zip(table["participant_id"], table["role"], strict=True))
     # the options are the ids themselves (typed to search), the same in either language

@@ -78,8 +78,9 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def section(scenario: Scenario) -> None:
-    """The heading, the switch that computes the comparison, its chart and table."""
-    st.subheader(t("fair_keys.heading"), help=t("fair_keys.help"))
+    """What is compared, the switch that computes the comparison, its chart and table
+    (under the section's heading, :func:`dashboards.results.view.page`)."""
+    st.caption(t("fair_keys.help"))
     if not st.toggle(t("fair_keys.show"), key="fair_keys_show"):
         st.caption(t("fair_keys.why_asked"))
         return

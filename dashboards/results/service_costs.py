@@ -51,8 +51,9 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def section(table: pd.DataFrame) -> None:
-    """The heading, whether every rule holds, the table and its download."""
-    st.subheader(t("service_costs.heading"), help=t("service_costs.help"))
+    """Whether every rule holds, the rules, the table and its download (under the
+    section's heading, :func:`dashboards.results.view.page`)."""
+    st.caption(t("service_costs.help"))
     broken = int((~table["holds"].astype(bool)).sum())
     if broken:
         st.warning(t("service_costs.some_broken", count=fmt.count(broken)))

@@ -21,6 +21,13 @@ def cached_run(scenario_json: str) -> dict[str, Any]:
     return state.simulate(scenario_json)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_statements(scenario_json: str) -> dict[str, Any]:
+    """Every participant's statement of a run (:func:`state.statements`), cached by the
+    scenario's JSON: made only when a page asks for them."""
+    return state.statements(scenario_json)
+
+
 def run(scenario: Any) -> dict[str, Any]:
     """Run a scenario (cached) with a spinner."""
     with st.spinner(t("common.running")):
@@ -48,12 +55,20 @@ def engine_messages(
 
 
 def estimates(assumptions: Sequence[dict[str, Any]]) -> None:
-    """The run's estimated figures as a small table (folded away; the notes name them)."""
+    """The run's estimated figures as a small table (folded away; the notes name them),
+    drawn only while it is open (a closed expander's table would still be drawn)."""
     if not assumptions:
         return
-    with st.expander(t("estimates.title", count=len(assumptions)), icon=":material/info:"):
-        st.caption(t("estimates.caption"))
-        st.dataframe(assumptions_table(assumptions), hide_index=True, key="estimates_table")
+    box = st.expander(
+        t("estimates.title", count=len(assumptions)),
+        icon=":material/info:",
+        key="estimates_open",
+        on_change="rerun",
+    )
+    with box:
+        if box.open:
+            st.caption(t("estimates.caption"))
+            st.dataframe(assumptions_table(assumptions), hide_index=True, key="estimates_table")
 
 
 def cannot_run(errors: Sequence[str]) -> None:

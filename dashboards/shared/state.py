@@ -178,23 +178,43 @@ def simulate(scenario_json: str) -> dict[str, Any]:
 
     ``warnings``: the library's plausibility warnings on the scenario and its results
     (kWp per dwelling, a household gaining more than its whole bill, ...); ``notes``:
-    the run's other messages (estimated figures, households left out, ...);
-    ``statements`` and ``statement_header``: every participant's statement figures and
-    what its page names (version 1 of this run, as ``energysim statements`` writes it into
-    a new folder).
+    the run's other messages (estimated figures, households left out, ...). The
+    statements of the households are not among them: only the Results page's household
+    view needs them, and they cost a third of what the tables here cost
+    (:func:`statements`, made when that view is opened).
     """
     scenario = Scenario.model_validate_json(scenario_json)
     result = run(scenario)
     s = summary(result)
     warnings = list(dict.fromkeys(plausibility_warnings(scenario) + result_warnings(result)))
-    participants = participants_table(result)
     return {
         "summary": s,
         "warnings": warnings,
         "notes": [m for m in s["messages"] if m not in warnings],
-        "participants": participants,
+        "participants": participants_table(result),
         "timeseries": timeseries_table(result),
+        "service_costs": service_costs_table(result),
+    }
+
+
+def statements(scenario_json: str) -> dict[str, Any]:
+    """Every participant's statement figures of a scenario given as JSON, and what its
+    page names: version 1 of this run, as ``energysim statements`` writes it into a new
+    folder.
+
+    Runs the scenario again rather than keeping the run's :class:`~energysim.results.result.Result`
+    in memory (about 130 MB for the default example); the run is deterministic, so the
+    figures and the content hash are those of the run the page shows.
+
+    Returns
+    -------
+    dict
+        ``statements`` (:func:`~energysim.results.statements.statement_table`) and
+        ``statement_header`` (:func:`~energysim.results.statement_files.statement_header`).
+    """
+    result = run(Scenario.model_validate_json(scenario_json))
+    participants = participants_table(result)
+    return {
         "statements": statement_table(result, participants),
         "statement_header": statement_header(result, 1, content_hash(result, participants)),
-        "service_costs": service_costs_table(result),
     }
