@@ -311,7 +311,11 @@ def _price_lines(design: Design) -> list[Said]:
         elif n.members_note:
             parts.append(say("needed.more_members", note=n.members_note))
         lines.append(
-            say("needed.line", price=_price(n.price, chosen.unit), parts=joined("; or ", parts))
+            say(
+                "needed.line",
+                price=_price(n.price, chosen.unit),
+                parts=joined("; ", parts[:1] + [say("needed.or", part=p) for p in parts[1:]]),
+            )
         )
     return lines
 
