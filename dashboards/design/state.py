@@ -134,6 +134,9 @@ class DesignView:
     full: bool
     figures: dict[str, Any]
     messages: list[str]
+    members_note: str
+    """Why no member count is named (``""`` when one is or none was looked for), in the
+    library's words (said in the page's language by ``in_language``)."""
     lines: list[str]
     """The advice, one sentence per line (:func:`energysim.design.report.advice_lines`:
     English that the page says in its language by :func:`energysim.design.words.in_language`)."""
@@ -208,6 +211,7 @@ def view_of(design: Design, full: bool) -> DesignView:
         full=full,
         figures=figures,
         messages=list(design.messages),
+        members_note=design.needed.members_note if design.needed is not None else "",
         lines=advice_lines(design),
         prices=list(design.prices),
         prices_table=design.prices_table,
