@@ -295,7 +295,13 @@ def _price_lines(design: Design) -> list[Said]:
         lines.append(
             say("prices.chosen_message", lever=LEVER_WORDS[chosen.lever], message=chosen.message)
         )
-    lines += [say("indent", text=_range_line(r, who)) for r in design.prices[1:]]
+    absent = nobody(design.scenario)  # a tier nobody is in has no price to find
+    lines += [
+        say("indent", text=say(f"range_line.nobody.{r.lever}"))
+        if r.lever in absent
+        else say("indent", text=_range_line(r, who))
+        for r in design.prices[1:]
+    ]
     n = design.needed
     if n is not None:
         parts = []
