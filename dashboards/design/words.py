@@ -15,9 +15,9 @@ from dashboards.shared import engine_words, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from energysim.design.cliffs import members_instead
-from energysim.design.joint import JOINT_LEVERS
+from energysim.design.joint import JOINT_LEVERS, nobody
 from energysim.design.prices import LEVER_UNITS, PriceRange
-from energysim.design.words import in_language
+from energysim.design.words import in_language, say
 
 
 def price(value: float | None, unit: str) -> str:
@@ -161,8 +161,11 @@ def joint_lines(view: ds.DesignView) -> list[str]:
             frac=fmt.percent(j["shortfall_frac_of_capex"], 0),
             capex=capex,
         )
+    absent = nobody(view.recommended)  # no members: no members' price (the library's words)
     lines = [
-        t(
+        sentence(in_language(say(f"joint.nobody.{lever}"), i18n.language()))
+        if lever in absent
+        else t(
             "design.joint.price",
             lever=t(f"design.choice.lever.{lever}"),
             price=price(j["prices"][lever], LEVER_UNITS[lever]),
