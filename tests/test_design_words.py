@@ -5,6 +5,7 @@ left in it and writes its numbers the Dutch way."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import string
 from dataclasses import replace
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from energysim.cli.main import main
 from energysim.config.scenario import scenario_from_dict
 from energysim.design.cliffs import member_count, members_instead
 from energysim.design.joint import listed_prices, nobody
 from energysim.design.plan import DesignOptions, design_scenario
 from energysim.design.report import advice_lines, format_design, recommendation_lines
 from energysim.design.words import Said, advice_catalogue, in_language, say
-from tests.helpers import minimal
+from tests.helpers import minimal, write_scenario
 
 DESIGN = Path(__file__).resolve().parents[1] / "energysim" / "design"
 QUICK = DesignOptions(members_search=False, curve_points=3, size_factors=(1.0, 2.0))
@@ -199,3 +201,22 @@ def test_the_designs_notes_in_dutch(design) -> None:
     for message in own:
         assert in_language(message, "en") == str(message)
         assert english_left(in_language(message, "nl")) == [], message
+
+
+def test_energysim_design_speaks_dutch_when_asked(tmp_path: Path, capsys) -> None:
+    """``--lang nl``: the terminal and design.json's recommendation in Dutch, the other
+    files as before; a language energysim does not write is refused (exit status 2)."""
+    path = write_scenario(tmp_path, minimal(year=2027))
+    out = tmp_path / "out"
+    args = ["design", str(path), "--out", str(out), "--sizes", "1", "--no-members-search"]
+    assert main([*args, "--lang", "nl"]) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads((out / "mini" / "design" / "design.json").read_text("utf-8"))
+    advice = summary["recommendation"]
+    assert advice[0].startswith("Nu: de huishoudens winnen samen € ")
+    assert "\n".join(advice) in printed
+    assert {line: english_left(line) for line in advice if english_left(line)} == {}
+    assert summary["margin"]["downside"][0]["figure"] == "yield"  # the files' names stay
+    with pytest.raises(SystemExit) as refused:
+        main([*args, "--lang", "de"])
+    assert refused.value.code == 2
