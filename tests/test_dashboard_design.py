@@ -34,6 +34,7 @@ from energysim.design.prices import LEVER_UNITS
 from energysim.design.report import recommendation_lines, summary_dict
 from tests.helpers import results_figures, storage_figures
 from tests.test_dashboard import RAW, visible_texts
+from tests.test_design_words import english_left
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
@@ -208,7 +209,8 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
     assert [len(s) for s in shares] == [len(k.participant_ids) for k in keyed]
     (money,) = frame_with(at, t("design.col.npv_eur"))
     assert list(money[t("design.col.npv_eur")]) == [fmt.eur(v) for v in design.local.money.npv_eur]
-    assert [c.value for c in at.code] == ["\n".join(recommendation_lines(design))]
+    # the report tab: the library's advice in the page's language (Dutch by default)
+    assert [c.value for c in at.code] == ["\n".join(recommendation_lines(design, "nl"))]
     # the risks: the library's sensitivity, as a table and as the tornado's bars
     table = design.sensitivity
     assert table is not None
@@ -294,6 +296,12 @@ def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> No
     for key in ("design.recommended", "design.tab.prices", "design.option.lever"):
         assert i18n.text(lang, key) in everything
         assert i18n.text(other, key) not in everything
+    (report,) = [c.value for c in at.code]  # the report tab's advice, in the page's language
+    assert report.startswith(
+        {"nl": "Nu: de huishoudens winnen", "en": "Today: households gain"}[lang]
+    )
+    if lang == "nl":
+        assert english_left(report) == []
 
 
 def test_options_change_the_design_and_the_full_design_is_asked_for(spy: Spy) -> None:

@@ -28,6 +28,7 @@ from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this mo
     pytestmark,
     set_size,
 )
+from tests.test_design_words import english_left
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -68,6 +69,30 @@ def shot_of(page: Page, name: str, words: str) -> Path:
     return path
 
 
+def report_in_dutch(page: Page) -> None:
+    """The Rapport tab says the library's advice in the page's language (Dutch), its notes
+    too; screenshots at 1366 and 1920 px wide when ``ENERGYSIM_SCREENSHOT`` is set."""
+    label = t("design.tab.report")
+    tab_button = page.d.find_element(
+        page.By.XPATH, f"//*[@role='tab'][.//*[normalize-space(text())='{label}']]"
+    )
+    page.d.execute_script("arguments[0].click();", tab_button)
+    page.idle()
+    code = page.until(
+        lambda: [c for c in page.d.find_elements(page.By.CSS_SELECTOR, "code") if c.text.strip()],
+        "no advice in the Rapport tab",
+    )
+    advice = "\n".join(c.text for c in code)
+    assert advice.startswith("Nu: de huishoudens winnen samen € "), advice[:200]
+    assert "Aanbevolen ontwerp: " in advice and "EUR" not in advice
+    assert english_left(advice) == [], advice
+    for width, height in SIZES if os.environ.get(KEEP) else ():
+        set_size(page, width, height)
+        page.idle()
+        shot_of(page, f"design-report-{width}", label)
+    set_size(page, WIDTH, HEIGHT)
+
+
 @BROWSER_2
 def test_design_apply_and_the_storage_switches_in_the_browser(
     browser: Page,
@@ -101,6 +126,7 @@ def test_design_apply_and_the_storage_switches_in_the_browser(
         if tab == "risk":  # the tornado chart, below the margin
             shot_of(page, "design-risk-tornado", t("design.risk.sensitivity"))
         shot_of(page, f"design-{tab}", label)
+    report_in_dutch(page)
     if os.environ.get(KEEP):  # back to the top: the apply button is not under the header
         page.d.execute_script("for (const e of document.querySelectorAll('*')) e.scrollTop = 0;")
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from energysim.config.scenario import load_scenario
+from energysim.design.words import say
 from energysim.report.board import DesignPart, benefit_groups, report_pdf
 from energysim.results.flows import energy_flows
 from energysim.results.statement_words import euro, number, percent
@@ -73,12 +74,17 @@ def test_the_flows_the_report_draws_add_up_to_the_generation(gallery: object) ->
 
 
 def test_the_design_part_says_whether_prices_pay_or_what_is_missing(gallery: object) -> None:
-    pays = DesignPart(["roof from 105 to 52.5 kWp"], True, 3830.65, 70085.38, 82.6, 0.0, 0.0, 31)
+    roof = say("change.roof", before_kwp=105.0, after_kwp=52.5, factor=0.5)
+    pays = DesignPart([roof], True, 3830.65, 70085.38, 82.6, 0.0, 0.0, 31)
     short = DesignPart(["prices chosen together"], False, -11013.0, 900.0, 5.0, 11013.0, 0.2, 9)
     text_pays = " ".join(" ".join(pages_text(report_pdf(gallery, "nl", pays))[0]).split())  # type: ignore[arg-type]
     text_short = " ".join(" ".join(pages_text(report_pdf(gallery, "nl", short))[0]).split())  # type: ignore[arg-type]
     assert "verdienen de eigenaren het dak terug" in text_pays
-    assert euro(3830.65, "nl") in text_pays and "roof from 105 to 52.5 kWp" in text_pays
+    # the design's changes in the report's language, with its numbers
+    assert euro(3830.65, "nl") in text_pays and "dak van 105,0 naar 52,5 kWp (0,5x)" in text_pays
+    assert "in de woorden van het ontwerp, in het Engels" not in text_pays
+    text_en = " ".join(" ".join(pages_text(report_pdf(gallery, "en", pays))[0]).split())  # type: ignore[arg-type]
+    assert "roof from 105.0 to 52.5 kWp (0.5x)" in text_en
     assert "Geen wettelijke combinatie" in text_short and euro(11013.0, "nl") in text_short
     assert "20,0%" in text_short
     left_out = " ".join(pages_text(report_pdf(gallery, "nl"))[0])  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from energysim.config.scenario import Scenario, scenario_from_dict
 from energysim.core.errors import EnergysimError
 from energysim.design.plan import DESIGN_PARTS, Design, DesignOptions, design_scenario
 from energysim.design.prices import LEVER_FIELDS, LEVER_ORDER, PriceRange
-from energysim.design.report import recommendation_lines, summary_dict
+from energysim.design.report import advice_lines, summary_dict
 
 QUICK = DesignOptions(members_search=False, curve_points=11, size_factors=(0.5, 1.0, 1.5, 2.0))
 """The design the page runs by itself: four sizes, eleven prices per curve, no search for
@@ -134,7 +134,12 @@ class DesignView:
     full: bool
     figures: dict[str, Any]
     messages: list[str]
+    members_note: str
+    """Why no member count is named (``""`` when one is or none was looked for), in the
+    library's words (said in the page's language by ``in_language``)."""
     lines: list[str]
+    """The advice, one sentence per line (:func:`energysim.design.report.advice_lines`:
+    English that the page says in its language by :func:`energysim.design.words.in_language`)."""
     prices: list[PriceRange]
     prices_table: pd.DataFrame
     price_curves: pd.DataFrame
@@ -206,7 +211,8 @@ def view_of(design: Design, full: bool) -> DesignView:
         full=full,
         figures=figures,
         messages=list(design.messages),
-        lines=recommendation_lines(design),
+        members_note=design.needed.members_note if design.needed is not None else "",
+        lines=advice_lines(design),
         prices=list(design.prices),
         prices_table=design.prices_table,
         price_curves=design.price_curves,

@@ -19,10 +19,11 @@ from dashboards.design import financing as design_financing
 from dashboards.design import risk, words
 from dashboards.design import state as ds
 from dashboards.design import tradeoff as design_tradeoff
-from dashboards.shared import banner, downloads
+from dashboards.shared import banner, downloads, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.chart_style import CONFIG
 from dashboards.shared.i18n import t
+from energysim.design.words import Said, in_language
 
 
 def tabs(view: ds.DesignView) -> None:
@@ -273,8 +274,11 @@ def ownership(view: ds.DesignView) -> None:
 # --------------------------------------------------------------------------- report
 def report(view: ds.DesignView) -> None:
     st.caption(t("design.report.intro"))
-    st.code("\n".join(view.lines), language=None, wrap_lines=True)
-    banner.engine_messages([], view.messages)
+    lang = i18n.language()
+    st.code("\n".join(in_language(x, lang) for x in view.lines), language=None, wrap_lines=True)
+    # the design's own notes by its words, the run's by their codes (engine_words)
+    notes = [in_language(m, lang) if isinstance(m, Said) else m for m in view.messages]
+    banner.engine_messages([], notes)
     timings = view.figures["timings_s"]
     st.caption(
         t(

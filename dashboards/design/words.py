@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 
 from dashboards.design import state as ds
-from dashboards.shared import engine_words
+from dashboards.shared import engine_words, i18n
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
-from energysim.design.joint import JOINT_LEVERS
+from energysim.design.cliffs import members_instead
+from energysim.design.joint import JOINT_LEVERS, nobody
 from energysim.design.prices import LEVER_UNITS, PriceRange
+from energysim.design.words import in_language, say
 
 
 def price(value: float | None, unit: str) -> str:
@@ -123,12 +125,13 @@ def needed_lines(view: ds.DesignView) -> list[str]:
             frac=fmt.percent(n["subsidy_frac_of_capex"], 0),
         )
     )
-    if n["members"] is not None:
-        lines.append(
-            t("design.needed.members", members=fmt.count(n["members"]), now=n["members_now"])
-        )
-    elif n["members_note"]:
-        lines.append(t("design.needed.members_none", note=n["members_note"]))
+    lang = i18n.language()
+    if n["members"] is not None:  # "1 member instead of none": the library's words
+        counted = members_instead(n["members"], n["members_now"] or 0)
+        lines.append(t("design.needed.members", members=in_language(counted, lang)))
+    elif view.members_note:
+        note = in_language(view.members_note, lang)
+        lines.append(t("design.needed.members_none", note=note))
     elif not view.full:
         lines.append(t("design.needed.members_full"))
     return [t("design.needed.intro", price=price(n["price"], unit))] + lines
@@ -158,8 +161,11 @@ def joint_lines(view: ds.DesignView) -> list[str]:
             frac=fmt.percent(j["shortfall_frac_of_capex"], 0),
             capex=capex,
         )
+    absent = nobody(view.recommended)  # no members: no members' price (the library's words)
     lines = [
-        t(
+        sentence(in_language(say(f"joint.nobody.{lever}"), i18n.language()))
+        if lever in absent
+        else t(
             "design.joint.price",
             lever=t(f"design.choice.lever.{lever}"),
             price=price(j["prices"][lever], LEVER_UNITS[lever]),

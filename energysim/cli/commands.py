@@ -139,8 +139,8 @@ def cmd_design(args: argparse.Namespace) -> int:
     )
     scenario = load_scenario(args.scenario)
     design = design_scenario(scenario, options)
-    folder = write_design(design, Path(args.out), args.csv_dialect)
-    print(format_design(design))
+    folder = write_design(design, Path(args.out), args.csv_dialect, args.lang)
+    print(format_design(design, args.lang))
     print(f"\nwritten: {folder}")
     return 0
 

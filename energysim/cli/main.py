@@ -262,6 +262,12 @@ def _add_design(sub: Any) -> None:
         help="recommend static keys for every tier (legally safe: whether consumption-linked "
         "keys are allowed under energy sharing is not settled) and show what that costs",
     )
+    p.add_argument(
+        "--lang",
+        choices=("en", "nl"),
+        default="en",
+        help="language of the advice printed and written to design.json (default en)",
+    )
     money = p.add_argument_group("the cooperative's financing (estimates by default)")
     money.add_argument(
         "--member-capital",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from energysim.design.prices import Needed
+from energysim.design.words import Said, say
 from energysim.money.batteries import battery_costs
 from energysim.results.result import Result
 
@@ -57,7 +58,11 @@ def battery_cliffs(result: Result) -> list[dict[str, Any]]:
         _, _, replacement, residual = battery_costs(run, n)
         present = float(np.sum(replacement * price * discount))
         present_residual = residual * price[-1] * discount[-1]
-        what = "shared battery" if run.kind == "shared" else f"{run.count} home batteries"
+        what = (
+            say("cliff.shared_battery")
+            if run.kind == "shared"
+            else say("cliff.home_batteries", count=run.count)
+        )
         years_words = ", ".join(str(y) for y in run.life.replacement_years)
         out.append(
             {
@@ -69,13 +74,16 @@ def battery_cliffs(result: Result) -> list[dict[str, Any]]:
                 "cycles_per_yr": float(run.cycles_per_yr),
                 "replacement_eur": float(replacement.sum()),
                 "net_present_cost_eur": present - present_residual,
-                "words": (
-                    f"{run.building_id}: the owners' figures buy a new {what} in year(s) "
-                    f"{years_words} of {n} (EUR {replacement.sum():,.0f} at year-1 prices; "
-                    f"EUR {present - present_residual:,.0f} in today's money net of what it "
-                    f"is still worth at the end), because at {run.cycles_per_yr:.0f} full "
-                    f"cycles a year it lasts {run.life.life_yr:.1f} years: an estimate from "
-                    "the battery's fade figures, on which the advice hinges"
+                "words": say(
+                    "cliff.battery",
+                    building=run.building_id,
+                    what=what,
+                    years=years_words,
+                    lifetime_yr=n,
+                    replacement_eur=float(replacement.sum()),
+                    net_eur=float(present - present_residual),
+                    cycles_per_yr=float(run.cycles_per_yr),
+                    life_yr=float(run.life.life_yr),
                 ),
             }
         )
@@ -92,13 +100,24 @@ def members_cliff(needed: Needed | None) -> list[dict[str, Any]]:
             "kind": "members",
             "members": n,
             "members_now": needed.members_now,
-            "words": (
-                f"{n} members instead of {needed.members_now} is a whole-number step: the "
-                f"advice hinges on the last member, with {n - 1} no price of the lever "
-                "lets everybody gain"
+            "words": say(
+                "cliff.members",
+                members=members_instead(n, needed.members_now),
+                fewer=member_count(n - 1),
             ),
         }
     ]
+
+
+def member_count(count: int) -> Said:
+    """A number of members in words: "no members", "1 member", "12 members"."""
+    key = "none" if count == 0 else "one" if count == 1 else "many"
+    return say(f"members.{key}", count=count)
+
+
+def members_instead(members: int, members_now: int) -> Said:
+    """The member count the advice names against today's: "1 member instead of none"."""
+    return say("members.instead", members=member_count(members), now=member_count(members_now))
 
 
 def design_cliffs(recommended: Result, needed: Needed | None) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ import numpy as np
 
 from energysim.config.scenario import Scenario
 from energysim.design.money import with_finance
+from energysim.design.words import say
 from energysim.inputs.weather.embedded import knmi_stats
 from energysim.results.result import Result
 
@@ -56,11 +57,6 @@ LATE_FROM_YEAR = 2031
 """First calendar year of the late price path: after the feed-in minimum of 2027-2029
 (50% of the supply price until 1 January 2030, Kamerstukken 36 611) and the
 Klimaatakkoord's 2030 horizon."""
-KNMI_SOURCE = (
-    "KNMI Rotterdam 2018-2024 monthly irradiation, year-to-year spread per month "
-    "(energysim/data/knmi_weather_stats.json), months independent, weighted by this "
-    "roof's monthly yield"
-)
 
 
 @dataclass(frozen=True)
@@ -212,46 +208,52 @@ class Downside:
             rows.append(
                 {
                     "figure": "yield",
-                    "scenario": "P50 (the KNMI mean year)",
-                    "downside": f"P90: x{self.yield_factor:.4f} "
-                    f"(1 - {Z90:.4f} x cv {self.yield_cv_frac:.2%}), every year",
+                    "scenario": say("downside.yield_scenario"),
+                    "downside": say(
+                        "downside.yield",
+                        factor=self.yield_factor,
+                        z=Z90,
+                        cv_frac=self.yield_cv_frac,
+                    ),
                     "value": self.yield_factor,
-                    "source": KNMI_SOURCE,
+                    "source": say("downside.knmi_source"),
                 }
             )
         else:
             rows.append(
                 {
                     "figure": "yield",
-                    "scenario": "measured (generation_csv)",
-                    "downside": "as measured: a measured yield is not changed",
+                    "scenario": say("downside.measured_scenario"),
+                    "downside": say("downside.measured"),
                     "value": 1.0,
-                    "source": "the scenario's generation file",
+                    "source": say("downside.measured_source"),
                 }
             )
         rows.append(
             {
                 "figure": "capex",
-                "scenario": f"EUR {fin.capex_eur_per_kwp:,.0f}/kWp",
-                "downside": f"+{self.capex_factor - 1:.0%}: "
-                f"EUR {fin.capex_eur_per_kwp * self.capex_factor:,.0f}/kWp "
-                "(and a battery's capex per kWh)",
+                "scenario": say("downside.capex_scenario", capex=fin.capex_eur_per_kwp),
+                "downside": say(
+                    "downside.capex",
+                    rise_frac=self.capex_factor - 1,
+                    capex=fin.capex_eur_per_kwp * self.capex_factor,
+                ),
                 "value": self.capex_factor,
-                "source": "estimate: the spread of EUR 650-900/kWp around EUR 750/kWp "
-                "(domain.md section 7)",
+                "source": say("downside.capex_source"),
             }
         )
         rows.append(
             {
                 "figure": "energy prices after 2030",
-                "scenario": f"+{fin.price_indexation_frac_per_yr:.1%}/yr throughout",
-                "downside": f"{self.late_price_indexation_frac_per_yr:+.1%}/yr from "
-                f"{self.late_prices_from_year} (running costs keep "
-                f"{fin.price_indexation_frac_per_yr:+.1%}/yr)",
+                "scenario": say("downside.prices_scenario", frac=fin.price_indexation_frac_per_yr),
+                "downside": say(
+                    "downside.prices",
+                    late_frac=self.late_price_indexation_frac_per_yr,
+                    year=self.late_prices_from_year,
+                    frac=fin.price_indexation_frac_per_yr,
+                ),
                 "value": self.late_price_indexation_frac_per_yr,
-                "source": "estimate (ours): flat in nominal terms, falling by inflation "
-                "in real terms; a stress case, no published projection of Dutch supply "
-                "prices after 2030 was found",
+                "source": say("downside.prices_source"),
             }
         )
         return rows

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from energysim.config.scheme_rules import SCHEME_OWNER_TYPES
+from energysim.design.words import Said, joined, say
 from energysim.money import business
 from energysim.results.result import Result
 
@@ -215,37 +216,48 @@ def cooperative_financing(proposal: Result, terms: FinancingTerms) -> Financing 
     return Financing(figures, table, terms.assumptions())
 
 
-def financing_line(plan: Financing | None) -> str:
+def financing_line(plan: Financing | None) -> Said:
     """The plan in one sentence (the CLI's report)."""
     if plan is None:
-        return "Financing: the recommended design has no cooperative owner to finance."
+        return say("financing.none")
     f = plan.figures
-    line = (
-        f"Financing of the cooperative's part (EUR {f['investment_eur']:,.0f}): members pay in "
-        f"EUR {f['member_capital_eur']:,.0f} ({f['member_capital_frac']:.0%})"
-    )
+    parts = [
+        say(
+            "financing.members",
+            investment_eur=f["investment_eur"],
+            capital_eur=f["member_capital_eur"],
+            capital_frac=f["member_capital_frac"],
+        )
+    ]
     if f["member_capital_per_member_eur"] is not None:
-        line += f", EUR {f['member_capital_per_member_eur']:,.0f} per member"
-    line += (
-        f"; a loan of EUR {f['loan_eur']:,.0f} at {f['loan_rate_frac']:.1%} over "
-        f"{f['loan_term_yr']} years costs EUR {f['annuity_eur_per_yr']:,.0f} a year"
+        parts.append(say("financing.per_member", capital_eur=f["member_capital_per_member_eur"]))
+    parts.append(
+        say(
+            "financing.loan",
+            loan_eur=f["loan_eur"],
+            rate_frac=f["loan_rate_frac"],
+            term_yr=f["loan_term_yr"],
+            annuity_eur=f["annuity_eur_per_yr"],
+        )
     )
     if f["subsidy_eur"] > 0:
-        line += f"; a subsidy pays EUR {f['subsidy_eur']:,.0f} ({f['subsidy_frac']:.0%})"
-    irr, payback = f["members_irr_frac"], f["members_payback_yr"]
-    line += (
-        "; the members' return is "
-        + (f"{irr:.1%} a year" if irr is not None else "not defined (no sign change)")
-        + (
-            f", paid back in {payback:.1f} years"
-            if payback is not None
-            else ", not paid back in the lifetime"
+        parts.append(
+            say("financing.subsidy", subsidy_eur=f["subsidy_eur"], subsidy_frac=f["subsidy_frac"])
         )
-        + f" (NPV EUR {f['members_npv_eur']:,.0f})"
+    irr, payback = f["members_irr_frac"], f["members_payback_yr"]
+    parts.append(
+        say(
+            "financing.return",
+            irr=say("financing.irr", irr_frac=irr) if irr is not None else say("financing.no_irr"),
+            payback=(
+                say("financing.payback", payback_yr=payback)
+                if payback is not None
+                else say("financing.no_payback")
+            ),
+            npv_eur=f["members_npv_eur"],
+        )
     )
     if f["short_years"]:
-        line += (
-            f"; in {len(f['short_years'])} year(s) the cash flow does not pay the annuity "
-            "and the members top it up"
-        )
-    return line + ". (Terms left at their defaults are estimates: see 'financing' in design.json.)"
+        parts.append(say("financing.short", years=len(f["short_years"])))
+    parts.append(say("financing.end"))
+    return joined("", parts)

@@ -56,6 +56,7 @@ from scipy import optimize
 from energysim.config.scenario import Scenario
 from energysim.design.money import households, owners_npv_eur, reprice, with_finance
 from energysim.design.prices import PriceTarget, huurcommissie_limit_eur_per_yr, owners_goal_eur
+from energysim.design.words import Said, joined, say
 from energysim.money.readings import shared_kwh_saving_eur_per_kwh
 from energysim.results.result import Result
 
@@ -416,7 +417,7 @@ def joint_prices(result: Result, target: PriceTarget, capex_search: bool = True)
         linear_error_eur=error,
         message="",
     )
-    return _with_message(out)
+    return _with_message(out, nobody(scenario))
 
 
 def _capex_closing(result: Result, priced: Scenario, target: PriceTarget) -> float | None:
@@ -434,48 +435,55 @@ def _capex_closing(result: Result, priced: Scenario, target: PriceTarget) -> flo
     return float(optimize.brentq(goal, 0.0, capex_now, xtol=1e-9))
 
 
-def price_words(lever: str, value: float) -> str:
+def price_words(lever: str, value: float) -> Said:
     """A price as written [EUR/yr or EUR/kWh]."""
-    return f"EUR {value:,.2f}/yr" if lever == "panel_fee" else f"EUR {value:.4f}/kWh"
+    return say("price.yr" if lever == "panel_fee" else "price.kwh", value=value)
 
 
-JOINT_WORDS: dict[str, str] = {
-    "panel_fee": "panel fee",
-    "common": "common connection",
-    "tenants": "tenants",
-    "members": "members",
-}
+JOINT_WORDS: dict[str, Said] = {lv: say(f"joint.lever.{lv}") for lv in JOINT_LEVERS}
+"""The levers' names in a list of prices."""
 
 
-def listed_prices(prices: dict[str, float]) -> str:
-    """The four prices in words: ``panel fee EUR 45.00/yr, common connection ...``."""
-    return ", ".join(f"{JOINT_WORDS[lv]} {price_words(lv, prices[lv])}" for lv in JOINT_LEVERS)
+def nobody(scenario: Scenario) -> tuple[str, ...]:
+    """The levers of :data:`JOINT_LEVERS` nobody pays in the scenario: the panel fee and
+    the tenants' price without participating tenants, the members' price without members."""
+    tenants = sum(b.tenants.participating for b in scenario.buildings)
+    members = sum(b.members.count for b in scenario.buildings)
+    return (("panel_fee", "tenants") if not tenants else ()) + (() if members else ("members",))
 
 
-def _with_message(j: JointPrices) -> JointPrices:
+def listed_prices(prices: dict[str, float], absent: tuple[str, ...] = ()) -> Said:
+    """The four prices in words: ``panel fee EUR 45.00/yr, common connection ...``; a
+    lever in ``absent`` (:func:`nobody`) is said to have nobody to pay it."""
+    return joined(
+        ", ",
+        [
+            say(f"joint.nobody.{lv}")
+            if lv in absent
+            else say("joint.listed", lever=JOINT_WORDS[lv], price=price_words(lv, prices[lv]))
+            for lv in JOINT_LEVERS
+        ],
+    )
+
+
+def _with_message(j: JointPrices, absent: tuple[str, ...] = ()) -> JointPrices:
     """The answer in plain words."""
-    listed = listed_prices(j.prices)
+    listed = listed_prices(j.prices, absent)
     if j.pays:
-        text = (
-            f"legal prices pay for the roof: {listed} (each within its limit); the worst-off "
-            f"household keeps EUR {j.households_npv_min_eur:,.0f} over the lifetime"
-        )
+        text = say("joint.pays", listed=listed, worst_eur=j.households_npv_min_eur)
     elif not j.households_ok:
-        text = (
-            "no legal prices pay for the roof: a household is worse off even with every "
-            f"price at 0; the owners then lack EUR {j.shortfall_eur:,.0f}"
-        )
+        text = say("joint.worse", shortfall_eur=j.shortfall_eur)
     else:
         capex = (
-            f"or a capex of EUR {j.capex_eur_per_kwp:,.0f}/kWp instead of "
-            f"EUR {j.capex_now_eur_per_kwp:,.0f}"
+            say("joint.capex", capex=j.capex_eur_per_kwp, now=j.capex_now_eur_per_kwp)
             if j.capex_eur_per_kwp is not None
-            else "no capex level closes it (the running costs exceed the revenue)"
+            else say("joint.no_capex")
         )
-        text = (
-            "no legal prices pay for the roof while every household gains: at the best legal "
-            f"prices ({listed}) the owners fall short by EUR {j.shortfall_eur:,.0f}; "
-            f"a one-off subsidy of EUR {j.shortfall_eur:,.0f} "
-            f"({j.shortfall_frac_of_capex:.0%} of the investment) closes it, {capex}"
+        text = say(
+            "joint.short",
+            listed=listed,
+            shortfall_eur=j.shortfall_eur,
+            frac=j.shortfall_frac_of_capex,
+            capex=capex,
         )
     return JointPrices(**(asdict(j) | {"message": text}))

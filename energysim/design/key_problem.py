@@ -32,6 +32,7 @@ import pandas as pd
 
 from energysim.config.allocation_policy import StaticKey
 from energysim.config.scenario import Scenario
+from energysim.design.words import say
 from energysim.inputs.context import RunInputs
 from energysim.inputs.loading import supply_price_eur_per_kwh
 from energysim.money.year_one import year_one_money
@@ -43,11 +44,8 @@ from energysim.simulate import building_waterfalls, run
 
 Objective = Literal["total", "maxmin", "proportional"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
-OBJECTIVE_WORDS = {
-    "total": "the households' total benefit",
-    "maxmin": "the lowest household's benefit",
-    "proportional": "the lowest benefit per kWh consumed (benefit proportional to consumption)",
-}
+OBJECTIVE_WORDS = {name: say(f"objective.{name}") for name in ("total", "maxmin", "proportional")}
+"""The objectives in words."""
 KEYED_TIERS = ("tenants", "members")
 
 
@@ -247,16 +245,13 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
     scenario = result.scenario
     policy = scenario.allocation
     if tier == "members" and policy.members.mode != "sharing":
-        return f"members: mode '{policy.members.mode}' feeds the tier's energy in; no key"
+        return say("key_note.members_mode", mode=policy.members.mode)
     waterfalls = [w for w in building_waterfalls(result) if tier in w.participant_ids]
     if not waterfalls:
-        return f"{tier}: nobody in this tier"
+        return say("key_note.nobody", tier=say(f"tier.{tier}"))
     sizes = {len(w.participant_ids[tier]) for w in waterfalls}
     if len(sizes) != 1:
-        return (
-            f"{tier}: buildings have different numbers of participants {sorted(sizes)}; "
-            "one static key cannot fit them all"
-        )
+        return say("key_note.sizes", tier=say(f"tier.{tier}"), sizes=str(sorted(sizes)))
     n_shares = sizes.pop()
     position_of = {pid: j for j, pid in enumerate(result.participants.index)}
     eligible = result.participants["sharing_eligible"].to_numpy(dtype=bool)
@@ -295,19 +290,16 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
         position += list(hh)
         h_building += [k] * len(hh)
     if not ids:
-        return f"{tier}: no participant may share (supplier)"
-    note = ""
+        return say("key_note.supplier", tier=say(f"tier.{tier}"))
+    note: str = ""
     if any(b.battery is not None or b.home_batteries is not None for b in scenario.buildings):
-        note = "a battery's flows and money move with the key"
+        note = say("key_note.battery")
     elif tier == "tenants":
         order = list(policy.order)
         if order.index("common") > order.index("tenants"):
-            note = (
-                "the common tier comes after the tenants: "
-                "their service-cost saving moves with the key"
-            )
+            note = say("key_note.common_after")
         elif scenario.finance.export_revenue_to == "service_costs":
-            note = "the common connection's export goes to the service costs and moves with the key"
+            note = say("key_note.export_service")
     problem = TierProblem(
         result=result,
         tier=tier,

@@ -30,6 +30,7 @@ from energysim.design.key_problem import (
     tier_problem,
     with_key,
 )
+from energysim.design.words import Said, joined, say
 from energysim.inputs.context import RunInputs
 from energysim.results.result import Result
 from energysim.simulate import run
@@ -232,22 +233,36 @@ def choose_keys(
         design, with_best = optimise_tier(current, tier, objective, inputs, compare=False)
         assert design.shares_frac is not None
         best = float(design.lp["run_objective"])
-        chosen_key, words = static_key(design.shares_frac), f"{tier}: the optimised static key"
+        tier_words = say(f"tier.{tier}")
+        chosen_key, words = static_key(design.shares_frac), say("keys.optimised", tier=tier_words)
         if not problem.exact:  # the LP is approximate here: the usual static keys may do better
             for name, _, key in _candidate_keys(problem, design.shares_frac)[1:3]:
                 r = run(with_key(current.scenario, tier, key), inputs=inputs)
                 value = run_objective(r, problem, objective)
                 if value > best:
                     best, with_best, chosen_key = value, r, key
-                    words = f"{tier}: {name} (better than the LP's key here: {problem.note})"
+                    words = say(
+                        "keys.better",
+                        tier=tier_words,
+                        name=say(f"keys.candidate.{CANDIDATES[name]}"),
+                        note=problem.note,
+                    )
         own = getattr(current.scenario.allocation, tier).key
         mine = run_objective(current, problem, objective)
         tol = 1e-9 * max(1.0, abs(mine))
         if isinstance(own, StaticKey) or best >= mine - tol or static_only:
             if static_only and not (isinstance(own, StaticKey) or best >= mine - tol):
-                words += (
-                    f" (static keys only: {_fmt_objective(objective, best)} against "
-                    f"{_fmt_objective(objective, mine)} for its {own.method} key)"
+                words = joined(
+                    "",
+                    [
+                        words,
+                        say(
+                            "keys.static_only",
+                            best=_fmt_objective(objective, best),
+                            mine=_fmt_objective(objective, mine),
+                            method=say(f"keys.method.{own.method}"),
+                        ),
+                    ],
                 )
             choices.append(KeyChoice(tier, chosen_key, best, words))
             current = with_best
@@ -257,12 +272,22 @@ def choose_keys(
                     tier,
                     None,
                     mine,
-                    f"{tier}: keeps its {own.method} key ({_fmt_objective(objective, mine)} "
-                    f"against {_fmt_objective(objective, best)} for the best static key)",
+                    say(
+                        "keys.kept",
+                        tier=tier_words,
+                        method=say(f"keys.method.{own.method}"),
+                        mine=_fmt_objective(objective, mine),
+                        best=_fmt_objective(objective, best),
+                    ),
                 )
             )
     return choices, current
 
 
-def _fmt_objective(objective: Objective, value: float) -> str:
-    return f"{value:,.4f} EUR/kWh" if objective == "proportional" else f"EUR {value:,.0f}"
+def _fmt_objective(objective: Objective, value: float) -> Said:
+    per_kwh = objective == "proportional"
+    return say("keys.objective.per_kwh" if per_kwh else "keys.objective.per_yr", value=value)
+
+
+CANDIDATES = {"proportional (static)": "proportional_static", "equal (static)": "equal_static"}
+"""The usual static keys a tier's LP key is checked against -> their words' keys."""

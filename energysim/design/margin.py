@@ -38,11 +38,13 @@ from energysim.design.joint import (
     joint_limits,
     linear_money,
     listed_prices,
+    nobody,
     solve_joint,
     with_prices,
 )
 from energysim.design.money import households, reprice
 from energysim.design.prices import PriceTarget
+from energysim.design.words import Said, say
 from energysim.results.result import Result
 from energysim.simulate import run
 
@@ -210,7 +212,8 @@ def margin_prices(
         households=figures,
         message="",
     )
-    return Margin(**(asdict(out) | {"message": _words(out, sol.households_ok)}))
+    absent = nobody(result.scenario)
+    return Margin(**(asdict(out) | {"message": _words(out, sol.households_ok, absent)}))
 
 
 def _by_owner(names: list[str], values: np.ndarray) -> dict[str, float]:
@@ -218,30 +221,29 @@ def _by_owner(names: list[str], values: np.ndarray) -> dict[str, float]:
     return {n: float(v) for n, v in zip(names, values, strict=True)}
 
 
-def _words(m: Margin, households_ok: bool) -> str:
+def _words(m: Margin, households_ok: bool, absent: tuple[str, ...] = ()) -> Said:
     """The margin in plain words."""
     be, mg = m.households["break_even"], m.households["margin"]
-    cost_year_one = be["year_one_total_eur"] - mg["year_one_total_eur"]
-    cost = (
-        f"the margin costs the households EUR {cost_year_one:,.0f} "
-        f"in year one (EUR {be['year_one_total_eur']:,.0f} at break-even, "
-        f"EUR {mg['year_one_total_eur']:,.0f} with the margin) and "
-        f"EUR {be['lifetime_total_eur'] - mg['lifetime_total_eur']:,.0f} over the lifetime"
+    cost = say(
+        "margin.cost",
+        cost_eur=be["year_one_total_eur"] - mg["year_one_total_eur"],
+        break_even_eur=be["year_one_total_eur"],
+        margin_eur=mg["year_one_total_eur"],
+        lifetime_eur=be["lifetime_total_eur"] - mg["lifetime_total_eur"],
     )
     if m.pays:
-        return (
-            f"prices with a margin, the owners whole in the downside: {listed_prices(m.prices)}; "
-            f"the owners' NPV is then EUR {sum(m.owners_npv_downside_eur.values()):,.0f} in the "
-            f"downside and EUR {sum(m.owners_npv_expected_eur.values()):,.0f} as expected; " + cost
+        return say(
+            "margin.pays",
+            listed=listed_prices(m.prices, absent),
+            downside_eur=sum(m.owners_npv_downside_eur.values()),
+            expected_eur=sum(m.owners_npv_expected_eur.values()),
+            cost=cost,
         )
     if not households_ok:
-        return (
-            "no legal prices keep the owners whole in the downside: a household is worse off "
-            f"even with every price at 0; the owners then lack EUR {m.shortfall_eur:,.0f}"
-        )
-    return (
-        "no legal prices keep the owners whole in the downside while every household gains: "
-        f"at the best legal prices ({listed_prices(m.prices)}) the owners fall short by "
-        f"EUR {m.shortfall_eur:,.0f} in the downside (a one-off subsidy of that size closes "
-        f"it); " + cost
+        return say("margin.worse", shortfall_eur=m.shortfall_eur)
+    return say(
+        "margin.short",
+        listed=listed_prices(m.prices, absent),
+        shortfall_eur=m.shortfall_eur,
+        cost=cost,
     )

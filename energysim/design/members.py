@@ -16,7 +16,9 @@ from collections.abc import Callable
 from energysim.config.buildings import ConsumptionDistribution
 from energysim.config.scenario import Scenario, scenario_from_dict
 from energysim.core.errors import ScenarioError
+from energysim.design.cliffs import members_instead
 from energysim.design.prices import Lever, PriceTarget, price_range
+from energysim.design.words import say
 from energysim.simulate import run
 
 MEMBERS_CEILING_FACTOR = 4
@@ -41,16 +43,16 @@ def with_members(scenario: Scenario, count: int) -> Scenario:
 def why_not(scenario: Scenario) -> str | None:
     """Why the member count cannot be varied, or None when it can."""
     if len(scenario.buildings) != 1:
-        return "computed for one building only"
+        return say("members.why_not.buildings")
     if scenario.allocation.members.mode != "sharing":
-        return f"members in mode '{scenario.allocation.members.mode}' do not pay per kWh"
+        return say("members.why_not.mode", mode=scenario.allocation.members.mode)
     m = scenario.buildings[0].members
     if not isinstance(m.annual_kwh, ConsumptionDistribution):
-        return "members' consumption is given one by one"
+        return say("members.why_not.consumption")
     if any(v is not None for v in (m.certificates, m.suppliers)) or m.archetypes != "mixed":
-        return "members are listed one by one (certificates, suppliers or archetypes)"
+        return say("members.why_not.listed")
     if scenario.allocation.members.key.method == "static":
-        return "the members' static key has one share per member"
+        return say("members.why_not.static_key")
     return None
 
 
@@ -69,7 +71,7 @@ def members_needed(
     """
     reason = why_not(scenario)
     if reason is not None:
-        return None, f"not computed: {reason}"
+        return None, say("members.not_computed", reason=reason)
     now = scenario.buildings[0].members.count
     ceiling = max(MEMBERS_CEILING_FACTOR * now, MEMBERS_CEILING_MIN)
 
@@ -82,7 +84,7 @@ def members_needed(
             return False
 
     if not works(ceiling):
-        return None, f"even {ceiling} members do not open the range"
+        return None, say("members.ceiling", ceiling=ceiling)
     lo, hi = now, ceiling  # lo does not work (the caller's run), hi does
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -90,4 +92,4 @@ def members_needed(
             hi = mid
         else:
             lo = mid
-    return hi, f"{hi} members instead of {now}"
+    return hi, members_instead(hi, now)

@@ -36,6 +36,7 @@ from energysim.design.joint import (
     JointPrices,
     joint_prices,
     listed_prices,
+    nobody,
     with_prices,
 )
 from energysim.design.key_problem import Objective, with_key
@@ -67,6 +68,7 @@ from energysim.design.sensitivity import sensitivity_table
 from energysim.design.sizing import DEFAULT_FACTORS, SizeDesign, scale_roof, size_curve
 from energysim.design.static_keys import StaticKeysCost, common_tier_static, static_keys_cost
 from energysim.design.tradeoff import Tradeoff, tradeoff
+from energysim.design.words import say
 from energysim.inputs.context import RunInputs
 from energysim.ownership.rules import TARGET_FRAC
 from energysim.results.result import Result
@@ -292,7 +294,12 @@ def recommend(
     out = scale_roof(scenario, factor) if factor != 1.0 else scenario
     if factor != 1.0:
         changes.append(
-            f"roof from {scenario.capacity_kwp:,.1f} to {out.capacity_kwp:,.1f} kWp ({factor:.3g}x)"
+            say(
+                "change.roof",
+                before_kwp=scenario.capacity_kwp,
+                after_kwp=out.capacity_kwp,
+                factor=factor,
+            )
         )
     out, connection = fit_connection(out)
     changes += connection
@@ -305,7 +312,7 @@ def recommend(
     if static_only and common_tier_static(out) is not out:
         out = common_tier_static(out)
         keyed = run(common_tier_static(keyed.scenario), inputs=scaled_inputs)
-        changes.append("common installations: a static key of the whole generation")
+        changes.append(say("change.common_static"))
     # the owners first: owners paying VAT differently need different prices
     local_owners = local_share(out) < options.local_target_frac - 1e-12
     if local_owners:
@@ -314,14 +321,14 @@ def recommend(
         keyed = with_owners_result(keyed, owners)
     joint = joint_prices(keyed, options.target)
     out = with_prices(out, np.array([joint.prices[lv] for lv in JOINT_LEVERS]))
+    listed = listed_prices(joint.prices, nobody(out))
     changes.append(
-        f"prices chosen together: {listed_prices(joint.prices)}"
+        say("change.prices", listed=listed)
         if joint.pays
-        else f"prices chosen together, the legal ones closest to paying: "
-        f"{listed_prices(joint.prices)} (the owners fall short by EUR {joint.shortfall_eur:,.0f})"
+        else say("change.prices_short", listed=listed, shortfall_eur=joint.shortfall_eur)
     )
     if local_owners:
-        changes.append(f"local owners hold {options.local_target_frac:.0%}")
+        changes.append(say("change.local", share_frac=options.local_target_frac))
     final = run(out, inputs=scaled_inputs)
     return out, final, changes, choices, joint
 
@@ -407,7 +414,7 @@ def design_scenario(
         timings_s=timings,
         cpu_s=cpu,
         messages=list(base.messages)
-        + [f"key for {k.tier}: {k.note}" for k in tier_keys if k.note]
+        + [say("key_for", tier=say(f"tier.{k.tier}"), note=k.note) for k in tier_keys if k.note]
         + list(sizes.roof.notes),
         tradeoff=trade,
         margin=margin,

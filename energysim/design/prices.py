@@ -39,6 +39,7 @@ from energysim.design.money import (
     statistic_eur,
     with_finance,
 )
+from energysim.design.words import Said, say
 from energysim.money.readings import shared_kwh_saving_eur_per_kwh
 from energysim.money.service_costs import panel_fee_limit_eur_per_yr
 from energysim.results.result import Result
@@ -58,13 +59,8 @@ LEVER_FIELDS: dict[str, tuple[str, ...]] = {
     "panel_fee": ("panel_fee_eur_per_yr",),
 }
 """The ``[finance]`` fields a lever sets."""
-LEVER_WORDS: dict[str, str] = {
-    "uniform": "one price per shared kWh for every tier",
-    "common": "price per kWh the common installations use (via the service costs)",
-    "tenants": "price per kWh shared with tenants",
-    "members": "price per kWh shared with members",
-    "panel_fee": "panel fee per participating dwelling",
-}
+LEVER_WORDS: dict[str, Said] = {lever: say(f"lever.{lever}") for lever in LEVERS}
+"""The levers in words."""
 LEVER_UNITS: dict[str, str] = {lever: "EUR/kWh" for lever in LEVERS} | {"panel_fee": "EUR/yr"}
 
 HOUSEHOLD_TOL_EUR = 0.005
@@ -285,33 +281,28 @@ def price_range(result: Result, lever: Lever, target: PriceTarget) -> PriceRange
     top = hh if hh is None or limit is None else min(hh, limit)
     feasible = be is not None and top is not None and be <= top
     owners_goal = (
-        f"an IRR of {target.target_irr_frac:.1%}"
+        say("range.goal_irr", irr_frac=target.target_irr_frac)
         if target.target_irr_frac is not None
-        else f"NPV = 0 at {scenario.finance.discount_rate_frac:.1%}"
+        else say("range.goal_npv", rate_frac=scenario.finance.discount_rate_frac)
     )
     words = LEVER_WORDS[lever]
+    who = say(f"range.who.{target.criterion}")
+    message: Said
     if be is None:
-        message = f"no {words} lets the owners reach {owners_goal}"
+        message = say("range.no_price", lever=words, goal=owners_goal)
     elif top is None:
-        message = (
-            f"the {_who(target)} household is worse off even at a {words} of 0: "
-            "other fees or costs outweigh its gain"
-        )
+        message = say("range.worse_anyway", who=who, lever=words)
     elif not feasible:
         if limit is not None and top == limit:
-            cap = (
-                "the Huurcommissie limit allows"
-                if lever == "panel_fee"
-                else "a shared kWh saves its receiver"
-            )
+            cap = say("range.cap_huurcommissie" if lever == "panel_fee" else "range.cap_saves")
         else:
-            cap = f"the {_who(target)} household accepts"
-        message = f"the owners need {_fmt(be, unit)} but {cap} at most {_fmt(top, unit)}"
+            cap = say("range.cap_households", who=who)
+        message = say("range.short", need=_fmt(be, unit), cap=cap, top=_fmt(top, unit))
     else:
         message = (
-            f"everybody gains between {_fmt(be, unit)} and {_fmt(top, unit)}"
+            say("range.between", low=_fmt(be, unit), high=_fmt(top, unit))
             if math.isfinite(top)
-            else f"everybody gains from {_fmt(be, unit)} up"
+            else say("range.from", low=_fmt(be, unit))
         )
     at_be = outcome(result, set_price(scenario, lever, be), target) if be is not None else None
     at_top = (
@@ -442,11 +433,5 @@ def what_is_needed(result: Result, rng: PriceRange, target: PriceTarget) -> Need
     )
 
 
-def _who(target: PriceTarget) -> str:
-    return {"every": "worst-off", "p10": "p10", "median": "median"}[target.criterion]
-
-
-def _fmt(value: float, unit: str) -> str:
-    if unit == "EUR/kWh":
-        return f"EUR {value:.4f}/kWh"
-    return f"EUR {value:,.2f}/yr"
+def _fmt(value: float, unit: str) -> Said:
+    return say("price.kwh" if unit == "EUR/kWh" else "price.yr", value=value)

@@ -27,15 +27,18 @@ from energysim.core.publish import (
     write_csv,
     write_json,
 )
-from energysim.design.cliffs import design_cliffs
+from energysim.design.cliffs import design_cliffs, members_instead
 from energysim.design.financing import financing_line
+from energysim.design.joint import nobody
 from energysim.design.key_problem import OBJECTIVE_WORDS
 from energysim.design.keys import TierKeys
 from energysim.design.plan import Design
 from energysim.design.prices import LEVER_WORDS, PriceRange
 from energysim.design.sensitivity import sensitivity_lines, table_records
 from energysim.design.tradeoff import tradeoff_lines
+from energysim.design.words import Said, in_language, joined, say
 from energysim.results.outputs import KEEP_DIR
+from energysim.results.statement_words import expect_language
 from energysim.results.tables import summary
 
 DESIGN_FILES = (
@@ -64,8 +67,9 @@ def _owners(result: Any) -> dict[str, float | None]:
     }
 
 
-def summary_dict(design: Design) -> dict[str, Any]:
-    """The key figures of a design, as written to ``design.json``."""
+def summary_dict(design: Design, lang: str = "en") -> dict[str, Any]:
+    """The key figures of a design, as written to ``design.json``; its ``recommendation``
+    in ``lang`` (``en`` or ``nl``), the other texts in English."""
     opts = design.options
     rec = design.recommended_result
     rec_summary = summary(rec)
@@ -121,7 +125,7 @@ def summary_dict(design: Design) -> dict[str, Any]:
         "cliffs": design_cliffs(design.recommended_result, design.needed),
         "static_keys_only": design.static_keys.as_dict() if design.static_keys else None,
         "financing": _financing(design),
-        "recommendation": recommendation_lines(design),
+        "recommendation": recommendation_lines(design, lang),
         "messages": design.messages,
         "assumptions": design.base.accounts.assumptions,
         "timings_s": design.timings_s,
@@ -141,76 +145,106 @@ def _financing(design: Design) -> dict[str, Any] | None:
     }
 
 
-def _price(value: float | None, unit: str) -> str:
+def _price(value: float | None, unit: str) -> Said:
     if value is None:
-        return "none"
+        return say("price.none")
     if math.isinf(value):
-        return "no limit"
-    return f"EUR {value:.4f}/kWh" if unit == "EUR/kWh" else f"EUR {value:,.2f}/yr"
+        return say("price.no_limit")
+    return say("price.kwh" if unit == "EUR/kWh" else "price.yr", value=value)
 
 
-def _top_words(r: PriceRange, who: str, short: bool = False) -> str:
+def _top_words(r: PriceRange, who: Said, short: bool = False) -> Said:
     """What sets the top of a range, in words."""
     if r.limit is not None and r.top == r.limit and r.limit != r.households_max:
         if r.lever == "panel_fee":
-            return "Huurcommissie limit" if short else "the Huurcommissie limit"
-        if short:
-            return "what a shared kWh saves"
-        return "what a shared kWh saves its receiver: above it, it costs more than it saves"
-    return who if short else f"{who} is still not worse off up to there"
+            return say("top.huurcommissie_short" if short else "top.huurcommissie")
+        return say("top.saves_short" if short else "top.saves")
+    return who if short else say("top.who", who=who)
 
 
-def _range_line(r: PriceRange, who: str) -> str:
+def _range_line(r: PriceRange, who: Said) -> Said:
     if r.break_even is None or r.top is None:
-        return f"{LEVER_WORDS[r.lever]}: {r.message}"
-    return (
-        f"{LEVER_WORDS[r.lever]}: break-even {_price(r.break_even, r.unit)}, "
-        f"top {_price(r.top, r.unit)} ({_top_words(r, who, short=True)})"
-        + (" -> everybody gains" if r.feasible else " -> no price works")
+        return say("range_line.message", lever=LEVER_WORDS[r.lever], message=r.message)
+    return say(
+        "range_line.gains" if r.feasible else "range_line.none",
+        lever=LEVER_WORDS[r.lever],
+        break_even=_price(r.break_even, r.unit),
+        top=_price(r.top, r.unit),
+        top_words=_top_words(r, who, short=True),
     )
 
 
-def recommendation_lines(design: Design) -> list[str]:
-    """The design in plain words, one sentence per line."""
+def recommendation_lines(design: Design, lang: str = "en") -> list[str]:
+    """The design in plain words, one sentence per line, in ``lang`` (``en`` or ``nl``;
+    the sentences of :mod:`energysim.design.words`).
+
+    Raises
+    ------
+    ValueError
+        Another language, named as the ``--lang`` option.
+    """
+    expect_language(lang)
+    return [in_language(line, lang) for line in advice_lines(design)]
+
+
+def advice_lines(design: Design) -> list[Said]:
+    """The design in plain words, one sentence per line, each a
+    :class:`~energysim.design.words.Said` (English, and Dutch by
+    :func:`~energysim.design.words.in_language`)."""
     now = _owners(design.base)
+    absent = nobody(design.recommended)
     lines = [
-        f"Today: households gain EUR {now['household_benefit_total_eur']:,.0f} a year; the "
-        f"owners' NPV is EUR {now['owners_npv_eur']:,.0f}.",
+        say(
+            "today",
+            households_eur=now["household_benefit_total_eur"],
+            npv_eur=now["owners_npv_eur"],
+        ),
         *_price_lines(design),
         *[_key_line(design, k) for k in design.keys],
-        f"Size: {design.sizes.message}.",
+        say("size_line", message=design.sizes.message),
     ]
     lines += _roof_lines(design)
     lines.append(_local_line(design))
     lines.append(financing_line(design.financing))
     rec = _owners(design.recommended_result)
     lines.append(
-        "Recommended design: "
-        + "; ".join(design.changes)
-        + f". Households then gain EUR {rec['household_benefit_total_eur']:,.0f} a year and "
-        f"the owners' NPV is EUR {rec['owners_npv_eur']:,.0f}."
+        say(
+            "recommended",
+            changes=joined("; ", design.changes),
+            households_eur=rec["household_benefit_total_eur"],
+            npv_eur=rec["owners_npv_eur"],
+        )
     )
     if design.tradeoff is not None:
-        lines += tradeoff_lines(design.tradeoff)
+        lines += tradeoff_lines(design.tradeoff, absent)
     if design.margin is not None:
-        lines.append(f"Margin: {design.margin.message}.")
+        lines.append(say("margin_line", message=design.margin.message))
         lines += [
-            f"  downside {row['figure']}: {row['downside']} (scenario: {row['scenario']}; "
-            f"{row['source']})"
+            say(
+                "downside_row",
+                figure=say(f"downside.figure.{DOWNSIDE_FIGURES[row['figure']]}"),
+                downside=row["downside"],
+                scenario=row["scenario"],
+                source=row["source"],
+            )
             for row in design.margin.downside
         ]
     if design.sensitivity is not None:
         lines += sensitivity_lines(design.sensitivity)
     if design.static_keys is not None:
-        lines.append(design.static_keys.words() + ".")
+        lines.append(say("sentence", text=design.static_keys.words()))
     lines += [
-        f"The advice hinges on a whole step: {c['words']}."
+        say("cliff_line", words=c["words"])
         for c in design_cliffs(design.recommended_result, design.needed)
     ]
     return lines
 
 
-def _roof_lines(design: Design) -> list[str]:
+DOWNSIDE_FIGURES = {"yield": "yield", "capex": "capex", "energy prices after 2030": "prices"}
+"""A downside figure (``design.json`` ``margin.downside``) -> its words' key."""
+
+
+def _roof_lines(design: Design) -> list[Said]:
     """Whether the recommended size is the largest tried or the largest the roofs carry,
     and the roofs' notes (an area missing, a roof already full)."""
     factor = design.sizes.recommended_factor
@@ -219,134 +253,155 @@ def _roof_lines(design: Design) -> list[str]:
     largest = max(design.options.size_factors)
     if factor is not None and math.isclose(factor, room.max_factor) and factor < largest:
         roofs = [
-            f"{r['building']}: {r['usable_roof_m2']:,.0f} m2 usable of {r['roof_area_m2']:,.0f} m2"
+            say(
+                "roof.usable",
+                building=r["building"],
+                usable_m2=r["usable_roof_m2"],
+                roof_m2=r["roof_area_m2"],
+            )
             for r in room.rows
             if r["usable_roof_m2"] is not None
         ]
-        where = "; ".join(roofs) if roofs else "the roof's area is not given"
-        lines.append(f"  (the largest size the stated roofs carry; {where})")
+        where = joined("; ", roofs) if roofs else say("roof.no_area")
+        lines.append(say("roof.largest_carried", where=where))
     elif factor is not None and factor == largest:
-        lines.append("  (the largest size tried: a larger roof may be better still)")
-    return lines + [f"  {note}." for note in room.notes]
+        lines.append(say("roof.largest_tried"))
+    return lines + [say("note", note=note) for note in room.notes]
 
 
-def _price_lines(design: Design) -> list[str]:
+def _price_lines(design: Design) -> list[Said]:
     """The chosen price's range, every other lever's, and what would be needed."""
     opts = design.options
     chosen = design.chosen
-    who = {
-        "every": "every household",
-        "p10": "the p10 household",
-        "median": "the median household",
-    }[opts.criterion]
+    who = say(f"who.{opts.criterion}")
     goal = (
-        f"an IRR of {opts.target_irr_frac:.1%}"
+        say("goal.irr", irr_frac=opts.target_irr_frac)
         if opts.target_irr_frac is not None
-        else f"NPV = 0 at their discount rate of {design.scenario.finance.discount_rate_frac:.1%}"
+        else say("goal.npv", rate_frac=design.scenario.finance.discount_rate_frac)
     )
-    j = design.joint
-    lines = [
-        "Prices, chosen together within every legal limit at the recommended design (the "
-        f"Huurcommissie limit, what a shared kWh saves): {j.message}.",
-        "One price at a time, the others as in the scenario:",
-    ]
+    lines = [say("prices.joint", message=design.joint.message), say("prices.one")]
     if chosen.feasible and chosen.break_even is not None:
         lines.append(
-            f"  with {LEVER_WORDS[chosen.lever]} of {_price(chosen.break_even, chosen.unit)} "
-            f"the owners reach {goal}; the top is {_price(chosen.top, chosen.unit)} "
-            f"({_top_words(chosen, who)}). Between these prices everybody gains."
+            say(
+                "prices.chosen",
+                lever=LEVER_WORDS[chosen.lever],
+                break_even=_price(chosen.break_even, chosen.unit),
+                goal=goal,
+                top=_price(chosen.top, chosen.unit),
+                top_words=_top_words(chosen, who),
+            )
         )
     else:
-        lines.append(f"  {LEVER_WORDS[chosen.lever]}: {chosen.message}.")
-    others = [r for r in design.prices[1:]]
-    lines += ["  " + _range_line(r, who) for r in others]
+        lines.append(
+            say("prices.chosen_message", lever=LEVER_WORDS[chosen.lever], message=chosen.message)
+        )
+    absent = nobody(design.scenario)  # a tier nobody is in has no price to find
+    lines += [
+        say("indent", text=say(f"range_line.nobody.{r.lever}"))
+        if r.lever in absent
+        else say("indent", text=_range_line(r, who))
+        for r in design.prices[1:]
+    ]
     n = design.needed
     if n is not None:
         parts = []
         if n.capex_eur_per_kwp is not None:
             parts.append(
-                f"a capex of EUR {n.capex_eur_per_kwp:,.0f}/kWp instead of "
-                f"EUR {n.capex_now_eur_per_kwp:,.0f}"
+                say("needed.capex", capex=n.capex_eur_per_kwp, now=n.capex_now_eur_per_kwp)
             )
         else:
-            parts.append("no capex level (the running costs exceed the revenue)")
-        parts.append(
-            f"a one-off subsidy of EUR {n.subsidy_eur:,.0f} "
-            f"({n.subsidy_frac_of_capex:.0%} of the investment)"
-        )
-        if n.members is not None:
-            parts.append(f"{n.members} members instead of {n.members_now}")
+            parts.append(say("needed.no_capex"))
+        parts.append(say("needed.subsidy", subsidy_eur=n.subsidy_eur, frac=n.subsidy_frac_of_capex))
+        if n.members is not None and n.members_now is not None:
+            parts.append(members_instead(n.members, n.members_now))
         elif n.members_note:
-            parts.append(f"more members: {n.members_note}")
+            parts.append(say("needed.more_members", note=n.members_note))
         lines.append(
-            f"  what would open this price's range at {_price(n.price, chosen.unit)} (the "
-            "others as in the scenario): " + "; or ".join(parts) + "."
+            say(
+                "needed.line",
+                price=_price(n.price, chosen.unit),
+                parts=joined("; ", parts[:1] + [say("needed.or", part=p) for p in parts[1:]]),
+            )
         )
     return lines
 
 
-def _key_line(design: Design, k: TierKeys) -> str:
+def _key_line(design: Design, k: TierKeys) -> Said:
     """The best static key of a tier against the plain keys (and the dynamic one)."""
     opts = design.options
+    tier = say(f"tier.{k.tier}")
     if k.shares_frac is None:
-        return f"Key for {k.tier}: {k.note}."
+        return say("key.none", tier=tier, note=k.note)
     t = k.table.set_index("key")["objective"]
-    unit = "EUR/kWh consumed" if opts.objective == "proportional" else "EUR/yr"
-    fmt = "{:,.4f}" if opts.objective == "proportional" else "{:,.0f}"
-    line = (
-        f"Key for {k.tier} ({OBJECTIVE_WORDS[opts.objective]}): the optimised static key "
-        f"gives {fmt.format(t['optimised'])} {unit}, against "
-        f"{fmt.format(t['proportional (static)'])} for static shares by consumption and "
-        f"{fmt.format(t['equal (static)'])} for equal shares"
-    )
+    per_kwh = opts.objective == "proportional"
+    unit = say("key.unit_per_kwh" if per_kwh else "key.unit_per_yr")
+
+    def value(v: float) -> Said:
+        return say("number.d4" if per_kwh else "number.d0", value=float(v))
+
+    parts = [
+        say(
+            "key.line",
+            tier=tier,
+            objective=OBJECTIVE_WORDS[opts.objective],
+            optimised=value(t["optimised"]),
+            unit=unit,
+            proportional=value(t["proportional (static)"]),
+            equal=value(t["equal (static)"]),
+        )
+    ]
     others = max(t["proportional (static)"], t["equal (static)"])
     if others > t["optimised"]:
-        line += f" (the LP is approximate here: {k.note})"
+        parts.append(say("key.approximate", note=k.note))
     dynamic = t["proportional (dynamic)"]
     if dynamic > t["optimised"]:
-        line += (
-            f"; sharing in proportion to each interval's consumption (if allowed: not "
-            f"settled) would give {fmt.format(dynamic)}"
-        )
-    return line + "."
+        parts.append(say("key.dynamic", dynamic=value(dynamic)))
+    return say("sentence", text=joined("", parts))
 
 
-def _local_line(design: Design) -> str:
+def _local_line(design: Design) -> Said:
     """The local share the target needs, and what the local owners invest and earn in
     the recommended design (its run: batteries and a connection upgrade included)."""
     loc = design.local
     fig = loc.figures
-    line = (
-        f"Local ownership: for this rooftop to count toward the {loc.target_frac:.0%} target, "
-        f"local owners need at least {loc.needed_frac:.0%} (now {loc.current_frac:.0%})"
-    )
-    if not fig["in_scope"]:
-        line += (
-            f" -- but at {fig['capacity_kwp']:,.1f} kWp the recommended rooftop is not above "
-            "the 15 kW the target counts from"
+    parts = [
+        say(
+            "local.needed",
+            target_frac=loc.target_frac,
+            needed_frac=loc.needed_frac,
+            current_frac=loc.current_frac,
         )
-    line += (
-        f"; in the recommended design they hold {fig['local_share_frac']:.0%} and invest "
-        f"EUR {fig['local_capex_eur']:,.0f} (today's roof: EUR {fig['local_capex_now_eur']:,.0f})"
+    ]
+    if not fig["in_scope"]:
+        parts.append(say("local.out_of_scope", capacity_kwp=fig["capacity_kwp"]))
+    parts.append(
+        say(
+            "local.hold",
+            share_frac=fig["local_share_frac"],
+            capex_eur=fig["local_capex_eur"],
+            capex_now_eur=fig["local_capex_now_eur"],
+        )
     )
     if fig.get("capex_per_member_eur"):
-        line += f", EUR {fig['capex_per_member_eur']:,.0f} per member"
-    line += f"; their NPV there is EUR {fig['local_npv_eur']:,.0f}"
+        parts.append(say("local.per_member", capex_eur=fig["capex_per_member_eur"]))
+    parts.append(say("local.npv", npv_eur=fig["local_npv_eur"]))
     town = design.options.municipality or design.scenario.site.municipality
     if design.options.register is not None:
         share = loc.municipality_needed_frac
         if share is None:
-            line += f"; even a fully local rooftop does not bring {town} to the target"
+            parts.append(say("local.town_never", town=town))
         elif share == 0.0:
-            line += f"; {town} meets the target without this rooftop's local part"
+            parts.append(say("local.town_met", town=town))
         else:
-            line += f"; to bring {town} to the target, local owners need {share:.0%} of it"
-    return line + "."
+            parts.append(say("local.town_needs", town=town, share_frac=share))
+    return say("sentence", text=joined("", parts))
 
 
-def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -> Path:
+def write_design(
+    design: Design, out_dir: Path, csv_dialect: str = "standard", lang: str = "en"
+) -> Path:
     """Write a design under ``out_dir/<scenario name>/design/`` atomically (CSV files in
-    a dialect of :mod:`energysim.core.csv_dialect`).
+    a dialect of :mod:`energysim.core.csv_dialect`; the recommendation in ``lang``).
 
     The folder is the design's own: staged beside ``out_dir/<scenario name>/`` and
     swapped in whole; a run of the scenario keeps it (see :mod:`energysim.results.outputs`).
@@ -359,7 +414,8 @@ def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -
     Raises
     ------
     TypeError, ValueError
-        ``out_dir`` not a path, ``csv_dialect`` not a dialect's name (naming the argument).
+        ``out_dir`` not a path, ``csv_dialect`` not a dialect's name, ``lang`` not a
+        language (naming the argument).
     DataError
         An output place that cannot be written.
     OSError
@@ -367,13 +423,14 @@ def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -
     """
     out_dir = expect_folder_path(out_dir, "write_design", "out_dir")
     csv_dialect = expect_csv_dialect(csv_dialect, "write_design")
+    expect_language(lang)
     try:  # validated with the scenario; checked again as it becomes a folder name
         name = check_safe_name(design.scenario.name)
     except ValueError as exc:
         raise DataError(f"scenario field 'name': {exc}") from None
 
     def write(folder: Path) -> None:
-        write_json(folder / "design.json", summary_dict(design))
+        write_json(folder / "design.json", summary_dict(design, lang))
         write_csv(folder / "prices.csv", design.prices_table, dialect=csv_dialect)
         write_csv(folder / "price_curves.csv", design.price_curves, dialect=csv_dialect)
         write_csv(folder / "keys.csv", design.keys_table, dialect=csv_dialect)
@@ -389,6 +446,6 @@ def write_design(design: Design, out_dir: Path, csv_dialect: str = "standard") -
     return publish_atomically(run_folder / KEEP_DIR, write, within=run_folder)
 
 
-def format_design(design: Design) -> str:
-    """The recommendation for the terminal."""
-    return "\n".join(recommendation_lines(design))
+def format_design(design: Design, lang: str = "en") -> str:
+    """The recommendation for the terminal, in ``lang`` (``en`` or ``nl``)."""
+    return "\n".join(recommendation_lines(design, lang))

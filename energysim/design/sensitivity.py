@@ -43,6 +43,7 @@ from energysim.design.downside import (
     yield_spread,
 )
 from energysim.design.money import households, reprice, with_finance
+from energysim.design.words import Said, joined, say
 from energysim.results.result import Result
 from energysim.simulate import run
 
@@ -104,7 +105,7 @@ def _with_feed_in_cost(scenario: Scenario, eur_per_kwh: float) -> Scenario:
     return scenario.model_copy(update={"tariffs": tariffs})
 
 
-def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario, str, float]:
+def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario, Said, float]:
     """The scenario with each building's participating tenants moved by ``swing_frac``
     of its dwellings, the counts in words and the share of all dwellings taking part."""
     buildings, words, taking_part = [], [], 0
@@ -114,7 +115,9 @@ def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario
         count = int(
             np.clip(round(b.tenants.participating + swing_frac * b.dwellings), low, b.dwellings)
         )
-        words.append(f"{b.id} {count} of {b.dwellings}")
+        words.append(
+            say("sensitivity.taking_part", building=b.id, count=count, dwellings=b.dwellings)
+        )
         taking_part += count
         buildings.append(
             b.model_copy(update={"tenants": b.tenants.model_copy(update={"participating": count})})
@@ -123,7 +126,11 @@ def _with_participation(scenario: Scenario, swing_frac: float) -> tuple[Scenario
     changed = scenario.model_copy(update={"buildings": buildings})
     changed = _static_key_resized(changed, [b.tenants.participating for b in buildings])
     changed = Scenario.model_validate(changed.model_dump())  # the scenario's own checks
-    return changed, "tenants taking part: " + ", ".join(words), taking_part / dwellings
+    return (
+        changed,
+        say("sensitivity.participation", counts=joined(", ", words)),
+        taking_part / dwellings,
+    )
 
 
 def _static_key_resized(scenario: Scenario, counts: list[int]) -> Scenario:
@@ -169,10 +176,11 @@ def cases(result: Result) -> list[Case]:
             ("low", "P90", spread.p90_factor),
             ("high", "P10", spread.p10_factor),
         ):
-            out.append(Case("yield", case, f"{name}: x{factor:.4f}", factor, with_yield(s, factor)))
+            words = say("sensitivity.yield", name=name, factor=factor)
+            out.append(Case("yield", case, words, factor, with_yield(s, factor)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
         capex = fin.capex_eur_per_kwp * (1.0 + sign * CAPEX_SWING_FRAC)
-        words = f"EUR {capex:,.0f}/kWp ({sign * CAPEX_SWING_FRAC:+.0%})"
+        words = say("sensitivity.capex", capex=capex, swing_frac=sign * CAPEX_SWING_FRAC)
         out.append(Case("capex", case, words, capex, with_capex(s, 1.0 + sign * CAPEX_SWING_FRAC)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
         rate = fin.discount_rate_frac + sign * RATE_SWING_FRAC
@@ -180,22 +188,23 @@ def cases(result: Result) -> list[Case]:
             Case(
                 "discount_rate",
                 case,
-                f"{rate:.1%}",
+                say("sensitivity.rate", rate_frac=rate),
                 rate,
                 with_finance(s, discount_rate_frac=rate),
             )
         )
     for case, frac in (("low", LATE_LOW_FRAC_PER_YR), ("high", LATE_HIGH_FRAC_PER_YR)):
-        words = f"{frac:+.1%}/yr from {LATE_FROM_YEAR}"
+        words = say("sensitivity.late", frac=frac, year=LATE_FROM_YEAR)
         out.append(Case("late_prices", case, words, frac, with_late_prices(s, frac)))
     for case, cost in (("low", 0.0), ("high", FEED_IN_COST_HIGH_EUR_PER_KWH)):
-        words = f"EUR {cost:.4f}/kWh"
+        words = say("price.kwh", value=cost)
         out.append(Case("feed_in_cost", case, words, cost, _with_feed_in_cost(s, cost)))
     for case, sign in (("low", -1.0), ("high", 1.0)):
         try:
             changed, words, share = _with_participation(s, sign * PARTICIPATION_SWING_FRAC)
         except ValueError as exc:  # the scenario's checks refuse it (ValidationError too)
-            out.append(Case("participation", case, f"not computed: {exc}", math.nan, None))
+            words = say("sensitivity.not_computed", error=str(exc))
+            out.append(Case("participation", case, words, math.nan, None))
             continue
         out.append(Case("participation", case, words, share, changed))
     return out
@@ -274,6 +283,8 @@ def sensitivity_table(
             }
         )
     table = pd.DataFrame(rows)
+    # the words as said (energysim.design.words.Said), not pandas' strings: Dutch too
+    table["value"] = pd.Series([r["value"] for r in rows], dtype=object, index=table.index)
     for name in ("owners_npv_eur", "household_median_eur", "household_median_npv_eur"):
         table[name.replace("_eur", "_change_eur")] = table[name] - base[name]
     return table.loc[:, list(COLUMNS)]
@@ -290,20 +301,30 @@ def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: plain(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
-def sensitivity_lines(table: pd.DataFrame) -> list[str]:
+def sensitivity_lines(table: pd.DataFrame) -> list[Said]:
     """The table in words, one line per case, for the terminal."""
-    lines = ["Sensitivity of the recommended design (owners' NPV; median household, year one):"]
+    lines = [say("sensitivity.head")]
     for row in table.itertuples(index=False):
         if row.factor == "base":
             lines.append(
-                f"  as designed: owners' NPV EUR {row.owners_npv_eur:,.0f}; median household "
-                f"EUR {row.household_median_eur:,.0f}/yr"
+                say(
+                    "sensitivity.base",
+                    owners_eur=float(row.owners_npv_eur),
+                    median_eur=float(row.household_median_eur),
+                )
             )
             continue
         lines.append(
-            f"  {row.factor} {row.case} ({row.value}; {row.method}): owners' NPV "
-            f"EUR {row.owners_npv_eur:,.0f} ({row.owners_npv_change_eur:+,.0f}); median "
-            f"household EUR {row.household_median_eur:,.2f}/yr "
-            f"({row.household_median_change_eur:+,.2f})"
+            say(
+                "sensitivity.case",
+                factor=say(f"sensitivity.factor.{row.factor}"),
+                case=say(f"sensitivity.cases.{row.case}"),
+                value=row.value,
+                method=say(f"sensitivity.method.{row.method}"),
+                owners_eur=float(row.owners_npv_eur),
+                owners_change_eur=float(row.owners_npv_change_eur),
+                median_eur=float(row.household_median_eur),
+                median_change_eur=float(row.household_median_change_eur),
+            )
         )
     return lines

@@ -34,6 +34,7 @@ from energysim.design.joint import joint_prices
 from energysim.design.money import households
 from energysim.design.prices import Lever, PriceTarget, price_range
 from energysim.design.roof import RoofRoom, fit_connection, roof_room
+from energysim.design.words import say
 from energysim.inputs.context import RunInputs
 from energysim.money.accounts import connection_upgrade_eur
 from energysim.results.result import Result
@@ -194,18 +195,20 @@ def size_curve(
     if len(paying):
         best = paying.loc[paying["total_net_benefit_eur"].idxmax()]
         factor = float(best["factor"])
-        message = (
-            f"{best['capacity_kwp']:,.1f} kWp ({factor:.3g}x) gives the highest total net "
-            f"benefit, EUR {best['total_net_benefit_eur']:,.0f} over the lifetime, with "
-            "legal prices that pay for the roof"
+        message = say(
+            "size.best",
+            capacity_kwp=float(best["capacity_kwp"]),
+            factor=factor,
+            total_eur=float(best["total_net_benefit_eur"]),
         )
         return SizeDesign(curve, lever, factor, message, room)
     best = curve.loc[curve["total_net_benefit_eur"].idxmax()]
     least = curve.loc[curve["joint_shortfall_eur"].idxmin()]
-    message = (
-        "at no size do legal prices pay for the roof while every household gains (the "
-        f"shortfall is smallest at {least['capacity_kwp']:,.1f} kWp: "
-        f"EUR {least['joint_shortfall_eur']:,.0f}); the highest total net benefit is at "
-        f"{best['capacity_kwp']:,.1f} kWp (EUR {best['total_net_benefit_eur']:,.0f})"
+    message = say(
+        "size.none",
+        least_kwp=float(least["capacity_kwp"]),
+        shortfall_eur=float(least["joint_shortfall_eur"]),
+        best_kwp=float(best["capacity_kwp"]),
+        total_eur=float(best["total_net_benefit_eur"]),
     )
     return SizeDesign(curve, lever, None, message, room)

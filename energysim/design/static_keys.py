@@ -22,14 +22,8 @@ import numpy as np
 from energysim.config.allocation_policy import ROLES, StaticKey
 from energysim.config.scenario import Scenario
 from energysim.design.key_problem import with_key
+from energysim.design.words import Said, joined, say
 from energysim.results.result import Result
-
-STATIC_KEYS_REASON = (
-    "whether consumption-linked keys are allowed under energy sharing is not settled "
-    "(the Energiewet registers a fixed percentage per recipient, settled per 15 minutes); "
-    "static keys are allowed whatever the answer"
-)
-"""Why a user may ask for static keys only, as the outputs say it."""
 
 
 def dynamic_tiers(scenario: Scenario) -> list[str]:
@@ -112,7 +106,7 @@ class StaticKeysCost:
     def as_dict(self) -> dict[str, Any]:
         """For ``design.json``: both designs, the cost and why."""
         return {
-            "reason": STATIC_KEYS_REASON,
+            "reason": say("static.reason"),
             "static": self.static,
             "dynamic": self.dynamic,
             "cost": self.cost,
@@ -120,29 +114,29 @@ class StaticKeysCost:
             "not_static": self.not_static,
         }
 
-    def words(self) -> str:
+    def words(self) -> Said:
         """The cost in one sentence."""
         s, d = self.static, self.dynamic
         if self.not_static:
-            return (
-                f"Static keys only: no static key fits {', '.join(self.not_static)} (one "
-                "static key cannot fit buildings with different numbers of participants); "
-                "those tiers keep their keys and the design is not safe there"
-            )
+            return say("static.not_static", tiers=_tiers(self.not_static))
         if not self.dynamic_tiers:
-            return (
-                "Static keys only: the recommended design shares by static keys anyway; "
-                "the safety costs nothing"
-            )
-        return (
-            f"Static keys only, because {STATIC_KEYS_REASON}: households gain EUR "
-            f"{s['households_benefit_total_eur']:,.0f} a year instead of EUR "
-            f"{d['households_benefit_total_eur']:,.0f} with dynamic keys for "
-            f"{', '.join(self.dynamic_tiers)} (the worst-off household EUR "
-            f"{s['households_benefit_min_eur']:,.2f} instead of EUR "
-            f"{d['households_benefit_min_eur']:,.2f}), and the owners' NPV is EUR "
-            f"{s['owners_npv_eur']:,.0f} instead of EUR {d['owners_npv_eur']:,.0f}"
+            return say("static.free")
+        return say(
+            "static.cost",
+            reason=say("static.reason"),
+            households_eur=s["households_benefit_total_eur"],
+            households_dynamic_eur=d["households_benefit_total_eur"],
+            tiers=_tiers(self.dynamic_tiers),
+            worst_eur=s["households_benefit_min_eur"],
+            worst_dynamic_eur=d["households_benefit_min_eur"],
+            owners_eur=s["owners_npv_eur"],
+            owners_dynamic_eur=d["owners_npv_eur"],
         )
+
+
+def _tiers(names: list[str]) -> Said:
+    """Tiers in words, separated by commas."""
+    return joined(", ", [say(f"tier.{name}") for name in names])
 
 
 def static_keys_cost(static: Result, dynamic: Result) -> StaticKeysCost:

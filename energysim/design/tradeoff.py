@@ -78,6 +78,7 @@ from energysim.design.joint import (
 )
 from energysim.design.money import households, owners_npv_eur, reprice
 from energysim.design.prices import PriceTarget
+from energysim.design.words import Said, joined, say
 from energysim.results.result import Result
 
 FRONT_POINTS = 11
@@ -459,31 +460,36 @@ def tradeoff(result: Result, target: PriceTarget, points: int = FRONT_POINTS) ->
     return Tradeoff(front, rec, _message(front, rec))
 
 
-def _message(front: pd.DataFrame, rec: dict[str, float]) -> str:
+def _message(front: pd.DataFrame, rec: dict[str, float]) -> Said:
     """The trade-off in a few words."""
     if not len(front):
-        return "no legal prices pay for the roof while every household gains: no trade-off"
+        return say("tradeoff.none")
     lo, hi = front.iloc[0], front.iloc[-1]
-    text = (
-        f"from the owners' break-even (NPV EUR {lo['owners_npv_eur']:,.0f}; households "
-        f"EUR {lo['households_npv_total_eur']:,.0f} over the lifetime, "
-        f"EUR {lo['households_benefit_total_eur']:,.0f} in year one) to the most legal "
-        f"prices allow (owners EUR {hi['owners_npv_eur']:,.0f}; households "
-        f"EUR {hi['households_npv_total_eur']:,.0f}, "
-        f"EUR {hi['households_benefit_total_eur']:,.0f} in year one)"
-    )
+    parts = [
+        say(
+            "tradeoff.curve",
+            lo_owners_eur=float(lo["owners_npv_eur"]),
+            lo_households_eur=float(lo["households_npv_total_eur"]),
+            lo_year_one_eur=float(lo["households_benefit_total_eur"]),
+            hi_owners_eur=float(hi["owners_npv_eur"]),
+            hi_households_eur=float(hi["households_npv_total_eur"]),
+            hi_year_one_eur=float(hi["households_benefit_total_eur"]),
+        )
+    ]
     gained = hi["owners_npv_eur"] - lo["owners_npv_eur"]
     if gained > 1.0:
         lost = lo["households_npv_total_eur"] - hi["households_npv_total_eur"]
-        text += f": each EUR 1 more for the owners costs households EUR {lost / gained:,.2f}"
+        parts.append(say("tradeoff.each_euro", cost_eur=float(lost / gained)))
     if rec.get("below_front_eur", 0.0) > 0.5:
-        text += (
-            f"; the recommended design lies EUR {rec['below_front_eur']:,.0f} below the "
-            "curve: it lifts the worst-off household to "
-            f"EUR {rec['households_npv_min_eur']:,.0f} "
-            f"(EUR {lo['households_npv_min_eur']:,.0f} at the curve's break-even)"
+        parts.append(
+            say(
+                "tradeoff.below",
+                below_eur=float(rec["below_front_eur"]),
+                worst_eur=float(rec["households_npv_min_eur"]),
+                worst_break_even_eur=float(lo["households_npv_min_eur"]),
+            )
         )
-    return text
+    return joined("", parts)
 
 
 def point_scenario(scenario: Scenario, point: dict[str, Any]) -> Scenario:
@@ -492,13 +498,10 @@ def point_scenario(scenario: Scenario, point: dict[str, Any]) -> Scenario:
     return with_prices(scenario, np.array([float(point[JOINT_FIELDS[lv]]) for lv in JOINT_LEVERS]))
 
 
-def tradeoff_lines(trade: Tradeoff) -> list[str]:
+def tradeoff_lines(trade: Tradeoff, absent: tuple[str, ...] = ()) -> list[Said]:
     """The trade-off for the terminal: the curve in a sentence, then its break-even, middle
-    and last points with their prices."""
-    lines = [
-        "Owners against households (for each owners' NPV, the legal prices that leave "
-        f"households the most): {trade.message}."
-    ]
+    and last points with their prices (a lever in ``absent`` has nobody to pay it)."""
+    lines = [say("tradeoff.line", message=trade.message)]
     front = trade.points
     if not len(front):
         return lines
@@ -506,10 +509,14 @@ def tradeoff_lines(trade: Tradeoff) -> list[str]:
         row = front.iloc[i]
         prices = {lv: float(row[JOINT_FIELDS[lv]]) for lv in JOINT_LEVERS}
         lines.append(
-            f"  point {int(row['point'])}: owners' NPV EUR {row['owners_npv_eur']:,.0f}, "
-            f"households EUR {row['households_npv_total_eur']:,.0f} over the lifetime "
-            f"(year one EUR {row['households_benefit_total_eur']:,.0f}, the worst-off "
-            f"household EUR {row['households_benefit_min_eur']:,.2f}) at "
-            f"{listed_prices(prices)}"
+            say(
+                "tradeoff.point",
+                point=int(row["point"]),
+                owners_eur=float(row["owners_npv_eur"]),
+                households_eur=float(row["households_npv_total_eur"]),
+                year_one_eur=float(row["households_benefit_total_eur"]),
+                worst_eur=float(row["households_benefit_min_eur"]),
+                listed=listed_prices(prices, absent),
+            )
         )
     return lines

@@ -16,12 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 
 from energysim.core.errors import DataError
 from energysim.core.version import __version__
+from energysim.design.words import in_language
 from energysim.report import charts
 from energysim.report.words import words
 from energysim.results.figure_words import figure_name
@@ -40,7 +42,9 @@ class DesignPart:
     Attributes
     ----------
     changes : list of str
-        What the advice changes in the scenario (the design's own words, English).
+        What the advice changes in the scenario, in the design's words
+        (:class:`~energysim.design.words.Said`: English, and said in the report's
+        language by :func:`~energysim.design.words.in_language`).
     pays : bool
         Whether legal prices pay for the roof.
     owners_npv_eur : float
@@ -359,7 +363,7 @@ def _design(design: DesignPart | None, lang: str) -> list[Any]:
     if design is None:
         return out + [Paragraph(w["design.left_out"], st["base"])]
     out.append(Paragraph(w["design.changes"], st["base"]))
-    out += [Paragraph(f"• {c}", st["base"]) for c in design.changes]
+    out += [Paragraph(f"• {escape(in_language(c, lang))}", st["base"]) for c in design.changes]
     if design.pays:
         line = w["design.pays"].format(
             npv=euro(design.owners_npv_eur, lang),

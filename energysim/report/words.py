@@ -71,8 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
         "eerste Participatiemonitor, 2020)",
         "design.head": "Ontwerpadvies",
         "design.left_out": "Niet opgenomen in dit rapport (het ontwerp is niet doorgerekend).",
-        "design.changes": "Het advies verandert dit aan het scenario (in de woorden van het "
-        "ontwerp, in het Engels):",
+        "design.changes": "Het advies verandert dit aan het scenario:",
         "design.pays": "Met deze prijzen verdienen de eigenaren het dak terug: netto contante "
         "waarde {npv}; de huishoudens winnen samen {households} over de looptijd, het minst "
         "{least}.",
