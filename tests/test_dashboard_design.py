@@ -69,10 +69,15 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def frame_with(at: AppTest, column: str) -> list[pd.DataFrame]:
     """The tables shown whose headers include ``column`` (the first column of a table
-    drawn with ``st.table`` is its index)."""
+    drawn with ``st.table`` is its index), their figures with plain spaces (the page keeps
+    a figure with its euro sign and unit by non-breaking ones, :func:`fmt.unbroken`)."""
     frames = [d.value for d in at.dataframe]
     frames += [d.value.reset_index() for d in at.table]
-    return [f for f in frames if column in list(f.columns)]
+    return [
+        f.map(lambda v: v.replace(fmt.NBSP, " ") if isinstance(v, str) else v)
+        for f in frames
+        if column in list(f.columns)
+    ]
 
 
 def energysim_run(scenario: Scenario, folder: Path) -> dict[str, Any]:
@@ -184,6 +189,9 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
 
     # the tables are the library's, shown in words
     (prices,) = frame_with(at, t("design.col.households_max"))
+    (raw,) = [d.value for d in at.table if t("design.col.households_max") in d.value.columns]
+    tops = [v for v in raw[t("design.col.top")] if v.startswith("€")]
+    assert tops and all(v.startswith("€" + fmt.NBSP) for v in tops)  # never "€" on its own line
     assert list(prices[t("design.col.break_even")]) == [
         words.price(r.break_even, r.unit) for r in design.prices
     ]

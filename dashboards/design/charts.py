@@ -44,11 +44,17 @@ SERIES = {
 }
 
 
-def layout(fig: go.Figure, height: int) -> go.Figure:
-    """Legend under the plot, the language's number separators, room for titles."""
+TITLED_TOP_PX = 80
+"""Top margin of a chart with two-line subplot titles: the titles sit under plotly's
+toolbar (camera, full screen) at the chart's top right instead of behind it."""
+
+
+def layout(fig: go.Figure, height: int, top: int = 40) -> go.Figure:
+    """Legend under the plot, the language's number separators, room for titles
+    (``top``: the top margin [px])."""
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         # far enough under the plot to clear the tick labels and the axis titles
         legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "title": None},
         separators=",." if i18n.language() == "nl" else ".,",
@@ -62,7 +68,10 @@ def _euro_axis() -> dict[str, str]:
     return {"tickprefix": "€ " if i18n.language() == "nl" else "€", "tickformat": ",.0f"}
 
 
-def _mark(fig: go.Figure, x: float, words: str, col: int) -> None:
+def _mark(fig: go.Figure, x: float, words: str, col: int, side: str = "right") -> None:
+    """A dashed line at ``x`` in panel ``col`` with its words at the top, on the line's
+    ``side`` ("right" or "left"): two marks close together put their words on their
+    outer sides, so that they do not run into each other."""
     fig.add_vline(x=x, line={"color": MARK, "width": 1, "dash": "dash"}, row=1, col=col)
     fig.add_annotation(
         x=x,
@@ -71,11 +80,21 @@ def _mark(fig: go.Figure, x: float, words: str, col: int) -> None:
         yref=f"y{col if col > 1 else ''} domain",
         text=words,
         showarrow=False,
-        xanchor="left",
+        xanchor="left" if side == "right" else "right",
         yanchor="top",
-        xshift=3,
+        xshift=3 if side == "right" else -3,
         bgcolor="rgba(255,255,255,0.85)",
     )
+
+
+def mark_sides(marks: dict[str, float | None]) -> dict[str, str]:
+    """Which side of its line each mark's words go: the leftmost mark's to the left, the
+    others' to the right (two marks: the words point away from each other)."""
+    shown = {k: x for k, x in marks.items() if x is not None and math.isfinite(x)}
+    if len(shown) < 2:
+        return dict.fromkeys(shown, "right")
+    leftmost = min(shown, key=lambda k: shown[k])
+    return {k: "left" if k == leftmost else "right" for k in shown}
 
 
 def _line(
@@ -134,17 +153,18 @@ def price_curves(view: ds.DesignView, lever: str, who: str) -> go.Figure:
                 row=1,
                 col=col,
             )
-        if r.break_even is not None:
-            _mark(fig, r.break_even, t("design.mark.break_even"), col)
-        if r.top is not None and math.isfinite(r.top):
-            _mark(fig, r.top, t("design.mark.top"), col)
+        sides = mark_sides({"break_even": r.break_even, "top": r.top})
+        for name, side in sides.items():
+            x = r.break_even if name == "break_even" else r.top
+            assert x is not None
+            _mark(fig, x, t(f"design.mark.{name}"), col, side)
     fig.update_xaxes(
         title_text=t("design.axis.price_kwh" if per_kwh else "design.axis.price_yr"),
         tickformat=",.2f" if per_kwh else ",.0f",
     )
     fig.update_yaxes(**_euro_axis())
     fig.update_yaxes(title_text=t("design.axis.lifetime_eur"), row=1, col=1)
-    return layout(fig, 420)
+    return layout(fig, 420 + TITLED_TOP_PX - 40, top=TITLED_TOP_PX)
 
 
 def size_curves(view: ds.DesignView) -> go.Figure:
@@ -183,4 +203,4 @@ def size_curves(view: ds.DesignView) -> go.Figure:
     fig.update_yaxes(**_euro_axis(), row=1, col=1)
     fig.update_yaxes(title_text=t("design.axis.lifetime_eur"), row=1, col=1)
     fig.update_yaxes(ticksuffix="%", range=[0, 100], row=1, col=2)
-    return layout(fig, 400)
+    return layout(fig, 400 + TITLED_TOP_PX - 40, top=TITLED_TOP_PX)

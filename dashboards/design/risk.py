@@ -186,7 +186,9 @@ def tab(view: ds.DesignView) -> None:
         "household_median_npv_eur": fmt.eur,
         "method": lambda m: t(f"design.risk.method.{m.replace(' ', '_')}"),
     }
-    shown = pd.DataFrame({t(f"design.risk.col.{c}"): table[c].map(f) for c, f in formats.items()})
+    shown = pd.DataFrame(
+        {t(f"design.risk.col.{c}"): table[c].map(f).map(fmt.unbroken) for c, f in formats.items()}
+    )
     shown.insert(
         2,
         t("design.risk.col.setting"),

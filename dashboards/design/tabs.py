@@ -44,8 +44,10 @@ Format = Callable[[Any], str]
 
 def shown(frame: pd.DataFrame, formats: dict[str, Format]) -> pd.DataFrame:
     """The columns of ``formats``, each as text in the page's language, with headers in
-    words (``design.col.<name>``)."""
-    out = pd.DataFrame({t(f"design.col.{c}"): frame[c].map(f) for c, f in formats.items()})
+    words (``design.col.<name>``); a figure is not broken from its euro sign or unit."""
+    out = pd.DataFrame(
+        {t(f"design.col.{c}"): frame[c].map(f).map(fmt.unbroken) for c, f in formats.items()}
+    )
     return out.reset_index(drop=True)
 
 
@@ -93,7 +95,10 @@ def prices(view: ds.DesignView) -> None:
 
     def per_lever(column: str) -> pd.Series:
         return pd.Series(
-            [words.price(v, u) for v, u in zip(rows[column], rows["unit"], strict=True)],
+            [
+                fmt.unbroken(words.price(v, u))
+                for v, u in zip(rows[column], rows["unit"], strict=True)
+            ],
             index=rows.index,
         )
 

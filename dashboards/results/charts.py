@@ -137,11 +137,23 @@ def benefit_distribution(
     households: pd.DataFrame, stats: Mapping[str, Mapping[str, Any]]
 ) -> go.Figure:
     """Benefit per household, one panel per role: a histogram with the p10-p90 band
-    shaded and the median marked (the figures of the run's summary)."""
+    shaded and the median marked (the figures of the run's summary), both figures in the
+    panel's title, where they do not run into the bars, the line or each other."""
     roles = [r for r in ("tenant", "member") if r in stats and (households["role"] == r).any()]
-    layout = style.grid(
-        len(roles) or 1, 1, [t(f"role_plural.{r}") for r in roles], (0.16, 0.2), (True, False)
-    )
+    titles = [
+        t(
+            "results.distribution_panel",
+            role=t(f"role_plural.{r}"),
+            median=t("results.median_mark", value=fmt.eur(stats[r]["median_eur"])),
+            band=t(
+                "results.band_mark",
+                low=fmt.eur(stats[r]["p10_eur"]),
+                high=fmt.eur(stats[r]["p90_eur"]),
+            ),
+        )
+        for r in roles
+    ]
+    layout = style.grid(len(roles) or 1, 1, titles, (0.16, 0.2), (True, False))
     for title in layout.get("annotations", []):  # the panels' titles
         title.update(x=0, xanchor="left", font={"size": 14})
     traces, shapes = [], []
@@ -181,35 +193,6 @@ def benefit_distribution(
                 "line": {"color": "#222", "width": 2},
                 **on_panel,
             }
-        )
-        mark = {
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "top",
-            "xshift": 4,
-            "bgcolor": "rgba(255,255,255,0.8)",
-            "xref": x,
-            "yref": f"{y} domain",
-        }
-        layout.setdefault("annotations", []).extend(
-            [
-                {
-                    "x": st_["median_eur"],
-                    "y": 1,
-                    "text": t("results.median_mark", value=fmt.eur(st_["median_eur"])),
-                    **mark,
-                },
-                {
-                    "x": st_["p10_eur"],
-                    "y": 0.78,
-                    "text": t(
-                        "results.band_mark",
-                        low=fmt.eur(st_["p10_eur"]),
-                        high=fmt.eur(st_["p90_eur"]),
-                    ),
-                    **mark,
-                },
-            ]
         )
         layout[style.axis("yaxis", i)]["title"] = {"text": t("results.households_axis")}
     if shapes:

@@ -11,8 +11,10 @@ from dashboards.shared import banner, form, i18n, session
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check, to_toml
+from energysim.config.buildings import Building
 
 SECTIONS = ("roof", "people", "rules")
+ROOF_AREA = "buildings[0].roof_area_m2"
 AS_IN_FILE = " (as in the file)"
 
 
@@ -78,8 +80,26 @@ def _widget(f: form.FormField, checked: Check) -> None:
         st.caption(
             t("form.area_capacity", capacity=fmt.kwp(area[0]), packing=fmt.number(area[1], 2))
         )
+    if f.path == ROOF_AREA and checked.scenario is not None:
+        st.caption(roof_caption(checked.scenario.buildings[0]))
     if f.path in checked.at_field:
         st.error(session.said(checked.at_field[f.path]), icon=":material/error:")
+
+
+def roof_caption(building: Building) -> str:
+    """Under the roof-area field: the part of the roof that can carry panels and what
+    today's arrays take (the room :func:`energysim.design.roof.roof_room` gives the
+    Design page), or, without an area, that Design proposes no larger roof."""
+    used = fmt.number(building.arrays_roof_m2)
+    usable = building.usable_roof_m2
+    if usable is None:
+        return t("form.roof_area_none", used=used)
+    return t(
+        "form.roof_area_usable",
+        usable=fmt.number(usable),
+        frac=fmt.percent(building.roof_usable_frac, 0),
+        used=used,
+    )
 
 
 def how_this_works() -> None:

@@ -61,6 +61,8 @@ class FormField:
     (``buildings[0].dwellings``); ``label`` and ``help`` are keys of the dashboard's
     catalogue (``form.dwellings``; ``name`` fills in a roof array's id); ``default`` is
     the schema's default when the file does not give the field (``None``: required).
+    ``optional``: the schema lets the field out (``None``); an emptied field is left out
+    of the scenario again.
     """
 
     path: str
@@ -72,6 +74,7 @@ class FormField:
     fmt: str | None = None
     help: str | None = None
     name: str | None = None
+    optional: bool = False
 
 
 def _default(model: Any, name: str) -> Any:
@@ -138,6 +141,17 @@ def form_fields(data: dict[str, Any]) -> list[FormField]:
             )
         )
     if isinstance(get_path(data, "buildings[0]"), dict):
+        out.append(
+            FormField(
+                "buildings[0].roof_area_m2",
+                "form.roof_area",
+                "float",
+                "roof",
+                step=10.0,
+                help="help.roof_area",
+                optional=True,
+            )
+        )
         out += _people_fields()
     return out + _rules_fields()
 
@@ -275,9 +289,12 @@ def number_text(f: FormField, value: Any, lang: str) -> str:
     return numbers.shown(value, digits, lang)
 
 
-def typed_number(f: FormField, text: str, lang: str) -> float | int:
-    """The number a text typed into a number field stands for (raises
-    :class:`~dashboards.shared.numbers.NumberRefused` for one the form does not take)."""
+def typed_number(f: FormField, text: str, lang: str) -> float | int | None:
+    """The number a text typed into a number field stands for; None for an emptied
+    optional field (raises :class:`~dashboards.shared.numbers.NumberRefused` for one the
+    form does not take, an empty required field too)."""
+    if f.optional and not text.strip():
+        return None
     return numbers.parse(text, f.path, f.kind == "int", lang)
 
 
@@ -357,6 +374,10 @@ def commit(
             _remove(out, f.path)
             return out
         return set_path(out, f.path, copy.deepcopy(before))
+    if f.optional and shown is None:  # emptied: the schema's "not given"
+        out = copy.deepcopy(data)
+        _remove(out, f.path)
+        return out
     return set_path(data, f.path, _raw_for(f, shown, data, original))
 
 

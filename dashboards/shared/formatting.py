@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -105,6 +106,17 @@ def eur(value: Any, *, cents: bool = False, sign: bool = False, lang: str | None
     if amount < 0 and round(abs(amount), digits) > 0:
         return "-" + shown
     return "+" + shown if sign and round(amount, digits) > 0 else shown
+
+
+_BREAKABLE = re.compile(r"(?<=€) (?=[\d-])|(?<=\d) (?=(?:kWh|kWp|MWh|m²|%-punt|pp)\b)")
+NBSP = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """A figure that a narrow table column does not break between the euro sign and the
+    amount or between the amount and its unit (``€ 7.214``, ``105,0 kWp``): those spaces
+    become non-breaking; the words around them still wrap."""
+    return _BREAKABLE.sub(NBSP, text)
 
 
 def eur_per_kwh(value: Any, *, lang: str | None = None) -> str:
