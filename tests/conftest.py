@@ -26,6 +26,20 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked ``slow`` first, each group in the order it was collected.
+
+    pytest-xdist hands the tests out to its workers (``-n 2``) a few at a time in
+    collection order, so a worker that starts a long test near the end of the run keeps
+    the other one idle until it is done. Longest first ("longest processing time first",
+    Graham, *Bounds on multiprocessing timing anomalies*, SIAM J. Appl. Math. 17(2), 1969)
+    leaves only short tests for the end, and the workers finish together. A sort that
+    keeps order (``list.sort`` is stable) keeps each module's tests together, and with
+    them the module's fixtures.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """Return the repository root."""
@@ -56,10 +70,10 @@ def profile_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 
 
 # --------------------------------------------------------------------------- the browser
-# One streamlit server and one headless Chromium for the whole session, shared by
-# test_dashboard_browser.py and test_dashboard_design_browser.py (each test starts a fresh
-# page load, so no session state carries over). Both modules are in the xdist group
-# "browser", so under ``-n`` they run on one worker and still share them.
+# One streamlit server and one headless Chromium for the session of each process that runs
+# a browser test, shared by the *_browser.py modules (each test starts a fresh page load,
+# so no session state carries over). Under ``-n 2`` both workers take browser tests, each
+# with its own server and browser, so the browser's work is shared between them.
 
 
 @pytest.fixture(scope="session")

@@ -296,6 +296,7 @@ def _summary(out: Path):
     return pd.read_csv(out / "batch_summary.csv")
 
 
+@pytest.mark.slow
 def test_batch_exits_3_when_a_unit_failed_and_counts_units(tmp_path: Path, capsys) -> None:
     args = ["batch", str(TEMPLATE), "--portfolio", str(EXAMPLE), *FAST]
     # a unit's scenario refused is bad input (exit 2, nothing written); with --keep-going

@@ -33,14 +33,14 @@ def batch(out: Path, *extra: str, portfolio: Path = EXAMPLE) -> int:
 
 
 def dask_test(test: Callable[..., None]) -> Callable[..., None]:
-    """Mark a test that starts a dask cluster. A scheduler binds port 8787 for its health
-    pages (even without a dashboard) and warns, taking another port, when a cluster elsewhere
-    on the machine holds it: under ``-n`` these tests run on one worker, one after the other,
-    and that warning (about a port, not about the batch) is not an error, nor is the socket
-    distributed leaves unclosed when it moves to another port."""
+    """Mark a test that starts a dask cluster, a slow one (run first: tests/conftest.py).
+    A scheduler binds port 8787 for its health pages (even without a dashboard) and warns,
+    taking another port, when a cluster elsewhere on the machine holds it (under ``-n``,
+    the other worker's may): that warning (about a port, not about the batch) is not an
+    error, nor is the socket distributed leaves unclosed when it moves to another port."""
     test = pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")(test)
     test = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")(test)
-    return pytest.mark.xdist_group("dask")(test)
+    return pytest.mark.slow(test)
 
 
 @dask_test
@@ -91,6 +91,7 @@ def test_existing_dask_cluster_by_its_scheduler_address(tmp_path: Path) -> None:
     assert (tmp_path / "remote" / "batch_summary.csv").read_bytes() == serial
 
 
+@pytest.mark.slow
 def test_resume_after_a_kill_computes_nothing_twice(tmp_path: Path) -> None:
     # 15-minute units so the batch takes long enough to be interrupted part-way
     args = [
@@ -367,6 +368,7 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_killed_worker_names_its_unit_and_how_to_resume(tmp_path: Path) -> None:
     out = tmp_path / "o"
@@ -397,6 +399,7 @@ def test_a_killed_worker_names_its_unit_and_how_to_resume(tmp_path: Path) -> Non
     assert len(set(log)) == len(log) == 12  # the unit of the killed worker once
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_workers_end_when_the_batch_is_killed(tmp_path: Path) -> None:
     out = tmp_path / "o"

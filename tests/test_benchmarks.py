@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # each a benchmark script in a process of its own
 
 
 def test_storage_benchmark_with_one_worker_counts_this_process() -> None:

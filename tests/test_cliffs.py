@@ -23,6 +23,7 @@ from energysim.sharing.battery import BatterySpec, battery_life, dispatch
 from energysim.simulate import run
 
 RENOVATED = Path(__file__).resolve().parents[1] / "scenarios" / "galerijflat-na-renovatie.toml"
+pytestmark = pytest.mark.slow  # a year with a battery run again and again, and a design
 
 
 @pytest.fixture(scope="module")

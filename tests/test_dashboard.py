@@ -229,6 +229,7 @@ def test_an_example_replaces_the_scenario_whole() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     """Each example, chosen from the selector, shows its own values and its own run on

@@ -88,14 +88,10 @@ pytestmark = [
         CHROMIUM is None or CHROMEDRIVER is None,
         reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
     ),
-    # under ``-n`` a worker runs every browser test of a group: they share its server and
-    # browser; the longest tests are in a second group (BROWSER_2), so both workers share
-    # the browser's work
-    pytest.mark.xdist_group("browser"),
+    # run first (tests/conftest.py): under ``-n 2`` both workers take browser tests, each
+    # with its own server and browser (the session's), and share the short tests at the end
+    pytest.mark.slow,
 ]
-BROWSER_2 = pytest.mark.xdist_group("browser2")
-"""The second group of browser tests (its own server and browser, on the other worker):
-with the module's mark, xdist names the group ``browser_browser2``."""
 
 
 def xq(text: str) -> str:
@@ -696,7 +692,6 @@ def type_every_number_field(page: Page, form: int) -> None:
         page.until(lambda: not page.alerts("error"), f"{field[form]} refused")
 
 
-@BROWSER_2
 def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     browser: Page, tmp_path: Path
 ) -> None:
@@ -893,6 +888,9 @@ def visible_words(page: Page) -> str:
 
 
 def set_size(page: Page, width: int, height: int) -> None:
+    """Show the page at ``width`` x ``height``; at once when it is shown at that size."""
+    if page.d.execute_script("return [window.innerWidth, window.innerHeight];") == [width, height]:
+        return
     page.d.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},

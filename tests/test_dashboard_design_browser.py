@@ -17,7 +17,6 @@ from pathlib import Path
 from dashboards.shared.i18n import t
 from tests.helpers import results_figures
 from tests.test_dashboard_browser import (  # noqa: F401 - pytestmark is this module's too
-    BROWSER_2,
     HEIGHT,
     SCENARIOS,
     SIZES,
@@ -93,7 +92,6 @@ def report_in_dutch(page: Page) -> None:
     set_size(page, WIDTH, HEIGHT)
 
 
-@BROWSER_2
 def test_design_apply_and_the_storage_switches_in_the_browser(
     browser: Page,
     folders: dict[str, Path],

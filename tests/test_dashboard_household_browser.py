@@ -26,9 +26,8 @@ pytestmark = [
         CHROMIUM is None or CHROMEDRIVER is None,
         reason="no chromium/chromedriver installed (Debian packages chromium, chromium-driver)",
     ),
-    # the second group of browser tests (tests/test_dashboard_browser.py BROWSER_2)
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.xdist_group("browser2"),
+    # run first, like the other browser tests (tests/conftest.py)
+    pytest.mark.slow,
 ]
 
 MEMBER = "GF1-M001"
