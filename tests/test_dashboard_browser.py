@@ -372,6 +372,8 @@ class Page:
         )
         details = summary.find_element(self.By.XPATH, "./ancestor::details[1]")
         if details.get_attribute("open") is None:
+            # scrolled to the middle first: at the edge a sticky header can take the click
+            self.d.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
             summary.click()
             self.idle()
 

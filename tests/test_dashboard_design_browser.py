@@ -78,7 +78,9 @@ def report_in_dutch(page: Page) -> None:
     page.d.execute_script("arguments[0].click();", tab_button)
     page.idle()
     code = page.until(
-        lambda: [c for c in page.d.find_elements(page.By.CSS_SELECTOR, "code") if c.text.strip()],
+        lambda: [
+            c for c in page.d.find_elements(page.By.CSS_SELECTOR, "pre code") if c.text.strip()
+        ],
         "no advice in the Rapport tab",
     )
     advice = "\n".join(c.text for c in code)

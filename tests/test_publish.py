@@ -291,7 +291,7 @@ def publish_design(monkeypatch: pytest.MonkeyPatch):
 
     from energysim.design import report
 
-    monkeypatch.setattr(report, "summary_dict", lambda d: {"tag": d.tag})
+    monkeypatch.setattr(report, "summary_dict", lambda d, lang="en": {"tag": d.tag})
 
     def publish(result, out: Path, tag: str) -> Path:
         table = pd.DataFrame({"tag": [tag]})
