@@ -139,6 +139,24 @@ def test_dutch_numbers_and_nested_sentences() -> None:
         in_language(said, "de")
 
 
+def test_a_loss_in_dutch_has_its_minus_before_the_euro_sign() -> None:
+    said = say("today", households_eur=-3488.4, npv_eur=1200.0)
+    assert "EUR -3,488" in str(said)
+    dutch = in_language(said, "nl")
+    assert "-€ 3.488" in dutch and "€ -" not in dutch
+    assert "€ 1.200" in dutch and "-€ 1.200" not in dutch
+
+
+def test_a_tiers_key_note_does_not_name_the_tier_twice() -> None:
+    """A note is said after its tier ("Sleutel voor leden: ..."): it does not name it again."""
+    for key in ("key_note.nobody", "key_note.supplier", "key_note.members_mode"):
+        note = say(key, mode="export")
+        for lang in ("en", "nl"):
+            line = in_language(say("key.none", tier=say("tier.members"), note=note), lang)
+            tier = in_language(say("tier.members"), lang)
+            assert line.lower().count(tier.lower()) == 1, line
+
+
 def test_a_member_count_reads_right_in_both_languages() -> None:
     assert members_instead(1, 0) == "1 member instead of no members"
     assert in_language(members_instead(1, 0), "nl") == "1 lid in plaats van geen leden"

@@ -248,10 +248,10 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
         return say("key_note.members_mode", mode=policy.members.mode)
     waterfalls = [w for w in building_waterfalls(result) if tier in w.participant_ids]
     if not waterfalls:
-        return say("key_note.nobody", tier=say(f"tier.{tier}"))
+        return say("key_note.nobody")
     sizes = {len(w.participant_ids[tier]) for w in waterfalls}
     if len(sizes) != 1:
-        return say("key_note.sizes", tier=say(f"tier.{tier}"), sizes=str(sorted(sizes)))
+        return say("key_note.sizes", sizes=str(sorted(sizes)))
     n_shares = sizes.pop()
     position_of = {pid: j for j, pid in enumerate(result.participants.index)}
     eligible = result.participants["sharing_eligible"].to_numpy(dtype=bool)
@@ -290,7 +290,7 @@ def tier_problem(result: Result, tier: str) -> TierProblem | str:
         position += list(hh)
         h_building += [k] * len(hh)
     if not ids:
-        return say("key_note.supplier", tier=say(f"tier.{tier}"))
+        return say("key_note.supplier")
     note: str = ""
     if any(b.battery is not None or b.home_batteries is not None for b in scenario.buildings):
         note = say("key_note.battery")

@@ -15,6 +15,7 @@ separators of :func:`energysim.results.statement_words.number`).
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -88,6 +89,10 @@ class Said(str):
         return (Said, (str(self), self.key, self.params))
 
 
+_NEGATIVE_EURO = re.compile(r"€ -(?=\d)")
+"""A euro sign followed by a negative figure, as a template fills it in."""
+
+
 class _Formatter(string.Formatter):
     """``str.format`` that writes nested sentences in its language and numbers with its
     separators (``1.234,5`` in Dutch)."""
@@ -113,7 +118,10 @@ def _render(key: str, params: Mapping[str, Any], lang: str) -> str:
         template = advice_catalogue(lang)[key]
     except KeyError:
         raise KeyError(f"energysim/data/words/{lang}.toml [advice]: no sentence {key!r}") from None
-    return _Formatter(lang).format(template, **params)
+    text = _Formatter(lang).format(template, **params)
+    # Dutch writes a negative amount with its minus before the euro sign (``-€ 3.488``),
+    # as the dashboard does; a template's ``€ {x}`` with a negative x reads ``€ -3.488``
+    return _NEGATIVE_EURO.sub("-€ ", text) if lang == "nl" else text
 
 
 def say(key: str, **params: Any) -> Said:
