@@ -181,7 +181,8 @@ def waterfall_by_blocks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Share a building's pool block by block of intervals, writing its participants'
     columns of ``out``; the same numbers as :func:`waterfall_one_pass` (arguments as
-    there).
+    there). The kernels' energy inputs are checked once for the whole year
+    (:func:`_year_checked`), not again in every block.
 
     Returns
     -------
