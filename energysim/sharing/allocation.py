@@ -113,7 +113,11 @@ def allocate_proportional(
     Aufteilung (ElWOG 2010 §16a ff.); DE EnWG §42b dynamic key.
     """
     g, d = as_inputs(generation_kwh, demand_kwh)
-    a = out_for(d, out)
+    return _proportional(g, d, out_for(d, out))
+
+
+def _proportional(g: FloatArray, d: FloatArray, a: FloatArray) -> Allocation:
+    """:func:`allocate_proportional` of checked float64 inputs into ``a``."""
     export = np.empty_like(g)
     # in blocks of intervals, so that each block's demand stays in the CPU cache
     for start in range(0, len(g), BLOCK_STEPS):
@@ -525,7 +529,9 @@ class WaterfallResult:
     reach_kwh: dict[str, FloatArray] = field(default_factory=dict)
 
 
-def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> WaterfallResult:
+def allocate_waterfall(
+    generation_kwh: ArrayLike, tiers: Sequence[Tier], *, checked: bool = False
+) -> WaterfallResult:
     """Share generation tier after tier; the remainder is exported.
 
     Parameters
@@ -534,6 +540,13 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
         ``(n_steps,)`` [kWh].
     tiers : sequence of Tier
         In order of priority (default common -> tenants -> members).
+    checked : bool
+        The caller has checked that the generation and every tier's demand are float64,
+        finite and non-negative (e.g. once for the whole year, :func:`energysim.sharing.
+        kernel_inputs.is_clean`, before sharing it block by block): the kernels of
+        proportional tiers skip their own checks (every other key still checks). What
+        reaches a tier is then finite and non-negative too (a minimum of checked values,
+        or a remainder clipped at 0).
 
     Returns
     -------
@@ -549,7 +562,8 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
     g = np.asarray(generation_kwh, dtype=np.float64)
     if g.ndim != 1:
         raise ValueError(f"allocation: expected generation of shape (n_steps,), found {g.shape}")
-    check_energy(g, "generation")
+    if not checked:
+        check_energy(g, "generation")
     names = [t.name for t in tiers]
     if len(set(names)) != len(names):
         raise ValueError(f"allocation: expected unique tier names, found {names}")
@@ -579,14 +593,20 @@ def allocate_waterfall(generation_kwh: ArrayLike, tiers: Sequence[Tier]) -> Wate
             reach = np.minimum(reach, tier.cap_frac * g)
         if tier.cap_kwh is not None:
             reach = np.minimum(reach, tier.cap_kwh)
-        result = allocate(
-            reach,
-            tier.demand_kwh,
-            tier.key,
-            schedule_shares_frac=tier.schedule_shares_frac,
-            priority_first=tier.priority_first,
-            out=tier.out,
-        )
+        plain = tier.schedule_shares_frac is None and tier.priority_first is None
+        if checked and plain and isinstance(tier.key, ProportionalKey):
+            # inputs checked by the caller: the kernel without its own checks
+            d = np.asarray(tier.demand_kwh, dtype=np.float64)
+            result = _proportional(reach, d, out_for(d, tier.out))
+        else:
+            result = allocate(
+                reach,
+                tier.demand_kwh,
+                tier.key,
+                schedule_shares_frac=tier.schedule_shares_frac,
+                priority_first=tier.priority_first,
+                out=tier.out,
+            )
         out[tier.name] = result.allocated_kwh
         reaches[tier.name] = reach
         if reach is remaining:  # no cap: what is left is the tier's own remainder

@@ -21,6 +21,7 @@ __all__ = [
     "as_inputs",
     "check_energy",
     "check_shares",
+    "is_clean",
     "out_for",
 ]
 
@@ -51,12 +52,40 @@ def as_inputs(generation_kwh: ArrayLike, demand_kwh: ArrayLike) -> tuple[FloatAr
     return g, d
 
 
+_FINITE_BITS = {
+    np.dtype(np.float64): (np.uint64, 0x7FF0000000000000),
+    np.dtype(np.float32): (np.uint32, 0x7F800000),
+}
+"""Per float type, the unsigned integer of its width and the bit pattern of +inf: read as
+that integer, a float is finite and non-negative exactly when it is below +inf's pattern
+and its sign bit is clear (IEEE 754: sign bit first, then exponent and fraction, so
+non-negative floats order like their patterns; NaN and -0.0 lie above +inf)."""
+
+
+def is_clean(x: np.ndarray) -> bool:
+    """Whether every value of a float array is finite and non-negative (not -0.0), in one
+    pass without temporaries: the largest bit pattern read as an unsigned integer is
+    below that of +inf (:data:`_FINITE_BITS`).
+
+    True: :func:`check_energy` would pass ``x``. False says nothing more (a -0.0, a
+    value out of range, or another dtype than float64/float32): check it exactly.
+    """
+    bits = _FINITE_BITS.get(x.dtype)
+    if bits is None:
+        return False
+    if x.size == 0:
+        return True
+    uint, inf = bits
+    return bool(x.view(uint).max() < inf)
+
+
 def check_energy(x: FloatArray, what: str) -> None:
     """Energy arrays must be finite and non-negative; the message says where not."""
     # reductions without temporaries, block by block (each block read once into the
-    # cache); NaN fails the comparison and is searched below
+    # cache): one pass on the bit patterns (:func:`is_clean`), else the values' minimum
+    # and maximum (-0.0 passes); NaN fails the comparison and is searched below
     if x.size == 0 or all(
-        b.min() >= 0.0 and b.max() < np.inf
+        is_clean(b) or (b.min() >= 0.0 and b.max() < np.inf)
         for b in (x[s : s + BLOCK_STEPS] for s in range(0, len(x), BLOCK_STEPS))
     ):
         return

@@ -40,9 +40,10 @@ from energysim.config.scenario import participant_ids
 from energysim.inputs.context import RunContext
 from energysim.inputs.participants import Columns
 from energysim.sharing import allocation as alloc
-from energysim.sharing.blocks import block_rows, pick
+from energysim.sharing.blocks import block_rows, pick, positions
+from energysim.sharing.kernel_inputs import is_clean
 from energysim.sharing.maxmin import maxmin_shares
-from energysim.sharing.own_strings import BuildingStrings
+from energysim.sharing.own_strings import BuildingStrings, StoredShare
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def waterfall_by_blocks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Share a building's pool block by block of intervals, writing its participants'
     columns of ``out``; the same numbers as :func:`waterfall_one_pass` (arguments as
-    there).
+    there). The kernels' energy inputs are checked once for the whole year
+    (:func:`_year_checked`), not again in every block.
 
     Returns
     -------
@@ -193,17 +195,51 @@ def waterfall_by_blocks(
     step = block_rows(len(context.participants))
     keys = _maxmin_keys(context, b, pool_kwh, consumption_kwh, own, schedules)
     specs = _tier_specs(context, b, keys, own is not None)  # the same in every block
+    checked = _year_checked(pool_kwh, consumption_kwh, own, specs)
     for start in range(0, n_steps, step):
         rows = slice(start, start + step)
         tiers, tier_cols, sce_tier = _tiers(
             context, b, rows, consumption_kwh, own, pool_kwh[rows], schedules, out, keys, specs
         )
-        result = alloc.allocate_waterfall(pool_kwh[rows], tiers)
+        result = alloc.allocate_waterfall(pool_kwh[rows], tiers, checked=checked)
         _write(out, rows, tier_cols, result)
         export[rows] = result.export_kwh
         if sce_tier:
             sce[rows] = result.allocated_kwh["members"][:, 0]
     return export, sce
+
+
+def _year_checked(
+    pool_kwh: np.ndarray,
+    consumption_kwh: np.ndarray,
+    own: BuildingStrings | None,
+    specs: list[_TierSpec],
+) -> bool:
+    """Whether the whole year's inputs of a building's waterfall pass the kernels' energy
+    check (:func:`~energysim.sharing.kernel_inputs.is_clean`, one pass each), so that its
+    blocks need not be checked again: the pool, the consumption of every column between
+    the building's first and last tier column, and the own strings' one string.
+
+    Every tier's demand in a block is then finite and non-negative too: the consumption
+    of some of those columns, times 0 or 1 (another supplier), less ``min(S, D)`` of a
+    checked string (``D - min(S, D)`` is 0 or ``D - S > 0``, exactly). Strings stored
+    after home batteries (:class:`StoredShare`) are not covered: False. False also when a
+    value fails the one-pass test (or is -0.0): the kernels check every block themselves
+    and refuse bad input with their own message, as without this test.
+    """
+    if isinstance(own, StoredShare):
+        return False
+    if own is not None and not is_clean(own.string_kwh):
+        return False
+    n_columns = consumption_kwh.shape[1]
+    cols = [positions(s.cols, n_columns) for s in specs if s.cols is not None]
+    cols = [c for c in cols if len(c)]
+    if cols:
+        first = min(int(c.min()) for c in cols)
+        last = max(int(c.max()) for c in cols)
+        if not is_clean(pick(consumption_kwh, slice(None), slice(first, last + 1))):
+            return False
+    return is_clean(np.asarray(pool_kwh))
 
 
 def _write(
