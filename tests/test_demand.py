@@ -290,3 +290,24 @@ def test_common_profiles_kept_per_process_equal_fresh_ones(year, tz, annual, dim
     # another fraction or site is another profile, not the kept one
     other = common_profiles_kwh(idx, 52.37, 4.9, annual, **{**args, "seed": 8})
     assert not other.equals(warm) or set(annual) <= {"pumps", "other"}
+
+
+@pytest.mark.parametrize(
+    "annual",
+    [
+        {"lighting": 2000.0, "ventilation": 3500.0, "pumps": 500.0},
+        {"lift": 3000.0, "lighting": 2000.0, "ventilation": 3500.0, "pumps": 500.0},
+        {"other": 0.3, "lift": 1e5, "ventilation": 1.0, "pumps": 7.0, "lighting": 123.4},
+        {"pumps": 10.0},
+    ],
+)
+def test_the_common_connection_is_the_frames_row_sum_to_the_bit(annual) -> None:
+    from energysim.inputs.demand import common_connection_kwh
+
+    for year in (2026, 2028):
+        idx = year_index(year, 15, TZ)
+        args = dict(dwellings=12, seed=year, lighting_presence_dimming_frac=0.4)
+        frame = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
+        summed = common_connection_kwh(idx, 51.92, 4.48, annual, **args)
+        expected = frame.to_numpy(dtype=np.float64).sum(axis=1)
+        assert np.array_equal(summed.view(np.int64), expected.view(np.int64))

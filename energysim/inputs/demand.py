@@ -136,6 +136,8 @@ def _day_types_cached(dates: pd.DatetimeIndex) -> NDArray[np.int64]:
 
 def draw_archetypes(n: int, seed: int) -> list[str]:
     """Draw ``n`` archetypes from :data:`DEFAULT_MIX`."""
+    if n == 0:  # nothing to draw (a building without members): no generator made
+        return []
     rng = np.random.default_rng(seed)
     return [str(a) for a in rng.choice(ARCHETYPES, size=n, p=DEFAULT_MIX)]
 
@@ -501,6 +503,71 @@ def common_profiles_kwh(
     shrinks with the number of dwellings. Lighting: on while the sun's elevation at the
     middle of the interval is below 0 deg (a light sensor switches around sunset).
     """
+    profiles = _common_profile_arrays(
+        index,
+        latitude_deg,
+        longitude_deg,
+        annual_kwh,
+        dwellings=dwellings,
+        seed=seed,
+        lighting_presence_dimming_frac=lighting_presence_dimming_frac,
+        ventilation_night_setback_frac=ventilation_night_setback_frac,
+    )
+    return pd.DataFrame(profiles, index=pd.DatetimeIndex(index))
+
+
+def common_connection_kwh(
+    index: pd.DatetimeIndex,
+    latitude_deg: float,
+    longitude_deg: float,
+    annual_kwh: Mapping[str, float],
+    *,
+    dwellings: int,
+    seed: int = 0,
+    lighting_presence_dimming_frac: float = 0.0,
+    ventilation_night_setback_frac: float = 0.0,
+) -> FloatArray:
+    """The common installations' profiles summed per interval [kWh per interval].
+
+    Takes :func:`common_profiles_kwh`'s arguments and returns
+    ``common_profiles_kwh(...).to_numpy().sum(axis=1)`` to the bit, without the frame:
+    the profiles are stacked kind after kind (the frame's own block, whose transpose
+    ``to_numpy`` gives) and summed over the kinds in the mapping's order.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps,)`` [kWh per interval].
+    """
+    profiles = _common_profile_arrays(
+        index,
+        latitude_deg,
+        longitude_deg,
+        annual_kwh,
+        dwellings=dwellings,
+        seed=seed,
+        lighting_presence_dimming_frac=lighting_presence_dimming_frac,
+        ventilation_night_setback_frac=ventilation_night_setback_frac,
+    )
+    stacked = np.empty((len(profiles), len(index)))
+    for row, values in zip(stacked, profiles.values(), strict=True):
+        row[:] = values
+    return stacked.T.sum(axis=1)
+
+
+def _common_profile_arrays(
+    index: pd.DatetimeIndex,
+    latitude_deg: float,
+    longitude_deg: float,
+    annual_kwh: Mapping[str, float],
+    *,
+    dwellings: int,
+    seed: int,
+    lighting_presence_dimming_frac: float,
+    ventilation_night_setback_frac: float,
+) -> dict[str, FloatArray]:
+    """:func:`common_profiles_kwh`'s profiles by kind, in the mapping's order (the kinds
+    without randomness read-only, kept per process by :func:`_fixed_common_kwh`)."""
     known = {"lift", "lighting", "ventilation", "pumps", "other"}
     unknown = sorted(set(annual_kwh) - known)
     if unknown:
@@ -529,7 +596,7 @@ def common_profiles_kwh(
             out[kind] = _fixed_common_kwh(
                 *calendar, latitude_deg, longitude_deg, kind, float(kwh), float(frac)
             )
-    return pd.DataFrame(out, index=index)
+    return out
 
 
 def _scaled_to(shape: FloatArray, kwh: float) -> FloatArray:

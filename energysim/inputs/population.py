@@ -38,6 +38,8 @@ def draw_annual_kwh(spec: ConsumptionSpec, n: int) -> NDArray[np.float64]:
         if values.shape != (n,):
             raise ValueError(f"annual_kwh: expected {n} values, found {values.size}")
         return values
+    if n == 0:  # nothing to draw (a building without members): no generator made
+        return np.empty(0)
     rng = np.random.default_rng(spec.seed)
     m, s = spec.mean_kwh, spec.sd_kwh
     if spec.distribution == "lognormal":
