@@ -72,3 +72,16 @@ def test_the_files_found_are_those_of_a_plain_walk(data: dict[str, Any]) -> None
 def test_every_path_field_is_found_as_a_plain_walk_finds_it() -> None:
     assert path_fields() == {at for at, _ in _plain_found(None, Scenario, "")}
     assert any(given_paths(load_scenario(p).model_dump()) for p in EXAMPLES)
+
+
+def test_a_missing_file_is_still_named_with_its_field(tmp_path: Path) -> None:
+    from energysim.config.data_files import check_data_files
+    from energysim.config.scenario import scenario_from_dict
+    from energysim.core.errors import DataError
+
+    (tmp_path / "gen.csv").write_text("time,x\n", encoding="utf-8")
+    scenario = scenario_from_dict(minimal(generation_csv="gen.csv"), base_dir=tmp_path)
+    check_data_files(scenario)  # there: nothing raised
+    (tmp_path / "gen.csv").unlink()
+    with pytest.raises(DataError, match=r"gen\.csv: file not found \(field 'generation_csv'\)"):
+        check_data_files(scenario)

@@ -135,11 +135,18 @@ def _day_types_cached(dates: pd.DatetimeIndex) -> NDArray[np.int64]:
 
 
 def draw_archetypes(n: int, seed: int) -> list[str]:
-    """Draw ``n`` archetypes from :data:`DEFAULT_MIX`."""
+    """Draw ``n`` archetypes from :data:`DEFAULT_MIX` (a new list; the last 64 draws are
+    kept per process, keyed on ``n`` and ``seed``: a complex's units at other sweep
+    points draw the same)."""
+    return list(_drawn_archetypes(int(n), int(seed)))
+
+
+@lru_cache(maxsize=64)
+def _drawn_archetypes(n: int, seed: int) -> tuple[str, ...]:
     if n == 0:  # nothing to draw (a building without members): no generator made
-        return []
+        return ()
     rng = np.random.default_rng(seed)
-    return [str(a) for a in rng.choice(ARCHETYPES, size=n, p=DEFAULT_MIX)]
+    return tuple(str(a) for a in rng.choice(ARCHETYPES, size=n, p=DEFAULT_MIX))
 
 
 def _activity_table() -> FloatArray:

@@ -63,6 +63,8 @@ def participant_table(scenario: Scenario, annual_kwh: AnnualKwh | None = None) -
         )
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
+            if n == 0:  # no rows: no archetypes or seed to draw
+                continue
             annual = annual_kwh[b_idx][role]
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
