@@ -236,3 +236,78 @@ def test_weekend_effect_follows_the_calibration_year(shared_data: Path, thousand
     ref = ratio(e1a.reshape(365, 96).sum(axis=1))
     assert ref == pytest.approx(1.025, abs=0.005)
     assert ratio(ours.to_numpy()) == pytest.approx(ref, abs=0.02)
+
+
+def _plain_common_profiles_kwh(idx, lat, lon, annual, dwellings, seed, dim, setback):
+    """The common installations' profiles computed afresh, without any cache."""
+    from energysim.inputs import demand
+
+    fixed = demand._common_shapes.__wrapped__(idx[0], idx[-1], len(idx), str(idx.tz), lat, lon)
+    hour = fixed["hour"]
+    shapes = {
+        "lighting": fixed["dark"] * (np.where(hour < 6.0, 1.0 - dim, 1.0) if dim else 1.0),
+        "ventilation": np.where((hour >= 23.0) | (hour < 7.0), 1.0 - setback, 1.0),
+        "pumps": np.ones(len(idx)),
+        "other": np.ones(len(idx)),
+    }
+    if "lift" in annual:
+        rng = np.random.default_rng(seed)
+        trips = fixed["activity"] * rng.gamma(max(dwellings, 1), 1.0 / max(dwellings, 1), len(idx))
+        shapes["lift"] = 0.35 + 0.65 * trips
+    out = {}
+    for kind, kwh in annual.items():
+        total = shapes[kind].sum()
+        out[kind] = shapes[kind] * (float(kwh) / total) if total > 0 else np.zeros(len(idx))
+    return pd.DataFrame(out, index=idx)
+
+
+@pytest.mark.parametrize(
+    ("year", "tz", "annual", "dim", "setback"),
+    [
+        (2026, TZ, {"lighting": 2000.0, "ventilation": 3500.0, "pumps": 500.0}, 0.0, 0.0),
+        (2027, TZ, {"lift": 3000, "lighting": 2000.0, "other": 7.5}, 0.5, 0.3),
+        (2024, "Africa/Lagos", {"ventilation": 1234.5, "lighting": 99.0}, 0.25, 0.4),
+        (2026, TZ, {"pumps": 0.0, "lift": 10.0}, 0.0, 0.0),
+    ],
+)
+def test_common_profiles_kept_per_process_equal_fresh_ones(year, tz, annual, dim, setback):
+    # the profiles without randomness are kept per process (keyed on the time axis, site,
+    # kind, kWh and fraction): cold, warm, and after a caller changed its frame, they
+    # are the fresh computation's to the bit
+    from energysim.inputs import demand
+
+    idx = year_index(year, 15, tz)
+    args = dict(dwellings=40, seed=7, lighting_presence_dimming_frac=dim)
+    args["ventilation_night_setback_frac"] = setback
+    plain = _plain_common_profiles_kwh(idx, 51.92, 4.48, annual, 40, 7, dim, setback)
+    demand._fixed_common_kwh.cache_clear()
+    cold = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
+    cold.iloc[:, :] = -1.0  # a caller's frame is its own
+    warm = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
+    assert demand._fixed_common_kwh.cache_info().hits == sum(k != "lift" for k in annual)
+    pd.testing.assert_frame_equal(warm, plain, check_exact=True)
+    assert np.array_equal(warm.to_numpy().view(np.int64), plain.to_numpy().view(np.int64))
+    # another fraction or site is another profile, not the kept one
+    other = common_profiles_kwh(idx, 52.37, 4.9, annual, **{**args, "seed": 8})
+    assert not other.equals(warm) or set(annual) <= {"pumps", "other"}
+
+
+@pytest.mark.parametrize(
+    "annual",
+    [
+        {"lighting": 2000.0, "ventilation": 3500.0, "pumps": 500.0},
+        {"lift": 3000.0, "lighting": 2000.0, "ventilation": 3500.0, "pumps": 500.0},
+        {"other": 0.3, "lift": 1e5, "ventilation": 1.0, "pumps": 7.0, "lighting": 123.4},
+        {"pumps": 10.0},
+    ],
+)
+def test_the_common_connection_is_the_frames_row_sum_to_the_bit(annual) -> None:
+    from energysim.inputs.demand import common_connection_kwh
+
+    for year in (2026, 2028):
+        idx = year_index(year, 15, TZ)
+        args = dict(dwellings=12, seed=year, lighting_presence_dimming_frac=0.4)
+        frame = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
+        summed = common_connection_kwh(idx, 51.92, 4.48, annual, **args)
+        expected = frame.to_numpy(dtype=np.float64).sum(axis=1)
+        assert np.array_equal(summed.view(np.int64), expected.view(np.int64))

@@ -156,3 +156,69 @@ def test_a_portfolio_batch_uses_the_pool_and_says_so(tmp_path) -> None:
         rows[1]["consumption_kwh.tenants"], rel=1e-12
     )
     assert rows[0]["allocated_kwh.tenants"] != rows[1]["allocated_kwh.tenants"]
+
+
+def _plain_pool_profiles(index, annual, kinds, seed):
+    """Each drawn household computed afresh from its member's chunk (no pool, no cache):
+    the member's float32 row of :func:`unscaled_household_profiles` at its band centre,
+    times its annual kWh over the row's float64 sum."""
+    from energysim.inputs.demand import ARCHETYPES, unscaled_household_profiles
+    from energysim.inputs.population import derive_seed
+
+    draw = household_pool._draw_members.__wrapped__(
+        np.asarray(annual, dtype=np.float64).tobytes(), tuple(kinds), seed
+    )
+    out = np.zeros((len(index), len(annual)))
+    chunk = household_pool.CHUNK
+    for p in np.flatnonzero(draw.member >= 0):
+        a, b, m = int(draw.archetype[p]), int(draw.band[p]), int(draw.member[p])
+        centre = np.full(chunk, household_pool.band_centre_kwh(b))
+        raw = unscaled_household_profiles(
+            index,
+            centre,
+            [ARCHETYPES[a]] * chunk,
+            derive_seed(household_pool.POOL_SEED, a, b + 1_000, m // chunk),
+        )[:, m % chunk]
+        total = raw.sum(dtype=np.float64)
+        out[:, p] = raw.astype(np.float64) * (annual[p] / total)
+    return out
+
+
+@pytest.mark.parametrize(("seed", "n", "year"), [(5, 40, 2026), (6, 9, 2027), (7, 3, 2024)])
+def test_pooled_profiles_equal_a_plain_computation_to_the_bit(seed, n, year) -> None:
+    # the pool's gather-and-scale (kept chunks, kept draws, written in place into a
+    # wider table) is the member's row times its scale, nothing else
+    index = year_index(year, 15, "Europe/Amsterdam")
+    annual, kinds = _complex(seed, n)
+    annual[0] = 0.0  # no use: a zero column
+    plain = _plain_pool_profiles(index, annual, kinds, seed)
+    pool = HouseholdPool()
+    for _ in range(2):  # cold, then with the draw and the chunks kept
+        out = np.full((len(index), n + 2), np.nan)
+        pool.profiles_kwh(index, annual, kinds, seed, out=out[:, 1:-1])
+        assert np.array_equal(out[:, 1:-1].view(np.int64), plain.view(np.int64))
+        assert np.isnan(out[:, [0, -1]]).all()  # nothing written beside its columns
+
+
+def test_kept_draws_are_read_only_and_keyed_on_all_they_depend_on() -> None:
+    annual, kinds = _complex(4, 30)
+    first = draw_members(annual, kinds, 4)
+    assert draw_members(annual.copy(), list(kinds), 4) is first  # kept
+    with pytest.raises(ValueError):
+        first.member[0] = 3
+    fresh = household_pool._draw_members.__wrapped__(annual.tobytes(), tuple(kinds), 4)
+    for got, plain in zip(
+        (first.archetype, first.band, first.member),
+        (fresh.archetype, fresh.band, fresh.member),
+        strict=True,
+    ):
+        assert np.array_equal(got, plain)
+    # another seed, another annual use or another archetype is another draw
+    assert not np.array_equal(draw_members(annual, kinds, 5).member, first.member)
+    other = annual.copy()
+    other[0] *= 1.2
+    assert not np.array_equal(draw_members(other, kinds, 4).band, first.band)
+    swapped = ["family" if k != "family" else "retired_single" for k in kinds]
+    assert not np.array_equal(draw_members(annual, swapped, 4).archetype, first.archetype)
+    with pytest.raises(ValueError, match="one archetype per household"):
+        draw_members(annual, kinds[:-1], 4)

@@ -109,3 +109,42 @@ def test_the_look_up_finds_the_first_matching_row(extra: str) -> None:
     for path in [*schema_number_paths(), extra]:
         first = next((limit for limit in LIMITS if limit.matches(path)), None)
         assert limit_of(path) is first, path
+
+
+def _plain_leaves(data: Any, path: str = "") -> list[tuple[str, str, Any]]:
+    """Every number of a dumped scenario, each pattern path made from its shown path."""
+    import re
+
+    out: list[tuple[str, str, Any]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _plain_leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            out += _plain_leaves(value, f"{path}[{i}]")
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        out.append((path, re.sub(r"\[\d+\]", "[]", path), data))
+    return out
+
+
+def test_the_numbers_walked_are_those_of_a_plain_walk() -> None:
+    # the walk builds each pattern path along with its shown path; a key's own "[3]"
+    # (a mapping's key) becomes "[]" as in the shown path's pattern
+    from energysim.config.limits import _leaves
+
+    scenario = scenario_from_dict(minimal()).model_dump()
+    odd = {
+        "a[3]": {"b": [1, 2.5, True, None, "x", [7, (8, float("nan"))]]},
+        "[1": [{"k[12]x": 3}],
+        3: -1,
+        "": [[0.0]],
+    }
+    for data in (scenario, odd, [odd, scenario], {}):
+        assert _nan_equal(list(_leaves(data)), _plain_leaves(data))
+    assert ("a[3].b[5][1][1]", "a[].b[][][]") == list(_leaves(odd))[4][:2]
+
+
+def _nan_equal(a: list[tuple[str, str, Any]], b: list[tuple[str, str, Any]]) -> bool:
+    return [x[:2] for x in a] == [x[:2] for x in b] and all(
+        x[2] == y[2] or (x[2] != x[2] and y[2] != y[2]) for x, y in zip(a, b, strict=True)
+    )

@@ -40,29 +40,66 @@ def _found(value: Any, annotation: Any, at: str) -> Iterator[tuple[str, Any]]:
     field's place (``buildings[].battery.price_csv``). Every alternative of a union is
     followed (a schedule key's ``path`` is found whatever its ``method`` says).
     """
-    if not _holds_paths(annotation):  # no path field below: nothing to walk
-        return
-    origin = typing.get_origin(annotation)
-    if _is_path(annotation):
+    kind, parts = _walk_plan(annotation)
+    if kind == "path":
         yield at, value
-    elif _is_model(annotation):
-        for name, info in annotation.model_fields.items():
+    elif kind == "model":
+        for name, inner_annotation in parts:
             if value is None or (isinstance(value, dict) and name in value):
                 inner = None if value is None else value[name]
-                yield from _found(inner, info.annotation, f"{at}.{name}" if at else name)
-    elif origin in (list, tuple):
+                yield from _found(inner, inner_annotation, f"{at}.{name}" if at else name)
+    elif kind == "sequence":
         items = [(f"{at}[]", None)] if value is None else []
         items += [(f"{at}[{i}]", v) for i, v in enumerate(value if isinstance(value, list) else [])]
         for where, item in items:
-            for arg in typing.get_args(annotation):
+            for arg in parts:
                 yield from _found(item, arg, where)
-    elif origin is dict:
+    elif kind == "mapping":
         pairs = {"*": None} if value is None else value if isinstance(value, dict) else {}
         for key, item in pairs.items():
-            yield from _found(item, typing.get_args(annotation)[-1], f"{at}.{key}")
-    else:  # a union, Optional or Annotated: each of its types
-        for arg in typing.get_args(annotation):
+            yield from _found(item, parts[0], f"{at}.{key}")
+    elif kind == "alternatives":  # a union, Optional or Annotated: each of its types
+        for arg in parts:
             yield from _found(value, arg, at)
+
+
+WalkPlan = tuple[str, tuple[Any, ...]]
+"""How :func:`_found` walks a type: ``("none", ())`` (no path field below), ``("path",
+())``, ``("model", ((field name, annotation), ...))``, ``("sequence", item types)``,
+``("mapping", (value type,))`` or ``("alternatives", types)``; only the parts with a path
+field below are listed."""
+
+_WALK_PLANS: dict[Any, WalkPlan] = {}
+
+
+def _walk_plan(annotation: Any) -> WalkPlan:
+    """How :func:`_found` walks ``annotation`` (remembered per type, as
+    :func:`_holds_paths`: a run's check reads each model's fields once per process)."""
+    try:
+        return _WALK_PLANS[annotation]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation (metadata): not remembered
+        return _make_walk_plan(annotation)
+    _WALK_PLANS[annotation] = plan = _make_walk_plan(annotation)
+    return plan
+
+
+def _make_walk_plan(annotation: Any) -> WalkPlan:
+    if not _holds_paths(annotation):  # no path field below: nothing to walk
+        return "none", ()
+    origin = typing.get_origin(annotation)
+    if _is_path(annotation):
+        return "path", ()
+    if _is_model(annotation):
+        fields = annotation.model_fields.items()
+        return "model", tuple((n, i.annotation) for n, i in fields if _holds_paths(i.annotation))
+    args = tuple(a for a in typing.get_args(annotation) if _holds_paths(a))
+    if origin in (list, tuple):
+        return "sequence", args
+    if origin is dict:
+        return "mapping", (typing.get_args(annotation)[-1],)
+    return "alternatives", args
 
 
 _HOLDS_PATHS: dict[Any, bool] = {}

@@ -300,14 +300,7 @@ def _category_row(operator: str, year: int, kw: float) -> dict[str, str]:
     ScenarioError
         ``kw`` above every category's upper bound.
     """
-    rows = [r for r in operator_table() if r["operator"] == operator]
-    years = [int(r["year"]) for r in rows if int(r["year"]) <= year]
-    # before the operator's first row: its first year's figures (an estimate)
-    used_year = max(years) if years else min(int(r["year"]) for r in rows)
-    used = sorted(
-        (r for r in rows if int(r["year"]) == used_year),
-        key=lambda r: float(r["max_contracted_kw"]),
-    )
+    used = _year_rows(operator, year)
     for row in used:
         if kw <= float(row["max_contracted_kw"]):
             return row
@@ -316,6 +309,23 @@ def _category_row(operator: str, year: int, kw: float) -> dict[str, str]:
         f"buildings.common.contracted_capacity_kw: expected at most {top:g} kW for the tariff "
         f"categories of {_operator_name(operator)} in the data file, found {kw:g}; give "
         "large_network_* in [tariffs]"
+    )
+
+
+@cache
+def _year_rows(operator: str, year: int) -> tuple[dict[str, str], ...]:
+    """The operator's rows of the latest year <= ``year`` (before its first year, the
+    first year's), by upper bound of contracted capacity. Kept per process, keyed on the
+    operator and the year (the rows are :func:`operator_table`'s, read once)."""
+    rows = [r for r in operator_table() if r["operator"] == operator]
+    years = [int(r["year"]) for r in rows if int(r["year"]) <= year]
+    # before the operator's first row: its first year's figures (an estimate)
+    used_year = max(years) if years else min(int(r["year"]) for r in rows)
+    return tuple(
+        sorted(
+            (r for r in rows if int(r["year"]) == used_year),
+            key=lambda r: float(r["max_contracted_kw"]),
+        )
     )
 
 

@@ -553,16 +553,30 @@ def usual_of(field_path: str) -> Usual:
 
 
 def _leaves(data: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
-    """Yield (shown path, pattern path, value) of every number in a dumped scenario."""
+    """Yield (shown path, pattern path, value) of every number in a dumped scenario.
+
+    The pattern path (list positions as ``[]``) is built along with the shown one: a
+    dict key's own ``[3]`` becomes ``[]`` as :func:`_pattern_path` would make it."""
+    found: list[tuple[str, str, Any]] = []
+    _collect_leaves(data, path, _pattern_path(path), found)
+    return iter(found)
+
+
+def _collect_leaves(data: Any, shown: str, pattern: str, found: list[tuple[str, str, Any]]) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
-            shown = f"{path}.{key}" if path else str(key)
-            yield from _leaves(value, shown)
-    elif isinstance(data, list | tuple):
+            name = str(key)
+            named = _pattern_path(name) if "[" in name else name
+            if shown:
+                _collect_leaves(value, f"{shown}.{name}", f"{pattern}.{named}", found)
+            else:
+                _collect_leaves(value, name, named, found)
+    elif isinstance(data, (list, tuple)):
+        inner = f"{pattern}[]"
         for i, value in enumerate(data):
-            yield from _leaves(value, f"{path}[{i}]")
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        yield path, _pattern_path(path), data
+            _collect_leaves(value, f"{shown}[{i}]", inner, found)
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        found.append((shown, pattern, data))
 
 
 def limit_violations(data: dict[str, Any]) -> list[tuple[str, str]]:

@@ -238,7 +238,7 @@ def _common_kwh(context: RunContext, b_idx: int, b: Building, given: pd.DataFram
     kinds = {k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns}
     common = given.to_numpy(dtype=np.float64).sum(axis=1)
     if kinds:
-        modelled = demand.common_profiles_kwh(
+        modelled = demand.common_connection_kwh(  # summed as the frame's columns would be
             context.index,
             site.latitude_deg,
             site.longitude_deg,
@@ -248,7 +248,7 @@ def _common_kwh(context: RunContext, b_idx: int, b: Building, given: pd.DataFram
             lighting_presence_dimming_frac=b.common.lighting_presence_dimming_frac,
             ventilation_night_setback_frac=b.common.ventilation_night_setback_frac,
         )
-        common = common + modelled.to_numpy(dtype=np.float64).sum(axis=1)
+        common = common + modelled
     return common
 
 

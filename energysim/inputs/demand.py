@@ -135,9 +135,18 @@ def _day_types_cached(dates: pd.DatetimeIndex) -> NDArray[np.int64]:
 
 
 def draw_archetypes(n: int, seed: int) -> list[str]:
-    """Draw ``n`` archetypes from :data:`DEFAULT_MIX`."""
+    """Draw ``n`` archetypes from :data:`DEFAULT_MIX` (a new list; the last 64 draws are
+    kept per process, keyed on ``n`` and ``seed``: a complex's units at other sweep
+    points draw the same)."""
+    return list(_drawn_archetypes(int(n), int(seed)))
+
+
+@lru_cache(maxsize=64)
+def _drawn_archetypes(n: int, seed: int) -> tuple[str, ...]:
+    if n == 0:  # nothing to draw (a building without members): no generator made
+        return ()
     rng = np.random.default_rng(seed)
-    return [str(a) for a in rng.choice(ARCHETYPES, size=n, p=DEFAULT_MIX)]
+    return tuple(str(a) for a in rng.choice(ARCHETYPES, size=n, p=DEFAULT_MIX))
 
 
 def _activity_table() -> FloatArray:
@@ -501,6 +510,71 @@ def common_profiles_kwh(
     shrinks with the number of dwellings. Lighting: on while the sun's elevation at the
     middle of the interval is below 0 deg (a light sensor switches around sunset).
     """
+    profiles = _common_profile_arrays(
+        index,
+        latitude_deg,
+        longitude_deg,
+        annual_kwh,
+        dwellings=dwellings,
+        seed=seed,
+        lighting_presence_dimming_frac=lighting_presence_dimming_frac,
+        ventilation_night_setback_frac=ventilation_night_setback_frac,
+    )
+    return pd.DataFrame(profiles, index=pd.DatetimeIndex(index))
+
+
+def common_connection_kwh(
+    index: pd.DatetimeIndex,
+    latitude_deg: float,
+    longitude_deg: float,
+    annual_kwh: Mapping[str, float],
+    *,
+    dwellings: int,
+    seed: int = 0,
+    lighting_presence_dimming_frac: float = 0.0,
+    ventilation_night_setback_frac: float = 0.0,
+) -> FloatArray:
+    """The common installations' profiles summed per interval [kWh per interval].
+
+    Takes :func:`common_profiles_kwh`'s arguments and returns
+    ``common_profiles_kwh(...).to_numpy().sum(axis=1)`` to the bit, without the frame:
+    the profiles are stacked kind after kind (the frame's own block, whose transpose
+    ``to_numpy`` gives) and summed over the kinds in the mapping's order.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_steps,)`` [kWh per interval].
+    """
+    profiles = _common_profile_arrays(
+        index,
+        latitude_deg,
+        longitude_deg,
+        annual_kwh,
+        dwellings=dwellings,
+        seed=seed,
+        lighting_presence_dimming_frac=lighting_presence_dimming_frac,
+        ventilation_night_setback_frac=ventilation_night_setback_frac,
+    )
+    stacked = np.empty((len(profiles), len(index)))
+    for row, values in zip(stacked, profiles.values(), strict=True):
+        row[:] = values
+    return stacked.T.sum(axis=1)
+
+
+def _common_profile_arrays(
+    index: pd.DatetimeIndex,
+    latitude_deg: float,
+    longitude_deg: float,
+    annual_kwh: Mapping[str, float],
+    *,
+    dwellings: int,
+    seed: int,
+    lighting_presence_dimming_frac: float,
+    ventilation_night_setback_frac: float,
+) -> dict[str, FloatArray]:
+    """:func:`common_profiles_kwh`'s profiles by kind, in the mapping's order (the kinds
+    without randomness read-only, kept per process by :func:`_fixed_common_kwh`)."""
     known = {"lift", "lighting", "ventilation", "pumps", "other"}
     unknown = sorted(set(annual_kwh) - known)
     if unknown:
@@ -508,34 +582,71 @@ def common_profiles_kwh(
             f"common installation: expected one of {sorted(known)}, found {unknown[0]!r}"
         )
     index = pd.DatetimeIndex(index)
-    fixed = _common_shapes(
-        index[0], index[-1], len(index), str(index.tz), latitude_deg, longitude_deg
-    )
-    hour = fixed["hour"]
-    shapes: dict[str, FloatArray] = {}
-    if "lighting" in annual_kwh:
-        on = fixed["dark"].copy()
-        if lighting_presence_dimming_frac:
-            on *= np.where(hour < 6.0, 1.0 - lighting_presence_dimming_frac, 1.0)
-        shapes["lighting"] = on
-    if "lift" in annual_kwh:
-        rng = np.random.default_rng(seed)
-        trips = fixed["activity"] * rng.gamma(
-            max(dwellings, 1), 1.0 / max(dwellings, 1), size=len(index)
-        )
-        shapes["lift"] = 0.35 + 0.65 * trips
-    if "ventilation" in annual_kwh:
-        night = (hour >= 23.0) | (hour < 7.0)
-        shapes["ventilation"] = np.where(night, 1.0 - ventilation_night_setback_frac, 1.0)
-    for flat in ("pumps", "other"):
-        if flat in annual_kwh:
-            shapes[flat] = np.ones(len(index))
+    calendar = (index[0], index[-1], len(index), str(index.tz))
     out = {}
     for kind, kwh in annual_kwh.items():
-        s = shapes[kind]
-        total = s.sum()
-        out[kind] = s * (float(kwh) / total) if total > 0 else np.zeros(len(index))
-    return pd.DataFrame(out, index=index)
+        if kind == "lift":  # trip noise: this building's seed and dwellings
+            fixed = _common_shapes(*calendar, latitude_deg, longitude_deg)
+            rng = np.random.default_rng(seed)
+            trips = fixed["activity"] * rng.gamma(
+                max(dwellings, 1), 1.0 / max(dwellings, 1), size=len(index)
+            )
+            out[kind] = _scaled_to(0.35 + 0.65 * trips, float(kwh))
+        else:
+            frac = (
+                lighting_presence_dimming_frac
+                if kind == "lighting"
+                else ventilation_night_setback_frac
+                if kind == "ventilation"
+                else 0.0
+            )
+            out[kind] = _fixed_common_kwh(
+                *calendar, latitude_deg, longitude_deg, kind, float(kwh), float(frac)
+            )
+    return out
+
+
+def _scaled_to(shape: FloatArray, kwh: float) -> FloatArray:
+    """``shape`` scaled to sum to ``kwh`` [kWh] (zeros for a shape without any use)."""
+    total = shape.sum()
+    return shape * (kwh / total) if total > 0 else np.zeros(len(shape))
+
+
+@lru_cache(maxsize=32)
+def _fixed_common_kwh(
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    n_steps: int,
+    tz: str,
+    latitude_deg: float,
+    longitude_deg: float,
+    kind: str,
+    kwh: float,
+    frac: float,
+) -> FloatArray:
+    """The profile of a common installation without randomness (``lighting``,
+    ``ventilation``, ``pumps``, ``other``) [kWh per interval] (read-only).
+
+    Kept per process, keyed on everything it depends on: the time axis (first and last
+    interval start, their number, the time zone), the site, the kind, its annual kWh and
+    its fraction (``lighting``: the presence dimming, ``ventilation``: the night
+    setback; 0 for the others). A batch's complexes share a few (one per year, kind and
+    annual kWh); 32 of 35,040 values take 9 MB.
+    """
+    fixed = _common_shapes(first, last, n_steps, tz, latitude_deg, longitude_deg)
+    hour = fixed["hour"]
+    if kind == "lighting":
+        shape = fixed["dark"].copy()
+        if frac:
+            shape *= np.where(hour < 6.0, 1.0 - frac, 1.0)
+    elif kind == "ventilation":
+        night = (hour >= 23.0) | (hour < 7.0)
+        shape = np.where(night, 1.0 - frac, 1.0)
+    else:
+        shape = np.ones(n_steps)
+    out = _scaled_to(shape, kwh)
+    out.flags.writeable = False  # shared by every caller of the cache
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -106,22 +107,48 @@ def draw_members(annual_kwh: NDArray[np.float64], archetypes: Sequence[str], see
         One of :data:`energysim.inputs.demand.ARCHETYPES` per household.
     seed : int
         The group's seed (the one its generated profiles would use).
+
+    Returns
+    -------
+    Draw
+        Read-only arrays. The last :data:`DRAWS_KEPT` draws are kept in this process,
+        keyed on everything a draw depends on (the bytes of ``annual_kwh`` as float64,
+        the archetypes, the seed): a complex's units at other sweep points (e.g. its
+        two rules years) draw the same households without drawing them again.
     """
     annual = np.asarray(annual_kwh, dtype=np.float64)
+    return _draw_members(annual.tobytes(), tuple(archetypes), int(seed))
+
+
+DRAWS_KEPT = 16
+"""Draws :func:`draw_members` keeps per process (a few kB each)."""
+
+
+@lru_cache(maxsize=DRAWS_KEPT)
+def _draw_members(annual_bytes: bytes, archetypes: tuple[str, ...], seed: int) -> Draw:
+    """:func:`draw_members` of ``np.frombuffer(annual_bytes)`` (hashable arguments)."""
+    annual = np.frombuffer(annual_bytes, dtype=np.float64)
     arche = np.array([ARCHETYPES.index(k) for k in archetypes], dtype=np.int64)
+    if len(arche) != len(annual):
+        raise ValueError(
+            f"household pool: expected one archetype per household ({len(annual)}), "
+            f"found {len(arche)}"
+        )
     positive = annual > 0
     band = np.full(len(annual), -1, dtype=np.int64)
     band[positive] = band_of(annual[positive])
     member = np.full(len(annual), -1, dtype=np.int64)
     rng = np.random.default_rng([seed, POOL_SEED])
-    keys = np.flatnonzero(positive)
     bins: dict[tuple[int, int], list[int]] = {}
-    for i in keys:
-        bins.setdefault((int(arche[i]), int(band[i])), []).append(int(i))
+    arche_of, band_of_ = arche.tolist(), band.tolist()
+    for i in np.flatnonzero(positive).tolist():
+        bins.setdefault((arche_of[i], band_of_[i]), []).append(i)
     for households in (bins[k] for k in sorted(bins)):
         count = len(households)
         size = max(MIN_MEMBERS, CHUNK * math.ceil(count / CHUNK))
         member[households] = rng.choice(size, size=count, replace=False)
+    for values in (arche, band, member):
+        values.flags.writeable = False  # shared by every caller of the cache
     return Draw(arche, band, member)
 
 
@@ -176,7 +203,8 @@ class HouseholdPool:
     def _calendar(self, index: pd.DatetimeIndex) -> tuple[object, ...]:
         """The key of ``index``'s pool; the pools of the oldest years beyond
         :data:`MAX_CALENDARS` are dropped."""
-        key = (index[0], index[-1], len(index), str(index.tz))
+        stamps = index.asi8  # nanoseconds since the epoch (UTC): no Timestamps made
+        key = (int(stamps[0]), int(stamps[-1]), len(index), str(index.tz))
         if key not in self.calendars:
             self.calendars.append(key)
             for old in self.calendars[:-MAX_CALENDARS]:
@@ -210,10 +238,15 @@ class HouseholdPool:
             raise ValueError(f"household profiles: expected out of shape {shape}")
         draw = draw_members(annual, archetypes, seed)
         key = self._calendar(index)
-        rows = np.zeros((len(annual), len(index)), dtype=np.float32)
+        # each drawn household's float32 row, gathered household-major (a copy of the
+        # member's row), then scaled and transposed in one pass into ``out``
+        rows = np.empty((len(annual), len(index)), dtype=np.float32)
         scale = np.zeros(len(annual))
-        for p in np.flatnonzero(draw.member >= 0):
-            arche, band, member = int(draw.archetype[p]), int(draw.band[p]), int(draw.member[p])
+        drawn = zip(draw.archetype.tolist(), draw.band.tolist(), draw.member.tolist(), strict=True)
+        for p, (arche, band, member) in enumerate(drawn):
+            if member < 0:  # no use: a zero profile
+                rows[p] = 0.0
+                continue
             chunk, sums = self._chunk(index, key, arche, band, member // CHUNK)
             rows[p] = chunk[member % CHUNK]
             total = sums[member % CHUNK]

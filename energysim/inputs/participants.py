@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from energysim.config.scenario import Scenario, participant_ids
@@ -62,6 +63,8 @@ def participant_table(scenario: Scenario, annual_kwh: AnnualKwh | None = None) -
         )
         for role, group in (("tenants", b.tenants), ("members", b.members)):
             n = len(ids[role])
+            if n == 0:  # no rows: no archetypes or seed to draw
+                continue
             annual = annual_kwh[b_idx][role]
             if group.archetypes == "mixed":
                 kinds = demand.draw_archetypes(n, derive_seed(group.profile_seed, b_idx, 7))
@@ -85,4 +88,15 @@ def participant_table(scenario: Scenario, annual_kwh: AnnualKwh | None = None) -
                 )
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     ids = pd.Index(columns.pop("participant_id"), name="participant_id")
-    return pd.DataFrame(columns, index=ids)
+    # each column made with its dtype, the text ones in pandas' own text dtype: what
+    # inference from the lists gives, without inferring (a third of the frame's cost)
+    typed = {
+        name: pd.array(values, dtype=_TEXT) if name in _TEXT_COLUMNS else np.array(values)
+        for name, values in columns.items()
+    }
+    return pd.DataFrame(typed, index=ids, copy=False)
+
+
+_TEXT = pd.Index(["text"]).dtype
+"""The dtype pandas infers for a column of str (``str``, Arrow-backed, in pandas 3)."""
+_TEXT_COLUMNS = frozenset({"building_id", "role", "archetype", "supplier"})

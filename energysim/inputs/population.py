@@ -6,6 +6,8 @@ so a scenario always gives the same population.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -38,6 +40,8 @@ def draw_annual_kwh(spec: ConsumptionSpec, n: int) -> NDArray[np.float64]:
         if values.shape != (n,):
             raise ValueError(f"annual_kwh: expected {n} values, found {values.size}")
         return values
+    if n == 0:  # nothing to draw (a building without members): no generator made
+        return np.empty(0)
     rng = np.random.default_rng(spec.seed)
     m, s = spec.mean_kwh, spec.sd_kwh
     if spec.distribution == "lognormal":
@@ -50,6 +54,9 @@ def draw_annual_kwh(spec: ConsumptionSpec, n: int) -> NDArray[np.float64]:
     return np.maximum(draws, spec.min_kwh)
 
 
+@lru_cache(maxsize=1024)
 def derive_seed(*parts: int) -> int:
-    """Return a 32-bit seed derived from several integers (numpy SeedSequence)."""
+    """Return a 32-bit seed derived from several integers (numpy SeedSequence).
+
+    Kept per process for the last 1,024 ``parts`` (a pure function of them)."""
     return int(np.random.SeedSequence(list(parts)).generate_state(1)[0])
