@@ -31,7 +31,7 @@ from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.records import figure_record
-from energysim.money.table_columns import float_columns
+from energysim.money.table_columns import column_index, float_columns, inferred_column
 from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
 
 __all__ = [
@@ -144,7 +144,6 @@ def build_accounts(
     money_by_column, scheme, parts = year_one_arrays(
         scenario, tariffs, participants, annual, buildings
     )
-    money = money_frame(money_by_column, participants.index)
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
@@ -163,9 +162,10 @@ def build_accounts(
     subsidy = subsidies.members_subsidy_by_year_eur(
         scenario, participants, annual, buildings, degradation
     )
-    money["benefit_npv_eur"] = _households_npv_eur(
+    npv = _households_npv_eur(
         scenario, parts, later_parts, nm_years, degradation, subsidy
     ) - subsidies.certificates_paid_eur(scenario, participants)
+    money = money_frame({**money_by_column, "benefit_npv_eur": npv}, participants.index)
     assumptions = _assumptions(scenario, tariffs)
     compliance = service_costs.compliance_rows(scenario, money, participants)
     broken = not all(row["holds"] for row in compliance)
@@ -274,21 +274,55 @@ def _owners_cases(
             }
         )
         flows.append(table)
-    columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
-    owners = pd.Index(columns.pop("owner"), name="owner")
-    stakeholders = pd.DataFrame(columns, index=owners)
+    names = [row.pop("owner") for row in stake_rows]
+    stakeholders = _stakeholders_frame(stake_rows, pd.Index(names, name="owner"))
     years = np.arange(0, n + 1)
     cashflows = pd.DataFrame(
         {
-            "owner": np.repeat(owners.to_numpy(dtype=object), len(years)),
+            "owner": np.repeat(np.array(names, dtype=object), len(years)),
             "year": np.tile(years, len(flows)),
             **{
                 name: np.concatenate([t[name] for t in flows])
                 for name in business.CASH_FLOW_COLUMNS
             },
-        }
+        },
+        columns=column_index(("owner", "year", *business.CASH_FLOW_COLUMNS)),
     )
     return stakeholders, cashflows
+
+
+STAKEHOLDER_COLUMNS = (
+    "owner_type",
+    "share_frac",
+    "vat",
+    "capex_eur",
+    "revenue_year1_eur",
+    "opex_year1_eur",
+    "net_year1_eur",
+    "npv_eur",
+    "irr_frac",
+    "payback_yr",
+)
+"""The columns of :attr:`Accounts.stakeholders`, in order (index ``owner``)."""
+
+_TEXT_COLUMNS = ("owner_type", "vat")
+_OPTIONAL_COLUMNS = ("irr_frac", "payback_yr")  # None where an owner's has none
+
+
+def _stakeholders_frame(rows: list[dict[str, Any]], owners: pd.Index) -> pd.DataFrame:
+    """The owners' rows (:data:`STAKEHOLDER_COLUMNS`) as a frame: the dtypes and values
+    ``pd.DataFrame`` infers from the rows' lists (text as strings, IRR and payback
+    float64 with NaN for None unless all are None), each column given as its array."""
+    columns: dict[str, np.ndarray] = {}
+    for name in STAKEHOLDER_COLUMNS:
+        values = [row[name] for row in rows]
+        if name in _TEXT_COLUMNS:
+            columns[name] = np.array(values, dtype=object)
+        elif name in _OPTIONAL_COLUMNS:
+            columns[name] = inferred_column(values)
+        else:
+            columns[name] = np.array(values, dtype=np.float64)
+    return pd.DataFrame(columns, index=owners, columns=column_index(STAKEHOLDER_COLUMNS))
 
 
 def _households_npv_eur(

@@ -23,7 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
-from energysim.money.table_columns import float_columns
+from energysim.money.table_columns import float_columns, float_frame
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -111,10 +111,11 @@ def year_one_parts(
 
 def money_frame(money: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
     """The year-1 money of :func:`year_one_arrays` as a frame: :data:`MONEY_COLUMNS`, then
-    ``benefit_eur`` [EUR/yr]."""
-    frame = pd.DataFrame({name: money[name] for name in MONEY_COLUMNS}, index=index)
-    frame["benefit_eur"] = money["benefit_eur"]
-    return frame
+    ``benefit_eur`` [EUR/yr], then ``benefit_npv_eur`` when ``money`` has it (the
+    lifetime NPV :func:`energysim.money.accounts.build_accounts` adds); one float64 block
+    (:func:`energysim.money.table_columns.float_frame`)."""
+    names = (*MONEY_COLUMNS, "benefit_eur", "benefit_npv_eur")
+    return float_frame({name: money[name] for name in names if name in money}, index)
 
 
 def year_one_arrays(
