@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["column_index", "float_columns", "float_frame", "inferred_column"]
+__all__ = ["column_index", "float_columns", "float_frame", "frame_records", "inferred_column"]
 
 
 def float_columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
@@ -77,3 +78,19 @@ def inferred_column(values: list[float | None]) -> np.ndarray:
     if all(v is None for v in values):
         return np.array(values, dtype=object)
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def frame_records(frame: pd.DataFrame, index: bool = False) -> list[dict[str, Any]]:
+    """Rows as plain dicts of Python values (JSON-ready; None where missing); with
+    ``index`` the index first, as a column of its name (as ``frame.reset_index()`` has
+    it)."""
+    columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    if index:
+        columns = {frame.index.name: frame.index.to_numpy(dtype=object), **columns}
+    return [
+        {
+            c: (v.item() if isinstance(v, np.generic) else v)
+            for c, v in zip(columns, row, strict=True)
+        }
+        for row in zip(*columns.values(), strict=True)
+    ]
