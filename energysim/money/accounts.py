@@ -37,7 +37,13 @@ from energysim.money.table_columns import (
     frame_records,
     inferred_column,
 )
-from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
+from energysim.money.year_one import (
+    BENEFIT_PATHS,
+    members_mode,
+    money_frame,
+    year_one_arrays,
+    year_one_inputs,
+)
 
 __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
@@ -206,15 +212,16 @@ def build_accounts(
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
+    inputs = year_one_inputs(scenario, participants, annual, buildings)
     money_by_column, scheme, parts = year_one_arrays(
-        scenario, tariffs, participants, annual, buildings
+        scenario, tariffs, participants, annual, buildings, inputs
     )
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
         _, later_scheme, later_parts = year_one_arrays(
-            scenario, after, participants, annual, buildings
+            scenario, after, participants, annual, buildings, inputs
         )
         later_scheme = owner_vat.with_owners_vat(scenario, after, later_scheme)
     n = fin.lifetime_yr
