@@ -51,6 +51,7 @@ from energysim.inputs.preflight import (
     check_scenario,
 )
 from energysim.money.accounts import Accounts, build_accounts
+from energysim.money.table_columns import float_frame
 from energysim.results.balance import check_energy_balance
 from energysim.results.result import Result
 from energysim.results.warnings import result_warnings
@@ -128,13 +129,12 @@ def run(
     cons_values = cons.to_numpy()
     shared = np.zeros(cons_values.shape)  # every building writes its participants' columns
     shares = [
-        share_building(context, b, gen, cons_values, sharing, shared)
-        for b in scenario.buildings
+        share_building(context, b, gen, cons_values, sharing, shared) for b in scenario.buildings
     ]
     flows = Flows(_own_strings(context, shares, cons_values), shared)
     stored = _storage(context, shares, loads)
     messages += _other_supplier_notes(context)
-    export = pd.DataFrame({s.building_id: s.export_kwh for s in shares}, index=index)
+    export = _series_frame({s.building_id: s.export_kwh for s in shares}, index)
     price = sharing.supply_price_eur_per_kwh
     annual = annual_energy(participants.index, cons_values, flows, price)
     buildings = _buildings_table(context, cons_values, flows, shares, price)
@@ -147,9 +147,11 @@ def run(
         generation_kwh=gen,
         consumption_kwh=cons,
         flows=flows,
-        shared_kwh=pd.DataFrame(shared, index=index, columns=list(participants.index), copy=False),
+        shared_kwh=pd.DataFrame(
+            shared, index=index, columns=participants.index.rename(None), copy=False
+        ),
         export_kwh=export,
-        sce_kwh=pd.DataFrame({s.building_id: s.sce_kwh for s in shares}, index=index),
+        sce_kwh=_series_frame({s.building_id: s.sce_kwh for s in shares}, index),
         participants=participants,
         money=accounts.money,
         buildings=buildings,
@@ -161,6 +163,17 @@ def run(
     )
     check_energy_balance(result)
     return replace(result, messages=messages + result_warnings(result))
+
+
+def _series_frame(columns: dict[str, np.ndarray], index: pd.DatetimeIndex) -> pd.DataFrame:
+    """``pd.DataFrame(columns, index=index)`` of interval series of one dtype, made from
+    one stacked array (the block pandas would stack) without its inference per column."""
+    values = list(columns.values())
+    if len({v.dtype for v in values}) != 1:
+        return pd.DataFrame(columns, index=index)
+    return pd.DataFrame(
+        np.stack(values).T, index=index, columns=pd.Index(list(columns)), copy=False
+    )
 
 
 def _simulated_inputs(context: RunContext, files: RunFiles) -> RunInputs:
@@ -247,7 +260,7 @@ def _buildings_table(
     interval supply prices (what a dynamic contract pays for it) [EUR/yr, excl. VAT] and
     its monthly peaks [kW]."""
     blds = context.scenario.buildings
-    return pd.DataFrame(
+    return float_frame(
         {
             "capacity_kwp": [b.capacity_kwp for b in blds],
             "generation_kwh": [float(s.generation_kwh.sum()) for s in shares],
@@ -259,7 +272,7 @@ def _buildings_table(
             "sce_kwh": [float(s.sce_kwh.sum()) for s in shares],
             **_common_peaks_kw(context, cons_values, flows),
         },
-        index=pd.Index([b.id for b in blds], name="building_id"),
+        pd.Index([b.id for b in blds], name="building_id"),
     )
 
 

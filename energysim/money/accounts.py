@@ -31,16 +31,77 @@ from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.records import figure_record
-from energysim.money.table_columns import float_columns
-from energysim.money.year_one import BENEFIT_PATHS, members_mode, money_frame, year_one_arrays
+from energysim.money.table_columns import (
+    column_index,
+    float_columns,
+    frame_records,
+    inferred_column,
+)
+from energysim.money.year_one import (
+    BENEFIT_PATHS,
+    members_mode,
+    money_frame,
+    year_one_arrays,
+    year_one_inputs,
+)
 
 __all__ = [
     "SMALL_CONNECTION_MAX_KVA",
     "Accounts",
+    "OwnerCases",
     "build_accounts",
     "connection_upgrade_eur",
     "distribution",
 ]
+
+
+@dataclass
+class OwnerCases:
+    """Each owner's business case: its row of key figures and its cash flows.
+
+    A run keeps what it computed (``rows``: one dict per owner, ``owner`` and
+    :data:`STAKEHOLDER_COLUMNS`; ``flows``: one dict of :data:`CASH_FLOW_COLUMNS` arrays
+    per owner, years 0..N) and makes the frames on first use: a batch row reads only the
+    owners' records (:meth:`records`), and pandas' frames of text and optional columns
+    cost more than the cases themselves. Tables changed after the run (the batteries'
+    costs, :mod:`energysim.money.batteries`) are kept as frames (:meth:`of_frames`).
+    """
+
+    rows: list[dict[str, Any]] | None
+    flows: list[dict[str, np.ndarray]] | None
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of_frames(cls, stakeholders: pd.DataFrame, cashflows: pd.DataFrame) -> OwnerCases:
+        """Cases given as their two tables (:attr:`Accounts.stakeholders`,
+        :attr:`Accounts.cashflows`)."""
+        return cls(None, None, (stakeholders, cashflows))
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The stakeholders' and the cash flows' tables, made once."""
+        if self.frames is None:
+            assert self.rows is not None and self.flows is not None
+            self.frames = (_stakeholders_frame(self.rows), _cashflows_frame(self.rows, self.flows))
+        return self.frames
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict of Python values per owner, ``owner`` first, then
+        :data:`STAKEHOLDER_COLUMNS`: the values of the stakeholders' table as
+        :func:`energysim.money.table_columns.frame_records` reads them (``summary.json``'s
+        ``stakeholders``), from the rows when the table was not made."""
+        if self.rows is None or self.frames is not None:
+            return frame_records(self.tables()[0], index=True)
+        columns = _stakeholder_columns(self.rows)
+        owners = [str(row["owner"]) for row in self.rows]
+        return [
+            {"owner": owner, **{name: _python(columns[name][k]) for name in STAKEHOLDER_COLUMNS}}
+            for k, owner in enumerate(owners)
+        ]
+
+
+def _python(value: Any) -> Any:
+    """A value of a column as a Python value (a numpy scalar's ``item()``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass
@@ -51,10 +112,9 @@ class Accounts:
     ----------
     money : pandas.DataFrame
         One row per participant (index ``participant_id``), EUR per year 1.
-    stakeholders : pandas.DataFrame
-        One row per owner: capex, year-1 revenue and opex, NPV, IRR, payback.
-    cashflows : pandas.DataFrame
-        One row per owner and year 0..lifetime.
+    owners : OwnerCases
+        The owners' business cases; :attr:`stakeholders` and :attr:`cashflows` are its
+        tables.
     scheme : dict
         Year-1 totals of the scheme (revenues, subsidy, opex, ...) [EUR].
     messages : list of str
@@ -66,11 +126,22 @@ class Accounts:
     """
 
     money: pd.DataFrame
-    stakeholders: pd.DataFrame
-    cashflows: pd.DataFrame
+    owners: OwnerCases
     scheme: dict[str, float]
     messages: list[str] = field(default_factory=list)
     assumptions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def stakeholders(self) -> pd.DataFrame:
+        """One row per owner (index ``owner``): :data:`STAKEHOLDER_COLUMNS` (VAT regime,
+        capex, year-1 revenue and opex, NPV, IRR, payback)."""
+        return self.owners.tables()[0]
+
+    @property
+    def cashflows(self) -> pd.DataFrame:
+        """One row per owner and year 0..lifetime: ``owner``, ``year`` and
+        :data:`energysim.money.business.CASH_FLOW_COLUMNS`."""
+        return self.owners.tables()[1]
 
 
 SMALL_CONNECTION_MAX_KVA = 3 * 80 * 230 / 1000
@@ -141,31 +212,30 @@ def build_accounts(
     """
     fin = scenario.finance
     check_scheme_rules(scenario)
+    inputs = year_one_inputs(scenario, participants, annual, buildings)
     money_by_column, scheme, parts = year_one_arrays(
-        scenario, tariffs, participants, annual, buildings
+        scenario, tariffs, participants, annual, buildings, inputs
     )
-    money = money_frame(money_by_column, participants.index)
     scheme = owner_vat.with_owners_vat(scenario, tariffs, scheme)
     later_scheme, later_parts = scheme, parts
     if tariffs.net_metering and scenario.rules_year <= NET_METERING_LAST_YEAR:
         after = replace(tariffs, net_metering=False)
         _, later_scheme, later_parts = year_one_arrays(
-            scenario, after, participants, annual, buildings
+            scenario, after, participants, annual, buildings, inputs
         )
         later_scheme = owner_vat.with_owners_vat(scenario, after, later_scheme)
     n = fin.lifetime_yr
     calendar = scenario.rules_year + np.arange(n)
     nm_years = calendar <= NET_METERING_LAST_YEAR if tariffs.net_metering else np.zeros(n, bool)
     degradation = _mean_degradation(scenario)
-    stakeholders, cashflows = _owners_cases(
-        scenario, tariffs, scheme, later_scheme, nm_years, degradation
-    )
+    owners = _owners_cases(scenario, tariffs, scheme, later_scheme, nm_years, degradation)
     subsidy = subsidies.members_subsidy_by_year_eur(
         scenario, participants, annual, buildings, degradation
     )
-    money["benefit_npv_eur"] = _households_npv_eur(
+    npv = _households_npv_eur(
         scenario, parts, later_parts, nm_years, degradation, subsidy
     ) - subsidies.certificates_paid_eur(scenario, participants)
+    money = money_frame({**money_by_column, "benefit_npv_eur": npv}, participants.index)
     assumptions = _assumptions(scenario, tariffs)
     compliance = service_costs.compliance_rows(scenario, money, participants)
     broken = not all(row["holds"] for row in compliance)
@@ -197,7 +267,7 @@ def build_accounts(
     assumptions.append(figure_record(owner_vat.sales_vat_reading(scenario)))
     assumptions += service_costs.service_cost_assumptions(scenario)
     messages += reading_notes(scenario, tariffs, participants, annual, scheme)
-    return Accounts(money, stakeholders, cashflows, scheme, messages, assumptions)
+    return Accounts(money, owners, scheme, messages, assumptions)
 
 
 def _owners_cases(
@@ -207,9 +277,9 @@ def _owners_cases(
     later_scheme: dict[str, float],
     nm_years: np.ndarray,
     degradation: float,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> OwnerCases:
     """Each owner's business case by its share: one row per owner (VAT regime, capex,
-    year-1 revenue and opex, NPV, IRR, payback) and its cash flows, one row per year.
+    year-1 revenue and opex, NPV, IRR, payback) and its cash flows, years 0..N.
 
     ``scheme`` and ``later_scheme`` are the year-1 totals under net metering and after;
     ``nm_years`` says per operating year which applies. Each owner's costs and fees are
@@ -274,21 +344,70 @@ def _owners_cases(
             }
         )
         flows.append(table)
-    columns = {name: [row[name] for row in stake_rows] for name in stake_rows[0]}
-    owners = pd.Index(columns.pop("owner"), name="owner")
-    stakeholders = pd.DataFrame(columns, index=owners)
-    years = np.arange(0, n + 1)
-    cashflows = pd.DataFrame(
+    return OwnerCases(stake_rows, flows)
+
+
+STAKEHOLDER_COLUMNS = (
+    "owner_type",
+    "share_frac",
+    "vat",
+    "capex_eur",
+    "revenue_year1_eur",
+    "opex_year1_eur",
+    "net_year1_eur",
+    "npv_eur",
+    "irr_frac",
+    "payback_yr",
+)
+"""The columns of :attr:`Accounts.stakeholders`, in order (index ``owner``)."""
+
+_TEXT_COLUMNS = ("owner_type", "vat")
+_OPTIONAL_COLUMNS = ("irr_frac", "payback_yr")  # None where an owner's has none
+
+
+def _stakeholder_columns(rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """The owners' rows (:data:`STAKEHOLDER_COLUMNS`) as the arrays ``pd.DataFrame``
+    infers from the rows' lists: text as objects (made strings by the frame), IRR and
+    payback float64 with NaN for None unless all are None
+    (:func:`energysim.money.table_columns.inferred_column`), the rest float64."""
+    columns: dict[str, np.ndarray] = {}
+    for name in STAKEHOLDER_COLUMNS:
+        values = [row[name] for row in rows]
+        if name in _TEXT_COLUMNS:
+            columns[name] = np.array(values, dtype=object)
+        elif name in _OPTIONAL_COLUMNS:
+            columns[name] = inferred_column(values)
+        else:
+            columns[name] = np.array(values, dtype=np.float64)
+    return columns
+
+
+def _stakeholders_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The owners' rows as a frame, index ``owner``: the dtypes and values
+    ``pd.DataFrame`` infers from the rows' lists, each column given as its array."""
+    owners = pd.Index([row["owner"] for row in rows], name="owner")
+    columns = _stakeholder_columns(rows)
+    return pd.DataFrame(columns, index=owners, columns=column_index(STAKEHOLDER_COLUMNS))
+
+
+def _cashflows_frame(
+    rows: list[dict[str, Any]], flows: list[dict[str, np.ndarray]]
+) -> pd.DataFrame:
+    """The owners' cash flows, one row per owner and year 0..N: ``owner``, ``year``,
+    :data:`energysim.money.business.CASH_FLOW_COLUMNS`."""
+    names = np.array([row["owner"] for row in rows], dtype=object)
+    years = np.arange(0, len(flows[0]["net_cash_flow_eur"]))
+    return pd.DataFrame(
         {
-            "owner": np.repeat(owners.to_numpy(dtype=object), len(years)),
+            "owner": np.repeat(names, len(years)),
             "year": np.tile(years, len(flows)),
             **{
                 name: np.concatenate([t[name] for t in flows])
                 for name in business.CASH_FLOW_COLUMNS
             },
-        }
+        },
+        columns=column_index(("owner", "year", *business.CASH_FLOW_COLUMNS)),
     )
-    return stakeholders, cashflows
 
 
 def _households_npv_eur(

@@ -31,7 +31,7 @@ from energysim.config.scenario import Scenario
 from energysim.config.tariffs import TariffSet
 from energysim.core.messages import Message
 from energysim.money import business, finance
-from energysim.money.accounts import Accounts
+from energysim.money.accounts import Accounts, OwnerCases
 from energysim.money.year_one import year_one_money
 from energysim.sharing.storage import BatteryRun, StorageResult
 
@@ -252,8 +252,7 @@ def with_battery_money(
         accounts,
         money=money,
         scheme=scheme,
-        cashflows=cashflows,
-        stakeholders=stakeholders,
+        owners=OwnerCases.of_frames(stakeholders, cashflows),
         messages=messages,
     )
 

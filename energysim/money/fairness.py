@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -39,6 +41,15 @@ def benefit_statistics(benefit_eur: ArrayLike) -> dict[str, float | int | None]:
     }
 
 
+@lru_cache(maxsize=256)
+def _rank_edges(n: int) -> np.ndarray:
+    """Quantiles 0.2, 0.4, ..., 1 of the ranks 1..n (read-only; made once per n: a
+    batch's complexes have a few sizes)."""
+    edges = np.quantile(np.arange(1, n + 1, dtype=np.float64), [0.2, 0.4, 0.6, 0.8, 1.0])
+    edges.flags.writeable = False
+    return edges
+
+
 def benefit_by_quintile(
     benefit_eur: ArrayLike, consumption_kwh: ArrayLike
 ) -> list[dict[str, float]]:
@@ -51,7 +62,7 @@ def benefit_by_quintile(
     # bin k holds ranks in (e_k, e_k+1], e = quantiles 0, 0.2, ..., 1 of the ranks
     rank = np.empty(len(c))
     rank[np.argsort(c, kind="stable")] = np.arange(1, len(c) + 1)
-    edges = np.quantile(np.arange(1, len(c) + 1, dtype=np.float64), [0.2, 0.4, 0.6, 0.8, 1.0])
+    edges = _rank_edges(len(c))
     q = np.searchsorted(edges, rank, side="left")
     out = []
     for k in range(5):

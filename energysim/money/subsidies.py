@@ -321,8 +321,11 @@ def certificates_paid_eur(scenario: Scenario, participants: pd.DataFrame) -> NDA
     participant order."""
     paid = np.zeros(len(participants))
     price = scenario.finance.certificate_price_eur or 0.0
+    buildings = scheme_buildings(scenario)
+    if not buildings:
+        return paid
     position = {pid: j for j, pid in enumerate(participants.index)}
-    for b in scheme_buildings(scenario):
+    for b in buildings:
         rows = [position[p] for p in participant_ids(b)["members"]]
         paid[rows] = price * certificates(b)
     return paid

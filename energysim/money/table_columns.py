@@ -1,19 +1,25 @@
-"""Columns of a table of float64 columns as arrays, all in one step.
+"""Columns of small tables as arrays, and small tables made from arrays, each in one step.
 
 The money of a run reads a few columns of small tables (one row per participant: the
-annual energy, the year-1 money) many times. Taking each column as a pandas Series costs
-far more than its arithmetic on a few dozen rows; a table whose columns are all float64
-hands over all of them at once as rows of one array, the values the Series would hold.
+annual energy, the year-1 money) many times, and makes a few such tables. Taking each
+column as a pandas Series, or making a table from a dict of columns, costs far more than
+the arithmetic on a few dozen rows: a table whose columns are all float64 hands over all
+of them at once as rows of one array (:func:`float_columns`), and is made from one
+stacked array (:func:`float_frame`) with its column labels made once per process
+(:func:`column_index`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-__all__ = ["float_columns"]
+__all__ = ["column_index", "float_columns", "float_frame", "frame_records", "inferred_column"]
 
 
 def float_columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
@@ -36,3 +42,55 @@ def float_columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, np.nda
         return {name: frame[name].to_numpy(dtype=np.float64) for name in names}
     rows = values.T
     return {name: np.ascontiguousarray(rows[position[name]]) for name in names}
+
+
+@lru_cache(maxsize=256)
+def column_index(names: tuple[str, ...]) -> pd.Index:
+    """Column labels as ``pd.DataFrame(dict)`` makes them from the dict's keys (pandas'
+    string dtype), made once per process: an Index is immutable, so the tables of every
+    run can share it."""
+    return pd.Index(list(names))
+
+
+def float_frame(columns: Mapping[str, ArrayLike], index: pd.Index | None = None) -> pd.DataFrame:
+    """``pd.DataFrame(columns, index=index)`` for float64 columns of equal length: the same
+    labels, dtypes and values, as one block made from one stacked array without pandas'
+    inference per column (a default RangeIndex when ``index`` is None)."""
+    values = np.stack([np.asarray(v, dtype=np.float64) for v in columns.values()])
+    return pd.DataFrame(values.T, index=index, columns=column_index(tuple(columns)), copy=False)
+
+
+def inferred_column(values: list[float | None]) -> np.ndarray:
+    """A column given as a list of floats and Nones as the array pandas infers from such
+    a list: float64 when any value is a float (None as NaN), else object (all None).
+
+    The owners' IRR and payback are None where they do not exist; a frame made from a
+    dict of these arrays has the dtypes and values of one made from the lists.
+
+    Raises
+    ------
+    TypeError
+        A value that is neither None nor a float (pandas infers other types otherwise).
+    """
+    for v in values:
+        if v is not None and not isinstance(v, (float, np.floating)):
+            raise TypeError(f"inferred_column: expected a float or None, found {type(v).__name__}")
+    if all(v is None for v in values):
+        return np.array(values, dtype=object)
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def frame_records(frame: pd.DataFrame, index: bool = False) -> list[dict[str, Any]]:
+    """Rows as plain dicts of Python values (JSON-ready; None where missing); with
+    ``index`` the index first, as a column of its name (as ``frame.reset_index()`` has
+    it)."""
+    columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    if index:
+        columns = {frame.index.name: frame.index.to_numpy(dtype=object), **columns}
+    return [
+        {
+            c: (v.item() if isinstance(v, np.generic) else v)
+            for c, v in zip(columns, row, strict=True)
+        }
+        for row in zip(*columns.values(), strict=True)
+    ]

@@ -23,7 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
-from energysim.money.table_columns import float_columns
+from energysim.money.table_columns import float_columns, float_frame
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -111,10 +111,11 @@ def year_one_parts(
 
 def money_frame(money: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
     """The year-1 money of :func:`year_one_arrays` as a frame: :data:`MONEY_COLUMNS`, then
-    ``benefit_eur`` [EUR/yr]."""
-    frame = pd.DataFrame({name: money[name] for name in MONEY_COLUMNS}, index=index)
-    frame["benefit_eur"] = money["benefit_eur"]
-    return frame
+    ``benefit_eur`` [EUR/yr], then ``benefit_npv_eur`` when ``money`` has it (the
+    lifetime NPV :func:`energysim.money.accounts.build_accounts` adds); one float64 block
+    (:func:`energysim.money.table_columns.float_frame`)."""
+    names = (*MONEY_COLUMNS, "benefit_eur", "benefit_npv_eur")
+    return float_frame({name: money[name] for name in names if name in money}, index)
 
 
 def year_one_arrays(
@@ -123,25 +124,69 @@ def year_one_arrays(
     participants: pd.DataFrame,
     annual: pd.DataFrame,
     buildings: pd.DataFrame,
+    inputs: YearOneInputs | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
     """:func:`year_one_parts` as arrays in participant order, not frames: the money by
     column (:data:`MONEY_COLUMNS` and ``benefit_eur``, :func:`money_frame` makes the
     frame) and the benefits' parts by path of :data:`BENEFIT_PATHS`; what
-    :func:`energysim.money.accounts.build_accounts` computes with."""
-    if not annual.index.equals(participants.index):
-        annual = annual.loc[participants.index]
-    year = _YearOne.start(scenario, tariffs, participants, annual)
-    columns = [str(name) for name in buildings.columns]
-    values = buildings.to_numpy()
-    at = {bid: j for j, bid in enumerate(buildings.index.to_numpy().tolist())}
+    :func:`energysim.money.accounts.build_accounts` computes with.
+
+    ``inputs``, when given, are :func:`year_one_inputs` of the same scenario and tables:
+    the money of a second regime (without net metering) reads them again instead of
+    the tables."""
+    if inputs is None:
+        inputs = year_one_inputs(scenario, participants, annual, buildings)
+    year = _YearOne.start(scenario, tariffs, inputs)
     for b in scenario.buildings:
         ids = participant_ids(b)
-        bld = _Row(**dict(zip(columns, values[at[b.id]], strict=True)))
+        bld = inputs.buildings[b.id]
         opex_scheme = _running_costs(year, b, bld)
         saving, fee = _common_connection_account(year, b, ids, bld, year.row(ids["common"][0]))
         _dwellings_account(year, b, ids, saving, fee)
         _members_account(year, b, ids, bld, opex_scheme)
-    return _benefits_and_owners(year, participants)
+    return _benefits_and_owners(year)
+
+
+@dataclass(frozen=True)
+class YearOneInputs:
+    """What the year-1 money reads of a run's tables, as arrays in participant order:
+    the annual energy (:data:`ANNUAL_COLUMNS`, and ``own_export_value_eur`` with a
+    dynamic contract), who participates, who is a household (not a common connection),
+    each participant's position and each building's row of the buildings table.
+
+    Read-only: the money of both regimes of a lifetime reads the same inputs.
+    """
+
+    annual: dict[str, np.ndarray]
+    participating: np.ndarray
+    household: np.ndarray
+    position: dict[str, int]
+    buildings: dict[str, _Row]
+
+
+def year_one_inputs(
+    scenario: Scenario,
+    participants: pd.DataFrame,
+    annual: pd.DataFrame,
+    buildings: pd.DataFrame,
+) -> YearOneInputs:
+    """The arrays :func:`year_one_arrays` reads of the participants', annual energy and
+    buildings tables (``annual`` in participant order if it is not)."""
+    if not annual.index.equals(participants.index):
+        annual = annual.loc[participants.index]
+    names = ANNUAL_COLUMNS + (("own_export_value_eur",) if dynamic_feed_in(scenario) else ())
+    columns = [str(name) for name in buildings.columns]
+    values = buildings.to_numpy()
+    return YearOneInputs(
+        annual=float_columns(annual, names),
+        participating=participants["participating"].to_numpy(dtype=bool),
+        household=participants["role"].to_numpy() != "common",
+        position={pid: j for j, pid in enumerate(participants.index.to_numpy().tolist())},
+        buildings={
+            bid: _Row(**dict(zip(columns, row, strict=True)))
+            for bid, row in zip(buildings.index.to_numpy().tolist(), values, strict=True)
+        },
+    )
 
 
 SCHEME_TOTALS = (
@@ -196,6 +241,7 @@ class _YearOne:
     tariffs: TariffSet
     annual: dict[str, np.ndarray]
     participating: np.ndarray
+    household: np.ndarray
     position: dict[str, int]
     money: dict[str, np.ndarray]
     parts: dict[str, np.ndarray]
@@ -204,28 +250,21 @@ class _YearOne:
     dynamic: bool = False
 
     @classmethod
-    def start(
-        cls,
-        scenario: Scenario,
-        tariffs: TariffSet,
-        participants: pd.DataFrame,
-        annual: pd.DataFrame,
-    ) -> _YearOne:
+    def start(cls, scenario: Scenario, tariffs: TariffSet, inputs: YearOneInputs) -> _YearOne:
         """Every amount 0, the annual energy as arrays in participant order."""
-        n = len(participants.index)
-        dynamic = dynamic_feed_in(scenario)
-        names = ANNUAL_COLUMNS + (("own_export_value_eur",) if dynamic else ())
+        n = len(inputs.participating)
         return cls(
             scenario=scenario,
             tariffs=tariffs,
-            annual=float_columns(annual, names),
-            participating=participants["participating"].to_numpy(dtype=bool),
-            position={pid: j for j, pid in enumerate(participants.index.to_numpy().tolist())},
+            annual=inputs.annual,
+            participating=inputs.participating,
+            household=inputs.household,
+            position=inputs.position,
             money={name: np.zeros(n) for name in MONEY_COLUMNS},
             parts={name: np.zeros(n) for name in BENEFIT_PATHS[1:]},
             scheme={name: 0.0 for name in SCHEME_TOTALS},
             taxed=shared_kwh_taxed(scenario),
-            dynamic=dynamic,
+            dynamic=dynamic_feed_in(scenario),
         )
 
     def row(self, pid: str) -> _Row:
@@ -479,7 +518,7 @@ def _scheme_payout(
 
 
 def _benefits_and_owners(
-    year: _YearOne, participants: pd.DataFrame
+    year: _YearOne,
 ) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, np.ndarray]]:
     """Each household's benefit and its parts, and the owners' year-1 totals.
 
@@ -489,7 +528,7 @@ def _benefits_and_owners(
     running cash flow that less the running costs the scheme does not carry.
     """
     m = year.money
-    household = participants["role"].to_numpy() != "common"
+    household = year.household
     money = dict(m)
     money["benefit_eur"] = np.where(
         household,

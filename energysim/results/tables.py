@@ -90,7 +90,7 @@ def summary(result: Result) -> dict[str, Any]:
         "household_benefit_eur": stats,
         "owners_revenue_eur": result.accounts.scheme["owners_revenue_eur"],
         "scheme_eur": result.accounts.scheme,
-        "stakeholders": _records(result.accounts.stakeholders, index=True),
+        "stakeholders": result.accounts.owners.records(),
         "local_ownership_frac": ownership.local_share_frac(owners, local),
         "local_ownership_rule": {
             "rule": policy.rule,
@@ -100,22 +100,6 @@ def summary(result: Result) -> dict[str, Any]:
         "assumptions": list(result.accounts.assumptions),
         **storage_report.summary_block(result),
     }
-
-
-def _records(frame: pd.DataFrame, index: bool = False) -> list[dict[str, Any]]:
-    """Rows as plain dicts of Python values (JSON-ready; None where missing); with
-    ``index`` the index first, as a column of its name (as ``frame.reset_index()`` has
-    it)."""
-    columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
-    if index:
-        columns = {frame.index.name: frame.index.to_numpy(dtype=object), **columns}
-    return [
-        {
-            c: (v.item() if isinstance(v, np.generic) else v)
-            for c, v in zip(columns, row, strict=True)
-        }
-        for row in zip(*columns.values(), strict=True)
-    ]
 
 
 def installation_register_rows(result: Result, municipality: str | None = None) -> pd.DataFrame:

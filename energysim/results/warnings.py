@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from energysim.config.limits import SPECIFIC_YIELD_USUAL
 from energysim.core.messages import Message
+from energysim.money.table_columns import float_columns
 from energysim.results.result import Result, expect_result
 
 __all__ = ["result_warnings"]
@@ -39,16 +40,16 @@ def result_warnings(result: Result) -> list[str]:
     """
     expect_result(result, "result_warnings")
     out: list[str] = []
-    money, roles = result.money, result.participants["role"]
-    household = (roles != "common").to_numpy()
-    benefit = money["benefit_eur"].to_numpy()
+    household = result.participants["role"].to_numpy() != "common"
+    amounts = float_columns(result.money, ("benefit_eur", "bill_without_eur"))
+    benefit = amounts["benefit_eur"]
     # the bill before the fixed energy-tax rebate: a small user's net bill is near zero or
     # negative (the rebate is a fixed credit per connection), so a modest benefit can
     # exceed it; what a household pays for electricity before that credit cannot be
     # exceeded by a plausible scheme (payouts and service costs included)
     t = result.tariffs
     rebate = t.tax_rebate_excl_vat_eur_per_yr * (1.0 + t.vat_frac)
-    bill = money["bill_without_eur"].to_numpy() + rebate
+    bill = amounts["bill_without_eur"] + rebate
     above = household & (benefit > bill + 0.005)
     if above.any():
         first = int(above.nonzero()[0][0])
