@@ -80,7 +80,7 @@ def T(key: str, **fill: Any) -> str:
     return i18n.text("nl", key, **fill)
 
 
-RUNS = T("scenario.runs").split(":")[0]  # "Dit scenario rekent"
+RUNS = T("scenario.ready").split(":")[0]  # "Dit scenario is in orde"
 CANNOT = T("common.cannot_run_many").rstrip(":")
 
 pytestmark = [
