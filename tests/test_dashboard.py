@@ -28,7 +28,7 @@ from dashboards.portfolio.state import results_dir
 from dashboards.results import sections
 from dashboards.results import state as results_state
 from dashboards.scenario import view as scenario_view
-from dashboards.shared import engine_words, form, i18n, session, state
+from dashboards.shared import engine_words, form, i18n, prefetch, session, state
 from dashboards.shared import formatting as fmt
 from dashboards.shared.engine_errors import say_error
 from energysim.batch.compare import compare
@@ -221,6 +221,33 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
     path = tmp_path / "edited.toml"
     path.write_text(downloaded_toml(at), encoding="utf-8")
     assert results_figures(summary(run(load_scenario(path)))) == metrics(at)
+
+
+def test_an_edit_is_run_once_and_results_show_that_run(monkeypatch) -> None:
+    """The Scenario page checks an edit and starts its run in the background; Results
+    shows that run (the figures of `energysim run` of the edited scenario) without
+    running it again."""
+    calls: list[str] = []
+    real = state.simulate
+
+    def counted(scenario_json: str) -> dict[str, Any]:
+        calls.append(scenario_json)
+        return real(scenario_json)
+
+    at = start()
+    assert prefetch.idle()  # the example's own run, started by the first page, is done
+    monkeypatch.setattr(state, "simulate", counted)
+    strings = "buildings[0].arrays[2].capacity_kwp"
+    at.text_input(key=key(at, strings)).input("47,25").run()  # a new cache key
+    assert at.success and not at.error
+    assert prefetch.idle()
+    assert len(calls) == 1
+    expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 47.25))
+    goto(at, "Results")
+    assert metrics(at) == results_figures(expected) | storage_figures(expected)
+    assert len(calls) == 1  # Results found the run done
+    goto(at, "Scenario")
+    assert prefetch.idle() and len(calls) == 1  # the same scenario is not run again
 
 
 def test_an_example_replaces_the_scenario_whole() -> None:

@@ -139,9 +139,10 @@ def ready(scenario: Scenario) -> None:
     """That the scenario passed its checks, what it is, and the library's warnings on
     the scenario itself (a roof implausibly large for its dwellings, ...).
 
-    The page does not run the scenario: Results runs it when it is opened (once per
-    scenario, cached by content), and says there what the run warns about or why it
-    failed. The checks here are those of :func:`dashboards.shared.state.check`.
+    The page does not run the scenario: it starts its run in the background
+    (:func:`dashboards.shared.banner.run_soon`, once per scenario, cached by content),
+    which Results shows, saying there what the run warns about or why it failed. The
+    checks here are those of :func:`dashboards.shared.state.check`.
     """
     st.success(
         t(
@@ -197,3 +198,4 @@ def page(checked: Check) -> None:
             key="download_toml",
             help=t("scenario.download_help"),
         )
+        banner.run_soon(checked.scenario)  # last: the page is drawn before the run starts

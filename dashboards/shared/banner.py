@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.shared import session, state
+from dashboards.shared import prefetch, session, state
 from dashboards.shared.engine_words import assumptions_table, said
 from dashboards.shared.i18n import t
 from energysim.core.errors import EnergysimError
@@ -26,6 +26,12 @@ def cached_statements(scenario_json: str) -> dict[str, Any]:
     """Every participant's statement of a run (:func:`state.statements`), cached by the
     scenario's JSON: made only when a page asks for them."""
     return state.statements(scenario_json)
+
+
+def run_soon(scenario: Any) -> None:
+    """Start the scenario's cached run in the background (:mod:`dashboards.shared.prefetch`),
+    so that a page opened next finds it done or under way; returns at once."""
+    prefetch.start(cached_run, state.scenario_key(scenario))
 
 
 def run(scenario: Any) -> dict[str, Any]:
