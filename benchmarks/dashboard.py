@@ -2,8 +2,9 @@
 
 The real interaction: on the Scenario page a user types a new capacity for the roof's
 ``GF1-strings`` array (default example, ``rotterdam-galerijflat``) and presses Enter;
-the page reruns (the dashboard runs the edited scenario there, to say whether it
-runs); then the user clicks Results in the sidebar. The time measured is the
+the page reruns (the dashboard checks the edited scenario there, says it is in order
+and starts its run in the background; before 2026-12-07 it ran it there); then the user
+clicks Results in the sidebar, which shows that run (waiting for the rest of it if need be). The time measured is the
 machine's part of it: from the Enter key to the Scenario page settled, plus from the
 click on Results to the Results page settled (the user's own pause between the two is
 not counted). Both moments are taken in the page's own clock (``performance.now()``):

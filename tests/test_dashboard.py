@@ -27,7 +27,8 @@ from dashboards.ownership.state import EXAMPLE_REGISTER
 from dashboards.portfolio.state import results_dir
 from dashboards.results import sections
 from dashboards.results import state as results_state
-from dashboards.shared import engine_words, form, i18n, session, state
+from dashboards.scenario import view as scenario_view
+from dashboards.shared import engine_words, form, i18n, prefetch, session, state
 from dashboards.shared import formatting as fmt
 from dashboards.shared.engine_errors import say_error
 from energysim.batch.compare import compare
@@ -35,6 +36,7 @@ from energysim.batch.runner import write_summary
 from energysim.batch.sweep import set_path
 from energysim.config.scenario import load_scenario, scenario_from_dict
 from energysim.core.csv_dialect import read_csv_file
+from energysim.core.errors import DataError
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
 from energysim.results.flows import energy_flows
@@ -46,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 
 EXAMPLES = list(state.examples())
-RUNS = i18n.text("nl", "scenario.runs").split(":")[0]  # "Dit scenario rekent"
+RUNS = i18n.text("nl", "scenario.ready").split(":")[0]  # "Dit scenario is in orde"
 CANNOT = i18n.text("nl", "common.cannot_run_many").rstrip(":")  # "Dit scenario kan niet rekenen"
 GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 
@@ -138,6 +140,17 @@ def open_sections(at: AppTest, *names: str) -> AppTest:
     return at.run()
 
 
+SCENARIO_PARTS = ("how", "rest")
+"""The Scenario page's folded parts (:func:`dashboards.scenario.view.folded`)."""
+
+
+def open_scenario_parts(at: AppTest, *names: str) -> AppTest:
+    """Open the Scenario page's folded parts and rerun."""
+    for name in names:
+        at.session_state[f"{scenario_view.OPEN_KEY}_{name}"] = True
+    return at.run()
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -208,6 +221,33 @@ def test_an_edit_survives_leaving_the_page_and_results_show_it(tmp_path: Path) -
     path = tmp_path / "edited.toml"
     path.write_text(downloaded_toml(at), encoding="utf-8")
     assert results_figures(summary(run(load_scenario(path)))) == metrics(at)
+
+
+def test_an_edit_is_run_once_and_results_show_that_run(monkeypatch) -> None:
+    """The Scenario page checks an edit and starts its run in the background; Results
+    shows that run (the figures of `energysim run` of the edited scenario) without
+    running it again."""
+    calls: list[str] = []
+    real = state.simulate
+
+    def counted(scenario_json: str) -> dict[str, Any]:
+        calls.append(scenario_json)
+        return real(scenario_json)
+
+    at = start()
+    assert prefetch.idle()  # the example's own run, started by the first page, is done
+    monkeypatch.setattr(state, "simulate", counted)
+    strings = "buildings[0].arrays[2].capacity_kwp"
+    at.text_input(key=key(at, strings)).input("47,25").run()  # a new cache key
+    assert at.success and not at.error
+    assert prefetch.idle()
+    assert len(calls) == 1
+    expected = summary_of_dict(set_path(example_dict("rotterdam-galerijflat"), strings, 47.25))
+    goto(at, "Results")
+    assert metrics(at) == results_figures(expected) | storage_figures(expected)
+    assert len(calls) == 1  # Results found the run done
+    goto(at, "Scenario")
+    assert prefetch.idle() and len(calls) == 1  # the same scenario is not run again
 
 
 def test_an_example_replaces_the_scenario_whole() -> None:
@@ -478,6 +518,8 @@ def test_fields_the_form_cannot_edit_are_kept_shown_and_downloaded(tmp_path: Pat
     assert (
         at.session_state["scenario"]["allocation"]["members"]["key"]["shares_frac"] == [0.02] * 30
     )
+    assert not at.code  # the part the form does not edit is drawn once it is opened
+    open_scenario_parts(at, "rest")
     readonly = at.code[0].value
     for text in ("cap_frac = 0.5", "next_tier", "supply_price_excl_vat_eur_per_kwh = 0.13", "PF1"):
         assert text in readonly
@@ -543,7 +585,7 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
     typed = str(value).replace(".", ",")  # the Dutch form
     at.text_input(key=key(at, path)).input(typed).run()
     assert_no_traceback(at)
-    assert not at.success  # no "This scenario runs" for a scenario that cannot run
+    assert not at.success  # no "This scenario checks out" for a scenario that cannot run
     top = at.error[0].value
     assert top.startswith(CANNOT) and expected in top
     assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])
@@ -561,11 +603,14 @@ def test_implausible_roof_is_warned_about() -> None:
     warnings = [w.value for w in at.warning]
     # in Dutch, by the messages' codes; no English sentence, no field name
     per_dwelling = "kWp per woning is meer dan een dak meestal draagt"
+    bill = "meer op vooruit dan hun hele stroomrekening"
     assert any(per_dwelling in w for w in warnings)
-    assert any("meer op vooruit dan hun hele stroomrekening" in w for w in warnings)
+    # the Scenario page does not run the scenario: what the run finds is said on Results
+    assert not any(bill in w for w in warnings)
     assert not any("kWp per dwelling" in w or "capacity_kwp" in w for w in warnings)
     goto(at, "Results")
-    assert any("hele stroomrekening" in w.value for w in at.warning)
+    assert any(bill in w.value for w in at.warning)
+    assert any(per_dwelling in w.value for w in at.warning)
     shown = " ".join(e.value for e in [*at.warning, *at.info])
     assert shown.count(per_dwelling) == 1  # once, not again in the notes
 
@@ -672,10 +717,35 @@ def test_an_unexpected_failure_is_an_apology_with_the_detail_folded(monkeypatch)
     monkeypatch.setattr(state, "simulate", broken)
     at.text_input(key=key(at, "buildings[0].dwellings")).input("81").run()  # new cache key
     assert not at.exception
+    assert at.success and not at.error  # the Scenario page checks; Results runs
+    goto(at, "Results")
+    assert not at.exception
     assert at.error[0].value == session.apology_text() == T("session.apology")
-    assert at.text_input  # the form stays, so the user can go on
+    assert not at.metric
     (details,) = [e for e in at.expander if e.label == T("session.details")]
     assert "an unexpected bug" in details.code[0].value
+    goto(at, "Scenario")
+    assert at.text_input  # the form stays, so the user can go on
+
+
+def test_a_run_that_fails_after_the_checks_is_said_on_results(monkeypatch) -> None:
+    """The Scenario page only checks the scenario; a failure of the run itself is said
+    on Results, in Dutch, with the file named, and the form stays usable."""
+    at = start()
+
+    def refused(scenario_json: str) -> dict:
+        raise DataError("rotterdam-galerijflat.toml: the weather has no hour 8761")
+
+    monkeypatch.setattr(state, "simulate", refused)
+    at.text_input(key=key(at, "buildings[0].dwellings")).input("82").run()  # new cache key
+    assert at.success and not at.error
+    goto(at, "Results")
+    assert_no_traceback(at)
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(T("common.cannot_run_one", message="")) and "8761" in error
+    assert not at.metric and T("results.fix_first") in [i.value for i in at.info]
+    goto(at, "Scenario")
+    assert at.text_input(key=key(at, "buildings[0].dwellings")).value == "82"
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -874,6 +944,8 @@ def walk_every_page(at: AppTest) -> dict[str, list[str]]:
         if page == "results":  # every folded section open, and the estimated figures
             at.session_state["estimates_open"] = True
             open_sections(at, *RESULTS_SECTIONS)
+        if page == "scenario":  # the explanation and the file's other fields open
+            open_scenario_parts(at, *SCENARIO_PARTS)
         assert_no_traceback(at)
         shown[page] = visible_texts(at)
     goto(at, "ownership")

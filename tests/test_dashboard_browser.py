@@ -80,7 +80,7 @@ def T(key: str, **fill: Any) -> str:
     return i18n.text("nl", key, **fill)
 
 
-RUNS = T("scenario.runs").split(":")[0]  # "Dit scenario rekent"
+RUNS = T("scenario.ready").split(":")[0]  # "Dit scenario is in orde"
 CANNOT = T("common.cannot_run_many").rstrip(":")
 
 pytestmark = [
@@ -364,8 +364,9 @@ class Page:
         self.until(lambda: expect in self.main_text(), f"{name}: {expect!r} not shown")
 
     def open_section(self, label: str) -> None:
-        """Open one of Results' folded sections (:mod:`dashboards.results.sections`) by a
-        click on its label, and wait for the run that draws it (an open one stays open)."""
+        """Open a folded section (Results', :mod:`dashboards.results.sections`, or the
+        Scenario page's) by a click on its label, and wait for the run that draws it (an
+        open one stays open)."""
         summary = self.find(
             self.By.XPATH,
             f"//*[@data-testid='stExpander']//summary[contains(normalize-space(.), {xq(label)})]",
@@ -662,9 +663,13 @@ def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
     text = " ".join(w.text for w in warnings)
     # said in Dutch, with the Scenario page's words, not the engine's English
     assert "kWp per woning is meer dan een dak meestal draagt" in text
-    assert "meer op vooruit dan hun hele stroomrekening" in text
     assert "capacity_kwp" not in text and "kWp per dwelling" not in text
     page.shot("implausible")
+    # what the run finds (households gaining more than their bill) is said on Results,
+    # which runs the scenario
+    page.page(T("nav.results"), T("results.generation"))
+    warnings = page.until(lambda: page.alerts("warning"), "no warning on Results")
+    assert "meer op vooruit dan hun hele stroomrekening" in " ".join(w.text for w in warnings)
 
 
 NUMBER_FIELDS = (
@@ -924,6 +929,9 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
         "portfolio": words("portfolio.upload"),
     }[name]
     page.page(words(f"nav.{name}"), expect)
+    if name == "scenario":  # its folded explanation and the file's other fields open
+        for part in ("scenario.how_title", "scenario.rest_title"):
+            page.open_section(words(part))
     if name == "results":  # every folded section open: all its words and pictures
         for section in (
             "results.flows_heading",

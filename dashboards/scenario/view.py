@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -10,12 +12,15 @@ from dashboards.scenario import switches
 from dashboards.shared import banner, form, i18n, session
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
-from dashboards.shared.state import Check, to_toml
+from dashboards.shared.state import Check, scenario_warnings, to_toml
 from energysim.config.buildings import Building
+from energysim.config.scenario import Scenario
 
 SECTIONS = ("roof", "people", "rules")
 ROOF_AREA = "buildings[0].roof_area_m2"
 AS_IN_FILE = " (as in the file)"
+OPEN_KEY = "scenario_open"
+"""Session key of the page's folded parts that are open: name -> open."""
 
 
 def option_label(kind: str, value: Any) -> str:
@@ -102,28 +107,61 @@ def roof_caption(building: Building) -> str:
     )
 
 
+@contextmanager
+def folded(name: str, label: str, *, icon: str | None = None) -> Iterator[bool]:
+    """A folded part of the page whose content is drawn only while it is open:
+    ``with folded(...) as shown:`` (an expander that reruns the page when opened or
+    closed; a closed one costs the server nothing and the browser one line, so an edit
+    of the form is on screen sooner). Which parts are open is kept for the session
+    (:data:`OPEN_KEY`), so they are open again after a visit to another page."""
+    remembered: dict[str, bool] = st.session_state.setdefault(OPEN_KEY, {})
+    box = st.expander(
+        label,
+        expanded=remembered.get(name, False),
+        key=f"{OPEN_KEY}_{name}",
+        on_change="rerun",
+        icon=icon,
+    )
+    shown = bool(box.open)
+    remembered[name] = shown
+    with box:
+        yield shown
+
+
 def how_this_works() -> None:
     """A short explanation of what the simulator does, for a members' evening."""
-    with st.expander(t("scenario.how_title"), icon=":material/help:"):
-        st.markdown(t("scenario.how_text"))
+    with folded("how", t("scenario.how_title"), icon=":material/help:") as shown:
+        if shown:
+            st.markdown(t("scenario.how_text"))
+
+
+def ready(scenario: Scenario) -> None:
+    """That the scenario passed its checks, what it is, and the library's warnings on
+    the scenario itself (a roof implausibly large for its dwellings, ...).
+
+    The page does not run the scenario: it starts its run in the background
+    (:func:`dashboards.shared.banner.run_soon`, once per scenario, cached by content),
+    which Results shows, saying there what the run warns about or why it failed. The
+    checks here are those of :func:`dashboards.shared.state.check`.
+    """
+    st.success(
+        t(
+            "scenario.ready",
+            capacity=fmt.kwp(scenario.capacity_kwp),
+            dwellings=fmt.count(sum(b.dwellings for b in scenario.buildings)),
+            year=scenario.year,
+        ),
+        icon=":material/check_circle:",
+    )
+    banner.engine_messages(scenario_warnings(scenario), [])
 
 
 def page(checked: Check) -> None:
     """Render the Scenario page."""
     st.header(t("nav.scenario"))
-    out = banner.banner(checked)
-    if out is not None and checked.scenario is not None:
-        scenario = checked.scenario
-        st.success(
-            t(
-                "scenario.runs",
-                capacity=fmt.kwp(scenario.capacity_kwp),
-                dwellings=fmt.count(sum(b.dwellings for b in scenario.buildings)),
-                year=scenario.year,
-            ),
-            icon=":material/check_circle:",
-        )
-        banner.engine_messages(out["warnings"], [])
+    if banner.named_and_checked(checked):
+        assert checked.scenario is not None  # checks passed
+        ready(checked.scenario)
     if session.edited():
         st.button(t("scenario.undo"), on_click=session.reset, key="reset")
     how_this_works()
@@ -146,11 +184,12 @@ def page(checked: Check) -> None:
 
     switches.switches(checked)
 
-    rest = form.not_in_form(data)
-    with st.expander(t("scenario.rest_title")):
-        st.caption(t("scenario.rest_text"))
-        st.code(form.toml_text(rest) if rest else t("scenario.rest_nothing"), language="toml")
-    if out is not None and checked.scenario is not None:
+    with folded("rest", t("scenario.rest_title")) as shown:
+        if shown:
+            rest = form.not_in_form(data)
+            st.caption(t("scenario.rest_text"))
+            st.code(form.toml_text(rest) if rest else t("scenario.rest_nothing"), language="toml")
+    if checked.ok and checked.scenario is not None:
         st.download_button(
             t("scenario.download"),
             to_toml(checked.scenario),
@@ -159,3 +198,4 @@ def page(checked: Check) -> None:
             key="download_toml",
             help=t("scenario.download_help"),
         )
+        banner.run_soon(checked.scenario)  # last: the page is drawn before the run starts

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.shared import session, state
+from dashboards.shared import prefetch, session, state
 from dashboards.shared.engine_words import assumptions_table, said
 from dashboards.shared.i18n import t
 from energysim.core.errors import EnergysimError
@@ -26,6 +26,12 @@ def cached_statements(scenario_json: str) -> dict[str, Any]:
     """Every participant's statement of a run (:func:`state.statements`), cached by the
     scenario's JSON: made only when a page asks for them."""
     return state.statements(scenario_json)
+
+
+def run_soon(scenario: Any) -> None:
+    """Start the scenario's cached run in the background (:mod:`dashboards.shared.prefetch`),
+    so that a page opened next finds it done or under way; returns at once."""
+    prefetch.start(cached_run, state.scenario_key(scenario))
 
 
 def run(scenario: Any) -> dict[str, Any]:
@@ -80,16 +86,28 @@ def cannot_run(errors: Sequence[str]) -> None:
         st.error(f"{t('common.cannot_run_many')}\n{listed(errors)}", icon=":material/error:")
 
 
-def banner(checked: state.Check) -> dict[str, Any] | None:
-    """Name the scenario, show what stops it from running, and run it.
+def named_and_checked(checked: state.Check) -> bool:
+    """Name the scenario and show what stops it from running, without running it.
 
-    Returns the run's outputs, or None (with the reason at the top of the page) when
-    the scenario cannot run.
+    Returns whether the scenario passed its checks (the schema, then the year's tariffs
+    and the input files: :func:`dashboards.shared.state.check`); when it did not, the
+    reasons are at the top of the page.
     """
     st.markdown(t("session.scenario", title=session.title()))
     session.show_load_error()
     if not checked.ok:
         cannot_run(checked.errors)
+        return False
+    return True
+
+
+def banner(checked: state.Check) -> dict[str, Any] | None:
+    """Name the scenario, show what stops it from running, and run it.
+
+    Returns the run's outputs, or None (with the reason at the top of the page) when
+    the scenario cannot run: it fails its checks, or the run itself fails.
+    """
+    if not named_and_checked(checked):
         return None
     assert checked.scenario is not None
     try:

@@ -173,6 +173,13 @@ def scenario_key(scenario: Scenario) -> str:
     return json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
 
 
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """The library's plausibility warnings on the scenario itself, without running it
+    (kWp per dwelling, ...): what a page that does not run the scenario can say. A run's
+    ``warnings`` (:func:`simulate`) hold these too, first."""
+    return plausibility_warnings(scenario)
+
+
 def simulate(scenario_json: str) -> dict[str, Any]:
     """Run a scenario given as JSON (the cache key) and return what the pages show.
 
@@ -186,7 +193,7 @@ def simulate(scenario_json: str) -> dict[str, Any]:
     scenario = Scenario.model_validate_json(scenario_json)
     result = run(scenario)
     s = summary(result)
-    warnings = list(dict.fromkeys(plausibility_warnings(scenario) + result_warnings(result)))
+    warnings = list(dict.fromkeys(scenario_warnings(scenario) + result_warnings(result)))
     return {
         "summary": s,
         "warnings": warnings,
