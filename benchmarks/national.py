@@ -133,26 +133,37 @@ def run_parts(plan, tmp: Path, jobs: int, parts: int) -> dict:
     ``parts`` (energysim, baseline, energysim, ...) so both see the same load; each
     starts its processes per part. Returns wall and CPU times, summaries and results."""
     out: dict = {"wall": 0.0, "cpu": 0.0, "base_wall": 0.0, "base_cpu": 0.0, "worker_mib": 0.0}
+    out["main_cpu"], out["base_main_cpu"] = 0.0, 0.0
     out["summaries"], out["base"] = [], {}
     for k, part in enumerate(np.array_split(np.arange(len(plan.units)), parts)):
         sub = copy.copy(plan)
         sub.units = [plan.units[i] for i in part]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, before_self = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
         start = time.perf_counter()
         out["summaries"].append(run_batch(sub, tmp / f"out{k}", jobs=jobs))
         out["wall"] += time.perf_counter() - start
-        mid = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined
+        # the pool's workers, joined; and this process: what the batch's main process
+        # does (imports before it forks, reading the rows, writing the summary)
+        mid, mid_self = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
         if k == 0:  # no baseline worker has run yet: the largest energysim worker
-            out["worker_mib"] = mid.ru_maxrss / 1024
+            out["worker_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         units = baseline_units(sub.units)
         start = time.perf_counter()
         out["base"].update(run_baseline(units, jobs))
         out["base_wall"] += time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out["cpu"] += mid.ru_utime - before.ru_utime + mid.ru_stime - before.ru_stime
-        out["base_cpu"] += after.ru_utime - mid.ru_utime + after.ru_stime - mid.ru_stime
+        after, after_self = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
+        out["cpu"] += mid - before
+        out["main_cpu"] += mid_self - before_self
+        out["base_cpu"] += after - mid
+        out["base_main_cpu"] += after_self - mid_self
     out["summary"] = pd.concat(out["summaries"], ignore_index=True)
     return out
+
+
+def _cpu(who: int) -> float:
+    """User + system CPU time of this process or of its joined children [s]."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def against_revision(rev: str, plan, tmp: Path, jobs: int, parts: int, pooled: bool) -> dict:
@@ -207,22 +218,25 @@ def against_revision(rev: str, plan, tmp: Path, jobs: int, parts: int, pooled: b
     return {"cpu": cpu, "units": len(frames[rev]), "summaries": frames}
 
 
-def dask_scaling(plan, tmp: Path, n: int) -> tuple[dict[int, float], float]:
-    """Wall time of ``n`` units on a local Dask cluster of 1 and 2 workers, and the start
-    of a 2-worker cluster alone."""
+def dask_scaling(plan, tmp: Path, n: int) -> tuple[dict[int, float], float, dict[int, float]]:
+    """Wall time of ``n`` units on a local Dask cluster of 1 and 2 workers, the start of
+    a 2-worker cluster alone, and the CPU time of each run (this process and its
+    children: the cluster's processes once they end)."""
     dask_plan = copy.copy(plan)
     dask_plan.units = plan.units[:n]
-    dask_wall = {}
+    dask_wall, dask_cpu = {}, {}
     for workers in (1, 2):
+        cpu = _cpu(resource.RUSAGE_CHILDREN) + _cpu(resource.RUSAGE_SELF)
         start = time.perf_counter()
         run_batch(dask_plan, tmp / f"dask{workers}", jobs=workers, executor="dask")
         dask_wall[workers] = time.perf_counter() - start
+        dask_cpu[workers] = _cpu(resource.RUSAGE_CHILDREN) + _cpu(resource.RUSAGE_SELF) - cpu
     from distributed import Client, LocalCluster
 
     start = time.perf_counter()
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c:
         Client(c).close()
-    return dask_wall, time.perf_counter() - start
+    return dask_wall, time.perf_counter() - start, dask_cpu
 
 
 def main() -> None:
@@ -269,13 +283,16 @@ def main() -> None:
 
 
 def report(args, plan, timed, phases, dask, against) -> None:
-    summary, wall, cpu = timed["summary"], timed["wall"], timed["cpu"]
+    summary, wall = timed["summary"], timed["wall"]
+    # CPU of the workers and of the main process (what it does before and after them)
+    cpu = timed["cpu"] + timed["main_cpu"]
+    base_cpu = timed["base_cpu"] + timed["base_main_cpu"]
     units = len(plan.units)
     ok = int((summary["status"] == "ok").sum())
     per_unit_core_ms = wall * args.jobs / units * 1000
     per_unit_cpu_ms = cpu / units * 1000
     base_core_ms = timed["base_wall"] * args.jobs / units * 1000
-    base_cpu_ms = timed["base_cpu"] / units * 1000
+    base_cpu_ms = base_cpu / units * 1000
     national_units = NATIONAL_COMPLEXES * units // len(summary["complex_id"].unique())
     national_core_s = per_unit_core_ms / 1000 * national_units
     worst = agreement(summary, timed["base"])
@@ -295,20 +312,24 @@ def report(args, plan, timed, phases, dask, against) -> None:
     )
     print(
         f"energysim batch : {wall:8.1f} s wall ({ok:,} units ok); {per_unit_core_ms:.1f} ms per "
-        f"unit per core, CPU {per_unit_cpu_ms:.1f} ms"
+        f"unit per core, CPU {per_unit_cpu_ms:.1f} ms (workers {timed['cpu'] / units * 1000:.1f}"
+        f" ms + main process {timed['main_cpu'] / units * 1000:.1f} ms: plan's imports, the rows "
+        "read, the summary written)"
     )
     print_baseline(
-        f"{timed['base_wall']:.1f} s wall, {timed['base_cpu']:.1f} s CPU (benchmarks/"
+        f"{timed['base_wall']:.1f} s wall, {base_cpu:.1f} s CPU (benchmarks/"
         "portfolio.py's script: pvlib per orientation once per process, energysim's "
         f"household profiles, numpy waterfall, pandas bills; {args.jobs} processes); "
-        f"{base_core_ms:.1f} ms per unit per core, CPU {base_cpu_ms:.1f} ms"
+        f"{base_core_ms:.1f} ms per unit per core, CPU {base_cpu_ms:.1f} ms (workers "
+        f"{timed['base_cpu'] / units * 1000:.1f} ms + main process "
+        f"{timed['base_main_cpu'] / units * 1000:.1f} ms)"
     )
     print_check(
         f"energy flows of {len(timed['base']):,} units vs energysim's batch summary (relative)",
         worst,
         1e-9,
     )
-    speed_wall, speed_cpu = timed["base_wall"] / wall, timed["base_cpu"] / cpu
+    speed_wall, speed_cpu = timed["base_wall"] / wall, base_cpu / cpu
     print_ratio(f"baseline / energysim: wall {speed_wall:.2f} x, CPU {speed_cpu:.2f} x")
     national_wall_min = national_core_s / args.jobs / 60
     national_cpu_min = per_unit_cpu_ms / 1000 * national_units / args.jobs / 60
@@ -338,7 +359,7 @@ def report(args, plan, timed, phases, dask, against) -> None:
         " min",
     )
     if dask is not None:
-        dask_wall, _ = dask
+        dask_wall = dask[0]
         print_target(
             "Dask scaling 1 -> 2 workers",
             dask_wall[1] / (2 * dask_wall[2]) * 100,
@@ -385,12 +406,15 @@ def report(args, plan, timed, phases, dask, against) -> None:
     if dask is None:
         print("Dask LocalCluster: not run (--dask-complexes 0)")
     else:
-        dask_wall, cluster_s = dask
+        dask_wall, cluster_s, dask_cpu = dask
         eff = dask_wall[1] / (2 * dask_wall[2])
         print(
             f"Dask LocalCluster, {args.dask_complexes} complexes, one rule: 1 worker "
             f"{dask_wall[1]:.1f} s, 2 workers {dask_wall[2]:.1f} s, scaling efficiency "
-            f"{eff:.0%} (a 2-worker cluster starts in {cluster_s:.1f} s, included)"
+            f"{eff:.0%} (a 2-worker cluster starts in {cluster_s:.1f} s, included); CPU "
+            f"(cluster, workers, this process) {dask_cpu[1]:.1f} s and {dask_cpu[2]:.1f} s: "
+            f"the second worker adds {dask_cpu[2] - dask_cpu[1]:.1f} s of its own start-up "
+            "(on a busy machine the CPU times say more than the wall times)"
         )
     print(
         "how to re-run: python benchmarks/national.py "

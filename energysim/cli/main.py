@@ -170,7 +170,9 @@ def _add_batch(sub: Any) -> None:
     p.add_argument("--executor", choices=["processes", "dask"], default="processes")
     p.add_argument("--scheduler", help="existing Dask scheduler, tcp://HOST:PORT")
     p.add_argument(
-        "--chunk-size", type=_at_least_one, help="units per task (default: ~4 per worker)"
+        "--chunk-size",
+        type=_at_least_one,
+        help="units per task (default: large tasks first, single units last)",
     )
     p.add_argument("--resume", action="store_true", help="skip units already finished")
     p.add_argument("--keep-going", action="store_true", help="skip bad portfolio rows")
