@@ -2,14 +2,14 @@
 
 The real interaction: on the Scenario page a user types a new capacity for the roof's
 ``GF1-strings`` array (default example, ``rotterdam-galerijflat``) and presses Enter;
-the page reruns (the dashboard checks the edited scenario there, says it is in order
-and starts its run in the background; before 2026-12-07 it ran it there); then the user
-clicks Results in the sidebar, which shows that run (waiting for the rest of it if need be). The time measured is the
-machine's part of it: from the Enter key to the Scenario page settled, plus from the
-click on Results to the Results page settled (the user's own pause between the two is
-not counted). Both moments are taken in the page's own clock (``performance.now()``):
-the key press and the click by listeners in the page, the end by a check that runs in
-the page every 20 ms (cheap: no layout until the rest holds).
+the page reruns (the dashboard checks the edited scenario there, says it is in order and
+starts its run in the background; before 2026-12-07 it ran it there); then the user
+clicks Results in the sidebar, which shows that run (waiting for the rest of it if need
+be). The time measured is the machine's part of it: from the Enter key to the Scenario
+page settled, plus from the click on Results to the Results page settled (the user's own
+pause between the two is not counted). Both moments are taken in the page's own clock
+(``performance.now()``): the key press and the click by listeners in the page, the end
+by a check that runs in the page every 20 ms (cheap: no layout until the rest holds).
 
 **Settled** means, all at once: streamlit's script state has changed since the action
 and is no longer ``running`` nor ``rerunRequested``; no element on the page is stale
