@@ -107,8 +107,9 @@ def test_resume_after_a_kill_computes_nothing_twice(tmp_path: Path) -> None:
         "--set",
         "buildings[0].members.count=4",
     ]
-    full = tmp_path / "full"
-    subprocess.run([*args, "--out", str(full)], check=True, capture_output=True)
+    cli_args = args[3:]  # the same batch without "python -m energysim.cli"
+    full = tmp_path / "full"  # the whole batch, in this process (no interpreter to start)
+    assert main([*cli_args, "--out", str(full)]) == 0
     cut = tmp_path / "cut"
     proc = subprocess.Popen(
         [*args, "--out", str(cut)],
@@ -127,7 +128,6 @@ def test_resume_after_a_kill_computes_nothing_twice(tmp_path: Path) -> None:
     finished = len(list((cut / "units").glob("*.json")))
     assert 2 <= finished < 12, "the batch should have been interrupted part-way"
     assert not (cut / "batch_summary.csv").exists()
-    cli_args = args[3:]  # the same batch without "python -m energysim.cli"
     assert main([*cli_args, "--out", str(cut)]) == 2  # needs --resume
     subprocess.run([*args, "--out", str(cut), "--resume"], check=True, capture_output=True)
     assert (cut / "batch_summary.csv").read_bytes() == (full / "batch_summary.csv").read_bytes()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import io
 import json
 import re
@@ -40,6 +41,7 @@ from energysim.core.errors import DataError
 from energysim.ownership.register import read_register
 from energysim.ownership.tables import ownership_report
 from energysim.results.flows import energy_flows
+from energysim.results.result import Result
 from energysim.results.tables import participants_table, service_costs_table, summary
 from energysim.simulate import run
 from tests.helpers import results_figures, storage_figures
@@ -50,7 +52,6 @@ APP = str(REPO / "dashboards" / "app.py")
 EXAMPLES = list(state.examples())
 RUNS = i18n.text("nl", "scenario.ready").split(":")[0]  # "Dit scenario is in orde"
 CANNOT = i18n.text("nl", "common.cannot_run_many").rstrip(":")  # "Dit scenario kan niet rekenen"
-GALERIJFLAT = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -153,6 +154,14 @@ def open_scenario_parts(at: AppTest, *names: str) -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+@functools.cache
+def example_run(name: str) -> Result:
+    """``run`` of an example file as it is, once per test process: several tests check the
+    page against the same example's run, and only read it (a run is a pure function of
+    its file)."""
+    return run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
 
 
 def summary_of_dict(data: dict[str, Any], base: Path = state.SCENARIO_DIR) -> dict[str, Any]:
@@ -264,9 +273,7 @@ def test_an_example_replaces_the_scenario_whole() -> None:
     assert at.selectbox(key=key(at, "year")).value == 2026
     assert "walkup-portiekflat.toml" in at.markdown[0].value
     assert T("session.edited") not in at.markdown[0].value
-    assert_results_are(
-        at, summary(run(load_scenario(state.SCENARIO_DIR / "walkup-portiekflat.toml")))
-    )
+    assert_results_are(at, summary(example_run("walkup-portiekflat")))
 
 
 @pytest.mark.slow
@@ -283,7 +290,7 @@ def test_every_page_runs_each_example_as_its_file(name: str) -> None:
     assert not at.error, [e.value for e in at.error]
     assert at.success and at.success[0].value.startswith(RUNS)
     assert at.selectbox(key=key(at, "year")).value == data["year"]
-    expected = summary(run(load_scenario(state.SCENARIO_DIR / f"{name}.toml")))
+    expected = summary(example_run(name))
     assert_results_are(at, expected)
     assert not at.error
 
@@ -363,8 +370,7 @@ def test_who_gains_least_shows_every_group_with_the_non_participating_tenants() 
     open_sections(at, "least")
     assert_no_traceback(at)
     (least,) = [d.value for d in at.dataframe if T("col.participating") in d.value.columns]
-    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
-    table = participants_table(run(load_scenario(default)))
+    table = participants_table(example_run("rotterdam-galerijflat"))
     households = table[table["role"] != "common"]
     groups = list(zip(least[T("col.role")], least[T("col.participating")], strict=True))
     expected_groups = []
@@ -388,8 +394,7 @@ def test_results_show_the_service_cost_rules_of_the_run() -> None:
     open_sections(at, "service_costs")
     assert_no_traceback(at)
     (shown,) = [tb.value for tb in at.table if T("service_costs.col.rule") in tb.value.columns]
-    default = state.SCENARIO_DIR / "rotterdam-galerijflat.toml"
-    table = service_costs_table(run(load_scenario(default)))
+    table = service_costs_table(example_run("rotterdam-galerijflat"))
     assert list(shown[T("service_costs.col.rule")]) == [
         T(f"service_costs.rule.{r}") for r in table["rule"]
     ]
@@ -479,7 +484,7 @@ def test_an_upload_shows_and_runs_its_own_tiers_keys_and_scheme(tmp_path: Path) 
     path = tmp_path / "custom-tiers.toml"
     path.write_bytes(toml_bytes(data))
     expected = summary(run(load_scenario(path)))
-    default = summary(run(load_scenario(GALERIJFLAT)))
+    default = summary(example_run("rotterdam-galerijflat"))
     assert expected["household_benefit_total_eur"] != default["household_benefit_total_eur"]
     assert_results_are(at, expected)
 
@@ -1097,7 +1102,7 @@ def test_results_charts_are_the_runs_numbers() -> None:
     goto(at, "results")
     assert not at.get("plotly_chart")  # drawn when their sections are opened
     open_sections(at, "flows", "benefit")
-    s = summary(run(load_scenario(GALERIJFLAT)))
+    s = summary(example_run("rotterdam-galerijflat"))
     sankey = chart(at, "chart_flows")["data"][0]
     labels = [str(x).split("<br>")[0] for x in sankey["node"]["label"]]
     link = {k: values(sankey["link"][k]) for k in ("source", "target", "value")}
@@ -1136,7 +1141,7 @@ def test_results_charts_are_the_runs_numbers() -> None:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_energy_flows_balance_for_every_example(name: str) -> None:
-    result = run(load_scenario(state.SCENARIO_DIR / f"{name}.toml"))
+    result = example_run(name)
     s = summary(result)
     flows = energy_flows(s, participants_table(result))
     out_of_roof = flows.loc[flows["source"] == "roof", "energy_kwh"].sum()

@@ -91,8 +91,17 @@ def energysim_run(scenario: Scenario, folder: Path) -> dict[str, Any]:
     return dict(json.loads((out / "summary.json").read_text(encoding="utf-8")))
 
 
+DESIGNED: dict[tuple[str, Any], tuple[list[str], Any]] = {}
+"""The library's designs already made in this test process, by scenario (its JSON) and
+the options asked, with the parts it reported: a design is a pure function of the two
+(the same scenario and options give the same design), so a test that asks again for one
+another test had made gets that answer, its progress reported part by part as before,
+instead of the same 3-15 s computation again."""
+
+
 class Spy:
-    """Records what the page asks of the library and what the library answers."""
+    """Records what the page asks of the library and what the library answers (each
+    design made once per test process, :data:`DESIGNED`)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Scenario, Any, list[str], Any]] = []
@@ -100,24 +109,27 @@ class Spy:
         """Answer every request with the quick design (a test of what the page asks)."""
 
     def __call__(self, scenario: Scenario, options: Any, progress: Any = None) -> Any:
-        parts: list[str] = []
-
-        def report(part: str) -> None:
-            parts.append(part)
-            if progress is not None:
-                progress(part)
-
         asked = options
         if self.quick_instead:
             asked = replace(ds.QUICK, lever=options.lever, criterion=options.criterion)
-        design = design_scenario(scenario, asked, progress=report)
+        key = (scenario.model_dump_json(), asked)
+        if key not in DESIGNED:
+            made: list[str] = []
+            DESIGNED[key] = (made, design_scenario(scenario, asked, progress=made.append))
+        reported, design = DESIGNED[key]
+        parts: list[str] = []
+        for part in reported:  # the page's progress, each part as the library reported it
+            parts.append(part)
+            if progress is not None:
+                progress(part)
         self.calls.append((scenario, options, parts, design))
         return design
 
 
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
-    """The library's design as the page computes it (no design kept from other tests)."""
+    """The library's design as the page asks for it (the page keeps no design from other
+    tests: each test's page asks the library itself, and the spy sees every request)."""
     recorder = Spy()
     monkeypatch.setattr(ds, "design_scenario", recorder)
     page_design._kept.clear()
@@ -291,7 +303,7 @@ def test_the_design_page_shows_the_library_design_and_applies_it(
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_the_design_page_speaks_each_language_without_raw_names(lang: str) -> None:
+def test_the_design_page_speaks_each_language_without_raw_names(lang: str, spy: Spy) -> None:
     i18n.missing.clear()
     at = AppTest.from_file(APP, default_timeout=300)
     at.session_state["lang"] = lang
