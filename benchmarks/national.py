@@ -98,7 +98,7 @@ PHASES = {
     "weather + per-kWp profiles (cache)": "array_generation.py:.*generation_kwh",
     "household profiles (generated)": "demand.py:.*household_profiles_kwh",
     "household profiles (pool)": "household_pool.py:.*profiles_kwh",
-    "common installations": "demand.py:.*common_profiles_kwh",
+    "common installations": "common_installations.py:.*common_(profiles|connection)_kwh",
     "own strings + waterfall": "building.py:.*share_building",
     "bills, cash flows, accounts": "accounts.py:.*build_accounts",
     "summary": "results/tables.py:.*summary",

@@ -11,8 +11,9 @@ number of processes:
 - the same model: the same weather year, PVWatts with pvlib's functions (solar
   position once per process, irradiance and cell temperature once per orientation,
   a per-kWp profile per roof shape reused across complexes, as energysim does), the
-  same household and common-installation profiles (energysim.inputs.demand, the model under
-  comparison is the orchestration, allocation and money, not a simpler demand model;
+  same household and common-installation profiles (energysim.inputs.demand and
+  energysim.inputs.common_installations; the model under comparison is the
+  orchestration, allocation and money, not a simpler demand model;
   with the batch's pool of household-years, on by default for a portfolio, the
   baseline draws its households from the same pool: ``--no-household-pool`` for both
   to generate every household),
@@ -68,7 +69,7 @@ from generation import fair_baseline  # noqa: E402
 from energysim.batch.runner import plan_batch, run_batch  # noqa: E402
 from energysim.config.scenario import Scenario, scenario_from_dict  # noqa: E402
 from energysim.config.tariffs import resolve_tariffs  # noqa: E402
-from energysim.inputs import demand  # noqa: E402
+from energysim.inputs import common_installations, demand  # noqa: E402
 from energysim.inputs.household_pool import HouseholdPool  # noqa: E402
 from energysim.inputs.population import derive_seed, draw_annual_kwh  # noqa: E402
 from energysim.inputs.timeindex import year_index  # noqa: E402
@@ -165,7 +166,7 @@ def baseline_complex(
         households = demand.household_profiles_kwh(index, annual, kinds, seed)
     kinds_common = {k: v for k, v in b.common.annual_kwh().items() if v > 0}
     common = (
-        demand.common_profiles_kwh(
+        common_installations.common_profiles_kwh(
             index,
             LAT,
             LON,

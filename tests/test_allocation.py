@@ -16,7 +16,6 @@ from energysim.sharing.allocation import (
     Tier,
     allocate,
     allocate_equal,
-    allocate_own_strings,
     allocate_proportional,
     allocate_schedule,
     allocate_static,
@@ -24,6 +23,7 @@ from energysim.sharing.allocation import (
     expand_hourly_shares,
 )
 from energysim.sharing.kernel_inputs import BLOCK_STEPS
+from energysim.sharing.own_strings import allocate_own_strings
 
 # a schedule key names the CSV of its shares; the kernels take the shares read from it
 SCHEDULE_CSV = Path("schedule.csv")

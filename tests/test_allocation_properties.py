@@ -23,7 +23,8 @@ from energysim.config.allocation_policy import (
     ScheduleKey,
     StaticKey,
 )
-from energysim.sharing.allocation import Tier, allocate, allocate_own_strings, allocate_waterfall
+from energysim.sharing.allocation import Tier, allocate, allocate_waterfall
+from energysim.sharing.own_strings import allocate_own_strings
 
 SCHEDULE_CSV = Path("schedule.csv")  # the kernels take the shares read from it
 TOL = 1e-9  # relative to the interval's generation; rounding of sums of <= 7 terms

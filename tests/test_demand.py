@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from energysim.inputs import common_installations
+from energysim.inputs.common_installations import common_profiles_kwh
 from energysim.inputs.demand import (
     ARCHETYPES,
-    common_profiles_kwh,
     draw_archetypes,
     household_profiles_kwh,
 )
@@ -240,9 +241,8 @@ def test_weekend_effect_follows_the_calibration_year(shared_data: Path, thousand
 
 def _plain_common_profiles_kwh(idx, lat, lon, annual, dwellings, seed, dim, setback):
     """The common installations' profiles computed afresh, without any cache."""
-    from energysim.inputs import demand
-
-    fixed = demand._common_shapes.__wrapped__(idx[0], idx[-1], len(idx), str(idx.tz), lat, lon)
+    shapes_of = common_installations._common_shapes.__wrapped__
+    fixed = shapes_of(idx[0], idx[-1], len(idx), str(idx.tz), lat, lon)
     hour = fixed["hour"]
     shapes = {
         "lighting": fixed["dark"] * (np.where(hour < 6.0, 1.0 - dim, 1.0) if dim else 1.0),
@@ -274,17 +274,17 @@ def test_common_profiles_kept_per_process_equal_fresh_ones(year, tz, annual, dim
     # the profiles without randomness are kept per process (keyed on the time axis, site,
     # kind, kWh and fraction): cold, warm, and after a caller changed its frame, they
     # are the fresh computation's to the bit
-    from energysim.inputs import demand
+    fixed_kwh = common_installations._fixed_common_kwh
 
     idx = year_index(year, 15, tz)
     args = dict(dwellings=40, seed=7, lighting_presence_dimming_frac=dim)
     args["ventilation_night_setback_frac"] = setback
     plain = _plain_common_profiles_kwh(idx, 51.92, 4.48, annual, 40, 7, dim, setback)
-    demand._fixed_common_kwh.cache_clear()
+    common_installations._fixed_common_kwh.cache_clear()
     cold = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
     cold.iloc[:, :] = -1.0  # a caller's frame is its own
     warm = common_profiles_kwh(idx, 51.92, 4.48, annual, **args)
-    assert demand._fixed_common_kwh.cache_info().hits == sum(k != "lift" for k in annual)
+    assert fixed_kwh.cache_info().hits == sum(k != "lift" for k in annual)
     pd.testing.assert_frame_equal(warm, plain, check_exact=True)
     assert np.array_equal(warm.to_numpy().view(np.int64), plain.to_numpy().view(np.int64))
     # another fraction or site is another profile, not the kept one
@@ -302,7 +302,7 @@ def test_common_profiles_kept_per_process_equal_fresh_ones(year, tz, annual, dim
     ],
 )
 def test_the_common_connection_is_the_frames_row_sum_to_the_bit(annual) -> None:
-    from energysim.inputs.demand import common_connection_kwh
+    from energysim.inputs.common_installations import common_connection_kwh
 
     for year in (2026, 2028):
         idx = year_index(year, 15, TZ)

@@ -16,7 +16,6 @@ from energysim.inputs.preflight import consumption_dtype
 from energysim.results.balance import check_energy_balance
 from energysim.results.tables import participants_table, timeseries_table
 from energysim.sharing import blocks as blocks_module
-from energysim.sharing.allocation import allocate_own_strings
 from energysim.sharing.blocks import block_rows, column_sums, sum_columns
 from energysim.sharing.building import share_building
 from energysim.sharing.flows import Flows
@@ -26,6 +25,7 @@ from energysim.sharing.own_strings import (
     StoredShare,
     StoredStrings,
     StringShare,
+    allocate_own_strings,
     own_strings,
 )
 from energysim.simulate import run

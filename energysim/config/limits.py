@@ -44,11 +44,8 @@ from energysim.config.physics import (
 
 __all__ = [
     "COMMON_KWH_PER_DWELLING_USUAL",
-    "DUTCH_TIMEZONE",
     "KWP_PER_DWELLING_USUAL",
     "LIMITS",
-    "NETHERLANDS",
-    "Area",
     "SPECIFIC_YIELD_USUAL",
     "Limit",
     "Usual",
@@ -440,34 +437,6 @@ LIMITS: tuple[Limit, ...] = (
     ),
 )
 """What is known of each scenario field's values; the first matching pattern applies."""
-
-
-# --------------------------------------------------------------------------- where
-class Area(NamedTuple):
-    """Where a site may stand: latitude and longitude ranges [deg], and why."""
-
-    south_deg: float
-    north_deg: float
-    west_deg: float
-    east_deg: float
-    reason: str
-
-
-NETHERLANDS = Area(
-    50.70,
-    53.60,
-    3.30,
-    7.30,
-    "the European Netherlands: the tariffs, rules and embedded weather are Dutch",
-)
-"""A site outside this box is refused: its results would apply Dutch tariffs, rules and
-weather to a place they do not hold (:class:`energysim.config.site.Site`). The box holds
-the country's extreme points with 0.05 deg to spare: 50.75 N (Vaals), 53.56 N
-(Rottumerplaat), 3.36 E (Cadzand), 7.23 E (Bad Nieuweschans)."""
-
-DUTCH_TIMEZONE = "Europe/Amsterdam"
-"""The one time zone of a site: tariff calendars, household routines and the year's
-intervals are Dutch local time (a measured series may use any UTC offset)."""
 
 
 # --------------------------------------------------------------------------- derived

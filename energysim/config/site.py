@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from energysim.config.base_model import DataPath, Model, check_one_of
 from energysim.config.grid_operators import operator_ids
-from energysim.config.limits import DUTCH_TIMEZONE, NETHERLANDS, bounds
+from energysim.config.limits import bounds
 
-__all__ = ["LossBreakdown", "RoofArray", "Site", "Weather"]
+__all__ = ["DUTCH_TIMEZONE", "NETHERLANDS", "Area", "LossBreakdown", "RoofArray", "Site", "Weather"]
+
+
+# --------------------------------------------------------------------------- where
+class Area(NamedTuple):
+    """Where a site may stand: latitude and longitude ranges [deg], and why."""
+
+    south_deg: float
+    north_deg: float
+    west_deg: float
+    east_deg: float
+    reason: str
+
+
+NETHERLANDS = Area(
+    50.70,
+    53.60,
+    3.30,
+    7.30,
+    "the European Netherlands: the tariffs, rules and embedded weather are Dutch",
+)
+"""A site outside this box is refused: its results would apply Dutch tariffs, rules and
+weather to a place they do not hold (:class:`energysim.config.site.Site`). The box holds
+the country's extreme points with 0.05 deg to spare: 50.75 N (Vaals), 53.56 N
+(Rottumerplaat), 3.36 E (Cadzand), 7.23 E (Bad Nieuweschans)."""
+
+DUTCH_TIMEZONE = "Europe/Amsterdam"
+"""The one time zone of a site: tariff calendars, household routines and the year's
+intervals are Dutch local time (a measured series may use any UTC offset)."""
 
 
 class Site(Model):
@@ -69,7 +97,7 @@ class Site(Model):
     @field_validator("latitude_deg", "longitude_deg")
     @classmethod
     def _in_the_netherlands(cls, value: float, info: ValidationInfo) -> float:
-        """A site in the European Netherlands (:data:`energysim.config.limits.NETHERLANDS`)."""
+        """A site in the European Netherlands (:data:`NETHERLANDS`)."""
         area = NETHERLANDS
         low, high, what = (
             (area.south_deg, area.north_deg, "N")

@@ -23,7 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.core.errors import DataError, ScenarioError
 from energysim.core.messages import Message
 from energysim.core.series_csv import read_timeseries_csv
-from energysim.inputs import demand, household_pool
+from energysim.inputs import common_installations, demand, household_pool
 from energysim.inputs.context import RunContext
 from energysim.inputs.meter import read_meter_export
 from energysim.inputs.population import derive_seed
@@ -238,7 +238,8 @@ def _common_kwh(context: RunContext, b_idx: int, b: Building, given: pd.DataFram
     kinds = {k: v for k, v in b.common.annual_kwh().items() if v > 0 and k not in given.columns}
     common = given.to_numpy(dtype=np.float64).sum(axis=1)
     if kinds:
-        modelled = demand.common_connection_kwh(  # summed as the frame's columns would be
+        # summed as the frame's columns would be
+        modelled = common_installations.common_connection_kwh(
             context.index,
             site.latitude_deg,
             site.longitude_deg,

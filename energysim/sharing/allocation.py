@@ -431,55 +431,6 @@ def expand_hourly_shares(shares_hourly: ArrayLike, hour_of_year: ArrayLike) -> F
     return table[hours]
 
 
-def allocate_own_strings(
-    string_generation_kwh: ArrayLike,
-    demand_kwh: ArrayLike,
-    *,
-    out: FloatArray | None = None,
-    surplus_out: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """Each dwelling first uses its own string behind its own meter.
-
-    Parameters
-    ----------
-    string_generation_kwh : array_like
-        ``(n_steps, n_dwellings)``, or ``(n_steps, 1)`` when every dwelling's string is
-        the same (broadcast, no copy per dwelling) [kWh].
-    demand_kwh : array_like
-        ``(n_steps, n_dwellings)`` [kWh].
-    out, surplus_out : numpy.ndarray, optional
-        ``(n_steps, n_dwellings)`` arrays (or views) that receive the self-consumed and
-        the fed-in energy.
-
-    Returns
-    -------
-    used_kwh, surplus_kwh : numpy.ndarray
-        ``(n_steps, n_dwellings)`` self-consumed and fed-in energy [kWh].
-
-    Raises
-    ------
-    ValueError
-        On shapes, or non-finite or negative energy.
-
-    Notes
-    -----
-    Behind one meter there is nothing to share: ``used = min(S, D)`` and
-    ``surplus = S - used`` per interval; ``used + surplus == S`` to rounding.
-    """
-    s = np.asarray(string_generation_kwh, dtype=np.float64)
-    d = np.asarray(demand_kwh, dtype=np.float64)
-    if s.ndim != 2 or d.ndim != 2 or s.shape[0] != d.shape[0] or s.shape[1] not in (1, d.shape[1]):
-        raise ValueError(
-            "allocation: expected string generation of shape (n_steps, n_dwellings) or "
-            f"(n_steps, 1) and demand of shape (n_steps, n_dwellings), found {s.shape} "
-            f"and {d.shape}"
-        )
-    check_energy(s, "string generation")
-    check_energy(d, "demand")
-    used = np.minimum(s, d, out=out_for(d, out))
-    return used, np.subtract(s, used, out=out_for(d, surplus_out))
-
-
 # --------------------------------------------------------------------------- waterfall
 @dataclass(frozen=True)
 class Tier:

@@ -22,9 +22,13 @@ from energysim.config.buildings import Building
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.inputs.context import RunContext
 from energysim.inputs.loading import SharingFiles
-from energysim.sharing import allocation as alloc
 from energysim.sharing.blocks import block_rows, pick, sum_columns
-from energysim.sharing.own_strings import BuildingStrings, StoredShare, StringShare
+from energysim.sharing.own_strings import (
+    BuildingStrings,
+    StoredShare,
+    StringShare,
+    allocate_own_strings,
+)
 from energysim.sharing.waterfall import (
     BuildingWaterfall,
     waterfall_by_blocks,
@@ -210,13 +214,13 @@ def _own_strings(
         surplus, step = np.empty(n_steps), block_rows(consumption_kwh.shape[1])
         for start in range(0, n_steps, step):
             rows = slice(start, start + step)
-            _, surplus_b = alloc.allocate_own_strings(
+            _, surplus_b = allocate_own_strings(
                 strings[rows, None], pick(consumption_kwh, rows, taking_part)
             )
             surplus[rows] = surplus_b.sum(axis=1)
     else:
         demand = consumption_kwh[:, taking_part]
-        used, left = alloc.allocate_own_strings(strings[:, None], demand)
+        used, left = allocate_own_strings(strings[:, None], demand)
         if b.home_batteries is not None:  # behind each meter, before any sharing
             from energysim.sharing.storage import home_batteries
 

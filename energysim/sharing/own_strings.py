@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from energysim.inputs.participants import Columns
 from energysim.sharing.blocks import (
@@ -35,6 +36,57 @@ from energysim.sharing.blocks import (
     pick,
     positions,
 )
+from energysim.sharing.kernel_inputs import FloatArray, check_energy, out_for
+
+
+# --------------------------------------------------------------------------- the kernel
+def allocate_own_strings(
+    string_generation_kwh: ArrayLike,
+    demand_kwh: ArrayLike,
+    *,
+    out: FloatArray | None = None,
+    surplus_out: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Each dwelling first uses its own string behind its own meter.
+
+    Parameters
+    ----------
+    string_generation_kwh : array_like
+        ``(n_steps, n_dwellings)``, or ``(n_steps, 1)`` when every dwelling's string is
+        the same (broadcast, no copy per dwelling) [kWh].
+    demand_kwh : array_like
+        ``(n_steps, n_dwellings)`` [kWh].
+    out, surplus_out : numpy.ndarray, optional
+        ``(n_steps, n_dwellings)`` arrays (or views) that receive the self-consumed and
+        the fed-in energy.
+
+    Returns
+    -------
+    used_kwh, surplus_kwh : numpy.ndarray
+        ``(n_steps, n_dwellings)`` self-consumed and fed-in energy [kWh].
+
+    Raises
+    ------
+    ValueError
+        On shapes, or non-finite or negative energy.
+
+    Notes
+    -----
+    Behind one meter there is nothing to share: ``used = min(S, D)`` and
+    ``surplus = S - used`` per interval; ``used + surplus == S`` to rounding.
+    """
+    s = np.asarray(string_generation_kwh, dtype=np.float64)
+    d = np.asarray(demand_kwh, dtype=np.float64)
+    if s.ndim != 2 or d.ndim != 2 or s.shape[0] != d.shape[0] or s.shape[1] not in (1, d.shape[1]):
+        raise ValueError(
+            "allocation: expected string generation of shape (n_steps, n_dwellings) or "
+            f"(n_steps, 1) and demand of shape (n_steps, n_dwellings), found {s.shape} "
+            f"and {d.shape}"
+        )
+    check_energy(s, "string generation")
+    check_energy(d, "demand")
+    used = np.minimum(s, d, out=out_for(d, out))
+    return used, np.subtract(s, used, out=out_for(d, surplus_out))
 
 
 # --------------------------------------------------------------------------- a building's part
@@ -178,7 +230,7 @@ class ComputedStrings(OwnStrings):
     Notes
     -----
     Behind one meter: ``used = min(S, D)`` and ``surplus = S - used`` per interval
-    (:func:`energysim.sharing.allocation.allocate_own_strings`, the same operations, so the
+    (:func:`energysim.sharing.own_strings.allocate_own_strings`, the same operations, so the
     same numbers to the bit); zero for participants without a string.
     """
 

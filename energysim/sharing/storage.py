@@ -207,7 +207,7 @@ def home_batteries(
     ----------
     used_kwh, surplus_kwh : numpy.ndarray
         ``(n_steps, n_taking_part)`` what the dwellings used of their strings and what
-        was left (:func:`energysim.sharing.allocation.allocate_own_strings`) [kWh].
+        was left (:func:`energysim.sharing.own_strings.allocate_own_strings`) [kWh].
     demand_kwh : numpy.ndarray
         ``(n_steps, n_taking_part)`` their consumption [kWh].
     columns : slice or list of int
