@@ -13,10 +13,9 @@ on the Scenario page Results shows again what its reader had opened.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-import streamlit as st
+from dashboards.shared import folding
 
 OPEN_KEY = "results_open"
 """Session key of the sections open: section name -> open."""
@@ -24,33 +23,10 @@ OPEN_KEY = "results_open"
 
 def widget_key(name: str) -> str:
     """The key of a section's expander (``results_open_<name>``)."""
-    return f"{OPEN_KEY}_{name}"
+    return folding.widget_key(OPEN_KEY, name)
 
 
-@contextmanager
-def folded(name: str, label: str, *, icon: str | None = None) -> Iterator[bool]:
-    """A folded section: ``with folded(...) as shown:`` draws its content inside when
-    ``shown``; opening or closing it reruns the page (or the fragment it is in).
-
-    Parameters
-    ----------
-    name : str
-        The section's name, unique on the page (its widget key and its place in
-        :data:`OPEN_KEY`).
-    label : str
-        What the closed section says (its heading, in the page's language).
-    icon : str, optional
-        A material icon before the label.
-    """
-    remembered: dict[str, bool] = st.session_state.setdefault(OPEN_KEY, {})
-    box = st.expander(
-        label,
-        expanded=remembered.get(name, False),
-        key=widget_key(name),
-        on_change="rerun",
-        icon=icon,
-    )
-    shown = bool(box.open)
-    remembered[name] = shown
-    with box:
-        yield shown
+def folded(name: str, label: str, *, icon: str | None = None) -> AbstractContextManager[bool]:
+    """A folded section of Results (:func:`dashboards.shared.folding.folded` under
+    :data:`OPEN_KEY`): ``with folded(name, label) as shown:``."""
+    return folding.folded(OPEN_KEY, name, label, icon=icon)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import streamlit as st
 
 from dashboards.scenario import switches
-from dashboards.shared import banner, form, i18n, session
+from dashboards.shared import banner, folding, form, i18n, session
 from dashboards.shared import formatting as fmt
 from dashboards.shared.i18n import t
 from dashboards.shared.state import Check, scenario_warnings, to_toml
@@ -107,25 +106,11 @@ def roof_caption(building: Building) -> str:
     )
 
 
-@contextmanager
-def folded(name: str, label: str, *, icon: str | None = None) -> Iterator[bool]:
-    """A folded part of the page whose content is drawn only while it is open:
-    ``with folded(...) as shown:`` (an expander that reruns the page when opened or
-    closed; a closed one costs the server nothing and the browser one line, so an edit
-    of the form is on screen sooner). Which parts are open is kept for the session
-    (:data:`OPEN_KEY`), so they are open again after a visit to another page."""
-    remembered: dict[str, bool] = st.session_state.setdefault(OPEN_KEY, {})
-    box = st.expander(
-        label,
-        expanded=remembered.get(name, False),
-        key=f"{OPEN_KEY}_{name}",
-        on_change="rerun",
-        icon=icon,
-    )
-    shown = bool(box.open)
-    remembered[name] = shown
-    with box:
-        yield shown
+def folded(name: str, label: str, *, icon: str | None = None) -> AbstractContextManager[bool]:
+    """A folded part of the Scenario page whose content is drawn only while it is open
+    (:func:`dashboards.shared.folding.folded` under :data:`OPEN_KEY`), so an edit of the
+    form is on screen sooner: ``with folded(name, label) as shown:``."""
+    return folding.folded(OPEN_KEY, name, label, icon=icon)
 
 
 def how_this_works() -> None:
