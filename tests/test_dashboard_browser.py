@@ -736,7 +736,8 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     reason = T("numbers.ambiguous", text="1.250", decimal="1,25", thousands="1250")
     said = [e for e in errors if T("numbers.refused", field=kwp, reason=reason) in e.text]
     assert len(said) == 2  # at the top, and at the field, where the user is
-    assert page.in_first_screen(said[-1])
+    # where the page settles (the message at the top moves the field down as it is drawn)
+    page.until(lambda: page.in_first_screen(said[-1]), "the message at the field is off screen")
     assert page.number(kwp) == "24,5"  # the scenario's roof, unchanged
     page.shot("numbers-ambiguous")
 
