@@ -40,6 +40,7 @@ import pandas as pd
 from energysim.config.plausibility import plausibility_warnings
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
+from energysim.core.frames import block_frame, float_frame
 from energysim.core.messages import Message
 from energysim.inputs.array_generation import generation_kwh
 from energysim.inputs.consumption import consumption_with_notes
@@ -51,7 +52,6 @@ from energysim.inputs.preflight import (
     check_scenario,
 )
 from energysim.money.accounts import Accounts, build_accounts
-from energysim.money.table_columns import float_frame
 from energysim.results.balance import check_energy_balance
 from energysim.results.result import Result
 from energysim.results.warnings import result_warnings
@@ -134,7 +134,7 @@ def run(
     flows = Flows(_own_strings(context, shares, cons_values), shared)
     stored = _storage(context, shares, loads)
     messages += _other_supplier_notes(context)
-    export = _series_frame({s.building_id: s.export_kwh for s in shares}, index)
+    export = block_frame({s.building_id: s.export_kwh for s in shares}, index)
     price = sharing.supply_price_eur_per_kwh
     annual = annual_energy(participants.index, cons_values, flows, price)
     buildings = _buildings_table(context, cons_values, flows, shares, price)
@@ -151,7 +151,7 @@ def run(
             shared, index=index, columns=participants.index.rename(None), copy=False
         ),
         export_kwh=export,
-        sce_kwh=_series_frame({s.building_id: s.sce_kwh for s in shares}, index),
+        sce_kwh=block_frame({s.building_id: s.sce_kwh for s in shares}, index),
         participants=participants,
         money=accounts.money,
         buildings=buildings,
@@ -163,17 +163,6 @@ def run(
     )
     check_energy_balance(result)
     return replace(result, messages=messages + result_warnings(result))
-
-
-def _series_frame(columns: dict[str, np.ndarray], index: pd.DatetimeIndex) -> pd.DataFrame:
-    """``pd.DataFrame(columns, index=index)`` of interval series of one dtype, made from
-    one stacked array (the block pandas would stack) without its inference per column."""
-    values = list(columns.values())
-    if len({v.dtype for v in values}) != 1:
-        return pd.DataFrame(columns, index=index)
-    return pd.DataFrame(
-        np.stack(values).T, index=index, columns=pd.Index(list(columns)), copy=False
-    )
 
 
 def _simulated_inputs(context: RunContext, files: RunFiles) -> RunInputs:

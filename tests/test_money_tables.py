@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from energysim.config.scenario import scenario_from_dict
+from energysim.core.frames import block_frame, column_index, float_frame
 from energysim.money import business
 from energysim.money.accounts import (
     STAKEHOLDER_COLUMNS,
@@ -20,14 +21,9 @@ from energysim.money.accounts import (
     build_accounts,
 )
 from energysim.money.fairness import benefit_by_quintile
-from energysim.money.table_columns import (
-    column_index,
-    float_frame,
-    frame_records,
-    inferred_column,
-)
+from energysim.money.table_columns import frame_records, inferred_column
 from energysim.money.year_one import year_one_arrays, year_one_inputs
-from energysim.simulate import _series_frame, run
+from energysim.simulate import run
 from tests.helpers import minimal
 
 
@@ -81,13 +77,13 @@ def test_series_frame_is_the_dict_frame_and_sums_the_same(buildings: int) -> Non
     index = pd.date_range("2026-01-01", periods=35_040, freq="15min", tz="UTC")
     rng = np.random.default_rng(buildings)
     columns = {f"B{k}": rng.random(35_040) for k in range(buildings)}
-    got, expected = _series_frame(columns, index), pd.DataFrame(columns, index=index)
+    got, expected = block_frame(columns, index), pd.DataFrame(columns, index=index)
     _same_frame(got, expected)
     # summary.json's totals and the time series' sums over buildings: the same bits
     assert got.to_numpy().sum().tobytes() == expected.to_numpy().sum().tobytes()
     assert got.to_numpy().sum(axis=1).tobytes() == expected.to_numpy().sum(axis=1).tobytes()
     mixed = {"B0": columns["B0"], "B1": columns["B0"].astype(np.float32)}
-    _same_frame(_series_frame(mixed, index), pd.DataFrame(mixed, index=index))
+    _same_frame(block_frame(mixed, index), pd.DataFrame(mixed, index=index))
 
 
 def _same_records(got: list[dict], expected: list[dict]) -> None:  # type: ignore[type-arg]

@@ -11,15 +11,17 @@ are not the examples' own.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from energysim.config.scenario import Scenario
 from energysim.core.errors import DataError
 from energysim.core.textfile import file_kind
+
+T = TypeVar("T")
 
 __all__ = ["path_fields", "given_paths", "data_files", "check_data_files"]
 
@@ -75,14 +77,7 @@ _WALK_PLANS: dict[Any, WalkPlan] = {}
 def _walk_plan(annotation: Any) -> WalkPlan:
     """How :func:`_found` walks ``annotation`` (remembered per type, as
     :func:`_holds_paths`: a run's check reads each model's fields once per process)."""
-    try:
-        return _WALK_PLANS[annotation]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable annotation (metadata): not remembered
-        return _make_walk_plan(annotation)
-    _WALK_PLANS[annotation] = plan = _make_walk_plan(annotation)
-    return plan
+    return _per_type(_WALK_PLANS, annotation, _make_walk_plan)
 
 
 def _make_walk_plan(annotation: Any) -> WalkPlan:
@@ -108,14 +103,20 @@ _HOLDS_PATHS: dict[Any, bool] = {}
 def _holds_paths(annotation: Any) -> bool:
     """Whether a type has a path-typed field anywhere below it (remembered per type:
     a run's check walks only the parts of a scenario that can name a file)."""
+    return _per_type(_HOLDS_PATHS, annotation, _walks_to_path)
+
+
+def _per_type(memo: dict[Any, T], annotation: Any, make: Callable[[Any], T]) -> T:
+    """``make(annotation)``, remembered in ``memo`` per type; an unhashable annotation
+    (with metadata) is worked out each time."""
     try:
-        return _HOLDS_PATHS[annotation]
+        return memo[annotation]
     except KeyError:
         pass
-    except TypeError:  # an unhashable annotation (metadata): not remembered
-        return _walks_to_path(annotation)
-    _HOLDS_PATHS[annotation] = found = _walks_to_path(annotation)
-    return found
+    except TypeError:  # an unhashable annotation: not remembered
+        return make(annotation)
+    memo[annotation] = made = make(annotation)
+    return made
 
 
 def _walks_to_path(annotation: Any) -> bool:

@@ -27,15 +27,16 @@ from energysim.config.scenario import Scenario
 from energysim.config.scheme_rules import SCHEME_OWNER_TYPES, check_scheme_rules
 from energysim.config.scheme_rules import uses_scheme as _uses_scheme
 from energysim.config.tariffs import NET_METERING_LAST_YEAR, Figure, TariffSet
+from energysim.core.frames import column_index
 from energysim.core.messages import Message
 from energysim.money import business, fairness, owner_vat, service_costs, subsidies
 from energysim.money.readings import reading_notes, reading_records
 from energysim.money.records import figure_record
 from energysim.money.table_columns import (
-    column_index,
     float_columns,
     frame_records,
     inferred_column,
+    python_value,
 )
 from energysim.money.year_one import (
     BENEFIT_PATHS,
@@ -94,14 +95,9 @@ class OwnerCases:
         columns = _stakeholder_columns(self.rows)
         owners = [str(row["owner"]) for row in self.rows]
         return [
-            {"owner": owner, **{name: _python(columns[name][k]) for name in STAKEHOLDER_COLUMNS}}
+            {"owner": owner, **{c: python_value(columns[c][k]) for c in STAKEHOLDER_COLUMNS}}
             for k, owner in enumerate(owners)
         ]
-
-
-def _python(value: Any) -> Any:
-    """A value of a column as a Python value (a numpy scalar's ``item()``)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass

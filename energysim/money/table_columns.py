@@ -1,25 +1,21 @@
-"""Columns of small tables as arrays, and small tables made from arrays, each in one step.
+"""Columns of small tables as arrays, each in one step, and their rows as Python values.
 
 The money of a run reads a few columns of small tables (one row per participant: the
-annual energy, the year-1 money) many times, and makes a few such tables. Taking each
-column as a pandas Series, or making a table from a dict of columns, costs far more than
-the arithmetic on a few dozen rows: a table whose columns are all float64 hands over all
-of them at once as rows of one array (:func:`float_columns`), and is made from one
-stacked array (:func:`float_frame`) with its column labels made once per process
-(:func:`column_index`).
+annual energy, the year-1 money) many times. Taking each column as a pandas Series costs
+far more than the arithmetic on a few dozen rows: a table whose columns are all float64
+hands over all of them at once as rows of one array (:func:`float_columns`). Such tables
+are made from arrays by :mod:`energysim.core.frames`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
-__all__ = ["column_index", "float_columns", "float_frame", "frame_records", "inferred_column"]
+__all__ = ["float_columns", "frame_records", "inferred_column", "python_value"]
 
 
 def float_columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
@@ -42,22 +38,6 @@ def float_columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, np.nda
         return {name: frame[name].to_numpy(dtype=np.float64) for name in names}
     rows = values.T
     return {name: np.ascontiguousarray(rows[position[name]]) for name in names}
-
-
-@lru_cache(maxsize=256)
-def column_index(names: tuple[str, ...]) -> pd.Index:
-    """Column labels as ``pd.DataFrame(dict)`` makes them from the dict's keys (pandas'
-    string dtype), made once per process: an Index is immutable, so the tables of every
-    run can share it."""
-    return pd.Index(list(names))
-
-
-def float_frame(columns: Mapping[str, ArrayLike], index: pd.Index | None = None) -> pd.DataFrame:
-    """``pd.DataFrame(columns, index=index)`` for float64 columns of equal length: the same
-    labels, dtypes and values, as one block made from one stacked array without pandas'
-    inference per column (a default RangeIndex when ``index`` is None)."""
-    values = np.stack([np.asarray(v, dtype=np.float64) for v in columns.values()])
-    return pd.DataFrame(values.T, index=index, columns=column_index(tuple(columns)), copy=False)
 
 
 def inferred_column(values: list[float | None]) -> np.ndarray:
@@ -88,9 +68,11 @@ def frame_records(frame: pd.DataFrame, index: bool = False) -> list[dict[str, An
     if index:
         columns = {frame.index.name: frame.index.to_numpy(dtype=object), **columns}
     return [
-        {
-            c: (v.item() if isinstance(v, np.generic) else v)
-            for c, v in zip(columns, row, strict=True)
-        }
+        {c: python_value(v) for c, v in zip(columns, row, strict=True)}
         for row in zip(*columns.values(), strict=True)
     ]
+
+
+def python_value(value: Any) -> Any:
+    """A value of a column as a Python value (a numpy scalar's ``item()``), JSON-ready."""
+    return value.item() if isinstance(value, np.generic) else value

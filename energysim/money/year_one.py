@@ -21,9 +21,10 @@ import pandas as pd
 from energysim.config.buildings import Building
 from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
+from energysim.core.frames import float_frame
 from energysim.money import finance, owner_vat, subsidies
 from energysim.money.readings import dynamic_feed_in, shared_kwh_taxed
-from energysim.money.table_columns import float_columns, float_frame
+from energysim.money.table_columns import float_columns
 
 MONEY_COLUMNS = (
     "bill_without_eur",
@@ -113,7 +114,7 @@ def money_frame(money: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
     """The year-1 money of :func:`year_one_arrays` as a frame: :data:`MONEY_COLUMNS`, then
     ``benefit_eur`` [EUR/yr], then ``benefit_npv_eur`` when ``money`` has it (the
     lifetime NPV :func:`energysim.money.accounts.build_accounts` adds); one float64 block
-    (:func:`energysim.money.table_columns.float_frame`)."""
+    (:func:`energysim.core.frames.float_frame`)."""
     names = (*MONEY_COLUMNS, "benefit_eur", "benefit_npv_eur")
     return float_frame({name: money[name] for name in names if name in money}, index)
 

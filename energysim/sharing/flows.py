@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from energysim.core.frames import float_frame
 from energysim.sharing.blocks import Selection, block_rows, column_sums, take_kwh
 from energysim.sharing.own_strings import OwnStrings
 
@@ -152,11 +153,8 @@ def annual_energy(
         cost_with,
         export_value,
     )
-    # one float64 block, filled column by column (no consolidation of nine arrays)
-    values = np.empty((len(ANNUAL_COLUMNS), n))
-    for row, column in zip(values, columns, strict=True):
-        row[:] = column
-    return pd.DataFrame(values.T, index=participant_ids, columns=list(ANNUAL_COLUMNS), copy=False)
+    # one float64 block (no consolidation of nine arrays)
+    return float_frame(dict(zip(ANNUAL_COLUMNS, columns, strict=True)), participant_ids)
 
 
 def priced_grid_import_eur(consumption: np.ndarray, flows: Flows, price: np.ndarray) -> np.ndarray:
