@@ -2,7 +2,7 @@
 
 The real interaction: on the Scenario page a user types a new capacity for the roof's
 ``GF1-strings`` array (default example, ``rotterdam-galerijflat``) and presses Enter;
-the page reruns (the dashboard checks the edited scenario there, says it is in order and
+the page reruns (the dashboard checks the edited scenario there, says it can be run and
 starts its run in the background; before 2026-12-07 it ran it there); then the user
 clicks Results in the sidebar, which shows that run (waiting for the rest of it if need
 be). The time measured is the machine's part of it: from the Enter key to the Scenario

@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboards" / "app.py")
 
 EXAMPLES = list(state.examples())
-RUNS = i18n.text("nl", "scenario.ready").split(":")[0]  # "Dit scenario is in orde"
+RUNS = i18n.text("nl", "scenario.ready").split(":")[0]  # "Dit scenario kan worden doorgerekend"
 CANNOT = i18n.text("nl", "common.cannot_run_many").rstrip(":")  # "Dit scenario kan niet rekenen"
 
 
@@ -590,7 +590,7 @@ def test_a_refused_value_clears_the_valid_state(path, value, label, expected) ->
     typed = str(value).replace(".", ",")  # the Dutch form
     at.text_input(key=key(at, path)).input(typed).run()
     assert_no_traceback(at)
-    assert not at.success  # no "This scenario checks out" for a scenario that cannot run
+    assert not at.success  # no "This scenario can be run" for a scenario that cannot run
     top = at.error[0].value
     assert top.startswith(CANNOT) and expected in top
     assert any(expected in e.value and not e.value.startswith(CANNOT) for e in at.error[1:])

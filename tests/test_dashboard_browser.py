@@ -80,7 +80,7 @@ def T(key: str, **fill: Any) -> str:
     return i18n.text("nl", key, **fill)
 
 
-RUNS = T("scenario.ready").split(":")[0]  # "Dit scenario is in orde"
+RUNS = T("scenario.ready").split(":")[0]  # "Dit scenario kan worden doorgerekend"
 CANNOT = T("common.cannot_run_many").rstrip(":")
 
 pytestmark = [
