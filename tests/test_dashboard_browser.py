@@ -707,7 +707,9 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     ambiguous ``1.250`` kWp is refused in one Dutch line and the roof stays."""
     page = browser
     page.open()
-    assert page.d.execute_script("return document.documentElement.lang") == "nl"
+    # the page's script sets the language a moment after the page is drawn
+    lang = 'return document.documentElement.lang === "nl"'
+    page.until(lambda: page.d.execute_script(lang), 'the page is not lang="nl"')
     assert page.number(T("form.sharing_fee")) == "0,020"  # the Dutch decimal comma
     data = example("rotterdam-galerijflat")
     data = set_path(data, "buildings[0].battery", starting_table("battery", data))
@@ -731,6 +733,9 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
             page.until(lambda: page.number(T("form.sharing_fee")) == "0,020", "no undo")
 
     kwp = T("form.capacity", name="GF1-strings")
+    # in the middle of the screen, where a user has the field they type in (left to the
+    # driver, it is scrolled to the bottom edge, and the message under it falls off screen)
+    page.d.execute_script("arguments[0].scrollIntoView({block: 'center'});", page._number(kwp))
     page.type_number(kwp, "1.250")
     errors = page.until(lambda: page.alerts("error"), "an ambiguous 1.250 kWp was taken")
     reason = T("numbers.ambiguous", text="1.250", decimal="1,25", thousands="1250")
@@ -738,6 +743,12 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     assert len(said) == 2  # at the top, and at the field, where the user is
     # where the page settles (the message at the top moves the field down as it is drawn)
     page.until(lambda: page.in_first_screen(said[-1]), "the message at the field is off screen")
+    field_top, said_top = page.d.execute_script(
+        "return [arguments[0].getBoundingClientRect().top, arguments[1].getBoundingClientRect().top];",
+        page._number(kwp),
+        said[-1],
+    )
+    assert 0 < said_top - field_top < 200  # right under the field, not somewhere else
     assert page.number(kwp) == "24,5"  # the scenario's roof, unchanged
     page.shot("numbers-ambiguous")
 
