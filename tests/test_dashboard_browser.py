@@ -743,11 +743,8 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     assert len(said) == 2  # at the top, and at the field, where the user is
     # where the page settles (the message at the top moves the field down as it is drawn)
     page.until(lambda: page.in_first_screen(said[-1]), "the message at the field is off screen")
-    field_top, said_top = page.d.execute_script(
-        "return [arguments[0].getBoundingClientRect().top, arguments[1].getBoundingClientRect().top];",
-        page._number(kwp),
-        said[-1],
-    )
+    tops = "return [...arguments].map((e) => e.getBoundingClientRect().top);"
+    field_top, said_top = page.d.execute_script(tops, page._number(kwp), said[-1])
     assert 0 < said_top - field_top < 200  # right under the field, not somewhere else
     assert page.number(kwp) == "24,5"  # the scenario's roof, unchanged
     page.shot("numbers-ambiguous")
