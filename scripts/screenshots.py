@@ -1,7 +1,8 @@
 """Photograph every dashboard page into a folder: the gallery a person looks through.
 
-The browser tests take one 1366x768 picture of each page in each language (and assert
-that every page shows words, not raw names, and draws its charts). This script runs the
+The browser tests take one 1366x768 picture of each page in Dutch and of Compare in
+English (and assert that every page shows words, not raw names, and draws its charts;
+the English words of every page are checked without a browser). This script runs the
 same tests with ``ENERGYSIM_SCREENSHOT`` set, which adds every page in Dutch and English
 at 1366x768 and 1920x1080 and of the whole page at both widths, and the Design page's
 tabs, copied into the folder::

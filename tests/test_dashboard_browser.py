@@ -673,37 +673,35 @@ def test_an_implausible_roof_is_warned_about(browser: Page) -> None:
 
 
 NUMBER_FIELDS = (
-    # (label, scenario field, Dutch form, English form, value): every kind of number field
-    (T("form.sharing_fee"), "finance.sharing_fee_eur_per_kwh", "0,05", "0.05", 0.05),
-    (T("form.capacity", name="GF1-strings"), "buildings[0].arrays[2].capacity_kwp", "24,5",
-     "24.5", 24.5),
+    # (label, scenario field, Dutch form, value): every kind of number field
+    (T("form.sharing_fee"), "finance.sharing_fee_eur_per_kwh", "0,05", 0.05),
+    (T("form.capacity", name="GF1-strings"), "buildings[0].arrays[2].capacity_kwp", "24,5", 24.5),
     (T("form.azimuth", name="GF1-east"), "buildings[0].arrays[0].surface_azimuth_deg", "92,5",
-     "92.5", 92.5),
-    (T("storage.battery.capacity_kwh"), "buildings[0].battery.capacity_kwh", "1.250,5",
-     "1,250.5", 1250.5),
+     92.5),
+    (T("storage.battery.capacity_kwh"), "buildings[0].battery.capacity_kwh", "1.250,5", 1250.5),
     # last: 1,250 members make every run after it a large one
-    (T("form.members"), "buildings[0].members.count", "1.250", "1,250", 1250),
+    (T("form.members"), "buildings[0].members.count", "1.250", 1250),
 )  # fmt: skip
 
 
-def type_every_number_field(page: Page, form: int) -> None:
-    """Switch the shared battery on and type the Dutch (``form`` 2) or English (3) form
-    of each of :data:`NUMBER_FIELDS`."""
+def type_every_number_field(page: Page) -> None:
+    """Switch the shared battery on and type the Dutch form of each of
+    :data:`NUMBER_FIELDS`."""
     page.find(
         page.By.XPATH,
         f"//label[.//*[normalize-space(text())={xq(T('storage.battery.title'))}]]",
     ).click()
     page.idle()
-    for field in NUMBER_FIELDS:
-        page.type_number(field[0], str(field[form]))
-        page.until(lambda: not page.alerts("error"), f"{field[form]} refused")
+    for label, _, typed, _ in NUMBER_FIELDS:
+        page.type_number(label, typed)
+        page.until(lambda typed=typed: not page.alerts("error"), f"{typed} refused")
 
 
-def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
+def test_dutch_numbers_in_every_number_field_run_as_energysim_run(
     browser: Page, tmp_path: Path
 ) -> None:
     """A Dutch page (``lang="nl"``): ``0,05`` is five cents, ``1.250`` members are 1250;
-    the English forms give the same scenario; Results equal ``energysim run`` of it; an
+    Results equal ``energysim run`` of the scenario so typed; undo brings it back; an
     ambiguous ``1.250`` kWp is refused in one Dutch line and the roof stays."""
     page = browser
     page.open()
@@ -713,29 +711,29 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     assert page.number(T("form.sharing_fee")) == "0,020"  # the Dutch decimal comma
     data = example("rotterdam-galerijflat")
     data = set_path(data, "buildings[0].battery", starting_table("battery", data))
-    for _, path, _, _, value in NUMBER_FIELDS:
+    for _, path, _, value in NUMBER_FIELDS:
         data = set_path(data, path, value)
     expected = energysim_run(write(tmp_path, "typed.toml", data), tmp_path / "run")
     expected_shown = results_figures(expected) | storage_figures(expected)
-    for form in (2, 3):  # the Dutch forms, then the English ones from the file again
-        type_every_number_field(page, form)
-        if form == 2:
-            page.shot("numbers-dutch")
-        assert results_shown(page) == expected_shown
-        page.page(T("nav.scenario"), T("scenario.section_roof"))
-        # back on the page, each field shows the scenario's value the Dutch way
-        assert page.number(T("form.sharing_fee")) == "0,050"
-        assert page.number(T("form.members")) == "1250"
-        assert page.number(T("storage.battery.capacity_kwh")) == "1250,5"
-        if form == 2:
-            undo = f"//button[.//*[normalize-space(text())={xq(T('scenario.undo'))}]]"
-            page.find(page.By.XPATH, undo).click()
-            page.until(lambda: page.number(T("form.sharing_fee")) == "0,020", "no undo")
+    # the Dutch forms (the English ones give the same scenario and Results: the same
+    # server code reads both, tests/test_dashboard_numbers.py types them without a browser)
+    type_every_number_field(page)
+    page.shot("numbers-dutch")
+    assert results_shown(page) == expected_shown
+    page.page(T("nav.scenario"), T("scenario.section_roof"))
+    # back on the page, each field shows the scenario's value the Dutch way
+    assert page.number(T("form.sharing_fee")) == "0,050"
+    assert page.number(T("form.members")) == "1250"
+    assert page.number(T("storage.battery.capacity_kwh")) == "1250,5"
+    undo = f"//button[.//*[normalize-space(text())={xq(T('scenario.undo'))}]]"
+    page.find(page.By.XPATH, undo).click()
+    page.until(lambda: page.number(T("form.sharing_fee")) == "0,020", "no undo")
 
     kwp = T("form.capacity", name="GF1-strings")
     # in the middle of the screen, where a user has the field they type in (left to the
     # driver, it is scrolled to the bottom edge, and the message under it falls off screen)
     page.d.execute_script("arguments[0].scrollIntoView({block: 'center'});", page._number(kwp))
+    roof = page.number(kwp)  # the example's, after the undo
     page.type_number(kwp, "1.250")
     errors = page.until(lambda: page.alerts("error"), "an ambiguous 1.250 kWp was taken")
     reason = T("numbers.ambiguous", text="1.250", decimal="1,25", thousands="1250")
@@ -746,7 +744,7 @@ def test_dutch_and_english_numbers_in_every_number_field_run_as_energysim_run(
     tops = "return [...arguments].map((e) => e.getBoundingClientRect().top);"
     field_top, said_top = page.d.execute_script(tops, page._number(kwp), said[-1])
     assert 0 < said_top - field_top < 200  # right under the field, not somewhere else
-    assert page.number(kwp) == "24,5"  # the scenario's roof, unchanged
+    assert page.number(kwp) == roof  # the scenario's roof, unchanged
     page.shot("numbers-ambiguous")
 
 
@@ -976,9 +974,13 @@ def show_everything(page: Page, name: str, lang: str, folders: dict[str, Path]) 
 def test_every_page_in_both_languages_with_words_and_pictures(
     browser: Page, folders: dict[str, Path]
 ) -> None:
-    """Switch the language in the sidebar; every page in either language shows words, not
-    raw identifiers nor a traceback, and its charts drawn; a screenshot of each at 1366x768.
-    With ``ENERGYSIM_SCREENSHOT`` set (``scripts/screenshots.py``) also at 1920x1080 and of
+    """Switch the language in the sidebar; every page in Dutch shows words, not raw
+    identifiers nor a traceback, and its charts drawn; a screenshot of each at 1366x768.
+    In English one page with charts (Compare) after the switch: the English words of
+    every page are the AppTest's (``test_dashboard.py``,
+    ``test_no_page_shows_a_raw_identifier_and_every_key_exists[en]``), which costs a
+    fraction of the browser's drawing. With ``ENERGYSIM_SCREENSHOT`` set
+    (``scripts/screenshots.py``) every page in both languages, also at 1920x1080 and of
     the whole page, at both widths: the gallery a person looks through."""
     (folders["results"] / "portfolio-paired").mkdir(exist_ok=True)
     write_summary(paired_summary(), folders["results"] / "portfolio-paired")
@@ -995,7 +997,7 @@ def test_every_page_in_both_languages_with_words_and_pictures(
             page.d.find_element(page.By.XPATH, switch).click()
             page.until(lambda lang=lang: i18n.text(lang, "nav.results") in page.text())
             other = "en" if lang == "nl" else "nl"
-            for name in PAGES:
+            for name in PAGES if lang == "nl" or GALLERY else ("compare",):
                 show_everything(page, name, lang, folders)
                 text = visible_words(page)
                 raw = sorted({m.group(0) for m in RAW.finditer(text)})
