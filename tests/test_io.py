@@ -61,6 +61,13 @@ def _valid_lines() -> list[str]:
             lambda L: L.__setitem__(8, L[8].split(",")[0] + ",abc"),
             "column 'a', row 9: expected a number [kWh], found 'abc'",
         ),
+        (  # a decimal comma anywhere in the column is named first: a Dutch file's trap
+            lambda L: (
+                L.__setitem__(3, L[3].split(",")[0] + ",abc"),
+                L.__setitem__(12, L[12].split(",")[0] + ',"0,25"'),
+            ),
+            "column 'a', row 13: expected a number with a decimal point, found decimal comma",
+        ),
         (
             lambda L: L.__setitem__(9, L[9].split(",")[0] + ","),
             "row 10: expected a number [kWh], found an empty cell",

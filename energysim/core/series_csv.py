@@ -117,7 +117,31 @@ def read_timeseries_csv(
         row 1).
     """
     path = Path(path)
-    raw = _read_measured_table(path)
+    return _timeseries_from_table(
+        path,
+        _read_measured_table(path),
+        expected_index=expected_index,
+        required_columns=required_columns,
+        allowed_columns=allowed_columns,
+        max_values=max_values,
+        min_values=min_values,
+        unit=unit,
+    )
+
+
+def _timeseries_from_table(
+    path: Path,
+    raw: pd.DataFrame,
+    *,
+    expected_index: pd.DatetimeIndex,
+    required_columns: Sequence[str] = (),
+    allowed_columns: Sequence[str] | None = None,
+    max_values: Mapping[str, tuple[float, str]] | None = None,
+    min_values: Mapping[str, tuple[float, str]] | None = None,
+    unit: str = "kWh",
+) -> pd.DataFrame:
+    """:func:`read_timeseries_csv`'s checks on a table already read as text (``raw``,
+    from :func:`_read_measured_table`): a caller that has read the file parses it once."""
     if "time" not in raw.columns:
         raise DataError(
             f"{path}: column 'time': expected a time column, found columns {list(raw.columns)}"
@@ -232,17 +256,21 @@ def _parse_values(
     out = np.empty(frame.shape, dtype=np.float64)
     for j, col in enumerate(frame.columns):
         texts = frame[col].str.strip()
-        comma = texts.str.match(_DECIMAL_COMMA)
-        if comma.any():
-            i = int(np.flatnonzero(comma.to_numpy())[0])
-            raise DataError(
-                f"{path}: column '{col}', row {i + 2}: expected a number with a decimal point, "
-                f"found decimal comma {texts.iloc[i]!r}"
-            )
         numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=np.float64)
         bad = ~np.isfinite(numbers)
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
+            # a decimal comma is not a number to pandas, so only cells that are not can
+            # hold one: the regex runs on those, and names the first comma in the column
+            # before any other bad cell, as a user who typed Dutch numbers needs to hear
+            rows = np.flatnonzero(bad)
+            comma = texts.iloc[rows].str.match(_DECIMAL_COMMA).to_numpy()
+            if comma.any():
+                i = int(rows[np.argmax(comma)])
+                raise DataError(
+                    f"{path}: column '{col}', row {i + 2}: expected a number with a decimal "
+                    f"point, found decimal comma {texts.iloc[i]!r}"
+                )
+            i = int(rows[0])
             found = repr(texts.iloc[i]) if texts.iloc[i] else "an empty cell"
             raise DataError(
                 f"{path}: column '{col}', row {i + 2}: expected a number [{unit}], found {found}"
@@ -386,8 +414,9 @@ def read_schedule_csv(
         table = _parse_values(path, raw[list(participant_ids)], max_values, unit, min_values)
         shares = table[hour_of_step]
     else:
-        frame = read_timeseries_csv(
+        frame = _timeseries_from_table(
             path,
+            raw,
             expected_index=expected_index,
             required_columns=participant_ids,
             max_values=max_values,
