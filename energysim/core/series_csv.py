@@ -80,6 +80,7 @@ def read_timeseries_csv(
     max_values: Mapping[str, tuple[float, str]] | None = None,
     min_values: Mapping[str, tuple[float, str]] | None = None,
     unit: str = "kWh",
+    table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Read a measured time-series CSV and check it against the simulation axis.
 
@@ -102,6 +103,9 @@ def read_timeseries_csv(
         (day-ahead prices); every other column must be non-negative.
     unit : str
         Unit of the values, for messages.
+    table : pandas.DataFrame, optional
+        The file's table as text, when the caller has read it already (as
+        :func:`_read_measured_table` reads it): the file is then not parsed again.
 
     Returns
     -------
@@ -117,31 +121,7 @@ def read_timeseries_csv(
         row 1).
     """
     path = Path(path)
-    return _timeseries_from_table(
-        path,
-        _read_measured_table(path),
-        expected_index=expected_index,
-        required_columns=required_columns,
-        allowed_columns=allowed_columns,
-        max_values=max_values,
-        min_values=min_values,
-        unit=unit,
-    )
-
-
-def _timeseries_from_table(
-    path: Path,
-    raw: pd.DataFrame,
-    *,
-    expected_index: pd.DatetimeIndex,
-    required_columns: Sequence[str] = (),
-    allowed_columns: Sequence[str] | None = None,
-    max_values: Mapping[str, tuple[float, str]] | None = None,
-    min_values: Mapping[str, tuple[float, str]] | None = None,
-    unit: str = "kWh",
-) -> pd.DataFrame:
-    """:func:`read_timeseries_csv`'s checks on a table already read as text (``raw``,
-    from :func:`_read_measured_table`): a caller that has read the file parses it once."""
+    raw = _read_measured_table(path) if table is None else table
     if "time" not in raw.columns:
         raise DataError(
             f"{path}: column 'time': expected a time column, found columns {list(raw.columns)}"
@@ -414,9 +394,9 @@ def read_schedule_csv(
         table = _parse_values(path, raw[list(participant_ids)], max_values, unit, min_values)
         shares = table[hour_of_step]
     else:
-        frame = _timeseries_from_table(
+        frame = read_timeseries_csv(
             path,
-            raw,
+            table=raw,
             expected_index=expected_index,
             required_columns=participant_ids,
             max_values=max_values,
