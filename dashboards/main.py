@@ -54,10 +54,11 @@ def sidebar() -> str:
         key="example",
         on_change=session.choose_example,
     )
+    again = st.sidebar.empty()  # a slot: the first edit shifts no element below it
     if session.source().kind == "example" and session.edited():
         # choosing the example again: a select box does not call back for the value it
         # already has, so the offer to start again stands where the example is chosen
-        st.sidebar.button(
+        again.button(
             t("session.example_again"),
             on_click=session.reset,
             key="example_again",

@@ -559,6 +559,28 @@ def test_undo_button_brings_back_the_file() -> None:
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
     assert at.text_input(key=key(at, "buildings[0].dwellings")).value == "80"
 
+def test_the_first_edit_shifts_no_element_of_the_page_or_the_sidebar() -> None:
+    """Streamlit matches the elements of a rerun to those on screen by their place: an
+    element that appears above others (Undo, "start again from the example") would shift
+    every one below it, and the browser would draw them all anew instead of updating
+    them (`benchmarks/dashboard.py`: Scenario settled in 0.58 s, with the slots 0.36 s).
+    The first edit may only fill a slot kept empty until then."""
+
+    def shape(block: Any) -> list[str]:
+        return [str(getattr(child, "type", type(child).__name__)) for child in block.children.values()]
+
+    at = start()
+    before = {"main": shape(at.main), "sidebar": shape(at.sidebar)}
+    at.text_input(key=key(at, "buildings[0].arrays[2].capacity_kwp")).input("44").run()
+    assert T("session.edited") in at.markdown[0].value  # it is the first edit
+    after = {"main": shape(at.main), "sidebar": shape(at.sidebar)}
+    for where in ("main", "sidebar"):
+        assert len(after[where]) == len(before[where]), (where, before[where], after[where])
+        changed = [(b, a) for b, a in zip(before[where], after[where], strict=True) if b != a]
+        assert changed == [("empty", "button")], (where, before[where], after[where])
+    assert at.button(key="reset") and at.sidebar.button(key="example_again")
+
+
 
 @pytest.mark.parametrize(
     ("path", "value", "label", "expected"),

@@ -147,8 +147,12 @@ def page(checked: Check) -> None:
     if banner.named_and_checked(checked):
         assert checked.scenario is not None  # checks passed
         ready(checked.scenario)
+    # the Undo button's place is kept while there is nothing to undo (an empty slot), so
+    # the first edit does not shift the form's elements and streamlit updates them in the
+    # browser instead of drawing them anew (about twice the browser's work)
+    undo = st.empty()
     if session.edited():
-        st.button(t("scenario.undo"), on_click=session.reset, key="reset")
+        undo.button(t("scenario.undo"), on_click=session.reset, key="reset")
     how_this_works()
 
     data = session.data()
