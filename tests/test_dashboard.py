@@ -567,7 +567,7 @@ def test_the_first_edit_shifts_no_element_of_the_page_or_the_sidebar() -> None:
     The first edit may only fill a slot kept empty until then."""
 
     def shape(block: Any) -> list[str]:
-        return [str(getattr(child, "type", type(child).__name__)) for child in block.children.values()]
+        return [str(getattr(c, "type", type(c).__name__)) for c in block.children.values()]
 
     at = start()
     before = {"main": shape(at.main), "sidebar": shape(at.sidebar)}
