@@ -559,6 +559,7 @@ def test_undo_button_brings_back_the_file() -> None:
     assert at.session_state["scenario"] == example_dict("rotterdam-galerijflat")
     assert at.text_input(key=key(at, "buildings[0].dwellings")).value == "80"
 
+
 def test_the_first_edit_shifts_no_element_of_the_page_or_the_sidebar() -> None:
     """Streamlit matches the elements of a rerun to those on screen by their place: an
     element that appears above others (Undo, "start again from the example") would shift
@@ -579,7 +580,6 @@ def test_the_first_edit_shifts_no_element_of_the_page_or_the_sidebar() -> None:
         changed = [(b, a) for b, a in zip(before[where], after[where], strict=True) if b != a]
         assert changed == [("empty", "button")], (where, before[where], after[where])
     assert at.button(key="reset") and at.sidebar.button(key="example_again")
-
 
 
 @pytest.mark.parametrize(
