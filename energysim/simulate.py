@@ -47,6 +47,7 @@ from energysim.inputs.consumption import consumption_with_notes
 from energysim.inputs.context import RunContext, RunInputs, run_context
 from energysim.inputs.electrification import ElectricLoads, has_electric_loads, with_electric_loads
 from energysim.inputs.household_pool import HouseholdPool
+from energysim.inputs.kept_profiles import KeptProfiles
 from energysim.inputs.loading import RunFiles, read_run_files, read_sharing_files
 from energysim.inputs.preflight import (
     check_scenario,
@@ -82,6 +83,7 @@ def run(
     *,
     inputs: RunInputs | None = None,
     household_pool: HouseholdPool | None = None,
+    kept_profiles: KeptProfiles | None = None,
 ) -> Result:
     """Simulate a scenario for its year.
 
@@ -96,6 +98,9 @@ def run(
     household_pool : HouseholdPool, optional
         Draw the modelled households from this pool of household-years instead of
         generating each (:mod:`energysim.inputs.household_pool`; a batch of a portfolio).
+    kept_profiles : KeptProfiles, optional
+        Households an earlier run given these generated are copied from them, the same to
+        the bit, and this run's are kept (:mod:`energysim.inputs.kept_profiles`; dashboard).
 
     Returns
     -------
@@ -112,7 +117,7 @@ def run(
     TypeError
         When ``scenario`` is neither a Scenario nor a path.
     """
-    context = set_up(scenario, "run", household_pool)
+    context = set_up(scenario, "run", household_pool, kept_profiles)
     scenario, index, participants = context.scenario, context.index, context.participants
     if inputs is not None:  # given: they must fit the scenario before anything is read
         inputs.check(context)
@@ -319,12 +324,13 @@ def set_up(
     scenario: Scenario | str | os.PathLike[str],
     caller: str,
     household_pool: HouseholdPool | None = None,
+    kept_profiles: KeptProfiles | None = None,
 ) -> RunContext:
     """The first step of a run: every check that needs no file's contents
     (:func:`energysim.inputs.preflight.check_scenario`: the scenario with the year's tariffs,
     the named files there, the households' draws, the memory), then the run's context
     (:func:`energysim.inputs.context.run_context`)."""
-    return run_context(check_scenario(scenario, caller), household_pool)
+    return run_context(check_scenario(scenario, caller), household_pool, kept_profiles)
 
 
 def building_waterfalls(result: Result) -> list[BuildingWaterfall]:

@@ -32,7 +32,7 @@ from energysim.config.scenario import (
 )
 from energysim.core.errors import EnergysimError, ScenarioError
 from energysim.core.textfile import parse_toml
-from energysim.inputs import kept_profiles
+from energysim.inputs.kept_profiles import KeptProfiles
 from energysim.inputs.preflight import resolve
 from energysim.results.statement_files import statement_header
 from energysim.results.statements import content_hash, statement_table
@@ -181,10 +181,10 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     return plausibility_warnings(scenario)
 
 
-KEPT_PROFILES_BYTES = 64 * 2**20
-"""Household profiles the server keeps between runs (:mod:`energysim.inputs.kept_profiles`):
+KEPT = KeptProfiles(64 * 2**20)
+"""Household profiles the server keeps between its runs (:mod:`energysim.inputs.kept_profiles`):
 an edit that leaves the households as they were (the roof, keys, fees, owners) does not
-draw them again; 64 MiB holds the default example's 110 households four times over."""
+draw them again; 64 MiB holds the default example's 110 households two times over."""
 
 
 def simulate(scenario_json: str) -> dict[str, Any]:
@@ -198,8 +198,7 @@ def simulate(scenario_json: str) -> dict[str, Any]:
     (:func:`statements`, made when that view is opened).
     """
     scenario = Scenario.model_validate_json(scenario_json)
-    with kept_profiles.kept(KEPT_PROFILES_BYTES):  # an edit of the roof: the same households
-        result = run(scenario)
+    result = run(scenario, kept_profiles=KEPT)  # an edit of the roof: the same households
     s = summary(result)
     warnings = list(dict.fromkeys(scenario_warnings(scenario) + result_warnings(result)))
     return {
@@ -227,8 +226,7 @@ def statements(scenario_json: str) -> dict[str, Any]:
         ``statements`` (:func:`~energysim.results.statements.statement_table`) and
         ``statement_header`` (:func:`~energysim.results.statement_files.statement_header`).
     """
-    with kept_profiles.kept(KEPT_PROFILES_BYTES):
-        result = run(Scenario.model_validate_json(scenario_json))
+    result = run(Scenario.model_validate_json(scenario_json), kept_profiles=KEPT)
     participants = participants_table(result)
     return {
         "statements": statement_table(result, participants),

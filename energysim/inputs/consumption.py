@@ -23,7 +23,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.core.errors import DataError, ScenarioError
 from energysim.core.messages import Message
 from energysim.core.series_csv import read_timeseries_csv
-from energysim.inputs import common_installations, household_pool, kept_profiles
+from energysim.inputs import common_installations, demand, household_pool
 from energysim.inputs.context import RunContext
 from energysim.inputs.meter import read_meter_export
 from energysim.inputs.population import derive_seed
@@ -265,7 +265,11 @@ def _households_kwh(
     into their columns of ``values`` (and mark them in ``filled``); return how many were
     drawn from the context's pool of household-years."""
     pool = context.household_pool
-    profiles_kwh = kept_profiles.household_profiles_kwh if pool is None else pool.profiles_kwh
+    kept = context.kept_profiles
+    if pool is not None:
+        profiles_kwh = pool.profiles_kwh
+    else:
+        profiles_kwh = demand.household_profiles_kwh if kept is None else kept.profiles_kwh
     participants = context.participants
     ids_b = participant_ids(b)
     pooled = 0

@@ -22,6 +22,7 @@ from energysim.config.scenario import Scenario, participant_ids
 from energysim.config.tariffs import TariffSet
 from energysim.core.errors import ScenarioError
 from energysim.inputs.household_pool import HouseholdPool
+from energysim.inputs.kept_profiles import KeptProfiles
 from energysim.inputs.participants import Columns, column_positions, participant_table
 from energysim.inputs.preflight import Checked
 from energysim.inputs.timeindex import year_index
@@ -49,6 +50,10 @@ class RunContext:
     household_pool : HouseholdPool or None
         The pool of household-years households are drawn from (a batch of a portfolio,
         :mod:`energysim.inputs.household_pool`); None: each household is generated.
+    kept_profiles : KeptProfiles or None
+        Household profiles kept between runs (:mod:`energysim.inputs.kept_profiles`;
+        the dashboard): a household generated before is copied from there, the same to
+        the bit. Not used when households are drawn from a pool.
     """
 
     scenario: Scenario
@@ -58,6 +63,7 @@ class RunContext:
     column: Mapping[str, int]
     step_h: float
     household_pool: HouseholdPool | None = None
+    kept_profiles: KeptProfiles | None = None
 
     @classmethod
     def make(
@@ -67,11 +73,14 @@ class RunContext:
         index: pd.DatetimeIndex,
         participants: pd.DataFrame,
         household_pool: HouseholdPool | None = None,
+        kept_profiles: KeptProfiles | None = None,
     ) -> RunContext:
         """The context of these tables: the column map and step length derived."""
         column = MappingProxyType({str(p): j for j, p in enumerate(participants.index)})
         step_h = float((index[1] - index[0]) / pd.Timedelta(hours=1))
-        return cls(scenario, tariffs, index, participants, column, step_h, household_pool)
+        return cls(
+            scenario, tariffs, index, participants, column, step_h, household_pool, kept_profiles
+        )
 
     @property
     def n_steps(self) -> int:
@@ -98,19 +107,26 @@ class RunContext:
         return {role: tiers[role] for role in policy.order if tiers[role]}
 
 
-def run_context(checked: Checked, household_pool: HouseholdPool | None = None) -> RunContext:
+def run_context(
+    checked: Checked,
+    household_pool: HouseholdPool | None = None,
+    kept_profiles: KeptProfiles | None = None,
+) -> RunContext:
     """The context of a checked scenario: its tariffs, the simulation axis and the
     participants table (with the households' draws the check made).
 
     ``household_pool``: draw the households from it instead of generating each (a
-    batch's units; a single run never does).
+    batch's units; a single run never does). ``kept_profiles``: households generated
+    before are copied from there (:mod:`energysim.inputs.kept_profiles`).
     """
     scenario = checked.scenario
     index = year_index(scenario.year, scenario.time_step_min, scenario.site.timezone)
     if len(index) != checked.n_steps:  # preflight's count is what the memory check used
         raise AssertionError(f"year_index: {len(index)} intervals, preflight {checked.n_steps}")
     participants = participant_table(scenario, checked.annual_kwh)
-    return RunContext.make(scenario, checked.tariffs, index, participants, household_pool)
+    return RunContext.make(
+        scenario, checked.tariffs, index, participants, household_pool, kept_profiles
+    )
 
 
 class _KeepsInputs(Protocol):
